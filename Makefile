@@ -1,0 +1,73 @@
+# finsync — plain Makefile.  `make help` lists the targets.
+PKGS      := libcurl jansson sqlite3 zlib libutf8proc libmicrohttpd
+BUILD     ?= build
+PREFIX    ?= /usr/local
+CFLAGS    ?= -O2 -g
+# Warnings live apart from CFLAGS so that `make CFLAGS=-O0` cannot drop -Werror.
+WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wwrite-strings -Wvla -Wformat=2 -Wpointer-arith
+SANFLAGS  := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer)
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SANFLAGS) $(CFLAGS) -Iinclude \
+             -MMD -MP $(PKG_CFLAGS)
+
+CORE_SRCS    := $(sort $(wildcard src/core/*.c src/ledger/*.c src/conn/*.c \
+                  src/xform/*.c src/stage/*.c src/cmd/*.c))
+CORE_OBJS    := $(CORE_SRCS:%.c=$(BUILD)/%.o)
+SANDBOX_SRCS := $(sort $(wildcard src/sandbox/*.c))
+SANDBOX_OBJS := $(SANDBOX_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS    := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJS    := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+
+.PHONY: all deps test unit e2e demo asan valgrind bench install clean help
+
+all: $(BUILD)/finsync $(BUILD)/finsync-sandbox        ## build both binaries
+
+deps:                                                  ## install missing Debian packages
+	@scripts/install-deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/finsync: $(BUILD)/src/main.o $(CORE_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/finsync-sandbox: $(SANDBOX_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+test: deps                                             ## install, build, run unit + e2e tests
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@tests/run.sh $(BUILD)
+
+demo: deps                                             ## install, build, run jobs/demo.json against the sandbox
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh $(BUILD)
+
+asan:                                                  ## the same tests under ASan+UBSan
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=address,undefined CFLAGS='-O1 -g' test
+
+valgrind: deps                                         ## the test suite with finsync under valgrind
+	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
+	@FINSYNC_WRAPPER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite' tests/run.sh $(BUILD)
+
+bench: deps                                            ## records/s per stage and peak RSS -> BENCH.md
+	@$(MAKE) --no-print-directory all
+	@tests/bench/run.sh $(BUILD)
+
+install: all                                           ## install binaries and man page under PREFIX
+	install -D -m 755 $(BUILD)/finsync $(DESTDIR)$(PREFIX)/bin/finsync
+	install -D -m 755 $(BUILD)/finsync-sandbox $(DESTDIR)$(PREFIX)/bin/finsync-sandbox
+	install -D -m 644 docs/finsync.1 $(DESTDIR)$(PREFIX)/share/man/man1/finsync.1
+
+clean:                                                 ## remove build outputs
+	rm -rf build build-asan
+
+help:                                                  ## list the targets
+	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,36 @@
+/*
+ * api.h - an authenticated JSON API: an http handle plus the OAuth token of
+ * one endpoint of the job.  The access token is fetched on first use, kept
+ * for the run, and refreshed once when the API answers 401.
+ */
+#ifndef FINSYNC_API_H
+#define FINSYNC_API_H
+#include <jansson.h>
+#include "finsync/job.h"
+#include "finsync/http.h"
+
+struct api;
+
+struct api_result {
+	long status;          /* HTTP status */
+	json_t *json;         /* parsed body, NULL when empty or not JSON */
+	char *text;           /* raw body when not JSON (truncated), else NULL */
+};
+
+#define API_RESULT_INIT { 0, NULL, NULL }
+
+int api_new(struct api **out, const struct endpoint *ep, const char *label);
+void api_free(struct api *a);
+
+/*
+ * Sends method url with body (may be NULL; borrowed) and extra headers.
+ * Returns 0 with any HTTP status in res, FS_EABORT when the API could not be
+ * reached or the token could not be had.
+ */
+int api_call(struct api *a, const char *method, const char *url, json_t *body,
+	     const char *const *headers, struct api_result *res);
+void api_result_release(struct api_result *res);
+long api_requests(const struct api *a);
+long api_token_refreshes(const struct api *a);
+
+#endif

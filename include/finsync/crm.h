@@ -1,0 +1,61 @@
+/*
+ * crm.h - the CRM side: the Zoho CRM REST API or a folder of CSV export
+ * files.  Both give records in the API's JSON shape (lookups as
+ * {"name","id"} objects, Owner as {"name","id","email"}), so the later stages
+ * do not know where a record came from.  CSV cells stay strings; an empty
+ * cell is null.
+ *
+ * Adding a source: a file src/conn/<name>.c exporting one struct crm_ops,
+ * an entry in the table in src/conn/crm.c, fixtures, an e2e test.
+ */
+#ifndef FINSYNC_CRM_H
+#define FINSYNC_CRM_H
+#include <jansson.h>
+#include "finsync/job.h"
+
+struct crm;
+struct source;
+
+struct crm_query {
+	const char *module;          /* "Accounts", "Contacts", "Products", "Vendors" */
+	json_t *fields;              /* array of field API names to read (borrowed) */
+	const char *cvid;            /* custom view, or NULL */
+	const char *modified_since;  /* ISO 8601 with offset, or NULL for all */
+};
+
+struct crm_ops {
+	const char *type;            /* job file crm.type */
+	int (*open)(struct crm **out, const struct job *job);
+	/* The module's field API names (new array); 0, or FS_EUSAGE/FS_EABORT. */
+	int (*fields)(struct crm *c, const char *module, json_t **out);
+	int (*read)(struct crm *c, const struct crm_query *q, struct source **out);
+	void (*close)(struct crm *c);
+};
+
+struct crm {
+	const struct crm_ops *ops;
+	const struct job *job;
+};
+
+struct source_ops {
+	/* 1 with a new reference in *out, 0 at the end, <0 error (err_msg()). */
+	int (*next)(struct source *src, json_t **out);
+	void (*close)(struct source *src);
+};
+
+struct source {
+	const struct source_ops *ops;
+};
+
+int crm_open(struct crm **out, const struct job *job);
+int crm_fields(struct crm *c, const char *module, json_t **out);
+int crm_read(struct crm *c, const struct crm_query *q, struct source **out);
+void crm_close(struct crm *c);                      /* NULL-safe */
+
+int source_next(struct source *src, json_t **out);
+void source_close(struct source *src);              /* NULL-safe */
+
+extern const struct crm_ops zoho_crm_ops;
+extern const struct crm_ops crm_csv_ops;
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * finance.h - what each finance app (Books, Invoice, Billing, Inventory)
+ * calls things.  Every difference between the four apps lives in the one
+ * table in src/conn/finance_apps.c; nothing else names an app.
+ */
+#ifndef FINSYNC_FINANCE_H
+#define FINSYNC_FINANCE_H
+
+enum org_placement { ORG_IN_QUERY, ORG_IN_HEADER };
+
+struct finance_app {
+	const char *type;               /* job file: "zoho-books" … */
+	const char *label;              /* "Zoho Books" */
+	enum org_placement org;
+	const char *org_header;         /* header name when ORG_IN_HEADER */
+	const char *customers_path;     /* "/contacts" or "/customers" */
+	const char *customer_key;       /* envelope key: "contact" / "customer" */
+	const char *customers_key;      /* list key: "contacts" / "customers" */
+	const char *customer_id_key;    /* "contact_id" / "customer_id" */
+	const char *customer_name_key;  /* "contact_name" / "display_name" */
+	const char *street_key;         /* address line key: "address" / "street" */
+	int has_vendors;                /* vendors are contacts with contact_type vendor */
+	int has_contact_type;           /* sends contact_type on customers */
+	int has_unique_upsert;          /* PUT with X-Unique-Identifier-* headers */
+	int has_item_type;              /* Inventory's item_type */
+	int has_deals;                  /* quote/invoice automation offered */
+};
+
+/* The app for a job's finance.type, or NULL. */
+const struct finance_app *finance_app_find(const char *type);
+
+/* "zoho-books, zoho-invoice, …" for error messages. */
+const char *finance_app_names(void);
+
+#endif

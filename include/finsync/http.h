@@ -1,0 +1,40 @@
+/*
+ * http.h - one libcurl handle per API, reused for keep-alive, and the retry
+ * rules every call shares: 429 (Retry-After, else capped exponential backoff
+ * with jitter), 5xx and cut-off responses are retried a bounded number of
+ * times; what is left after that is returned to the caller as is.
+ */
+#ifndef FINSYNC_HTTP_H
+#define FINSYNC_HTTP_H
+#include <stddef.h>
+#include "finsync/buf.h"
+
+struct http;
+
+struct http_request {
+	const char *method;            /* "GET", "POST", "PUT", "DELETE" */
+	const char *url;
+	const char *const *headers;    /* "Name: value", NULL-terminated; may be NULL */
+	const char *body;              /* may be NULL */
+	size_t body_len;
+};
+
+struct http_response {
+	long status;                   /* 0 when no answer at all */
+	struct buf body;
+	long retry_after;              /* seconds from Retry-After, -1 when absent */
+};
+
+#define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1 }
+
+int http_new(struct http **out, const char *label);   /* label names the API in messages */
+void http_free(struct http *h);
+/* 0 with resp filled (any status), FS_EABORT when no answer after retries. */
+int http_do(struct http *h, const struct http_request *req, struct http_response *resp);
+void http_response_release(struct http_response *resp);
+/* URL-encodes s; caller frees with xfree. */
+char *http_escape(const char *s);
+/* Requests sent, for the summary and tests. */
+long http_requests_sent(const struct http *h);
+
+#endif

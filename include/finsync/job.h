@@ -1,0 +1,76 @@
+/*
+ * job.h - the job file: parsed, validated and with its secrets resolved.
+ *
+ * job_load() refuses (FS_EUSAGE) anything a run could trip over later, with a
+ * message naming the file and the key: unknown keys, bad values, a literal
+ * secret, a secret file readable by others, an entity the finance app lacks.
+ * Secrets live only in struct endpoint and are never logged or written.
+ */
+#ifndef FINSYNC_JOB_H
+#define FINSYNC_JOB_H
+#include <jansson.h>
+#include "finsync/finance.h"
+
+enum crm_mode { CRM_ACCOUNTS, CRM_CONTACTS, CRM_ACCOUNTS_AND_CONTACTS };
+enum extent { EXTENT_FETCH_FROM_CRM, EXTENT_BOTH_WAYS };
+enum on_duplicate { DUP_SKIP, DUP_CLONE, DUP_OVERWRITE };
+
+enum stage_bits { STAGE_EXTRACT = 1, STAGE_TRANSFORM = 2, STAGE_LOAD = 4 };
+
+struct endpoint {
+	char *type;             /* "zoho-crm", "csv", "zoho-books", … */
+	char *api_base;         /* no trailing slash */
+	char *accounts_url;     /* OAuth server, no trailing slash */
+	char *client_id;
+	char *client_secret;    /* resolved; never logged */
+	char *refresh_token;    /* resolved; never logged */
+	char *organization_id;  /* finance only */
+	char *dir;              /* csv only: absolute folder of the export files */
+};
+
+enum entity_kind { ENTITY_CUSTOMERS, ENTITY_VENDORS, ENTITY_ITEMS, ENTITY_COUNT };
+
+struct entity_sync {
+	enum entity_kind kind;
+	const char *name;               /* "customers", "vendors", "items" */
+	int enabled;                    /* present in sync */
+	enum crm_mode crm_module;       /* customers only */
+	int include_orphan_contacts;
+	enum extent extent;
+	enum on_duplicate on_duplicate; /* default skip */
+	int match_email;                /* match_on has "email" */
+	json_t *views;                  /* {"Accounts": "cvid"}; borrowed; may be NULL */
+	json_t *field_map;              /* {"finance_key": "CRM_Field"}; borrowed; may be NULL */
+	const char *product_type_field; /* items; may be NULL */
+	const char *product_type_default; /* "goods" unless set */
+};
+
+struct job {
+	char *path;                     /* as given on the command line */
+	char *dir;                      /* absolute folder of the job file */
+	char *name;                     /* "job" key */
+	char *state_dir;                /* absolute */
+	unsigned stages;                /* stage_bits */
+	struct endpoint crm;
+	struct endpoint fin;
+	const struct finance_app *app;
+	const char *crm_id_field;       /* finance.crm_id_field, default "cf_crm_id" */
+	struct entity_sync entities[ENTITY_COUNT];
+	json_t *root;                   /* the parsed file; owns the borrowed values */
+};
+
+int job_load(struct job **out, const char *path);
+void job_free(struct job *job);
+
+/* The entity by name ("customers" …), or NULL. */
+struct entity_sync *job_entity(struct job *job, const char *name);
+
+const char *entity_kind_name(enum entity_kind kind);
+
+/* The CRM modules an entity reads ("Accounts", "Contacts" …); NULL-terminated. */
+const char *const *entity_crm_modules(const struct entity_sync *e);
+
+/* The view (cvid) configured for a module, or NULL. */
+const char *entity_view(const struct entity_sync *e, const char *module);
+
+#endif

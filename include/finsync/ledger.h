@@ -1,0 +1,73 @@
+/*
+ * ledger.h - the job's memory between runs: <state_dir>/ledger.sqlite.
+ *
+ * Public tables (analysts query them; DESIGN.md names them): runs, run_stats,
+ * links, events, watermarks, deal_links.  Writes happen inside the caller's
+ * ledger_begin()/ledger_commit() so a batch, its events and its stats land
+ * together.  Strings returned in structs are owned by the struct
+ * (link_release()).
+ */
+#ifndef FINSYNC_LEDGER_H
+#define FINSYNC_LEDGER_H
+
+struct ledger;
+
+struct link {
+	char *entity;
+	char *crm_id;
+	char *finance_id;
+	char *origin;        /* "crm" / "finance" */
+	char *crm_hash;
+	char *finance_hash;
+	char *state;         /* "linked", "pending", "source_deleted" */
+	char *updated_at;
+};
+
+struct stats {
+	long added, updated, unchanged, skipped, duplicates, failed, deleted;
+};
+
+struct run_info {
+	long id;
+	char *job;
+	char *started_at;
+	char *finished_at;
+	char *status;        /* running, ok, partial, aborted, budget */
+	char *stages;
+	char *error;
+};
+
+int ledger_open(struct ledger **out, const char *state_dir);
+void ledger_close(struct ledger *lg);
+
+int ledger_begin(struct ledger *lg);
+int ledger_commit(struct ledger *lg);
+void ledger_rollback(struct ledger *lg);
+
+int ledger_run_start(struct ledger *lg, const char *job, const char *stages, long *run_id);
+/* The newest run: 1 found, 0 none. */
+int ledger_run_latest(struct ledger *lg, struct run_info *out);
+int ledger_run_get(struct ledger *lg, long run_id, struct run_info *out);
+int ledger_run_set_stages(struct ledger *lg, long run_id, const char *stages);
+int ledger_run_finish(struct ledger *lg, long run_id, const char *status, const char *error);
+void run_info_release(struct run_info *r);
+
+/* 1 found (fills out), 0 none, <0 error. */
+int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, struct link *out);
+/* The CRM id linked to a finance record: 1 found (*crm_id_out, caller frees), 0 none. */
+int ledger_link_by_finance(struct ledger *lg, const char *entity, const char *finance_id, char **crm_id_out);
+/* Insert or replace by (entity, crm_id); updated_at is set to now. */
+int ledger_link_put(struct ledger *lg, const struct link *l);
+void link_release(struct link *l);
+
+int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_id,
+		     const char *finance_id, const char *action, const char *match, const char *reason);
+
+/* Adds s to the row (run_id, entity, stage), creating it. */
+int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,
+		     const struct stats *s);
+
+/* The underlying handle, for read-only reports (history, export). */
+struct sqlite3 *ledger_db(struct ledger *lg);
+
+#endif

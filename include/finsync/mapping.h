@@ -1,0 +1,23 @@
+/*
+ * mapping.h - CRM record -> finance payload, per entity and target app.
+ *
+ * The default mapping per entity lives in one table; a job's field_map
+ * overrides it per finance key (a known key of the app, a dotted nested key
+ * such as "billing_address.city", or a custom field "cf_*").
+ */
+#ifndef FINSYNC_MAPPING_H
+#define FINSYNC_MAPPING_H
+#include <jansson.h>
+#include "finsync/job.h"
+
+/* Every field_map key is known to the app: FS_EUSAGE naming the key otherwise. */
+int mapping_check_job(const struct job *job);
+
+/* The CRM field names an entity needs from a module (new array). */
+json_t *mapping_crm_fields(const struct job *job, const struct entity_sync *e, const char *module);
+
+/* Every CRM field the mapping reads exists in available (array of names): FS_EUSAGE naming it otherwise. */
+int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e, const char *module,
+			     json_t *available);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * pipeline.h - the three stages and what they share during one run.
+ *
+ * Each stage reads only the files of the stage before it (and the ledger)
+ * and writes only its own:
+ *   extract   -> staging/<run>/extract/<module>.ndjson.gz (+ finance.<entity> snapshots)
+ *   transform -> staging/<run>/transform/<entity>.ndjson.gz (one planned action per record)
+ *   load      -> the finance app, and links/events/run_stats in the ledger
+ */
+#ifndef FINSYNC_PIPELINE_H
+#define FINSYNC_PIPELINE_H
+#include "finsync/job.h"
+#include "finsync/ledger.h"
+
+struct pipeline {
+	struct job *job;
+	struct ledger *lg;
+	long run_id;
+	char *run_dir;          /* <state_dir>/staging/<run_id> */
+	const char *only;       /* --only ENTITY, or NULL for all the job syncs */
+	int full;               /* --full: ignore watermarks */
+	int dry_run;            /* plan only: no writes to either app */
+	long records_failed;    /* rejected or invalid records: exit code 1 */
+};
+
+int stage_extract(struct pipeline *p);
+int stage_transform(struct pipeline *p);
+int stage_load(struct pipeline *p);
+
+/* Whether this run handles the entity (enabled in the job and not excluded by --only). */
+int pipeline_wants(const struct pipeline *p, const struct entity_sync *e);
+
+/* Name of the extract file holding the finance app's existing records of an entity. */
+#define FINANCE_SNAPSHOT_PREFIX "finance."
+
+#endif

@@ -1,0 +1,634 @@
+/*
+ * job.c - reads and validates a job file (DESIGN.md "Job file").
+ *
+ * Strict on purpose: an unknown key is more often a typo than a wish, and a
+ * job that runs nightly must fail on the first night it is written, not on
+ * the first night it matters.  Every message names the file and the key.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/err.h"
+#include "finsync/job.h"
+#include "finsync/mapping.h"
+
+struct loader {
+	struct job *job;
+	const char *path;
+};
+
+static const char *const entity_names[ENTITY_COUNT] = { "customers", "vendors", "items" };
+
+static const char *const modules_accounts[] = { "Accounts", NULL };
+static const char *const modules_contacts[] = { "Contacts", NULL };
+static const char *const modules_both[] = { "Accounts", "Contacts", NULL };
+static const char *const modules_vendors[] = { "Vendors", NULL };
+static const char *const modules_products[] = { "Products", NULL };
+
+static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	return fail(FS_EUSAGE, "job '%s': %s%s%s", ld->path, key ? key : "", key ? ": " : "", detail);
+}
+
+const char *entity_kind_name(enum entity_kind kind)
+{
+	return entity_names[kind];
+}
+
+/* Unknown keys are refused; allowed is NULL-terminated. */
+static int check_keys(struct loader *ld, json_t *obj, const char *where, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(obj, key, v) {
+		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
+			;
+		if (!allowed[i])
+			return job_error(ld, NULL, "%s%s%s: unknown key", where, *where ? "." : "", key);
+	}
+	return 0;
+}
+
+/* Expands ${VAR} from the environment. */
+static int expand_env(struct loader *ld, const char *key, const char *in, char **out)
+{
+	struct buf b = BUF_INIT;
+	const char *p = in;
+
+	while (*p) {
+		const char *end;
+		if (p[0] != '$' || p[1] != '{' || !(end = strchr(p + 2, '}'))) {
+			buf_addc(&b, *p++);
+			continue;
+		}
+		char *name = xstrndup(p + 2, (size_t)(end - p - 2));
+		const char *val = getenv(name);
+		if (!val) {
+			int rc = job_error(ld, key, "environment variable '%s' is not set", name);
+			xfree(name);
+			buf_release(&b);
+			return rc;
+		}
+		buf_adds(&b, val);
+		xfree(name);
+		p = end + 1;
+	}
+	*out = buf_detach(&b);
+	return 0;
+}
+
+/* A string value at obj.name (optional unless required); expanded; NULL when absent. */
+static int get_string(struct loader *ld, json_t *obj, const char *where, const char *name,
+		      int required, char **out)
+{
+	json_t *v = json_object_get(obj, name);
+	char key[256];
+
+	*out = NULL;
+	snprintf(key, sizeof(key), "%s%s%s", where, *where ? "." : "", name);
+	if (!v) {
+		return required ? job_error(ld, key, "missing") : 0;
+	}
+	if (!json_is_string(v) || !*json_string_value(v))
+		return job_error(ld, key, "must be a non-empty string");
+	return expand_env(ld, key, json_string_value(v), out);
+}
+
+static char *resolve_path(const struct job *job, const char *p)
+{
+	if (p[0] == '/')
+		return xstrdup(p);
+	return xasprintf("%s/%s", job->dir, p);
+}
+
+static void strip_trailing(char *s, const char *chars)
+{
+	size_t n = strlen(s);
+
+	while (n && strchr(chars, s[n - 1]))
+		s[--n] = '\0';
+}
+
+static int read_secret_file(struct loader *ld, const char *key, const char *path, char **out)
+{
+	struct stat st;
+	char line[4096];
+	FILE *fp;
+
+	if (stat(path, &st))
+		return job_error(ld, key, "cannot read '%s': %s", path, strerror(errno));
+	if (st.st_mode & 077)
+		return job_error(ld, key, "'%s' is readable by group or others; chmod 600 it", path);
+	if (!(fp = fopen(path, "r")))
+		return job_error(ld, key, "cannot read '%s': %s", path, strerror(errno));
+	if (!fgets(line, sizeof(line), fp))
+		line[0] = '\0';
+	fclose(fp);
+	strip_trailing(line, "\r\n \t");
+	if (!line[0])
+		return job_error(ld, key, "'%s' is empty", path);
+	*out = xstrdup(line);
+	return 0;
+}
+
+/* A secret from <name>_env or <name>_file; a literal <name> is refused. */
+static int get_secret(struct loader *ld, json_t *obj, const char *where, const char *name, char **out)
+{
+	char env_key[64], file_key[64], key[256];
+	json_t *env = NULL, *file = NULL;
+	char *path;
+	int rc;
+
+	*out = NULL;
+	snprintf(env_key, sizeof(env_key), "%s_env", name);
+	snprintf(file_key, sizeof(file_key), "%s_file", name);
+	if (json_object_get(obj, name)) {
+		snprintf(key, sizeof(key), "%s.%s", where, name);
+		return job_error(ld, key, "a literal secret in the job file is refused; use %s or %s",
+				 env_key, file_key);
+	}
+	env = json_object_get(obj, env_key);
+	file = json_object_get(obj, file_key);
+	if (env && file) {
+		snprintf(key, sizeof(key), "%s.%s", where, env_key);
+		return job_error(ld, key, "give %s or %s, not both", env_key, file_key);
+	}
+	if (env) {
+		snprintf(key, sizeof(key), "%s.%s", where, env_key);
+		if (!json_is_string(env))
+			return job_error(ld, key, "must be the name of an environment variable");
+		const char *val = getenv(json_string_value(env));
+		if (!val || !*val)
+			return job_error(ld, key, "environment variable '%s' is not set",
+					 json_string_value(env));
+		*out = xstrdup(val);
+		return 0;
+	}
+	snprintf(key, sizeof(key), "%s.%s", where, file_key);
+	if (!file)
+		return job_error(ld, key, "missing (or %s)", env_key);
+	if (!json_is_string(file))
+		return job_error(ld, key, "must be a file path");
+	path = resolve_path(ld->job, json_string_value(file));
+	rc = read_secret_file(ld, key, path, out);
+	xfree(path);
+	return rc;
+}
+
+static int load_oauth_endpoint(struct loader *ld, json_t *obj, const char *where, struct endpoint *ep)
+{
+	int rc;
+
+	if ((rc = get_string(ld, obj, where, "api_base", 1, &ep->api_base)) ||
+	    (rc = get_string(ld, obj, where, "accounts_url", 1, &ep->accounts_url)) ||
+	    (rc = get_string(ld, obj, where, "client_id", 1, &ep->client_id)) ||
+	    (rc = get_secret(ld, obj, where, "client_secret", &ep->client_secret)) ||
+	    (rc = get_secret(ld, obj, where, "refresh_token", &ep->refresh_token)))
+		return rc;
+	strip_trailing(ep->api_base, "/");
+	strip_trailing(ep->accounts_url, "/");
+	return 0;
+}
+
+static const char *const crm_api_keys[] = {
+	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
+	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token", NULL
+};
+static const char *const crm_csv_keys[] = { "type", "dir", NULL };
+static const char *const finance_keys[] = {
+	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
+	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
+	"organization_id", "crm_id_field", NULL
+};
+
+static int load_crm(struct loader *ld, json_t *crm)
+{
+	struct endpoint *ep = &ld->job->crm;
+	char *dir = NULL;
+	int rc;
+
+	if (!json_is_object(crm))
+		return job_error(ld, "crm", "missing or not an object");
+	if ((rc = get_string(ld, crm, "crm", "type", 1, &ep->type)))
+		return rc;
+	if (!strcmp(ep->type, "csv")) {
+		if ((rc = check_keys(ld, crm, "crm", crm_csv_keys)) ||
+		    (rc = get_string(ld, crm, "crm", "dir", 1, &dir)))
+			return rc;
+		ep->dir = resolve_path(ld->job, dir);
+		xfree(dir);
+		return 0;
+	}
+	if (strcmp(ep->type, "zoho-crm"))
+		return job_error(ld, "crm.type", "unknown value '%s' (zoho-crm, csv)", ep->type);
+	if ((rc = check_keys(ld, crm, "crm", crm_api_keys)))
+		return rc;
+	return load_oauth_endpoint(ld, crm, "crm", ep);
+}
+
+static int load_finance(struct loader *ld, json_t *fin)
+{
+	struct endpoint *ep = &ld->job->fin;
+	json_t *cf;
+	int rc;
+
+	if (!json_is_object(fin))
+		return job_error(ld, "finance", "missing or not an object");
+	if ((rc = check_keys(ld, fin, "finance", finance_keys)) ||
+	    (rc = get_string(ld, fin, "finance", "type", 1, &ep->type)))
+		return rc;
+	if (!(ld->job->app = finance_app_find(ep->type)))
+		return job_error(ld, "finance.type", "unknown value '%s' (%s)", ep->type,
+				 finance_app_names());
+	if ((rc = get_string(ld, fin, "finance", "organization_id", 1, &ep->organization_id)) ||
+	    (rc = load_oauth_endpoint(ld, fin, "finance", ep)))
+		return rc;
+	ld->job->crm_id_field = "cf_crm_id";
+	if ((cf = json_object_get(fin, "crm_id_field"))) {
+		if (!json_is_string(cf) || strncmp(json_string_value(cf), "cf_", 3))
+			return job_error(ld, "finance.crm_id_field", "must be a custom field name starting with 'cf_'");
+		ld->job->crm_id_field = json_string_value(cf);
+	}
+	return 0;
+}
+
+/* Picks value among names (NULL-terminated); *out = index. */
+static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name,
+		    const char *const *names, int *out)
+{
+	json_t *v = json_object_get(obj, name);
+	char key[256], list[256] = "";
+	int i;
+
+	if (!v)
+		return 0;
+	snprintf(key, sizeof(key), "%s.%s", where, name);
+	for (i = 0; names[i]; i++) {
+		if (json_is_string(v) && !strcmp(json_string_value(v), names[i])) {
+			*out = i;
+			return 0;
+		}
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", names[i]);
+	}
+	if (!json_is_string(v))
+		return job_error(ld, key, "must be one of %s", list);
+	return job_error(ld, key, "unknown value '%s' (%s)", json_string_value(v), list);
+}
+
+static int get_bool(struct loader *ld, json_t *obj, const char *where, const char *name, int *out)
+{
+	json_t *v = json_object_get(obj, name);
+	char key[256];
+
+	if (!v)
+		return 0;
+	snprintf(key, sizeof(key), "%s.%s", where, name);
+	if (!json_is_boolean(v))
+		return job_error(ld, key, "must be true or false");
+	*out = json_is_true(v);
+	return 0;
+}
+
+static const char *const entity_keys[] = {
+	"crm_module", "include_orphan_contacts", "extent", "on_duplicate", "match_on", "views",
+	"field_map", "product_type_field", "product_type_default", NULL
+};
+
+static int check_entity_keys(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+{
+	static const char *const per_entity_only[][3] = {
+		{ "crm_module", "customers", NULL },
+		{ "include_orphan_contacts", "customers", NULL },
+		{ "product_type_field", "items", NULL },
+		{ "product_type_default", "items", NULL },
+	};
+	size_t i;
+	int rc;
+
+	if ((rc = check_keys(ld, cfg, where, entity_keys)))
+		return rc;
+	for (i = 0; i < sizeof(per_entity_only) / sizeof(per_entity_only[0]); i++)
+		if (json_object_get(cfg, per_entity_only[i][0]) && strcmp(e->name, per_entity_only[i][1]))
+			return job_error(ld, NULL, "%s.%s: only for %s", where, per_entity_only[i][0],
+					 per_entity_only[i][1]);
+	return 0;
+}
+
+static int load_match_on(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+{
+	json_t *m = json_object_get(cfg, "match_on"), *v;
+	char key[256];
+	size_t i;
+
+	if (!m)
+		return 0;
+	snprintf(key, sizeof(key), "%s.match_on", where);
+	if (!json_is_array(m))
+		return job_error(ld, key, "must be a list such as [\"name\", \"email\"]");
+	json_array_foreach(m, i, v) {
+		const char *s = json_string_value(v);
+		if (s && !strcmp(s, "name"))
+			continue;
+		if (s && !strcmp(s, "email") && e->kind != ENTITY_ITEMS) {
+			e->match_email = 1;
+			continue;
+		}
+		return job_error(ld, key, "unknown value '%s' (name%s)", s ? s : "?",
+				 e->kind != ENTITY_ITEMS ? ", email" : "");
+	}
+	return 0;
+}
+
+static int load_views(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+{
+	json_t *views = json_object_get(cfg, "views"), *v;
+	const char *module;
+	char key[256];
+
+	if (!views)
+		return 0;
+	snprintf(key, sizeof(key), "%s.views", where);
+	if (!json_is_object(views))
+		return job_error(ld, key, "must be an object of CRM module to custom view id");
+	json_object_foreach(views, module, v) {
+		const char *const *m = entity_crm_modules(e);
+		while (*m && strcmp(*m, module))
+			m++;
+		if (!*m)
+			return job_error(ld, NULL, "%s.%s: %s does not read the CRM module '%s'", key,
+					 module, e->name, module);
+		if (!json_is_string(v) || !*json_string_value(v))
+			return job_error(ld, NULL, "%s.%s: must be a custom view id", key, module);
+	}
+	e->views = views;
+	return 0;
+}
+
+static int load_field_map(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+{
+	json_t *map = json_object_get(cfg, "field_map"), *v;
+	const char *k;
+	char key[256];
+
+	if (!map)
+		return 0;
+	snprintf(key, sizeof(key), "%s.field_map", where);
+	if (!json_is_object(map))
+		return job_error(ld, key, "must be an object of finance field to CRM field");
+	json_object_foreach(map, k, v)
+		if (!json_is_string(v) || !*json_string_value(v))
+			return job_error(ld, NULL, "%s.%s: must be a CRM field API name", key, k);
+	e->field_map = map;
+	return 0;
+}
+
+static int load_product_type(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+{
+	static const char *const types[] = { "goods", "service", "digital_service", NULL };
+	json_t *f = json_object_get(cfg, "product_type_field");
+	int t = 0, rc;
+
+	e->product_type_default = "goods";
+	if (f) {
+		if (!json_is_string(f) || !*json_string_value(f))
+			return job_error(ld, NULL, "%s.product_type_field: must be a CRM field API name", where);
+		e->product_type_field = json_string_value(f);
+	}
+	if ((rc = get_enum(ld, cfg, where, "product_type_default", types, &t)))
+		return rc;
+	e->product_type_default = types[t];
+	return 0;
+}
+
+static int load_entity(struct loader *ld, json_t *cfg, struct entity_sync *e)
+{
+	static const char *const modes[] = { "accounts", "contacts", "accounts_and_contacts", NULL };
+	static const char *const extents[] = { "fetch_from_crm", "both_ways", NULL };
+	static const char *const dups[] = { "skip", "clone", "overwrite", NULL };
+	char where[64];
+	int mode = CRM_ACCOUNTS, extent = 0, dup = 0, rc;
+
+	snprintf(where, sizeof(where), "sync.%s", e->name);
+	if (!json_is_object(cfg))
+		return job_error(ld, where, "must be an object");
+	if ((rc = check_entity_keys(ld, cfg, e, where)) ||
+	    (rc = get_enum(ld, cfg, where, "crm_module", modes, &mode)) ||
+	    (rc = get_enum(ld, cfg, where, "extent", extents, &extent)) ||
+	    (rc = get_enum(ld, cfg, where, "on_duplicate", dups, &dup)) ||
+	    (rc = get_bool(ld, cfg, where, "include_orphan_contacts", &e->include_orphan_contacts)))
+		return rc;
+	e->enabled = 1;
+	e->crm_module = (enum crm_mode)mode;
+	e->extent = (enum extent)extent;
+	e->on_duplicate = (enum on_duplicate)dup;
+	if (e->extent == EXTENT_BOTH_WAYS)
+		return job_error(ld, NULL, "%s.extent: both_ways is not available in this version of finsync; use fetch_from_crm", where);
+	if (e->include_orphan_contacts && e->crm_module != CRM_ACCOUNTS_AND_CONTACTS)
+		return job_error(ld, NULL, "%s.include_orphan_contacts: only with crm_module accounts_and_contacts", where);
+	if ((rc = load_match_on(ld, cfg, e, where)) || (rc = load_views(ld, cfg, e, where)) ||
+	    (rc = load_field_map(ld, cfg, e, where)))
+		return rc;
+	return e->kind == ENTITY_ITEMS ? load_product_type(ld, cfg, e, where) : 0;
+}
+
+static int load_sync(struct loader *ld, json_t *sync)
+{
+	static const char *const sync_keys[] = { "customers", "vendors", "items", "deals", NULL };
+	struct job *job = ld->job;
+	int i, rc, any = 0;
+
+	if (!json_is_object(sync))
+		return job_error(ld, "sync", "missing or not an object");
+	if ((rc = check_keys(ld, sync, "sync", sync_keys)))
+		return rc;
+	if (json_object_get(sync, "deals"))
+		return job_error(ld, "sync.deals", "deal automation is not available in this version of finsync");
+	for (i = 0; i < ENTITY_COUNT; i++) {
+		json_t *cfg = json_object_get(sync, entity_names[i]);
+		if (!cfg)
+			continue;
+		if (i == ENTITY_VENDORS && !job->app->has_vendors)
+			return job_error(ld, "sync.vendors", "%s has no vendors (only zoho-books and zoho-inventory do)",
+					 job->app->type);
+		if ((rc = load_entity(ld, cfg, &job->entities[i])))
+			return rc;
+		any = 1;
+	}
+	return any ? 0 : job_error(ld, "sync", "names no entity to sync (customers, vendors, items)");
+}
+
+static int load_stages(struct loader *ld, json_t *stages)
+{
+	static const char *const names[] = { "extract", "transform", "load" };
+	json_t *v;
+	size_t i;
+	int k;
+
+	ld->job->stages = STAGE_EXTRACT | STAGE_TRANSFORM | STAGE_LOAD;
+	if (!stages)
+		return 0;
+	if (!json_is_array(stages) || !json_array_size(stages))
+		return job_error(ld, "stages", "must be a list of extract, transform, load");
+	ld->job->stages = 0;
+	json_array_foreach(stages, i, v) {
+		for (k = 0; k < 3; k++)
+			if (json_is_string(v) && !strcmp(json_string_value(v), names[k]))
+				break;
+		if (k == 3)
+			return job_error(ld, "stages", "unknown stage '%s' (extract, transform, load)",
+					 json_is_string(v) ? json_string_value(v) : "?");
+		ld->job->stages |= 1u << k;
+	}
+	return 0;
+}
+
+static int load_top(struct loader *ld)
+{
+	static const char *const top_keys[] = { "job", "state_dir", "stages", "crm", "finance", "sync", NULL };
+	struct job *job = ld->job;
+	char *state = NULL;
+	int rc;
+
+	if (!json_is_object(job->root))
+		return job_error(ld, NULL, "not a JSON object");
+	if ((rc = check_keys(ld, job->root, "", top_keys)))
+		return rc;
+	if ((rc = get_string(ld, job->root, "", "job", 1, &job->name)) ||
+	    (rc = get_string(ld, job->root, "", "state_dir", 0, &state)))
+		return rc;
+	job->state_dir = state ? resolve_path(job, state) : xasprintf("%s/var/%s", job->dir, job->name);
+	xfree(state);
+	if ((rc = load_stages(ld, json_object_get(job->root, "stages"))) ||
+	    (rc = load_crm(ld, json_object_get(job->root, "crm"))) ||
+	    (rc = load_finance(ld, json_object_get(job->root, "finance"))) ||
+	    (rc = load_sync(ld, json_object_get(job->root, "sync"))))
+		return rc;
+	return 0;
+}
+
+static char *dir_of(const char *path)
+{
+	char *copy = xstrdup(path), *slash, *abs;
+	char cwd[PATH_MAX];
+
+	slash = strrchr(copy, '/');
+	if (slash)
+		*slash = '\0';
+	if (slash && copy[0] == '/') {
+		abs = xstrdup(*copy ? copy : "/");
+	} else if (!getcwd(cwd, sizeof(cwd))) {
+		abs = xstrdup(".");
+	} else {
+		abs = slash ? xasprintf("%s/%s", cwd, copy) : xstrdup(cwd);
+	}
+	xfree(copy);
+	return abs;
+}
+
+int job_load(struct job **out, const char *path)
+{
+	struct loader ld = { NULL, path };
+	json_error_t jerr;
+	struct job *job;
+	int i, rc;
+
+	*out = NULL;
+	job = xcalloc(1, sizeof(*job));
+	ld.job = job;
+	job->path = xstrdup(path);
+	job->dir = dir_of(path);
+	for (i = 0; i < ENTITY_COUNT; i++) {
+		job->entities[i].kind = (enum entity_kind)i;
+		job->entities[i].name = entity_names[i];
+		job->entities[i].product_type_default = "goods";
+	}
+	job->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!job->root) {
+		rc = fail(FS_EUSAGE, "job '%s' line %d column %d: %s", path, jerr.line, jerr.column, jerr.text);
+		job_free(job);
+		return rc;
+	}
+	if ((rc = load_top(&ld)) || (rc = mapping_check_job(job))) {
+		job_free(job);
+		return rc;
+	}
+	*out = job;
+	return 0;
+}
+
+static void endpoint_release(struct endpoint *ep)
+{
+	xfree(ep->type);
+	xfree(ep->api_base);
+	xfree(ep->accounts_url);
+	xfree(ep->client_id);
+	if (ep->client_secret)
+		memset(ep->client_secret, 0, strlen(ep->client_secret));
+	xfree(ep->client_secret);
+	if (ep->refresh_token)
+		memset(ep->refresh_token, 0, strlen(ep->refresh_token));
+	xfree(ep->refresh_token);
+	xfree(ep->organization_id);
+	xfree(ep->dir);
+}
+
+void job_free(struct job *job)
+{
+	if (!job)
+		return;
+	endpoint_release(&job->crm);
+	endpoint_release(&job->fin);
+	xfree(job->path);
+	xfree(job->dir);
+	xfree(job->name);
+	xfree(job->state_dir);
+	json_decref(job->root);
+	xfree(job);
+}
+
+struct entity_sync *job_entity(struct job *job, const char *name)
+{
+	int i;
+
+	for (i = 0; i < ENTITY_COUNT; i++)
+		if (!strcmp(entity_names[i], name))
+			return &job->entities[i];
+	return NULL;
+}
+
+const char *const *entity_crm_modules(const struct entity_sync *e)
+{
+	switch (e->kind) {
+	case ENTITY_CUSTOMERS:
+		if (e->crm_module == CRM_ACCOUNTS)
+			return modules_accounts;
+		return e->crm_module == CRM_CONTACTS ? modules_contacts : modules_both;
+	case ENTITY_VENDORS:
+		return modules_vendors;
+	default:
+		return modules_products;
+	}
+}
+
+const char *entity_view(const struct entity_sync *e, const char *module)
+{
+	return e->views ? json_string_value(json_object_get(e->views, module)) : NULL;
+}

@@ -1,0 +1,416 @@
+/*
+ * ledger.c - the SQLite ledger of one job (WAL mode).
+ *
+ * Statements are prepared once and reused (bind, step, reset): the load
+ * stage writes a link and an event per record, inside transactions the
+ * caller opens per batch, never one commit per record.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sqlite3.h>
+#include "finsync/alloc.h"
+#include "finsync/err.h"
+#include "finsync/ledger.h"
+#include "finsync/timeutil.h"
+
+#define SCHEMA_VERSION 1
+
+enum stmt_id {
+	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
+	ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
+};
+
+static const char *const stmt_sql[ST_COUNT] = {
+	[ST_LINK_GET] = "SELECT entity, crm_id, finance_id, origin, crm_hash, finance_hash, state, updated_at "
+			"FROM links WHERE entity = ?1 AND crm_id = ?2",
+	[ST_LINK_BY_FIN] = "SELECT crm_id FROM links WHERE entity = ?1 AND finance_id = ?2 "
+			   "AND state != 'source_deleted' LIMIT 1",
+	[ST_LINK_PUT] = "INSERT INTO links (entity, crm_id, finance_id, origin, crm_hash, finance_hash, state, updated_at) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+			"ON CONFLICT (entity, crm_id) DO UPDATE SET finance_id = excluded.finance_id, "
+			"origin = excluded.origin, crm_hash = excluded.crm_hash, finance_hash = excluded.finance_hash, "
+			"state = excluded.state, updated_at = excluded.updated_at",
+	[ST_EVENT_ADD] = "INSERT INTO events (run_id, entity, crm_id, finance_id, action, match, reason, at) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_STATS_ADD] = "INSERT INTO run_stats (run_id, entity, stage, added, updated, unchanged, skipped, duplicates, failed, deleted) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
+			 "ON CONFLICT (run_id, entity, stage) DO UPDATE SET added = added + excluded.added, "
+			 "updated = updated + excluded.updated, unchanged = unchanged + excluded.unchanged, "
+			 "skipped = skipped + excluded.skipped, duplicates = duplicates + excluded.duplicates, "
+			 "failed = failed + excluded.failed, deleted = deleted + excluded.deleted",
+	[ST_RUN_START] = "INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)",
+	[ST_RUN_LATEST] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs ORDER BY id DESC LIMIT 1",
+	[ST_RUN_GET] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs WHERE id = ?1",
+	[ST_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, status = ?3, error = ?4 WHERE id = ?1",
+	[ST_RUN_STAGES] = "UPDATE runs SET stages = ?2 WHERE id = ?1",
+};
+
+/* Version 1: the public tables of DESIGN.md. */
+static const char schema_v1[] =
+	"CREATE TABLE IF NOT EXISTS runs ("
+	"  id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,"
+	"  status TEXT NOT NULL, stages TEXT, error TEXT);"
+	"CREATE TABLE IF NOT EXISTS run_stats ("
+	"  run_id INTEGER NOT NULL REFERENCES runs(id), entity TEXT NOT NULL, stage TEXT NOT NULL,"
+	"  added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0,"
+	"  unchanged INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0,"
+	"  duplicates INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,"
+	"  deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, entity, stage));"
+	"CREATE TABLE IF NOT EXISTS links ("
+	"  entity TEXT NOT NULL, crm_id TEXT NOT NULL, finance_id TEXT, origin TEXT NOT NULL DEFAULT 'crm',"
+	"  crm_hash TEXT, finance_hash TEXT, state TEXT NOT NULL DEFAULT 'linked', updated_at TEXT NOT NULL,"
+	"  PRIMARY KEY (entity, crm_id));"
+	"CREATE INDEX IF NOT EXISTS links_finance ON links (entity, finance_id);"
+	"CREATE TABLE IF NOT EXISTS events ("
+	"  id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES runs(id), entity TEXT NOT NULL,"
+	"  crm_id TEXT, finance_id TEXT, action TEXT NOT NULL, match TEXT, reason TEXT, at TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS events_run ON events (run_id, entity);"
+	"CREATE TABLE IF NOT EXISTS watermarks ("
+	"  entity TEXT PRIMARY KEY, modified_since TEXT NOT NULL, run_id INTEGER);"
+	"CREATE TABLE IF NOT EXISTS deal_links ("
+	"  deal_id TEXT PRIMARY KEY, kind TEXT NOT NULL, finance_id TEXT, state TEXT);";
+
+struct ledger {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmt[ST_COUNT];
+	int in_tx;
+};
+
+static int db_fail(struct ledger *lg, const char *what)
+{
+	return fail(FS_EABORT, "ledger '%s': %s: %s", lg->path, what, sqlite3_errmsg(lg->db));
+}
+
+static int exec(struct ledger *lg, const char *sql, const char *what)
+{
+	return sqlite3_exec(lg->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : db_fail(lg, what);
+}
+
+static int migrate(struct ledger *lg)
+{
+	sqlite3_stmt *st;
+	int version = 0, rc;
+
+	if (sqlite3_prepare_v2(lg->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(lg, "read schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version > SCHEMA_VERSION)
+		return fail(FS_EABORT, "ledger '%s': schema version %d is newer than this finsync (%d)",
+			    lg->path, version, SCHEMA_VERSION);
+	if (version == SCHEMA_VERSION)
+		return 0;
+	if ((rc = exec(lg, "BEGIN IMMEDIATE", "begin migration")))
+		return rc;
+	if ((rc = exec(lg, schema_v1, "create tables")) ||
+	    (rc = exec(lg, "PRAGMA user_version = 1", "set schema version"))) {
+		exec(lg, "ROLLBACK", "rollback");
+		return rc;
+	}
+	return exec(lg, "COMMIT", "commit migration");
+}
+
+static int prepare_all(struct ledger *lg)
+{
+	int i;
+
+	for (i = 0; i < ST_COUNT; i++)
+		if (sqlite3_prepare_v2(lg->db, stmt_sql[i], -1, &lg->stmt[i], NULL) != SQLITE_OK)
+			return db_fail(lg, "prepare");
+	return 0;
+}
+
+int ledger_open(struct ledger **out, const char *state_dir)
+{
+	struct ledger *lg = xcalloc(1, sizeof(*lg));
+	int rc;
+
+	*out = NULL;
+	if (mkdir(state_dir, 0700) && errno != EEXIST) {
+		rc = fail(FS_EABORT, "cannot create state dir '%s': %s", state_dir, strerror(errno));
+		xfree(lg);
+		return rc;
+	}
+	lg->path = xasprintf("%s/ledger.sqlite", state_dir);
+	if (sqlite3_open_v2(lg->path, &lg->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		rc = db_fail(lg, "open");
+		ledger_close(lg);
+		return rc;
+	}
+	sqlite3_busy_timeout(lg->db, 10000);
+	if ((rc = exec(lg, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
+		       "set pragmas")) ||
+	    (rc = migrate(lg)) || (rc = prepare_all(lg))) {
+		ledger_close(lg);
+		return rc;
+	}
+	*out = lg;
+	return 0;
+}
+
+void ledger_close(struct ledger *lg)
+{
+	int i;
+
+	if (!lg)
+		return;
+	if (lg->in_tx)
+		ledger_rollback(lg);
+	for (i = 0; i < ST_COUNT; i++)
+		sqlite3_finalize(lg->stmt[i]);
+	sqlite3_close(lg->db);
+	xfree(lg->path);
+	xfree(lg);
+}
+
+struct sqlite3 *ledger_db(struct ledger *lg)
+{
+	return lg->db;
+}
+
+int ledger_begin(struct ledger *lg)
+{
+	int rc = exec(lg, "BEGIN IMMEDIATE", "begin");
+
+	if (!rc)
+		lg->in_tx = 1;
+	return rc;
+}
+
+int ledger_commit(struct ledger *lg)
+{
+	int rc = exec(lg, "COMMIT", "commit");
+
+	if (!rc)
+		lg->in_tx = 0;
+	return rc;
+}
+
+void ledger_rollback(struct ledger *lg)
+{
+	sqlite3_exec(lg->db, "ROLLBACK", NULL, NULL, NULL);
+	lg->in_tx = 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* Steps a write statement to completion and resets it. */
+static int step_done(struct ledger *lg, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(lg, what);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int ledger_run_start(struct ledger *lg, const char *job, const char *stages, long *run_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_RUN_START];
+	char now[ISO_TIME_LEN];
+	int rc;
+
+	time_now_iso(now);
+	bind_text(st, 1, job);
+	bind_text(st, 2, now);
+	bind_text(st, 3, stages);
+	if ((rc = step_done(lg, st, "start run")))
+		return rc;
+	*run_id = (long)sqlite3_last_insert_rowid(lg->db);
+	return 0;
+}
+
+static int read_run(struct ledger *lg, sqlite3_stmt *st, struct run_info *out)
+{
+	int rc = sqlite3_step(st);
+
+	memset(out, 0, sizeof(*out));
+	if (rc == SQLITE_ROW) {
+		out->id = (long)sqlite3_column_int64(st, 0);
+		out->job = column_dup(st, 1);
+		out->started_at = column_dup(st, 2);
+		out->finished_at = column_dup(st, 3);
+		out->status = column_dup(st, 4);
+		out->stages = column_dup(st, 5);
+		out->error = column_dup(st, 6);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read run");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int ledger_run_latest(struct ledger *lg, struct run_info *out)
+{
+	return read_run(lg, lg->stmt[ST_RUN_LATEST], out);
+}
+
+int ledger_run_get(struct ledger *lg, long run_id, struct run_info *out)
+{
+	sqlite3_bind_int64(lg->stmt[ST_RUN_GET], 1, run_id);
+	return read_run(lg, lg->stmt[ST_RUN_GET], out);
+}
+
+int ledger_run_set_stages(struct ledger *lg, long run_id, const char *stages)
+{
+	sqlite3_stmt *st = lg->stmt[ST_RUN_STAGES];
+
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, stages);
+	return step_done(lg, st, "update run");
+}
+
+int ledger_run_finish(struct ledger *lg, long run_id, const char *status, const char *error)
+{
+	sqlite3_stmt *st = lg->stmt[ST_RUN_FINISH];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, now);
+	bind_text(st, 3, status);
+	bind_text(st, 4, error);
+	return step_done(lg, st, "finish run");
+}
+
+void run_info_release(struct run_info *r)
+{
+	xfree(r->job);
+	xfree(r->started_at);
+	xfree(r->finished_at);
+	xfree(r->status);
+	xfree(r->stages);
+	xfree(r->error);
+	memset(r, 0, sizeof(*r));
+}
+
+int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, struct link *out)
+{
+	sqlite3_stmt *st = lg->stmt[ST_LINK_GET];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->entity = column_dup(st, 0);
+		out->crm_id = column_dup(st, 1);
+		out->finance_id = column_dup(st, 2);
+		out->origin = column_dup(st, 3);
+		out->crm_hash = column_dup(st, 4);
+		out->finance_hash = column_dup(st, 5);
+		out->state = column_dup(st, 6);
+		out->updated_at = column_dup(st, 7);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read link");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int ledger_link_by_finance(struct ledger *lg, const char *entity, const char *finance_id, char **crm_id_out)
+{
+	sqlite3_stmt *st = lg->stmt[ST_LINK_BY_FIN];
+	int rc;
+
+	*crm_id_out = NULL;
+	bind_text(st, 1, entity);
+	bind_text(st, 2, finance_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*crm_id_out = column_dup(st, 0);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read link");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int ledger_link_put(struct ledger *lg, const struct link *l)
+{
+	sqlite3_stmt *st = lg->stmt[ST_LINK_PUT];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	bind_text(st, 1, l->entity);
+	bind_text(st, 2, l->crm_id);
+	bind_text(st, 3, l->finance_id);
+	bind_text(st, 4, l->origin ? l->origin : "crm");
+	bind_text(st, 5, l->crm_hash);
+	bind_text(st, 6, l->finance_hash);
+	bind_text(st, 7, l->state ? l->state : "linked");
+	bind_text(st, 8, now);
+	return step_done(lg, st, "write link");
+}
+
+void link_release(struct link *l)
+{
+	xfree(l->entity);
+	xfree(l->crm_id);
+	xfree(l->finance_id);
+	xfree(l->origin);
+	xfree(l->crm_hash);
+	xfree(l->finance_hash);
+	xfree(l->state);
+	xfree(l->updated_at);
+	memset(l, 0, sizeof(*l));
+}
+
+int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_id,
+		     const char *finance_id, const char *action, const char *match, const char *reason)
+{
+	sqlite3_stmt *st = lg->stmt[ST_EVENT_ADD];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, entity);
+	bind_text(st, 3, crm_id);
+	bind_text(st, 4, finance_id);
+	bind_text(st, 5, action);
+	bind_text(st, 6, match ? match : "");
+	bind_text(st, 7, reason);
+	bind_text(st, 8, now);
+	return step_done(lg, st, "write event");
+}
+
+int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,
+		     const struct stats *s)
+{
+	sqlite3_stmt *st = lg->stmt[ST_STATS_ADD];
+
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, entity);
+	bind_text(st, 3, stage);
+	sqlite3_bind_int64(st, 4, s->added);
+	sqlite3_bind_int64(st, 5, s->updated);
+	sqlite3_bind_int64(st, 6, s->unchanged);
+	sqlite3_bind_int64(st, 7, s->skipped);
+	sqlite3_bind_int64(st, 8, s->duplicates);
+	sqlite3_bind_int64(st, 9, s->failed);
+	sqlite3_bind_int64(st, 10, s->deleted);
+	return step_done(lg, st, "write run stats");
+}

@@ -1,0 +1,127 @@
+# Shared helpers for the end-to-end tests: sourced by every tests/e2e/t*.sh.
+# Each test gets a fresh $WORK directory and its own sandbox on a free loopback port.
+set -eu
+LC_ALL=C
+export LC_ALL
+TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$TOP/build}
+FIXTURES=$TOP/fixtures
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/finsync-e2e.XXXXXX")
+SANDBOX_PID=""
+SANDBOX_URL=""
+
+# The secrets the sandbox's seeds know (fixtures/*/oauth.json); never real ones.
+export FINSYNC_CRM_CLIENT_SECRET=sandbox-crm-secret
+export FINSYNC_CRM_REFRESH_TOKEN=1000.sandbox-crm-refresh
+export FINSYNC_FIN_CLIENT_SECRET=sandbox-fin-secret
+export FINSYNC_FIN_REFRESH_TOKEN=1000.sandbox-fin-refresh
+
+cleanup() {
+	sandbox_stop
+	if [ -n "${KEEP_WORK:-}" ]; then echo "work dir kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# sandbox_start SEED_DIR [extra sandbox args]: start and wait until it listens.
+sandbox_start() {
+	seed=$1; shift
+	rm -f "$WORK/sandbox.port"
+	"$BUILD/finsync-sandbox" --seed "$seed" --port 0 --port-file "$WORK/sandbox.port" \
+		--quiet "$@" >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+	SANDBOX_PID=$!
+	i=0
+	while [ ! -s "$WORK/sandbox.port" ]; do
+		i=$((i + 1))
+		[ $i -gt 200 ] && { cat "$WORK/sandbox.err" >&2; fail "sandbox did not start"; }
+		kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$WORK/sandbox.err" >&2; fail "sandbox exited"; }
+		sleep 0.05
+	done
+	SANDBOX_PORT=$(cat "$WORK/sandbox.port")
+	SANDBOX_URL="http://127.0.0.1:$SANDBOX_PORT"
+	export SANDBOX_URL SANDBOX_PORT
+}
+
+sandbox_stop() {
+	if [ -n "$SANDBOX_PID" ]; then
+		kill "$SANDBOX_PID" 2>/dev/null || true
+		wait "$SANDBOX_PID" 2>/dev/null || true
+		SANDBOX_PID=""
+	fi
+}
+
+# ctl METHOD PATH [JSON_BODY]: call the sandbox's control endpoint, print the body.
+ctl() {
+	if [ $# -ge 3 ]; then
+		curl -sf -X "$1" -H 'Content-Type: application/json' --data-binary "$3" "$SANDBOX_URL/__control$2"
+	else
+		curl -sf -X "$1" "$SANDBOX_URL/__control$2"
+	fi
+}
+
+# finsync ARGS: the binary under test (FINSYNC_WRAPPER may be e.g. valgrind).
+finsync() {
+	${FINSYNC_WRAPPER:-} "$BUILD/finsync" "$@"
+}
+
+# expect_exit CODE COMMAND...: run it, fail unless it exits with CODE.
+expect_exit() {
+	want=$1; shift
+	set +e
+	"$@"
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || fail "expected exit $want, got $got: $*"
+}
+
+# ledger_query STATE_DIR SQL: one query against a job's ledger.
+ledger_query() {
+	sqlite3 -batch -noheader "$1/ledger.sqlite" "$2"
+}
+
+# assert_eq WANT GOT WHAT
+assert_eq() {
+	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"
+}
+
+# store_count APP RESOURCE [jq filter]: records in the sandbox's finance store.
+store_count() {
+	ctl GET "/store/$1/$2" | jq "[.records[] | select(${3:-true})] | length"
+}
+
+# write_job FILE TARGET_APP [sync JSON]: a job against this test's sandbox.
+write_job() {
+	file=$1 app=$2 sync=${3:-'{"customers":{"crm_module":"accounts"}}'}
+	case $app in
+	zoho-books) base=books/v3 ;; zoho-invoice) base=invoice/v3 ;;
+	zoho-billing) base=billing/v1 ;; zoho-inventory) base=inventory/v1 ;;
+	esac
+	cat >"$file" <<JOB
+{
+  "job": "$(basename "$file" .json)",
+  "state_dir": "state",
+  "crm": {
+    "type": "zoho-crm",
+    "api_base": "$SANDBOX_URL/crm/v8",
+    "accounts_url": "$SANDBOX_URL",
+    "client_id": "1000.SANDBOXCRM",
+    "client_secret_env": "FINSYNC_CRM_CLIENT_SECRET",
+    "refresh_token_env": "FINSYNC_CRM_REFRESH_TOKEN"
+  },
+  "finance": {
+    "type": "$app",
+    "api_base": "$SANDBOX_URL/$base",
+    "organization_id": "10234695",
+    "accounts_url": "$SANDBOX_URL",
+    "client_id": "1000.SANDBOXFIN",
+    "client_secret_env": "FINSYNC_FIN_CLIENT_SECRET",
+    "refresh_token_env": "FINSYNC_FIN_REFRESH_TOKEN"
+  },
+  "sync": $sync
+}
+JOB
+}
