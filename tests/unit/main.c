@@ -1,0 +1,69 @@
+/*
+ * main.c - runs every registered unit test table; the last line it prints
+ * is "N passed, N failed", and it exits 1 when anything failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "finsync/alloc.h"
+#include "unit.h"
+
+#define MAX_TABLES 64
+
+int unit_failures;
+static const struct unit_test *tables[MAX_TABLES];
+static int ntables;
+static char tmpdir[256];
+
+void unit_register(const struct unit_test *table)
+{
+	if (ntables < MAX_TABLES)
+		tables[ntables++] = table;
+}
+
+const char *unit_tmpdir(void)
+{
+	char cmd[300];
+
+	if (tmpdir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", tmpdir);
+	}
+	snprintf(tmpdir, sizeof(tmpdir), "%s/finsync-unit.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	return tmpdir;
+}
+
+int main(int argc, char **argv)
+{
+	int passed = 0, failed = 0, t, i;
+	char cmd[300];
+
+	alloc_init();
+	for (t = 0; t < ntables; t++) {
+		for (i = 0; tables[t][i].name; i++) {
+			int before = unit_failures;
+			if (argc > 1 && !strstr(tables[t][i].name, argv[1]))
+				continue;
+			tables[t][i].fn();
+			if (unit_failures == before) {
+				passed++;
+			} else {
+				failed++;
+				fprintf(stderr, "FAIL %s\n", tables[t][i].name);
+			}
+		}
+	}
+	if (tmpdir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "cannot remove %s\n", tmpdir);
+	}
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,152 @@
+/*
+ * test_core.c - buf, time parsing, staging round trip, job file errors.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <jansson.h>
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/err.h"
+#include "finsync/job.h"
+#include "finsync/staging.h"
+#include "finsync/timeutil.h"
+#include "unit.h"
+
+static void test_buf__cap_refuses(void)
+{
+	struct buf b;
+
+	buf_init(&b, 8);
+	CHECK(buf_adds(&b, "12345678") == 0);
+	CHECK(buf_addc(&b, 'x') == FS_EINPUT);
+	CHECK_STREQ(buf_str(&b), "12345678");
+	buf_release(&b);
+}
+
+static void test_time__offsets_to_utc(void)
+{
+	time_t a, b, c;
+
+	CHECK(time_parse_iso("2019-07-25T15:26:49+05:30", &a) == 0);
+	CHECK(time_parse_iso("2019-07-25T09:56:49Z", &b) == 0);
+	CHECK(time_parse_iso("2019-07-25T15:26:49+0530", &c) == 0);
+	CHECK(a == b && b == c);
+	CHECK(time_parse_iso("2019-07-25 15:26:49", &a) == -1);
+	CHECK(time_parse_iso("2019-13-25T15:26:49Z", &a) == -1);
+}
+
+static void test_staging__round_trip_and_bad_line(void)
+{
+	const char *dir = unit_tmpdir();
+	struct staging_writer *w;
+	struct staging_reader *r;
+	struct manifest *m = manifest_new(7, "extract");
+	json_t *rec = json_pack("{s:s, s:i}", "id", "1", "n", 2), *got = NULL, *man = NULL;
+
+	CHECK(staging_writer_open(&w, dir, "accounts") == 0);
+	CHECK(staging_write(w, rec) == 0);
+	CHECK(staging_write_line(w, "{bad", 4) == 0);
+	CHECK(staging_write(w, rec) == 0);
+	CHECK(staging_writer_finish(w, m) == 0);
+	CHECK(manifest_write(m, dir) == 0);
+	CHECK(manifest_load(dir, &man) == 1);
+	CHECK_INTEQ(json_integer_value(json_object_get(json_object_get(json_object_get(man, "files"),
+		"accounts.ndjson.gz"), "records")), 3);
+	CHECK(staging_reader_open(&r, dir, "accounts", 0) == 0);
+	CHECK(staging_read(r, &got) == 1 && json_equal(got, rec));
+	json_decref(got);
+	CHECK(staging_read(r, &got) == FS_EINPUT);
+	CHECK(strstr(err_msg(), "line 2") != NULL);
+	CHECK(staging_read(r, &got) == 1);
+	json_decref(got);
+	CHECK(staging_read(r, &got) == 0);
+	staging_reader_close(r);
+	manifest_free(m);
+	json_decref(man);
+	json_decref(rec);
+}
+
+static int write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp)
+		return -1;
+	fputs(text, fp);
+	return fclose(fp);
+}
+
+static void expect_job_error(const char *text, const char *needle)
+{
+	char *path = xasprintf("%s/job.json", unit_tmpdir());
+	struct job *job = NULL;
+
+	CHECK(write_file(path, text) == 0);
+	CHECK(job_load(&job, path) == FS_EUSAGE);
+	if (!strstr(err_msg(), needle)) {
+		fprintf(stderr, "message '%s' lacks '%s'\n", err_msg(), needle);
+		unit_failures++;
+	}
+	job_free(job);
+	xfree(path);
+}
+
+#define CRM_OK "\"crm\":{\"type\":\"csv\",\"dir\":\"x\"}"
+#define FIN_OK(type) "\"finance\":{\"type\":\"" type "\",\"api_base\":\"http://h/b\",\"organization_id\":\"1\"," \
+	"\"accounts_url\":\"http://h\",\"client_id\":\"c\",\"client_secret_env\":\"UNIT_SECRET\",\"refresh_token_env\":\"UNIT_SECRET\"}"
+
+static void test_job__errors_name_the_key(void)
+{
+	setenv("UNIT_SECRET", "s3cret", 1);
+	expect_job_error("{\"job\":\"j\",", "line 1");
+	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-books") ",\"sync\":{\"items\":{\"on_duplicate\":\"merge\"}}}",
+			 "sync.items.on_duplicate: unknown value 'merge'");
+	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-invoice") ",\"sync\":{\"vendors\":{}}}",
+			 "sync.vendors");
+	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-books") ",\"sync\":{\"items\":{\"on_dupe\":\"skip\"}}}",
+			 "sync.items.on_dupe: unknown key");
+	expect_job_error("{\"job\":\"j\"," CRM_OK ",\"finance\":{\"type\":\"zoho-books\",\"api_base\":\"http://h\","
+			 "\"organization_id\":\"1\",\"accounts_url\":\"http://h\",\"client_id\":\"c\","
+			 "\"client_secret\":\"literal\",\"refresh_token_env\":\"UNIT_SECRET\"},\"sync\":{\"items\":{}}}",
+			 "finance.client_secret: a literal secret");
+	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-sheets") ",\"sync\":{\"items\":{}}}",
+			 "finance.type: unknown value 'zoho-sheets'");
+}
+
+static void test_job__secret_file_mode(void)
+{
+	const char *dir = unit_tmpdir();
+	char *secret = xasprintf("%s/secret", dir);
+	char *path = xasprintf("%s/job.json", dir);
+	char *text = xasprintf("{\"job\":\"j\"," CRM_OK ",\"finance\":{\"type\":\"zoho-books\",\"api_base\":\"http://h\","
+			       "\"organization_id\":\"1\",\"accounts_url\":\"http://h\",\"client_id\":\"c\","
+			       "\"client_secret_file\":\"secret\",\"refresh_token_env\":\"UNIT_SECRET\"},\"sync\":{\"items\":{}}}");
+	struct job *job = NULL;
+
+	setenv("UNIT_SECRET", "s3cret", 1);
+	CHECK(write_file(secret, "from-file\n") == 0);
+	CHECK(write_file(path, text) == 0);
+	chmod(secret, 0644);
+	CHECK(job_load(&job, path) == FS_EUSAGE);
+	CHECK(strstr(err_msg(), "readable by group or others") != NULL);
+	chmod(secret, 0600);
+	CHECK(job_load(&job, path) == 0);
+	if (job)
+		CHECK_STREQ(job->fin.client_secret, "from-file");
+	job_free(job);
+	xfree(secret);
+	xfree(path);
+	xfree(text);
+}
+
+static const struct unit_test core_tests[] = {
+	UNIT(test_buf__cap_refuses),
+	UNIT(test_time__offsets_to_utc),
+	UNIT(test_staging__round_trip_and_bad_line),
+	UNIT(test_job__errors_name_the_key),
+	UNIT(test_job__secret_file_mode),
+	{ 0 },
+};
+UNIT_SUITE(core_tests)
