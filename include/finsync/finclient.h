@@ -1,0 +1,42 @@
+/*
+ * finclient.h - the finance app's REST API for the entities finsync syncs.
+ *
+ * Paths, where the organisation id goes (query or header), envelope keys and
+ * id keys all come from the app table (finance.h); callers speak entities.
+ */
+#ifndef FINSYNC_FINCLIENT_H
+#define FINSYNC_FINCLIENT_H
+#include <jansson.h>
+#include "finsync/job.h"
+
+struct finclient;
+
+struct fin_outcome {
+	int ok;               /* 1 when the app accepted the write */
+	long status;          /* HTTP status */
+	long code;            /* Zoho business code (0 on success) */
+	char *finance_id;     /* id of the created/updated record */
+	char *message;        /* the app's message, for the ledger */
+};
+
+int finclient_open(struct finclient **out, const struct job *job);
+void finclient_close(struct finclient *fc);
+
+/* Calls fn for every existing record of the entity (list rows), page by page. */
+int finclient_list(struct finclient *fc, enum entity_kind kind,
+		   int (*fn)(json_t *row, void *ud), void *ud);
+
+/*
+ * Creates (finance_id NULL) or updates a record.  0 with out->ok set either
+ * way when the app answered; <0 (FS_EABORT) only when it could not be reached.
+ */
+int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id,
+		    json_t *payload, struct fin_outcome *out);
+void fin_outcome_release(struct fin_outcome *o);
+
+/* The organisation's base currency code (new string), or NULL with an error. */
+int finclient_base_currency(struct finclient *fc, char **out);
+
+long finclient_requests(const struct finclient *fc);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * help.c - usage and help text of every command, in one table.
+ */
+#include <string.h>
+#include "finsync/cmd.h"
+#include "finsync/help.h"
+
+#define COMMON_OPTIONS \
+	"  -v, --verbose           more log lines (debug)\n" \
+	"  -q, --quiet             only warnings and errors\n" \
+	"      --log-format F      text (default) or json: one object per line\n" \
+	"  -h, --help              this help\n"
+
+static const struct command_help commands[] = {
+	{ "run", "finsync run JOB [--stage S] [--full] [--dry-run] [--only ENTITY]",
+	  "run the job's stages in order (extract, transform, load)",
+	  "      --stage S           only stage S: extract starts a new run; transform\n"
+	  "                          and load continue the latest run\n"
+	  "      --full              ignore watermarks: read every CRM record\n"
+	  "      --dry-run           extract and transform only: the plan, no writes\n"
+	  "      --only ENTITY       only customers, vendors or items\n" COMMON_OPTIONS },
+	{ "extract", "finsync extract JOB [--full] [--only ENTITY]",
+	  "start a new run: CRM records and the finance app's records into staging",
+	  "      --full              ignore watermarks\n"
+	  "      --only ENTITY       only customers, vendors or items\n" COMMON_OPTIONS },
+	{ "transform", "finsync transform JOB [--only ENTITY]",
+	  "plan one action per record of the latest run (create, update, skip, …)",
+	  "      --only ENTITY       only customers, vendors or items\n" COMMON_OPTIONS },
+	{ "load", "finsync load JOB [--only ENTITY]",
+	  "send the latest run's planned actions to the finance app; record them in the ledger",
+	  "      --only ENTITY       only customers, vendors or items\n" COMMON_OPTIONS },
+	{ "export", "finsync export JOB [--run ID] --stage S --entity E [--format csv] [-o FILE]",
+	  "write a staged file as CSV for analysts (nested fields flattened)",
+	  "      --run ID            a run id (default: the latest)\n"
+	  "      --stage S           extract, transform\n"
+	  "      --entity E          a staged file: accounts, contacts, finance.customers,\n"
+	  "                          customers, vendors, items …\n"
+	  "      --format csv        the only format\n"
+	  "  -o, --output FILE       write to FILE instead of standard output\n"
+	  "  -h, --help              this help\n" },
+	{ "history", "finsync history JOB [--format table|csv|json] [--limit N]",
+	  "runs and their per-entity outcomes, newest first",
+	  "      --format F          table (default), csv or json\n"
+	  "      --limit N           the newest N runs (default 20)\n"
+	  "  -h, --help              this help\n" },
+	{ "help", "finsync help [COMMAND]", "show the help of a command", NULL },
+	{ NULL, NULL, NULL, NULL },
+};
+
+const struct command_help *help_all(void)
+{
+	return commands;
+}
+
+const struct command_help *help_find(const char *name)
+{
+	const struct command_help *h;
+
+	for (h = commands; h->name; h++)
+		if (!strcmp(h->name, name))
+			return h;
+	return NULL;
+}
+
+void help_print(FILE *fp, const struct command_help *h)
+{
+	fprintf(fp, "usage: %s\n\n%s\n", h->synopsis, h->summary);
+	if (h->options)
+		fprintf(fp, "\noptions:\n%s", h->options);
+}
+
+void help_print_overview(FILE *fp)
+{
+	const struct command_help *h;
+
+	fprintf(fp, "usage: finsync COMMAND JOB [options]\n\n"
+		"Keeps Zoho CRM and a Zoho finance app (Books, Invoice, Billing, Inventory) in step.\n\n"
+		"commands:\n");
+	for (h = commands; h->name; h++)
+		fprintf(fp, "  %-10s %s\n", h->name, h->summary);
+	fprintf(fp, "\nexit codes: 0 done, 1 some records failed, 2 usage or job-file error,\n"
+		"3 aborted (auth, network, disk, ledger), 4 locked by another run,\n"
+		"5 an API's daily budget is spent\n\n"
+		"'finsync help COMMAND' shows a command's options.\n");
+}

@@ -1,0 +1,246 @@
+/*
+ * run.c - `finsync run` and the one-stage commands extract, transform, load.
+ *
+ * extract (and a whole run) starts a new run in the ledger; transform and
+ * load continue the latest one, so a load that was interrupted is finished
+ * by `finsync load JOB`.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sqlite3.h>
+#include "finsync/alloc.h"
+#include "finsync/cmd.h"
+#include "finsync/err.h"
+#include "finsync/help.h"
+#include "finsync/job.h"
+#include "finsync/ledger.h"
+#include "finsync/log.h"
+#include "finsync/pipeline.h"
+#include "finsync/staging.h"
+
+struct run_opts {
+	const char *command;
+	const char *job_path;
+	unsigned stages;         /* 0: the job's own */
+	const char *only;
+	int full;
+	int dry_run;
+	enum log_level level;
+	enum log_format format;
+};
+
+enum { OPT_STAGE = 256, OPT_FULL, OPT_DRY_RUN, OPT_ONLY, OPT_LOG_FORMAT };
+
+static const struct option long_opts[] = {
+	{ "stage", required_argument, NULL, OPT_STAGE },
+	{ "full", no_argument, NULL, OPT_FULL },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int stage_bit(const char *name)
+{
+	if (!strcmp(name, "extract"))
+		return STAGE_EXTRACT;
+	if (!strcmp(name, "transform"))
+		return STAGE_TRANSFORM;
+	return !strcmp(name, "load") ? STAGE_LOAD : 0;
+}
+
+/* Options only `run` takes; the one-stage commands refuse them. */
+static int run_only_option(const struct run_opts *o, int c)
+{
+	if (!strcmp(o->command, "run"))
+		return 0;
+	if (c == OPT_STAGE || c == OPT_DRY_RUN)
+		return 1;
+	return c == OPT_FULL && strcmp(o->command, "extract");
+}
+
+static int parse_option(struct run_opts *o, int c)
+{
+	if (run_only_option(o, c))
+		return fail(FS_EUSAGE, "option not taken by '%s'; see 'finsync help %s'", o->command, o->command);
+	switch (c) {
+	case OPT_STAGE:
+		if (!(o->stages = (unsigned)stage_bit(optarg)))
+			return fail(FS_EUSAGE, "--stage: unknown stage '%s' (extract, transform, load)", optarg);
+		return 0;
+	case OPT_FULL: o->full = 1; return 0;
+	case OPT_DRY_RUN: o->dry_run = 1; return 0;
+	case OPT_ONLY:
+		if (strcmp(optarg, "customers") && strcmp(optarg, "vendors") && strcmp(optarg, "items"))
+			return fail(FS_EUSAGE, "--only: unknown entity '%s' (customers, vendors, items)", optarg);
+		o->only = optarg;
+		return 0;
+	case OPT_LOG_FORMAT:
+		if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+			return fail(FS_EUSAGE, "--log-format: unknown value '%s' (text, json)", optarg);
+		o->format = strcmp(optarg, "json") ? LOG_TEXT : LOG_JSON;
+		return 0;
+	case 'v': o->level = LOG_DEBUG; return 0;
+	case 'q': o->level = LOG_WARN; return 0;
+	default:
+		return fail(FS_EUSAGE, "unknown option; see 'finsync help %s'", o->command);
+	}
+}
+
+/* 1 when --help was shown, 0 to go on, <0 usage error. */
+static int parse_args(struct run_opts *o, int argc, char **argv)
+{
+	int c, rc;
+
+	o->command = argv[0];
+	o->level = LOG_INFO;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "vqh", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			help_print(stdout, help_find(o->command));
+			return 1;
+		}
+		if ((rc = parse_option(o, c)))
+			return rc;
+	}
+	if (optind != argc - 1)
+		return fail(FS_EUSAGE, "usage: %s", help_find(o->command)->synopsis);
+	o->job_path = argv[optind];
+	log_setup(o->level, o->format);
+	return 0;
+}
+
+static void stages_text(unsigned stages, char *out, size_t n)
+{
+	snprintf(out, n, "%s%s%s%s%s", stages & STAGE_EXTRACT ? "extract" : "",
+		 (stages & STAGE_EXTRACT) && (stages & (STAGE_TRANSFORM | STAGE_LOAD)) ? "," : "",
+		 stages & STAGE_TRANSFORM ? "transform" : "",
+		 (stages & STAGE_TRANSFORM) && (stages & STAGE_LOAD) ? "," : "",
+		 stages & STAGE_LOAD ? "load" : "");
+}
+
+/* A new run for extract; otherwise the latest, whose extract must exist. */
+static int pick_run(struct pipeline *p, unsigned stages)
+{
+	struct run_info run;
+	char text[64];
+	int rc;
+
+	stages_text(stages, text, sizeof(text));
+	if (stages & STAGE_EXTRACT)
+		return ledger_run_start(p->lg, p->job->name, text, &p->run_id);
+	if ((rc = ledger_run_latest(p->lg, &run)) < 0)
+		return rc;
+	if (rc == 0)
+		return fail(FS_EUSAGE, "job '%s' has no run yet; start with 'finsync extract' or 'finsync run'",
+			    p->job->path);
+	p->run_id = run.id;
+	if (run.stages && *run.stages) {
+		char *joined = xasprintf("%s,%s", run.stages, text);
+		rc = ledger_run_set_stages(p->lg, run.id, joined);
+		xfree(joined);
+	}
+	run_info_release(&run);
+	return rc;
+}
+
+static int run_stages(struct pipeline *p, unsigned stages)
+{
+	int rc = 0;
+
+	if (stages & STAGE_EXTRACT)
+		rc = stage_extract(p);
+	if (!rc && (stages & STAGE_TRANSFORM))
+		rc = stage_transform(p);
+	if (!rc && (stages & STAGE_LOAD) && !p->dry_run)
+		rc = stage_load(p);
+	return rc;
+}
+
+static void print_summary(struct pipeline *p, const char *stage)
+{
+	static const char sql[] =
+		"SELECT entity, added, updated, unchanged, skipped, duplicates, failed, deleted "
+		"FROM run_stats WHERE run_id = ?1 AND stage = ?2 ORDER BY entity";
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(ledger_db(p->lg), sql, -1, &st, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_int64(st, 1, p->run_id);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		printf("%s: %s%lld added, %lld updated, %lld unchanged, %lld skipped (%lld duplicates), %lld failed\n",
+		       sqlite3_column_text(st, 0), p->dry_run ? "would be " : "",
+		       sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+		       sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6));
+	sqlite3_finalize(st);
+}
+
+static int finish_run(struct pipeline *p, unsigned stages, int rc)
+{
+	const char *status = rc ? "aborted" : p->records_failed ? "partial" : "ok";
+	int frc = ledger_run_finish(p->lg, p->run_id, status, rc ? err_msg() : NULL);
+
+	if (!rc && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
+		print_summary(p, (stages & STAGE_LOAD) && !p->dry_run ? "load" : "transform");
+	if (!rc)
+		printf("run %ld: %s; staged files in %s\n", p->run_id, status, p->run_dir);
+	return rc ? rc : frc;
+}
+
+static int run_command(int argc, char **argv, unsigned fixed_stages)
+{
+	struct run_opts o = { 0 };
+	struct pipeline p = { 0 };
+	unsigned stages;
+	int rc;
+
+	if ((rc = parse_args(&o, argc, argv)))
+		return rc > 0 ? 0 : rc;
+	if ((rc = job_load(&p.job, o.job_path)) || (rc = ledger_open(&p.lg, p.job->state_dir)))
+		goto out;
+	stages = fixed_stages ? fixed_stages : o.stages ? o.stages : p.job->stages;
+	p.only = o.only;
+	p.full = o.full;
+	p.dry_run = o.dry_run;
+	if (p.only && !job_entity(p.job, p.only)->enabled) {
+		rc = fail(FS_EUSAGE, "--only %s: the job does not sync %s", p.only, p.only);
+		goto out;
+	}
+	if ((rc = pick_run(&p, stages)))
+		goto out;
+	log_set_run(p.run_id);
+	p.run_dir = xasprintf("%s/staging/%ld", p.job->state_dir, p.run_id);
+	rc = finish_run(&p, stages, run_stages(&p, stages));
+	cmd_records_failed = p.records_failed;
+out:
+	xfree(p.run_dir);
+	ledger_close(p.lg);
+	job_free(p.job);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_command(argc, argv, 0);
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	return run_command(argc, argv, STAGE_EXTRACT);
+}
+
+int cmd_transform(int argc, char **argv)
+{
+	return run_command(argc, argv, STAGE_TRANSFORM);
+}
+
+int cmd_load(int argc, char **argv)
+{
+	return run_command(argc, argv, STAGE_LOAD);
+}

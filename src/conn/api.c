@@ -1,0 +1,215 @@
+/*
+ * api.c - an authenticated JSON API: OAuth refresh-token flow (Zoho
+ * accounts server) plus the http retry rules.
+ *
+ * The access token is fetched on first use and kept for the run; a 401
+ * answer refreshes it once and the call is sent again.  Secrets go into the
+ * token request's query string only (as Zoho documents) and are never logged.
+ */
+#include <string.h>
+#include <time.h>
+#include "finsync/alloc.h"
+#include "finsync/api.h"
+#include "finsync/err.h"
+#include "finsync/log.h"
+
+#define MAX_HEADERS 16
+#define TEXT_EXCERPT 300
+
+struct api {
+	struct http *http;
+	const struct endpoint *ep;
+	char *label;
+	char *auth_header;     /* "Authorization: Zoho-oauthtoken …" */
+	time_t expires_at;
+	long refreshes;
+};
+
+int api_new(struct api **out, const struct endpoint *ep, const char *label)
+{
+	struct api *a = xcalloc(1, sizeof(*a));
+	int rc;
+
+	*out = NULL;
+	a->ep = ep;
+	a->label = xstrdup(label);
+	if ((rc = http_new(&a->http, label))) {
+		api_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+static void forget_token(struct api *a)
+{
+	if (a->auth_header)
+		memset(a->auth_header, 0, strlen(a->auth_header));
+	xfree(a->auth_header);
+	a->auth_header = NULL;
+}
+
+void api_free(struct api *a)
+{
+	if (!a)
+		return;
+	forget_token(a);
+	http_free(a->http);
+	xfree(a->label);
+	xfree(a);
+}
+
+long api_requests(const struct api *a)
+{
+	return http_requests_sent(a->http);
+}
+
+long api_token_refreshes(const struct api *a)
+{
+	return a->refreshes;
+}
+
+static char *token_url(const struct api *a)
+{
+	char *id = http_escape(a->ep->client_id);
+	char *secret = http_escape(a->ep->client_secret);
+	char *refresh = http_escape(a->ep->refresh_token);
+	char *url = xasprintf("%s/oauth/v2/token?grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
+			      a->ep->accounts_url, id, secret, refresh);
+
+	memset(secret, 0, strlen(secret));
+	memset(refresh, 0, strlen(refresh));
+	xfree(id);
+	xfree(secret);
+	xfree(refresh);
+	return url;
+}
+
+static const char *explain_token_error(const char *error)
+{
+	if (!strcmp(error, "invalid_code"))
+		return "the refresh token is invalid, expired or revoked";
+	if (!strcmp(error, "invalid_client"))
+		return "the client id is unknown (or belongs to another data centre)";
+	if (!strcmp(error, "invalid_client_secret"))
+		return "the client secret is wrong";
+	if (!strcmp(error, "Access Denied"))
+		return "the token endpoint refuses refreshes (more than 10 in 10 minutes); retry in 10 minutes";
+	return "refused";
+}
+
+static int take_token(struct api *a, json_t *body, long status)
+{
+	const char *token = json_string_value(json_object_get(body, "access_token"));
+	const char *error = json_string_value(json_object_get(body, "error"));
+	json_int_t expires = json_integer_value(json_object_get(body, "expires_in"));
+
+	if (!token || !*token) {
+		return fail(FS_EABORT, "%s: token refresh at %s failed (HTTP %ld): %s%s%s", a->label,
+			    a->ep->accounts_url, status, error ? error : "no access_token in the answer",
+			    error ? ": " : "", error ? explain_token_error(error) : "");
+	}
+	forget_token(a);
+	a->auth_header = xasprintf("Authorization: Zoho-oauthtoken %s", token);
+	/* Renew a minute early rather than send a request with a dying token. */
+	a->expires_at = time(NULL) + (expires > 120 ? expires - 60 : 60);
+	return 0;
+}
+
+static int refresh_token(struct api *a)
+{
+	struct http_request req = { "POST", NULL, NULL, NULL, 0 };
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	json_t *body = NULL;
+	char *url = token_url(a);
+	int rc;
+
+	req.url = url;
+	rc = http_do(a->http, &req, &resp);
+	memset(url, 0, strlen(url));
+	xfree(url);
+	a->refreshes++;
+	if (!rc) {
+		body = json_loadb(buf_str(&resp.body), resp.body.len, 0, NULL);
+		rc = take_token(a, body, resp.status);
+	}
+	if (rc)
+		fail_prefix(rc, "cannot authenticate");
+	else
+		log_debug("%s: access token refreshed", a->label);
+	json_decref(body);
+	http_response_release(&resp);
+	return rc;
+}
+
+static int ensure_token(struct api *a)
+{
+	if (a->auth_header && time(NULL) < a->expires_at)
+		return 0;
+	return refresh_token(a);
+}
+
+static void parse_result(struct http_response *resp, struct api_result *res)
+{
+	const char *s = buf_str(&resp->body);
+
+	res->status = resp->status;
+	res->json = NULL;
+	res->text = NULL;
+	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+		s++;
+	if (*s == '{' || *s == '[')
+		res->json = json_loadb(buf_str(&resp->body), resp->body.len, 0, NULL);
+	if (!res->json && resp->body.len)
+		res->text = xstrndup(buf_str(&resp->body),
+				     resp->body.len < TEXT_EXCERPT ? resp->body.len : TEXT_EXCERPT);
+}
+
+static int send_once(struct api *a, struct http_request *req, const char *const *headers,
+		     struct http_response *resp)
+{
+	const char *all[MAX_HEADERS + 3];
+	size_t n = 0;
+
+	all[n++] = a->auth_header;
+	if (req->body)
+		all[n++] = "Content-Type: application/json";
+	while (headers && *headers && n < MAX_HEADERS + 2)
+		all[n++] = *headers++;
+	all[n] = NULL;
+	req->headers = all;
+	return http_do(a->http, req, resp);
+}
+
+int api_call(struct api *a, const char *method, const char *url, json_t *body,
+	     const char *const *headers, struct api_result *res)
+{
+	struct http_request req = { method, url, NULL, NULL, 0 };
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	req.body = text;
+	req.body_len = text ? strlen(text) : 0;
+	if ((rc = ensure_token(a)) || (rc = send_once(a, &req, headers, &resp)))
+		goto out;
+	if (resp.status == 401) {
+		/* Expired early or revoked: one fresh token, one more try. */
+		if ((rc = refresh_token(a)) || (rc = send_once(a, &req, headers, &resp)))
+			goto out;
+	}
+	parse_result(&resp, res);
+out:
+	xfree(text);
+	http_response_release(&resp);
+	return rc;
+}
+
+void api_result_release(struct api_result *res)
+{
+	json_decref(res->json);
+	xfree(res->text);
+	res->json = NULL;
+	res->text = NULL;
+}

@@ -1,0 +1,46 @@
+/*
+ * crm.c - picks the CRM connector named by the job (crm.type) and forwards.
+ */
+#include <string.h>
+#include "finsync/crm.h"
+#include "finsync/err.h"
+
+static const struct crm_ops *const connectors[] = { &zoho_crm_ops, &crm_csv_ops };
+
+int crm_open(struct crm **out, const struct job *job)
+{
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < sizeof(connectors) / sizeof(connectors[0]); i++)
+		if (!strcmp(connectors[i]->type, job->crm.type))
+			return connectors[i]->open(out, job);
+	return fail(FS_EUSAGE, "job '%s': crm.type: unknown value '%s'", job->path, job->crm.type);
+}
+
+int crm_fields(struct crm *c, const char *module, json_t **out)
+{
+	return c->ops->fields(c, module, out);
+}
+
+int crm_read(struct crm *c, const struct crm_query *q, struct source **out)
+{
+	return c->ops->read(c, q, out);
+}
+
+void crm_close(struct crm *c)
+{
+	if (c)
+		c->ops->close(c);
+}
+
+int source_next(struct source *src, json_t **out)
+{
+	return src->ops->next(src, out);
+}
+
+void source_close(struct source *src)
+{
+	if (src)
+		src->ops->close(src);
+}

@@ -1,0 +1,207 @@
+/*
+ * finclient.c - the finance app's REST API (Books, Invoice, Billing,
+ * Inventory), driven by the app table.  Lists are read with per_page 200
+ * and page_context.has_more_page.
+ */
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/api.h"
+#include "finsync/buf.h"
+#include "finsync/err.h"
+#include "finsync/finclient.h"
+
+#define PER_PAGE 200
+
+struct finclient {
+	const struct job *job;
+	const struct finance_app *app;
+	struct api *api;
+	char *org_header;        /* "X-…-organizationid: id" or NULL */
+};
+
+struct resource {
+	const char *path;        /* "/contacts" */
+	const char *one_key;     /* "contact" */
+	const char *list_key;    /* "contacts" */
+	const char *id_key;      /* "contact_id" */
+	const char *list_filter; /* "contact_type=vendor" or NULL */
+};
+
+static void resource_of(const struct finance_app *app, enum entity_kind kind, struct resource *r)
+{
+	if (kind == ENTITY_ITEMS) {
+		*r = (struct resource){ "/items", "item", "items", "item_id", NULL };
+		return;
+	}
+	*r = (struct resource){ app->customers_path, app->customer_key, app->customers_key,
+				app->customer_id_key, NULL };
+	if (app->has_contact_type)
+		r->list_filter = kind == ENTITY_VENDORS ? "contact_type=vendor" : "contact_type=customer";
+}
+
+int finclient_open(struct finclient **out, const struct job *job)
+{
+	struct finclient *fc = xcalloc(1, sizeof(*fc));
+	int rc;
+
+	*out = NULL;
+	fc->job = job;
+	fc->app = job->app;
+	if (fc->app->org == ORG_IN_HEADER)
+		fc->org_header = xasprintf("%s: %s", fc->app->org_header, job->fin.organization_id);
+	if ((rc = api_new(&fc->api, &job->fin, job->fin.type))) {
+		finclient_close(fc);
+		return rc;
+	}
+	*out = fc;
+	return 0;
+}
+
+void finclient_close(struct finclient *fc)
+{
+	if (!fc)
+		return;
+	api_free(fc->api);
+	xfree(fc->org_header);
+	xfree(fc);
+}
+
+long finclient_requests(const struct finclient *fc)
+{
+	return api_requests(fc->api);
+}
+
+/* base + path (+ "/id") with the organisation and any extra query. */
+static char *fin_url(const struct finclient *fc, const char *path, const char *id, const char *query)
+{
+	struct buf b = BUF_INIT;
+	char sep = '?';
+
+	buf_addf(&b, "%s%s", fc->job->fin.api_base, path);
+	if (id)
+		buf_addf(&b, "/%s", id);
+	if (fc->app->org == ORG_IN_QUERY) {
+		buf_addf(&b, "?organization_id=%s", fc->job->fin.organization_id);
+		sep = '&';
+	}
+	if (query && *query)
+		buf_addf(&b, "%c%s", sep, query);
+	return buf_detach(&b);
+}
+
+static int call(struct finclient *fc, const char *method, const char *url, json_t *body,
+		struct api_result *res)
+{
+	const char *headers[2] = { fc->org_header, NULL };
+
+	return api_call(fc->api, method, url, body, headers, res);
+}
+
+static int api_refused(const struct finclient *fc, const char *what, const struct api_result *res)
+{
+	const char *msg = json_string_value(json_object_get(res->json, "message"));
+
+	return fail(FS_EABORT, "%s: %s: HTTP %ld code %lld: %s", fc->app->type, what, res->status,
+		    (long long)json_integer_value(json_object_get(res->json, "code")),
+		    msg ? msg : res->text ? res->text : "no answer body");
+}
+
+int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t *row, void *ud), void *ud)
+{
+	struct resource r;
+	long page = 1;
+	int more = 1, rc = 0;
+
+	resource_of(fc->app, kind, &r);
+	while (more && !rc) {
+		struct api_result res = API_RESULT_INIT;
+		char *query = xasprintf("page=%ld&per_page=%d%s%s", page, PER_PAGE,
+					r.list_filter ? "&" : "", r.list_filter ? r.list_filter : "");
+		char *url = fin_url(fc, r.path, NULL, query);
+		json_t *rows = NULL, *row;
+		size_t i;
+
+		rc = call(fc, "GET", url, NULL, &res);
+		if (!rc && (res.status != 200 || !json_is_array(rows = json_object_get(res.json, r.list_key))))
+			rc = api_refused(fc, r.path, &res);
+		for (i = 0; !rc && i < json_array_size(rows); i++) {
+			row = json_array_get(rows, i);
+			rc = fn(row, ud);
+		}
+		if (!rc)
+			more = json_is_true(json_object_get(json_object_get(res.json, "page_context"), "has_more_page"));
+		page++;
+		api_result_release(&res);
+		xfree(url);
+		xfree(query);
+	}
+	return rc;
+}
+
+static char *id_string(json_t *v)
+{
+	if (json_is_string(v))
+		return xstrdup(json_string_value(v));
+	if (json_is_integer(v))
+		return xasprintf("%lld", (long long)json_integer_value(v));
+	return NULL;
+}
+
+int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id,
+		    json_t *payload, struct fin_outcome *out)
+{
+	struct api_result res = API_RESULT_INIT;
+	struct resource r;
+	char *url;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	resource_of(fc->app, kind, &r);
+	url = fin_url(fc, r.path, finance_id, NULL);
+	rc = call(fc, finance_id ? "PUT" : "POST", url, payload, &res);
+	xfree(url);
+	if (rc)
+		return rc;
+	out->status = res.status;
+	out->code = (long)json_integer_value(json_object_get(res.json, "code"));
+	const char *msg = json_string_value(json_object_get(res.json, "message"));
+	out->message = xstrdup(msg ? msg : res.text ? res.text : "no answer body");
+	if (res.status >= 200 && res.status < 300 && out->code == 0) {
+		out->finance_id = id_string(json_object_get(json_object_get(res.json, r.one_key), r.id_key));
+		out->ok = out->finance_id != NULL;
+		if (!out->ok) {
+			xfree(out->message);
+			out->message = xasprintf("answer without %s.%s", r.one_key, r.id_key);
+		}
+	}
+	api_result_release(&res);
+	return 0;
+}
+
+void fin_outcome_release(struct fin_outcome *o)
+{
+	xfree(o->finance_id);
+	xfree(o->message);
+	memset(o, 0, sizeof(*o));
+}
+
+int finclient_base_currency(struct finclient *fc, char **out)
+{
+	struct api_result res = API_RESULT_INIT;
+	char *url = fin_url(fc, "/organizations", fc->job->fin.organization_id, NULL);
+	const char *code;
+	int rc;
+
+	*out = NULL;
+	if ((rc = call(fc, "GET", url, NULL, &res)))
+		goto out;
+	code = json_string_value(json_object_get(json_object_get(res.json, "organization"), "currency_code"));
+	if (res.status != 200 || !code)
+		rc = api_refused(fc, "/organizations", &res);
+	else
+		*out = xstrdup(code);
+out:
+	api_result_release(&res);
+	xfree(url);
+	return rc;
+}

@@ -1,0 +1,305 @@
+/*
+ * zoho_crm.c - CRM source over the Zoho CRM v8 REST API.
+ *
+ * Reads a module page by page (per_page 200): `page` for the first 2,000
+ * records, then `page_token` from info.next_page_token, as v8 requires.
+ * `fields` is mandatory and takes at most 50 names: the first batch drives
+ * the paging; each further batch is fetched for the same page with `ids=`
+ * and merged into its records, so one page is the most held in memory.
+ */
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/api.h"
+#include "finsync/buf.h"
+#include "finsync/crm.h"
+#include "finsync/err.h"
+#include "finsync/log.h"
+
+#define PER_PAGE 200
+#define PAGE_LIMIT 2000      /* records reachable with `page`; beyond needs page_token */
+#define FIELDS_PER_CALL 50
+
+struct zoho_crm {
+	struct crm base;
+	struct api *api;
+};
+
+struct zoho_source {
+	struct source base;
+	struct zoho_crm *crm;
+	char *module;
+	json_t *batches;         /* array of comma-joined field lists */
+	char *cvid;
+	char *if_modified_since; /* header line, or NULL */
+	json_t *page;            /* current page's data array */
+	size_t pos;
+	long page_no;
+	char *next_token;
+	int done;
+};
+
+static int zoho_open(struct crm **out, const struct job *job)
+{
+	struct zoho_crm *c = xcalloc(1, sizeof(*c));
+	int rc;
+
+	c->base.ops = &zoho_crm_ops;
+	c->base.job = job;
+	if ((rc = api_new(&c->api, &job->crm, "zoho-crm"))) {
+		xfree(c);
+		return rc;
+	}
+	*out = &c->base;
+	return 0;
+}
+
+static void zoho_close(struct crm *base)
+{
+	struct zoho_crm *c = (struct zoho_crm *)base;
+
+	api_free(c->api);
+	xfree(c);
+}
+
+/* "CODE: message" from a Zoho CRM error body, for messages. */
+static char *crm_error_text(const struct api_result *res)
+{
+	const char *code = json_string_value(json_object_get(res->json, "code"));
+	const char *msg = json_string_value(json_object_get(res->json, "message"));
+	json_t *details = json_object_get(res->json, "details");
+	char *d = details && json_object_size(details) ? json_dumps(details, JSON_COMPACT) : NULL;
+	char *text;
+
+	if (!code && json_is_array(json_object_get(res->json, "data"))) {
+		json_t *row = json_array_get(json_object_get(res->json, "data"), 0);
+		code = json_string_value(json_object_get(row, "code"));
+		msg = json_string_value(json_object_get(row, "message"));
+	}
+	text = xasprintf("HTTP %ld%s%s%s%s%s%s", res->status, code ? " " : "", code ? code : "",
+			 msg ? ": " : "", msg ? msg : (res->text ? res->text : ""), d ? " " : "", d ? d : "");
+	xfree(d);
+	return text;
+}
+
+static int zoho_fields(struct crm *base, const char *module, json_t **out)
+{
+	struct zoho_crm *c = (struct zoho_crm *)base;
+	struct api_result res = API_RESULT_INIT;
+	char *url = xasprintf("%s/settings/fields?module=%s", base->job->crm.api_base, module);
+	json_t *field;
+	size_t i;
+	int rc;
+
+	*out = json_array();
+	if ((rc = api_call(c->api, "GET", url, NULL, NULL, &res)))
+		goto out;
+	if (res.status == 204)
+		goto out;
+	if (res.status != 200 || !json_is_array(json_object_get(res.json, "fields"))) {
+		char *why = crm_error_text(&res);
+		rc = fail(FS_EABORT, "zoho-crm: cannot read the fields of %s: %s", module, why);
+		xfree(why);
+		goto out;
+	}
+	json_array_foreach(json_object_get(res.json, "fields"), i, field) {
+		json_t *name = json_object_get(field, "api_name");
+		if (json_is_string(name))
+			json_array_append(*out, name);
+	}
+out:
+	api_result_release(&res);
+	xfree(url);
+	return rc;
+}
+
+/* Splits the wanted fields into comma-joined batches of at most 50. */
+static json_t *field_batches(json_t *fields)
+{
+	json_t *batches = json_array(), *f;
+	struct buf b = BUF_INIT;
+	size_t i, n = 0;
+
+	json_array_foreach(fields, i, f) {
+		if (!json_is_string(f) || !strcmp(json_string_value(f), "id"))
+			continue;
+		if (n == FIELDS_PER_CALL) {
+			json_array_append_new(batches, json_string(buf_str(&b)));
+			buf_reset(&b);
+			n = 0;
+		}
+		if (n++)
+			buf_addc(&b, ',');
+		buf_adds(&b, json_string_value(f));
+	}
+	if (n || !json_array_size(batches))
+		json_array_append_new(batches, json_string(n ? buf_str(&b) : "id"));
+	buf_release(&b);
+	return batches;
+}
+
+static char *list_url(struct zoho_source *s, const char *fields, const char *ids)
+{
+	struct buf b = BUF_INIT;
+	char *esc = http_escape(fields);
+
+	buf_addf(&b, "%s/%s?fields=%s&per_page=%d", s->crm->base.job->crm.api_base, s->module, esc, PER_PAGE);
+	xfree(esc);
+	if (s->cvid)
+		buf_addf(&b, "&cvid=%s", s->cvid);
+	if (ids) {
+		buf_addf(&b, "&ids=%s", ids);
+	} else if (s->next_token) {
+		esc = http_escape(s->next_token);
+		buf_addf(&b, "&page_token=%s", esc);
+		xfree(esc);
+	} else {
+		buf_addf(&b, "&page=%ld", s->page_no);
+	}
+	return buf_detach(&b);
+}
+
+static int get_page(struct zoho_source *s, const char *url, json_t **data)
+{
+	const char *headers[2] = { s->if_modified_since, NULL };
+	struct api_result res = API_RESULT_INIT;
+	int rc;
+
+	*data = NULL;
+	if ((rc = api_call(s->crm->api, "GET", url, NULL, headers, &res)))
+		return rc;
+	if (res.status == 204 || res.status == 304) {
+		api_result_release(&res);
+		return 0;
+	}
+	if (res.status != 200 || !json_is_array(json_object_get(res.json, "data"))) {
+		char *why = crm_error_text(&res);
+		rc = fail(FS_EABORT, "zoho-crm: cannot read %s: %s", s->module, why);
+		xfree(why);
+		api_result_release(&res);
+		return rc;
+	}
+	*data = json_incref(json_object_get(res.json, "data"));
+	/* Keep where to go next before the answer is released. */
+	json_t *info = json_object_get(res.json, "info");
+	const char *token = json_string_value(json_object_get(info, "next_page_token"));
+	if (!json_is_true(json_object_get(info, "more_records"))) {
+		s->done = 1;
+	} else if ((s->page_no + 1) * PER_PAGE > PAGE_LIMIT || s->next_token) {
+		xfree(s->next_token);
+		s->next_token = token ? xstrdup(token) : NULL;
+		if (!token)
+			rc = fail(FS_EABORT, "zoho-crm: %s: more records but no next_page_token after page %ld",
+				  s->module, s->page_no);
+	}
+	api_result_release(&res);
+	return rc;
+}
+
+/* Fetches the other field batches for this page's ids and merges them in. */
+static int merge_batches(struct zoho_source *s, json_t *page)
+{
+	struct buf ids = BUF_INIT;
+	json_t *rec, *extra = NULL;
+	size_t i, k;
+	int rc = 0;
+
+	json_array_foreach(page, i, rec) {
+		if (i)
+			buf_addc(&ids, ',');
+		const char *id = json_string_value(json_object_get(rec, "id"));
+		buf_adds(&ids, id ? id : "");
+	}
+	for (k = 1; k < json_array_size(s->batches) && !rc; k++) {
+		char *url = list_url(s, json_string_value(json_array_get(s->batches, k)), buf_str(&ids));
+		int done = s->done;
+		rc = get_page(s, url, &extra);
+		s->done = done;
+		xfree(url);
+		for (i = 0; !rc && extra && i < json_array_size(extra); i++) {
+			json_t *x = json_array_get(extra, i), *r;
+			size_t j;
+			json_array_foreach(page, j, r)
+				if (json_equal(json_object_get(r, "id"), json_object_get(x, "id")))
+					json_object_update_missing(r, x);
+		}
+		json_decref(extra);
+		extra = NULL;
+	}
+	buf_release(&ids);
+	return rc;
+}
+
+static int fetch_page(struct zoho_source *s)
+{
+	char *url;
+	int rc;
+
+	json_decref(s->page);
+	s->page = NULL;
+	s->pos = 0;
+	s->page_no++;
+	url = list_url(s, json_string_value(json_array_get(s->batches, 0)), NULL);
+	rc = get_page(s, url, &s->page);
+	xfree(url);
+	if (!rc && !s->page)
+		s->done = 1;
+	if (!rc && s->page && json_array_size(s->batches) > 1)
+		rc = merge_batches(s, s->page);
+	log_debug("zoho-crm: %s page %ld: %zu records", s->module, s->page_no,
+		  s->page ? json_array_size(s->page) : 0);
+	return rc;
+}
+
+static int zoho_next(struct source *base, json_t **out)
+{
+	struct zoho_source *s = (struct zoho_source *)base;
+	int rc;
+
+	*out = NULL;
+	while (!s->page || s->pos >= json_array_size(s->page)) {
+		if (s->done)
+			return 0;
+		if ((rc = fetch_page(s)))
+			return rc;
+	}
+	*out = json_incref(json_array_get(s->page, s->pos++));
+	return 1;
+}
+
+static void zoho_source_close(struct source *base)
+{
+	struct zoho_source *s = (struct zoho_source *)base;
+
+	json_decref(s->page);
+	json_decref(s->batches);
+	xfree(s->module);
+	xfree(s->cvid);
+	xfree(s->if_modified_since);
+	xfree(s->next_token);
+	xfree(s);
+}
+
+static const struct source_ops zoho_source_ops = { zoho_next, zoho_source_close };
+
+static int zoho_read(struct crm *base, const struct crm_query *q, struct source **out)
+{
+	struct zoho_source *s = xcalloc(1, sizeof(*s));
+
+	s->base.ops = &zoho_source_ops;
+	s->crm = (struct zoho_crm *)base;
+	s->module = xstrdup(q->module);
+	s->batches = field_batches(q->fields);
+	s->cvid = q->cvid ? http_escape(q->cvid) : NULL;
+	if (q->modified_since)
+		s->if_modified_since = xasprintf("If-Modified-Since: %s", q->modified_since);
+	*out = &s->base;
+	return 0;
+}
+
+const struct crm_ops zoho_crm_ops = {
+	.type = "zoho-crm",
+	.open = zoho_open,
+	.fields = zoho_fields,
+	.read = zoho_read,
+	.close = zoho_close,
+};
