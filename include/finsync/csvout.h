@@ -1,6 +1,9 @@
 /*
  * csvout.h - CSV for analysts: RFC 4180, UTF-8, one header row, CRLF line
  * ends, and formula-safe (a cell starting with =, +, -, @ gets a leading ').
+ *
+ * Every call returns 0, or FS_EABORT when the stream has a write error
+ * (checked with ferror(); the caller still flushes and checks at the end).
  */
 #ifndef FINSYNC_CSVOUT_H
 #define FINSYNC_CSVOUT_H
@@ -15,7 +18,14 @@ struct csvout {
 void csvout_init(struct csvout *c, FILE *fp);
 /* Writes one cell (NULL = empty); quotes when needed. */
 int csvout_cell(struct csvout *c, const char *s);
+/* Writes a number as is (a number is never taken for a formula). */
 int csvout_cell_long(struct csvout *c, long v);
+/*
+ * Writes num as is when it is a JSON number literal ("-12.5", "1e3"), else as
+ * a text cell like csvout_cell().  For numbers typed as numbers: a text "-12"
+ * still gets its leading '.
+ */
+int csvout_cell_number(struct csvout *c, const char *num);
 int csvout_end_row(struct csvout *c);
 
 #endif

@@ -1,0 +1,656 @@
+/*
+ * crm_csv.c - CRM source that reads a folder of Zoho CRM export files
+ * (<dir>/Accounts.csv, Contacts.csv, Products.csv, Vendors.csv, Deals.csv).
+ *
+ * One record per source_next(): the file is read in fixed-size chunks and
+ * pushed into libcsv line by line; its callbacks complete rows into a small
+ * queue, and more of the file is read only when that queue is empty.  So the
+ * source holds one chunk plus the row being parsed, never the file.
+ *
+ * The header row names the fields (API names, `id` first).  Columns `X` and
+ * `X.id` (a lookup), or `Owner`, `Owner.id`, `Owner.email`, become one object
+ * {"name", "id", "email"}, as the API sends them; any `A.b` column pairs into
+ * an object the same way.  Other cells stay strings, an empty cell is null.
+ *
+ * A bad row (wrong number of cells, stray quote, invalid UTF-8, no id) is a
+ * record error: next() returns FS_EINPUT naming the file and the physical line
+ * the row starts on, and the following call goes on with the next row.
+ *
+ * Views (cvid) and the field list of a query need the API and are ignored
+ * here; an incremental read filters on Modified_Time, which costs a full read
+ * of the file but gives the same records as the API would.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <csv.h>
+#include <jansson.h>
+#include "finsync/alloc.h"
+#include "finsync/crm.h"
+#include "finsync/err.h"
+#include "finsync/log.h"
+#include "finsync/timeutil.h"
+
+#define CHUNK_SIZE 65536
+/* CRM text fields hold at most 32 000 characters; a cell this long is a quote never closed. */
+#define CELL_MAX ((size_t)16 << 20)
+
+enum row_error {
+	ROW_OK,
+	ROW_BAD_QUOTE,      /* a quote inside an unquoted cell, or text after a closing quote */
+	ROW_UNCLOSED,       /* the file ends inside a quoted cell */
+	ROW_TOO_LONG,       /* a cell grew past CELL_MAX */
+};
+
+struct row {
+	json_t *cells;          /* strings or null; at most keep_cells of them */
+	size_t ncells;          /* every cell seen, kept or not */
+	long line;              /* physical line the row starts on */
+	long bad_utf8;          /* index of the first cell that is not UTF-8, or -1 */
+	enum row_error error;
+	struct row *next;
+};
+
+struct part {                   /* one `X.key` column of an object field */
+	char *key;
+	size_t cell;
+};
+
+struct field {                  /* one key of the record, in header order */
+	char *name;
+	long cell;              /* cell of `X` itself, or -1 */
+	struct part *parts;     /* `X.key` columns; none for a plain string field */
+	size_t nparts;
+};
+
+struct csv_source {
+	struct source base;
+	char *file;             /* "Accounts.csv", for messages */
+	char *path;
+	FILE *fp;
+	struct csv_parser parser;
+	int parser_live;
+	char *chunk;
+	size_t len, pos;
+	long line;              /* physical line now being fed, from 1 */
+	int at_start;           /* before the first chunk: a BOM may follow */
+	int eof;                /* fread saw the end */
+	int done;               /* nothing more will be queued */
+	int skip_line;          /* resyncing after a parse error: drop bytes up to '\n' */
+	struct row *cur;        /* row being parsed */
+	struct row *head, *tail;/* finished rows, oldest first */
+	size_t keep_cells;      /* cells kept per row: the header's count + 1 (0 = all) */
+	char **colnames;        /* header cell per column */
+	size_t ncols;
+	struct field *fields;
+	size_t nfields;
+	long modified_cell;     /* column of Modified_Time, or -1 */
+	int has_since;
+	time_t since;
+};
+
+struct crm_csv {
+	struct crm base;
+	char *dir;
+};
+
+static const struct source_ops csv_source_ops;
+
+static struct row *row_new(void)
+{
+	struct row *r = xcalloc(1, sizeof(*r));
+
+	r->cells = json_array();
+	r->bad_utf8 = -1;
+	return r;
+}
+
+static void row_free(struct row *r)
+{
+	if (!r)
+		return;
+	json_decref(r->cells);
+	xfree(r);
+}
+
+static long count_lf(const char *p, size_t n)
+{
+	const char *end;
+	long k = 0;
+
+	if (!p)
+		return 0;
+	for (end = p + n; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		k++;
+	return k;
+}
+
+static void queue_push(struct csv_source *s, struct row *r)
+{
+	if (s->tail)
+		s->tail->next = r;
+	else
+		s->head = r;
+	s->tail = r;
+}
+
+static struct row *queue_pop(struct csv_source *s)
+{
+	struct row *r = s->head;
+
+	if (r) {
+		s->head = r->next;
+		if (!s->head)
+			s->tail = NULL;
+		r->next = NULL;
+	}
+	return r;
+}
+
+static struct row *current_row(struct csv_source *s)
+{
+	if (!s->cur)
+		s->cur = row_new();
+	return s->cur;
+}
+
+/* libcsv field callback: one cell of the current row. */
+static void on_field(void *data, size_t n, void *ud)
+{
+	struct csv_source *s = ud;
+	struct row *r = current_row(s);
+	json_t *v;
+
+	/* The cell ends on the line being fed; it started as many lines up as it holds. */
+	if (r->ncells == 0)
+		r->line = s->line - (n ? count_lf(data, n) : 0);
+	/* jansson refuses invalid UTF-8, so json_stringn doubles as the validator. */
+	v = n ? json_stringn(data, n) : json_null();
+	if (!v) {
+		if (r->bad_utf8 < 0)
+			r->bad_utf8 = (long)r->ncells;
+		v = json_null();
+	}
+	if (!s->keep_cells || r->ncells < s->keep_cells)
+		json_array_append_new(r->cells, v);
+	else
+		json_decref(v);
+	r->ncells++;
+}
+
+/* libcsv row callback: the current row is complete. */
+static void on_row(int c, void *ud)
+{
+	struct csv_source *s = ud;
+
+	(void)c;
+	if (s->cur) {
+		queue_push(s, s->cur);
+		s->cur = NULL;
+	}
+}
+
+/* Queues an error row at line, dropping the row being parsed. */
+static void queue_error(struct csv_source *s, enum row_error e, long line)
+{
+	struct row *r = row_new();
+
+	r->error = e;
+	r->line = line;
+	row_free(s->cur);
+	s->cur = NULL;
+	queue_push(s, r);
+}
+
+static void parser_start(struct csv_source *s)
+{
+	/* Strict: a stray quote is reported on its row instead of swallowing the file. */
+	csv_init(&s->parser, CSV_APPEND_NULL | CSV_STRICT);
+	csv_set_realloc_func(&s->parser, xrealloc);
+	csv_set_free_func(&s->parser, xfree);
+	s->parser_live = 1;
+}
+
+static void parser_stop(struct csv_source *s)
+{
+	if (s->parser_live)
+		csv_free(&s->parser);
+	s->parser_live = 0;
+}
+
+/* The line the unfinished row started on. */
+static long open_row_line(struct csv_source *s)
+{
+	if (s->cur && s->cur->ncells)
+		return s->cur->line;
+	return s->line - count_lf((const char *)s->parser.entry_buf, s->parser.entry_pos);
+}
+
+static int read_chunk(struct csv_source *s)
+{
+	size_t n = fread(s->chunk, 1, CHUNK_SIZE, s->fp);
+
+	if (n == 0 && ferror(s->fp))
+		return fail(FS_EABORT, "cannot read '%s': %s", s->path, strerror(errno));
+	if (n == 0)
+		s->eof = 1;
+	s->len = n;
+	s->pos = 0;
+	/* Excel and Zoho both write a UTF-8 BOM; it is not part of the first field name. */
+	if (s->at_start && n >= 3 && !memcmp(s->chunk, "\xEF\xBB\xBF", 3))
+		s->pos = 3;
+	s->at_start = 0;
+	return 0;
+}
+
+static void finish_parse(struct csv_source *s)
+{
+	long line = open_row_line(s);
+
+	/* Strict at the end only: it turns an unclosed quote into an error instead of a cell. */
+	csv_set_opts(&s->parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
+	if (csv_fini(&s->parser, on_field, on_row, s))
+		queue_error(s, ROW_UNCLOSED, line);
+	s->done = 1;
+}
+
+/* After a parse error: report it, restart the parser on the next line. */
+static void resync(struct csv_source *s, int at_eol)
+{
+	queue_error(s, ROW_BAD_QUOTE, s->line);
+	parser_stop(s);
+	parser_start(s);
+	s->skip_line = !at_eol;
+}
+
+/*
+ * Pushes the chunk into libcsv up to and including the next '\n', so that
+ * the callbacks know which physical line they are on.
+ */
+static int feed(struct csv_source *s)
+{
+	const char *start, *nl;
+	size_t n, used;
+
+	if (s->pos == s->len) {
+		if (!s->eof)
+			return read_chunk(s);
+		finish_parse(s);
+		return 0;
+	}
+	start = s->chunk + s->pos;
+	nl = memchr(start, '\n', s->len - s->pos);
+	n = nl ? (size_t)(nl - start) + 1 : s->len - s->pos;
+	s->pos += n;
+	if (s->skip_line) {
+		s->skip_line = !nl;
+	} else {
+		used = csv_parse(&s->parser, start, n, on_field, on_row, s);
+		if (used < n)
+			resync(s, nl != NULL);
+	}
+	if (csv_get_buffer_size(&s->parser) > CELL_MAX) {
+		queue_error(s, ROW_TOO_LONG, open_row_line(s));
+		s->done = 1;
+	}
+	if (nl)
+		s->line++;
+	return 0;
+}
+
+/* The next finished row, reading as much of the file as that takes; NULL at the end. */
+static int next_row(struct csv_source *s, struct row **out)
+{
+	int rc;
+
+	while (!(*out = queue_pop(s))) {
+		if (s->done)
+			return 0;
+		if ((rc = feed(s)))
+			return rc;
+	}
+	return 1;
+}
+
+static struct field *field_find(struct csv_source *s, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfields; i++)
+		if (strlen(s->fields[i].name) == n && !strncmp(s->fields[i].name, name, n))
+			return &s->fields[i];
+	s->fields = xrealloc(s->fields, (s->nfields + 1) * sizeof(*s->fields));
+	memset(&s->fields[s->nfields], 0, sizeof(*s->fields));
+	s->fields[s->nfields].name = xstrndup(name, n);
+	s->fields[s->nfields].cell = -1;
+	return &s->fields[s->nfields++];
+}
+
+static int header_column(struct csv_source *s, size_t col)
+{
+	const char *name = s->colnames[col];
+	const char *dot = strchr(name, '.');
+	struct field *f = field_find(s, name, dot ? (size_t)(dot - name) : strlen(name));
+	size_t i;
+
+	if (!dot || !dot[1] || dot == name) {
+		if (dot || f->cell >= 0)
+			return fail(FS_EUSAGE, "'%s' line 1: column '%s' %s", s->file, name,
+				    dot ? "is not a field name" : "appears twice");
+		f->cell = (long)col;
+		return 0;
+	}
+	for (i = 0; i < f->nparts; i++)
+		if (!strcmp(f->parts[i].key, dot + 1))
+			return fail(FS_EUSAGE, "'%s' line 1: column '%s' appears twice", s->file, name);
+	f->parts = xrealloc(f->parts, (f->nparts + 1) * sizeof(*f->parts));
+	f->parts[f->nparts].key = xstrdup(dot + 1);
+	f->parts[f->nparts++].cell = col;
+	return 0;
+}
+
+static int header_names(struct csv_source *s, struct row *r)
+{
+	json_t *v;
+	size_t i;
+
+	if (r->error != ROW_OK)
+		return fail(FS_EUSAGE, "'%s' line %ld: the header row is not valid CSV", s->file, r->line);
+	if (r->bad_utf8 >= 0)
+		return fail(FS_EUSAGE, "'%s' line 1: column %ld: not valid UTF-8", s->file, r->bad_utf8 + 1);
+	s->ncols = r->ncells;
+	s->colnames = xcalloc(s->ncols, sizeof(*s->colnames));
+	json_array_foreach(r->cells, i, v) {
+		if (json_is_null(v))
+			return fail(FS_EUSAGE, "'%s' line 1: column %zu has no name", s->file, i + 1);
+		s->colnames[i] = xstrdup(json_string_value(v));
+	}
+	if (strcmp(s->colnames[0], "id"))
+		return fail(FS_EUSAGE, "'%s' line 1: the first column is '%s', not 'id'", s->file,
+			    s->colnames[0]);
+	return 0;
+}
+
+/* Reads the header row and plans the record's keys; an empty file has none. */
+static int read_header(struct csv_source *s)
+{
+	struct row *r = NULL;
+	size_t i;
+	int rc;
+
+	if ((rc = next_row(s, &r)) <= 0)
+		goto out;
+	if ((rc = header_names(s, r)))
+		goto out;
+	for (i = 0; i < s->ncols; i++) {
+		if ((rc = header_column(s, i)))
+			goto out;
+		if (!strcmp(s->colnames[i], "Modified_Time"))
+			s->modified_cell = (long)i;
+	}
+	/* One more than the header: enough to tell a long row, bounded if it is huge. */
+	s->keep_cells = s->ncols + 1;
+out:
+	row_free(r);
+	return rc < 0 ? rc : 0;
+}
+
+static void source_free(struct csv_source *s)
+{
+	size_t i, k;
+	struct row *r;
+
+	if (!s)
+		return;
+	while ((r = queue_pop(s)))
+		row_free(r);
+	row_free(s->cur);
+	parser_stop(s);
+	if (s->fp)
+		fclose(s->fp);
+	for (i = 0; i < s->nfields; i++) {
+		for (k = 0; k < s->fields[i].nparts; k++)
+			xfree(s->fields[i].parts[k].key);
+		xfree(s->fields[i].parts);
+		xfree(s->fields[i].name);
+	}
+	xfree(s->fields);
+	for (i = 0; i < s->ncols; i++)
+		xfree(s->colnames[i]);
+	xfree(s->colnames);
+	xfree(s->chunk);
+	xfree(s->path);
+	xfree(s->file);
+	xfree(s);
+}
+
+/* Opens <dir>/<module>.csv and reads its header; a missing file is an empty source. */
+static int source_open(struct csv_source **out, const char *dir, const char *module)
+{
+	struct csv_source *s = xcalloc(1, sizeof(*s));
+	int rc;
+
+	*out = NULL;
+	s->base.ops = &csv_source_ops;
+	s->file = xasprintf("%s.csv", module);
+	s->path = xasprintf("%s/%s", dir, s->file);
+	s->modified_cell = -1;
+	s->line = 1;
+	s->at_start = 1;
+	if (!*module || strchr(module, '/')) {
+		rc = fail(FS_EUSAGE, "'%s' is not a CRM module name", module);
+		goto out;
+	}
+	if (!(s->fp = fopen(s->path, "rb"))) {
+		s->done = 1;
+		rc = errno == ENOENT ? 0 : fail(FS_EABORT, "cannot open '%s': %s", s->path, strerror(errno));
+		goto out;
+	}
+	s->chunk = xmalloc(CHUNK_SIZE);
+	parser_start(s);
+	rc = read_header(s);
+out:
+	if (rc)
+		source_free(s);
+	else
+		*out = s;
+	return rc;
+}
+
+static int all_empty(const struct row *r)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(r->cells, i, v)
+		if (!json_is_null(v))
+			return 0;
+	return r->bad_utf8 < 0;
+}
+
+static json_t *field_value(const struct field *f, json_t *cells)
+{
+	json_t *obj, *v;
+	int any = 0;
+	size_t i;
+
+	if (!f->nparts)
+		return json_incref(json_array_get(cells, (size_t)f->cell));
+	obj = json_object();
+	if (f->cell >= 0) {
+		v = json_array_get(cells, (size_t)f->cell);
+		any |= !json_is_null(v);
+		json_object_set(obj, "name", v);
+	}
+	for (i = 0; i < f->nparts; i++) {
+		v = json_array_get(cells, f->parts[i].cell);
+		any |= !json_is_null(v);
+		json_object_set(obj, f->parts[i].key, v);
+	}
+	/* The API sends null for an empty lookup, not an object of nulls. */
+	if (!any) {
+		json_decref(obj);
+		return json_null();
+	}
+	return obj;
+}
+
+static const char *row_error_text(enum row_error e)
+{
+	switch (e) {
+	case ROW_BAD_QUOTE:
+		return "a quote inside an unquoted cell, or text after a closing quote";
+	case ROW_UNCLOSED:
+		return "a quoted cell is not closed before the end of the file";
+	case ROW_TOO_LONG:
+		return "a cell longer than 16 MiB (a quote not closed?)";
+	default:
+		return "bad row";
+	}
+}
+
+/* Rows the caller never sees: blank ones, and ones older than modified_since. */
+static int row_filtered(const struct csv_source *s, const struct row *r)
+{
+	time_t t;
+
+	if (all_empty(r))
+		return 1;
+	if (!s->has_since || s->modified_cell < 0)
+		return 0;
+	/* An unreadable time is kept: sending a record twice is cheaper than losing it. */
+	if (time_parse_iso(json_string_value(json_array_get(r->cells, (size_t)s->modified_cell)), &t))
+		return 0;
+	return t < s->since;
+}
+
+/* 1 with a record in *out, 0 when the row is filtered out, FS_EINPUT for a bad row. */
+static int row_record(struct csv_source *s, const struct row *r, json_t **out)
+{
+	size_t i;
+
+	if (r->error != ROW_OK)
+		return fail(FS_EINPUT, "'%s' line %ld: %s", s->file, r->line, row_error_text(r->error));
+	if (row_filtered(s, r))
+		return 0;
+	if (r->ncells != s->ncols)
+		return fail(FS_EINPUT, "'%s' line %ld: %zu cells, header has %zu", s->file, r->line,
+			    r->ncells, s->ncols);
+	if (r->bad_utf8 >= 0)
+		return fail(FS_EINPUT, "'%s' line %ld: column '%s': not valid UTF-8", s->file, r->line,
+			    s->colnames[r->bad_utf8]);
+	if (json_is_null(json_array_get(r->cells, 0)))
+		return fail(FS_EINPUT, "'%s' line %ld: empty id", s->file, r->line);
+	*out = json_object();
+	for (i = 0; i < s->nfields; i++)
+		json_object_set_new(*out, s->fields[i].name, field_value(&s->fields[i], r->cells));
+	return 1;
+}
+
+static int csv_source_next(struct source *src, json_t **out)
+{
+	struct csv_source *s = (struct csv_source *)src;
+	struct row *r;
+	int rc;
+
+	*out = NULL;
+	do {
+		if ((rc = next_row(s, &r)) <= 0)
+			return rc;
+		rc = row_record(s, r, out);
+		row_free(r);
+	} while (rc == 0);
+	return rc;
+}
+
+static void csv_source_close(struct source *src)
+{
+	source_free((struct csv_source *)src);
+}
+
+static const struct source_ops csv_source_ops = {
+	.next = csv_source_next,
+	.close = csv_source_close,
+};
+
+static int csv_open(struct crm **out, const struct job *job)
+{
+	struct crm_csv *c;
+	struct stat st;
+
+	*out = NULL;
+	if (!job->crm.dir)
+		return fail(FS_EUSAGE, "job '%s': crm.dir: missing", job->path ? job->path : "");
+	if (stat(job->crm.dir, &st))
+		return fail(FS_EUSAGE, "cannot read the CRM export folder '%s': %s", job->crm.dir,
+			    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fail(FS_EUSAGE, "the CRM export folder '%s' is not a folder", job->crm.dir);
+	c = xcalloc(1, sizeof(*c));
+	c->base.ops = &crm_csv_ops;
+	c->base.job = job;
+	c->dir = xstrdup(job->crm.dir);
+	*out = &c->base;
+	return 0;
+}
+
+static int csv_fields(struct crm *crm, const char *module, json_t **out)
+{
+	struct crm_csv *c = (struct crm_csv *)crm;
+	struct csv_source *s = NULL;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((rc = source_open(&s, c->dir, module)))
+		return rc;
+	*out = json_array();
+	for (i = 0; i < s->nfields; i++)
+		json_array_append_new(*out, json_string(s->fields[i].name));
+	source_free(s);
+	return 0;
+}
+
+static int csv_read(struct crm *crm, const struct crm_query *q, struct source **out)
+{
+	struct crm_csv *c = (struct crm_csv *)crm;
+	struct csv_source *s = NULL;
+	int rc;
+
+	*out = NULL;
+	if (q->cvid)
+		log_warn("'%s.csv': custom views need the Zoho CRM API; view %s is ignored",
+			 q->module, q->cvid);
+	if ((rc = source_open(&s, c->dir, q->module)))
+		return rc;
+	if (q->modified_since) {
+		if (time_parse_iso(q->modified_since, &s->since)) {
+			rc = fail(FS_EUSAGE, "modified_since '%s' is not an ISO 8601 time", q->modified_since);
+			source_free(s);
+			return rc;
+		}
+		s->has_since = 1;
+	}
+	*out = &s->base;
+	return 0;
+}
+
+static void csv_close(struct crm *crm)
+{
+	struct crm_csv *c = (struct crm_csv *)crm;
+
+	if (!c)
+		return;
+	xfree(c->dir);
+	xfree(c);
+}
+
+const struct crm_ops crm_csv_ops = {
+	.type = "csv",
+	.open = csv_open,
+	.fields = csv_fields,
+	.read = csv_read,
+	.close = csv_close,
+};
