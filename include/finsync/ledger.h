@@ -63,9 +63,12 @@ void link_release(struct link *l);
 int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_id,
 		     const char *finance_id, const char *action, const char *match, const char *reason);
 
-/* Adds s to the row (run_id, entity, stage), creating it. */
+/* Sets the row (run_id, entity, stage) to s, creating it. */
 int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,
 		     const struct stats *s);
+
+/* 1 when the row (run_id, entity, stage) exists, 0 when not. */
+int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const char *stage);
 
 /* The underlying handle, for read-only reports (history, export). */
 struct sqlite3 *ledger_db(struct ledger *lg);

@@ -18,7 +18,7 @@
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
-	ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
+	ST_STATS_EXISTS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -35,10 +35,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[ST_STATS_ADD] = "INSERT INTO run_stats (run_id, entity, stage, added, updated, unchanged, skipped, duplicates, failed, deleted) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-			 "ON CONFLICT (run_id, entity, stage) DO UPDATE SET added = added + excluded.added, "
-			 "updated = updated + excluded.updated, unchanged = unchanged + excluded.unchanged, "
-			 "skipped = skipped + excluded.skipped, duplicates = duplicates + excluded.duplicates, "
-			 "failed = failed + excluded.failed, deleted = deleted + excluded.deleted",
+			 "ON CONFLICT (run_id, entity, stage) DO UPDATE SET added = excluded.added, "
+			 "updated = excluded.updated, unchanged = excluded.unchanged, "
+			 "skipped = excluded.skipped, duplicates = excluded.duplicates, "
+			 "failed = excluded.failed, deleted = excluded.deleted",
+	[ST_STATS_EXISTS] = "SELECT 1 FROM run_stats WHERE run_id = ?1 AND entity = ?2 AND stage = ?3",
 	[ST_RUN_START] = "INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)",
 	[ST_RUN_LATEST] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs ORDER BY id DESC LIMIT 1",
 	[ST_RUN_GET] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs WHERE id = ?1",
@@ -413,4 +414,19 @@ int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const c
 	sqlite3_bind_int64(st, 9, s->failed);
 	sqlite3_bind_int64(st, 10, s->deleted);
 	return step_done(lg, st, "write run stats");
+}
+
+int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const char *stage)
+{
+	sqlite3_stmt *st = lg->stmt[ST_STATS_EXISTS];
+	int rc;
+
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, entity);
+	bind_text(st, 3, stage);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(lg, "read run stats");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
 }

@@ -202,6 +202,12 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 			  p->run_id);
 		goto out;
 	}
+	if ((rc = ledger_stats_exist(p->lg, p->run_id, e->name, "load")) != 0) {
+		if (rc == 1)
+			log_info("%s: run %ld is already loaded", e->name, p->run_id);
+		rc = rc == 1 ? 0 : rc;
+		goto out;
+	}
 	if ((rc = staging_reader_open(&r, dir, e->name, 0)))
 		goto out;
 	rc = load_records(&l, r);
