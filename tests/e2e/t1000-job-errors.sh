@@ -1,0 +1,42 @@
+#!/bin/sh
+test_description='job file: every error exits 2 before any work and names the key'
+. "$(dirname "$0")/lib.sh"
+
+SANDBOX_URL=http://127.0.0.1:9   # never contacted: each job below is refused first
+
+# check_job_error SYNC_JSON EXPECTED_TEXT [APP]
+check_job_error() {
+	write_job "$WORK/job.json" "${3:-zoho-books}" "$1"
+	expect_exit 2 finsync run "$WORK/job.json" 2>"$WORK/err"
+	grep -qF -- "$2" "$WORK/err" || { cat "$WORK/err" >&2; fail "message lacks '$2'"; }
+	[ ! -e "$WORK/state/ledger.sqlite" ] || fail "a refused job created a ledger"
+}
+
+check_job_error '{"items":{"on_duplicate":"merge"}}' "sync.items.on_duplicate: unknown value 'merge' (skip, clone, overwrite)"
+check_job_error '{"items":{"on_dupe":"skip"}}' "sync.items.on_dupe: unknown key"
+check_job_error '{"vendors":{}}' "sync.vendors: zoho-invoice has no vendors" zoho-invoice
+check_job_error '{"vendors":{}}' "sync.vendors: zoho-billing has no vendors" zoho-billing
+check_job_error '{"customers":{"crm_module":"leads"}}' "sync.customers.crm_module: unknown value 'leads'"
+check_job_error '{"customers":{"field_map":{"fax_number":"Fax"}}}' "sync.customers.field_map.fax_number"
+check_job_error '{"customers":{"views":{"Products":"1"}}}' "sync.customers.views.Products"
+check_job_error '{}' "sync: names no entity"
+
+# Malformed JSON: the message names the line.
+printf '{\n  "job": "x",\n  "crm": {,\n}\n' >"$WORK/bad.json"
+expect_exit 2 finsync run "$WORK/bad.json" 2>"$WORK/err"
+grep -q "bad.json' line 3" "$WORK/err" || fail "malformed JSON: no line number"
+
+# A literal secret is refused; so is a secret file others can read.
+write_job "$WORK/job.json" zoho-books
+sed 's/"client_secret_env": "FINSYNC_CRM_CLIENT_SECRET"/"client_secret": "hunter2"/' "$WORK/job.json" >"$WORK/literal.json"
+expect_exit 2 finsync run "$WORK/literal.json" 2>"$WORK/err"
+grep -q "crm.client_secret: a literal secret in the job file is refused" "$WORK/err" || fail "literal secret accepted"
+grep -q hunter2 "$WORK/err" && fail "the secret was echoed"
+echo sandbox-crm-secret >"$WORK/secret"
+chmod 644 "$WORK/secret"
+sed 's/"client_secret_env": "FINSYNC_CRM_CLIENT_SECRET"/"client_secret_file": "secret"/' "$WORK/job.json" >"$WORK/file.json"
+expect_exit 2 finsync run "$WORK/file.json" 2>"$WORK/err"
+grep -q "crm.client_secret_file: '.*secret' is readable by group or others" "$WORK/err" || fail "readable secret file accepted"
+unset FINSYNC_CRM_REFRESH_TOKEN
+expect_exit 2 finsync run "$WORK/job.json" 2>"$WORK/err"
+grep -q "crm.refresh_token_env: environment variable 'FINSYNC_CRM_REFRESH_TOKEN' is not set" "$WORK/err" || fail "unset env var not named"
