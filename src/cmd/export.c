@@ -1,0 +1,458 @@
+/*
+ * export.c - `finsync export`: one staged file of a run as CSV, for analysts.
+ *
+ * Staged records are nested JSON; a spreadsheet wants flat columns.  Nested
+ * keys are joined with dots (payload.billing_address.city), array elements
+ * by index (payload.contact_persons.0.email).  The header is the union of the
+ * keys of every record in first-seen order, so the file is read twice: once
+ * to collect the keys, once to write.  Memory holds the key set and one
+ * record, never the file.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/cmd.h"
+#include "finsync/csvout.h"
+#include "finsync/err.h"
+#include "finsync/job.h"
+#include "finsync/ledger.h"
+#include "finsync/log.h"
+#include "finsync/staging.h"
+
+static const char usage_text[] =
+	"usage: finsync export JOB [--run ID] --stage S --entity E [--format csv] [-o FILE]\n"
+	"\n"
+	"Writes one staged file of a run as CSV: nested keys joined with dots,\n"
+	"array elements by index, one header row with every key.\n"
+	"\n"
+	"  --run ID        the run (default: the latest run in the ledger)\n"
+	"  --stage S       extract, transform or load\n"
+	"  --entity E      the file: a CRM module for extract (accounts, contacts,\n"
+	"                  accounts.deleted, ...), an entity for transform and load\n"
+	"                  (customers, vendors, items)\n"
+	"  --format csv    the output format (only csv)\n"
+	"  -o FILE         write FILE (replaced whole, atomically) instead of stdout\n"
+	"  -h, --help      show this help\n";
+
+struct export_opts {
+	const char *job_path;
+	long run;               /* 0 = the latest */
+	const char *stage;
+	const char *entity;
+	const char *output;     /* NULL = stdout */
+	int help;
+};
+
+struct output {
+	FILE *fp;
+	const char *name;       /* for messages */
+	char *tmp;              /* written, then renamed to path; NULL when direct */
+	const char *path;
+};
+
+/* The key set: names in first-seen order, and the same names for lookup. */
+struct columns {
+	json_t *order;          /* array of strings */
+	json_t *seen;           /* object: name -> true */
+};
+
+static int parse_run(struct export_opts *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->run = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || o->run <= 0)
+		return fail(FS_EUSAGE, "--run: '%s' is not a run id", arg);
+	return 0;
+}
+
+static int check_opts(struct export_opts *o)
+{
+	static const char *const stages[] = { "extract", "transform", "load", NULL };
+	size_t i;
+
+	if (!o->job_path)
+		return fail(FS_EUSAGE, "missing JOB (see finsync export --help)");
+	if (!o->stage)
+		return fail(FS_EUSAGE, "missing --stage (extract, transform or load)");
+	for (i = 0; stages[i] && strcmp(stages[i], o->stage); i++)
+		;
+	if (!stages[i])
+		return fail(FS_EUSAGE, "--stage: unknown stage '%s' (extract, transform, load)", o->stage);
+	if (!o->entity)
+		return fail(FS_EUSAGE, "missing --entity (a module for extract, an entity otherwise)");
+	/* The name becomes a path under the run's folder: keep it there. */
+	if (!*o->entity || strchr(o->entity, '/') || o->entity[0] == '.')
+		return fail(FS_EUSAGE, "--entity: '%s' is not an entity or module name", o->entity);
+	return 0;
+}
+
+static int parse_args(struct export_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "run", required_argument, NULL, 'r' },
+		{ "stage", required_argument, NULL, 's' },
+		{ "entity", required_argument, NULL, 'e' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if ((rc = parse_run(o, optarg)))
+				return rc;
+			break;
+		case 's':
+			o->stage = optarg;
+			break;
+		case 'e':
+			o->entity = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "csv"))
+				return fail(FS_EUSAGE, "--format: unknown format '%s' (csv)", optarg);
+			break;
+		case 'o':
+			o->output = strcmp(optarg, "-") ? optarg : NULL;
+			break;
+		case 'h':
+			o->help = 1;
+			return 0;
+		case ':':
+			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail(FS_EUSAGE, "unknown option '-%c' (see finsync export --help)", optopt);
+			return fail(FS_EUSAGE, "unknown option '%s' (see finsync export --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->job_path = argv[optind++];
+	if (optind < argc)
+		return fail(FS_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	return check_opts(o);
+}
+
+/* The run to export: --run, or the newest.  Never creates a ledger. */
+static int find_run(const struct job *job, struct export_opts *o)
+{
+	struct ledger *lg = NULL;
+	struct run_info run = { 0 };
+	char *path = xasprintf("%s/ledger.sqlite", job->state_dir);
+	int rc;
+
+	if (access(path, F_OK)) {
+		rc = fail(FS_EUSAGE, "job '%s' has no runs yet (no ledger in '%s')", job->path,
+			  job->state_dir);
+		goto out;
+	}
+	if ((rc = ledger_open(&lg, job->state_dir)))
+		goto out;
+	rc = o->run ? ledger_run_get(lg, o->run, &run) : ledger_run_latest(lg, &run);
+	if (rc == 0)
+		rc = o->run ? fail(FS_EUSAGE, "no run %ld in the ledger", o->run)
+			    : fail(FS_EUSAGE, "job '%s' has no runs yet", job->path);
+	if (rc > 0) {
+		o->run = run.id;
+		rc = 0;
+	}
+out:
+	run_info_release(&run);
+	ledger_close(lg);
+	xfree(path);
+	return rc;
+}
+
+static void columns_add(struct columns *cols, const char *key)
+{
+	if (json_object_get(cols->seen, key))
+		return;
+	json_object_set_new(cols->seen, key, json_true());
+	json_array_append_new(cols->order, json_string(key));
+}
+
+/*
+ * Calls leaf(key, value, ud) for every scalar under v, key being the dotted
+ * path in path.  Empty objects and arrays have no leaves and so no column.
+ */
+static void flatten(json_t *v, struct buf *path, void (*leaf)(const char *, json_t *, void *), void *ud)
+{
+	size_t len = path->len, i;
+	const char *key;
+	json_t *child;
+
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, child) {
+			buf_addf(path, "%s%s", len ? "." : "", key);
+			flatten(child, path, leaf, ud);
+			path->len = len;
+			path->data[len] = '\0';
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, child) {
+			buf_addf(path, "%s%zu", len ? "." : "", i);
+			flatten(child, path, leaf, ud);
+			path->len = len;
+			path->data[len] = '\0';
+		}
+	} else {
+		/* A bare scalar record (not an object) still gets a column. */
+		leaf(len ? buf_str(path) : "value", v, ud);
+	}
+}
+
+static void collect_leaf(const char *key, json_t *v, void *ud)
+{
+	(void)v;
+	columns_add(ud, key);
+}
+
+static void map_leaf(const char *key, json_t *v, void *ud)
+{
+	json_object_set(ud, key, v);
+}
+
+/* Pass 1: every key of every record.  A bad line is warned about and skipped. */
+static int collect_columns(const char *dir, const char *name, struct columns *cols)
+{
+	struct staging_reader *r = NULL;
+	struct buf path = BUF_INIT;
+	json_t *rec;
+	int rc;
+
+	if ((rc = staging_reader_open(&r, dir, name, 0)))
+		return rc;
+	while ((rc = staging_read(r, &rec)) != 0) {
+		if (rc == FS_EINPUT) {
+			log_warn("%s (line skipped)", err_msg());
+			continue;
+		}
+		if (rc < 0)
+			break;
+		flatten(rec, &path, collect_leaf, cols);
+		json_decref(rec);
+		buf_reset(&path);
+	}
+	buf_release(&path);
+	staging_reader_close(r);
+	return rc;
+}
+
+static int write_value(struct csvout *csv, json_t *v)
+{
+	char num[64];
+	size_t n;
+
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return csvout_cell(csv, json_string_value(v));
+	case JSON_INTEGER:
+		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return csvout_cell_number(csv, num);
+	case JSON_REAL:
+		/* As the staged file has it: jansson wrote it, jansson writes it again. */
+		n = json_dumpb(v, num, sizeof(num) - 1, JSON_ENCODE_ANY);
+		num[n && n < sizeof(num) ? n : 0] = '\0';
+		return csvout_cell_number(csv, num);
+	case JSON_TRUE:
+		return csvout_cell(csv, "true");
+	case JSON_FALSE:
+		return csvout_cell(csv, "false");
+	default:
+		return csvout_cell(csv, NULL);
+	}
+}
+
+static int write_header(struct csvout *csv, const struct columns *cols)
+{
+	json_t *k;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(cols->order, i, k)
+		if ((rc = csvout_cell(csv, json_string_value(k))))
+			return rc;
+	return i ? csvout_end_row(csv) : 0;
+}
+
+static int write_record(struct csvout *csv, const struct columns *cols, json_t *rec, struct buf *path)
+{
+	json_t *flat = json_object(), *k;
+	size_t i;
+	int rc = 0;
+
+	flatten(rec, path, map_leaf, flat);
+	json_array_foreach(cols->order, i, k)
+		if ((rc = write_value(csv, json_object_get(flat, json_string_value(k)))))
+			break;
+	json_decref(flat);
+	return rc ? rc : csvout_end_row(csv);
+}
+
+/* Pass 2: the header row, then one row per record, columns in header order. */
+static int write_rows(const char *dir, const char *name, const struct columns *cols, FILE *fp)
+{
+	struct staging_reader *r = NULL;
+	struct buf path = BUF_INIT;
+	struct csvout csv;
+	json_t *rec;
+	int rc;
+
+	csvout_init(&csv, fp);
+	if ((rc = staging_reader_open(&r, dir, name, 0)) || (rc = write_header(&csv, cols)))
+		goto out;
+	while ((rc = staging_read(r, &rec)) != 0) {
+		if (rc == FS_EINPUT)
+			continue;       /* warned about in pass 1 */
+		if (rc < 0)
+			break;
+		rc = write_record(&csv, cols, rec, &path);
+		json_decref(rec);
+		buf_reset(&path);
+		if (rc)
+			break;
+	}
+out:
+	buf_release(&path);
+	staging_reader_close(r);
+	return rc;
+}
+
+/*
+ * A regular file is written as FILE.tmp and renamed, so a reader never sees
+ * half of it; a device or pipe (/dev/stdout, a FIFO) is written in place.
+ */
+static int output_open(struct output *out, const char *path)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	out->path = path;
+	out->name = path ? path : "standard output";
+	if (!path) {
+		out->fp = stdout;
+		return 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		out->fp = fopen(path, "w");
+	} else {
+		out->tmp = xasprintf("%s.tmp", path);
+		out->fp = fopen(out->tmp, "w");
+	}
+	if (!out->fp)
+		return fail(FS_EABORT, "cannot create '%s': %s", out->tmp ? out->tmp : path, strerror(errno));
+	return 0;
+}
+
+static int output_finish(struct output *out)
+{
+	int failed = fflush(out->fp) != 0 || ferror(out->fp);
+	int err = errno;
+
+	if (!failed && out->tmp && fsync(fileno(out->fp)) && errno != EINVAL)
+		failed = 1, err = errno;
+	if (out->fp != stdout && fclose(out->fp) && !failed)
+		failed = 1, err = errno;
+	out->fp = NULL;
+	if (failed)
+		return fail(FS_EABORT, "cannot write '%s': %s", out->name, strerror(err ? err : EIO));
+	if (out->tmp && rename(out->tmp, out->path))
+		return fail(FS_EABORT, "cannot rename '%s' to '%s': %s", out->tmp, out->path, strerror(errno));
+	xfree(out->tmp);
+	out->tmp = NULL;
+	return 0;
+}
+
+/* Drops an unfinished output; NULL-safe, harmless after output_finish(). */
+static void output_abort(struct output *out)
+{
+	if (out->fp && out->fp != stdout)
+		fclose(out->fp);
+	out->fp = NULL;
+	if (out->tmp)
+		unlink(out->tmp);
+	xfree(out->tmp);
+	out->tmp = NULL;
+}
+
+static int staged_file(const struct export_opts *o, const char *dir)
+{
+	char *path = xasprintf("%s/%s.ndjson.gz", dir, o->entity);
+	int rc = 0;
+
+	if (access(path, F_OK))
+		rc = fail(FS_EUSAGE, "no staged file '%s/%s.ndjson.gz' in run %ld", o->stage, o->entity,
+			  o->run);
+	xfree(path);
+	return rc;
+}
+
+/* csvout does not know the file's name; put it in the message. */
+static int name_write_error(int rc, const char *name)
+{
+	static const char prefix[] = "cannot write CSV: ";
+	char reason[256];
+
+	if (strncmp(err_msg(), prefix, sizeof(prefix) - 1))
+		return rc;
+	snprintf(reason, sizeof(reason), "%s", err_msg() + sizeof(prefix) - 1);
+	return fail(rc, "cannot write '%s': %s", name, reason);
+}
+
+static int export_csv(const char *dir, const struct export_opts *o)
+{
+	struct columns cols = { json_array(), json_object() };
+	struct output out = { 0 };
+	int rc;
+
+	if ((rc = collect_columns(dir, o->entity, &cols)) || (rc = output_open(&out, o->output)))
+		goto out;
+	rc = write_rows(dir, o->entity, &cols, out.fp);
+	if (rc && ferror(out.fp))
+		rc = name_write_error(rc, out.name);
+	if (!rc)
+		rc = output_finish(&out);
+out:
+	output_abort(&out);
+	json_decref(cols.order);
+	json_decref(cols.seen);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct export_opts o = { 0 };
+	struct job *job = NULL;
+	char *dir = NULL;
+	int rc;
+
+	if ((rc = parse_args(&o, argc, argv)) || o.help) {
+		if (o.help)
+			fputs(usage_text, stdout);
+		goto out;
+	}
+	if ((rc = job_load(&job, o.job_path)) || (rc = find_run(job, &o)))
+		goto out;
+	dir = staging_dir(job->state_dir, o.run, o.stage);
+	if (!(rc = staged_file(&o, dir)))
+		rc = export_csv(dir, &o);
+out:
+	xfree(dir);
+	job_free(job);
+	return rc;
+}

@@ -1,0 +1,449 @@
+/*
+ * history.c - `finsync history`: what each run did, newest first.
+ *
+ * One row per run and entity, from the ledger's runs joined with run_stats.
+ * The counts are those of the load stage, or of the transform stage when the
+ * run has no load row (a dry run plans but does not load); a run without
+ * stats (aborted early, extract only) still gets one row, its entity empty.
+ * The rows are read into memory first (--limit bounds them) because the table
+ * format sizes its columns from the widest cell.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include "finsync/alloc.h"
+#include "finsync/cmd.h"
+#include "finsync/csvout.h"
+#include "finsync/err.h"
+#include "finsync/job.h"
+#include "finsync/ledger.h"
+
+static const char usage_text[] =
+	"usage: finsync history JOB [--format table|csv|json|html] [--limit N]\n"
+	"\n"
+	"Lists the job's runs, newest first: one row per run and entity with the\n"
+	"counts of its load stage (of its transform stage for a dry run).\n"
+	"\n"
+	"  --format F      table (default), csv, json or html\n"
+	"  --limit N       the N newest runs (default 20; 0 = all)\n"
+	"  -h, --help      show this help\n";
+
+enum format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_HTML };
+
+static const char *const format_names[] = { "table", "csv", "json", "html", NULL };
+
+struct history_opts {
+	const char *job_path;
+	enum format format;
+	long limit;
+	int help;
+};
+
+#define NCOUNTS 7
+static const char *const count_names[NCOUNTS] = {
+	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
+};
+
+#define NCOLS (5 + NCOUNTS)
+static const char *const col_names[NCOLS] = {
+	"run", "started_at", "finished_at", "status", "entity",
+	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
+};
+
+struct history_row {
+	long run;
+	char *started_at, *finished_at, *status, *error;
+	char *entity;           /* NULL: the run has no stats */
+	char *stage;            /* the stage the counts come from */
+	long count[NCOUNTS];
+};
+
+struct history {
+	struct history_row *rows;
+	size_t n, cap;
+};
+
+/*
+ * The stage per run is chosen in SQL so that the LEFT JOIN keeps runs
+ * without stats; the limit applies to runs, not to rows.
+ */
+static const char history_sql[] =
+	"WITH r AS (SELECT id, started_at, finished_at, status, error FROM runs"
+	"           ORDER BY id DESC LIMIT ?1),"
+	"     pick AS (SELECT r.id AS run_id, CASE WHEN EXISTS (SELECT 1 FROM run_stats"
+	"                WHERE run_id = r.id AND stage = 'load') THEN 'load' ELSE 'transform' END AS stage"
+	"              FROM r)"
+	" SELECT r.id, r.started_at, r.finished_at, r.status, r.error, s.entity, s.stage,"
+	"        s.added, s.updated, s.unchanged, s.skipped, s.duplicates, s.failed, s.deleted"
+	" FROM r JOIN pick ON pick.run_id = r.id"
+	" LEFT JOIN run_stats s ON s.run_id = r.id AND s.stage = pick.stage"
+	" ORDER BY r.id DESC, s.entity";
+
+static int parse_limit(struct history_opts *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->limit = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || o->limit < 0)
+		return fail(FS_EUSAGE, "--limit: '%s' is not a number of runs", arg);
+	return 0;
+}
+
+static int parse_format(struct history_opts *o, const char *arg)
+{
+	int i;
+
+	for (i = 0; format_names[i]; i++) {
+		if (!strcmp(format_names[i], arg)) {
+			o->format = (enum format)i;
+			return 0;
+		}
+	}
+	return fail(FS_EUSAGE, "--format: unknown format '%s' (table, csv, json, html)", arg);
+}
+
+static int parse_args(struct history_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	o->limit = 20;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if ((rc = parse_format(o, optarg)))
+				return rc;
+			break;
+		case 'n':
+			if ((rc = parse_limit(o, optarg)))
+				return rc;
+			break;
+		case 'h':
+			o->help = 1;
+			return 0;
+		case ':':
+			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail(FS_EUSAGE, "unknown option '-%c' (see finsync history --help)", optopt);
+			return fail(FS_EUSAGE, "unknown option '%s' (see finsync history --help)",
+				    argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->job_path = argv[optind++];
+	if (optind < argc)
+		return fail(FS_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if (!o->job_path)
+		return fail(FS_EUSAGE, "missing JOB (see finsync history --help)");
+	return 0;
+}
+
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+static void history_add(struct history *h, sqlite3_stmt *st)
+{
+	struct history_row *r;
+	int i;
+
+	if (h->n == h->cap) {
+		h->cap = h->cap ? 2 * h->cap : 32;
+		h->rows = xrealloc(h->rows, h->cap * sizeof(*h->rows));
+	}
+	r = &h->rows[h->n++];
+	r->run = (long)sqlite3_column_int64(st, 0);
+	r->started_at = column_dup(st, 1);
+	r->finished_at = column_dup(st, 2);
+	r->status = column_dup(st, 3);
+	r->error = column_dup(st, 4);
+	r->entity = column_dup(st, 5);
+	r->stage = column_dup(st, 6);
+	for (i = 0; i < NCOUNTS; i++)
+		r->count[i] = (long)sqlite3_column_int64(st, 7 + i);
+}
+
+static void history_release(struct history *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->n; i++) {
+		xfree(h->rows[i].started_at);
+		xfree(h->rows[i].finished_at);
+		xfree(h->rows[i].status);
+		xfree(h->rows[i].error);
+		xfree(h->rows[i].entity);
+		xfree(h->rows[i].stage);
+	}
+	xfree(h->rows);
+	memset(h, 0, sizeof(*h));
+}
+
+static int history_read(struct history *h, struct ledger *lg, long limit)
+{
+	sqlite3 *db = ledger_db(lg);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, history_sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(FS_EABORT, "ledger: read history: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		history_add(h, st);
+	rc = rc == SQLITE_DONE ? 0 : fail(FS_EABORT, "ledger: read history: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Cell c of row r as text; NULL when empty. */
+static const char *row_cell(const struct history_row *r, int c, char *num, size_t size)
+{
+	switch (c) {
+	case 0:
+		snprintf(num, size, "%ld", r->run);
+		return num;
+	case 1:
+		return r->started_at;
+	case 2:
+		return r->finished_at;
+	case 3:
+		return r->status;
+	case 4:
+		return r->entity;
+	default:
+		if (!r->entity)
+			return NULL;
+		snprintf(num, size, "%ld", r->count[c - 5]);
+		return num;
+	}
+}
+
+static int print_csv(const struct history *h)
+{
+	struct csvout csv;
+	char num[32];
+	size_t i;
+	int c, rc = 0;
+
+	csvout_init(&csv, stdout);
+	for (c = 0; c < NCOLS && !rc; c++)
+		rc = csvout_cell(&csv, col_names[c]);
+	if (!rc)
+		rc = csvout_end_row(&csv);
+	for (i = 0; i < h->n && !rc; i++) {
+		for (c = 0; c < NCOLS && !rc; c++) {
+			const char *s = row_cell(&h->rows[i], c, num, sizeof(num));
+			rc = (c == 0 || c >= 5) ? csvout_cell_number(&csv, s) : csvout_cell(&csv, s);
+		}
+		if (!rc)
+			rc = csvout_end_row(&csv);
+	}
+	return rc;
+}
+
+static void print_table_row(const char *const *cells, const size_t *width)
+{
+	int c;
+
+	for (c = 0; c < NCOLS; c++) {
+		const char *s = cells[c] ? cells[c] : "-";
+		/* Counts and run ids right-aligned, text left-aligned. */
+		if (c == 0 || c >= 5)
+			printf("%s%*s", c ? "  " : "", (int)width[c], s);
+		else
+			printf("%s%-*s", c ? "  " : "", (int)width[c], s);
+	}
+	putchar('\n');
+}
+
+static int print_table(const struct history *h)
+{
+	size_t width[NCOLS], i;
+	const char *cells[NCOLS];
+	char num[NCOLS][32];
+	int c;
+
+	for (c = 0; c < NCOLS; c++)
+		width[c] = strlen(col_names[c]);
+	for (i = 0; i < h->n; i++) {
+		for (c = 0; c < NCOLS; c++) {
+			const char *s = row_cell(&h->rows[i], c, num[c], sizeof(num[c]));
+			size_t n = strlen(s ? s : "-");
+			if (n > width[c])
+				width[c] = n;
+		}
+	}
+	print_table_row(col_names, width);
+	for (i = 0; i < h->n; i++) {
+		for (c = 0; c < NCOLS; c++)
+			cells[c] = row_cell(&h->rows[i], c, num[c], sizeof(num[c]));
+		print_table_row(cells, width);
+	}
+	return 0;
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *run_object(const struct history_row *r)
+{
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{}}", "run", (json_int_t)r->run,
+			 "started_at", json_str_or_null(r->started_at),
+			 "finished_at", json_str_or_null(r->finished_at),
+			 "status", json_str_or_null(r->status),
+			 "error", json_str_or_null(r->error),
+			 "stats_stage", json_str_or_null(r->stage),
+			 "entities");
+}
+
+static json_t *counts_object(const struct history_row *r)
+{
+	json_t *o = json_object();
+	int k;
+
+	for (k = 0; k < NCOUNTS; k++)
+		json_object_set_new(o, count_names[k], json_integer(r->count[k]));
+	return o;
+}
+
+/* [{"run": 7, ..., "entities": {"customers": {"added": 3, ...}}}, ...] */
+static int print_json(const struct history *h)
+{
+	json_t *all = json_array(), *run = NULL;
+	long last = -1;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < h->n; i++) {
+		const struct history_row *r = &h->rows[i];
+		if (r->run != last) {
+			run = run_object(r);
+			json_array_append_new(all, run);
+			last = r->run;
+		}
+		if (r->entity)
+			json_object_set_new(json_object_get(run, "entities"), r->entity, counts_object(r));
+	}
+	if (json_dumpf(all, stdout, JSON_INDENT(2)) || putchar('\n') == EOF)
+		rc = fail(FS_EABORT, "cannot write standard output: %s", strerror(errno));
+	json_decref(all);
+	return rc;
+}
+
+static void html_text(const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", stdout); break;
+		case '>': fputs("&gt;", stdout); break;
+		case '&': fputs("&amp;", stdout); break;
+		case '"': fputs("&quot;", stdout); break;
+		default: putchar(*s);
+		}
+	}
+}
+
+static int print_html(const struct history *h, const char *job_name)
+{
+	char num[32];
+	size_t i;
+	int c;
+
+	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>finsync history: ", stdout);
+	html_text(job_name);
+	fputs("</title>\n<style>table{border-collapse:collapse;font-family:sans-serif}"
+	      "td,th{border:1px solid #ccc;padding:2px 8px}td.n{text-align:right}</style>\n"
+	      "</head><body>\n<table>\n<tr>", stdout);
+	for (c = 0; c < NCOLS; c++)
+		printf("<th>%s</th>", col_names[c]);
+	fputs("</tr>\n", stdout);
+	for (i = 0; i < h->n; i++) {
+		fputs("<tr>", stdout);
+		for (c = 0; c < NCOLS; c++) {
+			fputs(c == 0 || c >= 5 ? "<td class=\"n\">" : "<td>", stdout);
+			html_text(row_cell(&h->rows[i], c, num, sizeof(num)));
+			fputs("</td>", stdout);
+		}
+		fputs("</tr>\n", stdout);
+	}
+	fputs("</table>\n</body></html>\n", stdout);
+	return 0;
+}
+
+static int print_history(const struct history *h, enum format f, const char *job_name)
+{
+	int rc;
+
+	switch (f) {
+	case FMT_CSV:
+		rc = print_csv(h);
+		break;
+	case FMT_JSON:
+		rc = print_json(h);
+		break;
+	case FMT_HTML:
+		rc = print_html(h, job_name);
+		break;
+	default:
+		rc = print_table(h);
+		break;
+	}
+	/* A full disk or a closed pipe is not a listed history. */
+	if (!rc && (fflush(stdout) || ferror(stdout)))
+		rc = fail(FS_EABORT, "cannot write standard output: %s", strerror(errno ? errno : EIO));
+	return rc;
+}
+
+/* Reads the history; a job that never ran has none (and gets no ledger from us). */
+static int load_history(struct history *h, const struct job *job, long limit)
+{
+	struct ledger *lg = NULL;
+	char *path = xasprintf("%s/ledger.sqlite", job->state_dir);
+	int rc = 0;
+
+	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)))
+		rc = history_read(h, lg, limit);
+	ledger_close(lg);
+	xfree(path);
+	return rc;
+}
+
+int cmd_history(int argc, char **argv)
+{
+	struct history_opts o = { 0 };
+	struct history h = { 0 };
+	struct job *job = NULL;
+	int rc;
+
+	if ((rc = parse_args(&o, argc, argv)) || o.help) {
+		if (o.help)
+			fputs(usage_text, stdout);
+		goto out;
+	}
+	if ((rc = job_load(&job, o.job_path)) || (rc = load_history(&h, job, o.limit)))
+		goto out;
+	rc = print_history(&h, o.format, job->name);
+out:
+	history_release(&h);
+	job_free(job);
+	return rc;
+}
