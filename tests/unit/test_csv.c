@@ -1,0 +1,312 @@
+/*
+ * test_csv.c - the CSV export source (src/conn/crm_csv.c): quoting, BOM,
+ * CRLF, lookups as objects, bad rows reported with their line and skipped.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <jansson.h>
+#include "finsync/alloc.h"
+#include "finsync/crm.h"
+#include "finsync/err.h"
+#include "finsync/job.h"
+#include "unit.h"
+
+static void write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "wb");
+
+	CHECK(fp != NULL);
+	if (fp) {
+		CHECK(fwrite(text, 1, len, fp) == len);
+		fclose(fp);
+	}
+	xfree(path);
+}
+
+#define WRITE(dir, name, lit) write_file(dir, name, lit, sizeof(lit) - 1)
+
+struct fixture {
+	struct job job;
+	struct crm *crm;
+	struct source *src;
+};
+
+/* Opens the CSV CRM on dir and starts reading module. */
+static int fixture_open(struct fixture *f, const char *dir, const char *module, const char *since)
+{
+	struct crm_query q = { module, NULL, NULL, since };
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	f->job.crm.type = (char *)"csv";
+	f->job.crm.dir = (char *)dir;
+	if ((rc = crm_csv_ops.open(&f->crm, &f->job)))
+		return rc;
+	return crm_csv_ops.read(f->crm, &q, &f->src);
+}
+
+static void fixture_close(struct fixture *f)
+{
+	if (f->src)
+		f->src->ops->close(f->src);
+	if (f->crm)
+		crm_csv_ops.close(f->crm);
+}
+
+static int next(struct fixture *f, json_t **rec)
+{
+	json_decref(*rec);
+	*rec = NULL;
+	return f->src->ops->next(f->src, rec);
+}
+
+static const char *str(json_t *rec, const char *key)
+{
+	return json_string_value(json_object_get(rec, key));
+}
+
+static void test_csv__quoting_bom_crlf(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv",
+	      "\xEF\xBB\xBFid,Account_Name,Description,Phone\r\n"
+	      "1,\"Acme, Inc.\",\"He said \"\"hi\"\"\",\r\n"
+	      "2,Beta,\"two\r\nlines\",555\r\n"
+	      "3,Gamma,\"\",\"\"");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "id"), "1");
+	CHECK_STREQ(str(rec, "Account_Name"), "Acme, Inc.");
+	CHECK_STREQ(str(rec, "Description"), "He said \"hi\"");
+	CHECK(json_is_null(json_object_get(rec, "Phone")));
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Description"), "two\r\nlines");
+	CHECK_STREQ(str(rec, "Phone"), "555");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Gamma");
+	CHECK(json_is_null(json_object_get(rec, "Description")));
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+static void test_csv__keys_in_header_order(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+	char *text;
+
+	WRITE(dir, "Products.csv", "id,Product_Name,Unit_Price\n9,Widget,1.50\n");
+	CHECK(fixture_open(&f, dir, "Products", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	text = json_dumps(rec, JSON_COMPACT);
+	CHECK_STREQ(text, "{\"id\":\"9\",\"Product_Name\":\"Widget\",\"Unit_Price\":\"1.50\"}");
+	xfree(text);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+static void test_csv__lookups_and_owner_become_objects(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL, *owner, *acct;
+	char *text;
+
+	WRITE(dir, "Contacts.csv",
+	      "id,Last_Name,Account_Name,Account_Name.id,Owner,Owner.id,Owner.email\n"
+	      "10,Doe,Acme,4150,Ann Lee,77,ann@example.com\n"
+	      "11,Roe,,,Ann Lee,77,\n");
+	CHECK(fixture_open(&f, dir, "Contacts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	acct = json_object_get(rec, "Account_Name");
+	CHECK(json_is_object(acct));
+	CHECK_STREQ(str(acct, "name"), "Acme");
+	CHECK_STREQ(str(acct, "id"), "4150");
+	owner = json_object_get(rec, "Owner");
+	text = json_dumps(owner, JSON_COMPACT);
+	CHECK_STREQ(text, "{\"name\":\"Ann Lee\",\"id\":\"77\",\"email\":\"ann@example.com\"}");
+	xfree(text);
+	CHECK(json_object_get(rec, "Account_Name.id") == NULL);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(json_is_null(json_object_get(rec, "Account_Name")));
+	CHECK(json_is_null(json_object_get(json_object_get(rec, "Owner"), "email")));
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+static void test_csv__fields_lists_lookups_once(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *fields = NULL;
+	char *text;
+
+	WRITE(dir, "Deals.csv", "id,Deal_Name,Account_Name,Account_Name.id,Owner,Owner.id,Owner.email\n");
+	CHECK(fixture_open(&f, dir, "Deals", NULL) == 0);
+	CHECK(crm_csv_ops.fields(f.crm, "Deals", &fields) == 0);
+	text = json_dumps(fields, JSON_COMPACT);
+	CHECK_STREQ(text, "[\"id\",\"Deal_Name\",\"Account_Name\",\"Owner\"]");
+	xfree(text);
+	json_decref(fields);
+	fixture_close(&f);
+}
+
+static void test_csv__short_row_reported_then_skipped(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv",
+	      "id,Account_Name,Description\n"
+	      "1,Acme,\"multi\nline\"\n"
+	      "2,Short\n"
+	      "3,Gamma,ok\n");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 4: 2 cells, header has 3");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "id"), "3");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+static void test_csv__line_of_a_row_after_a_multiline_cell(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv",
+	      "id,Account_Name,Description\r\n"
+	      "1,Acme,\"a\r\nb\r\nc\"\r\n"
+	      "\r\n"
+	      "2,\"x\ny\",too,many\r\n"
+	      "3,Ok,\r\n");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 6: 4 cells, header has 3");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "id"), "3");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+static void test_csv__stray_quote_and_bad_utf8_are_record_errors(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Vendors.csv",
+	      "id,Vendor_Name\n"
+	      "1,\"Acme\"x\n"
+	      "2,Caf\xE9\n"
+	      "3,Fine\n"
+	      "4,\"never closed\n");
+	CHECK(fixture_open(&f, dir, "Vendors", NULL) == 0);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK(strstr(err_msg(), "'Vendors.csv' line 2: ") == err_msg());
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Vendors.csv' line 3: column 'Vendor_Name': not valid UTF-8");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Vendor_Name"), "Fine");
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK(strstr(err_msg(), "'Vendors.csv' line 5: a quoted cell is not closed") == err_msg());
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+static void test_csv__missing_file_has_no_records(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL, *fields = NULL;
+
+	CHECK(fixture_open(&f, dir, "Vendors", NULL) == 0);
+	CHECK(next(&f, &rec) == 0);
+	CHECK(crm_csv_ops.fields(f.crm, "Vendors", &fields) == 0);
+	CHECK(json_is_array(fields) && json_array_size(fields) == 0);
+	json_decref(fields);
+	fixture_close(&f);
+}
+
+static void test_csv__header_must_start_with_id(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+
+	WRITE(dir, "Accounts.csv", "Account_Name,id\nAcme,1\n");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == FS_EUSAGE);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 1: the first column is 'Account_Name', not 'id'");
+	fixture_close(&f);
+}
+
+static void test_csv__modified_since_filters(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv",
+	      "id,Account_Name,Modified_Time\n"
+	      "1,Old,2026-01-01T10:00:00+05:30\n"
+	      "2,New,2026-03-01T10:00:00+05:30\n");
+	CHECK(fixture_open(&f, dir, "Accounts", "2026-02-01T00:00:00Z") == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "id"), "2");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+/* Rows that span read chunks: a file larger than the reader's 64 KiB chunk. */
+static void test_csv__streams_a_file_larger_than_a_chunk(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/Accounts.csv", dir);
+	FILE *fp = fopen(path, "wb");
+	struct fixture f;
+	json_t *rec = NULL;
+	int i, n = 0, rc;
+
+	fputs("id,Account_Name,Description\n", fp);
+	for (i = 1; i <= 3000; i++)
+		fprintf(fp, "%d,\"Name, %d\",\"line one\nline two of record %d\"\n", i, i, i);
+	fclose(fp);
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	while ((rc = next(&f, &rec)) == 1)
+		n++;
+	CHECK_INTEQ(rc, 0);
+	CHECK_INTEQ(n, 3000);
+	fixture_close(&f);
+	xfree(path);
+}
+
+static const struct unit_test csv_tests[] = {
+	UNIT(test_csv__quoting_bom_crlf),
+	UNIT(test_csv__keys_in_header_order),
+	UNIT(test_csv__lookups_and_owner_become_objects),
+	UNIT(test_csv__fields_lists_lookups_once),
+	UNIT(test_csv__short_row_reported_then_skipped),
+	UNIT(test_csv__line_of_a_row_after_a_multiline_cell),
+	UNIT(test_csv__stray_quote_and_bad_utf8_are_record_errors),
+	UNIT(test_csv__missing_file_has_no_records),
+	UNIT(test_csv__header_must_start_with_id),
+	UNIT(test_csv__modified_since_filters),
+	UNIT(test_csv__streams_a_file_larger_than_a_chunk),
+	{ 0 },
+};
+UNIT_SUITE(csv_tests)
