@@ -258,6 +258,8 @@ static int write_value(struct csvout *csv, json_t *v)
 	char num[64];
 	size_t n;
 
+	if (!v)
+		return csvout_cell(csv, NULL);     /* a key this record does not have */
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return csvout_cell(csv, json_string_value(v));
@@ -355,7 +357,7 @@ static int output_open(struct output *out, const char *path)
 		out->fp = fopen(out->tmp, "w");
 	}
 	if (!out->fp)
-		return fail(FS_EABORT, "cannot create '%s': %s", out->tmp ? out->tmp : path, strerror(errno));
+		return fail(FS_EABORT, "cannot create '%s': %s", path, strerror(errno));
 	return 0;
 }
 

@@ -295,6 +295,45 @@ static void test_csv__streams_a_file_larger_than_a_chunk(void)
 	xfree(path);
 }
 
+/* fixtures/csv, found from this file's path (the tests run from the top folder). */
+static char *fixture_dir(void)
+{
+	const char *slash = strrchr(__FILE__, '/');
+	int n = slash ? (int)(slash - __FILE__) : 0;
+
+	return n ? xasprintf("%.*s/../../fixtures/csv", n, __FILE__) : xstrdup("../../fixtures/csv");
+}
+
+static void test_csv__fixture_folder(void)
+{
+	char *dir = fixture_dir();
+	struct fixture f;
+	json_t *rec = NULL;
+	int n = 0, rc;
+
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	while ((rc = next(&f, &rec)) == 1) {
+		if (++n == 1) {
+			CHECK_STREQ(str(rec, "Account_Name"), "Acme, Inc.");
+			CHECK_STREQ(str(rec, "Billing_Street"), "1 Main St\r\nSuite 200");
+			CHECK_STREQ(str(rec, "Description"), "Key account; says \"ship fast\"");
+			CHECK(json_is_null(json_object_get(rec, "Parent_Account")));
+		} else if (n == 2) {
+			CHECK_STREQ(str(json_object_get(rec, "Parent_Account"), "id"), "4150868000000224001");
+		} else if (n == 3) {
+			CHECK_STREQ(str(rec, "Account_Name"), "=HYPERLINK(\"http://evil.example\")");
+		}
+	}
+	CHECK_INTEQ(rc, 0);
+	CHECK_INTEQ(n, 3);
+	fixture_close(&f);
+	CHECK(fixture_open(&f, dir, "Deals", NULL) == 0);
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+	xfree(dir);
+}
+
 static const struct unit_test csv_tests[] = {
 	UNIT(test_csv__quoting_bom_crlf),
 	UNIT(test_csv__keys_in_header_order),
@@ -307,6 +346,7 @@ static const struct unit_test csv_tests[] = {
 	UNIT(test_csv__header_must_start_with_id),
 	UNIT(test_csv__modified_since_filters),
 	UNIT(test_csv__streams_a_file_larger_than_a_chunk),
+	UNIT(test_csv__fixture_folder),
 	{ 0 },
 };
 UNIT_SUITE(csv_tests)
