@@ -1,0 +1,294 @@
+/*
+ * transform.c - the transform stage: extract/<module>.ndjson.gz (+ the
+ * finance snapshots) -> transform/<entity>.ndjson.gz, one planned action per
+ * CRM record, and the stage's run_stats.
+ *
+ * Streams the CRM records one at a time: mapping (src/xform/mapping.c),
+ * identity ladder (dedupe.c), content hash (hash.c), one output line.  A bad
+ * record is a line with action "invalid" (or, when it is not even JSON, a
+ * warning and a failed count); only I/O and ledger errors stop the stage.
+ *
+ * Output line (keys in this order; DESIGN.md and the load stage rely on it):
+ *   entity, crm_module, crm_id, name, action, match, reason, finance_id,
+ *   candidates (ambiguous only), duplicate, hash, payload
+ */
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/err.h"
+#include "finsync/log.h"
+#include "finsync/staging.h"
+#include "../xform/xform.h"
+
+struct transform_run {
+	struct pipeline *p;
+	char *extract_dir;
+	char *out_dir;
+	struct manifest *m;
+	struct fin_index *contacts_ix;  /* customers and vendors: one name space */
+	struct fin_index *items_ix;
+	struct stats st[ENTITY_COUNT];
+	int done[ENTITY_COUNT];
+};
+
+int pipeline_wants(const struct pipeline *p, const struct entity_sync *e)
+{
+	return e->enabled && (!p->only || !strcmp(p->only, e->name));
+}
+
+/* ---- one record ---- */
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *line_new(struct xform *x, const char *module, const char *crm_id,
+			const struct plan *pl, const char *hash, json_t *payload)
+{
+	json_t *l = json_object();
+
+	json_object_set_new(l, "entity", json_string(x->e->name));
+	json_object_set_new(l, "crm_module", json_string(module));
+	json_object_set_new(l, "crm_id", str_or_null(crm_id));
+	json_object_set_new(l, "name", str_or_null(pl->name));
+	json_object_set_new(l, "action", json_string(pl->action));
+	json_object_set_new(l, "match", json_string(pl->match ? pl->match : ""));
+	json_object_set_new(l, "reason", str_or_null(pl->reason));
+	json_object_set_new(l, "finance_id", str_or_null(pl->finance_id));
+	if (pl->candidates)
+		json_object_set(l, "candidates", pl->candidates);
+	json_object_set_new(l, "duplicate", json_boolean(pl->duplicate));
+	json_object_set_new(l, "hash", str_or_null(*hash ? hash : NULL));
+	json_object_set(l, "payload", payload ? payload : json_null());
+	return l;
+}
+
+static void count(struct xform *x, const struct plan *pl)
+{
+	const char *a = pl->action;
+
+	if (!strcmp(a, "create"))
+		x->st.added++;
+	else if (!strcmp(a, "update"))
+		x->st.updated++;
+	else if (!strcmp(a, "unchanged"))
+		x->st.unchanged++;
+	else if (!strcmp(a, "skip") || !strcmp(a, "ambiguous"))
+		x->st.skipped++;
+	else if (!strcmp(a, "invalid"))
+		x->st.failed++;
+	if (!strcmp(a, "invalid"))
+		x->p->records_failed++;
+	if (pl->duplicate)
+		x->st.duplicates++;
+}
+
+static enum fin_kind fin_kind_of(const struct entity_sync *e)
+{
+	return e->kind == ENTITY_ITEMS ? FIN_ITEM : e->kind == ENTITY_VENDORS ? FIN_VENDOR : FIN_CUSTOMER;
+}
+
+/* Identity ladder; then the payload carries the name the plan settled on. */
+static int plan_record(struct xform *x, const char *crm_id, struct mapped *m, struct plan *pl)
+{
+	struct dedupe_input in = {
+		.kind = fin_kind_of(x->e),
+		.crm_id = crm_id,
+		.name = m->name,
+		.sku = json_string_value(json_object_get(m->payload, "sku")),
+		.email = x->e->match_email ? mapping_primary_email(m->payload) : NULL,
+	};
+	int rc;
+
+	if ((rc = dedupe_plan(x->idx, x->p->lg, x->e, &in, pl)) < 0)
+		return rc;
+	if (pl->name && strcmp(pl->name, m->name))
+		json_object_set_new(m->payload, mapping_name_key(x->job, x->e), json_string(pl->name));
+	return 0;
+}
+
+static void plan_invalid(struct plan *pl, struct mapped *m)
+{
+	memset(pl, 0, sizeof(*pl));
+	pl->action = "invalid";
+	pl->match = "";
+	pl->reason = m->reason;
+	m->reason = NULL;
+	pl->name = xstrdup(m->name);
+}
+
+int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons)
+{
+	char idbuf[32], hash[CONTENT_HASH_LEN] = "";
+	const char *crm_id = crm_record_id(rec, idbuf, sizeof(idbuf));
+	struct plan pl = { 0 };
+	struct mapped m;
+	json_t *line = NULL;
+	int rc = 0;
+
+	if (mapping_payload(x->job, x->e, module, rec, persons, &m) == FS_EINPUT)
+		plan_invalid(&pl, &m);
+	else if ((rc = plan_record(x, crm_id, &m, &pl)) < 0)
+		goto out;
+	if (m.payload) {
+		content_hash(m.payload, hash);
+		plan_settle(&pl, hash);
+	}
+	line = line_new(x, module, crm_id, &pl, hash, m.payload);
+	if (!(rc = staging_write(x->w, line)))
+		count(x, &pl);
+out:
+	json_decref(line);
+	plan_release(&pl);
+	mapped_release(&m);
+	return rc;
+}
+
+/* ---- streams ---- */
+
+static void bad_line(struct xform *x, const char *what)
+{
+	log_warn("%s: %s; counted as a failed record", x->e->name, what);
+	x->st.failed++;
+	x->p->records_failed++;
+}
+
+int xform_stream(struct xform *x, const char *file, xform_record_fn fn, void *ud, int count_bad)
+{
+	struct staging_reader *r = NULL;
+	json_t *rec = NULL;
+	int rc;
+
+	if ((rc = staging_reader_open(&r, x->extract_dir, file, 1)))
+		return rc;
+	while ((rc = staging_read(r, &rec)) != 0) {
+		if (rc == FS_EINPUT || (rc == 1 && !json_is_object(rec))) {
+			if (count_bad)
+				bad_line(x, rc == FS_EINPUT ? err_msg() : "a line that is not a JSON object");
+			rc = 0;
+		} else if (rc < 0) {
+			break;
+		} else {
+			rc = fn(x, rec, ud);
+		}
+		json_decref(rec);
+		rec = NULL;
+		if (rc < 0)
+			break;
+	}
+	staging_reader_close(r);
+	return rc < 0 ? rc : 0;
+}
+
+static int emit_vendor(struct xform *x, json_t *rec, void *ud)
+{
+	(void)ud;
+	return xform_emit(x, "Vendors", rec, NULL);
+}
+
+static int emit_product(struct xform *x, json_t *rec, void *ud)
+{
+	(void)ud;
+	return xform_emit(x, "Products", rec, NULL);
+}
+
+/* ---- entities ---- */
+
+/* The index an entity plans against, loaded from the snapshots on first use. */
+static int entity_index(struct transform_run *t, const struct entity_sync *e, struct fin_index **out)
+{
+	const struct job *job = t->p->job;
+	int rc = 0;
+
+	if (e->kind == ENTITY_ITEMS) {
+		if (!t->items_ix) {
+			t->items_ix = fin_index_new(job);
+			rc = fin_index_load(t->items_ix, t->extract_dir, FIN_ITEM);
+		}
+		*out = t->items_ix;
+		return rc;
+	}
+	if (!t->contacts_ix) {
+		t->contacts_ix = fin_index_new(job);
+		if (!(rc = fin_index_load(t->contacts_ix, t->extract_dir, FIN_CUSTOMER)) && job->app->has_vendors)
+			rc = fin_index_load(t->contacts_ix, t->extract_dir, FIN_VENDOR);
+	}
+	*out = t->contacts_ix;
+	return rc;
+}
+
+static int entity_records(struct xform *x)
+{
+	switch (x->e->kind) {
+	case ENTITY_CUSTOMERS:
+		return xform_customers(x);
+	case ENTITY_VENDORS:
+		return xform_stream(x, "vendors", emit_vendor, NULL, 1);
+	default:
+		return xform_stream(x, "products", emit_product, NULL, 1);
+	}
+}
+
+static int transform_entity(struct transform_run *t, const struct entity_sync *e)
+{
+	struct xform x = { .p = t->p, .job = t->p->job, .e = e, .extract_dir = t->extract_dir };
+	int rc;
+
+	if ((rc = entity_index(t, e, &x.idx)) || (rc = staging_writer_open(&x.w, t->out_dir, e->name)))
+		return rc;
+	if ((rc = entity_records(&x))) {
+		staging_writer_abort(x.w);
+		return rc;
+	}
+	if ((rc = staging_writer_finish(x.w, t->m)))
+		return rc;
+	t->st[e->kind] = x.st;
+	t->done[e->kind] = 1;
+	log_info("%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld invalid",
+		 e->name, x.st.added, x.st.updated, x.st.unchanged, x.st.skipped, x.st.duplicates,
+		 x.st.failed);
+	return 0;
+}
+
+/* One transaction for all entities: the stage's stats land together or not at all. */
+static int write_stats(struct transform_run *t)
+{
+	struct ledger *lg = t->p->lg;
+	int i, rc;
+
+	if ((rc = ledger_begin(lg)))
+		return rc;
+	for (i = 0; i < ENTITY_COUNT; i++) {
+		if (!t->done[i])
+			continue;
+		if ((rc = ledger_stats_add(lg, t->p->run_id, entity_kind_name((enum entity_kind)i),
+					   "transform", &t->st[i]))) {
+			ledger_rollback(lg);
+			return rc;
+		}
+	}
+	return ledger_commit(lg);
+}
+
+int stage_transform(struct pipeline *p)
+{
+	struct transform_run t = { .p = p };
+	int i, rc = 0;
+
+	log_set_stage("transform");
+	t.extract_dir = xasprintf("%s/extract", p->run_dir);
+	t.out_dir = xasprintf("%s/transform", p->run_dir);
+	t.m = manifest_new(p->run_id, "transform");
+	for (i = 0; i < ENTITY_COUNT && !rc; i++)
+		if (pipeline_wants(p, &p->job->entities[i]))
+			rc = transform_entity(&t, &p->job->entities[i]);
+	/* The manifest comes last: it marks the stage complete. */
+	if (!rc && !(rc = write_stats(&t)))
+		rc = manifest_write(t.m, t.out_dir);
+	fin_index_free(t.contacts_ix);
+	fin_index_free(t.items_ix);
+	manifest_free(t.m);
+	xfree(t.extract_dir);
+	xfree(t.out_dir);
+	return rc;
+}

@@ -1,0 +1,731 @@
+/*
+ * dedupe.c - the finance index and the identity ladder (DESIGN.md "Sync
+ * rules": Duplicates, Identity ladder).
+ *
+ * A CRM record is matched, first rung that finds anything wins: its ledger
+ * link; a finance record carrying its CRM id; a strong key (SKU for items,
+ * email when match_on has it); the normalised name.  More than one candidate
+ * is ambiguous.  A single candidate found by key or name is a duplicate and
+ * follows on_duplicate.
+ *
+ * The index holds the finance snapshot plus what this run plans: creates
+ * are added (without a finance id) so a second CRM record of the same name
+ * is a duplicate of the first, and an update renames and claims its target.
+ * Customers and vendors share one index, since the apps with vendors keep
+ * both as contacts with one name space (a clash is error 3062 on load).
+ *
+ * Known limit: the index is in memory, one small row per finance record.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/err.h"
+#include "finsync/log.h"
+#include "finsync/normalize.h"
+#include "finsync/staging.h"
+#include "xform.h"
+
+struct fin_row {
+	char *id;               /* finance id; NULL for a create planned in this run */
+	char *name;
+	char *norm;             /* name_normalize(name) */
+	char *crm_id;           /* the CRM-id custom field; a planned create's CRM id */
+	char *sku;
+	char *email;            /* lower case */
+	enum fin_kind kind;
+	char *claimed_by;       /* the CRM record this run plans to write it for */
+};
+
+struct slot {
+	const char *key;        /* borrowed from the row */
+	struct fin_row *row;
+	struct slot *next;
+};
+
+/* A chained hash of key -> rows; a key may have many rows, kept in insertion order. */
+struct table {
+	struct slot **b;
+	size_t nb, n;
+};
+
+enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT };
+
+struct fin_index {
+	const struct job *job;
+	struct fin_row **rows;
+	size_t n, cap;
+	struct table t[T_COUNT];
+};
+
+struct rowlist {
+	struct fin_row **v;
+	size_t n, cap;
+};
+
+static const char *const kind_nouns[] = { "customer", "vendor", "item" };
+
+/* ---- the hash table ---- */
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void slot_append(struct slot **chain, struct slot *s)
+{
+	while (*chain)
+		chain = &(*chain)->next;
+	s->next = NULL;
+	*chain = s;
+}
+
+/* Doubles the buckets; walking the old chains in order keeps equal keys in order. */
+static void table_grow(struct table *t)
+{
+	size_t nb = t->nb ? t->nb * 2 : 64, i;
+	struct slot **b = xcalloc(nb, sizeof(*b));
+
+	for (i = 0; i < t->nb; i++) {
+		struct slot *s = t->b[i], *next;
+		for (; s; s = next) {
+			next = s->next;
+			slot_append(&b[hash_str(s->key) % nb], s);
+		}
+	}
+	xfree(t->b);
+	t->b = b;
+	t->nb = nb;
+}
+
+static void table_add(struct table *t, const char *key, struct fin_row *row)
+{
+	struct slot *s;
+
+	if (!key || !*key)
+		return;
+	if (t->n >= t->nb)
+		table_grow(t);
+	s = xmalloc(sizeof(*s));
+	s->key = key;
+	s->row = row;
+	slot_append(&t->b[hash_str(key) % t->nb], s);
+	t->n++;
+}
+
+static void table_del(struct table *t, const char *key, struct fin_row *row)
+{
+	struct slot **p;
+
+	if (!key || !*key || !t->nb)
+		return;
+	for (p = &t->b[hash_str(key) % t->nb]; *p; p = &(*p)->next) {
+		if ((*p)->row == row && !strcmp((*p)->key, key)) {
+			struct slot *s = *p;
+			*p = s->next;
+			xfree(s);
+			t->n--;
+			return;
+		}
+	}
+}
+
+static void table_free(struct table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nb; i++) {
+		struct slot *s = t->b[i], *next;
+		for (; s; s = next) {
+			next = s->next;
+			xfree(s);
+		}
+	}
+	xfree(t->b);
+}
+
+static void rowlist_add(struct rowlist *l, struct fin_row *row)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = row;
+}
+
+/* Customers and vendors are one name space (contacts); items another. */
+static int same_space(enum fin_kind a, enum fin_kind b)
+{
+	return (a == FIN_ITEM) == (b == FIN_ITEM);
+}
+
+/* The rows under key in table ti of that kind (or of its name space when space). */
+static void table_find(struct fin_index *ix, int ti, const char *key, enum fin_kind kind,
+		       int space, struct rowlist *out)
+{
+	struct slot *s;
+
+	out->n = 0;
+	if (!key || !*key || !ix->t[ti].nb)
+		return;
+	for (s = ix->t[ti].b[hash_str(key) % ix->t[ti].nb]; s; s = s->next)
+		if (!strcmp(s->key, key) && (space ? same_space(s->row->kind, kind) : s->row->kind == kind))
+			rowlist_add(out, s->row);
+}
+
+/* ---- rows ---- */
+
+static char *email_key(const char *s)
+{
+	char *e, *p;
+
+	if (!s)
+		return NULL;
+	while (isspace((unsigned char)*s))
+		s++;
+	e = xstrdup(s);
+	for (p = e; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	while (p > e && isspace((unsigned char)p[-1]))
+		*--p = '\0';
+	if (!*e) {
+		xfree(e);
+		return NULL;
+	}
+	return e;
+}
+
+static char *norm_dup(const char *name)
+{
+	char *n = name_normalize(name);
+
+	return n ? n : xstrdup(name);
+}
+
+static void row_index(struct fin_index *ix, struct fin_row *r)
+{
+	if (ix->n == ix->cap) {
+		ix->cap = ix->cap ? ix->cap * 2 : 256;
+		ix->rows = xrealloc(ix->rows, ix->cap * sizeof(*ix->rows));
+	}
+	ix->rows[ix->n++] = r;
+	table_add(&ix->t[T_ID], r->id, r);
+	table_add(&ix->t[T_CRM], r->crm_id, r);
+	table_add(&ix->t[T_NAME], r->norm, r);
+	table_add(&ix->t[T_SKU], r->sku, r);
+	table_add(&ix->t[T_EMAIL], r->email, r);
+}
+
+static void row_free(struct fin_row *r)
+{
+	xfree(r->id);
+	xfree(r->name);
+	xfree(r->norm);
+	xfree(r->crm_id);
+	xfree(r->sku);
+	xfree(r->email);
+	xfree(r->claimed_by);
+	xfree(r);
+}
+
+/* The row's new display name, as this run will write it. */
+static void row_rename(struct fin_index *ix, struct fin_row *r, const char *name)
+{
+	if (r->name && !strcmp(r->name, name))
+		return;
+	table_del(&ix->t[T_NAME], r->norm, r);
+	xfree(r->name);
+	xfree(r->norm);
+	r->name = xstrdup(name);
+	r->norm = norm_dup(name);
+	table_add(&ix->t[T_NAME], r->norm, r);
+}
+
+struct fin_index *fin_index_new(const struct job *job)
+{
+	struct fin_index *ix = xcalloc(1, sizeof(*ix));
+
+	ix->job = job;
+	return ix;
+}
+
+void fin_index_free(struct fin_index *ix)
+{
+	size_t i;
+
+	if (!ix)
+		return;
+	for (i = 0; i < T_COUNT; i++)
+		table_free(&ix->t[i]);
+	for (i = 0; i < ix->n; i++)
+		row_free(ix->rows[i]);
+	xfree(ix->rows);
+	xfree(ix);
+}
+
+/* A string or integer value as a new string; NULL when empty. */
+static char *scalar_dup(json_t *v)
+{
+	if (json_is_integer(v))
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	if (json_is_string(v) && *json_string_value(v))
+		return xstrdup(json_string_value(v));
+	return NULL;
+}
+
+/* The CRM-id custom field: a top-level cf_* key, or an entry of custom_fields. */
+static char *row_crm_id(const struct job *job, json_t *row)
+{
+	json_t *v = json_object_get(row, job->crm_id_field), *cf;
+	size_t i;
+
+	if (v)
+		return scalar_dup(v);
+	json_array_foreach(json_object_get(row, "custom_fields"), i, cf) {
+		const char *name = json_string_value(json_object_get(cf, "api_name"));
+		if (name && !strcmp(name, job->crm_id_field))
+			return scalar_dup(json_object_get(cf, "value"));
+	}
+	return NULL;
+}
+
+int fin_index_add(struct fin_index *ix, enum fin_kind kind, json_t *row)
+{
+	const struct finance_app *app = ix->job->app;
+	int item = kind == FIN_ITEM;
+	char *id = scalar_dup(json_object_get(row, item ? "item_id" : app->customer_id_key));
+	const char *name = json_string_value(json_object_get(row, item ? "name" : app->customer_name_key));
+	struct fin_row *r;
+
+	if (!id)
+		return fail(FS_EINPUT, "finance %s without %s", kind_nouns[kind],
+			    item ? "item_id" : app->customer_id_key);
+	r = xcalloc(1, sizeof(*r));
+	r->kind = kind;
+	r->id = id;
+	r->name = xstrdup(name ? name : "");
+	r->norm = norm_dup(r->name);
+	r->crm_id = row_crm_id(ix->job, row);
+	r->sku = item ? scalar_dup(json_object_get(row, "sku")) : NULL;
+	r->email = item ? NULL : email_key(json_string_value(json_object_get(row, "email")));
+	row_index(ix, r);
+	return 0;
+}
+
+int fin_index_load(struct fin_index *ix, const char *extract_dir, enum fin_kind kind)
+{
+	static const char *const files[] = { "finance.customers", "finance.vendors", "finance.items" };
+	struct staging_reader *r = NULL;
+	json_t *row = NULL;
+	int rc;
+
+	if ((rc = staging_reader_open(&r, extract_dir, files[kind], 1)))
+		return rc;
+	while ((rc = staging_read(r, &row)) != 0) {
+		if (rc == FS_EINPUT || (rc == 1 && fin_index_add(ix, kind, row) == FS_EINPUT))
+			log_warn("%s: %s: ignored", files[kind], err_msg());
+		else if (rc < 0)
+			break;
+		json_decref(row);
+		row = NULL;
+	}
+	json_decref(row);
+	staging_reader_close(r);
+	return rc < 0 ? rc : 0;
+}
+
+/* ---- the ladder ---- */
+
+struct ladder {
+	struct fin_index *ix;
+	struct ledger *lg;
+	const struct entity_sync *e;
+	const struct dedupe_input *in;
+	struct plan *out;
+	char *norm;             /* the record's normalised name */
+	struct rowlist found;
+};
+
+static size_t name_max(enum fin_kind kind)
+{
+	return kind == FIN_ITEM ? NAME_MAX_ITEM : NAME_MAX_CONTACT;
+}
+
+/* The first row other than self whose name clashes with name, or NULL. */
+static struct fin_row *name_taker(struct fin_index *ix, enum fin_kind kind, const char *name,
+				  const struct fin_row *self)
+{
+	struct rowlist l = { 0 };
+	struct fin_row *taker = NULL;
+	char *norm = norm_dup(name);
+	size_t i;
+
+	table_find(ix, T_NAME, norm, kind, 1, &l);
+	for (i = 0; i < l.n && !taker; i++)
+		if (l.v[i] != self)
+			taker = l.v[i];
+	xfree(l.v);
+	xfree(norm);
+	return taker;
+}
+
+/* Bytes of the first chars characters of s (UTF-8). */
+static size_t utf8_prefix(const char *s, size_t chars)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s[i]; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80 && n++ == chars)
+			break;
+	return i;
+}
+
+/* name + " (n)", the name cut to fit the app's limit. */
+static char *suffixed(const char *base, int n, size_t max)
+{
+	char suffix[32];
+
+	snprintf(suffix, sizeof(suffix), " (%d)", n);
+	return xasprintf("%.*s%s", (int)utf8_prefix(base, max - strlen(suffix)), base, suffix);
+}
+
+/* Whether name is base + " (n)", n >= 2: a clone's name, kept on update. */
+static int is_suffixed_of(const char *name, const char *base)
+{
+	size_t n = strlen(base), d;
+
+	if (!name || strncmp(name, base, n) || strncmp(name + n, " (", 2))
+		return 0;
+	name += n + 2;
+	d = strspn(name, "0123456789");
+	return d && name[0] != '0' && !strcmp(name + d, ")") && strcmp(name, "1)");
+}
+
+/* The name to write: base when free, self's kept suffix, else base " (n)" with the first free n. */
+static char *unique_name(struct fin_index *ix, enum fin_kind kind, const char *base,
+			 const struct fin_row *self)
+{
+	char *name;
+	int n;
+
+	if (!name_taker(ix, kind, base, self))
+		return xstrdup(base);
+	if (self && is_suffixed_of(self->name, base) && !name_taker(ix, kind, self->name, self))
+		return xstrdup(self->name);
+	for (n = 2;; n++) {
+		name = suffixed(base, n, name_max(kind));
+		if (!name_taker(ix, kind, name, self))
+			return name;
+		xfree(name);
+	}
+}
+
+/* "existing finance vendor 'Acme' (4600…)" or "CRM record 4150… ('Acme') planned in this run". */
+static char *describe(const struct fin_row *r)
+{
+	if (r->id)
+		return xasprintf("existing finance %s '%s' (%s)", kind_nouns[r->kind], r->name, r->id);
+	return xasprintf("CRM record %s ('%s') planned for creation in this run", r->crm_id, r->name);
+}
+
+/* The reason, extended with why and how the name was changed. */
+static char *rename_reason(struct fin_index *ix, enum fin_kind kind, const char *base,
+			   const char *name, char *reason, const struct fin_row *self)
+{
+	struct fin_row *taker = name_taker(ix, kind, base, self);
+	char *who, *out;
+
+	if (!strcmp(base, name))
+		return reason;
+	who = taker ? describe(taker) : xstrdup("another record");
+	out = xasprintf("%s%sthe name '%s' is taken by %s; %s '%s'", reason ? reason : "",
+			reason ? "; " : "", base, who,
+			self && !strcmp(self->name, name) ? "keeps the name" : "named", name);
+	xfree(who);
+	xfree(reason);
+	return out;
+}
+
+static void plan_create(struct ladder *c, char *reason)
+{
+	const struct dedupe_input *in = c->in;
+	struct fin_row *r = xcalloc(1, sizeof(*r));
+
+	c->out->action = "create";
+	c->out->name = unique_name(c->ix, in->kind, in->name, NULL);
+	c->out->reason = rename_reason(c->ix, in->kind, in->name, c->out->name, reason, NULL);
+	r->kind = in->kind;
+	r->name = xstrdup(c->out->name);
+	r->norm = norm_dup(r->name);
+	r->crm_id = xstrdup(in->crm_id);
+	r->sku = in->sku && *in->sku ? xstrdup(in->sku) : NULL;
+	r->email = email_key(in->email);
+	r->claimed_by = xstrdup(in->crm_id);
+	row_index(c->ix, r);
+}
+
+static void plan_skip(struct ladder *c, const struct fin_row *r, char *reason)
+{
+	c->out->action = "skip";
+	c->out->finance_id = r && r->id ? xstrdup(r->id) : NULL;
+	c->out->name = xstrdup(c->in->name);
+	c->out->reason = reason;
+}
+
+static void plan_update(struct ladder *c, struct fin_row *r, const char *match, char *reason)
+{
+	const struct dedupe_input *in = c->in;
+	char *who;
+
+	c->out->match = match;
+	if (r->claimed_by && strcmp(r->claimed_by, in->crm_id)) {
+		who = describe(r);
+		xfree(reason);
+		plan_skip(c, r, xasprintf("%s is already planned for CRM record %s in this run", who,
+					  r->claimed_by));
+		xfree(who);
+		return;
+	}
+	c->out->action = "update";
+	c->out->finance_id = xstrdup(r->id);
+	c->out->name = unique_name(c->ix, in->kind, in->name, r);
+	c->out->reason = rename_reason(c->ix, in->kind, in->name, c->out->name, reason, r);
+	xfree(r->claimed_by);
+	r->claimed_by = xstrdup(in->crm_id);
+	row_rename(c->ix, r, c->out->name);
+}
+
+static void plan_ambiguous(struct ladder *c, const char *match)
+{
+	struct plan *out = c->out;
+	size_t i;
+
+	out->action = "ambiguous";
+	out->match = match;
+	out->name = xstrdup(c->in->name);
+	out->candidates = json_array();
+	for (i = 0; i < c->found.n; i++)
+		json_array_append_new(out->candidates, json_string(c->found.v[i]->id));
+	out->reason = xasprintf("%zu existing finance %ss match by %s; nothing is written until one is left",
+				c->found.n, kind_nouns[c->in->kind], match);
+}
+
+/*
+ * Existing finance records win over this run's planned creates; among
+ * planned ones only the first counts (every later one duplicates it).
+ */
+static void prefer_existing(struct rowlist *l)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i]->id)
+			l->v[n++] = l->v[i];
+	l->n = n ? n : (l->n ? 1 : 0);
+}
+
+/* The CRM id another record holds this finance record for, or NULL (new string). */
+static int linked_elsewhere(struct ladder *c, const struct fin_row *r, char **other)
+{
+	const char *me = c->in->crm_id;
+	int rc;
+
+	*other = NULL;
+	if (r->claimed_by && strcmp(r->claimed_by, me)) {
+		*other = xstrdup(r->claimed_by);
+		return 0;
+	}
+	if (r->crm_id && strcmp(r->crm_id, me)) {
+		*other = xstrdup(r->crm_id);
+		return 0;
+	}
+	if ((rc = ledger_link_by_finance(c->lg, c->e->name, r->id, other)) <= 0)
+		return rc;
+	if (!strcmp(*other, me)) {
+		xfree(*other);
+		*other = NULL;
+	}
+	return 0;
+}
+
+static int dup_overwrite(struct ladder *c, struct fin_row *r, const char *match, char *dup)
+{
+	char *other = NULL;
+	int rc;
+
+	if ((rc = linked_elsewhere(c, r, &other)) < 0) {
+		xfree(dup);
+		return rc;
+	}
+	if (other)
+		plan_skip(c, r, xasprintf("%s; not overwritten: it is linked to CRM record %s", dup, other));
+	else
+		plan_update(c, r, match, xasprintf("%s; overwritten", dup));
+	xfree(other);
+	xfree(dup);
+	return 1;
+}
+
+/* A single candidate found by key or name: on_duplicate decides. */
+static int duplicate(struct ladder *c, struct fin_row *r, const char *match)
+{
+	char *who = describe(r);
+	char *dup = xasprintf("duplicate of %s matched by %s", who, match);
+	int clone_refused = !strcmp(match, "sku");
+
+	xfree(who);
+	c->out->duplicate = 1;
+	c->out->match = match;
+	if (c->e->on_duplicate == DUP_OVERWRITE && r->id)
+		return dup_overwrite(c, r, match, dup);
+	if (c->e->on_duplicate == DUP_OVERWRITE)
+		plan_skip(c, r, xasprintf("%s; nothing to overwrite yet", dup));
+	else if (c->e->on_duplicate == DUP_CLONE && clone_refused)
+		plan_skip(c, r, xasprintf("%s; not cloned: the app refuses a second item with the same SKU", dup));
+	else if (c->e->on_duplicate == DUP_CLONE)
+		plan_create(c, xasprintf("%s; cloned", dup));
+	else
+		plan_skip(c, r, xstrdup(dup));
+	xfree(dup);
+	return 1;
+}
+
+/* Decides on the rows found at one rung: 0 none, 1 decided, <0 error. */
+static int decide(struct ladder *c, const char *match)
+{
+	prefer_existing(&c->found);
+	if (c->found.n == 0)
+		return 0;
+	if (c->found.n > 1) {
+		plan_ambiguous(c, match);
+		return 1;
+	}
+	return duplicate(c, c->found.v[0], match);
+}
+
+static int rung_crm_id(struct ladder *c)
+{
+	struct fin_row *r;
+
+	table_find(c->ix, T_CRM, c->in->crm_id, c->in->kind, 0, &c->found);
+	prefer_existing(&c->found);
+	if (c->found.n == 0)
+		return 0;
+	if (c->found.n > 1) {
+		plan_ambiguous(c, "crm_id");
+		return 1;
+	}
+	r = c->found.v[0];
+	if (!r->id) {
+		c->out->match = "crm_id";
+		plan_skip(c, r, xasprintf("CRM record %s appears more than once in the extract", c->in->crm_id));
+		return 1;
+	}
+	plan_update(c, r, "crm_id", NULL);
+	return 1;
+}
+
+static int rung_strong_key(struct ladder *c)
+{
+	const struct dedupe_input *in = c->in;
+	char *email;
+
+	if (in->kind == FIN_ITEM) {
+		table_find(c->ix, T_SKU, in->sku, in->kind, 0, &c->found);
+		return decide(c, "sku");
+	}
+	if (!c->e->match_email || !(email = email_key(in->email)))
+		return 0;
+	table_find(c->ix, T_EMAIL, email, in->kind, 0, &c->found);
+	xfree(email);
+	return decide(c, "email");
+}
+
+static int same_sku(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* Items match on name and SKU; a name taken with another SKU is not a duplicate. */
+static int rung_name(struct ladder *c)
+{
+	size_t i, n = 0;
+
+	table_find(c->ix, T_NAME, c->norm, c->in->kind, 0, &c->found);
+	for (i = 0; i < c->found.n; i++)
+		if (c->in->kind != FIN_ITEM || same_sku(c->found.v[i]->sku, c->in->sku))
+			c->found.v[n++] = c->found.v[i];
+	c->found.n = n;
+	return decide(c, "name");
+}
+
+static struct fin_row *find_id(struct ladder *c, const char *id)
+{
+	table_find(c->ix, T_ID, id, c->in->kind, 0, &c->found);
+	return c->found.n ? c->found.v[0] : NULL;
+}
+
+/* Rung 1: a linked record still in the app is updated; one gone is created again. */
+static int rung_ledger(struct ladder *c)
+{
+	struct link l;
+	struct fin_row *r;
+	int rc;
+
+	if ((rc = ledger_link_get(c->lg, c->e->name, c->in->crm_id, &l)) <= 0)
+		return rc;
+	if (!l.state || strcmp(l.state, "linked") || !l.finance_id) {
+		link_release(&l);
+		return 0;
+	}
+	if ((r = find_id(c, l.finance_id))) {
+		plan_update(c, r, "ledger", NULL);
+		c->out->link_hash = xstrdup(l.crm_hash);
+	} else if (!(rc = rung_crm_id(c))) {
+		plan_create(c, xasprintf("linked finance record %s no longer exists; created again",
+					 l.finance_id));
+		rc = 1;
+	}
+	link_release(&l);
+	return rc;
+}
+
+int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_sync *e,
+		const struct dedupe_input *in, struct plan *out)
+{
+	struct ladder c = { ix, lg, e, in, out, NULL, { 0 } };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	out->match = "";
+	c.norm = norm_dup(in->name);
+	if (!(rc = rung_ledger(&c)) && !(rc = rung_crm_id(&c)) && !(rc = rung_strong_key(&c)) &&
+	    !(rc = rung_name(&c))) {
+		plan_create(&c, NULL);
+		rc = 1;
+	}
+	xfree(c.norm);
+	xfree(c.found.v);
+	return rc < 0 ? rc : 0;
+}
+
+void plan_settle(struct plan *pl, const char *hash)
+{
+	if (pl->action && !strcmp(pl->action, "update") && pl->link_hash && hash &&
+	    !strcmp(pl->link_hash, hash))
+		pl->action = "unchanged";
+}
+
+void plan_release(struct plan *pl)
+{
+	xfree(pl->reason);
+	xfree(pl->finance_id);
+	json_decref(pl->candidates);
+	xfree(pl->name);
+	xfree(pl->link_hash);
+	memset(pl, 0, sizeof(*pl));
+}

@@ -1,0 +1,963 @@
+/*
+ * mapping.c - CRM record -> finance payload (DESIGN.md "Field mapping").
+ *
+ * Three tables drive it: the finance keys each entity knows (keys[] and
+ * address_keys[]), the default CRM field per finance key and module
+ * (defaults[]), and the job's field_map, which overrides a default per
+ * finance key.  A key resolves to a *target*: where in the payload the value
+ * goes (top level, an address, the primary contact person, a custom field)
+ * and which JSON type it must have.
+ *
+ * Records from the CRM API and from CSV export files (every value a string)
+ * must give byte-identical payloads, so values are coerced by the finance
+ * key's type, never passed through as they came.
+ *
+ * The field_map applies to the module a customer is made from: Accounts for
+ * crm_module accounts and accounts_and_contacts, Contacts for contacts.  The
+ * persons embedded in an account (and orphan contacts) use the defaults.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/err.h"
+#include "finsync/mapping.h"
+#include "xform.h"
+
+enum place { PL_NAME, PL_TOP, PL_BILLING, PL_SHIPPING, PL_PERSON, PL_CF };
+enum vtype { VT_STR, VT_NUM, VT_BOOL };
+
+/* Which apps offer a key: all, those with purchases (vendors), by person layout. */
+enum need { N_ANY, N_PURCHASES, N_FLAT_PERSON, N_NESTED_PERSON };
+
+#define E_CUST (1u << ENTITY_CUSTOMERS)
+#define E_VEND (1u << ENTITY_VENDORS)
+#define E_ITEM (1u << ENTITY_ITEMS)
+#define E_CONTACTS (E_CUST | E_VEND)
+
+struct fkey {
+	const char *key;
+	enum place place;
+	enum vtype type;
+	unsigned entities;
+	enum need need;
+};
+
+static const struct fkey keys[] = {
+	{ "company_name", PL_TOP, VT_STR, E_CONTACTS, N_ANY },
+	{ "website", PL_TOP, VT_STR, E_CONTACTS, N_ANY },
+	{ "notes", PL_TOP, VT_STR, E_CONTACTS, N_ANY },
+	{ "language_code", PL_TOP, VT_STR, E_CONTACTS, N_ANY },
+	{ "payment_terms", PL_TOP, VT_NUM, E_CONTACTS, N_ANY },
+	{ "payment_terms_label", PL_TOP, VT_STR, E_CONTACTS, N_ANY },
+	{ "credit_limit", PL_TOP, VT_NUM, E_CUST, N_ANY },
+	{ "first_name", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
+	{ "last_name", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
+	{ "email", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
+	{ "phone", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
+	{ "mobile", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
+	{ "designation", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
+	{ "department", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
+	{ "sku", PL_TOP, VT_STR, E_ITEM, N_ANY },
+	{ "rate", PL_TOP, VT_NUM, E_ITEM, N_ANY },
+	{ "description", PL_TOP, VT_STR, E_ITEM, N_ANY },
+	{ "unit", PL_TOP, VT_STR, E_ITEM, N_ANY },
+	{ "is_taxable", PL_TOP, VT_BOOL, E_ITEM, N_ANY },
+	{ "purchase_rate", PL_TOP, VT_NUM, E_ITEM, N_PURCHASES },
+	{ "purchase_description", PL_TOP, VT_STR, E_ITEM, N_PURCHASES },
+	{ "reorder_level", PL_TOP, VT_NUM, E_ITEM, N_PURCHASES },
+};
+
+/* Sub-keys of billing_address / shipping_address; "@street" is the app's street key. */
+static const struct fkey address_keys[] = {
+	{ "@street", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "street2", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "city", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "state", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "state_code", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "zip", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "country", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "phone", PL_BILLING, VT_STR, E_CONTACTS, N_NESTED_PERSON },
+	{ "fax", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+	{ "attention", PL_BILLING, VT_STR, E_CONTACTS, N_ANY },
+};
+
+/* The person keys, in the order a contact person is written. */
+static const char *const person_keys[] = {
+	"first_name", "last_name", "email", "phone", "mobile", "designation", "department", NULL
+};
+
+/* The person keys Billing also carries at the top level of a customer. */
+static const char *const flat_person_keys[] = {
+	"first_name", "last_name", "email", "phone", "mobile", NULL
+};
+
+struct dflt {
+	const char *module;
+	const char *key;        /* "@name": the app's name key; "@street": its street key */
+	const char *crm;
+	enum need need;
+};
+
+static const struct dflt defaults[] = {
+	{ "Accounts", "@name", "Account_Name", N_ANY },
+	{ "Accounts", "company_name", "Account_Name", N_ANY },
+	{ "Accounts", "website", "Website", N_ANY },
+	{ "Accounts", "notes", "Description", N_ANY },
+	{ "Accounts", "phone", "Phone", N_FLAT_PERSON },
+	{ "Accounts", "billing_address.phone", "Phone", N_NESTED_PERSON },
+	{ "Accounts", "billing_address.@street", "Billing_Street", N_ANY },
+	{ "Accounts", "billing_address.city", "Billing_City", N_ANY },
+	{ "Accounts", "billing_address.state", "Billing_State", N_ANY },
+	{ "Accounts", "billing_address.zip", "Billing_Code", N_ANY },
+	{ "Accounts", "billing_address.country", "Billing_Country", N_ANY },
+	{ "Accounts", "shipping_address.@street", "Shipping_Street", N_ANY },
+	{ "Accounts", "shipping_address.city", "Shipping_City", N_ANY },
+	{ "Accounts", "shipping_address.state", "Shipping_State", N_ANY },
+	{ "Accounts", "shipping_address.zip", "Shipping_Code", N_ANY },
+	{ "Accounts", "shipping_address.country", "Shipping_Country", N_ANY },
+	{ "Contacts", "first_name", "First_Name", N_ANY },
+	{ "Contacts", "last_name", "Last_Name", N_ANY },
+	{ "Contacts", "email", "Email", N_ANY },
+	{ "Contacts", "phone", "Phone", N_ANY },
+	{ "Contacts", "mobile", "Mobile", N_ANY },
+	{ "Contacts", "designation", "Title", N_ANY },
+	{ "Contacts", "department", "Department", N_ANY },
+	{ "Contacts", "company_name", "Account_Name", N_ANY },
+	{ "Contacts", "billing_address.@street", "Mailing_Street", N_ANY },
+	{ "Contacts", "billing_address.city", "Mailing_City", N_ANY },
+	{ "Contacts", "billing_address.state", "Mailing_State", N_ANY },
+	{ "Contacts", "billing_address.zip", "Mailing_Zip", N_ANY },
+	{ "Contacts", "billing_address.country", "Mailing_Country", N_ANY },
+	{ "Vendors", "@name", "Vendor_Name", N_ANY },
+	{ "Vendors", "company_name", "Vendor_Name", N_ANY },
+	{ "Vendors", "website", "Website", N_ANY },
+	{ "Vendors", "notes", "Description", N_ANY },
+	{ "Vendors", "email", "Email", N_ANY },
+	{ "Vendors", "phone", "Phone", N_ANY },
+	{ "Vendors", "billing_address.@street", "Street", N_ANY },
+	{ "Vendors", "billing_address.city", "City", N_ANY },
+	{ "Vendors", "billing_address.state", "State", N_ANY },
+	{ "Vendors", "billing_address.zip", "Zip_Code", N_ANY },
+	{ "Vendors", "billing_address.country", "Country", N_ANY },
+	{ "Products", "@name", "Product_Name", N_ANY },
+	{ "Products", "sku", "Product_Code", N_ANY },
+	{ "Products", "rate", "Unit_Price", N_ANY },
+	{ "Products", "description", "Description", N_ANY },
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+struct target {
+	enum place place;
+	enum vtype type;
+	const char *sub;        /* key inside the place */
+};
+
+/*
+ * Billing's /customers carries the primary person's fields at the top level
+ * and has no phone in its addresses (zoho-api-facts.md §4).  The app table
+ * has no flag for that yet; Billing is the one app whose envelope is
+ * "customer".
+ */
+static int app_flat_person(const struct finance_app *app)
+{
+	return !strcmp(app->customer_key, "customer");
+}
+
+static int need_met(const struct finance_app *app, enum need need)
+{
+	switch (need) {
+	case N_PURCHASES:
+		return app->has_vendors;
+	case N_FLAT_PERSON:
+		return app_flat_person(app);
+	case N_NESTED_PERSON:
+		return !app_flat_person(app);
+	default:
+		return 1;
+	}
+}
+
+const char *mapping_name_key(const struct job *job, const struct entity_sync *e)
+{
+	return e->kind == ENTITY_ITEMS ? "name" : job->app->customer_name_key;
+}
+
+static int is_name_key(const struct job *job, const struct entity_sync *e, const char *key)
+{
+	return !strcmp(key, "@name") || !strcmp(key, mapping_name_key(job, e));
+}
+
+static int resolve_address(const struct job *job, const char *sub, enum place place, struct target *t)
+{
+	size_t i;
+
+	for (i = 0; i < COUNT(address_keys); i++) {
+		const char *k = address_keys[i].key;
+		int street = !strcmp(k, "@street");
+		if (!need_met(job->app, address_keys[i].need))
+			continue;
+		if (strcmp(sub, k) && !(street && !strcmp(sub, job->app->street_key)))
+			continue;
+		t->place = place;
+		t->type = VT_STR;
+		t->sub = street ? job->app->street_key : k;
+		return 1;
+	}
+	return 0;
+}
+
+/* Where a finance key goes for e and the job's app: 1 known, 0 unknown. */
+static int key_resolve(const struct job *job, const struct entity_sync *e, const char *key,
+		       struct target *t)
+{
+	unsigned bit = 1u << e->kind;
+	size_t i;
+
+	t->type = VT_STR;
+	t->sub = key;
+	if (is_name_key(job, e, key)) {
+		t->place = PL_NAME;
+		return 1;
+	}
+	if (!strncmp(key, "cf_", 3) && key[3] && strcmp(key, job->crm_id_field)) {
+		t->place = PL_CF;
+		return 1;
+	}
+	if ((bit & E_CONTACTS) && !strncmp(key, "billing_address.", 16))
+		return resolve_address(job, key + 16, PL_BILLING, t);
+	if ((bit & E_CONTACTS) && !strncmp(key, "shipping_address.", 17))
+		return resolve_address(job, key + 17, PL_SHIPPING, t);
+	for (i = 0; i < COUNT(keys); i++) {
+		if (strcmp(keys[i].key, key) || !(keys[i].entities & bit) ||
+		    !need_met(job->app, keys[i].need))
+			continue;
+		t->place = keys[i].place;
+		t->type = keys[i].type;
+		t->sub = keys[i].key;
+		return 1;
+	}
+	return 0;
+}
+
+static int same_target(const struct target *a, const struct target *b)
+{
+	return a->place == b->place && (a->place == PL_NAME || !strcmp(a->sub, b->sub));
+}
+
+/* The module the job's field_map reads (see the comment at the top). */
+static int map_applies(const struct entity_sync *e, const char *module)
+{
+	switch (e->kind) {
+	case ENTITY_CUSTOMERS:
+		return !strcmp(module, e->crm_module == CRM_CONTACTS ? "Contacts" : "Accounts");
+	case ENTITY_VENDORS:
+		return !strcmp(module, "Vendors");
+	default:
+		return !strcmp(module, "Products");
+	}
+}
+
+/* Whether a field_map key of the job overrides the default target t. */
+static int overridden(const struct job *job, const struct entity_sync *e, const struct target *t)
+{
+	const char *key;
+	json_t *v;
+	struct target o;
+
+	if (!e->field_map)
+		return 0;
+	json_object_foreach(e->field_map, key, v)
+		if (key_resolve(job, e, key, &o) && same_target(&o, t))
+			return 1;
+	return 0;
+}
+
+/*
+ * Whether the default d is used for e: right module and app, not overridden,
+ * and, for contacts that only become persons of an account, a person field.
+ */
+static int default_used(const struct job *job, const struct entity_sync *e, const char *module,
+			int persons_only, const struct dflt *d, struct target *t)
+{
+	if (strcmp(d->module, module) || !need_met(job->app, d->need) ||
+	    !key_resolve(job, e, d->key, t))
+		return 0;
+	if (persons_only)
+		return t->place == PL_PERSON;
+	return !(map_applies(e, module) && overridden(job, e, t));
+}
+
+/* ---- values ---- */
+
+size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static char *trimmed(const char *s)
+{
+	size_t n;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	n = strlen(s);
+	while (n && strchr(" \t\r\n", s[n - 1]))
+		n--;
+	return n ? xstrndup(s, n) : NULL;
+}
+
+static char *value_string(json_t *v);
+
+/* A multi-select: the values joined with ";" as in the CRM's CSV export. */
+static char *join_array(json_t *a)
+{
+	struct buf b = BUF_INIT;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(a, i, v) {
+		char *s = value_string(v);
+		if (!s)
+			continue;
+		if (b.len)
+			buf_addc(&b, ';');
+		buf_adds(&b, s);
+		xfree(s);
+	}
+	if (!b.len) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* Any CRM value as text (new string), or NULL when null or empty; a lookup gives its name. */
+static char *value_string(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		return trimmed(json_string_value(v));
+	case JSON_INTEGER:
+		return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	case JSON_REAL:
+		return xasprintf("%.15g", json_real_value(v));
+	case JSON_TRUE:
+		return xstrdup("true");
+	case JSON_FALSE:
+		return xstrdup("false");
+	case JSON_OBJECT:
+		return value_string(json_object_get(v, "name"));
+	case JSON_ARRAY:
+		return join_array(v);
+	default:
+		return NULL;
+	}
+}
+
+/* rec[field], where "Owner.email" reads a key of a lookup. */
+static json_t *crm_get(json_t *rec, const char *field)
+{
+	const char *dot = strchr(field, '.');
+	char base[128];
+
+	if (!dot)
+		return json_object_get(rec, field);
+	snprintf(base, sizeof(base), "%.*s", (int)(dot - field), field);
+	return json_object_get(json_object_get(rec, base), dot + 1);
+}
+
+/* One canonical form per number, so 12.5, "12.50" and 12.50 all dump alike. */
+static json_t *number_new(double x)
+{
+	if (x > -9007199254740992.0 && x < 9007199254740992.0 && x == (double)(json_int_t)x)
+		return json_integer((json_int_t)x);
+	return json_real(x);
+}
+
+static int parse_number(const char *s, double *out)
+{
+	char *end;
+
+	if (strspn(s, "0123456789+-.eE") != strlen(s))
+		return -1;
+	errno = 0;
+	*out = strtod(s, &end);
+	if (end == s || *end || errno || *out != *out)
+		return -1;
+	return 0;
+}
+
+struct build {
+	const struct job *job;
+	const struct entity_sync *e;
+	const char *module;
+	json_t *rec;
+	json_t *top, *billing, *shipping, *person, *cf;
+	char *name;
+	const char *name_field;  /* CRM field the name came from; NULL when composed */
+	char *reason;            /* first invalid value */
+};
+
+static void build_invalid(struct build *b, char *reason)
+{
+	if (b->reason)
+		xfree(reason);
+	else
+		b->reason = reason;
+}
+
+/* The value of a CRM field as the JSON type of the finance key; NULL when empty or invalid. */
+static json_t *coerce(struct build *b, const char *crm, enum vtype type)
+{
+	json_t *v = crm_get(b->rec, crm), *out = NULL;
+	char *s;
+	double x;
+
+	if (type == VT_NUM && json_is_number(v))
+		return number_new(json_number_value(v));
+	if (type == VT_BOOL && json_is_boolean(v))
+		return json_boolean(json_is_true(v));
+	if (!(s = value_string(v)))
+		return NULL;
+	if (type == VT_STR)
+		out = json_string(s);
+	else if (type == VT_NUM && !parse_number(s, &x))
+		out = number_new(x);
+	else if (type == VT_BOOL && (!strcasecmp(s, "true") || !strcasecmp(s, "false")))
+		out = json_boolean(!strcasecmp(s, "true"));
+	else
+		build_invalid(b, xasprintf("%s '%s' is not %s", crm, s,
+					   type == VT_NUM ? "a number" : "true or false"));
+	xfree(s);
+	return out;
+}
+
+static json_t *place_object(struct build *b, enum place place)
+{
+	switch (place) {
+	case PL_BILLING:
+		return b->billing;
+	case PL_SHIPPING:
+		return b->shipping;
+	case PL_PERSON:
+		return b->person;
+	case PL_CF:
+		return b->cf;
+	default:
+		return b->top;
+	}
+}
+
+/* Reads one CRM field into its target. */
+static void put(struct build *b, const struct target *t, const char *crm)
+{
+	json_t *v;
+
+	if (t->place == PL_NAME)
+		b->name_field = crm;
+	if (!(v = coerce(b, crm, t->type)))
+		return;
+	if (t->place == PL_NAME) {
+		xfree(b->name);
+		b->name = xstrdup(json_string_value(v));
+		json_decref(v);
+		return;
+	}
+	json_object_set_new(place_object(b, t->place), t->sub, v);
+}
+
+static void apply_defaults(struct build *b, int persons_only)
+{
+	struct target t;
+	size_t i;
+
+	for (i = 0; i < COUNT(defaults); i++)
+		if (default_used(b->job, b->e, b->module, persons_only, &defaults[i], &t))
+			put(b, &t, defaults[i].crm);
+}
+
+static void apply_field_map(struct build *b)
+{
+	const char *key;
+	json_t *v;
+	struct target t;
+
+	if (!b->e->field_map || !map_applies(b->e, b->module))
+		return;
+	json_object_foreach(b->e->field_map, key, v)
+		if (key_resolve(b->job, b->e, key, &t))
+			put(b, &t, json_string_value(v));
+}
+
+static void build_init(struct build *b, const struct job *job, const struct entity_sync *e,
+		       const char *module, json_t *rec)
+{
+	memset(b, 0, sizeof(*b));
+	b->job = job;
+	b->e = e;
+	b->module = module;
+	b->rec = rec;
+	b->top = json_object();
+	b->billing = json_object();
+	b->shipping = json_object();
+	b->person = json_object();
+	b->cf = json_object();
+}
+
+static void build_release(struct build *b)
+{
+	json_decref(b->top);
+	json_decref(b->billing);
+	json_decref(b->shipping);
+	json_decref(b->person);
+	json_decref(b->cf);
+	xfree(b->name);
+	xfree(b->reason);
+}
+
+/* ---- the name ---- */
+
+/* Contacts: First_Name + " " + Last_Name, or Last_Name alone. */
+static void compose_person_name(struct build *b)
+{
+	const char *first = json_string_value(json_object_get(b->person, "first_name"));
+	const char *last = json_string_value(json_object_get(b->person, "last_name"));
+
+	if (first && last)
+		b->name = xasprintf("%s %s", first, last);
+	else if (first || last)
+		b->name = xstrdup(first ? first : last);
+}
+
+static void check_name(struct build *b)
+{
+	size_t max = b->e->kind == ENTITY_ITEMS ? NAME_MAX_ITEM : NAME_MAX_CONTACT;
+	const char *field = b->name_field ? b->name_field : "First_Name and Last_Name";
+	size_t n;
+
+	if (!b->name) {
+		build_invalid(b, xasprintf("%s %s empty", field, b->name_field ? "is" : "are"));
+		return;
+	}
+	if ((n = utf8_chars(b->name)) > max)
+		build_invalid(b, xasprintf("%s is longer than %zu characters (%zu)", field, max, n));
+}
+
+/* ---- assembly ---- */
+
+/* A person object with the person keys of src in the fixed order; NULL when none. */
+static json_t *person_from(json_t *src, const char *const *skip)
+{
+	json_t *p = json_object();
+	size_t i, k;
+
+	for (i = 0; person_keys[i]; i++) {
+		for (k = 0; skip && skip[k] && strcmp(skip[k], person_keys[i]); k++)
+			;
+		if (skip && skip[k])
+			continue;
+		json_t *v = json_object_get(src, person_keys[i]);
+		if (v)
+			json_object_set(p, person_keys[i], v);
+	}
+	if (!json_object_size(p)) {
+		json_decref(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* Fills the keys the primary person lacks from the record's own person fields. */
+static void fill_gaps(json_t *primary, json_t *own)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(own, key, v)
+		if (!json_object_get(primary, key))
+			json_object_set(primary, key, v);
+}
+
+static void mark_primary(json_t *list)
+{
+	json_t *p;
+	size_t i;
+
+	json_array_foreach(list, i, p)
+		json_object_set_new(p, "is_primary_contact", json_boolean(i == 0));
+}
+
+/*
+ * contact_persons: an individual is its own primary person; an account's
+ * persons are its contacts (the account's own person fields fill what the
+ * first lacks); on Billing the flat keys of a business stay at the top.
+ */
+static json_t *persons_list(struct build *b, json_t *persons)
+{
+	int individual = !strcmp(b->module, "Contacts");
+	int flat = app_flat_person(b->job->app);
+	json_t *own = person_from(b->person, individual || !flat ? NULL : flat_person_keys);
+	json_t *list = json_array(), *p;
+	size_t i;
+
+	json_array_foreach(persons, i, p)
+		json_array_append_new(list, json_deep_copy(p));
+	if (own && json_array_size(list))
+		fill_gaps(json_array_get(list, 0), own);
+	else if (own)
+		json_array_append(list, own);
+	json_decref(own);
+	mark_primary(list);
+	return list;
+}
+
+static void set_if_any(json_t *payload, const char *key, json_t *v)
+{
+	if (json_is_array(v) ? json_array_size(v) : json_object_size(v))
+		json_object_set(payload, key, v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The CRM id first, then the mapped cf_* fields sorted by name. */
+static json_t *custom_fields(struct build *b, const char *crm_id)
+{
+	json_t *list = json_array();
+	const char **names = xcalloc(json_object_size(b->cf) + 1, sizeof(*names));
+	const char *key;
+	json_t *v;
+	size_t n = 0, i;
+
+	json_array_append_new(list, json_pack("{s:s, s:s}", "api_name", b->job->crm_id_field,
+					      "value", crm_id));
+	json_object_foreach(b->cf, key, v)
+		names[n++] = key;
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:O}", "api_name", names[i], "value",
+						      json_object_get(b->cf, names[i])));
+	xfree(names);
+	return list;
+}
+
+/* Billing: the primary person's flat keys also at the top level. */
+static void add_flat_person(struct build *b, json_t *payload)
+{
+	size_t i;
+
+	if (!app_flat_person(b->job->app))
+		return;
+	for (i = 0; flat_person_keys[i]; i++) {
+		json_t *v = json_object_get(b->person, flat_person_keys[i]);
+		if (v)
+			json_object_set(payload, flat_person_keys[i], v);
+	}
+}
+
+static json_t *assemble_contact(struct build *b, const char *crm_id, json_t *persons)
+{
+	int vendor = b->e->kind == ENTITY_VENDORS;
+	json_t *pl = json_object(), *list;
+
+	json_object_set_new(pl, mapping_name_key(b->job, b->e), json_string(b->name));
+	json_object_update(pl, b->top);
+	if (b->job->app->has_contact_type)
+		json_object_set_new(pl, "contact_type", json_string(vendor ? "vendor" : "customer"));
+	if (!vendor)
+		json_object_set_new(pl, "customer_sub_type",
+				    json_string(strcmp(b->module, "Contacts") ? "business" : "individual"));
+	add_flat_person(b, pl);
+	set_if_any(pl, "billing_address", b->billing);
+	set_if_any(pl, "shipping_address", b->shipping);
+	list = persons_list(b, persons);
+	set_if_any(pl, "contact_persons", list);
+	json_decref(list);
+	json_object_set_new(pl, "custom_fields", custom_fields(b, crm_id));
+	return pl;
+}
+
+/* goods/good and service/services in any case; anything else takes the default. */
+static const char *product_type(struct build *b)
+{
+	const char *f = b->e->product_type_field;
+	char *s = f ? value_string(crm_get(b->rec, f)) : NULL;
+	const char *type = b->e->product_type_default ? b->e->product_type_default : "goods";
+
+	if (s && (!strcasecmp(s, "goods") || !strcasecmp(s, "good")))
+		type = "goods";
+	else if (s && (!strcasecmp(s, "service") || !strcasecmp(s, "services")))
+		type = "service";
+	xfree(s);
+	return type;
+}
+
+static json_t *assemble_item(struct build *b, const char *crm_id)
+{
+	json_t *pl = json_object();
+
+	json_object_set_new(pl, "name", json_string(b->name));
+	json_object_update(pl, b->top);
+	if (!json_object_get(pl, "rate"))       /* required by the app; empty means 0 */
+		json_object_set_new(pl, "rate", json_integer(0));
+	json_object_set_new(pl, "product_type", json_string(product_type(b)));
+	if (b->job->app->has_item_type)
+		json_object_set_new(pl, "item_type", json_string("sales"));
+	json_object_set_new(pl, "custom_fields", custom_fields(b, crm_id));
+	return pl;
+}
+
+int mapping_payload(const struct job *job, const struct entity_sync *e, const char *module,
+		    json_t *rec, json_t *persons, struct mapped *m)
+{
+	struct build b;
+	char idbuf[32];
+	const char *crm_id = crm_record_id(rec, idbuf, sizeof(idbuf));
+
+	memset(m, 0, sizeof(*m));
+	build_init(&b, job, e, module, rec);
+	if (!crm_id)
+		build_invalid(&b, xstrdup("the record has no id"));
+	apply_defaults(&b, 0);
+	apply_field_map(&b);
+	if (!b.name && !b.name_field && !strcmp(module, "Contacts"))
+		compose_person_name(&b);
+	check_name(&b);
+	m->name = b.name;
+	b.name = NULL;
+	if (b.reason) {
+		m->reason = b.reason;
+		b.reason = NULL;
+	} else if (e->kind == ENTITY_ITEMS) {
+		m->payload = assemble_item(&b, crm_id);
+	} else {
+		m->payload = assemble_contact(&b, crm_id, persons);
+	}
+	build_release(&b);
+	return m->reason ? FS_EINPUT : 0;
+}
+
+void mapped_release(struct mapped *m)
+{
+	json_decref(m->payload);
+	xfree(m->name);
+	xfree(m->reason);
+	memset(m, 0, sizeof(*m));
+}
+
+json_t *mapping_person(const struct job *job, const struct entity_sync *e, json_t *contact)
+{
+	struct build b;
+	json_t *p;
+
+	build_init(&b, job, e, "Contacts", contact);
+	apply_defaults(&b, 1);
+	p = person_from(b.person, NULL);
+	build_release(&b);
+	return p;
+}
+
+const char *mapping_primary_email(json_t *payload)
+{
+	const char *top = json_string_value(json_object_get(payload, "email"));
+	json_t *p;
+	size_t i;
+
+	if (top)
+		return top;
+	json_array_foreach(json_object_get(payload, "contact_persons"), i, p)
+		if (json_is_true(json_object_get(p, "is_primary_contact")))
+			return json_string_value(json_object_get(p, "email"));
+	return NULL;
+}
+
+const char *crm_record_id(json_t *rec, char *buf, size_t size)
+{
+	json_t *id = json_object_get(rec, "id");
+	const char *s = json_string_value(id);
+
+	if (s)
+		return *s ? s : NULL;
+	if (!json_is_integer(id))
+		return NULL;
+	snprintf(buf, size, "%" JSON_INTEGER_FORMAT, json_integer_value(id));
+	return buf;
+}
+
+const char *crm_lookup_id(json_t *rec, const char *field)
+{
+	const char *id = json_string_value(json_object_get(json_object_get(rec, field), "id"));
+
+	return id && *id ? id : NULL;
+}
+
+/* ---- job checks and the fields to fetch ---- */
+
+static void add_known(struct buf *b, const char *key)
+{
+	buf_addf(b, "%s%s", b->len ? ", " : "", key);
+}
+
+static void add_known_address(struct buf *b, const struct finance_app *app, const char *prefix)
+{
+	size_t i;
+
+	buf_addf(b, ", %s.{", prefix);
+	for (i = 0; i < COUNT(address_keys); i++) {
+		const char *k = address_keys[i].key;
+		if (need_met(app, address_keys[i].need))
+			buf_addf(b, "%s%s", i ? "," : "", strcmp(k, "@street") ? k : app->street_key);
+	}
+	buf_addc(b, '}');
+}
+
+/* "contact_name, company_name, …, cf_<name>" for the error message. */
+static char *known_keys(const struct job *job, const struct entity_sync *e)
+{
+	struct buf b = BUF_INIT;
+	unsigned bit = 1u << e->kind;
+	size_t i;
+
+	add_known(&b, mapping_name_key(job, e));
+	for (i = 0; i < COUNT(keys); i++)
+		if ((keys[i].entities & bit) && need_met(job->app, keys[i].need))
+			add_known(&b, keys[i].key);
+	if (bit & E_CONTACTS) {
+		add_known_address(&b, job->app, "billing_address");
+		add_known_address(&b, job->app, "shipping_address");
+	}
+	add_known(&b, "cf_<name>");
+	return buf_detach(&b);
+}
+
+static int check_key(const struct job *job, const struct entity_sync *e, const char *key)
+{
+	struct target t;
+	char *known;
+	int rc;
+
+	if (!strcmp(key, job->crm_id_field))
+		return fail(FS_EUSAGE, "job '%s': sync.%s.field_map.%s: holds the CRM id (finance.crm_id_field); map another custom field",
+			    job->path, e->name, key);
+	if (!strchr(key, '@') && key_resolve(job, e, key, &t))
+		return 0;
+	known = known_keys(job, e);
+	rc = fail(FS_EUSAGE, "job '%s': sync.%s.field_map.%s: not a field of %s %s (known: %s)",
+		  job->path, e->name, key, job->app->label, e->name, known);
+	xfree(known);
+	return rc;
+}
+
+int mapping_check_job(const struct job *job)
+{
+	const char *key;
+	json_t *v;
+	int i, rc;
+
+	for (i = 0; i < ENTITY_COUNT; i++) {
+		const struct entity_sync *e = &job->entities[i];
+		if (!e->enabled || !e->field_map)
+			continue;
+		json_object_foreach(e->field_map, key, v)
+			if ((rc = check_key(job, e, key)))
+				return rc;
+	}
+	return 0;
+}
+
+static int module_read(const struct entity_sync *e, const char *module)
+{
+	const char *const *m;
+
+	for (m = entity_crm_modules(e); *m; m++)
+		if (!strcmp(*m, module))
+			return 1;
+	return 0;
+}
+
+/* Contacts of accounts_and_contacts without orphans only ever become persons. */
+static int persons_only(const struct entity_sync *e, const char *module)
+{
+	return e->kind == ENTITY_CUSTOMERS && e->crm_module == CRM_ACCOUNTS_AND_CONTACTS &&
+	       !e->include_orphan_contacts && !strcmp(module, "Contacts");
+}
+
+/* The field of a CRM field reference: "Owner.email" reads the field "Owner". */
+static void field_base(const char *ref, char *out, size_t size)
+{
+	snprintf(out, size, "%.*s", (int)strcspn(ref, "."), ref);
+}
+
+static int has_field(json_t *list, const char *ref)
+{
+	char base[128];
+	json_t *v;
+	size_t i;
+
+	field_base(ref, base, sizeof(base));
+	json_array_foreach(list, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), base))
+			return 1;
+	return 0;
+}
+
+static void add_field(json_t *list, const char *ref)
+{
+	char base[128];
+
+	field_base(ref, base, sizeof(base));
+	if (!has_field(list, base))
+		json_array_append_new(list, json_string(base));
+}
+
+json_t *mapping_crm_fields(const struct job *job, const struct entity_sync *e, const char *module)
+{
+	json_t *out = json_array(), *v;
+	const char *key;
+	struct target t;
+	size_t i;
+
+	if (!module_read(e, module))
+		return out;
+	for (i = 0; i < COUNT(defaults); i++)
+		if (default_used(job, e, module, persons_only(e, module), &defaults[i], &t))
+			add_field(out, defaults[i].crm);
+	if (e->field_map && map_applies(e, module))
+		json_object_foreach(e->field_map, key, v)
+			add_field(out, json_string_value(v));
+	if (e->kind == ENTITY_ITEMS && e->product_type_field)
+		add_field(out, e->product_type_field);
+	if (!strcmp(module, "Contacts"))        /* the account a contact belongs to */
+		add_field(out, "Account_Name");
+	return out;
+}
+
+int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e, const char *module,
+			     json_t *available)
+{
+	const char *key;
+	json_t *v;
+
+	if (!module_read(e, module))
+		return 0;
+	if (e->field_map && map_applies(e, module))
+		json_object_foreach(e->field_map, key, v)
+			if (!has_field(available, json_string_value(v)))
+				return fail(FS_EUSAGE, "job '%s': sync.%s.field_map.%s: the CRM module %s has no field '%s'",
+					    job->path, e->name, key, module, json_string_value(v));
+	if (e->kind == ENTITY_ITEMS && e->product_type_field && !has_field(available, e->product_type_field))
+		return fail(FS_EUSAGE, "job '%s': sync.items.product_type_field: the CRM module %s has no field '%s'",
+			    job->path, module, e->product_type_field);
+	return 0;
+}
