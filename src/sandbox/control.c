@@ -1,0 +1,389 @@
+/*
+ * control.c - /__control, the tests' back door (no auth, never logged):
+ * look into the store, load records, read the request log and the OAuth
+ * counters, and switch faults, rate limits and the clock.  The full list
+ * is in docs/sandbox.md.
+ */
+#include "sb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void ctl_error(struct req *r, int status, const char *msg)
+{
+	reply_json(r, status, json_pack("{s:s}", "error", msg));
+}
+
+static void ctl_ok(struct req *r)
+{
+	reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+static json_t *ctl_body(struct req *r)
+{
+	json_error_t jerr;
+	json_t *body = req_json_body(r, &jerr);
+	char msg[300];
+
+	if (!json_is_object(body)) {
+		snprintf(msg, sizeof(msg), "body must be a JSON object%s%s",
+			 body ? "" : ": ", body ? "" : jerr.text);
+		ctl_error(r, 400, msg);
+		json_decref(body);
+		return NULL;
+	}
+	return body;
+}
+
+/* ---- store ---------------------------------------------------------------- */
+
+static void store_crm(struct req *r, const char *module)
+{
+	sqlite3_stmt *s = store_stmt(r->sb->st, "SELECT body FROM crm WHERE module = ?1"
+						" ORDER BY idkey");
+	json_t *list = json_array();
+
+	sqlite3_bind_text(s, 1, module, -1, SQLITE_STATIC);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, store_load_json(s, 0));
+	sqlite3_reset(s);
+	reply_json(r, 200, json_pack("{s:o}", "records", list));
+}
+
+static void store_view(struct req *r, char **seg, int n)
+{
+	const struct fin_app *app;
+	int kind;
+
+	if (n != 3) {
+		ctl_error(r, 404, "use /__control/store/crm/{Module} or "
+				 "/__control/store/{app}/{resource}");
+		return;
+	}
+	if (str_eq(seg[1], "crm")) {
+		store_crm(r, seg[2]);
+		return;
+	}
+	if (!(app = fin_app_by_name(seg[1])) || (kind = fin_kind_by_name(app, seg[2])) < 0) {
+		ctl_error(r, 404, "unknown app or resource");
+		return;
+	}
+	reply_json(r, 200, json_pack("{s:o}", "records",
+				     fin_store_list(r->sb, app, (enum fin_kind)kind)));
+}
+
+/* ---- loading records ------------------------------------------------------- */
+
+static int crm_load_one(struct req *r, struct crm_module *mod, json_t *rec, json_t *ids)
+{
+	char now[32], *id;
+
+	if (!json_is_object(rec) || (json_object_get(rec, "id") && !is_digits(jstr(rec, "id"))))
+		return -1;
+	fmt_crm_time(sb_now(r->sb), now);
+	if (!jstr(rec, "id")) {
+		id = store_new_crm_id(r->sb->st);
+		json_object_set_new(rec, "id", json_string(id));
+		free(id);
+	}
+	if (!jstr(rec, "Created_Time"))
+		json_object_set_new(rec, "Created_Time", json_string(now));
+	if (!jstr(rec, "Modified_Time"))
+		json_object_set_new(rec, "Modified_Time", json_string(now));
+	crm_module_learn(mod, rec);
+	crm_store_put(r->sb, mod, rec);
+	json_array_append(ids, json_object_get(rec, "id"));
+	return 0;
+}
+
+static void load_crm(struct req *r, const char *module)
+{
+	json_t *body = ctl_body(r), *data, *rec, *ids;
+	struct crm_module *mod;
+	char msg[96];
+	size_t i;
+
+	if (!body)
+		return;
+	data = json_object_get(body, "data");
+	if (!json_is_array(data)) {
+		json_decref(body);
+		ctl_error(r, 400, "body needs \"data\": [records]");
+		return;
+	}
+	mod = crm_module_add(r->sb->meta, module);
+	ids = json_array();
+	store_begin(r->sb->st);
+	json_array_foreach(data, i, rec) {
+		if (crm_load_one(r, mod, rec, ids)) {
+			store_rollback(r->sb->st);
+			snprintf(msg, sizeof(msg), "data[%zu]: not an object with a numeric id", i);
+			ctl_error(r, 400, msg);
+			json_decref(ids);
+			json_decref(body);
+			return;
+		}
+	}
+	store_commit(r->sb->st);
+	reply_json(r, 200, json_pack("{s:b, s:I, s:o}", "ok", 1, "count",
+				     (json_int_t)json_array_size(ids), "ids", ids));
+	json_decref(body);
+}
+
+static void load_finance(struct req *r, const char *appname, const char *res)
+{
+	const struct fin_app *app = fin_app_by_name(appname);
+	json_t *body, *data, *rec, *ids;
+	char err[200], msg[300];
+	int kind = app ? fin_kind_by_name(app, res) : -1;
+	size_t i;
+
+	if (kind < 0) {
+		ctl_error(r, 404, "unknown app or resource");
+		return;
+	}
+	if (!(body = ctl_body(r)))
+		return;
+	if (!json_is_array(data = json_object_get(body, "data"))) {
+		json_decref(body);
+		ctl_error(r, 400, "body needs \"data\": [records]");
+		return;
+	}
+	ids = json_array();
+	store_begin(r->sb->st);
+	json_array_foreach(data, i, rec) {
+		if (fin_store_raw(r->sb, app, (enum fin_kind)kind, rec, err, sizeof(err))) {
+			store_rollback(r->sb->st);
+			snprintf(msg, sizeof(msg), "data[%zu]: %s", i, err);
+			ctl_error(r, 400, msg);
+			json_decref(ids);
+			json_decref(body);
+			return;
+		}
+		json_array_append(ids, json_object_get(rec, kind == FIN_ITEMS ? "item_id" :
+				  json_object_get(rec, "customer_id") ? "customer_id" : "contact_id"));
+	}
+	store_commit(r->sb->st);
+	reply_json(r, 200, json_pack("{s:b, s:I, s:o}", "ok", 1, "count",
+				     (json_int_t)json_array_size(ids), "ids", ids));
+	json_decref(body);
+}
+
+static void delete_crm(struct req *r, const char *module, const char *id)
+{
+	struct crm_module *mod = crm_module_get(r->sb->meta, module);
+	const char *type = req_arg(r, "type");
+
+	type = type ? type : "recycle";
+	if (!str_eq(type, "recycle") && !str_eq(type, "permanent")) {
+		ctl_error(r, 400, "type must be recycle or permanent");
+		return;
+	}
+	if (!mod || crm_store_delete(r->sb, mod, id, type)) {
+		ctl_error(r, 404, "no such record");
+		return;
+	}
+	ctl_ok(r);
+}
+
+/* ---- request log, oauth, limits, clock ------------------------------------- */
+
+static void requests(struct req *r)
+{
+	const char *since = req_arg(r, "since");
+	long from = 0;
+	sqlite3_stmt *s;
+	json_t *list;
+
+	if (strcmp(r->method, "DELETE") == 0) {
+		store_exec(r->sb->st, "DELETE FROM requests");
+		ctl_ok(r);
+		return;
+	}
+	if (since && parse_long(since, 0, 0x7fffffffL, &from)) {
+		ctl_error(r, 400, "since must be a number");
+		return;
+	}
+	s = store_stmt(r->sb->st, "SELECT seq, method, path, query, status, api, at"
+				  " FROM requests WHERE seq > ?1 ORDER BY seq");
+	sqlite3_bind_int64(s, 1, from);
+	list = json_array();
+	while (sqlite3_step(s) == SQLITE_ROW)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s}",
+			"seq", (json_int_t)sqlite3_column_int64(s, 0),
+			"method", (const char *)sqlite3_column_text(s, 1),
+			"path", (const char *)sqlite3_column_text(s, 2),
+			"query", (const char *)sqlite3_column_text(s, 3),
+			"status", sqlite3_column_int(s, 4),
+			"api", (const char *)sqlite3_column_text(s, 5),
+			"at", (const char *)sqlite3_column_text(s, 6)));
+	sqlite3_reset(s);
+	reply_json(r, 200, json_pack("{s:o}", "requests", list));
+}
+
+static void oauth_ctl(struct req *r)
+{
+	json_t *body;
+	const json_t *ttl;
+	sqlite3_stmt *s;
+
+	if (strcmp(r->method, "DELETE") == 0) {
+		oauth_reset(r->sb);
+		ctl_ok(r);
+		return;
+	}
+	if (strcmp(r->method, "POST") == 0) {
+		if (!(body = ctl_body(r)))
+			return;
+		ttl = json_object_get(body, "token_ttl");
+		if (ttl && (!json_is_integer(ttl) || json_integer_value(ttl) < 1)) {
+			json_decref(body);
+			ctl_error(r, 400, "token_ttl must be a positive integer");
+			return;
+		}
+		if (ttl)
+			r->sb->token_ttl = (long)json_integer_value(ttl);
+		if (json_is_true(json_object_get(body, "expire_tokens"))) {
+			s = store_stmt(r->sb->st, "UPDATE tokens SET expires = ?1");
+			sqlite3_bind_int64(s, 1, sb_now(r->sb) - 1);
+			sqlite3_step(s);
+			sqlite3_reset(s);
+		}
+		json_decref(body);
+	}
+	reply_json(r, 200, json_pack("{s:O, s:I}", "refreshes", r->sb->refreshes,
+				     "token_ttl", (json_int_t)r->sb->token_ttl));
+}
+
+static void limits(struct req *r)
+{
+	json_t *body;
+	const json_t *v;
+
+	if (strcmp(r->method, "POST") == 0) {
+		if (!(body = ctl_body(r)))
+			return;
+		v = json_object_get(body, "rate_per_minute");
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			json_decref(body);
+			ctl_error(r, 400, "rate_per_minute must be an integer >= 0");
+			return;
+		}
+		r->sb->rate_limit = (long)json_integer_value(v);
+		memset(r->sb->rate, 0, sizeof(r->sb->rate));
+		json_decref(body);
+	}
+	reply_json(r, 200, json_pack("{s:I}", "rate_per_minute", (json_int_t)r->sb->rate_limit));
+}
+
+static void clock_ctl(struct req *r)
+{
+	json_t *body;
+	const json_t *v;
+
+	if (strcmp(r->method, "POST") == 0) {
+		if (!(body = ctl_body(r)))
+			return;
+		v = json_object_get(body, "advance");
+		if (!json_is_integer(v)) {
+			json_decref(body);
+			ctl_error(r, 400, "advance must be an integer (seconds)");
+			return;
+		}
+		r->sb->clock_offset += json_integer_value(v);
+		json_decref(body);
+	}
+	reply_json(r, 200, json_pack("{s:I, s:I}", "now", (json_int_t)sb_now(r->sb),
+				     "offset", (json_int_t)r->sb->clock_offset));
+}
+
+/* ---- faults ----------------------------------------------------------------- */
+
+static void add_rules(struct req *r, const char *force_kind)
+{
+	json_t *body = ctl_body(r), *rules, *rule;
+	char err[200];
+	size_t i;
+
+	if (!body)
+		return;
+	if (force_kind)
+		json_object_set_new(body, "kind", json_string(force_kind));
+	rules = json_object_get(body, "rules");
+	if (!rules)
+		rules = json_pack("[O]", body);
+	else
+		json_incref(rules);
+	json_array_foreach(rules, i, rule) {
+		if (faults_add(r->sb->faults, rule, err, sizeof(err))) {
+			ctl_error(r, 400, err);
+			break;
+		}
+	}
+	if (i == json_array_size(rules))
+		reply_json(r, 200, json_pack("{s:o}", "rules", faults_json(r->sb->faults)));
+	json_decref(rules);
+	json_decref(body);
+}
+
+static void faults_ctl(struct req *r, const char *only_kind)
+{
+	if (strcmp(r->method, "POST") == 0) {
+		add_rules(r, only_kind);
+	} else if (strcmp(r->method, "DELETE") == 0) {
+		faults_clear(r->sb->faults, only_kind);
+		ctl_ok(r);
+	} else {
+		reply_json(r, 200, json_pack("{s:o}", "rules", faults_json(r->sb->faults)));
+	}
+}
+
+static void route(struct req *r, char **seg, int n)
+{
+	const char *m = r->method;
+	int get = !strcmp(m, "GET"), post = !strcmp(m, "POST"), del = !strcmp(m, "DELETE");
+
+	if (n == 1 && str_eq(seg[0], "health") && get)
+		reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+	else if (n >= 1 && str_eq(seg[0], "store") && get)
+		store_view(r, seg, n);
+	else if (n == 1 && str_eq(seg[0], "requests") && (get || del))
+		requests(r);
+	else if (n == 1 && str_eq(seg[0], "oauth"))
+		oauth_ctl(r);
+	else if (n == 2 && str_eq(seg[0], "crm") && post)
+		load_crm(r, seg[1]);
+	else if (n == 3 && str_eq(seg[0], "crm") && del)
+		delete_crm(r, seg[1], seg[2]);
+	else if (n == 3 && str_eq(seg[0], "finance") && post)
+		load_finance(r, seg[1], seg[2]);
+	else if (n == 1 && str_eq(seg[0], "reject") && (post || del))
+		faults_ctl(r, "reject");
+	else if (n == 1 && str_eq(seg[0], "faults"))
+		faults_ctl(r, NULL);
+	else if (n == 1 && str_eq(seg[0], "limits"))
+		limits(r);
+	else if (n == 1 && str_eq(seg[0], "clock"))
+		clock_ctl(r);
+	else
+		ctl_error(r, 404, "unknown control endpoint or method; see docs/sandbox.md");
+}
+
+void control_handle(struct req *r)
+{
+	char buf[1024];
+	char *seg[4];
+	int n = path_split(r->path, "/__control", buf, sizeof(buf), seg, 3);
+
+	r->api = "control";
+	if (r->body_too_big) {
+		ctl_error(r, 413, "body too large");
+		return;
+	}
+	if (n <= 0) {
+		ctl_error(r, 404, "unknown control endpoint");
+		return;
+	}
+	route(r, seg, n);
+}

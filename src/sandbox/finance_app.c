@@ -1,0 +1,282 @@
+/*
+ * finance_app.c - THE table of how Zoho Books, Invoice, Billing and
+ * Inventory differ: root path, where the organisation id goes, resource
+ * paths, envelope keys, field names, the keys each accepts, messages and
+ * error codes.  Every other finance file reads this table; none of them
+ * tests an app's name.
+ *
+ * Accepted keys follow the Books v3 OpenAPI "create-a-contact-request" (and
+ * the facts sheet for the others); a key not listed is refused with code 2.
+ */
+#include "finance.h"
+
+#include <string.h>
+
+static const char *const address_books[] = {
+	"attention", "address", "street2", "state_code", "city", "state", "zip",
+	"country", "fax", "phone", NULL
+};
+
+/* Billing: the facts sheet lists exactly these (note "street"). */
+static const char *const address_billing[] = {
+	"attention", "street", "city", "state", "zip", "country", "state_code", "fax", NULL
+};
+
+const char *const fin_person_keys[] = {
+	"contact_person_id", "salutation", "first_name", "last_name", "email", "phone",
+	"mobile", "designation", "department", "skype", "is_primary_contact",
+	"enable_portal", "communication_preference", NULL
+};
+
+#define CONTACT_COMMON \
+	{ "company_name", K_STR }, { "website", K_STR }, { "language_code", K_STR }, \
+	{ "contact_type", K_STR }, { "customer_sub_type", K_STR }, \
+	{ "currency_id", K_STR }, { "payment_terms", K_INT }, \
+	{ "payment_terms_label", K_STR }, { "notes", K_STR }, \
+	{ "billing_address", K_OBJ }, { "shipping_address", K_OBJ }, \
+	{ "contact_persons", K_ARR }, { "default_templates", K_OBJ }, \
+	{ "custom_fields", K_ARR }, { "is_portal_enabled", K_BOOL }, \
+	{ "owner_id", K_STR }, { "pricebook_id", K_STR }, { "tags", K_ARR }, \
+	{ "vat_reg_no", K_STR }, { "tax_reg_no", K_STR }, { "country_code", K_STR }, \
+	{ "vat_treatment", K_STR }, { "tax_treatment", K_STR }, \
+	{ "gst_no", K_STR }, { "gst_treatment", K_STR }, { "place_of_contact", K_STR }, \
+	{ "tax_exemption_id", K_STR }, { "tax_authority_id", K_STR }, \
+	{ "tax_id", K_STR }, { "is_taxable", K_BOOL }, { "facebook", K_STR }, \
+	{ "twitter", K_STR }
+
+static const struct keyspec contact_keys_books[] = {
+	{ "contact_name", K_STR }, CONTACT_COMMON,
+	{ "credit_limit", K_NUM }, { "contact_number", K_STR },
+	{ "ignore_auto_number_generation", K_BOOL }, { "opening_balances", K_ARR },
+	{ "tax_exemption_certificate_number", K_STR }, { "tax_regime", K_STR },
+	{ "legal_name", K_STR }, { "is_tds_registered", K_BOOL },
+	{ "tax_authority_name", K_STR }, { "avatax_exempt_no", K_STR },
+	{ "avatax_use_code", K_STR }, { "tax_exemption_code", K_STR },
+	{ "tds_tax_id", K_STR }, { "track_1099", K_BOOL }, { "tax_id_type", K_STR },
+	{ "tax_id_value", K_STR }, { NULL, K_ANY }
+};
+
+static const struct keyspec contact_keys_invoice[] = {
+	{ "contact_name", K_STR }, CONTACT_COMMON, { NULL, K_ANY }
+};
+
+static const struct keyspec contact_keys_inventory[] = {
+	{ "contact_name", K_STR }, CONTACT_COMMON, { "credit_limit", K_NUM },
+	{ NULL, K_ANY }
+};
+
+static const struct keyspec contact_keys_billing[] = {
+	{ "display_name", K_STR }, { "salutation", K_STR }, { "first_name", K_STR },
+	{ "last_name", K_STR }, { "email", K_STR }, { "company_name", K_STR },
+	{ "phone", K_STR }, { "mobile", K_STR }, { "department", K_STR },
+	{ "designation", K_STR }, { "website", K_STR }, { "contact_type", K_STR },
+	{ "customer_sub_type", K_STR }, { "currency_code", K_STR },
+	{ "currency_id", K_STR }, { "billing_address", K_OBJ },
+	{ "shipping_address", K_OBJ }, { "payment_terms", K_INT },
+	{ "payment_terms_label", K_STR }, { "notes", K_STR },
+	{ "custom_fields", K_ARR }, { "contact_persons", K_ARR },
+	{ "default_templates", K_OBJ }, { "is_portal_enabled", K_BOOL },
+	{ "language_code", K_STR }, { "ach_supported", K_BOOL }, { "tags", K_ARR },
+	{ "gst_no", K_STR }, { "gst_treatment", K_STR }, { "place_of_contact", K_STR },
+	{ "vat_treatment", K_STR }, { "vat_reg_no", K_STR }, { "country_code", K_STR },
+	{ "is_taxable", K_BOOL }, { "tax_id", K_STR }, { "tax_authority_id", K_STR },
+	{ "tax_exemption_id", K_STR }, { "twitter", K_STR }, { "facebook", K_STR },
+	{ "skype", K_STR }, { NULL, K_ANY }
+};
+
+#define ITEM_COMMON \
+	{ "name", K_STR }, { "rate", K_NUM }, { "description", K_STR }, \
+	{ "sku", K_STR }, { "product_type", K_STR }, { "unit", K_STR }, \
+	{ "tax_id", K_STR }, { "is_taxable", K_BOOL }, { "tax_exemption_id", K_STR }, \
+	{ "account_id", K_STR }, { "hsn_or_sac", K_STR }, \
+	{ "item_tax_preferences", K_ARR }, { "custom_fields", K_ARR }
+
+static const struct keyspec item_keys_books[] = {
+	ITEM_COMMON, { "item_type", K_STR }, { "purchase_rate", K_NUM },
+	{ "purchase_description", K_STR }, { "purchase_account_id", K_STR },
+	{ "inventory_account_id", K_STR }, { "vendor_id", K_STR },
+	{ "reorder_level", K_NUM }, { "initial_stock", K_NUM },
+	{ "initial_stock_rate", K_NUM }, { "sat_item_key_code", K_STR },
+	{ "unitkey_code", K_STR }, { "avatax_tax_code", K_STR },
+	{ "avatax_use_code", K_STR }, { "locations", K_ARR }, { "tags", K_ARR },
+	{ NULL, K_ANY }
+};
+
+static const struct keyspec item_keys_inventory[] = {
+	ITEM_COMMON, { "item_type", K_STR }, { "purchase_rate", K_NUM },
+	{ "purchase_description", K_STR }, { "purchase_account_id", K_STR },
+	{ "inventory_account_id", K_STR }, { "vendor_id", K_STR },
+	{ "reorder_level", K_NUM }, { "initial_stock", K_NUM },
+	{ "initial_stock_rate", K_NUM }, { "upc", K_STR }, { "ean", K_STR },
+	{ "isbn", K_STR }, { "part_number", K_STR }, { "brand", K_STR },
+	{ "manufacturer", K_STR }, { "weight", K_NUM }, { "package_details", K_OBJ },
+	{ "is_returnable", K_BOOL }, { "locations", K_ARR }, { "tags", K_ARR },
+	{ NULL, K_ANY }
+};
+
+static const struct keyspec item_keys_invoice[] = {
+	ITEM_COMMON, { "sat_item_key_code", K_STR }, { "unitkey_code", K_STR },
+	{ "avatax_tax_code", K_STR }, { "avatax_use_code", K_STR }, { NULL, K_ANY }
+};
+
+static const struct keyspec item_keys_billing[] = {
+	ITEM_COMMON, { "tags", K_ARR }, { NULL, K_ANY }
+};
+
+static const char *const contact_list_keys[] = {
+	"contact_id", "contact_name", "customer_name", "company_name", "contact_type",
+	"customer_sub_type", "status", "first_name", "last_name", "email", "phone",
+	"mobile", "website", "currency_id", "currency_code", "payment_terms",
+	"payment_terms_label", "outstanding_receivable_amount", "created_time",
+	"last_modified_time", NULL
+};
+
+static const char *const customer_list_keys[] = {
+	"customer_id", "display_name", "customer_name", "first_name", "last_name",
+	"email", "company_name", "phone", "mobile", "website", "customer_sub_type",
+	"status", "currency_id", "currency_code", "created_time", "updated_time",
+	"last_modified_time", NULL
+};
+
+static const char *const item_list_keys[] = {
+	"item_id", "name", "sku", "rate", "description", "unit", "status",
+	"product_type", "tax_id", "created_time", "last_modified_time", NULL
+};
+
+static const char *const item_list_keys_typed[] = {
+	"item_id", "name", "sku", "rate", "description", "unit", "status",
+	"product_type", "item_type", "tax_id", "created_time", "last_modified_time", NULL
+};
+
+const struct fin_app fin_apps[4] = {
+	{
+		.name = "books", .root = "/books/v3", .org_header = NULL, .index = 0,
+		.contacts_path = "contacts", .contact_key = "contact",
+		.contacts_key = "contacts", .contact_id_key = "contact_id",
+		.contact_name_key = "contact_name", .street_key = "address",
+		.vendors = 1, .upsert = 1, .person_keys_on_top = 0,
+		.msg_contact_created = "The contact has been created",
+		.msg_contact_updated = "Contact has been updated successfully",
+		.msg_contact_deleted = "The contact has been deleted.",
+		.msg_contact_missing = "Contact does not exist.",
+		.msg_contact_name = "Enter a valid Contact Name",
+		.address_keys = address_books, .contact_keys = contact_keys_books,
+		.contact_list_keys = contact_list_keys,
+		.item_type = 1, .dup_item_code = 1001,
+		.msg_dup_item = "The item name already exist",
+		.item_missing_code = 1002, .item_keys = item_keys_books,
+		.item_list_keys = item_list_keys_typed,
+	},
+	{
+		.name = "invoice", .root = "/invoice/v3",
+		.org_header = "X-com-zoho-invoice-organizationid", .index = 1,
+		.contacts_path = "contacts", .contact_key = "contact",
+		.contacts_key = "contacts", .contact_id_key = "contact_id",
+		.contact_name_key = "contact_name", .street_key = "address",
+		.vendors = 0, .upsert = 0, .person_keys_on_top = 0,
+		.msg_contact_created = "The contact has been created",
+		.msg_contact_updated = "Contact has been updated successfully",
+		.msg_contact_deleted = "The contact has been deleted.",
+		.msg_contact_missing = "Contact does not exist.",
+		.msg_contact_name = "Enter a valid Contact Name",
+		.address_keys = address_books, .contact_keys = contact_keys_invoice,
+		.contact_list_keys = contact_list_keys,
+		.item_type = 0, .dup_item_code = 1000,
+		.msg_dup_item = "The item name already exist",
+		.item_missing_code = 2006, .item_keys = item_keys_invoice,
+		.item_list_keys = item_list_keys,
+	},
+	{
+		.name = "billing", .root = "/billing/v1",
+		.org_header = "X-com-zoho-subscriptions-organizationid", .index = 2,
+		.contacts_path = "customers", .contact_key = "customer",
+		.contacts_key = "customers", .contact_id_key = "customer_id",
+		.contact_name_key = "display_name", .street_key = "street",
+		.vendors = 0, .upsert = 0, .person_keys_on_top = 1,
+		.msg_contact_created = "The customer has been created",
+		.msg_contact_updated = "Customer details have been updated.",
+		.msg_contact_deleted = "The customer has been deleted.",
+		.msg_contact_missing = "Customer does not exist.",
+		.msg_contact_name = "Enter a valid Display Name",
+		.address_keys = address_billing, .contact_keys = contact_keys_billing,
+		.contact_list_keys = customer_list_keys,
+		.item_type = 0, .dup_item_code = 1000,
+		.msg_dup_item = "The item name already exist",
+		.item_missing_code = 2006, .item_keys = item_keys_billing,
+		.item_list_keys = item_list_keys,
+	},
+	{
+		.name = "inventory", .root = "/inventory/v1", .org_header = NULL, .index = 3,
+		.contacts_path = "contacts", .contact_key = "contact",
+		.contacts_key = "contacts", .contact_id_key = "contact_id",
+		.contact_name_key = "contact_name", .street_key = "address",
+		.vendors = 1, .upsert = 1, .person_keys_on_top = 0,
+		.msg_contact_created = "The contact has been created",
+		.msg_contact_updated = "Contact has been updated successfully",
+		.msg_contact_deleted = "The contact has been deleted.",
+		.msg_contact_missing = "Contact does not exist.",
+		.msg_contact_name = "Enter a valid Contact Name",
+		.address_keys = address_books, .contact_keys = contact_keys_inventory,
+		.contact_list_keys = contact_list_keys,
+		.item_type = 1, .dup_item_code = 1001,
+		.msg_dup_item = "The item name already exist",
+		.item_missing_code = 1002, .item_keys = item_keys_inventory,
+		.item_list_keys = item_list_keys_typed,
+	},
+};
+
+const struct fin_app *fin_app_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (str_eq(fin_apps[i].name, name))
+			return &fin_apps[i];
+	return NULL;
+}
+
+int fin_kind_by_name(const struct fin_app *app, const char *res)
+{
+	if (str_eq(res, "items"))
+		return FIN_ITEMS;
+	if (str_eq(res, "contacts") || str_eq(res, "customers") ||
+	    str_eq(res, app->contacts_path))
+		return FIN_CONTACTS;
+	return -1;
+}
+
+const char *fin_app_name(const struct fin_app *app)
+{
+	return app->name;
+}
+
+int fin_app_index(const struct fin_app *app)
+{
+	return app->index;
+}
+
+void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
+	       enum fin_kind kind)
+{
+	memset(fr, 0, sizeof(*fr));
+	fr->sb = sb;
+	fr->app = app;
+	fr->kind = kind;
+	if (kind == FIN_ITEMS) {
+		fr->id_key = "item_id";
+		fr->name_key = "name";
+		fr->one_key = "item";
+		fr->many_key = "items";
+		fr->res_name = "items";
+		fr->keys = app->item_keys;
+		fr->cf_defs = json_object_get(sb->fin_cf, "items");
+	} else {
+		fr->id_key = app->contact_id_key;
+		fr->name_key = app->contact_name_key;
+		fr->one_key = app->contact_key;
+		fr->many_key = app->contacts_key;
+		fr->res_name = app->contacts_path;
+		fr->keys = app->contact_keys;
+		fr->cf_defs = json_object_get(sb->fin_cf, "contacts");
+	}
+}

@@ -1,0 +1,239 @@
+/*
+ * finance_list.c - GET /contacts, /customers, /items: page and per_page
+ * (at most 200), the filters Zoho documents (name and its _startswith /
+ * _contains variants, contact_type, email, sku, cf_<api_name>, filter_by,
+ * search_text, last_modified_time), sort_column and sort_order, and the
+ * page_context envelope.  Rows carry the list keys of the app's table plus
+ * every custom field as a top-level cf_<api_name> key.
+ */
+#include "finance.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct lq {
+	struct req *r;
+	struct fres *fr;
+	struct sqlq q;
+	json_t *args;           /* every query argument */
+	long page, per_page;
+	const char *sort_column;
+	const char *order_sql;
+	int desc;
+	const char *filter_by;
+	char err[200];
+};
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	if (key && !json_object_get(cls, key))
+		json_object_set_new(cls, key, json_string(value ? value : ""));
+	return MHD_YES;
+}
+
+static int lq_fail(struct lq *l, const char *what)
+{
+	snprintf(l->err, sizeof(l->err), "Invalid value passed for %s", what);
+	return -1;
+}
+
+/* name, name_startswith, name_contains on a text key of the record. */
+static int text_filter(struct lq *l, const char *field, const char *path)
+{
+	static const char *const suffix[] = { "", "eq", "_startswith", "starts_with",
+					      "_contains", "contains", NULL };
+	char param[80], sql[128];
+	const char *v;
+	int i;
+
+	for (i = 0; suffix[i]; i += 2) {
+		snprintf(param, sizeof(param), "%s%s", field, suffix[i]);
+		v = jstr(l->args, param);
+		if (!v)
+			continue;
+		snprintf(sql, sizeof(sql), " AND sb_match(json_extract(body, ?), '%s', ?)",
+			 suffix[i + 1]);
+		q_add(&l->q, sql, json_string(path));
+		json_array_append_new(l->q.binds, json_string(v));
+	}
+	return 0;
+}
+
+static int cf_filters(struct lq *l)
+{
+	const char *key;
+	json_t *v;
+	char *path;
+
+	json_object_foreach(l->args, key, v) {
+		if (strncmp(key, "cf_", 3) != 0)
+			continue;
+		if (!fin_cf_def(l->fr, key))
+			return lq_fail(l, key);
+		path = sb_printf("$.custom_field_hash.%s", key);
+		q_add(&l->q, " AND sb_match(json_extract(body, ?), 'eq', ?)", json_string(path));
+		json_array_append_new(l->q.binds, json_incref(v));
+		free(path);
+	}
+	return 0;
+}
+
+static int status_filters(struct lq *l)
+{
+	static const char *const filters[] = { "Status.All", "Status.Active",
+					       "Status.Inactive", NULL };
+	const char *f = jstr(l->args, "filter_by"), *since = jstr(l->args, "last_modified_time");
+	const char *search = jstr(l->args, "search_text"), *type = jstr(l->args, "contact_type");
+	int64_t t;
+	char *path;
+
+	l->filter_by = f ? f : "Status.All";
+	if (!str_in(l->filter_by, filters))
+		return lq_fail(l, "filter_by");
+	if (!str_eq(l->filter_by, "Status.All"))
+		q_add(&l->q, " AND json_extract(body, '$.status') = ?",
+		      json_string(str_eq(l->filter_by, "Status.Active") ? "active" : "inactive"));
+	if (since) {
+		if (parse_iso_time(since, 1, &t))
+			return lq_fail(l, "last_modified_time");
+		q_add(&l->q, " AND mtime >= ?", json_integer(t));
+	}
+	if (search) {
+		path = sb_printf("$.%s", l->fr->name_key);
+		q_add(&l->q, " AND sb_match(json_extract(body, ?), 'contains', ?)",
+		      json_string(path));
+		json_array_append_new(l->q.binds, json_string(search));
+		free(path);
+	}
+	if (type && l->fr->kind == FIN_CONTACTS) {
+		if (!str_eq(type, "customer") && !(str_eq(type, "vendor") && l->fr->app->vendors))
+			return lq_fail(l, "contact_type");
+		q_add(&l->q, " AND ctype = ?", json_string(type));
+	}
+	return 0;
+}
+
+static int record_filters(struct lq *l)
+{
+	static const char *const contact_fields[] = { "company_name", "first_name",
+						      "last_name", "email", "phone", NULL };
+	static const char *const item_fields[] = { "sku", "description", NULL };
+	const char *const *f = l->fr->kind == FIN_ITEMS ? item_fields : contact_fields;
+	char *path = sb_printf("$.%s", l->fr->name_key);
+
+	text_filter(l, l->fr->name_key, path);
+	free(path);
+	for (; *f; f++) {
+		path = sb_printf("$.%s", *f);
+		text_filter(l, *f, path);
+		free(path);
+	}
+	return 0;
+}
+
+static int parse_sort(struct lq *l)
+{
+	static const char *const contact_cols[] = { "first_name", "last_name", "email",
+						    "created_time", "last_modified_time",
+						    "contact_name", "display_name", NULL };
+	static const char *const item_cols[] = { "name", "rate", "sku", "created_time",
+						 "last_modified_time", NULL };
+	const char *col = jstr(l->args, "sort_column"), *order = jstr(l->args, "sort_order");
+
+	l->sort_column = col ? col : l->fr->name_key;
+	if (col && !str_in(col, l->fr->kind == FIN_ITEMS ? item_cols : contact_cols))
+		return lq_fail(l, "sort_column");
+	if (str_eq(l->sort_column, "contact_name") || str_eq(l->sort_column, "display_name") ||
+	    str_eq(l->sort_column, "name"))
+		l->order_sql = "name_key";
+	else if (str_eq(l->sort_column, "created_time"))
+		l->order_sql = "ctime";
+	else if (str_eq(l->sort_column, "last_modified_time"))
+		l->order_sql = "mtime";
+	else
+		l->order_sql = NULL;
+	if (order && !str_eq(order, "A") && !str_eq(order, "D"))
+		return lq_fail(l, "sort_order");
+	l->desc = str_eq(order, "D");
+	return 0;
+}
+
+static int parse_paging(struct lq *l)
+{
+	const char *pp = jstr(l->args, "per_page"), *pg = jstr(l->args, "page");
+
+	l->page = 1;
+	l->per_page = 200;
+	if (pp && parse_long(pp, 1, 200, &l->per_page))
+		return lq_fail(l, "per_page");
+	if (pg && parse_long(pg, 1, 1000000000, &l->page))
+		return lq_fail(l, "page");
+	return 0;
+}
+
+static void add_order(struct lq *l)
+{
+	const char *dir = l->desc ? "DESC" : "ASC";
+	char sql[160];
+
+	if (l->order_sql) {
+		snprintf(sql, sizeof(sql), " ORDER BY %s %s, idkey %s LIMIT ? OFFSET ?",
+			 l->order_sql, dir, dir);
+		q_add(&l->q, sql, NULL);
+	} else {
+		snprintf(sql, sizeof(sql), " ORDER BY json_extract(body, ?) %s, idkey %s"
+			 " LIMIT ? OFFSET ?", dir, dir);
+		q_add(&l->q, sql, json_sprintf("$.%s", l->sort_column));
+	}
+	json_array_append_new(l->q.binds, json_integer(l->per_page + 1));
+	json_array_append_new(l->q.binds, json_integer((l->page - 1) * l->per_page));
+}
+
+static void run(struct lq *l)
+{
+	sqlite3_stmt *s;
+	json_t *rows = json_array(), *rec;
+	size_t n = 0;
+	const char *report = l->fr->kind == FIN_ITEMS ? "Items" :
+			     l->fr->app->person_keys_on_top ? "Customers" : "Contacts";
+
+	add_order(l);
+	s = q_prepare(l->r->sb, &l->q);
+	while (sqlite3_step(s) == SQLITE_ROW && ++n <= (size_t)l->per_page) {
+		rec = store_load_json(s, 0);
+		json_array_append_new(rows, fin_list_row(l->fr, rec));
+		json_decref(rec);
+	}
+	sqlite3_reset(s);
+	reply_json(l->r, 200, json_pack("{s:i, s:s, s:o, s:{s:I, s:I, s:b, s:s, s:s, s:s,"
+					" s:s, s:[]}}", "code", 0, "message", "success",
+		l->fr->many_key, rows, "page_context", "page", (json_int_t)l->page,
+		"per_page", (json_int_t)l->per_page, "has_more_page", n > (size_t)l->per_page,
+		"report_name", report, "applied_filter", l->filter_by,
+		"sort_column", l->sort_column, "sort_order", l->desc ? "D" : "A",
+		"search_criteria"));
+}
+
+void fin_list(struct req *r, struct fres *fr)
+{
+	struct lq l;
+
+	memset(&l, 0, sizeof(l));
+	l.r = r;
+	l.fr = fr;
+	l.args = json_object();
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, l.args);
+	q_init(&l.q, "SELECT body FROM fin WHERE app = ? AND kind = ?");
+	json_array_append_new(l.q.binds, json_string(fin_app_name(fr->app)));
+	json_array_append_new(l.q.binds, json_integer(fr->kind));
+	if (parse_paging(&l) || parse_sort(&l) || status_filters(&l) || cf_filters(&l) ||
+	    record_filters(&l))
+		reply_json(r, 400, jerr_fin(2, l.err));
+	else
+		run(&l);
+	q_release(&l.q);
+	json_decref(l.args);
+}

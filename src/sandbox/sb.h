@@ -1,0 +1,255 @@
+/*
+ * sb.h - shared declarations of finsync-sandbox, the local emulator of the
+ * Zoho CRM v8, Zoho finance (Books, Invoice, Billing, Inventory) and Zoho
+ * OAuth token APIs.
+ *
+ * Reading order: main.c (arguments, signals) → server.c (libmicrohttpd,
+ * routing, request log) → oauth.c → crm_meta.c, crm_read.c, crm_write.c →
+ * finance_app.c (the table of the four apps' differences) → finance_api.c →
+ * control.c, faults.c → seed.c → store.c, util.c.
+ *
+ * Threading: libmicrohttpd calls the request handler from a pool of threads;
+ * every handler runs with sb->lock held, so the store, the fault table and
+ * every other piece of mutable state below need no locks of their own.
+ */
+#ifndef SB_H
+#define SB_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3.h>
+#include <jansson.h>
+#include <microhttpd.h>
+
+#define SB_NAME "finsync-sandbox"
+#define SB_MAX_BODY (64u << 20)         /* request bodies above this get 413 */
+
+/* ---- util.c: allocation, strings, time ------------------------------- */
+
+void *sb_malloc(size_t n);              /* abort()s on out-of-memory */
+void *sb_calloc(size_t n, size_t size);
+void *sb_realloc(void *p, size_t n);
+char *sb_strdup(const char *s);
+char *sb_strndup(const char *s, size_t n);
+char *sb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable string; p is always NUL-terminated once anything was added. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+#define SBUF_INIT { NULL, 0, 0 }
+void sbuf_add(struct sbuf *b, const char *s, size_t n);
+void sbuf_adds(struct sbuf *b, const char *s);
+void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sbuf_detach(struct sbuf *b);      /* caller frees; never NULL */
+void sbuf_release(struct sbuf *b);
+
+int str_eq(const char *a, const char *b);       /* NULL-safe strcmp() == 0 */
+int str_empty(const char *s);                    /* NULL or "" */
+int str_in(const char *s, const char *const *list);     /* list ends in NULL */
+int parse_long(const char *s, long min, long max, long *out);   /* 0 ok */
+char *norm_name(const char *s);         /* trimmed, Unicode case-folded; caller frees */
+char *id_key(const char *id);           /* zero-padded sort key; caller frees */
+int valid_email(const char *s);
+int is_digits(const char *s);
+uint64_t fnv1a(const void *p, size_t n, uint64_t h);
+#define FNV_INIT 0xcbf29ce484222325ULL
+void random_hex(char *out, size_t nhex); /* nhex hex digits plus NUL */
+char *url_decode(const char *s, size_t n);      /* '+' is a space */
+
+/* ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)"; 0 ok, -1 bad. */
+int parse_iso_time(const char *s, int require_offset, int64_t *out);
+int valid_date(const char *s);          /* YYYY-MM-DD */
+void fmt_crm_time(int64_t t, char out[32]);     /* 2026-03-01T10:15:00+00:00 */
+void fmt_fin_time(int64_t t, char out[32]);     /* 2026-03-01T10:15:00+0000 */
+void fmt_log_time(char out[40]);                /* wall clock, ms, Z */
+
+/* ---- json helpers (util.c) ------------------------------------------ */
+
+const char *jstr(const json_t *obj, const char *key);   /* string or NULL */
+json_t *jerr_crm(const char *code, json_t *details, const char *message);
+json_t *jerr_fin(int code, const char *message);
+
+/* ---- store.c: the SQLite store --------------------------------------- */
+
+struct store;
+struct sandbox;
+int store_open(struct store **out, const char *path, char *err, size_t errlen);
+void store_free(struct store *st);
+sqlite3 *store_db(struct store *st);
+/* A prepared statement for sql, cached by its text; reset and unbound. */
+sqlite3_stmt *store_stmt(struct store *st, const char *sql);
+int store_exec(struct store *st, const char *sql);     /* 0 ok */
+void store_begin(struct store *st);
+void store_commit(struct store *st);
+void store_rollback(struct store *st);
+int store_is_seeded(struct store *st);
+void store_mark_seeded(struct store *st);
+/* Next id: monotonically increasing per store. */
+char *store_new_crm_id(struct store *st);
+char *store_new_fin_id(struct store *st);
+void store_note_id(struct store *st, const char *id);   /* keep above seeded ids */
+json_t *store_load_json(sqlite3_stmt *s, int col);      /* new reference or NULL */
+
+/* A query being built: SQL text with '?' placeholders and their values
+ * (JSON strings, integers, reals, booleans), bound in order. */
+struct sqlq {
+	struct sbuf sql;
+	json_t *binds;
+};
+void q_init(struct sqlq *q, const char *sql);
+void q_add(struct sqlq *q, const char *sql, json_t *bind);    /* steals bind */
+sqlite3_stmt *q_prepare(struct sandbox *sb, struct sqlq *q);
+void q_release(struct sqlq *q);
+
+/* ---- sandbox state --------------------------------------------------- */
+
+struct crm_meta;
+struct fault_table;
+
+struct rate_window {
+	int64_t start;
+	long count;
+};
+
+struct sandbox {
+	pthread_mutex_t lock;
+	struct store *st;
+	struct crm_meta *meta;
+	struct fault_table *faults;
+	json_t *oauth_clients;          /* oauth.json "clients" */
+	json_t *refreshes;              /* {client_id: n} */
+	json_t *crm_org;                /* crm/org.json */
+	json_t *crm_views;              /* crm/views.json or {} */
+	json_t *fin_org;                /* finance/org.json */
+	json_t *fin_cf;                 /* finance/custom_fields.json or {} */
+	char api_domain[64];
+	int port;
+	int quiet;
+	long rate_limit;                /* finance requests/min/app/org; 0 off */
+	struct rate_window rate[4];     /* one per finance app */
+	long token_ttl;                 /* seconds, default 3600 */
+	int64_t clock_offset;           /* POST /__control/clock */
+	uint64_t secret;                /* binds page tokens to this process */
+};
+
+int64_t sb_now(struct sandbox *sb);     /* wall clock plus the control offset */
+
+/* ---- server.c: one request ------------------------------------------- */
+
+#define REQ_MAX_HDRS 8
+
+struct req {
+	struct sandbox *sb;
+	struct MHD_Connection *conn;
+	const char *method;
+	const char *path;               /* decoded path, no query */
+	char *uri;                      /* as received, with the query */
+	const char *api;                /* for the request log */
+	char *body;
+	size_t body_len;
+	int body_too_big;
+	int started;
+	/* the answer */
+	int status;
+	char *resp;                     /* malloc'ed; NULL for an empty body */
+	size_t resp_len;
+	char *hdr_name[REQ_MAX_HDRS];
+	char *hdr_value[REQ_MAX_HDRS];
+	int nhdrs;
+	int cut;                        /* fault: send half the body, then fail */
+	int drop;                       /* fault: close without an answer */
+	long delay_ms;                  /* fault: wait before answering */
+};
+
+const char *req_arg(struct req *r, const char *name);  /* query argument */
+const char *req_header(struct req *r, const char *name);
+const char *req_query(struct req *r);   /* raw query string or "" */
+void reply_json(struct req *r, int status, json_t *body);      /* steals body */
+void reply_empty(struct req *r, int status);
+void reply_header(struct req *r, const char *name, const char *value);
+/* Split r->path below prefix into at most max segments; returns count, or
+ * -1 when there are more. Segments point into buf. */
+int path_split(const char *path, const char *prefix, char *buf, size_t buflen,
+	       char **seg, int max);
+json_t *req_json_body(struct req *r, json_error_t *err);       /* NULL: bad */
+
+int server_start(struct sandbox *sb, struct MHD_Daemon **out);
+void server_stop(struct MHD_Daemon *d);
+
+/* ---- handlers -------------------------------------------------------- */
+
+void oauth_handle(struct req *r);
+/* The token from Authorization, or NULL; 1 when valid and unexpired. */
+int oauth_check(struct req *r);
+void oauth_reset(struct sandbox *sb);
+
+void crm_handle(struct req *r);
+void finance_handle(struct req *r);
+void control_handle(struct req *r);
+
+/* ---- crm_meta.c ------------------------------------------------------ */
+
+struct crm_module;
+struct crm_meta *crm_meta_new(void);
+void crm_meta_free(struct crm_meta *m);
+struct crm_module *crm_module_get(struct crm_meta *m, const char *name);
+struct crm_module *crm_module_add(struct crm_meta *m, const char *name);
+const char *crm_module_name(const struct crm_module *mod);
+const char *crm_module_id(const struct crm_module *mod);
+const char *crm_module_dup_field(const struct crm_module *mod);
+const char *const *crm_module_mandatory(const struct crm_module *mod);
+/* Field data type ("text", "lookup", …) or NULL when the module lacks it. */
+const char *crm_field_type(const struct crm_module *mod, const char *field);
+const char *crm_field_lookup(const struct crm_module *mod, const char *field);
+int crm_field_read_only(const struct crm_module *mod, const char *field);
+void crm_field_add(struct crm_module *mod, const char *field, const char *type, int custom);
+void crm_module_learn(struct crm_module *mod, const json_t *record);
+json_t *crm_fields_json(const struct crm_module *mod);
+json_t *crm_modules_json(struct crm_meta *m);
+char *crm_display_name(const struct crm_module *mod, const json_t *rec);
+
+/* crm store helpers shared by crm_*.c, control.c and seed.c */
+json_t *crm_user(int with_email);       /* the sandbox's one user */
+int crm_store_put(struct sandbox *sb, const struct crm_module *mod, json_t *rec);
+json_t *crm_store_get(struct sandbox *sb, const char *module, const char *id);
+int crm_store_delete(struct sandbox *sb, const struct crm_module *mod,
+		     const char *id, const char *type);
+char *crm_dup_key(const struct crm_module *mod, const json_t *rec);
+void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub);
+
+/* ---- finance --------------------------------------------------------- */
+
+enum fin_kind { FIN_CONTACTS = 0, FIN_ITEMS = 1 };
+struct fin_app;
+const struct fin_app *fin_app_by_name(const char *name);
+/* The stored resource name for a control path segment, or -1. */
+int fin_kind_by_name(const struct fin_app *app, const char *res);
+const char *fin_app_name(const struct fin_app *app);
+int fin_app_index(const struct fin_app *app);
+json_t *fin_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_kind k);
+/* Insert a raw record (control and seed); assigns an id when missing. */
+int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
+		  json_t *rec, char *err, size_t errlen);
+
+/* ---- faults.c -------------------------------------------------------- */
+
+struct fault_table *faults_new(void);
+void faults_free(struct fault_table *ft);
+void faults_clear(struct fault_table *ft, const char *kind);  /* NULL: all */
+int faults_add(struct fault_table *ft, const json_t *rule, char *err, size_t errlen);
+json_t *faults_json(const struct fault_table *ft);
+/* Apply request-level faults (status, delay, cut, drop, expire_token) to r;
+ * returns 1 when r was answered. */
+int faults_apply(struct sandbox *sb, struct req *r);
+/* A matching reject rule's answer for a write, or NULL (new reference). */
+json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource,
+		      const json_t *body, int *status);
+
+/* ---- seed.c ---------------------------------------------------------- */
+
+int seed_load(struct sandbox *sb, const char *dir, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,398 @@
+/*
+ * seed.c - read a seed directory (layout in docs/sandbox.md) into the
+ * sandbox: configuration (OAuth clients, orgs, views, extra fields, custom
+ * field definitions) on every start, records only into a fresh store.
+ *
+ * Any problem names the file, and for bad JSON the line and column; the
+ * sandbox then exits 2.
+ */
+#include "finance.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct seed {
+	struct sandbox *sb;
+	const char *dir;
+	char *err;
+	size_t errlen;
+	int load_records;
+};
+
+static int seed_fail(struct seed *sd, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int seed_fail(struct seed *sd, const char *path, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(sd->err, sd->errlen, "seed file '%s': %s", path, msg);
+	return -1;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Load dir/rel; *out NULL when optional and absent. */
+static int load(struct seed *sd, const char *rel, int required, json_t **out)
+{
+	char *path = sb_printf("%s/%s", sd->dir, rel);
+	json_error_t jerr;
+	int rc = 0;
+
+	*out = NULL;
+	if (!exists(path)) {
+		if (required)
+			rc = seed_fail(sd, path, "%s", "missing (required)");
+	} else if (!(*out = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr))) {
+		snprintf(sd->err, sd->errlen, "seed file '%s': line %d, column %d: %s", path,
+			 jerr.line, jerr.column, jerr.text);
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+static int expect(struct seed *sd, const char *rel, int ok, const char *what)
+{
+	char *path;
+
+	if (ok)
+		return 0;
+	path = sb_printf("%s/%s", sd->dir, rel);
+	seed_fail(sd, path, "%s", what);
+	free(path);
+	return -1;
+}
+
+static int seed_oauth(struct seed *sd)
+{
+	json_t *doc, *clients, *c;
+	size_t i;
+	int ok;
+
+	if (load(sd, "oauth.json", 1, &doc))
+		return -1;
+	clients = json_object_get(doc, "clients");
+	ok = json_is_array(clients);
+	json_array_foreach(clients, i, c)
+		ok = ok && jstr(c, "client_id") && jstr(c, "client_secret") &&
+		     jstr(c, "refresh_token");
+	if (expect(sd, "oauth.json", ok, "expected {\"clients\": [{\"client_id\", "
+		   "\"client_secret\", \"refresh_token\"}, …]}")) {
+		json_decref(doc);
+		return -1;
+	}
+	sd->sb->oauth_clients = json_incref(clients);
+	json_decref(doc);
+	return 0;
+}
+
+static int api_name_ok(const char *s)
+{
+	if (str_empty(s))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static int views_ok(const json_t *views)
+{
+	const char *module;
+	json_t *list, *v, *crit;
+	size_t i;
+
+	if (!json_is_object(views))
+		return 0;
+	json_object_foreach((json_t *)views, module, list) {
+		if (!json_is_array(list))
+			return 0;
+		json_array_foreach(list, i, v) {
+			crit = json_object_get(v, "criteria");
+			if (!is_digits(jstr(v, "id")) || !jstr(v, "name") ||
+			    !api_name_ok(jstr(crit, "field")) || !json_object_get(crit, "equals"))
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static int fields_ok(const json_t *fields)
+{
+	const char *module;
+	json_t *list, *f;
+	size_t i;
+
+	if (!json_is_object(fields))
+		return 0;
+	json_object_foreach((json_t *)fields, module, list) {
+		if (!json_is_array(list))
+			return 0;
+		json_array_foreach(list, i, f)
+			if (!api_name_ok(json_string_value(f)))
+				return 0;
+	}
+	return 1;
+}
+
+static int seed_crm_config(struct seed *sd)
+{
+	json_t *fields, *list, *f;
+	const char *module;
+	size_t i;
+
+	if (load(sd, "crm/org.json", 1, &sd->sb->crm_org) ||
+	    expect(sd, "crm/org.json", json_is_object(sd->sb->crm_org) &&
+		   jstr(sd->sb->crm_org, "id"), "expected an object with \"id\""))
+		return -1;
+	if (load(sd, "crm/views.json", 0, &list))
+		return -1;
+	if (list) {
+		json_decref(sd->sb->crm_views);
+		sd->sb->crm_views = list;
+		if (expect(sd, "crm/views.json", views_ok(list), "expected {\"Module\": [{\"id\": "
+			   "\"digits\", \"name\", \"criteria\": {\"field\", \"equals\"}}]}"))
+			return -1;
+	}
+	if (load(sd, "crm/fields.json", 0, &fields))
+		return -1;
+	if (fields && expect(sd, "crm/fields.json", fields_ok(fields),
+			     "expected {\"Module\": [\"Field_API_Name\", …]}")) {
+		json_decref(fields);
+		return -1;
+	}
+	json_object_foreach(fields, module, list)
+		json_array_foreach(list, i, f)
+			crm_field_add(crm_module_add(sd->sb->meta, module), json_string_value(f),
+				      "text", 1);
+	json_decref(fields);
+	return 0;
+}
+
+static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, const char *path,
+		      size_t i)
+{
+	char what[160], now[32], *id;
+	int64_t t;
+
+	snprintf(what, sizeof(what), "record %zu: ", i);
+	if (!json_is_object(rec))
+		return seed_fail(sd, path, "%snot an object", what);
+	if (json_object_get(rec, "id") && !is_digits(jstr(rec, "id")))
+		return seed_fail(sd, path, "%s\"id\" must be a string of digits", what);
+	if ((jstr(rec, "Modified_Time") && parse_iso_time(jstr(rec, "Modified_Time"), 1, &t)) ||
+	    (jstr(rec, "Created_Time") && parse_iso_time(jstr(rec, "Created_Time"), 1, &t)))
+		return seed_fail(sd, path, "%sCreated_Time/Modified_Time must look like "
+				 "2026-03-01T10:15:00+05:30", what);
+	crm_module_learn(mod, rec);
+	if (!sd->load_records)
+		return 0;
+	fmt_crm_time(sb_now(sd->sb), now);
+	if (!jstr(rec, "id")) {
+		id = store_new_crm_id(sd->sb->st);
+		json_object_set_new(rec, "id", json_string(id));
+		free(id);
+	}
+	if (!jstr(rec, "Created_Time"))
+		json_object_set_new(rec, "Created_Time", json_string(now));
+	if (!jstr(rec, "Modified_Time"))
+		json_object_set(rec, "Modified_Time", json_object_get(rec, "Created_Time"));
+	return crm_store_put(sd->sb, mod, rec);
+}
+
+static int seed_crm_module(struct seed *sd, const char *file)
+{
+	char *rel = sb_printf("crm/%s", file), *path = sb_printf("%s/%s", sd->dir, rel);
+	char *module = sb_strndup(file, strlen(file) - 5);
+	struct crm_module *mod;
+	json_t *list = NULL, *rec;
+	size_t i;
+	int rc = -1;
+
+	if (load(sd, rel, 1, &list))
+		goto out;
+	if (!json_is_array(list) || !api_name_ok(module)) {
+		seed_fail(sd, path, "%s", "expected a JSON array of records, in a file named "
+			  "after the module (Accounts.json)");
+		goto out;
+	}
+	mod = crm_module_add(sd->sb->meta, module);
+	json_array_foreach(list, i, rec)
+		if (crm_record(sd, mod, rec, path, i))
+			goto out;
+	rc = 0;
+out:
+	json_decref(list);
+	free(module);
+	free(path);
+	free(rel);
+	return rc;
+}
+
+static int json_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcmp(name + n - 5, ".json") == 0;
+}
+
+static int seed_crm_records(struct seed *sd)
+{
+	static const char *const config[] = { "org.json", "views.json", "fields.json", NULL };
+	char *dir = sb_printf("%s/crm", sd->dir);
+	struct dirent **names = NULL;
+	int i, n = scandir(dir, &names, NULL, alphasort), rc = 0;
+
+	if (n < 0) {
+		snprintf(sd->err, sd->errlen, "seed directory '%s': %s", dir, strerror(errno));
+		rc = -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!rc && json_file(names[i]->d_name) && !str_in(names[i]->d_name, config))
+			rc = seed_crm_module(sd, names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	free(dir);
+	return rc;
+}
+
+static int cf_list_ok(const json_t *list)
+{
+	const json_t *d;
+	size_t i;
+
+	if (!list)
+		return 1;
+	if (!json_is_array(list))
+		return 0;
+	json_array_foreach(list, i, d) {
+		const json_t *u = json_object_get(d, "is_unique");
+
+		if (!jstr(d, "api_name") || strncmp(jstr(d, "api_name"), "cf_", 3) != 0 ||
+		    !jstr(d, "label") || !jstr(d, "data_type") || (u && !json_is_boolean(u)))
+			return 0;
+	}
+	return 1;
+}
+
+static int seed_finance_config(struct seed *sd)
+{
+	json_t *cf;
+	const json_t *org;
+
+	if (load(sd, "finance/org.json", 1, &sd->sb->fin_org))
+		return -1;
+	org = sd->sb->fin_org;
+	if (expect(sd, "finance/org.json", json_is_object(org) &&
+		   is_digits(jstr(org, "organization_id")) && jstr(org, "currency_code"),
+		   "expected {\"organization_id\": \"digits\", \"name\", \"currency_code\", "
+		   "\"currency_id\"}"))
+		return -1;
+	if (load(sd, "finance/custom_fields.json", 0, &cf))
+		return -1;
+	if (!cf)
+		return 0;
+	json_decref(sd->sb->fin_cf);
+	sd->sb->fin_cf = cf;
+	return expect(sd, "finance/custom_fields.json", json_is_object(cf) &&
+		      cf_list_ok(json_object_get(cf, "contacts")) &&
+		      cf_list_ok(json_object_get(cf, "items")),
+		      "expected {\"contacts\": [{\"api_name\": \"cf_…\", \"label\", "
+		      "\"data_type\", \"is_unique\"}], \"items\": […]}");
+}
+
+static int seed_finance_file(struct seed *sd, const struct fin_app *app, const char *file)
+{
+	char *rel = sb_printf("finance/%s/%s", app->name, file);
+	char *path = sb_printf("%s/%s", sd->dir, rel), *res = sb_strndup(file, strlen(file) - 5);
+	int kind = str_eq(res, "items") ? FIN_ITEMS :
+		   str_eq(res, app->contacts_path) ? FIN_CONTACTS : -1;
+	json_t *list = NULL, *rec;
+	char err[200], what[260];
+	size_t i;
+	int rc = -1;
+
+	if (kind < 0) {
+		snprintf(what, sizeof(what), "unknown resource; %s knows %s.json and items.json",
+			 app->name, app->contacts_path);
+		seed_fail(sd, path, "%s", what);
+	} else if (!load(sd, rel, 1, &list)) {
+		if (!json_is_array(list))
+			seed_fail(sd, path, "%s", "expected a JSON array of records");
+		else
+			rc = 0;
+		json_array_foreach(list, i, rec) {
+			if (rc || !sd->load_records)
+				break;
+			if (fin_store_raw(sd->sb, app, (enum fin_kind)kind, rec, err, sizeof(err))) {
+				snprintf(what, sizeof(what), "record %zu: %s", i, err);
+				rc = seed_fail(sd, path, "%s", what);
+			}
+		}
+	}
+	json_decref(list);
+	free(res);
+	free(path);
+	free(rel);
+	return rc;
+}
+
+static int seed_finance_records(struct seed *sd)
+{
+	struct dirent **names;
+	char *dir;
+	int a, i, n, rc = 0;
+
+	for (a = 0; a < 4 && !rc; a++) {
+		dir = sb_printf("%s/finance/%s", sd->dir, fin_apps[a].name);
+		names = NULL;
+		n = exists(dir) ? scandir(dir, &names, NULL, alphasort) : 0;
+		for (i = 0; i < n; i++) {
+			if (!rc && json_file(names[i]->d_name))
+				rc = seed_finance_file(sd, &fin_apps[a], names[i]->d_name);
+			free(names[i]);
+		}
+		free(names);
+		free(dir);
+	}
+	return rc;
+}
+
+int seed_load(struct sandbox *sb, const char *dir, char *err, size_t errlen)
+{
+	struct seed sd = { sb, dir, err, errlen, 0 };
+	int rc;
+
+	if (!exists(dir)) {
+		snprintf(err, errlen, "seed directory '%s' does not exist", dir);
+		return -1;
+	}
+	sd.load_records = !store_is_seeded(sb->st);
+	store_begin(sb->st);
+	rc = seed_oauth(&sd) || seed_crm_config(&sd) || seed_crm_records(&sd) ||
+	     seed_finance_config(&sd) || seed_finance_records(&sd) ? -1 : 0;
+	if (!rc && sd.load_records)
+		store_mark_seeded(sb->st);
+	if (rc)
+		store_rollback(sb->st);
+	else
+		store_commit(sb->st);
+	return rc;
+}

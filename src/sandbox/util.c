@@ -1,0 +1,419 @@
+/*
+ * util.c - small helpers: allocation that cannot fail, a growable string,
+ * name normalisation, ISO 8601 times, JSON error bodies.
+ *
+ * The sandbox is a test tool: running out of memory aborts it, so callers
+ * never check allocations.
+ */
+#include "sb.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/time.h>
+#include <time.h>
+#include <utf8proc.h>
+
+static void *oom(void)
+{
+	fputs(SB_NAME ": out of memory\n", stderr);
+	abort();
+}
+
+void *sb_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	return p ? p : oom();
+}
+
+void *sb_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	return p ? p : oom();
+}
+
+void *sb_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	return q ? q : oom();
+}
+
+char *sb_strdup(const char *s)
+{
+	return sb_strndup(s, strlen(s));
+}
+
+char *sb_strndup(const char *s, size_t n)
+{
+	char *p = sb_malloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *sb_printf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	return n < 0 ? oom() : p;
+}
+
+static void sbuf_grow(struct sbuf *b, size_t more)
+{
+	size_t want = b->len + more + 1;
+
+	if (want <= b->cap)
+		return;
+	b->cap = b->cap ? b->cap : 64;
+	while (b->cap < want)
+		b->cap *= 2;
+	b->p = sb_realloc(b->p, b->cap);
+}
+
+void sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+	sbuf_grow(b, n);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void sbuf_adds(struct sbuf *b, const char *s)
+{
+	sbuf_add(b, s, strlen(s));
+}
+
+void sbuf_addf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom();
+	sbuf_add(b, s, (size_t)n);
+	free(s);
+}
+
+char *sbuf_detach(struct sbuf *b)
+{
+	char *p = b->p ? b->p : sb_strdup("");
+
+	b->p = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void sbuf_release(struct sbuf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+int str_eq(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+int str_empty(const char *s)
+{
+	return !s || !*s;
+}
+
+int str_in(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (strcmp(s, *list) == 0)
+			return 1;
+	return 0;
+}
+
+int parse_long(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (str_empty(s) || !(isdigit((unsigned char)*s) || *s == '-'))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int is_digits(const char *s)
+{
+	if (str_empty(s))
+		return 0;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/*
+ * How the finance apps compare names for duplicates: trimmed, then Unicode
+ * case folding.  Deliberately weaker than finsync's own normalisation v1
+ * (NFKC, collapsed white space): "ACME  Ltd" is a new name to the app.
+ */
+char *norm_name(const char *s)
+{
+	const char *end;
+	utf8proc_uint8_t *out = NULL;
+	utf8proc_ssize_t n;
+	char *trimmed, *res;
+
+	if (!s)
+		return sb_strdup("");
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		end--;
+	trimmed = sb_strndup(s, (size_t)(end - s));
+	n = utf8proc_map((const utf8proc_uint8_t *)trimmed, 0, &out,
+			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+			 UTF8PROC_CASEFOLD);
+	if (n < 0) {
+		free(out);
+		return trimmed;
+	}
+	res = sb_strdup((const char *)out);
+	free(out);
+	free(trimmed);
+	return res;
+}
+
+char *id_key(const char *id)
+{
+	size_t n = strlen(id);
+
+	if (n >= 24)
+		return sb_strdup(id);
+	return sb_printf("%0*d%s", (int)(24 - n), 0, id);
+}
+
+int valid_email(const char *s)
+{
+	const char *at, *dot;
+
+	if (str_empty(s) || strchr(s, ' '))
+		return 0;
+	at = strchr(s, '@');
+	if (!at || at == s || strchr(at + 1, '@'))
+		return 0;
+	dot = strrchr(at, '.');
+	return dot && dot > at + 1 && dot[1];
+}
+
+uint64_t fnv1a(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *c = p;
+
+	while (n--) {
+		h ^= *c++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+void random_hex(char *out, size_t nhex)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char b[64];
+	size_t i;
+
+	if (nhex > 2 * sizeof(b))
+		nhex = 2 * sizeof(b);
+	if (getrandom(b, (nhex + 1) / 2, 0) < 0) {
+		for (i = 0; i < sizeof(b); i++)
+			b[i] = (unsigned char)rand();
+	}
+	for (i = 0; i < nhex; i++)
+		out[i] = hex[(b[i / 2] >> ((i % 2) ? 0 : 4)) & 15];
+	out[nhex] = '\0';
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = tolower(c);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+char *url_decode(const char *s, size_t n)
+{
+	char *out = sb_malloc(n + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '+') {
+			*o++ = ' ';
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+			   hexval(s[i + 2]) >= 0) {
+			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+			i += 2;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_offset(const char *s, int *secs)
+{
+	int sign, hh, mm;
+
+	if (*s == 'Z' && !s[1]) {
+		*secs = 0;
+		return 0;
+	}
+	if (*s != '+' && *s != '-')
+		return -1;
+	sign = *s == '-' ? -1 : 1;
+	if (digits(s + 1, 2, &hh))
+		return -1;
+	s += 3;
+	if (*s == ':')
+		s++;
+	if (digits(s, 2, &mm) || s[2] || hh > 23 || mm > 59)
+		return -1;
+	*secs = sign * (hh * 3600 + mm * 60);
+	return 0;
+}
+
+int parse_iso_time(const char *s, int require_offset, int64_t *out)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, se, off = 0;
+
+	if (!s || strlen(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':')
+		return -1;
+	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
+	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	s += 19;
+	if (*s == '.') {
+		s++;
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		while (isdigit((unsigned char)*s))
+			s++;
+	}
+	if (*s) {
+		if (parse_offset(s, &off))
+			return -1;
+	} else if (require_offset) {
+		return -1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*out = (int64_t)timegm(&tm) - off;
+	return 0;
+}
+
+int valid_date(const char *s)
+{
+	int y = 0, m = 0, d = 0;
+
+	return s && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
+	       !digits(s, 4, &y) && !digits(s + 5, 2, &m) && !digits(s + 8, 2, &d) &&
+	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static void fmt_time(int64_t t, char out[32], const char *zone)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	char buf[96];
+
+	gmtime_r(&tt, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+	snprintf(out, 32, "%.31s", buf);
+}
+
+void fmt_crm_time(int64_t t, char out[32])
+{
+	fmt_time(t, out, "+00:00");
+}
+
+void fmt_fin_time(int64_t t, char out[32])
+{
+	fmt_time(t, out, "+0000");
+}
+
+void fmt_log_time(char out[40])
+{
+	struct timeval tv;
+	struct tm tm;
+	time_t tt;
+	char buf[96];
+
+	gettimeofday(&tv, NULL);
+	tt = tv.tv_sec;
+	gmtime_r(&tt, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		 (int)(tv.tv_usec / 1000));
+	snprintf(out, 40, "%.39s", buf);
+}
+
+const char *jstr(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+json_t *jerr_crm(const char *code, json_t *details, const char *message)
+{
+	return json_pack("{s:s, s:o, s:s, s:s}", "code", code, "details",
+			 details ? details : json_object(), "message", message,
+			 "status", "error");
+}
+
+json_t *jerr_fin(int code, const char *message)
+{
+	return json_pack("{s:i, s:s}", "code", code, "message", message);
+}
