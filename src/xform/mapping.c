@@ -30,7 +30,7 @@
 enum place { PL_NAME, PL_TOP, PL_BILLING, PL_SHIPPING, PL_PERSON, PL_CF };
 enum vtype { VT_STR, VT_NUM, VT_BOOL };
 
-/* Which apps offer a key: all, those with purchases (vendors), by person layout. */
+/* Which apps offer a key: all; Books and Inventory (purchases, vendors); by person layout. */
 enum need { N_ANY, N_PURCHASES, N_FLAT_PERSON, N_NESTED_PERSON };
 
 #define E_CUST (1u << ENTITY_CUSTOMERS)
@@ -53,7 +53,7 @@ static const struct fkey keys[] = {
 	{ "language_code", PL_TOP, VT_STR, E_CONTACTS, N_ANY },
 	{ "payment_terms", PL_TOP, VT_NUM, E_CONTACTS, N_ANY },
 	{ "payment_terms_label", PL_TOP, VT_STR, E_CONTACTS, N_ANY },
-	{ "credit_limit", PL_TOP, VT_NUM, E_CUST, N_ANY },
+	{ "credit_limit", PL_TOP, VT_NUM, E_CUST, N_PURCHASES },
 	{ "first_name", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
 	{ "last_name", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
 	{ "email", PL_PERSON, VT_STR, E_CONTACTS, N_ANY },
@@ -90,10 +90,8 @@ static const char *const person_keys[] = {
 	"first_name", "last_name", "email", "phone", "mobile", "designation", "department", NULL
 };
 
-/* The person keys Billing also carries at the top level of a customer. */
-static const char *const flat_person_keys[] = {
-	"first_name", "last_name", "email", "phone", "mobile", NULL
-};
+/* The person keys Billing also carries at the top level of a customer (all of them). */
+static const char *const *const flat_person_keys = person_keys;
 
 struct dflt {
 	const char *module;
@@ -343,6 +341,8 @@ static char *join_array(json_t *a)
 /* Any CRM value as text (new string), or NULL when null or empty; a lookup gives its name. */
 static char *value_string(json_t *v)
 {
+	if (!v)
+		return NULL;
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return trimmed(json_string_value(v));
@@ -734,8 +734,6 @@ int mapping_payload(const struct job *job, const struct entity_sync *e, const ch
 	if (!b.name && !b.name_field && !strcmp(module, "Contacts"))
 		compose_person_name(&b);
 	check_name(&b);
-	m->name = b.name;
-	b.name = NULL;
 	if (b.reason) {
 		m->reason = b.reason;
 		b.reason = NULL;
@@ -744,6 +742,8 @@ int mapping_payload(const struct job *job, const struct entity_sync *e, const ch
 	} else {
 		m->payload = assemble_contact(&b, crm_id, persons);
 	}
+	m->name = b.name;
+	b.name = NULL;
 	build_release(&b);
 	return m->reason ? FS_EINPUT : 0;
 }
