@@ -163,8 +163,11 @@ int xform_stream(struct xform *x, const char *file, xform_record_fn fn, void *ud
 		return rc;
 	while ((rc = staging_read(r, &rec)) != 0) {
 		if (rc == FS_EINPUT || (rc == 1 && !json_is_object(rec))) {
+			if (rc == 1)
+				fail(FS_EINPUT, "%s.ndjson.gz line %ld: not a JSON object", file,
+				     staging_reader_line(r));
 			if (count_bad)
-				bad_line(x, rc == FS_EINPUT ? err_msg() : "a line that is not a JSON object");
+				bad_line(x, err_msg());
 			rc = 0;
 		} else if (rc < 0) {
 			break;
@@ -244,7 +247,7 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 		return rc;
 	t->st[e->kind] = x.st;
 	t->done[e->kind] = 1;
-	log_info("%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld invalid",
+	log_info("%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld failed",
 		 e->name, x.st.added, x.st.updated, x.st.unchanged, x.st.skipped, x.st.duplicates,
 		 x.st.failed);
 	return 0;
