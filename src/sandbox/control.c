@@ -91,6 +91,7 @@ static int crm_load_one(struct req *r, struct crm_module *mod, json_t *rec, json
 		json_object_set_new(rec, "Created_Time", json_string(now));
 	if (!jstr(rec, "Modified_Time"))
 		json_object_set_new(rec, "Modified_Time", json_string(now));
+	crm_fill_full_name(mod, rec, 0);
 	crm_module_learn(mod, rec);
 	crm_store_put(r->sb, mod, rec);
 	json_array_append(ids, json_object_get(rec, "id"));

@@ -326,10 +326,20 @@ static json_t *check_duplicate(struct wctx *w, const json_t *rec, size_t i)
 	return err;
 }
 
+void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace)
+{
+	const char *first = jstr(rec, "First_Name"), *last = jstr(rec, "Last_Name");
+
+	if (!last || !crm_field_type(mod, "Full_Name") ||
+	    (!replace && json_object_get(rec, "Full_Name")))
+		return;
+	json_object_set_new(rec, "Full_Name", str_empty(first) ? json_string(last)
+					      : json_sprintf("%s %s", first, last));
+}
+
 static void stamp(struct wctx *w, json_t *rec, int creating)
 {
 	char now[32];
-	const char *first, *last;
 	char *id;
 
 	fmt_crm_time(sb_now(w->r->sb), now);
@@ -344,15 +354,7 @@ static void stamp(struct wctx *w, json_t *rec, int creating)
 	}
 	json_object_set_new(rec, "Modified_Time", json_string(now));
 	json_object_set_new(rec, "Modified_By", crm_user(1));
-	if (json_object_get(rec, "Last_Name") &&
-	    crm_field_type(w->mod, "Full_Name")) {
-		first = jstr(rec, "First_Name");
-		last = jstr(rec, "Last_Name");
-		json_object_set_new(rec, "Full_Name",
-				    str_empty(first) ? json_string(last ? last : "")
-						     : json_sprintf("%s %s", first,
-								    last ? last : ""));
-	}
+	crm_fill_full_name(w->mod, rec, 1);
 }
 
 static json_t *row_success(const json_t *rec, int added)

@@ -252,7 +252,7 @@ static void create(struct fcall *c)
 
 	if (!in)
 		return;
-	rec = json_object();
+	rec = json_pack("{s:s}", c->fr.id_key, "");     /* the id comes first */
 	store_begin(c->r->sb->st);
 	save(c->r, &c->fr, in, rec, 1, NULL, NULL);
 	store_commit(c->r->sb->st);
@@ -330,7 +330,7 @@ static void upsert(struct fcall *c)
 	if (id && (rec = fin_get(&c->fr, id))) {
 		save(c->r, &c->fr, in, rec, 0, key, value);
 	} else if (create) {
-		rec = json_object();
+		rec = json_pack("{s:s}", c->fr.id_key, "");
 		body = with_unique(in, key, value);
 		save(c->r, &c->fr, body, rec, 1, key, value);
 	} else {

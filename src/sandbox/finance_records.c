@@ -684,7 +684,7 @@ void fin_finalize(struct fres *fr, json_t *rec, int mode)
 	char now[32], *id;
 
 	fmt_fin_time(sb_now(fr->sb), now);
-	if (mode == FIN_CREATE || (mode == FIN_RAW && !jstr(rec, fr->id_key))) {
+	if (mode == FIN_CREATE || (mode == FIN_RAW && str_empty(jstr(rec, fr->id_key)))) {
 		id = store_new_fin_id(fr->sb->st);
 		json_object_set_new(rec, fr->id_key, json_string(id));
 		free(id);

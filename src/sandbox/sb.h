@@ -218,6 +218,8 @@ json_t *crm_store_get(struct sandbox *sb, const char *module, const char *id);
 int crm_store_delete(struct sandbox *sb, const struct crm_module *mod,
 		     const char *id, const char *type);
 char *crm_dup_key(const struct crm_module *mod, const json_t *rec);
+/* Full_Name from First_Name and Last_Name (Contacts, Leads). */
+void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace);
 void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub);
 
 /* ---- finance --------------------------------------------------------- */

@@ -200,6 +200,7 @@ static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, cons
 	    (jstr(rec, "Created_Time") && parse_iso_time(jstr(rec, "Created_Time"), 1, &t)))
 		return seed_fail(sd, path, "%sCreated_Time/Modified_Time must look like "
 				 "2026-03-01T10:15:00+05:30", what);
+	crm_fill_full_name(mod, rec, 0);
 	crm_module_learn(mod, rec);
 	if (!sd->load_records)
 		return 0;
