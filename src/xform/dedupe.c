@@ -439,25 +439,31 @@ static char *rename_reason(struct fin_index *ix, enum fin_kind kind, const char 
 	struct fin_row *taker = name_taker(ix, kind, base, self);
 	char *who, *out;
 
-	if (!strcmp(base, name))
+	/* A name kept from an earlier run is the steady state: nothing to say. */
+	if (!strcmp(base, name) || (self && !strcmp(self->name, name)))
 		return reason;
 	who = taker ? describe(taker) : xstrdup("another record");
 	out = xasprintf("%s%sthe name '%s' is taken by %s; %s '%s'", reason ? reason : "",
-			reason ? "; " : "", base, who,
-			self && !strcmp(self->name, name) ? "keeps the name" : "named", name);
+			reason ? "; " : "", base, who, self ? "renamed to" : "named", name);
 	xfree(who);
 	xfree(reason);
 	return out;
 }
 
-static void plan_create(struct ladder *c, char *reason)
+/* A clone says what it was named; any other create says why its name changed. */
+static void plan_create(struct ladder *c, char *reason, int clone)
 {
 	const struct dedupe_input *in = c->in;
 	struct fin_row *r = xcalloc(1, sizeof(*r));
 
 	c->out->action = "create";
 	c->out->name = unique_name(c->ix, in->kind, in->name, NULL);
-	c->out->reason = rename_reason(c->ix, in->kind, in->name, c->out->name, reason, NULL);
+	if (clone && strcmp(in->name, c->out->name)) {
+		c->out->reason = xasprintf("%s as '%s'", reason, c->out->name);
+		xfree(reason);
+	} else {
+		c->out->reason = rename_reason(c->ix, in->kind, in->name, c->out->name, reason, NULL);
+	}
 	r->kind = in->kind;
 	r->name = xstrdup(c->out->name);
 	r->norm = norm_dup(r->name);
@@ -587,7 +593,7 @@ static int duplicate(struct ladder *c, struct fin_row *r, const char *match)
 	else if (c->e->on_duplicate == DUP_CLONE && clone_refused)
 		plan_skip(c, r, xasprintf("%s; not cloned: the app refuses a second item with the same SKU", dup));
 	else if (c->e->on_duplicate == DUP_CLONE)
-		plan_create(c, xasprintf("%s; cloned", dup));
+		plan_create(c, xasprintf("%s; cloned", dup), 1);
 	else
 		plan_skip(c, r, xstrdup(dup));
 	xfree(dup);
@@ -687,7 +693,7 @@ static int rung_ledger(struct ladder *c)
 		c->out->link_hash = xstrdup(l.crm_hash);
 	} else if (!(rc = rung_crm_id(c))) {
 		plan_create(c, xasprintf("linked finance record %s no longer exists; created again",
-					 l.finance_id));
+					 l.finance_id), 0);
 		rc = 1;
 	}
 	link_release(&l);
@@ -705,7 +711,7 @@ int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_syn
 	c.norm = norm_dup(in->name);
 	if (!(rc = rung_ledger(&c)) && !(rc = rung_crm_id(&c)) && !(rc = rung_strong_key(&c)) &&
 	    !(rc = rung_name(&c))) {
-		plan_create(&c, NULL);
+		plan_create(&c, NULL, 0);
 		rc = 1;
 	}
 	xfree(c.norm);
