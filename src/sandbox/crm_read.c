@@ -795,16 +795,14 @@ static struct crm_module *module_param(struct req *r)
 static json_t *view_json(const json_t *v)
 {
 	const json_t *crit = json_object_get(v, "criteria");
-	json_t *user = crm_user(0);
-
-	return json_pack("{s:O, s:O, s:O, s:n, s:b, s:b, s:s, s:s, s:s, s:O, s:o,"
+	return json_pack("{s:O, s:O, s:O, s:n, s:b, s:b, s:s, s:s, s:s, s:o, s:o,"
 			 " s:n, s:b, s:n, s:{s:s, s:{s:O}, s:O}}",
 		"id", json_object_get(v, "id"), "name", json_object_get(v, "name"),
 		"display_value", json_object_get(v, "name"), "system_name",
 		"system_defined", 0, "default", 0, "category", "public_views",
 		"created_time", "2026-01-01T09:00:00+00:00",
-		"modified_time", "2026-01-01T09:00:00+00:00", "created_by", user,
-		"modified_by", json_deep_copy(user), "last_accessed_time", "locked", 0,
+		"modified_time", "2026-01-01T09:00:00+00:00", "created_by", crm_user(0),
+		"modified_by", crm_user(0), "last_accessed_time", "locked", 0,
 		"favorite", "criteria", "comparator", "equal", "field", "api_name",
 		json_object_get(crit, "field"), "value", json_object_get(crit, "equals"));
 }

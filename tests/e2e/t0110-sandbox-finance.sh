@@ -182,4 +182,12 @@ assert_eq 200 "$(fin invoice GET /items)" "other app has its own window"
 ctl POST /clock '{"advance":61}' >/dev/null
 assert_eq 200 "$(fin books GET /items)" "next minute"
 ctl POST /limits '{"rate_per_minute":0}' >/dev/null
+# --- SIGTERM: a clean exit 0 (under ASan this also proves no leaks)
+kill "$SANDBOX_PID"
+set +e
+wait "$SANDBOX_PID"
+rc=$?
+set -e
+SANDBOX_PID=""
+[ "$rc" -eq 0 ] || { cat "$WORK/sandbox.err" >&2; fail "exit status $rc after SIGTERM"; }
 echo ok

@@ -101,5 +101,5 @@ wait "$SANDBOX_PID"
 rc=$?
 set -e
 SANDBOX_PID=""
-assert_eq 0 "$rc" "exit status after SIGTERM"
+[ "$rc" -eq 0 ] || { cat "$WORK/sandbox.err" >&2; fail "exit status $rc after SIGTERM"; }
 echo ok
