@@ -23,8 +23,12 @@
 #include "finsync/log.h"
 #include "xform.h"
 
+/*
+ * A person is kept as one string "<contact id>\t<person JSON>": a jansson
+ * object per person would take several times the memory.
+ */
 struct contact_groups {
-	json_t *by_account;     /* account id -> [{"id": contact id, "person": {…}}] */
+	json_t *by_account;     /* account id -> ["<contact id>\t<person JSON>", …] */
 };
 
 static int emit_contact(struct xform *x, json_t *rec, void *ud)
@@ -41,6 +45,7 @@ static int group_contact(struct xform *x, json_t *rec, void *ud)
 	const char *id = crm_record_id(rec, buf, sizeof(buf));
 	const char *account = crm_lookup_id(rec, "Account_Name");
 	json_t *person, *list;
+	char *text, *entry;
 
 	if (!id || !account)
 		return 0;               /* orphans and invalid records: pass 2 */
@@ -52,18 +57,22 @@ static int group_contact(struct xform *x, json_t *rec, void *ud)
 		list = json_array();
 		json_object_set_new(g->by_account, account, list);
 	}
-	json_array_append_new(list, json_pack("{s:s, s:o}", "id", id, "person", person));
+	text = json_dumps(person, JSON_COMPACT);
+	entry = xasprintf("%s\t%s", id, text);
+	json_array_append_new(list, json_string(entry));
+	xfree(entry);
+	xfree(text);
+	json_decref(person);
 	return 0;
 }
 
 /* CRM ids are numbers written as strings: shorter is smaller. */
 static int cmp_contact_id(const void *a, const void *b)
 {
-	const char *x = json_string_value(json_object_get(*(json_t *const *)a, "id"));
-	const char *y = json_string_value(json_object_get(*(json_t *const *)b, "id"));
-	size_t lx = strlen(x), ly = strlen(y);
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	size_t lx = strcspn(x, "\t"), ly = strcspn(y, "\t");
 
-	return lx != ly ? (lx < ly ? -1 : 1) : strcmp(x, y);
+	return lx != ly ? (lx < ly ? -1 : 1) : strncmp(x, y, lx);
 }
 
 /* The persons of an account's contacts in contact id order (new array); removes them. */
@@ -71,16 +80,16 @@ static json_t *take_persons(struct contact_groups *g, const char *account)
 {
 	json_t *list = json_object_get(g->by_account, account), *out = json_array();
 	size_t n = json_array_size(list), i;
-	json_t **v;
+	const char **v;
 
 	if (!n)
 		return out;
 	v = xcalloc(n, sizeof(*v));
 	for (i = 0; i < n; i++)
-		v[i] = json_array_get(list, i);
+		v[i] = json_string_value(json_array_get(list, i));
 	qsort(v, n, sizeof(*v), cmp_contact_id);
 	for (i = 0; i < n; i++)
-		json_array_append(out, json_object_get(v[i], "person"));
+		json_array_append_new(out, json_loads(strchr(v[i], '\t') + 1, 0, NULL));
 	xfree(v);
 	json_object_del(g->by_account, account);
 	return out;
@@ -105,10 +114,13 @@ static void report_unused(struct contact_groups *g)
 	json_t *list, *c;
 	size_t i;
 
-	json_object_foreach(g->by_account, account, list)
-		json_array_foreach(list, i, c)
-			log_debug("contact %s: its account %s is not in the extract; not synced",
-				  json_string_value(json_object_get(c, "id")), account);
+	json_object_foreach(g->by_account, account, list) {
+		json_array_foreach(list, i, c) {
+			const char *entry = json_string_value(c);
+			log_debug("contact %.*s: its account %s is not in the extract; not synced",
+				  (int)strcspn(entry, "\t"), entry, account);
+		}
+	}
 }
 
 /* Pass 2: contacts without an account (and those without an id, as invalid). */
