@@ -163,7 +163,8 @@ static void load_finance(struct req *r, const char *appname, const char *res)
 			return;
 		}
 		json_array_append(ids, json_object_get(rec, kind == FIN_ITEMS ? "item_id" :
-				  json_object_get(rec, "customer_id") ? "customer_id" : "contact_id"));
+				  json_object_get(rec, "customer_id") ? "customer_id" :
+				  "contact_id"));
 	}
 	store_commit(r->sb->st);
 	reply_json(r, 200, json_pack("{s:b, s:I, s:o}", "ok", 1, "count",

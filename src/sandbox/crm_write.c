@@ -505,8 +505,8 @@ static int check_body(struct wctx *w, json_t *body)
 			return body_fail(w->r, "INVALID_DATA", json_pack("{s:s}", "api_name", key),
 					 "invalid key in the request body");
 	if (!data)
-		return body_fail(w->r, "MANDATORY_NOT_FOUND", json_pack("{s:s}", "api_name", "data"),
-				 "required field not found");
+		return body_fail(w->r, "MANDATORY_NOT_FOUND",
+				 json_pack("{s:s}", "api_name", "data"), "required field not found");
 	if (!json_is_array(data) || !json_array_size(data))
 		return body_fail(w->r, "INVALID_DATA", json_pack("{s:s}", "api_name", "data"),
 				 "invalid data");

@@ -293,7 +293,8 @@ static json_t *with_unique(const json_t *in, const char *key, const char *value)
 		if (str_eq(jstr(e, "api_name"), key))
 			return copy;
 	if (json_is_array(list))
-		json_array_append_new(list, json_pack("{s:s, s:s}", "api_name", key, "value", value));
+		json_array_append_new(list, json_pack("{s:s, s:s}", "api_name", key,
+						      "value", value));
 	return copy;
 }
 

@@ -66,7 +66,8 @@ static void put_unique(struct fres *fr, const char *id, const json_t *hash)
 		if (!json_is_true(json_object_get(def, "is_unique")) || !jstr(hash, api))
 			continue;
 		v = norm_name(jstr(hash, api));
-		s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin_unique VALUES(?1, ?2, ?3, ?4, ?5)");
+		s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin_unique"
+					   " VALUES(?1, ?2, ?3, ?4, ?5)");
 		sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);
 		sqlite3_bind_int(s, 2, fr->kind);
 		sqlite3_bind_text(s, 3, api, -1, SQLITE_STATIC);
@@ -311,7 +312,8 @@ static json_t *apply_address(struct fres *fr, const char *which, const json_t *i
 		json_object_set_new(rec, which, addr);
 	}
 	json_object_foreach((json_t *)in, key, v) {
-		if (!str_in(key, fr->app->address_keys) || !(json_is_string(v) || json_is_null(v))) {
+		if (!str_in(key, fr->app->address_keys) ||
+		    !(json_is_string(v) || json_is_null(v))) {
 			snprintf(what, sizeof(what), "%s.%s", which, key);
 			return bad_value(what);
 		}
@@ -474,7 +476,8 @@ static json_t *check_unique_cfs(struct fres *fr, const json_t *rec)
 			free(other);
 			snprintf(msg, sizeof(msg), "The value \"%s\" for the unique custom field "
 				 "\"%s\" is already used by another record.",
-				 json_string_value(v), jstr(def, "label") ? jstr(def, "label") : api);
+				 json_string_value(v),
+				 jstr(def, "label") ? jstr(def, "label") : api);
 			return jerr_fin(3099, msg);
 		}
 	}

@@ -342,7 +342,8 @@ static int seed_finance_file(struct seed *sd, const struct fin_app *app, const c
 		json_array_foreach(list, i, rec) {
 			if (rc || !sd->load_records)
 				break;
-			if (fin_store_raw(sd->sb, app, (enum fin_kind)kind, rec, err, sizeof(err))) {
+			if (fin_store_raw(sd->sb, app, (enum fin_kind)kind, rec, err,
+					  sizeof(err))) {
 				snprintf(what, sizeof(what), "record %zu: %s", i, err);
 				rc = seed_fail(sd, path, "%s", what);
 			}

@@ -392,7 +392,9 @@ int server_start(struct sandbox *sb, struct MHD_Daemon **out)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)sb->port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+	/* MHD's own error log (e.g. a "cut" fault closing a connection) only
+	 * when requests are logged too. */
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (sb->quiet ? 0 : MHD_USE_ERROR_LOG),
 			     (uint16_t)sb->port, NULL, NULL, on_request, sb,
 			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4,
