@@ -56,6 +56,7 @@ struct fin_index {
 	struct fin_row **rows;
 	size_t n, cap;
 	struct table t[T_COUNT];
+	json_t *next_suffix;    /* normalised name -> the n to try next for " (n)" */
 };
 
 struct rowlist {
@@ -250,6 +251,7 @@ struct fin_index *fin_index_new(const struct job *job)
 	struct fin_index *ix = xcalloc(1, sizeof(*ix));
 
 	ix->job = job;
+	ix->next_suffix = json_object();
 	return ix;
 }
 
@@ -264,6 +266,7 @@ void fin_index_free(struct fin_index *ix)
 	for (i = 0; i < ix->n; i++)
 		row_free(ix->rows[i]);
 	xfree(ix->rows);
+	json_decref(ix->next_suffix);
 	xfree(ix);
 }
 
@@ -405,23 +408,32 @@ static int is_suffixed_of(const char *name, const char *base)
 	return d && name[0] != '0' && !strcmp(name + d, ")") && strcmp(name, "1)");
 }
 
-/* The name to write: base when free, self's kept suffix, else base " (n)" with the first free n. */
+/*
+ * The name to write: base when free, self's kept suffix, else base " (n)"
+ * with the first free n.  The search for n resumes where the last one for
+ * the same name stopped, so a thousand "John Smith" clones stay linear.
+ */
 static char *unique_name(struct fin_index *ix, enum fin_kind kind, const char *base,
 			 const struct fin_row *self)
 {
-	char *name;
-	int n;
+	char *norm, *name;
+	json_int_t n;
 
 	if (!name_taker(ix, kind, base, self))
 		return xstrdup(base);
 	if (self && is_suffixed_of(self->name, base) && !name_taker(ix, kind, self->name, self))
 		return xstrdup(self->name);
-	for (n = 2;; n++) {
-		name = suffixed(base, n, name_max(kind));
+	norm = norm_dup(base);
+	n = json_integer_value(json_object_get(ix->next_suffix, norm));
+	for (n = n < 2 ? 2 : n;; n++) {
+		name = suffixed(base, (int)n, name_max(kind));
 		if (!name_taker(ix, kind, name, self))
-			return name;
+			break;
 		xfree(name);
 	}
+	json_object_set_new(ix->next_suffix, norm, json_integer(n + 1));
+	xfree(norm);
+	return name;
 }
 
 /* "existing finance vendor 'Acme' (4600…)" or "CRM record 4150… ('Acme') planned in this run". */
