@@ -27,8 +27,6 @@ static const struct command commands[] = {
 	{ "help", cmd_help },
 };
 
-long cmd_records_failed;
-
 static int cmd_help(int argc, char **argv)
 {
 	const struct command_help *h;

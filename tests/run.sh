@@ -14,7 +14,7 @@ LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/finsync-tests.XXXXXX")
 
 if [ -x "$BUILD/unit-tests" ] && [ "$PATTERN" = t ]; then
 	if $BUILD/unit-tests >"$LOGDIR/unit.log" 2>&1; then :; fi
-	line=$(tail -n 1 "$LOGDIR/unit.log")
+	line=$(grep -E "^[0-9]+ passed, [0-9]+ failed$" "$LOGDIR/unit.log" | tail -n 1)
 	up=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
 	uf=$(echo "$line" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
 	if [ -z "$up" ]; then

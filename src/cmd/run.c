@@ -19,6 +19,8 @@
 #include "finsync/pipeline.h"
 #include "finsync/staging.h"
 
+long cmd_records_failed;
+
 struct run_opts {
 	const char *command;
 	const char *job_path;

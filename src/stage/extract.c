@@ -22,6 +22,7 @@
 
 struct extract {
 	struct pipeline *p;
+	json_t *available;       /* module -> its field names, from the CRM */
 	struct crm *crm;
 	struct finclient *fin;
 	struct manifest *manifest;
@@ -38,12 +39,35 @@ static char *lower(const char *s)
 	return l;
 }
 
-/* The fields every module read needs besides the mapped ones. */
-static json_t *wanted_fields(const struct job *job, const struct entity_sync *e, const char *module)
+static int has_name(json_t *names, const char *name)
 {
-	json_t *fields = mapping_crm_fields(job, e, module);
+	json_t *v;
+	size_t i;
 
-	json_array_append_new(fields, json_string("Modified_Time"));
+	json_array_foreach(names, i, v)
+		if (!strcmp(json_string_value(v), name))
+			return 1;
+	return 0;
+}
+
+/*
+ * The mapped fields the module really has, plus Modified_Time: a default
+ * mapping names fields an edition or a module may lack, and Zoho refuses an
+ * unknown name in `fields`.  (field_map names were checked to exist.)
+ */
+static json_t *wanted_fields(struct extract *x, const struct entity_sync *e, const char *module)
+{
+	json_t *mapped = mapping_crm_fields(x->p->job, e, module);
+	json_t *available = json_object_get(x->available, module);
+	json_t *fields = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(mapped, i, v)
+		if (!json_array_size(available) || has_name(available, json_string_value(v)))
+			json_array_append(fields, v);
+	if (!json_array_size(available) || has_name(available, "Modified_Time"))
+		json_array_append_new(fields, json_string("Modified_Time"));
+	json_decref(mapped);
 	return fields;
 }
 
@@ -57,7 +81,7 @@ static int check_fields(struct extract *x, const struct entity_sync *e, const ch
 	/* No field list (a CSV file that is absent): nothing to read, nothing to check. */
 	if (json_array_size(available))
 		rc = mapping_check_crm_fields(x->p->job, e, module, available);
-	json_decref(available);
+	json_object_set_new(x->available, module, available);
 	return rc;
 }
 
@@ -112,7 +136,7 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 		xfree(name);
 		return 0;
 	}
-	q.fields = wanted_fields(x->p->job, e, module);
+	q.fields = wanted_fields(x, e, module);
 	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = crm_read(x->crm, &q, &src)) ||
 	    (rc = copy_records(src, w, module, &bad))) {
 		staging_writer_abort(w);
@@ -140,6 +164,11 @@ static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 	char *name = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", e->name);
 	int rc;
 
+	if (json_object_get(x->done_modules, name)) {
+		xfree(name);
+		return 0;
+	}
+	json_object_set_new(x->done_modules, name, json_true());
 	if ((rc = staging_writer_open(&w, x->dir, name)) ||
 	    (rc = finclient_list(x->fin, e->kind, write_row, w))) {
 		staging_writer_abort(w);
@@ -167,23 +196,34 @@ static int extract_all(struct extract *x)
 				return rc;
 		if ((rc = snapshot_finance(x, e)))
 			return rc;
+		/*
+		 * Customers and vendors share one name space in the apps that have
+		 * vendors: the transform checks names against both snapshots.
+		 */
+		if (e->kind != ENTITY_ITEMS && job->app->has_vendors &&
+		    (rc = snapshot_finance(x, &job->entities[e->kind == ENTITY_CUSTOMERS ? ENTITY_VENDORS : ENTITY_CUSTOMERS])))
+			return rc;
 	}
 	return manifest_write(x->manifest, x->dir);
 }
 
 int stage_extract(struct pipeline *p)
 {
-	struct extract x = { p, NULL, NULL, NULL, NULL, NULL };
+	struct extract x = { 0 };
 	int rc;
+
+	x.p = p;
 
 	log_set_stage("extract");
 	x.dir = staging_dir(p->job->state_dir, p->run_id, "extract");
 	x.manifest = manifest_new(p->run_id, "extract");
 	x.done_modules = json_object();
+	x.available = json_object();
 	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = finclient_open(&x.fin, p->job)) &&
 	    !(rc = check_all(&x)))
 		rc = extract_all(&x);
 	json_decref(x.done_modules);
+	json_decref(x.available);
 	manifest_free(x.manifest);
 	finclient_close(x.fin);
 	crm_close(x.crm);
