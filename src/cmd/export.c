@@ -21,25 +21,12 @@
 #include "finsync/cmd.h"
 #include "finsync/csvout.h"
 #include "finsync/err.h"
+#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/staging.h"
 
-static const char usage_text[] =
-	"usage: finsync export JOB [--run ID] --stage S --entity E [--format csv] [-o FILE]\n"
-	"\n"
-	"Writes one staged file of a run as CSV: nested keys joined with dots,\n"
-	"array elements by index, one header row with every key.\n"
-	"\n"
-	"  --run ID        the run (default: the latest run in the ledger)\n"
-	"  --stage S       extract, transform or load\n"
-	"  --entity E      the file: a CRM module for extract (accounts, contacts,\n"
-	"                  accounts.deleted, ...), an entity for transform and load\n"
-	"                  (customers, vendors, items)\n"
-	"  --format csv    the output format (only csv)\n"
-	"  -o FILE         write FILE (replaced whole, atomically) instead of stdout\n"
-	"  -h, --help      show this help\n";
 
 struct export_opts {
 	const char *job_path;
@@ -445,7 +432,7 @@ int cmd_export(int argc, char **argv)
 
 	if ((rc = parse_args(&o, argc, argv)) || o.help) {
 		if (o.help)
-			fputs(usage_text, stdout);
+			help_print(stdout, help_find("export"));
 		goto out;
 	}
 	if ((rc = job_load(&job, o.job_path)) || (rc = find_run(job, &o)))

@@ -30,18 +30,21 @@ static const struct command_help commands[] = {
 	  "send the latest run's planned actions to the finance app; record them in the ledger",
 	  "      --only ENTITY       only customers, vendors or items\n" COMMON_OPTIONS },
 	{ "export", "finsync export JOB [--run ID] --stage S --entity E [--format csv] [-o FILE]",
-	  "write a staged file as CSV for analysts (nested fields flattened)",
-	  "      --run ID            a run id (default: the latest)\n"
-	  "      --stage S           extract, transform\n"
-	  "      --entity E          a staged file: accounts, contacts, finance.customers,\n"
-	  "                          customers, vendors, items …\n"
-	  "      --format csv        the only format\n"
-	  "  -o, --output FILE       write to FILE instead of standard output\n"
+	  "write one staged file of a run as CSV: nested keys joined with dots, array\n"
+	  "elements by index, one header row with every key",
+	  "      --run ID            the run (default: the latest run in the ledger)\n"
+	  "      --stage S           extract, transform or load\n"
+	  "      --entity E          the file: a CRM module for extract (accounts, contacts,\n"
+	  "                          finance.customers, ...), an entity for transform and\n"
+	  "                          load (customers, vendors, items)\n"
+	  "      --format csv        the output format (only csv)\n"
+	  "  -o, --output FILE       write FILE (replaced whole, atomically) instead of stdout\n"
 	  "  -h, --help              this help\n" },
-	{ "history", "finsync history JOB [--format table|csv|json] [--limit N]",
-	  "runs and their per-entity outcomes, newest first",
-	  "      --format F          table (default), csv or json\n"
-	  "      --limit N           the newest N runs (default 20)\n"
+	{ "history", "finsync history JOB [--format table|csv|json|html] [--limit N]",
+	  "the job's runs, newest first: one row per run and entity with the counts of\n"
+	  "its load stage (of its transform stage for a dry run)",
+	  "      --format F          table (default), csv, json or html\n"
+	  "      --limit N           the N newest runs (default 20; 0 = all)\n"
 	  "  -h, --help              this help\n" },
 	{ "help", "finsync help [COMMAND]", "show the help of a command", NULL },
 	{ NULL, NULL, NULL, NULL },

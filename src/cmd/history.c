@@ -20,18 +20,10 @@
 #include "finsync/cmd.h"
 #include "finsync/csvout.h"
 #include "finsync/err.h"
+#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 
-static const char usage_text[] =
-	"usage: finsync history JOB [--format table|csv|json|html] [--limit N]\n"
-	"\n"
-	"Lists the job's runs, newest first: one row per run and entity with the\n"
-	"counts of its load stage (of its transform stage for a dry run).\n"
-	"\n"
-	"  --format F      table (default), csv, json or html\n"
-	"  --limit N       the N newest runs (default 20; 0 = all)\n"
-	"  -h, --help      show this help\n";
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_HTML };
 
@@ -436,7 +428,7 @@ int cmd_history(int argc, char **argv)
 
 	if ((rc = parse_args(&o, argc, argv)) || o.help) {
 		if (o.help)
-			fputs(usage_text, stdout);
+			help_print(stdout, help_find("history"));
 		goto out;
 	}
 	if ((rc = job_load(&job, o.job_path)) || (rc = load_history(&h, job, o.limit)))
