@@ -21,7 +21,15 @@ struct pipeline {
 	int full;               /* --full: ignore watermarks */
 	int dry_run;            /* plan only: no writes to either app */
 	long records_failed;    /* rejected or invalid records: exit code 1 */
+	struct finclient *fin;  /* opened on first use, shared by the stages: one token per run */
 };
+
+struct finclient;
+
+/* The run's finance client, opened on first use. */
+int pipeline_finclient(struct pipeline *p, struct finclient **out);
+/* Releases what the stages opened (the finance client). */
+void pipeline_release(struct pipeline *p);
 
 int stage_extract(struct pipeline *p);
 int stage_transform(struct pipeline *p);

@@ -222,6 +222,7 @@ static int run_command(int argc, char **argv, unsigned fixed_stages)
 	cmd_records_failed = p.records_failed;
 out:
 	xfree(p.run_dir);
+	pipeline_release(&p);
 	ledger_close(p.lg);
 	job_free(p.job);
 	return rc;

@@ -219,13 +219,12 @@ int stage_extract(struct pipeline *p)
 	x.manifest = manifest_new(p->run_id, "extract");
 	x.done_modules = json_object();
 	x.available = json_object();
-	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = finclient_open(&x.fin, p->job)) &&
+	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = pipeline_finclient(p, &x.fin)) &&
 	    !(rc = check_all(&x)))
 		rc = extract_all(&x);
 	json_decref(x.done_modules);
 	json_decref(x.available);
 	manifest_free(x.manifest);
-	finclient_close(x.fin);
 	crm_close(x.crm);
 	xfree(x.dir);
 	log_set_stage(NULL);

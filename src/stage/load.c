@@ -226,13 +226,12 @@ int stage_load(struct pipeline *p)
 	int i, rc;
 
 	log_set_stage("load");
-	if ((rc = finclient_open(&fin, p->job)))
+	if ((rc = pipeline_finclient(p, &fin)))
 		goto out;
 	for (i = 0; i < ENTITY_COUNT && !rc; i++)
 		if (pipeline_wants(p, &p->job->entities[i]))
 			rc = load_entity(p, fin, &p->job->entities[i]);
 out:
-	finclient_close(fin);
 	log_set_stage(NULL);
 	return rc;
 }
