@@ -125,3 +125,53 @@ write_job() {
 }
 JOB
 }
+
+# run_ok JOB [args]: finsync run that must exit 0; stderr kept in $WORK/run.err.
+run_ok() {
+	job=$1; shift
+	finsync run "$@" "$job" >"$WORK/run.out" 2>"$WORK/run.err" ||
+		{ cat "$WORK/run.err" >&2; fail "finsync run $job exited $?"; }
+}
+
+# store APP RESOURCE: the finance app's records as one JSON array.
+store() {
+	ctl GET "/store/$1/$2" | jq -c '.records'
+}
+
+# names APP RESOURCE [jq filter]: sorted display names in the finance store.
+names() {
+	case $2 in customers) key=display_name ;; items) key=name ;; *) key=contact_name ;; esac
+	ctl GET "/store/$1/$2" | jq -r ".records[] | select(${3:-true}) | .$key" | sort
+}
+
+# writes_since SEQ: count of POST/PUT/DELETE requests to finance or CRM after SEQ.
+writes_since() {
+	ctl GET "/requests?since=$1" |
+		jq '[.requests[] | select(.api != "oauth" and .method != "GET")] | length'
+}
+
+# last_seq: the sandbox request log's newest sequence number (0 when empty).
+last_seq() {
+	ctl GET /requests | jq '[.requests[].seq] | max // 0'
+}
+
+# crm_export_csv STAGED_EXTRACT_DIR OUT_DIR: turns staged API records into
+# Zoho CRM export files (lookups as X and X.id, every value a string).
+crm_export_csv() {
+	mkdir -p "$2"
+	for m in Accounts Contacts Vendors Products; do
+		f=$1/$(echo "$m" | tr 'A-Z' 'a-z').ndjson.gz
+		[ -f "$f" ] || continue
+		zcat "$f" | jq -rs '
+			def flat: reduce to_entries[] as $e ({};
+				if ($e.value | type) == "object" then
+					. + {($e.key): $e.value.name}
+					  + ($e.value | del(.name) | with_entries(.key = $e.key + "." + .key))
+				else . + {($e.key): $e.value} end);
+			def cell: if . == null then "" elif type == "string" then .
+				elif type == "array" then map(tostring) | join(";") else tostring end;
+			[.[] | flat] as $rows
+			| (["id"] + ([$rows[] | keys_unsorted[]] | map(select(. != "id")) | unique)) as $cols
+			| ($cols | @csv), ($rows[] | [.[$cols[]] | cell] | @csv)' >"$2/$m.csv"
+	done
+}

@@ -13,23 +13,8 @@ mv "$WORK/job.tmp" "$WORK/api.json"
 cd "$WORK"
 finsync run api.json 2>err || fail "api run: $(cat err)"
 
-# The extracted API records, in the API's order, as a CRM export folder:
-# lookups become X and X.id (and Owner.email), every value a string, null empty.
-mkdir -p export
-for m in Accounts Contacts Vendors Products; do
-	f=state-api/staging/1/extract/$(echo "$m" | tr 'A-Z' 'a-z').ndjson.gz
-	zcat "$f" | jq -rs '
-		def flat: reduce to_entries[] as $e ({};
-			if ($e.value | type) == "object" then
-				. + {($e.key): $e.value.name}
-				  + ($e.value | del(.name) | with_entries(.key = $e.key + "." + .key))
-			else . + {($e.key): $e.value} end);
-		def cell: if . == null then "" elif type == "string" then .
-			elif type == "array" then map(tostring) | join(";") else tostring end;
-		[.[] | flat] as $rows
-		| (["id"] + ([$rows[] | keys_unsorted[]] | map(select(. != "id")) | unique)) as $cols
-		| ($cols | @csv), ($rows[] | [.[$cols[]] | cell] | @csv)' >"export/$m.csv"
-done
+# The extracted API records, in the API's order, as a CRM export folder.
+crm_export_csv state-api/staging/1/extract export
 jq '.crm = {"type": "csv", "dir": "export"} | .state_dir = "state-csv"' api.json >csv.json
 finsync run csv.json 2>err || fail "csv run: $(cat err)"
 
