@@ -112,11 +112,39 @@ static int get_string(struct loader *ld, json_t *obj, const char *where, const c
 	return expand_env(ld, key, json_string_value(v), out);
 }
 
+/*
+ * Removes "." and "x/.." parts of an absolute path, in place, so messages
+ * show the path a user would type.  Each kept part is written as "/part";
+ * the write position never passes the read position.
+ */
+static void normalize_path(char *path)
+{
+	char *out = path, *in = path;
+
+	while (*in) {
+		char *end = strchr(in, '/');
+		size_t n = end ? (size_t)(end - in) : strlen(in);
+		if (n == 2 && in[0] == '.' && in[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+		} else if (n && !(n == 1 && in[0] == '.')) {
+			*out++ = '/';
+			memmove(out, in, n);
+			out += n;
+		}
+		in += n + (end ? 1 : 0);
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
 static char *resolve_path(const struct job *job, const char *p)
 {
-	if (p[0] == '/')
-		return xstrdup(p);
-	return xasprintf("%s/%s", job->dir, p);
+	char *path = p[0] == '/' ? xstrdup(p) : xasprintf("%s/%s", job->dir, p);
+
+	normalize_path(path);
+	return path;
 }
 
 static void strip_trailing(char *s, const char *chars)

@@ -15,6 +15,7 @@
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/err.h"
+#include "finsync/fsutil.h"
 #include "finsync/staging.h"
 
 #define LINE_MAX_BYTES ((size_t)64 << 20)   /* one record; larger is a bad file */
@@ -47,29 +48,6 @@ struct manifest {
 char *staging_dir(const char *state_dir, long run_id, const char *stage)
 {
 	return xasprintf("%s/staging/%ld/%s", state_dir, run_id, stage);
-}
-
-static int mkdir_p(const char *dir)
-{
-	char *p = xstrdup(dir);
-	char *s;
-	int rc = 0;
-
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0700) && errno != EEXIST) {
-			rc = fail(FS_EABORT, "cannot create '%s': %s", p, strerror(errno));
-			break;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	xfree(p);
-	return rc;
 }
 
 int staging_writer_open(struct staging_writer **out, const char *dir, const char *name)

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
+#include "finsync/fsutil.h"
 #include "finsync/ledger.h"
 #include "finsync/timeutil.h"
 
@@ -130,10 +131,9 @@ int ledger_open(struct ledger **out, const char *state_dir)
 	int rc;
 
 	*out = NULL;
-	if (mkdir(state_dir, 0700) && errno != EEXIST) {
-		rc = fail(FS_EABORT, "cannot create state dir '%s': %s", state_dir, strerror(errno));
+	if ((rc = mkdir_p(state_dir))) {
 		xfree(lg);
-		return rc;
+		return fail_prefix(rc, "state dir");
 	}
 	lg->path = xasprintf("%s/ledger.sqlite", state_dir);
 	if (sqlite3_open_v2(lg->path, &lg->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {

@@ -141,7 +141,33 @@ static void test_job__secret_file_mode(void)
 	xfree(text);
 }
 
+static void test_job__paths_are_normalised(void)
+{
+	const char *dir = unit_tmpdir();
+	char *sub = xasprintf("%s/jobs", dir);
+	char *path = xasprintf("%s/job.json", sub);
+	char *want = xasprintf("%s/var/x", dir);
+	char *want_csv = xasprintf("%s/jobs/z", dir);
+	struct job *job = NULL;
+
+	setenv("UNIT_SECRET", "s3cret", 1);
+	CHECK(mkdir(sub, 0700) == 0);
+	CHECK(write_file(path, "{\"job\":\"j\",\"state_dir\":\"./../var//x/\",\"crm\":{\"type\":\"csv\",\"dir\":\"x/./y/../../z\"},"
+			 FIN_OK("zoho-books") ",\"sync\":{\"items\":{}}}") == 0);
+	CHECK(job_load(&job, path) == 0);
+	if (job) {
+		CHECK_STREQ(job->state_dir, want);
+		CHECK_STREQ(job->crm.dir, want_csv);
+	}
+	job_free(job);
+	xfree(sub);
+	xfree(path);
+	xfree(want);
+	xfree(want_csv);
+}
+
 static const struct unit_test core_tests[] = {
+	UNIT(test_job__paths_are_normalised),
 	UNIT(test_buf__cap_refuses),
 	UNIT(test_time__offsets_to_utc),
 	UNIT(test_staging__round_trip_and_bad_line),
