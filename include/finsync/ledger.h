@@ -70,6 +70,23 @@ int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const c
 /* 1 when the row (run_id, entity, stage) exists, 0 when not. */
 int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const char *stage);
 
+/* Job state (keys "paused", "disabled" …): 1 found (*value new), 0 none. */
+int ledger_state_get(struct ledger *lg, const char *key, char **value);
+int ledger_state_set(struct ledger *lg, const char *key, const char *value);
+
+/*
+ * Create intents: written (and committed) before a create is sent, cleared
+ * with the link.  An intent left behind means a create may have happened
+ * without its link: the next run looks the record up before creating.
+ */
+int ledger_intent_put(struct ledger *lg, const char *entity, const char *crm_id, long run_id, const char *crm_hash);
+int ledger_intent_clear(struct ledger *lg, const char *entity, const char *crm_id);
+int ledger_intent_exists(struct ledger *lg, const char *entity, const char *crm_id);
+
+/* API calls per day ("YYYY-MM-DD", UTC) and API ("crm", "finance"). */
+int ledger_usage_add(struct ledger *lg, const char *api, const char *day, long calls);
+int ledger_usage_get(struct ledger *lg, const char *api, const char *day, long *calls);
+
 /* The underlying handle, for read-only reports (history, export). */
 struct sqlite3 *ledger_db(struct ledger *lg);
 

@@ -6,6 +6,7 @@
  * caller opens per batch, never one commit per record.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
@@ -15,11 +16,11 @@
 #include "finsync/ledger.h"
 #include "finsync/timeutil.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
-	ST_STATS_EXISTS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
+	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -41,6 +42,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 			 "skipped = excluded.skipped, duplicates = excluded.duplicates, "
 			 "failed = excluded.failed, deleted = excluded.deleted",
 	[ST_STATS_EXISTS] = "SELECT 1 FROM run_stats WHERE run_id = ?1 AND entity = ?2 AND stage = ?3",
+	[ST_STATE_GET] = "SELECT value FROM job_state WHERE key = ?1",
+	[ST_STATE_SET] = "INSERT INTO job_state (key, value, updated_at) VALUES (?1, ?2, ?3) "
+			 "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+	[ST_INTENT_PUT] = "INSERT OR REPLACE INTO intents (entity, crm_id, run_id, crm_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_INTENT_DEL] = "DELETE FROM intents WHERE entity = ?1 AND crm_id = ?2",
+	[ST_INTENT_GET] = "SELECT run_id FROM intents WHERE entity = ?1 AND crm_id = ?2",
+	[ST_USAGE_ADD] = "INSERT INTO api_usage (api, day, calls) VALUES (?1, ?2, ?3) "
+			 "ON CONFLICT (api, day) DO UPDATE SET calls = calls + excluded.calls",
+	[ST_USAGE_GET] = "SELECT calls FROM api_usage WHERE api = ?1 AND day = ?2",
 	[ST_RUN_START] = "INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)",
 	[ST_RUN_LATEST] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs ORDER BY id DESC LIMIT 1",
 	[ST_RUN_GET] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs WHERE id = ?1",
@@ -73,6 +83,29 @@ static const char schema_v1[] =
 	"CREATE TABLE IF NOT EXISTS deal_links ("
 	"  deal_id TEXT PRIMARY KEY, kind TEXT NOT NULL, finance_id TEXT, state TEXT);";
 
+/*
+ * Version 2: the job's state (paused, disabled), create intents (written
+ * before a create is sent, so a rerun after a kill knows to look for the
+ * record instead of creating it again) and API calls per day (the budget).
+ */
+static const char schema_v2[] =
+	"CREATE TABLE IF NOT EXISTS job_state (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS intents ("
+	"  entity TEXT NOT NULL, crm_id TEXT NOT NULL, run_id INTEGER NOT NULL, crm_hash TEXT,"
+	"  created_at TEXT NOT NULL, PRIMARY KEY (entity, crm_id));"
+	"CREATE TABLE IF NOT EXISTS api_usage ("
+	"  api TEXT NOT NULL, day TEXT NOT NULL, calls INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (api, day));";
+
+struct migration {
+	int version;
+	const char *sql;
+};
+
+static const struct migration migrations[] = {
+	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
+	{ 2, schema_v2 },
+};
+
 struct ledger {
 	sqlite3 *db;
 	char *path;
@@ -88,6 +121,25 @@ static int db_fail(struct ledger *lg, const char *what)
 static int exec(struct ledger *lg, const char *sql, const char *what)
 {
 	return sqlite3_exec(lg->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : db_fail(lg, what);
+}
+
+/* Brings an older ledger up to date in place, inside the caller's transaction. */
+static int apply_migrations(struct ledger *lg, int from)
+{
+	char pragma[64];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
+		if (migrations[i].version <= from)
+			continue;
+		if ((rc = exec(lg, migrations[i].sql ? migrations[i].sql : schema_v1, "migrate schema")))
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", migrations[i].version);
+		if ((rc = exec(lg, pragma, "set schema version")))
+			return rc;
+	}
+	return 0;
 }
 
 static int migrate(struct ledger *lg)
@@ -107,8 +159,8 @@ static int migrate(struct ledger *lg)
 		return 0;
 	if ((rc = exec(lg, "BEGIN IMMEDIATE", "begin migration")))
 		return rc;
-	if ((rc = exec(lg, schema_v1, "create tables")) ||
-	    (rc = exec(lg, "PRAGMA user_version = 1", "set schema version"))) {
+	rc = apply_migrations(lg, version);
+	if (rc) {
 		exec(lg, "ROLLBACK", "rollback");
 		return rc;
 	}
@@ -429,4 +481,96 @@ int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return rc;
+}
+
+/* Steps a one-column query; 1 with *out (new string or integer), 0 no row. */
+static int query_one(struct ledger *lg, sqlite3_stmt *st, char **text, long long *num, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		if (text)
+			*text = column_dup(st, 0);
+		if (num)
+			*num = sqlite3_column_int64(st, 0);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, what);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int ledger_state_get(struct ledger *lg, const char *key, char **value)
+{
+	*value = NULL;
+	bind_text(lg->stmt[ST_STATE_GET], 1, key);
+	return query_one(lg, lg->stmt[ST_STATE_GET], value, NULL, "read job state");
+}
+
+int ledger_state_set(struct ledger *lg, const char *key, const char *value)
+{
+	sqlite3_stmt *st = lg->stmt[ST_STATE_SET];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	bind_text(st, 1, key);
+	bind_text(st, 2, value);
+	bind_text(st, 3, now);
+	return step_done(lg, st, "write job state");
+}
+
+int ledger_intent_put(struct ledger *lg, const char *entity, const char *crm_id, long run_id, const char *crm_hash)
+{
+	sqlite3_stmt *st = lg->stmt[ST_INTENT_PUT];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	sqlite3_bind_int64(st, 3, run_id);
+	bind_text(st, 4, crm_hash);
+	bind_text(st, 5, now);
+	return step_done(lg, st, "write intent");
+}
+
+int ledger_intent_clear(struct ledger *lg, const char *entity, const char *crm_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_INTENT_DEL];
+
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	return step_done(lg, st, "clear intent");
+}
+
+int ledger_intent_exists(struct ledger *lg, const char *entity, const char *crm_id)
+{
+	long long run;
+
+	bind_text(lg->stmt[ST_INTENT_GET], 1, entity);
+	bind_text(lg->stmt[ST_INTENT_GET], 2, crm_id);
+	return query_one(lg, lg->stmt[ST_INTENT_GET], NULL, &run, "read intent");
+}
+
+int ledger_usage_add(struct ledger *lg, const char *api, const char *day, long calls)
+{
+	sqlite3_stmt *st = lg->stmt[ST_USAGE_ADD];
+
+	bind_text(st, 1, api);
+	bind_text(st, 2, day);
+	sqlite3_bind_int64(st, 3, calls);
+	return step_done(lg, st, "write api usage");
+}
+
+int ledger_usage_get(struct ledger *lg, const char *api, const char *day, long *calls)
+{
+	long long n = 0;
+	int rc;
+
+	bind_text(lg->stmt[ST_USAGE_GET], 1, api);
+	bind_text(lg->stmt[ST_USAGE_GET], 2, day);
+	rc = query_one(lg, lg->stmt[ST_USAGE_GET], NULL, &n, "read api usage");
+	*calls = (long)n;
+	return rc < 0 ? rc : 0;
 }

@@ -10,6 +10,8 @@
 #include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/job.h"
+#include "finsync/ledger.h"
+#include <sqlite3.h>
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
 #include "unit.h"
@@ -166,7 +168,43 @@ static void test_job__paths_are_normalised(void)
 	xfree(want_csv);
 }
 
+/* A version-1 ledger (as the first release wrote it) is migrated in place. */
+static void test_ledger__migrates_v1(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/ledger.sqlite", dir);
+	struct ledger *lg = NULL;
+	struct link l;
+	sqlite3 *db;
+	char *v = NULL;
+
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+		"CREATE TABLE runs (id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, stages TEXT, error TEXT);"
+		"CREATE TABLE run_stats (run_id INTEGER NOT NULL, entity TEXT NOT NULL, stage TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, entity, stage));"
+		"CREATE TABLE links (entity TEXT NOT NULL, crm_id TEXT NOT NULL, finance_id TEXT, origin TEXT NOT NULL DEFAULT 'crm', crm_hash TEXT, finance_hash TEXT, state TEXT NOT NULL DEFAULT 'linked', updated_at TEXT NOT NULL, PRIMARY KEY (entity, crm_id));"
+		"CREATE TABLE events (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, entity TEXT NOT NULL, crm_id TEXT, finance_id TEXT, action TEXT NOT NULL, match TEXT, reason TEXT, at TEXT NOT NULL);"
+		"CREATE TABLE watermarks (entity TEXT PRIMARY KEY, modified_since TEXT NOT NULL, run_id INTEGER);"
+		"CREATE TABLE deal_links (deal_id TEXT PRIMARY KEY, kind TEXT NOT NULL, finance_id TEXT, state TEXT);"
+		"INSERT INTO links VALUES ('customers', 'c1', 'f1', 'crm', 'h', NULL, 'linked', '2026-01-01T00:00:00Z');"
+		"PRAGMA user_version = 1;", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(ledger_open(&lg, dir) == 0);
+	if (lg) {
+		CHECK(ledger_link_get(lg, "customers", "c1", &l) == 1);
+		CHECK_STREQ(l.finance_id, "f1");
+		link_release(&l);
+		CHECK(ledger_state_set(lg, "paused", "1") == 0);
+		CHECK(ledger_state_get(lg, "paused", &v) == 1);
+		CHECK_STREQ(v, "1");
+		xfree(v);
+	}
+	ledger_close(lg);
+	xfree(path);
+}
+
 static const struct unit_test core_tests[] = {
+	UNIT(test_ledger__migrates_v1),
 	UNIT(test_job__paths_are_normalised),
 	UNIT(test_buf__cap_refuses),
 	UNIT(test_time__offsets_to_utc),
