@@ -26,6 +26,8 @@ struct endpoint {
 	char *refresh_token;    /* resolved; never logged */
 	char *organization_id;  /* finance only */
 	char *dir;              /* csv only: absolute folder of the export files */
+	char *token_cache;      /* <state_dir>/tokens.json: access tokens kept between runs */
+	const char *token_key;  /* "crm" or "finance": this endpoint's entry in it */
 };
 
 enum entity_kind { ENTITY_CUSTOMERS, ENTITY_VENDORS, ENTITY_ITEMS, ENTITY_COUNT };

@@ -12,6 +12,8 @@
 #include "finsync/api.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
+#include "finsync/timeutil.h"
+#include "finsync/tokencache.h"
 
 #define MAX_HEADERS 16
 #define TEXT_EXCERPT 300
@@ -98,6 +100,13 @@ static const char *explain_token_error(const char *error)
 	return "refused";
 }
 
+static void use_token(struct api *a, const char *token, time_t expires_at)
+{
+	forget_token(a);
+	a->auth_header = xasprintf("Authorization: Zoho-oauthtoken %s", token);
+	a->expires_at = expires_at;
+}
+
 static int take_token(struct api *a, json_t *body, long status)
 {
 	const char *token = json_string_value(json_object_get(body, "access_token"));
@@ -109,11 +118,31 @@ static int take_token(struct api *a, json_t *body, long status)
 			    a->ep->accounts_url, status, error ? error : "no access_token in the answer",
 			    error ? ": " : "", error ? explain_token_error(error) : "");
 	}
-	forget_token(a);
-	a->auth_header = xasprintf("Authorization: Zoho-oauthtoken %s", token);
 	/* Renew a minute early rather than send a request with a dying token. */
-	a->expires_at = time(NULL) + (expires > 120 ? expires - 60 : 60);
+	use_token(a, token, time(NULL) + (expires > 120 ? expires - 60 : 60));
+	if (a->ep->token_cache)
+		return tokencache_put(a->ep->token_cache, a->ep->token_key, a->ep->client_id, token,
+				      a->expires_at, time(NULL));
 	return 0;
+}
+
+/* Zoho blocks a refresh token after 10 refreshes in 10 minutes: stop short of it. */
+static int refresh_allowed(struct api *a)
+{
+	char oldest_text[ISO_TIME_LEN], retry_text[ISO_TIME_LEN];
+	time_t now = time(NULL), oldest;
+	int n;
+
+	if (!a->ep->token_cache)
+		return 0;
+	n = tokencache_recent_refreshes(a->ep->token_cache, a->ep->token_key, now, &oldest);
+	if (n < TOKEN_REFRESH_MAX)
+		return 0;
+	time_iso_utc(oldest, oldest_text);
+	time_iso_utc(oldest + TOKEN_REFRESH_WINDOW, retry_text);
+	return fail(FS_EABORT, "%s: %d token refreshes since %s; Zoho allows %d in %d minutes, "
+		    "so finsync stops here; retry after %s", a->label, n, oldest_text, TOKEN_REFRESH_MAX,
+		    TOKEN_REFRESH_WINDOW / 60, retry_text);
 }
 
 static int refresh_token(struct api *a)
@@ -121,9 +150,12 @@ static int refresh_token(struct api *a)
 	struct http_request req = { "POST", NULL, NULL, NULL, 0 };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	json_t *body = NULL;
-	char *url = token_url(a);
+	char *url;
 	int rc;
 
+	if ((rc = refresh_allowed(a)))
+		return rc;
+	url = token_url(a);
 	req.url = url;
 	rc = http_do(a->http, &req, &resp);
 	memset(url, 0, strlen(url));
@@ -144,8 +176,18 @@ static int refresh_token(struct api *a)
 
 static int ensure_token(struct api *a)
 {
-	if (a->auth_header && time(NULL) < a->expires_at)
+	time_t now = time(NULL), expires;
+	char *token = NULL;
+
+	if (a->auth_header && now < a->expires_at)
 		return 0;
+	if (a->ep->token_cache &&
+	    tokencache_get(a->ep->token_cache, a->ep->token_key, a->ep->client_id, now, &token, &expires)) {
+		use_token(a, token, expires);
+		memset(token, 0, strlen(token));
+		xfree(token);
+		return 0;
+	}
 	return refresh_token(a);
 }
 
@@ -196,6 +238,8 @@ int api_call(struct api *a, const char *method, const char *url, json_t *body,
 		goto out;
 	if (resp.status == 401) {
 		/* Expired early or revoked: one fresh token, one more try. */
+		if (a->ep->token_cache)
+			tokencache_drop(a->ep->token_cache, a->ep->token_key);
 		if ((rc = refresh_token(a)) || (rc = send_once(a, &req, headers, &resp)))
 			goto out;
 	}

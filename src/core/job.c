@@ -544,6 +544,10 @@ static int load_top(struct loader *ld)
 		return rc;
 	job->state_dir = state ? resolve_path(job, state) : xasprintf("%s/var/%s", job->dir, job->name);
 	xfree(state);
+	job->crm.token_cache = xasprintf("%s/tokens.json", job->state_dir);
+	job->crm.token_key = "crm";
+	job->fin.token_cache = xasprintf("%s/tokens.json", job->state_dir);
+	job->fin.token_key = "finance";
 	if ((rc = load_stages(ld, json_object_get(job->root, "stages"))) ||
 	    (rc = load_crm(ld, json_object_get(job->root, "crm"))) ||
 	    (rc = load_finance(ld, json_object_get(job->root, "finance"))) ||
@@ -616,6 +620,7 @@ static void endpoint_release(struct endpoint *ep)
 	xfree(ep->refresh_token);
 	xfree(ep->organization_id);
 	xfree(ep->dir);
+	xfree(ep->token_cache);
 }
 
 void job_free(struct job *job)
