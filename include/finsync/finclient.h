@@ -34,6 +34,18 @@ int finclient_write(struct finclient *fc, enum entity_kind kind, const char *fin
 		    json_t *payload, struct fin_outcome *out);
 void fin_outcome_release(struct fin_outcome *o);
 
+/*
+ * Creates or updates the record whose unique custom field key_field holds
+ * key_value (PUT with X-Unique-Identifier-Key/-Value and X-Upsert), so a
+ * create sent twice makes one record.  Only where app->has_unique_upsert.
+ */
+int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *key_field,
+		     const char *key_value, json_t *payload, struct fin_outcome *out);
+
+/* The id of the record whose custom field key_field is key_value: 1 found (*id new), 0 none. */
+int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
+		   const char *key_value, char **id);
+
 /* The organisation's base currency code (new string), or NULL with an error. */
 int finclient_base_currency(struct finclient *fc, char **out);
 

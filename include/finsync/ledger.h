@@ -63,6 +63,9 @@ void link_release(struct link *l);
 int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_id,
 		     const char *finance_id, const char *action, const char *match, const char *reason);
 
+/* The action this run recorded for a record: 1 (*action new), 0 none. */
+int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action);
+
 /* Sets the row (run_id, entity, stage) to s, creating it. */
 int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,
 		     const struct stats *s);

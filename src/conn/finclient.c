@@ -89,12 +89,25 @@ static char *fin_url(const struct finclient *fc, const char *path, const char *i
 	return buf_detach(&b);
 }
 
+
+static int call_with(struct finclient *fc, const char *method, const char *url, json_t *body,
+		     const char *const *extra, struct api_result *res)
+{
+	const char *headers[8];
+	size_t n = 0;
+
+	if (fc->org_header)
+		headers[n++] = fc->org_header;
+	while (extra && *extra && n < 7)
+		headers[n++] = *extra++;
+	headers[n] = NULL;
+	return api_call(fc->api, method, url, body, headers, res);
+}
+
 static int call(struct finclient *fc, const char *method, const char *url, json_t *body,
 		struct api_result *res)
 {
-	const char *headers[2] = { fc->org_header, NULL };
-
-	return api_call(fc->api, method, url, body, headers, res);
+	return call_with(fc, method, url, body, NULL, res);
 }
 
 static int api_refused(const struct finclient *fc, const char *what, const struct api_result *res)
@@ -138,6 +151,7 @@ int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t
 	return rc;
 }
 
+
 static char *id_string(json_t *v)
 {
 	if (json_is_string(v))
@@ -145,6 +159,77 @@ static char *id_string(json_t *v)
 	if (json_is_integer(v))
 		return xasprintf("%lld", (long long)json_integer_value(v));
 	return NULL;
+}
+
+
+/* Reads the app's answer to a write into out. */
+static void take_outcome(const struct resource *r, struct api_result *res, struct fin_outcome *out)
+{
+	const char *msg = json_string_value(json_object_get(res->json, "message"));
+
+	out->status = res->status;
+	out->code = (long)json_integer_value(json_object_get(res->json, "code"));
+	out->message = xstrdup(msg ? msg : res->text ? res->text : "no answer body");
+	if (res->status >= 200 && res->status < 300 && out->code == 0) {
+		out->finance_id = id_string(json_object_get(json_object_get(res->json, r->one_key), r->id_key));
+		out->ok = out->finance_id != NULL;
+		if (!out->ok) {
+			xfree(out->message);
+			out->message = xasprintf("answer without %s.%s", r->one_key, r->id_key);
+		}
+	}
+}
+
+int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *key_field,
+		     const char *key_value, json_t *payload, struct fin_outcome *out)
+{
+	struct api_result res = API_RESULT_INIT;
+	char *key = xasprintf("X-Unique-Identifier-Key: %s", key_field);
+	char *value = xasprintf("X-Unique-Identifier-Value: %s", key_value);
+	const char *extra[] = { key, value, "X-Upsert: true", NULL };
+	struct resource r;
+	char *url;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	resource_of(fc->app, kind, &r);
+	url = fin_url(fc, r.path, NULL, NULL);
+	rc = call_with(fc, "PUT", url, payload, extra, &res);
+	if (!rc)
+		take_outcome(&r, &res, out);
+	api_result_release(&res);
+	xfree(url);
+	xfree(key);
+	xfree(value);
+	return rc;
+}
+
+int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
+		   const char *key_value, char **id)
+{
+	struct api_result res = API_RESULT_INIT;
+	char *esc = http_escape(key_value);
+	char *query = xasprintf("%s=%s", key_field, esc);
+	struct resource r;
+	json_t *rows;
+	char *url;
+	int rc;
+
+	*id = NULL;
+	resource_of(fc->app, kind, &r);
+	url = fin_url(fc, r.path, NULL, query);
+	if (!(rc = call(fc, "GET", url, NULL, &res))) {
+		rows = json_object_get(res.json, r.list_key);
+		if (res.status != 200 || !json_is_array(rows))
+			rc = api_refused(fc, r.path, &res);
+		else if (json_array_size(rows))
+			*id = id_string(json_object_get(json_array_get(rows, 0), r.id_key));
+	}
+	api_result_release(&res);
+	xfree(url);
+	xfree(query);
+	xfree(esc);
+	return rc ? rc : *id != NULL;
 }
 
 int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id,
@@ -162,18 +247,7 @@ int finclient_write(struct finclient *fc, enum entity_kind kind, const char *fin
 	xfree(url);
 	if (rc)
 		return rc;
-	out->status = res.status;
-	out->code = (long)json_integer_value(json_object_get(res.json, "code"));
-	const char *msg = json_string_value(json_object_get(res.json, "message"));
-	out->message = xstrdup(msg ? msg : res.text ? res.text : "no answer body");
-	if (res.status >= 200 && res.status < 300 && out->code == 0) {
-		out->finance_id = id_string(json_object_get(json_object_get(res.json, r.one_key), r.id_key));
-		out->ok = out->finance_id != NULL;
-		if (!out->ok) {
-			xfree(out->message);
-			out->message = xasprintf("answer without %s.%s", r.one_key, r.id_key);
-		}
-	}
+	take_outcome(&r, &res, out);
 	api_result_release(&res);
 	return 0;
 }

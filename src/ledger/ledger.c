@@ -20,7 +20,7 @@
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
-	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
+	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -51,6 +51,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USAGE_ADD] = "INSERT INTO api_usage (api, day, calls) VALUES (?1, ?2, ?3) "
 			 "ON CONFLICT (api, day) DO UPDATE SET calls = calls + excluded.calls",
 	[ST_USAGE_GET] = "SELECT calls FROM api_usage WHERE api = ?1 AND day = ?2",
+	[ST_EVENT_ACTION] = "SELECT action FROM events WHERE run_id = ?1 AND entity = ?2 AND crm_id = ?3 "
+			    "ORDER BY id DESC LIMIT 1",
 	[ST_RUN_START] = "INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)",
 	[ST_RUN_LATEST] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs ORDER BY id DESC LIMIT 1",
 	[ST_RUN_GET] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs WHERE id = ?1",
@@ -94,7 +96,8 @@ static const char schema_v2[] =
 	"  entity TEXT NOT NULL, crm_id TEXT NOT NULL, run_id INTEGER NOT NULL, crm_hash TEXT,"
 	"  created_at TEXT NOT NULL, PRIMARY KEY (entity, crm_id));"
 	"CREATE TABLE IF NOT EXISTS api_usage ("
-	"  api TEXT NOT NULL, day TEXT NOT NULL, calls INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (api, day));";
+	"  api TEXT NOT NULL, day TEXT NOT NULL, calls INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (api, day));"
+	"CREATE INDEX IF NOT EXISTS events_record ON events (run_id, entity, crm_id);";
 
 struct migration {
 	int version;
@@ -573,4 +576,15 @@ int ledger_usage_get(struct ledger *lg, const char *api, const char *day, long *
 	rc = query_one(lg, lg->stmt[ST_USAGE_GET], NULL, &n, "read api usage");
 	*calls = (long)n;
 	return rc < 0 ? rc : 0;
+}
+
+int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action)
+{
+	sqlite3_stmt *st = lg->stmt[ST_EVENT_ACTION];
+
+	*action = NULL;
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, entity);
+	bind_text(st, 3, crm_id);
+	return query_one(lg, st, action, NULL, "read event");
 }

@@ -2,12 +2,19 @@
  * load.c - the last stage: planned actions into the finance app, outcomes
  * into the ledger.
  *
- * Ledger writes go in transactions of BATCH records (a link and an event
- * per record), not one commit per record.  A record the app refuses is a
- * failed event with the app's message; the others still load.  A create
- * whose link already carries the planned hash was sent by an earlier,
- * interrupted attempt at this run's load, and is not sent twice.
+ * Records go in batches of BATCH.  For each batch:
+ *   1. the intents of its creates are committed to the ledger;
+ *   2. the writes are sent;
+ *   3. one transaction holds the batch's links, events, cleared intents and
+ *      the entity's running stats.
+ * A kill between 1 and 3 leaves intents behind; whoever loads that record
+ * next looks for it before creating.  Creates go through the app's upsert on
+ * the CRM-id custom field where it has one, so a repeated create is an
+ * update.  A record the app refuses is a failed event with the app's
+ * message; the others still load.
  */
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
@@ -17,19 +24,44 @@
 #include "finsync/pipeline.h"
 #include "finsync/staging.h"
 
-#define BATCH 200
+#define BATCH 100
 
 struct load {
 	struct pipeline *p;
 	struct finclient *fin;
 	const struct entity_sync *e;
 	struct stats s;
-	long pending;           /* ledger writes since the last commit */
+	json_t *batch[BATCH];
+	size_t n;
+	int resuming;            /* an earlier attempt at this run's load committed batches */
 };
 
 static const char *str(json_t *rec, const char *key)
 {
 	return json_string_value(json_object_get(rec, key));
+}
+
+static int is_write(json_t *rec)
+{
+	const char *a = str(rec, "action");
+
+	return a && (!strcmp(a, "create") || !strcmp(a, "update"));
+}
+
+/*
+ * FINSYNC_TEST_KILL=before:N|after:N kills the process with SIGKILL just
+ * before the Nth write is sent or just after its answer, before the ledger
+ * records it: the crash tests use it to stop at exact points.
+ */
+static long writes_sent;   /* in this process, for the kill switch */
+
+static void test_kill_point(const char *when)
+{
+	const char *spec = getenv("FINSYNC_TEST_KILL");
+	size_t n = strlen(when);
+
+	if (spec && !strncmp(spec, when, n) && spec[n] == ':' && strtol(spec + n + 1, NULL, 10) == writes_sent)
+		raise(SIGKILL);
 }
 
 static int record_event(struct load *l, json_t *rec, const char *finance_id, const char *action,
@@ -42,6 +74,7 @@ static int record_event(struct load *l, json_t *rec, const char *finance_id, con
 static int link_record(struct load *l, json_t *rec, const char *finance_id)
 {
 	struct link link = { 0 };
+	int rc;
 
 	link.entity = (char *)l->e->name;
 	link.crm_id = (char *)str(rec, "crm_id");
@@ -49,84 +82,105 @@ static int link_record(struct load *l, json_t *rec, const char *finance_id)
 	link.origin = (char *)"crm";
 	link.crm_hash = (char *)str(rec, "hash");
 	link.state = (char *)"linked";
-	return ledger_link_put(l->p->lg, &link);
+	if ((rc = ledger_link_put(l->p->lg, &link)))
+		return rc;
+	return ledger_intent_clear(l->p->lg, l->e->name, str(rec, "crm_id"));
 }
 
-/* Sent by an earlier attempt at this load: linked with this very hash. */
-static int already_applied(struct load *l, json_t *rec, char **finance_id)
+/* Linked with this very hash already: sent by an earlier attempt at this run's load. */
+static int already_applied(struct load *l, json_t *rec)
 {
 	struct link link;
 	int rc = ledger_link_get(l->p->lg, l->e->name, str(rec, "crm_id"), &link);
+	const char *hash = str(rec, "hash");
 
-	*finance_id = NULL;
-	if (rc == 1 && link.finance_id && link.crm_hash && str(rec, "hash") &&
-	    !strcmp(link.crm_hash, str(rec, "hash")) && !strcmp(link.state, "linked")) {
-		*finance_id = xstrdup(link.finance_id);
-		rc = 1;
-	} else if (rc == 1) {
-		rc = 0;
-	}
+	if (rc == 1)
+		rc = link.finance_id && link.crm_hash && hash && !strcmp(link.crm_hash, hash) &&
+		     !strcmp(link.state, "linked");
 	link_release(&link);
 	return rc;
 }
 
-static int send_write(struct load *l, json_t *rec, int create)
+/*
+ * A create: by upsert where the app has it; otherwise a POST, unless an
+ * earlier attempt left an intent and the record is found by its CRM id.
+ */
+static int send_create(struct load *l, json_t *rec, int had_intent, struct fin_outcome *o)
 {
-	const char *finance_id = create ? NULL : str(rec, "finance_id");
-	struct fin_outcome o;
+	const struct job *job = l->p->job;
+	json_t *payload = json_object_get(rec, "payload");
+	char *found = NULL;
 	int rc;
 
-	if ((rc = finclient_write(l->fin, l->e->kind, finance_id, json_object_get(rec, "payload"), &o)))
+	if (job->app->has_unique_upsert)
+		return finclient_upsert(l->fin, l->e->kind, job->crm_id_field, str(rec, "crm_id"), payload, o);
+	if (had_intent) {
+		if ((rc = finclient_find(l->fin, l->e->kind, job->crm_id_field, str(rec, "crm_id"), &found)) < 0)
+			return rc;
+		if (rc == 1) {
+			log_info("%s %s: created by an interrupted run as %s; updating it", l->e->name,
+				 str(rec, "crm_id"), found);
+			rc = finclient_write(l->fin, l->e->kind, found, payload, o);
+			xfree(found);
+			return rc;
+		}
+	}
+	return finclient_write(l->fin, l->e->kind, NULL, payload, o);
+}
+
+static void count_write(struct load *l, int create)
+{
+	if (create)
+		l->s.added++;
+	else
+		l->s.updated++;
+}
+
+static int record_rejection(struct load *l, json_t *rec, const struct fin_outcome *o)
+{
+	char *why = xasprintf("%s rejected %s '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
+			      l->e->name, str(rec, "name") ? str(rec, "name") : "", o->status, o->code, o->message);
+	int rc;
+
+	log_warn("%s (crm id %s)", why, str(rec, "crm_id"));
+	rc = record_event(l, rec, str(rec, "finance_id"), "failed", why);
+	l->s.failed++;
+	l->p->records_failed++;
+	xfree(why);
+	return rc;
+}
+
+static int apply_write(struct load *l, json_t *rec, int had_intent)
+{
+	int create = !strcmp(str(rec, "action"), "create");
+	struct fin_outcome o;
+	int rc = already_applied(l, rec);
+
+	if (rc < 0)
 		return rc;
-	if (o.ok) {
-		if (!(rc = link_record(l, rec, o.finance_id)))
-			rc = record_event(l, rec, o.finance_id, create ? "create" : "update", str(rec, "reason"));
-		if (create)
-			l->s.added++;
-		else
-			l->s.updated++;
-	} else {
-		char *why = xasprintf("%s rejected %s '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
-				      l->e->name, str(rec, "name") ? str(rec, "name") : "", o.status, o.code, o.message);
-		log_warn("%s (crm id %s)", why, str(rec, "crm_id"));
-		rc = record_event(l, rec, finance_id, "failed", why);
-		l->s.failed++;
-		l->p->records_failed++;
-		xfree(why);
+	if (rc == 1) {
+		count_write(l, create);
+		return 0;
+	}
+	writes_sent++;
+	test_kill_point("before");
+	rc = create ? send_create(l, rec, had_intent, &o)
+		    : finclient_write(l->fin, l->e->kind, str(rec, "finance_id"), json_object_get(rec, "payload"), &o);
+	if (rc)
+		return rc;
+	test_kill_point("after");
+	if (!o.ok) {
+		rc = record_rejection(l, rec, &o);
+	} else if (!(rc = link_record(l, rec, o.finance_id))) {
+		rc = record_event(l, rec, o.finance_id, create ? "create" : "update", str(rec, "reason"));
+		count_write(l, create);
 	}
 	fin_outcome_release(&o);
 	return rc;
 }
 
-static int apply_write(struct load *l, json_t *rec, int create)
+static int apply_other(struct load *l, json_t *rec, const char *action)
 {
-	char *done_id = NULL;
-	int rc = already_applied(l, rec, &done_id);
-
-	if (rc < 0)
-		return rc;
-	if (rc == 1) {
-		log_debug("%s %s: already applied by an earlier attempt", l->e->name, str(rec, "crm_id"));
-		if (create)
-			l->s.added++;
-		else
-			l->s.updated++;
-		xfree(done_id);
-		return 0;
-	}
-	return send_write(l, rec, create);
-}
-
-static int apply_one(struct load *l, json_t *rec)
-{
-	const char *action = str(rec, "action");
-
-	if (json_is_true(json_object_get(rec, "duplicate")))
-		l->s.duplicates++;
-	if (!action)
-		return fail(FS_EINPUT, "record without an action");
-	if (!strcmp(action, "create") || !strcmp(action, "update"))
-		return apply_write(l, rec, !strcmp(action, "create"));
 	if (!strcmp(action, "unchanged"))
 		l->s.unchanged++;
 	else if (!strcmp(action, "skip") || !strcmp(action, "ambiguous"))
@@ -139,16 +193,111 @@ static int apply_one(struct load *l, json_t *rec)
 	return record_event(l, rec, str(rec, "finance_id"), action, str(rec, "reason"));
 }
 
-static int commit_if_due(struct load *l, int force)
+static void count_action(struct load *l, const char *action)
 {
+	if (!strcmp(action, "create"))
+		l->s.added++;
+	else if (!strcmp(action, "update"))
+		l->s.updated++;
+	else if (!strcmp(action, "unchanged"))
+		l->s.unchanged++;
+	else if (!strcmp(action, "skip") || !strcmp(action, "ambiguous"))
+		l->s.skipped++;
+	else
+		l->s.failed++;
+}
+
+/* On a resumed load: 1 when the earlier attempt recorded this record (counted, not redone). */
+static int done_earlier(struct load *l, json_t *rec)
+{
+	char *action = NULL;
 	int rc;
 
-	if (!force && ++l->pending < BATCH)
+	if (!l->resuming || !str(rec, "crm_id"))
 		return 0;
-	if ((rc = ledger_commit(l->p->lg)))
+	rc = ledger_event_action(l->p->lg, l->p->run_id, l->e->name, str(rec, "crm_id"), &action);
+	if (rc == 1) {
+		if (json_is_true(json_object_get(rec, "duplicate")))
+			l->s.duplicates++;
+		count_action(l, action);
+	}
+	xfree(action);
+	return rc;
+}
+
+static int apply_one(struct load *l, json_t *rec, int had_intent)
+{
+	const char *action = str(rec, "action");
+	int rc = done_earlier(l, rec);
+
+	if (rc)
+		return rc < 0 ? rc : 0;
+	if (json_is_true(json_object_get(rec, "duplicate")))
+		l->s.duplicates++;
+	if (!action)
+		rc = fail(FS_EINPUT, "record without an action");
+	else if (is_write(rec))
+		rc = apply_write(l, rec, had_intent);
+	else
+		rc = apply_other(l, rec, action);
+	if (rc == FS_EINPUT) {
+		log_warn("%s: crm id %s: %s", l->e->name, str(rec, "crm_id") ? str(rec, "crm_id") : "?", err_msg());
+		l->s.failed++;
+		l->p->records_failed++;
+		rc = 0;
+	}
+	return rc;
+}
+
+/* Step 1: the batch's create intents, committed before anything is sent. */
+static int write_intents(struct load *l, int *had_intent)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = ledger_begin(l->p->lg)))
 		return rc;
-	l->pending = 0;
-	return force ? 0 : ledger_begin(l->p->lg);
+	for (i = 0; i < l->n && !rc; i++) {
+		json_t *rec = l->batch[i];
+		had_intent[i] = 0;
+		if (!is_write(rec) || strcmp(str(rec, "action"), "create") || !str(rec, "crm_id"))
+			continue;
+		if ((rc = ledger_intent_exists(l->p->lg, l->e->name, str(rec, "crm_id"))) < 0)
+			break;
+		had_intent[i] = rc;
+		rc = ledger_intent_put(l->p->lg, l->e->name, str(rec, "crm_id"), l->p->run_id, str(rec, "hash"));
+	}
+	if (rc) {
+		ledger_rollback(l->p->lg);
+		return rc;
+	}
+	return ledger_commit(l->p->lg);
+}
+
+/* Steps 2 and 3 for the batch in hand. */
+static int flush_batch(struct load *l)
+{
+	int had_intent[BATCH];
+	size_t i;
+	int rc;
+
+	if (!l->n)
+		return 0;
+	if ((rc = write_intents(l, had_intent)) || (rc = ledger_begin(l->p->lg)))
+		goto out;
+	for (i = 0; i < l->n && !rc; i++)
+		rc = apply_one(l, l->batch[i], had_intent[i]);
+	if (!rc)
+		rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
+	if (rc)
+		ledger_rollback(l->p->lg);
+	else
+		rc = ledger_commit(l->p->lg);
+out:
+	for (i = 0; i < l->n; i++)
+		json_decref(l->batch[i]);
+	l->n = 0;
+	return rc;
 }
 
 static int load_records(struct load *l, struct staging_reader *r)
@@ -156,8 +305,6 @@ static int load_records(struct load *l, struct staging_reader *r)
 	json_t *rec;
 	int rc;
 
-	if ((rc = ledger_begin(l->p->lg)))
-		return rc;
 	while ((rc = staging_read(r, &rec)) != 0) {
 		if (rc == FS_EINPUT) {
 			log_warn("%s: %s", l->e->name, err_msg());
@@ -167,29 +314,37 @@ static int load_records(struct load *l, struct staging_reader *r)
 		}
 		if (rc < 0)
 			break;
-		rc = apply_one(l, rec);
-		json_decref(rec);
-		if (rc == FS_EINPUT) {
-			log_warn("%s: line %ld: %s", l->e->name, staging_reader_line(r), err_msg());
-			l->s.failed++;
-			l->p->records_failed++;
-			rc = 0;
-		}
-		if (rc || (rc = commit_if_due(l, 0)))
+		l->batch[l->n++] = rec;
+		if (l->n == BATCH && (rc = flush_batch(l)))
 			break;
 	}
-	if (rc) {
-		ledger_rollback(l->p->lg);
+	if (!rc)
+		rc = flush_batch(l);
+	for (size_t i = 0; i < l->n; i++)
+		json_decref(l->batch[i]);
+	if (rc)
 		return rc;
-	}
-	if ((rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s)))
-		return rc;
-	return commit_if_due(l, 1);
+	/* An empty file still leaves a stats row: it marks the entity as loaded. */
+	return ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
+}
+
+/* 1 when an earlier attempt at this run finished loading the entity. */
+static int loaded_before(struct pipeline *p, const struct entity_sync *e)
+{
+	struct run_info run;
+	int rc = ledger_run_get(p->lg, p->run_id, &run);
+
+	/* A finished run's stats row means its load completed. */
+	if (rc == 1)
+		rc = run.finished_at && ledger_stats_exist(p->lg, p->run_id, e->name, "load") == 1 &&
+		     strcmp(run.status, "running") && strcmp(run.status, "aborted") && strcmp(run.status, "budget");
+	run_info_release(&run);
+	return rc;
 }
 
 static int load_entity(struct pipeline *p, struct finclient *fin, const struct entity_sync *e)
 {
-	struct load l = { p, fin, e, { 0 }, 0 };
+	struct load l = { .p = p, .fin = fin, .e = e };
 	struct staging_reader *r = NULL;
 	char *dir = staging_dir(p->job->state_dir, p->run_id, "transform");
 	json_t *manifest = NULL;
@@ -202,14 +357,18 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 			  p->run_id);
 		goto out;
 	}
-	if ((rc = ledger_stats_exist(p->lg, p->run_id, e->name, "load")) != 0) {
+	if ((rc = loaded_before(p, e)) != 0) {
 		if (rc == 1)
 			log_info("%s: run %ld is already loaded", e->name, p->run_id);
 		rc = rc == 1 ? 0 : rc;
 		goto out;
 	}
-	if ((rc = staging_reader_open(&r, dir, e->name, 0)))
+	if ((rc = staging_reader_open(&r, dir, e->name, 0)) ||
+	    (rc = ledger_stats_exist(p->lg, p->run_id, e->name, "load")) < 0)
 		goto out;
+	l.resuming = rc;
+	if (l.resuming)
+		log_info("%s: resuming the interrupted load of run %ld", e->name, p->run_id);
 	rc = load_records(&l, r);
 	log_info("%s: %ld added, %ld updated, %ld unchanged, %ld skipped, %ld failed", e->name,
 		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
