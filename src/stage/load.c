@@ -220,6 +220,9 @@ static int done_earlier(struct load *l, json_t *rec)
 		if (json_is_true(json_object_get(rec, "duplicate")))
 			l->s.duplicates++;
 		count_action(l, action);
+		/* write_intents() wrote one for the batch; this record needs none. */
+		rc = ledger_intent_clear(l->p->lg, l->e->name, str(rec, "crm_id"));
+		rc = rc ? rc : 1;
 	}
 	xfree(action);
 	return rc;
