@@ -24,6 +24,12 @@ static const struct command commands[] = {
 	{ "load", cmd_load },
 	{ "export", cmd_export },
 	{ "history", cmd_history },
+	{ "status", cmd_status },
+	{ "pause", cmd_pause },
+	{ "resume", cmd_resume },
+	{ "disable", cmd_disable },
+	{ "enable", cmd_enable },
+	{ "check", cmd_check },
 	{ "help", cmd_help },
 };
 

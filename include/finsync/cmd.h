@@ -12,6 +12,19 @@ int cmd_transform(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_disable(int argc, char **argv);
+int cmd_enable(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/*
+ * Parses "COMMAND JOB" with -v, -q, --log-format and -h (printing the help)
+ * and sets up the log: 0 with *job_path, 1 when the help was printed, <0
+ * usage error.
+ */
+int cmd_parse_job_args(int argc, char **argv, const char **job_path);
 
 /* Records that failed in the command (exit code 1 when non-zero). */
 extern long cmd_records_failed;

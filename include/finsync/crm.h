@@ -55,6 +55,9 @@ void crm_close(struct crm *c);                      /* NULL-safe */
 int source_next(struct source *src, json_t **out);
 void source_close(struct source *src);              /* NULL-safe */
 
+/* The CRM's base currency (org iso_code, new string) in *out; NULL when unknown (csv). 0 or FS_EABORT. */
+int crm_base_currency(const struct job *job, char **out);
+
 extern const struct crm_ops zoho_crm_ops;
 extern const struct crm_ops crm_csv_ops;
 

@@ -34,6 +34,8 @@ void pipeline_release(struct pipeline *p);
 int stage_extract(struct pipeline *p);
 int stage_transform(struct pipeline *p);
 int stage_load(struct pipeline *p);
+/* Both sides' base currencies, where known, must match: 0, or FS_EABORT naming both. No writes. */
+int preflight_currency(struct pipeline *p);
 
 /* Whether this run handles the entity (enabled in the job and not excluded by --only). */
 int pipeline_wants(const struct pipeline *p, const struct entity_sync *e);

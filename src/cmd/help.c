@@ -46,6 +46,27 @@ static const struct command_help commands[] = {
 	  "      --format F          table (default), csv, json or html\n"
 	  "      --limit N           the N newest runs (default 20; 0 = all)\n"
 	  "  -h, --help              this help\n" },
+	{ "status", "finsync status JOB [--format text|json]",
+	  "the job's state (idle, running, paused, disabled), its last run and what it\n"
+	  "did per entity, watermarks, failed records waiting for a retry, API calls today",
+	  "      --format F          text (default): aligned 'key: value' lines; json: one object\n"
+	  "  -h, --help              this help\n" },
+	{ "pause", "finsync pause JOB",
+	  "pause the job: its runs exit 0 at once, saying so, and send no request",
+	  COMMON_OPTIONS },
+	{ "resume", "finsync resume JOB",
+	  "resume a paused job: its next run works again",
+	  COMMON_OPTIONS },
+	{ "disable", "finsync disable JOB",
+	  "disable the job: its runs are refused (exit 2) until 'finsync enable'",
+	  COMMON_OPTIONS },
+	{ "enable", "finsync enable JOB",
+	  "enable a disabled job",
+	  COMMON_OPTIONS },
+	{ "check", "finsync check JOB",
+	  "validate the job, reach both sides (refreshing their tokens) and compare their\n"
+	  "base currencies; one line per check, exit 0 when all pass",
+	  COMMON_OPTIONS },
 	{ "help", "finsync help [COMMAND]", "show the help of a command", NULL },
 	{ NULL, NULL, NULL, NULL },
 };

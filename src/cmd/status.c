@@ -1,0 +1,382 @@
+/*
+ * status.c - `finsync status JOB`: what an operator wants to know the
+ * morning after, in one screen: is the job running, paused or disabled, how
+ * did its last run end, how far has incremental extraction got, how many
+ * records wait for a retry, how much of the API budget today has used.
+ *
+ * Everything is gathered into one JSON object first; the text format is a
+ * rendering of it, so the two cannot tell different stories.  A job that
+ * never ran has no ledger, and status does not create one.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/cmd.h"
+#include "finsync/err.h"
+#include "finsync/help.h"
+#include "finsync/job.h"
+#include "finsync/jobstate.h"
+#include "finsync/ledger.h"
+#include "finsync/lock.h"
+#include "finsync/timeutil.h"
+
+#define NCOUNTS 7
+static const char *const count_names[NCOUNTS] = {
+	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
+};
+
+/* The counts of the run's load, or of its transform when it did not load (a dry run). */
+static const char stats_sql[] =
+	"SELECT entity, stage, added, updated, unchanged, skipped, duplicates, failed, deleted"
+	" FROM run_stats WHERE run_id = ?1 AND stage = CASE WHEN EXISTS (SELECT 1 FROM run_stats"
+	"   WHERE run_id = ?1 AND stage = 'load') THEN 'load' ELSE 'transform' END"
+	" ORDER BY entity";
+
+static const char watermarks_sql[] =
+	"SELECT entity, modified_since, run_id FROM watermarks ORDER BY entity";
+
+/* Records whose latest event is a failure: the next run retries them. */
+static const char failures_sql[] =
+	"SELECT count(*) FROM (SELECT max(id) AS last FROM events WHERE crm_id IS NOT NULL"
+	"   GROUP BY entity, crm_id) l JOIN events e ON e.id = l.last WHERE e.action = 'failed'";
+
+static const char usage_sql[] =
+	"SELECT api, calls FROM api_usage WHERE day = ?1 ORDER BY api";
+
+static int parse_args(int argc, char **argv, const char **job_path, int *json)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return fail(FS_EUSAGE, "--format: unknown format '%s' (text, json)", optarg);
+			*json = !strcmp(optarg, "json");
+			break;
+		case 'h':
+			help_print(stdout, help_find("status"));
+			return 1;
+		case ':':
+			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return fail(FS_EUSAGE, "unknown option '%s'; see 'finsync help status'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return fail(FS_EUSAGE, "usage: %s", help_find("status")->synopsis);
+	*job_path = argv[optind];
+	return 0;
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static json_t *column_json(sqlite3_stmt *st, int i)
+{
+	switch (sqlite3_column_type(st, i)) {
+	case SQLITE_NULL:
+		return json_null();
+	case SQLITE_INTEGER:
+		return json_integer(sqlite3_column_int64(st, i));
+	default:
+		return json_string((const char *)sqlite3_column_text(st, i));
+	}
+}
+
+/*
+ * Runs sql (binding ?1 to text when given) and calls row() for each row.
+ * A ledger older than a table reads as empty rather than failing.
+ */
+static int query_rows(struct ledger *lg, const char *sql, const char *bind1,
+		      void (*row)(sqlite3_stmt *st, json_t *into), json_t *into)
+{
+	sqlite3 *db = ledger_db(lg);
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(FS_EABORT, "ledger: status: %s", sqlite3_errmsg(db));
+	if (bind1)
+		sqlite3_bind_text(st, 1, bind1, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		row(st, into);
+	rc = rc == SQLITE_DONE ? 0 : fail(FS_EABORT, "ledger: status: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void stats_row(sqlite3_stmt *st, json_t *run)
+{
+	json_t *counts = json_object();
+	int k;
+
+	for (k = 0; k < NCOUNTS; k++)
+		json_object_set_new(counts, count_names[k], json_integer(sqlite3_column_int64(st, 2 + k)));
+	json_object_set_new(run, "stats_stage", column_json(st, 1));
+	json_object_set_new(json_object_get(run, "entities"), (const char *)sqlite3_column_text(st, 0), counts);
+}
+
+static void watermark_row(sqlite3_stmt *st, json_t *all)
+{
+	json_object_set_new(all, (const char *)sqlite3_column_text(st, 0),
+			    json_pack("{s:o, s:o}", "modified_since", column_json(st, 1), "run_id", column_json(st, 2)));
+}
+
+static void usage_row(sqlite3_stmt *st, json_t *calls)
+{
+	json_object_set_new(calls, (const char *)sqlite3_column_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
+}
+
+static void count_row(sqlite3_stmt *st, json_t *n)
+{
+	json_integer_set(n, sqlite3_column_int64(st, 0));
+}
+
+static int add_last_run(json_t *status, struct ledger *lg)
+{
+	struct run_info r;
+	json_t *run;
+	char id[32];
+	int rc;
+
+	if ((rc = ledger_run_latest(lg, &r)) <= 0)
+		return rc;
+	run = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:n, s:{}}", "id", (json_int_t)r.id,
+			"started_at", str_or_null(r.started_at), "finished_at", str_or_null(r.finished_at),
+			"status", str_or_null(r.status), "error", str_or_null(r.error),
+			"stages", str_or_null(r.stages), "stats_stage", "entities");
+	json_object_set_new(status, "last_run", run);
+	snprintf(id, sizeof(id), "%ld", r.id);
+	run_info_release(&r);
+	return query_rows(lg, stats_sql, id, stats_row, run);
+}
+
+static int add_ledger_facts(json_t *status, struct ledger *lg, const char *job_name)
+{
+	json_t *today = json_object_get(status, "api_calls_today"), *failures = json_integer(0);
+	const char *state;
+	int rc;
+
+	json_object_set_new(status, "failures_waiting", failures);
+	if ((rc = jobstate_get(lg, job_name, &state)))
+		return rc;
+	json_object_set_new(status, "job_state", json_string(state));
+	if ((rc = add_last_run(status, lg)) ||
+	    (rc = query_rows(lg, watermarks_sql, NULL, watermark_row, json_object_get(status, "watermarks"))) ||
+	    (rc = query_rows(lg, failures_sql, NULL, count_row, failures)))
+		return rc;
+	return query_rows(lg, usage_sql, json_string_value(json_object_get(today, "day")), usage_row,
+			  json_object_get(today, "calls"));
+}
+
+/* idle, running, paused or disabled: a live run first, then the job's own state. */
+static void set_state(json_t *status)
+{
+	const char *job_state = json_string_value(json_object_get(status, "job_state"));
+
+	if (!json_is_null(json_object_get(status, "lock")))
+		json_object_set_new(status, "state", json_string("running"));
+	else if (strcmp(job_state, "active"))
+		json_object_set_new(status, "state", json_string(job_state));
+	else
+		json_object_set_new(status, "state", json_string("idle"));
+}
+
+static int gather(json_t **out, const struct job *job)
+{
+	char day[ISO_TIME_LEN];
+	json_t *status;
+	struct ledger *lg = NULL;
+	struct lock_owner owner;
+	char *path = xasprintf("%s/ledger.sqlite", job->state_dir);
+	int rc;
+
+	time_now_iso(day);
+	day[10] = '\0';            /* YYYY-MM-DD, UTC: the budget's day */
+	status = json_pack("{s:s, s:s, s:s, s:n, s:n, s:{}, s:i, s:{s:s, s:{}}}", "job", job->name,
+			   "state", "idle", "job_state", "active", "lock", "last_run", "watermarks", "failures_waiting", 0,
+			   "api_calls_today", "day", day, "calls");
+	*out = status;
+	if ((rc = lock_probe(job->state_dir, &owner)) < 0)
+		goto out;
+	if (rc == 1)
+		json_object_set_new(status, "lock", json_pack("{s:o, s:s, s:s}", "pid",
+				    owner.pid ? json_integer(owner.pid) : json_null(), "host", owner.host,
+				    "since", owner.since));
+	rc = 0;
+	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)))
+		rc = add_ledger_facts(status, lg, job->name);
+	set_state(status);
+out:
+	ledger_close(lg);
+	xfree(path);
+	return rc;
+}
+
+/* Text rendering: "key:" padded to the widest key, then the value. */
+struct lines {
+	json_t *rows;           /* [[key, value], …] */
+};
+
+static void line(struct lines *l, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void line(struct lines *l, const char *key, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	json_array_append_new(l->rows, json_pack("[s, s]", key, buf_str(&b)));
+	buf_release(&b);
+}
+
+static const char *text_or(json_t *v, const char *none)
+{
+	const char *s = json_string_value(v);
+
+	return s && *s ? s : none;
+}
+
+static void state_line(struct lines *l, json_t *status)
+{
+	const char *state = json_string_value(json_object_get(status, "state"));
+	const char *job_state = json_string_value(json_object_get(status, "job_state"));
+	json_t *lock = json_object_get(status, "lock");
+
+	if (!strcmp(state, "running"))
+		line(l, "state", "running (process %lld on %s since %s)%s%s",
+		     (long long)json_integer_value(json_object_get(lock, "pid")),
+		     text_or(json_object_get(lock, "host"), "?"), text_or(json_object_get(lock, "since"), "?"),
+		     strcmp(job_state, "active") ? "; job " : "", strcmp(job_state, "active") ? job_state : "");
+	else if (!strcmp(state, "paused"))
+		line(l, "state", "paused (finsync resume JOB)");
+	else if (!strcmp(state, "disabled"))
+		line(l, "state", "disabled (finsync enable JOB)");
+	else
+		line(l, "state", "%s", state);
+}
+
+static void run_lines(struct lines *l, json_t *run)
+{
+	const char *planned = json_string_value(json_object_get(run, "stats_stage"));
+	const char *entity;
+	json_t *counts;
+	char key[128];
+
+	if (json_is_null(run)) {
+		line(l, "last run", "none");
+		return;
+	}
+	line(l, "last run", "%lld", (long long)json_integer_value(json_object_get(run, "id")));
+	line(l, "run status", "%s", text_or(json_object_get(run, "status"), "-"));
+	line(l, "run started", "%s", text_or(json_object_get(run, "started_at"), "-"));
+	line(l, "run finished", "%s", text_or(json_object_get(run, "finished_at"), "-"));
+	line(l, "run error", "%s", text_or(json_object_get(run, "error"), "-"));
+	json_object_foreach(json_object_get(run, "entities"), entity, counts) {
+		snprintf(key, sizeof(key), "%s%s", entity, planned && !strcmp(planned, "transform") ? " (planned)" : "");
+		line(l, key, "%lld added, %lld updated, %lld unchanged, %lld skipped, %lld duplicates, %lld failed, %lld deleted",
+		     (long long)json_integer_value(json_object_get(counts, "added")),
+		     (long long)json_integer_value(json_object_get(counts, "updated")),
+		     (long long)json_integer_value(json_object_get(counts, "unchanged")),
+		     (long long)json_integer_value(json_object_get(counts, "skipped")),
+		     (long long)json_integer_value(json_object_get(counts, "duplicates")),
+		     (long long)json_integer_value(json_object_get(counts, "failed")),
+		     (long long)json_integer_value(json_object_get(counts, "deleted")));
+	}
+}
+
+static void watermark_lines(struct lines *l, json_t *all)
+{
+	const char *entity;
+	json_t *w, *run;
+	char key[128];
+
+	if (!json_object_size(all))
+		line(l, "watermarks", "none (the next run reads every record)");
+	json_object_foreach(all, entity, w) {
+		snprintf(key, sizeof(key), "watermark %s", entity);
+		run = json_object_get(w, "run_id");
+		if (json_is_integer(run))
+			line(l, key, "%s (run %lld)", text_or(json_object_get(w, "modified_since"), "-"),
+			     (long long)json_integer_value(run));
+		else
+			line(l, key, "%s", text_or(json_object_get(w, "modified_since"), "-"));
+	}
+}
+
+static void usage_line(struct lines *l, json_t *today)
+{
+	struct buf b = BUF_INIT;
+	const char *api;
+	json_t *n;
+
+	json_object_foreach(json_object_get(today, "calls"), api, n)
+		buf_addf(&b, "%s%s %lld", b.len ? ", " : "", api, (long long)json_integer_value(n));
+	line(l, "api calls today", "%s (%s UTC)", b.len ? buf_str(&b) : "none",
+	     text_or(json_object_get(today, "day"), "-"));
+	buf_release(&b);
+}
+
+static void print_text(json_t *status)
+{
+	struct lines l = { json_array() };
+	size_t i, width = 0;
+	json_t *row;
+
+	line(&l, "job", "%s", json_string_value(json_object_get(status, "job")));
+	state_line(&l, status);
+	run_lines(&l, json_object_get(status, "last_run"));
+	watermark_lines(&l, json_object_get(status, "watermarks"));
+	line(&l, "failures waiting", "%lld", (long long)json_integer_value(json_object_get(status, "failures_waiting")));
+	usage_line(&l, json_object_get(status, "api_calls_today"));
+	json_array_foreach(l.rows, i, row)
+		if (strlen(json_string_value(json_array_get(row, 0))) > width)
+			width = strlen(json_string_value(json_array_get(row, 0)));
+	json_array_foreach(l.rows, i, row)
+		printf("%s:%*s %s\n", json_string_value(json_array_get(row, 0)),
+		       (int)(width - strlen(json_string_value(json_array_get(row, 0)))), "",
+		       json_string_value(json_array_get(row, 1)));
+	json_decref(l.rows);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct job *job = NULL;
+	json_t *status = NULL;
+	const char *path = NULL;
+	int json = 0, rc;
+
+	if ((rc = parse_args(argc, argv, &path, &json)))
+		return rc > 0 ? 0 : rc;
+	if ((rc = job_load(&job, path)) || (rc = gather(&status, job)))
+		goto out;
+	if (json) {
+		if (json_dumpf(status, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || putchar('\n') == EOF)
+			rc = fail(FS_EABORT, "cannot write standard output: %s", strerror(errno));
+	} else {
+		print_text(status);
+	}
+out:
+	json_decref(status);
+	job_free(job);
+	return rc;
+}
