@@ -21,6 +21,7 @@ struct crm_query {
 	json_t *fields;              /* array of field API names to read (borrowed) */
 	const char *cvid;            /* custom view, or NULL */
 	const char *modified_since;  /* ISO 8601 with offset, or NULL for all */
+	const char *ids;             /* comma-separated record ids (at most 100), or NULL */
 };
 
 struct crm_ops {
@@ -29,6 +30,12 @@ struct crm_ops {
 	/* The module's field API names (new array); 0, or FS_EUSAGE/FS_EABORT. */
 	int (*fields)(struct crm *c, const char *module, json_t **out);
 	int (*read)(struct crm *c, const struct crm_query *q, struct source **out);
+	/*
+	 * The module's deleted-records feed since modified_since (NULL: all it
+	 * keeps); items {id, display_name, deleted_time, deleted_by}.  NULL op:
+	 * the source has no such feed (CSV exports).
+	 */
+	int (*deleted)(struct crm *c, const char *module, const char *modified_since, struct source **out);
 	void (*close)(struct crm *c);
 };
 
@@ -50,6 +57,10 @@ struct source {
 int crm_open(struct crm **out, const struct job *job);
 int crm_fields(struct crm *c, const char *module, json_t **out);
 int crm_read(struct crm *c, const struct crm_query *q, struct source **out);
+/* 0 with *out NULL when the source has no deleted-records feed. */
+int crm_deleted(struct crm *c, const char *module, const char *modified_since, struct source **out);
+/* Whether the source can read only what changed (If-Modified-Since). */
+int crm_incremental(const struct crm *c);
 void crm_close(struct crm *c);                      /* NULL-safe */
 
 int source_next(struct source *src, json_t **out);

@@ -53,6 +53,7 @@ struct job {
 	char *name;                     /* "job" key */
 	char *state_dir;                /* absolute */
 	unsigned stages;                /* stage_bits */
+	long overlap_seconds;           /* re-read this much before a watermark (default 300) */
 	struct endpoint crm;
 	struct endpoint fin;
 	const struct finance_app *app;

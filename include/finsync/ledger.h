@@ -9,6 +9,7 @@
  */
 #ifndef FINSYNC_LEDGER_H
 #define FINSYNC_LEDGER_H
+#include <jansson.h>
 
 struct ledger;
 
@@ -60,8 +61,20 @@ int ledger_link_by_finance(struct ledger *lg, const char *entity, const char *fi
 int ledger_link_put(struct ledger *lg, const struct link *l);
 void link_release(struct link *l);
 
-int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_id,
-		     const char *finance_id, const char *action, const char *match, const char *reason);
+/* crm_module ("Accounts" …) lets a failed record be fetched again by id. */
+int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_module,
+		     const char *crm_id, const char *finance_id, const char *action, const char *match,
+		     const char *reason);
+
+/*
+ * Watermarks: per entity, the instant (ISO 8601 UTC) up to which the CRM's
+ * changes are in the finance app.  1 found (*since new), 0 none.
+ */
+int ledger_watermark_get(struct ledger *lg, const char *entity, char **since);
+int ledger_watermark_put(struct ledger *lg, const char *entity, const char *since, long run_id);
+
+/* CRM ids of a module whose latest event is 'failed' (new array): retried by id. */
+json_t *ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm_module);
 
 /* The action this run recorded for a record: 1 (*action new), 0 none. */
 int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action);

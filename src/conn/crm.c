@@ -28,6 +28,17 @@ int crm_read(struct crm *c, const struct crm_query *q, struct source **out)
 	return c->ops->read(c, q, out);
 }
 
+int crm_deleted(struct crm *c, const char *module, const char *modified_since, struct source **out)
+{
+	*out = NULL;
+	return c->ops->deleted ? c->ops->deleted(c, module, modified_since, out) : 0;
+}
+
+int crm_incremental(const struct crm *c)
+{
+	return c->ops->deleted != NULL;
+}
+
 void crm_close(struct crm *c)
 {
 	if (c)

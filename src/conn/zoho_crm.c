@@ -35,6 +35,8 @@ struct zoho_source {
 	size_t pos;
 	long page_no;
 	char *next_token;
+	char *ids;               /* read these records only */
+	int deleted;             /* the /deleted feed instead of the records */
 	int done;
 };
 
@@ -140,8 +142,16 @@ static json_t *field_batches(json_t *fields)
 static char *list_url(struct zoho_source *s, const char *fields, const char *ids)
 {
 	struct buf b = BUF_INIT;
-	char *esc = http_escape(fields);
+	char *esc;
 
+	if (s->deleted) {
+		buf_addf(&b, "%s/%s/deleted?type=all&per_page=%d&page=%ld", s->crm->base.job->crm.api_base,
+			 s->module, PER_PAGE, s->page_no);
+		return buf_detach(&b);
+	}
+	if (!ids)
+		ids = s->ids;
+	esc = http_escape(fields);
 	buf_addf(&b, "%s/%s?fields=%s&per_page=%d", s->crm->base.job->crm.api_base, s->module, esc, PER_PAGE);
 	xfree(esc);
 	if (s->cvid)
@@ -184,7 +194,7 @@ static int get_page(struct zoho_source *s, const char *url, json_t **data)
 	const char *token = json_string_value(json_object_get(info, "next_page_token"));
 	if (!json_is_true(json_object_get(info, "more_records"))) {
 		s->done = 1;
-	} else if ((s->page_no + 1) * PER_PAGE > PAGE_LIMIT || s->next_token) {
+	} else if (!s->deleted && ((s->page_no + 1) * PER_PAGE > PAGE_LIMIT || s->next_token)) {
 		xfree(s->next_token);
 		s->next_token = token ? xstrdup(token) : NULL;
 		if (!token)
@@ -243,6 +253,8 @@ static int fetch_page(struct zoho_source *s)
 	xfree(url);
 	if (!rc && !s->page)
 		s->done = 1;
+	if (s->ids)
+		s->done = 1;
 	if (!rc && s->page && json_array_size(s->batches) > 1)
 		rc = merge_batches(s, s->page);
 	log_debug("zoho-crm: %s page %ld: %zu records", s->module, s->page_no,
@@ -276,6 +288,7 @@ static void zoho_source_close(struct source *base)
 	xfree(s->cvid);
 	xfree(s->if_modified_since);
 	xfree(s->next_token);
+	xfree(s->ids);
 	xfree(s);
 }
 
@@ -292,6 +305,22 @@ static int zoho_read(struct crm *base, const struct crm_query *q, struct source 
 	s->cvid = q->cvid ? http_escape(q->cvid) : NULL;
 	if (q->modified_since)
 		s->if_modified_since = xasprintf("If-Modified-Since: %s", q->modified_since);
+	s->ids = q->ids ? xstrdup(q->ids) : NULL;
+	*out = &s->base;
+	return 0;
+}
+
+static int zoho_deleted(struct crm *base, const char *module, const char *modified_since, struct source **out)
+{
+	struct zoho_source *s = xcalloc(1, sizeof(*s));
+
+	s->base.ops = &zoho_source_ops;
+	s->crm = (struct zoho_crm *)base;
+	s->module = xstrdup(module);
+	s->batches = json_pack("[s]", "id");
+	s->deleted = 1;
+	if (modified_since)
+		s->if_modified_since = xasprintf("If-Modified-Since: %s", modified_since);
 	*out = &s->base;
 	return 0;
 }
@@ -301,5 +330,6 @@ const struct crm_ops zoho_crm_ops = {
 	.open = zoho_open,
 	.fields = zoho_fields,
 	.read = zoho_read,
+	.deleted = zoho_deleted,
 	.close = zoho_close,
 };

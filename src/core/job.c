@@ -528,9 +528,26 @@ static int load_stages(struct loader *ld, json_t *stages)
 	return 0;
 }
 
+/*
+ * How far before the watermark an incremental read starts: CRM clocks and
+ * same-second edits must not slip between two runs (records read twice are
+ * harmless: their content hash is unchanged).
+ */
+static int load_overlap(struct loader *ld, json_t *v)
+{
+	ld->job->overlap_seconds = 300;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 86400 * 7)
+		return job_error(ld, "overlap_seconds", "must be a whole number of seconds from 0 to 604800");
+	ld->job->overlap_seconds = (long)json_integer_value(v);
+	return 0;
+}
+
 static int load_top(struct loader *ld)
 {
-	static const char *const top_keys[] = { "job", "state_dir", "stages", "crm", "finance", "sync", NULL };
+	static const char *const top_keys[] = { "job", "state_dir", "stages", "overlap_seconds", "crm",
+						 "finance", "sync", NULL };
 	struct job *job = ld->job;
 	char *state = NULL;
 	int rc;
@@ -548,7 +565,8 @@ static int load_top(struct loader *ld)
 	job->crm.token_key = "crm";
 	job->fin.token_cache = xasprintf("%s/tokens.json", job->state_dir);
 	job->fin.token_key = "finance";
-	if ((rc = load_stages(ld, json_object_get(job->root, "stages"))) ||
+	if ((rc = load_overlap(ld, json_object_get(job->root, "overlap_seconds"))) ||
+	    (rc = load_stages(ld, json_object_get(job->root, "stages"))) ||
 	    (rc = load_crm(ld, json_object_get(job->root, "crm"))) ||
 	    (rc = load_finance(ld, json_object_get(job->root, "finance"))) ||
 	    (rc = load_sync(ld, json_object_get(job->root, "sync"))))

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
+#include <jansson.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/fsutil.h"
@@ -20,7 +21,7 @@
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
-	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
+	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_WM_GET, ST_WM_PUT, ST_FAILED_IDS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -33,8 +34,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 			"ON CONFLICT (entity, crm_id) DO UPDATE SET finance_id = excluded.finance_id, "
 			"origin = excluded.origin, crm_hash = excluded.crm_hash, finance_hash = excluded.finance_hash, "
 			"state = excluded.state, updated_at = excluded.updated_at",
-	[ST_EVENT_ADD] = "INSERT INTO events (run_id, entity, crm_id, finance_id, action, match, reason, at) "
-			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[ST_EVENT_ADD] = "INSERT INTO events (run_id, entity, crm_id, finance_id, action, match, reason, at, crm_module) "
+			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_STATS_ADD] = "INSERT INTO run_stats (run_id, entity, stage, added, updated, unchanged, skipped, duplicates, failed, deleted) "
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
 			 "ON CONFLICT (run_id, entity, stage) DO UPDATE SET added = excluded.added, "
@@ -53,6 +54,12 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USAGE_GET] = "SELECT calls FROM api_usage WHERE api = ?1 AND day = ?2",
 	[ST_EVENT_ACTION] = "SELECT action FROM events WHERE run_id = ?1 AND entity = ?2 AND crm_id = ?3 "
 			    "ORDER BY id DESC LIMIT 1",
+	[ST_WM_GET] = "SELECT modified_since FROM watermarks WHERE entity = ?1",
+	[ST_WM_PUT] = "INSERT INTO watermarks (entity, modified_since, run_id) VALUES (?1, ?2, ?3) "
+		      "ON CONFLICT (entity) DO UPDATE SET modified_since = excluded.modified_since, run_id = excluded.run_id",
+	[ST_FAILED_IDS] = "SELECT crm_id FROM events e WHERE entity = ?1 AND crm_module = ?2 AND action = 'failed' "
+			  "AND id = (SELECT max(id) FROM events WHERE entity = e.entity AND crm_id = e.crm_id) "
+			  "ORDER BY crm_id",
 	[ST_RUN_START] = "INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)",
 	[ST_RUN_LATEST] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs ORDER BY id DESC LIMIT 1",
 	[ST_RUN_GET] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs WHERE id = ?1",
@@ -97,7 +104,9 @@ static const char schema_v2[] =
 	"  created_at TEXT NOT NULL, PRIMARY KEY (entity, crm_id));"
 	"CREATE TABLE IF NOT EXISTS api_usage ("
 	"  api TEXT NOT NULL, day TEXT NOT NULL, calls INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (api, day));"
-	"CREATE INDEX IF NOT EXISTS events_record ON events (run_id, entity, crm_id);";
+	"CREATE INDEX IF NOT EXISTS events_record ON events (run_id, entity, crm_id);"
+	"CREATE INDEX IF NOT EXISTS events_crm ON events (entity, crm_id);"
+	"ALTER TABLE events ADD COLUMN crm_module TEXT;";
 
 struct migration {
 	int version;
@@ -435,8 +444,9 @@ void link_release(struct link *l)
 	memset(l, 0, sizeof(*l));
 }
 
-int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_id,
-		     const char *finance_id, const char *action, const char *match, const char *reason)
+int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_module,
+		     const char *crm_id, const char *finance_id, const char *action, const char *match,
+		     const char *reason)
 {
 	sqlite3_stmt *st = lg->stmt[ST_EVENT_ADD];
 	char now[ISO_TIME_LEN];
@@ -450,6 +460,7 @@ int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const c
 	bind_text(st, 6, match ? match : "");
 	bind_text(st, 7, reason);
 	bind_text(st, 8, now);
+	bind_text(st, 9, crm_module);
 	return step_done(lg, st, "write event");
 }
 
@@ -587,4 +598,35 @@ int ledger_event_action(struct ledger *lg, long run_id, const char *entity, cons
 	bind_text(st, 2, entity);
 	bind_text(st, 3, crm_id);
 	return query_one(lg, st, action, NULL, "read event");
+}
+
+int ledger_watermark_get(struct ledger *lg, const char *entity, char **since)
+{
+	*since = NULL;
+	bind_text(lg->stmt[ST_WM_GET], 1, entity);
+	return query_one(lg, lg->stmt[ST_WM_GET], since, NULL, "read watermark");
+}
+
+int ledger_watermark_put(struct ledger *lg, const char *entity, const char *since, long run_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_WM_PUT];
+
+	bind_text(st, 1, entity);
+	bind_text(st, 2, since);
+	sqlite3_bind_int64(st, 3, run_id);
+	return step_done(lg, st, "write watermark");
+}
+
+json_t *ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm_module)
+{
+	sqlite3_stmt *st = lg->stmt[ST_FAILED_IDS];
+	json_t *ids = json_array();
+
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_module);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ids;
 }

@@ -8,10 +8,19 @@
  * existing records of each entity to finance.<entity>.ndjson.gz: the
  * transform stage matches against that snapshot instead of calling the API
  * once per record.
+ *
+ * Incremental runs (the Zoho CRM API, after an entity's first load): only
+ * records modified since the entity's watermark minus the overlap are read
+ * (If-Modified-Since), plus, by id, the records whose last sync failed.  With
+ * accounts_and_contacts the contacts are read whole (an account's persons
+ * must all be sent with it) and an account is read by id when one of its
+ * contacts changed.  Each module's deleted-records feed goes beside it as
+ * <module>.deleted.
  */
 #include <ctype.h>
 #include <string.h>
 #include "finsync/alloc.h"
+#include "finsync/buf.h"
 #include "finsync/crm.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
@@ -19,6 +28,7 @@
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
 #include "finsync/staging.h"
+#include "finsync/timeutil.h"
 
 struct extract {
 	struct pipeline *p;
@@ -28,7 +38,13 @@ struct extract {
 	struct manifest *manifest;
 	char *dir;
 	json_t *done_modules;    /* modules already written (an entity may share one) */
+	const char *since;       /* the entity's If-Modified-Since, or NULL: read all */
+	char since_buf[40];
+	json_t *extra_ids;       /* module -> {id: true}: to read by id as well */
+	json_t *seen_ids;        /* ids written to the module being extracted */
 };
+
+#define IDS_PER_CALL 100
 
 static char *lower(const char *s)
 {
@@ -102,7 +118,23 @@ static int check_all(struct extract *x)
 	return 0;
 }
 
-static int copy_records(struct source *src, struct staging_writer *w, const char *module, long *bad)
+/* A contact changed since the watermark: its account must be sent again with it. */
+static void note_changed_contact(struct extract *x, json_t *rec)
+{
+	const char *account = json_string_value(json_object_get(json_object_get(rec, "Account_Name"), "id"));
+	const char *modified = json_string_value(json_object_get(rec, "Modified_Time"));
+	time_t m, since;
+
+	if (!account || !x->since || !modified || time_parse_iso(modified, &m) || time_parse_iso(x->since, &since) ||
+	    m < since)
+		return;
+	if (!json_object_get(x->extra_ids, "Accounts"))
+		json_object_set_new(x->extra_ids, "Accounts", json_object());
+	json_object_set_new(json_object_get(x->extra_ids, "Accounts"), account, json_true());
+}
+
+static int copy_records(struct extract *x, struct source *src, struct staging_writer *w, const char *module,
+			long *bad)
 {
 	json_t *rec;
 	int rc;
@@ -115,6 +147,15 @@ static int copy_records(struct source *src, struct staging_writer *w, const char
 		}
 		if (rc < 0)
 			return rc;
+		const char *id = json_string_value(json_object_get(rec, "id"));
+		if (id && json_object_get(x->seen_ids, id)) {
+			json_decref(rec);       /* read again by id: already written */
+			continue;
+		}
+		if (id)
+			json_object_set_new(x->seen_ids, id, json_true());
+		if (!strcmp(module, "Contacts"))
+			note_changed_contact(x, rec);
 		rc = staging_write(w, rec);
 		json_decref(rec);
 		if (rc)
@@ -123,9 +164,42 @@ static int copy_records(struct source *src, struct staging_writer *w, const char
 	return 0;
 }
 
-static int extract_module(struct extract *x, const struct entity_sync *e, const char *module)
+/* Reads the module's extra ids (not yet written), IDS_PER_CALL at a time. */
+static int copy_extra_ids(struct extract *x, struct crm_query *q, struct staging_writer *w, long *bad)
 {
-	struct crm_query q = { module, NULL, entity_view(e, module), NULL };
+	json_t *ids = json_object_get(x->extra_ids, q->module);
+	struct buf chunk = BUF_INIT;
+	const char *id;
+	int n = 0, rc = 0;
+	void *iter;
+
+	q->modified_since = NULL;
+	q->cvid = NULL;          /* a view may not hold the record; the id says which */
+	for (iter = json_object_iter(ids); !rc; iter = json_object_iter_next(ids, iter)) {
+		id = iter ? json_object_iter_key(iter) : NULL;
+		if (id && !json_object_get(x->seen_ids, id)) {
+			buf_addf(&chunk, "%s%s", n++ ? "," : "", id);
+		}
+		if (n && (n == IDS_PER_CALL || !id)) {
+			struct source *src = NULL;
+			q->ids = buf_str(&chunk);
+			if (!(rc = crm_read(x->crm, q, &src)))
+				rc = copy_records(x, src, w, q->module, bad);
+			source_close(src);
+			buf_reset(&chunk);
+			n = 0;
+		}
+		if (!id)
+			break;
+	}
+	q->ids = NULL;
+	buf_release(&chunk);
+	return rc;
+}
+
+static int extract_module(struct extract *x, const struct entity_sync *e, const char *module, int whole)
+{
+	struct crm_query q = { module, NULL, entity_view(e, module), whole ? NULL : x->since, NULL };
 	struct staging_writer *w = NULL;
 	struct source *src = NULL;
 	char *name = lower(module);
@@ -136,13 +210,15 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 		xfree(name);
 		return 0;
 	}
+	json_object_clear(x->seen_ids);
 	q.fields = wanted_fields(x, e, module);
 	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = crm_read(x->crm, &q, &src)) ||
-	    (rc = copy_records(src, w, module, &bad))) {
+	    (rc = copy_records(x, src, w, module, &bad)) || (rc = copy_extra_ids(x, &q, w, &bad))) {
 		staging_writer_abort(w);
 		goto out;
 	}
-	log_info("%s: %ld records%s", module, staging_writer_count(w), q.cvid ? " (custom view)" : "");
+	log_info("%s: %ld records%s%s", module, staging_writer_count(w),
+		 entity_view(e, module) ? " (custom view)" : "", q.modified_since || (!whole && x->since) ? " changed since the last run" : "");
 	rc = staging_writer_finish(w, x->manifest);
 	json_object_set_new(x->done_modules, module, json_true());
 	x->p->records_failed += bad;
@@ -181,6 +257,101 @@ out:
 	return rc;
 }
 
+/*
+ * The entity's If-Modified-Since: its watermark minus the overlap, written
+ * with an explicit offset as Zoho expects.  NULL (read everything) on a
+ * first run, with --full, or from a source that cannot read by time.
+ */
+static int entity_since(struct extract *x, const struct entity_sync *e)
+{
+	char *mark = NULL;
+	time_t t;
+	int rc;
+
+	x->since = NULL;
+	if (x->p->full || !crm_incremental(x->crm))
+		return 0;
+	if ((rc = ledger_watermark_get(x->p->lg, e->name, &mark)) <= 0)
+		return rc;
+	if (time_parse_iso(mark, &t)) {
+		log_warn("%s: unreadable watermark '%s'; reading everything", e->name, mark);
+	} else {
+		struct tm tm;
+		t -= x->p->job->overlap_seconds;
+		gmtime_r(&t, &tm);
+		strftime(x->since_buf, sizeof(x->since_buf), "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+		x->since = x->since_buf;
+		log_info("%s: reading changes since %s (watermark %s less %lds)", e->name, x->since, mark,
+			 x->p->job->overlap_seconds);
+	}
+	xfree(mark);
+	return 0;
+}
+
+/* Records whose last sync failed are read again by id on incremental runs. */
+static void add_failed_ids(struct extract *x, const struct entity_sync *e, const char *module)
+{
+	json_t *ids, *v;
+	size_t i;
+
+	if (!x->since)
+		return;
+	ids = ledger_failed_ids(x->p->lg, e->name, module);
+	if (json_array_size(ids) && !json_object_get(x->extra_ids, module))
+		json_object_set_new(x->extra_ids, module, json_object());
+	json_array_foreach(ids, i, v)
+		json_object_set_new(json_object_get(x->extra_ids, module), json_string_value(v), json_true());
+	if (json_array_size(ids))
+		log_info("%s: %zu records that failed before are read again", module, json_array_size(ids));
+	json_decref(ids);
+}
+
+static int extract_deleted(struct extract *x, const char *module)
+{
+	struct staging_writer *w = NULL;
+	struct source *src = NULL;
+	char *name = NULL, *lname = lower(module);
+	long bad = 0;
+	int rc;
+
+	if ((rc = crm_deleted(x->crm, module, x->since, &src)) || !src)
+		goto out;
+	name = xasprintf("%s.deleted", lname);
+	json_object_clear(x->seen_ids);
+	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = copy_records(x, src, w, module, &bad))) {
+		staging_writer_abort(w);
+		goto out;
+	}
+	if (staging_writer_count(w))
+		log_info("%s: %ld deleted in the CRM", module, staging_writer_count(w));
+	rc = staging_writer_finish(w, x->manifest);
+out:
+	source_close(src);
+	xfree(name);
+	xfree(lname);
+	return rc;
+}
+
+static int extract_entity(struct extract *x, const struct entity_sync *e)
+{
+	const char *const *m;
+	int rc;
+
+	if ((rc = entity_since(x, e)))
+		return rc;
+	json_object_clear(x->extra_ids);
+	for (m = entity_crm_modules(e); *m; m++)
+		add_failed_ids(x, e, *m);
+	/* Contacts first and whole: they decide which accounts are read again. */
+	if (e->crm_module == CRM_ACCOUNTS_AND_CONTACTS && e->kind == ENTITY_CUSTOMERS &&
+	    (rc = extract_module(x, e, "Contacts", 1)))
+		return rc;
+	for (m = entity_crm_modules(e); *m; m++)
+		if ((rc = extract_module(x, e, *m, 0)) || (rc = extract_deleted(x, *m)))
+			return rc;
+	return 0;
+}
+
 static int extract_all(struct extract *x)
 {
 	struct job *job = x->p->job;
@@ -188,13 +359,9 @@ static int extract_all(struct extract *x)
 
 	for (i = 0; i < ENTITY_COUNT; i++) {
 		const struct entity_sync *e = &job->entities[i];
-		const char *const *m;
 		if (!pipeline_wants(x->p, e))
 			continue;
-		for (m = entity_crm_modules(e); *m; m++)
-			if ((rc = extract_module(x, e, *m)))
-				return rc;
-		if ((rc = snapshot_finance(x, e)))
+		if ((rc = extract_entity(x, e)) || (rc = snapshot_finance(x, e)))
 			return rc;
 		/*
 		 * Customers and vendors share one name space in the apps that have
@@ -219,11 +386,15 @@ int stage_extract(struct pipeline *p)
 	x.manifest = manifest_new(p->run_id, "extract");
 	x.done_modules = json_object();
 	x.available = json_object();
+	x.extra_ids = json_object();
+	x.seen_ids = json_object();
 	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = pipeline_finclient(p, &x.fin)) &&
 	    !(rc = check_all(&x)))
 		rc = extract_all(&x);
 	json_decref(x.done_modules);
 	json_decref(x.available);
+	json_decref(x.extra_ids);
+	json_decref(x.seen_ids);
 	manifest_free(x.manifest);
 	crm_close(x.crm);
 	xfree(x.dir);

@@ -67,8 +67,8 @@ static void test_kill_point(const char *when)
 static int record_event(struct load *l, json_t *rec, const char *finance_id, const char *action,
 			const char *reason)
 {
-	return ledger_event_add(l->p->lg, l->p->run_id, l->e->name, str(rec, "crm_id"), finance_id,
-				action, str(rec, "match"), reason);
+	return ledger_event_add(l->p->lg, l->p->run_id, l->e->name, str(rec, "crm_module"),
+				str(rec, "crm_id"), finance_id, action, str(rec, "match"), reason);
 }
 
 static int link_record(struct load *l, json_t *rec, const char *finance_id)
@@ -179,8 +179,26 @@ static int apply_write(struct load *l, json_t *rec, int had_intent)
 	return rc;
 }
 
+/* The CRM record is gone; the finance record stays, its link says so. */
+static int mark_source_deleted(struct load *l, json_t *rec)
+{
+	struct link link;
+	int rc = ledger_link_get(l->p->lg, l->e->name, str(rec, "crm_id"), &link);
+
+	if (rc == 1) {
+		xfree(link.state);
+		link.state = xstrdup("source_deleted");
+		rc = ledger_link_put(l->p->lg, &link);
+	}
+	link_release(&link);
+	l->s.deleted++;
+	return rc < 0 ? rc : record_event(l, rec, str(rec, "finance_id"), "source_deleted", str(rec, "reason"));
+}
+
 static int apply_other(struct load *l, json_t *rec, const char *action)
 {
+	if (!strcmp(action, "source_deleted"))
+		return mark_source_deleted(l, rec);
 	if (!strcmp(action, "unchanged"))
 		l->s.unchanged++;
 	else if (!strcmp(action, "skip") || !strcmp(action, "ambiguous"))
@@ -203,6 +221,8 @@ static void count_action(struct load *l, const char *action)
 		l->s.unchanged++;
 	else if (!strcmp(action, "skip") || !strcmp(action, "ambiguous"))
 		l->s.skipped++;
+	else if (!strcmp(action, "source_deleted"))
+		l->s.deleted++;
 	else
 		l->s.failed++;
 }
@@ -303,6 +323,33 @@ out:
 	return rc;
 }
 
+/*
+ * The entity is loaded: its stats row (even for an empty file: it marks the
+ * entity as loaded) and its watermark, the run's start, so the next run
+ * reads what changed since.  Never past the start: a record changed while
+ * this run read is read again.
+ */
+static int finish_entity(struct load *l)
+{
+	struct run_info run;
+	int rc;
+
+	if ((rc = ledger_run_get(l->p->lg, l->p->run_id, &run)) < 0)
+		return rc;
+	if ((rc = ledger_begin(l->p->lg)))
+		goto out;
+	rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
+	if (!rc && run.started_at && !strcmp(l->p->job->crm.type, "zoho-crm"))
+		rc = ledger_watermark_put(l->p->lg, l->e->name, run.started_at, l->p->run_id);
+	if (rc)
+		ledger_rollback(l->p->lg);
+	else
+		rc = ledger_commit(l->p->lg);
+out:
+	run_info_release(&run);
+	return rc;
+}
+
 static int load_records(struct load *l, struct staging_reader *r)
 {
 	json_t *rec;
@@ -327,8 +374,7 @@ static int load_records(struct load *l, struct staging_reader *r)
 		json_decref(l->batch[i]);
 	if (rc)
 		return rc;
-	/* An empty file still leaves a stats row: it marks the entity as loaded. */
-	return ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
+	return finish_entity(l);
 }
 
 /* 1 when an earlier attempt at this run finished loading the entity. */

@@ -220,6 +220,58 @@ static int entity_index(struct transform_run *t, const struct entity_sync *e, st
 	return rc;
 }
 
+/*
+ * A CRM record deleted since the last run that is linked: its finance
+ * record stays; the link is marked source_deleted by the load.
+ */
+static int emit_deleted(struct xform *x, json_t *rec, void *ud)
+{
+	const char *module = ud;
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	const char *when = json_string_value(json_object_get(rec, "deleted_time"));
+	const char *by = json_string_value(json_object_get(json_object_get(rec, "deleted_by"), "name"));
+	struct plan pl = { 0 };
+	struct link l;
+	json_t *line;
+	int rc;
+
+	if (!id || (rc = ledger_link_get(x->p->lg, x->e->name, id, &l)) == 0)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (!strcmp(l.state, "linked")) {
+		pl.action = "source_deleted";
+		pl.match = "ledger";
+		pl.name = (char *)json_string_value(json_object_get(rec, "display_name"));
+		pl.finance_id = l.finance_id;
+		pl.reason = xasprintf("deleted in the CRM%s%s%s%s; the finance record is kept",
+				      when ? " at " : "", when ? when : "", by ? " by " : "", by ? by : "");
+		line = line_new(x, module, id, &pl, "", NULL);
+		rc = staging_write(x->w, line);
+		json_decref(line);
+		xfree(pl.reason);
+		x->st.deleted++;
+	}
+	link_release(&l);
+	return rc;
+}
+
+static int entity_deletions(struct xform *x)
+{
+	const char *const *m;
+	int rc = 0;
+
+	for (m = entity_crm_modules(x->e); *m && !rc; m++) {
+		char *file = xasprintf("%s.deleted", *m);
+		char *c;
+		for (c = file; *c; c++)
+			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+		rc = xform_stream(x, file, emit_deleted, (void *)*m, 1);
+		xfree(file);
+	}
+	return rc;
+}
+
 static int entity_records(struct xform *x)
 {
 	switch (x->e->kind) {
@@ -239,7 +291,7 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 
 	if ((rc = entity_index(t, e, &x.idx)) || (rc = staging_writer_open(&x.w, t->out_dir, e->name)))
 		return rc;
-	if ((rc = entity_records(&x))) {
+	if ((rc = entity_records(&x)) || (rc = entity_deletions(&x))) {
 		staging_writer_abort(x.w);
 		return rc;
 	}
@@ -250,6 +302,8 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	log_info("%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld failed",
 		 e->name, x.st.added, x.st.updated, x.st.unchanged, x.st.skipped, x.st.duplicates,
 		 x.st.failed);
+	if (x.st.deleted)
+		log_info("%s: %ld deleted in the CRM (finance records kept)", e->name, x.st.deleted);
 	return 0;
 }
 

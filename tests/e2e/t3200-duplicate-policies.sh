@@ -46,6 +46,6 @@ assert_eq "$GLOBEX_FIN" "$(ledger_query state "select finance_id from links wher
 assert_eq "update|name" "$(ledger_query state "select action || '|' || match from events where crm_id = '$GLOBEX_CRM'")" "overwrite event"
 assert_eq 1 "$(names books contacts | grep -c '^Globex')" "still one Globex"
 seq=$(last_seq)
-run_ok job.json
+run_ok job.json --full
 assert_eq 0 "$(writes_since "$seq")" "overwrite rerun writes"
 assert_eq "unchanged|ledger" "$(ledger_query state "select action || '|' || match from events where crm_id = '$GLOBEX_CRM' order by id desc limit 1")" "rerun matches by ledger"

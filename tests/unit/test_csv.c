@@ -35,7 +35,7 @@ struct fixture {
 /* Opens the CSV CRM on dir and starts reading module. */
 static int fixture_open(struct fixture *f, const char *dir, const char *module, const char *since)
 {
-	struct crm_query q = { module, NULL, NULL, since };
+	struct crm_query q = { module, NULL, NULL, since, NULL };
 	int rc;
 
 	memset(f, 0, sizeof(*f));
