@@ -4,6 +4,10 @@
  * problem at once, not the first one a run trips over: so every check runs
  * (the job file first: without it there is nothing to check), each prints
  * one line, and the exit code is that of the first that failed.
+ *
+ * A cached access token would let a side answer even when the refresh token
+ * behind it has been revoked, and the next run would find out an hour later:
+ * check forgets the cached tokens so that each side refreshes for real.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +23,7 @@
 #include "finsync/err.h"
 #include "finsync/finclient.h"
 #include "finsync/job.h"
+#include "finsync/tokencache.h"
 
 struct checks {
 	int rc;                 /* the first failure's code, 0 while all pass */
@@ -91,12 +96,18 @@ static int check_csv_folder(const struct job *job)
 		}
 	}
 	if (!rc)
-		ok("crm", "CSV export folder %s readable: %s%s%s%s", job->crm.dir,
-		   present.len ? buf_str(&present) : "no export file", absent.len ? " (absent, no records: " : "",
-		   buf_str(&absent), absent.len ? ")" : "");
+		ok("crm", "CSV export folder %s readable; present: %s%s%s", job->crm.dir,
+		   present.len ? buf_str(&present) : "none", absent.len ? "; absent (no records): " : "",
+		   buf_str(&absent));
 	buf_release(&present);
 	buf_release(&absent);
 	return rc;
+}
+
+/* The next call on this endpoint refreshes its token. */
+static int forget_token(const struct endpoint *ep)
+{
+	return ep->token_cache ? tokencache_drop(ep->token_cache, ep->token_key) : 0;
 }
 
 static void check_crm(struct checks *c, const struct job *job)
@@ -105,8 +116,8 @@ static void check_crm(struct checks *c, const struct job *job)
 
 	if (!strcmp(job->crm.type, "csv"))
 		rc = check_csv_folder(job);
-	else if (!(rc = crm_base_currency(job, &c->crm_currency)))
-		ok("crm", "Zoho CRM reachable at %s (token accepted), base currency %s", job->crm.api_base,
+	else if (!(rc = forget_token(&job->crm)) && !(rc = crm_base_currency(job, &c->crm_currency)))
+		ok("crm", "Zoho CRM reachable at %s (token refreshed), base currency %s", job->crm.api_base,
 		   c->crm_currency ? c->crm_currency : "not reported");
 	if (rc)
 		failed(c, "crm", rc);
@@ -118,8 +129,9 @@ static void check_finance(struct checks *c, const struct job *job)
 	struct finclient *fc = NULL;
 	int rc;
 
-	if (!(rc = finclient_open(&fc, job)) && !(rc = finclient_base_currency(fc, &c->fin_currency)))
-		ok("finance", "%s reachable at %s, organization %s (token accepted), base currency %s",
+	if (!(rc = forget_token(&job->fin)) && !(rc = finclient_open(&fc, job)) &&
+	    !(rc = finclient_base_currency(fc, &c->fin_currency)))
+		ok("finance", "%s reachable at %s, organization %s (token refreshed), base currency %s",
 		   job->app->label, job->fin.api_base, job->fin.organization_id, c->fin_currency);
 	if (rc)
 		failed(c, "finance", rc);

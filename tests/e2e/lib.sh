@@ -175,3 +175,14 @@ crm_export_csv() {
 			| ($cols | @csv), ($rows[] | [.[$cols[]] | cell] | @csv)' >"$2/$m.csv"
 	done
 }
+
+# finsync_exit CODE ARGS...: finsync ARGS must exit CODE; its stdout is kept
+# in $WORK/out, its stderr in $WORK/err (and shown when the code is wrong).
+finsync_exit() {
+	want=$1; shift
+	set +e
+	finsync "$@" >"$WORK/out" 2>"$WORK/err"
+	got=$?
+	set -e
+	[ "$got" -eq "$want" ] || { cat "$WORK/err" >&2; fail "finsync $*: expected exit $want, got $got"; }
+}
