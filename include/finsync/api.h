@@ -31,6 +31,19 @@ int api_call(struct api *a, const char *method, const char *url, json_t *body,
 	     const char *const *headers, struct api_result *res);
 void api_result_release(struct api_result *res);
 long api_requests(const struct api *a);
+
+/*
+ * Where the calls of the day are counted (the ledger's api_usage): get
+ * returns the calls made today by key ("crm", "finance"), add records more.
+ * Process-wide; with a store set, an endpoint's daily_budget is enforced:
+ * api_call fails with FS_EBUDGET once it is spent.
+ */
+struct api_usage_store {
+	int (*get)(void *ud, const char *key, long *calls);
+	int (*add)(void *ud, const char *key, long calls);
+	void *ud;
+};
+void api_set_usage_store(const struct api_usage_store *store);
 long api_token_refreshes(const struct api *a);
 
 #endif

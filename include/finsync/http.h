@@ -11,12 +11,16 @@
 
 struct http;
 
+struct http_response;
+
 struct http_request {
 	const char *method;            /* "GET", "POST", "PUT", "DELETE" */
 	const char *url;
 	const char *const *headers;    /* "Name: value", NULL-terminated; may be NULL */
 	const char *body;              /* may be NULL */
 	size_t body_len;
+	/* Optional: 1 when a 429 answer cannot be helped by waiting (a daily limit). */
+	int (*final_429)(const struct http_response *resp);
 };
 
 struct http_response {
@@ -32,6 +36,12 @@ void http_free(struct http *h);
 /* 0 with resp filled (any status), FS_EABORT when no answer after retries. */
 int http_do(struct http *h, const struct http_request *req, struct http_response *resp);
 void http_response_release(struct http_response *resp);
+/*
+ * Paces requests: at most per_minute in any 60 seconds (0: no pacing), so
+ * an API's per-minute limit is never hit rather than hit and retried.
+ */
+void http_set_pace(struct http *h, long per_minute);
+
 /* URL-encodes s; caller frees with xfree. */
 char *http_escape(const char *s);
 /* Requests sent, for the summary and tests. */

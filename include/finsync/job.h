@@ -26,6 +26,8 @@ struct endpoint {
 	char *refresh_token;    /* resolved; never logged */
 	char *organization_id;  /* finance only */
 	char *dir;              /* csv only: absolute folder of the export files */
+	long requests_per_minute; /* pacing; 0 = none (finance default 100, CRM none) */
+	long daily_budget;      /* API calls a day (UTC); 0 = no budget */
 	char *token_cache;      /* <state_dir>/tokens.json: access tokens kept between runs */
 	const char *token_key;  /* "crm" or "finance": this endpoint's entry in it */
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "finsync/alloc.h"
+#include "finsync/api.h"
 #include "finsync/cmd.h"
 #include "finsync/err.h"
 #include "finsync/help.h"
@@ -18,6 +19,7 @@
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
 #include "finsync/staging.h"
+#include "finsync/timeutil.h"
 
 long cmd_records_failed;
 
@@ -183,20 +185,57 @@ static void print_summary(struct pipeline *p, const char *stage)
 	sqlite3_finalize(st);
 }
 
+static const char *run_status(const struct pipeline *p, int rc)
+{
+	if (rc == FS_EBUDGET)
+		return "budget";
+	if (rc)
+		return "aborted";
+	return p->records_failed ? "partial" : "ok";
+}
+
 static int finish_run(struct pipeline *p, unsigned stages, int rc)
 {
-	const char *status = rc ? "aborted" : p->records_failed ? "partial" : "ok";
+	const char *status = run_status(p, rc);
 	int frc = ledger_run_finish(p->lg, p->run_id, status, rc ? err_msg() : NULL);
+	int reported = !rc || rc == FS_EBUDGET;
 
-	if (!rc && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
+	if (reported && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
 		print_summary(p, (stages & STAGE_LOAD) && !p->dry_run ? "load" : "transform");
-	if (!rc)
+	if (reported)
 		printf("run %ld: %s; staged files in %s\n", p->run_id, status, p->run_dir);
 	return rc ? rc : frc;
 }
 
+/* The day's API calls, counted in the ledger (UTC days). */
+static void utc_today(char *out)
+{
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	memcpy(out, now, 10);
+	out[10] = '\0';
+}
+
+static int usage_get(void *ud, const char *key, long *calls)
+{
+	char day[16];
+
+	utc_today(day);
+	return ledger_usage_get(ud, key, day, calls);
+}
+
+static int usage_add(void *ud, const char *key, long calls)
+{
+	char day[16];
+
+	utc_today(day);
+	return ledger_usage_add(ud, key, day, calls);
+}
+
 static int run_command(int argc, char **argv, unsigned fixed_stages)
 {
+	struct api_usage_store store = { usage_get, usage_add, NULL };
 	struct run_opts o = { 0 };
 	struct pipeline p = { 0 };
 	unsigned stages;
@@ -216,6 +255,8 @@ static int run_command(int argc, char **argv, unsigned fixed_stages)
 	}
 	if ((rc = pick_run(&p, stages)))
 		goto out;
+	store.ud = p.lg;
+	api_set_usage_store(&store);
 	log_set_run(p.run_id);
 	p.run_dir = xasprintf("%s/staging/%ld", p.job->state_dir, p.run_id);
 	rc = finish_run(&p, stages, run_stages(&p, stages));
@@ -223,6 +264,7 @@ static int run_command(int argc, char **argv, unsigned fixed_stages)
 out:
 	xfree(p.run_dir);
 	pipeline_release(&p);
+	api_set_usage_store(NULL);
 	ledger_close(p.lg);
 	job_free(p.job);
 	return rc;

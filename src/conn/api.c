@@ -25,7 +25,18 @@ struct api {
 	char *auth_header;     /* "Authorization: Zoho-oauthtoken …" */
 	time_t expires_at;
 	long refreshes;
+	long used_today;       /* calls counted against the daily budget, -1 until read */
 };
+
+static struct api_usage_store usage_store;
+
+void api_set_usage_store(const struct api_usage_store *store)
+{
+	if (store)
+		usage_store = *store;
+	else
+		memset(&usage_store, 0, sizeof(usage_store));
+}
 
 int api_new(struct api **out, const struct endpoint *ep, const char *label)
 {
@@ -35,10 +46,12 @@ int api_new(struct api **out, const struct endpoint *ep, const char *label)
 	*out = NULL;
 	a->ep = ep;
 	a->label = xstrdup(label);
+	a->used_today = -1;
 	if ((rc = http_new(&a->http, label))) {
 		api_free(a);
 		return rc;
 	}
+	http_set_pace(a->http, ep->requests_per_minute);
 	*out = a;
 	return 0;
 }
@@ -147,7 +160,7 @@ static int refresh_allowed(struct api *a)
 
 static int refresh_token(struct api *a)
 {
-	struct http_request req = { "POST", NULL, NULL, NULL, 0 };
+	struct http_request req = { "POST", NULL, NULL, NULL, 0, NULL };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	json_t *body = NULL;
 	char *url;
@@ -207,12 +220,46 @@ static void parse_result(struct http_response *resp, struct api_result *res)
 				     resp->body.len < TEXT_EXCERPT ? resp->body.len : TEXT_EXCERPT);
 }
 
+/* Zoho's finance apps answer a spent daily limit with 429 and code 45: waiting will not help. */
+static int daily_limit_answer(const struct http_response *resp)
+{
+	return strstr(buf_str(&resp->body), "\"code\":45") != NULL;
+}
+
+/* FS_EBUDGET once the endpoint's daily budget is spent. */
+static int check_budget(struct api *a)
+{
+	const char *key = a->ep->token_key ? a->ep->token_key : a->label;
+
+	if (!a->ep->daily_budget || !usage_store.get)
+		return 0;
+	if (a->used_today < 0 && usage_store.get(usage_store.ud, key, &a->used_today))
+		return FS_EABORT;
+	if (a->used_today < a->ep->daily_budget)
+		return 0;
+	return fail(FS_EBUDGET, "%s: the daily budget of %ld calls (%s.daily_budget) is spent for today (UTC)",
+		    a->label, a->ep->daily_budget, key);
+}
+
+static int count_calls(struct api *a, long calls)
+{
+	const char *key = a->ep->token_key ? a->ep->token_key : a->label;
+
+	if (a->used_today >= 0)
+		a->used_today += calls;
+	return usage_store.add && calls ? usage_store.add(usage_store.ud, key, calls) : 0;
+}
+
 static int send_once(struct api *a, struct http_request *req, const char *const *headers,
 		     struct http_response *resp)
 {
 	const char *all[MAX_HEADERS + 3];
+	long before = http_requests_sent(a->http);
 	size_t n = 0;
+	int rc;
 
+	if ((rc = check_budget(a)))
+		return rc;
 	all[n++] = a->auth_header;
 	if (req->body)
 		all[n++] = "Content-Type: application/json";
@@ -220,13 +267,18 @@ static int send_once(struct api *a, struct http_request *req, const char *const 
 		all[n++] = *headers++;
 	all[n] = NULL;
 	req->headers = all;
-	return http_do(a->http, req, resp);
+	req->final_429 = daily_limit_answer;
+	rc = http_do(a->http, req, resp);
+	if (!rc && resp->status == 429 && daily_limit_answer(resp))
+		rc = fail(FS_EBUDGET, "%s: the API's daily limit is reached (code 45)", a->label);
+	count_calls(a, http_requests_sent(a->http) - before);
+	return rc;
 }
 
 int api_call(struct api *a, const char *method, const char *url, json_t *body,
 	     const char *const *headers, struct api_result *res)
 {
-	struct http_request req = { method, url, NULL, NULL, 0 };
+	struct http_request req = { method, url, NULL, NULL, 0, NULL };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	int rc;

@@ -16,6 +16,7 @@
 #include "finsync/err.h"
 #include "finsync/http.h"
 #include "finsync/log.h"
+#include "finsync/timeutil.h"
 
 #define MAX_ATTEMPTS 6
 #define BODY_MAX ((size_t)256 << 20)
@@ -24,6 +25,9 @@ struct http {
 	CURL *curl;
 	char *label;
 	long sent;
+	long pace;          /* requests per minute, 0 = unpaced */
+	double *sent_at;    /* ring of the last `pace` send times (monotonic) */
+	long ring_pos;
 	long base_ms;       /* first backoff step */
 	long cap_ms;        /* longest single wait */
 };
@@ -56,8 +60,38 @@ void http_free(struct http *h)
 	if (!h)
 		return;
 	curl_easy_cleanup(h->curl);
+	xfree(h->sent_at);
 	xfree(h->label);
 	xfree(h);
+}
+
+void http_set_pace(struct http *h, long per_minute)
+{
+	xfree(h->sent_at);
+	h->sent_at = NULL;
+	h->pace = per_minute > 0 ? per_minute : 0;
+	h->ring_pos = 0;
+	if (h->pace)
+		h->sent_at = xcalloc((size_t)h->pace, sizeof(double));
+}
+
+static void sleep_ms(long ms);
+
+/* Waits until sending one more keeps the last minute within the pace. */
+static void pace_wait(struct http *h)
+{
+	double oldest, now = time_mono();
+
+	if (!h->pace)
+		return;
+	oldest = h->sent_at[h->ring_pos];
+	if (oldest > 0 && now - oldest < 60.0) {
+		long ms = (long)((60.0 - (now - oldest)) * 1000.0) + 1;
+		log_debug("%s: pacing at %ld requests a minute: waiting %ld ms", h->label, h->pace, ms);
+		sleep_ms(ms);
+	}
+	h->sent_at[h->ring_pos] = time_mono();
+	h->ring_pos = (h->ring_pos + 1) % h->pace;
 }
 
 long http_requests_sent(const struct http *h)
@@ -113,6 +147,7 @@ static CURLcode perform(struct http *h, const struct http_request *req, struct h
 	struct curl_slist *headers = build_headers(req);
 	CURLcode cc;
 
+	pace_wait(h);
 	curl_easy_reset(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
 	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
@@ -148,14 +183,15 @@ static int not_sent(CURLcode cc)
 	       cc == CURLE_OPERATION_TIMEDOUT;
 }
 
-static int should_retry(const struct http_request *req, CURLcode cc, long status)
+static int should_retry(const struct http_request *req, CURLcode cc, const struct http_response *resp)
 {
 	int idempotent = strcmp(req->method, "POST") != 0;
+	long status = resp->status;
 
 	if (cc != CURLE_OK)
 		return not_sent(cc) || idempotent;
 	if (status == 429)
-		return 1;
+		return !req->final_429 || !req->final_429(resp);
 	return status >= 500 && idempotent;
 }
 
@@ -199,7 +235,7 @@ int http_do(struct http *h, const struct http_request *req, struct http_response
 		resp->status = 0;
 		resp->retry_after = -1;
 		cc = perform(h, req, resp);
-		if (!should_retry(req, cc, resp->status) || attempt == MAX_ATTEMPTS - 1)
+		if (!should_retry(req, cc, resp) || attempt == MAX_ATTEMPTS - 1)
 			break;
 		long wait = backoff_ms(h, attempt, resp->retry_after);
 		/* The path only: a query string may carry an OAuth parameter. */

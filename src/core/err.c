@@ -10,13 +10,16 @@
 
 static _Thread_local char message[2048];
 
+/* Formats into a copy first: the arguments may include err_msg() itself. */
 int fail(int code, const char *fmt, ...)
 {
+	char text[sizeof(message)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	memcpy(message, text, sizeof(message));
 	return code;
 }
 

@@ -221,10 +221,29 @@ static int get_secret(struct loader *ld, json_t *obj, const char *where, const c
 	return rc;
 }
 
+static int get_count(struct loader *ld, json_t *obj, const char *where, const char *name, long *out)
+{
+	json_t *v = json_object_get(obj, name);
+	char key[256];
+
+	if (!v)
+		return 0;
+	snprintf(key, sizeof(key), "%s.%s", where, name);
+	if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 100000000)
+		return job_error(ld, key, "must be a whole number from 0 (no limit) up");
+	*out = (long)json_integer_value(v);
+	return 0;
+}
+
 static int load_oauth_endpoint(struct loader *ld, json_t *obj, const char *where, struct endpoint *ep)
 {
 	int rc;
 
+	/* Zoho's finance apps allow 100 requests a minute per organisation. */
+	ep->requests_per_minute = strcmp(where, "finance") ? 0 : 100;
+	if ((rc = get_count(ld, obj, where, "requests_per_minute", &ep->requests_per_minute)) ||
+	    (rc = get_count(ld, obj, where, "daily_budget", &ep->daily_budget)))
+		return rc;
 	if ((rc = get_string(ld, obj, where, "api_base", 1, &ep->api_base)) ||
 	    (rc = get_string(ld, obj, where, "accounts_url", 1, &ep->accounts_url)) ||
 	    (rc = get_string(ld, obj, where, "client_id", 1, &ep->client_id)) ||
@@ -238,13 +257,14 @@ static int load_oauth_endpoint(struct loader *ld, json_t *obj, const char *where
 
 static const char *const crm_api_keys[] = {
 	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
-	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token", NULL
+	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
+	"requests_per_minute", "daily_budget", NULL
 };
 static const char *const crm_csv_keys[] = { "type", "dir", NULL };
 static const char *const finance_keys[] = {
 	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
 	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
-	"organization_id", "crm_id_field", NULL
+	"organization_id", "crm_id_field", "requests_per_minute", "daily_budget", NULL
 };
 
 static int load_crm(struct loader *ld, json_t *crm)

@@ -34,6 +34,7 @@ struct load {
 	json_t *batch[BATCH];
 	size_t n;
 	int resuming;            /* an earlier attempt at this run's load committed batches */
+	long waiting;            /* planned writes not sent (the daily budget ran out) */
 };
 
 static const char *str(json_t *rec, const char *key)
@@ -297,6 +298,16 @@ static int write_intents(struct load *l, int *had_intent)
 	return ledger_commit(l->p->lg);
 }
 
+/* Planned writes in the batch from index from on. */
+static long count_writes(const struct load *l, size_t from)
+{
+	long n = 0;
+
+	for (; from < l->n; from++)
+		n += is_write(l->batch[from]);
+	return n;
+}
+
 /* Steps 2 and 3 for the batch in hand. */
 static int flush_batch(struct load *l)
 {
@@ -310,11 +321,18 @@ static int flush_batch(struct load *l)
 		goto out;
 	for (i = 0; i < l->n && !rc; i++)
 		rc = apply_one(l, l->batch[i], had_intent[i]);
-	if (!rc)
+	if (rc == FS_EBUDGET) {
+		/* Keep what was sent; what is left waits for tomorrow's run. */
+		l->waiting += count_writes(l, i - 1);
 		rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
-	if (rc)
+		rc = rc ? rc : ledger_commit(l->p->lg);
+		rc = rc ? rc : FS_EBUDGET;
+	} else if (!rc) {
+		rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
+	}
+	if (rc && rc != FS_EBUDGET)
 		ledger_rollback(l->p->lg);
-	else
+	else if (!rc)
 		rc = ledger_commit(l->p->lg);
 out:
 	for (i = 0; i < l->n; i++)
@@ -364,12 +382,22 @@ static int load_records(struct load *l, struct staging_reader *r)
 		}
 		if (rc < 0)
 			break;
+		if (l->waiting) {
+			l->waiting += is_write(rec);
+			json_decref(rec);
+			continue;
+		}
 		l->batch[l->n++] = rec;
-		if (l->n == BATCH && (rc = flush_batch(l)))
+		rc = l->n == BATCH ? flush_batch(l) : 0;
+		if (rc == FS_EBUDGET)
+			rc = 0;          /* count the rest of the file as waiting */
+		if (rc)
 			break;
 	}
-	if (!rc)
-		rc = flush_batch(l);
+	if (!rc && !l->waiting && (rc = flush_batch(l)) == FS_EBUDGET)
+		rc = 0;
+	if (!rc && l->waiting)
+		rc = fail(FS_EBUDGET, "%s; %ld %s records wait for the next run", err_msg(), l->waiting, l->e->name);
 	for (size_t i = 0; i < l->n; i++)
 		json_decref(l->batch[i]);
 	if (rc)

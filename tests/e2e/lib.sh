@@ -116,6 +116,7 @@ write_job() {
     "type": "$app",
     "api_base": "$SANDBOX_URL/$base",
     "organization_id": "10234695",
+    "requests_per_minute": 0,
     "accounts_url": "$SANDBOX_URL",
     "client_id": "1000.SANDBOXFIN",
     "client_secret_env": "FINSYNC_FIN_CLIENT_SECRET",
