@@ -15,6 +15,8 @@
 #include "finsync/err.h"
 #include "finsync/help.h"
 #include "finsync/job.h"
+#include "finsync/jobstate.h"
+#include "finsync/lock.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
@@ -238,12 +240,15 @@ static int run_command(int argc, char **argv, unsigned fixed_stages)
 	struct api_usage_store store = { usage_get, usage_add, NULL };
 	struct run_opts o = { 0 };
 	struct pipeline p = { 0 };
+	struct lock *lock = NULL;
 	unsigned stages;
-	int rc;
+	int skip = 0, rc;
 
 	if ((rc = parse_args(&o, argc, argv)))
 		return rc > 0 ? 0 : rc;
-	if ((rc = job_load(&p.job, o.job_path)) || (rc = ledger_open(&p.lg, p.job->state_dir)))
+	/* The lock comes first: nothing of a job is touched while another run holds it. */
+	if ((rc = job_load(&p.job, o.job_path)) || (rc = lock_acquire(&lock, p.job->state_dir)) ||
+	    (rc = ledger_open(&p.lg, p.job->state_dir)) || (rc = jobstate_check(p.lg, p.job->name, &skip)) || skip)
 		goto out;
 	stages = fixed_stages ? fixed_stages : o.stages ? o.stages : p.job->stages;
 	p.only = o.only;
@@ -257,6 +262,11 @@ static int run_command(int argc, char **argv, unsigned fixed_stages)
 		goto out;
 	store.ud = p.lg;
 	api_set_usage_store(&store);
+	/* Before any write (and any read worth paying for): the two sides must agree on money. */
+	if ((stages & (STAGE_EXTRACT | STAGE_LOAD)) && (rc = preflight_currency(&p))) {
+		ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
+		goto out;
+	}
 	log_set_run(p.run_id);
 	p.run_dir = xasprintf("%s/staging/%ld", p.job->state_dir, p.run_id);
 	rc = finish_run(&p, stages, run_stages(&p, stages));
@@ -266,6 +276,7 @@ out:
 	pipeline_release(&p);
 	api_set_usage_store(NULL);
 	ledger_close(p.lg);
+	lock_release(lock);
 	job_free(p.job);
 	return rc;
 }
