@@ -18,6 +18,7 @@ int cmd_resume(int argc, char **argv);
 int cmd_disable(int argc, char **argv);
 int cmd_enable(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_resync(int argc, char **argv);
 
 /*
  * Parses "COMMAND JOB" with -v, -q, --log-format and -h (printing the help)
@@ -25,6 +26,9 @@ int cmd_check(int argc, char **argv);
  * usage error.
  */
 int cmd_parse_job_args(int argc, char **argv, const char **job_path);
+
+/* dir/<name>.ndjson.gz as CSV at path (written whole, atomically), as `finsync export` does. */
+int export_staged_csv(const char *dir, const char *name, const char *path);
 
 /* Records that failed in the command (exit code 1 when non-zero). */
 extern long cmd_records_failed;

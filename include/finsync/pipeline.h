@@ -18,6 +18,7 @@ struct pipeline {
 	long run_id;
 	char *run_dir;          /* <state_dir>/staging/<run_id> */
 	const char *only;       /* --only ENTITY, or NULL for all the job syncs */
+	const char *only_id;    /* resync: the one CRM record of `only` to sync, or NULL */
 	int full;               /* --full: ignore watermarks */
 	int dry_run;            /* plan only: no writes to either app */
 	long records_failed;    /* rejected or invalid records: exit code 1 */

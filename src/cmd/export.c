@@ -423,6 +423,15 @@ out:
 	return rc;
 }
 
+int export_staged_csv(const char *dir, const char *name, const char *path)
+{
+	struct export_opts o = { 0 };
+
+	o.entity = name;
+	o.output = path;
+	return export_csv(dir, &o);
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct export_opts o = { 0 };

@@ -67,6 +67,9 @@ static const struct command_help commands[] = {
 	  "validate the job, reach both sides (refreshing their tokens) and compare their\n"
 	  "base currencies; one line per check, exit 0 when all pass",
 	  COMMON_OPTIONS },
+	{ "resync", "finsync resync JOB ENTITY CRM_ID",
+	  "fetch one CRM record (of customers, vendors or items) and sync it now",
+	  COMMON_OPTIONS },
 	{ "help", "finsync help [COMMAND]", "show the help of a command", NULL },
 	{ NULL, NULL, NULL, NULL },
 };

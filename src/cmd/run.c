@@ -30,6 +30,7 @@ struct run_opts {
 	const char *job_path;
 	unsigned stages;         /* 0: the job's own */
 	const char *only;
+	const char *only_id;     /* resync: one CRM record */
 	int full;
 	int dry_run;
 	enum log_level level;
@@ -235,27 +236,45 @@ static int usage_add(void *ud, const char *key, long calls)
 	return ledger_usage_add(ud, key, day, calls);
 }
 
-static int run_command(int argc, char **argv, unsigned fixed_stages)
+/* A dry run's plan, per entity, as CSV beside the staged file: what an analyst opens. */
+static int write_plan_csv(struct pipeline *p)
+{
+	char *dir = xasprintf("%s/transform", p->run_dir);
+	int i, rc = 0;
+
+	for (i = 0; i < ENTITY_COUNT && !rc; i++) {
+		const struct entity_sync *e = &p->job->entities[i];
+		char *path;
+		if (!pipeline_wants(p, e))
+			continue;
+		path = xasprintf("%s/%s.csv", dir, e->name);
+		if (!(rc = export_staged_csv(dir, e->name, path)))
+			printf("plan for %s: %s\n", e->name, path);
+		xfree(path);
+	}
+	xfree(dir);
+	return rc;
+}
+
+static int execute(struct run_opts *o, unsigned fixed_stages)
 {
 	struct api_usage_store store = { usage_get, usage_add, NULL };
-	struct run_opts o = { 0 };
 	struct pipeline p = { 0 };
 	struct lock *lock = NULL;
 	unsigned stages;
 	int skip = 0, rc;
 
-	if ((rc = parse_args(&o, argc, argv)))
-		return rc > 0 ? 0 : rc;
 	/* The lock comes first: nothing of a job is touched while another run holds it. */
-	if ((rc = job_load(&p.job, o.job_path)) || (rc = lock_acquire(&lock, p.job->state_dir)) ||
+	if ((rc = job_load(&p.job, o->job_path)) || (rc = lock_acquire(&lock, p.job->state_dir)) ||
 	    (rc = ledger_open(&p.lg, p.job->state_dir)) || (rc = jobstate_check(p.lg, p.job->name, &skip)) || skip)
 		goto out;
-	stages = fixed_stages ? fixed_stages : o.stages ? o.stages : p.job->stages;
-	p.only = o.only;
-	p.full = o.full;
-	p.dry_run = o.dry_run;
+	stages = fixed_stages ? fixed_stages : o->stages ? o->stages : p.job->stages;
+	p.only = o->only;
+	p.only_id = o->only_id;
+	p.full = o->full;
+	p.dry_run = o->dry_run;
 	if (p.only && !job_entity(p.job, p.only)->enabled) {
-		rc = fail(FS_EUSAGE, "--only %s: the job does not sync %s", p.only, p.only);
+		rc = fail(FS_EUSAGE, "the job does not sync %s", p.only);
 		goto out;
 	}
 	if ((rc = pick_run(&p, stages)))
@@ -270,6 +289,8 @@ static int run_command(int argc, char **argv, unsigned fixed_stages)
 	log_set_run(p.run_id);
 	p.run_dir = xasprintf("%s/staging/%ld", p.job->state_dir, p.run_id);
 	rc = finish_run(&p, stages, run_stages(&p, stages));
+	if (!rc && p.dry_run && (stages & STAGE_TRANSFORM))
+		rc = write_plan_csv(&p);
 	cmd_records_failed = p.records_failed;
 out:
 	xfree(p.run_dir);
@@ -279,6 +300,48 @@ out:
 	lock_release(lock);
 	job_free(p.job);
 	return rc;
+}
+
+static int run_command(int argc, char **argv, unsigned fixed_stages)
+{
+	struct run_opts o = { 0 };
+	int rc;
+
+	if ((rc = parse_args(&o, argc, argv)))
+		return rc > 0 ? 0 : rc;
+	return execute(&o, fixed_stages);
+}
+
+/* finsync resync JOB ENTITY CRM_ID: one record through all three stages now. */
+int cmd_resync(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	int c;
+
+	o.command = argv[0];
+	o.level = LOG_INFO;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "vqh", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			help_print(stdout, help_find("resync"));
+			return 0;
+		}
+		if (c != 'v' && c != 'q' && c != OPT_LOG_FORMAT)
+			return fail(FS_EUSAGE, "unknown option; see 'finsync help resync'");
+		parse_option(&o, c);
+	}
+	if (optind != argc - 3)
+		return fail(FS_EUSAGE, "usage: %s", help_find("resync")->synopsis);
+	o.job_path = argv[optind];
+	if (strcmp(argv[optind + 1], "customers") && strcmp(argv[optind + 1], "vendors") &&
+	    strcmp(argv[optind + 1], "items"))
+		return fail(FS_EUSAGE, "unknown entity '%s' (customers, vendors, items)", argv[optind + 1]);
+	o.only = argv[optind + 1];
+	o.only_id = argv[optind + 2];
+	o.full = 1;
+	log_setup(o.level, o.format);
+	return execute(&o, STAGE_EXTRACT | STAGE_TRANSFORM | STAGE_LOAD);
 }
 
 int cmd_run(int argc, char **argv)

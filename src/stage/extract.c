@@ -42,6 +42,8 @@ struct extract {
 	char since_buf[40];
 	json_t *extra_ids;       /* module -> {id: true}: to read by id as well */
 	json_t *seen_ids;        /* ids written to the module being extracted */
+	const char *only_id;     /* resync: the one record of the primary module */
+	const char *primary;     /* the entity's first module */
 };
 
 #define IDS_PER_CALL 100
@@ -148,6 +150,11 @@ static int copy_records(struct extract *x, struct source *src, struct staging_wr
 		if (rc < 0)
 			return rc;
 		const char *id = json_string_value(json_object_get(rec, "id"));
+		/* resync: a CSV export has no "read by id"; pass over the others. */
+		if (x->only_id && !strcmp(module, x->primary) && (!id || strcmp(id, x->only_id))) {
+			json_decref(rec);
+			continue;
+		}
 		if (id && json_object_get(x->seen_ids, id)) {
 			json_decref(rec);       /* read again by id: already written */
 			continue;
@@ -332,11 +339,65 @@ out:
 	return rc;
 }
 
+static int extract_ids_only(struct extract *x, const struct entity_sync *e, const char *module)
+{
+	struct crm_query q = { module, NULL, NULL, NULL, NULL };
+	struct staging_writer *w = NULL;
+	struct source *src = NULL;
+	char *name = lower(module);
+	long bad = 0;
+	int rc;
+
+	json_object_clear(x->seen_ids);
+	q.fields = wanted_fields(x, e, module);
+	rc = staging_writer_open(&w, x->dir, name);
+	if (!rc && !crm_incremental(x->crm)) {
+		/* A CSV export cannot be read by id: read it, keep the one record. */
+		if (!(rc = crm_read(x->crm, &q, &src)))
+			rc = copy_records(x, src, w, module, &bad);
+	} else if (!rc) {
+		rc = copy_extra_ids(x, &q, w, &bad);
+	}
+	if (rc)
+		staging_writer_abort(w);
+	else
+		rc = staging_writer_finish(w, x->manifest);
+	json_object_set_new(x->done_modules, module, json_true());
+	source_close(src);
+	json_decref(q.fields);
+	xfree(name);
+	return rc;
+}
+
+/* resync: the one record, by id, with what it needs around it (an account's contacts). */
+static int extract_one(struct extract *x, const struct entity_sync *e)
+{
+	const char *module = entity_crm_modules(e)[0];
+	int rc;
+
+	x->since = NULL;
+	x->only_id = x->p->only_id;
+	x->primary = module;
+	json_object_clear(x->extra_ids);
+	json_object_set_new(x->extra_ids, module, json_pack("{s:b}", x->p->only_id, 1));
+	if (e->crm_module == CRM_ACCOUNTS_AND_CONTACTS && e->kind == ENTITY_CUSTOMERS &&
+	    (rc = extract_module(x, e, "Contacts", 1)))
+		return rc;
+	/* Only the ids: a module read of everything is what resync avoids. */
+	if ((rc = extract_ids_only(x, e, module)))
+		return rc;
+	if (!json_object_get(x->seen_ids, x->p->only_id))
+		return fail(FS_EUSAGE, "no %s record with id '%s' in the CRM", module, x->p->only_id);
+	return 0;
+}
+
 static int extract_entity(struct extract *x, const struct entity_sync *e)
 {
 	const char *const *m;
 	int rc;
 
+	if (x->p->only_id)
+		return extract_one(x, e);
 	if ((rc = entity_since(x, e)))
 		return rc;
 	json_object_clear(x->extra_ids);

@@ -357,7 +357,8 @@ static int finish_entity(struct load *l)
 	if ((rc = ledger_begin(l->p->lg)))
 		goto out;
 	rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
-	if (!rc && run.started_at && !strcmp(l->p->job->crm.type, "zoho-crm"))
+	/* A resync read one record: it says nothing of the others' changes. */
+	if (!rc && run.started_at && !strcmp(l->p->job->crm.type, "zoho-crm") && !l->p->only_id)
 		rc = ledger_watermark_put(l->p->lg, l->e->name, run.started_at, l->p->run_id);
 	if (rc)
 		ledger_rollback(l->p->lg);
