@@ -96,6 +96,13 @@ struct crm_csv {
 	char *dir;
 };
 
+/* No byte counts as a space to trim (see csv_set_space_func). */
+static int keep_spaces(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
 static const struct source_ops csv_source_ops;
 
 static struct row *row_new(void)
@@ -210,6 +217,8 @@ static void parser_start(struct csv_source *s)
 	csv_init(&s->parser, CSV_APPEND_NULL | CSV_STRICT);
 	csv_set_realloc_func(&s->parser, xrealloc);
 	csv_set_free_func(&s->parser, xfree);
+	/* libcsv trims spaces around unquoted cells by default; a CRM value keeps them. */
+	csv_set_space_func(&s->parser, keep_spaces);
 	s->parser_live = 1;
 }
 

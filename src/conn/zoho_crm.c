@@ -154,8 +154,15 @@ static char *list_url(struct zoho_source *s, const char *fields, const char *ids
 	esc = http_escape(fields);
 	buf_addf(&b, "%s/%s?fields=%s&per_page=%d", s->crm->base.job->crm.api_base, s->module, esc, PER_PAGE);
 	xfree(esc);
+	/*
+	 * Oldest id first, so that of two records whose names collide the older
+	 * one is created and the newer is the duplicate, run after run.  A view
+	 * refuses sort_by: it keeps Zoho's order.
+	 */
 	if (s->cvid)
 		buf_addf(&b, "&cvid=%s", s->cvid);
+	else if (!ids)
+		buf_adds(&b, "&sort_by=id&sort_order=asc");
 	if (ids) {
 		buf_addf(&b, "&ids=%s", ids);
 	} else if (s->next_token) {

@@ -32,7 +32,7 @@ has_line() {
 
 # What the lines say: a clone of a name planned earlier in the run, the orphans, the SKU clash.
 assert_eq 2 "$(jq -s '[.[] | select(.crm_module == "Contacts")] | length' api-customers)" "orphans as individuals"
-has_line api-customers '.duplicate and .action == "create" and .name == "Acme Ltd (2)"' ||
+has_line api-customers '.duplicate and .action == "create" and .name == "ACME  Ltd (2)"' ||
 	fail "no clone with a suffixed name: $(cat api-customers)"
 has_line api-items '.match == "sku" and .action == "skip" and .finance_id == "460000000027001"' ||
 	fail "no sku duplicate: $(cat api-items)"

@@ -334,7 +334,24 @@ static void test_csv__fixture_folder(void)
 	xfree(dir);
 }
 
+/* A CRM value keeps its spaces: libcsv would trim them around unquoted cells. */
+static void test_csv__spaces_kept(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv", "id,Account_Name,Phone\r\n1, Glacier Hill ,\t555 \r\n");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), " Glacier Hill ");
+	CHECK_STREQ(str(rec, "Phone"), "\t555 ");
+	json_decref(rec);
+	fixture_close(&f);
+}
+
 static const struct unit_test csv_tests[] = {
+	UNIT(test_csv__spaces_kept),
 	UNIT(test_csv__quoting_bom_crlf),
 	UNIT(test_csv__keys_in_header_order),
 	UNIT(test_csv__lookups_and_owner_become_objects),
