@@ -2,7 +2,7 @@
  * status.c - `finsync status JOB`: what an operator wants to know the
  * morning after, in one screen: is the job running, paused or disabled, how
  * did its last run end, how far has incremental extraction got, how many
- * records wait for a retry, how much of the API budget today has used.
+ * records wait for a retry, how much of each API's daily budget is used.
  *
  * Everything is gathered into one JSON object first; the text format is a
  * rendering of it, so the two cannot tell different stories.  A job that
@@ -199,6 +199,19 @@ static void set_state(json_t *status)
 		json_object_set_new(status, "state", json_string("idle"));
 }
 
+/* The daily budget per API ("crm", "finance", as the ledger counts them), where the job sets one. */
+static void add_budgets(json_t *today, const struct job *job)
+{
+	const struct endpoint *eps[] = { &job->crm, &job->fin };
+	json_t *budgets = json_object();
+	size_t i;
+
+	for (i = 0; i < sizeof(eps) / sizeof(eps[0]); i++)
+		if (eps[i]->daily_budget > 0 && eps[i]->token_key)
+			json_object_set_new(budgets, eps[i]->token_key, json_integer(eps[i]->daily_budget));
+	json_object_set_new(today, "budgets", budgets);
+}
+
 static int gather(json_t **out, const struct job *job)
 {
 	char day[ISO_TIME_LEN];
@@ -214,6 +227,7 @@ static int gather(json_t **out, const struct job *job)
 			   "state", "idle", "job_state", "active", "lock", "last_run", "watermarks", "failures_waiting", 0,
 			   "api_calls_today", "day", day, "calls");
 	*out = status;
+	add_budgets(json_object_get(status, "api_calls_today"), job);
 	if ((rc = lock_probe(job->state_dir, &owner)) < 0)
 		goto out;
 	if (rc == 1)
@@ -323,17 +337,26 @@ static void watermark_lines(struct lines *l, json_t *all)
 	}
 }
 
+/* "crm 120 of 5000, finance 30": every API called today or with a budget. */
 static void usage_line(struct lines *l, json_t *today)
 {
+	json_t *calls = json_object_get(today, "calls"), *budgets = json_object_get(today, "budgets");
+	json_t *all = json_deep_copy(calls), *n;
 	struct buf b = BUF_INIT;
 	const char *api;
-	json_t *n;
 
-	json_object_foreach(json_object_get(today, "calls"), api, n)
+	json_object_foreach(budgets, api, n)
+		if (!json_object_get(all, api))
+			json_object_set_new(all, api, json_integer(0));
+	json_object_foreach(all, api, n) {
 		buf_addf(&b, "%s%s %lld", b.len ? ", " : "", api, (long long)json_integer_value(n));
+		if (json_object_get(budgets, api))
+			buf_addf(&b, " of %lld", (long long)json_integer_value(json_object_get(budgets, api)));
+	}
 	line(l, "api calls today", "%s (%s UTC)", b.len ? buf_str(&b) : "none",
 	     text_or(json_object_get(today, "day"), "-"));
 	buf_release(&b);
+	json_decref(all);
 }
 
 static void print_text(json_t *status)

@@ -48,6 +48,13 @@ assert_eq "1|partial|load|5|1|1" "$(jq -r '[.last_run.id, .last_run.status, .las
 assert_eq "$(date -u +%Y-%m-%d)" "$(jq -r '.api_calls_today.day' out)" "budget day (UTC)"
 assert_eq "object|object" "$(jq -r '[(.watermarks | type), (.api_calls_today.calls | type)] | join("|")' out)" "json shapes"
 
+# API calls are counted per UTC day; a daily budget shows beside its API.
+[ "$(jq '.api_calls_today.calls.finance' out)" -gt 0 ] || fail "finance calls today: $(jq -c .api_calls_today out)"
+jq '.finance.daily_budget = 100000' job.json >budget.json
+calls=$(jq '.api_calls_today.calls.finance' out)
+finsync status budget.json | grep -q "^api calls today: .*finance $calls of 100000 ($(date -u +%Y-%m-%d) UTC)$" ||
+	fail "budget in status: $(finsync status budget.json)"
+
 # The retry succeeds: nothing waits any more.
 ctl DELETE /reject >/dev/null
 run_ok job.json
