@@ -111,10 +111,19 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	struct http_response *resp = ud;
 	size_t len = size * n;
 
-	if (len > 12 && !strncasecmp(p, "Retry-After:", 12)) {
+	static const char retry[] = "Retry-After:", reset[] = "X-Rate-Limit-Reset:";
+	size_t skip = 0;
+	int is_reset = 0;
+
+	if (len > sizeof(retry) - 1 && !strncasecmp(p, retry, sizeof(retry) - 1))
+		skip = sizeof(retry) - 1;
+	else if (len > sizeof(reset) - 1 && !strncasecmp(p, reset, sizeof(reset) - 1))
+		skip = sizeof(reset) - 1, is_reset = 1;
+	/* Retry-After wins; Zoho Books' X-Rate-Limit-Reset (seconds) is the fallback. */
+	if (skip && (!is_reset || resp->retry_after < 0)) {
 		char tmp[32];
-		size_t k = len - 12 < sizeof(tmp) - 1 ? len - 12 : sizeof(tmp) - 1;
-		memcpy(tmp, p + 12, k);
+		size_t k = len - skip < sizeof(tmp) - 1 ? len - skip : sizeof(tmp) - 1;
+		memcpy(tmp, p + skip, k);
 		tmp[k] = '\0';
 		resp->retry_after = strtol(tmp, NULL, 10);
 	}
