@@ -22,6 +22,7 @@ struct lq {
 	const char *order_sql;
 	int desc;
 	const char *filter_by;
+	int narrow;             /* an indexed equality filter: sort the few rows */
 	char err[200];
 };
 
@@ -40,12 +41,13 @@ static int lq_fail(struct lq *l, const char *what)
 	return -1;
 }
 
-/* name, name_startswith, name_contains on a text key of the record. */
-static int text_filter(struct lq *l, const char *field, const char *path)
+/* name, name_startswith, name_contains on a text key of the record; the
+ * exact form uses the indexed column when there is one (name_key, sku_key). */
+static int text_filter(struct lq *l, const char *field, const char *path, const char *column)
 {
 	static const char *const suffix[] = { "", "eq", "_startswith", "starts_with",
 					      "_contains", "contains", NULL };
-	char param[80], sql[128];
+	char param[80], sql[128], *norm;
 	const char *v;
 	int i;
 
@@ -54,6 +56,14 @@ static int text_filter(struct lq *l, const char *field, const char *path)
 		v = jstr(l->args, param);
 		if (!v)
 			continue;
+		if (i == 0 && column) {
+			norm = norm_name(v);
+			snprintf(sql, sizeof(sql), " AND %s = ?", column);
+			q_add(&l->q, sql, json_string(norm));
+			free(norm);
+			l->narrow = 1;
+			continue;
+		}
 		snprintf(sql, sizeof(sql), " AND sb_match(json_extract(body, ?), '%s', ?)",
 			 suffix[i + 1]);
 		q_add(&l->q, sql, json_string(path));
@@ -73,6 +83,18 @@ static int cf_filters(struct lq *l)
 			continue;
 		if (!fin_cf_def(l->fr, key))
 			return lq_fail(l, key);
+		if (json_is_true(json_object_get(fin_cf_def(l->fr, key), "is_unique"))) {
+			char *norm = norm_name(json_string_value(v));
+
+			q_add(&l->q, " AND id IN (SELECT id FROM fin_unique WHERE app = ?",
+			      json_string(fin_app_name(l->fr->app)));
+			q_add(&l->q, " AND kind = ?", json_integer(l->fr->kind));
+			q_add(&l->q, " AND field = ?", json_string(key));
+			q_add(&l->q, " AND value = ?)", json_string(norm));
+			free(norm);
+			l->narrow = 1;
+			continue;
+		}
 		path = sb_printf("$.custom_field_hash.%s", key);
 		q_add(&l->q, " AND sb_match(json_extract(body, ?), 'eq', ?)", json_string(path));
 		json_array_append_new(l->q.binds, json_incref(v));
@@ -124,11 +146,11 @@ static int record_filters(struct lq *l)
 	const char *const *f = l->fr->kind == FIN_ITEMS ? item_fields : contact_fields;
 	char *path = sb_printf("$.%s", l->fr->name_key);
 
-	text_filter(l, l->fr->name_key, path);
+	text_filter(l, l->fr->name_key, path, "name_key");
 	free(path);
 	for (; *f; f++) {
 		path = sb_printf("$.%s", *f);
-		text_filter(l, *f, path);
+		text_filter(l, *f, path, str_eq(*f, "sku") ? "sku_key" : NULL);
 		free(path);
 	}
 	return 0;
@@ -180,8 +202,9 @@ static void add_order(struct lq *l)
 	char sql[160];
 
 	if (l->order_sql) {
-		snprintf(sql, sizeof(sql), " ORDER BY %s %s, idkey %s LIMIT ? OFFSET ?",
-			 l->order_sql, dir, dir);
+		/* "+" keeps SQLite from walking the sort index past a narrow filter */
+		snprintf(sql, sizeof(sql), " ORDER BY %s%s %s, idkey %s LIMIT ? OFFSET ?",
+			 l->narrow ? "+" : "", l->order_sql, dir, dir);
 		q_add(&l->q, sql, NULL);
 	} else {
 		snprintf(sql, sizeof(sql), " ORDER BY json_extract(body, ?) %s, idkey %s"

@@ -96,8 +96,9 @@ void fin_put(struct fres *fr, json_t *rec)
 	sqlite3_bind_text(s, 5, name, -1, SQLITE_STATIC);
 	if (skuk)
 		sqlite3_bind_text(s, 6, skuk, -1, SQLITE_STATIC);
-	if (jstr(rec, "contact_type"))
-		sqlite3_bind_text(s, 7, jstr(rec, "contact_type"), -1, SQLITE_STATIC);
+	if (fr->kind == FIN_CONTACTS)   /* Billing customers have no contact_type */
+		sqlite3_bind_text(s, 7, jstr(rec, "contact_type") ? jstr(rec, "contact_type")
+				  : "customer", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 8, rec_time(fr->sb, rec, "created_time"));
 	sqlite3_bind_int64(s, 9, rec_time(fr->sb, rec, "last_modified_time"));
 	sqlite3_bind_text(s, 10, text, -1, SQLITE_STATIC);

@@ -175,12 +175,20 @@ int is_digits(const char *s)
  * case folding.  Deliberately weaker than finsync's own normalisation v1
  * (NFKC, collapsed white space): "ACME  Ltd" is a new name to the app.
  */
+static int is_ascii(const char *s, const char *end)
+{
+	for (; s < end; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 char *norm_name(const char *s)
 {
 	const char *end;
 	utf8proc_uint8_t *out = NULL;
 	utf8proc_ssize_t n;
-	char *trimmed, *res;
+	char *trimmed, *res, *p;
 
 	if (!s)
 		return sb_strdup("");
@@ -190,6 +198,11 @@ char *norm_name(const char *s)
 	while (end > s && isspace((unsigned char)end[-1]))
 		end--;
 	trimmed = sb_strndup(s, (size_t)(end - s));
+	if (is_ascii(s, end)) {         /* the common case, without utf8proc */
+		for (p = trimmed; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		return trimmed;
+	}
 	n = utf8proc_map((const utf8proc_uint8_t *)trimmed, 0, &out,
 			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
 			 UTF8PROC_CASEFOLD);
