@@ -24,6 +24,7 @@ static const struct command commands[] = {
 	{ "load", cmd_load },
 	{ "export", cmd_export },
 	{ "history", cmd_history },
+	{ "review", cmd_review },
 	{ "resync", cmd_resync },
 	{ "status", cmd_status },
 	{ "pause", cmd_pause },

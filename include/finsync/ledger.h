@@ -2,7 +2,7 @@
  * ledger.h - the job's memory between runs: <state_dir>/ledger.sqlite.
  *
  * Public tables (analysts query them; DESIGN.md names them): runs, run_stats,
- * links, events, watermarks, deal_links.  Writes happen inside the caller's
+ * links, events, watermarks, deal_links, and (schema v3) decisions.  Writes happen inside the caller's
  * ledger_begin()/ledger_commit() so a batch, its events and its stats land
  * together.  Strings returned in structs are owned by the struct
  * (link_release()).
@@ -102,6 +102,32 @@ int ledger_intent_exists(struct ledger *lg, const char *entity, const char *crm_
 /* API calls per day ("YYYY-MM-DD", UTC) and API ("crm", "finance"). */
 int ledger_usage_add(struct ledger *lg, const char *api, const char *day, long calls);
 int ledger_usage_get(struct ledger *lg, const char *api, const char *day, long *calls);
+
+/*
+ * Review decisions (schema v3; `finsync review --apply`): what an analyst
+ * decided for a CRM record the transform could not settle (a duplicate, an
+ * ambiguous match).  decision is "link" (finance_id set), "create" or "skip"
+ * (finance_id NULL).  The transform follows it after the ledger link.
+ */
+struct decision {
+	char *entity;
+	char *crm_id;
+	char *crm_module;    /* "Accounts" …: lets the next run read the record by id */
+	char *decision;      /* "link", "create", "skip" */
+	char *finance_id;    /* link only */
+	char *decided_at;    /* ISO 8601 UTC; NULL on put: now */
+};
+
+/* Insert or replace by (entity, crm_id), inside the caller's transaction. */
+int ledger_decision_put(struct ledger *lg, const struct decision *d);
+/* 1 found (fills out; decision_release()), 0 none, <0 error. */
+int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_id, struct decision *out);
+/*
+ * CRM ids of a module with a link or create decision whose record is not
+ * linked yet (new array): an incremental run reads them again by id.
+ */
+json_t *ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module);
+void decision_release(struct decision *d);
 
 /* The underlying handle, for read-only reports (history, export). */
 struct sqlite3 *ledger_db(struct ledger *lg);

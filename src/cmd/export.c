@@ -25,6 +25,7 @@
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/outfile.h"
 #include "finsync/staging.h"
 
 
@@ -34,6 +35,7 @@ struct export_opts {
 	const char *stage;
 	const char *entity;
 	const char *output;     /* NULL = stdout */
+	int bom;                /* --bom: a UTF-8 byte order mark first, for spreadsheets */
 	int help;
 };
 
@@ -90,6 +92,7 @@ static int parse_args(struct export_opts *o, int argc, char **argv)
 		{ "entity", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "bom", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,6 +118,9 @@ static int parse_args(struct export_opts *o, int argc, char **argv)
 			break;
 		case 'o':
 			o->output = strcmp(optarg, "-") ? optarg : NULL;
+			break;
+		case 'b':
+			o->bom = 1;
 			break;
 		case 'h':
 			o->help = 1;
@@ -411,6 +417,8 @@ static int export_csv(const char *dir, const struct export_opts *o)
 
 	if ((rc = collect_columns(dir, o->entity, &cols)) || (rc = output_open(&out, o->output)))
 		goto out;
+	if (o->bom)
+		fputs(UTF8_BOM, out.fp);
 	rc = write_rows(dir, o->entity, &cols, out.fp);
 	if (rc && ferror(out.fp))
 		rc = name_write_error(rc, out.name);

@@ -29,7 +29,7 @@ static const struct command_help commands[] = {
 	{ "load", "finsync load JOB [--only ENTITY]",
 	  "send the latest run's planned actions to the finance app; record them in the ledger",
 	  "      --only ENTITY       only customers, vendors or items\n" COMMON_OPTIONS },
-	{ "export", "finsync export JOB [--run ID] --stage S --entity E [--format csv] [-o FILE]",
+	{ "export", "finsync export JOB [--run ID] --stage S --entity E [--format csv] [-o FILE] [--bom]",
 	  "write one staged file of a run as CSV: nested keys joined with dots, array\n"
 	  "elements by index, one header row with every key",
 	  "      --run ID            the run (default: the latest run in the ledger)\n"
@@ -39,12 +39,26 @@ static const struct command_help commands[] = {
 	  "                          load (customers, vendors, items)\n"
 	  "      --format csv        the output format (only csv)\n"
 	  "  -o, --output FILE       write FILE (replaced whole, atomically) instead of stdout\n"
+	  "      --bom               start the CSV with a UTF-8 byte order mark (for Excel)\n"
 	  "  -h, --help              this help\n" },
 	{ "history", "finsync history JOB [--format table|csv|json|html] [--limit N]",
 	  "the job's runs, newest first: one row per run and entity with the counts of\n"
 	  "its load stage (of its transform stage for a dry run)",
 	  "      --format F          table (default), csv, json or html\n"
 	  "      --limit N           the N newest runs (default 20; 0 = all)\n"
+	  "  -h, --help              this help\n" },
+	{ "review", "finsync review JOB [--run ID] [-o FILE] [--bom] [--apply FILE]",
+	  "list the records a run could not settle (skipped as duplicates, ambiguous,\n"
+	  "invalid) as CSV with their candidate finance records and an empty decision\n"
+	  "column; --apply records the decisions filled in (link:<finance_id>, create,\n"
+	  "skip) for the next run to follow",
+	  "      --run ID            the run to list (default: the newest with a finished\n"
+	  "                          transform); with --apply, the run of rows without one\n"
+	  "  -o, --output FILE       write FILE (replaced whole, atomically) instead of stdout\n"
+	  "      --bom               start the CSV with a UTF-8 byte order mark (for Excel)\n"
+	  "      --apply FILE        check every row of FILE, report bad ones by line and\n"
+	  "                          ignore them (exit 1), record the good decisions in the\n"
+	  "                          ledger in one transaction\n"
 	  "  -h, --help              this help\n" },
 	{ "status", "finsync status JOB [--format text|json]",
 	  "the job's state (idle, running, paused, disabled), its last run and what it\n"

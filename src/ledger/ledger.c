@@ -17,11 +17,12 @@
 #include "finsync/ledger.h"
 #include "finsync/timeutil.h"
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
-	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_WM_GET, ST_WM_PUT, ST_FAILED_IDS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES, ST_COUNT
+	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_WM_GET, ST_WM_PUT, ST_FAILED_IDS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES,
+	ST_DECISION_PUT, ST_DECISION_GET, ST_DECISION_IDS, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -65,6 +66,17 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_RUN_GET] = "SELECT id, job, started_at, finished_at, status, stages, error FROM runs WHERE id = ?1",
 	[ST_RUN_FINISH] = "UPDATE runs SET finished_at = ?2, status = ?3, error = ?4 WHERE id = ?1",
 	[ST_RUN_STAGES] = "UPDATE runs SET stages = ?2 WHERE id = ?1",
+	[ST_DECISION_PUT] = "INSERT INTO decisions (entity, crm_id, crm_module, decision, finance_id, decided_at) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			    "ON CONFLICT (entity, crm_id) DO UPDATE SET crm_module = excluded.crm_module, "
+			    "decision = excluded.decision, finance_id = excluded.finance_id, "
+			    "decided_at = excluded.decided_at",
+	[ST_DECISION_GET] = "SELECT entity, crm_id, crm_module, decision, finance_id, decided_at "
+			    "FROM decisions WHERE entity = ?1 AND crm_id = ?2",
+	[ST_DECISION_IDS] = "SELECT d.crm_id FROM decisions d WHERE d.entity = ?1 AND d.crm_module = ?2 "
+			    "AND d.decision IN ('link', 'create') AND NOT EXISTS (SELECT 1 FROM links l "
+			    "WHERE l.entity = d.entity AND l.crm_id = d.crm_id AND l.state = 'linked') "
+			    "ORDER BY d.crm_id",
 };
 
 /* Version 1: the public tables of DESIGN.md. */
@@ -108,6 +120,19 @@ static const char schema_v2[] =
 	"CREATE INDEX IF NOT EXISTS events_crm ON events (entity, crm_id);"
 	"ALTER TABLE events ADD COLUMN crm_module TEXT;";
 
+/*
+ * Version 3: the analysts' review decisions (finsync review --apply), one per
+ * CRM record: link it to a finance record, create it, or skip it for good.
+ * The transform follows them right after the ledger link.
+ */
+static const char schema_v3[] =
+	"CREATE TABLE IF NOT EXISTS decisions ("
+	"  entity TEXT NOT NULL, crm_id TEXT NOT NULL, crm_module TEXT,"
+	"  decision TEXT NOT NULL CHECK (decision IN ('link', 'create', 'skip')),"
+	"  finance_id TEXT, decided_at TEXT NOT NULL,"
+	"  CHECK ((decision = 'link') = (finance_id IS NOT NULL)),"
+	"  PRIMARY KEY (entity, crm_id));";
+
 struct migration {
 	int version;
 	const char *sql;
@@ -116,6 +141,7 @@ struct migration {
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
+	{ 3, schema_v3 },
 };
 
 struct ledger {
@@ -629,4 +655,69 @@ json_t *ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	return ids;
+}
+
+int ledger_decision_put(struct ledger *lg, const struct decision *d)
+{
+	sqlite3_stmt *st = lg->stmt[ST_DECISION_PUT];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	bind_text(st, 1, d->entity);
+	bind_text(st, 2, d->crm_id);
+	bind_text(st, 3, d->crm_module);
+	bind_text(st, 4, d->decision);
+	bind_text(st, 5, d->finance_id);
+	bind_text(st, 6, d->decided_at ? d->decided_at : now);
+	return step_done(lg, st, "write decision");
+}
+
+int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_id, struct decision *out)
+{
+	sqlite3_stmt *st = lg->stmt[ST_DECISION_GET];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->entity = column_dup(st, 0);
+		out->crm_id = column_dup(st, 1);
+		out->crm_module = column_dup(st, 2);
+		out->decision = column_dup(st, 3);
+		out->finance_id = column_dup(st, 4);
+		out->decided_at = column_dup(st, 5);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read decision");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+json_t *ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module)
+{
+	sqlite3_stmt *st = lg->stmt[ST_DECISION_IDS];
+	json_t *ids = json_array();
+
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_module);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return ids;
+}
+
+void decision_release(struct decision *d)
+{
+	xfree(d->entity);
+	xfree(d->crm_id);
+	xfree(d->crm_module);
+	xfree(d->decision);
+	xfree(d->finance_id);
+	xfree(d->decided_at);
+	memset(d, 0, sizeof(*d));
 }

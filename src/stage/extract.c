@@ -295,22 +295,32 @@ static int entity_since(struct extract *x, const struct entity_sync *e)
 	return 0;
 }
 
-/* Records whose last sync failed are read again by id on incremental runs. */
-static void add_failed_ids(struct extract *x, const struct entity_sync *e, const char *module)
+/* Adds ids (consumed) to the module's ids to read by id; logs how many, as what. */
+static void add_extra_ids(struct extract *x, const char *module, json_t *ids, const char *what)
 {
-	json_t *ids, *v;
+	json_t *v;
 	size_t i;
 
-	if (!x->since)
-		return;
-	ids = ledger_failed_ids(x->p->lg, e->name, module);
 	if (json_array_size(ids) && !json_object_get(x->extra_ids, module))
 		json_object_set_new(x->extra_ids, module, json_object());
 	json_array_foreach(ids, i, v)
 		json_object_set_new(json_object_get(x->extra_ids, module), json_string_value(v), json_true());
 	if (json_array_size(ids))
-		log_info("%s: %zu records that failed before are read again", module, json_array_size(ids));
+		log_info("%s: %zu records %s are read again", module, json_array_size(ids), what);
 	json_decref(ids);
+}
+
+/*
+ * Records whose last sync failed, and records an analyst decided to link or
+ * create (finsync review --apply) that are not linked yet, are read again by
+ * id on incremental runs.
+ */
+static void add_failed_ids(struct extract *x, const struct entity_sync *e, const char *module)
+{
+	if (!x->since)
+		return;
+	add_extra_ids(x, module, ledger_failed_ids(x->p->lg, e->name, module), "that failed before");
+	add_extra_ids(x, module, ledger_decision_ids(x->p->lg, e->name, module), "decided by review");
 }
 
 static int extract_deleted(struct extract *x, const char *module)

@@ -3,10 +3,11 @@
  * rules": Duplicates, Identity ladder).
  *
  * A CRM record is matched, first rung that finds anything wins: its ledger
- * link; a finance record carrying its CRM id; a strong key (SKU for items,
- * email when match_on has it); the normalised name.  More than one candidate
- * is ambiguous.  A single candidate found by key or name is a duplicate and
- * follows on_duplicate.
+ * link; an analyst's review decision (`finsync review --apply`: link to a
+ * finance record, create, skip for good); a finance record carrying its CRM
+ * id; a strong key (SKU for items, email when match_on has it); the
+ * normalised name.  More than one candidate is ambiguous.  A single candidate
+ * found by key or name is a duplicate and follows on_duplicate.
  *
  * The index holds the finance snapshot plus what this run plans: creates
  * are added (without a finance id) so a second CRM record of the same name
@@ -712,6 +713,63 @@ static int rung_ledger(struct ladder *c)
 	return rc;
 }
 
+/*
+ * A review link that cannot be followed (the record is gone, or linked to
+ * another CRM record) is skipped as a duplicate, so the next review lists it.
+ */
+static int review_link(struct ladder *c, const struct decision *d, const char *day)
+{
+	struct fin_row *r = find_id(c, d->finance_id);
+	char *other = NULL, *who;
+	int rc;
+
+	c->out->match = "review";
+	if (!r) {
+		c->out->duplicate = 1;
+		plan_skip(c, NULL, xasprintf("review of %s links it to finance %s %s, which no longer exists; "
+					     "review it again", day, kind_nouns[c->in->kind], d->finance_id));
+		return 1;
+	}
+	if ((rc = linked_elsewhere(c, r, &other)) < 0)
+		return rc;
+	if (other) {
+		who = describe(r);
+		c->out->duplicate = 1;
+		plan_skip(c, r, xasprintf("review of %s links it to %s, which is linked to CRM record %s; "
+					  "review it again", day, who, other));
+		xfree(who);
+	} else {
+		plan_update(c, r, "review", xasprintf("linked by review on %s", day));
+		c->out->duplicate = !strcmp(c->out->action, "skip");
+	}
+	xfree(other);
+	return 1;
+}
+
+/* Rung 2: the decision recorded by `finsync review --apply`, if any. */
+static int rung_decision(struct ladder *c)
+{
+	struct decision d;
+	char day[11];
+	int rc;
+
+	if ((rc = ledger_decision_get(c->lg, c->e->name, c->in->crm_id, &d)) <= 0)
+		return rc;
+	snprintf(day, sizeof(day), "%s", d.decided_at ? d.decided_at : "");
+	if (!strcmp(d.decision, "skip")) {
+		plan_skip(c, NULL, xasprintf("skipped by review on %s", day));
+		rc = 1;
+	} else if (!strcmp(d.decision, "create")) {
+		plan_create(c, xasprintf("created by review on %s", day), 1);
+		rc = 1;
+	} else {
+		rc = review_link(c, &d, day);
+	}
+	c->out->match = "review";
+	decision_release(&d);
+	return rc;
+}
+
 int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_sync *e,
 		const struct dedupe_input *in, struct plan *out)
 {
@@ -721,8 +779,8 @@ int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_syn
 	memset(out, 0, sizeof(*out));
 	out->match = "";
 	c.norm = norm_dup(in->name);
-	if (!(rc = rung_ledger(&c)) && !(rc = rung_crm_id(&c)) && !(rc = rung_strong_key(&c)) &&
-	    !(rc = rung_name(&c))) {
+	if (!(rc = rung_ledger(&c)) && !(rc = rung_decision(&c)) && !(rc = rung_crm_id(&c)) &&
+	    !(rc = rung_strong_key(&c)) && !(rc = rung_name(&c))) {
 		plan_create(&c, NULL, 0);
 		rc = 1;
 	}

@@ -112,7 +112,7 @@ int fin_index_load(struct fin_index *ix, const char *extract_dir, enum fin_kind 
 
 struct plan {
 	const char *action;     /* "create", "update", "unchanged", "skip", "ambiguous", "invalid" */
-	const char *match;      /* "ledger", "crm_id", "sku", "email", "name" or "" */
+	const char *match;      /* "ledger", "review", "crm_id", "sku", "email", "name" or "" */
 	char *reason;           /* or NULL */
 	char *finance_id;       /* or NULL */
 	json_t *candidates;     /* ambiguous: array of finance ids; else NULL */

@@ -1,0 +1,1047 @@
+/*
+ * review.c - `finsync review`: the analysts' loop over the records a run
+ * could not settle on its own.
+ *
+ * Listing (the default): every record of the reviewed run that was skipped
+ * as a duplicate, found ambiguous or invalid, one CSV row each: the run, the
+ * CRM record, how it matched and why it stopped, its candidate finance
+ * records (ids from the transform line, names from the run's finance
+ * snapshot in staging/<run>/extract) and an empty `decision` column.  The
+ * reviewed run is --run, else the newest run with a finished transform.
+ *
+ * --apply FILE reads such a file back.  A decision is `link:<finance_id>`,
+ * `create` or `skip`; an empty one is no decision.  Every row is checked
+ * before anything is written: the record must be one the row's run listed
+ * (and not invalid, and not linked since), a link must name a finance record
+ * of the entity in that run's snapshot that no other CRM record holds.  Bad
+ * rows are reported as "FILE line N: ..." and ignored; the good decisions
+ * go into the ledger's decisions table in one transaction, so a failure
+ * records none of them.  The next run follows them (src/xform/dedupe.c).
+ *
+ * Memory holds the records to review (or the rows of the file), not the
+ * run's transform files, which are streamed.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <sqlite3.h>
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/cmd.h"
+#include "finsync/csvout.h"
+#include "finsync/err.h"
+#include "finsync/help.h"
+#include "finsync/job.h"
+#include "finsync/ledger.h"
+#include "finsync/log.h"
+#include "finsync/outfile.h"
+#include "finsync/pipeline.h"
+#include "finsync/staging.h"
+
+#define CELL_MAX ((size_t)1 << 20)
+
+struct review_opts {
+	const char *job_path;
+	const char *output;     /* -o FILE; NULL = stdout */
+	const char *apply;      /* --apply FILE */
+	long run;               /* --run ID; 0 = the newest with a transform */
+	int bom;
+	int help;
+};
+
+static const char *const columns[] = {
+	"run", "entity", "crm_module", "crm_id", "name", "action", "match", "reason",
+	"candidate_ids", "candidate_names", "decision", NULL
+};
+
+/*
+ * One run's records to review and the names of its snapshot.  items holds
+ * the transform lines (without payload) in file order; by_key finds them by
+ * "entity\tcrm_id"; names is entity -> {finance id -> display name}.
+ */
+struct run_view {
+	long run;
+	json_t *items;
+	json_t *by_key;
+	json_t *names;
+};
+
+/* ---- arguments ---- */
+
+static int parse_run(struct review_opts *o, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	o->run = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || o->run <= 0)
+		return fail(FS_EUSAGE, "--run: '%s' is not a run id", arg);
+	return 0;
+}
+
+static int parse_args(struct review_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "run", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "apply", required_argument, NULL, 'a' },
+		{ "bom", no_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			if ((rc = parse_run(o, optarg)))
+				return rc;
+			break;
+		case 'o': o->output = optarg; break;
+		case 'a': o->apply = optarg; break;
+		case 'b': o->bom = 1; break;
+		case 'h':
+			o->help = 1;
+			return 0;
+		case ':':
+			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return fail(FS_EUSAGE, "unknown option '%s' (see finsync review --help)", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		o->job_path = argv[optind++];
+	if (optind < argc)
+		return fail(FS_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if (!o->job_path)
+		return fail(FS_EUSAGE, "missing JOB (see finsync review --help)");
+	if (o->apply && (o->output || o->bom))
+		return fail(FS_EUSAGE, "--apply reads a file: -o and --bom are for listing");
+	return 0;
+}
+
+/* ---- the reviewed run ---- */
+
+static int has_transform(const struct job *job, long run)
+{
+	char *dir = staging_dir(job->state_dir, run, "transform");
+	char *path = xasprintf("%s/manifest.json", dir);
+	int ok = access(path, F_OK) == 0;
+
+	xfree(path);
+	xfree(dir);
+	return ok;
+}
+
+/* The run to list: want, or the newest run whose transform finished. */
+static int pick_run(struct ledger *lg, const struct job *job, long want, long *out)
+{
+	static const char sql[] = "SELECT id FROM runs WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC";
+	sqlite3 *db = ledger_db(lg);
+	sqlite3_stmt *st = NULL;
+	int rc, found = 0;
+
+	*out = 0;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(FS_EABORT, "ledger: read runs: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, want);
+	while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = (long)sqlite3_column_int64(st, 0);
+		found = has_transform(job, *out);
+	}
+	sqlite3_finalize(st);
+	if (found)
+		return 0;
+	if (want && *out)
+		return fail(FS_EUSAGE, "run %ld has no finished transform stage: nothing to review", want);
+	if (want)
+		return fail(FS_EUSAGE, "no run %ld in the ledger", want);
+	return fail(FS_EUSAGE, "job '%s' has no run with a finished transform stage yet", job->path);
+}
+
+/* The job's ledger; a job that never ran has none, and gets none from us. */
+static int open_ledger(const struct job *job, struct ledger **lg)
+{
+	char *path = xasprintf("%s/ledger.sqlite", job->state_dir);
+	int rc;
+
+	*lg = NULL;
+	if (access(path, F_OK))
+		rc = fail(FS_EUSAGE, "job '%s' has no runs yet (no ledger in '%s')", job->path, job->state_dir);
+	else
+		rc = ledger_open(lg, job->state_dir);
+	xfree(path);
+	return rc;
+}
+
+/* ---- reading a run ---- */
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Skipped as a duplicate, ambiguous or invalid: what an analyst decides on. */
+static int reviewable(json_t *line)
+{
+	const char *a = str(line, "action");
+
+	if (!a)
+		return 0;
+	if (!strcmp(a, "ambiguous") || !strcmp(a, "invalid"))
+		return 1;
+	return !strcmp(a, "skip") && json_is_true(json_object_get(line, "duplicate"));
+}
+
+static char *item_key(const char *entity, const char *crm_id)
+{
+	return xasprintf("%s\t%s", entity, crm_id ? crm_id : "");
+}
+
+/* The finance ids a record was weighed against (new array). */
+static json_t *candidates(json_t *line)
+{
+	json_t *c = json_object_get(line, "candidates");
+	const char *fid = str(line, "finance_id");
+
+	if (json_is_array(c))
+		return json_incref(c);
+	c = json_array();
+	if (fid)
+		json_array_append_new(c, json_string(fid));
+	return c;
+}
+
+static void view_add(struct run_view *v, const char *entity, json_t *line)
+{
+	char *key = item_key(entity, str(line, "crm_id"));
+
+	json_object_del(line, "payload");
+	json_array_append(v->items, line);
+	json_object_set(v->by_key, key, line);
+	xfree(key);
+}
+
+/* The reviewable records of one entity; only the keys in wanted when not NULL. */
+static int load_entity_items(struct run_view *v, const char *dir, const char *entity, json_t *wanted)
+{
+	struct staging_reader *r = NULL;
+	json_t *line;
+	char *key;
+	int rc;
+
+	if ((rc = staging_reader_open(&r, dir, entity, 1)))
+		return rc;
+	while ((rc = staging_read(r, &line)) != 0) {
+		if (rc == FS_EINPUT) {
+			log_warn("%s (line skipped)", err_msg());
+			continue;
+		}
+		if (rc < 0)
+			break;
+		key = item_key(entity, str(line, "crm_id"));
+		if (reviewable(line) && (!wanted || json_object_get(wanted, key)))
+			view_add(v, entity, line);
+		xfree(key);
+		json_decref(line);
+	}
+	staging_reader_close(r);
+	return rc;
+}
+
+static const char *const snapshot_entities[] = { "customers", "vendors", "items", NULL };
+
+/* finance id -> display name, from extract/finance.<entity> (only wanted ids). */
+static int load_snapshot(struct run_view *v, const struct job *job, const char *dir, const char *entity,
+			 json_t *wanted)
+{
+	int item = !strcmp(entity, "items");
+	const char *id_key = item ? "item_id" : job->app->customer_id_key;
+	const char *name_key = item ? "name" : job->app->customer_name_key;
+	char *file = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", entity);
+	struct staging_reader *r = NULL;
+	json_t *row, *names = json_object();
+	char idbuf[32];
+	int rc;
+
+	json_object_set_new(v->names, entity, names);
+	if ((rc = staging_reader_open(&r, dir, file, 1)))
+		goto out;
+	while ((rc = staging_read(r, &row)) != 0) {
+		json_t *idv = json_object_get(row, id_key);
+		const char *id = json_string_value(idv);
+		if (rc < 0 && rc != FS_EINPUT)
+			break;
+		if (rc == FS_EINPUT)
+			continue;
+		if (json_is_integer(idv)) {
+			snprintf(idbuf, sizeof(idbuf), "%" JSON_INTEGER_FORMAT, json_integer_value(idv));
+			id = idbuf;
+		}
+		if (id && json_object_get(wanted, id))
+			json_object_set_new(names, id, json_string(str(row, name_key) ? str(row, name_key) : ""));
+		json_decref(row);
+	}
+out:
+	staging_reader_close(r);
+	xfree(file);
+	return rc;
+}
+
+static void run_view_init(struct run_view *v, long run)
+{
+	v->run = run;
+	v->items = json_array();
+	v->by_key = json_object();
+	v->names = json_object();
+}
+
+static void run_view_release(struct run_view *v)
+{
+	json_decref(v->items);
+	json_decref(v->by_key);
+	json_decref(v->names);
+	memset(v, 0, sizeof(*v));
+}
+
+/*
+ * Loads the run's records to review (wanted_keys: only those; NULL: all)
+ * and the names of the finance ids in wanted_ids plus every candidate.
+ */
+static int run_view_load(struct run_view *v, const struct job *job, json_t *wanted_keys, json_t *wanted_ids)
+{
+	char *tdir = staging_dir(job->state_dir, v->run, "transform");
+	char *xdir = staging_dir(job->state_dir, v->run, "extract");
+	json_t *ids = wanted_ids ? json_copy(wanted_ids) : json_object(), *line, *c, *id;
+	size_t i, k;
+	int e, rc = 0;
+
+	for (e = 0; e < ENTITY_COUNT && !rc; e++)
+		if (job->entities[e].enabled)
+			rc = load_entity_items(v, tdir, job->entities[e].name, wanted_keys);
+	json_array_foreach(v->items, i, line) {
+		c = candidates(line);
+		json_array_foreach(c, k, id)
+			json_object_set_new(ids, json_string_value(id), json_true());
+		json_decref(c);
+	}
+	for (k = 0; snapshot_entities[k] && !rc; k++)
+		rc = load_snapshot(v, job, xdir, snapshot_entities[k], ids);
+	json_decref(ids);
+	xfree(tdir);
+	xfree(xdir);
+	return rc;
+}
+
+/*
+ * A finance record's name as the run's snapshot has it: the entity's own
+ * snapshot first; customers and vendors share a name space, so a customer's
+ * candidate may be a vendor.  *where says which snapshot held it.
+ */
+static const char *snapshot_name(const struct run_view *v, const char *entity, const char *id, const char **where)
+{
+	const char *other = !strcmp(entity, "customers") ? "vendors" : !strcmp(entity, "vendors") ? "customers" : NULL;
+	const char *name = json_string_value(json_object_get(json_object_get(v->names, entity), id));
+
+	*where = entity;
+	if (!name && other && (name = json_string_value(json_object_get(json_object_get(v->names, other), id))))
+		*where = other;
+	return name;
+}
+
+/* ---- listing ---- */
+
+static int write_candidates(struct csvout *csv, const struct run_view *v, json_t *line)
+{
+	json_t *c = candidates(line), *id;
+	struct buf ids = BUF_INIT, names = BUF_INIT;
+	const char *entity = str(line, "entity"), *name, *where;
+	size_t i;
+	int rc;
+
+	json_array_foreach(c, i, id) {
+		name = snapshot_name(v, entity ? entity : "", json_string_value(id), &where);
+		buf_addf(&ids, "%s%s", i ? " " : "", json_string_value(id));
+		buf_addf(&names, "%s%s", i ? " | " : "", name ? name : "(not in the snapshot)");
+	}
+	if (!(rc = csvout_cell(csv, ids.len ? buf_str(&ids) : NULL)))
+		rc = csvout_cell(csv, names.len ? buf_str(&names) : NULL);
+	buf_release(&ids);
+	buf_release(&names);
+	json_decref(c);
+	return rc;
+}
+
+static int write_item(struct csvout *csv, const struct run_view *v, json_t *line)
+{
+	static const char *const keys[] = { "entity", "crm_module", "crm_id", "name", "action", "match", "reason", NULL };
+	size_t k;
+	int rc = csvout_cell_long(csv, v->run);
+
+	for (k = 0; keys[k] && !rc; k++)
+		rc = csvout_cell(csv, str(line, keys[k]));
+	if (!rc)
+		rc = write_candidates(csv, v, line);
+	if (!rc)
+		rc = csvout_cell(csv, NULL);     /* decision: the analyst's */
+	return rc ? rc : csvout_end_row(csv);
+}
+
+static int write_listing(FILE *fp, const struct run_view *v, int bom)
+{
+	struct csvout csv;
+	json_t *line;
+	size_t i;
+	int rc = 0;
+
+	if (bom)
+		fputs(UTF8_BOM, fp);
+	csvout_init(&csv, fp);
+	for (i = 0; columns[i] && !rc; i++)
+		rc = csvout_cell(&csv, columns[i]);
+	if (!rc)
+		rc = csvout_end_row(&csv);
+	json_array_foreach(v->items, i, line)
+		if (rc || (rc = write_item(&csv, v, line)))
+			break;
+	return rc;
+}
+
+static int review_list(const struct review_opts *o, const struct job *job, struct ledger *lg)
+{
+	struct run_view v = { 0 };
+	struct outfile out = OUTFILE_INIT;
+	long run;
+	int rc;
+
+	if ((rc = pick_run(lg, job, o->run, &run)))
+		return rc;
+	run_view_init(&v, run);
+	if ((rc = run_view_load(&v, job, NULL, NULL)) || (rc = outfile_open(&out, o->output)))
+		goto out;
+	rc = write_listing(out.fp, &v, o->bom);
+	if (rc && ferror(out.fp))
+		rc = fail(FS_EABORT, "cannot write '%s': %s", out.name, strerror(errno ? errno : EIO));
+	if (!rc && !(rc = outfile_finish(&out)) && o->output)
+		printf("%s: %zu records of run %ld to review\n", o->output, json_array_size(v.items), run);
+out:
+	outfile_abort(&out);
+	run_view_release(&v);
+	return rc;
+}
+
+/* ---- reading the file back: RFC 4180, any line ends, an optional BOM ---- */
+
+struct csv_row {
+	char **cell;
+	size_t n, cap;
+	long line;              /* where the row starts in the file */
+};
+
+struct csv_reader {
+	FILE *fp;
+	const char *name;
+	long line;
+	struct buf cell;
+};
+
+static void row_push(struct csv_row *row, const struct buf *b)
+{
+	if (row->n == row->cap) {
+		row->cap = row->cap ? 2 * row->cap : 16;
+		row->cell = xrealloc(row->cell, row->cap * sizeof(*row->cell));
+	}
+	row->cell[row->n++] = xstrdup(buf_str(b));
+}
+
+static void row_release(struct csv_row *row)
+{
+	size_t i;
+
+	for (i = 0; i < row->n; i++)
+		xfree(row->cell[i]);
+	xfree(row->cell);
+	memset(row, 0, sizeof(*row));
+}
+
+static int cell_add(struct csv_reader *r, int c, long line)
+{
+	if (buf_addc(&r->cell, (char)c))
+		return fail(FS_EUSAGE, "%s line %ld: a cell longer than %zu bytes", r->name, line, CELL_MAX);
+	return 0;
+}
+
+/* The end of a quoted cell: a doubled quote is one quote, else the quotes close. */
+static int quote_in_quotes(struct csv_reader *r, int *quoted, long line)
+{
+	int c = getc(r->fp);
+
+	if (c == '"')
+		return cell_add(r, '"', line);
+	if (c != EOF)
+		ungetc(c, r->fp);
+	*quoted = 0;
+	return 0;
+}
+
+/* Ends the row at CR, LF or CRLF. */
+static void end_of_line(struct csv_reader *r, int c)
+{
+	int next;
+
+	if (c == '\r' && (next = getc(r->fp)) != '\n' && next != EOF)
+		ungetc(next, r->fp);
+	r->line++;
+}
+
+/* One character outside the end of the file: 1 the row ends here, 0 go on, <0 error. */
+static int csv_char(struct csv_reader *r, struct csv_row *row, int c, int *quoted)
+{
+	if (*quoted) {
+		if (c == '"')
+			return quote_in_quotes(r, quoted, row->line);
+		if (c == '\n')
+			r->line++;
+		return cell_add(r, c, row->line);
+	}
+	switch (c) {
+	case '"':
+		if (r->cell.len)
+			return cell_add(r, c, row->line);   /* a stray quote in a bare cell is kept */
+		*quoted = 1;
+		return 0;
+	case ',':
+		row_push(row, &r->cell);
+		buf_reset(&r->cell);
+		return 0;
+	case '\r':
+	case '\n':
+		end_of_line(r, c);
+		return 1;
+	default:
+		return cell_add(r, c, row->line);
+	}
+}
+
+/* 1 with the next row (release it with row_release), 0 at the end, <0 error. */
+static int csv_next(struct csv_reader *r, struct csv_row *row)
+{
+	int c, quoted = 0, rc = 0;
+
+	row_release(row);
+	row->line = r->line;
+	buf_reset(&r->cell);
+	while (rc == 0) {
+		if ((c = getc(r->fp)) != EOF) {
+			rc = csv_char(r, row, c, &quoted);
+			continue;
+		}
+		if (ferror(r->fp))
+			return fail(FS_EABORT, "cannot read '%s': %s", r->name, strerror(errno));
+		if (quoted)
+			return fail(FS_EUSAGE, "%s line %ld: a quoted cell is not closed", r->name, row->line);
+		if (!row->n && !r->cell.len)
+			return 0;
+		break;
+	}
+	if (rc < 0)
+		return rc;
+	row_push(row, &r->cell);
+	return 1;
+}
+
+static int row_blank(const struct csv_row *row)
+{
+	return row->n == 1 && !*row->cell[0];
+}
+
+/* ---- one decision ---- */
+
+/* A row of the file, as read: borrowed cells of the file's rows. */
+struct pending {
+	long line;
+	long run;
+	char *entity;
+	char *crm_id;
+	char *decision;         /* "link", "create", "skip" */
+	char *finance_id;       /* link only */
+	char *crm_module;       /* from the run's transform line, once checked */
+};
+
+struct problem {
+	long line;
+	char *text;
+};
+
+struct apply {
+	const struct review_opts *o;
+	const struct job *job;
+	struct ledger *lg;
+	struct pending *rows;
+	size_t n, cap;
+	long default_run;
+	struct run_view *views;
+	size_t nviews;
+	json_t *taken;          /* "entity\tcrm_id" and "link\tentity\tfinance_id" -> line of the good row */
+	struct problem *problems;  /* bad rows, reported in line order once all are checked */
+	long undecided, bad;
+	long count_link, count_create, count_skip;
+};
+
+static void trim(char *s)
+{
+	char *p = s, *e;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	memmove(s, p, strlen(p) + 1);
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]);)
+		*--e = '\0';
+}
+
+static void bad_row(struct apply *a, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void bad_row(struct apply *a, long line, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	a->problems = xrealloc(a->problems, (size_t)(a->bad + 1) * sizeof(*a->problems));
+	a->problems[a->bad].line = line;
+	a->problems[a->bad].text = xstrdup(text);
+	a->bad++;
+}
+
+static int cmp_problem(const void *x, const void *y)
+{
+	const struct problem *p = x, *q = y;
+
+	return (p->line > q->line) - (p->line < q->line);
+}
+
+static void report_problems(struct apply *a)
+{
+	long i;
+
+	if (a->bad)
+		qsort(a->problems, (size_t)a->bad, sizeof(*a->problems), cmp_problem);
+	for (i = 0; i < a->bad; i++)
+		log_warn("%s line %ld: %s; row ignored", a->o->apply, a->problems[i].line, a->problems[i].text);
+}
+
+/* link:<id>, create or skip (any case, spaces around); 0 ok, -1 malformed. */
+static int parse_decision(const char *text, struct pending *p)
+{
+	const char *id;
+
+	if (!strcasecmp(text, "create") || !strcasecmp(text, "skip")) {
+		p->decision = xstrdup(tolower((unsigned char)text[0]) == 'c' ? "create" : "skip");
+		return 0;
+	}
+	if (strncasecmp(text, "link:", 5))
+		return -1;
+	for (id = text + 5; isspace((unsigned char)*id); id++)
+		;
+	if (!*id || strpbrk(id, " \t,;"))
+		return -1;
+	p->decision = xstrdup("link");
+	p->finance_id = xstrdup(id);
+	return 0;
+}
+
+static int column_index(const struct csv_row *header, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < header->n; i++)
+		if (!strcmp(header->cell[i], name))
+			return (int)i;
+	return -1;
+}
+
+struct layout {
+	int run, entity, crm_id, decision;
+};
+
+static int read_header(struct apply *a, struct csv_row *header, struct layout *l)
+{
+	size_t i;
+
+	for (i = 0; i < header->n; i++)
+		trim(header->cell[i]);
+	if (header->n && !strncmp(header->cell[0], UTF8_BOM, 3))
+		memmove(header->cell[0], header->cell[0] + 3, strlen(header->cell[0] + 3) + 1);
+	l->run = column_index(header, "run");
+	l->entity = column_index(header, "entity");
+	l->crm_id = column_index(header, "crm_id");
+	l->decision = column_index(header, "decision");
+	if (l->entity < 0 || l->crm_id < 0 || l->decision < 0)
+		return fail(FS_EUSAGE, "%s line %ld: the header needs columns entity, crm_id and decision "
+			    "(as 'finsync review' writes them)", a->o->apply, header->line);
+	return 0;
+}
+
+static const char *cell(const struct csv_row *row, int i)
+{
+	return i >= 0 && (size_t)i < row->n ? row->cell[i] : "";
+}
+
+static long row_run(struct apply *a, const struct csv_row *row, const struct layout *l)
+{
+	const char *s = cell(row, l->run);
+	char *end;
+	long run;
+
+	if (!*s)
+		return a->default_run;
+	errno = 0;
+	run = strtol(s, &end, 10);
+	return errno || *end || run <= 0 ? -1 : run;
+}
+
+/* Turns one row of the file into a pending decision; no decision or a bad one: not kept. */
+static void take_row(struct apply *a, struct csv_row *row, const struct layout *l)
+{
+	struct pending p = { .line = row->line };
+	char *decision = xstrdup(cell(row, l->decision));
+
+	trim(decision);
+	if (!*decision) {
+		a->undecided++;
+		goto out;
+	}
+	if (parse_decision(decision, &p)) {
+		bad_row(a, p.line, "malformed decision '%s' (link:<finance_id>, create or skip)", decision);
+		goto out;
+	}
+	if ((p.run = row_run(a, row, l)) < 0) {
+		bad_row(a, p.line, "run '%s' is not a run id", cell(row, l->run));
+		goto out;
+	}
+	p.entity = xstrdup(cell(row, l->entity));
+	p.crm_id = xstrdup(cell(row, l->crm_id));
+	trim(p.entity);
+	trim(p.crm_id);
+	if (a->n == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 64;
+		a->rows = xrealloc(a->rows, a->cap * sizeof(*a->rows));
+	}
+	a->rows[a->n++] = p;
+	memset(&p, 0, sizeof(p));
+out:
+	xfree(p.decision);
+	xfree(p.finance_id);
+	xfree(decision);
+}
+
+static int read_file(struct apply *a)
+{
+	struct csv_reader r = { NULL, a->o->apply, 1, BUF_INIT };
+	struct csv_row row = { 0 };
+	struct layout l = { -1, -1, -1, -1 };
+	int rc, header = 1;
+
+	buf_init(&r.cell, CELL_MAX);
+	if (!(r.fp = fopen(a->o->apply, "r")))
+		return fail(FS_EUSAGE, "cannot open '%s': %s", a->o->apply, strerror(errno));
+	while ((rc = csv_next(&r, &row)) > 0) {
+		if (row_blank(&row))
+			continue;
+		if (header) {
+			if ((rc = read_header(a, &row, &l)))
+				break;
+			header = 0;
+			continue;
+		}
+		take_row(a, &row, &l);
+	}
+	if (!rc && header)
+		rc = fail(FS_EUSAGE, "'%s' is empty: no header row", a->o->apply);
+	row_release(&row);
+	buf_release(&r.cell);
+	fclose(r.fp);
+	return rc;
+}
+
+/* ---- checking the decisions against their runs ---- */
+
+static struct run_view *view_of(struct apply *a, long run)
+{
+	size_t i;
+
+	for (i = 0; i < a->nviews; i++)
+		if (a->views[i].run == run)
+			return &a->views[i];
+	return NULL;
+}
+
+/* One view per run the rows name, loaded with only what the rows need. */
+static int load_views(struct apply *a)
+{
+	json_t *keys, *ids;
+	size_t i, j;
+	int rc = 0;
+
+	a->views = xcalloc(a->n ? a->n : 1, sizeof(*a->views));
+	for (i = 0; i < a->n && !rc; i++) {
+		struct run_view *v;
+		if (view_of(a, a->rows[i].run))
+			continue;
+		if (!has_transform(a->job, a->rows[i].run))
+			continue;       /* reported per row */
+		v = &a->views[a->nviews++];
+		run_view_init(v, a->rows[i].run);
+		keys = json_object();
+		ids = json_object();
+		for (j = i; j < a->n; j++) {
+			char *key;
+			if (a->rows[j].run != v->run)
+				continue;
+			key = item_key(a->rows[j].entity, a->rows[j].crm_id);
+			json_object_set_new(keys, key, json_true());
+			if (a->rows[j].finance_id)
+				json_object_set_new(ids, a->rows[j].finance_id, json_true());
+			xfree(key);
+		}
+		rc = run_view_load(v, a->job, keys, ids);
+		json_decref(keys);
+		json_decref(ids);
+	}
+	return rc;
+}
+
+static int is_candidate(json_t *line, const char *id)
+{
+	json_t *c = candidates(line), *v;
+	size_t i;
+	int found = 0;
+
+	json_array_foreach(c, i, v)
+		found |= !strcmp(json_string_value(v), id);
+	json_decref(c);
+	return found;
+}
+
+static const char *noun(const char *entity)
+{
+	return !strcmp(entity, "customers") ? "customer" : !strcmp(entity, "vendors") ? "vendor" : "item";
+}
+
+/* A link's target: in the run's snapshot of the entity, held by no other record.  1 good, 0 bad, <0 error. */
+static int check_link(struct apply *a, const struct run_view *v, const struct pending *p, json_t *line)
+{
+	const char *where, *name = snapshot_name(v, p->entity, p->finance_id, &where);
+	char *key = xasprintf("link\t%s\t%s", p->entity, p->finance_id), *other = NULL;
+	json_t *first = json_object_get(a->taken, key);
+	int rc = 0;
+
+	if (!name)
+		bad_row(a, p->line, "finance id '%s' is not in run %ld's snapshot of %s %s", p->finance_id, v->run,
+			a->job->app->label, p->entity);
+	else if (strcmp(where, p->entity))
+		bad_row(a, p->line, "finance record %s ('%s') is a %s, not a %s", p->finance_id, name, noun(where),
+			noun(p->entity));
+	else if (first)
+		bad_row(a, p->line, "finance record %s ('%s') is already chosen on line %" JSON_INTEGER_FORMAT,
+			p->finance_id, name, json_integer_value(first));
+	else if ((rc = ledger_link_by_finance(a->lg, p->entity, p->finance_id, &other)) == 1 &&
+		 strcmp(other, p->crm_id)) {
+		bad_row(a, p->line, "finance record %s ('%s') is already linked to CRM record %s", p->finance_id,
+			name, other);
+		rc = 0;
+	} else if (rc >= 0) {
+		rc = 1;
+		json_object_set_new(a->taken, key, json_integer(p->line));
+		if (!is_candidate(line, p->finance_id))
+			log_info("%s line %ld: finance record %s ('%s') is not one of the candidates; taken as decided",
+				 a->o->apply, p->line, p->finance_id, name);
+	}
+	xfree(other);
+	xfree(key);
+	return rc;
+}
+
+/* The record is listed by its run, not invalid, not decided twice, not linked since. */
+static int check_record(struct apply *a, const struct run_view *v, const struct pending *p, json_t *line)
+{
+	struct job *job = (struct job *)a->job;
+	const struct entity_sync *e = job_entity(job, p->entity);
+	char *key = item_key(p->entity, p->crm_id);
+	json_t *first = json_object_get(a->taken, key);
+	struct link l = { 0 };
+	int rc = 0;
+
+	if (!v)
+		bad_row(a, p->line, "run %ld has no finished transform stage to review", p->run);
+	else if (!e || !e->enabled)
+		bad_row(a, p->line, "unknown entity '%s' (customers, vendors or items the job syncs)", p->entity);
+	else if (!line)
+		bad_row(a, p->line, "unknown CRM id '%s' for %s: not among run %ld's records to review", p->crm_id,
+			p->entity, p->run);
+	else if (!strcmp(str(line, "action"), "invalid"))
+		bad_row(a, p->line, "CRM record %s is invalid (%s): fix it in the CRM, a decision cannot", p->crm_id,
+			str(line, "reason") ? str(line, "reason") : "no reason given");
+	else if (first)
+		bad_row(a, p->line, "CRM record %s is already decided on line %" JSON_INTEGER_FORMAT, p->crm_id,
+			json_integer_value(first));
+	else if ((rc = ledger_link_get(a->lg, p->entity, p->crm_id, &l)) == 1 && !strcmp(l.state, "linked")) {
+		bad_row(a, p->line, "CRM record %s is linked to finance record %s since %s: nothing to decide",
+			p->crm_id, l.finance_id ? l.finance_id : "?", l.updated_at ? l.updated_at : "?");
+		rc = 0;
+	} else if (rc >= 0) {
+		rc = 1;
+	}
+	link_release(&l);
+	xfree(key);
+	return rc;
+}
+
+/* 1 good, 0 bad (reported), <0 ledger error. */
+static int check_row(struct apply *a, struct pending *p)
+{
+	const struct run_view *v = view_of(a, p->run);
+	char *key = item_key(p->entity, p->crm_id);
+	json_t *line = v ? json_object_get(v->by_key, key) : NULL;
+	int rc = check_record(a, v, p, line);
+
+	if (rc == 1 && !strcmp(p->decision, "link"))
+		rc = check_link(a, v, p, line);
+	if (rc == 1) {
+		json_object_set_new(a->taken, key, json_integer(p->line));
+		p->crm_module = xstrdup(str(line, "crm_module"));
+	}
+	xfree(key);
+	return rc;
+}
+
+/* ---- recording ---- */
+
+static void count_decision(struct apply *a, const char *decision)
+{
+	if (!strcmp(decision, "link"))
+		a->count_link++;
+	else if (!strcmp(decision, "create"))
+		a->count_create++;
+	else
+		a->count_skip++;
+}
+
+/* Every good row in one transaction: all of them are recorded, or none. */
+static int record_decisions(struct apply *a, const int *good)
+{
+	size_t i;
+	int rc;
+
+	if ((rc = ledger_begin(a->lg)))
+		return rc;
+	for (i = 0; i < a->n && !rc; i++) {
+		struct decision d = { 0 };
+		if (!good[i])
+			continue;
+		d.entity = a->rows[i].entity;
+		d.crm_id = a->rows[i].crm_id;
+		d.crm_module = a->rows[i].crm_module;
+		d.decision = a->rows[i].decision;
+		d.finance_id = a->rows[i].finance_id;
+		if (!(rc = ledger_decision_put(a->lg, &d)))
+			count_decision(a, d.decision);
+	}
+	if (rc) {
+		ledger_rollback(a->lg);
+		a->count_link = a->count_create = a->count_skip = 0;
+		return fail_prefix(rc, "no decision recorded");
+	}
+	return ledger_commit(a->lg);
+}
+
+static int check_and_record(struct apply *a)
+{
+	int *good = xcalloc(a->n ? a->n : 1, sizeof(*good));
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < a->n && rc >= 0; i++)
+		good[i] = (rc = check_row(a, &a->rows[i])) == 1;
+	if (rc >= 0) {
+		report_problems(a);
+		rc = record_decisions(a, good);
+	}
+	xfree(good);
+	return rc;
+}
+
+static void apply_release(struct apply *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		xfree(a->rows[i].entity);
+		xfree(a->rows[i].crm_id);
+		xfree(a->rows[i].decision);
+		xfree(a->rows[i].finance_id);
+		xfree(a->rows[i].crm_module);
+	}
+	xfree(a->rows);
+	for (i = 0; i < a->nviews; i++)
+		run_view_release(&a->views[i]);
+	xfree(a->views);
+	for (i = 0; i < (size_t)a->bad; i++)
+		xfree(a->problems[i].text);
+	xfree(a->problems);
+	json_decref(a->taken);
+}
+
+static int review_apply(const struct review_opts *o, const struct job *job, struct ledger *lg)
+{
+	struct apply a = { .o = o, .job = job, .lg = lg };
+	int rc;
+
+	a.taken = json_object();
+	log_set_stage("review");
+	if ((rc = pick_run(lg, job, o->run, &a.default_run)) || (rc = read_file(&a)) || (rc = load_views(&a)) ||
+	    (rc = check_and_record(&a)))
+		goto out;
+	printf("%s: %ld decisions recorded (%ld link, %ld create, %ld skip), %ld rows without a decision, "
+	       "%ld rows ignored\n", o->apply, a.count_link + a.count_create + a.count_skip, a.count_link,
+	       a.count_create, a.count_skip, a.undecided, a.bad);
+	if (a.count_link + a.count_create + a.count_skip)
+		printf("the next run of '%s' follows them\n", job->path);
+	cmd_records_failed = a.bad;
+out:
+	log_set_stage(NULL);
+	apply_release(&a);
+	return rc;
+}
+
+int cmd_review(int argc, char **argv)
+{
+	struct review_opts o = { 0 };
+	struct ledger *lg = NULL;
+	struct job *job = NULL;
+	int rc;
+
+	if ((rc = parse_args(&o, argc, argv)) || o.help) {
+		if (o.help)
+			help_print(stdout, help_find("review"));
+		goto out;
+	}
+	if ((rc = job_load(&job, o.job_path)) || (rc = open_ledger(job, &lg)))
+		goto out;
+	rc = o.apply ? review_apply(&o, job, lg) : review_list(&o, job, lg);
+out:
+	ledger_close(lg);
+	job_free(job);
+	return rc;
+}
