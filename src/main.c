@@ -9,6 +9,7 @@
 #include "finsync/cmd.h"
 #include "finsync/err.h"
 #include "finsync/help.h"
+#include "finsync/log.h"
 
 struct command {
 	const char *name;
@@ -79,9 +80,10 @@ int main(int argc, char **argv)
 	}
 	rc = cmd->fn(argc - 1, argv + 1);
 	if (rc < 0)
-		fprintf(stderr, "finsync: %s: %s\n", cmd->name, err_msg());
+		log_command_error(cmd->name, err_msg());
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "finsync: %s: writing output failed: %s\n", cmd->name, strerror(errno));
+		fail(FS_EABORT, "writing output failed: %s", strerror(errno));
+		log_command_error(cmd->name, err_msg());
 		rc = FS_EABORT;
 	}
 	return exit_code_for(rc, cmd_records_failed);

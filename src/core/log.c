@@ -1,18 +1,32 @@
 /*
  * log.c - log lines on stderr: "finsync: <stage>: message" as text, or one
- * JSON object per line (time, level, run_id, stage, message).
+ * JSON object per line with always the same keys, in this order:
+ *
+ *	{"time":"2026-11-21T14:05:09Z","level":"info","run_id":7,"stage":"load",
+ *	 "entity":"customers","message":"..."}
+ *
+ * run_id, stage and entity are null where unknown (before a run starts, a
+ * command's own lines).  Every line is valid JSON: bytes of the message
+ * that are not UTF-8 (a CRM name cut by the line's size cap, a bad export
+ * file) become U+FFFD rather than losing the line.  A progress line on the
+ * terminal is erased before a text line is written.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <jansson.h>
+#include <utf8proc.h>
 #include "finsync/alloc.h"
+#include "finsync/buf.h"
 #include "finsync/log.h"
+#include "finsync/progress.h"
 #include "finsync/timeutil.h"
 
 static enum log_level max_level = LOG_INFO;
 static enum log_format format = LOG_TEXT;
 static long run_id;
 static const char *stage;
+static const char *entity;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
@@ -20,6 +34,16 @@ void log_setup(enum log_level level, enum log_format fmt)
 {
 	max_level = level;
 	format = fmt;
+}
+
+enum log_level log_get_level(void)
+{
+	return max_level;
+}
+
+enum log_format log_get_format(void)
+{
+	return format;
 }
 
 void log_set_run(long id)
@@ -32,23 +56,59 @@ void log_set_stage(const char *s)
 	stage = s;
 }
 
-static void log_json(enum log_level level, const char *text)
+void log_set_entity(const char *e)
+{
+	entity = e;
+}
+
+/* text as valid UTF-8: each byte that starts no valid sequence becomes U+FFFD. */
+static void utf8_clean(const char *text, struct buf *out)
+{
+	const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)text;
+	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(text), n;
+	utf8proc_int32_t cp;
+
+	while (len > 0) {
+		n = utf8proc_iterate(s, len, &cp);
+		if (n < 1) {
+			buf_adds(out, "\xEF\xBF\xBD");
+			n = 1;
+		} else {
+			buf_add(out, s, (size_t)n);
+		}
+		s += n;
+		len -= n;
+	}
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static void log_json(enum log_level level, const char *text, const char *command)
 {
 	char now[ISO_TIME_LEN];
-	json_t *o;
+	struct buf clean = BUF_INIT;
+	json_t *o = json_object();
 	char *line;
 
 	time_now_iso(now);
-	o = json_pack("{s:s, s:s, s:s}", "time", now, "level", level_names[level], "message", text);
-	if (run_id)
-		json_object_set_new(o, "run_id", json_integer(run_id));
-	if (stage)
-		json_object_set_new(o, "stage", json_string(stage));
+	utf8_clean(text, &clean);
+	json_object_set_new(o, "time", json_string(now));
+	json_object_set_new(o, "level", json_string(level_names[level]));
+	json_object_set_new(o, "run_id", run_id ? json_integer(run_id) : json_null());
+	json_object_set_new(o, "stage", str_or_null(stage));
+	json_object_set_new(o, "entity", str_or_null(entity));
+	if (command)
+		json_object_set_new(o, "command", json_string(command));
+	json_object_set_new(o, "message", json_string(buf_str(&clean)));
 	line = json_dumps(o, JSON_COMPACT);
 	if (line)
 		fprintf(stderr, "%s\n", line);
 	xfree(line);
 	json_decref(o);
+	buf_release(&clean);
 }
 
 void log_msg(enum log_level level, const char *fmt, ...)
@@ -62,9 +122,20 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	if (format == LOG_JSON) {
-		log_json(level, text);
+		log_json(level, text, NULL);
 		return;
 	}
+	progress_clear();
 	fprintf(stderr, "finsync: %s%s%s%s%s\n", stage ? stage : "", stage ? ": " : "",
 		level <= LOG_WARN ? level_names[level] : "", level <= LOG_WARN ? ": " : "", text);
+}
+
+void log_command_error(const char *command, const char *message)
+{
+	if (format == LOG_JSON) {
+		log_json(LOG_ERROR, message, command);
+		return;
+	}
+	progress_clear();
+	fprintf(stderr, "finsync: %s: %s\n", command, message);
 }

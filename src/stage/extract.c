@@ -27,6 +27,7 @@
 #include "finsync/log.h"
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
+#include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
 
@@ -167,6 +168,7 @@ static int copy_records(struct extract *x, struct source *src, struct staging_wr
 		json_decref(rec);
 		if (rc)
 			return rc;
+		progress_tick(staging_writer_count(w));
 	}
 	return 0;
 }
@@ -219,6 +221,7 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 	}
 	json_object_clear(x->seen_ids);
 	q.fields = wanted_fields(x, e, module);
+	progress_start("extract", module, -1);
 	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = crm_read(x->crm, &q, &src)) ||
 	    (rc = copy_records(x, src, w, module, &bad)) || (rc = copy_extra_ids(x, &q, w, &bad))) {
 		staging_writer_abort(w);
@@ -230,6 +233,7 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 	json_object_set_new(x->done_modules, module, json_true());
 	x->p->records_failed += bad;
 out:
+	progress_end();
 	source_close(src);
 	json_decref(q.fields);
 	xfree(name);
@@ -238,7 +242,10 @@ out:
 
 static int write_row(json_t *row, void *ud)
 {
-	return staging_write(ud, row);
+	int rc = staging_write(ud, row);
+
+	progress_tick(staging_writer_count(ud));
+	return rc;
 }
 
 static int snapshot_finance(struct extract *x, const struct entity_sync *e)
@@ -252,14 +259,18 @@ static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 		return 0;
 	}
 	json_object_set_new(x->done_modules, name, json_true());
+	log_set_entity(e->name);
+	progress_start("extract", name, -1);
 	if ((rc = staging_writer_open(&w, x->dir, name)) ||
 	    (rc = finclient_list(x->fin, e->kind, write_row, w))) {
 		staging_writer_abort(w);
 		goto out;
 	}
+	progress_end();
 	log_info("%s: %ld existing records in %s", e->name, staging_writer_count(w), x->p->job->app->label);
 	rc = staging_writer_finish(w, x->manifest);
 out:
+	progress_end();
 	xfree(name);
 	return rc;
 }
@@ -432,6 +443,7 @@ static int extract_all(struct extract *x)
 		const struct entity_sync *e = &job->entities[i];
 		if (!pipeline_wants(x->p, e))
 			continue;
+		log_set_entity(e->name);
 		if ((rc = extract_entity(x, e)) || (rc = snapshot_finance(x, e)))
 			return rc;
 		/*
@@ -469,6 +481,7 @@ int stage_extract(struct pipeline *p)
 	manifest_free(x.manifest);
 	crm_close(x.crm);
 	xfree(x.dir);
+	log_set_entity(NULL);
 	log_set_stage(NULL);
 	return rc;
 }

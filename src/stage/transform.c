@@ -16,6 +16,7 @@
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
+#include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "../xform/xform.h"
 
@@ -24,6 +25,7 @@ struct transform_run {
 	char *extract_dir;
 	char *out_dir;
 	struct manifest *m;
+	json_t *extract_manifest;       /* for the progress line's totals */
 	struct fin_index *contacts_ix;  /* customers and vendors: one name space */
 	struct fin_index *items_ix;
 	struct stats st[ENTITY_COUNT];
@@ -137,6 +139,7 @@ int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons
 	line = line_new(x, module, crm_id, &pl, hash, m.payload);
 	if (!(rc = staging_write(x->w, line)))
 		count(x, &pl);
+	progress_tick(staging_writer_count(x->w));
 out:
 	json_decref(line);
 	plan_release(&pl);
@@ -284,14 +287,26 @@ static int entity_records(struct xform *x)
 	}
 }
 
+/* The lines an entity's records make, when one module makes them one each; else -1. */
+static long entity_total(struct transform_run *t, const struct entity_sync *e)
+{
+	const char *const *m = entity_crm_modules(e);
+
+	return m[0] && !m[1] ? progress_total(t->extract_manifest, m[0]) : -1;
+}
+
 static int transform_entity(struct transform_run *t, const struct entity_sync *e)
 {
 	struct xform x = { .p = t->p, .job = t->p->job, .e = e, .extract_dir = t->extract_dir };
 	int rc;
 
+	log_set_entity(e->name);
 	if ((rc = entity_index(t, e, &x.idx)) || (rc = staging_writer_open(&x.w, t->out_dir, e->name)))
 		return rc;
-	if ((rc = entity_records(&x)) || (rc = entity_deletions(&x))) {
+	progress_start("transform", e->name, entity_total(t, e));
+	rc = entity_records(&x);
+	progress_end();
+	if (rc || (rc = entity_deletions(&x))) {
 		staging_writer_abort(x.w);
 		return rc;
 	}
@@ -336,12 +351,15 @@ int stage_transform(struct pipeline *p)
 	t.extract_dir = xasprintf("%s/extract", p->run_dir);
 	t.out_dir = xasprintf("%s/transform", p->run_dir);
 	t.m = manifest_new(p->run_id, "transform");
+	manifest_load(t.extract_dir, &t.extract_manifest);      /* none: totals unknown */
 	for (i = 0; i < ENTITY_COUNT && !rc; i++)
 		if (pipeline_wants(p, &p->job->entities[i]))
 			rc = transform_entity(&t, &p->job->entities[i]);
 	/* The manifest comes last: it marks the stage complete. */
 	if (!rc && !(rc = write_stats(&t)))
 		rc = manifest_write(t.m, t.out_dir);
+	log_set_entity(NULL);
+	json_decref(t.extract_manifest);
 	fin_index_free(t.contacts_ix);
 	fin_index_free(t.items_ix);
 	manifest_free(t.m);

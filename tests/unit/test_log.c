@@ -1,0 +1,106 @@
+/*
+ * test_log.c - JSON log lines always parse (bytes that are not UTF-8, a
+ * message cut at the line's cap) and always carry the same keys; the
+ * progress line's totals from a manifest.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+#include "finsync/alloc.h"
+#include "finsync/log.h"
+#include "finsync/progress.h"
+#include "unit.h"
+
+/* Runs fn with stderr going to a file; returns what it wrote (xfree). */
+static char *capture_stderr(void (*fn)(void))
+{
+	char *path = xasprintf("%s/stderr", unit_tmpdir());
+	int saved = dup(STDERR_FILENO), fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	char *text = xcalloc(1, 65536);
+	ssize_t n;
+
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	fn();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, text, 65535);
+	text[n > 0 ? n : 0] = '\0';
+	close(fd);
+	xfree(path);
+	return text;
+}
+
+static void log_bad_bytes(void)
+{
+	char big[5000];
+
+	log_setup(LOG_INFO, LOG_JSON);
+	log_set_run(0);
+	log_set_stage("extract");
+	log_set_entity("customers");
+	log_info("name '%s' from a bad export", "Soci\xe9t\xe9 \xff\xfe");
+	/* A message longer than the cap, cut in the middle of "é". */
+	memset(big, 'a', sizeof(big));
+	memcpy(big + 4094, "\xc3\xa9", 2);
+	big[sizeof(big) - 1] = '\0';
+	log_warn("%s", big);
+	log_debug("not shown at info level");
+	log_set_entity(NULL);
+	log_set_stage(NULL);
+	log_command_error("run", "the end");
+	log_setup(LOG_INFO, LOG_TEXT);
+}
+
+static void test_log__json_lines_always_parse(void)
+{
+	char *text = capture_stderr(log_bad_bytes), *line, *save = NULL;
+	const char *keys[] = { "time", "level", "run_id", "stage", "entity", "message" };
+	int n = 0;
+	size_t k;
+
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n++) {
+		json_error_t err;
+		json_t *o = json_loads(line, 0, &err);
+		CHECK(o != NULL);
+		for (k = 0; o && k < sizeof(keys) / sizeof(keys[0]); k++)
+			CHECK(json_object_get(o, keys[k]) != NULL);
+		if (o && n == 0) {
+			CHECK_STREQ(json_string_value(json_object_get(o, "message")),
+				    "name 'Soci\xef\xbf\xbdt\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd' from a bad export");
+			CHECK_STREQ(json_string_value(json_object_get(o, "entity")), "customers");
+			CHECK(json_is_null(json_object_get(o, "run_id")));
+		}
+		if (o && n == 2) {
+			CHECK_STREQ(json_string_value(json_object_get(o, "command")), "run");
+			CHECK(json_is_null(json_object_get(o, "stage")));
+		}
+		json_decref(o);
+	}
+	CHECK_INTEQ(n, 3);
+	xfree(text);
+}
+
+static void test_progress__total_from_manifest(void)
+{
+	json_t *m = json_loads("{\"files\":{\"accounts.ndjson.gz\":{\"records\":12},"
+			       "\"finance.customers.ndjson.gz\":{\"records\":3}}}", 0, NULL);
+
+	CHECK_INTEQ(progress_total(m, "Accounts"), 12);
+	CHECK_INTEQ(progress_total(m, "finance.customers"), 3);
+	CHECK_INTEQ(progress_total(m, "Contacts"), -1);
+	CHECK_INTEQ(progress_total(NULL, "Accounts"), -1);
+	json_decref(m);
+}
+
+static const struct unit_test log_tests[] = {
+	UNIT(test_log__json_lines_always_parse),
+	UNIT(test_progress__total_from_manifest),
+	{ 0 },
+};
+UNIT_SUITE(log_tests)
