@@ -41,11 +41,14 @@ static const struct command_help commands[] = {
 	  "  -o, --output FILE       write FILE (replaced whole, atomically) instead of stdout\n"
 	  "      --bom               start the CSV with a UTF-8 byte order mark (for Excel)\n"
 	  "  -h, --help              this help\n" },
-	{ "history", "finsync history JOB [--format table|csv|json|html] [--limit N]",
+	{ "history", "finsync history JOB [--format table|csv|json|html] [--limit N] [-o FILE]",
 	  "the job's runs, newest first: one row per run and entity with the counts of\n"
-	  "its load stage (of its transform stage for a dry run)",
+	  "its load stage (of its transform stage for a dry run); html is a report page\n"
+	  "(a chart of records per run by outcome, the runs with durations and exit\n"
+	  "status, the newest run's failed and ambiguous records) that needs nothing else",
 	  "      --format F          table (default), csv, json or html\n"
 	  "      --limit N           the N newest runs (default 20; 0 = all)\n"
+	  "  -o, --output FILE       write FILE (replaced whole, atomically) instead of stdout\n"
 	  "  -h, --help              this help\n" },
 	{ "review", "finsync review JOB [--run ID] [-o FILE] [--bom] [--apply FILE]",
 	  "list the records a run could not settle (skipped as duplicates, ambiguous,\n"

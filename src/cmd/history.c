@@ -6,7 +6,10 @@
  * run has no load row (a dry run plans but does not load); a run without
  * stats (aborted early, extract only) still gets one row, its entity empty.
  * The rows are read into memory first (--limit bounds them) because the table
- * format sizes its columns from the widest cell.
+ * format sizes its columns from the widest cell.  The HTML report
+ * (history_html.c) also gets the newest run's failed, invalid and ambiguous
+ * records from the events table.  -o FILE writes the output whole and
+ * atomically.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,7 +26,8 @@
 #include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
-
+#include "finsync/outfile.h"
+#include "history.h"
 
 enum format { FMT_TABLE, FMT_CSV, FMT_JSON, FMT_HTML };
 
@@ -31,13 +35,13 @@ static const char *const format_names[] = { "table", "csv", "json", "html", NULL
 
 struct history_opts {
 	const char *job_path;
+	const char *output;     /* -o FILE; NULL = stdout */
 	enum format format;
 	long limit;
 	int help;
 };
 
-#define NCOUNTS 7
-static const char *const count_names[NCOUNTS] = {
+const char *const history_count_names[NCOUNTS] = {
 	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
 };
 
@@ -45,19 +49,6 @@ static const char *const count_names[NCOUNTS] = {
 static const char *const col_names[NCOLS] = {
 	"run", "started_at", "finished_at", "status", "entity",
 	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
-};
-
-struct history_row {
-	long run;
-	char *started_at, *finished_at, *status, *error;
-	char *entity;           /* NULL: the run has no stats */
-	char *stage;            /* the stage the counts come from */
-	long count[NCOUNTS];
-};
-
-struct history {
-	struct history_row *rows;
-	size_t n, cap;
 };
 
 /*
@@ -75,6 +66,13 @@ static const char history_sql[] =
 	" FROM r JOIN pick ON pick.run_id = r.id"
 	" LEFT JOIN run_stats s ON s.run_id = r.id AND s.stage = pick.stage"
 	" ORDER BY r.id DESC, s.entity";
+
+/* The records of a run that did not go through, in the order they were recorded. */
+static const char events_sql[] =
+	"SELECT entity, crm_module, crm_id, finance_id, action, match, reason FROM events"
+	" WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous') ORDER BY id LIMIT ?2";
+static const char events_count_sql[] =
+	"SELECT count(*) FROM events WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous')";
 
 static int parse_limit(struct history_opts *o, const char *arg)
 {
@@ -105,6 +103,7 @@ static int parse_args(struct history_opts *o, int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -113,8 +112,11 @@ static int parse_args(struct history_opts *o, int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	o->limit = 20;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
 		case 'f':
 			if ((rc = parse_format(o, optarg)))
 				return rc;
@@ -176,6 +178,17 @@ static void history_release(struct history *h)
 {
 	size_t i;
 
+	for (i = 0; i < h->nevents; i++) {
+		struct history_event *e = &h->events[i];
+		xfree(e->entity);
+		xfree(e->crm_module);
+		xfree(e->crm_id);
+		xfree(e->finance_id);
+		xfree(e->action);
+		xfree(e->match);
+		xfree(e->reason);
+	}
+	xfree(h->events);
 	for (i = 0; i < h->n; i++) {
 		xfree(h->rows[i].started_at);
 		xfree(h->rows[i].finished_at);
@@ -204,6 +217,37 @@ static int history_read(struct history *h, struct ledger *lg, long limit)
 	return rc;
 }
 
+static int events_read(struct history *h, sqlite3 *db, long run)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, events_count_sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(FS_EABORT, "ledger: read events: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, run);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		h->events_total = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (sqlite3_prepare_v2(db, events_sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(FS_EABORT, "ledger: read events: %s", sqlite3_errmsg(db));
+	sqlite3_bind_int64(st, 1, run);
+	sqlite3_bind_int64(st, 2, HISTORY_EVENTS_MAX);
+	h->events = xcalloc(HISTORY_EVENTS_MAX, sizeof(*h->events));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && h->nevents < HISTORY_EVENTS_MAX) {
+		struct history_event *e = &h->events[h->nevents++];
+		e->entity = column_dup(st, 0);
+		e->crm_module = column_dup(st, 1);
+		e->crm_id = column_dup(st, 2);
+		e->finance_id = column_dup(st, 3);
+		e->action = column_dup(st, 4);
+		e->match = column_dup(st, 5);
+		e->reason = column_dup(st, 6);
+	}
+	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(FS_EABORT, "ledger: read events: %s", sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	return rc;
+}
+
 /* Cell c of row r as text; NULL when empty. */
 static const char *row_cell(const struct history_row *r, int c, char *num, size_t size)
 {
@@ -227,14 +271,14 @@ static const char *row_cell(const struct history_row *r, int c, char *num, size_
 	}
 }
 
-static int print_csv(const struct history *h)
+static int print_csv(FILE *fp, const struct history *h)
 {
 	struct csvout csv;
 	char num[32];
 	size_t i;
 	int c, rc = 0;
 
-	csvout_init(&csv, stdout);
+	csvout_init(&csv, fp);
 	for (c = 0; c < NCOLS && !rc; c++)
 		rc = csvout_cell(&csv, col_names[c]);
 	if (!rc)
@@ -250,7 +294,7 @@ static int print_csv(const struct history *h)
 	return rc;
 }
 
-static void print_table_row(const char *const *cells, const size_t *width)
+static void print_table_row(FILE *fp, const char *const *cells, const size_t *width)
 {
 	int c;
 
@@ -258,14 +302,14 @@ static void print_table_row(const char *const *cells, const size_t *width)
 		const char *s = cells[c] ? cells[c] : "-";
 		/* Counts and run ids right-aligned, text left-aligned. */
 		if (c == 0 || c >= 5)
-			printf("%s%*s", c ? "  " : "", (int)width[c], s);
+			fprintf(fp, "%s%*s", c ? "  " : "", (int)width[c], s);
 		else
-			printf("%s%-*s", c ? "  " : "", (int)width[c], s);
+			fprintf(fp, "%s%-*s", c ? "  " : "", (int)width[c], s);
 	}
-	putchar('\n');
+	putc('\n', fp);
 }
 
-static int print_table(const struct history *h)
+static int print_table(FILE *fp, const struct history *h)
 {
 	size_t width[NCOLS], i;
 	const char *cells[NCOLS];
@@ -282,11 +326,11 @@ static int print_table(const struct history *h)
 				width[c] = n;
 		}
 	}
-	print_table_row(col_names, width);
+	print_table_row(fp, col_names, width);
 	for (i = 0; i < h->n; i++) {
 		for (c = 0; c < NCOLS; c++)
 			cells[c] = row_cell(&h->rows[i], c, num[c], sizeof(num[c]));
-		print_table_row(cells, width);
+		print_table_row(fp, cells, width);
 	}
 	return 0;
 }
@@ -313,17 +357,16 @@ static json_t *counts_object(const struct history_row *r)
 	int k;
 
 	for (k = 0; k < NCOUNTS; k++)
-		json_object_set_new(o, count_names[k], json_integer(r->count[k]));
+		json_object_set_new(o, history_count_names[k], json_integer(r->count[k]));
 	return o;
 }
 
 /* [{"run": 7, ..., "entities": {"customers": {"added": 3, ...}}}, ...] */
-static int print_json(const struct history *h)
+static int print_json(FILE *fp, const struct history *h)
 {
 	json_t *all = json_array(), *run = NULL;
 	long last = -1;
 	size_t i;
-	int rc = 0;
 
 	for (i = 0; i < h->n; i++) {
 		const struct history_row *r = &h->rows[i];
@@ -335,85 +378,52 @@ static int print_json(const struct history *h)
 		if (r->entity)
 			json_object_set_new(json_object_get(run, "entities"), r->entity, counts_object(r));
 	}
-	if (json_dumpf(all, stdout, JSON_INDENT(2)) || putchar('\n') == EOF)
-		rc = fail(FS_EABORT, "cannot write standard output: %s", strerror(errno));
+	json_dumpf(all, fp, JSON_INDENT(2));
+	putc('\n', fp);
 	json_decref(all);
-	return rc;
-}
-
-static void html_text(const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", stdout); break;
-		case '>': fputs("&gt;", stdout); break;
-		case '&': fputs("&amp;", stdout); break;
-		case '"': fputs("&quot;", stdout); break;
-		default: putchar(*s);
-		}
-	}
-}
-
-static int print_html(const struct history *h, const char *job_name)
-{
-	char num[32];
-	size_t i;
-	int c;
-
-	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>finsync history: ", stdout);
-	html_text(job_name);
-	fputs("</title>\n<style>table{border-collapse:collapse;font-family:sans-serif}"
-	      "td,th{border:1px solid #ccc;padding:2px 8px}td.n{text-align:right}</style>\n"
-	      "</head><body>\n<table>\n<tr>", stdout);
-	for (c = 0; c < NCOLS; c++)
-		printf("<th>%s</th>", col_names[c]);
-	fputs("</tr>\n", stdout);
-	for (i = 0; i < h->n; i++) {
-		fputs("<tr>", stdout);
-		for (c = 0; c < NCOLS; c++) {
-			fputs(c == 0 || c >= 5 ? "<td class=\"n\">" : "<td>", stdout);
-			html_text(row_cell(&h->rows[i], c, num, sizeof(num)));
-			fputs("</td>", stdout);
-		}
-		fputs("</tr>\n", stdout);
-	}
-	fputs("</table>\n</body></html>\n", stdout);
 	return 0;
 }
 
-static int print_history(const struct history *h, enum format f, const char *job_name)
+static int print_history(const struct history *h, enum format f, const char *output)
 {
+	struct outfile out = OUTFILE_INIT;
 	int rc;
 
+	if ((rc = outfile_open(&out, output)))
+		return rc;
 	switch (f) {
 	case FMT_CSV:
-		rc = print_csv(h);
+		rc = print_csv(out.fp, h);
 		break;
 	case FMT_JSON:
-		rc = print_json(h);
+		rc = print_json(out.fp, h);
 		break;
 	case FMT_HTML:
-		rc = print_html(h, job_name);
+		rc = history_print_html(out.fp, h);
 		break;
 	default:
-		rc = print_table(h);
+		rc = print_table(out.fp, h);
 		break;
 	}
 	/* A full disk or a closed pipe is not a listed history. */
-	if (!rc && (fflush(stdout) || ferror(stdout)))
-		rc = fail(FS_EABORT, "cannot write standard output: %s", strerror(errno ? errno : EIO));
+	if (rc && ferror(out.fp))
+		rc = fail(FS_EABORT, "cannot write '%s': %s", out.name, strerror(errno ? errno : EIO));
+	if (!rc)
+		rc = outfile_finish(&out);
+	outfile_abort(&out);
 	return rc;
 }
 
 /* Reads the history; a job that never ran has none (and gets no ledger from us). */
-static int load_history(struct history *h, const struct job *job, long limit)
+static int load_history(struct history *h, const struct job *job, long limit, int with_events)
 {
 	struct ledger *lg = NULL;
 	char *path = xasprintf("%s/ledger.sqlite", job->state_dir);
 	int rc = 0;
 
-	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)))
-		rc = history_read(h, lg, limit);
+	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)) &&
+	    !(rc = history_read(h, lg, limit)) && with_events && h->n)
+		rc = events_read(h, ledger_db(lg), h->rows[0].run);
 	ledger_close(lg);
 	xfree(path);
 	return rc;
@@ -424,6 +434,7 @@ int cmd_history(int argc, char **argv)
 	struct history_opts o = { 0 };
 	struct history h = { 0 };
 	struct job *job = NULL;
+	char *ledger_path = NULL;
 	int rc;
 
 	if ((rc = parse_args(&o, argc, argv)) || o.help) {
@@ -431,11 +442,15 @@ int cmd_history(int argc, char **argv)
 			help_print(stdout, help_find("history"));
 		goto out;
 	}
-	if ((rc = job_load(&job, o.job_path)) || (rc = load_history(&h, job, o.limit)))
+	if ((rc = job_load(&job, o.job_path)) || (rc = load_history(&h, job, o.limit, o.format == FMT_HTML)))
 		goto out;
-	rc = print_history(&h, o.format, job->name);
+	h.job_name = job->name;
+	ledger_path = xasprintf("%s/ledger.sqlite", job->state_dir);
+	h.ledger_path = ledger_path;
+	rc = print_history(&h, o.format, o.output);
 out:
 	history_release(&h);
+	xfree(ledger_path);
 	job_free(job);
 	return rc;
 }
