@@ -30,6 +30,22 @@ void api_free(struct api *a);
 int api_call(struct api *a, const char *method, const char *url, json_t *body,
 	     const char *const *headers, struct api_result *res);
 void api_result_release(struct api_result *res);
+
+struct api_call {
+	const char *method;
+	const char *url;
+	json_t *body;                /* borrowed; may be NULL */
+	const char *const *headers;  /* extra headers; may be NULL */
+	struct api_result res;       /* out */
+	int rc;                      /* out: 0, FS_EBUDGET (not sent: budget spent), FS_EABORT (no answer) */
+};
+
+/*
+ * Sends n calls with at most max_in_flight at once, each as api_call would.
+ * Returns 0 with each call's own rc and result, or FS_EABORT when the token
+ * could not be had (then every call's rc is that).
+ */
+int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in_flight);
 long api_requests(const struct api *a);
 
 /*

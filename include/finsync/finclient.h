@@ -42,6 +42,21 @@ void fin_outcome_release(struct fin_outcome *o);
 int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *key_field,
 		     const char *key_value, json_t *payload, struct fin_outcome *out);
 
+/* One write of a batch: a create (finance_id NULL), an update, or an upsert (upsert_value set). */
+struct fin_write {
+	const char *finance_id;
+	const char *upsert_value;    /* the CRM id, for the app's unique-field upsert */
+	json_t *payload;             /* borrowed */
+	struct fin_outcome out;      /* out */
+	int rc;                      /* out: 0 (see out.ok), FS_EBUDGET (not sent), FS_EABORT (no answer) */
+};
+
+/*
+ * Sends n writes with at most job->fin.max_in_flight at once.  0 with each
+ * write's rc and outcome, or FS_EABORT when the token could not be had.
+ */
+int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n);
+
 /* The id of the record whose custom field key_field is key_value: 1 found (*id new), 0 none. */
 int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
 		   const char *key_value, char **id);

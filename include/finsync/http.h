@@ -35,6 +35,15 @@ int http_new(struct http **out, const char *label);   /* label names the API in 
 void http_free(struct http *h);
 /* 0 with resp filled (any status), FS_EABORT when no answer after retries. */
 int http_do(struct http *h, const struct http_request *req, struct http_response *resp);
+
+/*
+ * Sends n requests with at most max_in_flight at once (each with the retry
+ * rules above and the pace).  rcs[i] is 0 when resps[i] holds an answer,
+ * FS_EABORT when there was none after retries.  Returns 0, or FS_EABORT when
+ * libcurl itself failed.
+ */
+int http_do_many(struct http *h, const struct http_request *reqs, struct http_response *resps, int *rcs,
+		 size_t n, size_t max_in_flight);
 void http_response_release(struct http_response *resp);
 /*
  * Paces requests: at most per_minute in any 60 seconds (0: no pacing), so

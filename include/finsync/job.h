@@ -28,6 +28,7 @@ struct endpoint {
 	char *dir;              /* csv only: absolute folder of the export files */
 	long requests_per_minute; /* pacing; 0 = none (finance default 100, CRM none) */
 	long daily_budget;      /* API calls a day (UTC); 0 = no budget */
+	long max_in_flight;     /* concurrent requests (finance writes); default 5 */
 	char *token_cache;      /* <state_dir>/tokens.json: access tokens kept between runs */
 	const char *token_key;  /* "crm" or "finance": this endpoint's entry in it */
 };

@@ -250,56 +250,140 @@ static int count_calls(struct api *a, long calls)
 	return usage_store.add && calls ? usage_store.add(usage_store.ud, key, calls) : 0;
 }
 
-static int send_once(struct api *a, struct http_request *req, const char *const *headers,
-		     struct http_response *resp)
+/*
+ * One round of sending: each pending call gets its headers, the budget is
+ * checked call by call (a call past it ends with FS_EBUDGET, unsent), and
+ * what may go is sent with at most max_in_flight at once.
+ */
+struct pending {
+	struct http_request req;
+	struct http_response resp;
+	const char *headers[MAX_HEADERS + 3];
+	char *body;
+	int rc;
+	int sent;
+};
+
+static void prepare(struct api *a, struct pending *pd, const struct api_call *c)
 {
-	const char *all[MAX_HEADERS + 3];
-	long before = http_requests_sent(a->http);
 	size_t n = 0;
+	const char *const *h;
+
+	pd->headers[n++] = a->auth_header;
+	if (pd->body)
+		pd->headers[n++] = "Content-Type: application/json";
+	for (h = c->headers; h && *h && n < MAX_HEADERS + 2; h++)
+		pd->headers[n++] = *h;
+	pd->headers[n] = NULL;
+	pd->req.method = c->method;
+	pd->req.url = c->url;
+	pd->req.headers = pd->headers;
+	pd->req.body = pd->body;
+	pd->req.body_len = pd->body ? strlen(pd->body) : 0;
+	pd->req.final_429 = daily_limit_answer;
+}
+
+static int send_round(struct api *a, struct api_call *calls, struct pending *pd, size_t n, size_t max_in_flight)
+{
+	struct http_request *reqs = xcalloc(n ? n : 1, sizeof(*reqs));
+	struct http_response *resps = xcalloc(n ? n : 1, sizeof(*resps));
+	int *rcs = xcalloc(n ? n : 1, sizeof(*rcs));
+	size_t *index = xcalloc(n ? n : 1, sizeof(*index));
+	long before = http_requests_sent(a->http);
+	size_t i, k = 0;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (pd[i].sent)
+			continue;
+		prepare(a, &pd[i], &calls[i]);
+		if ((pd[i].rc = check_budget(a)) != 0)
+			continue;
+		if (a->used_today >= 0)
+			a->used_today++;    /* reserve: the round's calls count before they go */
+		reqs[k] = pd[i].req;
+		resps[k] = pd[i].resp;
+		index[k++] = i;
+	}
+	if (a->used_today >= 0)
+		a->used_today -= (long)k;
+	rc = http_do_many(a->http, reqs, resps, rcs, k, max_in_flight);
+	for (i = 0; i < k; i++) {
+		struct pending *p = &pd[index[i]];
+		p->resp = resps[i];
+		p->rc = rcs[i];
+		p->sent = 1;
+		if (!p->rc && p->resp.status == 429 && daily_limit_answer(&p->resp))
+			p->rc = fail(FS_EBUDGET, "%s: the API's daily limit is reached (code 45)", a->label);
+	}
+	count_calls(a, http_requests_sent(a->http) - before);
+	xfree(reqs);
+	xfree(resps);
+	xfree(rcs);
+	xfree(index);
+	return rc;
+}
+
+/* Calls answered 401 go again with a fresh token, once. */
+static int resend_unauthorised(struct api *a, struct api_call *calls, struct pending *pd, size_t n,
+			       size_t max_in_flight)
+{
+	size_t i, again = 0;
 	int rc;
 
-	if ((rc = check_budget(a)))
+	for (i = 0; i < n; i++)
+		if (pd[i].sent && !pd[i].rc && pd[i].resp.status == 401)
+			again++;
+	if (!again)
+		return 0;
+	/* Expired early or revoked: one fresh token, one more try. */
+	if (a->ep->token_cache)
+		tokencache_drop(a->ep->token_cache, a->ep->token_key);
+	if ((rc = refresh_token(a)))
 		return rc;
-	all[n++] = a->auth_header;
-	if (req->body)
-		all[n++] = "Content-Type: application/json";
-	while (headers && *headers && n < MAX_HEADERS + 2)
-		all[n++] = *headers++;
-	all[n] = NULL;
-	req->headers = all;
-	req->final_429 = daily_limit_answer;
-	rc = http_do(a->http, req, resp);
-	if (!rc && resp->status == 429 && daily_limit_answer(resp))
-		rc = fail(FS_EBUDGET, "%s: the API's daily limit is reached (code 45)", a->label);
-	count_calls(a, http_requests_sent(a->http) - before);
+	for (i = 0; i < n; i++) {
+		if (pd[i].sent && !pd[i].rc && pd[i].resp.status == 401) {
+			http_response_release(&pd[i].resp);
+			memset(&pd[i].resp, 0, sizeof(pd[i].resp));
+			pd[i].resp.retry_after = -1;
+			pd[i].sent = 0;
+		}
+	}
+	return send_round(a, calls, pd, n, max_in_flight);
+}
+
+int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in_flight)
+{
+	struct pending *pd = xcalloc(n ? n : 1, sizeof(*pd));
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		memset(&calls[i].res, 0, sizeof(calls[i].res));
+		pd[i].body = calls[i].body ? json_dumps(calls[i].body, JSON_COMPACT) : NULL;
+		pd[i].resp.retry_after = -1;
+	}
+	if (!(rc = ensure_token(a)) && !(rc = send_round(a, calls, pd, n, max_in_flight)))
+		rc = resend_unauthorised(a, calls, pd, n, max_in_flight);
+	for (i = 0; i < n; i++) {
+		calls[i].rc = rc ? rc : pd[i].rc;
+		if (!calls[i].rc)
+			parse_result(&pd[i].resp, &calls[i].res);
+		http_response_release(&pd[i].resp);
+		xfree(pd[i].body);
+	}
+	xfree(pd);
 	return rc;
 }
 
 int api_call(struct api *a, const char *method, const char *url, json_t *body,
 	     const char *const *headers, struct api_result *res)
 {
-	struct http_request req = { method, url, NULL, NULL, 0, NULL };
-	struct http_response resp = HTTP_RESPONSE_INIT;
-	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-	int rc;
+	struct api_call c = { method, url, body, headers, API_RESULT_INIT, 0 };
+	int rc = api_call_many(a, &c, 1, 1);
 
-	memset(res, 0, sizeof(*res));
-	req.body = text;
-	req.body_len = text ? strlen(text) : 0;
-	if ((rc = ensure_token(a)) || (rc = send_once(a, &req, headers, &resp)))
-		goto out;
-	if (resp.status == 401) {
-		/* Expired early or revoked: one fresh token, one more try. */
-		if (a->ep->token_cache)
-			tokencache_drop(a->ep->token_cache, a->ep->token_key);
-		if ((rc = refresh_token(a)) || (rc = send_once(a, &req, headers, &resp)))
-			goto out;
-	}
-	parse_result(&resp, res);
-out:
-	xfree(text);
-	http_response_release(&resp);
-	return rc;
+	*res = c.res;
+	return rc ? rc : c.rc;
 }
 
 void api_result_release(struct api_result *res)

@@ -252,6 +252,55 @@ int finclient_write(struct finclient *fc, enum entity_kind kind, const char *fin
 	return 0;
 }
 
+/* The URL, method and headers of one write; strings owned by the caller's arrays. */
+static void plan_write(struct finclient *fc, const struct resource *r, struct fin_write *w,
+		       struct api_call *c, char **url, char **hdr)
+{
+	*url = fin_url(fc, r->path, w->upsert_value ? NULL : w->finance_id, NULL);
+	c->method = w->finance_id || w->upsert_value ? "PUT" : "POST";
+	c->url = *url;
+	c->body = w->payload;
+	hdr[0] = fc->org_header ? xstrdup(fc->org_header) : NULL;
+	hdr[1] = hdr[2] = hdr[3] = hdr[4] = NULL;
+	if (w->upsert_value) {
+		char **h = hdr[0] ? hdr + 1 : hdr;
+		h[0] = xasprintf("X-Unique-Identifier-Key: %s", fc->job->crm_id_field);
+		h[1] = xasprintf("X-Unique-Identifier-Value: %s", w->upsert_value);
+		h[2] = xstrdup("X-Upsert: true");
+	}
+	c->headers = (const char *const *)hdr;
+}
+
+int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n)
+{
+	struct api_call *calls = xcalloc(n ? n : 1, sizeof(*calls));
+	char **urls = xcalloc(n ? n : 1, sizeof(*urls));
+	char **hdrs = xcalloc(n ? n * 5 : 1, sizeof(*hdrs));
+	long in_flight = fc->job->fin.max_in_flight;
+	struct resource r;
+	size_t i, k;
+	int rc;
+
+	resource_of(fc->app, kind, &r);
+	for (i = 0; i < n; i++)
+		plan_write(fc, &r, &w[i], &calls[i], &urls[i], &hdrs[i * 5]);
+	rc = api_call_many(fc->api, calls, n, in_flight > 0 ? (size_t)in_flight : 1);
+	for (i = 0; i < n; i++) {
+		memset(&w[i].out, 0, sizeof(w[i].out));
+		w[i].rc = calls[i].rc;
+		if (!w[i].rc)
+			take_outcome(&r, &calls[i].res, &w[i].out);
+		api_result_release(&calls[i].res);
+		xfree(urls[i]);
+		for (k = 0; k < 5; k++)
+			xfree(hdrs[i * 5 + k]);
+	}
+	xfree(calls);
+	xfree(urls);
+	xfree(hdrs);
+	return rc;
+}
+
 void fin_outcome_release(struct fin_outcome *o)
 {
 	xfree(o->finance_id);

@@ -1,12 +1,16 @@
 /*
- * http.c - libcurl easy handle per API, with the shared retry rules.
+ * http.c - libcurl (multi interface) per API, with the retry rules every
+ * request shares and a bounded number of requests in flight.
  *
- * Retried: 429 (after Retry-After, else capped exponential backoff with
- * jitter), 5xx and answers cut off mid-body, and connection failures.  A POST
- * is not retried after a 5xx or a cut-off answer: the server may have acted
- * on it, and the caller's identity checks (the CRM id on the finance record)
- * decide on the next run instead of a blind second create.
+ * Retried: 429 (after Retry-After, else X-Rate-Limit-Reset, else capped
+ * exponential backoff with jitter), 5xx and answers cut off mid-body, and
+ * connection failures.  A POST is not retried after a 5xx or a cut-off
+ * answer: the server may have acted on it, and the caller's identity checks
+ * (the CRM id on the finance record) decide on the next run instead of a
+ * blind second create.  One request is the one-element case of many: there
+ * is one path through this file.
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,14 +26,28 @@
 #define BODY_MAX ((size_t)256 << 20)
 
 struct http {
-	CURL *curl;
+	CURLM *multi;
+	CURL **easy;        /* one handle per slot in flight, reused */
+	size_t nslots;
 	char *label;
 	long sent;
+	long base_ms;       /* first backoff step */
+	long cap_ms;        /* longest single wait */
 	long pace;          /* requests per minute, 0 = unpaced */
 	double *sent_at;    /* ring of the last `pace` send times (monotonic) */
 	long ring_pos;
-	long base_ms;       /* first backoff step */
-	long cap_ms;        /* longest single wait */
+};
+
+/* One request of a batch: where it stands. */
+struct item {
+	const struct http_request *req;
+	struct http_response *resp;
+	struct curl_slist *headers;
+	CURL *easy;             /* while in flight */
+	int attempt;
+	int done;
+	double not_before;      /* monotonic time of the next attempt */
+	CURLcode cc;
 };
 
 static int curl_ready;
@@ -43,8 +61,8 @@ int http_new(struct http **out, const char *label)
 		curl_global_init(CURL_GLOBAL_DEFAULT);
 		curl_ready = 1;
 	}
-	h->curl = curl_easy_init();
-	if (!h->curl) {
+	h->multi = curl_multi_init();
+	if (!h->multi) {
 		xfree(h);
 		return fail(FS_EABORT, "%s: cannot initialise libcurl", label);
 	}
@@ -57,9 +75,14 @@ int http_new(struct http **out, const char *label)
 
 void http_free(struct http *h)
 {
+	size_t i;
+
 	if (!h)
 		return;
-	curl_easy_cleanup(h->curl);
+	for (i = 0; i < h->nslots; i++)
+		curl_easy_cleanup(h->easy[i]);
+	xfree(h->easy);
+	curl_multi_cleanup(h->multi);
 	xfree(h->sent_at);
 	xfree(h->label);
 	xfree(h);
@@ -75,28 +98,38 @@ void http_set_pace(struct http *h, long per_minute)
 		h->sent_at = xcalloc((size_t)h->pace, sizeof(double));
 }
 
-static void sleep_ms(long ms);
+long http_requests_sent(const struct http *h)
+{
+	return h->sent;
+}
 
-/* Waits until sending one more keeps the last minute within the pace. */
-static void pace_wait(struct http *h)
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+/* 0 when one more request now keeps the last minute within the pace, else the ms to wait. */
+static long pace_delay_ms(const struct http *h)
 {
 	double oldest, now = time_mono();
 
 	if (!h->pace)
-		return;
+		return 0;
 	oldest = h->sent_at[h->ring_pos];
-	if (oldest > 0 && now - oldest < 60.0) {
-		long ms = (long)((60.0 - (now - oldest)) * 1000.0) + 1;
-		log_debug("%s: pacing at %ld requests a minute: waiting %ld ms", h->label, h->pace, ms);
-		sleep_ms(ms);
-	}
-	h->sent_at[h->ring_pos] = time_mono();
-	h->ring_pos = (h->ring_pos + 1) % h->pace;
+	if (oldest > 0 && now - oldest < 60.0)
+		return (long)((60.0 - (now - oldest)) * 1000.0) + 1;
+	return 0;
 }
 
-long http_requests_sent(const struct http *h)
+static void pace_note(struct http *h)
 {
-	return h->sent;
+	if (!h->pace)
+		return;
+	h->sent_at[h->ring_pos] = time_mono();
+	h->ring_pos = (h->ring_pos + 1) % h->pace;
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -108,11 +141,9 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
-	struct http_response *resp = ud;
-	size_t len = size * n;
-
 	static const char retry[] = "Retry-After:", reset[] = "X-Rate-Limit-Reset:";
-	size_t skip = 0;
+	struct http_response *resp = ud;
+	size_t len = size * n, skip = 0;
 	int is_reset = 0;
 
 	if (len > sizeof(retry) - 1 && !strncasecmp(p, retry, sizeof(retry) - 1))
@@ -151,38 +182,91 @@ static struct curl_slist *build_headers(const struct http_request *req)
 	return list;
 }
 
-static CURLcode perform(struct http *h, const struct http_request *req, struct http_response *resp)
+static void setup_easy(CURL *e, struct item *it)
 {
-	struct curl_slist *headers = build_headers(req);
-	CURLcode cc;
+	const struct http_request *req = it->req;
 
-	pace_wait(h);
-	curl_easy_reset(h->curl);
-	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
-	curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST, req->method);
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, headers);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, resp);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT, 120L);
-	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_USERAGENT, "finsync/0.1");
+	curl_easy_reset(e);
+	curl_easy_setopt(e, CURLOPT_URL, req->url);
+	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, it->headers);
+	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, it->resp);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, it->resp);
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(e, CURLOPT_USERAGENT, "finsync/0.1");
+	curl_easy_setopt(e, CURLOPT_PRIVATE, it);
 	if (req->body) {
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->body);
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
 	} else if (!strcmp(req->method, "POST") || !strcmp(req->method, "PUT")) {
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, "");
-		curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, 0L);
+		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
+		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, 0L);
 	} else if (!strcmp(req->method, "GET")) {
-		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
 	}
-	cc = curl_easy_perform(h->curl);
+}
+
+/*
+ * FINSYNC_TEST_KILL=before:N|after:N kills the process with SIGKILL just
+ * before the Nth record write (a POST/PUT with a body) is sent, or just after its
+ * answer arrived and before anything is recorded: the crash tests use it to
+ * stop at exact points.  Test-only; unset, it costs one getenv per write.
+ */
+static void test_kill_point(const char *when, long n)
+{
+	const char *spec = getenv("FINSYNC_TEST_KILL");
+	size_t len = strlen(when);
+
+	if (spec && !strncmp(spec, when, len) && spec[len] == ':' && strtol(spec + len + 1, NULL, 10) == n)
+		raise(SIGKILL);
+}
+
+static long writes_started, writes_answered;
+
+/* A record write: a body sent with POST/PUT (a token request has none). */
+static int is_write(const struct http_request *req)
+{
+	return req->body && strcmp(req->method, "GET") != 0;
+}
+
+static CURL *free_slot(struct http *h)
+{
+	size_t i;
+
+	for (i = 0; i < h->nslots; i++) {
+		char *busy = NULL;
+		curl_easy_getinfo(h->easy[i], CURLINFO_PRIVATE, &busy);
+		if (!busy)
+			return h->easy[i];
+	}
+	h->easy = xrealloc(h->easy, (h->nslots + 1) * sizeof(*h->easy));
+	h->easy[h->nslots] = curl_easy_init();
+	return h->easy[h->nslots++];
+}
+
+static int start(struct http *h, struct item *it)
+{
+	CURL *e = free_slot(h);
+
+	if (!e)
+		return fail(FS_EABORT, "%s: cannot initialise libcurl", h->label);
+	if (is_write(it->req) && it->attempt == 0)
+		test_kill_point("before", ++writes_started);
+	buf_reset(&it->resp->body);
+	it->resp->body.max = BODY_MAX;
+	it->resp->status = 0;
+	it->resp->retry_after = -1;
+	it->headers = build_headers(it->req);
+	setup_easy(e, it);
+	it->easy = e;
+	pace_note(h);
 	h->sent++;
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
-	curl_slist_free_all(headers);
-	return cc;
+	curl_multi_add_handle(h->multi, e);
+	return 0;
 }
 
 /* Nothing reached the server: always safe to send again. */
@@ -195,13 +279,12 @@ static int not_sent(CURLcode cc)
 static int should_retry(const struct http_request *req, CURLcode cc, const struct http_response *resp)
 {
 	int idempotent = strcmp(req->method, "POST") != 0;
-	long status = resp->status;
 
 	if (cc != CURLE_OK)
 		return not_sent(cc) || idempotent;
-	if (status == 429)
+	if (resp->status == 429)
 		return !req->final_429 || !req->final_429(resp);
-	return status >= 500 && idempotent;
+	return resp->status >= 500 && idempotent;
 }
 
 static long backoff_ms(const struct http *h, int attempt, long retry_after)
@@ -217,14 +300,6 @@ static long backoff_ms(const struct http *h, int attempt, long retry_after)
 	return ms / 2 + (ms > 1 ? rand() % (ms / 2) : 0);
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts))
-		;
-}
-
 static const char *path_of(const char *url)
 {
 	const char *p = strstr(url, "://");
@@ -233,32 +308,130 @@ static const char *path_of(const char *url)
 	return p ? p : url;
 }
 
+static void release_easy(struct http *h, struct item *it)
+{
+	curl_multi_remove_handle(h->multi, it->easy);
+	curl_easy_setopt(it->easy, CURLOPT_PRIVATE, NULL);
+	curl_slist_free_all(it->headers);
+	it->headers = NULL;
+	it->easy = NULL;
+}
+
+/* An answer (or a failure) came for it: done, or scheduled again. */
+static void finish(struct http *h, struct item *it, CURLcode cc)
+{
+	long wait;
+	char where[200];
+
+	curl_easy_getinfo(it->easy, CURLINFO_RESPONSE_CODE, &it->resp->status);
+	release_easy(h, it);
+	it->cc = cc;
+	if (!should_retry(it->req, cc, it->resp) || it->attempt == MAX_ATTEMPTS - 1) {
+		it->done = 1;
+		if (cc == CURLE_OK && is_write(it->req))
+			test_kill_point("after", ++writes_answered);
+		return;
+	}
+	wait = backoff_ms(h, it->attempt, it->resp->retry_after);
+	/* The path only: a query string may carry an OAuth parameter. */
+	snprintf(where, sizeof(where), "%.*s", (int)strcspn(path_of(it->req->url), "?"), path_of(it->req->url));
+	log_warn("%s: %s %s: %s; retrying in %ld ms", h->label, it->req->method, where,
+		 cc != CURLE_OK ? curl_easy_strerror(cc) : it->resp->status == 429 ? "rate limited (429)" : "server error",
+		 wait);
+	it->attempt++;
+	it->not_before = time_mono() + wait / 1000.0;
+}
+
+static void collect_finished(struct http *h, size_t *in_flight)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(h->multi, &left))) {
+		struct item *it = NULL;
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&it);
+		finish(h, it, msg->data.result);
+		(*in_flight)--;
+	}
+}
+
+/* Starts what may start now; the ms until the next can, or -1 when none waits. */
+static long start_ready(struct http *h, struct item *items, size_t n, size_t max, size_t *in_flight)
+{
+	double now = time_mono(), next = -1;
+	size_t i;
+
+	for (i = 0; i < n && *in_flight < max; i++) {
+		struct item *it = &items[i];
+		long pace;
+		if (it->done || it->easy)
+			continue;
+		if (it->not_before > now) {
+			if (next < 0 || it->not_before < next)
+				next = it->not_before;
+			continue;
+		}
+		if ((pace = pace_delay_ms(h)) > 0)
+			return pace;
+		if (start(h, it))
+			return -2;
+		(*in_flight)++;
+	}
+	return next < 0 ? -1 : (long)((next - now) * 1000) + 1;
+}
+
+int http_do_many(struct http *h, const struct http_request *reqs, struct http_response *resps, int *rcs,
+		 size_t n, size_t max_in_flight)
+{
+	struct item *items = xcalloc(n ? n : 1, sizeof(*items));
+	size_t i, done = 0, in_flight = 0;
+	int running, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		items[i].req = &reqs[i];
+		items[i].resp = &resps[i];
+	}
+	if (!max_in_flight)
+		max_in_flight = 1;
+	while (done < n && !rc) {
+		long wait = start_ready(h, items, n, max_in_flight, &in_flight);
+		if (wait == -2) {
+			rc = FS_EABORT;
+			break;
+		}
+		if (!in_flight) {
+			sleep_ms(wait > 0 ? wait : 1);
+			continue;
+		}
+		curl_multi_perform(h->multi, &running);
+		collect_finished(h, &in_flight);
+		for (done = 0, i = 0; i < n; i++)
+			done += items[i].done;
+		if (done < n && in_flight)
+			curl_multi_poll(h->multi, NULL, 0, wait > 0 && wait < 100 ? (int)wait : 100, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		if (items[i].easy)
+			release_easy(h, &items[i]);
+		rcs[i] = 0;
+		if (items[i].done && items[i].cc != CURLE_OK)
+			rcs[i] = fail(FS_EABORT, "%s: %s %s: %s (after %d attempts)", h->label, reqs[i].method,
+				      path_of(reqs[i].url), curl_easy_strerror(items[i].cc), items[i].attempt + 1);
+		else if (!items[i].done)
+			rcs[i] = rc ? rc : FS_EABORT;
+	}
+	xfree(items);
+	return rc;
+}
+
 int http_do(struct http *h, const struct http_request *req, struct http_response *resp)
 {
-	CURLcode cc = CURLE_OK;
-	int attempt;
+	int one_rc = 0;
+	int rc = http_do_many(h, req, resp, &one_rc, 1, 1);
 
-	for (attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-		buf_reset(&resp->body);
-		resp->body.max = BODY_MAX;
-		resp->status = 0;
-		resp->retry_after = -1;
-		cc = perform(h, req, resp);
-		if (!should_retry(req, cc, resp) || attempt == MAX_ATTEMPTS - 1)
-			break;
-		long wait = backoff_ms(h, attempt, resp->retry_after);
-		/* The path only: a query string may carry an OAuth parameter. */
-		char where[200];
-		snprintf(where, sizeof(where), "%.*s", (int)strcspn(path_of(req->url), "?"), path_of(req->url));
-		log_warn("%s: %s %s: %s; retrying in %ld ms", h->label, req->method, where,
-			 cc != CURLE_OK ? curl_easy_strerror(cc) : resp->status == 429 ? "rate limited (429)" : "server error",
-			 wait);
-		sleep_ms(wait);
-	}
-	if (cc != CURLE_OK)
-		return fail(FS_EABORT, "%s: %s: %s (after %d attempts)", h->label, req->method,
-			    curl_easy_strerror(cc), attempt + 1);
-	return 0;
+	return rc ? rc : one_rc;
 }
 
 void http_response_release(struct http_response *resp)

@@ -239,11 +239,18 @@ static int load_oauth_endpoint(struct loader *ld, json_t *obj, const char *where
 {
 	int rc;
 
-	/* Zoho's finance apps allow 100 requests a minute per organisation. */
+	/*
+	 * Zoho's finance apps allow 100 requests a minute per organisation and
+	 * 5 in flight on the smallest plan (10 on paid ones).
+	 */
 	ep->requests_per_minute = strcmp(where, "finance") ? 0 : 100;
+	ep->max_in_flight = 5;
 	if ((rc = get_count(ld, obj, where, "requests_per_minute", &ep->requests_per_minute)) ||
-	    (rc = get_count(ld, obj, where, "daily_budget", &ep->daily_budget)))
+	    (rc = get_count(ld, obj, where, "daily_budget", &ep->daily_budget)) ||
+	    (!strcmp(where, "finance") && (rc = get_count(ld, obj, where, "max_in_flight", &ep->max_in_flight))))
 		return rc;
+	if (ep->max_in_flight < 1 || ep->max_in_flight > 25)
+		return job_error(ld, "finance.max_in_flight", "must be from 1 to 25 (Zoho's largest plans allow 25)");
 	if ((rc = get_string(ld, obj, where, "api_base", 1, &ep->api_base)) ||
 	    (rc = get_string(ld, obj, where, "accounts_url", 1, &ep->accounts_url)) ||
 	    (rc = get_string(ld, obj, where, "client_id", 1, &ep->client_id)) ||
@@ -264,7 +271,7 @@ static const char *const crm_csv_keys[] = { "type", "dir", NULL };
 static const char *const finance_keys[] = {
 	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
 	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
-	"organization_id", "crm_id_field", "requests_per_minute", "daily_budget", NULL
+	"organization_id", "crm_id_field", "requests_per_minute", "daily_budget", "max_in_flight", NULL
 };
 
 static int load_crm(struct loader *ld, json_t *crm)

@@ -13,7 +13,6 @@
  * update.  A record the app refuses is a failed event with the app's
  * message; the others still load.
  */
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "finsync/alloc.h"
@@ -47,22 +46,6 @@ static int is_write(json_t *rec)
 	const char *a = str(rec, "action");
 
 	return a && (!strcmp(a, "create") || !strcmp(a, "update"));
-}
-
-/*
- * FINSYNC_TEST_KILL=before:N|after:N kills the process with SIGKILL just
- * before the Nth write is sent or just after its answer, before the ledger
- * records it: the crash tests use it to stop at exact points.
- */
-static long writes_sent;   /* in this process, for the kill switch */
-
-static void test_kill_point(const char *when)
-{
-	const char *spec = getenv("FINSYNC_TEST_KILL");
-	size_t n = strlen(when);
-
-	if (spec && !strncmp(spec, when, n) && spec[n] == ':' && strtol(spec + n + 1, NULL, 10) == writes_sent)
-		raise(SIGKILL);
 }
 
 static int record_event(struct load *l, json_t *rec, const char *finance_id, const char *action,
@@ -103,30 +86,30 @@ static int already_applied(struct load *l, json_t *rec)
 }
 
 /*
- * A create: by upsert where the app has it; otherwise a POST, unless an
- * earlier attempt left an intent and the record is found by its CRM id.
+ * How a create goes: by upsert on the CRM-id field where the app has it;
+ * otherwise a POST, unless an earlier attempt left an intent and the record
+ * is found by its CRM id (then it is updated).  *found is a new string.
  */
-static int send_create(struct load *l, json_t *rec, int had_intent, struct fin_outcome *o)
+static int plan_create(struct load *l, json_t *rec, int had_intent, struct fin_write *w, char **found)
 {
 	const struct job *job = l->p->job;
-	json_t *payload = json_object_get(rec, "payload");
-	char *found = NULL;
 	int rc;
 
-	if (job->app->has_unique_upsert)
-		return finclient_upsert(l->fin, l->e->kind, job->crm_id_field, str(rec, "crm_id"), payload, o);
-	if (had_intent) {
-		if ((rc = finclient_find(l->fin, l->e->kind, job->crm_id_field, str(rec, "crm_id"), &found)) < 0)
-			return rc;
-		if (rc == 1) {
-			log_info("%s %s: created by an interrupted run as %s; updating it", l->e->name,
-				 str(rec, "crm_id"), found);
-			rc = finclient_write(l->fin, l->e->kind, found, payload, o);
-			xfree(found);
-			return rc;
-		}
+	*found = NULL;
+	if (job->app->has_unique_upsert) {
+		w->upsert_value = str(rec, "crm_id");
+		return 0;
 	}
-	return finclient_write(l->fin, l->e->kind, NULL, payload, o);
+	if (!had_intent)
+		return 0;
+	if ((rc = finclient_find(l->fin, l->e->kind, job->crm_id_field, str(rec, "crm_id"), found)) < 0)
+		return rc;
+	if (rc == 1) {
+		log_info("%s %s: created by an interrupted run as %s; updating it", l->e->name,
+			 str(rec, "crm_id"), *found);
+		w->finance_id = *found;
+	}
+	return 0;
 }
 
 static void count_write(struct load *l, int create)
@@ -151,32 +134,31 @@ static int record_rejection(struct load *l, json_t *rec, const struct fin_outcom
 	return rc;
 }
 
-static int apply_write(struct load *l, json_t *rec, int had_intent)
+/* Records the app's answer to one write. */
+static int settle_write(struct load *l, json_t *rec, struct fin_write *w)
 {
 	int create = !strcmp(str(rec, "action"), "create");
-	struct fin_outcome o;
-	int rc = already_applied(l, rec);
+	int rc;
 
-	if (rc < 0)
+	if (!w->out.ok)
+		return record_rejection(l, rec, &w->out);
+	if ((rc = link_record(l, rec, w->out.finance_id)))
 		return rc;
-	if (rc == 1) {
-		count_write(l, create);
-		return 0;
-	}
-	writes_sent++;
-	test_kill_point("before");
-	rc = create ? send_create(l, rec, had_intent, &o)
-		    : finclient_write(l->fin, l->e->kind, str(rec, "finance_id"), json_object_get(rec, "payload"), &o);
-	if (rc)
-		return rc;
-	test_kill_point("after");
-	if (!o.ok) {
-		rc = record_rejection(l, rec, &o);
-	} else if (!(rc = link_record(l, rec, o.finance_id))) {
-		rc = record_event(l, rec, o.finance_id, create ? "create" : "update", str(rec, "reason"));
-		count_write(l, create);
-	}
-	fin_outcome_release(&o);
+	count_write(l, create);
+	return record_event(l, rec, w->out.finance_id, create ? "create" : "update", str(rec, "reason"));
+}
+
+/* No answer at all for this one (cut off, the server gone): failed, looked up next time. */
+static int record_no_answer(struct load *l, json_t *rec)
+{
+	char *why = xasprintf("no answer from %s: %s; the next run looks the record up before writing it",
+			      l->p->job->app->label, err_msg());
+	int rc = record_event(l, rec, str(rec, "finance_id"), "failed", why);
+
+	log_warn("%s %s: %s", l->e->name, str(rec, "crm_id"), why);
+	l->s.failed++;
+	l->p->records_failed++;
+	xfree(why);
 	return rc;
 }
 
@@ -249,19 +231,16 @@ static int done_earlier(struct load *l, json_t *rec)
 	return rc;
 }
 
-static int apply_one(struct load *l, json_t *rec, int had_intent)
+/* A record that needs no request: recorded, counted. */
+static int apply_one(struct load *l, json_t *rec)
 {
 	const char *action = str(rec, "action");
-	int rc = done_earlier(l, rec);
+	int rc;
 
-	if (rc)
-		return rc < 0 ? rc : 0;
 	if (json_is_true(json_object_get(rec, "duplicate")))
 		l->s.duplicates++;
 	if (!action)
 		rc = fail(FS_EINPUT, "record without an action");
-	else if (is_write(rec))
-		rc = apply_write(l, rec, had_intent);
 	else
 		rc = apply_other(l, rec, action);
 	if (rc == FS_EINPUT) {
@@ -298,43 +277,116 @@ static int write_intents(struct load *l, int *had_intent)
 	return ledger_commit(l->p->lg);
 }
 
-/* Planned writes in the batch from index from on. */
-static long count_writes(const struct load *l, size_t from)
-{
-	long n = 0;
+/* The batch's writes, as they will be sent. */
+struct batch_writes {
+	struct fin_write w[BATCH];
+	size_t rec[BATCH];       /* index of each write's record in the batch */
+	char *found[BATCH];      /* finance ids found by CRM id (owned) */
+	size_t n;
+};
 
-	for (; from < l->n; from++)
-		n += is_write(l->batch[from]);
-	return n;
+/*
+ * Step 2a: every record that needs no request is recorded now; the writes
+ * are gathered for one concurrent send.
+ */
+static int gather(struct load *l, const int *had_intent, struct batch_writes *bw)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < l->n && !rc; i++) {
+		json_t *rec = l->batch[i];
+		struct fin_write *w = &bw->w[bw->n];
+		if ((rc = done_earlier(l, rec)) != 0) {
+			rc = rc < 0 ? rc : 0;
+			continue;
+		}
+		if (!is_write(rec)) {
+			rc = apply_one(l, rec);
+			continue;
+		}
+		if (json_is_true(json_object_get(rec, "duplicate")))
+			l->s.duplicates++;
+		if ((rc = already_applied(l, rec)) != 0) {
+			if (rc == 1)
+				count_write(l, !strcmp(str(rec, "action"), "create"));
+			rc = rc < 0 ? rc : 0;
+			continue;
+		}
+		memset(w, 0, sizeof(*w));
+		w->payload = json_object_get(rec, "payload");
+		if (!strcmp(str(rec, "action"), "update"))
+			w->finance_id = str(rec, "finance_id");
+		else
+			rc = plan_create(l, rec, had_intent[i], w, &bw->found[bw->n]);
+		bw->rec[bw->n++] = i;
+	}
+	return rc;
+}
+
+/*
+ * Step 2c: the answers, in the batch's order.  Writes the budget stopped are
+ * left for the next run; a write with no answer is a failed record, unless
+ * none of the batch got one (then the app is unreachable: the run stops).
+ */
+static int settle(struct load *l, struct batch_writes *bw)
+{
+	size_t i, answered = 0;
+	int rc = 0, budget = 0;
+
+	for (i = 0; i < bw->n; i++)
+		answered += bw->w[i].rc == 0;
+	for (i = 0; i < bw->n && !rc; i++) {
+		json_t *rec = l->batch[bw->rec[i]];
+		if (bw->w[i].rc == FS_EBUDGET) {
+			budget = 1;
+			l->waiting++;
+		} else if (bw->w[i].rc) {
+			rc = answered ? record_no_answer(l, rec) : bw->w[i].rc;
+		} else {
+			rc = settle_write(l, rec, &bw->w[i]);
+		}
+	}
+	return rc ? rc : budget ? FS_EBUDGET : 0;
+}
+
+static void batch_writes_release(struct batch_writes *bw)
+{
+	size_t i;
+
+	for (i = 0; i < bw->n; i++) {
+		fin_outcome_release(&bw->w[i].out);
+		xfree(bw->found[i]);
+	}
 }
 
 /* Steps 2 and 3 for the batch in hand. */
 static int flush_batch(struct load *l)
 {
+	struct batch_writes bw;
 	int had_intent[BATCH];
 	size_t i;
 	int rc;
 
 	if (!l->n)
 		return 0;
+	memset(&bw, 0, sizeof(bw));
 	if ((rc = write_intents(l, had_intent)) || (rc = ledger_begin(l->p->lg)))
 		goto out;
-	for (i = 0; i < l->n && !rc; i++)
-		rc = apply_one(l, l->batch[i], had_intent[i]);
-	if (rc == FS_EBUDGET) {
-		/* Keep what was sent; what is left waits for tomorrow's run. */
-		l->waiting += count_writes(l, i - 1);
-		rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
-		rc = rc ? rc : ledger_commit(l->p->lg);
-		rc = rc ? rc : FS_EBUDGET;
-	} else if (!rc) {
-		rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
+	if (!(rc = gather(l, had_intent, &bw)) && bw.n &&
+	    !(rc = finclient_write_many(l->fin, l->e->kind, bw.w, bw.n)))
+		rc = settle(l, &bw);
+	if (!rc || rc == FS_EBUDGET) {
+		/* Keep what was sent, even when the budget stopped the rest. */
+		int src = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
+		if (!src)
+			src = ledger_commit(l->p->lg);
+		rc = src ? src : rc;
 	}
 	if (rc && rc != FS_EBUDGET)
 		ledger_rollback(l->p->lg);
-	else if (!rc)
-		rc = ledger_commit(l->p->lg);
 out:
+	batch_writes_release(&bw);
 	for (i = 0; i < l->n; i++)
 		json_decref(l->batch[i]);
 	l->n = 0;

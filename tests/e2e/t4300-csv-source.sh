@@ -11,7 +11,7 @@ write_job api.json zoho-books "$SYNC"
 sed -i 's/"state_dir": "state"/"state_dir": "state-api"/' api.json
 run_ok api.json
 for r in contacts items; do
-	store books "$r" | jq -S '[.[] | del(.contact_id, .item_id, .created_time, .last_modified_time)
+	store books "$r" | jq -S '[.[] | del(.contact_id, .item_id, .primary_contact_id, .created_time, .last_modified_time)
 		| del(.contact_persons[]?.contact_person_id, .custom_fields[]?.customfield_id)]
 		| sort_by(.contact_name // .name)' >"api-$r.json"
 done
@@ -24,7 +24,7 @@ write_job csv.json zoho-books "$SYNC"
 jq '.crm = {"type": "csv", "dir": "export"} | .state_dir = "state-csv"' csv.json >csv.tmp && mv csv.tmp csv.json
 run_ok csv.json
 for r in contacts items; do
-	store books "$r" | jq -S '[.[] | del(.contact_id, .item_id, .created_time, .last_modified_time)
+	store books "$r" | jq -S '[.[] | del(.contact_id, .item_id, .primary_contact_id, .created_time, .last_modified_time)
 		| del(.contact_persons[]?.contact_person_id, .custom_fields[]?.customfield_id)]
 		| sort_by(.contact_name // .name)' >"csv-$r.json"
 	[ "$(jq length "api-$r.json")" -gt 3 ] || fail "$r: too few records to compare"

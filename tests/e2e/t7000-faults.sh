@@ -25,7 +25,8 @@ fresh '{"kind":"status","status":429,"retry_after":1,"path_prefix":"/books/v3/co
 start=$(date +%s)
 run_ok job.json
 all_once books "429"
-[ $(( $(date +%s) - start )) -ge 2 ] || fail "429: Retry-After not honoured"
+# The two 429s may come to requests in flight together: their waits overlap.
+[ $(( $(date +%s) - start )) -ge 1 ] || fail "429: Retry-After not honoured"
 grep -q "rate limited (429); retrying in 1000 ms" run.err || fail "429: $(cat run.err)"
 
 # A burst of 503s on the CRM list.
