@@ -1,6 +1,9 @@
 #!/bin/sh
 # Install the Debian packages finsync needs to build and test, if missing.
 # Uses sudo when not root.  Needs the network only when something is missing.
+# Extra package names on the command line are installed too, when missing
+# (tests/e2e/t8000-history-html.sh: scripts/install-deps.sh chromium); with
+# everything already there it touches neither apt nor the network.
 set -eu
 PKGS="gcc make pkg-config libcurl4-openssl-dev libjansson-dev libcsv-dev \
 libsqlite3-dev zlib1g-dev libutf8proc-dev libmicrohttpd-dev sqlite3 curl jq python3"
