@@ -15,6 +15,7 @@
 
 struct crm;
 struct source;
+struct crm_row_result;
 
 struct crm_query {
 	const char *module;          /* "Accounts", "Contacts", "Products", "Vendors" */
@@ -36,12 +37,29 @@ struct crm_ops {
 	 * the source has no such feed (CSV exports).
 	 */
 	int (*deleted)(struct crm *c, const char *module, const char *modified_since, struct source **out);
+	/*
+	 * Writes rows (a JSON array) to module: "upsert" (with dup_fields, or the
+	 * module's default duplicate check when NULL) or "update" (each row has
+	 * its "id").  Sent in calls of at most 100 rows; results[i] is row i's.
+	 * NULL op: the source cannot be written (CSV exports).
+	 */
+	int (*write)(struct crm *c, const char *module, const char *how, json_t *rows,
+		     const char *const *dup_fields, struct crm_row_result *results);
 	void (*close)(struct crm *c);
 };
 
 struct crm {
 	const struct crm_ops *ops;
 	const struct job *job;
+};
+
+/* What the CRM said of one row of a write. */
+struct crm_row_result {
+	int ok;
+	char *id;            /* the record's id (new or existing) */
+	char *action;        /* "insert" or "update" (upsert), or NULL */
+	char *code;          /* Zoho's code: "SUCCESS", "DUPLICATE_DATA", … */
+	char *message;       /* Zoho's message and details, for the ledger */
 };
 
 struct source_ops {
@@ -59,6 +77,11 @@ int crm_fields(struct crm *c, const char *module, json_t **out);
 int crm_read(struct crm *c, const struct crm_query *q, struct source **out);
 /* 0 with *out NULL when the source has no deleted-records feed. */
 int crm_deleted(struct crm *c, const char *module, const char *modified_since, struct source **out);
+/* Writes rows to the CRM (see crm_ops.write); FS_EUSAGE when the source cannot be written. */
+int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
+	      const char *const *dup_fields, struct crm_row_result *results);
+void crm_row_result_release(struct crm_row_result *r);
+
 /* Whether the source can read only what changed (If-Modified-Since). */
 int crm_incremental(const struct crm *c);
 void crm_close(struct crm *c);                      /* NULL-safe */

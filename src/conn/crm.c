@@ -3,6 +3,7 @@
  */
 #include <string.h>
 #include "finsync/crm.h"
+#include "finsync/alloc.h"
 #include "finsync/err.h"
 
 static const struct crm_ops *const connectors[] = { &zoho_crm_ops, &crm_csv_ops };
@@ -32,6 +33,23 @@ int crm_deleted(struct crm *c, const char *module, const char *modified_since, s
 {
 	*out = NULL;
 	return c->ops->deleted ? c->ops->deleted(c, module, modified_since, out) : 0;
+}
+
+int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
+	      const char *const *dup_fields, struct crm_row_result *results)
+{
+	if (!c->ops->write)
+		return fail(FS_EUSAGE, "crm.type %s cannot be written to", c->ops->type);
+	return c->ops->write(c, module, how, rows, dup_fields, results);
+}
+
+void crm_row_result_release(struct crm_row_result *r)
+{
+	xfree(r->id);
+	xfree(r->action);
+	xfree(r->code);
+	xfree(r->message);
+	memset(r, 0, sizeof(*r));
 }
 
 int crm_incremental(const struct crm *c)

@@ -332,11 +332,90 @@ static int zoho_deleted(struct crm *base, const char *module, const char *modifi
 	return 0;
 }
 
+#define ROWS_PER_CALL 100
+
+static void take_row(json_t *row, struct crm_row_result *r)
+{
+	json_t *details = json_object_get(row, "details");
+	const char *code = json_string_value(json_object_get(row, "code"));
+	const char *msg = json_string_value(json_object_get(row, "message"));
+	const char *id = json_string_value(json_object_get(details, "id"));
+	const char *action = json_string_value(json_object_get(row, "action"));
+	char *d = details ? json_dumps(details, JSON_COMPACT) : NULL;
+
+	memset(r, 0, sizeof(*r));
+	r->ok = code && !strcmp(code, "SUCCESS");
+	r->id = id ? xstrdup(id) : NULL;
+	r->action = action ? xstrdup(action) : NULL;
+	r->code = xstrdup(code ? code : "NO_CODE");
+	r->message = r->ok ? xstrdup(msg ? msg : "") : xasprintf("%s%s%s", msg ? msg : "", d ? " " : "", d ? d : "");
+	xfree(d);
+}
+
+/* One call of at most 100 rows; every row gets a result, even when the call as a whole failed. */
+static int write_chunk(struct zoho_crm *c, const char *url, const char *method, json_t *body, size_t n,
+		       struct crm_row_result *results)
+{
+	struct api_result res = API_RESULT_INIT;
+	json_t *data;
+	size_t i;
+	int rc;
+
+	if ((rc = api_call(c->api, method, url, body, NULL, &res)))
+		return rc;
+	data = json_object_get(res.json, "data");
+	for (i = 0; i < n; i++) {
+		json_t *row = json_array_get(data, i);
+		if (row) {
+			take_row(row, &results[i]);
+			continue;
+		}
+		/* No per-row answer (a call-level error): each row says why. */
+		char *why = crm_error_text(&res);
+		memset(&results[i], 0, sizeof(results[i]));
+		results[i].code = xstrdup("NO_ROW_RESULT");
+		results[i].message = why;
+	}
+	api_result_release(&res);
+	return 0;
+}
+
+static int zoho_write(struct crm *base, const char *module, const char *how, json_t *rows,
+		      const char *const *dup_fields, struct crm_row_result *results)
+{
+	struct zoho_crm *c = (struct zoho_crm *)base;
+	int upsert = !strcmp(how, "upsert");
+	char *url = xasprintf("%s/%s%s", base->job->crm.api_base, module, upsert ? "/upsert" : "");
+	size_t i, n = json_array_size(rows);
+	int rc = 0;
+
+	for (i = 0; i < n && !rc; i += ROWS_PER_CALL) {
+		json_t *chunk = json_array(), *body;
+		size_t k;
+		for (k = i; k < n && k < i + ROWS_PER_CALL; k++)
+			json_array_append(chunk, json_array_get(rows, k));
+		/* trigger [] keeps the CRM's workflows from firing on a sync's writes. */
+		body = json_pack("{s:o, s:[]}", "data", chunk, "trigger");
+		if (upsert && dup_fields) {
+			json_t *f = json_array();
+			const char *const *d;
+			for (d = dup_fields; *d; d++)
+				json_array_append_new(f, json_string(*d));
+			json_object_set_new(body, "duplicate_check_fields", f);
+		}
+		rc = write_chunk(c, url, upsert ? "POST" : "PUT", body, k - i, results + i);
+		json_decref(body);
+	}
+	xfree(url);
+	return rc;
+}
+
 const struct crm_ops zoho_crm_ops = {
 	.type = "zoho-crm",
 	.open = zoho_open,
 	.fields = zoho_fields,
 	.read = zoho_read,
 	.deleted = zoho_deleted,
+	.write = zoho_write,
 	.close = zoho_close,
 };
