@@ -20,6 +20,8 @@ struct buf {
 
 void buf_init(struct buf *b, size_t max);
 int buf_add(struct buf *b, const void *p, size_t n);
+/* Room for extra more bytes (and the NUL) without growing; 0, or FS_EINPUT past max. */
+int buf_reserve(struct buf *b, size_t extra);
 int buf_adds(struct buf *b, const char *s);
 int buf_addc(struct buf *b, char c);
 int buf_addf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -34,11 +34,22 @@ static int grow(struct buf *b, size_t extra)
 	return 0;
 }
 
+int buf_reserve(struct buf *b, size_t extra)
+{
+	return grow(b, extra);
+}
+
 int buf_add(struct buf *b, const void *p, size_t n)
 {
-	int rc = grow(b, n);
+	int rc;
 
-	if (rc)
+	if (b->len + n < b->cap) {      /* the common case: it fits */
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	if ((rc = grow(b, n)))
 		return rc;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;

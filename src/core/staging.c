@@ -4,9 +4,18 @@
  * Writers follow git's lockfile pattern: <name>.ndjson.gz.tmp, gzclose,
  * fsync, rename.  A crash leaves the old file or the new one, never half of
  * one; the manifest is written last and so marks a finished stage.
+ *
+ * Compression runs on a second thread: lines are gathered in a block, and a
+ * full block is handed to the writer's compressor thread (CRC-32 and
+ * gzwrite) while the stage fills the other one.  deflate at level 1 was a
+ * third of the extract stage's time; now it overlaps with it.  The thread
+ * starts with the second block, so a small file never starts one.  Lines
+ * are read and written with ndjson.c, which gives jansson's values and bytes
+ * several times faster.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,10 +25,30 @@
 #include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/fsutil.h"
+#include "finsync/ndjson.h"
 #include "finsync/staging.h"
 
 #define LINE_MAX_BYTES ((size_t)64 << 20)   /* one record; larger is a bad file */
 #define READ_CHUNK 65536
+#define BLOCK_SIZE ((size_t)256 << 10)      /* uncompressed bytes per hand-off */
+
+/*
+ * The compressor: one block at a time.  `pending` is the block handed over
+ * (NULL when the thread is idle); the thread gives the buffer back as
+ * `spare`.  gz and crc belong to the thread while it runs.
+ */
+struct compressor {
+	pthread_t thread;
+	int live;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	char *pending;
+	size_t pending_len;
+	char *spare;
+	int closing;
+	int failed;
+	char error[200];          /* gzerror() of a failed write, for the stage's message */
+};
 
 struct staging_writer {
 	gzFile gz;
@@ -29,8 +58,10 @@ struct staging_writer {
 	long count;
 	unsigned long crc;
 	struct buf line;  /* reused for every record */
+	char *block;      /* lines gathered for the next gzwrite */
+	size_t block_len;
+	struct compressor z;
 };
-
 struct staging_reader {
 	gzFile gz;
 	char *path;
@@ -50,6 +81,112 @@ char *staging_dir(const char *state_dir, long run_id, const char *stage)
 	return xasprintf("%s/staging/%ld/%s", state_dir, run_id, stage);
 }
 
+/* CRC-32 and gzwrite of one block; 0, or -1 with the reason in z->error. */
+static int compress_block(struct staging_writer *w, const char *p, size_t n, char *error, size_t size)
+{
+	int e;
+
+	w->crc = crc32(w->crc, (const Bytef *)p, (uInt)n);
+	if (n && gzwrite(w->gz, p, (unsigned)n) != (int)n) {
+		snprintf(error, size, "%s", gzerror(w->gz, &e));
+		return -1;
+	}
+	return 0;
+}
+
+static void *compressor_main(void *arg)
+{
+	struct staging_writer *w = arg;
+	struct compressor *z = &w->z;
+	char *p;
+	size_t n;
+	int failed = 0;
+
+	pthread_mutex_lock(&z->mu);
+	for (;;) {
+		while (!z->pending && !z->closing)
+			pthread_cond_wait(&z->cv, &z->mu);
+		if (!z->pending)
+			break;
+		p = z->pending;
+		n = z->pending_len;
+		pthread_mutex_unlock(&z->mu);
+		if (!failed)
+			failed = compress_block(w, p, n, z->error, sizeof(z->error));
+		pthread_mutex_lock(&z->mu);
+		z->failed = failed;
+		z->spare = p;
+		z->pending = NULL;
+		pthread_cond_broadcast(&z->cv);
+	}
+	pthread_mutex_unlock(&z->mu);
+	return NULL;
+}
+
+static int write_failed(struct staging_writer *w, const char *why)
+{
+	return fail(FS_EABORT, "cannot write '%s': %s", w->tmp, why);
+}
+
+/* Hands the full block to the compressor (started on first use); takes the spare back. */
+static int flush_block(struct staging_writer *w)
+{
+	struct compressor *z = &w->z;
+	char *spare;
+
+	if (!w->block_len)
+		return 0;
+	if (!z->live) {
+		pthread_mutex_init(&z->mu, NULL);
+		pthread_cond_init(&z->cv, NULL);
+		z->spare = xmalloc(BLOCK_SIZE);
+		if (pthread_create(&z->thread, NULL, compressor_main, w)) {
+			pthread_mutex_destroy(&z->mu);
+			pthread_cond_destroy(&z->cv);
+			return fail(FS_EABORT, "cannot start a thread for '%s'", w->tmp);
+		}
+		z->live = 1;
+	}
+	pthread_mutex_lock(&z->mu);
+	while (z->pending)
+		pthread_cond_wait(&z->cv, &z->mu);
+	if (z->failed) {
+		pthread_mutex_unlock(&z->mu);
+		return write_failed(w, z->error);
+	}
+	z->pending = w->block;
+	z->pending_len = w->block_len;
+	spare = z->spare;
+	z->spare = NULL;
+	pthread_cond_signal(&z->cv);
+	pthread_mutex_unlock(&z->mu);
+	w->block = spare;
+	w->block_len = 0;
+	return 0;
+}
+
+/* Waits for the compressor to finish everything handed to it and stops it; 0 or its failure. */
+static int compressor_stop(struct staging_writer *w)
+{
+	struct compressor *z = &w->z;
+	int failed;
+
+	if (!z->live)
+		return 0;
+	pthread_mutex_lock(&z->mu);
+	z->closing = 1;
+	pthread_cond_broadcast(&z->cv);
+	pthread_mutex_unlock(&z->mu);
+	pthread_join(z->thread, NULL);
+	pthread_mutex_destroy(&z->mu);
+	pthread_cond_destroy(&z->cv);
+	xfree(z->spare);
+	z->spare = NULL;
+	z->live = 0;
+	failed = z->failed;
+	return failed ? write_failed(w, z->error) : 0;
+}
+
 int staging_writer_open(struct staging_writer **out, const char *dir, const char *name)
 {
 	struct staging_writer *w;
@@ -64,6 +201,7 @@ int staging_writer_open(struct staging_writer **out, const char *dir, const char
 	w->tmp = xasprintf("%s.tmp", w->path);
 	w->crc = crc32(0L, Z_NULL, 0);
 	buf_init(&w->line, LINE_MAX_BYTES);
+	w->block = xmalloc(BLOCK_SIZE);
 	/* Level 1: staging is written once and read once; speed matters more. */
 	w->gz = gzopen(w->tmp, "wb1");
 	if (!w->gz) {
@@ -76,14 +214,29 @@ int staging_writer_open(struct staging_writer **out, const char *dir, const char
 	return 0;
 }
 
+/* Appends bytes to the block, handing full blocks to the compressor. */
+static int block_add(struct staging_writer *w, const char *p, size_t n)
+{
+	int rc;
+
+	while (n) {
+		size_t room = BLOCK_SIZE - w->block_len, k = n < room ? n : room;
+		memcpy(w->block + w->block_len, p, k);
+		w->block_len += k;
+		p += k;
+		n -= k;
+		if (w->block_len == BLOCK_SIZE && (rc = flush_block(w)))
+			return rc;
+	}
+	return 0;
+}
+
 int staging_write_line(struct staging_writer *w, const char *line, size_t len)
 {
-	if ((len && gzwrite(w->gz, line, (unsigned)len) != (int)len) || gzputc(w->gz, '\n') != '\n') {
-		int e;
-		return fail(FS_EABORT, "cannot write '%s': %s", w->tmp, gzerror(w->gz, &e));
-	}
-	w->crc = crc32(w->crc, (const Bytef *)line, (uInt)len);
-	w->crc = crc32(w->crc, (const Bytef *)"\n", 1);
+	int rc;
+
+	if ((rc = block_add(w, line, len)) || (rc = block_add(w, "\n", 1)))
+		return rc;
 	w->count++;
 	return 0;
 }
@@ -98,8 +251,13 @@ int staging_write(struct staging_writer *w, json_t *rec)
 	int rc;
 
 	buf_reset(&w->line);
-	if (json_dump_callback(rec, dump_cb, &w->line, JSON_COMPACT))
+	if (!json_is_object(rec) && !json_is_array(rec))
 		return fail(FS_EABORT, "cannot encode a record for '%s'", w->file);
+	if (ndjson_dump(rec, &w->line, 0)) {
+		buf_reset(&w->line);
+		if (json_dump_callback(rec, dump_cb, &w->line, JSON_COMPACT))
+			return fail(FS_EABORT, "cannot encode a record for '%s'", w->file);
+	}
 	rc = staging_write_line(w, buf_str(&w->line), w->line.len);
 	if (w->line.cap > (1 << 20))    /* do not keep one huge record's buffer */
 		buf_release(&w->line);
@@ -129,17 +287,32 @@ static void writer_free(struct staging_writer *w)
 	xfree(w->path);
 	xfree(w->tmp);
 	xfree(w->file);
+	xfree(w->block);
 	buf_release(&w->line);
 	xfree(w);
 }
 
+/* The last block, on this thread once the compressor is done. */
+static int writer_drain(struct staging_writer *w)
+{
+	char error[200];
+	int rc = compressor_stop(w);
+
+	if (!rc && compress_block(w, w->block, w->block_len, error, sizeof(error)))
+		rc = write_failed(w, error);
+	w->block_len = 0;
+	return rc;
+}
+
 int staging_writer_finish(struct staging_writer *w, struct manifest *m)
 {
-	int rc = 0;
+	int rc = writer_drain(w);
 	int zrc = gzclose(w->gz);
 
 	w->gz = NULL;
-	if (zrc != Z_OK)
+	if (rc)
+		;
+	else if (zrc != Z_OK)
 		rc = fail(FS_EABORT, "cannot write '%s' (zlib error %d)", w->tmp, zrc);
 	else if (fsync_path(w->tmp))
 		rc = fail(FS_EABORT, "cannot fsync '%s': %s", w->tmp, strerror(errno));
@@ -158,6 +331,7 @@ void staging_writer_abort(struct staging_writer *w)
 {
 	if (!w)
 		return;
+	compressor_stop(w);
 	if (w->gz)
 		gzclose(w->gz);
 	unlink(w->tmp);
@@ -293,7 +467,7 @@ int staging_read(struct staging_reader *r, json_t **out)
 			return rc;
 		r->lineno++;
 	} while (r->line.len == 0);
-	*out = json_loadb(r->line.data, r->line.len, JSON_ALLOW_NUL, &jerr);
+	*out = ndjson_parse(r->line.data, r->line.len, JSON_ALLOW_NUL, &jerr);
 	if (!*out)
 		return fail(FS_EINPUT, "'%s' line %ld column %d: %s", r->path, r->lineno,
 			    jerr.column, jerr.text);

@@ -13,6 +13,7 @@
  *   candidates (ambiguous only), duplicate, hash, payload
  */
 #include <string.h>
+#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
@@ -128,7 +129,7 @@ int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons
 	json_t *line = NULL;
 	int rc = 0;
 
-	if (mapping_payload(x->job, x->e, module, rec, persons, &m) == FS_EINPUT)
+	if (mapping_payload_cached(x->maps, module, rec, persons, &m) == FS_EINPUT)
 		plan_invalid(&pl, &m);
 	else if ((rc = plan_record(x, crm_id, &m, &pl)) < 0)
 		goto out;
@@ -295,6 +296,17 @@ static long entity_total(struct transform_run *t, const struct entity_sync *e)
 	return m[0] && !m[1] ? progress_total(t->extract_manifest, m[0]) : -1;
 }
 
+/*
+ * Planning an entity only reads the ledger: one read transaction around it
+ * instead of one per lookup, each of which took and dropped SQLite's locks
+ * (fcntl calls) for every record.  It also gives the plan one snapshot.  If
+ * BEGIN fails, the lookups simply run one by one as before.
+ */
+static void ledger_snapshot(struct ledger *lg, int begin)
+{
+	sqlite3_exec(ledger_db(lg), begin ? "BEGIN" : "COMMIT", NULL, NULL, NULL);
+}
+
 static int transform_entity(struct transform_run *t, const struct entity_sync *e)
 {
 	struct xform x = { .p = t->p, .job = t->p->job, .e = e, .extract_dir = t->extract_dir };
@@ -303,10 +315,16 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	log_set_entity(e->name);
 	if ((rc = entity_index(t, e, &x.idx)) || (rc = staging_writer_open(&x.w, t->out_dir, e->name)))
 		return rc;
+	x.maps = mapping_cache_new(x.job, e);
 	progress_start("transform", e->name, entity_total(t, e));
+	ledger_snapshot(t->p->lg, 1);
 	rc = entity_records(&x);
 	progress_end();
-	if (rc || (rc = entity_deletions(&x))) {
+	if (!rc)
+		rc = entity_deletions(&x);
+	ledger_snapshot(t->p->lg, 0);
+	mapping_cache_free(x.maps);
+	if (rc) {
 		staging_writer_abort(x.w);
 		return rc;
 	}

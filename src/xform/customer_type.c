@@ -49,7 +49,7 @@ static int group_contact(struct xform *x, json_t *rec, void *ud)
 
 	if (!id || !account)
 		return 0;               /* orphans and invalid records: pass 2 */
-	if (!(person = mapping_person(x->job, x->e, rec))) {
+	if (!(person = mapping_person_cached(x->maps, rec))) {
 		log_debug("contact %s: no name, email or phone; not a contact person", id);
 		return 0;
 	}

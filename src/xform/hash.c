@@ -3,11 +3,15 @@
  * one: FNV-1a 64 over the payload dumped compact with sorted keys.
  *
  * Sorted keys make the hash independent of the order the mapping added keys
- * in; the dump is fed through a callback so no copy of the text is made.
- * The load stage keeps the hash as links.crm_hash; the next run compares.
+ * in.  The text is jansson's (ndjson_dump gives the same bytes, several
+ * times faster; jansson is asked only when it declines), so hashes stay
+ * those of earlier versions.  The load stage keeps the hash as
+ * links.crm_hash; the next run compares.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include "finsync/buf.h"
+#include "finsync/ndjson.h"
 #include "xform.h"
 
 #define FNV64_OFFSET 0xcbf29ce484222325ULL
@@ -27,8 +31,13 @@ static int fnv_cb(const char *p, size_t n, void *data)
 
 void content_hash(json_t *payload, char out[CONTENT_HASH_LEN])
 {
+	struct buf text = BUF_INIT;
 	uint64_t h = FNV64_OFFSET;
 
-	json_dump_callback(payload, fnv_cb, &h, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	if (!ndjson_dump(payload, &text, 1))
+		fnv_cb(text.data, text.len, &h);
+	else
+		json_dump_callback(payload, fnv_cb, &h, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	buf_release(&text);
 	snprintf(out, CONTENT_HASH_LEN, "%016llx", (unsigned long long)h);
 }

@@ -15,6 +15,7 @@
 
 struct staging_writer;
 struct fin_index;
+struct mapping_cache;
 
 /* One entity's transform in progress. */
 struct xform {
@@ -23,6 +24,7 @@ struct xform {
 	const struct entity_sync *e;
 	struct fin_index *idx;          /* borrowed; shared by customers and vendors */
 	struct staging_writer *w;
+	struct mapping_cache *maps;     /* the entity's compiled mappings */
 	const char *extract_dir;
 	struct stats st;
 	long dropped;                   /* contacts deliberately not synced */
@@ -65,6 +67,17 @@ struct mapped {
 int mapping_payload(const struct job *job, const struct entity_sync *e, const char *module,
 		    json_t *rec, json_t *persons, struct mapped *m);
 void mapped_release(struct mapped *m);
+
+/*
+ * The same, with the mapping of each module compiled once (see mapping.c):
+ * a transform keeps one cache per entity in struct xform.  The cache
+ * borrows job and e.
+ */
+struct mapping_cache *mapping_cache_new(const struct job *job, const struct entity_sync *e);
+void mapping_cache_free(struct mapping_cache *c);      /* NULL-safe */
+int mapping_payload_cached(struct mapping_cache *c, const char *module, json_t *rec, json_t *persons,
+			   struct mapped *m);
+json_t *mapping_person_cached(struct mapping_cache *c, json_t *contact);
 
 /* The contact person of a CRM contact (new object), or NULL when it has none of the fields. */
 json_t *mapping_person(const struct job *job, const struct entity_sync *e, json_t *contact);

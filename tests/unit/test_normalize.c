@@ -69,7 +69,38 @@ static void test_normalize__null_and_invalid(void)
 	CHECK(name_normalize("\xc3") == NULL);
 }
 
+/*
+ * ASCII names take a fast path; it must agree with NFKC + case folding.
+ * "\xc3\xa9" + t takes the full path, and é neither composes with nor
+ * folds into an ASCII letter, so its result must be "\xc3\xa9" + the
+ * fast path's result for t (t starts and ends with 'x': no edge spaces).
+ */
+static void test_normalize__ascii_fast_path(void)
+{
+	char t[16], slow_in[20], want[40];
+	int c, d;
+
+	for (c = 1; c < 128; c++) {
+		for (d = 1; d < 128; d += 9) {
+			char *fast, *slow;
+			snprintf(t, sizeof(t), "x%c %cY\t%cx", c, d, c);
+			snprintf(slow_in, sizeof(slow_in), "\xc3\xa9%s", t);
+			fast = name_normalize(t);
+			slow = name_normalize(slow_in);
+			snprintf(want, sizeof(want), "\xc3\xa9%s", fast ? fast : "(null)");
+			if (!slow || strcmp(slow, want)) {
+				fprintf(stderr, "%s:%d: ascii %d/%d: fast \"%s\", full \"%s\"\n", __FILE__,
+					__LINE__, c, d, fast ? fast : "(null)", slow ? slow : "(null)");
+				unit_failures++;
+			}
+			xfree(fast);
+			xfree(slow);
+		}
+	}
+}
+
 static const struct unit_test normalize_tests[] = {
+	UNIT(test_normalize__ascii_fast_path),
 	UNIT(test_normalize__nfkc),
 	UNIT(test_normalize__case_fold),
 	UNIT(test_normalize__white_space),

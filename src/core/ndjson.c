@@ -1,0 +1,600 @@
+/*
+ * ndjson.c - fast JSON text <-> jansson values (see include/finsync/ndjson.h).
+ *
+ * Both directions follow jansson 2.14 byte for byte where they answer at
+ * all, and step aside (return NULL or -1) wherever matching it would need
+ * jansson's own code: the caller then asks jansson.  So a file finsync did
+ * not write, or a bad line, still gets jansson's value or jansson's message.
+ *
+ * jansson's rules mirrored here: white space is ' ', '\t', '\n', '\r';
+ * numbers -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, an integer when
+ * there is no fraction or exponent (strtoll; out of range is an error),
+ * else strtod; strings are valid UTF-8 without overlongs, surrogates or
+ * control characters, escapes \" \\ \/ \b \f \n \r \t \uXXXX with UTF-16
+ * pairs; a later duplicate key replaces the earlier value in its place.
+ * Dumping escapes '"', '\\' and control characters (\b \f \n \r \t by name,
+ * the others as \u00XX in capitals), never '/', never non-ASCII; sorted
+ * keys compare as bytes, a shorter prefix first.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/ndjson.h"
+
+#define PARSE_MAX_DEPTH 64      /* deeper text is left to jansson (its limit is 2048) */
+#define DUMP_MAX_DEPTH 256
+#define SORT_LOCAL 32           /* keys sorted on the stack; more use the heap */
+
+struct parser {
+	const unsigned char *p, *end;
+	int depth;
+	char *scratch;          /* strings with escapes are decoded here */
+	size_t scratch_cap;
+	char small[1024];
+};
+
+static const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static int is_digit(unsigned c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* The length of the UTF-8 sequence at p, 0 when jansson would refuse it. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+	uint32_t v;
+	size_t n, i;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		v = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		v = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		v = c & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		v = (v << 6) | (p[i] & 0x3f);
+	}
+	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (n == 3 && v < 0x800) ||
+	    (n == 4 && v < 0x10000))
+		return 0;
+	return n;
+}
+
+/* Four hex digits at p (p + 4 <= end checked by the caller); -1 when not hex. */
+static long hex4(const unsigned char *p)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= c - '0';
+		else if (c >= 'a' && c <= 'f')
+			v |= c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			v |= c - 'A' + 10;
+		else
+			return -1;
+	}
+	return v;
+}
+
+static char *put_utf8(char *d, uint32_t cp)
+{
+	if (cp < 0x80) {
+		*d++ = (char)cp;
+	} else if (cp < 0x800) {
+		*d++ = (char)(0xc0 | (cp >> 6));
+		*d++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*d++ = (char)(0xe0 | (cp >> 12));
+		*d++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*d++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*d++ = (char)(0xf0 | (cp >> 18));
+		*d++ = (char)(0x80 | ((cp >> 12) & 0x3f));
+		*d++ = (char)(0x80 | ((cp >> 6) & 0x3f));
+		*d++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return d;
+}
+
+/* One escape at p ('\\'): its bytes into *d; the text consumed, 0 when jansson must decide. */
+static size_t unescape(const unsigned char *p, const unsigned char *end, char **d)
+{
+	long cp, lo;
+
+	if (end - p < 2)
+		return 0;
+	switch (p[1]) {
+	case '"': case '\\': case '/':
+		*(*d)++ = (char)p[1];
+		return 2;
+	case 'b':
+		*(*d)++ = '\b';
+		return 2;
+	case 'f':
+		*(*d)++ = '\f';
+		return 2;
+	case 'n':
+		*(*d)++ = '\n';
+		return 2;
+	case 'r':
+		*(*d)++ = '\r';
+		return 2;
+	case 't':
+		*(*d)++ = '\t';
+		return 2;
+	case 'u':
+		break;
+	default:
+		return 0;
+	}
+	/* \u0000 (allowed or not by the flags) and lone surrogates: jansson's call. */
+	if (end - p < 6 || (cp = hex4(p + 2)) <= 0 || (cp >= 0xdc00 && cp <= 0xdfff))
+		return 0;
+	if (cp < 0xd800 || cp > 0xdbff) {
+		*d = put_utf8(*d, (uint32_t)cp);
+		return 6;
+	}
+	if (end - p < 12 || p[6] != '\\' || p[7] != 'u' || (lo = hex4(p + 8)) < 0xdc00 || lo > 0xdfff)
+		return 0;
+	*d = put_utf8(*d, (uint32_t)(((cp - 0xd800) << 10) + (lo - 0xdc00) + 0x10000));
+	return 12;
+}
+
+/*
+ * The string whose body starts at ps->p: *out and *len point into the text
+ * when it has no escapes, else into the scratch buffer (valid until the next
+ * string).  0, or -1 to leave the whole text to jansson.
+ */
+static int parse_string(struct parser *ps, const char **out, size_t *len)
+{
+	const unsigned char *p = ps->p, *end = ps->end, *start = p;
+	size_t k;
+	char *d;
+
+	while (p < end && *p != '\\') {
+		if (*p == '"') {
+			*out = (const char *)start;
+			*len = (size_t)(p - start);
+			ps->p = p + 1;
+			return 0;
+		}
+		if (*p < 0x20)
+			return -1;
+		if (*p < 0x80) {
+			p++;
+		} else {
+			if (!(k = utf8_len(p, end)))
+				return -1;
+			p += k;
+		}
+	}
+	if (p == end)
+		return -1;
+	/* Escapes: decoded text is never longer than the source. */
+	if ((size_t)(end - start) > ps->scratch_cap) {
+		if (ps->scratch != ps->small)
+			xfree(ps->scratch);
+		ps->scratch_cap = (size_t)(end - start);
+		ps->scratch = xmalloc(ps->scratch_cap);
+	}
+	memcpy(ps->scratch, start, (size_t)(p - start));
+	d = ps->scratch + (p - start);
+	while (p < end) {
+		if (*p == '"') {
+			*out = ps->scratch;
+			*len = (size_t)(d - ps->scratch);
+			ps->p = p + 1;
+			return 0;
+		}
+		if (*p == '\\') {
+			if (!(k = unescape(p, end, &d)))
+				return -1;
+			p += k;
+			continue;
+		}
+		if (*p < 0x20 || !(k = utf8_len(p, end)))
+			return -1;
+		memcpy(d, p, k);
+		d += k;
+		p += k;
+	}
+	return -1;
+}
+
+static json_t *parse_number(struct parser *ps)
+{
+	const unsigned char *p = ps->p, *end = ps->end, *start = p;
+	char text[64];
+	int real = 0;
+	size_t n;
+
+	if (*p == '-')
+		p++;
+	if (p == end || !is_digit(*p))
+		return NULL;
+	if (*p == '0') {
+		if (++p < end && is_digit(*p))
+			return NULL;
+	} else {
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && *p == '.') {
+		real = 1;
+		if (++p == end || !is_digit(*p))
+			return NULL;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		real = 1;
+		if (++p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || !is_digit(*p))
+			return NULL;
+		while (p < end && is_digit(*p))
+			p++;
+	}
+	if ((n = (size_t)(p - start)) >= sizeof(text))
+		return NULL;
+	memcpy(text, start, n);
+	text[n] = '\0';
+	ps->p = p;
+	errno = 0;
+	if (!real) {
+		long long v = strtoll(text, NULL, 10);
+		return errno == ERANGE ? NULL : json_integer(v);
+	} else {
+		double v = strtod(text, NULL);
+		return (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE ? NULL : json_real(v);
+	}
+}
+
+static int is_alpha(unsigned c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static json_t *parse_word(struct parser *ps, const char *word, size_t n, json_t *value)
+{
+	const unsigned char *p = ps->p;
+
+	if ((size_t)(ps->end - p) < n || memcmp(p, word, n) || (p + n < ps->end && is_alpha(p[n])))
+		return NULL;
+	ps->p = p + n;
+	return value;
+}
+
+static json_t *parse_value(struct parser *ps);
+
+static json_t *parse_object(struct parser *ps)
+{
+	json_t *obj = json_object(), *v;
+	const unsigned char *p = skip_ws(ps->p, ps->end);
+	const char *key;
+	size_t klen;
+
+	if (p < ps->end && *p == '}') {
+		ps->p = p + 1;
+		return obj;
+	}
+	for (;;) {
+		if (p == ps->end || *p != '"')
+			break;
+		ps->p = p + 1;
+		/* A key decoded into scratch would be overwritten by its value. */
+		if (parse_string(ps, &key, &klen) || key == ps->scratch)
+			break;
+		p = skip_ws(ps->p, ps->end);
+		if (p == ps->end || *p != ':')
+			break;
+		ps->p = skip_ws(p + 1, ps->end);
+		if (!(v = parse_value(ps)) || json_object_setn_new_nocheck(obj, key, klen, v))
+			break;
+		p = skip_ws(ps->p, ps->end);
+		if (p < ps->end && *p == '}') {
+			ps->p = p + 1;
+			return obj;
+		}
+		if (p == ps->end || *p != ',')
+			break;
+		p = skip_ws(p + 1, ps->end);
+	}
+	json_decref(obj);
+	return NULL;
+}
+
+static json_t *parse_array(struct parser *ps)
+{
+	json_t *arr = json_array(), *v;
+	const unsigned char *p = skip_ws(ps->p, ps->end);
+
+	if (p < ps->end && *p == ']') {
+		ps->p = p + 1;
+		return arr;
+	}
+	for (;;) {
+		ps->p = p;
+		if (!(v = parse_value(ps)) || json_array_append_new(arr, v))
+			break;
+		p = skip_ws(ps->p, ps->end);
+		if (p < ps->end && *p == ']') {
+			ps->p = p + 1;
+			return arr;
+		}
+		if (p == ps->end || *p != ',')
+			break;
+		p = skip_ws(p + 1, ps->end);
+	}
+	json_decref(arr);
+	return NULL;
+}
+
+/* The value at ps->p (white space skipped by the caller), or NULL for jansson. */
+static json_t *parse_value(struct parser *ps)
+{
+	const char *s;
+	size_t n;
+	json_t *v;
+
+	if (ps->p == ps->end)
+		return NULL;
+	switch (*ps->p) {
+	case '"':
+		ps->p++;
+		return parse_string(ps, &s, &n) ? NULL : json_stringn_nocheck(s, n);
+	case '{':
+	case '[':
+		if (ps->depth >= PARSE_MAX_DEPTH)
+			return NULL;
+		ps->depth++;
+		v = *ps->p++ == '{' ? parse_object(ps) : parse_array(ps);
+		ps->depth--;
+		return v;
+	case 't':
+		return parse_word(ps, "true", 4, json_true());
+	case 'f':
+		return parse_word(ps, "false", 5, json_false());
+	case 'n':
+		return parse_word(ps, "null", 4, json_null());
+	default:
+		return parse_number(ps);
+	}
+}
+
+json_t *ndjson_parse(const char *text, size_t n, size_t flags, json_error_t *err)
+{
+	struct parser ps;
+	json_t *v = NULL;
+
+	if (!(flags & ~(size_t)JSON_ALLOW_NUL)) {
+		ps.end = (const unsigned char *)text + n;
+		ps.p = skip_ws((const unsigned char *)text, ps.end);
+		ps.depth = 0;
+		ps.scratch = ps.small;
+		ps.scratch_cap = sizeof(ps.small);
+		/* Like json_loadb without JSON_DECODE_ANY: an object or an array. */
+		if (ps.p < ps.end && (*ps.p == '{' || *ps.p == '['))
+			v = parse_value(&ps);
+		if (v && skip_ws(ps.p, ps.end) != ps.end) {
+			json_decref(v);
+			v = NULL;
+		}
+		if (ps.scratch != ps.small)
+			xfree(ps.scratch);
+	}
+	if (!v)
+		return json_loadb(text, n, flags, err);
+	if (err) {
+		err->line = err->column = -1;
+		err->position = (int)n;
+		err->text[0] = '\0';
+	}
+	return v;
+}
+
+/* ---- dumping ---- */
+
+static int dump_value(struct buf *b, json_t *v, int sort, int depth);
+
+static int dump_string(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+	char esc[6];
+	size_t k;
+
+	if (buf_addc(b, '"'))
+		return -1;
+	while (p < end) {
+		unsigned c = *p;
+		if (c >= 0x80) {
+			if (!(k = utf8_len(p, end)))
+				return -1;
+			p += k;
+			continue;
+		}
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			p++;
+			continue;
+		}
+		if (buf_add(b, run, (size_t)(p - run)))
+			return -1;
+		esc[0] = '\\';
+		k = 2;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			k = 6;
+		}
+		if (buf_add(b, esc, k))
+			return -1;
+		run = ++p;
+	}
+	if (buf_add(b, run, (size_t)(p - run)))
+		return -1;
+	return buf_addc(b, '"');
+}
+
+static int dump_integer(struct buf *b, json_int_t v)
+{
+	char text[24], *p = text + sizeof(text);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return buf_add(b, p, (size_t)(text + sizeof(text) - p));
+}
+
+static int dump_real(struct buf *b, json_t *v)
+{
+	char text[128];
+	size_t n = json_dumpb(v, text, sizeof(text), JSON_ENCODE_ANY | JSON_COMPACT);
+
+	return n && n <= sizeof(text) ? buf_add(b, text, n) : -1;
+}
+
+struct key {
+	const char *key;
+	size_t len;
+	json_t *value;
+};
+
+static int key_less(const struct key *a, const struct key *b)
+{
+	int c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
+
+	return c ? c < 0 : a->len < b->len;
+}
+
+static void sort_keys(struct key *k, size_t n)
+{
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		struct key x = k[i];
+		for (j = i; j > 0 && key_less(&x, &k[j - 1]); j--)
+			k[j] = k[j - 1];
+		k[j] = x;
+	}
+}
+
+static int dump_member(struct buf *b, const struct key *k, int first, int sort, int depth)
+{
+	if ((!first && buf_addc(b, ',')) || dump_string(b, k->key, k->len) || buf_addc(b, ':'))
+		return -1;
+	return dump_value(b, k->value, sort, depth);
+}
+
+static int dump_object(struct buf *b, json_t *o, int sort, int depth)
+{
+	struct key local[SORT_LOCAL], *keys = local, k;
+	size_t n = json_object_size(o), i = 0;
+	void *it;
+	int rc = 0;
+
+	if (buf_addc(b, '{'))
+		return -1;
+	if (sort && n > SORT_LOCAL)
+		keys = xmalloc(n * sizeof(*keys));
+	for (it = json_object_iter(o); it && !rc; it = json_object_iter_next(o, it)) {
+		k.key = json_object_iter_key(it);
+		k.len = json_object_iter_key_len(it);
+		k.value = json_object_iter_value(it);
+		if (sort)
+			keys[i] = k;
+		else
+			rc = dump_member(b, &k, i == 0, sort, depth);
+		i++;
+	}
+	if (sort) {
+		sort_keys(keys, i);
+		for (n = i, i = 0; i < n && !rc; i++)
+			rc = dump_member(b, &keys[i], i == 0, sort, depth);
+	}
+	if (keys != local)
+		xfree(keys);
+	return rc ? rc : buf_addc(b, '}');
+}
+
+static int dump_array(struct buf *b, json_t *a, int sort, int depth)
+{
+	size_t n = json_array_size(a), i;
+
+	if (buf_addc(b, '['))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((i && buf_addc(b, ',')) || dump_value(b, json_array_get(a, i), sort, depth))
+			return -1;
+	return buf_addc(b, ']');
+}
+
+static int dump_value(struct buf *b, json_t *v, int sort, int depth)
+{
+	if (depth > DUMP_MAX_DEPTH)
+		return -1;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return dump_object(b, v, sort, depth + 1);
+	case JSON_ARRAY:
+		return dump_array(b, v, sort, depth + 1);
+	case JSON_STRING:
+		return dump_string(b, json_string_value(v), json_string_length(v));
+	case JSON_INTEGER:
+		return dump_integer(b, json_integer_value(v));
+	case JSON_REAL:
+		return dump_real(b, v);
+	case JSON_TRUE:
+		return buf_add(b, "true", 4);
+	case JSON_FALSE:
+		return buf_add(b, "false", 5);
+	case JSON_NULL:
+		return buf_add(b, "null", 4);
+	default:
+		return -1;
+	}
+}
+
+int ndjson_dump(json_t *v, struct buf *out, int sort_keys)
+{
+	return v && !dump_value(out, v, sort_keys, 0) ? 0 : -1;
+}

@@ -1,0 +1,237 @@
+/*
+ * test_ndjson.c - ndjson_parse() and ndjson_dump() give exactly what
+ * jansson gives: the same values (keys in the same order) or the same error,
+ * and the same bytes, sorted or not.  Hand-picked edge cases, then random
+ * texts and random mutations of them.
+ */
+#include <stdlib.h>
+#include "finsync/alloc.h"
+#include "finsync/ndjson.h"
+#include "unit.h"
+
+/* The compact dump, keys in insertion order (NULL for NULL). */
+static char *text_of(json_t *v)
+{
+	return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+}
+
+static int same_parse(const char *s, size_t n, size_t flags)
+{
+	json_error_t e1, e2;
+	json_t *a = json_loadb(s, n, flags, &e1);
+	json_t *b = ndjson_parse(s, n, flags, &e2);
+	char *ta = text_of(a), *tb = text_of(b);
+	int same = (!a && !b && !strcmp(e1.text, e2.text) && e1.column == e2.column) ||
+		   (a && b && json_equal(a, b) && !strcmp(ta, tb));
+
+	if (!same)
+		fprintf(stderr, "parse differs on '%.*s': jansson %s / ndjson %s\n", (int)n, s,
+			ta ? ta : e1.text, tb ? tb : e2.text);
+	free(ta);
+	free(tb);
+	json_decref(a);
+	json_decref(b);
+	return same;
+}
+
+static int same_dump(json_t *v, size_t flags)
+{
+	struct buf b = BUF_INIT;
+	char *want = json_dumps(v, flags | JSON_ENCODE_ANY);
+	int rc = ndjson_dump(v, &b, (flags & JSON_SORT_KEYS) != 0);
+	int same = want ? !rc && !strcmp(want, buf_str(&b)) && b.len == strlen(want) : rc != 0;
+
+	if (!same)
+		fprintf(stderr, "dump differs: jansson '%s' / ndjson '%s'\n", want ? want : "(fails)",
+			rc ? "(fails)" : buf_str(&b));
+	free(want);
+	buf_release(&b);
+	return same;
+}
+
+#define PARSE(s) CHECK(same_parse(s, sizeof(s) - 1, JSON_ALLOW_NUL) && same_parse(s, sizeof(s) - 1, 0))
+
+static void test_ndjson__parse_edges(void)
+{
+	PARSE("{}");
+	PARSE("[]");
+	PARSE(" \t\r\n{ \"a\" : 1 , \"b\":[ 1 ,2.5e3,-0, -0.0,1E-2 ] } \n");
+	PARSE("{\"a\":1,\"a\":2,\"b\":3}");                      /* later duplicate wins in place */
+	PARSE("{\"s\":\"caf\xc3\xa9 \xe6\xa0\xaa \xf0\x9f\x98\x80\"}");
+	PARSE("{\"s\":\"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t\"}");
+	PARSE("{\"s\":\"\\u00e9\\u00C9\\u20ac\\ud83d\\ude00\"}");
+	PARSE("{\"s\":\"\\u0000x\"}");                            /* allowed only with JSON_ALLOW_NUL */
+	PARSE("{\"a\\u0000b\":1}");
+	PARSE("{\"k\\u00e9y\":\"v\",\"x\":\"\\n\"}");
+	PARSE("{\"s\":\"\\ud800\"}");
+	PARSE("{\"s\":\"\\udc00\"}");
+	PARSE("{\"s\":\"\\ud800\\u0041\"}");
+	PARSE("{\"s\":\"\\x\"}");
+	PARSE("{\"s\":\"\\u12\"}");
+	PARSE("{\"s\":\"a\nb\"}");
+	PARSE("{\"s\":\"\x01\"}");
+	PARSE("{\"s\":\"\xc0\xaf\"}");                            /* overlong */
+	PARSE("{\"s\":\"\xed\xa0\x80\"}");                        /* surrogate as UTF-8 */
+	PARSE("{\"s\":\"\xf4\x90\x80\x80\"}");                    /* past U+10FFFF */
+	PARSE("{\"s\":\"\xe6\xa0\"}");
+	PARSE("{\"n\":01}");
+	PARSE("{\"n\":1.}");
+	PARSE("{\"n\":.5}");
+	PARSE("{\"n\":-}");
+	PARSE("{\"n\":1e}");
+	PARSE("{\"n\":1e+}");
+	PARSE("{\"n\":+1}");
+	PARSE("{\"n\":9223372036854775807,\"m\":-9223372036854775808}");
+	PARSE("{\"n\":9223372036854775808}");
+	PARSE("{\"n\":-9223372036854775809}");
+	PARSE("{\"n\":1e400}");
+	PARSE("{\"n\":-1e400}");
+	PARSE("{\"n\":1e-400}");
+	PARSE("{\"n\":0.1,\"m\":19.99,\"k\":12.50}");
+	PARSE("{\"t\":true,\"f\":false,\"z\":null}");
+	PARSE("{\"t\":truex}");
+	PARSE("{\"t\":tru}");
+	PARSE("{\"t\":nul}");
+	PARSE("{\"a\":1,}");
+	PARSE("{\"a\":1 \"b\":2}");
+	PARSE("{\"a\" 1}");
+	PARSE("{a:1}");
+	PARSE("[1,]");
+	PARSE("[1 2]");
+	PARSE("{\"a\":1}x");
+	PARSE("{\"a\":1}{}");
+	PARSE("\"str\"");
+	PARSE("1");
+	PARSE("");
+	PARSE("   ");
+	PARSE("{\"a\":{\"b\":{\"c\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}}}");
+	CHECK(same_parse("{\"a\":\"b\0c\"}", 12, JSON_ALLOW_NUL));
+	CHECK(same_parse("{\"a\":1}\0", 8, 0));
+	CHECK(same_parse("{\"a\":1}", 7, JSON_DECODE_ANY | JSON_ALLOW_NUL));
+	CHECK(same_parse("{\"a\":1}", 7, JSON_REJECT_DUPLICATES));
+}
+
+static void test_ndjson__dump_edges(void)
+{
+	json_t *v = json_loads("{\"z\":1,\"a\":[true,false,null,-0,-9223372036854775808,9223372036854775807],"
+			       "\"ab\":{\"y\":\"\\u0001\\u001f\\u007f\\\"\\\\/\\b\\f\\n\\r\\t\",\"b\":1.5,\"a\":19.99},"
+			       "\"a\\u00e9\":\"caf\\u00e9 \\ud83d\\ude00\",\"\":{},\"e\":[],\"r\":1e300,\"s\":-0.0}",
+			       0, NULL);
+	json_t *bad = json_array();
+
+	CHECK(v != NULL);
+	CHECK(same_dump(v, JSON_COMPACT));
+	CHECK(same_dump(v, JSON_COMPACT | JSON_SORT_KEYS));
+	json_array_append_new(bad, json_stringn_nocheck("\xff", 1));   /* not UTF-8: both refuse */
+	CHECK(same_dump(bad, JSON_COMPACT));
+	CHECK(same_dump(json_integer(5), JSON_COMPACT));
+	json_decref(v);
+	json_decref(bad);
+}
+
+/* ---- random texts ---- */
+
+static unsigned long rnd_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rnd_state >> 33) % n);
+}
+
+static void gen_string(struct buf *b)
+{
+	static const char *const parts[] = {
+		"a", "Z", " ", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9", "\\u0041", "\\ud83d\\ude00",
+		"\xc3\xa9", "\xe6\xa0\xaa", "\xf0\x9f\x98\x80", "\\u0000", "\x7f", "/", "key",
+	};
+	int i, n = (int)rnd(6);
+
+	buf_addc(b, '"');
+	for (i = 0; i < n; i++)
+		buf_adds(b, parts[rnd(sizeof(parts) / sizeof(parts[0]))]);
+	buf_addc(b, '"');
+}
+
+static void gen_value(struct buf *b, int depth)
+{
+	static const char *const scalars[] = {
+		"0", "-0", "1", "-17", "123456789012", "0.5", "-2.25e-3", "1E5", "19.99", "true", "false", "null",
+	};
+	int i, n;
+
+	switch (depth > 3 ? 3 + rnd(2) : rnd(5)) {
+	case 0:
+		n = (int)rnd(5);
+		buf_addc(b, '{');
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_adds(b, rnd(8) ? "," : " , ");
+			gen_string(b);
+			buf_adds(b, rnd(8) ? ":" : " :\t");
+			gen_value(b, depth + 1);
+		}
+		buf_addc(b, '}');
+		break;
+	case 1:
+		n = (int)rnd(4);
+		buf_addc(b, '[');
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_addc(b, ',');
+			gen_value(b, depth + 1);
+		}
+		buf_addc(b, ']');
+		break;
+	case 2:
+	case 3:
+		gen_string(b);
+		break;
+	default:
+		buf_adds(b, scalars[rnd(sizeof(scalars) / sizeof(scalars[0]))]);
+	}
+}
+
+static void test_ndjson__random(void)
+{
+	struct buf b = BUF_INIT;
+	int i, bad = 0;
+
+	for (i = 0; i < 20000 && bad < 5; i++) {
+		json_t *v;
+		buf_reset(&b);
+		buf_addc(&b, '{');
+		gen_string(&b);
+		buf_addc(&b, ':');
+		gen_value(&b, 0);
+		buf_addc(&b, '}');
+		/* Every other text gets a byte changed, dropped or doubled. */
+		if (i % 2 && b.len > 2) {
+			size_t at = rnd((unsigned)b.len);
+			static const char junk[] = "\"\\{}[],:0-.eEtu\x01\x80\xc3 ";
+			if (rnd(3) == 0)
+				b.data[at] = junk[rnd(sizeof(junk) - 1)];
+			else if (rnd(2))
+				memmove(b.data + at, b.data + at + 1, b.len-- - at);
+			else
+				buf_addc(&b, b.data[at]);
+		}
+		if (!same_parse(b.data, b.len, JSON_ALLOW_NUL) || !same_parse(b.data, b.len, 0))
+			bad++;
+		if ((v = json_loadb(b.data, b.len, JSON_ALLOW_NUL, NULL))) {
+			if (!same_dump(v, JSON_COMPACT) || !same_dump(v, JSON_COMPACT | JSON_SORT_KEYS))
+				bad++;
+			json_decref(v);
+		}
+	}
+	CHECK(bad == 0);
+	buf_release(&b);
+}
+
+static const struct unit_test ndjson_tests[] = {
+	UNIT(test_ndjson__parse_edges),
+	UNIT(test_ndjson__dump_edges),
+	UNIT(test_ndjson__random),
+	{ 0 },
+};
+UNIT_SUITE(ndjson_tests)
