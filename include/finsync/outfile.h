@@ -27,7 +27,7 @@ struct outfile {
 
 #define OUTFILE_INIT { NULL, NULL, NULL, NULL }
 
-/* path NULL or "-": standard output.  0, or FS_EABORT naming the file. */
+/* path NULL or "-": standard output.  0, or FS_EABORT naming the file (nothing left to abort). */
 int outfile_open(struct outfile *out, const char *path);
 
 /* Flushes, fsyncs, closes and renames into place: 0, or FS_EABORT naming the file. */

@@ -277,12 +277,14 @@ static int load_snapshot(struct run_view *v, const struct job *job, const char *
 	if ((rc = staging_reader_open(&r, dir, file, 1)))
 		goto out;
 	while ((rc = staging_read(r, &row)) != 0) {
-		json_t *idv = json_object_get(row, id_key);
-		const char *id = json_string_value(idv);
-		if (rc < 0 && rc != FS_EINPUT)
-			break;
+		json_t *idv;
+		const char *id;
 		if (rc == FS_EINPUT)
-			continue;
+			continue;       /* the transform warned about it */
+		if (rc < 0)
+			break;
+		idv = json_object_get(row, id_key);
+		id = json_string_value(idv);
 		if (json_is_integer(idv)) {
 			snprintf(idbuf, sizeof(idbuf), "%" JSON_INTEGER_FORMAT, json_integer_value(idv));
 			id = idbuf;

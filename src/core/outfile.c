@@ -31,8 +31,12 @@ int outfile_open(struct outfile *out, const char *path)
 		out->tmp = xasprintf("%s.tmp", path);
 		out->fp = fopen(out->tmp, "w");
 	}
-	if (!out->fp)
-		return fail(FS_EABORT, "cannot create '%s': %s", out->tmp ? out->tmp : path, strerror(errno));
+	if (!out->fp) {
+		int rc = fail(FS_EABORT, "cannot create '%s': %s", out->tmp ? out->tmp : path, strerror(errno));
+		xfree(out->tmp);
+		out->tmp = NULL;
+		return rc;
+	}
 	return 0;
 }
 

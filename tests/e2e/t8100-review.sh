@@ -37,6 +37,10 @@ assert (w["entity"], w["match"], w["candidate_ids"], w["candidate_names"]) == ("
 assert all(r["decision"] == "" and r["run"] == "1" for r in rows)
 PY
 
+# export takes --bom too.
+finsync_exit 0 export job.json --stage transform --entity items --bom -o items.csv
+assert_eq "ef bb bf 65 6e" "$(head -c 5 items.csv | od -An -tx1 | sed 's/^ //')" "export BOM then the header"
+
 # Decisions by sed, as an analyst's spreadsheet would leave them (CRLF kept),
 # then rows a careless edit adds: an unknown CRM id, a malformed decision, a
 # second decision for Globex, a link to a record that is not in the snapshot.
