@@ -61,6 +61,43 @@ int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin
 int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
 		   const char *key_value, char **id);
 
+/*
+ * Sales documents (deal automation): invoices and estimates, by id.  Each
+ * returns 0 when the app answered (out->ok says whether it agreed; a
+ * 404 or code 1002 is out->status 404), FS_EABORT/FS_EBUDGET when it could
+ * not be asked.  On success out->finance_id is the document's id and
+ * out->record its object (status, number …).
+ */
+enum fin_doc { FIN_DOC_INVOICE, FIN_DOC_ESTIMATE };
+
+struct fin_doc_result {
+	struct fin_outcome out;
+	json_t *record;       /* the app's object, or NULL */
+};
+
+int finclient_doc_create(struct finclient *fc, enum fin_doc doc, json_t *payload, struct fin_doc_result *res);
+int finclient_doc_update(struct finclient *fc, enum fin_doc doc, const char *id, json_t *payload,
+			 struct fin_doc_result *res);
+int finclient_doc_get(struct finclient *fc, enum fin_doc doc, const char *id, struct fin_doc_result *res);
+/* POST /<docs>/{id}/status/<to> ("sent", "void", "accepted", "declined"). */
+int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id, const char *to,
+			 struct fin_doc_result *res);
+/* The newest document whose filter (zcrm_potential_id …) is value: 1 (res filled from the list row), 0 none. */
+int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *filter, const char *value,
+		       struct fin_doc_result *res);
+void fin_doc_result_release(struct fin_doc_result *res);
+const char *fin_doc_name(enum fin_doc doc);          /* "invoice", "estimate" */
+
+/*
+ * Calls fn for every row of a list (path such as "/invoices", list_key
+ * "invoices", extra query such as "status=overdue" or NULL), page by page.
+ */
+int finclient_list_path(struct finclient *fc, const char *path, const char *list_key, const char *query,
+			int (*fn)(json_t *row, void *ud), void *ud);
+
+/* Deletes a customer or item: 0 with out (code 3000: a contact with transactions), or <0. */
+int finclient_delete(struct finclient *fc, enum entity_kind kind, const char *finance_id, struct fin_outcome *out);
+
 /* The organisation's base currency code (new string), or NULL with an error. */
 int finclient_base_currency(struct finclient *fc, char **out);
 

@@ -46,6 +46,7 @@ struct entity_sync {
 	int match_email;                /* match_on has "email" */
 	json_t *views;                  /* {"Accounts": "cvid"}; borrowed; may be NULL */
 	json_t *field_map;              /* {"finance_key": "CRM_Field"}; borrowed; may be NULL */
+	json_t *field_owner;            /* {"finance_key": "crm"|"finance"}; borrowed; may be NULL */
 	const char *product_type_field; /* items; may be NULL */
 	const char *product_type_default; /* "goods" unless set */
 };
@@ -75,6 +76,13 @@ const char *entity_kind_name(enum entity_kind kind);
 
 /* The CRM modules an entity reads ("Accounts", "Contacts" …); NULL-terminated. */
 const char *const *entity_crm_modules(const struct entity_sync *e);
+
+/*
+ * Who wins a field when both sides changed it since the last run (both-ways
+ * sync): field_owner, else the side that goes first (the CRM for customers
+ * and vendors, the finance app for items).  1 = the finance app, 0 = the CRM.
+ */
+int entity_finance_owns(const struct entity_sync *e, const char *finance_key);
 
 /* The view (cvid) configured for a module, or NULL. */
 const char *entity_view(const struct entity_sync *e, const char *module);

@@ -129,6 +129,9 @@ int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_i
 json_t *ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module);
 void decision_release(struct decision *d);
 
+/* 1 when a CRM record was matched to this finance record before (see ledger.c). */
+int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id);
+
 /* The underlying handle, for read-only reports (history, export). */
 struct sqlite3 *ledger_db(struct ledger *lg);
 

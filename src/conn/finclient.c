@@ -328,3 +328,170 @@ out:
 	xfree(url);
 	return rc;
 }
+
+/* ---- sales documents (deal automation) ---- */
+
+static const struct resource doc_resources[] = {
+	[FIN_DOC_INVOICE] = { "/invoices", "invoice", "invoices", "invoice_id", NULL },
+	[FIN_DOC_ESTIMATE] = { "/estimates", "estimate", "estimates", "estimate_id", NULL },
+};
+
+const char *fin_doc_name(enum fin_doc doc)
+{
+	return doc_resources[doc].one_key;
+}
+
+/* The answer into res: the outcome, and the document's object when there is one. */
+static void take_doc(const struct resource *r, struct api_result *api, struct fin_doc_result *res)
+{
+	take_outcome(r, api, &res->out);
+	/* Not found is 404 with code 1002 in Zoho's apps; some answer 400 with the code. */
+	if (res->out.code == 1002)
+		res->out.status = 404;
+	if (res->out.ok)
+		res->record = json_incref(json_object_get(api->json, r->one_key));
+}
+
+static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, const char *id,
+		    const char *suffix, json_t *payload, struct fin_doc_result *res)
+{
+	const struct resource *r = &doc_resources[doc];
+	struct api_result api = API_RESULT_INIT;
+	char *path = xasprintf("%s%s%s%s", r->path, id ? "/" : "", id ? id : "", suffix ? suffix : "");
+	char *url = fin_url(fc, path, NULL, NULL);
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!(rc = call(fc, method, url, payload, &api)))
+		take_doc(r, &api, res);
+	/* A status change answers with a message only: the id is the one asked about. */
+	if (!rc && suffix && res->out.status >= 200 && res->out.status < 300 && res->out.code == 0 &&
+	    !res->out.ok) {
+		res->out.ok = 1;
+		xfree(res->out.finance_id);
+		res->out.finance_id = xstrdup(id);
+		xfree(res->out.message);
+		res->out.message = xstrdup(json_string_value(json_object_get(api.json, "message")) ?
+					   json_string_value(json_object_get(api.json, "message")) : "");
+	}
+	api_result_release(&api);
+	xfree(url);
+	xfree(path);
+	return rc;
+}
+
+int finclient_doc_create(struct finclient *fc, enum fin_doc doc, json_t *payload, struct fin_doc_result *res)
+{
+	return doc_call(fc, doc, "POST", NULL, NULL, payload, res);
+}
+
+int finclient_doc_update(struct finclient *fc, enum fin_doc doc, const char *id, json_t *payload,
+			 struct fin_doc_result *res)
+{
+	return doc_call(fc, doc, "PUT", id, NULL, payload, res);
+}
+
+int finclient_doc_get(struct finclient *fc, enum fin_doc doc, const char *id, struct fin_doc_result *res)
+{
+	return doc_call(fc, doc, "GET", id, NULL, NULL, res);
+}
+
+int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id, const char *to,
+			 struct fin_doc_result *res)
+{
+	char *suffix = xasprintf("/status/%s", to);
+	int rc = doc_call(fc, doc, "POST", id, suffix, NULL, res);
+
+	xfree(suffix);
+	return rc;
+}
+
+int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *filter, const char *value,
+		       struct fin_doc_result *res)
+{
+	const struct resource *r = &doc_resources[doc];
+	struct api_result api = API_RESULT_INIT;
+	char *esc = http_escape(value);
+	char *query = xasprintf("%s=%s", filter, esc);
+	char *url = fin_url(fc, r->path, NULL, query);
+	json_t *rows, *row;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if (!(rc = call(fc, "GET", url, NULL, &api))) {
+		rows = json_object_get(api.json, r->list_key);
+		if (api.status != 200 || !json_is_array(rows)) {
+			rc = api_refused(fc, r->path, &api);
+		} else if ((row = json_array_get(rows, json_array_size(rows) - 1))) {
+			res->out.ok = 1;
+			res->out.status = 200;
+			res->out.finance_id = id_string(json_object_get(row, r->id_key));
+			res->out.message = xstrdup("found");
+			res->record = json_incref(row);
+			rc = res->out.finance_id != NULL;
+		}
+	}
+	api_result_release(&api);
+	xfree(url);
+	xfree(query);
+	xfree(esc);
+	return rc;
+}
+
+void fin_doc_result_release(struct fin_doc_result *res)
+{
+	fin_outcome_release(&res->out);
+	json_decref(res->record);
+	res->record = NULL;
+}
+
+int finclient_list_path(struct finclient *fc, const char *path, const char *list_key, const char *query,
+			int (*fn)(json_t *row, void *ud), void *ud)
+{
+	long page = 1;
+	int more = 1, rc = 0;
+
+	while (more && !rc) {
+		struct api_result res = API_RESULT_INIT;
+		char *q = xasprintf("page=%ld&per_page=%d%s%s", page, PER_PAGE, query ? "&" : "", query ? query : "");
+		char *url = fin_url(fc, path, NULL, q);
+		json_t *rows = NULL;
+		size_t i;
+
+		rc = call(fc, "GET", url, NULL, &res);
+		if (!rc && (res.status != 200 || !json_is_array(rows = json_object_get(res.json, list_key))))
+			rc = api_refused(fc, path, &res);
+		for (i = 0; !rc && i < json_array_size(rows); i++)
+			rc = fn(json_array_get(rows, i), ud);
+		if (!rc)
+			more = json_is_true(json_object_get(json_object_get(res.json, "page_context"), "has_more_page"));
+		page++;
+		api_result_release(&res);
+		xfree(url);
+		xfree(q);
+	}
+	return rc;
+}
+
+int finclient_delete(struct finclient *fc, enum entity_kind kind, const char *finance_id, struct fin_outcome *out)
+{
+	struct api_result res = API_RESULT_INIT;
+	struct resource r;
+	char *url;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	resource_of(fc->app, kind, &r);
+	url = fin_url(fc, r.path, finance_id, NULL);
+	if (!(rc = call(fc, "DELETE", url, NULL, &res))) {
+		const char *msg = json_string_value(json_object_get(res.json, "message"));
+		out->status = res.status;
+		out->code = (long)json_integer_value(json_object_get(res.json, "code"));
+		out->ok = res.status >= 200 && res.status < 300 && out->code == 0;
+		out->finance_id = xstrdup(finance_id);
+		out->message = xstrdup(msg ? msg : res.text ? res.text : "no answer body");
+	}
+	api_result_release(&res);
+	xfree(url);
+	return rc;
+}

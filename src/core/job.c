@@ -364,7 +364,7 @@ static int get_bool(struct loader *ld, json_t *obj, const char *where, const cha
 
 static const char *const entity_keys[] = {
 	"crm_module", "include_orphan_contacts", "extent", "on_duplicate", "match_on", "views",
-	"field_map", "product_type_field", "product_type_default", NULL
+	"field_map", "field_owner", "product_type_field", "product_type_default", NULL
 };
 
 static int check_entity_keys(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
@@ -455,6 +455,26 @@ static int load_field_map(struct loader *ld, json_t *cfg, struct entity_sync *e,
 	return 0;
 }
 
+static int load_field_owner(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+{
+	json_t *owners = json_object_get(cfg, "field_owner"), *v;
+	const char *k;
+	char key[256];
+
+	if (!owners)
+		return 0;
+	snprintf(key, sizeof(key), "%s.field_owner", where);
+	if (!json_is_object(owners))
+		return job_error(ld, key, "must be an object of finance field to \"crm\" or \"finance\"");
+	if (e->extent != EXTENT_BOTH_WAYS)
+		return job_error(ld, key, "only with extent both_ways: in a one-way sync the CRM always wins");
+	json_object_foreach(owners, k, v)
+		if (!json_is_string(v) || (strcmp(json_string_value(v), "crm") && strcmp(json_string_value(v), "finance")))
+			return job_error(ld, NULL, "%s.%s: must be \"crm\" or \"finance\"", key, k);
+	e->field_owner = owners;
+	return 0;
+}
+
 static int load_product_type(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
 {
 	static const char *const types[] = { "goods", "service", "digital_service", NULL };
@@ -494,12 +514,13 @@ static int load_entity(struct loader *ld, json_t *cfg, struct entity_sync *e)
 	e->crm_module = (enum crm_mode)mode;
 	e->extent = (enum extent)extent;
 	e->on_duplicate = (enum on_duplicate)dup;
-	if (e->extent == EXTENT_BOTH_WAYS)
-		return job_error(ld, NULL, "%s.extent: both_ways is not available in this version of finsync; use fetch_from_crm", where);
+	if (e->extent == EXTENT_BOTH_WAYS && strcmp(ld->job->crm.type, "zoho-crm"))
+		return job_error(ld, NULL, "%s.extent: both_ways writes to the CRM: it needs crm.type zoho-crm, not %s",
+				 where, ld->job->crm.type);
 	if (e->include_orphan_contacts && e->crm_module != CRM_ACCOUNTS_AND_CONTACTS)
 		return job_error(ld, NULL, "%s.include_orphan_contacts: only with crm_module accounts_and_contacts", where);
 	if ((rc = load_match_on(ld, cfg, e, where)) || (rc = load_views(ld, cfg, e, where)) ||
-	    (rc = load_field_map(ld, cfg, e, where)))
+	    (rc = load_field_map(ld, cfg, e, where)) || (rc = load_field_owner(ld, cfg, e, where)))
 		return rc;
 	return e->kind == ENTITY_ITEMS ? load_product_type(ld, cfg, e, where) : 0;
 }
@@ -705,6 +726,15 @@ const char *const *entity_crm_modules(const struct entity_sync *e)
 		return modules_products;
 	}
 }
+int entity_finance_owns(const struct entity_sync *e, const char *finance_key)
+{
+	const char *owner = e->field_owner ? json_string_value(json_object_get(e->field_owner, finance_key)) : NULL;
+
+	if (owner)
+		return !strcmp(owner, "finance");
+	return e->kind == ENTITY_ITEMS;
+}
+
 
 const char *entity_view(const struct entity_sync *e, const char *module)
 {

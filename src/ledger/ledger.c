@@ -721,3 +721,26 @@ void decision_release(struct decision *d)
 	xfree(d->decided_at);
 	memset(d, 0, sizeof(*d));
 }
+
+/*
+ * Whether the CRM-to-finance plan matched this finance record to a CRM
+ * record and left it (a duplicate skipped, an ambiguous match): both-ways
+ * sync must not send it to the CRM as new.  Rare rows: no index needed.
+ */
+int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id)
+{
+	static const char sql[] =
+		"SELECT action FROM events WHERE entity = ?1 AND finance_id = ?2 AND crm_module IS NOT NULL "
+		"AND action IN ('skip', 'ambiguous', 'create', 'update', 'unchanged') ORDER BY id DESC LIMIT 1";
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(lg, "prepare");
+	bind_text(st, 1, entity);
+	bind_text(st, 2, finance_id);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(lg, "read events");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -4,7 +4,7 @@
  * counters, and switch faults, rate limits and the clock.  The full list
  * is in docs/sandbox.md.
  */
-#include "sb.h"
+#include "finance.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,14 +136,16 @@ static void load_finance(struct req *r, const char *appname, const char *res)
 {
 	const struct fin_app *app = fin_app_by_name(appname);
 	json_t *body, *data, *rec, *ids;
-	char err[200], msg[300];
+	char err[300], msg[400];
 	int kind = app ? fin_kind_by_name(app, res) : -1;
+	struct fres fr;
 	size_t i;
 
 	if (kind < 0) {
 		ctl_error(r, 404, "unknown app or resource");
 		return;
 	}
+	fres_init(&fr, r->sb, app, (enum fin_kind)kind);
 	if (!(body = ctl_body(r)))
 		return;
 	if (!json_is_array(data = json_object_get(body, "data"))) {
@@ -162,13 +164,101 @@ static void load_finance(struct req *r, const char *appname, const char *res)
 			json_decref(body);
 			return;
 		}
-		json_array_append(ids, json_object_get(rec, kind == FIN_ITEMS ? "item_id" :
-				  json_object_get(rec, "customer_id") ? "customer_id" :
-				  "contact_id"));
+		json_array_append(ids, json_object_get(rec, fr.id_key));
 	}
 	store_commit(r->sb->st);
 	reply_json(r, 200, json_pack("{s:b, s:I, s:o}", "ok", 1, "count",
 				     (json_int_t)json_array_size(ids), "ids", ids));
+	json_decref(body);
+}
+
+/* ---- acting as the finance user ------------------------------------------- */
+
+static const struct fin_app *tx_app(struct req *r, const char *name)
+{
+	const struct fin_app *app = fin_app_by_name(name);
+
+	if (!app || !app->payment_keys) {
+		ctl_error(r, 404, "unknown app, or it has no invoices");
+		return NULL;
+	}
+	return app;
+}
+
+static void ctl_fin_error(struct req *r, json_t *err)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), "code %lld: %s",
+		 (long long)json_integer_value(json_object_get(err, "code")),
+		 jstr(err, "message") ? jstr(err, "message") : "refused");
+	json_decref(err);
+	ctl_error(r, 400, msg);
+}
+
+/* {"status": "sent"|"paid"|"void"|"draft"}: as the API's status actions;
+ * "paid" records a payment of the whole balance (sending a draft first). */
+static void invoice_status(struct req *r, const char *appname, const char *id)
+{
+	const struct fin_app *app = tx_app(r, appname);
+	json_t *body = NULL, *rec = NULL, *err = NULL;
+	const char *to, *msg;
+	struct fres fr;
+
+	if (!app || !(body = ctl_body(r)))
+		goto out;
+	to = jstr(body, "status");
+	fres_init(&fr, r->sb, app, FIN_INVOICES);
+	if (!(rec = tx_get(&fr, id))) {
+		ctl_error(r, 404, "no such invoice");
+		goto out;
+	}
+	store_begin(r->sb->st);
+	if (str_eq(to, "paid")) {
+		err = pay_in_full(r->sb, app, id);
+	} else if (str_eq(to, "sent") || str_eq(to, "void") || str_eq(to, "draft")) {
+		if (!(err = tx_set_status(&fr, rec, to, &msg))) {
+			tx_finalize(&fr, rec, FIN_UPDATE);
+			tx_put(&fr, rec);
+		}
+	} else {
+		err = jerr_fin(2, "status must be sent, paid, void or draft");
+	}
+	if (err) {
+		store_rollback(r->sb->st);
+		ctl_fin_error(r, err);
+		goto out;
+	}
+	store_commit(r->sb->st);
+	json_decref(rec);
+	rec = tx_get(&fr, id);
+	tx_present(&fr, rec);
+	reply_json(r, 200, json_pack("{s:b, s:O}", "ok", 1, "invoice", rec));
+out:
+	json_decref(rec);
+	json_decref(body);
+}
+
+/* A payment with the API's body and checks, without a token. */
+static void payment(struct req *r, const char *appname)
+{
+	const struct fin_app *app = tx_app(r, appname);
+	json_t *body, *rec = NULL, *err;
+	struct fres fr;
+	int status;
+
+	if (!app || !(body = ctl_body(r)))
+		return;
+	fres_init(&fr, r->sb, app, FIN_PAYMENTS);
+	store_begin(r->sb->st);
+	if ((err = pay_create(&fr, body, &rec, &status))) {
+		store_rollback(r->sb->st);
+		ctl_fin_error(r, err);
+	} else {
+		store_commit(r->sb->st);
+		reply_json(r, 200, json_pack("{s:b, s:O}", "ok", 1, "payment", rec));
+	}
+	json_decref(rec);
 	json_decref(body);
 }
 
@@ -358,8 +448,13 @@ static void route(struct req *r, char **seg, int n)
 		load_crm(r, seg[1]);
 	else if (n == 3 && str_eq(seg[0], "crm") && del)
 		delete_crm(r, seg[1], seg[2]);
+	else if (n == 3 && str_eq(seg[0], "finance") && str_eq(seg[2], "payments") && post)
+		payment(r, seg[1]);
 	else if (n == 3 && str_eq(seg[0], "finance") && post)
 		load_finance(r, seg[1], seg[2]);
+	else if (n == 5 && str_eq(seg[0], "finance") && str_eq(seg[2], "invoices") &&
+		 str_eq(seg[4], "status") && post)
+		invoice_status(r, seg[1], seg[3]);
 	else if (n == 1 && str_eq(seg[0], "reject") && (post || del))
 		faults_ctl(r, "reject");
 	else if (n == 1 && str_eq(seg[0], "faults"))
@@ -375,8 +470,8 @@ static void route(struct req *r, char **seg, int n)
 void control_handle(struct req *r)
 {
 	char buf[1024];
-	char *seg[4];
-	int n = path_split(r->path, "/__control", buf, sizeof(buf), seg, 3);
+	char *seg[6];
+	int n = path_split(r->path, "/__control", buf, sizeof(buf), seg, 5);
 
 	r->api = "control";
 	if (r->body_too_big) {

@@ -192,6 +192,14 @@ static int scalar_ok(const char *type, const json_t *v)
 	return 1;
 }
 
+/* A deal's Probability is a percentage (facts §1.4: INVALID_DATA outside 0–100). */
+static int in_range(const struct crm_module *mod, const char *key, const json_t *v)
+{
+	if (str_eq(crm_module_name(mod), "Deals") && str_eq(key, "Probability"))
+		return json_integer_value(v) >= 0 && json_integer_value(v) <= 100;
+	return 1;
+}
+
 static int multi_ok(const json_t *v)
 {
 	size_t i;
@@ -250,7 +258,7 @@ static json_t *check_value(struct wctx *w, const char *key, json_t *v, size_t i,
 			return row_error("INVALID_DATA", key, i, "jsonarray", "invalid data");
 		*out = json_deep_copy(v);
 	} else {
-		if (!scalar_ok(type, v))
+		if (!scalar_ok(type, v) || !in_range(w->mod, key, v))
 			return row_error("INVALID_DATA", key, i, type, "invalid data");
 		*out = json_deep_copy(v);
 	}

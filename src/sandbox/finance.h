@@ -46,6 +46,10 @@ struct fin_app {
 	int item_missing_code;
 	const struct keyspec *item_keys;
 	const char *const *item_list_keys;
+	/* transactions: NULL where the app does not serve them */
+	const struct keyspec *invoice_keys;
+	const struct keyspec *estimate_keys;
+	const struct keyspec *payment_keys;
 };
 
 extern const struct fin_app fin_apps[4];
@@ -70,6 +74,15 @@ void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 
 /* finance_records.c */
 json_t *fin_get(struct fres *fr, const char *id);
+json_t *fin_bad_value(const char *what);       /* code 2 "Invalid value passed for …" */
+void fin_set_default(json_t *rec, const char *key, json_t *v);        /* steals v */
+/* The shared steps of fin_apply(), for the transactions too. */
+json_t *fin_rejected(struct fres *fr, const json_t *in, int *status);
+json_t *fin_check_keys(const struct keyspec *keys, const json_t *in);
+json_t *fin_apply_cf(struct fres *fr, const json_t *list, json_t *rec);
+void fin_finalize_cf(struct fres *fr, json_t *rec);
+json_t *fin_check_unique_cfs(struct fres *fr, const json_t *rec);
+void fin_put_unique(struct fres *fr, const char *id, const json_t *hash);
 void fin_put(struct fres *fr, json_t *rec);
 void fin_delete(struct fres *fr, const char *id);
 char *fin_find_unique(struct fres *fr, const char *field, const char *value,
@@ -85,5 +98,66 @@ json_t *fin_list_row(struct fres *fr, const json_t *rec);
 
 /* finance_list.c */
 void fin_list(struct req *r, struct fres *fr);
+
+/*
+ * Transactions: invoices and estimates (finance_tx.c), customer payments
+ * (finance_pay.c), their HTTP side (finance_tx_api.c).  Stored in table
+ * fin_tx with the columns the lists filter on; a record's "status" there is
+ * its own (draft, sent, partially_paid, paid, void; estimates draft, sent,
+ * accepted, declined, invoiced).  "overdue" and "expired" depend on the
+ * sandbox clock and are only ever computed for an answer: tx_present().
+ */
+/* Codes the sandbox chose where Zoho's are not known (docs/sandbox.md). */
+#define CODE_TX_LOCKED  4003    /* edit of anything but a draft; delete of an invoiced estimate */
+#define CODE_TX_STATUS  4004    /* a status action not allowed from the current status */
+#define CODE_TX_CONVERT 4005    /* invoiced_estimate_id: not accepted, or invoiced already */
+#define CODE_PAY_APPLY  4006    /* a payment applied where it cannot be */
+
+struct tx_opts {
+	int ignore_auto_number;         /* ?ignore_auto_number_generation=true */
+	int send;                       /* ?send=true */
+};
+
+void tx_today(struct sandbox *sb, char out[11]);
+json_t *tx_get(struct fres *fr, const char *id);
+void tx_put(struct fres *fr, json_t *rec);
+void tx_delete(struct fres *fr, const char *id);
+void tx_present(struct fres *fr, json_t *rec);  /* status as of the sandbox clock */
+const char *tx_status(struct fres *fr, const json_t *rec);       /* the same, no copy */
+/* Check and apply a create/update body (invoice or estimate); NULL or an
+ * error body with *status. */
+json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
+		 const struct tx_opts *o, int *status);
+void tx_finalize(struct fres *fr, json_t *rec, int mode);      /* FIN_CREATE, … */
+char *tx_next_number(struct fres *fr);
+/* Status actions; NULL or an error body (HTTP 400).  *message is the answer's. */
+int tx_action_ok(enum fin_kind kind, const char *to);
+json_t *tx_set_status(struct fres *fr, json_t *rec, const char *to, const char **message);
+json_t *tx_delete_check(struct fres *fr, const json_t *rec);
+json_t *tx_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_kind k);
+int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
+		 json_t *rec, char *err, size_t errlen);
+/* The customer behind customer_id, or NULL (not a customer of this app). */
+json_t *tx_customer(struct sandbox *sb, const struct fin_app *app, const char *id);
+int64_t tx_cents(double v);
+json_t *tx_money(int64_t cents);
+
+/* finance_pay.c */
+json_t *pay_create(struct fres *fr, const json_t *in, json_t **out, int *status);
+json_t *pay_delete(struct fres *fr, const char *id);
+/* Void: take every payment off the invoice (the money stays unused). */
+void pay_unlink_invoice(struct sandbox *sb, const struct fin_app *app, const char *invoice_id);
+/* Pay an invoice's balance in full (control: status "paid"). */
+json_t *pay_in_full(struct sandbox *sb, const struct fin_app *app, const char *invoice_id);
+int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec,
+		  char *err, size_t errlen);
+/* outstanding_receivable_amount, unused_credits_receivable_amount and
+ * has_transaction of a customer, as of now. */
+void pay_contact_amounts(struct sandbox *sb, const struct fin_app *app, json_t *rec);
+int pay_contact_has_tx(struct sandbox *sb, const struct fin_app *app, const char *id);
+int pay_item_in_use(struct sandbox *sb, const struct fin_app *app, const char *item_id);
+
+/* finance_tx_api.c */
+void tx_handle(struct req *r, struct fres *fr, char **seg, int n);
 
 #endif

@@ -3,7 +3,8 @@
  * belongs to, the route inside it, the token, the organisation id (in the
  * place the app expects it), the per-minute rate limit, and the handlers
  * for organisations, currencies, and the create/get/update/delete/upsert of
- * customers and items.  What differs per app comes from finance_app.c.
+ * customers and items.  Invoices, estimates and customer payments are
+ * handed to finance_tx_api.c.  What differs per app comes from finance_app.c.
  */
 #include "finance.h"
 
@@ -11,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_COLL, FR_ONE, FR_STATUS };
+enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_COLL, FR_ONE, FR_STATUS, FR_TX };
 
 struct fcall {
 	struct req *r;
 	const struct fin_app *app;
 	struct fres fr;
-	char *seg[4];
+	char *seg[5];
 	int n;
 	enum froute route;
 };
@@ -39,6 +40,17 @@ static const struct fin_app *app_for_path(const char *path)
 	return NULL;
 }
 
+/* /invoices, /invoices/{id}, /invoices/{id}/status/{action} (and the others) */
+static enum froute match_tx(struct fcall *c, enum fin_kind kind)
+{
+	fres_init(&c->fr, c->r->sb, c->app, kind);
+	if (c->n == 1 || c->n == 2)
+		return FR_TX;
+	if (c->n == 4 && str_eq(c->seg[2], "status") && tx_action_ok(kind, c->seg[3]))
+		return FR_TX;
+	return FR_NONE;
+}
+
 static enum froute match(struct fcall *c)
 {
 	char **seg = c->seg;
@@ -54,6 +66,8 @@ static enum froute match(struct fcall *c)
 		kind = FIN_ITEMS;
 	else if (str_eq(seg[0], c->app->contacts_path))
 		kind = FIN_CONTACTS;
+	else if ((kind = fin_kind_by_name(c->app, seg[0])) >= FIN_INVOICES)
+		return match_tx(c, (enum fin_kind)kind);
 	else
 		return FR_NONE;
 	fres_init(&c->fr, c->r->sb, c->app, (enum fin_kind)kind);
@@ -202,6 +216,8 @@ static void not_found(struct req *r, const struct fres *fr)
 static void answer_record(struct req *r, const struct fres *fr, int status,
 			  const char *message, json_t *rec)
 {
+	if (fr->kind == FIN_CONTACTS)
+		pay_contact_amounts(r->sb, fr->app, rec);
 	reply_json(r, status, json_pack("{s:i, s:s, s:O}", "code", 0, "message", message,
 					fr->one_key, rec));
 }
@@ -363,12 +379,18 @@ static void delete_one(struct fcall *c)
 
 	if (!rec) {
 		not_found(c->r, &c->fr);
-		return;
+	} else if (c->fr.kind == FIN_CONTACTS &&
+		   pay_contact_has_tx(c->r->sb, c->app, c->seg[1])) {
+		fail(c->r, 400, 3000, "The contact cannot be deleted as it has transactions.");
+	} else if (c->fr.kind == FIN_ITEMS && pay_item_in_use(c->r->sb, c->app, c->seg[1])) {
+		fail(c->r, 400, 2049, "Items which are a part of other transactions cannot be "
+		     "deleted.");
+	} else {
+		fin_delete(&c->fr, c->seg[1]);
+		reply_json(c->r, 200, json_pack("{s:i, s:s}", "code", 0, "message",
+						c->fr.kind == FIN_ITEMS ? "The item has been deleted."
+									: c->app->msg_contact_deleted));
 	}
-	fin_delete(&c->fr, c->seg[1]);
-	reply_json(c->r, 200, json_pack("{s:i, s:s}", "code", 0, "message",
-					c->fr.kind == FIN_ITEMS ? "The item has been deleted."
-								: c->app->msg_contact_deleted));
 	json_decref(rec);
 }
 
@@ -429,6 +451,8 @@ static void dispatch(struct fcall *c)
 		delete_one(c);
 	else if (c->route == FR_ONE)
 		method_not_allowed(c->r, "GET, PUT, DELETE");
+	else if (c->route == FR_TX)
+		tx_handle(c->r, &c->fr, c->seg, c->n);
 	else if (c->route == FR_STATUS && !strcmp(m, "POST"))
 		set_status(c);
 	else
@@ -451,7 +475,7 @@ void finance_handle(struct req *r)
 		fail(r, 401, 57, "You are not authorized to perform this operation");
 		return;
 	}
-	c.n = path_split(r->path, c.app->root, buf, sizeof(buf), c.seg, 3);
+	c.n = path_split(r->path, c.app->root, buf, sizeof(buf), c.seg, 4);
 	if ((c.route = match(&c)) == FR_NONE) {
 		fail(r, 404, 5, "Invalid URL Passed");
 		return;

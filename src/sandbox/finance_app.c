@@ -123,12 +123,48 @@ static const struct keyspec item_keys_billing[] = {
 	ITEM_COMMON, { "tags", K_ARR }, { NULL, K_ANY }
 };
 
+/* Transactions.  Only what the sandbox computes is accepted: no taxes,
+ * discounts, shipping or adjustments (they would change the totals). */
+#define TX_COMMON \
+	{ "customer_id", K_STR }, { "line_items", K_ARR }, { "date", K_STR }, \
+	{ "reference_number", K_STR }, { "salesperson_name", K_STR }, \
+	{ "notes", K_STR }, { "terms", K_STR }, { "custom_fields", K_ARR }, \
+	{ "zcrm_potential_id", K_STR }, { "currency_id", K_STR }, \
+	{ "exchange_rate", K_NUM }, { "contact_persons", K_ARR }, \
+	{ "template_id", K_STR }
+
+static const struct keyspec invoice_keys_books[] = {
+	TX_COMMON, { "invoice_number", K_STR }, { "due_date", K_STR },
+	{ "payment_terms", K_INT }, { "payment_terms_label", K_STR },
+	{ "allow_partial_payments", K_BOOL }, { "invoiced_estimate_id", K_STR },
+	{ NULL, K_ANY }
+};
+
+static const struct keyspec invoice_keys_inventory[] = {
+	TX_COMMON, { "invoice_number", K_STR }, { "due_date", K_STR },
+	{ "payment_terms", K_INT }, { "payment_terms_label", K_STR },
+	{ "allow_partial_payments", K_BOOL }, { NULL, K_ANY }
+};
+
+static const struct keyspec estimate_keys_books[] = {
+	TX_COMMON, { "estimate_number", K_STR }, { "expiry_date", K_STR },
+	{ NULL, K_ANY }
+};
+
+static const struct keyspec payment_keys[] = {
+	{ "customer_id", K_STR }, { "payment_mode", K_STR }, { "amount", K_NUM },
+	{ "date", K_STR }, { "reference_number", K_STR }, { "description", K_STR },
+	{ "invoices", K_ARR }, { "exchange_rate", K_NUM }, { "bank_charges", K_NUM },
+	{ "account_id", K_STR }, { "custom_fields", K_ARR }, { "contact_persons", K_ARR },
+	{ NULL, K_ANY }
+};
+
 static const char *const contact_list_keys[] = {
 	"contact_id", "contact_name", "customer_name", "company_name", "contact_type",
 	"customer_sub_type", "status", "first_name", "last_name", "email", "phone",
 	"mobile", "website", "currency_id", "currency_code", "payment_terms",
-	"payment_terms_label", "outstanding_receivable_amount", "created_time",
-	"last_modified_time", NULL
+	"payment_terms_label", "outstanding_receivable_amount",
+	"unused_credits_receivable_amount", "created_time", "last_modified_time", NULL
 };
 
 static const char *const customer_list_keys[] = {
@@ -166,6 +202,8 @@ const struct fin_app fin_apps[4] = {
 		.msg_dup_item = "The item name already exist",
 		.item_missing_code = 1002, .item_keys = item_keys_books,
 		.item_list_keys = item_list_keys_typed,
+		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
+		.payment_keys = payment_keys,
 	},
 	{
 		.name = "invoice", .root = "/invoice/v3",
@@ -222,6 +260,8 @@ const struct fin_app fin_apps[4] = {
 		.msg_dup_item = "The item name already exist",
 		.item_missing_code = 1002, .item_keys = item_keys_inventory,
 		.item_list_keys = item_list_keys_typed,
+		.invoice_keys = invoice_keys_inventory, .estimate_keys = NULL,
+		.payment_keys = payment_keys,
 	},
 };
 
@@ -239,6 +279,12 @@ int fin_kind_by_name(const struct fin_app *app, const char *res)
 {
 	if (str_eq(res, "items"))
 		return FIN_ITEMS;
+	if (str_eq(res, "invoices"))
+		return app->invoice_keys ? FIN_INVOICES : -1;
+	if (str_eq(res, "estimates"))
+		return app->estimate_keys ? FIN_ESTIMATES : -1;
+	if (str_eq(res, "customerpayments"))
+		return app->payment_keys ? FIN_PAYMENTS : -1;
 	if (str_eq(res, "contacts") || str_eq(res, "customers") ||
 	    str_eq(res, app->contacts_path))
 		return FIN_CONTACTS;
@@ -255,6 +301,23 @@ int fin_app_index(const struct fin_app *app)
 	return app->index;
 }
 
+static void tx_init(struct fres *fr, const char *what, const char *many,
+		    const struct keyspec *keys)
+{
+	static const char *const ids[] = { "invoice_id", "estimate_id", "payment_id" };
+	static const char *const numbers[] = { "invoice_number", "estimate_number",
+					       "payment_number" };
+	int i = fr->kind - FIN_INVOICES;
+
+	fr->id_key = ids[i];
+	fr->name_key = numbers[i];
+	fr->one_key = what;
+	fr->many_key = many;
+	fr->res_name = many;
+	fr->keys = keys;
+	fr->cf_defs = json_object_get(fr->sb->fin_cf, many);
+}
+
 void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 	       enum fin_kind kind)
 {
@@ -262,7 +325,13 @@ void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 	fr->sb = sb;
 	fr->app = app;
 	fr->kind = kind;
-	if (kind == FIN_ITEMS) {
+	if (kind == FIN_INVOICES) {
+		tx_init(fr, "invoice", "invoices", app->invoice_keys);
+	} else if (kind == FIN_ESTIMATES) {
+		tx_init(fr, "estimate", "estimates", app->estimate_keys);
+	} else if (kind == FIN_PAYMENTS) {
+		tx_init(fr, "payment", "customerpayments", app->payment_keys);
+	} else if (kind == FIN_ITEMS) {
 		fr->id_key = "item_id";
 		fr->name_key = "name";
 		fr->one_key = "item";

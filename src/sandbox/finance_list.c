@@ -227,6 +227,8 @@ static void run(struct lq *l)
 	s = q_prepare(l->r->sb, &l->q);
 	while (sqlite3_step(s) == SQLITE_ROW && ++n <= (size_t)l->per_page) {
 		rec = store_load_json(s, 0);
+		if (l->fr->kind == FIN_CONTACTS)
+			pay_contact_amounts(l->r->sb, l->fr->app, rec);
 		json_array_append_new(rows, fin_list_row(l->fr, rec));
 		json_decref(rec);
 	}

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *bad_value(const char *what)
+json_t *fin_bad_value(const char *what)
 {
 	char msg[300];
 
@@ -47,7 +47,7 @@ static int64_t rec_time(struct sandbox *sb, const json_t *rec, const char *key)
 	return parse_iso_time(jstr(rec, key), 0, &t) ? sb_now(sb) : t;
 }
 
-static void put_unique(struct fres *fr, const char *id, const json_t *hash)
+void fin_put_unique(struct fres *fr, const char *id, const json_t *hash)
 {
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "DELETE FROM fin_unique WHERE app = ?1 AND"
 						 " kind = ?2 AND id = ?3");
@@ -104,7 +104,7 @@ void fin_put(struct fres *fr, json_t *rec)
 	sqlite3_bind_text(s, 10, text, -1, SQLITE_STATIC);
 	sqlite3_step(s);
 	sqlite3_reset(s);
-	put_unique(fr, id, json_object_get(rec, "custom_field_hash"));
+	fin_put_unique(fr, id, json_object_get(rec, "custom_field_hash"));
 	store_note_id(fr->sb->st, id);
 	free(key);
 	free(name);
@@ -231,7 +231,7 @@ static int cf_value_ok(const json_t *def, const json_t *v)
 	return json_is_string(v);
 }
 
-static json_t *apply_cf(struct fres *fr, const json_t *list, json_t *rec)
+json_t *fin_apply_cf(struct fres *fr, const json_t *list, json_t *rec)
 {
 	static const char *const keys[] = { "api_name", "customfield_id", "index", "label",
 					     "value", NULL };
@@ -247,19 +247,19 @@ static json_t *apply_cf(struct fres *fr, const json_t *list, json_t *rec)
 	}
 	json_array_foreach(list, i, entry) {
 		if (!json_is_object(entry))
-			return bad_value("custom_fields");
+			return fin_bad_value("custom_fields");
 		json_object_foreach(entry, key, v)
 			if (!str_in(key, keys))
-				return bad_value(key);
+				return fin_bad_value(key);
 		if (!(def = cf_lookup(fr, entry, &name))) {
-			json_t *err = bad_value(name);
+			json_t *err = fin_bad_value(name);
 
 			free(name);
 			return err;
 		}
 		v = json_object_get(entry, "value");
 		if (!v || !cf_value_ok(def, v))
-			return bad_value(jstr(def, "api_name"));
+			return fin_bad_value(jstr(def, "api_name"));
 		json_object_set(hash, jstr(def, "api_name"), v);
 	}
 	return NULL;
@@ -267,7 +267,7 @@ static json_t *apply_cf(struct fres *fr, const json_t *list, json_t *rec)
 
 /* Rebuild custom_fields and custom_field_hash: the array's values, then the
  * hash's (which a body updated; null there removes a value). */
-static void finalize_cf(struct fres *fr, json_t *rec)
+void fin_finalize_cf(struct fres *fr, json_t *rec)
 {
 	json_t *values = json_object(), *list = json_array(), *hash = json_object();
 	json_t *e, *v;
@@ -316,7 +316,7 @@ static json_t *apply_address(struct fres *fr, const char *which, const json_t *i
 		if (!str_in(key, fr->app->address_keys) ||
 		    !(json_is_string(v) || json_is_null(v))) {
 			snprintf(what, sizeof(what), "%s.%s", which, key);
-			return bad_value(what);
+			return fin_bad_value(what);
 		}
 		json_object_set_new(addr, key, json_string(json_is_null(v) ? ""
 							   : json_string_value(v)));
@@ -331,17 +331,17 @@ static json_t *check_person(const json_t *p)
 	json_t *v;
 
 	if (!json_is_object(p))
-		return bad_value("contact_persons");
+		return fin_bad_value("contact_persons");
 	json_object_foreach((json_t *)p, key, v) {
 		if (!str_in(key, fin_person_keys))
-			return bad_value(key);
+			return fin_bad_value(key);
 		if (str_in(key, bools) ? !json_is_boolean(v) :
 		    str_eq(key, "communication_preference") ? !json_is_object(v) :
 		    !(json_is_string(v) || json_is_null(v)))
-			return bad_value(key);
+			return fin_bad_value(key);
 	}
 	if (!str_empty(jstr(p, "email")) && !valid_email(jstr(p, "email")))
-		return bad_value("email");
+		return fin_bad_value("email");
 	return NULL;
 }
 
@@ -381,7 +381,7 @@ static json_t *set_primary(json_t *list)
 	json_array_foreach(list, i, p)
 		primaries += json_is_true(json_object_get(p, "is_primary_contact"));
 	if (primaries > 1)
-		return bad_value("is_primary_contact");
+		return fin_bad_value("is_primary_contact");
 	if (!primaries && json_array_size(list))
 		json_object_set_new(json_array_get(list, 0), "is_primary_contact", json_true());
 	return NULL;
@@ -399,7 +399,7 @@ static json_t *apply_persons(struct fres *fr, const json_t *in, json_t *rec)
 			break;
 		pid = jstr(e, "contact_person_id");
 		if (pid && !(p = find_person(old, pid))) {
-			err = bad_value("contact_person_id");
+			err = fin_bad_value("contact_person_id");
 			break;
 		}
 		p = pid ? json_deep_copy(p) : new_person(fr);
@@ -445,21 +445,21 @@ static int type_ok(enum ktype t, const json_t *v)
 	}
 }
 
-static json_t *check_keys(struct fres *fr, const json_t *in)
+json_t *fin_check_keys(const struct keyspec *keys, const json_t *in)
 {
 	const struct keyspec *ks;
 	const char *key;
 	json_t *v;
 
 	json_object_foreach((json_t *)in, key, v) {
-		ks = find_key(fr->keys, key);
+		ks = find_key(keys, key);
 		if (!ks || (!json_is_null(v) && !type_ok(ks->type, v)))
-			return bad_value(key);
+			return fin_bad_value(key);
 	}
 	return NULL;
 }
 
-static json_t *check_unique_cfs(struct fres *fr, const json_t *rec)
+json_t *fin_check_unique_cfs(struct fres *fr, const json_t *rec)
 {
 	const json_t *hash = json_object_get(rec, "custom_field_hash"), *def, *v;
 	const char *api;
@@ -508,18 +508,18 @@ static json_t *check_contact(struct fres *fr, const json_t *rec)
 	if (blank(name))
 		return jerr_fin(3013, fr->app->msg_contact_name);
 	if (type && !str_eq(type, "customer") && !(str_eq(type, "vendor") && fr->app->vendors))
-		return bad_value("contact_type");
+		return fin_bad_value("contact_type");
 	if (sub && !str_in(sub, sub_types))
-		return bad_value("customer_sub_type");
+		return fin_bad_value("customer_sub_type");
 	if (!str_empty(jstr(rec, "email")) && !valid_email(jstr(rec, "email")))
-		return bad_value("email");
+		return fin_bad_value("email");
 	if ((other = find_by(fr, "name_key", name, jstr(rec, fr->id_key)))) {
 		free(other);
 		snprintf(msg, sizeof(msg), "The %s \"%s\" already exists. Please specify a "
 			 "different name.", str_eq(type, "vendor") ? "vendor" : "customer", name);
 		return jerr_fin(3062, msg);
 	}
-	return check_unique_cfs(fr, rec);
+	return fin_check_unique_cfs(fr, rec);
 }
 
 static json_t *check_item(struct fres *fr, const json_t *rec)
@@ -533,13 +533,13 @@ static json_t *check_item(struct fres *fr, const json_t *rec)
 	char *other, msg[400];
 
 	if (blank(name))
-		return bad_value("name");
+		return fin_bad_value("name");
 	if (!json_is_number(rate) || json_number_value(rate) < 0)
-		return bad_value("rate");
+		return fin_bad_value("rate");
 	if (jstr(rec, "product_type") && !str_in(jstr(rec, "product_type"), product_types))
-		return bad_value("product_type");
+		return fin_bad_value("product_type");
 	if (jstr(rec, "item_type") && !str_in(jstr(rec, "item_type"), item_types))
-		return bad_value("item_type");
+		return fin_bad_value("item_type");
 	if ((other = find_by(fr, "name_key", name, jstr(rec, "item_id")))) {
 		free(other);
 		return jerr_fin(fr->app->dup_item_code, fr->app->msg_dup_item);
@@ -549,10 +549,10 @@ static json_t *check_item(struct fres *fr, const json_t *rec)
 		snprintf(msg, sizeof(msg), "The SKU \"%s\" already exists.", sku);
 		return jerr_fin(1001, msg);
 	}
-	return check_unique_cfs(fr, rec);
+	return fin_check_unique_cfs(fr, rec);
 }
 
-static json_t *rejected(struct fres *fr, const json_t *in, int *status)
+json_t *fin_rejected(struct fres *fr, const json_t *in, int *status)
 {
 	json_t *rule = faults_reject(fr->sb, fr->app->name, fr->res_name, in, status);
 	json_t *err;
@@ -575,8 +575,8 @@ json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, 
 	*status = 400;
 	(void)creating;
 	if (!json_is_object(in))
-		return bad_value("JSONString");
-	if ((err = rejected(fr, in, status)) || (err = check_keys(fr, in)))
+		return fin_bad_value("JSONString");
+	if ((err = fin_rejected(fr, in, status)) || (err = fin_check_keys(fr->keys, in)))
 		return err;
 	json_object_foreach((json_t *)in, key, v) {
 		if (json_is_object(v) && (str_eq(key, "billing_address") ||
@@ -585,7 +585,7 @@ json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, 
 		else if (str_eq(key, "contact_persons") && json_is_array(v))
 			err = apply_persons(fr, v, rec);
 		else if (str_eq(key, "custom_fields") && json_is_array(v))
-			err = apply_cf(fr, v, rec);
+			err = fin_apply_cf(fr, v, rec);
 		else
 			json_object_set(rec, key, v);
 		if (err)
@@ -596,7 +596,7 @@ json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, 
 
 /* ---- the stored / returned object ---------------------------------------- */
 
-static void set_default(json_t *rec, const char *key, json_t *v)
+void fin_set_default(json_t *rec, const char *key, json_t *v)
 {
 	json_t *old = json_object_get(rec, key);
 
@@ -616,7 +616,7 @@ static void finalize_address(struct fres *fr, json_t *rec, const char *which)
 		json_object_set_new(rec, which, addr);
 	}
 	for (k = fr->app->address_keys; *k; k++)
-		set_default(addr, *k, json_string(""));
+		fin_set_default(addr, *k, json_string(""));
 }
 
 static void finalize_persons(struct fres *fr, json_t *rec)
@@ -638,7 +638,7 @@ static void finalize_persons(struct fres *fr, json_t *rec)
 			    json_string(primary ? jstr(primary, "contact_person_id") : ""));
 	for (k = top; *k; k++) {
 		if (fr->app->person_keys_on_top)
-			set_default(rec, *k, json_string(""));
+			fin_set_default(rec, *k, json_string(""));
 		else
 			json_object_set_new(rec, *k, json_string(primary && jstr(primary, *k) ?
 								 jstr(primary, *k) : ""));
@@ -650,37 +650,37 @@ static void finalize_contact(struct fres *fr, json_t *rec)
 	const json_t *org = fr->sb->fin_org;
 
 	if (!fr->app->person_keys_on_top)
-		set_default(rec, "contact_type", json_string("customer"));
+		fin_set_default(rec, "contact_type", json_string("customer"));
 	if (!str_eq(jstr(rec, "contact_type"), "vendor"))
-		set_default(rec, "customer_sub_type", json_string("business"));
-	set_default(rec, "company_name", json_string(""));
-	set_default(rec, "website", json_string(""));
-	set_default(rec, "currency_id", json_string(jstr(org, "currency_id") ?
+		fin_set_default(rec, "customer_sub_type", json_string("business"));
+	fin_set_default(rec, "company_name", json_string(""));
+	fin_set_default(rec, "website", json_string(""));
+	fin_set_default(rec, "currency_id", json_string(jstr(org, "currency_id") ?
 						    jstr(org, "currency_id") : ""));
-	set_default(rec, "currency_code", json_string(jstr(org, "currency_code") ?
+	fin_set_default(rec, "currency_code", json_string(jstr(org, "currency_code") ?
 						      jstr(org, "currency_code") : ""));
-	set_default(rec, "payment_terms", json_integer(0));
-	set_default(rec, "payment_terms_label", json_string("Due on Receipt"));
-	set_default(rec, "notes", json_string(""));
+	fin_set_default(rec, "payment_terms", json_integer(0));
+	fin_set_default(rec, "payment_terms_label", json_string("Due on Receipt"));
+	fin_set_default(rec, "notes", json_string(""));
 	finalize_address(fr, rec, "billing_address");
 	finalize_address(fr, rec, "shipping_address");
 	finalize_persons(fr, rec);
 	if (!fr->app->person_keys_on_top) {
-		set_default(rec, "outstanding_receivable_amount", json_real(0));
-		set_default(rec, "has_transaction", json_false());
-		set_default(rec, "is_linked_with_zohocrm", json_false());
+		fin_set_default(rec, "outstanding_receivable_amount", json_real(0));
+		fin_set_default(rec, "has_transaction", json_false());
+		fin_set_default(rec, "is_linked_with_zohocrm", json_false());
 	}
 }
 
 static void finalize_item(struct fres *fr, json_t *rec)
 {
-	set_default(rec, "sku", json_string(""));
-	set_default(rec, "description", json_string(""));
-	set_default(rec, "unit", json_string(""));
-	set_default(rec, "product_type", json_string("goods"));
-	set_default(rec, "tax_id", json_string(""));
+	fin_set_default(rec, "sku", json_string(""));
+	fin_set_default(rec, "description", json_string(""));
+	fin_set_default(rec, "unit", json_string(""));
+	fin_set_default(rec, "product_type", json_string("goods"));
+	fin_set_default(rec, "tax_id", json_string(""));
 	if (fr->app->item_type)
-		set_default(rec, "item_type", json_string("sales"));
+		fin_set_default(rec, "item_type", json_string("sales"));
 }
 
 void fin_finalize(struct fres *fr, json_t *rec, int mode)
@@ -695,17 +695,17 @@ void fin_finalize(struct fres *fr, json_t *rec, int mode)
 	}
 	if (mode == FIN_CREATE)
 		json_object_set_new(rec, "created_time", json_string(now));
-	set_default(rec, "created_time", json_string(now));
+	fin_set_default(rec, "created_time", json_string(now));
 	if (mode != FIN_RAW || !jstr(rec, "last_modified_time"))
 		json_object_set_new(rec, "last_modified_time", json_string(now));
 	if (fr->app->person_keys_on_top && fr->kind == FIN_CONTACTS)
 		json_object_set(rec, "updated_time", json_object_get(rec, "last_modified_time"));
-	set_default(rec, "status", json_string("active"));
+	fin_set_default(rec, "status", json_string("active"));
 	if (fr->kind == FIN_ITEMS)
 		finalize_item(fr, rec);
 	else
 		finalize_contact(fr, rec);
-	finalize_cf(fr, rec);
+	fin_finalize_cf(fr, rec);
 }
 
 json_t *fin_list_row(struct fres *fr, const json_t *rec)
@@ -729,15 +729,22 @@ json_t *fin_list_row(struct fres *fr, const json_t *rec)
 
 json_t *fin_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_kind k)
 {
-	sqlite3_stmt *s = store_stmt(sb->st, "SELECT body FROM fin WHERE app = ?1 AND"
-					     " kind = ?2 ORDER BY idkey");
-	json_t *list = json_array();
+	sqlite3_stmt *s;
+	json_t *list, *rec;
+	size_t i;
 
+	if (k >= FIN_INVOICES)
+		return tx_store_list(sb, app, k);
+	s = store_stmt(sb->st, "SELECT body FROM fin WHERE app = ?1 AND kind = ?2 ORDER BY idkey");
+	list = json_array();
 	sqlite3_bind_text(s, 1, app->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, k);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		json_array_append_new(list, store_load_json(s, 0));
 	sqlite3_reset(s);
+	if (k == FIN_CONTACTS)
+		json_array_foreach(list, i, rec)
+			pay_contact_amounts(sb, app, rec);
 	return list;
 }
 
@@ -747,6 +754,8 @@ int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k
 	struct fres fr;
 	const char *name;
 
+	if (k >= FIN_INVOICES)
+		return tx_store_raw(sb, app, k, rec, err, errlen);
 	fres_init(&fr, sb, app, k);
 	if (!json_is_object(rec)) {
 		snprintf(err, errlen, "a %s record must be a JSON object", fr.one_key);

@@ -1,8 +1,8 @@
 /*
  * main.c - finsync-sandbox: arguments, start-up, signals, shut-down.
  *
- *   finsync-sandbox --seed DIR [--port N] [--port-file FILE] [--db FILE]
- *                   [--rate-limit N] [--quiet]
+ *   finsync-sandbox --seed DIR [--seed OVERLAY …] [--port N] [--port-file FILE]
+ *                   [--db FILE] [--rate-limit N] [--quiet]
  *
  * Exit codes: 0 after SIGTERM/SIGINT, 2 usage or seed error, 1 cannot listen.
  */
@@ -16,8 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#define MAX_SEEDS 8
+
 struct opts {
-	const char *seed;
+	const char *seed[MAX_SEEDS];    /* the seed, then overlays */
+	int nseeds;
 	const char *port_file;
 	const char *db;
 	long port;
@@ -26,10 +29,11 @@ struct opts {
 };
 
 static const char usage[] =
-	"usage: " SB_NAME " --seed DIR [--port N] [--port-file FILE] [--db FILE]\n"
-	"                       [--rate-limit N] [--quiet]\n"
+	"usage: " SB_NAME " --seed DIR [--seed OVERLAY ...] [--port N] [--port-file FILE]\n"
+	"                       [--db FILE] [--rate-limit N] [--quiet]\n"
 	"\n"
-	"  --seed DIR        seed directory (oauth.json, crm/, finance/)\n"
+	"  --seed DIR        seed directory (oauth.json, crm/, finance/); a second and\n"
+	"                    later --seed adds that directory's records to it\n"
 	"  --port N          port on 127.0.0.1; 0 (default) picks a free one\n"
 	"  --port-file FILE  write the port here once listening\n"
 	"  --db FILE         keep the store in this SQLite file (default: memory)\n"
@@ -62,7 +66,9 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		} else if (strcmp(argv[i], "--quiet") == 0) {
 			o->quiet = 1;
 		} else if ((v = opt_value("--seed", argc, argv, &i))) {
-			o->seed = v;
+			if (o->nseeds == MAX_SEEDS)
+				return fprintf(stderr, SB_NAME ": at most %d --seed\n", MAX_SEEDS), -1;
+			o->seed[o->nseeds++] = v;
 		} else if ((v = opt_value("--port-file", argc, argv, &i))) {
 			o->port_file = v;
 		} else if ((v = opt_value("--db", argc, argv, &i))) {
@@ -78,7 +84,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 			return -1;
 		}
 	}
-	if (!o->seed) {
+	if (!o->nseeds) {
 		fputs(SB_NAME ": --seed DIR is required\n", stderr);
 		return -1;
 	}
@@ -153,13 +159,14 @@ static int wait_for_signal(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct opts o;
 	struct sandbox sb;
 	struct MHD_Daemon *d = NULL;
 	char err[1024];
 	sigset_t set;
 	int rc = 2;
 
+	memset(&o, 0, sizeof(o));
 	if (parse_args(&o, argc, argv)) {
 		fputs(usage, stderr);
 		return 2;
@@ -167,7 +174,7 @@ int main(int argc, char **argv)
 	sandbox_init(&sb, &o);
 	sb.port = (int)o.port;
 	if (store_open(&sb.st, o.db, err, sizeof(err)) ||
-	    seed_load(&sb, o.seed, err, sizeof(err))) {
+	    seed_load(&sb, o.seed, o.nseeds, err, sizeof(err))) {
 		fprintf(stderr, SB_NAME ": %s\n", err);
 		goto out;
 	}

@@ -65,6 +65,9 @@ int valid_date(const char *s);          /* YYYY-MM-DD */
 void fmt_crm_time(int64_t t, char out[32]);     /* 2026-03-01T10:15:00+00:00 */
 void fmt_fin_time(int64_t t, char out[32]);     /* 2026-03-01T10:15:00+0000 */
 void fmt_log_time(char out[40]);                /* wall clock, ms, Z */
+void fmt_date(int64_t t, char out[11]);         /* 2026-03-01 (UTC) */
+/* date (YYYY-MM-DD) plus days into out; -1 when date is not valid. */
+int date_add_days(const char *date, long days, char out[11]);
 
 /* ---- json helpers (util.c) ------------------------------------------ */
 
@@ -91,6 +94,7 @@ void store_mark_seeded(struct store *st);
 char *store_new_crm_id(struct store *st);
 char *store_new_fin_id(struct store *st);
 void store_note_id(struct store *st, const char *id);   /* keep above seeded ids */
+long store_next_seq(struct store *st, const char *name); /* 1, 2, … per name */
 json_t *store_load_json(sqlite3_stmt *s, int col);      /* new reference or NULL */
 
 /* A query being built: SQL text with '?' placeholders and their values
@@ -224,7 +228,10 @@ void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub);
 
 /* ---- finance --------------------------------------------------------- */
 
-enum fin_kind { FIN_CONTACTS = 0, FIN_ITEMS = 1 };
+enum fin_kind {
+	FIN_CONTACTS = 0, FIN_ITEMS = 1,
+	FIN_INVOICES = 2, FIN_ESTIMATES = 3, FIN_PAYMENTS = 4   /* finance_tx.c, finance_pay.c */
+};
 struct fin_app;
 const struct fin_app *fin_app_by_name(const char *name);
 /* The stored resource name for a control path segment, or -1. */
@@ -252,6 +259,8 @@ json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource,
 
 /* ---- seed.c ---------------------------------------------------------- */
 
-int seed_load(struct sandbox *sb, const char *dir, char *err, size_t errlen);
+/* dirs[0] is the seed; dirs[1..n-1] are overlays that add records (and
+ * crm/fields.json) to it. */
+int seed_load(struct sandbox *sb, const char *const *dirs, int n, char *err, size_t errlen);
 
 #endif

@@ -2,6 +2,8 @@
  * seed.c - read a seed directory (layout in docs/sandbox.md) into the
  * sandbox: configuration (OAuth clients, orgs, views, extra fields, custom
  * field definitions) on every start, records only into a fresh store.
+ * Overlay directories (a second and later --seed) add records and CRM
+ * fields to the seed, nothing else.
  *
  * Any problem names the file, and for bad JSON the line and column; the
  * sandbox then exits 2.
@@ -133,6 +135,21 @@ static int views_ok(const json_t *views)
 	return 1;
 }
 
+/* A field of crm/fields.json: "Api_Name" (text) or {"api_name", "data_type"}. */
+static const char *field_type(const json_t *f)
+{
+	static const char *const types[] = { "text", "textarea", "email", "phone", "website",
+		"picklist", "multiselectpicklist", "integer", "double", "currency", "boolean",
+		"date", "datetime", NULL };
+
+	if (json_is_string(f))
+		return api_name_ok(json_string_value(f)) ? "text" : NULL;
+	if (!json_is_object(f) || !api_name_ok(jstr(f, "api_name")) ||
+	    !str_in(jstr(f, "data_type"), types) || json_object_size(f) != 2)
+		return NULL;
+	return jstr(f, "data_type");
+}
+
 static int fields_ok(const json_t *fields)
 {
 	const char *module;
@@ -145,17 +162,38 @@ static int fields_ok(const json_t *fields)
 		if (!json_is_array(list))
 			return 0;
 		json_array_foreach(list, i, f)
-			if (!api_name_ok(json_string_value(f)))
+			if (!field_type(f))
 				return 0;
 	}
 	return 1;
 }
 
-static int seed_crm_config(struct seed *sd)
+static int seed_crm_fields(struct seed *sd)
 {
 	json_t *fields, *list, *f;
 	const char *module;
 	size_t i;
+
+	if (load(sd, "crm/fields.json", 0, &fields))
+		return -1;
+	if (fields && expect(sd, "crm/fields.json", fields_ok(fields),
+			     "expected {\"Module\": [\"Field_API_Name\" or {\"api_name\", "
+			     "\"data_type\"}, …]}")) {
+		json_decref(fields);
+		return -1;
+	}
+	json_object_foreach(fields, module, list)
+		json_array_foreach(list, i, f)
+			crm_field_add(crm_module_add(sd->sb->meta, module),
+				      json_is_string(f) ? json_string_value(f) : jstr(f, "api_name"),
+				      field_type(f), 1);
+	json_decref(fields);
+	return 0;
+}
+
+static int seed_crm_config(struct seed *sd)
+{
+	json_t *list;
 
 	if (load(sd, "crm/org.json", 1, &sd->sb->crm_org) ||
 	    expect(sd, "crm/org.json", json_is_object(sd->sb->crm_org) &&
@@ -170,19 +208,7 @@ static int seed_crm_config(struct seed *sd)
 			   "\"digits\", \"name\", \"criteria\": {\"field\", \"equals\"}}]}"))
 			return -1;
 	}
-	if (load(sd, "crm/fields.json", 0, &fields))
-		return -1;
-	if (fields && expect(sd, "crm/fields.json", fields_ok(fields),
-			     "expected {\"Module\": [\"Field_API_Name\", …]}")) {
-		json_decref(fields);
-		return -1;
-	}
-	json_object_foreach(fields, module, list)
-		json_array_foreach(list, i, f)
-			crm_field_add(crm_module_add(sd->sb->meta, module), json_string_value(f),
-				      "text", 1);
-	json_decref(fields);
-	return 0;
+	return seed_crm_fields(sd);
 }
 
 static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, const char *path,
@@ -258,7 +284,7 @@ static int seed_crm_records(struct seed *sd)
 	static const char *const config[] = { "org.json", "views.json", "fields.json", NULL };
 	char *dir = sb_printf("%s/crm", sd->dir);
 	struct dirent **names = NULL;
-	int i, n = scandir(dir, &names, NULL, alphasort), rc = 0;
+	int i, n = exists(dir) ? scandir(dir, &names, NULL, alphasort) : 0, rc = 0;
 
 	if (n < 0) {
 		snprintf(sd->err, sd->errlen, "seed directory '%s': %s", dir, strerror(errno));
@@ -319,22 +345,20 @@ static int seed_finance_config(struct seed *sd)
 		      "\"data_type\", \"is_unique\"}], \"items\": […]}");
 }
 
-static int seed_finance_file(struct seed *sd, const struct fin_app *app, const char *file)
+/* The files of an app's folder, in the order they load (a payment needs its
+ * invoices, an invoice its customer, items and estimate). */
+static const char *const fin_files[] = { "contacts", "items", "estimates", "invoices",
+					 "customerpayments", NULL };
+
+static int seed_finance_file(struct seed *sd, const struct fin_app *app, int kind,
+			     const char *rel)
 {
-	char *rel = sb_printf("finance/%s/%s", app->name, file);
-	char *path = sb_printf("%s/%s", sd->dir, rel), *res = sb_strndup(file, strlen(file) - 5);
-	int kind = str_eq(res, "items") ? FIN_ITEMS :
-		   str_eq(res, app->contacts_path) ? FIN_CONTACTS : -1;
+	char *path = sb_printf("%s/%s", sd->dir, rel), err[300], what[400];
 	json_t *list = NULL, *rec;
-	char err[200], what[260];
 	size_t i;
 	int rc = -1;
 
-	if (kind < 0) {
-		snprintf(what, sizeof(what), "unknown resource; %s knows %s.json and items.json",
-			 app->name, app->contacts_path);
-		seed_fail(sd, path, "%s", what);
-	} else if (!load(sd, rel, 1, &list)) {
+	if (!load(sd, rel, 1, &list)) {
 		if (!json_is_array(list))
 			seed_fail(sd, path, "%s", "expected a JSON array of records");
 		else
@@ -350,46 +374,119 @@ static int seed_finance_file(struct seed *sd, const struct fin_app *app, const c
 		}
 	}
 	json_decref(list);
-	free(res);
 	free(path);
-	free(rel);
+	return rc;
+}
+
+/* The resource a file of finance/<app>/ holds, or -1 for a file the app has
+ * no use for. */
+static int finance_kind(const struct fin_app *app, const char *file)
+{
+	char *res = sb_strndup(file, strlen(file) - 5);
+	int kind = str_eq(res, app->contacts_path) ? FIN_CONTACTS :
+		   str_eq(res, "contacts") || str_eq(res, "customers") ? -1 :
+		   fin_kind_by_name(app, res);
+
+	free(res);
+	return kind;
+}
+
+static int check_finance_dir(struct seed *sd, const struct fin_app *app, const char *dir)
+{
+	struct dirent **names = NULL;
+	char *path;
+	int i, n = exists(dir) ? scandir(dir, &names, NULL, alphasort) : 0, rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!rc && json_file(names[i]->d_name) &&
+		    finance_kind(app, names[i]->d_name) < 0) {
+			path = sb_printf("%s/%s", dir, names[i]->d_name);
+			rc = seed_fail(sd, path, "unknown resource; %s knows %s.json, items.json%s%s%s",
+				       app->name, app->contacts_path,
+				       app->estimate_keys ? ", estimates.json" : "",
+				       app->invoice_keys ? ", invoices.json" : "",
+				       app->payment_keys ? ", customerpayments.json" : "");
+			free(path);
+		}
+		free(names[i]);
+	}
+	free(names);
 	return rc;
 }
 
 static int seed_finance_records(struct seed *sd)
 {
-	struct dirent **names;
-	char *dir;
-	int a, i, n, rc = 0;
+	const char *const *f;
+	char *dir, *rel, *file;
+	int a, rc = 0, kind;
 
 	for (a = 0; a < 4 && !rc; a++) {
 		dir = sb_printf("%s/finance/%s", sd->dir, fin_apps[a].name);
-		names = NULL;
-		n = exists(dir) ? scandir(dir, &names, NULL, alphasort) : 0;
-		for (i = 0; i < n; i++) {
-			if (!rc && json_file(names[i]->d_name))
-				rc = seed_finance_file(sd, &fin_apps[a], names[i]->d_name);
-			free(names[i]);
+		rc = check_finance_dir(sd, &fin_apps[a], dir);
+		for (f = fin_files; *f && !rc; f++) {
+			file = sb_printf("%s.json", str_eq(*f, "contacts") ?
+					 fin_apps[a].contacts_path : *f);
+			rel = sb_printf("finance/%s/%s", fin_apps[a].name, file);
+			kind = finance_kind(&fin_apps[a], file);
+			free(file);
+			file = sb_printf("%s/%s", sd->dir, rel);
+			if (kind >= 0 && exists(file))
+				rc = seed_finance_file(sd, &fin_apps[a], kind, rel);
+			free(file);
+			free(rel);
 		}
-		free(names);
 		free(dir);
 	}
 	return rc;
 }
 
-int seed_load(struct sandbox *sb, const char *dir, char *err, size_t errlen)
+/* Only the first seed directory configures; an overlay adds records. */
+static int check_overlay(struct seed *sd)
 {
-	struct seed sd = { sb, dir, err, errlen, 0 };
-	int rc;
+	static const char *const config[] = { "oauth.json", "crm/org.json", "crm/views.json",
+		"finance/org.json", "finance/custom_fields.json", NULL };
+	const char *const *c;
+	char *path;
+	int rc = 0;
 
+	for (c = config; *c && !rc; c++) {
+		path = sb_printf("%s/%s", sd->dir, *c);
+		if (exists(path))
+			rc = seed_fail(sd, path, "%s", "belongs in the first --seed directory, not "
+				       "in an overlay");
+		free(path);
+	}
+	return rc;
+}
+
+static int seed_one(struct seed *sd, const char *dir, int overlay)
+{
+	sd->dir = dir;
 	if (!exists(dir)) {
-		snprintf(err, errlen, "seed directory '%s' does not exist", dir);
+		snprintf(sd->err, sd->errlen, "seed directory '%s' does not exist", dir);
 		return -1;
 	}
+	if (overlay)
+		return check_overlay(sd) || seed_crm_fields(sd) || seed_crm_records(sd) ? -1 : 0;
+	return seed_oauth(sd) || seed_crm_config(sd) || seed_crm_records(sd) ||
+	       seed_finance_config(sd) ? -1 : 0;
+}
+
+int seed_load(struct sandbox *sb, const char *const *dirs, int n, char *err, size_t errlen)
+{
+	struct seed sd = { sb, NULL, err, errlen, 0 };
+	int i, rc = 0;
+
 	sd.load_records = !store_is_seeded(sb->st);
 	store_begin(sb->st);
-	rc = seed_oauth(&sd) || seed_crm_config(&sd) || seed_crm_records(&sd) ||
-	     seed_finance_config(&sd) || seed_finance_records(&sd) ? -1 : 0;
+	for (i = 0; i < n && !rc; i++)
+		rc = seed_one(&sd, dirs[i], i > 0);
+	/* finance records after every directory's CRM side and the finance
+	 * configuration, so an overlay's invoices find the seed's customers */
+	for (i = 0; i < n && !rc; i++) {
+		sd.dir = dirs[i];
+		rc = seed_finance_records(&sd);
+	}
 	if (!rc && sd.load_records)
 		store_mark_seeded(sb->st);
 	if (rc)

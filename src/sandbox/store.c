@@ -53,6 +53,20 @@ static const char schema[] =
 	" field TEXT NOT NULL, value TEXT NOT NULL, id TEXT NOT NULL,"
 	" PRIMARY KEY(app, kind, field, value));"
 	"CREATE INDEX IF NOT EXISTS fin_unique_by_id ON fin_unique(app, kind, id);"
+	"CREATE TABLE IF NOT EXISTS fin_tx(app TEXT NOT NULL, kind INTEGER NOT NULL,"
+	" id TEXT NOT NULL, idkey TEXT NOT NULL, number_key TEXT, customer_id TEXT,"
+	" deal_id TEXT, status TEXT, due TEXT, tdate TEXT, amount REAL, balance REAL,"
+	" ctime INTEGER NOT NULL, mtime INTEGER NOT NULL, body TEXT NOT NULL,"
+	" PRIMARY KEY(app, kind, id));"
+	"CREATE INDEX IF NOT EXISTS fin_tx_by_idkey ON fin_tx(app, kind, idkey);"
+	"CREATE INDEX IF NOT EXISTS fin_tx_by_customer ON fin_tx(app, kind, customer_id);"
+	"CREATE INDEX IF NOT EXISTS fin_tx_by_deal ON fin_tx(app, kind, deal_id);"
+	"CREATE INDEX IF NOT EXISTS fin_tx_by_number ON fin_tx(app, kind, number_key);"
+	"CREATE INDEX IF NOT EXISTS fin_tx_by_mtime ON fin_tx(app, kind, mtime, idkey);"
+	"CREATE TABLE IF NOT EXISTS fin_applied(app TEXT NOT NULL, payment_id TEXT NOT NULL,"
+	" invoice_id TEXT NOT NULL, cents INTEGER NOT NULL,"
+	" PRIMARY KEY(app, payment_id, invoice_id));"
+	"CREATE INDEX IF NOT EXISTS fin_applied_by_invoice ON fin_applied(app, invoice_id);"
 	"CREATE TABLE IF NOT EXISTS tokens(token TEXT PRIMARY KEY, client_id TEXT,"
 	" refresh TEXT, issued INTEGER, expires INTEGER);"
 	"CREATE INDEX IF NOT EXISTS tokens_by_refresh ON tokens(refresh, issued);"
@@ -266,6 +280,25 @@ void store_note_id(struct store *st, const char *id)
 		st->next_id = v - base;
 		take_id(st);
 	}
+}
+
+long store_next_seq(struct store *st, const char *name)
+{
+	sqlite3_stmt *s = store_stmt(st, "SELECT value FROM meta WHERE key = ?1");
+	char buf[32];
+	long n = 1;
+
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = strtol((const char *)sqlite3_column_text(s, 0), NULL, 10);
+	sqlite3_reset(s);
+	snprintf(buf, sizeof(buf), "%ld", n + 1);
+	s = store_stmt(st, "INSERT OR REPLACE INTO meta VALUES(?1, ?2)");
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, buf, -1, SQLITE_TRANSIENT);
+	sqlite3_step(s);
+	sqlite3_reset(s);
+	return n;
 }
 
 json_t *store_load_json(sqlite3_stmt *s, int col)

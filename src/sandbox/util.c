@@ -398,6 +398,33 @@ void fmt_fin_time(int64_t t, char out[32])
 	fmt_time(t, out, "+0000");
 }
 
+void fmt_date(int64_t t, char out[11])
+{
+	char buf[32];
+
+	fmt_time(t, buf, "");
+	snprintf(out, 11, "%.10s", buf);
+}
+
+int date_add_days(const char *date, long days, char out[11])
+{
+	struct tm tm;
+	int y = 0, m = 0, d = 0;
+
+	if (!valid_date(date))
+		return -1;
+	digits(date, 4, &y);
+	digits(date + 5, 2, &m);
+	digits(date + 8, 2, &d);
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	fmt_date((int64_t)timegm(&tm) + (int64_t)days * 86400, out);
+	return 0;
+}
+
 void fmt_log_time(char out[40])
 {
 	struct timeval tv;

@@ -22,6 +22,7 @@
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
 #include "finsync/staging.h"
+#include "to_crm.h"
 
 #define BATCH 100
 
@@ -34,6 +35,7 @@ struct load {
 	size_t n;
 	int resuming;            /* an earlier attempt at this run's load committed batches */
 	long waiting;            /* planned writes not sent (the daily budget ran out) */
+	json_t *finance_changed; /* both ways: CRM ids whose finance record changed too */
 };
 
 static const char *str(json_t *rec, const char *key)
@@ -60,6 +62,12 @@ static int link_record(struct load *l, json_t *rec, const char *finance_id)
 	struct link link = { 0 };
 	int rc;
 
+	/*
+	 * Both ways: our write changed the finance record, so its finance-side
+	 * hash is forgotten; the next run records it again from the list (a
+	 * "baseline", no request) instead of taking our own write for a change.
+	 */
+	link.finance_hash = NULL;
 	link.entity = (char *)l->e->name;
 	link.crm_id = (char *)str(rec, "crm_id");
 	link.finance_id = (char *)finance_id;
@@ -315,6 +323,9 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		}
 		memset(w, 0, sizeof(*w));
 		w->payload = json_object_get(rec, "payload");
+		/* Both sides changed it: the finance app keeps the fields it owns. */
+		if (str(rec, "crm_id") && json_object_get(l->finance_changed, str(rec, "crm_id")))
+			to_crm_keep_finance_owned(l->e, w->payload);
 		if (!strcmp(str(rec, "action"), "update"))
 			w->finance_id = str(rec, "finance_id");
 		else
@@ -472,6 +483,11 @@ static int loaded_before(struct pipeline *p, const struct entity_sync *e)
 	return rc;
 }
 
+static int both_ways(const struct pipeline *p, const struct entity_sync *e)
+{
+	return e->extent == EXTENT_BOTH_WAYS && !p->only_id;
+}
+
 static int load_entity(struct pipeline *p, struct finclient *fin, const struct entity_sync *e)
 {
 	struct load l = { .p = p, .fin = fin, .e = e };
@@ -499,10 +515,18 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 	l.resuming = rc;
 	if (l.resuming)
 		log_info("%s: resuming the interrupted load of run %ld", e->name, p->run_id);
+	/* Both ways: the finance app goes first for items, the CRM for the others. */
+	if (both_ways(p, e))
+		l.finance_changed = to_crm_changed(p, e);
+	if (both_ways(p, e) && e->kind == ENTITY_ITEMS && (rc = to_crm_load(p, e, fin)))
+		goto out;
 	rc = load_records(&l, r);
+	if (!rc && both_ways(p, e) && e->kind != ENTITY_ITEMS)
+		rc = to_crm_load(p, e, fin);
 	log_info("%s: %ld added, %ld updated, %ld unchanged, %ld skipped, %ld failed", e->name,
 		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
 out:
+	json_decref(l.finance_changed);
 	staging_reader_close(r);
 	json_decref(manifest);
 	xfree(dir);

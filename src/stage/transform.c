@@ -20,6 +20,7 @@
 #include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "../xform/xform.h"
+#include "to_crm.h"
 
 struct transform_run {
 	struct pipeline *p;
@@ -370,9 +371,15 @@ int stage_transform(struct pipeline *p)
 	t.out_dir = xasprintf("%s/transform", p->run_dir);
 	t.m = manifest_new(p->run_id, "transform");
 	manifest_load(t.extract_dir, &t.extract_manifest);      /* none: totals unknown */
-	for (i = 0; i < ENTITY_COUNT && !rc; i++)
-		if (pipeline_wants(p, &p->job->entities[i]))
-			rc = transform_entity(&t, &p->job->entities[i]);
+	for (i = 0; i < ENTITY_COUNT && !rc; i++) {
+		const struct entity_sync *e = &p->job->entities[i];
+		if (!pipeline_wants(p, e))
+			continue;
+		rc = transform_entity(&t, e);
+		/* Both ways: the finance records going to the CRM, after the CRM's plan. */
+		if (!rc && e->extent == EXTENT_BOTH_WAYS && !p->only_id)
+			rc = to_crm_transform(p, e, t.m);
+	}
 	/* The manifest comes last: it marks the stage complete. */
 	if (!rc && !(rc = write_stats(&t)))
 		rc = manifest_write(t.m, t.out_dir);

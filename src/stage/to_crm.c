@@ -1,0 +1,419 @@
+/*
+ * to_crm.c - both-ways sync, finance -> CRM (see to_crm.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/crm.h"
+#include "finsync/err.h"
+#include "finsync/finclient.h"
+#include "finsync/ledger.h"
+#include "finsync/log.h"
+#include "finsync/reverse.h"
+#include "finsync/staging.h"
+#include "../xform/xform.h"
+#include "to_crm.h"
+
+#define ROWS 100
+
+static char *file_name(const struct entity_sync *e)
+{
+	return xasprintf("%s.to_crm", e->name);
+}
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* Reads a staged file into fn, line by line (a malformed line is warned about and passed over). */
+static int each_line(const char *dir, const char *name, int (*fn)(json_t *line, void *ud), void *ud)
+{
+	struct staging_reader *r = NULL;
+	json_t *line;
+	int rc;
+
+	if ((rc = staging_reader_open(&r, dir, name, 1)))
+		return rc;
+	while ((rc = staging_read(r, &line)) != 0) {
+		if (rc == FS_EINPUT) {
+			log_warn("%s", err_msg());
+			continue;
+		}
+		if (rc < 0)
+			break;
+		rc = fn(line, ud);
+		json_decref(line);
+		if (rc)
+			break;
+	}
+	staging_reader_close(r);
+	return rc;
+}
+
+/* ---- transform ---- */
+
+struct plan_ctx {
+	struct pipeline *p;
+	const struct entity_sync *e;
+	struct staging_writer *w;
+	json_t *matched;          /* finance ids the CRM-to-finance plan already took */
+	long lines;
+};
+
+static int note_matched(json_t *line, void *ud)
+{
+	const char *fid = str(line, "finance_id");
+
+	if (fid)
+		json_object_set_new(ud, fid, json_true());
+	return 0;
+}
+
+/* "create", "update", "baseline" or NULL (nothing to send). */
+static const char *plan_action(struct plan_ctx *c, const char *crm_id, const char *fid, const char *hash,
+			       const char **reason)
+{
+	struct link l;
+	int rc;
+
+	*reason = NULL;
+	if (!crm_id) {
+		if (json_object_get(c->matched, fid))
+			return NULL;
+		/* An earlier run matched it to a CRM record (and skipped it): not new. */
+		if ((rc = ledger_finance_matched(c->p->lg, c->e->name, fid)) != 0)
+			return NULL;
+		return "create";
+	}
+	rc = ledger_link_get(c->p->lg, c->e->name, crm_id, &l);
+	const char *action = NULL;
+	if (rc != 1 || !l.finance_hash) {
+		action = "baseline";
+		*reason = "linked; its finance-side state is recorded for the next run";
+	} else if (strcmp(l.finance_hash, hash)) {
+		action = "update";
+		*reason = "changed in the finance app since the last run";
+	}
+	if (rc == 1 && strcmp(l.state, "linked"))
+		action = NULL;        /* the CRM record was deleted: nothing to send it */
+	link_release(&l);
+	return action;
+}
+
+static int plan_row(json_t *row, void *ud)
+{
+	struct plan_ctx *c = ud;
+	const struct job *job = c->p->job;
+	char idbuf[32], hash[REVERSE_HASH_LEN], *owned = NULL;
+	const char *fid = reverse_finance_id(job, c->e, row, idbuf, sizeof(idbuf));
+	const char *crm_id = reverse_crm_id(job, row), *module, *action, *reason;
+	json_t *record, *line;
+	int rc;
+
+	if (!fid)
+		return 0;
+	if (!crm_id && ledger_link_by_finance(c->p->lg, c->e->name, fid, &owned) == 1)
+		crm_id = owned;
+	reverse_hash(job, c->e, row, hash);
+	if (!(action = plan_action(c, crm_id, fid, hash, &reason))) {
+		xfree(owned);
+		return 0;
+	}
+	reverse_record(job, c->e, row, &module, &record);
+	line = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:o}", "direction", "to_crm",
+			 "entity", c->e->name, "crm_module", module, "crm_id", crm_id, "finance_id", fid,
+			 "name", json_string_value(json_object_get(record, module[0] == 'P' ? "Product_Name" :
+				 module[0] == 'C' ? "Last_Name" : module[0] == 'V' ? "Vendor_Name" : "Account_Name")),
+			 "action", action, "reason", reason, "finance_hash", hash, "record", record);
+	rc = staging_write(c->w, line);
+	json_decref(line);
+	xfree(owned);
+	c->lines++;
+	return rc;
+}
+
+int to_crm_transform(struct pipeline *p, const struct entity_sync *e, struct manifest *m)
+{
+	struct plan_ctx c = { p, e, NULL, json_object(), 0 };
+	char *tdir = xasprintf("%s/transform", p->run_dir);
+	char *xdir = xasprintf("%s/extract", p->run_dir);
+	char *snap = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", e->name);
+	char *name = file_name(e);
+	int rc;
+
+	if ((rc = each_line(tdir, e->name, note_matched, c.matched)) ||
+	    (rc = staging_writer_open(&c.w, tdir, name)) || (rc = each_line(xdir, snap, plan_row, &c))) {
+		staging_writer_abort(c.w);
+		goto out;
+	}
+	rc = staging_writer_finish(c.w, m);
+	log_info("%s: %ld finance records to send to the CRM", e->name, c.lines);
+out:
+	json_decref(c.matched);
+	xfree(tdir);
+	xfree(xdir);
+	xfree(snap);
+	xfree(name);
+	return rc;
+}
+
+/* ---- load ---- */
+
+static int note_changed(json_t *line, void *ud)
+{
+	if (!strcmp(str(line, "action"), "update") && str(line, "crm_id"))
+		json_object_set_new(ud, str(line, "crm_id"), json_true());
+	return 0;
+}
+
+json_t *to_crm_changed(struct pipeline *p, const struct entity_sync *e)
+{
+	char *tdir = xasprintf("%s/transform", p->run_dir);
+	char *name = file_name(e);
+	json_t *set = json_object();
+
+	if (each_line(tdir, name, note_changed, set) < 0)
+		log_warn("%s: %s", e->name, err_msg());
+	xfree(tdir);
+	xfree(name);
+	return set;
+}
+
+static int note_forward_update(json_t *line, void *ud)
+{
+	if (!strcmp(str(line, "action"), "update") && str(line, "crm_id"))
+		json_object_set_new(ud, str(line, "crm_id"), json_true());
+	return 0;
+}
+
+void to_crm_keep_finance_owned(const struct entity_sync *e, json_t *payload)
+{
+	json_t *addr = json_object_get(payload, "billing_address"), *v;
+	const char *k;
+	void *tmp;
+
+	json_object_foreach_safe(payload, tmp, k, v)
+		if (strcmp(k, "custom_fields") && entity_finance_owns(e, k))
+			json_object_del(payload, k);
+	json_object_foreach_safe(addr, tmp, k, v) {
+		char key[128];
+		snprintf(key, sizeof(key), "billing_address.%s", k);
+		if (entity_finance_owns(e, key) || entity_finance_owns(e, k))
+			json_object_del(addr, k);
+	}
+}
+
+struct send_ctx {
+	struct pipeline *p;
+	const struct entity_sync *e;
+	struct finclient *fin;
+	struct crm *crm;
+	json_t *forward_updates;  /* CRM ids the CRM changed this run: the CRM's fields win there */
+	json_t *batch;            /* lines */
+	struct stats s;
+};
+
+/* Both sides changed it: only the fields the finance app owns go to the CRM. */
+static void keep_crm_bound_fields(struct send_ctx *c, json_t *line)
+{
+	json_t *record = json_object_get(line, "record"), *v;
+	const char *module = str(line, "crm_module"), *k;
+	void *tmp;
+
+	if (!str(line, "crm_id") || !json_object_get(c->forward_updates, str(line, "crm_id")))
+		return;
+	json_object_foreach_safe(record, tmp, k, v) {
+		const char *fin_key = reverse_finance_key(c->p->job, c->e, module, k);
+		if (!fin_key || !entity_finance_owns(c->e, fin_key))
+			json_object_del(record, k);
+	}
+}
+
+/* The hash the CRM-to-finance plan will compute from the CRM record we are writing. */
+static void expected_crm_hash(struct send_ctx *c, json_t *line, const char *crm_id, char out[CONTENT_HASH_LEN])
+{
+	json_t *rec = json_deep_copy(json_object_get(line, "record"));
+	struct mapped m;
+
+	out[0] = '\0';
+	json_object_set_new(rec, "id", json_string(crm_id));
+	if (mapping_payload(c->p->job, c->e, str(line, "crm_module"), rec, NULL, &m) == 0)
+		content_hash(m.payload, out);
+	mapped_release(&m);
+	json_decref(rec);
+}
+
+/* The CRM id goes on the finance record, so identity holds without the ledger too. */
+static int stamp_crm_id(struct send_ctx *c, json_t *line, const char *crm_id)
+{
+	json_t *body = json_pack("{s:[{s:s, s:s}]}", "custom_fields", "api_name", c->p->job->crm_id_field,
+				 "value", crm_id);
+	struct fin_outcome o;
+	int rc = finclient_write(c->fin, c->e->kind, str(line, "finance_id"), body, &o);
+
+	if (!rc && !o.ok)
+		log_warn("%s %s: cannot put the CRM id on the finance record: %s", c->e->name,
+			 str(line, "finance_id"), o.message);
+	fin_outcome_release(&o);
+	json_decref(body);
+	return rc;
+}
+
+static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r)
+{
+	int create = !strcmp(str(line, "action"), "create");
+	char hash[CONTENT_HASH_LEN];
+	struct link l = { 0 };
+	char *why;
+	int rc;
+
+	if (!r->ok) {
+		why = xasprintf("Zoho CRM rejected %s '%s' (%s): %s", str(line, "crm_module"),
+				str(line, "name") ? str(line, "name") : "", r->code, r->message);
+		log_warn("%s (finance id %s)", why, str(line, "finance_id"));
+		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, str(line, "crm_module"), str(line, "crm_id"),
+				      str(line, "finance_id"), "failed", "", why);
+		xfree(why);
+		c->s.failed++;
+		c->p->records_failed++;
+		return rc;
+	}
+	expected_crm_hash(c, line, r->id, hash);
+	l.entity = (char *)c->e->name;
+	l.crm_id = r->id;
+	l.finance_id = (char *)str(line, "finance_id");
+	l.origin = (char *)(create ? "finance" : "crm");
+	l.crm_hash = hash;
+	l.finance_hash = (char *)str(line, "finance_hash");
+	l.state = (char *)"linked";
+	why = xasprintf("to CRM %s from %s%s", str(line, "crm_module"), c->p->job->app->label,
+			r->action && !strcmp(r->action, "update") && create ? " (matched an existing CRM record)" : "");
+	if (!(rc = ledger_link_put(c->p->lg, &l)))
+		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, str(line, "crm_module"), r->id,
+				      str(line, "finance_id"), create ? "create" : "update", "", why);
+	xfree(why);
+	if (create)
+		c->s.added++;
+	else
+		c->s.updated++;
+	return rc ? rc : create ? stamp_crm_id(c, line, r->id) : 0;
+}
+
+/* Records a baselined link's finance-side hash; no request. */
+static int baseline(struct send_ctx *c, json_t *line)
+{
+	struct link l;
+	int rc = ledger_link_get(c->p->lg, c->e->name, str(line, "crm_id"), &l);
+
+	if (rc == 1) {
+		xfree(l.finance_hash);
+		l.finance_hash = xstrdup(str(line, "finance_hash"));
+		rc = ledger_link_put(c->p->lg, &l);
+	} else if (rc == 0) {
+		struct link n = { (char *)c->e->name, (char *)str(line, "crm_id"), (char *)str(line, "finance_id"),
+				  (char *)"crm", NULL, (char *)str(line, "finance_hash"), (char *)"linked", NULL };
+		rc = ledger_link_put(c->p->lg, &n);
+	}
+	link_release(&l);
+	c->s.unchanged++;
+	return rc;
+}
+
+/* Sends the lines of one module and one kind of write. */
+static int send_group(struct send_ctx *c, const char *module, int create)
+{
+	json_t *rows = json_array(), *line, *picked = json_array();
+	struct crm_row_result *res;
+	size_t i, n;
+	int rc = 0;
+
+	json_array_foreach(c->batch, i, line) {
+		if (strcmp(str(line, "crm_module"), module) || strcmp(str(line, "action"), create ? "create" : "update"))
+			continue;
+		json_t *row = json_deep_copy(json_object_get(line, "record"));
+		if (!create)
+			json_object_set_new(row, "id", json_string(str(line, "crm_id")));
+		json_array_append_new(rows, row);
+		json_array_append(picked, line);
+	}
+	if ((n = json_array_size(rows))) {
+		res = xcalloc(n, sizeof(*res));
+		rc = crm_write(c->crm, module, create ? "upsert" : "update", rows, NULL, res);
+		for (i = 0; i < n; i++) {
+			if (!rc)
+				rc = settle_row(c, json_array_get(picked, i), &res[i]);
+			crm_row_result_release(&res[i]);
+		}
+		xfree(res);
+	}
+	json_decref(rows);
+	json_decref(picked);
+	return rc;
+}
+
+static int flush(struct send_ctx *c)
+{
+	static const char *const modules[] = { "Accounts", "Contacts", "Vendors", "Products" };
+	size_t i, k;
+	json_t *line;
+	int rc;
+
+	if (!json_array_size(c->batch))
+		return 0;
+	if ((rc = ledger_begin(c->p->lg)))
+		return rc;
+	json_array_foreach(c->batch, i, line)
+		if (!rc && !strcmp(str(line, "action"), "baseline"))
+			rc = baseline(c, line);
+	for (k = 0; k < 4 && !rc; k++)
+		if (!(rc = send_group(c, modules[k], 1)))
+			rc = send_group(c, modules[k], 0);
+	if (!rc)
+		rc = ledger_stats_add(c->p->lg, c->p->run_id, c->e->name, "to_crm", &c->s);
+	if (rc)
+		ledger_rollback(c->p->lg);
+	else
+		rc = ledger_commit(c->p->lg);
+	json_array_clear(c->batch);
+	return rc;
+}
+
+static int queue_line(json_t *line, void *ud)
+{
+	struct send_ctx *c = ud;
+
+	if (!strcmp(str(line, "action"), "update")) {
+		keep_crm_bound_fields(c, line);
+		if (!json_object_size(json_object_get(line, "record"))) {
+			c->s.unchanged++;     /* the CRM owns every field both sides changed */
+			return 0;
+		}
+	}
+	json_array_append(c->batch, line);
+	return json_array_size(c->batch) >= ROWS ? flush(c) : 0;
+}
+
+int to_crm_load(struct pipeline *p, const struct entity_sync *e, struct finclient *fin)
+{
+	struct send_ctx c = { .p = p, .e = e, .fin = fin };
+	char *tdir = xasprintf("%s/transform", p->run_dir);
+	char *name = file_name(e);
+	int rc;
+
+	c.forward_updates = json_object();
+	c.batch = json_array();
+	if (!(rc = each_line(tdir, e->name, note_forward_update, c.forward_updates)) &&
+	    !(rc = crm_open(&c.crm, p->job)) && !(rc = each_line(tdir, name, queue_line, &c)))
+		rc = flush(&c);
+	if (!rc)
+		rc = ledger_stats_add(p->lg, p->run_id, e->name, "to_crm", &c.s);
+	log_info("%s to the CRM: %ld added, %ld updated, %ld unchanged, %ld failed", e->name, c.s.added,
+		 c.s.updated, c.s.unchanged, c.s.failed);
+	crm_close(c.crm);
+	json_decref(c.forward_updates);
+	json_decref(c.batch);
+	xfree(tdir);
+	xfree(name);
+	return rc;
+}
