@@ -798,12 +798,12 @@ int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
 		return pay_store_raw(sb, app, rec, err, errlen);
 	fres_init(&fr, sb, app, k);
 	if (!json_is_object(rec))
-		return raw_fail(err, errlen, "a %s record must be a JSON object", fr.one_key);
+		return raw_fail(err, errlen, "an %s record must be a JSON object", fr.one_key);
 	if (json_object_get(rec, fr.id_key) && !is_digits(jstr(rec, fr.id_key)))
 		return raw_fail(err, errlen, "'%s' must be a string of digits", fr.id_key);
 	if (!(c = tx_customer(sb, app, jstr(rec, "customer_id"))))
-		return raw_fail(err, errlen, "a %s record needs \"customer_id\" of a customer "
-				"of %s", fr.one_key, app->name);
+		return raw_fail(err, errlen, "\"customer_id\" must be a customer of %s",
+				app->name);
 	fin_set_default(rec, "customer_name", json_incref(json_object_get(c, app->contact_name_key)));
 	json_decref(c);
 	number = jstr(rec, fr.name_key);
