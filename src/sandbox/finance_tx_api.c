@@ -325,6 +325,27 @@ static int date_filters(struct tl *l)
 	return 0;
 }
 
+/* cf_<api_name>=value: a custom field of the resource, compared after case folding. */
+static int cf_filters(struct tl *l)
+{
+	const char *key;
+	json_t *v;
+	char *norm;
+
+	json_object_foreach(l->args, key, v) {
+		if (strncmp(key, "cf_", 3) != 0)
+			continue;
+		if (!fin_cf_def(l->fr, key))
+			return tl_fail(l, key);
+		norm = norm_name(json_string_value(v));
+		q_add(&l->q, " AND sb_match(json_extract(body, ?), 'eq', ?)",
+		      json_sprintf("$.custom_field_hash.%s", key));
+		json_array_append_new(l->q.binds, json_string(norm));
+		free(norm);
+	}
+	return 0;
+}
+
 static int record_filters(struct tl *l)
 {
 	const char *v;
@@ -347,7 +368,7 @@ static int record_filters(struct tl *l)
 	if ((v = jstr(l->args, "payment_mode")) && l->fr->kind == FIN_PAYMENTS)
 		q_add(&l->q, " AND sb_match(json_extract(body, '$.payment_mode'), 'eq', ?)",
 		      json_string(v));
-	return date_filters(l);
+	return date_filters(l) || cf_filters(l);
 }
 
 struct sort_col {

@@ -319,6 +319,21 @@ static int cf_list_ok(const json_t *list)
 	return 1;
 }
 
+static int cf_doc_ok(const json_t *cf)
+{
+	static const char *const lists[] = { "contacts", "items", "invoices", "estimates",
+					     "customerpayments", NULL };
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(cf))
+		return 0;
+	json_object_foreach((json_t *)cf, key, v)
+		if (!str_in(key, lists) || !cf_list_ok(v))
+			return 0;
+	return 1;
+}
+
 static int seed_finance_config(struct seed *sd)
 {
 	json_t *cf;
@@ -338,11 +353,10 @@ static int seed_finance_config(struct seed *sd)
 		return 0;
 	json_decref(sd->sb->fin_cf);
 	sd->sb->fin_cf = cf;
-	return expect(sd, "finance/custom_fields.json", json_is_object(cf) &&
-		      cf_list_ok(json_object_get(cf, "contacts")) &&
-		      cf_list_ok(json_object_get(cf, "items")),
+	return expect(sd, "finance/custom_fields.json", cf_doc_ok(cf),
 		      "expected {\"contacts\": [{\"api_name\": \"cf_…\", \"label\", "
-		      "\"data_type\", \"is_unique\"}], \"items\": […]}");
+		      "\"data_type\", \"is_unique\"}], \"items\": […], \"invoices\": […], "
+		      "\"estimates\": […], \"customerpayments\": […]}");
 }
 
 /* The files of an app's folder, in the order they load (a payment needs its

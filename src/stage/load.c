@@ -21,6 +21,7 @@
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
+#include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "to_crm.h"
 
@@ -434,10 +435,12 @@ out:
 
 static int load_records(struct load *l, struct staging_reader *r)
 {
+	long read = 0;
 	json_t *rec;
 	int rc;
 
 	while ((rc = staging_read(r, &rec)) != 0) {
+		progress_tick(++read);
 		if (rc == FS_EINPUT) {
 			log_warn("%s: %s", l->e->name, err_msg());
 			l->s.failed++;
@@ -496,6 +499,7 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 	json_t *manifest = NULL;
 	int rc;
 
+	log_set_entity(e->name);
 	if ((rc = manifest_load(dir, &manifest)) < 0)
 		goto out;
 	if (rc == 0) {
@@ -520,12 +524,16 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 		l.finance_changed = to_crm_changed(p, e);
 	if (both_ways(p, e) && e->kind == ENTITY_ITEMS && (rc = to_crm_load(p, e, fin)))
 		goto out;
+	progress_start("load", e->name, progress_total(manifest, e->name));
 	rc = load_records(&l, r);
+	progress_end();
 	if (!rc && both_ways(p, e) && e->kind != ENTITY_ITEMS)
 		rc = to_crm_load(p, e, fin);
 	log_info("%s: %ld added, %ld updated, %ld unchanged, %ld skipped, %ld failed", e->name,
 		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
 out:
+	progress_end();
+	log_set_entity(NULL);
 	json_decref(l.finance_changed);
 	staging_reader_close(r);
 	json_decref(manifest);

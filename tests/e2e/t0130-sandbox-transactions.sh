@@ -91,7 +91,7 @@ assert_eq 'Invalid value passed for invoiced_estimate_id' "$(code .message)" "in
 assert_eq 0 "$(store_count books invoices)" "nothing stored by refusals"
 
 # --- invoice create
-body='{"customer_id":"'$GLOBEX'","zcrm_potential_id":"4150868000000091005","salesperson_name":"Tom Becker","reference_number":"Deal 91005","line_items":['"$line"',{"name":"Fleet service","description":"Monthly","rate":100,"quantity":1.5}]}'
+body='{"customer_id":"'$GLOBEX'","zcrm_potential_id":"4150868000000091005","salesperson_name":"Tom Becker","reference_number":"Deal 91005","custom_fields":[{"api_name":"cf_crm_id","value":"4150868000000091005"}],"line_items":['"$line"',{"name":"Fleet service","description":"Monthly","rate":100,"quantity":1.5}]}'
 assert_eq 201 "$(books POST /invoices -d "$body")" "create"
 assert_eq 'The invoice has been created.' "$(code .message)" "create message"
 INV1=$(code .invoice.invoice_id)
@@ -100,6 +100,9 @@ assert_eq 'Widget Pro 199.99 399.98 true' "$(code '.invoice.line_items[0] | "\(.
 assert_eq "$TODAY $TODAY" "$(code '.invoice | "\(.date) \(.due_date)"')" "date today, due on receipt"
 assert_eq '1 Globex Plaza' "$(code .invoice.billing_address.address)" "address from the customer"
 case $(code .invoice.created_time) in *+0000) ;; *) fail "created_time format" ;; esac
+assert_eq 'cf_crm_id 4150868000000091005' "$(code '.invoice.custom_fields[0] | "\(.api_name) \(.value)"')" "custom field"
+assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","custom_fields":[{"api_name":"cf_crm_id","value":"4150868000000091005"}],"line_items":['"$line"']}')" "unique custom field"
+assert_eq 3099 "$(code)" "unique custom field code"
 assert_eq 400 "$(books POST '/invoices?ignore_auto_number_generation=true' -d '{"customer_id":"'$GLOBEX'","invoice_number":"inv-000001","line_items":['"$line"']}')" "number taken"
 assert_eq '1001 Invoice Number already exist' "$(err)" "number taken code"
 assert_eq 400 "$(books POST '/invoices?ignore_auto_number_generation=true' -d '{"customer_id":"'$GLOBEX'","line_items":['"$line"']}')" "ignore_auto without a number"
@@ -113,6 +116,9 @@ assert_eq "INV-000003 $(days 15) 1500" "$(code '.invoice | "\(.invoice_number) \
 # --- lists and filters
 assert_eq 200 "$(books GET '/invoices?zcrm_potential_id=4150868000000091005')" "by deal"
 assert_eq "1 $INV1 4150868000000091005" "$(code '"\(.invoices | length) \(.invoices[0].invoice_id) \(.invoices[0].zcrm_potential_id)"')" "by deal hit"
+assert_eq 200 "$(books GET '/invoices?cf_crm_id=4150868000000091005')" "by custom field"
+assert_eq "1 4150868000000091005" "$(code '"\(.invoices | length) \(.invoices[0].cf_crm_id)"')" "custom field on the row"
+assert_eq 400 "$(books GET '/invoices?cf_nope=1')" "unknown custom field filter"
 assert_eq 200 "$(books GET "/invoices?customer_id=$GLOBEX&sort_column=invoice_number&sort_order=A")" "by customer"
 assert_eq 'INV-000001,INV-000002' "$(code '[.invoices[].invoice_number] | join(",")')" "by customer, sorted"
 assert_eq 200 "$(books GET '/invoices?status=draft&per_page=2')" "status filter"
