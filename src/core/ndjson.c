@@ -424,52 +424,94 @@ json_t *ndjson_parse(const char *text, size_t n, size_t flags, json_error_t *err
 
 static int dump_value(struct buf *b, json_t *v, int sort, int depth);
 
+/* One byte; buf_addc() without the call, for the punctuation. */
+static inline int put_char(struct buf *b, char c)
+{
+	if (b->len + 1 >= b->cap && buf_reserve(b, 1))
+		return -1;
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether one of the 8 bytes is zero (the classic bit trick). */
+static inline uint64_t has_zero(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/* Whether one of the 8 bytes is < 0x20, '"', '\\' or >= 0x80. */
+static inline int needs_care(uint64_t w)
+{
+	uint64_t t = w | ((w - ONES * 0x20) & ~w) | has_zero(w ^ (ONES * '"')) | has_zero(w ^ (ONES * '\\'));
+
+	return (t & HIGHS) != 0;
+}
+
+/* Written straight into room reserved for the worst case (every byte as \u00XX). */
 static int dump_string(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
-	char esc[6];
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *d;
 	size_t k;
 
-	if (buf_addc(b, '"'))
+	if (n > ((size_t)1 << 28) || buf_reserve(b, n * 6 + 2))
 		return -1;
+	d = b->data + b->len;
+	*d++ = '"';
 	while (p < end) {
-		unsigned c = *p;
-		if (c >= 0x80) {
-			if (!(k = utf8_len(p, end)))
-				return -1;
-			p += k;
-			continue;
+		unsigned c;
+		/* Eight plain ASCII bytes at a time (no control, '"', '\\' or byte >= 0x80). */
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (needs_care(w))
+				break;
+			memcpy(d, p, 8);
+			d += 8;
+			p += 8;
 		}
-		if (c >= 0x20 && c != '"' && c != '\\') {
+		if (p == end)
+			break;
+		c = *p;
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			*d++ = (char)c;
 			p++;
 			continue;
 		}
-		if (buf_add(b, run, (size_t)(p - run)))
-			return -1;
-		esc[0] = '\\';
-		k = 2;
-		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
-		default:
-			memcpy(esc + 1, "u00", 3);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			k = 6;
+		if (c >= 0x80) {
+			if (!(k = utf8_len(p, end)))
+				return -1;
+			memcpy(d, p, k);
+			d += k;
+			p += k;
+			continue;
 		}
-		if (buf_add(b, esc, k))
-			return -1;
-		run = ++p;
+		*d++ = '\\';
+		switch (c) {
+		case '"': *d++ = '"'; break;
+		case '\\': *d++ = '\\'; break;
+		case '\b': *d++ = 'b'; break;
+		case '\f': *d++ = 'f'; break;
+		case '\n': *d++ = 'n'; break;
+		case '\r': *d++ = 'r'; break;
+		case '\t': *d++ = 't'; break;
+		default:
+			memcpy(d, "u00", 3);
+			d[3] = hex[c >> 4];
+			d[4] = hex[c & 15];
+			d += 5;
+		}
+		p++;
 	}
-	if (buf_add(b, run, (size_t)(p - run)))
-		return -1;
-	return buf_addc(b, '"');
+	*d++ = '"';
+	*d = '\0';
+	b->len = (size_t)(d - b->data);
+	return 0;
 }
 
 static int dump_integer(struct buf *b, json_int_t v)
@@ -520,7 +562,7 @@ static void sort_keys(struct key *k, size_t n)
 
 static int dump_member(struct buf *b, const struct key *k, int first, int sort, int depth)
 {
-	if ((!first && buf_addc(b, ',')) || dump_string(b, k->key, k->len) || buf_addc(b, ':'))
+	if ((!first && put_char(b, ',')) || dump_string(b, k->key, k->len) || put_char(b, ':'))
 		return -1;
 	return dump_value(b, k->value, sort, depth);
 }
@@ -532,7 +574,7 @@ static int dump_object(struct buf *b, json_t *o, int sort, int depth)
 	void *it;
 	int rc = 0;
 
-	if (buf_addc(b, '{'))
+	if (put_char(b, '{'))
 		return -1;
 	if (sort && n > SORT_LOCAL)
 		keys = xmalloc(n * sizeof(*keys));
@@ -553,19 +595,19 @@ static int dump_object(struct buf *b, json_t *o, int sort, int depth)
 	}
 	if (keys != local)
 		xfree(keys);
-	return rc ? rc : buf_addc(b, '}');
+	return rc ? rc : put_char(b, '}');
 }
 
 static int dump_array(struct buf *b, json_t *a, int sort, int depth)
 {
 	size_t n = json_array_size(a), i;
 
-	if (buf_addc(b, '['))
+	if (put_char(b, '['))
 		return -1;
 	for (i = 0; i < n; i++)
-		if ((i && buf_addc(b, ',')) || dump_value(b, json_array_get(a, i), sort, depth))
+		if ((i && put_char(b, ',')) || dump_value(b, json_array_get(a, i), sort, depth))
 			return -1;
-	return buf_addc(b, ']');
+	return put_char(b, ']');
 }
 
 static int dump_value(struct buf *b, json_t *v, int sort, int depth)

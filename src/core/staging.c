@@ -62,14 +62,46 @@ struct staging_writer {
 	size_t block_len;
 	struct compressor z;
 };
+/*
+ * Reading runs on a second thread too: it inflates and splits lines ahead,
+ * a batch at a time, while the stage parses and works on the batch before.
+ * (Parsing stays on the stage's thread: jansson values made on one thread
+ * and freed on another cost more in malloc's locks than the parse itself.)
+ * The reader thread never calls fail(): a read error travels as text.
+ */
+#define BATCH 256
+#define BATCHES 3
+
+struct batch {
+	struct buf text;          /* the lines, each NUL-terminated */
+	size_t off[BATCH];
+	size_t len[BATCH];
+	long line[BATCH];
+	int n, pos;
+	int last;                 /* nothing follows: end of file or the read error */
+	char *error;              /* the read error's message, after the lines */
+	struct batch *next;
+};
+
 struct staging_reader {
 	gzFile gz;
 	char *path;
 	struct buf line;
 	char *chunk;
 	size_t chunk_len, chunk_pos;
-	long lineno;
+	long lineno;              /* lines the reader thread has read */
 	int eof;
+	long last_line;           /* the line of the record staging_read() returned last */
+	int fatal;                /* a read error was returned: it is returned again */
+	char *fatal_msg;
+	pthread_t thread;
+	int live;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *queue, *tail; /* filled, oldest first */
+	struct batch *free;         /* empty */
+	struct batch *cur;          /* being returned by staging_read() */
+	int stop;
 };
 
 struct manifest {
@@ -398,9 +430,116 @@ int manifest_load(const char *dir, json_t **out)
 	return rc;
 }
 
+/* Fills r->line with the next line; 1 line, 0 end, <0 error with *msg (new). */
+static int next_line(struct staging_reader *r, char **msg)
+{
+	buf_reset(&r->line);
+	for (;;) {
+		if (r->chunk_pos == r->chunk_len) {
+			int n, e;
+			if (r->eof)
+				return r->line.len ? 1 : 0;
+			n = gzread(r->gz, r->chunk, READ_CHUNK);
+			if (n < 0) {
+				*msg = xasprintf("cannot read '%s': %s", r->path, gzerror(r->gz, &e));
+				return FS_EABORT;
+			}
+			if (n == 0) {
+				r->eof = 1;
+				continue;
+			}
+			r->chunk_len = (size_t)n;
+			r->chunk_pos = 0;
+		}
+		char *start = r->chunk + r->chunk_pos;
+		char *nl = memchr(start, '\n', r->chunk_len - r->chunk_pos);
+		size_t n = nl ? (size_t)(nl - start) : r->chunk_len - r->chunk_pos;
+		/* Checked here: buf_add() would report it through fail(), on the wrong thread. */
+		if (r->line.len + n > LINE_MAX_BYTES) {
+			*msg = xasprintf("'%s' line %ld: longer than %zu bytes", r->path, r->lineno + 1,
+					 LINE_MAX_BYTES);
+			return FS_EABORT;
+		}
+		buf_add(&r->line, start, n);
+		r->chunk_pos += n + (nl ? 1 : 0);
+		if (nl)
+			return 1;
+	}
+}
+
+/* Reads up to BATCH non-empty lines into b (reader thread). */
+static void fill_batch(struct staging_reader *r, struct batch *b)
+{
+	char *msg = NULL;
+	int rc;
+
+	b->n = b->pos = b->last = 0;
+	if (b->text.cap > ((size_t)4 << 20))   /* do not keep a huge line's room */
+		buf_release(&b->text);
+	buf_reset(&b->text);
+	while (b->n < BATCH) {
+		if ((rc = next_line(r, &msg)) <= 0) {
+			b->error = msg;
+			b->last = 1;
+			return;
+		}
+		r->lineno++;
+		if (r->line.len == 0)
+			continue;
+		b->off[b->n] = b->text.len;
+		b->len[b->n] = r->line.len;
+		b->line[b->n++] = r->lineno;
+		/* Cannot fail: a batch holds at most BATCH lines of LINE_MAX_BYTES. */
+		buf_add(&b->text, r->line.data, r->line.len + 1);
+	}
+}
+
+static void *reader_main(void *arg)
+{
+	struct staging_reader *r = arg;
+	struct batch *b;
+	int last = 0;
+
+	pthread_mutex_lock(&r->mu);
+	while (!last) {
+		while (!r->free && !r->stop)
+			pthread_cond_wait(&r->cv, &r->mu);
+		if (r->stop)
+			break;
+		b = r->free;
+		r->free = b->next;
+		pthread_mutex_unlock(&r->mu);
+		fill_batch(r, b);
+		last = b->last;
+		pthread_mutex_lock(&r->mu);
+		b->next = NULL;
+		if (r->tail)
+			r->tail->next = b;
+		else
+			r->queue = b;
+		r->tail = b;
+		pthread_cond_broadcast(&r->cv);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+static void batches_free(struct batch *b)
+{
+	struct batch *next;
+
+	for (; b; b = next) {
+		next = b->next;
+		buf_release(&b->text);
+		xfree(b->error);
+		xfree(b);
+	}
+}
+
 int staging_reader_open(struct staging_reader **out, const char *dir, const char *name, int missing_ok)
 {
 	struct staging_reader *r = xcalloc(1, sizeof(*r));
+	int i;
 
 	*out = NULL;
 	r->path = xasprintf("%s/%s.ndjson.gz", dir, name);
@@ -419,73 +558,109 @@ int staging_reader_open(struct staging_reader **out, const char *dir, const char
 	}
 	gzbuffer(r->gz, 1 << 17);
 	r->chunk = xmalloc(READ_CHUNK);
+	for (i = 0; i < BATCHES; i++) {
+		struct batch *b = xcalloc(1, sizeof(*b));
+		buf_init(&b->text, (size_t)BATCH * (LINE_MAX_BYTES + 1));
+		b->next = r->free;
+		r->free = b;
+	}
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	if (pthread_create(&r->thread, NULL, reader_main, r)) {
+		int rc = fail(FS_EABORT, "cannot start a thread to read '%s'", r->path);
+		staging_reader_close(r);
+		return rc;
+	}
+	r->live = 1;
 	*out = r;
 	return 0;
 }
 
-/* Fills r->line with the next line; 1 line, 0 end, <0 error. */
-static int next_line(struct staging_reader *r)
+/* The next batch from the reader thread (the current one goes back); NULL after the last. */
+static struct batch *next_batch(struct staging_reader *r)
 {
-	buf_reset(&r->line);
-	for (;;) {
-		if (r->chunk_pos == r->chunk_len) {
-			int n;
-			if (r->eof)
-				return r->line.len ? 1 : 0;
-			n = gzread(r->gz, r->chunk, READ_CHUNK);
-			if (n < 0) {
-				int e;
-				return fail(FS_EABORT, "cannot read '%s': %s", r->path, gzerror(r->gz, &e));
-			}
-			if (n == 0) {
-				r->eof = 1;
-				continue;
-			}
-			r->chunk_len = (size_t)n;
-			r->chunk_pos = 0;
-		}
-		char *start = r->chunk + r->chunk_pos;
-		char *nl = memchr(start, '\n', r->chunk_len - r->chunk_pos);
-		size_t n = nl ? (size_t)(nl - start) : r->chunk_len - r->chunk_pos;
-		if (buf_add(&r->line, start, n))
-			return fail(FS_EABORT, "'%s' line %ld: longer than %zu bytes", r->path,
-				    r->lineno + 1, LINE_MAX_BYTES);
-		r->chunk_pos += n + (nl ? 1 : 0);
-		if (nl)
-			return 1;
+	struct batch *b;
+
+	pthread_mutex_lock(&r->mu);
+	if (r->cur) {
+		r->cur->next = r->free;
+		r->free = r->cur;
+		r->cur = NULL;
+		pthread_cond_broadcast(&r->cv);
 	}
+	while (!r->queue)
+		pthread_cond_wait(&r->cv, &r->mu);
+	b = r->queue;
+	r->queue = b->next;
+	if (!r->queue)
+		r->tail = NULL;
+	r->cur = b;
+	pthread_mutex_unlock(&r->mu);
+	return b;
 }
 
 int staging_read(struct staging_reader *r, json_t **out)
 {
+	struct batch *b;
 	json_error_t jerr;
-	int rc;
+	const char *line;
+	size_t len;
 
 	*out = NULL;
-	do {
-		if ((rc = next_line(r)) <= 0)
-			return rc;
-		r->lineno++;
-	} while (r->line.len == 0);
-	*out = ndjson_parse(r->line.data, r->line.len, JSON_ALLOW_NUL, &jerr);
+	if (r->fatal)
+		return fail(FS_EABORT, "%s", r->fatal_msg);
+	if (!r->live)
+		return 0;
+	while (!r->cur || r->cur->pos == r->cur->n) {
+		if (r->cur && r->cur->error) {
+			r->fatal = 1;
+			r->fatal_msg = r->cur->error;
+			r->cur->error = NULL;
+			return fail(FS_EABORT, "%s", r->fatal_msg);
+		}
+		if (r->cur && r->cur->last)
+			return 0;
+		next_batch(r);
+	}
+	b = r->cur;
+	line = b->text.data + b->off[b->pos];
+	len = b->len[b->pos];
+	r->last_line = b->line[b->pos++];
+	*out = ndjson_parse(line, len, JSON_ALLOW_NUL, &jerr);
 	if (!*out)
-		return fail(FS_EINPUT, "'%s' line %ld column %d: %s", r->path, r->lineno,
-			    jerr.column, jerr.text);
+		return fail(FS_EINPUT, "'%s' line %ld column %d: %s", r->path, r->last_line, jerr.column,
+			    jerr.text);
 	return 1;
 }
 
 long staging_reader_line(const struct staging_reader *r)
 {
-	return r->lineno;
+	return r->last_line;
 }
 
 void staging_reader_close(struct staging_reader *r)
 {
 	if (!r)
 		return;
+	if (r->live) {
+		pthread_mutex_lock(&r->mu);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->cv);
+		pthread_mutex_unlock(&r->mu);
+		pthread_join(r->thread, NULL);
+	}
+	if (r->chunk) {
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+	}
+	if (r->cur)
+		r->cur->next = r->queue;
+	batches_free(r->cur ? r->cur : r->queue);
+	batches_free(r->free);
 	if (r->gz)
 		gzclose(r->gz);
 	buf_release(&r->line);
+	xfree(r->fatal_msg);
 	xfree(r->chunk);
 	xfree(r->path);
 	xfree(r);

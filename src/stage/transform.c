@@ -104,7 +104,7 @@ static int plan_record(struct xform *x, const char *crm_id, struct mapped *m, st
 	};
 	int rc;
 
-	if ((rc = dedupe_plan(x->idx, x->p->lg, x->e, &in, pl)) < 0)
+	if ((rc = dedupe_plan(x->idx, x->ledger_empty ? NULL : x->p->lg, x->e, &in, pl)) < 0)
 		return rc;
 	if (pl->name && strcmp(pl->name, m->name))
 		json_object_set_new(m->payload, mapping_name_key(x->job, x->e), json_string(pl->name));
@@ -308,6 +308,27 @@ static void ledger_snapshot(struct ledger *lg, int begin)
 	sqlite3_exec(ledger_db(lg), begin ? "BEGIN" : "COMMIT", NULL, NULL, NULL);
 }
 
+/*
+ * Whether the ledger holds nothing of the entity (a first run, a bulk
+ * import): then the identity ladder needs no lookup per record.  Any doubt
+ * (an error) says no.
+ */
+static int ledger_empty(struct ledger *lg, const char *entity)
+{
+	sqlite3_stmt *st = NULL;
+	int empty = 0;
+
+	if (sqlite3_prepare_v2(ledger_db(lg),
+			       "SELECT EXISTS (SELECT 1 FROM links WHERE entity = ?1) "
+			       "OR EXISTS (SELECT 1 FROM decisions WHERE entity = ?1)",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, entity, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		empty = sqlite3_column_int(st, 0) == 0;
+	sqlite3_finalize(st);
+	return empty;
+}
+
 static int transform_entity(struct transform_run *t, const struct entity_sync *e)
 {
 	struct xform x = { .p = t->p, .job = t->p->job, .e = e, .extract_dir = t->extract_dir };
@@ -319,6 +340,7 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	x.maps = mapping_cache_new(x.job, e);
 	progress_start("transform", e->name, entity_total(t, e));
 	ledger_snapshot(t->p->lg, 1);
+	x.ledger_empty = ledger_empty(t->p->lg, e->name);
 	rc = entity_records(&x);
 	progress_end();
 	if (!rc)

@@ -449,12 +449,13 @@ static char *describe(const struct fin_row *r)
 static char *rename_reason(struct fin_index *ix, enum fin_kind kind, const char *base,
 			   const char *name, char *reason, const struct fin_row *self)
 {
-	struct fin_row *taker = name_taker(ix, kind, base, self);
+	struct fin_row *taker;
 	char *who, *out;
 
 	/* A name kept from an earlier run is the steady state: nothing to say. */
 	if (!strcmp(base, name) || (self && !strcmp(self->name, name)))
 		return reason;
+	taker = name_taker(ix, kind, base, self);
 	who = taker ? describe(taker) : xstrdup("another record");
 	out = xasprintf("%s%sthe name '%s' is taken by %s; %s '%s'", reason ? reason : "",
 			reason ? "; " : "", base, who, self ? "renamed to" : "named", name);
@@ -562,6 +563,8 @@ static int linked_elsewhere(struct ladder *c, const struct fin_row *r, char **ot
 		*other = xstrdup(r->crm_id);
 		return 0;
 	}
+	if (!c->lg)
+		return 0;
 	if ((rc = ledger_link_by_finance(c->lg, c->e->name, r->id, other)) <= 0)
 		return rc;
 	if (!strcmp(*other, me)) {
@@ -695,8 +698,8 @@ static int rung_ledger(struct ladder *c)
 	struct fin_row *r;
 	int rc;
 
-	if ((rc = ledger_link_get(c->lg, c->e->name, c->in->crm_id, &l)) <= 0)
-		return rc;
+	if (!c->lg || (rc = ledger_link_get(c->lg, c->e->name, c->in->crm_id, &l)) <= 0)
+		return c->lg ? rc : 0;
 	if (!l.state || strcmp(l.state, "linked") || !l.finance_id) {
 		link_release(&l);
 		return 0;
@@ -753,8 +756,8 @@ static int rung_decision(struct ladder *c)
 	char day[11];
 	int rc;
 
-	if ((rc = ledger_decision_get(c->lg, c->e->name, c->in->crm_id, &d)) <= 0)
-		return rc;
+	if (!c->lg || (rc = ledger_decision_get(c->lg, c->e->name, c->in->crm_id, &d)) <= 0)
+		return c->lg ? rc : 0;
 	snprintf(day, sizeof(day), "%s", d.decided_at ? d.decided_at : "");
 	if (!strcmp(d.decision, "skip")) {
 		plan_skip(c, NULL, xasprintf("skipped by review on %s", day));

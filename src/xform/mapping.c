@@ -475,7 +475,7 @@ static json_t *place_object(struct build *b, enum place place)
 	}
 }
 
-/* Reads one CRM field into its target. */
+/* Reads one CRM field into its target (keys are the tables' or the job's: no UTF-8 check). */
 static void put(struct build *b, const struct target *t, const char *crm)
 {
 	json_t *v;
@@ -490,7 +490,7 @@ static void put(struct build *b, const struct target *t, const char *crm)
 		json_decref(v);
 		return;
 	}
-	json_object_set_new(place_object(b, t->place), t->sub, v);
+	json_object_set_new_nocheck(place_object(b, t->place), t->sub, v);
 }
 
 /*
@@ -662,7 +662,7 @@ static json_t *person_from(json_t *src, const char *const *skip)
 			continue;
 		json_t *v = json_object_get(src, person_keys[i]);
 		if (v)
-			json_object_set(p, person_keys[i], v);
+			json_object_set_nocheck(p, person_keys[i], v);
 	}
 	if (!json_object_size(p)) {
 		json_decref(p);
@@ -679,7 +679,7 @@ static void fill_gaps(json_t *primary, json_t *own)
 
 	json_object_foreach(own, key, v)
 		if (!json_object_get(primary, key))
-			json_object_set(primary, key, v);
+			json_object_set_nocheck(primary, key, v);
 }
 
 static void mark_primary(json_t *list)
@@ -688,7 +688,7 @@ static void mark_primary(json_t *list)
 	size_t i;
 
 	json_array_foreach(list, i, p)
-		json_object_set_new(p, "is_primary_contact", json_boolean(i == 0));
+		json_object_set_new_nocheck(p, "is_primary_contact", json_boolean(i == 0));
 }
 
 /*
@@ -718,12 +718,25 @@ static json_t *persons_list(struct build *b, json_t *persons)
 static void set_if_any(json_t *payload, const char *key, json_t *v)
 {
 	if (json_is_array(v) ? json_array_size(v) : json_object_size(v))
-		json_object_set(payload, key, v);
+		json_object_set_nocheck(payload, key, v);
 }
 
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* {"api_name": name, "value": value} (value stolen); json_pack would parse a format each time. */
+static json_t *custom_field(const char *name, json_t *value)
+{
+	json_t *cf;
+
+	if (!value)
+		return NULL;
+	cf = json_object();
+	json_object_set_new_nocheck(cf, "api_name", json_string(name));
+	json_object_set_new_nocheck(cf, "value", value);
+	return cf;
 }
 
 /* The CRM id first, then the mapped cf_* fields sorted by name. */
@@ -735,14 +748,12 @@ static json_t *custom_fields(struct build *b, const char *crm_id)
 	json_t *v;
 	size_t n = 0, i;
 
-	json_array_append_new(list, json_pack("{s:s, s:s}", "api_name", b->job->crm_id_field,
-					      "value", crm_id));
+	json_array_append_new(list, custom_field(b->job->crm_id_field, json_string(crm_id)));
 	json_object_foreach(b->cf, key, v)
 		names[n++] = key;
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:O}", "api_name", names[i], "value",
-						      json_object_get(b->cf, names[i])));
+		json_array_append_new(list, custom_field(names[i], json_incref(json_object_get(b->cf, names[i]))));
 	xfree(names);
 	return list;
 }
@@ -757,7 +768,7 @@ static void add_flat_person(struct build *b, json_t *payload)
 	for (i = 0; flat_person_keys[i]; i++) {
 		json_t *v = json_object_get(b->person, flat_person_keys[i]);
 		if (v)
-			json_object_set(payload, flat_person_keys[i], v);
+			json_object_set_nocheck(payload, flat_person_keys[i], v);
 	}
 }
 
@@ -766,12 +777,12 @@ static json_t *assemble_contact(struct build *b, const char *crm_id, json_t *per
 	int vendor = b->e->kind == ENTITY_VENDORS;
 	json_t *pl = json_object(), *list;
 
-	json_object_set_new(pl, mapping_name_key(b->job, b->e), json_string(b->name));
+	json_object_set_new_nocheck(pl, mapping_name_key(b->job, b->e), json_string(b->name));
 	json_object_update(pl, b->top);
 	if (b->job->app->has_contact_type)
-		json_object_set_new(pl, "contact_type", json_string(vendor ? "vendor" : "customer"));
+		json_object_set_new_nocheck(pl, "contact_type", json_string(vendor ? "vendor" : "customer"));
 	if (!vendor)
-		json_object_set_new(pl, "customer_sub_type",
+		json_object_set_new_nocheck(pl, "customer_sub_type",
 				    json_string(strcmp(b->module, "Contacts") ? "business" : "individual"));
 	add_flat_person(b, pl);
 	set_if_any(pl, "billing_address", b->billing);
@@ -779,7 +790,7 @@ static json_t *assemble_contact(struct build *b, const char *crm_id, json_t *per
 	list = persons_list(b, persons);
 	set_if_any(pl, "contact_persons", list);
 	json_decref(list);
-	json_object_set_new(pl, "custom_fields", custom_fields(b, crm_id));
+	json_object_set_new_nocheck(pl, "custom_fields", custom_fields(b, crm_id));
 	return pl;
 }
 
@@ -802,14 +813,14 @@ static json_t *assemble_item(struct build *b, const char *crm_id)
 {
 	json_t *pl = json_object();
 
-	json_object_set_new(pl, "name", json_string(b->name));
+	json_object_set_new_nocheck(pl, "name", json_string(b->name));
 	json_object_update(pl, b->top);
 	if (!json_object_get(pl, "rate"))       /* required by the app; empty means 0 */
-		json_object_set_new(pl, "rate", json_integer(0));
-	json_object_set_new(pl, "product_type", json_string(product_type(b)));
+		json_object_set_new_nocheck(pl, "rate", json_integer(0));
+	json_object_set_new_nocheck(pl, "product_type", json_string(product_type(b)));
 	if (b->job->app->has_item_type)
-		json_object_set_new(pl, "item_type", json_string("sales"));
-	json_object_set_new(pl, "custom_fields", custom_fields(b, crm_id));
+		json_object_set_new_nocheck(pl, "item_type", json_string("sales"));
+	json_object_set_new_nocheck(pl, "custom_fields", custom_fields(b, crm_id));
 	return pl;
 }
 

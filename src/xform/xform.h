@@ -25,6 +25,7 @@ struct xform {
 	struct fin_index *idx;          /* borrowed; shared by customers and vendors */
 	struct staging_writer *w;
 	struct mapping_cache *maps;     /* the entity's compiled mappings */
+	int ledger_empty;               /* no link or decision of the entity: no lookups */
 	const char *extract_dir;
 	struct stats st;
 	long dropped;                   /* contacts deliberately not synced */
@@ -145,7 +146,8 @@ struct dedupe_input {
 /*
  * Walks the identity ladder for one CRM record and plans its action; adds a
  * planned create to the index and marks a planned update's target as taken.
- * Returns 0 or a ledger error (<0).
+ * Returns 0 or a ledger error (<0).  lg NULL: the entity has nothing in the
+ * ledger (no link, no decision), so its rungs are passed without a lookup.
  */
 int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_sync *e,
 		const struct dedupe_input *in, struct plan *out);

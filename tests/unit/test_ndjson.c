@@ -129,6 +129,27 @@ static void test_ndjson__dump_edges(void)
 	json_decref(bad);
 }
 
+/* Every special byte at every place of a long string (the 8-byte fast path). */
+static void test_ndjson__dump_long_strings(void)
+{
+	static const char special[] = { '"', '\\', '\n', '\x01', '\x1f', ' ', '\x7f', '/' };
+	char s[40];
+	size_t i, k;
+
+	for (k = 0; k < sizeof(special); k++) {
+		for (i = 0; i < 24; i++) {
+			json_t *v = json_array();
+			memset(s, 'a' + (int)(i % 26), sizeof(s));
+			s[i] = special[k];
+			s[i + 9] = (char)0xc3;      /* é across word boundaries */
+			s[i + 10] = (char)0xa9;
+			json_array_append_new(v, json_stringn(s, sizeof(s)));
+			CHECK(same_dump(v, JSON_COMPACT));
+			json_decref(v);
+		}
+	}
+}
+
 /* ---- random texts ---- */
 
 static unsigned long rnd_state = 12345;
@@ -231,6 +252,7 @@ static void test_ndjson__random(void)
 static const struct unit_test ndjson_tests[] = {
 	UNIT(test_ndjson__parse_edges),
 	UNIT(test_ndjson__dump_edges),
+	UNIT(test_ndjson__dump_long_strings),
 	UNIT(test_ndjson__random),
 	{ 0 },
 };

@@ -1,0 +1,295 @@
+#!/usr/bin/env python3
+"""report.py - turns a tests/bench/run.sh run into the table of BENCH.md.
+
+    python3 tests/bench/report.py RUN_DIR BENCH.md SIZE SMALL API_SIZE
+
+Reads RUN_DIR/results (key=value), RUN_DIR/<name>.time (/usr/bin/time -v),
+RUN_DIR/*.requests (the sandbox's request log) and RUN_DIR/commands; writes
+the generated part of BENCH.md between the bench markers (the rest of the
+file, the findings, is kept) and prints it.  Standard library only.
+"""
+import datetime
+import math
+import os
+import platform
+import re
+import sys
+from urllib.parse import parse_qs
+
+BEGIN = "<!-- bench:begin (tests/bench/report.py writes this part) -->"
+END = "<!-- bench:end -->"
+MB = 1e6
+MIB = 1024 * 1024
+
+
+def load_results(run):
+    out = {}
+    with open(os.path.join(run, "results")) as f:
+        for line in f:
+            k, _, v = line.strip().partition("=")
+            out[k] = v
+    return out
+
+
+def parse_time(run, name):
+    """wall, user, sys seconds and max RSS bytes of RUN/name.time, or None."""
+    path = os.path.join(run, name + ".time")
+    if not os.path.exists(path):
+        return None
+    t = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("Elapsed (wall clock) time"):
+                parts = line.rsplit(" ", 1)[1].split(":")
+                secs = 0.0
+                for p in parts:
+                    secs = secs * 60 + float(p)
+                t["wall"] = secs
+            elif line.startswith("User time (seconds)"):
+                t["user"] = float(line.rsplit(" ", 1)[1])
+            elif line.startswith("System time (seconds)"):
+                t["sys"] = float(line.rsplit(" ", 1)[1])
+            elif line.startswith("Maximum resident set size (kbytes)"):
+                t["rss"] = int(line.rsplit(" ", 1)[1]) * 1024
+    t["cpu"] = t.get("user", 0) + t.get("sys", 0)
+    return t
+
+
+def requests(run, name):
+    path = os.path.join(run, name + ".requests")
+    out = []
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                parts = line.rstrip("\n").split(" ", 3)
+                while len(parts) < 4:
+                    parts.append("")
+                out.append(parts)
+    return out
+
+
+def fmt_int(n):
+    return "{:,}".format(int(n))
+
+
+def fmt_rate(x):
+    return "{:,.0f}".format(x) if x >= 100 else "{:,.1f}".format(x)
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    mem = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return "%d CPUs (`nproc`), %s, %.1f GiB memory, %s %s" % (
+        os.cpu_count() or 0, model, mem / 1024 ** 3, platform.system(), platform.release())
+
+
+class Report:
+    def __init__(self, run, size, small, api_size):
+        self.run = run
+        self.r = load_results(run)
+        self.size, self.small, self.api_size = size, small, api_size
+        self.lines = []
+        self.targets = []
+
+    def num(self, key):
+        return float(self.r.get(key, 0) or 0)
+
+    def t(self, name):
+        return parse_time(self.run, name)
+
+    def row(self, what, records, t, nbytes, note="", use_cpu=False, unit="records"):
+        if not t:
+            return None
+        secs = t["cpu"] if use_cpu else t["wall"]
+        rate = records / secs if secs else 0
+        mbs = nbytes / MB / secs if secs and nbytes else 0
+        self.lines.append("| %s | %s | %.1f%s | %s | %s | %.1f | %s | %s |" % (
+            what, fmt_int(records), secs, " (CPU)" if use_cpu else "", fmt_rate(rate),
+            "%.1f" % mbs if mbs else "", t["cpu"], "%.1f" % (t["rss"] / MIB) if t.get("rss") else "",
+            note))
+        return {"rate": rate, "mbs": mbs, "secs": secs, "rss": t.get("rss", 0)}
+
+    def target(self, what, value, ok, note):
+        self.targets.append("| %s | %s | %s | %s |" % (what, value, "**holds**" if ok else "**misses**", note))
+
+    def main_table(self):
+        size, small = self.size, self.small
+        self.lines += [
+            "| measurement | records | seconds | records/s | MB/s | CPU s | peak RSS MiB | notes |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        res = {}
+        res["extract"] = self.row(
+            "extract from CSV, %s accounts" % fmt_int(size), self.num("big.extract_records"),
+            self.t("big-extract"), self.num("big.extract_bytes"),
+            "MB/s of NDJSON written (%.0f MB); CSV read: %.0f MB" % (
+                self.num("big.extract_bytes") / MB, self.num("big.csv_bytes") / MB))
+        res["gzip"] = self.row(
+            "`gzip -1` of that NDJSON", self.num("big.extract_records"), self.t("big-gzip"),
+            self.num("big.extract_bytes"), "gzip's own CPU time (zcat feeds it)", use_cpu=True)
+        acc = self.num("big.accounts")
+        abytes = self.num("big.accounts_bytes")
+        res["xf"] = self.row("transform, accounts only: **finsync**", acc, self.t("big-transform-accounts"),
+                             abytes, "the same staged accounts.ndjson.gz for the three")
+        res["jq"] = self.row("transform, accounts only: jq", acc, self.t("big-jq"), abytes,
+                             "`zcat \\| jq -c -f tests/bench/transform.jq \\| gzip -1`")
+        res["py"] = self.row("transform, accounts only: Python 3", acc, self.t("big-python"), abytes,
+                             "tests/bench/transform.py (mapping + dict duplicate check)")
+        res["full"] = self.row(
+            "transform, accounts + contacts, vendors, items", self.num("big.extract_records"),
+            self.t("big-transform"), self.num("big.extract_bytes"),
+            "the realistic job (jobs/demo.json's sync); contacts are read twice")
+        res["extract_small"] = self.row(
+            "extract from CSV, %s accounts" % fmt_int(small), self.num("small.extract_records"),
+            self.t("small-extract"), self.num("small.extract_bytes"), "for the peak RSS comparison")
+        res["full_small"] = self.row(
+            "transform (realistic job), %s accounts" % fmt_int(small), self.num("small.extract_records"),
+            self.t("small-transform"), self.num("small.extract_bytes"), "for the peak RSS comparison")
+        res["api_extract"] = self.row(
+            "extract through the CRM API, %s accounts" % fmt_int(self.api_size),
+            self.num("api.extract_records"), self.t("api-extract"), self.num("api.extract_bytes"),
+            "sandbox on 127.0.0.1, 200 records per page")
+        res["api_transform"] = self.row(
+            "transform (realistic job), %s accounts" % fmt_int(self.api_size),
+            self.num("api.extract_records"), self.t("api-transform"), self.num("api.extract_bytes"), "")
+        load_reqs = requests(self.run, "api-load")
+        writes = [q for q in load_reqs if q[0] not in ("oauth", "crm") and q[1] in ("POST", "PUT")]
+        res["load"] = self.row(
+            "load into the sandbox (creates)", len(writes), self.t("api-load"), 0,
+            "records/s = finance creates per second; `requests_per_minute: 0`")
+        self.row("second run, nothing changed (`finsync run`)", self.num("api.extract_records"),
+                 self.t("api-rerun"), 0, "incremental extract, transform, load: zero writes expected")
+        self.res = res
+
+    def target_table(self):
+        res = self.res
+        self.targets += ["| target | measured | | why / how |", "| --- | --- | --- | --- |"]
+        if res.get("xf") and res.get("jq"):
+            ratio = res["xf"]["rate"] / res["jq"]["rate"]
+            self.target("transform ≥ 2× jq's records/s", "%.1f×" % ratio, ratio >= 2,
+                        "%s vs %s records/s" % (fmt_rate(res["xf"]["rate"]), fmt_rate(res["jq"]["rate"])))
+        if res.get("xf") and res.get("py"):
+            ratio = res["xf"]["rate"] / res["py"]["rate"]
+            self.target("transform ≥ 2× Python's records/s", "%.1f×" % ratio, ratio >= 2,
+                        "%s vs %s records/s" % (fmt_rate(res["xf"]["rate"]), fmt_rate(res["py"]["rate"])))
+        if res.get("extract") and res.get("gzip"):
+            ratio = res["extract"]["mbs"] / res["gzip"]["mbs"]
+            self.target("extract from CSV ≥ 50 % of `gzip -1` MB/s", "%.0f %%" % (ratio * 100), ratio >= 0.5,
+                        "%.1f vs %.1f MB/s of NDJSON" % (res["extract"]["mbs"], res["gzip"]["mbs"]))
+        for stage, big, small in (("extract", "extract", "extract_small"), ("transform", "full", "full_small")):
+            if res.get(big) and res.get(small):
+                b, s = res[big]["rss"] / MIB, res[small]["rss"] / MIB
+                self.target("%s peak RSS ≤ 64 MiB at %s accounts" % (stage, fmt_int(self.size)),
+                            "%.1f MiB" % b, b <= 64, "")
+                self.target("%s peak RSS ≤ 110 %% of the %s-account figure" % (stage, fmt_int(self.small)),
+                            "%.0f %%" % (100 * b / s if s else 0), b <= 1.10 * s,
+                            "%.1f MiB at %s" % (s, fmt_int(self.small)))
+        if res.get("load"):
+            self.target("load ≥ 5,000 finance creates/s (no rate limit)", fmt_rate(res["load"]["rate"]) + "/s",
+                        res["load"]["rate"] >= 5000, "")
+
+    def economy(self):
+        out = ["| CRM module | records | list calls | field batches | calls per batch | ⌈N/200⌉ | |",
+               "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+        reqs = requests(self.run, "api-extract")
+        for m in ("Accounts", "Contacts", "Products", "Vendors"):
+            n = int(self.num("api.records." + m))
+            calls = [q for q in reqs if q[0] == "crm" and q[1] == "GET" and q[2] == "/crm/v8/" + m]
+            batches = {tuple(parse_qs(q[3]).get("fields", [""])) for q in calls}
+            per = len(calls) / len(batches) if batches else 0
+            want = max(1, math.ceil(n / 200))
+            out.append("| %s | %s | %d | %d | %.0f | %d | %s |" % (
+                m, fmt_int(n), len(calls), len(batches), per, want, "as expected" if per == want else "**differs**"))
+        rerun = requests(self.run, "api-rerun")
+        crm_list = [q for q in rerun if q[0] == "crm" and q[1] == "GET"]
+        fin_get = [q for q in rerun if q[0] not in ("crm", "oauth", "unknown") and q[1] == "GET"]
+        writes = [q for q in rerun if q[0] != "oauth" and q[1] != "GET"]
+        oauth = [q for q in rerun if q[0] == "oauth"]
+        self.economy_lines = out + [
+            "",
+            "No-change second run (`finsync run`): %d CRM GET calls (list, deleted feeds, field metadata), "
+            "%d finance GET calls (the snapshot's paged lists and the org), **%d writes**, %d token requests."
+            % (len(crm_list), len(fin_get), len(writes), len(oauth)),
+        ]
+        self.target("no-change run makes zero writes", "%d writes" % len(writes), not writes,
+                    "%d CRM and %d finance GET calls" % (len(crm_list), len(fin_get)))
+
+    def commands(self, top):
+        out = []
+        with open(os.path.join(self.run, "commands")) as f:
+            for line in f:
+                name, _, cmd = line.rstrip("\n").partition("\t")
+                cmd = cmd.replace(top + "/", "")
+                out.append("%-24s %s" % (name, cmd))
+        return out
+
+    def render(self, top):
+        self.main_table()
+        self.target_table()
+        self.economy()
+        when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        total = self.num("total_seconds")
+        text = [
+            BEGIN,
+            "",
+            "Measured on %s, %s; `make bench` took %d min %02d s in all "
+            "(BENCH_SIZE=%s, API part %s accounts)." % (
+                when, machine(), total // 60, total % 60, fmt_int(self.size), fmt_int(self.api_size)),
+            "",
+        ] + self.lines + [
+            "",
+            "Seconds are wall-clock time (finsync compresses on a second thread, so its CPU time can exceed it), "
+            "except for gzip. MB are 10^6 bytes of uncompressed NDJSON. Peak RSS is `/usr/bin/time -v`'s "
+            "maximum resident set size.",
+            "",
+            "### Targets",
+            "",
+        ] + self.targets + [
+            "",
+            "### API economy (sandbox request log, `GET /__control/requests`)",
+            "",
+        ] + self.economy_lines + [
+            "",
+            "### Commands",
+            "",
+            "```",
+        ] + self.commands(top) + [
+            "```",
+            "",
+            END,
+        ]
+        return "\n".join(text) + "\n"
+
+
+def main():
+    run, path, size, small, api_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    top = os.path.dirname(os.path.abspath(path))
+    part = Report(run, size, small, api_size).render(top)
+    old = open(path).read() if os.path.exists(path) else "# BENCH.md\n\n" + BEGIN + "\n" + END + "\n"
+    if BEGIN in old and END in old:
+        new = old[:old.index(BEGIN)] + part + old[old.index(END) + len(END) + 1:]
+    else:
+        new = old.rstrip("\n") + "\n\n" + part
+    with open(path, "w") as f:
+        f.write(new)
+    sys.stdout.write(part)
+
+
+if __name__ == "__main__":
+    main()
