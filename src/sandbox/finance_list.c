@@ -218,21 +218,24 @@ static void add_order(struct lq *l)
 static void run(struct lq *l)
 {
 	sqlite3_stmt *s;
-	json_t *rows = json_array(), *rec;
-	size_t n = 0;
+	json_t *recs = json_array(), *rows = json_array(), *rec;
+	size_t n = 0, i;
 	const char *report = l->fr->kind == FIN_ITEMS ? "Items" :
 			     l->fr->app->person_keys_on_top ? "Customers" : "Contacts";
 
 	add_order(l);
 	s = q_prepare(l->r->sb, &l->q);
-	while (sqlite3_step(s) == SQLITE_ROW && ++n <= (size_t)l->per_page) {
-		rec = store_load_json(s, 0);
+	while (sqlite3_step(s) == SQLITE_ROW && ++n <= (size_t)l->per_page)
+		json_array_append_new(recs, store_load_json(s, 0));
+	sqlite3_reset(s);
+	/* after the reset: the amounts run queries of their own, which may
+	 * evict the list's statement from the cache */
+	json_array_foreach(recs, i, rec) {
 		if (l->fr->kind == FIN_CONTACTS)
 			pay_contact_amounts(l->r->sb, l->fr->app, rec);
 		json_array_append_new(rows, fin_list_row(l->fr, rec));
-		json_decref(rec);
 	}
-	sqlite3_reset(s);
+	json_decref(recs);
 	reply_json(l->r, 200, json_pack("{s:i, s:s, s:o, s:{s:I, s:I, s:b, s:s, s:s, s:s,"
 					" s:s, s:[]}}", "code", 0, "message", "success",
 		l->fr->many_key, rows, "page_context", "page", (json_int_t)l->page,

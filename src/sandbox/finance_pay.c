@@ -410,7 +410,7 @@ static int64_t sum_cents(struct sandbox *sb, const struct fin_app *app, const ch
 int pay_contact_has_tx(struct sandbox *sb, const struct fin_app *app, const char *id)
 {
 	return sum_cents(sb, app, "SELECT COUNT(*) FROM fin_tx WHERE app = ?1 AND"
-			 " customer_id = ?2", id ? id : "") > 0;
+			 " kind IN (2, 3, 4) AND customer_id = ?2", id ? id : "") > 0;
 }
 
 void pay_contact_amounts(struct sandbox *sb, const struct fin_app *app, json_t *rec)

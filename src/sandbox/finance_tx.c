@@ -468,7 +468,7 @@ static json_t *check_estimate_link(struct fres *fr, const json_t *rec)
 	return err;
 }
 
-static json_t *check_header(struct fres *fr, const json_t *rec)
+static json_t *check_header(const json_t *rec)
 {
 	const char *deal = jstr(rec, "zcrm_potential_id"), *sp = jstr(rec, "salesperson_name");
 
@@ -476,7 +476,6 @@ static json_t *check_header(struct fres *fr, const json_t *rec)
 		return fin_bad_value("zcrm_potential_id");
 	if (sp && strlen(sp) > 200)
 		return fin_bad_value("salesperson_name");
-	(void)fr;
 	return NULL;
 }
 
@@ -525,7 +524,7 @@ json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
 	    (json_is_array(lines) && (err = apply_lines(fr, lines, rec))) ||
 	    (!json_object_get(rec, "line_items") && (err = fin_bad_value("line_items"))) ||
 	    (err = check_number(fr, in, rec, creating, o)) || (err = apply_dates(fr, rec)) ||
-	    (err = check_header(fr, rec)) ||
+	    (err = check_header(rec)) ||
 	    (fr->kind == FIN_INVOICES && (err = check_estimate_link(fr, rec))))
 		goto out;
 	err = fin_check_unique_cfs(fr, rec);
