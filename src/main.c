@@ -33,6 +33,7 @@ static const struct command commands[] = {
 	{ "disable", cmd_disable },
 	{ "enable", cmd_enable },
 	{ "check", cmd_check },
+	{ "unlink", cmd_unlink },
 	{ "help", cmd_help },
 };
 

@@ -20,6 +20,7 @@ int cmd_enable(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_resync(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_unlink(int argc, char **argv);
 
 /*
  * Parses "COMMAND JOB" with -v, -q, --log-format and -h (printing the help)

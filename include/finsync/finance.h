@@ -24,6 +24,8 @@ struct finance_app {
 	int has_unique_upsert;          /* PUT with X-Unique-Identifier-* headers */
 	int has_item_type;              /* Inventory's item_type */
 	int has_deals;                  /* quote/invoice automation offered */
+	int has_estimates;              /* /estimates (quotes): automate quote */
+	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
 };
 
 /* The app for a job's finance.type, or NULL. */

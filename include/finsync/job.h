@@ -51,6 +51,36 @@ struct entity_sync {
 	const char *product_type_default; /* "goods" unless set */
 };
 
+/*
+ * sync.deals: a deal's stage drives one quote (estimate) and/or one invoice
+ * (DESIGN.md "Deals"; the decisions are in src/xform/deal_plan.c).  Stage
+ * names are the job's: stage_order is the pipeline in order, its last stage
+ * the won one; lost_stages are outside it.
+ */
+enum deal_automate { DEAL_INVOICE, DEAL_QUOTE };
+
+struct deal_sync {
+	int enabled;
+	enum deal_automate automate;
+	const char *quote_create_stage; /* quote mode; borrowed */
+	const char *quote_accept_stage; /* quote mode; NULL: accepted only when won */
+	int convert_accepted_to_invoice;
+	int decline_on_lost;            /* default 1 */
+	int void_on_lost;               /* default 1 */
+	json_t *stage_order;            /* array of stage names (owned reference) */
+	json_t *lost_stages;            /* array of stage names (owned reference) */
+	json_t *views;                  /* {"Deals": "cvid"}; borrowed; may be NULL */
+};
+
+/* sync.summary: per linked customer, money figures written back to CRM fields. */
+enum summary_field { SUM_OUTSTANDING, SUM_OVERDUE_COUNT, SUM_LAST_PAYMENT_DATE, SUM_LAST_PAYMENT_AMOUNT,
+		     SUM_FIELD_COUNT };
+
+struct summary_sync {
+	int enabled;
+	const char *fields[SUM_FIELD_COUNT]; /* CRM field API names; NULL: not written; borrowed */
+};
+
 struct job {
 	char *path;                     /* as given on the command line */
 	char *dir;                      /* absolute folder of the job file */
@@ -63,6 +93,8 @@ struct job {
 	const struct finance_app *app;
 	const char *crm_id_field;       /* finance.crm_id_field, default "cf_crm_id" */
 	struct entity_sync entities[ENTITY_COUNT];
+	struct deal_sync deals;
+	struct summary_sync summary;
 	json_t *root;                   /* the parsed file; owns the borrowed values */
 };
 
@@ -83,6 +115,15 @@ const char *const *entity_crm_modules(const struct entity_sync *e);
  * and vendors, the finance app for items).  1 = the finance app, 0 = the CRM.
  */
 int entity_finance_owns(const struct entity_sync *e, const char *finance_key);
+
+/*
+ * Parses sync.deals and sync.summary (src/core/job_deals.c), after the
+ * entities; FS_EUSAGE naming the key.  path is the job file, for messages.
+ */
+int job_load_deals(struct job *job, json_t *sync);
+
+/* The job-file key of a summary field ("outstanding" …). */
+const char *summary_field_key(enum summary_field f);
 
 /* The view (cvid) configured for a module, or NULL. */
 const char *entity_view(const struct entity_sync *e, const char *module);

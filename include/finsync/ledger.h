@@ -2,7 +2,8 @@
  * ledger.h - the job's memory between runs: <state_dir>/ledger.sqlite.
  *
  * Public tables (analysts query them; DESIGN.md names them): runs, run_stats,
- * links, events, watermarks, deal_links, and (schema v3) decisions.  Writes happen inside the caller's
+ * links, events, watermarks, deal_links, (schema v3) decisions and (v4)
+ * summaries.  Writes happen inside the caller's
  * ledger_begin()/ledger_commit() so a batch, its events and its stats land
  * together.  Strings returned in structs are owned by the struct
  * (link_release()).
@@ -128,6 +129,90 @@ int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_i
  */
 json_t *ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module);
 void decision_release(struct decision *d);
+
+/*
+ * Deals (schema v4): a deal's quote and invoice, each created once ever.
+ * state is "pending" (an intent: committed before the create is sent; a
+ * rerun looks the transaction up by the deal id before creating it), else
+ * the transaction's status as last seen ("draft", "sent", "accepted",
+ * "void" …, "gone" when deleted in the app).  hash: of the deal fields the
+ * transaction was last written with.
+ */
+struct deal_link {
+	char *deal_id;
+	char *kind;          /* "quote" / "invoice" */
+	char *finance_id;    /* NULL while pending */
+	char *state;
+	char *hash;
+	char *updated_at;
+};
+
+/* 1 found (fills out; deal_link_release()), 0 none, <0 error. */
+int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kind, struct deal_link *out);
+/* Insert or replace by (deal_id, kind); updated_at is set to now. */
+int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d);
+int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind);
+void deal_link_release(struct deal_link *d);
+/* Deals to read again by id (new array): last event failed or skip, or a pending create. */
+json_t *ledger_deal_retry_ids(struct ledger *lg);
+
+/* The row (run_id, entity, stage): 1 found (fills out), 0 none. */
+int ledger_stats_get(struct ledger *lg, long run_id, const char *entity, const char *stage, struct stats *out);
+/* A record's newest event: 1 with *action and *reason (new strings, reason may be NULL), 0 none. */
+int ledger_event_last(struct ledger *lg, const char *entity, const char *crm_id, char **action, char **reason);
+
+/*
+ * The financial summary (src/stage/summary.c).  The work table (TEMP, per
+ * connection) gathers the finance app's figures by finance id; rows then
+ * come out per linked CRM record, `limit` at a time in crm_id order after
+ * `after` (keyset: no statement stays open while the CRM is written), with
+ * the hash last written (summaries table, schema v4).
+ */
+struct summary_row {
+	char *crm_id;
+	char *finance_id;
+	char *crm_module;    /* of the record's newest event ("Accounts", "Contacts"), or NULL */
+	int has_outstanding;
+	double outstanding;
+	long overdue;
+	int has_payment;
+	char *pay_date;
+	double pay_amount;
+	char *hash;          /* last written, or NULL */
+};
+
+int ledger_summary_work_reset(struct ledger *lg);
+int ledger_summary_work_outstanding(struct ledger *lg, const char *finance_id, double amount);
+int ledger_summary_work_overdue(struct ledger *lg, const char *finance_id);
+/* Keeps the latest payment per customer: by date, then order_key (compared as text). */
+int ledger_summary_work_payment(struct ledger *lg, const char *finance_id, const char *date, double amount,
+				const char *order_key);
+/* Fills rows[0..*n) (summary_row_release() each); *n < limit at the end. */
+int ledger_summary_rows(struct ledger *lg, const char *entity, const char *after, int limit,
+			struct summary_row *rows, int *n);
+void summary_row_release(struct summary_row *r);
+int ledger_summary_put(struct ledger *lg, const char *entity, const char *crm_id, const char *hash);
+
+/*
+ * Unlink.  ledger_links_each() calls fn for every link of entity (of that
+ * origin, or any when origin is NULL) that has a finance id; the link's
+ * strings are borrowed for the call; fn must not write the ledger; a non-zero
+ * return stops the walk and is returned.
+ */
+int ledger_links_each(struct ledger *lg, const char *entity, const char *origin,
+		      int (*fn)(const struct link *l, void *ud), void *ud);
+/* Links of an entity ("deals": deal links), or -1. */
+long ledger_links_count(struct ledger *lg, const char *entity);
+long ledger_deal_links_count(struct ledger *lg);
+int ledger_link_delete(struct ledger *lg, const char *entity, const char *crm_id);
+/* Marks a link to survive ledger_unlink_links() (its finance record could not be deleted). */
+int ledger_unlink_keep(struct ledger *lg, const char *entity, const char *crm_id);
+/*
+ * Drops every link not kept and every deal link, each with an 'unlink'
+ * event of run_id giving reason, plus intents, summary hashes and
+ * watermarks; *dropped = links dropped.  Inside the caller's transaction.
+ */
+int ledger_unlink_links(struct ledger *lg, long run_id, const char *reason, long *dropped);
 
 /* 1 when a CRM record was matched to this finance record before (see ledger.c). */
 int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id);

@@ -87,6 +87,16 @@ static const struct command_help commands[] = {
 	{ "resync", "finsync resync JOB ENTITY CRM_ID",
 	  "fetch one CRM record (of customers, vendors or items) and sync it now",
 	  COMMON_OPTIONS },
+	{ "unlink", "finsync unlink JOB --keep all|with-transactions [--yes]",
+	  "drop the job's links (CRM id to finance id); with-transactions first deletes\n"
+	  "from the finance app the customers and items finsync created from the CRM\n"
+	  "that have no transactions; without --yes it only says what it would do",
+	  "      --keep all          keep every finance record: only the links go\n"
+	  "      --keep with-transactions\n"
+	  "                          delete the customers and items that came from the CRM,\n"
+	  "                          except those with transactions (kept), then drop the links\n"
+	  "      --yes               do it (without: print what would be done, change nothing)\n"
+	  COMMON_OPTIONS },
 	{ "help", "finsync help [COMMAND]", "show the help of a command", NULL },
 	{ NULL, NULL, NULL, NULL },
 };

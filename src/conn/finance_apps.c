@@ -14,6 +14,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 1, .has_contact_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 0, .has_deals = 1,
+		.has_estimates = 1, .payments_path = "/customerpayments",
 	},
 	{
 		.type = "zoho-invoice", .label = "Zoho Invoice",
@@ -23,6 +24,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 0, .has_contact_type = 1, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
+		.has_estimates = 1, .payments_path = NULL,
 	},
 	{
 		.type = "zoho-billing", .label = "Zoho Billing",
@@ -32,6 +34,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "display_name", .street_key = "street",
 		.has_vendors = 0, .has_contact_type = 0, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
+		.has_estimates = 0, .payments_path = NULL,
 	},
 	{
 		.type = "zoho-inventory", .label = "Zoho Inventory",
@@ -41,6 +44,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 1, .has_contact_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
+		.has_estimates = 0, .payments_path = "/customerpayments",
 	},
 };
 

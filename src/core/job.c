@@ -527,7 +527,7 @@ static int load_entity(struct loader *ld, json_t *cfg, struct entity_sync *e)
 
 static int load_sync(struct loader *ld, json_t *sync)
 {
-	static const char *const sync_keys[] = { "customers", "vendors", "items", "deals", NULL };
+	static const char *const sync_keys[] = { "customers", "vendors", "items", "deals", "summary", NULL };
 	struct job *job = ld->job;
 	int i, rc, any = 0;
 
@@ -535,8 +535,6 @@ static int load_sync(struct loader *ld, json_t *sync)
 		return job_error(ld, "sync", "missing or not an object");
 	if ((rc = check_keys(ld, sync, "sync", sync_keys)))
 		return rc;
-	if (json_object_get(sync, "deals"))
-		return job_error(ld, "sync.deals", "deal automation is not available in this version of finsync");
 	for (i = 0; i < ENTITY_COUNT; i++) {
 		json_t *cfg = json_object_get(sync, entity_names[i]);
 		if (!cfg)
@@ -548,7 +546,9 @@ static int load_sync(struct loader *ld, json_t *sync)
 			return rc;
 		any = 1;
 	}
-	return any ? 0 : job_error(ld, "sync", "names no entity to sync (customers, vendors, items)");
+	if (!any)
+		return job_error(ld, "sync", "names no entity to sync (customers, vendors, items)");
+	return job_load_deals(job, sync);
 }
 
 static int load_stages(struct loader *ld, json_t *stages)
@@ -699,6 +699,8 @@ void job_free(struct job *job)
 	xfree(job->dir);
 	xfree(job->name);
 	xfree(job->state_dir);
+	json_decref(job->deals.stage_order);
+	json_decref(job->deals.lost_stages);
 	json_decref(job->root);
 	xfree(job);
 }

@@ -17,12 +17,15 @@
 #include "finsync/ledger.h"
 #include "finsync/timeutil.h"
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
 	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_WM_GET, ST_WM_PUT, ST_FAILED_IDS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES,
-	ST_DECISION_PUT, ST_DECISION_GET, ST_DECISION_IDS, ST_COUNT
+	ST_DECISION_PUT, ST_DECISION_GET, ST_DECISION_IDS,
+	ST_DEAL_GET, ST_DEAL_PUT, ST_DEAL_DEL, ST_DEAL_RETRY_IDS, ST_STATS_GET, ST_EVENT_LAST,
+	ST_SUMMARY_PUT, ST_WORK_OUTSTANDING, ST_WORK_OVERDUE, ST_WORK_PAYMENT, ST_SUMMARY_ROWS,
+	ST_LINKS_EACH, ST_LINKS_COUNT, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -77,6 +80,42 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "AND d.decision IN ('link', 'create') AND NOT EXISTS (SELECT 1 FROM links l "
 			    "WHERE l.entity = d.entity AND l.crm_id = d.crm_id AND l.state = 'linked') "
 			    "ORDER BY d.crm_id",
+	[ST_DEAL_GET] = "SELECT deal_id, kind, finance_id, state, hash, updated_at FROM deal_links "
+			"WHERE deal_id = ?1 AND kind = ?2",
+	[ST_DEAL_PUT] = "INSERT INTO deal_links (deal_id, kind, finance_id, state, hash, updated_at) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+			"ON CONFLICT (deal_id, kind) DO UPDATE SET finance_id = excluded.finance_id, "
+			"state = excluded.state, hash = excluded.hash, updated_at = excluded.updated_at",
+	[ST_DEAL_DEL] = "DELETE FROM deal_links WHERE deal_id = ?1 AND kind = ?2",
+	[ST_DEAL_RETRY_IDS] = "SELECT crm_id FROM events e WHERE entity = 'deals' AND action IN ('failed', 'skip') "
+			      "AND id = (SELECT max(id) FROM events WHERE entity = e.entity AND crm_id = e.crm_id) "
+			      "UNION SELECT deal_id FROM deal_links WHERE state = 'pending' ORDER BY 1",
+	[ST_STATS_GET] = "SELECT added, updated, unchanged, skipped, duplicates, failed, deleted FROM run_stats "
+			 "WHERE run_id = ?1 AND entity = ?2 AND stage = ?3",
+	[ST_EVENT_LAST] = "SELECT action, reason FROM events WHERE entity = ?1 AND crm_id = ?2 ORDER BY id DESC LIMIT 1",
+	[ST_SUMMARY_PUT] = "INSERT INTO summaries (entity, crm_id, hash, updated_at) VALUES (?1, ?2, ?3, ?4) "
+			   "ON CONFLICT (entity, crm_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at",
+	[ST_WORK_OUTSTANDING] = "INSERT INTO temp.summary_work (finance_id, outstanding) VALUES (?1, ?2) "
+				"ON CONFLICT (finance_id) DO UPDATE SET outstanding = excluded.outstanding",
+	[ST_WORK_OVERDUE] = "INSERT INTO temp.summary_work (finance_id, overdue) VALUES (?1, 1) "
+			    "ON CONFLICT (finance_id) DO UPDATE SET overdue = overdue + 1",
+	/* The latest payment wins: by date, then by the app's order key (its time or id). */
+	[ST_WORK_PAYMENT] = "INSERT INTO temp.summary_work (finance_id, pay_date, pay_amount, pay_key) VALUES (?1, ?2, ?3, ?4) "
+			    "ON CONFLICT (finance_id) DO UPDATE SET pay_date = excluded.pay_date, "
+			    "pay_amount = excluded.pay_amount, pay_key = excluded.pay_key "
+			    "WHERE pay_date IS NULL OR excluded.pay_date > pay_date "
+			    "OR (excluded.pay_date = pay_date AND excluded.pay_key > pay_key)",
+	[ST_SUMMARY_ROWS] = "SELECT l.crm_id, l.finance_id, (SELECT crm_module FROM events e WHERE e.entity = l.entity "
+			    "AND e.crm_id = l.crm_id AND e.crm_module IS NOT NULL ORDER BY e.id DESC LIMIT 1), "
+			    "w.outstanding, coalesce(w.overdue, 0), w.pay_date, w.pay_amount, s.hash "
+			    "FROM links l LEFT JOIN temp.summary_work w ON w.finance_id = l.finance_id "
+			    "LEFT JOIN summaries s ON s.entity = l.entity AND s.crm_id = l.crm_id "
+			    "WHERE l.entity = ?1 AND l.state = 'linked' AND l.finance_id IS NOT NULL AND l.crm_id > ?2 "
+			    "ORDER BY l.crm_id LIMIT ?3",
+	[ST_LINKS_EACH] = "SELECT entity, crm_id, finance_id, origin, crm_hash, finance_hash, state, updated_at "
+			  "FROM links WHERE entity = ?1 AND (?2 IS NULL OR origin = ?2) AND finance_id IS NOT NULL "
+			  "ORDER BY crm_id",
+	[ST_LINKS_COUNT] = "SELECT count(*) FROM links WHERE entity = ?1",
 };
 
 /* Version 1: the public tables of DESIGN.md. */
@@ -133,6 +172,26 @@ static const char schema_v3[] =
 	"  CHECK ((decision = 'link') = (finance_id IS NOT NULL)),"
 	"  PRIMARY KEY (entity, crm_id));";
 
+/*
+ * Version 4: deal_links keyed by (deal_id, kind), since a quote-mode deal
+ * can have its quote and the invoice made from it, with the hash of the
+ * deal fields the transaction was last written with; and the financial
+ * summary's hash per CRM record (written back only when it changed).
+ */
+static const char schema_v4[] =
+	"CREATE TABLE deal_links_v4 ("
+	"  deal_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('quote', 'invoice')), finance_id TEXT,"
+	"  state TEXT NOT NULL, hash TEXT, updated_at TEXT, PRIMARY KEY (deal_id, kind));"
+	"INSERT INTO deal_links_v4 (deal_id, kind, finance_id, state) "
+	"  SELECT deal_id, kind, finance_id, coalesce(state, 'draft') FROM deal_links "
+	"  WHERE kind IN ('quote', 'invoice');"
+	"DROP TABLE deal_links;"
+	"ALTER TABLE deal_links_v4 RENAME TO deal_links;"
+	"CREATE INDEX IF NOT EXISTS deal_links_finance ON deal_links (kind, finance_id);"
+	"CREATE TABLE IF NOT EXISTS summaries ("
+	"  entity TEXT NOT NULL, crm_id TEXT NOT NULL, hash TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	"  PRIMARY KEY (entity, crm_id));";
+
 struct migration {
 	int version;
 	const char *sql;
@@ -142,7 +201,21 @@ static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
 	{ 3, schema_v3 },
+	{ 4, schema_v4 },
 };
+
+/*
+ * The financial summary's work space (src/stage/summary.c): one row per
+ * finance customer, filled from the app's lists page by page, so that the
+ * figures are grouped by SQLite and not held in memory.  A TEMP table: it
+ * lives with the connection and is never in the ledger file.
+ */
+static const char summary_work_sql[] =
+	"CREATE TEMP TABLE IF NOT EXISTS summary_work ("
+	"  finance_id TEXT PRIMARY KEY, outstanding REAL, overdue INTEGER NOT NULL DEFAULT 0,"
+	"  pay_date TEXT, pay_amount REAL, pay_key TEXT);"
+	"CREATE TEMP TABLE IF NOT EXISTS unlink_keep (entity TEXT NOT NULL, crm_id TEXT NOT NULL,"
+	"  PRIMARY KEY (entity, crm_id));";
 
 struct ledger {
 	sqlite3 *db;
@@ -234,7 +307,8 @@ int ledger_open(struct ledger **out, const char *state_dir)
 	sqlite3_busy_timeout(lg->db, 10000);
 	if ((rc = exec(lg, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
 		       "set pragmas")) ||
-	    (rc = migrate(lg)) || (rc = prepare_all(lg))) {
+	    (rc = migrate(lg)) || (rc = exec(lg, summary_work_sql, "create work table")) ||
+	    (rc = prepare_all(lg))) {
 		ledger_close(lg);
 		return rc;
 	}
@@ -720,6 +794,339 @@ void decision_release(struct decision *d)
 	xfree(d->finance_id);
 	xfree(d->decided_at);
 	memset(d, 0, sizeof(*d));
+}
+
+/* ---- deals (schema v4) ---- */
+
+int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kind, struct deal_link *out)
+{
+	sqlite3_stmt *st = lg->stmt[ST_DEAL_GET];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	bind_text(st, 1, deal_id);
+	bind_text(st, 2, kind);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->deal_id = column_dup(st, 0);
+		out->kind = column_dup(st, 1);
+		out->finance_id = column_dup(st, 2);
+		out->state = column_dup(st, 3);
+		out->hash = column_dup(st, 4);
+		out->updated_at = column_dup(st, 5);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read deal link");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d)
+{
+	sqlite3_stmt *st = lg->stmt[ST_DEAL_PUT];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	bind_text(st, 1, d->deal_id);
+	bind_text(st, 2, d->kind);
+	bind_text(st, 3, d->finance_id);
+	bind_text(st, 4, d->state);
+	bind_text(st, 5, d->hash);
+	bind_text(st, 6, now);
+	return step_done(lg, st, "write deal link");
+}
+
+int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind)
+{
+	sqlite3_stmt *st = lg->stmt[ST_DEAL_DEL];
+
+	bind_text(st, 1, deal_id);
+	bind_text(st, 2, kind);
+	return step_done(lg, st, "delete deal link");
+}
+
+void deal_link_release(struct deal_link *d)
+{
+	xfree(d->deal_id);
+	xfree(d->kind);
+	xfree(d->finance_id);
+	xfree(d->state);
+	xfree(d->hash);
+	xfree(d->updated_at);
+	memset(d, 0, sizeof(*d));
+}
+
+json_t *ledger_deal_retry_ids(struct ledger *lg)
+{
+	sqlite3_stmt *st = lg->stmt[ST_DEAL_RETRY_IDS];
+	json_t *ids = json_array();
+
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	return ids;
+}
+
+int ledger_stats_get(struct ledger *lg, long run_id, const char *entity, const char *stage, struct stats *out)
+{
+	sqlite3_stmt *st = lg->stmt[ST_STATS_GET];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, entity);
+	bind_text(st, 3, stage);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->added = (long)sqlite3_column_int64(st, 0);
+		out->updated = (long)sqlite3_column_int64(st, 1);
+		out->unchanged = (long)sqlite3_column_int64(st, 2);
+		out->skipped = (long)sqlite3_column_int64(st, 3);
+		out->duplicates = (long)sqlite3_column_int64(st, 4);
+		out->failed = (long)sqlite3_column_int64(st, 5);
+		out->deleted = (long)sqlite3_column_int64(st, 6);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read run stats");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int ledger_event_last(struct ledger *lg, const char *entity, const char *crm_id, char **action, char **reason)
+{
+	sqlite3_stmt *st = lg->stmt[ST_EVENT_LAST];
+	int rc;
+
+	*action = *reason = NULL;
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*action = column_dup(st, 0);
+		*reason = column_dup(st, 1);
+		rc = 1;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read event");
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+/* ---- the financial summary (schema v4, and the TEMP work table) ---- */
+
+int ledger_summary_work_reset(struct ledger *lg)
+{
+	return exec(lg, "DELETE FROM temp.summary_work", "reset summary work table");
+}
+
+int ledger_summary_work_outstanding(struct ledger *lg, const char *finance_id, double amount)
+{
+	sqlite3_stmt *st = lg->stmt[ST_WORK_OUTSTANDING];
+
+	bind_text(st, 1, finance_id);
+	sqlite3_bind_double(st, 2, amount);
+	return step_done(lg, st, "write summary work");
+}
+
+int ledger_summary_work_overdue(struct ledger *lg, const char *finance_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_WORK_OVERDUE];
+
+	bind_text(st, 1, finance_id);
+	return step_done(lg, st, "write summary work");
+}
+
+int ledger_summary_work_payment(struct ledger *lg, const char *finance_id, const char *date, double amount,
+				const char *order_key)
+{
+	sqlite3_stmt *st = lg->stmt[ST_WORK_PAYMENT];
+
+	bind_text(st, 1, finance_id);
+	bind_text(st, 2, date);
+	sqlite3_bind_double(st, 3, amount);
+	bind_text(st, 4, order_key ? order_key : "");
+	return step_done(lg, st, "write summary work");
+}
+
+int ledger_summary_rows(struct ledger *lg, const char *entity, const char *after, int limit,
+			struct summary_row *rows, int *n)
+{
+	sqlite3_stmt *st = lg->stmt[ST_SUMMARY_ROWS];
+	int rc = 0;
+
+	*n = 0;
+	bind_text(st, 1, entity);
+	bind_text(st, 2, after ? after : "");
+	sqlite3_bind_int(st, 3, limit);
+	while (*n < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct summary_row *r = &rows[(*n)++];
+		memset(r, 0, sizeof(*r));
+		r->crm_id = column_dup(st, 0);
+		r->finance_id = column_dup(st, 1);
+		r->crm_module = column_dup(st, 2);
+		r->has_outstanding = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		r->outstanding = sqlite3_column_double(st, 3);
+		r->overdue = (long)sqlite3_column_int64(st, 4);
+		r->pay_date = column_dup(st, 5);
+		r->has_payment = r->pay_date != NULL;
+		r->pay_amount = sqlite3_column_double(st, 6);
+		r->hash = column_dup(st, 7);
+	}
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE || *n == limit ? 0 : db_fail(lg, "read summary rows");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+void summary_row_release(struct summary_row *r)
+{
+	xfree(r->crm_id);
+	xfree(r->finance_id);
+	xfree(r->crm_module);
+	xfree(r->pay_date);
+	xfree(r->hash);
+	memset(r, 0, sizeof(*r));
+}
+
+int ledger_summary_put(struct ledger *lg, const char *entity, const char *crm_id, const char *hash)
+{
+	sqlite3_stmt *st = lg->stmt[ST_SUMMARY_PUT];
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	bind_text(st, 3, hash);
+	bind_text(st, 4, now);
+	return step_done(lg, st, "write summary");
+}
+
+/* ---- unlink ---- */
+
+int ledger_links_each(struct ledger *lg, const char *entity, const char *origin,
+		      int (*fn)(const struct link *l, void *ud), void *ud)
+{
+	sqlite3_stmt *st = lg->stmt[ST_LINKS_EACH];
+	int rc;
+
+	bind_text(st, 1, entity);
+	bind_text(st, 2, origin);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct link l = {
+			.entity = (char *)sqlite3_column_text(st, 0), .crm_id = (char *)sqlite3_column_text(st, 1),
+			.finance_id = (char *)sqlite3_column_text(st, 2), .origin = (char *)sqlite3_column_text(st, 3),
+			.crm_hash = (char *)sqlite3_column_text(st, 4), .finance_hash = (char *)sqlite3_column_text(st, 5),
+			.state = (char *)sqlite3_column_text(st, 6), .updated_at = (char *)sqlite3_column_text(st, 7),
+		};
+		if ((rc = fn(&l, ud)))
+			break;
+	}
+	rc = rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? 0 : db_fail(lg, "read links");
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+long ledger_links_count(struct ledger *lg, const char *entity)
+{
+	long long n = 0;
+
+	if (!strcmp(entity, "deals"))
+		return ledger_deal_links_count(lg);
+	bind_text(lg->stmt[ST_LINKS_COUNT], 1, entity);
+	return query_one(lg, lg->stmt[ST_LINKS_COUNT], NULL, &n, "count links") < 0 ? -1 : (long)n;
+}
+
+long ledger_deal_links_count(struct ledger *lg)
+{
+	sqlite3_stmt *st;
+	long n = -1;
+
+	if (sqlite3_prepare_v2(lg->db, "SELECT count(*) FROM deal_links", -1, &st, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+int ledger_unlink_keep(struct ledger *lg, const char *entity, const char *crm_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(lg->db, "INSERT OR IGNORE INTO temp.unlink_keep (entity, crm_id) VALUES (?1, ?2)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(lg, "prepare");
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(lg, "keep link");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Every link goes, except those kept (ledger_unlink_keep()), each with an
+ * 'unlink' event; deal links too (entity deals).  What only made sense with
+ * the links goes with them: intents, summary hashes, and the watermarks, so
+ * the next run reads the whole CRM again and matches it afresh.
+ */
+int ledger_unlink_links(struct ledger *lg, long run_id, const char *reason, long *dropped)
+{
+	static const char *const sql[] = {
+		"INSERT INTO events (run_id, entity, crm_id, finance_id, action, match, reason, at) "
+		"SELECT ?1, entity, crm_id, finance_id, 'unlink', '', ?2, ?3 FROM links l WHERE NOT EXISTS "
+		"(SELECT 1 FROM temp.unlink_keep k WHERE k.entity = l.entity AND k.crm_id = l.crm_id) ORDER BY entity, crm_id",
+		"INSERT INTO events (run_id, entity, crm_id, finance_id, action, match, reason, at, crm_module) "
+		"SELECT ?1, 'deals', deal_id, finance_id, 'unlink', '', ?2 || ' (' || kind || ')', ?3, 'Deals' FROM deal_links "
+		"ORDER BY deal_id, kind",
+		"DELETE FROM links WHERE NOT EXISTS (SELECT 1 FROM temp.unlink_keep k WHERE k.entity = links.entity "
+		"AND k.crm_id = links.crm_id)",
+		"DELETE FROM deal_links",
+		"DELETE FROM intents",
+		"DELETE FROM summaries",
+		"DELETE FROM watermarks",
+	};
+	char now[ISO_TIME_LEN];
+	size_t i;
+	int rc = 0;
+
+	*dropped = 0;
+	time_now_iso(now);
+	for (i = 0; i < sizeof(sql) / sizeof(sql[0]) && !rc; i++) {
+		sqlite3_stmt *st;
+		if (sqlite3_prepare_v2(lg->db, sql[i], -1, &st, NULL) != SQLITE_OK)
+			return db_fail(lg, "prepare");
+		if (i < 2) {
+			sqlite3_bind_int64(st, 1, run_id);
+			bind_text(st, 2, reason);
+			bind_text(st, 3, now);
+		}
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(lg, "unlink");
+		if (!rc && i < 2)
+			*dropped += sqlite3_changes(lg->db);
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+int ledger_link_delete(struct ledger *lg, const char *entity, const char *crm_id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(lg->db, "DELETE FROM links WHERE entity = ?1 AND crm_id = ?2", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(lg, "prepare");
+	bind_text(st, 1, entity);
+	bind_text(st, 2, crm_id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(lg, "delete link");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /*

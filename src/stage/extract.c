@@ -30,6 +30,7 @@
 #include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
+#include "deals.h"
 
 struct extract {
 	struct pipeline *p;
@@ -454,6 +455,8 @@ static int extract_all(struct extract *x)
 		    (rc = snapshot_finance(x, &job->entities[e->kind == ENTITY_CUSTOMERS ? ENTITY_VENDORS : ENTITY_CUSTOMERS])))
 			return rc;
 	}
+	if ((rc = deals_extract(x->p, x->crm, x->dir, x->manifest)))
+		return rc;
 	return manifest_write(x->manifest, x->dir);
 }
 

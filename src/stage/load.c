@@ -23,6 +23,7 @@
 #include "finsync/pipeline.h"
 #include "finsync/progress.h"
 #include "finsync/staging.h"
+#include "deals.h"
 #include "to_crm.h"
 
 #define BATCH 100
@@ -552,6 +553,8 @@ int stage_load(struct pipeline *p)
 	for (i = 0; i < ENTITY_COUNT && !rc; i++)
 		if (pipeline_wants(p, &p->job->entities[i]))
 			rc = load_entity(p, fin, &p->job->entities[i]);
+	if (!rc)
+		rc = deals_load(p, fin);
 out:
 	log_set_stage(NULL);
 	return rc;

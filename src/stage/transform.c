@@ -20,6 +20,7 @@
 #include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "../xform/xform.h"
+#include "deals.h"
 #include "to_crm.h"
 
 struct transform_run {
@@ -402,6 +403,8 @@ int stage_transform(struct pipeline *p)
 		if (!rc && e->extent == EXTENT_BOTH_WAYS && !p->only_id)
 			rc = to_crm_transform(p, e, t.m);
 	}
+	if (!rc)
+		rc = deals_transform(p, t.extract_dir, t.out_dir, t.m);
 	/* The manifest comes last: it marks the stage complete. */
 	if (!rc && !(rc = write_stats(&t)))
 		rc = manifest_write(t.m, t.out_dir);

@@ -4,7 +4,7 @@ test_description='cli: help for every command, unknown commands and options are 
 
 finsync --help >"$WORK/overview" || fail "finsync --help failed"
 grep -q "exit codes" "$WORK/overview" || fail "overview lacks the exit codes"
-for cmd in run extract transform load export history review status pause resume disable enable check resync; do
+for cmd in run extract transform load export history review status pause resume disable enable check resync unlink; do
 	finsync "$cmd" --help >"$WORK/help.$cmd" || fail "$cmd --help exited non-zero"
 	grep -q "^usage: finsync $cmd " "$WORK/help.$cmd" || fail "$cmd --help lacks its usage line"
 	finsync help "$cmd" | cmp -s - "$WORK/help.$cmd" || fail "'finsync help $cmd' differs from '$cmd --help'"

@@ -4,9 +4,9 @@ test_description='docs: every job key the loader accepts is in the README key ta
 
 # Keys: the loader's key lists (src/core/job.c), as dotted names, against the
 # first column of the README's key table ("*" stands for crm/finance or the entities).
-python3 - "$TOP/src/core/job.c" "$TOP/README.md" <<'PY' || fail "README key table incomplete"
+python3 - "$TOP/src/core/job.c" "$TOP/README.md" "$TOP/src/core/job_deals.c" <<'PY' || fail "README key table incomplete"
 import re, sys
-src, readme = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+src, readme = open(sys.argv[1]).read() + open(sys.argv[3]).read(), open(sys.argv[2]).read()
 arrays = {m.group(1): re.findall(r'"([a-z_]+)"', m.group(2))
           for m in re.finditer(r'static const char \*const (\w+)\[\] = \{(.*?)\};', src, re.S)}
 for need in ("top_keys", "crm_api_keys", "crm_csv_keys", "finance_keys", "sync_keys", "entity_keys"):
@@ -15,7 +15,10 @@ entities = [e for e in arrays["sync_keys"]]
 keys = [k for k in arrays["top_keys"] if k not in ("crm", "finance", "sync")]
 keys += ["crm." + k for k in arrays["crm_api_keys"] + arrays["crm_csv_keys"]]
 keys += ["finance." + k for k in arrays["finance_keys"]]
-keys += ["sync." + e for e in entities if e not in ("customers", "vendors", "items")]
+for need in ("deal_keys", "summary_keys"):
+    assert arrays.get(need), "job_deals.c has no %s[] (update this test)" % need
+keys += ["sync.deals." + k for k in arrays["deal_keys"]]
+keys += ["sync.summary." + k for k in arrays["summary_keys"]]
 keys += ["sync.%s.%s" % (e, k) for e in ("customers", "vendors", "items") for k in arrays["entity_keys"]]
 section = readme[readme.index("## Writing a job"):readme.index("## Commands")]
 documented = set()

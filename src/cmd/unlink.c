@@ -1,0 +1,354 @@
+/*
+ * unlink.c - `finsync unlink JOB --keep all|with-transactions [--yes]`:
+ * the job lets go of what it linked (DESIGN.md "Command line").
+ *
+ *   --keep all                drops every link (customers, vendors, items,
+ *                             deals); every finance record stays.
+ *   --keep with-transactions  first deletes from the finance app the
+ *                             customers and items finsync created from the
+ *                             CRM (links of origin crm), except those with
+ *                             transactions (the app refuses: they are kept),
+ *                             then drops every link.
+ *
+ * Without --yes it only says what it would do and exits 0.  With it, the
+ * work is a run in the ledger (stages "unlink") whose events say what was
+ * unlinked, deleted or kept; intents, summary hashes and watermarks go with
+ * the links, so a later run reads the whole CRM and matches it afresh.  A
+ * record the app failed to delete keeps its link (exit 1), so the command
+ * can be run again.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/cmd.h"
+#include "finsync/err.h"
+#include "finsync/finclient.h"
+#include "finsync/help.h"
+#include "finsync/job.h"
+#include "finsync/ledger.h"
+#include "finsync/lock.h"
+#include "finsync/log.h"
+
+struct unlink_opts {
+	const char *job_path;
+	int with_transactions;   /* --keep with-transactions */
+	int yes;
+};
+
+struct unlink {
+	struct unlink_opts o;
+	struct job *job;
+	struct ledger *lg;
+	struct lock *lock;
+	struct finclient *fin;
+	long run_id;
+	json_t *doomed;          /* [{entity, crm_id, finance_id, name}] to delete */
+	long deleted, kept, failed;
+};
+
+enum { OPT_KEEP = 256, OPT_YES, OPT_LOG_FORMAT };
+
+static int parse_args(struct unlink_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "keep", required_argument, NULL, OPT_KEEP },
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	enum log_level level = LOG_INFO;
+	enum log_format format = LOG_TEXT;
+	const char *keep = NULL;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			help_print(stdout, help_find("unlink"));
+			return 1;
+		case OPT_KEEP: keep = optarg; break;
+		case OPT_YES: o->yes = 1; break;
+		case 'v': level = LOG_DEBUG; break;
+		case 'q': level = LOG_WARN; break;
+		case OPT_LOG_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return fail(FS_EUSAGE, "--log-format: unknown value '%s' (text, json)", optarg);
+			format = strcmp(optarg, "json") ? LOG_TEXT : LOG_JSON;
+			break;
+		case ':':
+			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return fail(FS_EUSAGE, "unknown option '%s'; see 'finsync help unlink'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return fail(FS_EUSAGE, "usage: %s", help_find("unlink")->synopsis);
+	if (!keep)
+		return fail(FS_EUSAGE, "--keep is required: all (keep every finance record) or with-transactions "
+			    "(delete what finsync created that has no transactions)");
+	if (strcmp(keep, "all") && strcmp(keep, "with-transactions"))
+		return fail(FS_EUSAGE, "--keep: unknown value '%s' (all, with-transactions)", keep);
+	o->with_transactions = !strcmp(keep, "with-transactions");
+	o->job_path = argv[optind];
+	log_setup(level, format);
+	return 0;
+}
+
+/* ---- what there is ---- */
+
+static const char *const link_entities[] = { "customers", "vendors", "items", "deals" };
+
+static int count_links(struct unlink *u, long *total)
+{
+	char line[256] = "";
+	size_t i;
+
+	*total = 0;
+	for (i = 0; i < sizeof(link_entities) / sizeof(link_entities[0]); i++) {
+		long n = ledger_links_count(u->lg, link_entities[i]);
+		if (n < 0)
+			return fail(FS_EABORT, "ledger: cannot count the %s links", link_entities[i]);
+		*total += n;
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s %ld", i ? ", " : "",
+			 link_entities[i], n);
+	}
+	printf("job '%s' has %ld links (%s)\n", u->job->name, *total, line);
+	return 0;
+}
+
+static int collect_link(const struct link *l, void *ud)
+{
+	json_t *set = ud;
+
+	json_object_set_new(set, l->finance_id, json_pack("{s:s, s:s, s:s}", "entity", l->entity, "crm_id",
+							   l->crm_id, "finance_id", l->finance_id));
+	return 0;
+}
+
+struct named {
+	json_t *set;             /* finance id -> candidate */
+	const char *name_key;
+	const char *id_key;
+};
+
+static int name_row(json_t *row, void *ud)
+{
+	struct named *n = ud;
+	json_t *id = json_object_get(row, n->id_key), *cand;
+	const char *name = json_string_value(json_object_get(row, n->name_key));
+
+	if (json_is_string(id) && (cand = json_object_get(n->set, json_string_value(id))))
+		json_object_set_new(cand, "name", json_string(name ? name : ""));
+	return 0;
+}
+
+/*
+ * The customers and items finsync created (origin crm), with their names
+ * from the app's lists; those the app no longer has are only unlinked.
+ */
+static int find_doomed(struct unlink *u)
+{
+	static const enum entity_kind kinds[] = { ENTITY_CUSTOMERS, ENTITY_ITEMS };
+	size_t k;
+	int rc = 0;
+
+	u->doomed = json_array();
+	for (k = 0; k < 2 && !rc; k++) {
+		const char *entity = entity_kind_name(kinds[k]);
+		struct named n = { json_object(), NULL, NULL };
+		const char *fid;
+		json_t *cand;
+		n.name_key = kinds[k] == ENTITY_ITEMS ? "name" : u->job->app->customer_name_key;
+		n.id_key = kinds[k] == ENTITY_ITEMS ? "item_id" : u->job->app->customer_id_key;
+		if (!(rc = ledger_links_each(u->lg, entity, "crm", collect_link, n.set)) && json_object_size(n.set))
+			rc = finclient_list(u->fin, kinds[k], name_row, &n);
+		json_object_foreach(n.set, fid, cand)
+			if (json_object_get(cand, "name"))
+				json_array_append(u->doomed, cand);
+		json_decref(n.set);
+	}
+	return rc;
+}
+
+static void print_doomed(struct unlink *u, long links)
+{
+	json_t *c;
+	size_t i;
+
+	if (!json_array_size(u->doomed)) {
+		printf("no record finsync created from the CRM is left in %s to delete; %sall %ld links are dropped\n",
+		       u->job->app->label, u->o.yes ? "" : "with --yes, ", links);
+		return;
+	}
+	printf("%s %zu records finsync created from the CRM are deleted from %s, except those with transactions:\n",
+	       u->o.yes ? "these" : "with --yes, these", json_array_size(u->doomed), u->job->app->label);
+	json_array_foreach(u->doomed, i, c)
+		printf("  %s %s '%s' (crm id %s)\n", strcmp(json_string_value(json_object_get(c, "entity")), "items") ?
+		       "customer" : "item", json_string_value(json_object_get(c, "finance_id")),
+		       json_string_value(json_object_get(c, "name")), json_string_value(json_object_get(c, "crm_id")));
+	printf("then all %ld links are dropped; every other finance record is kept\n", links);
+}
+
+/* ---- doing it ---- */
+
+/* The app's "it has transactions": contacts 3000, items 2049 (Invoice/Billing) or a message saying so. */
+static int has_transactions(const struct fin_outcome *o)
+{
+	return o->code == 3000 || o->code == 2049 || (o->message && strstr(o->message, "transaction"));
+}
+
+static int settle_delete(struct unlink *u, json_t *c, const struct fin_outcome *o)
+{
+	const char *entity = json_string_value(json_object_get(c, "entity"));
+	const char *crm_id = json_string_value(json_object_get(c, "crm_id"));
+	const char *fid = json_string_value(json_object_get(c, "finance_id"));
+	const char *what = strcmp(entity, "items") ? "customer" : "item";
+	const char *label = u->job->app->label, *action;
+	char *reason;
+	int rc, drop = 1;
+
+	if (o->ok || o->status == 404 || o->code == 1002 || o->code == 2006) {
+		action = "delete";
+		reason = xasprintf("%s %s deleted from %s by finsync unlink%s; link dropped", what, fid, label,
+				   o->ok ? "" : " (it was already gone)");
+		u->deleted++;
+	} else if (has_transactions(o)) {
+		action = "unlink";
+		reason = xasprintf("kept in %s: it has transactions (code %ld: %s); link dropped", label, o->code,
+				   o->message);
+		u->kept++;
+	} else {
+		action = "failed";
+		reason = xasprintf("%s refused to delete %s %s (HTTP %ld, code %ld): %s; link kept", label, what, fid,
+				   o->status, o->code, o->message);
+		u->failed++;
+		drop = 0;
+		json_object_set_new(c, "failed", json_true());
+	}
+	printf("%s %s %s '%s'%s\n", !strcmp(action, "delete") ? "deleted" : !strcmp(action, "unlink") ? "kept" :
+	       "FAILED to delete", what, fid, json_string_value(json_object_get(c, "name")),
+	       !strcmp(action, "unlink") ? " (it has transactions)" : "");
+	if (!drop)
+		log_warn("%s", reason);
+	if ((rc = ledger_begin(u->lg)))
+		goto out;
+	if ((rc = ledger_event_add(u->lg, u->run_id, entity, NULL, crm_id, fid, action, "ledger", reason)) ||
+	    (rc = drop ? ledger_link_delete(u->lg, entity, crm_id) : 0)) {
+		ledger_rollback(u->lg);
+		goto out;
+	}
+	rc = ledger_commit(u->lg);
+out:
+	xfree(reason);
+	return rc;
+}
+
+static int delete_doomed(struct unlink *u)
+{
+	json_t *c;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(u->doomed, i, c) {
+		struct fin_outcome o;
+		const char *entity = json_string_value(json_object_get(c, "entity"));
+		rc = finclient_delete(u->fin, strcmp(entity, "items") ? ENTITY_CUSTOMERS : ENTITY_ITEMS,
+				      json_string_value(json_object_get(c, "finance_id")), &o);
+		if (!rc)
+			rc = settle_delete(u, c, &o);
+		fin_outcome_release(&o);
+		if (rc)
+			break;
+	}
+	return rc;
+}
+
+/* The links the app failed to delete a record of stay; the rest go. */
+static int drop_links(struct unlink *u, long *dropped)
+{
+	const char *reason = u->o.with_transactions ?
+		"link dropped by finsync unlink --keep with-transactions; the finance record is kept" :
+		"link dropped by finsync unlink --keep all; the finance record is kept";
+	int rc;
+
+	if ((rc = ledger_begin(u->lg)))
+		return rc;
+	if ((rc = ledger_unlink_links(u->lg, u->run_id, reason, dropped))) {
+		ledger_rollback(u->lg);
+		return rc;
+	}
+	return ledger_commit(u->lg);
+}
+
+static int keep_failed(struct unlink *u)
+{
+	json_t *c;
+	size_t i;
+	int rc = 0;
+
+	/* A failed deletion left its link in place above; keep it through the bulk drop too. */
+	json_array_foreach(u->doomed, i, c)
+		if (json_is_true(json_object_get(c, "failed")) &&
+		    (rc = ledger_unlink_keep(u->lg, json_string_value(json_object_get(c, "entity")),
+					     json_string_value(json_object_get(c, "crm_id")))))
+			break;
+	return rc;
+}
+
+static int do_unlink(struct unlink *u)
+{
+	long dropped = 0;
+	int rc;
+
+	if ((rc = ledger_run_start(u->lg, u->job->name, "unlink", &u->run_id)))
+		return rc;
+	log_set_run(u->run_id);
+	if (u->o.with_transactions && (rc = delete_doomed(u)))
+		goto out;
+	if (!(rc = keep_failed(u)) && !(rc = drop_links(u, &dropped)))
+		printf("unlink: %ld deleted, %ld kept (with transactions), %ld failed; %ld more links dropped\n",
+		       u->deleted, u->kept, u->failed, dropped);
+out:
+	ledger_run_finish(u->lg, u->run_id, rc ? "aborted" : u->failed ? "partial" : "ok", rc ? err_msg() : NULL);
+	cmd_records_failed = u->failed;
+	return rc;
+}
+
+int cmd_unlink(int argc, char **argv)
+{
+	struct unlink u = { 0 };
+	long links = 0;
+	int rc;
+
+	if ((rc = parse_args(&u.o, argc, argv)))
+		return rc > 0 ? 0 : rc;
+	if ((rc = job_load(&u.job, u.o.job_path)) || (rc = lock_acquire(&u.lock, u.job->state_dir)) ||
+	    (rc = ledger_open(&u.lg, u.job->state_dir)) || (rc = count_links(&u, &links)))
+		goto out;
+	if (u.o.with_transactions) {
+		if ((rc = finclient_open(&u.fin, u.job)) || (rc = find_doomed(&u)))
+			goto out;
+		print_doomed(&u, links);
+	} else {
+		printf("%severy link is dropped; every finance record is kept\n", u.o.yes ? "" : "with --yes, ");
+	}
+	if (!u.o.yes) {
+		printf("nothing done: run 'finsync unlink %s --keep %s --yes' to do it\n", u.o.job_path,
+		       u.o.with_transactions ? "with-transactions" : "all");
+		goto out;
+	}
+	rc = do_unlink(&u);
+out:
+	json_decref(u.doomed);
+	finclient_close(u.fin);
+	ledger_close(u.lg);
+	lock_release(u.lock);
+	job_free(u.job);
+	return rc;
+}

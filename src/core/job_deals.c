@@ -1,0 +1,340 @@
+/*
+ * job_deals.c - the job file's sync.deals and sync.summary (DESIGN.md
+ * "Deals", "Financial summary back to the CRM"), read after the entities
+ * by job.c's load_sync().
+ *
+ * Like the rest of the loader it refuses early and names the key: a stage
+ * name the job does not list, quotes asked of an app without estimates,
+ * deals without the customers they are invoiced to.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include "finsync/alloc.h"
+#include "finsync/err.h"
+#include "finsync/job.h"
+
+static const char *const deal_keys[] = {
+	"automate", "quote_create_stage", "quote_accept_stage", "convert_accepted_to_invoice",
+	"decline_on_lost", "void_on_lost", "stage_order", "lost_stages", "views", NULL
+};
+static const char *const summary_keys[] = { "fields", NULL };
+static const char *const summary_field_keys[] = {
+	"outstanding", "overdue_count", "last_payment_date", "last_payment_amount", NULL
+};
+
+/* Zoho CRM's standard pipeline, and its two lost stages. */
+static const char *const default_stage_order[] = {
+	"Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+	"Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", NULL
+};
+static const char *const default_lost_stages[] = { "Closed Lost", "Closed Lost to Competition", NULL };
+static const char *const default_summary_fields[] = {
+	"Outstanding_Receivable__c", "Overdue_Invoices__c", "Last_Payment_Date__c", "Last_Payment_Amount__c"
+};
+
+const char *summary_field_key(enum summary_field f)
+{
+	return summary_field_keys[f];
+}
+
+static int key_error(const struct job *job, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int key_error(const struct job *job, const char *key, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	return fail(FS_EUSAGE, "job '%s': %s: %s", job->path, key, detail);
+}
+
+static int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(obj, key, v) {
+		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
+			;
+		if (!allowed[i]) {
+			char full[256];
+			snprintf(full, sizeof(full), "%s.%s", where, key);
+			return key_error(job, full, "unknown key");
+		}
+	}
+	return 0;
+}
+
+static int get_bool(const struct job *job, json_t *cfg, const char *name, int *out)
+{
+	json_t *v = json_object_get(cfg, name);
+	char key[128];
+
+	if (!v)
+		return 0;
+	snprintf(key, sizeof(key), "sync.deals.%s", name);
+	if (!json_is_boolean(v))
+		return key_error(job, key, "must be true or false");
+	*out = json_is_true(v);
+	return 0;
+}
+
+static json_t *names_array(const char *const *names)
+{
+	json_t *a = json_array();
+
+	while (*names)
+		json_array_append_new(a, json_string(*names++));
+	return a;
+}
+
+/* Index of a stage in list (names compared without regard to ASCII case), or -1. */
+static long stage_index(json_t *list, const char *stage)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (!strcasecmp(json_string_value(v), stage))
+			return (long)i;
+	return -1;
+}
+
+/* A list of distinct non-empty stage names at cfg.name, or the default (a new reference in *out). */
+static int get_stages(const struct job *job, json_t *cfg, const char *name, const char *const *dflt,
+		      json_t **out)
+{
+	json_t *v = json_object_get(cfg, name), *s;
+	char key[128];
+	size_t i;
+
+	*out = NULL;
+	snprintf(key, sizeof(key), "sync.deals.%s", name);
+	if (!v) {
+		*out = names_array(dflt);
+		return 0;
+	}
+	if (!json_is_array(v) || (!json_array_size(v) && !strcmp(name, "stage_order")))
+		return key_error(job, key, "must be a list of CRM stage names");
+	json_array_foreach(v, i, s) {
+		if (!json_is_string(s) || !*json_string_value(s))
+			return key_error(job, key, "must be a list of CRM stage names");
+		json_t *before = json_array();
+		size_t k;
+		for (k = 0; k < i; k++)
+			json_array_append(before, json_array_get(v, k));
+		long dup = stage_index(before, json_string_value(s));
+		json_decref(before);
+		if (dup >= 0)
+			return key_error(job, key, "'%s' is listed twice", json_string_value(s));
+	}
+	*out = json_incref(v);
+	return 0;
+}
+
+static int get_stage_name(const struct job *job, json_t *cfg, const char *name, const char **out)
+{
+	json_t *v = json_object_get(cfg, name);
+	char key[128];
+
+	*out = NULL;
+	if (!v)
+		return 0;
+	snprintf(key, sizeof(key), "sync.deals.%s", name);
+	if (!json_is_string(v) || !*json_string_value(v))
+		return key_error(job, key, "must be a CRM stage name");
+	if (stage_index(job->deals.stage_order, json_string_value(v)) < 0) {
+		char list[1024] = "";
+		json_t *s;
+		size_t i;
+		json_array_foreach(job->deals.stage_order, i, s)
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
+				 json_string_value(s));
+		return key_error(job, key, "'%s' is not in stage_order (%s)", json_string_value(v), list);
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+static int load_automate(struct job *job, json_t *cfg)
+{
+	json_t *v = json_object_get(cfg, "automate");
+	const char *a = json_string_value(v);
+
+	if (!v)
+		return key_error(job, "sync.deals.automate", "missing (invoice, quote)");
+	if (!a || (strcmp(a, "invoice") && strcmp(a, "quote")))
+		return key_error(job, "sync.deals.automate", "unknown value '%s' (invoice, quote)", a ? a : "?");
+	job->deals.automate = strcmp(a, "quote") ? DEAL_INVOICE : DEAL_QUOTE;
+	if (job->deals.automate == DEAL_QUOTE && !job->app->has_estimates)
+		return key_error(job, "sync.deals.automate", "%s has no quotes (estimates); use invoice",
+				 job->app->type);
+	return 0;
+}
+
+/* Keys that only make sense with automate quote. */
+static int check_quote_only(struct job *job, json_t *cfg)
+{
+	static const char *const quote_only[] = {
+		"quote_create_stage", "quote_accept_stage", "convert_accepted_to_invoice", "decline_on_lost", NULL
+	};
+	const char *const *k;
+	char key[128];
+
+	if (job->deals.automate == DEAL_QUOTE)
+		return 0;
+	for (k = quote_only; *k; k++) {
+		if (!json_object_get(cfg, *k))
+			continue;
+		snprintf(key, sizeof(key), "sync.deals.%s", *k);
+		return key_error(job, key, "only with automate quote");
+	}
+	return 0;
+}
+
+static int check_lost_stages(struct job *job)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(job->deals.lost_stages, i, v)
+		if (stage_index(job->deals.stage_order, json_string_value(v)) >= 0)
+			return key_error(job, "sync.deals.lost_stages", "'%s' is also in stage_order",
+					 json_string_value(v));
+	return 0;
+}
+
+static int load_quote_stages(struct job *job, json_t *cfg)
+{
+	struct deal_sync *d = &job->deals;
+	int rc;
+
+	if (d->automate != DEAL_QUOTE)
+		return 0;
+	if (!json_object_get(cfg, "quote_create_stage"))
+		return key_error(job, "sync.deals.quote_create_stage", "missing: the stage at which a deal gets its quote");
+	if ((rc = get_stage_name(job, cfg, "quote_create_stage", &d->quote_create_stage)) ||
+	    (rc = get_stage_name(job, cfg, "quote_accept_stage", &d->quote_accept_stage)))
+		return rc;
+	if (d->quote_accept_stage && stage_index(d->stage_order, d->quote_accept_stage) <
+	    stage_index(d->stage_order, d->quote_create_stage))
+		return key_error(job, "sync.deals.quote_accept_stage", "'%s' comes before quote_create_stage '%s' in stage_order",
+				 d->quote_accept_stage, d->quote_create_stage);
+	return 0;
+}
+
+static int load_views(struct job *job, json_t *cfg)
+{
+	json_t *views = json_object_get(cfg, "views"), *v;
+	const char *module;
+
+	if (!views)
+		return 0;
+	if (!json_is_object(views))
+		return key_error(job, "sync.deals.views", "must be an object of CRM module to custom view id");
+	json_object_foreach(views, module, v) {
+		char key[256];
+		snprintf(key, sizeof(key), "sync.deals.views.%s", module);
+		if (strcmp(module, "Deals"))
+			return key_error(job, key, "deals read only the CRM module 'Deals'");
+		if (!json_is_string(v) || !*json_string_value(v))
+			return key_error(job, key, "must be a custom view id");
+	}
+	job->deals.views = views;
+	return 0;
+}
+
+static int load_deals(struct job *job, json_t *cfg)
+{
+	struct deal_sync *d = &job->deals;
+	int rc;
+
+	if (!json_is_object(cfg))
+		return key_error(job, "sync.deals", "must be an object");
+	if ((rc = check_keys(job, cfg, "sync.deals", deal_keys)))
+		return rc;
+	if (!job->app->has_deals)
+		return key_error(job, "sync.deals", "%s has no deal automation (only zoho-books and zoho-inventory)",
+				 job->app->type);
+	if (!job->entities[ENTITY_CUSTOMERS].enabled)
+		return key_error(job, "sync.deals", "a deal is invoiced to its account or contact: the job must sync them too (add sync.customers)");
+	d->enabled = 1;
+	d->decline_on_lost = 1;
+	d->void_on_lost = 1;
+	if ((rc = load_automate(job, cfg)) || (rc = check_quote_only(job, cfg)) ||
+	    (rc = get_bool(job, cfg, "convert_accepted_to_invoice", &d->convert_accepted_to_invoice)) ||
+	    (rc = get_bool(job, cfg, "decline_on_lost", &d->decline_on_lost)) ||
+	    (rc = get_bool(job, cfg, "void_on_lost", &d->void_on_lost)) ||
+	    (rc = get_stages(job, cfg, "stage_order", default_stage_order, &d->stage_order)) ||
+	    (rc = get_stages(job, cfg, "lost_stages", default_lost_stages, &d->lost_stages)) ||
+	    (rc = check_lost_stages(job)) || (rc = load_quote_stages(job, cfg)))
+		return rc;
+	return load_views(job, cfg);
+}
+
+static int load_summary_fields(struct job *job, json_t *fields)
+{
+	const char *key;
+	json_t *v;
+	int i;
+
+	for (i = 0; i < SUM_FIELD_COUNT; i++)
+		job->summary.fields[i] = default_summary_fields[i];
+	if (!fields)
+		return 0;
+	if (!json_is_object(fields))
+		return key_error(job, "sync.summary.fields", "must be an object such as {\"outstanding\": \"Outstanding_Receivable__c\"}");
+	json_object_foreach(fields, key, v) {
+		char full[256];
+		snprintf(full, sizeof(full), "sync.summary.fields.%s", key);
+		for (i = 0; summary_field_keys[i] && strcmp(summary_field_keys[i], key); i++)
+			;
+		if (!summary_field_keys[i])
+			return key_error(job, full, "unknown key (outstanding, overdue_count, last_payment_date, last_payment_amount)");
+		if (!json_is_null(v) && (!json_is_string(v) || !*json_string_value(v)))
+			return key_error(job, full, "must be a CRM field API name, or null to leave it out");
+		job->summary.fields[i] = json_string_value(v);
+	}
+	for (i = 0; i < SUM_FIELD_COUNT && !job->summary.fields[i]; i++)
+		;
+	if (i == SUM_FIELD_COUNT)
+		return key_error(job, "sync.summary.fields", "leaves every field out: nothing would be written");
+	return 0;
+}
+
+static int load_summary(struct job *job, json_t *cfg)
+{
+	int rc;
+
+	if (!json_is_object(cfg))
+		return key_error(job, "sync.summary", "must be an object");
+	if ((rc = check_keys(job, cfg, "sync.summary", summary_keys)))
+		return rc;
+	if (strcmp(job->crm.type, "zoho-crm"))
+		return key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
+	if (!job->app->payments_path)
+		return key_error(job, "sync.summary", "%s: not available (only zoho-books and zoho-inventory)",
+				 job->app->type);
+	if (!job->entities[ENTITY_CUSTOMERS].enabled)
+		return key_error(job, "sync.summary", "is written per linked customer: the job must sync customers (add sync.customers)");
+	if ((rc = load_summary_fields(job, json_object_get(cfg, "fields"))))
+		return rc;
+	job->summary.enabled = 1;
+	return 0;
+}
+
+int job_load_deals(struct job *job, json_t *sync)
+{
+	json_t *deals = json_object_get(sync, "deals"), *summary = json_object_get(sync, "summary");
+	int rc;
+
+	if (deals && (rc = load_deals(job, deals)))
+		return rc;
+	return summary ? load_summary(job, summary) : 0;
+}

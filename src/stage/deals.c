@@ -1,0 +1,1045 @@
+/*
+ * deals.c - deal automation through the three stages (DESIGN.md "Deals").
+ *
+ * Extract reads the CRM module Deals (the fields the plan needs, only what
+ * changed since the deals' watermark, plus the deals a run skipped or left
+ * half-created, by id).  Transform plans each deal against what the ledger
+ * knows of its quote and invoice (deal_links): won, lost or open, which
+ * customer, which steps (src/xform/deal_plan.c).  Load reads each existing
+ * transaction's status by id before changing anything, plans again with
+ * what the app says, and carries the steps out one deal at a time.
+ *
+ * Crash safety: a create is preceded by a committed deal_links row in state
+ * "pending"; whoever meets that row later looks the transaction up by the
+ * deal id (zcrm_potential_id) before creating it, so a deal's quote and its
+ * invoice are each created once, ever.
+ */
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/err.h"
+#include "finsync/finclient.h"
+#include "finsync/ledger.h"
+#include "finsync/log.h"
+#include "finsync/staging.h"
+#include "finsync/timeutil.h"
+#include "../xform/deal_plan.h"
+#include "../xform/xform.h"
+#include "deals.h"
+
+#define IDS_PER_CALL 100
+
+static const char *const deal_fields[] = {
+	"Deal_Name", "Stage", "Probability", "Amount", "Description", "Account_Name", "Contact_Name",
+	"Owner", "Modified_Time", NULL
+};
+
+static int wants_deals(const struct pipeline *p)
+{
+	return p->job->deals.enabled && !p->only && !p->only_id;
+}
+
+static const char *str(json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* ==== extract ==== */
+
+struct deal_extract {
+	struct pipeline *p;
+	struct crm *crm;
+	struct staging_writer *w;
+	json_t *seen;            /* ids written */
+	long bad;
+};
+
+static int has_name(json_t *names, const char *name)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(names, i, v)
+		if (!strcmp(json_string_value(v), name))
+			return 1;
+	return 0;
+}
+
+/* The plan's fields the CRM has (a CSV export may lack some); Deal_Name and Stage it must have. */
+static int deal_read_fields(struct deal_extract *x, json_t **out)
+{
+	json_t *available = NULL, *fields;
+	const char *const *f;
+	int rc;
+
+	*out = NULL;
+	if ((rc = crm_fields(x->crm, "Deals", &available)))
+		return rc;
+	fields = json_array();
+	for (f = deal_fields; *f; f++) {
+		if (json_array_size(available) && !has_name(available, *f)) {
+			if (!strcmp(*f, "Deal_Name") || !strcmp(*f, "Stage")) {
+				json_decref(available);
+				json_decref(fields);
+				return fail(FS_EUSAGE, "job '%s': sync.deals: the CRM module Deals has no field '%s'",
+					    x->p->job->path, *f);
+			}
+			continue;
+		}
+		json_array_append_new(fields, json_string(*f));
+	}
+	json_decref(available);
+	*out = fields;
+	return 0;
+}
+
+static int copy_deals(struct deal_extract *x, struct source *src)
+{
+	json_t *rec;
+	int rc;
+
+	while ((rc = source_next(src, &rec)) != 0) {
+		if (rc == FS_EINPUT) {
+			log_warn("Deals: record skipped: %s", err_msg());
+			x->bad++;
+			continue;
+		}
+		if (rc < 0)
+			return rc;
+		const char *id = str(rec, "id");
+		if (id && json_object_get(x->seen, id)) {
+			json_decref(rec);
+			continue;
+		}
+		if (id)
+			json_object_set_new(x->seen, id, json_true());
+		rc = staging_write(x->w, rec);
+		json_decref(rec);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* The deals to read again (skipped, failed, half-created), by id, IDS_PER_CALL a call. */
+static int read_again(struct deal_extract *x, struct crm_query *q)
+{
+	json_t *ids = ledger_deal_retry_ids(x->p->lg), *v;
+	struct buf chunk = BUF_INIT;
+	size_t i, n = 0, total = json_array_size(ids);
+	int rc = 0;
+
+	q->modified_since = NULL;
+	q->cvid = NULL;
+	json_array_foreach(ids, i, v) {
+		if (rc)
+			break;
+		if (!json_object_get(x->seen, json_string_value(v)))
+			buf_addf(&chunk, "%s%s", n++ ? "," : "", json_string_value(v));
+		if (n && (n == IDS_PER_CALL || i + 1 == total)) {
+			struct source *src = NULL;
+			q->ids = buf_str(&chunk);
+			if (!(rc = crm_read(x->crm, q, &src)))
+				rc = copy_deals(x, src);
+			source_close(src);
+			buf_reset(&chunk);
+			n = 0;
+		}
+	}
+	if (total)
+		log_info("Deals: %zu deals skipped or unfinished before are read again", total);
+	q->ids = NULL;
+	buf_release(&chunk);
+	json_decref(ids);
+	return rc;
+}
+
+/* The deals' If-Modified-Since, as for the entities: watermark less the overlap. */
+static const char *deal_since(struct deal_extract *x, char *buf, size_t n)
+{
+	char *mark = NULL;
+	const char *since = NULL;
+	time_t t;
+
+	if (x->p->full || !crm_incremental(x->crm) || ledger_watermark_get(x->p->lg, "deals", &mark) != 1)
+		return NULL;
+	if (!time_parse_iso(mark, &t)) {
+		struct tm tm;
+		t -= x->p->job->overlap_seconds;
+		gmtime_r(&t, &tm);
+		strftime(buf, n, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+		since = buf;
+		log_info("deals: reading changes since %s (watermark %s less %lds)", since, mark,
+			 x->p->job->overlap_seconds);
+	}
+	xfree(mark);
+	return since;
+}
+
+int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct manifest *m)
+{
+	struct deal_extract x = { .p = p, .crm = crm };
+	struct crm_query q = { "Deals", NULL, NULL, NULL, NULL };
+	struct source *src = NULL;
+	char since[40];
+	int rc, incremental;
+
+	if (p->job->summary.enabled && !p->only && !p->only_id && (rc = summary_check_fields(p, crm)))
+		return rc;
+	if (!wants_deals(p))
+		return 0;
+	log_set_entity("deals");
+	q.cvid = p->job->deals.views ? str(p->job->deals.views, "Deals") : NULL;
+	q.modified_since = deal_since(&x, since, sizeof(since));
+	incremental = q.modified_since != NULL;
+	x.seen = json_object();
+	if ((rc = deal_read_fields(&x, &q.fields)) || (rc = staging_writer_open(&x.w, dir, "deals")))
+		goto out;
+	if ((rc = crm_read(crm, &q, &src)) || (rc = copy_deals(&x, src)) ||
+	    (incremental && (rc = read_again(&x, &q)))) {
+		staging_writer_abort(x.w);
+		goto out;
+	}
+	log_info("Deals: %ld records%s%s", staging_writer_count(x.w), p->job->deals.views ? " (custom view)" : "",
+		 incremental ? " changed since the last run" : "");
+	rc = staging_writer_finish(x.w, m);
+	p->records_failed += x.bad;
+out:
+	source_close(src);
+	json_decref(q.fields);
+	json_decref(x.seen);
+	log_set_entity(NULL);
+	return rc;
+}
+
+/* ==== transform ==== */
+
+/* The customer a deal is invoiced to, by the job's customers mode: {module, crm_id, name} or NULL. */
+static json_t *deal_customer(const struct job *job, json_t *deal)
+{
+	const struct entity_sync *c = &job->entities[ENTITY_CUSTOMERS];
+	json_t *account = json_object_get(deal, "Account_Name"), *contact = json_object_get(deal, "Contact_Name");
+	int accounts = c->crm_module != CRM_CONTACTS;
+	int contacts = c->crm_module == CRM_CONTACTS || c->include_orphan_contacts;
+
+	if (accounts && str(account, "id"))
+		return json_pack("{s:s, s:s, s:s?}", "module", "Accounts", "crm_id", str(account, "id"), "name",
+				 str(account, "name"));
+	if (contacts && str(contact, "id"))
+		return json_pack("{s:s, s:s, s:s?}", "module", "Contacts", "crm_id", str(contact, "id"), "name",
+				 str(contact, "name"));
+	return NULL;
+}
+
+static const char *no_customer_reason(const struct job *job)
+{
+	const struct entity_sync *c = &job->entities[ENTITY_CUSTOMERS];
+
+	if (c->crm_module == CRM_CONTACTS)
+		return "the deal has no contact";
+	if (c->include_orphan_contacts)
+		return "the deal has no account or contact";
+	return "the deal has no account";
+}
+
+/* What the ledger knows of one of a deal's transactions, as deal_plan wants it. */
+struct known {
+	struct deal_link link;
+	int found;
+};
+
+static int known_get(struct ledger *lg, const char *deal_id, const char *kind, struct known *k)
+{
+	int rc = ledger_deal_link_get(lg, deal_id, kind, &k->link);
+
+	k->found = rc == 1;
+	return rc < 0 ? rc : 0;
+}
+
+/* NULL (none) for no row or a pending one: the load looks that one up before creating. */
+static const char *known_status(const struct known *k)
+{
+	return k->found && strcmp(k->link.state, "pending") ? k->link.state : NULL;
+}
+
+static int known_changed(const struct known *k, const char *hash)
+{
+	return k->found && (!k->link.hash || strcmp(k->link.hash, hash));
+}
+
+struct deal_input {
+	json_t *rec;
+	enum deal_outcome outcome;
+	long stage_index;
+};
+
+static void deal_input(const struct job *job, json_t *rec, struct deal_input *in)
+{
+	double prob = 0;
+	int has_prob = deal_number(rec, "Probability", &prob);
+
+	in->rec = rec;
+	in->outcome = deal_outcome(&job->deals, str(rec, "Stage"), has_prob, prob);
+	in->stage_index = deal_stage_index(&job->deals, str(rec, "Stage"));
+}
+
+static void facts_of(const struct deal_input *in, const struct known *quote, const struct known *invoice,
+		     const char *hash, struct deal_facts *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->outcome = in->outcome;
+	f->stage_index = in->stage_index;
+	f->quote_status = known_status(quote);
+	f->invoice_status = known_status(invoice);
+	f->quote_changed = known_changed(quote, hash);
+	f->invoice_changed = known_changed(invoice, hash);
+}
+
+static const char *const outcome_names[] = { "open", "won", "lost" };
+
+static int plan_creates(const struct deal_plan *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->steps[i] == STEP_QUOTE_CREATE || pl->steps[i] == STEP_INVOICE_CREATE)
+			return 1;
+	return 0;
+}
+
+/* The line's action: what the plan does first that shows (a send is on the way to accept or decline). */
+static const char *plan_action(const struct deal_plan *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++)
+		if (deal_step_action(pl->steps[i]))
+			return deal_step_action(pl->steps[i]);
+	return "unchanged";
+}
+
+struct deal_xform {
+	struct pipeline *p;
+	struct staging_writer *w;
+	struct stats st;
+};
+
+static void count_planned(struct stats *st, const char *action)
+{
+	if (!strcmp(action, "create"))
+		st->added++;
+	else if (!strcmp(action, "unchanged"))
+		st->unchanged++;
+	else if (!strcmp(action, "skip"))
+		st->skipped++;
+	else if (!strcmp(action, "invalid"))
+		st->failed++;
+	else
+		st->updated++;
+}
+
+static json_t *plan_line(json_t *rec, const struct deal_input *in, json_t *customer, const char *action,
+			 const char *reason, const struct deal_plan *pl, const char *hash, json_t *payload,
+			 const struct known *quote, const struct known *invoice)
+{
+	const char *fid = invoice->found && invoice->link.finance_id ? invoice->link.finance_id :
+			  quote->found ? quote->link.finance_id : NULL;
+	json_t *steps = json_array(), *l;
+	size_t i;
+
+	for (i = 0; pl && i < pl->n; i++)
+		json_array_append_new(steps, json_string(deal_step_name(pl->steps[i])));
+	l = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:O?}",
+		      "entity", "deals", "crm_module", "Deals", "crm_id", str(rec, "id"), "name",
+		      str(rec, "Deal_Name"), "action", action, "match", "", "reason", reason && *reason ? reason : NULL,
+		      "finance_id", fid, "stage", str(rec, "Stage"), "outcome", outcome_names[in->outcome],
+		      "customer", customer ? json_incref(customer) : json_null(), "steps", steps,
+		      "hash", hash && *hash ? hash : NULL, "payload", payload);
+	return l;
+}
+
+static int transform_deal(struct deal_xform *x, json_t *rec)
+{
+	const struct job *job = x->p->job;
+	const char *id = str(rec, "id"), *why = NULL;
+	struct known quote = { 0 }, invoice = { 0 };
+	char hash[CONTENT_HASH_LEN] = "";
+	json_t *payload = deal_payload(rec, &why), *customer = NULL, *line = NULL;
+	struct deal_input in;
+	struct deal_facts f;
+	struct deal_plan pl = { 0 };
+	const char *action, *reason;
+	int rc;
+
+	deal_input(job, rec, &in);
+	if (!payload) {
+		action = "invalid";
+		reason = why;
+		x->p->records_failed++;
+		line = plan_line(rec, &in, NULL, action, reason, NULL, NULL, NULL, &quote, &invoice);
+		goto write;
+	}
+	content_hash(payload, hash);
+	if ((rc = known_get(x->p->lg, id, "quote", &quote)) || (rc = known_get(x->p->lg, id, "invoice", &invoice)))
+		goto out;
+	facts_of(&in, &quote, &invoice, hash, &f);
+	deal_plan_decide(&job->deals, &f, &pl);
+	customer = deal_customer(job, rec);
+	action = plan_action(&pl);
+	reason = pl.reason;
+	if (plan_creates(&pl) && !customer) {
+		action = "skip";
+		reason = no_customer_reason(job);
+	}
+	line = plan_line(rec, &in, customer, action, reason, &pl, hash, payload, &quote, &invoice);
+write:
+	if (!(rc = staging_write(x->w, line)))
+		count_planned(&x->st, action);
+out:
+	json_decref(line);
+	json_decref(customer);
+	json_decref(payload);
+	deal_link_release(&quote.link);
+	deal_link_release(&invoice.link);
+	return rc;
+}
+
+static int write_transform_stats(struct pipeline *p, const struct stats *st)
+{
+	int rc;
+
+	if ((rc = ledger_begin(p->lg)))
+		return rc;
+	if ((rc = ledger_stats_add(p->lg, p->run_id, "deals", "transform", st))) {
+		ledger_rollback(p->lg);
+		return rc;
+	}
+	return ledger_commit(p->lg);
+}
+
+int deals_transform(struct pipeline *p, const char *extract_dir, const char *out_dir, struct manifest *m)
+{
+	struct deal_xform x = { .p = p };
+	struct staging_reader *r = NULL;
+	json_t *rec = NULL;
+	int rc;
+
+	if (!wants_deals(p))
+		return 0;
+	log_set_entity("deals");
+	if ((rc = staging_reader_open(&r, extract_dir, "deals", 1)) ||
+	    (rc = staging_writer_open(&x.w, out_dir, "deals")))
+		goto out;
+	while ((rc = staging_read(r, &rec)) != 0) {
+		if (rc == FS_EINPUT || (rc == 1 && !json_is_object(rec))) {
+			log_warn("deals: %s; counted as a failed record", rc == 1 ? "a line that is not an object" : err_msg());
+			x.st.failed++;
+			p->records_failed++;
+			rc = 0;
+		} else if (rc > 0) {
+			rc = transform_deal(&x, rec);
+		}
+		json_decref(rec);
+		rec = NULL;
+		if (rc < 0)
+			break;
+	}
+	if (rc < 0) {
+		staging_writer_abort(x.w);
+		goto out;
+	}
+	if (!(rc = staging_writer_finish(x.w, m)))
+		rc = write_transform_stats(p, &x.st);
+	log_info("deals: %ld create, %ld change, %ld unchanged, %ld skipped, %ld failed", x.st.added,
+		 x.st.updated, x.st.unchanged, x.st.skipped, x.st.failed);
+out:
+	staging_reader_close(r);
+	log_set_entity(NULL);
+	return rc;
+}
+
+/* ==== load ==== */
+
+struct deal_load {
+	struct pipeline *p;
+	struct finclient *fin;
+	struct stats s;
+	int resuming;            /* an earlier attempt at this run's load recorded deals */
+	long waiting;            /* deals with work left when the daily budget ran out */
+};
+
+/* One of a deal's transactions, as the load knows it. */
+struct txn {
+	const char *kind;        /* "quote" / "invoice" */
+	enum fin_doc doc;
+	struct deal_link link;
+	int found;               /* a row in deal_links */
+	int exists;              /* a transaction in the app (found and not pending) */
+	const char *match;       /* how it was found: "ledger" or "crm_id" */
+	char *number;            /* INV-000001 …, for messages */
+};
+
+/* The deal being loaded. */
+struct deal_ctx {
+	json_t *line;
+	const char *id;
+	struct txn quote, invoice;
+	const char *customer_id; /* finance id, when a create needs it */
+	int seen_earlier;        /* resumed: this run recorded it already */
+};
+
+static void txn_release(struct txn *t)
+{
+	deal_link_release(&t->link);
+	xfree(t->number);
+	t->number = NULL;
+}
+
+static void txn_take_record(struct txn *t, json_t *record)
+{
+	const char *num = str(record, t->doc == FIN_DOC_INVOICE ? "invoice_number" : "estimate_number");
+
+	if (num) {
+		xfree(t->number);
+		t->number = xstrdup(num);
+	}
+}
+
+static const char *txn_label(const struct txn *t)
+{
+	return t->number ? t->number : t->link.finance_id ? t->link.finance_id : "?";
+}
+
+/* ---- the ledger side of one outcome ---- */
+
+static void count_outcome(struct stats *s, const char *action)
+{
+	if (!strcmp(action, "create"))
+		s->added++;
+	else if (!strcmp(action, "unchanged"))
+		s->unchanged++;
+	else if (!strcmp(action, "skip"))
+		s->skipped++;
+	else if (!strcmp(action, "failed") || !strcmp(action, "invalid"))
+		s->failed++;
+	else
+		s->updated++;
+}
+
+/* One transaction: the link (when t), the event and the running stats. */
+static int record(struct deal_load *l, struct deal_ctx *d, struct txn *t, const char *action, const char *match,
+		  const char *reason)
+{
+	struct ledger *lg = l->p->lg;
+	int rc;
+
+	if ((rc = ledger_begin(lg)))
+		return rc;
+	count_outcome(&l->s, action);
+	if (!strcmp(action, "failed") || !strcmp(action, "invalid"))
+		l->p->records_failed++;
+	if ((t && (rc = ledger_deal_link_put(lg, &t->link))) ||
+	    (rc = ledger_event_add(lg, l->p->run_id, "deals", "Deals", d->id, t ? t->link.finance_id : NULL, action,
+				   match, reason)) ||
+	    (rc = ledger_stats_add(lg, l->p->run_id, "deals", "load", &l->s))) {
+		ledger_rollback(lg);
+		return rc;
+	}
+	return ledger_commit(lg);
+}
+
+static int save_link(struct deal_load *l, const struct txn *t)
+{
+	int rc;
+
+	if ((rc = ledger_begin(l->p->lg)))
+		return rc;
+	if ((rc = ledger_deal_link_put(l->p->lg, &t->link))) {
+		ledger_rollback(l->p->lg);
+		return rc;
+	}
+	return ledger_commit(l->p->lg);
+}
+
+static void set_str(char **field, const char *value)
+{
+	char *copy = value ? xstrdup(value) : NULL;
+
+	xfree(*field);
+	*field = copy;
+}
+
+/* ---- the app's side: what is really there ---- */
+
+static int txn_get(struct deal_load *l, struct deal_ctx *d, struct txn *t)
+{
+	int rc = ledger_deal_link_get(l->p->lg, d->id, t->kind, &t->link);
+
+	t->found = rc == 1;
+	t->match = "ledger";
+	if (rc == 0) {
+		t->link.deal_id = xstrdup(d->id);
+		t->link.kind = xstrdup(t->kind);
+	}
+	t->exists = t->found && strcmp(t->link.state, "pending");
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * A create that may have happened without its answer (state pending): the
+ * app is asked for the deal's transaction by its zcrm_potential_id.  Found,
+ * it is linked; not found, the row stays pending until the create.
+ */
+static int resolve_pending(struct deal_load *l, struct deal_ctx *d, struct txn *t)
+{
+	struct fin_doc_result res;
+	int rc;
+
+	if (!t->found || t->exists)
+		return 0;
+	if ((rc = finclient_doc_find(l->fin, t->doc, "zcrm_potential_id", d->id, &res)) == 1) {
+		log_info("deals %s: its %s was created by an interrupted run as %s", d->id, t->kind,
+			 res.out.finance_id);
+		set_str(&t->link.finance_id, res.out.finance_id);
+		set_str(&t->link.state, str(res.record, "status") ? str(res.record, "status") : "draft");
+		set_str(&t->link.hash, str(d->line, "hash"));
+		txn_take_record(t, res.record);
+		t->exists = 1;
+		t->match = "crm_id";
+		rc = save_link(l, t);
+	}
+	fin_doc_result_release(&res);
+	return rc;
+}
+
+/* Before any change: the transaction's status as the app has it now. */
+static int refresh(struct deal_load *l, struct deal_ctx *d, struct txn *t)
+{
+	struct fin_doc_result res;
+	const char *status;
+	int rc;
+
+	if (!t->exists || !t->link.finance_id)
+		return 0;
+	if ((rc = finclient_doc_get(l->fin, t->doc, t->link.finance_id, &res)))
+		goto out;
+	if (res.out.ok) {
+		status = str(res.record, "status") ? str(res.record, "status") : t->link.state;
+		txn_take_record(t, res.record);
+	} else if (res.out.status == 404) {
+		status = "gone";
+		log_warn("deals %s: its %s %s is no longer in %s; it is not created again", d->id, t->kind,
+			 t->link.finance_id, l->p->job->app->label);
+	} else {
+		rc = fail(FS_EAPI, "%s refused reading %s %s (HTTP %ld, code %ld): %s", l->p->job->app->label,
+			  fin_doc_name(t->doc), t->link.finance_id, res.out.status, res.out.code, res.out.message);
+		goto out;
+	}
+	if (strcmp(status, t->link.state)) {
+		set_str(&t->link.state, status);
+		rc = save_link(l, t);
+	}
+out:
+	fin_doc_result_release(&res);
+	return rc;
+}
+
+/* ---- the steps ---- */
+
+static void plan_from_links(struct deal_load *l, struct deal_ctx *d, struct deal_plan *pl)
+{
+	const struct job *job = l->p->job;
+	const char *hash = str(d->line, "hash");
+	struct deal_facts f = { 0 };
+	const char *outcome = str(d->line, "outcome");
+
+	f.outcome = !outcome || !strcmp(outcome, "open") ? DEAL_OPEN : !strcmp(outcome, "won") ? DEAL_WON : DEAL_LOST;
+	f.stage_index = deal_stage_index(&job->deals, str(d->line, "stage"));
+	f.quote_status = d->quote.exists ? d->quote.link.state : NULL;
+	f.invoice_status = d->invoice.exists ? d->invoice.link.state : NULL;
+	f.quote_changed = d->quote.exists && hash && (!d->quote.link.hash || strcmp(d->quote.link.hash, hash));
+	f.invoice_changed = d->invoice.exists && hash && (!d->invoice.link.hash || strcmp(d->invoice.link.hash, hash));
+	deal_plan_decide(&job->deals, &f, pl);
+}
+
+static const char *customer_word(json_t *customer)
+{
+	return !strcmp(str(customer, "module") ? str(customer, "module") : "", "Contacts") ? "contact" : "account";
+}
+
+/*
+ * The finance customer a create goes to: the link of the deal's account (or
+ * contact).  1 with d->customer_id, 0 when it is not linked (*why says so and
+ * why, from that record's last event).
+ */
+static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why, struct link *link)
+{
+	json_t *c = json_object_get(d->line, "customer");
+	char *action = NULL, *reason = NULL;
+	int rc;
+
+	*why = NULL;
+	if ((rc = ledger_link_get(l->p->lg, "customers", str(c, "crm_id"), link)) < 0)
+		return rc;
+	if (rc == 1 && link->finance_id && strcmp(link->state, "pending")) {
+		d->customer_id = link->finance_id;
+		return 1;
+	}
+	if ((rc = ledger_event_last(l->p->lg, "customers", str(c, "crm_id"), &action, &reason)) < 0)
+		return rc;
+	*why = xasprintf("its %s '%s' (crm id %s) is not linked to a %s customer%s%s%s%s%s",
+			 customer_word(c), str(c, "name") ? str(c, "name") : "", str(c, "crm_id"),
+			 l->p->job->app->label, action ? ": it was " : "", action ? action : "",
+			 reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
+	xfree(action);
+	xfree(reason);
+	return 0;
+}
+
+/* The body of a create or an update: the deal's payload, plus the customer and source quote on a create. */
+static json_t *step_body(struct deal_ctx *d, enum deal_step s)
+{
+	json_t *body = json_deep_copy(json_object_get(d->line, "payload"));
+
+	if (s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE)
+		json_object_set_new(body, "customer_id", json_string(d->customer_id));
+	if (s == STEP_INVOICE_CREATE && d->quote.exists && d->quote.link.finance_id)
+		json_object_set_new(body, "invoiced_estimate_id", json_string(d->quote.link.finance_id));
+	return body;
+}
+
+static const char *const step_status[STEP_COUNT] = {
+	[STEP_QUOTE_SEND] = "sent", [STEP_QUOTE_ACCEPT] = "accepted", [STEP_QUOTE_DECLINE] = "declined",
+	[STEP_INVOICE_SEND] = "sent", [STEP_INVOICE_VOID] = "void",
+};
+
+static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn *t, int sent_first)
+{
+	json_t *c = json_object_get(d->line, "customer");
+	const char *stage = str(d->line, "stage") ? str(d->line, "stage") : "";
+	const char *doc = t->doc == FIN_DOC_INVOICE ? "invoice" : "quote";
+
+	switch (s) {
+	case STEP_QUOTE_CREATE:
+	case STEP_INVOICE_CREATE:
+		return xasprintf("%s %s created as a draft for %s '%s'%s%s", doc, txn_label(t), customer_word(c),
+				 str(c, "name") ? str(c, "name") : "", s == STEP_INVOICE_CREATE &&
+				 d->quote.exists ? " from quote " : "", s == STEP_INVOICE_CREATE && d->quote.exists ?
+				 txn_label(&d->quote) : "");
+	case STEP_QUOTE_UPDATE:
+	case STEP_INVOICE_UPDATE:
+		return xasprintf("draft %s %s updated: the deal changed", doc, txn_label(t));
+	case STEP_QUOTE_ACCEPT:
+		return xasprintf("quote %s %saccepted: the deal is %s (stage '%s')", txn_label(t),
+				 sent_first ? "marked sent and " : "", str(d->line, "outcome"), stage);
+	case STEP_QUOTE_DECLINE:
+		return xasprintf("quote %s %sdeclined: the deal is lost (stage '%s')", txn_label(t),
+				 sent_first ? "marked sent and " : "", stage);
+	default:
+		return xasprintf("invoice %s %svoided: the deal is lost (stage '%s')", txn_label(t),
+				 sent_first ? "marked sent and " : "", stage);
+	}
+}
+
+/* The app refused a step: a failed event with its message; the deal's other steps wait for the next run. */
+static int step_refused(struct deal_load *l, struct deal_ctx *d, struct txn *t, enum deal_step s,
+			const struct fin_outcome *o)
+{
+	char *why = xasprintf("%s refused to %s %s%s%s of deal '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
+			      strchr(deal_step_name(s), '_') + 1, fin_doc_name(t->doc), t->link.finance_id ? " " : "",
+			      t->link.finance_id ? t->link.finance_id : "", str(d->line, "name") ? str(d->line, "name") : "",
+			      o->status, o->code, o->message);
+	int rc;
+
+	log_warn("%s (crm id %s)", why, d->id);
+	if ((s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE) && !t->exists) {
+		/* Refused is not created: no intent is left behind. */
+		if ((rc = ledger_begin(l->p->lg)) || (rc = ledger_deal_link_delete(l->p->lg, d->id, t->kind)) ||
+		    (rc = ledger_commit(l->p->lg))) {
+			xfree(why);
+			return rc;
+		}
+		t->found = 0;
+	}
+	rc = record(l, d, NULL, "failed", "", why);
+	xfree(why);
+	return rc;
+}
+
+static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enum deal_step s,
+		     struct fin_doc_result *res)
+{
+	json_t *body = NULL;
+	int rc;
+
+	switch (s) {
+	case STEP_QUOTE_CREATE:
+	case STEP_INVOICE_CREATE:
+		/* The intent first, committed: a kill after the POST is found by the deal id. */
+		set_str(&t->link.state, "pending");
+		set_str(&t->link.finance_id, NULL);
+		if ((rc = save_link(l, t)))
+			return rc;
+		t->found = 1;
+		body = step_body(d, s);
+		rc = finclient_doc_create(l->fin, t->doc, body, res);
+		break;
+	case STEP_QUOTE_UPDATE:
+	case STEP_INVOICE_UPDATE:
+		body = step_body(d, s);
+		rc = finclient_doc_update(l->fin, t->doc, t->link.finance_id, body, res);
+		break;
+	default:
+		rc = finclient_doc_status(l->fin, t->doc, t->link.finance_id, step_status[s], res);
+	}
+	json_decref(body);
+	return rc;
+}
+
+/* One step: sent, then recorded.  1 when the deal's next steps may follow, 0 when not, <0 error. */
+static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, int *sent_first)
+{
+	struct txn *t = deal_step_is_quote(s) ? &d->quote : &d->invoice;
+	int create = s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE;
+	struct fin_doc_result res;
+	char *reason;
+	int rc;
+
+	memset(&res, 0, sizeof(res));
+	if ((rc = send_step(l, d, t, s, &res)))
+		goto out;
+	if (!res.out.ok) {
+		rc = step_refused(l, d, t, s, &res.out);
+		rc = rc < 0 ? rc : 0;
+		goto out;
+	}
+	if (create || s == STEP_QUOTE_UPDATE || s == STEP_INVOICE_UPDATE) {
+		if (create)
+			set_str(&t->link.finance_id, res.out.finance_id);
+		set_str(&t->link.state, str(res.record, "status") ? str(res.record, "status") : "draft");
+		set_str(&t->link.hash, str(d->line, "hash"));
+		txn_take_record(t, res.record);
+		t->exists = t->found = 1;
+	} else {
+		set_str(&t->link.state, step_status[s]);
+	}
+	if (s == STEP_QUOTE_SEND || s == STEP_INVOICE_SEND) {
+		*sent_first = 1;
+		rc = save_link(l, t);
+	} else {
+		reason = step_reason(d, s, t, *sent_first);
+		rc = record(l, d, t, deal_step_action(s), create ? "" : t->match, reason);
+		log_info("deals %s: %s", d->id, reason);
+		xfree(reason);
+		*sent_first = 0;
+	}
+	rc = rc < 0 ? rc : 1;
+out:
+	fin_doc_result_release(&res);
+	return rc;
+}
+
+static int run_steps(struct deal_load *l, struct deal_ctx *d, const struct deal_plan *pl)
+{
+	struct link customer = { 0 };
+	char *why = NULL;
+	int sent_first = 0, rc = 0;
+	size_t i;
+
+	if (plan_creates(pl)) {
+		if ((rc = find_customer(l, d, &why, &customer)) <= 0) {
+			if (rc == 0) {
+				log_info("deals %s: skipped: %s", d->id, why);
+				rc = record(l, d, NULL, "skip", "", why);
+			}
+			goto out;
+		}
+	}
+	for (i = 0; i < pl->n && rc >= 0; i++)
+		if ((rc = do_step(l, d, pl->steps[i], &sent_first)) == 0)
+			break;
+out:
+	link_release(&customer);
+	xfree(why);
+	return rc < 0 ? rc : 0;
+}
+
+/* A line the transform settled (invalid, skip): recorded as it says. */
+static int load_settled(struct deal_load *l, struct deal_ctx *d, const char *action)
+{
+	if (d->seen_earlier)
+		return 0;
+	return record(l, d, NULL, action, "", str(d->line, "reason"));
+}
+
+static int load_deal(struct deal_load *l, json_t *line)
+{
+	struct deal_ctx d = { .line = line, .id = str(line, "crm_id") };
+	const char *action = str(line, "action");
+	struct deal_plan pl;
+	char *earlier = NULL;
+	int rc;
+
+	d.quote = (struct txn){ .kind = "quote", .doc = FIN_DOC_ESTIMATE };
+	d.invoice = (struct txn){ .kind = "invoice", .doc = FIN_DOC_INVOICE };
+	if (!d.id || !action)
+		return fail(FS_EINPUT, "deals: a line without crm_id or action");
+	if (l->resuming && (rc = ledger_event_action(l->p->lg, l->p->run_id, "deals", d.id, &earlier)) < 0)
+		return rc;
+	d.seen_earlier = earlier != NULL;
+	xfree(earlier);
+	if (!strcmp(action, "invalid") || !strcmp(action, "skip"))
+		return load_settled(l, &d, action);
+	if ((rc = txn_get(l, &d, &d.quote)) || (rc = txn_get(l, &d, &d.invoice)) ||
+	    (rc = resolve_pending(l, &d, &d.quote)) || (rc = resolve_pending(l, &d, &d.invoice)))
+		goto out;
+	plan_from_links(l, &d, &pl);
+	/* Only a deal with something to do costs a read of its transactions. */
+	if (pl.n && (!(rc = refresh(l, &d, &d.quote)) && !(rc = refresh(l, &d, &d.invoice))))
+		plan_from_links(l, &d, &pl);
+	if (rc)
+		goto out;
+	if (pl.n)
+		rc = run_steps(l, &d, &pl);
+	else if (!d.seen_earlier)
+		rc = record(l, &d, d.invoice.exists ? &d.invoice : d.quote.exists ? &d.quote : NULL, "unchanged",
+			    d.invoice.exists ? d.invoice.match : d.quote.exists ? d.quote.match : "", pl.reason);
+out:
+	txn_release(&d.quote);
+	txn_release(&d.invoice);
+	return rc;
+}
+
+/* A deal the app refused to read (FS_EAPI): failed, the others go on. */
+static int deal_failed(struct deal_load *l, json_t *line)
+{
+	struct deal_ctx d = { .line = line, .id = str(line, "crm_id") };
+	char *why = xstrdup(err_msg());
+	int rc;
+
+	log_warn("deals %s: %s", d.id ? d.id : "?", why);
+	rc = record(l, &d, NULL, "failed", "", why);
+	xfree(why);
+	return rc;
+}
+
+static int is_work(json_t *line)
+{
+	const char *a = str(line, "action");
+
+	return a && strcmp(a, "unchanged") && strcmp(a, "skip") && strcmp(a, "invalid");
+}
+
+static int load_lines(struct deal_load *l, struct staging_reader *r)
+{
+	json_t *line;
+	int rc;
+
+	while ((rc = staging_read(r, &line)) != 0) {
+		if (rc == FS_EINPUT) {
+			log_warn("deals: %s", err_msg());
+			l->s.failed++;
+			l->p->records_failed++;
+			continue;
+		}
+		if (rc < 0)
+			return rc;
+		if (l->waiting) {
+			l->waiting += is_work(line);
+			json_decref(line);
+			continue;
+		}
+		rc = load_deal(l, line);
+		if (rc == FS_EAPI || rc == FS_EINPUT)
+			rc = deal_failed(l, line);
+		if (rc == FS_EBUDGET) {
+			l->waiting = 1;
+			rc = 0;
+		}
+		json_decref(line);
+		if (rc)
+			return rc;
+	}
+	if (l->waiting)
+		return fail(FS_EBUDGET, "%s; %ld deals wait for the next run", err_msg(), l->waiting);
+	return 0;
+}
+
+/* The stats row and the deals' watermark (the run's start), as for the entities. */
+static int finish_deals(struct deal_load *l)
+{
+	struct run_info run;
+	int rc;
+
+	if ((rc = ledger_run_get(l->p->lg, l->p->run_id, &run)) < 0)
+		return rc;
+	if ((rc = ledger_begin(l->p->lg)))
+		goto out;
+	rc = ledger_stats_add(l->p->lg, l->p->run_id, "deals", "load", &l->s);
+	if (!rc && run.started_at && !strcmp(l->p->job->crm.type, "zoho-crm"))
+		rc = ledger_watermark_put(l->p->lg, "deals", run.started_at, l->p->run_id);
+	if (rc)
+		ledger_rollback(l->p->lg);
+	else
+		rc = ledger_commit(l->p->lg);
+out:
+	run_info_release(&run);
+	return rc;
+}
+
+/* 1 when an earlier, finished attempt at this run loaded the deals. */
+static int deals_loaded_before(struct pipeline *p)
+{
+	struct run_info run;
+	int rc = ledger_run_get(p->lg, p->run_id, &run);
+
+	if (rc == 1)
+		rc = run.finished_at && ledger_stats_exist(p->lg, p->run_id, "deals", "load") == 1 &&
+		     strcmp(run.status, "running") && strcmp(run.status, "aborted") && strcmp(run.status, "budget");
+	run_info_release(&run);
+	return rc;
+}
+
+static int load_all_deals(struct pipeline *p, struct finclient *fin)
+{
+	struct deal_load l = { .p = p, .fin = fin };
+	struct staging_reader *r = NULL;
+	char *dir = staging_dir(p->job->state_dir, p->run_id, "transform");
+	int rc;
+
+	if ((rc = deals_loaded_before(p)) != 0) {
+		if (rc == 1)
+			log_info("deals: run %ld is already loaded", p->run_id);
+		rc = rc == 1 ? 0 : rc;
+		goto out;
+	}
+	if ((rc = staging_reader_open(&r, dir, "deals", 0)) ||
+	    (rc = ledger_stats_get(p->lg, p->run_id, "deals", "load", &l.s)) < 0)
+		goto out;
+	l.resuming = rc;
+	if (l.resuming)
+		log_info("deals: resuming the interrupted load of run %ld", p->run_id);
+	if (!(rc = load_lines(&l, r)))
+		rc = finish_deals(&l);
+	log_info("deals: %ld created, %ld changed (accept, decline, void, update), %ld unchanged, %ld skipped, %ld failed",
+		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
+out:
+	staging_reader_close(r);
+	xfree(dir);
+	return rc;
+}
+
+int deals_load(struct pipeline *p, struct finclient *fin)
+{
+	int rc = 0;
+
+	if (p->only || p->only_id)
+		return 0;
+	log_set_entity("deals");
+	if (p->job->deals.enabled)
+		rc = load_all_deals(p, fin);
+	log_set_entity(NULL);
+	if (!rc && p->job->summary.enabled)
+		rc = summary_run(p, fin);
+	return rc;
+}

@@ -1,0 +1,321 @@
+/*
+ * summary.c - the financial summary back to the CRM (DESIGN.md "Financial
+ * summary back to the CRM"; job key sync.summary), at the end of the load.
+ *
+ * Per linked customer: the outstanding receivable, the count of overdue
+ * invoices, and the date and amount of the last payment.  The finance app
+ * is read in three paged lists, never once per customer: its customers
+ * (outstanding_receivable_amount), its overdue invoices and its customer
+ * payments.  The figures are grouped in a TEMP table of the ledger's
+ * connection, then read back 100 linked records at a time and written to
+ * the CRM record (Accounts for a business customer, Contacts for an
+ * individual) with one update call per module, only where the figures
+ * differ from the last ones written (their hash, in the summaries table).
+ *
+ * Outcomes: run_stats row "summary" (updated, unchanged, failed) and an
+ * event per record written or refused.
+ */
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/crm.h"
+#include "finsync/err.h"
+#include "finsync/finclient.h"
+#include "finsync/ledger.h"
+#include "finsync/log.h"
+#include "../xform/deal_plan.h"
+#include "../xform/xform.h"
+#include "deals.h"
+
+#define ROWS 100
+
+struct summary {
+	struct pipeline *p;
+	struct finclient *fin;
+	struct crm *crm;
+	struct stats s;
+	long rows;               /* list rows taken in */
+};
+
+/* The CRM modules the job's customers come from. */
+static void summary_modules(const struct job *job, const char *out[3])
+{
+	const struct entity_sync *c = &job->entities[ENTITY_CUSTOMERS];
+	int n = 0;
+
+	if (c->crm_module != CRM_CONTACTS)
+		out[n++] = "Accounts";
+	if (c->crm_module == CRM_CONTACTS || c->include_orphan_contacts)
+		out[n++] = "Contacts";
+	out[n] = NULL;
+}
+
+static int has_field(json_t *names, const char *name)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(names, i, v)
+		if (!strcmp(json_string_value(v), name))
+			return 1;
+	return 0;
+}
+
+int summary_check_fields(struct pipeline *p, struct crm *crm)
+{
+	const struct job *job = p->job;
+	const char *modules[3];
+	int i, m, rc = 0;
+
+	summary_modules(job, modules);
+	for (m = 0; modules[m] && !rc; m++) {
+		json_t *available = NULL;
+		if ((rc = crm_fields(crm, modules[m], &available)))
+			break;
+		for (i = 0; i < SUM_FIELD_COUNT && !rc; i++)
+			if (job->summary.fields[i] && json_array_size(available) &&
+			    !has_field(available, job->summary.fields[i]))
+				rc = fail(FS_EUSAGE, "job '%s': sync.summary.fields.%s: the CRM module %s has no field '%s'",
+					  job->path, summary_field_key((enum summary_field)i), modules[m],
+					  job->summary.fields[i]);
+		json_decref(available);
+	}
+	return rc;
+}
+
+/* ---- the finance app's lists into the work table ---- */
+
+static const char *id_of(json_t *row, const char *key, char *buf, size_t n)
+{
+	json_t *v = json_object_get(row, key);
+
+	if (json_is_integer(v)) {
+		snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+		return buf;
+	}
+	return json_string_value(v);
+}
+
+static int money(json_t *row, const char *key, double *out)
+{
+	return deal_number(row, key, out);
+}
+
+static int take_customer(json_t *row, void *ud)
+{
+	struct summary *s = ud;
+	char buf[32];
+	const char *id = id_of(row, s->p->job->app->customer_id_key, buf, sizeof(buf));
+	double amount;
+
+	s->rows++;
+	if (!id || !money(row, "outstanding_receivable_amount", &amount))
+		return 0;
+	return ledger_summary_work_outstanding(s->p->lg, id, amount);
+}
+
+static int take_overdue(json_t *row, void *ud)
+{
+	struct summary *s = ud;
+	char buf[32];
+	const char *id = id_of(row, "customer_id", buf, sizeof(buf));
+
+	s->rows++;
+	return id ? ledger_summary_work_overdue(s->p->lg, id) : 0;
+}
+
+static int take_payment(json_t *row, void *ud)
+{
+	struct summary *s = ud;
+	char buf[32], key_buf[32];
+	const char *id = id_of(row, "customer_id", buf, sizeof(buf));
+	const char *date = json_string_value(json_object_get(row, "date"));
+	const char *key = json_string_value(json_object_get(row, "created_time"));
+	double amount;
+
+	s->rows++;
+	if (!key)
+		key = id_of(row, "payment_id", key_buf, sizeof(key_buf));
+	if (!id || !date || !money(row, "amount", &amount))
+		return 0;
+	return ledger_summary_work_payment(s->p->lg, id, date, amount, key);
+}
+
+static int gather(struct summary *s)
+{
+	const struct finance_app *app = s->p->job->app;
+	int rc;
+
+	if ((rc = ledger_summary_work_reset(s->p->lg)) ||
+	    (rc = finclient_list(s->fin, ENTITY_CUSTOMERS, take_customer, s)) ||
+	    (rc = finclient_list_path(s->fin, "/invoices", "invoices", "status=overdue", take_overdue, s)) ||
+	    (rc = finclient_list_path(s->fin, app->payments_path, "customerpayments", NULL, take_payment, s)))
+		return fail_prefix(rc, "summary");
+	log_info("summary: %ld rows read from %s (customers, overdue invoices, payments)", s->rows, app->label);
+	return 0;
+}
+
+/* ---- one page of linked records ---- */
+
+static json_t *amount_json(double v)
+{
+	/* Cents, rounded half away from zero (no libm for one rounding). */
+	return json_real((double)(long long)(v * 100.0 + (v < 0 ? -0.5 : 0.5)) / 100.0);
+}
+
+/* The CRM fields of one record's figures (new object), without its id. */
+static json_t *figures(const struct job *job, const struct summary_row *r)
+{
+	const char *const *f = job->summary.fields;
+	json_t *o = json_object();
+
+	if (f[SUM_OUTSTANDING])
+		json_object_set_new(o, f[SUM_OUTSTANDING], r->has_outstanding ? amount_json(r->outstanding) : json_null());
+	if (f[SUM_OVERDUE_COUNT])
+		json_object_set_new(o, f[SUM_OVERDUE_COUNT], json_integer(r->overdue));
+	if (f[SUM_LAST_PAYMENT_DATE])
+		json_object_set_new(o, f[SUM_LAST_PAYMENT_DATE], r->has_payment ? json_string(r->pay_date) : json_null());
+	if (f[SUM_LAST_PAYMENT_AMOUNT])
+		json_object_set_new(o, f[SUM_LAST_PAYMENT_AMOUNT],
+				    r->has_payment ? amount_json(r->pay_amount) : json_null());
+	return o;
+}
+
+static const char *module_of(const struct job *job, const struct summary_row *r)
+{
+	if (r->crm_module && (!strcmp(r->crm_module, "Accounts") || !strcmp(r->crm_module, "Contacts")))
+		return r->crm_module;
+	return job->entities[ENTITY_CUSTOMERS].crm_module == CRM_CONTACTS ? "Contacts" : "Accounts";
+}
+
+/* The rows of one module that changed, written in one call; outcomes into the ledger. */
+struct batch {
+	const char *module;
+	json_t *rows;            /* CRM update rows */
+	size_t idx[ROWS];        /* into the page */
+	char hash[ROWS][CONTENT_HASH_LEN];
+	size_t n;
+};
+
+static int settle_batch(struct summary *s, struct batch *b, const struct summary_row *page,
+			struct crm_row_result *res)
+{
+	struct ledger *lg = s->p->lg;
+	size_t i;
+	int rc;
+
+	if ((rc = ledger_begin(lg)))
+		return rc;
+	for (i = 0; i < b->n && !rc; i++) {
+		const struct summary_row *r = &page[b->idx[i]];
+		if (res[i].ok) {
+			s->s.updated++;
+			if (!(rc = ledger_summary_put(lg, "customers", r->crm_id, b->hash[i])))
+				rc = ledger_event_add(lg, s->p->run_id, "summary", b->module, r->crm_id, r->finance_id,
+						      "update", "ledger", "financial summary written to the CRM");
+		} else {
+			char *why = xasprintf("the CRM refused the financial summary of %s %s: %s %s", b->module,
+					      r->crm_id, res[i].code ? res[i].code : "", res[i].message ? res[i].message : "");
+			log_warn("%s", why);
+			s->s.failed++;
+			s->p->records_failed++;
+			rc = ledger_event_add(lg, s->p->run_id, "summary", b->module, r->crm_id, r->finance_id,
+					      "failed", "ledger", why);
+			xfree(why);
+		}
+	}
+	if (!rc)
+		rc = ledger_stats_add(lg, s->p->run_id, "summary", "load", &s->s);
+	if (rc) {
+		ledger_rollback(lg);
+		return rc;
+	}
+	return ledger_commit(lg);
+}
+
+static int write_batch(struct summary *s, struct batch *b, const struct summary_row *page)
+{
+	struct crm_row_result res[ROWS];
+	size_t i;
+	int rc;
+
+	if (!b->n)
+		return 0;
+	memset(res, 0, sizeof(res));
+	if (!(rc = crm_write(s->crm, b->module, "update", b->rows, NULL, res)))
+		rc = settle_batch(s, b, page, res);
+	for (i = 0; i < b->n; i++)
+		crm_row_result_release(&res[i]);
+	return rc;
+}
+
+static int summary_page(struct summary *s, const struct summary_row *page, int n)
+{
+	struct batch b[2] = { { .module = "Accounts" }, { .module = "Contacts" } };
+	int i, k, rc = 0;
+
+	for (k = 0; k < 2; k++)
+		b[k].rows = json_array();
+	for (i = 0; i < n; i++) {
+		const struct summary_row *r = &page[i];
+		json_t *row = figures(s->p->job, r);
+		char hash[CONTENT_HASH_LEN];
+		k = strcmp(module_of(s->p->job, r), "Accounts") ? 1 : 0;
+		content_hash(row, hash);
+		if (r->hash && !strcmp(r->hash, hash)) {
+			s->s.unchanged++;
+			json_decref(row);
+			continue;
+		}
+		json_object_set_new(row, "id", json_string(r->crm_id));
+		json_array_append_new(b[k].rows, row);
+		memcpy(b[k].hash[b[k].n], hash, CONTENT_HASH_LEN);
+		b[k].idx[b[k].n++] = (size_t)i;
+	}
+	for (k = 0; k < 2 && !rc; k++)
+		rc = write_batch(s, &b[k], page);
+	for (k = 0; k < 2; k++)
+		json_decref(b[k].rows);
+	return rc;
+}
+
+static int write_back(struct summary *s)
+{
+	struct summary_row page[ROWS];
+	char *after = xstrdup("");
+	int n = ROWS, i, rc = 0;
+
+	while (!rc && n == ROWS) {
+		if ((rc = ledger_summary_rows(s->p->lg, "customers", after, ROWS, page, &n)))
+			break;
+		if (n) {
+			xfree(after);
+			after = xstrdup(page[n - 1].crm_id);
+		}
+		rc = summary_page(s, page, n);
+		for (i = 0; i < n; i++)
+			summary_row_release(&page[i]);
+	}
+	xfree(after);
+	/* The final counts (unchanged ones are not written per batch); also when nothing was written. */
+	if (rc || (rc = ledger_begin(s->p->lg)))
+		return rc;
+	if ((rc = ledger_stats_add(s->p->lg, s->p->run_id, "summary", "load", &s->s)))
+		ledger_rollback(s->p->lg);
+	else
+		rc = ledger_commit(s->p->lg);
+	return rc;
+}
+
+int summary_run(struct pipeline *p, struct finclient *fin)
+{
+	struct summary s = { .p = p, .fin = fin };
+	int rc;
+
+	log_set_entity("summary");
+	if (!(rc = crm_open(&s.crm, p->job)) && !(rc = gather(&s)) && !(rc = write_back(&s)))
+		log_info("summary: %ld written to the CRM, %ld unchanged, %ld refused", s.s.updated, s.s.unchanged,
+			 s.s.failed);
+	crm_close(s.crm);
+	log_set_entity(NULL);
+	return rc;
+}

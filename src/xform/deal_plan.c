@@ -1,0 +1,314 @@
+/*
+ * deal_plan.c - a deal's stage -> the steps on its quote and invoice
+ * (DESIGN.md "Deals").  Pure: no ledger, no API, so every case is a unit
+ * test (tests/unit/test_deal_plan.c).
+ *
+ * The rules, by job setting automate:
+ *
+ *   invoice  won -> a draft invoice, once ever; lost -> void it
+ *            (void_on_lost) while it is a draft: marked sent, then void,
+ *            as the apps void only what was sent.
+ *   quote    at or past quote_create_stage, or won -> a draft estimate,
+ *            once ever; at or past quote_accept_stage, or won -> sent (when
+ *            a draft) then accepted; lost -> sent then declined
+ *            (decline_on_lost); accepted and convert_accepted_to_invoice ->
+ *            the invoice, once ever; lost -> that invoice voided as above.
+ *
+ * A transaction a person has moved on is never touched again by deal edits:
+ * an invoice that is anything but a draft (sent, paid, void, overdue …), an
+ * estimate that is accepted, declined, invoiced or expired.  An estimate
+ * that is sent is still accepted or declined by the deal: that is what a
+ * quote is sent for.  A draft takes the deal's new amount, name and
+ * description (the *_UPDATE steps).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "deal_plan.h"
+
+static const char *const step_names[STEP_COUNT] = {
+	[STEP_QUOTE_CREATE] = "quote_create", [STEP_QUOTE_UPDATE] = "quote_update",
+	[STEP_QUOTE_SEND] = "quote_send", [STEP_QUOTE_ACCEPT] = "quote_accept",
+	[STEP_QUOTE_DECLINE] = "quote_decline", [STEP_INVOICE_CREATE] = "invoice_create",
+	[STEP_INVOICE_UPDATE] = "invoice_update", [STEP_INVOICE_SEND] = "invoice_send",
+	[STEP_INVOICE_VOID] = "invoice_void",
+};
+
+static const char *const step_actions[STEP_COUNT] = {
+	[STEP_QUOTE_CREATE] = "create", [STEP_QUOTE_UPDATE] = "update", [STEP_QUOTE_SEND] = NULL,
+	[STEP_QUOTE_ACCEPT] = "accept", [STEP_QUOTE_DECLINE] = "decline", [STEP_INVOICE_CREATE] = "create",
+	[STEP_INVOICE_UPDATE] = "update", [STEP_INVOICE_SEND] = NULL, [STEP_INVOICE_VOID] = "void",
+};
+
+const char *deal_step_name(enum deal_step s)
+{
+	return s < STEP_COUNT ? step_names[s] : "?";
+}
+
+enum deal_step deal_step_from_name(const char *name)
+{
+	int s;
+
+	for (s = 0; name && s < STEP_COUNT; s++)
+		if (!strcmp(step_names[s], name))
+			return (enum deal_step)s;
+	return STEP_COUNT;
+}
+
+const char *deal_step_action(enum deal_step s)
+{
+	return s < STEP_COUNT ? step_actions[s] : NULL;
+}
+
+int deal_step_is_quote(enum deal_step s)
+{
+	return s <= STEP_QUOTE_DECLINE;
+}
+
+long deal_stage_index(const struct deal_sync *cfg, const char *stage)
+{
+	json_t *v;
+	size_t i;
+
+	if (!stage)
+		return -1;
+	json_array_foreach(cfg->stage_order, i, v)
+		if (!strcasecmp(json_string_value(v), stage))
+			return (long)i;
+	return -1;
+}
+
+static int in_list(json_t *list, const char *stage)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (stage && !strcasecmp(json_string_value(v), stage))
+			return 1;
+	return 0;
+}
+
+/*
+ * The stage decides first (a deal moved to Closed Won whose probability was
+ * not updated is still won); the probability settles stages outside both
+ * lists, as Zoho sets 100 and 0 on its won and lost stages.
+ */
+enum deal_outcome deal_outcome(const struct deal_sync *cfg, const char *stage, int has_prob, double prob)
+{
+	size_t n = json_array_size(cfg->stage_order);
+
+	if (in_list(cfg->lost_stages, stage))
+		return DEAL_LOST;
+	if (n && stage && !strcasecmp(json_string_value(json_array_get(cfg->stage_order, n - 1)), stage))
+		return DEAL_WON;
+	if (has_prob && prob >= 100)
+		return DEAL_WON;
+	if (has_prob && prob <= 0)
+		return DEAL_LOST;
+	return DEAL_OPEN;
+}
+
+static void add(struct deal_plan *p, enum deal_step s)
+{
+	if (p->n < DEAL_MAX_STEPS)
+		p->steps[p->n++] = s;
+}
+
+static int is(const char *status, const char *want)
+{
+	return status && !strcmp(status, want);
+}
+
+/* An estimate the deal can still send, accept or decline. */
+static int quote_open(const char *status)
+{
+	return is(status, "draft") || is(status, "sent");
+}
+
+static void say(struct deal_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct deal_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Lost: void a draft invoice (both modes). */
+static void void_invoice(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *p)
+{
+	if (!f->invoice_status)
+		return;
+	if (!cfg->void_on_lost)
+		say(p, "lost; void_on_lost is false: the invoice is left %s", f->invoice_status);
+	else if (is(f->invoice_status, "draft")) {
+		add(p, STEP_INVOICE_SEND);
+		add(p, STEP_INVOICE_VOID);
+	}
+	else if (is(f->invoice_status, "gone"))
+		say(p, "lost; its invoice was deleted in the finance app");
+	else
+		say(p, "lost; the invoice is %s: deal edits no longer change it", f->invoice_status);
+}
+
+static void decide_invoice(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *p)
+{
+	if (f->outcome == DEAL_LOST) {
+		say(p, "lost; it has no invoice to void");
+		void_invoice(cfg, f, p);
+		return;
+	}
+	if (f->outcome != DEAL_WON) {
+		if (f->invoice_status)
+			say(p, "not won; its invoice is %s", f->invoice_status);
+		else
+			say(p, "not won yet");
+		return;
+	}
+	if (!f->invoice_status) {
+		add(p, STEP_INVOICE_CREATE);
+		return;
+	}
+	if (is(f->invoice_status, "draft") && f->invoice_changed)
+		add(p, STEP_INVOICE_UPDATE);
+	else if (is(f->invoice_status, "gone"))
+		say(p, "won; its invoice was deleted in the finance app and is not created again");
+	else if (is(f->invoice_status, "draft"))
+		say(p, "won; its invoice is a draft and up to date");
+	else
+		say(p, "won; the invoice is %s: deal edits no longer change it", f->invoice_status);
+}
+
+static void quote_lost(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *p)
+{
+	if (f->quote_status)
+		say(p, "lost; its quote is %s", f->quote_status);
+	else
+		say(p, "lost; it has no quote");
+	if (quote_open(f->quote_status)) {
+		if (!cfg->decline_on_lost) {
+			say(p, "lost; decline_on_lost is false: the quote is left %s", f->quote_status);
+		} else {
+			if (is(f->quote_status, "draft"))
+				add(p, STEP_QUOTE_SEND);
+			add(p, STEP_QUOTE_DECLINE);
+		}
+	}
+	void_invoice(cfg, f, p);
+}
+
+/* Quote mode, not lost: create, update, send, accept, convert, as far as the stage goes. */
+static void quote_open_deal(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *p)
+{
+	long create_at = deal_stage_index(cfg, cfg->quote_create_stage);
+	long accept_at = deal_stage_index(cfg, cfg->quote_accept_stage);
+	int won = f->outcome == DEAL_WON;
+	int want_quote = won || (f->stage_index >= 0 && create_at >= 0 && f->stage_index >= create_at);
+	int want_accept = won || (f->stage_index >= 0 && accept_at >= 0 && f->stage_index >= accept_at);
+	const char *q = f->quote_status;
+
+	if (!want_quote) {
+		say(p, "before quote_create_stage '%s'", cfg->quote_create_stage);
+		return;
+	}
+	if (!q) {
+		add(p, STEP_QUOTE_CREATE);
+		q = "draft";
+	} else if (is(q, "draft") && f->quote_changed) {
+		add(p, STEP_QUOTE_UPDATE);
+	}
+	if (want_accept && quote_open(q)) {
+		if (is(q, "draft"))
+			add(p, STEP_QUOTE_SEND);
+		add(p, STEP_QUOTE_ACCEPT);
+		q = "accepted";
+	}
+	if (is(q, "accepted") && cfg->convert_accepted_to_invoice) {
+		if (!f->invoice_status)
+			add(p, STEP_INVOICE_CREATE);
+		else if (is(f->invoice_status, "draft") && f->invoice_changed)
+			add(p, STEP_INVOICE_UPDATE);
+	}
+	if (p->n)
+		return;
+	if (is(q, "gone"))
+		say(p, "its quote was deleted in the finance app and is not created again");
+	else if (f->invoice_status && cfg->convert_accepted_to_invoice)
+		say(p, "its quote is %s and its invoice %s", q, f->invoice_status);
+	else if (quote_open(q))
+		say(p, "its quote is %s%s", q, want_accept ? "" : "; not yet at quote_accept_stage");
+	else
+		say(p, "its quote is %s: deal edits no longer change it", q);
+}
+
+void deal_plan_decide(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (cfg->automate == DEAL_INVOICE)
+		decide_invoice(cfg, f, out);
+	else if (f->outcome == DEAL_LOST)
+		quote_lost(cfg, f, out);
+	else
+		quote_open_deal(cfg, f, out);
+	if (out->n)
+		out->reason[0] = '\0';
+}
+
+int deal_number(json_t *rec, const char *field, double *out)
+{
+	json_t *v = json_object_get(rec, field);
+	const char *s = json_string_value(v);
+	char *end;
+
+	if (json_is_number(v)) {
+		*out = json_number_value(v);
+		return 1;
+	}
+	if (!s || !*s)
+		return 0;
+	*out = strtod(s, &end);
+	while (*end == ' ')
+		end++;
+	return *end == '\0' && end != s;
+}
+
+static const char *lookup_name(json_t *rec, const char *field)
+{
+	json_t *v = json_object_get(rec, field);
+
+	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "name"));
+}
+
+json_t *deal_payload(json_t *deal, const char **why)
+{
+	const char *id = json_string_value(json_object_get(deal, "id"));
+	const char *name = json_string_value(json_object_get(deal, "Deal_Name"));
+	const char *desc = json_string_value(json_object_get(deal, "Description"));
+	const char *owner = lookup_name(deal, "Owner");
+	json_t *body, *line;
+	double amount = 0;
+
+	*why = NULL;
+	if (!id || !*id) {
+		*why = "the deal has no id";
+		return NULL;
+	}
+	if (!name || !*name) {
+		*why = "the deal has no Deal_Name";
+		return NULL;
+	}
+	deal_number(deal, "Amount", &amount);
+	line = json_pack("{s:s, s:f, s:i}", "name", name, "rate", amount, "quantity", 1);
+	if (desc && *desc)
+		json_object_set_new(line, "description", json_string(desc));
+	body = json_pack("{s:s, s:s, s:[o]}", "reference_number", id, "zcrm_potential_id", id,
+			 "line_items", line);
+	if (owner && *owner)
+		json_object_set_new(body, "salesperson_name", json_string(owner));
+	return body;
+}

@@ -1,0 +1,85 @@
+/*
+ * deal_plan.h - what a deal's stage asks of its quote and invoice
+ * (DESIGN.md "Deals"): the pure decisions, no I/O.  src/stage/deals.c calls
+ * deal_plan_decide() twice: in the transform with the states the ledger
+ * knows (deal_links), and in the load with the states the finance app
+ * reports (read by id before any change), then carries out the steps.
+ */
+#ifndef FINSYNC_DEAL_PLAN_H
+#define FINSYNC_DEAL_PLAN_H
+#include <jansson.h>
+#include <stddef.h>
+#include "finsync/job.h"
+
+enum deal_outcome { DEAL_OPEN, DEAL_WON, DEAL_LOST };
+
+enum deal_step {
+	STEP_QUOTE_CREATE,       /* a draft estimate */
+	STEP_QUOTE_UPDATE,       /* the draft estimate takes the deal's new amount, name … */
+	STEP_QUOTE_SEND,         /* draft -> sent, on the way to accepted or declined */
+	STEP_QUOTE_ACCEPT,
+	STEP_QUOTE_DECLINE,
+	STEP_INVOICE_CREATE,     /* a draft invoice (from the accepted estimate in quote mode) */
+	STEP_INVOICE_UPDATE,
+	STEP_INVOICE_SEND,       /* draft -> sent: the apps void only what was sent */
+	STEP_INVOICE_VOID,
+	STEP_COUNT
+};
+
+#define DEAL_MAX_STEPS 8
+
+/*
+ * What is known of one deal.  A status is the finance app's ("draft",
+ * "sent", "accepted", "paid", "void" …), "gone" for a transaction deleted in
+ * the app, or NULL when the deal has none (a creation intent that found
+ * nothing counts as none).  *_changed: the deal's fields differ from what
+ * the transaction was last written with.
+ */
+struct deal_facts {
+	enum deal_outcome outcome;
+	long stage_index;            /* in stage_order; -1 when not in it */
+	const char *quote_status;
+	const char *invoice_status;
+	int quote_changed;
+	int invoice_changed;
+};
+
+struct deal_plan {
+	enum deal_step steps[DEAL_MAX_STEPS];
+	size_t n;
+	char reason[200];            /* why nothing is done, or what is */
+};
+
+/* Won, lost or open, by stage name (stage_order's last stage wins) and probability (has_prob: given). */
+enum deal_outcome deal_outcome(const struct deal_sync *cfg, const char *stage, int has_prob, double prob);
+
+/* Index of a stage in stage_order (ASCII case ignored), or -1. */
+long deal_stage_index(const struct deal_sync *cfg, const char *stage);
+
+/* The steps for a deal, in the order they are carried out. */
+void deal_plan_decide(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *out);
+
+/* "quote_create" …: the step's name in staging files and messages. */
+const char *deal_step_name(enum deal_step s);
+/* The step by name, or STEP_COUNT. */
+enum deal_step deal_step_from_name(const char *name);
+
+/* The step's event action: "create", "update", "accept", "decline", "void"; NULL for a send. */
+const char *deal_step_action(enum deal_step s);
+
+/* 1 for a step on the quote (estimate), 0 on the invoice. */
+int deal_step_is_quote(enum deal_step s);
+
+/*
+ * The body of a deal's invoice or estimate, without customer_id (new
+ * object): reference_number and zcrm_potential_id <- the deal id,
+ * salesperson_name <- Owner.name, one line item (name <- Deal_Name,
+ * description <- Description, rate <- Amount, quantity 1).  NULL with
+ * *why (static text) when the deal cannot make one (no id or name).
+ */
+json_t *deal_payload(json_t *deal, const char **why);
+
+/* A number field of a CRM record (a JSON number, or a string from a CSV export): 1 with *out, 0 when none. */
+int deal_number(json_t *rec, const char *field, double *out);
+
+#endif

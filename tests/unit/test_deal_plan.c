@@ -1,0 +1,245 @@
+/*
+ * test_deal_plan.c - src/xform/deal_plan.c: a deal's outcome from its stage
+ * and probability, and the steps on its quote and invoice for every stage
+ * and status that matters (DESIGN.md "Deals"), and the payload.
+ */
+#include <jansson.h>
+#include "finsync/job.h"
+#include "../../src/xform/deal_plan.h"
+#include "unit.h"
+
+static json_t *standard_stages(void)
+{
+	return json_pack("[ssssssss]", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+			 "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won");
+}
+
+static void cfg_init(struct deal_sync *cfg, enum deal_automate mode)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->enabled = 1;
+	cfg->automate = mode;
+	cfg->decline_on_lost = 1;
+	cfg->void_on_lost = 1;
+	cfg->stage_order = standard_stages();
+	cfg->lost_stages = json_pack("[ss]", "Closed Lost", "Closed Lost to Competition");
+	if (mode == DEAL_QUOTE) {
+		cfg->quote_create_stage = "Proposal/Price Quote";
+		cfg->quote_accept_stage = "Negotiation/Review";
+	}
+}
+
+static void cfg_release(struct deal_sync *cfg)
+{
+	json_decref(cfg->stage_order);
+	json_decref(cfg->lost_stages);
+}
+
+/* The plan for a deal at stage (probability none) with these statuses, as "step,step" text. */
+static const char *plan_text(const struct deal_sync *cfg, const char *stage, const char *quote, const char *invoice,
+			     int changed)
+{
+	static char out[256];
+	struct deal_facts f = { 0 };
+	struct deal_plan pl;
+	size_t i;
+
+	f.outcome = deal_outcome(cfg, stage, 0, 0);
+	f.stage_index = deal_stage_index(cfg, stage);
+	f.quote_status = quote;
+	f.invoice_status = invoice;
+	f.quote_changed = f.invoice_changed = changed;
+	deal_plan_decide(cfg, &f, &pl);
+	out[0] = '\0';
+	for (i = 0; i < pl.n; i++)
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? "," : "", deal_step_name(pl.steps[i]));
+	if (!pl.n)
+		snprintf(out, sizeof(out), "- %s", pl.reason);
+	return out;
+}
+
+static void test_deal_plan__outcome(void)
+{
+	struct deal_sync cfg;
+
+	cfg_init(&cfg, DEAL_INVOICE);
+	CHECK_INTEQ(deal_outcome(&cfg, "Closed Won", 0, 0), DEAL_WON);
+	CHECK_INTEQ(deal_outcome(&cfg, "closed won", 0, 0), DEAL_WON);
+	CHECK_INTEQ(deal_outcome(&cfg, "Closed Lost", 0, 0), DEAL_LOST);
+	CHECK_INTEQ(deal_outcome(&cfg, "Closed Lost to Competition", 1, 100), DEAL_LOST);
+	CHECK_INTEQ(deal_outcome(&cfg, "Qualification", 1, 10), DEAL_OPEN);
+	CHECK_INTEQ(deal_outcome(&cfg, "Qualification", 1, 100), DEAL_WON);
+	CHECK_INTEQ(deal_outcome(&cfg, "Negotiation/Review", 1, 0), DEAL_LOST);
+	CHECK_INTEQ(deal_outcome(&cfg, "Closed Won", 1, 0), DEAL_WON);
+	CHECK_INTEQ(deal_outcome(&cfg, "Somewhere Else", 0, 0), DEAL_OPEN);
+	CHECK_INTEQ(deal_outcome(&cfg, NULL, 0, 0), DEAL_OPEN);
+	CHECK_INTEQ(deal_stage_index(&cfg, "Qualification"), 0);
+	CHECK_INTEQ(deal_stage_index(&cfg, "Closed Won"), 7);
+	CHECK_INTEQ(deal_stage_index(&cfg, "Closed Lost"), -1);
+	cfg_release(&cfg);
+}
+
+/* A CRM with its own stage names: the last of stage_order is the won one. */
+static void test_deal_plan__own_stage_names(void)
+{
+	struct deal_sync cfg;
+
+	cfg_init(&cfg, DEAL_INVOICE);
+	json_decref(cfg.stage_order);
+	json_decref(cfg.lost_stages);
+	cfg.stage_order = json_pack("[sss]", "Erstkontakt", "Angebot", "Gewonnen");
+	cfg.lost_stages = json_pack("[s]", "Verloren");
+	CHECK_INTEQ(deal_outcome(&cfg, "Gewonnen", 0, 0), DEAL_WON);
+	CHECK_INTEQ(deal_outcome(&cfg, "Closed Won", 0, 0), DEAL_OPEN);
+	CHECK_INTEQ(deal_outcome(&cfg, "Verloren", 0, 0), DEAL_LOST);
+	CHECK_STREQ(plan_text(&cfg, "Gewonnen", NULL, NULL, 0), "invoice_create");
+	CHECK_STREQ(plan_text(&cfg, "Verloren", NULL, "draft", 0), "invoice_send,invoice_void");
+	cfg_release(&cfg);
+}
+
+static void test_deal_plan__invoice_mode(void)
+{
+	struct deal_sync cfg;
+
+	cfg_init(&cfg, DEAL_INVOICE);
+	CHECK_STREQ(plan_text(&cfg, "Qualification", NULL, NULL, 0), "- not won yet");
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", NULL, NULL, 0), "- not won yet");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, NULL, 0), "invoice_create");
+	/* Once ever: an invoice that exists, in any state, is not created again. */
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, "draft", 0), "- won; its invoice is a draft and up to date");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, "void", 0),
+		    "- won; the invoice is void: deal edits no longer change it");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, "gone", 0),
+		    "- won; its invoice was deleted in the finance app and is not created again");
+	/* A draft follows the deal's amount; a sent one does not. */
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, "draft", 1), "invoice_update");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, "sent", 1),
+		    "- won; the invoice is sent: deal edits no longer change it");
+	/* Lost: a draft is voided, a sent or paid one left alone. */
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", NULL, "draft", 0), "invoice_send,invoice_void");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", NULL, "sent", 0),
+		    "- lost; the invoice is sent: deal edits no longer change it");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", NULL, "paid", 0),
+		    "- lost; the invoice is paid: deal edits no longer change it");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", NULL, "void", 0),
+		    "- lost; the invoice is void: deal edits no longer change it");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", NULL, NULL, 0), "- lost; it has no invoice to void");
+	/* Reopened after being lost: the void invoice is not replaced. */
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, "void", 0),
+		    "- won; the invoice is void: deal edits no longer change it");
+	cfg.void_on_lost = 0;
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", NULL, "draft", 0),
+		    "- lost; void_on_lost is false: the invoice is left draft");
+	cfg_release(&cfg);
+}
+
+static void test_deal_plan__quote_mode_stages(void)
+{
+	struct deal_sync cfg;
+
+	cfg_init(&cfg, DEAL_QUOTE);
+	CHECK_STREQ(plan_text(&cfg, "Qualification", NULL, NULL, 0),
+		    "- before quote_create_stage 'Proposal/Price Quote'");
+	CHECK_STREQ(plan_text(&cfg, "Perception Analysis", NULL, NULL, 0),
+		    "- before quote_create_stage 'Proposal/Price Quote'");
+	CHECK_STREQ(plan_text(&cfg, "Proposal/Price Quote", NULL, NULL, 0), "quote_create");
+	CHECK_STREQ(plan_text(&cfg, "Proposal/Price Quote", "draft", NULL, 0),
+		    "- its quote is draft; not yet at quote_accept_stage");
+	CHECK_STREQ(plan_text(&cfg, "Proposal/Price Quote", "draft", NULL, 1), "quote_update");
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", "draft", NULL, 0), "quote_send,quote_accept");
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", "sent", NULL, 0), "quote_accept");
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", NULL, NULL, 0), "quote_create,quote_send,quote_accept");
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", "accepted", NULL, 0),
+		    "- its quote is accepted: deal edits no longer change it");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", "accepted", NULL, 0),
+		    "- its quote is accepted: deal edits no longer change it");
+	/* Won skips the stages: created and accepted at once. */
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, NULL, 0), "quote_create,quote_send,quote_accept");
+	/* Only once: a declined quote stays declined when the deal comes back. */
+	CHECK_STREQ(plan_text(&cfg, "Proposal/Price Quote", "declined", NULL, 0),
+		    "- its quote is declined: deal edits no longer change it");
+	cfg.quote_accept_stage = NULL;
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", "draft", NULL, 0),
+		    "- its quote is draft; not yet at quote_accept_stage");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", "draft", NULL, 0), "quote_send,quote_accept");
+	cfg_release(&cfg);
+}
+
+static void test_deal_plan__quote_mode_lost_and_convert(void)
+{
+	struct deal_sync cfg;
+
+	cfg_init(&cfg, DEAL_QUOTE);
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", "draft", NULL, 0), "quote_send,quote_decline");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", "sent", NULL, 0), "quote_decline");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", "accepted", NULL, 0), "- lost; its quote is accepted");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", NULL, NULL, 0), "- lost; it has no quote");
+	cfg.decline_on_lost = 0;
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", "sent", NULL, 0),
+		    "- lost; decline_on_lost is false: the quote is left sent");
+	cfg.decline_on_lost = 1;
+	/* Converting: the accepted quote's invoice, once; voided when lost while a draft. */
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", "accepted", NULL, 0),
+		    "- its quote is accepted: deal edits no longer change it");
+	cfg.convert_accepted_to_invoice = 1;
+	CHECK_STREQ(plan_text(&cfg, "Negotiation/Review", "accepted", NULL, 0), "invoice_create");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", NULL, NULL, 0),
+		    "quote_create,quote_send,quote_accept,invoice_create");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", "accepted", "draft", 0),
+		    "- its quote is accepted and its invoice draft");
+	CHECK_STREQ(plan_text(&cfg, "Closed Won", "invoiced", "sent", 0),
+		    "- its quote is invoiced and its invoice sent");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", "accepted", "draft", 0), "invoice_send,invoice_void");
+	CHECK_STREQ(plan_text(&cfg, "Closed Lost", "invoiced", "sent", 0),
+		    "- lost; the invoice is sent: deal edits no longer change it");
+	cfg_release(&cfg);
+}
+
+static void test_deal_plan__steps_and_payload(void)
+{
+	json_t *deal = json_pack("{s:s, s:s, s:f, s:s, s:{s:s, s:s}}", "id", "4150868000000200001", "Deal_Name",
+				 "Acme renewal", "Amount", 1250.5, "Description", "Two years", "Owner", "name",
+				 "Ana Owner", "id", "1");
+	json_t *body, *line;
+	const char *why;
+	double v;
+
+	CHECK_STREQ(deal_step_action(STEP_QUOTE_ACCEPT), "accept");
+	CHECK(deal_step_action(STEP_QUOTE_SEND) == NULL);
+	CHECK_INTEQ(deal_step_from_name("invoice_void"), STEP_INVOICE_VOID);
+	CHECK_INTEQ(deal_step_from_name("nonsense"), STEP_COUNT);
+	CHECK(deal_step_is_quote(STEP_QUOTE_DECLINE));
+	CHECK(!deal_step_is_quote(STEP_INVOICE_CREATE));
+	body = deal_payload(deal, &why);
+	CHECK(body != NULL);
+	CHECK_STREQ(json_string_value(json_object_get(body, "zcrm_potential_id")), "4150868000000200001");
+	CHECK_STREQ(json_string_value(json_object_get(body, "reference_number")), "4150868000000200001");
+	CHECK_STREQ(json_string_value(json_object_get(body, "salesperson_name")), "Ana Owner");
+	line = json_array_get(json_object_get(body, "line_items"), 0);
+	CHECK_STREQ(json_string_value(json_object_get(line, "name")), "Acme renewal");
+	CHECK_STREQ(json_string_value(json_object_get(line, "description")), "Two years");
+	CHECK(json_real_value(json_object_get(line, "rate")) == 1250.5);
+	CHECK_INTEQ(json_integer_value(json_object_get(line, "quantity")), 1);
+	CHECK(json_object_get(body, "customer_id") == NULL);
+	json_decref(body);
+	/* CSV exports give strings. */
+	json_object_set_new(deal, "Amount", json_string("99.90"));
+	json_object_set_new(deal, "Probability", json_string(""));
+	CHECK(deal_number(deal, "Amount", &v) == 1 && v > 99.89 && v < 99.91);
+	CHECK(deal_number(deal, "Probability", &v) == 0);
+	json_object_del(deal, "Deal_Name");
+	CHECK(deal_payload(deal, &why) == NULL);
+	CHECK_STREQ(why, "the deal has no Deal_Name");
+	json_decref(deal);
+}
+
+static const struct unit_test deal_plan_tests[] = {
+	UNIT(test_deal_plan__outcome),
+	UNIT(test_deal_plan__own_stage_names),
+	UNIT(test_deal_plan__invoice_mode),
+	UNIT(test_deal_plan__quote_mode_stages),
+	UNIT(test_deal_plan__quote_mode_lost_and_convert),
+	UNIT(test_deal_plan__steps_and_payload),
+	{ 0 },
+};
+UNIT_SUITE(deal_plan_tests)
