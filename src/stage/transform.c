@@ -16,6 +16,7 @@
 #include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
+#include "finsync/fsutil.h"
 #include "finsync/log.h"
 #include "finsync/progress.h"
 #include "finsync/staging.h"
@@ -203,23 +204,37 @@ static int emit_product(struct xform *x, json_t *rec, void *ud)
 
 /* ---- entities ---- */
 
+/* A finance index in a scratch file beside the stage's output (removed when freed). */
+static struct fin_index *index_open(struct transform_run *t, const char *name)
+{
+	char *path = xasprintf("%s/index-%s.tmp", t->out_dir, name);
+	struct fin_index *ix = fin_index_open(t->p->job, path);
+
+	xfree(path);
+	return ix;
+}
+
 /* The index an entity plans against, loaded from the snapshots on first use. */
 static int entity_index(struct transform_run *t, const struct entity_sync *e, struct fin_index **out)
 {
 	const struct job *job = t->p->job;
 	int rc = 0;
 
+	if ((rc = mkdir_p(t->out_dir)))
+		return rc;
 	if (e->kind == ENTITY_ITEMS) {
 		if (!t->items_ix) {
-			t->items_ix = fin_index_new(job);
-			rc = fin_index_load(t->items_ix, t->extract_dir, FIN_ITEM);
+			t->items_ix = index_open(t, "items");
+			if (!(rc = fin_index_failed(t->items_ix)))
+				rc = fin_index_load(t->items_ix, t->extract_dir, FIN_ITEM);
 		}
 		*out = t->items_ix;
 		return rc;
 	}
 	if (!t->contacts_ix) {
-		t->contacts_ix = fin_index_new(job);
-		if (!(rc = fin_index_load(t->contacts_ix, t->extract_dir, FIN_CUSTOMER)) && job->app->has_vendors)
+		t->contacts_ix = index_open(t, "contacts");
+		if (!(rc = fin_index_failed(t->contacts_ix)) &&
+		    !(rc = fin_index_load(t->contacts_ix, t->extract_dir, FIN_CUSTOMER)) && job->app->has_vendors)
 			rc = fin_index_load(t->contacts_ix, t->extract_dir, FIN_VENDOR);
 	}
 	*out = t->contacts_ix;

@@ -15,19 +15,25 @@
  * Customers and vendors share one index, since the apps with vendors keep
  * both as contacts with one name space (a clash is error 3062 on load).
  *
- * Known limit: the index is in memory, one small row per finance record.
+ * The index is a scratch SQLite database with a Bloom filter per key (see
+ * struct fin_index): the memory stays flat whatever the number of finance
+ * records and planned creates.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
 #include "finsync/normalize.h"
+#include "finsync/scratch.h"
 #include "finsync/staging.h"
 #include "xform.h"
 
 struct fin_row {
+	sqlite3_int64 rid;      /* its row in the index database */
 	char *id;               /* finance id; NULL for a create planned in this run */
 	char *name;
 	char *norm;             /* name_normalize(name) */
@@ -38,116 +44,111 @@ struct fin_row {
 	char *claimed_by;       /* the CRM record this run plans to write it for */
 };
 
-struct slot {
-	const char *key;        /* borrowed from the row */
-	struct fin_row *row;
-	struct slot *next;
-};
-
-/* A chained hash of key -> rows; a key may have many rows, kept in insertion order. */
-struct table {
-	struct slot **b;
-	size_t nb, n;
-};
-
-enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT };
-
-struct fin_index {
-	const struct job *job;
-	struct fin_row **rows;
-	size_t n, cap;
-	struct table t[T_COUNT];
-	json_t *next_suffix;    /* normalised name -> the n to try next for " (n)" */
-};
-
 struct rowlist {
 	struct fin_row **v;
 	size_t n, cap;
 };
 
+enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT };
+
+/*
+ * The index lives in a scratch SQLite database (one table of rows, an index
+ * per key), so that a million planned creates take disk, not memory (the
+ * in-memory tables took 370 bytes a row, BENCH.md).  In front of each key a
+ * Bloom filter of fixed size answers "certainly not there" without a query:
+ * on a bulk import nearly every lookup misses.  Rows are read into structs
+ * for the record being planned (`live`, one struct per row, so the ladder can
+ * compare rows by pointer); what the ladder changes (a claim, a rename) is
+ * written through.  Rows come back in the order they were added.
+ */
+#define INDEX_SCHEMA \
+	"CREATE TABLE rows (rid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, id TEXT, name TEXT NOT NULL, " \
+	"  norm TEXT, crm_id TEXT, sku TEXT, email TEXT, claimed_by TEXT);" \
+	"CREATE INDEX rows_id ON rows (id) WHERE id IS NOT NULL;" \
+	"CREATE INDEX rows_crm ON rows (crm_id) WHERE crm_id IS NOT NULL;" \
+	"CREATE INDEX rows_norm ON rows (norm) WHERE norm IS NOT NULL;" \
+	"CREATE INDEX rows_sku ON rows (sku) WHERE sku IS NOT NULL;" \
+	"CREATE INDEX rows_email ON rows (email) WHERE email IS NOT NULL;" \
+	"CREATE TABLE suffix (norm TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;" \
+	"BEGIN"
+
+#define ROW_COLUMNS "rid, kind, id, name, norm, crm_id, sku, email, claimed_by"
+
+static const char *const key_columns[T_COUNT] = { "id", "crm_id", "norm", "sku", "email" };
+
+#define BLOOM_BITS ((uint64_t)1 << 23)   /* 1 MiB a key: ~5 % false hits at a million keys */
+
+struct fin_index {
+	const struct job *job;
+	sqlite3 *db;
+	char *path;             /* the scratch file; "" for SQLite's own temporary file */
+	sqlite3_stmt *put, *find[T_COUNT], *claim, *rename, *suffix_get, *suffix_put;
+	uint64_t *bloom[T_COUNT];
+	struct rowlist live;    /* rows read for the record being planned */
+	int failed;             /* a database error was reported (fail()) */
+};
+
 static const char *const kind_nouns[] = { "customer", "vendor", "item" };
 
-/* ---- the hash table ---- */
+/* ---- the index database ---- */
 
-static size_t hash_str(const char *s)
+static void index_failed(struct fin_index *ix, const char *what)
 {
-	size_t h = 2166136261u;
+	if (!ix->failed)
+		scratch_fail(ix->db, ix->path, what);
+	ix->failed = 1;
+}
+
+static uint64_t key_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 32);
 }
 
-static void slot_append(struct slot **chain, struct slot *s)
+static void bloom_add(struct fin_index *ix, int t, const char *key)
 {
-	while (*chain)
-		chain = &(*chain)->next;
-	s->next = NULL;
-	*chain = s;
-}
-
-/* Doubles the buckets; walking the old chains in order keeps equal keys in order. */
-static void table_grow(struct table *t)
-{
-	size_t nb = t->nb ? t->nb * 2 : 64, i;
-	struct slot **b = xcalloc(nb, sizeof(*b));
-
-	for (i = 0; i < t->nb; i++) {
-		struct slot *s = t->b[i], *next;
-		for (; s; s = next) {
-			next = s->next;
-			slot_append(&b[hash_str(s->key) % nb], s);
-		}
-	}
-	xfree(t->b);
-	t->b = b;
-	t->nb = nb;
-}
-
-static void table_add(struct table *t, const char *key, struct fin_row *row)
-{
-	struct slot *s;
+	uint64_t h;
 
 	if (!key || !*key)
 		return;
-	if (t->n >= t->nb)
-		table_grow(t);
-	s = xmalloc(sizeof(*s));
-	s->key = key;
-	s->row = row;
-	slot_append(&t->b[hash_str(key) % t->nb], s);
-	t->n++;
+	if (!ix->bloom[t])
+		ix->bloom[t] = xcalloc(BLOOM_BITS / 64, sizeof(uint64_t));
+	h = key_hash(key);
+	ix->bloom[t][(h & (BLOOM_BITS - 1)) >> 6] |= (uint64_t)1 << (h & 63);
+	h >>= 32;
+	ix->bloom[t][(h & (BLOOM_BITS - 1)) >> 6] |= (uint64_t)1 << (h & 63);
 }
 
-static void table_del(struct table *t, const char *key, struct fin_row *row)
+static int bloom_maybe(const struct fin_index *ix, int t, const char *key)
 {
-	struct slot **p;
+	uint64_t h, lo, hi;
 
-	if (!key || !*key || !t->nb)
-		return;
-	for (p = &t->b[hash_str(key) % t->nb]; *p; p = &(*p)->next) {
-		if ((*p)->row == row && !strcmp((*p)->key, key)) {
-			struct slot *s = *p;
-			*p = s->next;
-			xfree(s);
-			t->n--;
-			return;
-		}
-	}
+	if (!ix->bloom[t])
+		return 0;
+	h = key_hash(key);
+	lo = h & (BLOOM_BITS - 1);
+	hi = (h >> 32) & (BLOOM_BITS - 1);
+	return (ix->bloom[t][lo >> 6] >> (lo & 63) & 1) && (ix->bloom[t][hi >> 6] >> (hi & 63) & 1);
 }
 
-static void table_free(struct table *t)
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
-	size_t i;
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
 
-	for (i = 0; i < t->nb; i++) {
-		struct slot *s = t->b[i], *next;
-		for (; s; s = next) {
-			next = s->next;
-			xfree(s);
-		}
-	}
-	xfree(t->b);
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+
+	return s ? xstrndup((const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
 }
 
 static void rowlist_add(struct rowlist *l, struct fin_row *row)
@@ -157,6 +158,89 @@ static void rowlist_add(struct rowlist *l, struct fin_row *row)
 		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
 	}
 	l->v[l->n++] = row;
+}
+
+static void row_free(struct fin_row *r)
+{
+	if (!r)
+		return;
+	xfree(r->id);
+	xfree(r->name);
+	xfree(r->norm);
+	xfree(r->crm_id);
+	xfree(r->sku);
+	xfree(r->email);
+	xfree(r->claimed_by);
+	xfree(r);
+}
+
+/* Forgets the rows read for the last record. */
+static void live_release(struct fin_index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->live.n; i++)
+		row_free(ix->live.v[i]);
+	ix->live.n = 0;
+}
+
+/* The row the statement is on, as the one struct of this record's rows. */
+static struct fin_row *live_row(struct fin_index *ix, sqlite3_stmt *st)
+{
+	sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+	struct fin_row *r;
+	size_t i;
+
+	for (i = 0; i < ix->live.n; i++)
+		if (ix->live.v[i]->rid == rid)
+			return ix->live.v[i];
+	r = xcalloc(1, sizeof(*r));
+	r->rid = rid;
+	r->kind = (enum fin_kind)sqlite3_column_int(st, 1);
+	r->id = column_dup(st, 2);
+	r->name = column_dup(st, 3);
+	r->norm = column_dup(st, 4);
+	r->crm_id = column_dup(st, 5);
+	r->sku = column_dup(st, 6);
+	r->email = column_dup(st, 7);
+	r->claimed_by = column_dup(st, 8);
+	rowlist_add(&ix->live, r);
+	return r;
+}
+
+/* Adds r to the index (r->rid set); r stays the caller's. */
+static void index_put(struct fin_index *ix, struct fin_row *r)
+{
+	sqlite3_stmt *st = ix->put;
+
+	sqlite3_bind_int(st, 1, (int)r->kind);
+	bind_text_or_null(st, 2, r->id);
+	bind_text_or_null(st, 3, r->name ? r->name : "");
+	bind_text_or_null(st, 4, r->norm);
+	bind_text_or_null(st, 5, r->crm_id);
+	bind_text_or_null(st, 6, r->sku);
+	bind_text_or_null(st, 7, r->email);
+	bind_text_or_null(st, 8, r->claimed_by);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		index_failed(ix, "insert");
+	sqlite3_reset(st);
+	r->rid = sqlite3_last_insert_rowid(ix->db);
+	bloom_add(ix, T_ID, r->id);
+	bloom_add(ix, T_CRM, r->crm_id);
+	bloom_add(ix, T_NAME, r->norm);
+	bloom_add(ix, T_SKU, r->sku);
+	bloom_add(ix, T_EMAIL, r->email);
+}
+
+static void index_update(struct fin_index *ix, sqlite3_stmt *st, sqlite3_int64 rid, const char *a,
+			 const char *b)
+{
+	sqlite3_bind_int64(st, 1, rid);
+	bind_text_or_null(st, 2, a);
+	bind_text_or_null(st, 3, b);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		index_failed(ix, "update");
+	sqlite3_reset(st);
 }
 
 /* Customers and vendors are one name space (contacts); items another. */
@@ -169,14 +253,68 @@ static int same_space(enum fin_kind a, enum fin_kind b)
 static void table_find(struct fin_index *ix, int ti, const char *key, enum fin_kind kind,
 		       int space, struct rowlist *out)
 {
-	struct slot *s;
+	sqlite3_stmt *st = ix->find[ti];
+	int rc;
 
 	out->n = 0;
-	if (!key || !*key || !ix->t[ti].nb)
+	if (!key || !*key || !bloom_maybe(ix, ti, key))
 		return;
-	for (s = ix->t[ti].b[hash_str(key) % ix->t[ti].nb]; s; s = s->next)
-		if (!strcmp(s->key, key) && (space ? same_space(s->row->kind, kind) : s->row->kind == kind))
-			rowlist_add(out, s->row);
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		enum fin_kind k = (enum fin_kind)sqlite3_column_int(st, 1);
+		if (space ? same_space(k, kind) : k == kind)
+			rowlist_add(out, live_row(ix, st));
+	}
+	if (rc != SQLITE_DONE)
+		index_failed(ix, "read");
+	sqlite3_reset(st);
+}
+
+/* The n to try next for " (n)" after name (normalised); 0 when none yet. */
+static json_int_t suffix_get(struct fin_index *ix, const char *norm)
+{
+	json_int_t n = 0;
+	int rc;
+
+	sqlite3_bind_text(ix->suffix_get, 1, norm, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(ix->suffix_get)) == SQLITE_ROW)
+		n = sqlite3_column_int64(ix->suffix_get, 0);
+	else if (rc != SQLITE_DONE)
+		index_failed(ix, "read");
+	sqlite3_reset(ix->suffix_get);
+	return n;
+}
+
+static void suffix_put(struct fin_index *ix, const char *norm, json_int_t n)
+{
+	sqlite3_bind_text(ix->suffix_put, 1, norm, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(ix->suffix_put, 2, n);
+	if (sqlite3_step(ix->suffix_put) != SQLITE_DONE)
+		index_failed(ix, "insert");
+	sqlite3_reset(ix->suffix_put);
+}
+
+static int index_prepare(struct fin_index *ix)
+{
+	char sql[160];
+	int t;
+
+	for (t = 0; t < T_COUNT; t++) {
+		snprintf(sql, sizeof(sql), "SELECT " ROW_COLUMNS " FROM rows WHERE %s = ?1 ORDER BY rid",
+			 key_columns[t]);
+		if (scratch_prepare(ix->db, ix->path, sql, &ix->find[t]))
+			return FS_EABORT;
+	}
+	if (scratch_prepare(ix->db, ix->path,
+			    "INSERT INTO rows (kind, id, name, norm, crm_id, sku, email, claimed_by) "
+			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &ix->put) ||
+	    scratch_prepare(ix->db, ix->path, "UPDATE rows SET claimed_by = ?2 WHERE rid = ?1", &ix->claim) ||
+	    scratch_prepare(ix->db, ix->path, "UPDATE rows SET name = ?2, norm = ?3 WHERE rid = ?1",
+			    &ix->rename) ||
+	    scratch_prepare(ix->db, ix->path, "SELECT n FROM suffix WHERE norm = ?1", &ix->suffix_get) ||
+	    scratch_prepare(ix->db, ix->path, "INSERT OR REPLACE INTO suffix VALUES (?1, ?2)", &ix->suffix_put))
+		return FS_EABORT;
+	return 0;
 }
 
 /* ---- rows ---- */
@@ -208,66 +346,67 @@ static char *norm_dup(const char *name)
 	return n ? n : xstrdup(name);
 }
 
-static void row_index(struct fin_index *ix, struct fin_row *r)
-{
-	if (ix->n == ix->cap) {
-		ix->cap = ix->cap ? ix->cap * 2 : 256;
-		ix->rows = xrealloc(ix->rows, ix->cap * sizeof(*ix->rows));
-	}
-	ix->rows[ix->n++] = r;
-	table_add(&ix->t[T_ID], r->id, r);
-	table_add(&ix->t[T_CRM], r->crm_id, r);
-	table_add(&ix->t[T_NAME], r->norm, r);
-	table_add(&ix->t[T_SKU], r->sku, r);
-	table_add(&ix->t[T_EMAIL], r->email, r);
-}
-
-static void row_free(struct fin_row *r)
-{
-	xfree(r->id);
-	xfree(r->name);
-	xfree(r->norm);
-	xfree(r->crm_id);
-	xfree(r->sku);
-	xfree(r->email);
-	xfree(r->claimed_by);
-	xfree(r);
-}
-
 /* The row's new display name, as this run will write it. */
 static void row_rename(struct fin_index *ix, struct fin_row *r, const char *name)
 {
 	if (r->name && !strcmp(r->name, name))
 		return;
-	table_del(&ix->t[T_NAME], r->norm, r);
 	xfree(r->name);
 	xfree(r->norm);
 	r->name = xstrdup(name);
 	r->norm = norm_dup(name);
-	table_add(&ix->t[T_NAME], r->norm, r);
+	index_update(ix, ix->rename, r->rid, r->name, r->norm);
+	bloom_add(ix, T_NAME, r->norm);
 }
 
-struct fin_index *fin_index_new(const struct job *job)
+/* The CRM record this run plans to write the row for. */
+static void row_claim(struct fin_index *ix, struct fin_row *r, const char *crm_id)
+{
+	xfree(r->claimed_by);
+	r->claimed_by = xstrdup(crm_id);
+	index_update(ix, ix->claim, r->rid, r->claimed_by, NULL);
+}
+
+struct fin_index *fin_index_open(const struct job *job, const char *path)
 {
 	struct fin_index *ix = xcalloc(1, sizeof(*ix));
 
 	ix->job = job;
-	ix->next_suffix = json_object();
+	ix->path = xstrdup(path ? path : "");
+	if (scratch_open(&ix->db, ix->path, INDEX_SCHEMA) || index_prepare(ix))
+		ix->failed = 1;
 	return ix;
+}
+
+struct fin_index *fin_index_new(const struct job *job)
+{
+	return fin_index_open(job, NULL);
+}
+
+int fin_index_failed(const struct fin_index *ix)
+{
+	return ix->failed ? FS_EABORT : 0;
 }
 
 void fin_index_free(struct fin_index *ix)
 {
-	size_t i;
+	int t;
 
 	if (!ix)
 		return;
-	for (i = 0; i < T_COUNT; i++)
-		table_free(&ix->t[i]);
-	for (i = 0; i < ix->n; i++)
-		row_free(ix->rows[i]);
-	xfree(ix->rows);
-	json_decref(ix->next_suffix);
+	live_release(ix);
+	xfree(ix->live.v);
+	for (t = 0; t < T_COUNT; t++) {
+		sqlite3_finalize(ix->find[t]);
+		xfree(ix->bloom[t]);
+	}
+	sqlite3_finalize(ix->put);
+	sqlite3_finalize(ix->claim);
+	sqlite3_finalize(ix->rename);
+	sqlite3_finalize(ix->suffix_get);
+	sqlite3_finalize(ix->suffix_put);
+	scratch_close(ix->db, *ix->path ? ix->path : NULL);
+	xfree(ix->path);
 	xfree(ix);
 }
 
@@ -316,8 +455,10 @@ int fin_index_add(struct fin_index *ix, enum fin_kind kind, json_t *row)
 	r->crm_id = row_crm_id(ix->job, row);
 	r->sku = item ? scalar_dup(json_object_get(row, "sku")) : NULL;
 	r->email = item ? NULL : email_key(json_string_value(json_object_get(row, "email")));
-	row_index(ix, r);
-	return 0;
+	if (!ix->failed)
+		index_put(ix, r);
+	row_free(r);
+	return fin_index_failed(ix);
 }
 
 int fin_index_load(struct fin_index *ix, const char *extract_dir, enum fin_kind kind)
@@ -330,7 +471,9 @@ int fin_index_load(struct fin_index *ix, const char *extract_dir, enum fin_kind 
 	if ((rc = staging_reader_open(&r, extract_dir, files[kind], 1)))
 		return rc;
 	while ((rc = staging_read(r, &row)) != 0) {
-		if (rc == FS_EINPUT || (rc == 1 && fin_index_add(ix, kind, row) == FS_EINPUT))
+		if (rc == 1 && (rc = fin_index_add(ix, kind, row)) == 0)
+			rc = 1;
+		if (rc == FS_EINPUT)
 			log_warn("%s: %s: ignored", files[kind], err_msg());
 		else if (rc < 0)
 			break;
@@ -425,14 +568,14 @@ static char *unique_name(struct fin_index *ix, enum fin_kind kind, const char *b
 	if (self && is_suffixed_of(self->name, base) && !name_taker(ix, kind, self->name, self))
 		return xstrdup(self->name);
 	norm = norm_dup(base);
-	n = json_integer_value(json_object_get(ix->next_suffix, norm));
+	n = suffix_get(ix, norm);
 	for (n = n < 2 ? 2 : n;; n++) {
 		name = suffixed(base, (int)n, name_max(kind));
 		if (!name_taker(ix, kind, name, self))
 			break;
 		xfree(name);
 	}
-	json_object_set_new(ix->next_suffix, norm, json_integer(n + 1));
+	suffix_put(ix, norm, n + 1);
 	xfree(norm);
 	return name;
 }
@@ -485,7 +628,8 @@ static void plan_create(struct ladder *c, char *reason, int clone)
 	r->sku = in->sku && *in->sku ? xstrdup(in->sku) : NULL;
 	r->email = email_key(in->email);
 	r->claimed_by = xstrdup(in->crm_id);
-	row_index(c->ix, r);
+	index_put(c->ix, r);
+	row_free(r);
 }
 
 static void plan_skip(struct ladder *c, const struct fin_row *r, char *reason)
@@ -514,8 +658,7 @@ static void plan_update(struct ladder *c, struct fin_row *r, const char *match, 
 	c->out->finance_id = xstrdup(r->id);
 	c->out->name = unique_name(c->ix, in->kind, in->name, r);
 	c->out->reason = rename_reason(c->ix, in->kind, in->name, c->out->name, reason, r);
-	xfree(r->claimed_by);
-	r->claimed_by = xstrdup(in->crm_id);
+	row_claim(c->ix, r, in->crm_id);
 	row_rename(c->ix, r, c->out->name);
 }
 
@@ -696,7 +839,7 @@ static int rung_ledger(struct ladder *c)
 {
 	struct link l;
 	struct fin_row *r;
-	int rc = 0;
+	int rc;
 
 	if (!c->lg || (rc = ledger_link_get(c->lg, c->e->name, c->in->crm_id, &l)) <= 0)
 		return c->lg ? rc : 0;
@@ -754,7 +897,7 @@ static int rung_decision(struct ladder *c)
 {
 	struct decision d;
 	char day[11];
-	int rc = 0;
+	int rc;
 
 	if (!c->lg || (rc = ledger_decision_get(c->lg, c->e->name, c->in->crm_id, &d)) <= 0)
 		return c->lg ? rc : 0;
@@ -781,6 +924,8 @@ int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_syn
 
 	memset(out, 0, sizeof(*out));
 	out->match = "";
+	if (ix->failed)
+		return FS_EABORT;
 	c.norm = norm_dup(in->name);
 	if (!(rc = rung_ledger(&c)) && !(rc = rung_decision(&c)) && !(rc = rung_crm_id(&c)) &&
 	    !(rc = rung_strong_key(&c)) && !(rc = rung_name(&c))) {
@@ -789,6 +934,9 @@ int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_syn
 	}
 	xfree(c.norm);
 	xfree(c.found.v);
+	live_release(ix);
+	if (ix->failed)
+		return FS_EABORT;
 	return rc < 0 ? rc : 0;
 }
 

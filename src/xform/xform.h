@@ -111,11 +111,16 @@ void content_hash(json_t *payload, char out[CONTENT_HASH_LEN]);
 enum fin_kind { FIN_CUSTOMER, FIN_VENDOR, FIN_ITEM };
 
 /*
- * An in-memory index of the finance app's existing records (the snapshot)
- * plus the records this run plans to create.  Known limit: it grows with the
- * size of the finance app (one small struct per record), not streamed.
+ * An index of the finance app's existing records (the snapshot) plus the
+ * records this run plans to create, in a scratch SQLite database on disk at
+ * path (removed by fin_index_free), or in SQLite's own temporary file for
+ * fin_index_new(): bounded memory however many records.  A database error
+ * is reported (fail()) once; fin_index_add() and dedupe_plan() then return
+ * FS_EABORT, as does fin_index_failed().
  */
+struct fin_index *fin_index_open(const struct job *job, const char *path);
 struct fin_index *fin_index_new(const struct job *job);
+int fin_index_failed(const struct fin_index *ix);
 void fin_index_free(struct fin_index *ix);
 
 /* Adds one snapshot row of kind (borrowed); FS_EINPUT when it has no id. */

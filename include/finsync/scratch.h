@@ -1,0 +1,28 @@
+/*
+ * scratch.h - a temporary SQLite database on disk for what a stage must
+ * remember about every record (the contacts waiting for their account, the
+ * ids already written): the memory stays bounded by SQLite's page cache
+ * (SCRATCH_CACHE_KIB) whatever the size of the data.
+ *
+ * The file lives in the stage's folder, is made afresh by scratch_open()
+ * (a leftover of a killed run is removed) and removed by scratch_close().
+ * No journal and no fsync: nothing in it outlives the stage.
+ */
+#ifndef FINSYNC_SCRATCH_H
+#define FINSYNC_SCRATCH_H
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+#define SCRATCH_CACHE_KIB 8192
+
+/* Opens path as a new scratch database and runs schema (SQL, may be NULL); 0 or FS_EABORT. */
+int scratch_open(struct sqlite3 **out, const char *path, const char *schema);
+/* Prepares sql on db; 0 or FS_EABORT naming path. */
+int scratch_prepare(struct sqlite3 *db, const char *path, const char *sql, struct sqlite3_stmt **out);
+/* FS_EABORT with SQLite's message about db, naming path and what was done. */
+int scratch_fail(struct sqlite3 *db, const char *path, const char *what);
+/* Closes db and removes path; NULL-safe. */
+void scratch_close(struct sqlite3 *db, const char *path);
+
+#endif
