@@ -194,12 +194,13 @@ void summary_row_release(struct summary_row *r);
 int ledger_summary_put(struct ledger *lg, const char *entity, const char *crm_id, const char *hash);
 
 /*
- * Unlink.  ledger_links_each() calls fn for every link of entity (of that
- * origin, or any when origin is NULL) that has a finance id; the link's
- * strings are borrowed for the call; fn must not write the ledger; a non-zero
- * return stops the walk and is returned.
+ * Unlink.  ledger_links_each() calls fn for every link of entity that has a
+ * finance id (created_only: only those whose finance record finsync created
+ * from the CRM: origin crm and a create event for it, not a record it found
+ * and linked); the link's strings are borrowed for the call; fn must not
+ * write the ledger; a non-zero return stops the walk and is returned.
  */
-int ledger_links_each(struct ledger *lg, const char *entity, const char *origin,
+int ledger_links_each(struct ledger *lg, const char *entity, int created_only,
 		      int (*fn)(const struct link *l, void *ud), void *ud);
 /* Links of an entity ("deals": deal links), or -1. */
 long ledger_links_count(struct ledger *lg, const char *entity);

@@ -6,7 +6,9 @@
  *                             deals); every finance record stays.
  *   --keep with-transactions  first deletes from the finance app the
  *                             customers and items finsync created from the
- *                             CRM (links of origin crm), except those with
+ *                             CRM (links of origin crm whose record the
+ *                             ledger saw created: a record finsync found in
+ *                             the app and linked stays), except those with
  *                             transactions (the app refuses: they are kept),
  *                             then drops every link.
  *
@@ -149,8 +151,9 @@ static int name_row(json_t *row, void *ud)
 }
 
 /*
- * The customers and items finsync created (origin crm), with their names
- * from the app's lists; those the app no longer has are only unlinked.
+ * The customers and items finsync created from the CRM (not those it found
+ * in the app and linked), with their names from the app's lists; those the
+ * app no longer has are only unlinked.
  */
 static int find_doomed(struct unlink *u)
 {
@@ -166,7 +169,7 @@ static int find_doomed(struct unlink *u)
 		json_t *cand;
 		n.name_key = kinds[k] == ENTITY_ITEMS ? "name" : u->job->app->customer_name_key;
 		n.id_key = kinds[k] == ENTITY_ITEMS ? "item_id" : u->job->app->customer_id_key;
-		if (!(rc = ledger_links_each(u->lg, entity, "crm", collect_link, n.set)) && json_object_size(n.set))
+		if (!(rc = ledger_links_each(u->lg, entity, 1, collect_link, n.set)) && json_object_size(n.set))
 			rc = finclient_list(u->fin, kinds[k], name_row, &n);
 		json_object_foreach(n.set, fid, cand)
 			if (json_object_get(cand, "name"))

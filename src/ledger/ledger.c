@@ -112,9 +112,11 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "LEFT JOIN summaries s ON s.entity = l.entity AND s.crm_id = l.crm_id "
 			    "WHERE l.entity = ?1 AND l.state = 'linked' AND l.finance_id IS NOT NULL AND l.crm_id > ?2 "
 			    "ORDER BY l.crm_id LIMIT ?3",
+	/* ?2: only records finsync created (origin crm and a create event for that finance id). */
 	[ST_LINKS_EACH] = "SELECT entity, crm_id, finance_id, origin, crm_hash, finance_hash, state, updated_at "
-			  "FROM links WHERE entity = ?1 AND (?2 IS NULL OR origin = ?2) AND finance_id IS NOT NULL "
-			  "ORDER BY crm_id",
+			  "FROM links l WHERE entity = ?1 AND finance_id IS NOT NULL AND (NOT ?2 OR (origin = 'crm' "
+			  "AND EXISTS (SELECT 1 FROM events e WHERE e.entity = l.entity AND e.crm_id = l.crm_id "
+			  "AND e.finance_id = l.finance_id AND e.action = 'create'))) ORDER BY crm_id",
 	[ST_LINKS_COUNT] = "SELECT count(*) FROM links WHERE entity = ?1",
 };
 
@@ -1008,14 +1010,14 @@ int ledger_summary_put(struct ledger *lg, const char *entity, const char *crm_id
 
 /* ---- unlink ---- */
 
-int ledger_links_each(struct ledger *lg, const char *entity, const char *origin,
+int ledger_links_each(struct ledger *lg, const char *entity, int created_only,
 		      int (*fn)(const struct link *l, void *ud), void *ud)
 {
 	sqlite3_stmt *st = lg->stmt[ST_LINKS_EACH];
 	int rc;
 
 	bind_text(st, 1, entity);
-	bind_text(st, 2, origin);
+	sqlite3_bind_int(st, 2, created_only);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct link l = {
 			.entity = (char *)sqlite3_column_text(st, 0), .crm_id = (char *)sqlite3_column_text(st, 1),

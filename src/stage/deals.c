@@ -586,25 +586,27 @@ static int txn_get(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 }
 
 /*
- * A create that may have happened without its answer (state pending): the
- * app is asked for the deal's transaction by its zcrm_potential_id.  Found,
- * it is linked; not found, the row stays pending until the create.
+ * The app is asked for the deal's transaction by its zcrm_potential_id:
+ * after a create that may have happened without its answer (state pending),
+ * and before any create (the ledger may have lost the link: unlink, a new
+ * state_dir).  Found, it is linked; so a deal's quote and invoice are each
+ * created once, ever.
  */
-static int resolve_pending(struct deal_load *l, struct deal_ctx *d, struct txn *t)
+static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 {
 	struct fin_doc_result res;
 	int rc;
 
-	if (!t->found || t->exists)
+	if (t->exists)
 		return 0;
 	if ((rc = finclient_doc_find(l->fin, t->doc, "zcrm_potential_id", d->id, &res)) == 1) {
-		log_info("deals %s: its %s was created by an interrupted run as %s", d->id, t->kind,
-			 res.out.finance_id);
+		log_info("deals %s: its %s %s was made before%s; linked to it", d->id, t->kind, res.out.finance_id,
+			 t->found ? " (created by an interrupted run)" : "");
 		set_str(&t->link.finance_id, res.out.finance_id);
 		set_str(&t->link.state, str(res.record, "status") ? str(res.record, "status") : "draft");
 		set_str(&t->link.hash, str(d->line, "hash"));
 		txn_take_record(t, res.record);
-		t->exists = 1;
+		t->exists = t->found = 1;
 		t->match = "crm_id";
 		rc = save_link(l, t);
 	}
@@ -641,6 +643,20 @@ static int refresh(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 	}
 out:
 	fin_doc_result_release(&res);
+	return rc;
+}
+
+/* Before the plan's creates: the transactions the app may have without the ledger knowing. */
+static int adopt_for_creates(struct deal_load *l, struct deal_ctx *d, const struct deal_plan *pl)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < pl->n && !rc; i++)
+		if (pl->steps[i] == STEP_QUOTE_CREATE)
+			rc = adopt_existing(l, d, &d->quote);
+		else if (pl->steps[i] == STEP_INVOICE_CREATE)
+			rc = adopt_existing(l, d, &d->invoice);
 	return rc;
 }
 
@@ -891,11 +907,13 @@ static int load_deal(struct deal_load *l, json_t *line)
 	if (!strcmp(action, "invalid") || !strcmp(action, "skip"))
 		return load_settled(l, &d, action);
 	if ((rc = txn_get(l, &d, &d.quote)) || (rc = txn_get(l, &d, &d.invoice)) ||
-	    (rc = resolve_pending(l, &d, &d.quote)) || (rc = resolve_pending(l, &d, &d.invoice)))
+	    (d.quote.found && (rc = adopt_existing(l, &d, &d.quote))) ||
+	    (d.invoice.found && (rc = adopt_existing(l, &d, &d.invoice))))
 		goto out;
 	plan_from_links(l, &d, &pl);
 	/* Only a deal with something to do costs a read of its transactions. */
-	if (pl.n && (!(rc = refresh(l, &d, &d.quote)) && !(rc = refresh(l, &d, &d.invoice))))
+	if (pl.n && !(rc = refresh(l, &d, &d.quote)) && !(rc = refresh(l, &d, &d.invoice)) &&
+	    !(rc = adopt_for_creates(l, &d, &pl)))
 		plan_from_links(l, &d, &pl);
 	if (rc)
 		goto out;

@@ -28,6 +28,7 @@
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
 #include "finsync/progress.h"
+#include "finsync/scratch.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
 #include "deals.h"
@@ -43,7 +44,7 @@ struct extract {
 	const char *since;       /* the entity's If-Modified-Since, or NULL: read all */
 	char since_buf[40];
 	json_t *extra_ids;       /* module -> {id: true}: to read by id as well */
-	json_t *seen_ids;        /* ids written to the module being extracted */
+	struct scratch_set *seen; /* ids written to the module being extracted (on disk: bounded memory) */
 	const char *only_id;     /* resync: the one record of the primary module */
 	const char *primary;     /* the entity's first module */
 };
@@ -157,12 +158,12 @@ static int copy_records(struct extract *x, struct source *src, struct staging_wr
 			json_decref(rec);
 			continue;
 		}
-		if (id && json_object_get(x->seen_ids, id)) {
+		if (id && (rc = scratch_set_add(x->seen, id)) <= 0) {
 			json_decref(rec);       /* read again by id: already written */
+			if (rc < 0)
+				return rc;
 			continue;
 		}
-		if (id)
-			json_object_set_new(x->seen_ids, id, json_true());
 		if (!strcmp(module, "Contacts"))
 			note_changed_contact(x, rec);
 		rc = staging_write(w, rec);
@@ -180,14 +181,18 @@ static int copy_extra_ids(struct extract *x, struct crm_query *q, struct staging
 	json_t *ids = json_object_get(x->extra_ids, q->module);
 	struct buf chunk = BUF_INIT;
 	const char *id;
-	int n = 0, rc = 0;
+	int n = 0, rc = 0, seen;
 	void *iter;
 
 	q->modified_since = NULL;
 	q->cvid = NULL;          /* a view may not hold the record; the id says which */
 	for (iter = json_object_iter(ids); !rc; iter = json_object_iter_next(ids, iter)) {
 		id = iter ? json_object_iter_key(iter) : NULL;
-		if (id && !json_object_get(x->seen_ids, id)) {
+		if (id && (seen = scratch_set_has(x->seen, id)) < 0) {
+			rc = seen;
+			break;
+		}
+		if (id && !seen) {
 			buf_addf(&chunk, "%s%s", n++ ? "," : "", id);
 		}
 		if (n && (n == IDS_PER_CALL || !id)) {
@@ -220,7 +225,7 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 		xfree(name);
 		return 0;
 	}
-	json_object_clear(x->seen_ids);
+	scratch_set_clear(x->seen);
 	q.fields = wanted_fields(x, e, module);
 	progress_start("extract", module, -1);
 	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = crm_read(x->crm, &q, &src)) ||
@@ -346,7 +351,7 @@ static int extract_deleted(struct extract *x, const char *module)
 	if ((rc = crm_deleted(x->crm, module, x->since, &src)) || !src)
 		goto out;
 	name = xasprintf("%s.deleted", lname);
-	json_object_clear(x->seen_ids);
+	scratch_set_clear(x->seen);
 	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = copy_records(x, src, w, module, &bad))) {
 		staging_writer_abort(w);
 		goto out;
@@ -370,7 +375,7 @@ static int extract_ids_only(struct extract *x, const struct entity_sync *e, cons
 	long bad = 0;
 	int rc;
 
-	json_object_clear(x->seen_ids);
+	scratch_set_clear(x->seen);
 	q.fields = wanted_fields(x, e, module);
 	rc = staging_writer_open(&w, x->dir, name);
 	if (!rc && !crm_incremental(x->crm)) {
@@ -408,7 +413,7 @@ static int extract_one(struct extract *x, const struct entity_sync *e)
 	/* Only the ids: a module read of everything is what resync avoids. */
 	if ((rc = extract_ids_only(x, e, module)))
 		return rc;
-	if (!json_object_get(x->seen_ids, x->p->only_id))
+	if (scratch_set_has(x->seen, x->p->only_id) <= 0)
 		return fail(FS_EUSAGE, "no %s record with id '%s' in the CRM", module, x->p->only_id);
 	return 0;
 }
@@ -473,14 +478,14 @@ int stage_extract(struct pipeline *p)
 	x.done_modules = json_object();
 	x.available = json_object();
 	x.extra_ids = json_object();
-	x.seen_ids = json_object();
+	x.seen = scratch_set_new(x.dir, "seen.tmp");
 	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = pipeline_finclient(p, &x.fin)) &&
 	    !(rc = check_all(&x)))
 		rc = extract_all(&x);
 	json_decref(x.done_modules);
 	json_decref(x.available);
 	json_decref(x.extra_ids);
-	json_decref(x.seen_ids);
+	scratch_set_free(x.seen);
 	manifest_free(x.manifest);
 	crm_close(x.crm);
 	xfree(x.dir);
