@@ -252,6 +252,12 @@ static int write_plan_csv(struct pipeline *p)
 			printf("plan for %s: %s\n", e->name, path);
 		xfree(path);
 	}
+	if (!rc && p->job->deals.enabled && !p->only && !p->only_id) {
+		char *path = xasprintf("%s/deals.csv", dir);
+		if (!(rc = export_staged_csv(dir, "deals", path)))
+			printf("plan for deals: %s\n", path);
+		xfree(path);
+	}
 	xfree(dir);
 	return rc;
 }

@@ -20,13 +20,21 @@ actions() {     # actions RUN DEAL: the deal's event actions in that run, in ord
 	ledger_query state "select group_concat(action, ',') from (select action from events where entity = 'deals' and run_id = $1 and crm_id = '$2' order by id)"
 }
 
-# --- run 1: the seeded deals where they stand.
+# --- a dry run: the plan per deal as CSV, nothing written.
+run_ok job.json --dry-run
+plan=$(sed -n 's/^plan for deals: //p' "$WORK/run.out")
+[ -f "$plan" ] || fail "no deals plan: $(cat "$WORK/run.out")"
+assert_eq "create 8" "$(grep "^deals,Deals,$STARK," "$plan" | cut -d, -f5) $(sed 1d "$plan" | wc -l)" "Stark's planned action, deals planned"
+assert_eq 0 "$(store books estimates | jq length)" "quotes after a dry run"
+
+# --- the first real run: the seeded deals where they stand.
 run_ok job.json
+r=$(run_no)
 assert_eq draft "$(of estimates $INITECH | jq -r '.[0].status')" "Initech at Proposal/Price Quote: a draft quote"
 assert_eq draft "$(of estimates $SOCIETE | jq -r '.[0].status')" "Société at Proposal/Price Quote: a draft quote"
 # Stark at Negotiation/Review and Wayne won: quote created, sent, accepted, then the invoice from it.
 for d in $STARK $WAYNE; do
-	assert_eq "create,accept,create" "$(actions 1 $d)" "deal $d events"
+	assert_eq "create,accept,create" "$(actions "$r" $d)" "deal $d events"
 	q=$(of estimates $d | jq -r '.[0].estimate_id')
 	assert_eq "invoiced" "$(of estimates $d | jq -r '.[0].status')" "deal $d quote converted"
 	assert_eq "draft $q" "$(of invoices $d | jq -r '.[0] | "\(.status) \(.invoiced_estimate_id)"')" "deal $d invoice from its quote"
@@ -36,7 +44,7 @@ assert_eq 4 "$(store books estimates | jq length)" "quotes after run 1"
 assert_eq 2 "$(store books invoices | jq length)" "invoices after run 1"
 assert_eq "Stark Industries" "$(of estimates $STARK | jq -r '.[0].customer_name')" "quote's customer"
 assert_eq "Stark Industries - Arc reactor parts" "$(of estimates $STARK | jq -r '.[0].line_items[0].name')" "quote's line item"
-assert_eq "unchanged" "$(actions 1 $ACME)" "Acme at Qualification"
+assert_eq "unchanged" "$(actions "$r" $ACME)" "Acme at Qualification"
 
 # --- Acme through every stage, one run each: the quote comes at Proposal/Price Quote,
 # is accepted (and invoiced) at Negotiation/Review, and nothing more at Closed Won.
