@@ -1023,8 +1023,17 @@ static int load_all_deals(struct pipeline *p, struct finclient *fin)
 	struct deal_load l = { .p = p, .fin = fin };
 	struct staging_reader *r = NULL;
 	char *dir = staging_dir(p->job->state_dir, p->run_id, "transform");
+	json_t *manifest = NULL;
 	int rc;
 
+	/* A run transformed before the job had sync.deals has no deals: nothing to do, no watermark. */
+	if ((rc = manifest_load(dir, &manifest)) < 0)
+		goto out;
+	if (!json_object_get(json_object_get(manifest, "files"), "deals.ndjson.gz")) {
+		log_info("deals: run %ld planned no deals (its transform came before sync.deals)", p->run_id);
+		rc = 0;
+		goto out;
+	}
 	if ((rc = deals_loaded_before(p)) != 0) {
 		if (rc == 1)
 			log_info("deals: run %ld is already loaded", p->run_id);
@@ -1043,6 +1052,7 @@ static int load_all_deals(struct pipeline *p, struct finclient *fin)
 		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
 out:
 	staging_reader_close(r);
+	json_decref(manifest);
 	xfree(dir);
 	return rc;
 }
