@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='deals, automate quote: a deal walked through every stage gets its draft quote at quote_create_stage, sent and accepted at quote_accept_stage, converted to an invoice once; lost declines a quote and voids a draft invoice; the job keys are checked (exit 2 naming the key)'
+test_description='deals, automate quote: a dry run plans, writes nothing; a deal walked through every stage gets its draft quote at quote_create_stage, sent and accepted at quote_accept_stage, converted to an invoice once; lost declines a quote and voids a draft invoice; a load interrupted mid-deal is finished once by finsync load; the job keys are checked (exit 2 naming the key)'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/deals"
@@ -85,6 +85,19 @@ assert_eq "unchanged" "$(actions "$r" $INITECH)" "Initech's declined quote stays
 assert_eq "1 0" "$(of estimates $INITECH | jq length) $(of invoices $INITECH | jq length)" "Initech's transactions"
 assert_eq 5 "$(store books estimates | jq length)" "quotes in the end"
 assert_eq 3 "$(store books invoices | jq length)" "invoices in the end"
+
+# --- a status change whose answer is cut off (Société's quote marked sent): the run stops
+# (exit 3); 'finsync load' finishes that run from the app's real status, once.
+deal $SOCIETE '.Stage = "Negotiation/Review" | .Probability = 90'
+ctl POST /faults '{"kind":"cut","path_prefix":"/books/v3/estimates/","method":"POST","count":1}' >/dev/null
+expect_exit 3 finsync run job.json >out 2>err
+r=$(run_no)
+ctl DELETE /faults >/dev/null
+finsync_exit 0 load job.json
+assert_eq "$r" "$(run_no)" "load continued the same run"
+assert_eq "invoiced 1" "$(of estimates $SOCIETE | jq -r '"\(.[0].status) \(length)"')" "Société's quote after the resumed load"
+assert_eq "accept,create" "$(actions "$r" $SOCIETE)" "Société's events in the resumed run"
+assert_eq 1 "$(ledger_query state "select added from run_stats where run_id = $r and entity = 'deals' and stage = 'load'")" "invoices created by the resumed run"
 
 # --- the job keys: refused with exit 2, naming the key, before any request.
 refused() {     # refused SYNC_JSON APP KEY_TEXT
