@@ -124,7 +124,9 @@ static void test_ndjson__dump_edges(void)
 	CHECK(same_dump(v, JSON_COMPACT | JSON_SORT_KEYS));
 	json_array_append_new(bad, json_stringn_nocheck("\xff", 1));   /* not UTF-8: both refuse */
 	CHECK(same_dump(bad, JSON_COMPACT));
-	CHECK(same_dump(json_integer(5), JSON_COMPACT));
+	json_decref(v);
+	v = json_integer(5);
+	CHECK(same_dump(v, JSON_COMPACT));
 	json_decref(v);
 	json_decref(bad);
 }
