@@ -839,7 +839,7 @@ static int rung_ledger(struct ladder *c)
 {
 	struct link l;
 	struct fin_row *r;
-	int rc;
+	int rc = 0;
 
 	if (!c->lg || (rc = ledger_link_get(c->lg, c->e->name, c->in->crm_id, &l)) <= 0)
 		return c->lg ? rc : 0;
@@ -897,7 +897,7 @@ static int rung_decision(struct ladder *c)
 {
 	struct decision d;
 	char day[11];
-	int rc;
+	int rc = 0;
 
 	if (!c->lg || (rc = ledger_decision_get(c->lg, c->e->name, c->in->crm_id, &d)) <= 0)
 		return c->lg ? rc : 0;
