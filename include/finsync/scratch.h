@@ -25,4 +25,20 @@ int scratch_fail(struct sqlite3 *db, const char *path, const char *what);
 /* Closes db and removes path; NULL-safe. */
 void scratch_close(struct sqlite3 *db, const char *path);
 
+/*
+ * A set of strings (record ids) in a scratch database dir/name, made on the
+ * first add (the folder must exist by then).  A fixed-size Bloom filter in
+ * front answers most "not there" without a query.
+ */
+struct scratch_set;
+struct scratch_set *scratch_set_new(const char *dir, const char *name);
+/* 1 added, 0 already there, FS_EABORT. */
+int scratch_set_add(struct scratch_set *s, const char *key);
+/* 1 there, 0 not, FS_EABORT. */
+int scratch_set_has(struct scratch_set *s, const char *key);
+/* Empties the set; 0 or FS_EABORT. */
+int scratch_set_clear(struct scratch_set *s);
+/* Closes and removes the file; NULL-safe. */
+void scratch_set_free(struct scratch_set *s);
+
 #endif
