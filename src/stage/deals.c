@@ -21,6 +21,7 @@
 #include "finsync/finclient.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/scratch.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
 #include "../xform/deal_plan.h"
@@ -50,7 +51,7 @@ struct deal_extract {
 	struct pipeline *p;
 	struct crm *crm;
 	struct staging_writer *w;
-	json_t *seen;            /* ids written */
+	struct scratch_set *seen; /* ids written (on disk: bounded memory) */
 	long bad;
 };
 
@@ -107,12 +108,12 @@ static int copy_deals(struct deal_extract *x, struct source *src)
 		if (rc < 0)
 			return rc;
 		const char *id = str(rec, "id");
-		if (id && json_object_get(x->seen, id)) {
-			json_decref(rec);
+		if (id && (rc = scratch_set_add(x->seen, id)) <= 0) {
+			json_decref(rec);       /* read again by id: already written */
+			if (rc < 0)
+				return rc;
 			continue;
 		}
-		if (id)
-			json_object_set_new(x->seen, id, json_true());
 		rc = staging_write(x->w, rec);
 		json_decref(rec);
 		if (rc)
@@ -134,8 +135,11 @@ static int read_again(struct deal_extract *x, struct crm_query *q)
 	json_array_foreach(ids, i, v) {
 		if (rc)
 			break;
-		if (!json_object_get(x->seen, json_string_value(v)))
+		if ((rc = scratch_set_has(x->seen, json_string_value(v))) < 0)
+			break;
+		if (!rc)
 			buf_addf(&chunk, "%s%s", n++ ? "," : "", json_string_value(v));
+		rc = 0;
 		if (n && (n == IDS_PER_CALL || i + 1 == total)) {
 			struct source *src = NULL;
 			q->ids = buf_str(&chunk);
@@ -192,7 +196,7 @@ int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct m
 	q.cvid = p->job->deals.views ? str(p->job->deals.views, "Deals") : NULL;
 	q.modified_since = deal_since(&x, since, sizeof(since));
 	incremental = q.modified_since != NULL;
-	x.seen = json_object();
+	x.seen = scratch_set_new(dir, "deals-seen.tmp");
 	if ((rc = deal_read_fields(&x, &q.fields)) || (rc = staging_writer_open(&x.w, dir, "deals")))
 		goto out;
 	if ((rc = crm_read(crm, &q, &src)) || (rc = copy_deals(&x, src)) ||
@@ -207,7 +211,7 @@ int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct m
 out:
 	source_close(src);
 	json_decref(q.fields);
-	json_decref(x.seen);
+	scratch_set_free(x.seen);
 	log_set_entity(NULL);
 	return rc;
 }
