@@ -99,6 +99,14 @@ struct job {
 };
 
 int job_load(struct job **out, const char *path);
+
+/*
+ * JOB_NO_SECRETS: for commands that only read the ledger and staging
+ * (history, export, review, status, pause …): the secret keys must be there
+ * but are not resolved, so an analyst needs no OAuth secret to read them.
+ */
+enum job_load_flags { JOB_NO_SECRETS = 1 };
+int job_load_flags(struct job **out, const char *path, unsigned flags);
 void job_free(struct job *job);
 
 /* The entity by name ("customers" …), or NULL. */

@@ -452,7 +452,7 @@ int cmd_export(int argc, char **argv)
 			help_print(stdout, help_find("export"));
 		goto out;
 	}
-	if ((rc = job_load(&job, o.job_path)) || (rc = find_run(job, &o)))
+	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) || (rc = find_run(job, &o)))
 		goto out;
 	dir = staging_dir(job->state_dir, o.run, o.stage);
 	if (!(rc = staged_file(&o, dir)))

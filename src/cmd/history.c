@@ -442,7 +442,7 @@ int cmd_history(int argc, char **argv)
 			help_print(stdout, help_find("history"));
 		goto out;
 	}
-	if ((rc = job_load(&job, o.job_path)) || (rc = load_history(&h, job, o.limit, o.format == FMT_HTML)))
+	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) || (rc = load_history(&h, job, o.limit, o.format == FMT_HTML)))
 		goto out;
 	h.job_name = job->name;
 	ledger_path = xasprintf("%s/ledger.sqlite", job->state_dir);

@@ -111,7 +111,7 @@ static int set_state(int argc, char **argv)
 
 	if ((rc = cmd_parse_job_args(argc, argv, &path)))
 		return rc > 0 ? 0 : rc;
-	if ((rc = job_load(&job, path)) || (rc = ledger_open(&lg, job->state_dir)) ||
+	if ((rc = job_load_flags(&job, path, JOB_NO_SECRETS)) || (rc = ledger_open(&lg, job->state_dir)) ||
 	    (rc = jobstate_get(lg, job->name, &before)) || (rc = allowed(argv[0], job->name, before)))
 		goto out;
 	after = new_state(argv[0], before);

@@ -1039,7 +1039,7 @@ int cmd_review(int argc, char **argv)
 			help_print(stdout, help_find("review"));
 		goto out;
 	}
-	if ((rc = job_load(&job, o.job_path)) || (rc = open_ledger(job, &lg)))
+	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) || (rc = open_ledger(job, &lg)))
 		goto out;
 	rc = o.apply ? review_apply(&o, job, lg) : review_list(&o, job, lg);
 out:

@@ -390,7 +390,7 @@ int cmd_status(int argc, char **argv)
 
 	if ((rc = parse_args(argc, argv, &path, &json)))
 		return rc > 0 ? 0 : rc;
-	if ((rc = job_load(&job, path)) || (rc = gather(&status, job)))
+	if ((rc = job_load_flags(&job, path, JOB_NO_SECRETS)) || (rc = gather(&status, job)))
 		goto out;
 	if (json) {
 		if (json_dumpf(status, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || putchar('\n') == EOF)
