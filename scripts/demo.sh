@@ -55,4 +55,6 @@ sqlite3 "$STATE/ledger.sqlite" "select '  ' || entity || ' ' || action || ': ' |
 echo
 echo "demo: a second run with no CRM change creates nothing new:"
 "$BUILD/finsync" run -q "$TOP/jobs/demo.json" || rc=$?
+"$BUILD/finsync" history "$TOP/jobs/demo.json" --format html -o "$STATE/report.html" &&
+	echo "demo: the runs as a page (open it in a browser): $STATE/report.html"
 exit $rc
