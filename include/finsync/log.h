@@ -7,6 +7,7 @@
  */
 #ifndef FINSYNC_LOG_H
 #define FINSYNC_LOG_H
+#include <jansson.h>
 
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 enum log_format { LOG_TEXT, LOG_JSON };
@@ -19,6 +20,12 @@ void log_set_entity(const char *entity);
 enum log_level log_get_level(void);
 enum log_format log_get_format(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The same with machine-readable fields (a JSON object, taken over): as
+ * text only the message shows; as JSON the line gets a "fields" key.
+ */
+void log_fields(enum log_level level, json_t *fields, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * A command's final error, as main() reports it: "finsync: COMMAND: message"

@@ -29,6 +29,9 @@ struct finclient;
 
 /* The run's finance client, opened on first use. */
 int pipeline_finclient(struct pipeline *p, struct finclient **out);
+/* A stage's counts as a JSON object, for log fields. */
+json_t *stats_json(const struct stats *s);
+
 /* Releases what the stages opened (the finance client). */
 void pipeline_release(struct pipeline *p);
 

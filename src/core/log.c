@@ -86,7 +86,7 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static void log_json(enum log_level level, const char *text, const char *command)
+static void log_json(enum log_level level, const char *text, const char *command, json_t *fields)
 {
 	char now[ISO_TIME_LEN];
 	struct buf clean = BUF_INIT;
@@ -103,6 +103,8 @@ static void log_json(enum log_level level, const char *text, const char *command
 	if (command)
 		json_object_set_new(o, "command", json_string(command));
 	json_object_set_new(o, "message", json_string(buf_str(&clean)));
+	if (fields)
+		json_object_set(o, "fields", fields);
 	line = json_dumps(o, JSON_COMPACT);
 	if (line)
 		fprintf(stderr, "%s\n", line);
@@ -111,18 +113,13 @@ static void log_json(enum log_level level, const char *text, const char *command
 	buf_release(&clean);
 }
 
-void log_msg(enum log_level level, const char *fmt, ...)
+static void log_vmsg(enum log_level level, json_t *fields, const char *fmt, va_list ap)
 {
 	char text[4096];
-	va_list ap;
 
-	if (level > max_level)
-		return;
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	if (format == LOG_JSON) {
-		log_json(level, text, NULL);
+		log_json(level, text, NULL, fields);
 		return;
 	}
 	progress_clear();
@@ -130,10 +127,33 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		level <= LOG_WARN ? level_names[level] : "", level <= LOG_WARN ? ": " : "", text);
 }
 
+void log_msg(enum log_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > max_level)
+		return;
+	va_start(ap, fmt);
+	log_vmsg(level, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void log_fields(enum log_level level, json_t *fields, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level <= max_level) {
+		va_start(ap, fmt);
+		log_vmsg(level, fields, fmt, ap);
+		va_end(ap);
+	}
+	json_decref(fields);
+}
+
 void log_command_error(const char *command, const char *message)
 {
 	if (format == LOG_JSON) {
-		log_json(LOG_ERROR, message, command);
+		log_json(LOG_ERROR, message, command, NULL);
 		return;
 	}
 	progress_clear();

@@ -530,8 +530,8 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 	progress_end();
 	if (!rc && both_ways(p, e) && e->kind != ENTITY_ITEMS)
 		rc = to_crm_load(p, e, fin);
-	log_info("%s: %ld added, %ld updated, %ld unchanged, %ld skipped, %ld failed", e->name,
-		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
+	log_fields(LOG_INFO, stats_json(&l.s), "%s: %ld added, %ld updated, %ld unchanged, %ld skipped, %ld failed",
+		   e->name, l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
 out:
 	progress_end();
 	log_set_entity(NULL);

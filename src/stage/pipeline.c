@@ -14,6 +14,14 @@ int pipeline_finclient(struct pipeline *p, struct finclient **out)
 	return rc;
 }
 
+json_t *stats_json(const struct stats *s)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "added", (json_int_t)s->added,
+			 "updated", (json_int_t)s->updated, "unchanged", (json_int_t)s->unchanged,
+			 "skipped", (json_int_t)s->skipped, "duplicates", (json_int_t)s->duplicates,
+			 "failed", (json_int_t)s->failed, "deleted", (json_int_t)s->deleted);
+}
+
 void pipeline_release(struct pipeline *p)
 {
 	finclient_close(p->fin);

@@ -371,9 +371,10 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 		return rc;
 	t->st[e->kind] = x.st;
 	t->done[e->kind] = 1;
-	log_info("%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld failed",
-		 e->name, x.st.added, x.st.updated, x.st.unchanged, x.st.skipped, x.st.duplicates,
-		 x.st.failed);
+	log_fields(LOG_INFO, stats_json(&x.st),
+		   "%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld failed",
+		   e->name, x.st.added, x.st.updated, x.st.unchanged, x.st.skipped, x.st.duplicates,
+		   x.st.failed);
 	if (x.st.deleted)
 		log_info("%s: %ld deleted in the CRM (finance records kept)", e->name, x.st.deleted);
 	return 0;

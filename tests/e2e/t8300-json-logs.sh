@@ -57,3 +57,9 @@ jq -e -s 'last | .level == "error" and .command == "run" and (.message | test("o
 finsync_exit 1 run -v --log-format json job.json --full
 every_line_json "$WORK/err"
 jq -e -s 'any(.[]; .level == "debug")' "$WORK/err" >/dev/null || fail "no debug line with -v"
+
+# The per-entity summary lines carry their counts as fields.
+finsync run --log-format json job.json >/dev/null 2>fields.err || true
+grep '"stage":"load"' fields.err | jq -se 'map(select(.fields)) | length > 0 and all(.[]; .fields.added != null and .fields.failed != null)' >/dev/null ||
+	fail "load summary lines lack fields: $(grep '"stage":"load"' fields.err)"
+grep '"stage":"transform"' fields.err | jq -se 'any(.[]; .fields.unchanged != null)' >/dev/null || fail "transform lines lack fields"
