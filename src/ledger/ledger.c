@@ -377,13 +377,29 @@ static char *column_dup(sqlite3_stmt *st, int i)
 	return s ? xstrdup((const char *)s) : NULL;
 }
 
+/* Steps a query: 1 with a row to read, 0 when there is none, <0 on an error. */
+static int step_row(struct ledger *lg, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	return rc == SQLITE_DONE ? 0 : db_fail(lg, what);
+}
+
+/* Readies a statement for its next use. */
+static void step_end(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
 /* Steps a write statement to completion and resets it. */
 static int step_done(struct ledger *lg, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(lg, what);
 
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -420,8 +436,7 @@ static int read_run(struct ledger *lg, sqlite3_stmt *st, struct run_info *out)
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read run");
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -477,8 +492,7 @@ int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, s
 	memset(out, 0, sizeof(*out));
 	bind_text(st, 1, entity);
 	bind_text(st, 2, crm_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((rc = step_row(lg, st, "read link")) == 1) {
 		out->entity = column_dup(st, 0);
 		out->crm_id = column_dup(st, 1);
 		out->finance_id = column_dup(st, 2);
@@ -487,12 +501,8 @@ int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, s
 		out->finance_hash = column_dup(st, 5);
 		out->state = column_dup(st, 6);
 		out->updated_at = column_dup(st, 7);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read link");
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -504,15 +514,10 @@ int ledger_link_by_finance(struct ledger *lg, const char *entity, const char *fi
 	*crm_id_out = NULL;
 	bind_text(st, 1, entity);
 	bind_text(st, 2, finance_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((rc = step_row(lg, st, "read link")) == 1) {
 		*crm_id_out = column_dup(st, 0);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read link");
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -594,8 +599,7 @@ int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const
 	bind_text(st, 3, stage);
 	rc = sqlite3_step(st);
 	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(lg, "read run stats");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -613,8 +617,7 @@ static int query_one(struct ledger *lg, sqlite3_stmt *st, char **text, long long
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, what);
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -728,8 +731,7 @@ json_t *ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm
 	bind_text(st, 2, crm_module);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return ids;
 }
 
@@ -756,20 +758,15 @@ int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_i
 	memset(out, 0, sizeof(*out));
 	bind_text(st, 1, entity);
 	bind_text(st, 2, crm_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((rc = step_row(lg, st, "read decision")) == 1) {
 		out->entity = column_dup(st, 0);
 		out->crm_id = column_dup(st, 1);
 		out->crm_module = column_dup(st, 2);
 		out->decision = column_dup(st, 3);
 		out->finance_id = column_dup(st, 4);
 		out->decided_at = column_dup(st, 5);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read decision");
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -782,8 +779,7 @@ json_t *ledger_decision_ids(struct ledger *lg, const char *entity, const char *c
 	bind_text(st, 2, crm_module);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(ids, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return ids;
 }
 
@@ -808,20 +804,15 @@ int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kin
 	memset(out, 0, sizeof(*out));
 	bind_text(st, 1, deal_id);
 	bind_text(st, 2, kind);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((rc = step_row(lg, st, "read deal link")) == 1) {
 		out->deal_id = column_dup(st, 0);
 		out->kind = column_dup(st, 1);
 		out->finance_id = column_dup(st, 2);
 		out->state = column_dup(st, 3);
 		out->hash = column_dup(st, 4);
 		out->updated_at = column_dup(st, 5);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read deal link");
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -880,8 +871,7 @@ int ledger_stats_get(struct ledger *lg, long run_id, const char *entity, const c
 	sqlite3_bind_int64(st, 1, run_id);
 	bind_text(st, 2, entity);
 	bind_text(st, 3, stage);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((rc = step_row(lg, st, "read run stats")) == 1) {
 		out->added = (long)sqlite3_column_int64(st, 0);
 		out->updated = (long)sqlite3_column_int64(st, 1);
 		out->unchanged = (long)sqlite3_column_int64(st, 2);
@@ -889,12 +879,8 @@ int ledger_stats_get(struct ledger *lg, long run_id, const char *entity, const c
 		out->duplicates = (long)sqlite3_column_int64(st, 4);
 		out->failed = (long)sqlite3_column_int64(st, 5);
 		out->deleted = (long)sqlite3_column_int64(st, 6);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read run stats");
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -906,16 +892,11 @@ int ledger_event_last(struct ledger *lg, const char *entity, const char *crm_id,
 	*action = *reason = NULL;
 	bind_text(st, 1, entity);
 	bind_text(st, 2, crm_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((rc = step_row(lg, st, "read event")) == 1) {
 		*action = column_dup(st, 0);
 		*reason = column_dup(st, 1);
-		rc = 1;
-	} else {
-		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read event");
 	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -980,8 +961,7 @@ int ledger_summary_rows(struct ledger *lg, const char *entity, const char *after
 		r->hash = column_dup(st, 7);
 	}
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE || *n == limit ? 0 : db_fail(lg, "read summary rows");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
@@ -1029,8 +1009,7 @@ int ledger_links_each(struct ledger *lg, const char *entity, int created_only,
 			break;
 	}
 	rc = rc == SQLITE_DONE ? 0 : rc == SQLITE_ROW ? 0 : db_fail(lg, "read links");
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
+	step_end(st);
 	return rc;
 }
 
