@@ -122,33 +122,9 @@ static int api_refused(const struct finclient *fc, const char *what, const struc
 int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t *row, void *ud), void *ud)
 {
 	struct resource r;
-	long page = 1;
-	int more = 1, rc = 0;
 
 	resource_of(fc->app, kind, &r);
-	while (more && !rc) {
-		struct api_result res = API_RESULT_INIT;
-		char *query = xasprintf("page=%ld&per_page=%d%s%s", page, PER_PAGE,
-					r.list_filter ? "&" : "", r.list_filter ? r.list_filter : "");
-		char *url = fin_url(fc, r.path, NULL, query);
-		json_t *rows = NULL, *row;
-		size_t i;
-
-		rc = call(fc, "GET", url, NULL, &res);
-		if (!rc && (res.status != 200 || !json_is_array(rows = json_object_get(res.json, r.list_key))))
-			rc = api_refused(fc, r.path, &res);
-		for (i = 0; !rc && i < json_array_size(rows); i++) {
-			row = json_array_get(rows, i);
-			rc = fn(row, ud);
-		}
-		if (!rc)
-			more = json_is_true(json_object_get(json_object_get(res.json, "page_context"), "has_more_page"));
-		page++;
-		api_result_release(&res);
-		xfree(url);
-		xfree(query);
-	}
-	return rc;
+	return finclient_list_path(fc, r.path, r.list_key, r.list_filter, fn, ud);
 }
 
 
