@@ -29,5 +29,36 @@
 
 json_t *ndjson_parse(const char *p, size_t n, size_t flags, json_error_t *err);
 int ndjson_dump(json_t *v, struct buf *out, int sort_keys);
+/* Appends s as jansson writes json_string(s), or null for NULL; -1 as above. */
+int ndjson_dump_str(struct buf *out, const char *s);
+
+/*
+ * ndjson_dump(v, out, 0) that also notes where each value and each
+ * object member's "key": lies in out, so that ndjson_replay_sorted() can
+ * give the text of the JSON_SORT_KEYS dump piece by piece, without
+ * encoding a string again (the content hash is of that text, the staged
+ * line holds the other).  spans is reused from call to call.
+ */
+struct ndjson_span {
+	size_t key_start;       /* an object member: where its "key": starts (it ends at start) */
+	size_t start, end;      /* the value's bytes */
+	const char *key;        /* an object member's key and length, for sorting */
+	size_t key_len;
+	long first, next;       /* first child, next sibling: indexes, -1 for none */
+	char type;              /* 'o' object, 'a' array, 's' any other */
+};
+
+struct ndjson_spans {
+	struct ndjson_span *v;
+	size_t n, cap;
+};
+
+#define NDJSON_SPANS_INIT { NULL, 0, 0 }
+
+int ndjson_dump_spans(json_t *v, struct buf *out, struct ndjson_spans *spans);
+/* Calls cb with the pieces of the sorted-keys text of what out holds from text; cb's non-zero stops it. */
+int ndjson_replay_sorted(const char *text, const struct ndjson_spans *spans,
+			 int (*cb)(const char *p, size_t n, void *ud), void *ud);
+void ndjson_spans_release(struct ndjson_spans *spans);
 
 #endif

@@ -14,7 +14,7 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-#define SCRATCH_CACHE_KIB 8192
+#define SCRATCH_CACHE_KIB 2048
 
 /* Opens path as a new scratch database and runs schema (SQL, may be NULL); 0 or FS_EABORT. */
 int scratch_open(struct sqlite3 **out, const char *path, const char *schema);

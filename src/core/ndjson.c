@@ -640,3 +640,138 @@ int ndjson_dump(json_t *v, struct buf *out, int sort_keys)
 {
 	return v && !dump_value(out, v, sort_keys, 0) ? 0 : -1;
 }
+
+int ndjson_dump_str(struct buf *out, const char *s)
+{
+	return s ? dump_string(out, s, strlen(s)) : buf_add(out, "null", 4);
+}
+
+/* ---- a dump with its spans, replayed with sorted keys ---- */
+
+static long span_new(struct ndjson_spans *s, size_t start, char type)
+{
+	struct ndjson_span *n;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = xrealloc(s->v, s->cap * sizeof(*s->v));
+	}
+	n = &s->v[s->n];
+	memset(n, 0, sizeof(*n));
+	n->start = start;
+	n->first = n->next = -1;
+	n->type = type;
+	return (long)s->n++;
+}
+
+/* Dumps v as dump_value() does, noting spans; the node's index, or -1. */
+static long dump_spans(struct buf *b, json_t *v, struct ndjson_spans *s, int depth)
+{
+	int obj = json_is_object(v);
+	long me, prev = -1, child;
+	size_t i = 0, ks, n;
+	void *it;
+
+	if (depth > DUMP_MAX_DEPTH)
+		return -1;
+	if (!obj && !json_is_array(v)) {
+		me = span_new(s, b->len, 's');
+		if (dump_value(b, v, 0, depth))
+			return -1;
+		s->v[me].end = b->len;
+		return me;
+	}
+	me = span_new(s, b->len, obj ? 'o' : 'a');
+	if (put_char(b, obj ? '{' : '['))
+		return -1;
+	if (obj) {
+		for (it = json_object_iter(v); it; it = json_object_iter_next(v, it), i++) {
+			const char *key = json_object_iter_key(it);
+			size_t key_len = json_object_iter_key_len(it);
+			ks = b->len + (i ? 1 : 0);
+			if ((i && put_char(b, ',')) || dump_string(b, key, key_len) || put_char(b, ':') ||
+			    (child = dump_spans(b, json_object_iter_value(it), s, depth + 1)) < 0)
+				return -1;
+			s->v[child].key_start = ks;
+			s->v[child].key = key;
+			s->v[child].key_len = key_len;
+			*(prev < 0 ? &s->v[me].first : &s->v[prev].next) = child;
+			prev = child;
+		}
+	} else {
+		for (n = json_array_size(v); i < n; i++) {
+			if ((i && put_char(b, ',')) ||
+			    (child = dump_spans(b, json_array_get(v, i), s, depth + 1)) < 0)
+				return -1;
+			*(prev < 0 ? &s->v[me].first : &s->v[prev].next) = child;
+			prev = child;
+		}
+	}
+	if (put_char(b, obj ? '}' : ']'))
+		return -1;
+	s->v[me].end = b->len;
+	return me;
+}
+
+int ndjson_dump_spans(json_t *v, struct buf *out, struct ndjson_spans *spans)
+{
+	spans->n = 0;
+	return v && dump_spans(out, v, spans, 0) >= 0 ? 0 : -1;
+}
+
+static int span_less(const struct ndjson_span *a, const struct ndjson_span *b)
+{
+	int c = memcmp(a->key, b->key, a->key_len < b->key_len ? a->key_len : b->key_len);
+
+	return c ? c < 0 : a->key_len < b->key_len;
+}
+
+static int replay(const char *text, const struct ndjson_spans *s, long i,
+		  int (*cb)(const char *p, size_t n, void *ud), void *ud)
+{
+	const struct ndjson_span *n = &s->v[i];
+	long local[SORT_LOCAL], *kids = local, c;
+	size_t k = 0, j, count = 0;
+	int rc = 0;
+
+	if (n->type == 's')
+		return cb(text + n->start, n->end - n->start, ud);
+	if (n->type == 'a') {
+		if (cb("[", 1, ud))
+			return -1;
+		for (c = n->first; c >= 0 && !rc; c = s->v[c].next, k++)
+			rc = (k && cb(",", 1, ud)) || replay(text, s, c, cb, ud);
+		return rc ? rc : cb("]", 1, ud);
+	}
+	for (c = n->first; c >= 0; c = s->v[c].next)
+		count++;
+	if (count > SORT_LOCAL)
+		kids = xmalloc(count * sizeof(*kids));
+	for (c = n->first; c >= 0; c = s->v[c].next) {
+		for (j = k++; j > 0 && span_less(&s->v[c], &s->v[kids[j - 1]]); j--)
+			kids[j] = kids[j - 1];
+		kids[j] = c;
+	}
+	rc = cb("{", 1, ud);
+	for (j = 0; j < count && !rc; j++) {
+		const struct ndjson_span *m = &s->v[kids[j]];
+		rc = (j && cb(",", 1, ud)) || cb(text + m->key_start, m->start - m->key_start, ud) ||
+		     replay(text, s, kids[j], cb, ud);
+	}
+	if (kids != local)
+		xfree(kids);
+	return rc ? rc : cb("}", 1, ud);
+}
+
+int ndjson_replay_sorted(const char *text, const struct ndjson_spans *spans,
+			 int (*cb)(const char *p, size_t n, void *ud), void *ud)
+{
+	return spans->n ? replay(text, spans, 0, cb, ud) : -1;
+}
+
+void ndjson_spans_release(struct ndjson_spans *spans)
+{
+	xfree(spans->v);
+	spans->v = NULL;
+	spans->n = spans->cap = 0;
+}

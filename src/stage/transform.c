@@ -18,6 +18,7 @@
 #include "finsync/err.h"
 #include "finsync/fsutil.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "../xform/xform.h"
@@ -46,6 +47,37 @@ int pipeline_wants(const struct pipeline *p, const struct entity_sync *e)
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
+}
+
+/* Appends ,"key": and s (or null); first: without the comma. */
+static int put_str(struct buf *b, const char *key, const char *s, int first)
+{
+	return buf_adds(b, first ? "{\"" : ",\"") || buf_adds(b, key) || buf_add(b, "\":", 2) ||
+	       ndjson_dump_str(b, s);
+}
+
+/*
+ * The line line_new() builds, written straight into b: the same bytes
+ * without a JSON object per record.  -1 when a value is not one jansson
+ * would write as it is (a string that is not UTF-8): line_new() decides.
+ */
+static int line_text(struct buf *b, struct xform *x, const char *module, const char *crm_id,
+		     const struct plan *pl, const char *hash, json_t *payload, const struct buf *payload_text)
+{
+	buf_reset(b);
+	if (put_str(b, "entity", x->e->name, 1) || put_str(b, "crm_module", module, 0) ||
+	    put_str(b, "crm_id", crm_id, 0) || put_str(b, "name", pl->name, 0) ||
+	    put_str(b, "action", pl->action, 0) || put_str(b, "match", pl->match ? pl->match : "", 0) ||
+	    put_str(b, "reason", pl->reason, 0) || put_str(b, "finance_id", pl->finance_id, 0))
+		return -1;
+	if (pl->candidates && (buf_adds(b, ",\"candidates\":") || ndjson_dump(pl->candidates, b, 0)))
+		return -1;
+	if (buf_adds(b, pl->duplicate ? ",\"duplicate\":true" : ",\"duplicate\":false") ||
+	    put_str(b, "hash", *hash ? hash : NULL, 0) || buf_adds(b, ",\"payload\":") ||
+	    (payload_text ? buf_add(b, payload_text->data, payload_text->len) :
+	     payload ? ndjson_dump(payload, b, 0) : buf_adds(b, "null")))
+		return -1;
+	return buf_addc(b, '}');
 }
 
 static json_t *line_new(struct xform *x, const char *module, const char *crm_id,
@@ -129,6 +161,7 @@ int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons
 	const char *crm_id = crm_record_id(rec, idbuf, sizeof(idbuf));
 	struct plan pl = { 0 };
 	struct mapped m;
+	const struct buf *payload_text = NULL;
 	json_t *line = NULL;
 	int rc = 0;
 
@@ -137,11 +170,23 @@ int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons
 	else if ((rc = plan_record(x, crm_id, &m, &pl)) < 0)
 		goto out;
 	if (m.payload) {
-		content_hash(m.payload, hash);
+		/* One dump for both: the line takes the text, the hash its sorted replay. */
+		buf_reset(&x->payload_text);
+		if (!ndjson_dump_spans(m.payload, &x->payload_text, &x->spans)) {
+			content_hash_spans(x->payload_text.data, &x->spans, hash);
+			payload_text = &x->payload_text;
+		} else {
+			content_hash(m.payload, hash);
+		}
 		plan_settle(&pl, hash);
 	}
-	line = line_new(x, module, crm_id, &pl, hash, m.payload);
-	if (!(rc = staging_write(x->w, line)))
+	if (!line_text(&x->text, x, module, crm_id, &pl, hash, m.payload, payload_text)) {
+		rc = staging_write_line(x->w, x->text.data, x->text.len);
+	} else {
+		line = line_new(x, module, crm_id, &pl, hash, m.payload);
+		rc = staging_write(x->w, line);
+	}
+	if (!rc)
 		count(x, &pl);
 	progress_tick(staging_writer_count(x->w));
 out:
@@ -354,6 +399,8 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	if ((rc = entity_index(t, e, &x.idx)) || (rc = staging_writer_open(&x.w, t->out_dir, e->name)))
 		return rc;
 	x.maps = mapping_cache_new(x.job, e);
+	buf_init(&x.text, (size_t)64 << 20);
+	buf_init(&x.payload_text, (size_t)64 << 20);
 	progress_start("transform", e->name, entity_total(t, e));
 	ledger_snapshot(t->p->lg, 1);
 	x.ledger_empty = ledger_empty(t->p->lg, e->name);
@@ -363,6 +410,9 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 		rc = entity_deletions(&x);
 	ledger_snapshot(t->p->lg, 0);
 	mapping_cache_free(x.maps);
+	buf_release(&x.text);
+	buf_release(&x.payload_text);
+	ndjson_spans_release(&x.spans);
 	if (rc) {
 		staging_writer_abort(x.w);
 		return rc;

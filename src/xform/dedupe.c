@@ -67,8 +67,6 @@ enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT };
 	"CREATE INDEX rows_id ON rows (id) WHERE id IS NOT NULL;" \
 	"CREATE INDEX rows_crm ON rows (crm_id) WHERE crm_id IS NOT NULL;" \
 	"CREATE INDEX rows_norm ON rows (norm) WHERE norm IS NOT NULL;" \
-	"CREATE INDEX rows_sku ON rows (sku) WHERE sku IS NOT NULL;" \
-	"CREATE INDEX rows_email ON rows (email) WHERE email IS NOT NULL;" \
 	"CREATE TABLE suffix (norm TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;" \
 	"BEGIN"
 
@@ -84,6 +82,7 @@ struct fin_index {
 	char *path;             /* the scratch file; "" for SQLite's own temporary file */
 	sqlite3_stmt *put, *find[T_COUNT], *claim, *rename, *suffix_get, *suffix_put;
 	uint64_t *bloom[T_COUNT];
+	int indexed[T_COUNT];   /* SKU and email get their index with their first key */
 	struct rowlist live;    /* rows read for the record being planned */
 	int failed;             /* a database error was reported (fail()) */
 };
@@ -208,10 +207,32 @@ static struct fin_row *live_row(struct fin_index *ix, sqlite3_stmt *st)
 	return r;
 }
 
+/*
+ * The SKU and email indexes, made when the first row has such a key: every
+ * index costs each insert, and the contacts have no SKU (nor an email
+ * unless match_on asks for one).  No lookup comes before: the Bloom filter
+ * knows no key yet.
+ */
+static void index_key_column(struct fin_index *ix, int t, const char *key)
+{
+	char sql[120];
+
+	if (!key || ix->indexed[t])
+		return;
+	snprintf(sql, sizeof(sql), "CREATE INDEX rows_%s ON rows (%s) WHERE %s IS NOT NULL", key_columns[t],
+		 key_columns[t], key_columns[t]);
+	if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		index_failed(ix, "index");
+	ix->indexed[t] = 1;
+}
+
 /* Adds r to the index (r->rid set); r stays the caller's. */
 static void index_put(struct fin_index *ix, struct fin_row *r)
 {
 	sqlite3_stmt *st = ix->put;
+
+	index_key_column(ix, T_SKU, r->sku);
+	index_key_column(ix, T_EMAIL, r->email);
 
 	sqlite3_bind_int(st, 1, (int)r->kind);
 	bind_text_or_null(st, 2, r->id);

@@ -41,3 +41,11 @@ void content_hash(json_t *payload, char out[CONTENT_HASH_LEN])
 	buf_release(&text);
 	snprintf(out, CONTENT_HASH_LEN, "%016llx", (unsigned long long)h);
 }
+
+void content_hash_spans(const char *text, const struct ndjson_spans *spans, char out[CONTENT_HASH_LEN])
+{
+	uint64_t h = FNV64_OFFSET;
+
+	ndjson_replay_sorted(text, spans, fnv_cb, &h);
+	snprintf(out, CONTENT_HASH_LEN, "%016llx", (unsigned long long)h);
+}

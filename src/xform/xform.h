@@ -9,7 +9,9 @@
 #ifndef FINSYNC_XFORM_H
 #define FINSYNC_XFORM_H
 #include <jansson.h>
+#include "finsync/buf.h"
 #include "finsync/job.h"
+#include "finsync/ndjson.h"
 #include "finsync/ledger.h"
 #include "finsync/pipeline.h"
 
@@ -26,6 +28,9 @@ struct xform {
 	struct staging_writer *w;
 	struct mapping_cache *maps;     /* the entity's compiled mappings */
 	int ledger_empty;               /* no link or decision of the entity: no lookups */
+	struct buf text;                /* an output line, reused */
+	struct buf payload_text;        /* the payload's text, for the line and the hash */
+	struct ndjson_spans spans;      /* where its values are (ndjson_dump_spans) */
 	const char *extract_dir;
 	struct stats st;
 	long dropped;                   /* contacts deliberately not synced */
@@ -105,6 +110,8 @@ const char *crm_lookup_id(json_t *rec, const char *field);
 
 /* FNV-1a 64 of the payload dumped with JSON_COMPACT | JSON_SORT_KEYS. */
 void content_hash(json_t *payload, char out[CONTENT_HASH_LEN]);
+/* The same from the payload's ndjson_dump_spans() (text and spans): no second dump. */
+void content_hash_spans(const char *text, const struct ndjson_spans *spans, char out[CONTENT_HASH_LEN]);
 
 /* --- dedupe.c: the finance index and the identity ladder --- */
 

@@ -34,6 +34,35 @@ static int same_parse(const char *s, size_t n, size_t flags)
 	return same;
 }
 
+static int collect(const char *p, size_t n, void *ud)
+{
+	return buf_add(ud, p, n);
+}
+
+/* ndjson_dump_spans() writes the unsorted text, and its replay the sorted one. */
+static int same_spans(json_t *v)
+{
+	struct buf text = BUF_INIT, sorted = BUF_INIT;
+	struct ndjson_spans spans = NDJSON_SPANS_INIT;
+	char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+	char *want_sorted = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	int rc = ndjson_dump_spans(v, &text, &spans);
+	int same;
+
+	if (!rc)
+		rc = ndjson_replay_sorted(text.data, &spans, collect, &sorted);
+	same = want ? !rc && !strcmp(want, buf_str(&text)) && !strcmp(want_sorted, buf_str(&sorted)) : rc != 0;
+	if (!same)
+		fprintf(stderr, "spans differ: jansson '%s' / '%s', ndjson '%s' / '%s'\n", want ? want : "(fails)",
+			want_sorted ? want_sorted : "(fails)", buf_str(&text), buf_str(&sorted));
+	free(want);
+	free(want_sorted);
+	buf_release(&text);
+	buf_release(&sorted);
+	ndjson_spans_release(&spans);
+	return same;
+}
+
 static int same_dump(json_t *v, size_t flags)
 {
 	struct buf b = BUF_INIT;
@@ -122,8 +151,24 @@ static void test_ndjson__dump_edges(void)
 	CHECK(v != NULL);
 	CHECK(same_dump(v, JSON_COMPACT));
 	CHECK(same_dump(v, JSON_COMPACT | JSON_SORT_KEYS));
+	CHECK(same_spans(v));
 	json_array_append_new(bad, json_stringn_nocheck("\xff", 1));   /* not UTF-8: both refuse */
 	CHECK(same_dump(bad, JSON_COMPACT));
+	CHECK(same_spans(bad));
+	{       /* more keys than are sorted on the stack, nested */
+		json_t *big = json_object(), *inner = json_object();
+		char key[16];
+		int i;
+		for (i = 40; i > 0; i--) {
+			snprintf(key, sizeof(key), "k%02d", i);
+			json_object_set_new(big, key, json_integer(i));
+			json_object_set_new(inner, key + 1, json_string(key));
+		}
+		json_object_set_new(big, "inner", json_pack("[o,{}]", inner));
+		CHECK(same_dump(big, JSON_COMPACT | JSON_SORT_KEYS));
+		CHECK(same_spans(big));
+		json_decref(big);
+	}
 	json_decref(v);
 	v = json_integer(5);
 	CHECK(same_dump(v, JSON_COMPACT));
@@ -242,7 +287,8 @@ static void test_ndjson__random(void)
 		if (!same_parse(b.data, b.len, JSON_ALLOW_NUL) || !same_parse(b.data, b.len, 0))
 			bad++;
 		if ((v = json_loadb(b.data, b.len, JSON_ALLOW_NUL, NULL))) {
-			if (!same_dump(v, JSON_COMPACT) || !same_dump(v, JSON_COMPACT | JSON_SORT_KEYS))
+			if (!same_dump(v, JSON_COMPACT) || !same_dump(v, JSON_COMPACT | JSON_SORT_KEYS) ||
+			    !same_spans(v))
 				bad++;
 			json_decref(v);
 		}
