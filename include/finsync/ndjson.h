@@ -28,6 +28,19 @@
 #include "finsync/buf.h"
 
 json_t *ndjson_parse(const char *p, size_t n, size_t flags, json_error_t *err);
+
+/*
+ * The same, building of a top-level object only the keys in keep (NULL:
+ * all): the other values are read and checked but never made, which saves
+ * most of the parse for the fields a stage does not use.  Where it leaves the
+ * text to json_loadb, the value has every key (a superset).
+ */
+struct ndjson_keys;
+/* The set of the strings in names (an array); NULL (keep all) for more than 64. */
+struct ndjson_keys *ndjson_keys_new(json_t *names);
+void ndjson_keys_free(struct ndjson_keys *keys);            /* NULL-safe */
+json_t *ndjson_parse_keys(const char *p, size_t n, size_t flags, json_error_t *err,
+			  const struct ndjson_keys *keep);
 int ndjson_dump(json_t *v, struct buf *out, int sort_keys);
 /* Appends s as jansson writes json_string(s), or null for NULL; -1 as above. */
 int ndjson_dump_str(struct buf *out, const char *s);

@@ -47,6 +47,12 @@ int manifest_load(const char *dir, json_t **out);
 int staging_reader_open(struct staging_reader **out, const char *dir, const char *name, int missing_ok);
 int staging_read(struct staging_reader *r, json_t **out);
 long staging_reader_line(const struct staging_reader *r);
+/*
+ * From now on, records (top-level objects) carry only the keys in names (an
+ * array of strings; NULL: all again): a stage that reads a few fields of a
+ * wide record skips building the others.  A record may still carry more.
+ */
+void staging_reader_keep(struct staging_reader *r, json_t *names);
 void staging_reader_close(struct staging_reader *r);
 
 #endif

@@ -27,10 +27,19 @@
 #define PARSE_MAX_DEPTH 64      /* deeper text is left to jansson (its limit is 2048) */
 #define DUMP_MAX_DEPTH 256
 #define SORT_LOCAL 32           /* keys sorted on the stack; more use the heap */
+#define KEYS_SLOTS 128          /* a key set holds up to half of this */
+
+struct ndjson_keys {
+	struct {
+		char *key;
+		size_t len;
+	} slot[KEYS_SLOTS];
+};
 
 struct parser {
 	const unsigned char *p, *end;
 	int depth;
+	const struct ndjson_keys *keep;     /* the top level's keys to build, or NULL: all */
 	char *scratch;          /* strings with escapes are decoded here */
 	size_t scratch_cap;
 	char small[1024];
@@ -228,7 +237,8 @@ static int parse_string(struct parser *ps, const char **out, size_t *len)
 	return -1;
 }
 
-static json_t *parse_number(struct parser *ps)
+/* Reads a number as jansson would; its value in *out unless out is NULL; 0, or -1 for jansson. */
+static int scan_number(struct parser *ps, json_t **out)
 {
 	const unsigned char *p = ps->p, *end = ps->end, *start = p;
 	char text[64];
@@ -238,10 +248,10 @@ static json_t *parse_number(struct parser *ps)
 	if (*p == '-')
 		p++;
 	if (p == end || !is_digit(*p))
-		return NULL;
+		return -1;
 	if (*p == '0') {
 		if (++p < end && is_digit(*p))
-			return NULL;
+			return -1;
 	} else {
 		while (p < end && is_digit(*p))
 			p++;
@@ -249,7 +259,7 @@ static json_t *parse_number(struct parser *ps)
 	if (p < end && *p == '.') {
 		real = 1;
 		if (++p == end || !is_digit(*p))
-			return NULL;
+			return -1;
 		while (p < end && is_digit(*p))
 			p++;
 	}
@@ -258,23 +268,37 @@ static json_t *parse_number(struct parser *ps)
 		if (++p < end && (*p == '+' || *p == '-'))
 			p++;
 		if (p == end || !is_digit(*p))
-			return NULL;
+			return -1;
 		while (p < end && is_digit(*p))
 			p++;
 	}
 	if ((n = (size_t)(p - start)) >= sizeof(text))
-		return NULL;
+		return -1;
 	memcpy(text, start, n);
 	text[n] = '\0';
 	ps->p = p;
 	errno = 0;
 	if (!real) {
 		long long v = strtoll(text, NULL, 10);
-		return errno == ERANGE ? NULL : json_integer(v);
+		if (errno == ERANGE)
+			return -1;
+		if (out)
+			*out = json_integer(v);
 	} else {
 		double v = strtod(text, NULL);
-		return (v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE ? NULL : json_real(v);
+		if ((v == HUGE_VAL || v == -HUGE_VAL) && errno == ERANGE)
+			return -1;
+		if (out)
+			*out = json_real(v);
 	}
+	return 0;
+}
+
+static json_t *parse_number(struct parser *ps)
+{
+	json_t *v = NULL;
+
+	return scan_number(ps, &v) ? NULL : v;
 }
 
 static int is_alpha(unsigned c)
@@ -293,6 +317,90 @@ static json_t *parse_word(struct parser *ps, const char *word, size_t n, json_t 
 }
 
 static json_t *parse_value(struct parser *ps);
+
+static uint64_t key_hash(const char *k, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*k++) * 0x100000001b3ULL;
+	return h;
+}
+
+static int keys_has(const struct ndjson_keys *ks, const char *k, size_t n)
+{
+	size_t i = (size_t)key_hash(k, n) & (KEYS_SLOTS - 1);
+
+	for (; ks->slot[i].key; i = (i + 1) & (KEYS_SLOTS - 1))
+		if (ks->slot[i].len == n && !memcmp(ks->slot[i].key, k, n))
+			return 1;
+	return 0;
+}
+
+/* Checks a value as parse_value() would read it, without building it; 0 or -1. */
+static int skip_value(struct parser *ps)
+{
+	const unsigned char *p;
+	const char *s;
+	size_t n;
+	int obj, rc = -1;
+
+	if (ps->p == ps->end)
+		return -1;
+	switch (*ps->p) {
+	case '"':
+		ps->p++;
+		return parse_string(ps, &s, &n);
+	case 't':
+		return parse_word(ps, "true", 4, json_true()) ? 0 : -1;
+	case 'f':
+		return parse_word(ps, "false", 5, json_false()) ? 0 : -1;
+	case 'n':
+		return parse_word(ps, "null", 4, json_null()) ? 0 : -1;
+	case '{':
+	case '[':
+		break;
+	default:
+		return scan_number(ps, NULL);
+	}
+	if (ps->depth >= PARSE_MAX_DEPTH)
+		return -1;
+	ps->depth++;
+	obj = *ps->p++ == '{';
+	p = skip_ws(ps->p, ps->end);
+	if (p < ps->end && *p == (obj ? '}' : ']')) {
+		ps->p = p + 1;
+		rc = 0;
+	} else {
+		for (;;) {
+			if (obj) {
+				if (p == ps->end || *p != '"')
+					break;
+				ps->p = p + 1;
+				if (parse_string(ps, &s, &n))
+					break;
+				p = skip_ws(ps->p, ps->end);
+				if (p == ps->end || *p != ':')
+					break;
+				p++;
+			}
+			ps->p = skip_ws(p, ps->end);
+			if (skip_value(ps))
+				break;
+			p = skip_ws(ps->p, ps->end);
+			if (p < ps->end && *p == (obj ? '}' : ']')) {
+				ps->p = p + 1;
+				rc = 0;
+				break;
+			}
+			if (p == ps->end || *p != ',')
+				break;
+			p = skip_ws(p + 1, ps->end);
+		}
+	}
+	ps->depth--;
+	return rc;
+}
 
 static json_t *parse_object(struct parser *ps)
 {
@@ -316,8 +424,12 @@ static json_t *parse_object(struct parser *ps)
 		if (p == ps->end || *p != ':')
 			break;
 		ps->p = skip_ws(p + 1, ps->end);
-		if (!(v = parse_value(ps)) || json_object_setn_new_nocheck(obj, key, klen, v))
+		if (ps->keep && ps->depth == 1 && !keys_has(ps->keep, key, klen)) {
+			if (skip_value(ps))
+				break;
+		} else if (!(v = parse_value(ps)) || json_object_setn_new_nocheck(obj, key, klen, v)) {
 			break;
+		}
 		p = skip_ws(ps->p, ps->end);
 		if (p < ps->end && *p == '}') {
 			ps->p = p + 1;
@@ -391,6 +503,46 @@ static json_t *parse_value(struct parser *ps)
 
 json_t *ndjson_parse(const char *text, size_t n, size_t flags, json_error_t *err)
 {
+	return ndjson_parse_keys(text, n, flags, err, NULL);
+}
+
+struct ndjson_keys *ndjson_keys_new(json_t *names)
+{
+	struct ndjson_keys *ks = xcalloc(1, sizeof(*ks));
+	json_t *v;
+	size_t i, j;
+
+	json_array_foreach(names, i, v) {
+		const char *k = json_string_value(v);
+		size_t n = json_string_length(v);
+		if (!k || keys_has(ks, k, n))
+			continue;
+		if (i >= KEYS_SLOTS / 2) {      /* too many to be worth it: keep everything */
+			ndjson_keys_free(ks);
+			return NULL;
+		}
+		for (j = (size_t)key_hash(k, n) & (KEYS_SLOTS - 1); ks->slot[j].key; j = (j + 1) & (KEYS_SLOTS - 1))
+			;
+		ks->slot[j].key = xstrndup(k, n);
+		ks->slot[j].len = n;
+	}
+	return ks;
+}
+
+void ndjson_keys_free(struct ndjson_keys *ks)
+{
+	size_t i;
+
+	if (!ks)
+		return;
+	for (i = 0; i < KEYS_SLOTS; i++)
+		xfree(ks->slot[i].key);
+	xfree(ks);
+}
+
+json_t *ndjson_parse_keys(const char *text, size_t n, size_t flags, json_error_t *err,
+			  const struct ndjson_keys *keep)
+{
 	struct parser ps;
 	json_t *v = NULL;
 
@@ -398,6 +550,7 @@ json_t *ndjson_parse(const char *text, size_t n, size_t flags, json_error_t *err
 		ps.end = (const unsigned char *)text + n;
 		ps.p = skip_ws((const unsigned char *)text, ps.end);
 		ps.depth = 0;
+		ps.keep = keep;
 		ps.scratch = ps.small;
 		ps.scratch_cap = sizeof(ps.small);
 		/* Like json_loadb without JSON_DECODE_ANY: an object or an array. */

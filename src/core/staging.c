@@ -102,6 +102,7 @@ struct staging_reader {
 	struct batch *free;         /* empty */
 	struct batch *cur;          /* being returned by staging_read() */
 	int stop;
+	struct ndjson_keys *keep;   /* the top-level keys to build, or NULL: all */
 };
 
 struct manifest {
@@ -626,11 +627,17 @@ int staging_read(struct staging_reader *r, json_t **out)
 	line = b->text.data + b->off[b->pos];
 	len = b->len[b->pos];
 	r->last_line = b->line[b->pos++];
-	*out = ndjson_parse(line, len, JSON_ALLOW_NUL, &jerr);
+	*out = ndjson_parse_keys(line, len, JSON_ALLOW_NUL, &jerr, r->keep);
 	if (!*out)
 		return fail(FS_EINPUT, "'%s' line %ld column %d: %s", r->path, r->last_line, jerr.column,
 			    jerr.text);
 	return 1;
+}
+
+void staging_reader_keep(struct staging_reader *r, json_t *names)
+{
+	ndjson_keys_free(r->keep);
+	r->keep = names ? ndjson_keys_new(names) : NULL;
 }
 
 long staging_reader_line(const struct staging_reader *r)
@@ -661,6 +668,7 @@ void staging_reader_close(struct staging_reader *r)
 		gzclose(r->gz);
 	buf_release(&r->line);
 	xfree(r->fatal_msg);
+	ndjson_keys_free(r->keep);
 	xfree(r->chunk);
 	xfree(r->path);
 	xfree(r);

@@ -106,13 +106,41 @@ static char *ascii_normalize(const char *s)
 	return out;
 }
 
+/*
+ * The identity ladder normalises a record's name up to three times (its
+ * lookup, the free-name check, the planned row): the last answer is kept.
+ * Names are normalised on the stage's thread only.
+ */
+static struct {
+	char *in, *out;
+} last;
+
+static char *normalize_uncached(const char *s);
+
 char *name_normalize(const char *s)
 {
 	char *norm;
 
-	if (s && (norm = ascii_normalize(s)))
+	if (!s)
+		return NULL;
+	if (last.in && !strcmp(last.in, s))
+		return xstrdup(last.out);
+	if (!(norm = normalize_uncached(s)))
+		return NULL;
+	xfree(last.in);
+	xfree(last.out);
+	last.in = xstrdup(s);
+	last.out = xstrdup(norm);
+	return norm;
+}
+
+static char *normalize_uncached(const char *s)
+{
+	char *norm;
+
+	if ((norm = ascii_normalize(s)))
 		return norm;
-	if (!s || !(norm = nfkc_casefold(s)))
+	if (!(norm = nfkc_casefold(s)))
 		return NULL;
 	collapse_space(norm);
 	return norm;

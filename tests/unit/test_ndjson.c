@@ -260,9 +260,70 @@ static void gen_value(struct buf *b, int depth)
 	}
 }
 
+/* ndjson_parse_keys() gives jansson's value less the other top-level keys, or the whole of it. */
+static int same_keys(const char *s, size_t n, const struct ndjson_keys *keep, json_t *names)
+{
+	json_t *full = json_loadb(s, n, JSON_ALLOW_NUL, NULL);
+	json_t *got = ndjson_parse_keys(s, n, JSON_ALLOW_NUL, NULL, keep), *cut, *v;
+	const char *key;
+	void *tmp;
+	int same;
+
+	if (!full || !got) {
+		same = !full && !got;
+	} else if (json_equal(full, got)) {
+		same = 1;
+	} else {
+		cut = json_deep_copy(full);
+		json_object_foreach_safe(cut, tmp, key, v) {
+			size_t i;
+			json_t *name;
+			int kept = 0;
+			json_array_foreach(names, i, name)
+				kept |= !strcmp(json_string_value(name), key);
+			if (!kept)
+				json_object_del(cut, key);
+		}
+		same = json_equal(cut, got);
+		json_decref(cut);
+	}
+	if (!same)
+		fprintf(stderr, "parse_keys differs on '%.*s'\n", (int)n, s);
+	json_decref(full);
+	json_decref(got);
+	return same;
+}
+
+static void test_ndjson__parse_keys(void)
+{
+	json_t *names = json_pack("[s,s,s]", "id", "Name", "key");
+	struct ndjson_keys *keep = ndjson_keys_new(names);
+	static const char *const texts[] = {
+		"{\"id\":\"1\",\"Owner\":{\"name\":\"A\",\"id\":\"2\"},\"Name\":\"x\",\"N\":12.5}",
+		"{\"Skip\":[1,{\"a\":[true,false,null]},\"\\u00e9\"],\"key\":{\"Skip\":1}}",
+		"{\"Skip\":99999999999999999999,\"id\":1}",      /* jansson refuses the skipped number */
+		"{\"Skip\":\"\x01\",\"id\":1}",                  /* a control character where skipped */
+		"{\"Skip\":{\"a\" 1},\"id\":1}",
+		"{\"Skip\":[1,],\"id\":1}",
+		"{\"Skip\":tru,\"id\":1}",
+		"{\"Skip\":\"\\u0000\",\"id\":1}",
+		"{\"id\":1,\"id\":2,\"Skip\":3}",
+		"[{\"Skip\":1}]",
+	};
+	size_t i;
+
+	CHECK(keep != NULL);
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		CHECK(same_keys(texts[i], strlen(texts[i]), keep, names));
+	ndjson_keys_free(keep);
+	json_decref(names);
+}
+
 static void test_ndjson__random(void)
 {
 	struct buf b = BUF_INIT;
+	json_t *names = json_pack("[s,s]", "key", "a");
+	struct ndjson_keys *keep = ndjson_keys_new(names);
 	int i, bad = 0;
 
 	for (i = 0; i < 20000 && bad < 5; i++) {
@@ -284,7 +345,8 @@ static void test_ndjson__random(void)
 			else
 				buf_addc(&b, b.data[at]);
 		}
-		if (!same_parse(b.data, b.len, JSON_ALLOW_NUL) || !same_parse(b.data, b.len, 0))
+		if (!same_parse(b.data, b.len, JSON_ALLOW_NUL) || !same_parse(b.data, b.len, 0) ||
+		    !same_keys(b.data, b.len, keep, names))
 			bad++;
 		if ((v = json_loadb(b.data, b.len, JSON_ALLOW_NUL, NULL))) {
 			if (!same_dump(v, JSON_COMPACT) || !same_dump(v, JSON_COMPACT | JSON_SORT_KEYS) ||
@@ -294,6 +356,8 @@ static void test_ndjson__random(void)
 		}
 	}
 	CHECK(bad == 0);
+	ndjson_keys_free(keep);
+	json_decref(names);
 	buf_release(&b);
 }
 
@@ -301,6 +365,7 @@ static const struct unit_test ndjson_tests[] = {
 	UNIT(test_ndjson__parse_edges),
 	UNIT(test_ndjson__dump_edges),
 	UNIT(test_ndjson__dump_long_strings),
+	UNIT(test_ndjson__parse_keys),
 	UNIT(test_ndjson__random),
 	{ 0 },
 };
