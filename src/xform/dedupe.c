@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sqlite3.h>
 #include "finsync/alloc.h"
+#include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
 #include "finsync/normalize.h"
@@ -75,12 +76,21 @@ enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT };
 static const char *const key_columns[T_COUNT] = { "id", "crm_id", "norm", "sku", "email" };
 
 #define BLOOM_BITS ((uint64_t)1 << 23)   /* 1 MiB a key: ~5 % false hits at a million keys */
+#define PENDING 128                       /* rows written to the database in one statement */
 
 struct fin_index {
 	const struct job *job;
 	sqlite3 *db;
 	char *path;             /* the scratch file; "" for SQLite's own temporary file */
-	sqlite3_stmt *put, *find[T_COUNT], *claim, *rename, *suffix_get, *suffix_put;
+	sqlite3_stmt *put, *put_many, *find[T_COUNT], *claim, *rename, *suffix_get, *suffix_put;
+	/*
+	 * Rows added but not written yet: PENDING at a time in one INSERT cost
+	 * half as much as one by one.  Lookups read them too; a change to a
+	 * row writes them first.
+	 */
+	struct fin_row *pending[PENDING];
+	size_t npending;
+	sqlite3_int64 last_rid, written_rid;
 	uint64_t *bloom[T_COUNT];
 	int indexed[T_COUNT];   /* SKU and email get their index with their first key */
 	struct rowlist live;    /* rows read for the record being planned */
@@ -183,16 +193,45 @@ static void live_release(struct fin_index *ix)
 	ix->live.n = 0;
 }
 
-/* The row the statement is on, as the one struct of this record's rows. */
-static struct fin_row *live_row(struct fin_index *ix, sqlite3_stmt *st)
+static struct fin_row *live_find(struct fin_index *ix, sqlite3_int64 rid)
 {
-	sqlite3_int64 rid = sqlite3_column_int64(st, 0);
-	struct fin_row *r;
 	size_t i;
 
 	for (i = 0; i < ix->live.n; i++)
 		if (ix->live.v[i]->rid == rid)
 			return ix->live.v[i];
+	return NULL;
+}
+
+/* A pending row, as the one struct of this record's rows. */
+static struct fin_row *live_copy(struct fin_index *ix, const struct fin_row *p)
+{
+	struct fin_row *r = live_find(ix, p->rid);
+
+	if (r)
+		return r;
+	r = xcalloc(1, sizeof(*r));
+	r->rid = p->rid;
+	r->kind = p->kind;
+	r->id = xstrdup(p->id);
+	r->name = xstrdup(p->name);
+	r->norm = xstrdup(p->norm);
+	r->crm_id = xstrdup(p->crm_id);
+	r->sku = xstrdup(p->sku);
+	r->email = xstrdup(p->email);
+	r->claimed_by = xstrdup(p->claimed_by);
+	rowlist_add(&ix->live, r);
+	return r;
+}
+
+/* The row the statement is on, as the one struct of this record's rows. */
+static struct fin_row *live_row(struct fin_index *ix, sqlite3_stmt *st)
+{
+	sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+	struct fin_row *r = live_find(ix, rid);
+
+	if (r)
+		return r;
 	r = xcalloc(1, sizeof(*r));
 	r->rid = rid;
 	r->kind = (enum fin_kind)sqlite3_column_int(st, 1);
@@ -226,36 +265,69 @@ static void index_key_column(struct fin_index *ix, int t, const char *key)
 	ix->indexed[t] = 1;
 }
 
-/* Adds r to the index (r->rid set); r stays the caller's. */
-static void index_put(struct fin_index *ix, struct fin_row *r)
+/* Binds row r as the 9 parameters from i + 1 of st. */
+static void bind_row(sqlite3_stmt *st, int i, const struct fin_row *r)
 {
-	sqlite3_stmt *st = ix->put;
+	sqlite3_bind_int64(st, i + 1, r->rid);
+	sqlite3_bind_int(st, i + 2, (int)r->kind);
+	bind_text_or_null(st, i + 3, r->id);
+	bind_text_or_null(st, i + 4, r->name ? r->name : "");
+	bind_text_or_null(st, i + 5, r->norm);
+	bind_text_or_null(st, i + 6, r->crm_id);
+	bind_text_or_null(st, i + 7, r->sku);
+	bind_text_or_null(st, i + 8, r->email);
+	bind_text_or_null(st, i + 9, r->claimed_by);
+}
 
-	index_key_column(ix, T_SKU, r->sku);
-	index_key_column(ix, T_EMAIL, r->email);
-
-	sqlite3_bind_int(st, 1, (int)r->kind);
-	bind_text_or_null(st, 2, r->id);
-	bind_text_or_null(st, 3, r->name ? r->name : "");
-	bind_text_or_null(st, 4, r->norm);
-	bind_text_or_null(st, 5, r->crm_id);
-	bind_text_or_null(st, 6, r->sku);
-	bind_text_or_null(st, 7, r->email);
-	bind_text_or_null(st, 8, r->claimed_by);
+static void step_insert(struct fin_index *ix, sqlite3_stmt *st)
+{
 	if (sqlite3_step(st) != SQLITE_DONE)
 		index_failed(ix, "insert");
 	sqlite3_reset(st);
-	r->rid = sqlite3_last_insert_rowid(ix->db);
+}
+
+/* Writes the pending rows. */
+static void index_flush(struct fin_index *ix)
+{
+	size_t i;
+
+	if (ix->npending == PENDING && ix->put_many) {
+		for (i = 0; i < PENDING; i++)
+			bind_row(ix->put_many, (int)i * 9, ix->pending[i]);
+		step_insert(ix, ix->put_many);
+	} else {
+		for (i = 0; i < ix->npending; i++) {
+			bind_row(ix->put, 0, ix->pending[i]);
+			step_insert(ix, ix->put);
+		}
+	}
+	for (i = 0; i < ix->npending; i++)
+		row_free(ix->pending[i]);
+	ix->npending = 0;
+	ix->written_rid = ix->last_rid;
+}
+
+/* Adds r to the index (r->rid set; the index takes r). */
+static void index_put(struct fin_index *ix, struct fin_row *r)
+{
+	index_key_column(ix, T_SKU, r->sku);
+	index_key_column(ix, T_EMAIL, r->email);
+	r->rid = ++ix->last_rid;
 	bloom_add(ix, T_ID, r->id);
 	bloom_add(ix, T_CRM, r->crm_id);
 	bloom_add(ix, T_NAME, r->norm);
 	bloom_add(ix, T_SKU, r->sku);
 	bloom_add(ix, T_EMAIL, r->email);
+	ix->pending[ix->npending++] = r;
+	if (ix->npending == PENDING)
+		index_flush(ix);        /* frees r */
 }
 
 static void index_update(struct fin_index *ix, sqlite3_stmt *st, sqlite3_int64 rid, const char *a,
 			 const char *b)
 {
+	if (rid > ix->written_rid)
+		index_flush(ix);
 	sqlite3_bind_int64(st, 1, rid);
 	bind_text_or_null(st, 2, a);
 	bind_text_or_null(st, 3, b);
@@ -270,11 +342,29 @@ static int same_space(enum fin_kind a, enum fin_kind b)
 	return (a == FIN_ITEM) == (b == FIN_ITEM);
 }
 
+/* The row's key of table ti. */
+static const char *row_key(const struct fin_row *r, int ti)
+{
+	switch (ti) {
+	case T_ID:
+		return r->id;
+	case T_CRM:
+		return r->crm_id;
+	case T_NAME:
+		return r->norm;
+	case T_SKU:
+		return r->sku;
+	default:
+		return r->email;
+	}
+}
+
 /* The rows under key in table ti of that kind (or of its name space when space). */
 static void table_find(struct fin_index *ix, int ti, const char *key, enum fin_kind kind,
 		       int space, struct rowlist *out)
 {
 	sqlite3_stmt *st = ix->find[ti];
+	size_t i;
 	int rc;
 
 	out->n = 0;
@@ -289,6 +379,13 @@ static void table_find(struct fin_index *ix, int ti, const char *key, enum fin_k
 	if (rc != SQLITE_DONE)
 		index_failed(ix, "read");
 	sqlite3_reset(st);
+	/* The pending rows come after every written one. */
+	for (i = 0; i < ix->npending; i++) {
+		const struct fin_row *p = ix->pending[i];
+		const char *k = row_key(p, ti);
+		if (k && !strcmp(k, key) && (space ? same_space(p->kind, kind) : p->kind == kind))
+			rowlist_add(out, live_copy(ix, p));
+	}
 }
 
 /* The n to try next for " (n)" after name (normalised); 0 when none yet. */
@@ -315,6 +412,23 @@ static void suffix_put(struct fin_index *ix, const char *norm, json_int_t n)
 	sqlite3_reset(ix->suffix_put);
 }
 
+static int index_prepare_puts(struct fin_index *ix)
+{
+	struct buf sql = BUF_INIT;
+	int i, rc;
+
+	buf_adds(&sql, "INSERT INTO rows (" ROW_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?)");
+	if ((rc = scratch_prepare(ix->db, ix->path, buf_str(&sql), &ix->put)) == 0) {
+		for (i = 1; i < PENDING; i++)
+			buf_adds(&sql, ",(?,?,?,?,?,?,?,?,?)");
+		/* A build that allows fewer parameters writes one row at a time. */
+		if (sqlite3_prepare_v2(ix->db, buf_str(&sql), -1, &ix->put_many, NULL) != SQLITE_OK)
+			ix->put_many = NULL;
+	}
+	buf_release(&sql);
+	return rc;
+}
+
 static int index_prepare(struct fin_index *ix)
 {
 	char sql[160];
@@ -326,9 +440,7 @@ static int index_prepare(struct fin_index *ix)
 		if (scratch_prepare(ix->db, ix->path, sql, &ix->find[t]))
 			return FS_EABORT;
 	}
-	if (scratch_prepare(ix->db, ix->path,
-			    "INSERT INTO rows (kind, id, name, norm, crm_id, sku, email, claimed_by) "
-			    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &ix->put) ||
+	if (index_prepare_puts(ix) ||
 	    scratch_prepare(ix->db, ix->path, "UPDATE rows SET claimed_by = ?2 WHERE rid = ?1", &ix->claim) ||
 	    scratch_prepare(ix->db, ix->path, "UPDATE rows SET name = ?2, norm = ?3 WHERE rid = ?1",
 			    &ix->rename) ||
@@ -421,7 +533,10 @@ void fin_index_free(struct fin_index *ix)
 		sqlite3_finalize(ix->find[t]);
 		xfree(ix->bloom[t]);
 	}
+	for (t = 0; t < (int)ix->npending; t++)
+		row_free(ix->pending[t]);
 	sqlite3_finalize(ix->put);
+	sqlite3_finalize(ix->put_many);
 	sqlite3_finalize(ix->claim);
 	sqlite3_finalize(ix->rename);
 	sqlite3_finalize(ix->suffix_get);
@@ -476,9 +591,10 @@ int fin_index_add(struct fin_index *ix, enum fin_kind kind, json_t *row)
 	r->crm_id = row_crm_id(ix->job, row);
 	r->sku = item ? scalar_dup(json_object_get(row, "sku")) : NULL;
 	r->email = item ? NULL : email_key(json_string_value(json_object_get(row, "email")));
-	if (!ix->failed)
+	if (ix->failed)
+		row_free(r);
+	else
 		index_put(ix, r);
-	row_free(r);
 	return fin_index_failed(ix);
 }
 
@@ -650,7 +766,6 @@ static void plan_create(struct ladder *c, char *reason, int clone)
 	r->email = email_key(in->email);
 	r->claimed_by = xstrdup(in->crm_id);
 	index_put(c->ix, r);
-	row_free(r);
 }
 
 static void plan_skip(struct ladder *c, const struct fin_row *r, char *reason)

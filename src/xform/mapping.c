@@ -601,7 +601,13 @@ static void build_init(struct build *b, const struct job *job, const struct enti
 	b->e = e;
 	b->module = module;
 	b->rec = rec;
+	/*
+	 * The payload itself: the name key first (its value set at assembly,
+	 * in place), then the top-level fields in recipe order.  Copying them
+	 * into a new object cost a tenth of the mapping.
+	 */
 	b->top = json_object();
+	json_object_set_new_nocheck(b->top, mapping_name_key(job, e), json_null());
 	b->billing = json_object();
 	b->shipping = json_object();
 	b->person = json_object();
@@ -772,13 +778,22 @@ static void add_flat_person(struct build *b, json_t *payload)
 	}
 }
 
+/* The payload so far (b->top, a new reference) with its name set. */
+static json_t *payload_start(struct build *b)
+{
+	json_t *pl = json_incref(b->top);
+	const char *key = mapping_name_key(b->job, b->e);
+
+	if (json_object_set_new_nocheck(pl, key, json_string(b->name)))
+		json_object_del(pl, key);
+	return pl;
+}
+
 static json_t *assemble_contact(struct build *b, const char *crm_id, json_t *persons)
 {
 	int vendor = b->e->kind == ENTITY_VENDORS;
-	json_t *pl = json_object(), *list;
+	json_t *pl = payload_start(b), *list;
 
-	json_object_set_new_nocheck(pl, mapping_name_key(b->job, b->e), json_string(b->name));
-	json_object_update(pl, b->top);
 	if (b->job->app->has_contact_type)
 		json_object_set_new_nocheck(pl, "contact_type", json_string(vendor ? "vendor" : "customer"));
 	if (!vendor)
@@ -811,10 +826,8 @@ static const char *product_type(struct build *b)
 
 static json_t *assemble_item(struct build *b, const char *crm_id)
 {
-	json_t *pl = json_object();
+	json_t *pl = payload_start(b);
 
-	json_object_set_new_nocheck(pl, "name", json_string(b->name));
-	json_object_update(pl, b->top);
 	if (!json_object_get(pl, "rate"))       /* required by the app; empty means 0 */
 		json_object_set_new_nocheck(pl, "rate", json_integer(0));
 	json_object_set_new_nocheck(pl, "product_type", json_string(product_type(b)));

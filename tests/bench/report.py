@@ -245,12 +245,17 @@ class Report:
         self.economy()
         when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         total = self.num("total_seconds")
+        gens = ["%s accounts (%s) %s s" % (fmt_int(k.split("-")[1]), k.split("-")[0][4:], v)
+                for k, v in self.r.items() if k.startswith("gen.")]
         text = [
             BEGIN,
             "",
             "Measured on %s, %s; `make bench` took %d min %02d s in all "
-            "(BENCH_SIZE=%s, API part %s accounts)." % (
-                when, machine(), total // 60, total % 60, fmt_int(self.size), fmt_int(self.api_size)),
+            "(BENCH_SIZE=%s, API part %s accounts; data generated in this run: %s). "
+            "Load average at the start %s, at the end %s (other jobs shared the machine)." % (
+                when, machine(), total // 60, total % 60, fmt_int(self.size), fmt_int(self.api_size),
+                ", ".join(gens) if gens else "none, reused from var/bench/data",
+                self.r.get("load_start", "?"), self.r.get("load_end", "?")),
             "",
         ] + self.lines + [
             "",

@@ -63,6 +63,8 @@ rm -rf "$RUN"
 mkdir -p "$RUN" "$OUT/data"
 : >"$RUN/results"
 : >"$RUN/commands"
+# The machine may be shared: its load is part of the record.
+echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$RUN/results"
 
 # result KEY VALUE: one line of $RUN/results for report.py.
 result() {
@@ -90,9 +92,11 @@ gen() {
 		say "generating $1 data for $2 accounts in $dir"
 		rm -rf "$dir"
 		echo "gen-$1-$2	python3 scripts/gen-fixtures.py --accounts $2 --format $1 --seed 1 --out $dir" >>"$RUN/commands"
+		t0=$(date +%s)
 		python3 "$TOP/scripts/gen-fixtures.py" --accounts "$2" --format "$1" --seed 1 --out "$dir" \
 			2>"$RUN/gen-$1-$2.err" || { cat "$RUN/gen-$1-$2.err" >&2; die "generator failed"; }
 		echo "$stamp" >"$dir/.stamp"
+		result "gen.$1-$2" $(($(date +%s) - t0))
 	fi
 	echo "$dir"
 }
@@ -271,4 +275,5 @@ csv_part "$SIZE" big
 csv_part "$SMALL" small
 api_part "$API_SIZE"
 result total_seconds $(($(date +%s) - START))
+result load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$TOP/tests/bench/report.py" "$RUN" "$TOP/BENCH.md" "$SIZE" "$SMALL" "$API_SIZE"
