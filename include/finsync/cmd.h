@@ -29,6 +29,13 @@ int cmd_unlink(int argc, char **argv);
  */
 int cmd_parse_job_args(int argc, char **argv, const char **job_path);
 
+/* What every getopt loop says of ':' (no value) and '?' (unknown option); a usage failure. */
+int cmd_option_error(const char *command, int c, char **argv);
+/* The one JOB after the options: usage failure when missing or followed by more. */
+int cmd_take_job(const char *command, int argc, char **argv, const char **job_path);
+/* A whole number of at least min for an option ("--run", "a run id"). */
+int cmd_parse_count(const char *option, const char *what, const char *arg, long min, long *out);
+
 /* dir/<name>.ndjson.gz as CSV at path (written whole, atomically), as `finsync export` does. */
 int export_staged_csv(const char *dir, const char *name, const char *path);
 

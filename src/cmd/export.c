@@ -52,24 +52,12 @@ struct columns {
 	json_t *seen;           /* object: name -> true */
 };
 
-static int parse_run(struct export_opts *o, const char *arg)
-{
-	char *end;
-
-	errno = 0;
-	o->run = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || o->run <= 0)
-		return fail(FS_EUSAGE, "--run: '%s' is not a run id", arg);
-	return 0;
-}
 
 static int check_opts(struct export_opts *o)
 {
 	static const char *const stages[] = { "extract", "transform", "load", NULL };
 	size_t i;
 
-	if (!o->job_path)
-		return fail(FS_EUSAGE, "missing JOB (see finsync export --help)");
 	if (!o->stage)
 		return fail(FS_EUSAGE, "missing --stage (extract, transform or load)");
 	for (i = 0; stages[i] && strcmp(stages[i], o->stage); i++)
@@ -103,7 +91,7 @@ static int parse_args(struct export_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if ((rc = parse_run(o, optarg)))
+			if ((rc = cmd_parse_count("--run", "a run id", optarg, 1, &o->run)))
 				return rc;
 			break;
 		case 's':
@@ -125,19 +113,12 @@ static int parse_args(struct export_opts *o, int argc, char **argv)
 		case 'h':
 			o->help = 1;
 			return 0;
-		case ':':
-			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				return fail(FS_EUSAGE, "unknown option '-%c' (see finsync export --help)", optopt);
-			return fail(FS_EUSAGE, "unknown option '%s' (see finsync export --help)",
-				    argv[optind - 1]);
+			return cmd_option_error("export", c, argv);
 		}
 	}
-	if (optind < argc)
-		o->job_path = argv[optind++];
-	if (optind < argc)
-		return fail(FS_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if ((rc = cmd_take_job("export", argc, argv, &o->job_path)))
+		return rc;
 	return check_opts(o);
 }
 

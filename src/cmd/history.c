@@ -74,16 +74,6 @@ static const char events_sql[] =
 static const char events_count_sql[] =
 	"SELECT count(*) FROM events WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous')";
 
-static int parse_limit(struct history_opts *o, const char *arg)
-{
-	char *end;
-
-	errno = 0;
-	o->limit = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || o->limit < 0)
-		return fail(FS_EUSAGE, "--limit: '%s' is not a number of runs", arg);
-	return 0;
-}
 
 static int parse_format(struct history_opts *o, const char *arg)
 {
@@ -122,27 +112,18 @@ static int parse_args(struct history_opts *o, int argc, char **argv)
 				return rc;
 			break;
 		case 'n':
-			if ((rc = parse_limit(o, optarg)))
+			if ((rc = cmd_parse_count("--limit", "a number of runs", optarg, 0, &o->limit)))
 				return rc;
 			break;
 		case 'h':
 			o->help = 1;
 			return 0;
-		case ':':
-			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			if (optopt)
-				return fail(FS_EUSAGE, "unknown option '-%c' (see finsync history --help)", optopt);
-			return fail(FS_EUSAGE, "unknown option '%s' (see finsync history --help)",
-				    argv[optind - 1]);
+			return cmd_option_error("history", c, argv);
 		}
 	}
-	if (optind < argc)
-		o->job_path = argv[optind++];
-	if (optind < argc)
-		return fail(FS_EUSAGE, "unexpected argument '%s'", argv[optind]);
-	if (!o->job_path)
-		return fail(FS_EUSAGE, "missing JOB (see finsync history --help)");
+	if ((rc = cmd_take_job("history", argc, argv, &o->job_path)))
+		return rc;
 	return 0;
 }
 

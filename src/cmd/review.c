@@ -75,16 +75,6 @@ struct run_view {
 
 /* ---- arguments ---- */
 
-static int parse_run(struct review_opts *o, const char *arg)
-{
-	char *end;
-
-	errno = 0;
-	o->run = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || o->run <= 0)
-		return fail(FS_EUSAGE, "--run: '%s' is not a run id", arg);
-	return 0;
-}
 
 static int parse_args(struct review_opts *o, int argc, char **argv)
 {
@@ -103,7 +93,7 @@ static int parse_args(struct review_opts *o, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			if ((rc = parse_run(o, optarg)))
+			if ((rc = cmd_parse_count("--run", "a run id", optarg, 1, &o->run)))
 				return rc;
 			break;
 		case 'o': o->output = optarg; break;
@@ -112,18 +102,12 @@ static int parse_args(struct review_opts *o, int argc, char **argv)
 		case 'h':
 			o->help = 1;
 			return 0;
-		case ':':
-			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return fail(FS_EUSAGE, "unknown option '%s' (see finsync review --help)", argv[optind - 1]);
+			return cmd_option_error("review", c, argv);
 		}
 	}
-	if (optind < argc)
-		o->job_path = argv[optind++];
-	if (optind < argc)
-		return fail(FS_EUSAGE, "unexpected argument '%s'", argv[optind]);
-	if (!o->job_path)
-		return fail(FS_EUSAGE, "missing JOB (see finsync review --help)");
+	if ((rc = cmd_take_job("review", argc, argv, &o->job_path)))
+		return rc;
 	if (o->apply && (o->output || o->bom))
 		return fail(FS_EUSAGE, "--apply reads a file: -o and --bom are for listing");
 	return 0;
