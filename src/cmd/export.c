@@ -39,13 +39,6 @@ struct export_opts {
 	int help;
 };
 
-struct output {
-	FILE *fp;
-	const char *name;       /* for messages */
-	char *tmp;              /* written, then renamed to path; NULL when direct */
-	const char *path;
-};
-
 /* The key set: names in first-seen order, and the same names for lookup. */
 struct columns {
 	json_t *order;          /* array of strings */
@@ -309,63 +302,6 @@ out:
 	return rc;
 }
 
-/*
- * A regular file is written as FILE.tmp and renamed, so a reader never sees
- * half of it; a device or pipe (/dev/stdout, a FIFO) is written in place.
- */
-static int output_open(struct output *out, const char *path)
-{
-	struct stat st;
-
-	memset(out, 0, sizeof(*out));
-	out->path = path;
-	out->name = path ? path : "standard output";
-	if (!path) {
-		out->fp = stdout;
-		return 0;
-	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		out->fp = fopen(path, "w");
-	} else {
-		out->tmp = xasprintf("%s.tmp", path);
-		out->fp = fopen(out->tmp, "w");
-	}
-	if (!out->fp)
-		return fail(FS_EABORT, "cannot create '%s': %s", path, strerror(errno));
-	return 0;
-}
-
-static int output_finish(struct output *out)
-{
-	int failed = fflush(out->fp) != 0 || ferror(out->fp);
-	int err = errno;
-
-	if (!failed && out->tmp && fsync(fileno(out->fp)) && errno != EINVAL)
-		failed = 1, err = errno;
-	if (out->fp != stdout && fclose(out->fp) && !failed)
-		failed = 1, err = errno;
-	out->fp = NULL;
-	if (failed)
-		return fail(FS_EABORT, "cannot write '%s': %s", out->name, strerror(err ? err : EIO));
-	if (out->tmp && rename(out->tmp, out->path))
-		return fail(FS_EABORT, "cannot rename '%s' to '%s': %s", out->tmp, out->path, strerror(errno));
-	xfree(out->tmp);
-	out->tmp = NULL;
-	return 0;
-}
-
-/* Drops an unfinished output; NULL-safe, harmless after output_finish(). */
-static void output_abort(struct output *out)
-{
-	if (out->fp && out->fp != stdout)
-		fclose(out->fp);
-	out->fp = NULL;
-	if (out->tmp)
-		unlink(out->tmp);
-	xfree(out->tmp);
-	out->tmp = NULL;
-}
-
 static int staged_file(const struct export_opts *o, const char *dir)
 {
 	char *path = xasprintf("%s/%s.ndjson.gz", dir, o->entity);
@@ -393,10 +329,10 @@ static int name_write_error(int rc, const char *name)
 static int export_csv(const char *dir, const struct export_opts *o)
 {
 	struct columns cols = { json_array(), json_object() };
-	struct output out = { 0 };
+	struct outfile out = OUTFILE_INIT;
 	int rc;
 
-	if ((rc = collect_columns(dir, o->entity, &cols)) || (rc = output_open(&out, o->output)))
+	if ((rc = collect_columns(dir, o->entity, &cols)) || (rc = outfile_open(&out, o->output)))
 		goto out;
 	if (o->bom)
 		fputs(UTF8_BOM, out.fp);
@@ -404,9 +340,9 @@ static int export_csv(const char *dir, const struct export_opts *o)
 	if (rc && ferror(out.fp))
 		rc = name_write_error(rc, out.name);
 	if (!rc)
-		rc = output_finish(&out);
+		rc = outfile_finish(&out);
 out:
-	output_abort(&out);
+	outfile_abort(&out);
 	json_decref(cols.order);
 	json_decref(cols.seen);
 	return rc;
