@@ -17,7 +17,7 @@
 #include "finsync/ledger.h"
 #include "finsync/timeutil.h"
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
@@ -25,7 +25,7 @@ enum stmt_id {
 	ST_DECISION_PUT, ST_DECISION_GET, ST_DECISION_IDS,
 	ST_DEAL_GET, ST_DEAL_PUT, ST_DEAL_DEL, ST_DEAL_RETRY_IDS, ST_STATS_GET, ST_EVENT_LAST,
 	ST_SUMMARY_PUT, ST_WORK_OUTSTANDING, ST_WORK_OVERDUE, ST_WORK_PAYMENT, ST_SUMMARY_ROWS,
-	ST_LINKS_EACH, ST_LINKS_COUNT, ST_COUNT
+	ST_LINKS_EACH, ST_LINKS_COUNT, ST_FINANCE_MATCHED, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -61,6 +61,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_WM_GET] = "SELECT modified_since FROM watermarks WHERE entity = ?1",
 	[ST_WM_PUT] = "INSERT INTO watermarks (entity, modified_since, run_id) VALUES (?1, ?2, ?3) "
 		      "ON CONFLICT (entity) DO UPDATE SET modified_since = excluded.modified_since, run_id = excluded.run_id",
+	[ST_FINANCE_MATCHED] = "SELECT 1 FROM events WHERE entity = ?1 AND finance_id = ?2 AND crm_module IS NOT NULL "
+			       "AND action IN ('skip', 'ambiguous', 'create', 'update', 'unchanged') LIMIT 1",
 	[ST_FAILED_IDS] = "SELECT crm_id FROM events e WHERE entity = ?1 AND crm_module = ?2 AND action = 'failed' "
 			  "AND id = (SELECT max(id) FROM events WHERE entity = e.entity AND crm_id = e.crm_id) "
 			  "ORDER BY crm_id",
@@ -199,11 +201,19 @@ struct migration {
 	const char *sql;
 };
 
+/*
+ * Version 5: both-ways sync asks, per unlinked finance record, whether the
+ * CRM side matched it before: by finance id, so it needs its own index.
+ */
+static const char schema_v5[] =
+	"CREATE INDEX IF NOT EXISTS events_finance ON events (entity, finance_id);";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
 	{ 3, schema_v3 },
 	{ 4, schema_v4 },
+	{ 5, schema_v5 },
 };
 
 /*
@@ -1113,22 +1123,16 @@ int ledger_link_delete(struct ledger *lg, const char *entity, const char *crm_id
 /*
  * Whether the CRM-to-finance plan matched this finance record to a CRM
  * record and left it (a duplicate skipped, an ambiguous match): both-ways
- * sync must not send it to the CRM as new.  Rare rows: no index needed.
+ * sync must not send it to the CRM as new (index events_finance, v5).
  */
 int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id)
 {
-	static const char sql[] =
-		"SELECT action FROM events WHERE entity = ?1 AND finance_id = ?2 AND crm_module IS NOT NULL "
-		"AND action IN ('skip', 'ambiguous', 'create', 'update', 'unchanged') ORDER BY id DESC LIMIT 1";
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = lg->stmt[ST_FINANCE_MATCHED];
 	int rc;
 
-	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(lg, "prepare");
 	bind_text(st, 1, entity);
 	bind_text(st, 2, finance_id);
-	rc = sqlite3_step(st);
-	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(lg, "read events");
-	sqlite3_finalize(st);
+	rc = step_row(lg, st, "read events");
+	step_end(st);
 	return rc;
 }
