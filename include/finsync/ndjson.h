@@ -12,7 +12,9 @@
  * builds the values itself when the text is plain (which finsync's own
  * files always are) and hands anything else to json_loadb: an error (so the
  * message and its column are jansson's), "\u0000", a number jansson would
- * refuse, deep nesting, flags other than JSON_ALLOW_NUL.
+ * refuse, deep nesting, flags other than JSON_ALLOW_NUL and
+ * JSON_REJECT_DUPLICATES (a repeated key, among the keys it builds, is
+ * left to jansson, which refuses it).
  *
  * ndjson_dump() appends to out the bytes json_dump_callback() writes with
  * JSON_COMPACT (and JSON_SORT_KEYS when sort_keys), for an object or an
@@ -42,6 +44,10 @@ void ndjson_keys_free(struct ndjson_keys *keys);            /* NULL-safe */
 json_t *ndjson_parse_keys(const char *p, size_t n, size_t flags, json_error_t *err,
 			  const struct ndjson_keys *keep);
 int ndjson_dump(json_t *v, struct buf *out, int sort_keys);
+/* The same with json_dumps()'s JSON_SORT_KEYS and JSON_REAL_PRECISION(n) flags (others ignored: compact). */
+int ndjson_dumpf(json_t *v, struct buf *out, size_t flags);
+/* What json_dumps(v, JSON_COMPACT) returns (free it with xfree); jansson does the rare rest. */
+char *ndjson_dumps(json_t *v);
 /* Appends s as jansson writes json_string(s), or null for NULL; -1 as above. */
 int ndjson_dump_str(struct buf *out, const char *s);
 

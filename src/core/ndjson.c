@@ -40,6 +40,7 @@ struct parser {
 	const unsigned char *p, *end;
 	int depth;
 	const struct ndjson_keys *keep;     /* the top level's keys to build, or NULL: all */
+	int reject_duplicates;  /* JSON_REJECT_DUPLICATES: a repeated key goes to jansson */
 	char *scratch;          /* strings with escapes are decoded here */
 	size_t scratch_cap;
 	char small[1024];
@@ -427,6 +428,8 @@ static json_t *parse_object(struct parser *ps)
 		if (ps->keep && ps->depth == 1 && !keys_has(ps->keep, key, klen)) {
 			if (skip_value(ps))
 				break;
+		} else if (ps->reject_duplicates && json_object_getn(obj, key, klen)) {
+			break;          /* jansson words the error */
 		} else if (!(v = parse_value(ps)) || json_object_setn_new_nocheck(obj, key, klen, v)) {
 			break;
 		}
@@ -546,7 +549,8 @@ json_t *ndjson_parse_keys(const char *text, size_t n, size_t flags, json_error_t
 	struct parser ps;
 	json_t *v = NULL;
 
-	if (!(flags & ~(size_t)JSON_ALLOW_NUL)) {
+	if (!(flags & ~(size_t)(JSON_ALLOW_NUL | JSON_REJECT_DUPLICATES))) {
+		ps.reject_duplicates = !!(flags & JSON_REJECT_DUPLICATES);
 		ps.end = (const unsigned char *)text + n;
 		ps.p = skip_ws((const unsigned char *)text, ps.end);
 		ps.depth = 0;
@@ -575,7 +579,7 @@ json_t *ndjson_parse_keys(const char *text, size_t n, size_t flags, json_error_t
 
 /* ---- dumping ---- */
 
-static int dump_value(struct buf *b, json_t *v, int sort, int depth);
+static int dump_value(struct buf *b, json_t *v, size_t flags, int depth);
 
 /* One byte; buf_addc() without the call, for the punctuation. */
 static inline int put_char(struct buf *b, char c)
@@ -680,10 +684,11 @@ static int dump_integer(struct buf *b, json_int_t v)
 	return buf_add(b, p, (size_t)(text + sizeof(text) - p));
 }
 
-static int dump_real(struct buf *b, json_t *v)
+static int dump_real(struct buf *b, json_t *v, size_t flags)
 {
 	char text[128];
-	size_t n = json_dumpb(v, text, sizeof(text), JSON_ENCODE_ANY | JSON_COMPACT);
+	size_t n = json_dumpb(v, text, sizeof(text),
+			      JSON_ENCODE_ANY | JSON_COMPACT | (flags & JSON_REAL_PRECISION(31)));
 
 	return n && n <= sizeof(text) ? buf_add(b, text, n) : -1;
 }
@@ -713,14 +718,14 @@ static void sort_keys(struct key *k, size_t n)
 	}
 }
 
-static int dump_member(struct buf *b, const struct key *k, int first, int sort, int depth)
+static int dump_member(struct buf *b, const struct key *k, int first, size_t flags, int depth)
 {
 	if ((!first && put_char(b, ',')) || dump_string(b, k->key, k->len) || put_char(b, ':'))
 		return -1;
-	return dump_value(b, k->value, sort, depth);
+	return dump_value(b, k->value, flags, depth);
 }
 
-static int dump_object(struct buf *b, json_t *o, int sort, int depth)
+static int dump_object(struct buf *b, json_t *o, size_t flags, int depth)
 {
 	struct key local[SORT_LOCAL], *keys = local, k;
 	size_t n = json_object_size(o), i = 0;
@@ -729,55 +734,55 @@ static int dump_object(struct buf *b, json_t *o, int sort, int depth)
 
 	if (put_char(b, '{'))
 		return -1;
-	if (sort && n > SORT_LOCAL)
+	if ((flags & JSON_SORT_KEYS) && n > SORT_LOCAL)
 		keys = xmalloc(n * sizeof(*keys));
 	for (it = json_object_iter(o); it && !rc; it = json_object_iter_next(o, it)) {
 		k.key = json_object_iter_key(it);
 		k.len = json_object_iter_key_len(it);
 		k.value = json_object_iter_value(it);
-		if (sort)
+		if (flags & JSON_SORT_KEYS)
 			keys[i] = k;
 		else
-			rc = dump_member(b, &k, i == 0, sort, depth);
+			rc = dump_member(b, &k, i == 0, flags, depth);
 		i++;
 	}
-	if (sort) {
+	if (flags & JSON_SORT_KEYS) {
 		sort_keys(keys, i);
 		for (n = i, i = 0; i < n && !rc; i++)
-			rc = dump_member(b, &keys[i], i == 0, sort, depth);
+			rc = dump_member(b, &keys[i], i == 0, flags, depth);
 	}
 	if (keys != local)
 		xfree(keys);
 	return rc ? rc : put_char(b, '}');
 }
 
-static int dump_array(struct buf *b, json_t *a, int sort, int depth)
+static int dump_array(struct buf *b, json_t *a, size_t flags, int depth)
 {
 	size_t n = json_array_size(a), i;
 
 	if (put_char(b, '['))
 		return -1;
 	for (i = 0; i < n; i++)
-		if ((i && put_char(b, ',')) || dump_value(b, json_array_get(a, i), sort, depth))
+		if ((i && put_char(b, ',')) || dump_value(b, json_array_get(a, i), flags, depth))
 			return -1;
 	return put_char(b, ']');
 }
 
-static int dump_value(struct buf *b, json_t *v, int sort, int depth)
+static int dump_value(struct buf *b, json_t *v, size_t flags, int depth)
 {
 	if (depth > DUMP_MAX_DEPTH)
 		return -1;
 	switch (json_typeof(v)) {
 	case JSON_OBJECT:
-		return dump_object(b, v, sort, depth + 1);
+		return dump_object(b, v, flags, depth + 1);
 	case JSON_ARRAY:
-		return dump_array(b, v, sort, depth + 1);
+		return dump_array(b, v, flags, depth + 1);
 	case JSON_STRING:
 		return dump_string(b, json_string_value(v), json_string_length(v));
 	case JSON_INTEGER:
 		return dump_integer(b, json_integer_value(v));
 	case JSON_REAL:
-		return dump_real(b, v);
+		return dump_real(b, v, flags);
 	case JSON_TRUE:
 		return buf_add(b, "true", 4);
 	case JSON_FALSE:
@@ -791,7 +796,22 @@ static int dump_value(struct buf *b, json_t *v, int sort, int depth)
 
 int ndjson_dump(json_t *v, struct buf *out, int sort_keys)
 {
-	return v && !dump_value(out, v, sort_keys, 0) ? 0 : -1;
+	return ndjson_dumpf(v, out, sort_keys ? JSON_SORT_KEYS : 0);
+}
+
+int ndjson_dumpf(json_t *v, struct buf *out, size_t flags)
+{
+	return v && !dump_value(out, v, flags & (JSON_SORT_KEYS | JSON_REAL_PRECISION(31)), 0) ? 0 : -1;
+}
+
+char *ndjson_dumps(json_t *v)
+{
+	struct buf out = BUF_INIT;
+
+	if (!ndjson_dump(v, &out, 0))
+		return buf_detach(&out);
+	buf_release(&out);
+	return json_dumps(v, JSON_COMPACT);
 }
 
 int ndjson_dump_str(struct buf *out, const char *s)

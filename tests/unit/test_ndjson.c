@@ -67,7 +67,8 @@ static int same_dump(json_t *v, size_t flags)
 {
 	struct buf b = BUF_INIT;
 	char *want = json_dumps(v, flags | JSON_ENCODE_ANY);
-	int rc = ndjson_dump(v, &b, (flags & JSON_SORT_KEYS) != 0);
+	int rc = flags & JSON_REAL_PRECISION(31) ? ndjson_dumpf(v, &b, flags)
+						  : ndjson_dump(v, &b, (flags & JSON_SORT_KEYS) != 0);
 	int same = want ? !rc && !strcmp(want, buf_str(&b)) && b.len == strlen(want) : rc != 0;
 
 	if (!same)
@@ -138,6 +139,9 @@ static void test_ndjson__parse_edges(void)
 	CHECK(same_parse("{\"a\":1}\0", 8, 0));
 	CHECK(same_parse("{\"a\":1}", 7, JSON_DECODE_ANY | JSON_ALLOW_NUL));
 	CHECK(same_parse("{\"a\":1}", 7, JSON_REJECT_DUPLICATES));
+	CHECK(same_parse("{\"a\":1,\"b\":{\"a\":2}}", 19, JSON_REJECT_DUPLICATES));
+	CHECK(same_parse("{\"a\":1,\"b\":2,\"a\":3}", 19, JSON_REJECT_DUPLICATES));
+	CHECK(same_parse("[{\"x\":{\"y\":1,\"y\":1}}]", 21, JSON_REJECT_DUPLICATES));
 }
 
 static void test_ndjson__dump_edges(void)
@@ -151,6 +155,8 @@ static void test_ndjson__dump_edges(void)
 	CHECK(v != NULL);
 	CHECK(same_dump(v, JSON_COMPACT));
 	CHECK(same_dump(v, JSON_COMPACT | JSON_SORT_KEYS));
+	CHECK(same_dump(v, JSON_COMPACT | JSON_REAL_PRECISION(15)));
+	CHECK(same_dump(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(3)));
 	CHECK(same_spans(v));
 	json_array_append_new(bad, json_stringn_nocheck("\xff", 1));   /* not UTF-8: both refuse */
 	CHECK(same_dump(bad, JSON_COMPACT));
@@ -346,11 +352,11 @@ static void test_ndjson__random(void)
 				buf_addc(&b, b.data[at]);
 		}
 		if (!same_parse(b.data, b.len, JSON_ALLOW_NUL) || !same_parse(b.data, b.len, 0) ||
-		    !same_keys(b.data, b.len, keep, names))
+		    !same_parse(b.data, b.len, JSON_REJECT_DUPLICATES) || !same_keys(b.data, b.len, keep, names))
 			bad++;
 		if ((v = json_loadb(b.data, b.len, JSON_ALLOW_NUL, NULL))) {
 			if (!same_dump(v, JSON_COMPACT) || !same_dump(v, JSON_COMPACT | JSON_SORT_KEYS) ||
-			    !same_spans(v))
+			    !same_dump(v, JSON_COMPACT | JSON_REAL_PRECISION(15)) || !same_spans(v))
 				bad++;
 			json_decref(v);
 		}
