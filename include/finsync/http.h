@@ -21,6 +21,12 @@ struct http_request {
 	size_t body_len;
 	/* Optional: 1 when a 429 answer cannot be helped by waiting (a daily limit). */
 	int (*final_429)(const struct http_response *resp);
+	/*
+	 * Optional: called with the final answer as soon as it is in, while
+	 * the other requests are still out (its work overlaps their wait).
+	 */
+	void (*on_answer)(struct http_response *resp, void *ud);
+	void *answer_ud;
 };
 
 struct http_response {

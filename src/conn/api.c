@@ -12,6 +12,7 @@
 #include "finsync/api.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/timeutil.h"
 #include "finsync/tokencache.h"
 
@@ -160,7 +161,7 @@ static int refresh_allowed(struct api *a)
 
 static int refresh_token(struct api *a)
 {
-	struct http_request req = { "POST", NULL, NULL, NULL, 0, NULL };
+	struct http_request req = { .method = "POST" };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	json_t *body = NULL;
 	char *url;
@@ -214,7 +215,7 @@ static void parse_result(struct http_response *resp, struct api_result *res)
 	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
 		s++;
 	if (*s == '{' || *s == '[')
-		res->json = json_loadb(buf_str(&resp->body), resp->body.len, 0, NULL);
+		res->json = ndjson_parse(buf_str(&resp->body), resp->body.len, 0, NULL);
 	if (!res->json && resp->body.len)
 		res->text = xstrndup(buf_str(&resp->body),
 				     resp->body.len < TEXT_EXCERPT ? resp->body.len : TEXT_EXCERPT);
@@ -262,9 +263,22 @@ struct pending {
 	char *body;
 	int rc;
 	int sent;
+	int parsed;              /* res holds the parsed answer */
+	struct api_result *res;
 };
 
-static void prepare(struct api *a, struct pending *pd, const struct api_call *c)
+/* An answer other than 401 (sent again) is parsed while the others are still out. */
+static void parse_early(struct http_response *resp, void *ud)
+{
+	struct pending *pd = ud;
+
+	if (resp->status == 401 || pd->parsed)
+		return;
+	parse_result(resp, pd->res);
+	pd->parsed = 1;
+}
+
+static void prepare(struct api *a, struct pending *pd, struct api_call *c)
 {
 	size_t n = 0;
 	const char *const *h;
@@ -281,6 +295,9 @@ static void prepare(struct api *a, struct pending *pd, const struct api_call *c)
 	pd->req.body = pd->body;
 	pd->req.body_len = pd->body ? strlen(pd->body) : 0;
 	pd->req.final_429 = daily_limit_answer;
+	pd->req.on_answer = parse_early;
+	pd->req.answer_ud = pd;
+	pd->res = &c->res;
 }
 
 static int send_round(struct api *a, struct api_call *calls, struct pending *pd, size_t n, size_t max_in_flight)
@@ -360,14 +377,16 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 
 	for (i = 0; i < n; i++) {
 		memset(&calls[i].res, 0, sizeof(calls[i].res));
-		pd[i].body = calls[i].body ? json_dumps(calls[i].body, JSON_COMPACT) : NULL;
+		pd[i].body = calls[i].body ? ndjson_dumps(calls[i].body) : NULL;
 		pd[i].resp.retry_after = -1;
 	}
 	if (!(rc = ensure_token(a)) && !(rc = send_round(a, calls, pd, n, max_in_flight)))
 		rc = resend_unauthorised(a, calls, pd, n, max_in_flight);
 	for (i = 0; i < n; i++) {
 		calls[i].rc = rc ? rc : pd[i].rc;
-		if (!calls[i].rc)
+		if (calls[i].rc && pd[i].parsed)
+			api_result_release(&calls[i].res);
+		else if (!calls[i].rc && !pd[i].parsed)
 			parse_result(&pd[i].resp, &calls[i].res);
 		http_response_release(&pd[i].resp);
 		xfree(pd[i].body);

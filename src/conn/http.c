@@ -330,6 +330,8 @@ static void finish(struct http *h, struct item *it, CURLcode cc)
 		it->done = 1;
 		if (cc == CURLE_OK && is_write(it->req))
 			test_kill_point("after", ++writes_answered);
+		if (cc == CURLE_OK && it->req->on_answer)
+			it->req->on_answer(it->resp, it->req->answer_ud);
 		return;
 	}
 	wait = backoff_ms(h, it->attempt, it->resp->retry_after);

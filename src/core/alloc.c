@@ -40,7 +40,7 @@
 #endif
 
 #define POOL_CLASSES 64         /* 16, 32, … 1024 bytes */
-#define POOL_KEEP 4096          /* blocks kept per class and thread */
+#define POOL_KEEP 32768         /* blocks kept per class and thread */
 
 static void out_of_memory(size_t n)
 {
