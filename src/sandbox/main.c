@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "finsync/alloc.h"
 
 #define MAX_SEEDS 8
 
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
 	int rc = 2;
 
 	memset(&o, 0, sizeof(o));
+	alloc_init();           /* jansson's values from finsync's pool (core/alloc.c) */
 	if (parse_args(&o, argc, argv)) {
 		fputs(usage, stderr);
 		return 2;

@@ -72,6 +72,14 @@ int date_add_days(const char *date, long days, char out[11]);
 /* ---- json helpers (util.c) ------------------------------------------ */
 
 const char *jstr(const json_t *obj, const char *key);   /* string or NULL */
+/*
+ * json_dumps() and json_loadb() with the same results, faster: finsync's
+ * core/ndjson.c does the plain cases (jansson's reader and writer were half
+ * of a finance create's cost) and hands the rest, errors included, to
+ * jansson.  The text from sb_dumps() is freed with free().
+ */
+char *sb_dumps(json_t *v, size_t flags);
+json_t *sb_loadb(const char *text, size_t n, size_t flags, json_error_t *err);
 json_t *jerr_crm(const char *code, json_t *details, const char *message);
 json_t *jerr_fin(int code, const char *message);
 
@@ -85,6 +93,11 @@ sqlite3 *store_db(struct store *st);
 /* A prepared statement for sql, cached by its text; reset and unbound. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
 int store_exec(struct store *st, const char *sql);     /* 0 ok */
+/* The transaction requests share (see store.c); flush commits it now. */
+void store_hold(struct store *st);
+void store_release(struct store *st);
+void store_flush(struct store *st);
+/* A handler's changes, all or nothing (a savepoint). */
 void store_begin(struct store *st);
 void store_commit(struct store *st);
 void store_rollback(struct store *st);

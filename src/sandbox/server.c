@@ -43,7 +43,7 @@ void reply_json(struct req *r, int status, json_t *body)
 {
 	free(r->resp);
 	r->status = status;
-	r->resp = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	r->resp = sb_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	r->resp_len = r->resp ? strlen(r->resp) : 0;
 	json_decref(body);
 }
@@ -116,11 +116,11 @@ json_t *req_json_body(struct req *r, json_error_t *err)
 	if (ct && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
 	    strncmp(r->body, "JSONString=", 11) == 0) {
 		text = url_decode(r->body + 11, r->body_len - 11);
-		v = json_loads(text, JSON_REJECT_DUPLICATES, err);
+		v = sb_loadb(text, strlen(text), JSON_REJECT_DUPLICATES, err);
 		free(text);
 		return v;
 	}
-	return json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, err);
+	return sb_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, err);
 }
 
 /* The query string with secrets blanked, for the log. */
@@ -224,9 +224,11 @@ static void handle(struct req *r)
 	struct sandbox *sb = r->sb;
 
 	pthread_mutex_lock(&sb->lock);
+	store_hold(sb->st);
 	if (strncmp(r->path, "/__control", 10) == 0 &&
 	    (r->path[10] == '/' || !r->path[10])) {
 		control_handle(r);
+		store_flush(sb->st);
 		pthread_mutex_unlock(&sb->lock);
 		return;
 	}
@@ -242,6 +244,7 @@ static void handle(struct req *r)
 		pthread_mutex_lock(&sb->lock);
 	}
 	log_request(r);
+	store_release(sb->st);
 	pthread_mutex_unlock(&sb->lock);
 }
 
