@@ -4,11 +4,14 @@
     python3 tests/bench/report.py RUN_DIR BENCH.md SIZE SMALL API_SIZE
 
 Reads RUN_DIR/results (key=value), RUN_DIR/<name>.time (/usr/bin/time -v),
-RUN_DIR/*.requests (the sandbox's request log) and RUN_DIR/commands; writes
+RUN_DIR/*.requests (the sandbox's request log), RUN_DIR/rate-load.requests.json
+(the rate-limited sandbox's log, as `GET /__control/requests` gives it) and
+RUN_DIR/commands; writes
 the generated part of BENCH.md between the bench markers (the rest of the
 file, the findings, is kept) and prints it.  Standard library only.
 """
 import datetime
+import json
 import math
 import os
 import platform
@@ -67,6 +70,38 @@ def requests(run, name):
                     parts.append("")
                 out.append(parts)
     return out
+
+
+def rate_requests(run):
+    """The finance requests of the rate-limited load as (seconds since epoch, method, status), or None."""
+    path = os.path.join(run, "rate-load.requests.json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        log = json.load(f)["requests"]
+    out = []
+    for q in log:
+        if q["api"] in ("crm", "oauth", "unknown"):
+            continue
+        at = datetime.datetime.strptime(q["at"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+        out.append((at.timestamp(), q["method"], q["status"]))
+    return sorted(out)
+
+
+def per_minute(reqs):
+    """Each minute from the first request: [(requests not refused, 429 answers, seconds from its first to its last)]."""
+    t0 = reqs[0][0]
+    minutes = []
+    for t, _, status in reqs:
+        m = int((t - t0) // 60)
+        while len(minutes) <= m:
+            minutes.append([0, 0, None, None])
+        b = minutes[m]
+        b[0] += status != 429
+        b[1] += status == 429
+        b[2] = t if b[2] is None else b[2]
+        b[3] = t
+    return [(n, n429, (last - first) if first is not None else 0) for n, n429, first, last in minutes]
 
 
 def fmt_int(n):
@@ -130,7 +165,8 @@ class Report:
         return {"rate": rate, "mbs": mbs, "secs": secs, "rss": t.get("rss", 0)}
 
     def target(self, what, value, ok, note):
-        self.targets.append("| %s | %s | %s | %s |" % (what, value, "**holds**" if ok else "**misses**", note))
+        verdict = "not run" if ok is None else "**holds**" if ok else "**misses**"
+        self.targets.append("| %s | %s | %s | %s |" % (what, value, verdict, note))
 
     def main_table(self):
         size, small = self.size, self.small
@@ -180,6 +216,30 @@ class Report:
         self.row("second run, nothing changed (`finsync run`)", self.num("api.extract_records"),
                  self.t("api-rerun"), 0, "incremental extract, transform, load: zero writes expected")
         self.res = res
+        self.rate_row()
+
+    def rate_row(self):
+        """The load against the rate-limited sandbox; self.rate is None when it did not run."""
+        limit, minutes = int(self.num("rate.limit")), int(self.num("rate.minutes"))
+        reqs = rate_requests(self.run)
+        what = "load at %d requests/minute (sandbox limited to %d)" % (limit, limit)
+        self.rate = None
+        if not minutes or not reqs:
+            self.lines.append("| %s | | | | | | | not run (`BENCH_RATE_MINUTES=0`) |" % what)
+            return
+        mins = per_minute(reqs)
+        full = mins[:-1]  # the last minute is partial
+        rate = sum(m[0] for m in full) / len(full) if full else None
+        late429 = sum(m[1] for m in mins[1:])
+        creates = [q for q in reqs if q[1] in ("POST", "PUT") and 200 <= q[2] < 300]
+        self.rate = {"limit": limit, "minutes": minutes, "mins": mins, "rate": rate, "n": len(reqs),
+                     "span": reqs[-1][0] - reqs[0][0], "late429": late429,
+                     "all429": sum(m[1] for m in mins), "creates": len(creates)}
+        self.row("%s, %s accounts" % (what, fmt_int(self.num("rate.accounts"))), len(creates),
+                 self.t("rate-load"), 0,
+                 "records/s = finance creates per second; %s finance requests a minute (mean of the %d "
+                 "complete minutes), %d answered 429; ran in the background" % (
+                     "%.1f" % rate if rate is not None else "?", len(full), self.rate["all429"]))
 
     def target_table(self):
         res = self.res
@@ -207,6 +267,52 @@ class Report:
         if res.get("load"):
             self.target("load ≥ 5,000 finance creates/s (no rate limit)", fmt_rate(res["load"]["rate"]) + "/s",
                         res["load"]["rate"] >= 5000, "")
+        self.rate_target()
+
+    def rate_target(self):
+        rt = self.rate
+        limit = int(self.num("rate.limit")) or 100
+        minutes = int(self.num("rate.minutes")) or 10
+        what = ("load at %d requests/minute for %d minutes: ≥ 95 %% of the rate, zero 429 after the first minute"
+                % (limit, minutes))
+        if not rt:
+            self.target(what, "-", None, "`BENCH_RATE_MINUTES=0`")
+            return
+        if rt["rate"] is None:
+            self.target(what, "under a minute", False, "%d finance requests in %.0f s" % (rt["n"], rt["span"]))
+            return
+        share = rt["rate"] / rt["limit"]
+        self.target(what, "%.0f %%, %d × 429 after minute 1" % (share * 100, rt["late429"]),
+                    share >= 0.95 and rt["late429"] == 0,
+                    "%.1f finance requests a minute over the %d complete minutes; %s requests in %d min %02d s "
+                    "(first to last), %d answered 429 in all" % (
+                        rt["rate"], len(rt["mins"]) - 1, fmt_int(rt["n"]), rt["span"] // 60, rt["span"] % 60,
+                        rt["all429"]))
+
+    def rate_section(self):
+        rt = self.rate
+        if not rt:
+            return ["Not run (`BENCH_RATE_MINUTES=0`)."]
+        mins = rt["mins"]
+        out = [
+            "| minute | " + " | ".join(str(i + 1) for i in range(len(mins))) + " |",
+            "| --- |" + " ---: |" * len(mins),
+            "| finance requests (429 not counted) | " + " | ".join(str(m[0]) for m in mins) + " |",
+            "| answered 429 | " + " | ".join(str(m[1]) for m in mins) + " |",
+            "| seconds, first to last request | " + " | ".join("%.2f" % m[2] for m in mins) + " |",
+            "",
+            "Minutes count from the first finance request of `finsync load` (%s accounts, accounts only: one "
+            "create each; extract and transform ran before it, with no limit). The job paces the finance API at "
+            "%d requests a minute (`finance.requests_per_minute`) and the sandbox refuses more "
+            "(`POST /__control/limits`); the last minute is partial and left out of the mean. "
+            "%d finance creates, %d answered 429 in all, %d after the first minute. "
+            "The load ran in the background while the parts above ran: it waits on the limit nearly all the "
+            "time, so it took little from them (%s CPU s in %s s)." % (
+                fmt_int(self.num("rate.accounts")), rt["limit"], rt["creates"], rt["all429"], rt["late429"],
+                "%.1f" % self.t("rate-load")["cpu"] if self.t("rate-load") else "?",
+                "%.0f" % self.t("rate-load")["wall"] if self.t("rate-load") else "?"),
+        ]
+        return out
 
     def economy(self):
         out = ["| CRM module | records | list calls | field batches | calls per batch | ⌈N/200⌉ | |",
@@ -251,14 +357,17 @@ class Report:
         total = self.num("total_seconds")
         gens = ["%s accounts (%s) %s s" % (fmt_int(k.split("-")[1]), k.split("-")[0][4:], v)
                 for k, v in self.r.items() if k.startswith("gen.")]
+        rate_part = ("rate-limited load %d min at %s accounts, in the background" % (
+            self.num("rate.minutes"), fmt_int(self.num("rate.accounts")))
+            if self.num("rate.minutes") else "no rate-limited load")
         text = [
             BEGIN,
             "",
             "Measured on %s, %s; `make bench` took %d min %02d s in all "
-            "(BENCH_SIZE=%s, API part %s accounts; data generated in this run: %s). "
+            "(BENCH_SIZE=%s, API part %s accounts, %s; data generated in this run: %s). "
             "Load average at the start %s, at the end %s; CPU time stolen by the hypervisor during the run: "
             "%.0f s (other jobs shared the machine)." % (
-                when, machine(), total // 60, total % 60, fmt_int(self.size), fmt_int(self.api_size),
+                when, machine(), total // 60, total % 60, fmt_int(self.size), fmt_int(self.api_size), rate_part,
                 ", ".join(gens) if gens else "none, reused from var/bench/data",
                 self.r.get("load_start", "?"), self.r.get("load_end", "?"),
                 (self.num("steal_end") - self.num("steal_start")) / os.sysconf("SC_CLK_TCK")),
@@ -277,6 +386,10 @@ class Report:
             "",
         ] + self.economy_lines + [
             "",
+            "### Load at the finance rate limit (sandbox request log)",
+            "",
+        ] + self.rate_section() + [
+            "",
             "### Commands",
             "",
             "```",
@@ -290,7 +403,8 @@ class Report:
 
 def main():
     run, path, size, small, api_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-    top = os.path.dirname(os.path.abspath(path))
+    # The repository (three levels up): command lines are shown relative to it.
+    top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     part = Report(run, size, small, api_size).render(top)
     old = open(path).read() if os.path.exists(path) else "# BENCH.md\n\n" + BEGIN + "\n" + END + "\n"
     if BEGIN in old and END in old:

@@ -1,8 +1,9 @@
 #!/bin/sh
 # make bench: records/s, MB/s and peak RSS per stage, side by side with
 # gzip -1, jq and Python on the same staged files, and the API economy of a
-# full and a no-change run against the sandbox; writes the table into
-# BENCH.md (between the bench markers) and prints it.
+# full and a no-change run against the sandbox, and a load at the finance
+# app's rate limit (in the background, beside the rest); writes the table
+# into BENCH.md (between the bench markers) and prints it.
 #
 # Usage: tests/bench/run.sh BUILD_DIR
 #   BENCH_SIZE      CRM accounts of the CSV part (default 1000000)
@@ -11,9 +12,15 @@
 #   BENCH_API_SIZE  CRM accounts loaded through the sandbox API (default
 #                   50000, at most BENCH_SIZE): sized so that the whole run
 #                   fits 15 minutes on 2 cores at the default BENCH_SIZE
+#   BENCH_RATE_MINUTES  minutes of the load against a sandbox limited to
+#                   100 finance requests a minute (default 10; 0 skips it).
+#                   It runs in the background while the other parts run: it
+#                   waits on the limit most of the time (~1.7 requests/s)
 #   BENCH_DIR       where data and runs go (default var/bench); generated
 #                   data is reused while the generator and its arguments are
 #                   unchanged
+#   BENCH_MD        the file report.py writes (default BENCH.md; a trial run
+#                   may write elsewhere)
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -23,9 +30,16 @@ SIZE=${BENCH_SIZE:-1000000}
 if [ "$SIZE" -gt 100000 ]; then SMALL=${BENCH_SMALL:-100000}; else SMALL=${BENCH_SMALL:-$((SIZE / 10))}; fi
 API_SIZE=${BENCH_API_SIZE:-50000}
 [ "$API_SIZE" -gt "$SIZE" ] && API_SIZE=$SIZE
+RATE_MINUTES=${BENCH_RATE_MINUTES:-10}
+RATE_LIMIT=100
 OUT=${BENCH_DIR:-$TOP/var/bench}
 RUN=$OUT/run
+CMDS=$RUN/commands
 SANDBOX_PID=""
+# The rate-limited load has its own sandbox and runs in a background shell.
+RATE_PID=""
+RATE_URL=""
+RATE_JOB=""
 START=$(date +%s)
 
 # The sandbox's own credentials (scripts/gen-fixtures.py oauth.json): not real secrets.
@@ -46,7 +60,31 @@ sandbox_stop() {
 		SANDBOX_PID=""
 	fi
 }
-trap sandbox_stop EXIT INT TERM
+
+# rate_stop: the rate-limited load's shell and command (if they still run),
+# and its sandbox: a finsync left running would retry against no sandbox.
+rate_stop() {
+	if [ -n "$RATE_JOB" ]; then
+		kill "$RATE_JOB" 2>/dev/null || true
+		wait "$RATE_JOB" 2>/dev/null || true
+		RATE_JOB=""
+		[ ! -s "$RUN/rate.pid" ] || kill "$(cat "$RUN/rate.pid")" 2>/dev/null || true
+		rm -f "$RUN/rate.pid"
+	fi
+	if [ -n "$RATE_PID" ]; then
+		kill "$RATE_PID" 2>/dev/null || true
+		wait "$RATE_PID" 2>/dev/null || true
+		RATE_PID=""
+	fi
+}
+
+cleanup() {
+	sandbox_stop
+	rate_stop
+}
+trap cleanup EXIT
+# Exit (and so clean up) on a signal rather than carry on without a sandbox.
+trap 'exit 1' INT TERM
 
 say() {
 	echo "bench: [$(($(date +%s) - START))s] $*" >&2
@@ -74,12 +112,18 @@ result() {
 }
 
 # measure NAME COMMAND...: runs it under /usr/bin/time -v ($RUN/NAME.time),
-# output in $RUN/NAME.out and .err; the command is listed in BENCH.md.
+# output in $RUN/NAME.out and .err; the command is listed in BENCH.md.  With
+# PIDFILE set, the command's pid is in that file while it runs.
 measure() {
 	name=$1
 	shift
-	echo "$name	$*" >>"$RUN/commands"
-	if ! /usr/bin/time -v -o "$RUN/$name.time" "$@" >"$RUN/$name.out" 2>"$RUN/$name.err"; then
+	echo "$name	$*" >>"$CMDS"
+	# shellcheck disable=SC2016
+	[ -z "${PIDFILE:-}" ] || set -- sh -c 'echo $$ >"$0" && exec "$@"' "$PIDFILE" "$@"
+	rc=0
+	/usr/bin/time -v -o "$RUN/$name.time" "$@" >"$RUN/$name.out" 2>"$RUN/$name.err" || rc=$?
+	[ -z "${PIDFILE:-}" ] || rm -f "$PIDFILE"
+	if [ $rc -ne 0 ]; then
 		tail -n 20 "$RUN/$name.err" >&2
 		die "$name failed: $*"
 	fi
@@ -93,7 +137,7 @@ gen() {
 	if [ ! -f "$dir/.stamp" ] || [ "$(cat "$dir/.stamp")" != "$stamp" ]; then
 		say "generating $1 data for $2 accounts in $dir"
 		rm -rf "$dir"
-		echo "gen-$1-$2	python3 scripts/gen-fixtures.py --accounts $2 --format $1 --seed 1 --out $dir" >>"$RUN/commands"
+		echo "gen-$1-$2	python3 scripts/gen-fixtures.py --accounts $2 --format $1 --seed 1 --out $dir" >>"$CMDS"
 		t0=$(date +%s)
 		python3 "$TOP/scripts/gen-fixtures.py" --accounts "$2" --format "$1" --seed 1 --out "$dir" \
 			2>"$RUN/gen-$1-$2.err" || { cat "$RUN/gen-$1-$2.err" >&2; die "generator failed"; }
@@ -103,6 +147,21 @@ gen() {
 	echo "$dir"
 }
 
+# sandbox_wait PID NAME: until the sandbox started as PID wrote $RUN/NAME.port;
+# prints its URL.
+sandbox_wait() {
+	i=0
+	while [ ! -s "$RUN/$2.port" ]; do
+		i=$((i + 1))
+		if [ $i -gt 1200 ] || ! kill -0 "$1" 2>/dev/null; then
+			cat "$RUN/$2.err" >&2
+			die "the sandbox did not start"
+		fi
+		sleep 0.05
+	done
+	echo "http://127.0.0.1:$(cat "$RUN/$2.port")"
+}
+
 # sandbox_start SEED [args]: a sandbox on a free loopback port; sets SANDBOX_URL.
 sandbox_start() {
 	sandbox_stop
@@ -110,16 +169,7 @@ sandbox_start() {
 	"$BUILD/finsync-sandbox" --seed "$1" --port 0 --port-file "$RUN/sandbox.port" --quiet \
 		>"$RUN/sandbox.out" 2>"$RUN/sandbox.err" &
 	SANDBOX_PID=$!
-	i=0
-	while [ ! -s "$RUN/sandbox.port" ]; do
-		i=$((i + 1))
-		if [ $i -gt 1200 ] || ! kill -0 "$SANDBOX_PID" 2>/dev/null; then
-			cat "$RUN/sandbox.err" >&2
-			die "the sandbox did not start"
-		fi
-		sleep 0.05
-	done
-	SANDBOX_URL="http://127.0.0.1:$(cat "$RUN/sandbox.port")"
+	SANDBOX_URL=$(sandbox_wait "$SANDBOX_PID" sandbox)
 }
 
 # requests [since]: the sandbox's request log as "api method path query" lines.
@@ -128,12 +178,29 @@ requests() {
 		jq -r '.requests[] | "\(.api) \(.method) \(.path) \(.query // "")"'
 }
 
+# clear_requests [URL]
 clear_requests() {
-	curl -sf -X DELETE "$SANDBOX_URL/__control/requests" >/dev/null
+	curl -sf -X DELETE "${1:-$SANDBOX_URL}/__control/requests" >/dev/null
 }
 
-# write_job FILE NAME STATE_DIR CRM_JSON SYNC_JSON
+# crm_api URL: the job's crm object for the sandbox's CRM API at URL.
+crm_api() {
+	cat <<CRM
+{
+    "type": "zoho-crm",
+    "api_base": "$1/crm/v8",
+    "accounts_url": "$1",
+    "client_id": "1000.SANDBOXCRM",
+    "client_secret_env": "FINSYNC_CRM_CLIENT_SECRET",
+    "refresh_token_env": "FINSYNC_CRM_REFRESH_TOKEN"
+  }
+CRM
+}
+
+# write_job FILE NAME STATE_DIR CRM_JSON SYNC_JSON [URL [PER_MINUTE]]: the
+# finance app at URL (default SANDBOX_URL), paced to PER_MINUTE (default 0: none).
 write_job() {
+	url=${6:-$SANDBOX_URL}
 	cat >"$1" <<JOB
 {
   "job": "$2",
@@ -141,10 +208,10 @@ write_job() {
   "crm": $4,
   "finance": {
     "type": "zoho-books",
-    "api_base": "$SANDBOX_URL/books/v3",
+    "api_base": "$url/books/v3",
     "organization_id": "10234695",
-    "requests_per_minute": 0,
-    "accounts_url": "$SANDBOX_URL",
+    "requests_per_minute": ${7:-0},
+    "accounts_url": "$url",
     "client_id": "1000.SANDBOXFIN",
     "client_secret_env": "FINSYNC_FIN_CLIENT_SECRET",
     "refresh_token_env": "FINSYNC_FIN_REFRESH_TOKEN"
@@ -211,7 +278,7 @@ csv_part() {
 		# shellcheck disable=SC2086
 		(cd "$ex" && zcat $(for f in $CRM_FILES; do [ -f $f.ndjson.gz ] && echo $f.ndjson.gz; done)) |
 			/usr/bin/time -v -o "$RUN/$p-gzip.time" gzip -1 >/dev/null
-		echo "$p-gzip	zcat $(echo $CRM_FILES | sed 's/\([a-z]*\)/\1.ndjson.gz/g') | gzip -1 >/dev/null" >>"$RUN/commands"
+		echo "$p-gzip	zcat $(echo $CRM_FILES | sed 's/\([a-z]*\)/\1.ndjson.gz/g') | gzip -1 >/dev/null" >>"$CMDS"
 		side_by_side "$p" "$state" "$ex" "$data"
 	fi
 	say "$p: transform (accounts and contacts, vendors, items)"
@@ -244,14 +311,7 @@ api_part() {
 	data=$(gen api "$n")
 	sandbox_start "$data"
 	state=$RUN/state-api
-	write_job "$RUN/api.json" bench-api "$state" "{
-    \"type\": \"zoho-crm\",
-    \"api_base\": \"$SANDBOX_URL/crm/v8\",
-    \"accounts_url\": \"$SANDBOX_URL\",
-    \"client_id\": \"1000.SANDBOXCRM\",
-    \"client_secret_env\": \"FINSYNC_CRM_CLIENT_SECRET\",
-    \"refresh_token_env\": \"FINSYNC_CRM_REFRESH_TOKEN\"
-  }" "$SYNC_FULL"
+	write_job "$RUN/api.json" bench-api "$state" "$(crm_api "$SANDBOX_URL")" "$SYNC_FULL"
 	result api.accounts "$n"
 	say "api: extract through the CRM API, $n accounts"
 	clear_requests
@@ -278,10 +338,75 @@ api_part() {
 	sandbox_stop
 }
 
+# rate_accounts MINUTES: accounts whose load takes about MINUTES minutes at
+# RATE_LIMIT finance requests a minute.  Each account is one create, but ~3 %
+# are skipped (names the finance app has, or that collide), and a paced load
+# sends each minute's requests as it opens, so MINUTES x RATE_LIMIT requests
+# would end as the last minute begins: 5 % and half a minute's worth more make
+# MINUTES complete minutes and a part of one more (at 10: 1,100 accounts,
+# ~1,070 requests).
+rate_accounts() {
+	echo $(($1 * RATE_LIMIT * 21 / 20 + RATE_LIMIT / 2))
+}
+
+# rate_start: generates the data and starts the sandbox of the rate-limited
+# load (in this shell, so that cleanup can stop it), then the load itself in
+# the background: it waits on the limit most of the time, so it can run
+# while the CPU-bound parts do.
+rate_start() {
+	result rate.minutes "$RATE_MINUTES"
+	result rate.limit "$RATE_LIMIT"
+	[ "$RATE_MINUTES" -gt 0 ] || return 0
+	n=$(rate_accounts "$RATE_MINUTES")
+	data=$(CMDS=$RUN/rate.commands gen api "$n")
+	rm -f "$RUN/rate-sandbox.port"
+	"$BUILD/finsync-sandbox" --seed "$data" --port 0 --port-file "$RUN/rate-sandbox.port" --quiet \
+		>"$RUN/rate-sandbox.out" 2>"$RUN/rate-sandbox.err" &
+	RATE_PID=$!
+	RATE_URL=$(sandbox_wait "$RATE_PID" rate-sandbox)
+	result rate.accounts "$n"
+	rate_load &
+	RATE_JOB=$!
+}
+
+# rate_load (background): extract and transform with no limit, then the load
+# with the job paced to RATE_LIMIT and the sandbox limited to it (POST
+# /__control/limits also starts its windows afresh).
+rate_load() {
+	trap - EXIT INT TERM
+	CMDS=$RUN/rate.commands
+	PIDFILE=$RUN/rate.pid
+	write_job "$RUN/rate.json" bench-rate "$RUN/state-rate" "$(crm_api "$RATE_URL")" "$SYNC_ACCOUNTS" \
+		"$RATE_URL" "$RATE_LIMIT"
+	say "rate (background): extract and transform"
+	measure rate-extract "$BUILD/finsync" extract "$RUN/rate.json"
+	measure rate-transform "$BUILD/finsync" transform "$RUN/rate.json"
+	clear_requests "$RATE_URL"
+	curl -sf -X POST "$RATE_URL/__control/limits" -d "{\"rate_per_minute\": $RATE_LIMIT}" >/dev/null ||
+		die "cannot set the sandbox's rate limit"
+	say "rate (background): load at $RATE_LIMIT requests a minute, about $RATE_MINUTES minutes"
+	measure rate-load "$BUILD/finsync" load "$RUN/rate.json"
+	curl -sf "$RATE_URL/__control/requests" >"$RUN/rate-load.requests.json" ||
+		die "cannot read the rate sandbox's request log"
+	say "rate (background): done"
+}
+
+# rate_finish: waits for the rate-limited load; its commands go last.
+rate_finish() {
+	[ -n "$RATE_JOB" ] || return 0
+	say "waiting for the rate-limited load"
+	wait "$RATE_JOB" || die "the rate-limited load failed (see $RUN/rate-*.err)"
+	RATE_JOB=""
+	rate_stop
+	cat "$RUN/rate.commands" >>"$CMDS"
+}
+
+rate_start
 csv_part "$SIZE" big
 csv_part "$SMALL" small
 api_part "$API_SIZE"
+rate_finish
 result total_seconds $(($(date +%s) - START))
 result load_end "$(cut -d' ' -f1-3 /proc/loadavg)"
 result steal_end "$(awk '/^cpu /{print $9}' /proc/stat)"
-python3 "$TOP/tests/bench/report.py" "$RUN" "$TOP/BENCH.md" "$SIZE" "$SMALL" "$API_SIZE"
+python3 "$TOP/tests/bench/report.py" "$RUN" "${BENCH_MD:-$TOP/BENCH.md}" "$SIZE" "$SMALL" "$API_SIZE"
