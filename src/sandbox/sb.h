@@ -169,6 +169,10 @@ struct req {
 	size_t body_len;
 	int body_too_big;
 	int started;
+	/* the body, parsed before the lock is taken (req_json_body hands it over) */
+	int body_parsed;
+	json_t *body_json;
+	json_error_t body_err;
 	/* the answer */
 	int status;
 	char *resp;                     /* malloc'ed; NULL for an empty body */

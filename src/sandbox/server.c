@@ -102,7 +102,7 @@ int path_split(const char *path, const char *prefix, char *buf, size_t buflen,
 }
 
 /* A JSON body, or the legacy form field JSONString=… (Zoho finance). */
-json_t *req_json_body(struct req *r, json_error_t *err)
+static json_t *parse_body(struct req *r, json_error_t *err)
 {
 	const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
 	json_t *v;
@@ -121,6 +121,28 @@ json_t *req_json_body(struct req *r, json_error_t *err)
 		return v;
 	}
 	return sb_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, err);
+}
+
+/* Parsing needs no shared state: done before the lock, other requests go on meanwhile. */
+static void parse_body_early(struct req *r)
+{
+	if (!r->body || !r->body_len || r->body_too_big)
+		return;
+	r->body_json = parse_body(r, &r->body_err);
+	r->body_parsed = 1;
+}
+
+json_t *req_json_body(struct req *r, json_error_t *err)
+{
+	json_t *v;
+
+	if (!r->body_parsed)
+		return parse_body(r, err);
+	v = r->body_json;
+	*err = r->body_err;
+	r->body_json = NULL;
+	r->body_parsed = 0;
+	return v;
 }
 
 /* The query string with secrets blanked, for the log. */
@@ -223,6 +245,7 @@ static void handle(struct req *r)
 {
 	struct sandbox *sb = r->sb;
 
+	parse_body_early(r);
 	pthread_mutex_lock(&sb->lock);
 	store_hold(sb->st);
 	if (strncmp(r->path, "/__control", 10) == 0 &&
@@ -379,6 +402,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
 		free(r->hdr_value[i]);
 	}
 	free(r->resp);
+	json_decref(r->body_json);
 	free(r->body);
 	free(r->uri);
 	free(r);
