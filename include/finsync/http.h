@@ -53,7 +53,9 @@ int http_do_many(struct http *h, const struct http_request *reqs, struct http_re
 void http_response_release(struct http_response *resp);
 /*
  * Paces requests: at most per_minute in any 60 seconds (0: no pacing), so
- * an API's per-minute limit is never hit rather than hit and retried.
+ * an API's per-minute limit is never hit rather than hit and retried.  Each
+ * request holds its place until a minute after its answer came, so a
+ * server window that began with a request slow on the way is not crossed.
  */
 void http_set_pace(struct http *h, long per_minute);
 

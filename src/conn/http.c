@@ -48,6 +48,8 @@ struct item {
 	int done;
 	double not_before;      /* monotonic time of the next attempt */
 	CURLcode cc;
+	long pace_slot;         /* its entry in the pace ring, and the time put there */
+	double pace_time;
 };
 
 static int curl_ready;
@@ -124,12 +126,24 @@ static long pace_delay_ms(const struct http *h)
 	return 0;
 }
 
-static void pace_note(struct http *h)
+static void pace_note(struct http *h, struct item *it)
 {
 	if (!h->pace)
 		return;
-	h->sent_at[h->ring_pos] = time_mono();
+	it->pace_slot = h->ring_pos;
+	it->pace_time = h->sent_at[h->ring_pos] = time_mono();
 	h->ring_pos = (h->ring_pos + 1) % h->pace;
+}
+
+/*
+ * The server counted the request before it answered: from the answer on, a
+ * minute later is surely past the server's window, whatever the request's
+ * time on the way (a window that began with a late request is not crossed).
+ */
+static void pace_answered(struct http *h, struct item *it)
+{
+	if (h->pace && h->sent_at[it->pace_slot] == it->pace_time)
+		h->sent_at[it->pace_slot] = time_mono();
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -263,7 +277,7 @@ static int start(struct http *h, struct item *it)
 	it->headers = build_headers(it->req);
 	setup_easy(e, it);
 	it->easy = e;
-	pace_note(h);
+	pace_note(h, it);
 	h->sent++;
 	curl_multi_add_handle(h->multi, e);
 	return 0;
@@ -325,6 +339,7 @@ static void finish(struct http *h, struct item *it, CURLcode cc)
 
 	curl_easy_getinfo(it->easy, CURLINFO_RESPONSE_CODE, &it->resp->status);
 	release_easy(h, it);
+	pace_answered(h, it);
 	it->cc = cc;
 	if (!should_retry(it->req, cc, it->resp) || it->attempt == MAX_ATTEMPTS - 1) {
 		it->done = 1;
