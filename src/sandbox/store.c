@@ -271,20 +271,30 @@ void store_release(struct store *st)
 		store_flush(st);
 }
 
+/* A cached statement run once (sqlite3_exec() would prepare it each time). */
+static void run_cached(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s = store_stmt(st, sql);
+
+	if (sqlite3_step(s) != SQLITE_DONE)
+		fprintf(stderr, SB_NAME ": SQL %s: %s\n", sql, sqlite3_errmsg(st->db));
+	sqlite3_reset(s);
+}
+
 void store_begin(struct store *st)
 {
-	store_exec(st, "SAVEPOINT handler");
+	run_cached(st, "SAVEPOINT handler");
 }
 
 void store_commit(struct store *st)
 {
-	store_exec(st, "RELEASE handler");
+	run_cached(st, "RELEASE handler");
 }
 
 void store_rollback(struct store *st)
 {
-	store_exec(st, "ROLLBACK TO handler");
-	store_exec(st, "RELEASE handler");
+	run_cached(st, "ROLLBACK TO handler");
+	run_cached(st, "RELEASE handler");
 }
 
 int store_is_seeded(struct store *st)
