@@ -38,6 +38,15 @@ struct api_call {
 	const char *const *headers;  /* extra headers; may be NULL */
 	struct api_result res;       /* out */
 	int rc;                      /* out: 0, FS_EBUDGET (not sent: budget spent), FS_EABORT (no answer) */
+	/*
+	 * Optional: called with the final answer (not a 401, which is sent
+	 * again with a fresh token, nor a 429) as soon as it is parsed, while
+	 * the other calls are still out.  The call is then done: its rc stays
+	 * 0 and taken is 1; res is the callback's to use and release.
+	 */
+	void (*on_result)(struct api_call *c, void *ud);
+	void *result_ud;
+	int taken;                   /* out */
 };
 
 /*

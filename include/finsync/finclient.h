@@ -56,6 +56,14 @@ struct fin_write {
  * write's rc and outcome, or FS_EABORT when the token could not be had.
  */
 int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n);
+/*
+ * The same, calling on_answer(i, ud) with each answered write (rc 0, out
+ * set) as soon as its answer is in, while the others are still out; the
+ * writes left after it returns are those with no answer or not sent.
+ * answered[i] is set to 1 for those it was called for.
+ */
+int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n,
+			 void (*on_answer)(size_t i, void *ud), void *ud, int *answered);
 
 /* The id of the record whose custom field key_field is key_value: 1 found (*id new), 0 none. */
 int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,

@@ -264,7 +264,7 @@ struct pending {
 	int rc;
 	int sent;
 	int parsed;              /* res holds the parsed answer */
-	struct api_result *res;
+	struct api_call *call;
 };
 
 /* An answer other than 401 (sent again) is parsed while the others are still out. */
@@ -274,8 +274,12 @@ static void parse_early(struct http_response *resp, void *ud)
 
 	if (resp->status == 401 || pd->parsed)
 		return;
-	parse_result(resp, pd->res);
+	parse_result(resp, &pd->call->res);
 	pd->parsed = 1;
+	if (pd->call->on_result && resp->status != 429) {
+		pd->call->taken = 1;
+		pd->call->on_result(pd->call, pd->call->result_ud);
+	}
 }
 
 static void prepare(struct api *a, struct pending *pd, struct api_call *c)
@@ -297,7 +301,7 @@ static void prepare(struct api *a, struct pending *pd, struct api_call *c)
 	pd->req.final_429 = daily_limit_answer;
 	pd->req.on_answer = parse_early;
 	pd->req.answer_ud = pd;
-	pd->res = &c->res;
+	pd->call = c;
 }
 
 static int send_round(struct api *a, struct api_call *calls, struct pending *pd, size_t n, size_t max_in_flight)
@@ -377,14 +381,17 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 
 	for (i = 0; i < n; i++) {
 		memset(&calls[i].res, 0, sizeof(calls[i].res));
+		calls[i].taken = 0;
 		pd[i].body = calls[i].body ? ndjson_dumps(calls[i].body) : NULL;
 		pd[i].resp.retry_after = -1;
 	}
 	if (!(rc = ensure_token(a)) && !(rc = send_round(a, calls, pd, n, max_in_flight)))
 		rc = resend_unauthorised(a, calls, pd, n, max_in_flight);
 	for (i = 0; i < n; i++) {
-		calls[i].rc = rc ? rc : pd[i].rc;
-		if (calls[i].rc && pd[i].parsed)
+		calls[i].rc = calls[i].taken ? 0 : rc ? rc : pd[i].rc;
+		if (calls[i].taken)
+			;       /* the callback had it */
+		else if (calls[i].rc && pd[i].parsed)
 			api_result_release(&calls[i].res);
 		else if (!calls[i].rc && !pd[i].parsed)
 			parse_result(&pd[i].resp, &calls[i].res);
@@ -398,7 +405,7 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 int api_call(struct api *a, const char *method, const char *url, json_t *body,
 	     const char *const *headers, struct api_result *res)
 {
-	struct api_call c = { method, url, body, headers, API_RESULT_INIT, 0 };
+	struct api_call c = { .method = method, .url = url, .body = body, .headers = headers, .res = API_RESULT_INIT };
 	int rc = api_call_many(a, &c, 1, 1);
 
 	*res = c.res;

@@ -247,9 +247,38 @@ static void plan_write(struct finclient *fc, const struct resource *r, struct fi
 	c->headers = (const char *const *)hdr;
 }
 
+/* One write's answer, taken as it comes (finclient_write_each). */
+struct early_answer {
+	const struct resource *r;
+	struct fin_write *w;
+	size_t i;
+	void (*on_answer)(size_t i, void *ud);
+	void *ud;
+	int *answered;
+};
+
+static void take_early(struct api_call *c, void *ud)
+{
+	struct early_answer *e = ud;
+
+	memset(&e->w->out, 0, sizeof(e->w->out));
+	e->w->rc = 0;
+	take_outcome(e->r, &c->res, &e->w->out);
+	api_result_release(&c->res);
+	e->answered[e->i] = 1;
+	e->on_answer(e->i, e->ud);
+}
+
 int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n)
 {
+	return finclient_write_each(fc, kind, w, n, NULL, NULL, NULL);
+}
+
+int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n,
+			 void (*on_answer)(size_t i, void *ud), void *ud, int *answered)
+{
 	struct api_call *calls = xcalloc(n ? n : 1, sizeof(*calls));
+	struct early_answer *early = xcalloc(n ? n : 1, sizeof(*early));
 	char **urls = xcalloc(n ? n : 1, sizeof(*urls));
 	char **hdrs = xcalloc(n ? n * 5 : 1, sizeof(*hdrs));
 	long in_flight = fc->job->fin.max_in_flight;
@@ -258,20 +287,30 @@ int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin
 	int rc;
 
 	resource_of(fc->app, kind, &r);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		plan_write(fc, &r, &w[i], &calls[i], &urls[i], &hdrs[i * 5]);
+		if (on_answer) {
+			early[i] = (struct early_answer){ &r, &w[i], i, on_answer, ud, answered };
+			answered[i] = 0;
+			calls[i].on_result = take_early;
+			calls[i].result_ud = &early[i];
+		}
+	}
 	rc = api_call_many(fc->api, calls, n, in_flight > 0 ? (size_t)in_flight : 1);
 	for (i = 0; i < n; i++) {
-		memset(&w[i].out, 0, sizeof(w[i].out));
-		w[i].rc = calls[i].rc;
-		if (!w[i].rc)
-			take_outcome(&r, &calls[i].res, &w[i].out);
+		if (!calls[i].taken) {
+			memset(&w[i].out, 0, sizeof(w[i].out));
+			w[i].rc = calls[i].rc;
+			if (!w[i].rc)
+				take_outcome(&r, &calls[i].res, &w[i].out);
+		}
 		api_result_release(&calls[i].res);
 		xfree(urls[i]);
 		for (k = 0; k < 5; k++)
 			xfree(hdrs[i * 5 + k]);
 	}
 	xfree(calls);
+	xfree(early);
 	xfree(urls);
 	xfree(hdrs);
 	return rc;

@@ -6,7 +6,8 @@
  *   1. the intents of its creates are committed to the ledger;
  *   2. the writes are sent;
  *   3. one transaction holds the batch's links, events, cleared intents and
- *      the entity's running stats.
+ *      the entity's running stats (each answer is written into it as it
+ *      comes, while the others are still out; it commits after the last).
  * A kill between 1 and 3 leaves intents behind; whoever loads that record
  * next looks for it before creating.  Creates go through the app's upsert on
  * the CRM-id custom field where it has one, so a repeated create is an
@@ -289,10 +290,13 @@ static int write_intents(struct load *l, int *had_intent)
 
 /* The batch's writes, as they will be sent. */
 struct batch_writes {
+	struct load *l;
 	struct fin_write w[BATCH];
 	size_t rec[BATCH];       /* index of each write's record in the batch */
 	char *found[BATCH];      /* finance ids found by CRM id (owned) */
+	int answered[BATCH];     /* settled as its answer came */
 	size_t n;
+	int rc;                  /* the first ledger error while settling early */
 };
 
 /*
@@ -338,7 +342,20 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 }
 
 /*
- * Step 2c: the answers, in the batch's order.  Writes the budget stopped are
+ * Step 2b: an answer is recorded (in the batch's open transaction) as soon
+ * as it comes, while the other writes are still out: the ledger's work
+ * overlaps the app's instead of following it.
+ */
+static void settle_answer(size_t i, void *ud)
+{
+	struct batch_writes *bw = ud;
+
+	if (!bw->rc)
+		bw->rc = settle_write(bw->l, bw->l->batch[bw->rec[i]], &bw->w[i]);
+}
+
+/*
+ * Step 2c: the rest, in the batch's order.  Writes the budget stopped are
  * left for the next run; a write with no answer is a failed record, unless
  * none of the batch got one (then the app is unreachable: the run stops).
  */
@@ -351,6 +368,8 @@ static int settle(struct load *l, struct batch_writes *bw)
 		answered += bw->w[i].rc == 0;
 	for (i = 0; i < bw->n && !rc; i++) {
 		json_t *rec = l->batch[bw->rec[i]];
+		if (bw->answered[i])
+			continue;
 		if (bw->w[i].rc == FS_EBUDGET) {
 			budget = 1;
 			l->waiting++;
@@ -384,11 +403,12 @@ static int flush_batch(struct load *l)
 	if (!l->n)
 		return 0;
 	memset(&bw, 0, sizeof(bw));
+	bw.l = l;
 	if ((rc = write_intents(l, had_intent)) || (rc = ledger_begin(l->p->lg)))
 		goto out;
 	if (!(rc = gather(l, had_intent, &bw)) && bw.n &&
-	    !(rc = finclient_write_many(l->fin, l->e->kind, bw.w, bw.n)))
-		rc = settle(l, &bw);
+	    !(rc = finclient_write_each(l->fin, l->e->kind, bw.w, bw.n, settle_answer, &bw, bw.answered)))
+		rc = bw.rc ? bw.rc : settle(l, &bw);
 	if (!rc || rc == FS_EBUDGET) {
 		/* Keep what was sent, even when the budget stopped the rest. */
 		int src = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
