@@ -17,5 +17,10 @@ void xfree(void *p);
 
 /* Routes jansson's allocations through the functions above; call once. */
 void alloc_init(void);
+/*
+ * Who says "out of memory" before the exit (default: a text line); it must
+ * not allocate.  The log sets it to write a JSON line under --log-format json.
+ */
+void alloc_set_oom_report(void (*report)(size_t bytes));
 
 #endif

@@ -42,9 +42,19 @@
 #define POOL_CLASSES 64         /* 16, 32, … 1024 bytes */
 #define POOL_KEEP 32768         /* blocks kept per class and thread */
 
+static void (*oom_report)(size_t bytes);
+
+void alloc_set_oom_report(void (*report)(size_t bytes))
+{
+	oom_report = report;
+}
+
 static void out_of_memory(size_t n)
 {
-	fprintf(stderr, "finsync: out of memory (%zu bytes)\n", n);
+	if (oom_report)
+		oom_report(n);
+	else
+		fprintf(stderr, "finsync: out of memory (%zu bytes)\n", n);
 	exit(3);
 }
 

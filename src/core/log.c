@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 #include <utf8proc.h>
 #include "finsync/alloc.h"
@@ -30,10 +31,30 @@ static const char *entity;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
+/* The out-of-memory line as JSON, with no allocation: stage and entity are literals. */
+static void json_out_of_memory(size_t bytes)
+{
+	char now[32] = "";
+	time_t t = time(NULL);
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm))
+		strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	fprintf(stderr, "{\"time\":\"%s\",\"level\":\"error\",", now);
+	if (run_id)
+		fprintf(stderr, "\"run_id\":%ld,", run_id);
+	else
+		fputs("\"run_id\":null,", stderr);
+	fprintf(stderr, "\"stage\":%s%s%s,\"entity\":%s%s%s,", stage ? "\"" : "", stage ? stage : "null",
+		stage ? "\"" : "", entity ? "\"" : "", entity ? entity : "null", entity ? "\"" : "");
+	fprintf(stderr, "\"message\":\"out of memory (%zu bytes)\"}\n", bytes);
+}
+
 void log_setup(enum log_level level, enum log_format fmt)
 {
 	max_level = level;
 	format = fmt;
+	alloc_set_oom_report(fmt == LOG_JSON ? json_out_of_memory : NULL);
 }
 
 enum log_level log_get_level(void)

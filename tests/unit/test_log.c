@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
 #include <jansson.h>
 #include "finsync/alloc.h"
 #include "finsync/log.h"
@@ -86,6 +87,55 @@ static void test_log__json_lines_always_parse(void)
 	xfree(text);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define HUGE_MALLOC_FAILS 0     /* ASan stops the process itself */
+#else
+#define HUGE_MALLOC_FAILS 1
+#endif
+
+/* Out of memory under --log-format json: still one JSON line with the keys, and exit 3. */
+static void test_log__out_of_memory_is_json(void)
+{
+	char *path = xasprintf("%s/oom", unit_tmpdir()), text[2048];
+	json_t *o;
+	ssize_t n;
+	pid_t pid;
+	int fd, status = 0;
+
+	if (!HUGE_MALLOC_FAILS) {
+		xfree(path);
+		return;
+	}
+	fflush(stderr);
+	if ((pid = fork()) == 0) {
+		fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0600);
+		dup2(fd, STDERR_FILENO);
+		log_setup(LOG_INFO, LOG_JSON);
+		log_set_run(7);
+		log_set_stage("load");
+		log_set_entity("items");
+		xfree(xmalloc((size_t)1 << 62));
+		_exit(0);
+	}
+	CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	fd = open(path, O_RDONLY);
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	text[n > 0 ? n : 0] = '\0';
+	o = json_loads(text, 0, NULL);
+	CHECK(o != NULL);
+	CHECK_STREQ(json_string_value(json_object_get(o, "level")), "error");
+	CHECK_INTEQ(json_integer_value(json_object_get(o, "run_id")), 7);
+	CHECK_STREQ(json_string_value(json_object_get(o, "stage")), "load");
+	CHECK_STREQ(json_string_value(json_object_get(o, "entity")), "items");
+	CHECK(strstr(json_string_value(json_object_get(o, "message")) ? json_string_value(json_object_get(o, "message")) : "",
+		     "out of memory") != NULL);
+	CHECK(json_string_value(json_object_get(o, "time")) != NULL);
+	json_decref(o);
+	xfree(path);
+}
+
 static void test_progress__total_from_manifest(void)
 {
 	json_t *m = json_loads("{\"files\":{\"accounts.ndjson.gz\":{\"records\":12},"
@@ -100,6 +150,7 @@ static void test_progress__total_from_manifest(void)
 
 static const struct unit_test log_tests[] = {
 	UNIT(test_log__json_lines_always_parse),
+	UNIT(test_log__out_of_memory_is_json),
 	UNIT(test_progress__total_from_manifest),
 	{ 0 },
 };
