@@ -7,8 +7,9 @@
  * names).  The caller holds sb->lock around every use.
  *
  * Requests share one transaction (store_hold/store_release), committed
- * every HOLD_REQUESTS requests or HOLD_MS: a commit per request (two, with
- * the request log) was a third of a finance create's cost.  Nobody else
+ * after HOLD_REQUESTS requests or by the first request HOLD_MS after it
+ * began (and by control requests, and at exit): a commit per request (two,
+ * with the request log) was a third of a finance create's cost.  Nobody else
  * reads the store while the sandbox runs, and a --db file is committed at
  * exit; store_begin/commit/rollback are savepoints inside it, so a
  * handler's changes are still all or nothing.
