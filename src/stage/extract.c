@@ -12,10 +12,10 @@
  * Incremental runs (the Zoho CRM API, after an entity's first load): only
  * records modified since the entity's watermark minus the overlap are read
  * (If-Modified-Since), plus, by id, the records whose last sync failed.  With
- * accounts_and_contacts the contacts are read whole (an account's persons
- * must all be sent with it) and an account is read by id when one of its
- * contacts changed.  Each module's deleted-records feed goes beside it as
- * <module>.deleted.
+ * accounts_and_contacts the changed contacts come first, an account is read
+ * by id when one of its contacts changed, and every contact is read only when
+ * some account is sent (its persons must all go with it).  Each module's
+ * deleted-records feed goes beside it as <module>.deleted.
  */
 #include <ctype.h>
 #include <string.h>
@@ -138,8 +138,8 @@ static void note_changed_contact(struct extract *x, json_t *rec)
 	json_object_set_new(json_object_get(x->extra_ids, "Accounts"), account, json_true());
 }
 
-static int copy_records(struct extract *x, struct source *src, struct staging_writer *w, const char *module,
-			long *bad)
+static int copy_records(struct extract *x, struct scratch_set *seen, struct source *src, struct staging_writer *w,
+			const char *module, long *bad)
 {
 	json_t *rec;
 	int rc;
@@ -158,7 +158,7 @@ static int copy_records(struct extract *x, struct source *src, struct staging_wr
 			json_decref(rec);
 			continue;
 		}
-		if (id && (rc = scratch_set_add(x->seen, id)) <= 0) {
+		if (id && (rc = scratch_set_add(seen, id)) <= 0) {
 			json_decref(rec);       /* read again by id: already written */
 			if (rc < 0)
 				return rc;
@@ -176,30 +176,31 @@ static int copy_records(struct extract *x, struct source *src, struct staging_wr
 }
 
 /* Reads the module's extra ids (not yet written), IDS_PER_CALL at a time. */
-static int copy_extra_ids(struct extract *x, struct crm_query *q, struct staging_writer *w, long *bad)
+static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct crm_query *q, struct staging_writer *w,
+			  long *bad)
 {
 	json_t *ids = json_object_get(x->extra_ids, q->module);
 	struct buf chunk = BUF_INIT;
 	const char *id;
-	int n = 0, rc = 0, seen;
+	int n = 0, rc = 0, done;
 	void *iter;
 
 	q->modified_since = NULL;
 	q->cvid = NULL;          /* a view may not hold the record; the id says which */
 	for (iter = json_object_iter(ids); !rc; iter = json_object_iter_next(ids, iter)) {
 		id = iter ? json_object_iter_key(iter) : NULL;
-		if (id && (seen = scratch_set_has(x->seen, id)) < 0) {
-			rc = seen;
+		if (id && (done = scratch_set_has(seen, id)) < 0) {
+			rc = done;
 			break;
 		}
-		if (id && !seen) {
+		if (id && !done) {
 			buf_addf(&chunk, "%s%s", n++ ? "," : "", id);
 		}
 		if (n && (n == IDS_PER_CALL || !id)) {
 			struct source *src = NULL;
 			q->ids = buf_str(&chunk);
 			if (!(rc = crm_read(x->crm, q, &src)))
-				rc = copy_records(x, src, w, q->module, bad);
+				rc = copy_records(x, seen, src, w, q->module, bad);
 			source_close(src);
 			buf_reset(&chunk);
 			n = 0;
@@ -212,7 +213,8 @@ static int copy_extra_ids(struct extract *x, struct crm_query *q, struct staging
 	return rc;
 }
 
-static int extract_module(struct extract *x, const struct entity_sync *e, const char *module, int whole)
+/* Reads the module (whole, or changed since the watermark) and its extra ids; *written (may be NULL) counts. */
+static int extract_module(struct extract *x, const struct entity_sync *e, const char *module, int whole, long *written)
 {
 	struct crm_query q = { module, NULL, entity_view(e, module), whole ? NULL : x->since, NULL };
 	struct staging_writer *w = NULL;
@@ -229,10 +231,12 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 	q.fields = wanted_fields(x, e, module);
 	progress_start("extract", module, -1);
 	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = crm_read(x->crm, &q, &src)) ||
-	    (rc = copy_records(x, src, w, module, &bad)) || (rc = copy_extra_ids(x, &q, w, &bad))) {
+	    (rc = copy_records(x, x->seen, src, w, module, &bad)) || (rc = copy_extra_ids(x, x->seen, &q, w, &bad))) {
 		staging_writer_abort(w);
 		goto out;
 	}
+	if (written)
+		*written = staging_writer_count(w);
 	log_info("%s: %ld records%s%s", module, staging_writer_count(w),
 		 entity_view(e, module) ? " (custom view)" : "", q.modified_since || (!whole && x->since) ? " changed since the last run" : "");
 	rc = staging_writer_finish(w, x->manifest);
@@ -352,7 +356,7 @@ static int extract_deleted(struct extract *x, const char *module)
 		goto out;
 	name = xasprintf("%s.deleted", lname);
 	scratch_set_clear(x->seen);
-	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = copy_records(x, src, w, module, &bad))) {
+	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = copy_records(x, x->seen, src, w, module, &bad))) {
 		staging_writer_abort(w);
 		goto out;
 	}
@@ -381,9 +385,9 @@ static int extract_ids_only(struct extract *x, const struct entity_sync *e, cons
 	if (!rc && !crm_incremental(x->crm)) {
 		/* A CSV export cannot be read by id: read it, keep the one record. */
 		if (!(rc = crm_read(x->crm, &q, &src)))
-			rc = copy_records(x, src, w, module, &bad);
+			rc = copy_records(x, x->seen, src, w, module, &bad);
 	} else if (!rc) {
-		rc = copy_extra_ids(x, &q, w, &bad);
+		rc = copy_extra_ids(x, x->seen, &q, w, &bad);
 	}
 	if (rc)
 		staging_writer_abort(w);
@@ -408,7 +412,7 @@ static int extract_one(struct extract *x, const struct entity_sync *e)
 	json_object_clear(x->extra_ids);
 	json_object_set_new(x->extra_ids, module, json_pack("{s:b}", x->p->only_id, 1));
 	if (e->crm_module == CRM_ACCOUNTS_AND_CONTACTS && e->kind == ENTITY_CUSTOMERS &&
-	    (rc = extract_module(x, e, "Contacts", 1)))
+	    (rc = extract_module(x, e, "Contacts", 1, NULL)))
 		return rc;
 	/* Only the ids: a module read of everything is what resync avoids. */
 	if ((rc = extract_ids_only(x, e, module)))
@@ -416,6 +420,62 @@ static int extract_one(struct extract *x, const struct entity_sync *e)
 	if (scratch_set_has(x->seen, x->p->only_id) <= 0)
 		return fail(FS_EUSAGE, "no %s record with id '%s' in the CRM", module, x->p->only_id);
 	return 0;
+}
+
+/* Contacts into w: changed since the watermark (since), or all; the ones in seen are written already. */
+static int read_contacts(struct extract *x, const struct entity_sync *e, struct scratch_set *seen,
+			 struct staging_writer *w, const char *since, long *bad)
+{
+	struct crm_query q = { "Contacts", NULL, entity_view(e, "Contacts"), since, NULL };
+	struct source *src = NULL;
+	int rc;
+
+	q.fields = wanted_fields(x, e, "Contacts");
+	if (!(rc = crm_read(x->crm, &q, &src)) && !(rc = copy_records(x, seen, src, w, "Contacts", bad)) && since)
+		rc = copy_extra_ids(x, seen, &q, w, bad);
+	source_close(src);
+	json_decref(q.fields);
+	return rc;
+}
+
+/*
+ * Accounts with their contacts, on an incremental run.  The contacts changed
+ * since the watermark come first: they name the accounts to send again.
+ * Every contact is read only when an account is sent (its persons all go
+ * with it); when none is, the changed contacts are all there is to do, and
+ * a night with no change costs a list call a module instead of a read of
+ * every contact.
+ */
+static int extract_accounts_and_contacts(struct extract *x, const struct entity_sync *e)
+{
+	struct scratch_set *seen = scratch_set_new(x->dir, "seen-contacts.tmp");
+	struct staging_writer *w = NULL;
+	long bad = 0, accounts = 0;
+	int rc;
+
+	progress_start("extract", "Contacts", -1);
+	if ((rc = staging_writer_open(&w, x->dir, "contacts")) ||
+	    (rc = read_contacts(x, e, seen, w, x->since, &bad)) ||
+	    (rc = extract_module(x, e, "Accounts", 0, &accounts)))
+		goto out;
+	if (accounts) {
+		log_info("Contacts: %ld accounts are sent; reading every contact for their persons", accounts);
+		progress_start("extract", "Contacts", -1);
+		rc = read_contacts(x, e, seen, w, NULL, &bad);
+	}
+	if (!rc) {
+		log_info("Contacts: %ld records%s", staging_writer_count(w),
+			 accounts ? "" : " changed since the last run");
+		rc = staging_writer_finish(w, x->manifest);
+		w = NULL;
+		json_object_set_new(x->done_modules, "Contacts", json_true());
+		x->p->records_failed += bad;
+	}
+out:
+	staging_writer_abort(w);
+	progress_end();
+	scratch_set_free(seen);
+	return rc;
 }
 
 static int extract_entity(struct extract *x, const struct entity_sync *e)
@@ -430,12 +490,11 @@ static int extract_entity(struct extract *x, const struct entity_sync *e)
 	json_object_clear(x->extra_ids);
 	for (m = entity_crm_modules(e); *m; m++)
 		add_failed_ids(x, e, *m);
-	/* Contacts first and whole: they decide which accounts are read again. */
 	if (e->crm_module == CRM_ACCOUNTS_AND_CONTACTS && e->kind == ENTITY_CUSTOMERS &&
-	    (rc = extract_module(x, e, "Contacts", 1)))
+	    (rc = x->since ? extract_accounts_and_contacts(x, e) : extract_module(x, e, "Contacts", 1, NULL)))
 		return rc;
 	for (m = entity_crm_modules(e); *m; m++)
-		if ((rc = extract_module(x, e, *m, 0)) || (rc = extract_deleted(x, *m)))
+		if ((rc = extract_module(x, e, *m, 0, NULL)) || (rc = extract_deleted(x, *m)))
 			return rc;
 	return 0;
 }
