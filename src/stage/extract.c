@@ -7,7 +7,8 @@
  * each CRM module is streamed to <module>.ndjson.gz, and the finance app's
  * existing records of each entity to finance.<entity>.ndjson.gz: the
  * transform stage matches against that snapshot instead of calling the API
- * once per record.
+ * once per record (read only when the CRM gave the entity something to plan,
+ * or it flows both ways).
  *
  * Incremental runs (the Zoho CRM API, after an entity's first load): only
  * records modified since the entity's watermark minus the overlap are read
@@ -499,6 +500,49 @@ static int extract_entity(struct extract *x, const struct entity_sync *e)
 	return 0;
 }
 
+/* CRM records (changed or deleted) staged for the entity's modules. */
+static long entity_staged(struct extract *x, const struct entity_sync *e)
+{
+	const char *const *m;
+	long n = 0;
+
+	for (m = entity_crm_modules(e); *m; m++) {
+		char *lname = lower(*m);
+		char *file = xasprintf("%s.ndjson.gz", lname), *deleted = xasprintf("%s.deleted.ndjson.gz", lname);
+		n += manifest_records(x->manifest, file) + manifest_records(x->manifest, deleted);
+		xfree(file);
+		xfree(deleted);
+		xfree(lname);
+	}
+	return n;
+}
+
+/*
+ * The finance app's records are read only when the transform will plan
+ * against them: when the CRM gave the entity records to plan, or when they
+ * flow both ways (the list is what changed in the app).  A night with no
+ * change reads no snapshot; the transform finds none and plans nothing.
+ */
+static int snapshot_when_needed(struct extract *x, const struct entity_sync *e)
+{
+	const struct job *job = x->p->job;
+	int rc;
+
+	if (e->extent != EXTENT_BOTH_WAYS && !entity_staged(x, e)) {
+		log_info("%s: nothing to plan from the CRM; %s's records are not read", e->name, job->app->label);
+		return 0;
+	}
+	if ((rc = snapshot_finance(x, e)))
+		return rc;
+	/*
+	 * Customers and vendors share one name space in the apps that have
+	 * vendors: the transform checks names against both snapshots.
+	 */
+	if (e->kind != ENTITY_ITEMS && job->app->has_vendors)
+		rc = snapshot_finance(x, &job->entities[e->kind == ENTITY_CUSTOMERS ? ENTITY_VENDORS : ENTITY_CUSTOMERS]);
+	return rc;
+}
+
 static int extract_all(struct extract *x)
 {
 	struct job *job = x->p->job;
@@ -509,14 +553,7 @@ static int extract_all(struct extract *x)
 		if (!pipeline_wants(x->p, e))
 			continue;
 		log_set_entity(e->name);
-		if ((rc = extract_entity(x, e)) || (rc = snapshot_finance(x, e)))
-			return rc;
-		/*
-		 * Customers and vendors share one name space in the apps that have
-		 * vendors: the transform checks names against both snapshots.
-		 */
-		if (e->kind != ENTITY_ITEMS && job->app->has_vendors &&
-		    (rc = snapshot_finance(x, &job->entities[e->kind == ENTITY_CUSTOMERS ? ENTITY_VENDORS : ENTITY_CUSTOMERS])))
+		if ((rc = extract_entity(x, e)) || (rc = snapshot_when_needed(x, e)))
 			return rc;
 	}
 	if ((rc = deals_extract(x->p, x->crm, x->dir, x->manifest)))

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='incremental accounts and contacts: a night with no change reads contacts with one If-Modified-Since call; a changed contact sends its account with every person; a changed orphan alone reads no other contact'
+test_description='incremental accounts and contacts: a night with no change reads contacts with one If-Modified-Since call and no finance snapshot; a changed contact sends its account with every person; a changed orphan alone reads no other contact'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base"
@@ -27,6 +27,9 @@ assert_eq 1 "$(contacts_lists "$seq")" "Contacts list calls on a night with no c
 assert_eq 304 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.path == "/crm/v8/Contacts")][0].status')" \
 	"the Contacts call's answer"
 assert_eq 0 "$(staged_contacts)" "contacts staged on a night with no change"
+# ... and reads no finance snapshot: nothing is planned against it.
+fin_gets=$(ctl GET "/requests?since=$seq" | jq -c '[.requests[] | select(.api == "books" and .method == "GET") | .path]')
+echo "$fin_gets" | jq -e 'all(. != "/books/v3/contacts")' >/dev/null || fail "finance lists on a night with no change: $fin_gets"
 assert_eq 0 "$(writes_since "$seq")" "writes on a night with no change"
 grep -q "customers: 0 added, 0 updated" run.out || fail "summary: $(cat run.out)"
 
@@ -38,6 +41,8 @@ seq=$(last_seq)
 run_ok job.json
 assert_eq 2 "$(contacts_lists "$seq")" "Contacts list calls when an account is sent (changed, then all)"
 assert_eq 10 "$(staged_contacts)" "contacts staged when an account is sent (every one, once)"
+ctl GET "/requests?since=$seq" | jq -e '[.requests[] | select(.path == "/books/v3/contacts" and .method == "GET")] | length > 0' >/dev/null ||
+	fail "no finance snapshot when an account is sent"
 assert_eq 1 "$(writes_since "$seq")" "writes for one changed person"
 acme=$(store books contacts | jq -c '.[] | select(.custom_field_hash.cf_crm_id == "4150868000000087001")')
 assert_eq 2 "$(echo "$acme" | jq '.contact_persons | length')" "Acme's persons after the change"
