@@ -59,11 +59,10 @@ int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin
 /*
  * The same, calling on_answer(i, ud) with each answered write (rc 0, out
  * set) as soon as its answer is in, while the others are still out; the
- * writes left after it returns are those with no answer or not sent.
- * answered[i] is set to 1 for those it was called for.
+ * writes it was not called for are those with no answer or not sent.
  */
 int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n,
-			 void (*on_answer)(size_t i, void *ud), void *ud, int *answered);
+			 void (*on_answer)(size_t i, void *ud), void *ud);
 
 /* The id of the record whose custom field key_field is key_value: 1 found (*id new), 0 none. */
 int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,

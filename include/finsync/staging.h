@@ -32,8 +32,8 @@ void staging_writer_abort(struct staging_writer *w);
 
 struct manifest *manifest_new(long run_id, const char *stage);
 void manifest_add(struct manifest *m, const char *file, long records, unsigned long crc);
-/* Records the manifest holds for file (as added), 0 when it has no such file. */
-long manifest_records(const struct manifest *m, const char *file);
+/* Records the manifest holds for the staged file name (as staging_writer_open takes it), 0 for none. */
+long manifest_records(const struct manifest *m, const char *name);
 /* Writes dir/manifest.json atomically. */
 int manifest_write(struct manifest *m, const char *dir);
 void manifest_free(struct manifest *m);

@@ -254,7 +254,6 @@ struct early_answer {
 	size_t i;
 	void (*on_answer)(size_t i, void *ud);
 	void *ud;
-	int *answered;
 };
 
 static void take_early(struct api_call *c, void *ud)
@@ -265,17 +264,16 @@ static void take_early(struct api_call *c, void *ud)
 	e->w->rc = 0;
 	take_outcome(e->r, &c->res, &e->w->out);
 	api_result_release(&c->res);
-	e->answered[e->i] = 1;
 	e->on_answer(e->i, e->ud);
 }
 
 int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n)
 {
-	return finclient_write_each(fc, kind, w, n, NULL, NULL, NULL);
+	return finclient_write_each(fc, kind, w, n, NULL, NULL);
 }
 
 int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n,
-			 void (*on_answer)(size_t i, void *ud), void *ud, int *answered)
+			 void (*on_answer)(size_t i, void *ud), void *ud)
 {
 	struct api_call *calls = xcalloc(n ? n : 1, sizeof(*calls));
 	struct early_answer *early = xcalloc(n ? n : 1, sizeof(*early));
@@ -290,8 +288,7 @@ int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin
 	for (i = 0; i < n; i++) {
 		plan_write(fc, &r, &w[i], &calls[i], &urls[i], &hdrs[i * 5]);
 		if (on_answer) {
-			early[i] = (struct early_answer){ &r, &w[i], i, on_answer, ud, answered };
-			answered[i] = 0;
+			early[i] = (struct early_answer){ &r, &w[i], i, on_answer, ud };
 			calls[i].on_result = take_early;
 			calls[i].result_ud = &early[i];
 		}

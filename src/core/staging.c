@@ -388,10 +388,12 @@ void manifest_add(struct manifest *m, const char *file, long records, unsigned l
 			    json_pack("{s:I, s:s}", "records", (json_int_t)records, "crc32", hex));
 }
 
-long manifest_records(const struct manifest *m, const char *file)
+long manifest_records(const struct manifest *m, const char *name)
 {
+	char *file = xasprintf("%s.ndjson.gz", name);
 	json_t *f = json_object_get(json_object_get(m->root, "files"), file);
 
+	xfree(file);
 	return (long)json_integer_value(json_object_get(f, "records"));
 }
 

@@ -507,10 +507,8 @@ static long entity_staged(struct extract *x, const struct entity_sync *e)
 	long n = 0;
 
 	for (m = entity_crm_modules(e); *m; m++) {
-		char *lname = lower(*m);
-		char *file = xasprintf("%s.ndjson.gz", lname), *deleted = xasprintf("%s.deleted.ndjson.gz", lname);
-		n += manifest_records(x->manifest, file) + manifest_records(x->manifest, deleted);
-		xfree(file);
+		char *lname = lower(*m), *deleted = xasprintf("%s.deleted", lname);
+		n += manifest_records(x->manifest, lname) + manifest_records(x->manifest, deleted);
 		xfree(deleted);
 		xfree(lname);
 	}

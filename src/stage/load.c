@@ -350,6 +350,7 @@ static void settle_answer(size_t i, void *ud)
 {
 	struct batch_writes *bw = ud;
 
+	bw->answered[i] = 1;
 	if (!bw->rc)
 		bw->rc = settle_write(bw->l, bw->l->batch[bw->rec[i]], &bw->w[i]);
 }
@@ -407,7 +408,7 @@ static int flush_batch(struct load *l)
 	if ((rc = write_intents(l, had_intent)) || (rc = ledger_begin(l->p->lg)))
 		goto out;
 	if (!(rc = gather(l, had_intent, &bw)) && bw.n &&
-	    !(rc = finclient_write_each(l->fin, l->e->kind, bw.w, bw.n, settle_answer, &bw, bw.answered)))
+	    !(rc = finclient_write_each(l->fin, l->e->kind, bw.w, bw.n, settle_answer, &bw)))
 		rc = bw.rc ? bw.rc : settle(l, &bw);
 	if (!rc || rc == FS_EBUDGET) {
 		/* Keep what was sent, even when the budget stopped the rest. */
