@@ -46,8 +46,12 @@ json_t *ndjson_parse_keys(const char *p, size_t n, size_t flags, json_error_t *e
 int ndjson_dump(json_t *v, struct buf *out, int sort_keys);
 /* The same with json_dumps()'s JSON_SORT_KEYS and JSON_REAL_PRECISION(n) flags (others ignored: compact). */
 int ndjson_dumpf(json_t *v, struct buf *out, size_t flags);
-/* What json_dumps(v, JSON_COMPACT) returns (free it with xfree); jansson does the rare rest. */
-char *ndjson_dumps(json_t *v);
+/*
+ * What json_dumps(v, flags) returns (free it with xfree): written here for
+ * JSON_COMPACT with JSON_SORT_KEYS and JSON_REAL_PRECISION(n); jansson does
+ * other flags and the rare rest.
+ */
+char *ndjson_dumps(json_t *v, size_t flags);
 /* Appends s as jansson writes json_string(s), or null for NULL; -1 as above. */
 int ndjson_dump_str(struct buf *out, const char *s);
 

@@ -382,7 +382,7 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 	for (i = 0; i < n; i++) {
 		memset(&calls[i].res, 0, sizeof(calls[i].res));
 		calls[i].taken = 0;
-		pd[i].body = calls[i].body ? ndjson_dumps(calls[i].body) : NULL;
+		pd[i].body = calls[i].body ? ndjson_dumps(calls[i].body, JSON_COMPACT) : NULL;
 		pd[i].resp.retry_after = -1;
 	}
 	if (!(rc = ensure_token(a)) && !(rc = send_round(a, calls, pd, n, max_in_flight)))

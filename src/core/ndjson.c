@@ -804,14 +804,15 @@ int ndjson_dumpf(json_t *v, struct buf *out, size_t flags)
 	return v && !dump_value(out, v, flags & (JSON_SORT_KEYS | JSON_REAL_PRECISION(31)), 0) ? 0 : -1;
 }
 
-char *ndjson_dumps(json_t *v)
+char *ndjson_dumps(json_t *v, size_t flags)
 {
 	struct buf out = BUF_INIT;
 
-	if (!ndjson_dump(v, &out, 0))
+	if ((flags & JSON_COMPACT) && !(flags & ~(size_t)(JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(31))) &&
+	    !ndjson_dumpf(v, &out, flags))
 		return buf_detach(&out);
 	buf_release(&out);
-	return json_dumps(v, JSON_COMPACT);
+	return json_dumps(v, flags);
 }
 
 int ndjson_dump_str(struct buf *out, const char *s)

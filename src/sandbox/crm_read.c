@@ -304,7 +304,7 @@ static void build_list_sql(struct sqlq *s, const struct listq *q)
 	if (q->has_ims)
 		q_add(s, " AND mtime >= ?", json_integer(q->ims));
 	if (q->ids) {
-		char *ids = sb_dumps(q->ids, JSON_COMPACT);
+		char *ids = ndjson_dumps(q->ids, JSON_COMPACT);
 
 		q_add(s, " AND id IN (SELECT value FROM json_each(?))", json_string(ids));
 		free(ids);

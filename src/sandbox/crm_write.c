@@ -56,7 +56,7 @@ int crm_store_put(struct sandbox *sb, const struct crm_module *mod, json_t *rec)
 {
 	const char *id = jstr(rec, "id");
 	char *key = id_key(id), *dup = crm_dup_key(mod, rec);
-	char *text = sb_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char *text = ndjson_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	sqlite3_stmt *s = store_stmt(sb->st, "INSERT OR REPLACE INTO crm"
 				     "(module, id, idkey, ctime, mtime, dupkey, body)"
 				     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
@@ -121,7 +121,7 @@ int crm_store_delete(struct sandbox *sb, const struct crm_module *mod, const cha
 	sqlite3_step(s);
 	sqlite3_reset(s);
 	key = id_key(id);
-	text = sb_dumps(entry, JSON_COMPACT);
+	text = ndjson_dumps(entry, JSON_COMPACT);
 	s = store_stmt(sb->st, "INSERT INTO crm_deleted(module, id, idkey, type, dtime, body)"
 			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
 	sqlite3_bind_text(s, 1, crm_module_name(mod), -1, SQLITE_STATIC);

@@ -84,7 +84,7 @@ void fin_put(struct fres *fr, json_t *rec)
 	const char *id = jstr(rec, fr->id_key), *sku = jstr(rec, "sku");
 	char *key = id_key(id), *name = norm_name(jstr(rec, fr->name_key));
 	char *skuk = str_empty(sku) ? NULL : norm_name(sku);
-	char *text = sb_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char *text = ndjson_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin(app, kind, id,"
 				     " idkey, name_key, sku_key, ctype, ctime, mtime, body)"
 				     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");

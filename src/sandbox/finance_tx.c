@@ -105,7 +105,7 @@ void tx_put(struct fres *fr, json_t *rec)
 	const char *due = jstr(rec, fr->kind == FIN_INVOICES ? "due_date" : "expiry_date");
 	int pay = fr->kind == FIN_PAYMENTS;
 	char *key = id_key(id), *nkey = str_empty(number) ? NULL : norm_name(number);
-	char *text = sb_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char *text = ndjson_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin_tx(app, kind, id,"
 		" idkey, number_key, customer_id, deal_id, status, due, tdate, amount, balance,"
 		" ctime, mtime, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"

@@ -73,13 +73,11 @@ int date_add_days(const char *date, long days, char out[11]);
 
 const char *jstr(const json_t *obj, const char *key);   /* string or NULL */
 /*
- * json_dumps() and json_loadb() with the same results, faster: finsync's
- * core/ndjson.c does the plain cases (jansson's reader and writer were half
- * of a finance create's cost) and hands the rest, errors included, to
- * jansson.  The text from sb_dumps() is freed with free().
+ * JSON is read and written with finsync's ndjson_parse()/ndjson_dumps()
+ * (core/ndjson.c): jansson's results, faster (jansson's reader and writer
+ * were half of a finance create's cost), errors left to jansson.
  */
-char *sb_dumps(json_t *v, size_t flags);
-json_t *sb_loadb(const char *text, size_t n, size_t flags, json_error_t *err);
+#include "finsync/ndjson.h"
 json_t *jerr_crm(const char *code, json_t *details, const char *message);
 json_t *jerr_fin(int code, const char *message);
 

@@ -43,7 +43,7 @@ void reply_json(struct req *r, int status, json_t *body)
 {
 	free(r->resp);
 	r->status = status;
-	r->resp = sb_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	r->resp = ndjson_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	r->resp_len = r->resp ? strlen(r->resp) : 0;
 	json_decref(body);
 }
@@ -116,11 +116,11 @@ static json_t *parse_body(struct req *r, json_error_t *err)
 	if (ct && strncmp(ct, "application/x-www-form-urlencoded", 33) == 0 &&
 	    strncmp(r->body, "JSONString=", 11) == 0) {
 		text = url_decode(r->body + 11, r->body_len - 11);
-		v = sb_loadb(text, strlen(text), JSON_REJECT_DUPLICATES, err);
+		v = ndjson_parse(text, strlen(text), JSON_REJECT_DUPLICATES, err);
 		free(text);
 		return v;
 	}
-	return sb_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, err);
+	return ndjson_parse(r->body, r->body_len, JSON_REJECT_DUPLICATES, err);
 }
 
 /* Parsing needs no shared state: done before the lock, other requests go on meanwhile. */

@@ -387,7 +387,7 @@ json_t *store_load_json(sqlite3_stmt *s, int col)
 
 	if (!text)
 		return NULL;
-	return sb_loadb(text, (size_t)n, 0, NULL);
+	return ndjson_parse(text, (size_t)n, 0, NULL);
 }
 
 void q_init(struct sqlq *q, const char *sql)

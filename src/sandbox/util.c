@@ -17,7 +17,6 @@
 #include <sys/time.h>
 #include <time.h>
 #include <utf8proc.h>
-#include "finsync/ndjson.h"
 
 static void *oom(void)
 {
@@ -440,22 +439,6 @@ void fmt_log_time(char out[40])
 		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
 		 (int)(tv.tv_usec / 1000));
 	snprintf(out, 40, "%.39s", buf);
-}
-
-char *sb_dumps(json_t *v, size_t flags)
-{
-	struct buf out = BUF_INIT;
-
-	if (!(flags & ~(size_t)(JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(31))) &&
-	    (flags & JSON_COMPACT) && !ndjson_dumpf(v, &out, flags))
-		return buf_detach(&out);
-	buf_release(&out);
-	return json_dumps(v, flags);
-}
-
-json_t *sb_loadb(const char *text, size_t n, size_t flags, json_error_t *err)
-{
-	return ndjson_parse(text, n, flags, err);
 }
 
 const char *jstr(const json_t *obj, const char *key)
