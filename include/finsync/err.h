@@ -20,6 +20,7 @@ enum fs_err {
 	FS_EBUDGET = -5,  /* an API's daily budget is spent: exit 5 */
 	FS_EINPUT = -10,  /* one record is bad (never turned into an exit code) */
 	FS_EAPI = -11,    /* the API refused one request; the message says why */
+	FS_EUNSURE = -12, /* a write was sent and no answer came: it may have been applied */
 };
 
 /* Formats the message, keeps it for err_msg(), returns code. */

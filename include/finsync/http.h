@@ -19,6 +19,8 @@ struct http_request {
 	const char *const *headers;    /* "Name: value", NULL-terminated; may be NULL */
 	const char *body;              /* may be NULL */
 	size_t body_len;
+	/* A POST that may safely go twice (a token refresh); other POSTs never do. */
+	int idempotent;
 	/* Optional: 1 when a 429 answer cannot be helped by waiting (a daily limit). */
 	int (*final_429)(const struct http_response *resp);
 	/*
@@ -39,7 +41,11 @@ struct http_response {
 
 int http_new(struct http **out, const char *label);   /* label names the API in messages */
 void http_free(struct http *h);
-/* 0 with resp filled (any status), FS_EABORT when no answer after retries. */
+/*
+ * 0 with resp filled (any status), FS_EABORT when no answer after retries,
+ * FS_EUNSURE when a POST went out and no answer came back (a timeout, a cut
+ * connection): it is not sent again, since the server may have acted on it.
+ */
 int http_do(struct http *h, const struct http_request *req, struct http_response *resp);
 
 /*

@@ -161,7 +161,7 @@ static int refresh_allowed(struct api *a)
 
 static int refresh_token(struct api *a)
 {
-	struct http_request req = { .method = "POST" };
+	struct http_request req = { .method = "POST", .idempotent = 1 };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	json_t *body = NULL;
 	char *url;

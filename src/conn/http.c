@@ -4,10 +4,10 @@
  *
  * Retried: 429 (after Retry-After, else X-Rate-Limit-Reset, else capped
  * exponential backoff with jitter), 5xx and answers cut off mid-body, and
- * connection failures.  A POST is not retried after a 5xx or a cut-off
- * answer: the server may have acted on it, and the caller's identity checks
- * (the CRM id on the finance record) decide on the next run instead of a
- * blind second create.  One request is the one-element case of many: there
+ * connection failures.  A POST is not retried once it went out and no
+ * answer (or a 5xx) came back, whether the connection was cut or the answer
+ * took longer than the timeout: the server may have acted on it.  The
+ * caller gets FS_EUNSURE and looks the record up before any second create.  One request is the one-element case of many: there
  * is one path through this file.
  */
 #include <signal.h>
@@ -48,6 +48,7 @@ struct item {
 	int done;
 	double not_before;      /* monotonic time of the next attempt */
 	CURLcode cc;
+	int went_out;           /* the last failed attempt reached the server */
 	long pace_slot;         /* its entry in the pace ring, and the time put there */
 	double pace_time;
 };
@@ -283,19 +284,28 @@ static int start(struct http *h, struct item *it)
 	return 0;
 }
 
-/* Nothing reached the server: always safe to send again. */
-static int not_sent(CURLcode cc)
+/*
+ * Nothing reached the server: always safe to send again.  A timeout is
+ * only that when not one byte of the request went out (a connect timeout);
+ * a request answered after the timeout was read by the server all the same.
+ */
+static int not_sent(CURLcode cc, long request_bytes)
 {
-	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
-	       cc == CURLE_OPERATION_TIMEDOUT;
+	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST || request_bytes == 0;
 }
 
-static int should_retry(const struct http_request *req, CURLcode cc, const struct http_response *resp)
+static int is_idempotent(const struct http_request *req)
 {
-	int idempotent = strcmp(req->method, "POST") != 0;
+	return req->idempotent || strcmp(req->method, "POST") != 0;
+}
+
+static int should_retry(const struct http_request *req, CURLcode cc, const struct http_response *resp,
+			long request_bytes)
+{
+	int idempotent = is_idempotent(req);
 
 	if (cc != CURLE_OK)
-		return not_sent(cc) || idempotent;
+		return not_sent(cc, request_bytes) || idempotent;
 	if (resp->status == 429)
 		return !req->final_429 || !req->final_429(resp);
 	return resp->status >= 500 && idempotent;
@@ -314,12 +324,14 @@ static long backoff_ms(const struct http *h, int attempt, long retry_after)
 	return ms / 2 + (ms > 1 ? rand() % (ms / 2) : 0);
 }
 
-static const char *path_of(const char *url)
+/* The URL's path without its query string, which may carry an OAuth parameter. */
+static void path_of(const char *url, char *out, size_t size)
 {
 	const char *p = strstr(url, "://");
 
 	p = p ? strchr(p + 3, '/') : NULL;
-	return p ? p : url;
+	p = p ? p : url;
+	snprintf(out, size, "%.*s", (int)strcspn(p, "?"), p);
 }
 
 static void release_easy(struct http *h, struct item *it)
@@ -337,11 +349,15 @@ static void finish(struct http *h, struct item *it, CURLcode cc)
 	long wait;
 	char where[200];
 
+	long request_bytes = 0;
+
 	curl_easy_getinfo(it->easy, CURLINFO_RESPONSE_CODE, &it->resp->status);
+	curl_easy_getinfo(it->easy, CURLINFO_REQUEST_SIZE, &request_bytes);
 	release_easy(h, it);
 	pace_answered(h, it);
 	it->cc = cc;
-	if (!should_retry(it->req, cc, it->resp) || it->attempt == MAX_ATTEMPTS - 1) {
+	it->went_out = cc != CURLE_OK && !not_sent(cc, request_bytes);
+	if (!should_retry(it->req, cc, it->resp, request_bytes) || it->attempt == MAX_ATTEMPTS - 1) {
 		it->done = 1;
 		if (cc == CURLE_OK && is_write(it->req))
 			test_kill_point("after", ++writes_answered);
@@ -350,8 +366,7 @@ static void finish(struct http *h, struct item *it, CURLcode cc)
 		return;
 	}
 	wait = backoff_ms(h, it->attempt, it->resp->retry_after);
-	/* The path only: a query string may carry an OAuth parameter. */
-	snprintf(where, sizeof(where), "%.*s", (int)strcspn(path_of(it->req->url), "?"), path_of(it->req->url));
+	path_of(it->req->url, where, sizeof(where));
 	log_warn("%s: %s %s: %s; retrying in %ld ms", h->label, it->req->method, where,
 		 cc != CURLE_OK ? curl_easy_strerror(cc) : it->resp->status == 429 ? "rate limited (429)" : "server error",
 		 wait);
@@ -430,12 +445,17 @@ int http_do_many(struct http *h, const struct http_request *reqs, struct http_re
 			curl_multi_poll(h->multi, NULL, 0, wait > 0 && wait < 100 ? (int)wait : 100, NULL);
 	}
 	for (i = 0; i < n; i++) {
+		char where[200];
 		if (items[i].easy)
 			release_easy(h, &items[i]);
 		rcs[i] = 0;
-		if (items[i].done && items[i].cc != CURLE_OK)
+		path_of(reqs[i].url, where, sizeof(where));
+		if (items[i].done && items[i].cc != CURLE_OK && items[i].went_out && !is_idempotent(&reqs[i]))
+			rcs[i] = fail(FS_EUNSURE, "%s: %s %s: %s: it may have been applied, so it is not sent again",
+				      h->label, reqs[i].method, where, curl_easy_strerror(items[i].cc));
+		else if (items[i].done && items[i].cc != CURLE_OK)
 			rcs[i] = fail(FS_EABORT, "%s: %s %s: %s (after %d attempts)", h->label, reqs[i].method,
-				      path_of(reqs[i].url), curl_easy_strerror(items[i].cc), items[i].attempt + 1);
+				      where, curl_easy_strerror(items[i].cc), items[i].attempt + 1);
 		else if (!items[i].done)
 			rcs[i] = rc ? rc : FS_EABORT;
 	}
