@@ -25,6 +25,7 @@ struct finance_app {
 	int has_item_type;              /* Inventory's item_type */
 	int has_deals;                  /* quote/invoice automation offered */
 	int has_estimates;              /* /estimates (quotes): automate quote */
+	int invoice_line_needs_item;    /* an invoice line must carry item_id (Books SPEC) */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
 };
 

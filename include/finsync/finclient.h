@@ -75,7 +75,7 @@ int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_
  * not be asked.  On success out->finance_id is the document's id and
  * out->record its object (status, number …).
  */
-enum fin_doc { FIN_DOC_INVOICE, FIN_DOC_ESTIMATE };
+enum fin_doc { FIN_DOC_INVOICE, FIN_DOC_ESTIMATE, FIN_DOC_ITEM /* read and found only */ };
 
 struct fin_doc_result {
 	struct fin_outcome out;
@@ -89,9 +89,16 @@ int finclient_doc_get(struct finclient *fc, enum fin_doc doc, const char *id, st
 /* POST /<docs>/{id}/status/<to> ("sent", "void", "accepted", "declined"). */
 int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id, const char *to,
 			 struct fin_doc_result *res);
-/* The newest document whose filter (zcrm_potential_id …) is value: 1 (res filled from the list row), 0 none. */
-int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *filter, const char *value,
-		       struct fin_doc_result *res);
+/*
+ * A document found by a lookup and checked, never taken on trust: pages
+ * through GET /<docs>?<query> (newest first) and takes the first row for
+ * which verify(rec, ud) is 1, reading the record by id first when its row
+ * lacks one of the keys in need (NULL-terminated).  A filter the app
+ * ignores costs pages, never a wrong match.  1 found (res filled with the
+ * record as verified), 0 none, <0 the app could not be asked.
+ */
+int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *query, const char *const *need,
+		       int (*verify)(json_t *rec, void *ud), void *ud, struct fin_doc_result *res);
 void fin_doc_result_release(struct fin_doc_result *res);
 const char *fin_doc_name(enum fin_doc doc);          /* "invoice", "estimate" */
 

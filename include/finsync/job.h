@@ -70,6 +70,7 @@ struct deal_sync {
 	json_t *stage_order;            /* array of stage names (owned reference) */
 	json_t *lost_stages;            /* array of stage names (owned reference) */
 	json_t *views;                  /* {"Deals": "cvid"}; borrowed; may be NULL */
+	const char *default_item;       /* finance item id or name for a deal's line; borrowed; may be NULL */
 };
 
 /* sync.summary: per linked customer, money figures written back to CRM fields. */

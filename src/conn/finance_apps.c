@@ -15,6 +15,8 @@ static const struct finance_app apps[] = {
 		.has_vendors = 1, .has_contact_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 0, .has_deals = 1,
 		.has_estimates = 1, .payments_path = "/customerpayments",
+		/* create-an-invoice-request: line_items.items.required [item_id] */
+		.invoice_line_needs_item = 1,
 	},
 	{
 		.type = "zoho-invoice", .label = "Zoho Invoice",

@@ -346,6 +346,7 @@ out:
 static const struct resource doc_resources[] = {
 	[FIN_DOC_INVOICE] = { "/invoices", "invoice", "invoices", "invoice_id", NULL },
 	[FIN_DOC_ESTIMATE] = { "/estimates", "estimate", "estimates", "estimate_id", NULL },
+	[FIN_DOC_ITEM] = { "/items", "item", "items", "item_id", NULL },
 };
 
 const char *fin_doc_name(enum fin_doc doc)
@@ -418,36 +419,64 @@ int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id,
 	return rc;
 }
 
-int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *filter, const char *value,
-		       struct fin_doc_result *res)
+/* One lookup in progress: what it asks of a row, and what it found. */
+struct doc_lookup {
+	struct finclient *fc;
+	enum fin_doc doc;
+	const char *const *need;
+	int (*verify)(json_t *rec, void *ud);
+	void *ud;
+	struct fin_doc_result *res;
+};
+
+static int lacks_any(json_t *row, const char *const *need)
+{
+	for (; need && *need; need++)
+		if (!json_object_get(row, *need))
+			return 1;
+	return 0;
+}
+
+/* 1 (stop) when this row is the one: checked on the row, or on the record read by id. */
+static int lookup_row(json_t *row, void *ud)
+{
+	struct doc_lookup *lk = ud;
+	const struct resource *r = &doc_resources[lk->doc];
+	struct fin_doc_result got;
+	char *id = id_string(json_object_get(row, r->id_key));
+	json_t *rec = json_incref(row);
+	int rc = 0;
+
+	memset(&got, 0, sizeof(got));
+	if (id && lacks_any(row, lk->need)) {
+		json_decref(rec);
+		rec = NULL;
+		if (!(rc = finclient_doc_get(lk->fc, lk->doc, id, &got)) && got.out.ok)
+			rec = json_incref(got.record);
+	}
+	if (!rc && id && rec && lk->verify(rec, lk->ud)) {
+		lk->res->out.ok = 1;
+		lk->res->out.status = 200;
+		lk->res->out.finance_id = id;
+		lk->res->out.message = xstrdup("found");
+		lk->res->record = json_incref(rec);
+		id = NULL;
+		rc = 1;
+	}
+	fin_doc_result_release(&got);
+	json_decref(rec);
+	xfree(id);
+	return rc;
+}
+
+int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *query, const char *const *need,
+		       int (*verify)(json_t *rec, void *ud), void *ud, struct fin_doc_result *res)
 {
 	const struct resource *r = &doc_resources[doc];
-	struct api_result api = API_RESULT_INIT;
-	char *esc = http_escape(value);
-	char *query = xasprintf("%s=%s", filter, esc);
-	char *url = fin_url(fc, r->path, NULL, query);
-	json_t *rows, *row;
-	int rc;
+	struct doc_lookup lk = { fc, doc, need, verify, ud, res };
 
 	memset(res, 0, sizeof(*res));
-	if (!(rc = call(fc, "GET", url, NULL, &api))) {
-		rows = json_object_get(api.json, r->list_key);
-		if (api.status != 200 || !json_is_array(rows)) {
-			rc = api_refused(fc, r->path, &api);
-		} else if ((row = json_array_get(rows, json_array_size(rows) - 1))) {
-			res->out.ok = 1;
-			res->out.status = 200;
-			res->out.finance_id = id_string(json_object_get(row, r->id_key));
-			res->out.message = xstrdup("found");
-			res->record = json_incref(row);
-			rc = res->out.finance_id != NULL;
-		}
-	}
-	api_result_release(&api);
-	xfree(url);
-	xfree(query);
-	xfree(esc);
-	return rc;
+	return finclient_list_path(fc, r->path, r->list_key, query, lookup_row, &lk);
 }
 
 void fin_doc_result_release(struct fin_doc_result *res)

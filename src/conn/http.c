@@ -197,6 +197,19 @@ static struct curl_slist *build_headers(const struct http_request *req)
 	return list;
 }
 
+/*
+ * A whole transfer's limit: 120 s.  FINSYNC_HTTP_TIMEOUT_MS shortens it for
+ * the tests of an answer that comes too late (test-only, like
+ * FINSYNC_TEST_KILL), so they need not wait two minutes.
+ */
+static long transfer_timeout_ms(void)
+{
+	const char *v = getenv("FINSYNC_HTTP_TIMEOUT_MS");
+	long ms = v ? strtol(v, NULL, 10) : 0;
+
+	return ms > 0 ? ms : 120000L;
+}
+
 static void setup_easy(CURL *e, struct item *it)
 {
 	const struct http_request *req = it->req;
@@ -210,7 +223,7 @@ static void setup_easy(CURL *e, struct item *it)
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, it->resp);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(e, CURLOPT_TIMEOUT, 120L);
+	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, transfer_timeout_ms());
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "finsync/0.1");
 	curl_easy_setopt(e, CURLOPT_PRIVATE, it);

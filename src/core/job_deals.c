@@ -17,7 +17,7 @@
 
 static const char *const deal_keys[] = {
 	"automate", "quote_create_stage", "quote_accept_stage", "convert_accepted_to_invoice",
-	"decline_on_lost", "void_on_lost", "stage_order", "lost_stages", "views", NULL
+	"decline_on_lost", "void_on_lost", "stage_order", "lost_stages", "views", "default_item", NULL
 };
 static const char *const summary_keys[] = { "fields", NULL };
 static const char *const summary_field_keys[] = {
@@ -250,6 +250,28 @@ static int load_views(struct job *job, json_t *cfg)
 	return 0;
 }
 
+/*
+ * The item a deal's one line carries (its item_id).  Required where the app
+ * requires an item on an invoice line (Books) and the job makes invoices:
+ * without it every invoice create would be refused.
+ */
+static int load_default_item(struct job *job, json_t *cfg)
+{
+	json_t *v = json_object_get(cfg, "default_item");
+	struct deal_sync *d = &job->deals;
+	int invoices = d->automate == DEAL_INVOICE || d->convert_accepted_to_invoice;
+
+	if (v && (!json_is_string(v) || !*json_string_value(v)))
+		return key_error(job, "sync.deals.default_item", "must be a %s item id or item name",
+				 job->app->label);
+	d->default_item = json_string_value(v);
+	if (!d->default_item && invoices && job->app->invoice_line_needs_item)
+		return key_error(job, "sync.deals.default_item",
+				 "missing: %s invoice lines need an item; name the item (its id or name) a deal's invoice line is for",
+				 job->app->label);
+	return 0;
+}
+
 static int load_deals(struct job *job, json_t *cfg)
 {
 	struct deal_sync *d = &job->deals;
@@ -273,9 +295,9 @@ static int load_deals(struct job *job, json_t *cfg)
 	    (rc = get_bool(job, cfg, "void_on_lost", &d->void_on_lost)) ||
 	    (rc = get_stages(job, cfg, "stage_order", default_stage_order, &d->stage_order)) ||
 	    (rc = get_stages(job, cfg, "lost_stages", default_lost_stages, &d->lost_stages)) ||
-	    (rc = check_lost_stages(job)) || (rc = load_quote_stages(job, cfg)))
+	    (rc = check_lost_stages(job)) || (rc = load_quote_stages(job, cfg)) || (rc = load_views(job, cfg)))
 		return rc;
-	return load_views(job, cfg);
+	return load_default_item(job, cfg);
 }
 
 static int load_summary_fields(struct job *job, json_t *fields)

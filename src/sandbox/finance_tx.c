@@ -284,12 +284,22 @@ static json_t *fill_from_item(struct fres *fr, json_t *line, const char *item_id
 	return NULL;
 }
 
+/* Books' create-an-invoice-request and update-an-invoice-request mark a
+ * line's item_id required (line_items.items.required); Books estimates and
+ * Inventory invoices do not. */
+static int needs_item(const struct fres *fr)
+{
+	return fr->kind == FIN_INVOICES && str_eq(fr->app->name, "books");
+}
+
 static json_t *check_line(struct fres *fr, json_t *line)
 {
 	const char *item_id = jstr(line, "item_id");
 	const json_t *rate, *qty;
 	json_t *err;
 
+	if (str_empty(item_id) && needs_item(fr))
+		return fin_bad_value("line_items.item_id");
 	if (!str_empty(item_id) && (err = fill_from_item(fr, line, item_id)))
 		return err;
 	if (str_empty(jstr(line, "name")))
@@ -470,10 +480,8 @@ static json_t *check_estimate_link(struct fres *fr, const json_t *rec)
 
 static json_t *check_header(const json_t *rec)
 {
-	const char *deal = jstr(rec, "zcrm_potential_id"), *sp = jstr(rec, "salesperson_name");
+	const char *sp = jstr(rec, "salesperson_name");
 
-	if (!str_empty(deal) && !is_digits(deal))
-		return fin_bad_value("zcrm_potential_id");
 	if (sp && strlen(sp) > 200)
 		return fin_bad_value("salesperson_name");
 	return NULL;
@@ -487,7 +495,10 @@ static json_t *apply_keys(struct fres *fr, const json_t *in, json_t *rec, int cr
 	json_t *v, *err = NULL;
 
 	json_object_foreach((json_t *)in, key, v) {
-		if (str_eq(key, "line_items"))
+		/* zcrm_potential_id is no field of create-an-invoice-request or
+		 * create-an-estimate-request (Books, Inventory): Zoho's own CRM
+		 * integration fills it.  Sent, it is ignored: never stored. */
+		if (str_eq(key, "line_items") || str_eq(key, "zcrm_potential_id"))
 			continue;
 		if (str_eq(key, "invoiced_estimate_id") && !creating)
 			err = fin_bad_value(key);
@@ -503,6 +514,18 @@ static json_t *apply_keys(struct fres *fr, const json_t *in, json_t *rec, int cr
 	return NULL;
 }
 
+/* An update body carries what the spec's update request requires:
+ * update-an-invoice-request [customer_id, line_items] (Books and Inventory),
+ * update-an-estimate-request customer_id (Books). */
+static json_t *check_update_required(const struct fres *fr, const json_t *in)
+{
+	if (str_empty(jstr(in, "customer_id")))
+		return fin_bad_value("customer_id");
+	if (fr->kind == FIN_INVOICES && !json_is_array(json_object_get(in, "line_items")))
+		return fin_bad_value("line_items");
+	return NULL;
+}
+
 json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
 		 const struct tx_opts *o, int *status)
 {
@@ -514,7 +537,8 @@ json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
 	if (!json_is_object(in))
 		return fin_bad_value("JSONString");
 	if ((err = fin_rejected(fr, in, status)) || (err = fin_check_keys(fr->keys, in)) ||
-	    (!creating && (err = check_editable(fr, rec))))
+	    (!creating && (err = check_editable(fr, rec))) ||
+	    (!creating && (err = check_update_required(fr, in))))
 		return err;
 	old_customer = sb_strdup(creating || !jstr(rec, "customer_id") ? ""
 							       : jstr(rec, "customer_id"));

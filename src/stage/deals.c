@@ -10,15 +10,23 @@
  * what the app says, and carries the steps out one deal at a time.
  *
  * Crash safety: a create is preceded by a committed deal_links row in state
- * "pending"; whoever meets that row later looks the transaction up by the
- * deal id (zcrm_potential_id) before creating it, so a deal's quote and its
- * invoice are each created once, ever.
+ * "pending"; whoever meets that row later (or the create itself, when its
+ * POST got no answer: FS_EUNSURE) looks the transaction up by its
+ * reference_number, the deal id, before creating it, so a deal's quote and
+ * its invoice are each created once, ever.  A row found is taken only when
+ * its reference_number is the deal id and its customer the deal's: a
+ * filter the app ignores never adopts (and later voids) another invoice.
+ *
+ * sync.deals.default_item is resolved to an item id once, at extract (a
+ * read, before any write: a wrong name is exit 2), and goes on each line.
  */
 #include <string.h>
+#include <strings.h>
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
+#include "finsync/http.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/scratch.h"
@@ -158,6 +166,80 @@ static int read_again(struct deal_extract *x, struct crm_query *q)
 	return rc;
 }
 
+/* The item the job names, by id or by name (compared without regard to case). */
+static int is_named_item(json_t *rec, void *ud)
+{
+	const char *want = ud, *id = str(rec, "item_id"), *name = str(rec, "name");
+
+	return (id && !strcmp(id, want)) || (name && !strcasecmp(name, want));
+}
+
+static int item_by_id(struct finclient *fin, const char *want, json_t **item)
+{
+	struct fin_doc_result res;
+	int rc;
+
+	*item = NULL;
+	for (rc = 0; want[rc] >= '0' && want[rc] <= '9'; rc++)
+		;
+	if (want[rc])
+		return 0;               /* not an id: a name */
+	if (!(rc = finclient_doc_get(fin, FIN_DOC_ITEM, want, &res)) && res.out.ok &&
+	    is_named_item(res.record, (void *)want))
+		*item = json_incref(res.record);
+	fin_doc_result_release(&res);
+	return rc;
+}
+
+static int item_by_name(struct finclient *fin, const char *want, json_t **item)
+{
+	static const char *const need[] = { "item_id", "name", NULL };
+	struct fin_doc_result res;
+	char *esc = http_escape(want), *query = xasprintf("name=%s", esc);
+	int rc = finclient_doc_find(fin, FIN_DOC_ITEM, query, need, is_named_item, (void *)want, &res);
+
+	if (rc == 1)
+		*item = json_incref(res.record);
+	fin_doc_result_release(&res);
+	xfree(query);
+	xfree(esc);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * sync.deals.default_item as the app has it, staged as extract/deal_item
+ * ({item_id, name}) for the transform: read once, before any write, and
+ * checked on the record (its id or name, and active).
+ */
+static int resolve_default_item(struct pipeline *p, const char *dir, struct manifest *m)
+{
+	const char *want = p->job->deals.default_item;
+	struct staging_writer *w = NULL;
+	struct finclient *fin;
+	json_t *item = NULL, *line;
+	int rc;
+
+	if ((rc = pipeline_finclient(p, &fin)) || (rc = item_by_id(fin, want, &item)) ||
+	    (!item && (rc = item_by_name(fin, want, &item))))
+		goto out;
+	if (!item || (str(item, "status") && strcmp(str(item, "status"), "active"))) {
+		rc = fail(FS_EUSAGE, "job '%s': sync.deals.default_item: %s has no %s item '%s' (give an item id or name)",
+			  p->job->path, p->job->app->label, item ? "active" : "such", want);
+		goto out;
+	}
+	line = json_pack("{s:s?, s:s?}", "item_id", str(item, "item_id"), "name", str(item, "name"));
+	if (!(rc = staging_writer_open(&w, dir, "deal_item")) && !(rc = staging_write(w, line)))
+		rc = staging_writer_finish(w, m);
+	else if (w)
+		staging_writer_abort(w);
+	json_decref(line);
+	log_info("deals: a deal's line is for item '%s' (%s)", str(item, "name") ? str(item, "name") : "",
+		 str(item, "item_id"));
+out:
+	json_decref(item);
+	return rc;
+}
+
 /* The deals' If-Modified-Since, as for the entities: watermark less the overlap. */
 static const char *deal_since(struct deal_extract *x, char *buf, size_t n)
 {
@@ -206,6 +288,10 @@ int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct m
 	}
 	log_info("Deals: %ld records%s%s", staging_writer_count(x.w), p->job->deals.views ? " (custom view)" : "",
 		 incremental ? " changed since the last run" : "");
+	if (staging_writer_count(x.w) && p->job->deals.default_item && (rc = resolve_default_item(p, dir, m))) {
+		staging_writer_abort(x.w);
+		goto out;
+	}
 	rc = staging_writer_finish(x.w, m);
 	p->records_failed += x.bad;
 out:
@@ -326,7 +412,22 @@ struct deal_xform {
 	struct pipeline *p;
 	struct staging_writer *w;
 	struct stats st;
+	json_t *item;            /* the default item the extract found ({item_id, name}), or NULL */
 };
+
+/* The default item staged by the extract (there when it read any deal and the job names one). */
+static int read_default_item(struct deal_xform *x, const char *extract_dir)
+{
+	struct staging_reader *r = NULL;
+	int rc;
+
+	if (!x->p->job->deals.default_item)
+		return 0;
+	if (!(rc = staging_reader_open(&r, extract_dir, "deal_item", 1)) && (rc = staging_read(r, &x->item)) > 0)
+		rc = 0;
+	staging_reader_close(r);
+	return rc;
+}
 
 static void count_planned(struct stats *st, const char *action)
 {
@@ -368,7 +469,7 @@ static int transform_deal(struct deal_xform *x, json_t *rec)
 	const char *id = str(rec, "id"), *why = NULL;
 	struct known quote = { 0 }, invoice = { 0 };
 	char hash[CONTENT_HASH_LEN] = "";
-	json_t *payload = deal_payload(rec, &why), *customer = NULL, *line = NULL;
+	json_t *payload = deal_payload(rec, str(x->item, "item_id"), &why), *customer = NULL, *line = NULL;
 	struct deal_input in;
 	struct deal_facts f;
 	struct deal_plan pl = { 0 };
@@ -434,6 +535,10 @@ int deals_transform(struct pipeline *p, const char *extract_dir, const char *out
 	if ((rc = staging_reader_open(&r, extract_dir, "deals", 1)) ||
 	    (rc = staging_writer_open(&x.w, out_dir, "deals")))
 		goto out;
+	if ((rc = read_default_item(&x, extract_dir))) {
+		staging_writer_abort(x.w);
+		goto out;
+	}
 	while ((rc = staging_read(r, &rec)) != 0) {
 		if (rc == FS_EINPUT || (rc == 1 && !json_is_object(rec))) {
 			log_warn("deals: %s; counted as a failed record", rc == 1 ? "a line that is not an object" : err_msg());
@@ -458,6 +563,7 @@ int deals_transform(struct pipeline *p, const char *extract_dir, const char *out
 		 x.st.updated, x.st.unchanged, x.st.skipped, x.st.failed);
 out:
 	staging_reader_close(r);
+	json_decref(x.item);
 	log_set_entity(NULL);
 	return rc;
 }
@@ -479,8 +585,9 @@ struct txn {
 	struct deal_link link;
 	int found;               /* a row in deal_links */
 	int exists;              /* a transaction in the app (found and not pending) */
-	const char *match;       /* how it was found: "ledger" or "crm_id" */
+	const char *match;       /* how it was found: "ledger" or "reference_number" */
 	char *number;            /* INV-000001 …, for messages */
+	char *customer_id;       /* its customer as the app last answered, for an update's body */
 };
 
 /* The deal being loaded. */
@@ -488,7 +595,9 @@ struct deal_ctx {
 	json_t *line;
 	const char *id;
 	struct txn quote, invoice;
-	const char *customer_id; /* finance id, when a create needs it */
+	const char *customer_id; /* finance id of the deal's customer as linked (customer.finance_id), or NULL */
+	struct link customer;    /* that link, read once (customer_read) */
+	int customer_read;
 	int seen_earlier;        /* resumed: this run recorded it already */
 };
 
@@ -496,7 +605,8 @@ static void txn_release(struct txn *t)
 {
 	deal_link_release(&t->link);
 	xfree(t->number);
-	t->number = NULL;
+	xfree(t->customer_id);
+	t->number = t->customer_id = NULL;
 }
 
 static void txn_take_record(struct txn *t, json_t *record)
@@ -506,6 +616,10 @@ static void txn_take_record(struct txn *t, json_t *record)
 	if (num) {
 		xfree(t->number);
 		t->number = xstrdup(num);
+	}
+	if (str(record, "customer_id")) {
+		xfree(t->customer_id);
+		t->customer_id = xstrdup(str(record, "customer_id"));
 	}
 }
 
@@ -589,32 +703,78 @@ static int txn_get(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 	return rc < 0 ? rc : 0;
 }
 
+/* The deal's customer as the ledger links it: d->customer_id, or NULL when not linked (yet). */
+static int linked_customer(struct deal_load *l, struct deal_ctx *d)
+{
+	const char *crm_id = str(json_object_get(d->line, "customer"), "crm_id");
+	int rc;
+
+	if (d->customer_read)
+		return 0;
+	d->customer_read = 1;
+	if (!crm_id || (rc = ledger_link_get(l->p->lg, "customers", crm_id, &d->customer)) == 0)
+		return 0;
+	if (rc < 0)
+		return rc;
+	if (d->customer.finance_id && strcmp(d->customer.state, "pending"))
+		d->customer_id = d->customer.finance_id;
+	return 0;
+}
+
+/* What makes a transaction this deal's: its reference_number and its customer, on the record. */
+struct deal_match {
+	const char *deal_id;
+	const char *customer_id;
+};
+
+static int is_deals_own(json_t *rec, void *ud)
+{
+	const struct deal_match *m = ud;
+	const char *ref = str(rec, "reference_number"), *customer = str(rec, "customer_id");
+
+	return ref && customer && !strcmp(ref, m->deal_id) && !strcmp(customer, m->customer_id);
+}
+
 /*
- * The app is asked for the deal's transaction by its zcrm_potential_id:
- * after a create that may have happened without its answer (state pending),
- * and before any create (the ledger may have lost the link: unlink, a new
- * state_dir).  Found, it is linked; so a deal's quote and invoice are each
- * created once, ever.
+ * The app is asked for the deal's transaction by its reference_number (the
+ * deal id, a documented filter) and its customer: after a create that may
+ * have happened without its answer (state pending, or FS_EUNSURE), and
+ * before any create (the ledger may have lost the link: unlink, a new
+ * state_dir).  Only a row that carries both is taken; found, it is linked,
+ * so a deal's quote and invoice are each created once, ever.  A deal whose
+ * customer is not linked creates nothing, so it is not looked up.
  */
 static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 {
+	static const char *const need[] = { "reference_number", "customer_id", NULL };
 	struct fin_doc_result res;
+	struct deal_match m = { d->id, NULL };
+	char *ref, *customer, *query;
 	int rc;
 
 	if (t->exists)
 		return 0;
-	if ((rc = finclient_doc_find(l->fin, t->doc, "zcrm_potential_id", d->id, &res)) == 1) {
+	if ((rc = linked_customer(l, d)) || !d->customer_id)
+		return rc;
+	m.customer_id = d->customer_id;
+	ref = http_escape(d->id);
+	customer = http_escape(d->customer_id);
+	query = xasprintf("reference_number=%s&customer_id=%s", ref, customer);
+	if ((rc = finclient_doc_find(l->fin, t->doc, query, need, is_deals_own, &m, &res)) == 1) {
 		log_info("deals %s: its %s %s was made before%s; linked to it", d->id, t->kind, res.out.finance_id,
-			 t->found ? " (created by an interrupted run)" : "");
+			 t->found ? " (created by an interrupted run, or a create whose answer was lost)" : "");
 		set_str(&t->link.finance_id, res.out.finance_id);
 		set_str(&t->link.state, str(res.record, "status") ? str(res.record, "status") : "draft");
 		set_str(&t->link.hash, str(d->line, "hash"));
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
-		t->match = "crm_id";
+		t->match = "reference_number";
 		rc = save_link(l, t);
 	}
 	fin_doc_result_release(&res);
+	xfree(query);
+	xfree(customer);
+	xfree(ref);
 	return rc;
 }
 
@@ -692,19 +852,17 @@ static const char *customer_word(json_t *customer)
  * contact).  1 with d->customer_id, 0 when it is not linked (*why says so and
  * why, from that record's last event).
  */
-static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why, struct link *link)
+static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
 {
 	json_t *c = json_object_get(d->line, "customer");
 	char *action = NULL, *reason = NULL;
 	int rc;
 
 	*why = NULL;
-	if ((rc = ledger_link_get(l->p->lg, "customers", str(c, "crm_id"), link)) < 0)
+	if ((rc = linked_customer(l, d)) < 0)
 		return rc;
-	if (rc == 1 && link->finance_id && strcmp(link->state, "pending")) {
-		d->customer_id = link->finance_id;
+	if (d->customer_id)
 		return 1;
-	}
 	if ((rc = ledger_event_last(l->p->lg, "customers", str(c, "crm_id"), &action, &reason)) < 0)
 		return rc;
 	*why = xasprintf("its %s '%s' (crm id %s) is not linked to a %s customer%s%s%s%s%s",
@@ -716,13 +874,19 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why, st
 	return 0;
 }
 
-/* The body of a create or an update: the deal's payload, plus the customer and source quote on a create. */
-static json_t *step_body(struct deal_ctx *d, enum deal_step s)
+/*
+ * The body of a create or an update: the deal's payload (with line_items),
+ * the customer (the deal's on a create; on an update the one the draft
+ * has, since update-an-invoice-request and update-an-estimate-request
+ * require customer_id), and the source quote on a create.
+ */
+static json_t *step_body(struct deal_ctx *d, const struct txn *t, enum deal_step s)
 {
 	json_t *body = json_deep_copy(json_object_get(d->line, "payload"));
+	const char *customer = s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE || !t->customer_id ?
+			       d->customer_id : t->customer_id;
 
-	if (s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE)
-		json_object_set_new(body, "customer_id", json_string(d->customer_id));
+	json_object_set_new(body, "customer_id", customer ? json_string(customer) : json_null());
 	if (s == STEP_INVOICE_CREATE && d->quote.exists && d->quote.link.finance_id)
 		json_object_set_new(body, "invoiced_estimate_id", json_string(d->quote.link.finance_id));
 	return body;
@@ -801,18 +965,55 @@ static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enu
 		if ((rc = save_link(l, t)))
 			return rc;
 		t->found = 1;
-		body = step_body(d, s);
+		body = step_body(d, t, s);
 		rc = finclient_doc_create(l->fin, t->doc, body, res);
 		break;
 	case STEP_QUOTE_UPDATE:
 	case STEP_INVOICE_UPDATE:
-		body = step_body(d, s);
+		if (!t->customer_id && (rc = linked_customer(l, d)))
+			return rc;
+		body = step_body(d, t, s);
 		rc = finclient_doc_update(l->fin, t->doc, t->link.finance_id, body, res);
 		break;
 	default:
 		rc = finclient_doc_status(l->fin, t->doc, t->link.finance_id, step_status[s], res);
 	}
 	json_decref(body);
+	return rc;
+}
+
+/*
+ * A step's POST went out and no answer came (FS_EUNSURE): it may have been
+ * applied, so it is never sent blind again.  A create is looked up at once
+ * by its reference_number; found, it is the deal's and the run goes on.
+ * Otherwise the deal fails for this run, a create's intent stays pending,
+ * and the next run looks it up before any create; a status change is read
+ * back by id before the next run changes anything.  1 when the deal's next
+ * steps may follow, 0 when not, <0 error.
+ */
+static int step_unsure(struct deal_load *l, struct deal_ctx *d, struct txn *t, enum deal_step s)
+{
+	int create = s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE;
+	char *why = xstrdup(err_msg()), *reason;
+	int rc;
+
+	log_warn("deals %s: %s", d->id, why);
+	if (create && (rc = adopt_existing(l, d, t)) < 0)
+		goto out;
+	if (create && t->exists) {
+		reason = step_reason(d, s, t, 0);
+		rc = record(l, d, t, deal_step_action(s), t->match, reason);
+		log_info("deals %s: %s (its answer was lost; found by reference_number)", d->id, reason);
+		xfree(reason);
+		rc = rc < 0 ? rc : 1;
+		goto out;
+	}
+	reason = xasprintf("%s%s", why, create ? "; it is looked up by reference_number before any create next run" :
+			   "; its status is read again next run");
+	rc = record(l, d, NULL, "failed", "", reason);
+	xfree(reason);
+out:
+	xfree(why);
 	return rc;
 }
 
@@ -826,7 +1027,11 @@ static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, in
 	int rc;
 
 	memset(&res, 0, sizeof(res));
-	if ((rc = send_step(l, d, t, s, &res)))
+	if ((rc = send_step(l, d, t, s, &res)) == FS_EUNSURE) {
+		rc = step_unsure(l, d, t, s);
+		goto out;
+	}
+	if (rc)
 		goto out;
 	if (!res.out.ok) {
 		rc = step_refused(l, d, t, s, &res.out);
@@ -861,13 +1066,12 @@ out:
 
 static int run_steps(struct deal_load *l, struct deal_ctx *d, const struct deal_plan *pl)
 {
-	struct link customer = { 0 };
 	char *why = NULL;
 	int sent_first = 0, rc = 0;
 	size_t i;
 
 	if (plan_creates(pl)) {
-		if ((rc = find_customer(l, d, &why, &customer)) <= 0) {
+		if ((rc = find_customer(l, d, &why)) <= 0) {
 			if (rc == 0) {
 				log_info("deals %s: skipped: %s", d->id, why);
 				rc = record(l, d, NULL, "skip", "", why);
@@ -879,7 +1083,6 @@ static int run_steps(struct deal_load *l, struct deal_ctx *d, const struct deal_
 		if ((rc = do_step(l, d, pl->steps[i], &sent_first)) == 0)
 			break;
 out:
-	link_release(&customer);
 	xfree(why);
 	return rc < 0 ? rc : 0;
 }
@@ -929,6 +1132,7 @@ static int load_deal(struct deal_load *l, json_t *line)
 out:
 	txn_release(&d.quote);
 	txn_release(&d.invoice);
+	link_release(&d.customer);
 	return rc;
 }
 
@@ -972,7 +1176,7 @@ static int load_lines(struct deal_load *l, struct staging_reader *r)
 			continue;
 		}
 		rc = load_deal(l, line);
-		if (rc == FS_EAPI || rc == FS_EINPUT)
+		if (rc == FS_EAPI || rc == FS_EINPUT || rc == FS_EUNSURE)
 			rc = deal_failed(l, line);
 		if (rc == FS_EBUDGET) {
 			l->waiting = 1;

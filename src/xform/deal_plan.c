@@ -284,7 +284,7 @@ static const char *lookup_name(json_t *rec, const char *field)
 	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "name"));
 }
 
-json_t *deal_payload(json_t *deal, const char **why)
+json_t *deal_payload(json_t *deal, const char *item_id, const char **why)
 {
 	const char *id = json_string_value(json_object_get(deal, "id"));
 	const char *name = json_string_value(json_object_get(deal, "Deal_Name"));
@@ -304,10 +304,13 @@ json_t *deal_payload(json_t *deal, const char **why)
 	}
 	deal_number(deal, "Amount", &amount);
 	line = json_pack("{s:s, s:f, s:i}", "name", name, "rate", amount, "quantity", 1);
+	if (item_id && *item_id)
+		json_object_set_new(line, "item_id", json_string(item_id));
 	if (desc && *desc)
 		json_object_set_new(line, "description", json_string(desc));
-	body = json_pack("{s:s, s:s, s:[o]}", "reference_number", id, "zcrm_potential_id", id,
-			 "line_items", line);
+	/* Not zcrm_potential_id: no create request documents it (Zoho's own CRM
+	 * integration fills it), so it may never be stored. */
+	body = json_pack("{s:s, s:[o]}", "reference_number", id, "line_items", line);
 	if (owner && *owner)
 		json_object_set_new(body, "salesperson_name", json_string(owner));
 	return body;

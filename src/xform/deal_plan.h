@@ -72,12 +72,14 @@ int deal_step_is_quote(enum deal_step s);
 
 /*
  * The body of a deal's invoice or estimate, without customer_id (new
- * object): reference_number and zcrm_potential_id <- the deal id,
- * salesperson_name <- Owner.name, one line item (name <- Deal_Name,
- * description <- Description, rate <- Amount, quantity 1).  NULL with
- * *why (static text) when the deal cannot make one (no id or name).
+ * object): reference_number <- the deal id (a documented create field and
+ * list filter: how the transaction is found again), salesperson_name <-
+ * Owner.name, one line item (item_id <- item_id when not NULL, name <-
+ * Deal_Name, description <- Description, rate <- Amount, quantity 1).
+ * NULL with *why (static text) when the deal cannot make one (no id or
+ * name).
  */
-json_t *deal_payload(json_t *deal, const char **why);
+json_t *deal_payload(json_t *deal, const char *item_id, const char **why);
 
 /* A number field of a CRM record (a JSON number, or a string from a CSV export): 1 with *out, 0 when none. */
 int deal_number(json_t *rec, const char *field, double *out);

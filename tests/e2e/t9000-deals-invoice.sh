@@ -3,7 +3,8 @@ test_description='deals, automate invoice: a won deal gets one draft invoice, ev
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/deals"
-write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice"}}'
+write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice","default_item":"professional SERVICES"}}'
+ITEM=460000000027101
 
 ACME=4150868000000091001 GLOBEX=4150868000000091002 INITECH=4150868000000091003
 WAYNE=4150868000000091005 UMBRELLA=4150868000000091006 WALKIN=4150868000000091008
@@ -14,7 +15,7 @@ deal() {
 	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
 }
 invoices() { store books invoices; }
-invoice_of() { invoices | jq -c --arg d "$1" '[.[] | select(.zcrm_potential_id == $d)]'; }
+invoice_of() { invoices | jq -c --arg d "$1" '[.[] | select(.reference_number == $d)]'; }
 event() {       # event RUN DEAL: "action|reason" of the deal in that run
 	ledger_query state "select action || '|' || coalesce(reason, '') from events where entity = 'deals' and run_id = $1 and crm_id = '$2' order by id"
 }
@@ -28,8 +29,9 @@ assert_eq draft "$(echo "$inv" | jq -r .status)" "status"
 assert_eq "Wayne Enterprises" "$(echo "$inv" | jq -r .customer_name)" "customer"
 assert_eq "Tom Becker" "$(echo "$inv" | jq -r .salesperson_name)" "salesperson"
 assert_eq "$WAYNE" "$(echo "$inv" | jq -r .reference_number)" "reference number"
-assert_eq "Wayne Enterprises - Fleet service|36500.5|1|Twelve months of fleet maintenance" \
-	"$(echo "$inv" | jq -r '.line_items[0] | "\(.name)|\(.rate)|\(.quantity)|\(.description)"')" "line item"
+assert_eq "$ITEM|Wayne Enterprises - Fleet service|36500.5|1|Twelve months of fleet maintenance" \
+	"$(echo "$inv" | jq -r '.line_items[0] | "\(.item_id)|\(.name)|\(.rate)|\(.quantity)|\(.description)"')" "line item: the default item's id, the deal's name and amount"
+assert_eq "" "$(echo "$inv" | jq -r .zcrm_potential_id)" "zcrm_potential_id is not sent (the sandbox would ignore it)"
 WAYNE_INV=$(echo "$inv" | jq -r .invoice_id)
 assert_eq "invoice|$WAYNE_INV|draft" "$(ledger_query state "select kind || '|' || finance_id || '|' || state from deal_links where deal_id = '$WAYNE'")" "deal link"
 assert_eq "create" "$(event 1 $WAYNE | cut -d'|' -f1)" "create event"
@@ -92,23 +94,32 @@ deal $INITECH '.Amount = 9900.0 | .Deal_Name = "Initech - TPS report upgrade (2 
 run_ok job.json
 r=$(run_no)
 assert_eq "update" "$(event "$r" $INITECH | cut -d'|' -f1)" "update event"
-assert_eq "$INITECH_INV 9900 Initech - TPS report upgrade (2 sites) draft" \
-	"$(invoice_of $INITECH | jq -r '.[0] | "\(.invoice_id) \(.total) \(.line_items[0].name) \(.status)"')" "draft updated"
+assert_eq "$INITECH_INV 9900 Initech - TPS report upgrade (2 sites) draft $ITEM" \
+	"$(invoice_of $INITECH | jq -r '.[0] | "\(.invoice_id) \(.total) \(.line_items[0].name) \(.status) \(.line_items[0].item_id)"')" "draft updated (its PUT carries customer_id and line_items)"
 assert_eq 2 "$(invoices | jq '[.[] | select(.status != "void")] | length')" "live invoices"
 assert_eq 3 "$(invoices | jq length)" "every invoice"
 
-# --- a create whose answer is cut off: the run stops (exit 3) with an intent in the ledger;
-# the next run finds the invoice by the deal id and links it instead of creating a second.
+# --- a create whose answer is cut off: it may have been made, so it is not sent again; it
+# is looked up by reference_number at once, found and linked: one invoice, the run goes on.
 STARK=4150868000000091004
 ctl POST /faults '{"kind":"cut","path_prefix":"/books/v3/invoices","method":"POST","count":1}' >/dev/null
 deal $STARK '.Stage = "Closed Won" | .Probability = 100'
-expect_exit 3 finsync run job.json >out 2>err
-assert_eq pending "$(ledger_query state "select state from deal_links where deal_id = '$STARK'")" "intent left behind"
-assert_eq 1 "$(invoice_of $STARK | jq length)" "created before the answer was lost"
-ctl DELETE /faults >/dev/null
 run_ok job.json
 r=$(run_no)
-assert_eq 1 "$(invoice_of $STARK | jq length)" "no second invoice"
-assert_eq "draft|$(invoice_of $STARK | jq -r '.[0].invoice_id')" "$(ledger_query state "select state || '|' || finance_id from deal_links where deal_id = '$STARK'")" "linked after the rerun"
-assert_eq "unchanged|crm_id" "$(ledger_query state "select action || '|' || match from events where run_id = $r and crm_id = '$STARK'")" "found by the deal id"
-grep -q "created by an interrupted run" run.err || fail "no message about the interrupted create"
+ctl DELETE /faults >/dev/null
+assert_eq 1 "$(invoice_of $STARK | jq length)" "one invoice"
+assert_eq "draft|$(invoice_of $STARK | jq -r '.[0].invoice_id')" "$(ledger_query state "select state || '|' || finance_id from deal_links where deal_id = '$STARK'")" "linked in the same run"
+assert_eq "create|reference_number" "$(ledger_query state "select action || '|' || match from events where run_id = $r and crm_id = '$STARK'")" "found by the deal id"
+grep -q "it may have been applied" run.err || fail "no message about the lost answer: $(cat run.err)"
+
+# --- a Books invoice job without default_item: exit 2 naming the key, before anything is done.
+write_job noitem.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice"}}'
+seq=$(last_seq)
+expect_exit 2 finsync run noitem.json >out 2>err
+grep -q "sync.deals.default_item: missing" err || fail "message: $(cat err)"
+# An item the app does not have: exit 2 at extract, before any write.
+write_job baditem.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice","default_item":"No such thing"}}'
+sed -i 's/"state"/"state2"/' baditem.json
+expect_exit 2 finsync run baditem.json >out 2>err
+grep -q "sync.deals.default_item: Zoho Books has no such item 'No such thing'" err || fail "message: $(cat err)"
+assert_eq 0 "$(writes_since "$seq")" "writes by the refused jobs"

@@ -4,7 +4,7 @@ test_description='summary: outstanding receivable, overdue invoices and last pay
 cd "$WORK"
 sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/deals"
 ctl POST /oauth '{"token_ttl":100000000}' >/dev/null     # tokens outlive the clock moves below
-write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice"},"summary":{}}'
+write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice","default_item":"Professional services"},"summary":{}}'
 WAYNE=4150868000000087008 INITECH=4150868000000087005 WAYNE_DEAL=4150868000000091005
 account() { ctl GET /store/crm/Accounts | jq -c --arg id "$1" '.records[] | select(.id == $id) |
 	[.Outstanding_Receivable__c, .Overdue_Invoices__c, .Last_Payment_Date__c, .Last_Payment_Amount__c]'; }
@@ -27,8 +27,8 @@ grep -q "^summary: 0 added, 6 updated" run.out || fail "summary line: $(cat run.
 
 # --- Wayne's invoice is sent and partly paid, then falls overdue (the sandbox clock moves
 # past its due date): only Wayne's account is written, with the new figures.
-inv=$(store books invoices | jq -r --arg d $WAYNE_DEAL '.[] | select(.zcrm_potential_id == $d) | .invoice_id')
-cust=$(store books invoices | jq -r --arg d $WAYNE_DEAL '.[] | select(.zcrm_potential_id == $d) | .customer_id')
+inv=$(store books invoices | jq -r --arg d $WAYNE_DEAL '.[] | select(.reference_number == $d) | .invoice_id')
+cust=$(store books invoices | jq -r --arg d $WAYNE_DEAL '.[] | select(.reference_number == $d) | .customer_id')
 ctl POST "/finance/books/invoices/$inv/status" '{"status":"sent"}' >/dev/null
 today=$(ctl GET /clock | jq -r '.now | todate[:10]')
 ctl POST /finance/books/payments '{"customer_id":"'$cust'","payment_mode":"cash","amount":500,"date":"'$today'","invoices":[{"invoice_id":"'$inv'","amount_applied":500}]}' >/dev/null ||

@@ -4,7 +4,7 @@ test_description='unlink: without --yes nothing changes; --keep all drops every 
 cd "$WORK"
 sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/deals"
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts","on_duplicate":"overwrite"},
-  "items":{"on_duplicate":"overwrite"},"deals":{"automate":"invoice"}}'
+  "items":{"on_duplicate":"overwrite"},"deals":{"automate":"invoice","default_item":"Professional services"}}'
 run_ok job.json
 links() { ledger_query state "select count(*) from links"; }
 snapshot() {    # every finance record, by id and name
@@ -44,7 +44,7 @@ run_ok job.json
 assert_eq "$L0" "$(links)" "links after the next run"
 assert_eq "$before" "$(snapshot)" "finance records after relinking"
 # Wayne's deal had lost its link too: its invoice is found by the deal id, not made again.
-assert_eq "unchanged|crm_id" "$(ledger_query state "select action || '|' || match from events where run_id = (select max(id) from runs) and crm_id = '4150868000000091005'")" "Wayne's invoice found again"
+assert_eq "unchanged|reference_number" "$(ledger_query state "select action || '|' || match from events where run_id = (select max(id) from runs) and crm_id = '4150868000000091005'")" "Wayne's invoice found again"
 
 # --- an item finsync created is used in an invoice someone made in Books.
 tok=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d client_id=1000.SANDBOXFIN \
@@ -76,7 +76,8 @@ assert_eq "Globex Corporation
 Northwind Traders
 Wayne Enterprises" "$(names books contacts)" "customers left in Books"
 assert_eq "Cable Kit
-Widget Pro" "$(names books items)" "items left in Books"
+Professional services
+Widget Pro" "$(names books items)" "items left in Books (the deals' default item was never finsync's)"
 assert_eq 2 "$(store books invoices | jq length)" "invoices untouched"
 assert_eq 0 "$(links)" "links after unlink with-transactions"
 r=$(ledger_query state "select max(id) from runs")

@@ -210,9 +210,9 @@ static void test_deal_plan__steps_and_payload(void)
 	CHECK_INTEQ(deal_step_from_name("nonsense"), STEP_COUNT);
 	CHECK(deal_step_is_quote(STEP_QUOTE_DECLINE));
 	CHECK(!deal_step_is_quote(STEP_INVOICE_CREATE));
-	body = deal_payload(deal, &why);
+	body = deal_payload(deal, NULL, &why);
 	CHECK(body != NULL);
-	CHECK_STREQ(json_string_value(json_object_get(body, "zcrm_potential_id")), "4150868000000200001");
+	CHECK(json_object_get(body, "zcrm_potential_id") == NULL);
 	CHECK_STREQ(json_string_value(json_object_get(body, "reference_number")), "4150868000000200001");
 	CHECK_STREQ(json_string_value(json_object_get(body, "salesperson_name")), "Ana Owner");
 	line = json_array_get(json_object_get(body, "line_items"), 0);
@@ -221,6 +221,13 @@ static void test_deal_plan__steps_and_payload(void)
 	CHECK(json_real_value(json_object_get(line, "rate")) == 1250.5);
 	CHECK_INTEQ(json_integer_value(json_object_get(line, "quantity")), 1);
 	CHECK(json_object_get(body, "customer_id") == NULL);
+	CHECK(json_object_get(line, "item_id") == NULL);
+	json_decref(body);
+	/* The default item goes on the line, beside the deal's name and amount. */
+	body = deal_payload(deal, "460000000027001", &why);
+	line = json_array_get(json_object_get(body, "line_items"), 0);
+	CHECK_STREQ(json_string_value(json_object_get(line, "item_id")), "460000000027001");
+	CHECK_STREQ(json_string_value(json_object_get(line, "name")), "Acme renewal");
 	json_decref(body);
 	/* CSV exports give strings. */
 	json_object_set_new(deal, "Amount", json_string("99.90"));
@@ -228,7 +235,7 @@ static void test_deal_plan__steps_and_payload(void)
 	CHECK(deal_number(deal, "Amount", &v) == 1 && v > 99.89 && v < 99.91);
 	CHECK(deal_number(deal, "Probability", &v) == 0);
 	json_object_del(deal, "Deal_Name");
-	CHECK(deal_payload(deal, &why) == NULL);
+	CHECK(deal_payload(deal, NULL, &why) == NULL);
 	CHECK_STREQ(why, "the deal has no Deal_Name");
 	json_decref(deal);
 }
