@@ -369,6 +369,38 @@ static void limits(struct req *r)
 	reply_json(r, 200, json_pack("{s:I}", "rate_per_minute", (json_int_t)r->sb->rate_limit));
 }
 
+/*
+ * Transaction list parameters the lists then ignore, as an app that does
+ * not honour a filter would: the tests of a client that must check every
+ * row it is given (a documented filter may still be read another way).
+ */
+static void transaction_filters(struct req *r)
+{
+	json_t *body, *list, *v;
+	size_t i;
+
+	if (strcmp(r->method, "POST") == 0) {
+		if (!(body = ctl_body(r)))
+			return;
+		list = json_object_get(body, "ignore");
+		json_array_foreach(list, i, v)
+			if (!json_is_string(v))
+				list = NULL;
+		if (!json_is_array(list)) {
+			json_decref(body);
+			ctl_error(r, 400, "ignore must be a list of query parameter names");
+			return;
+		}
+		json_decref(r->sb->tx_ignored);
+		r->sb->tx_ignored = json_incref(list);
+		json_decref(body);
+	} else {
+		json_decref(r->sb->tx_ignored);
+		r->sb->tx_ignored = NULL;
+	}
+	reply_json(r, 200, json_pack("{s:O?}", "ignore", r->sb->tx_ignored));
+}
+
 static void clock_ctl(struct req *r)
 {
 	json_t *body;
@@ -463,6 +495,8 @@ static void route(struct req *r, char **seg, int n)
 		limits(r);
 	else if (n == 1 && str_eq(seg[0], "clock"))
 		clock_ctl(r);
+	else if (n == 1 && str_eq(seg[0], "transaction_filters") && (post || del))
+		transaction_filters(r);
 	else
 		ctl_error(r, 404, "unknown control endpoint or method; see docs/sandbox.md");
 }

@@ -273,6 +273,16 @@ static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const cha
 	return MHD_YES;
 }
 
+/* The parameters a test told the lists to ignore (POST /__control/transaction_filters). */
+static void drop_ignored(struct sandbox *sb, json_t *args)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(sb->tx_ignored, i, v)
+		json_object_del(args, json_string_value(v));
+}
+
 static int status_filter(struct tl *l, const char *param)
 {
 	const char *v = jstr(l->args, param);
@@ -516,6 +526,7 @@ static void list(struct req *r, struct fres *fr)
 	tx_today(r->sb, l.today);
 	l.args = json_object();
 	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, collect_arg, l.args);
+	drop_ignored(r->sb, l.args);
 	q_init(&l.q, "SELECT body FROM fin_tx WHERE app = ? AND kind = ?");
 	json_array_append_new(l.q.binds, json_string(fin_app_name(fr->app)));
 	json_array_append_new(l.q.binds, json_integer(fr->kind));

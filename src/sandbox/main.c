@@ -137,6 +137,7 @@ static void sandbox_release(struct sandbox *sb)
 	json_decref(sb->crm_views);
 	json_decref(sb->fin_org);
 	json_decref(sb->fin_cf);
+	json_decref(sb->tx_ignored);
 	pthread_mutex_destroy(&sb->lock);
 }
 

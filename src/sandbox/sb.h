@@ -147,6 +147,7 @@ struct sandbox {
 	struct rate_window rate[4];     /* one per finance app */
 	long token_ttl;                 /* seconds, default 3600 */
 	int64_t clock_offset;           /* POST /__control/clock */
+	json_t *tx_ignored;             /* transaction list parameters to ignore (POST /__control/transaction_filters) or NULL */
 	uint64_t secret;                /* binds page tokens to this process */
 };
 

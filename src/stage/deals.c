@@ -588,6 +588,7 @@ struct txn {
 	const char *match;       /* how it was found: "ledger" or "reference_number" */
 	char *number;            /* INV-000001 …, for messages */
 	char *customer_id;       /* its customer as the app last answered, for an update's body */
+	int looked_up;           /* asked for by reference_number since its last create: not there */
 };
 
 /* The deal being loaded. */
@@ -752,7 +753,7 @@ static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t
 	char *ref, *customer, *query;
 	int rc;
 
-	if (t->exists)
+	if (t->exists || t->looked_up)
 		return 0;
 	if ((rc = linked_customer(l, d)) || !d->customer_id)
 		return rc;
@@ -771,6 +772,7 @@ static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t
 		t->match = "reference_number";
 		rc = save_link(l, t);
 	}
+	t->looked_up = rc == 0;
 	fin_doc_result_release(&res);
 	xfree(query);
 	xfree(customer);
@@ -998,6 +1000,7 @@ static int step_unsure(struct deal_load *l, struct deal_ctx *d, struct txn *t, e
 	int rc;
 
 	log_warn("deals %s: %s", d->id, why);
+	t->looked_up = 0;       /* sent since: ask again */
 	if (create && (rc = adopt_existing(l, d, t)) < 0)
 		goto out;
 	if (create && t->exists) {
