@@ -47,6 +47,13 @@ assert_eq "Stark Industries" "$(of estimates $STARK | jq -r '.[0].customer_name'
 assert_eq "Stark Industries - Arc reactor parts" "$(of estimates $STARK | jq -r '.[0].line_items[0].name')" "quote's line item"
 assert_eq "unchanged" "$(actions "$r" $ACME)" "Acme at Qualification"
 
+# --- a draft quote follows its deal: the PUT carries customer_id, as update-an-estimate-request requires.
+deal $INITECH '.Amount = 9700.0'
+run_ok job.json
+r=$(run_no)
+assert_eq update "$(actions "$r" $INITECH)" "Initech's draft quote updated"
+assert_eq "9700 draft Initech" "$(of estimates $INITECH | jq -r '.[0] | "\(.total) \(.status) \(.customer_name)"')" "Initech's quote after the update"
+
 # --- Acme through every stage, one run each: the quote comes at Proposal/Price Quote,
 # is accepted (and invoiced) at Negotiation/Review, and nothing more at Closed Won.
 expect="0 0|0 0|0 0|0 0|1 0|1 1|1 1"     # quotes and invoices after each stage
