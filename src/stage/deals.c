@@ -174,16 +174,22 @@ static int is_named_item(json_t *rec, void *ud)
 	return (id && !strcmp(id, want)) || (name && !strcasecmp(name, want));
 }
 
+static int all_digits(const char *s)
+{
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return !*s;
+}
+
+/* The item whose id is want: 0 with *item, or with NULL when want is no id of the app. */
 static int item_by_id(struct finclient *fin, const char *want, json_t **item)
 {
 	struct fin_doc_result res;
 	int rc;
 
 	*item = NULL;
-	for (rc = 0; want[rc] >= '0' && want[rc] <= '9'; rc++)
-		;
-	if (want[rc])
-		return 0;               /* not an id: a name */
+	if (!all_digits(want))
+		return 0;               /* a name */
 	if (!(rc = finclient_doc_get(fin, FIN_DOC_ITEM, want, &res)) && res.out.ok &&
 	    is_named_item(res.record, (void *)want))
 		*item = json_incref(res.record);
@@ -191,6 +197,7 @@ static int item_by_id(struct finclient *fin, const char *want, json_t **item)
 	return rc;
 }
 
+/* The active item named want (a documented list filter, checked on the row): 0 with *item or NULL. */
 static int item_by_name(struct finclient *fin, const char *want, json_t **item)
 {
 	static const char *const need[] = { "item_id", "name", NULL };
