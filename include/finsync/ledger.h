@@ -215,6 +215,13 @@ int ledger_unlink_keep(struct ledger *lg, const char *entity, const char *crm_id
  */
 int ledger_unlink_links(struct ledger *lg, long run_id, const char *reason, long *dropped);
 
+/*
+ * One state_dir, one job: FS_EUSAGE (naming both jobs and the state_dir)
+ * when the ledger belongs to another job; with claim, a ledger of no job
+ * yet (or known only by its runs) is marked as this job's.
+ */
+int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, int claim);
+
 /* 1 when a CRM record was matched to this finance record before (see ledger.c). */
 int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id);
 

@@ -128,7 +128,7 @@ static int find_run(const struct job *job, struct export_opts *o)
 			  job->state_dir);
 		goto out;
 	}
-	if ((rc = ledger_open(&lg, job->state_dir)))
+	if ((rc = ledger_open(&lg, job->state_dir)) || (rc = ledger_job_check(lg, job->name, job->state_dir, 0)))
 		goto out;
 	rc = o->run ? ledger_run_get(lg, o->run, &run) : ledger_run_latest(lg, &run);
 	if (rc == 0)

@@ -403,6 +403,7 @@ static int load_history(struct history *h, const struct job *job, long limit, in
 	int rc = 0;
 
 	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)) &&
+	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)) &&
 	    !(rc = history_read(h, lg, limit)) && with_events && h->n)
 		rc = events_read(h, ledger_db(lg), h->rows[0].run);
 	ledger_close(lg);

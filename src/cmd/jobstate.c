@@ -112,6 +112,7 @@ static int set_state(int argc, char **argv)
 	if ((rc = cmd_parse_job_args(argc, argv, &path)))
 		return rc > 0 ? 0 : rc;
 	if ((rc = job_load_flags(&job, path, JOB_NO_SECRETS)) || (rc = ledger_open(&lg, job->state_dir)) ||
+	    (rc = ledger_job_check(lg, job->name, job->state_dir, 1)) ||
 	    (rc = jobstate_get(lg, job->name, &before)) || (rc = allowed(argv[0], job->name, before)))
 		goto out;
 	after = new_state(argv[0], before);

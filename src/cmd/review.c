@@ -161,8 +161,8 @@ static int open_ledger(const struct job *job, struct ledger **lg)
 	*lg = NULL;
 	if (access(path, F_OK))
 		rc = fail(FS_EUSAGE, "job '%s' has no runs yet (no ledger in '%s')", job->path, job->state_dir);
-	else
-		rc = ledger_open(lg, job->state_dir);
+	else if (!(rc = ledger_open(lg, job->state_dir)))
+		rc = ledger_job_check(*lg, job->name, job->state_dir, 0);
 	xfree(path);
 	return rc;
 }

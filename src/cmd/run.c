@@ -272,7 +272,8 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 
 	/* The lock comes first: nothing of a job is touched while another run holds it. */
 	if ((rc = job_load(&p.job, o->job_path)) || (rc = lock_acquire(&lock, p.job->state_dir)) ||
-	    (rc = ledger_open(&p.lg, p.job->state_dir)) || (rc = jobstate_check(p.lg, p.job->name, &skip)) || skip)
+	    (rc = ledger_open(&p.lg, p.job->state_dir)) ||
+	    (rc = ledger_job_check(p.lg, p.job->name, p.job->state_dir, 1)) || (rc = jobstate_check(p.lg, p.job->name, &skip)) || skip)
 		goto out;
 	stages = fixed_stages ? fixed_stages : o->stages ? o->stages : p.job->stages;
 	p.only = o->only;

@@ -235,7 +235,8 @@ static int gather(json_t **out, const struct job *job)
 				    owner.pid ? json_integer(owner.pid) : json_null(), "host", owner.host,
 				    "since", owner.since));
 	rc = 0;
-	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)))
+	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)) &&
+	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)))
 		rc = add_ledger_facts(status, lg, job->name);
 	set_state(status);
 out:

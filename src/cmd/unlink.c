@@ -332,7 +332,8 @@ int cmd_unlink(int argc, char **argv)
 	if ((rc = parse_args(&u.o, argc, argv)))
 		return rc > 0 ? 0 : rc;
 	if ((rc = job_load(&u.job, u.o.job_path)) || (rc = lock_acquire(&u.lock, u.job->state_dir)) ||
-	    (rc = ledger_open(&u.lg, u.job->state_dir)) || (rc = count_links(&u, &links)))
+	    (rc = ledger_open(&u.lg, u.job->state_dir)) ||
+	    (rc = ledger_job_check(u.lg, u.job->name, u.job->state_dir, 1)) || (rc = count_links(&u, &links)))
 		goto out;
 	if (u.o.with_transactions) {
 		if ((rc = finclient_open(&u.fin, u.job)) || (rc = find_doomed(&u)))

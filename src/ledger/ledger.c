@@ -1136,3 +1136,47 @@ int ledger_finance_matched(struct ledger *lg, const char *entity, const char *fi
 	step_end(st);
 	return rc;
 }
+
+/*
+ * One state_dir holds one job's memory: its watermarks, links and runs
+ * mean nothing to another job, and a second job sharing them loses records
+ * while reporting them added (reliability.md D3b).  The owner is the name
+ * kept under JOB_OWNER_KEY, else the job of the first run (ledgers older
+ * than the key).
+ */
+#define JOB_OWNER_KEY "job"
+
+/* The owner's name (new string): 2 kept under the key, 1 from the first run, 0 none. */
+static int ledger_owner(struct ledger *lg, char **owner)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ledger_state_get(lg, JOB_OWNER_KEY, owner)) != 0)
+		return rc < 0 ? rc : 2;
+	if (sqlite3_prepare_v2(lg->db, "SELECT job FROM runs ORDER BY id LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(lg, "read the ledger's job");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*owner = column_dup(st, 0);
+		rc = *owner != NULL;
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : db_fail(lg, "read the ledger's job");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, int claim)
+{
+	char *owner = NULL;
+	int rc = ledger_owner(lg, &owner);
+
+	if (rc > 0 && strcmp(owner, job))
+		rc = fail(FS_EUSAGE, "state_dir '%s' belongs to job '%s', not to job '%s': give each job its own "
+			  "state_dir", state_dir, owner, job);
+	else if (rc < 2 && rc >= 0 && claim)
+		rc = ledger_state_set(lg, JOB_OWNER_KEY, job);
+	xfree(owner);
+	return rc < 0 ? rc : 0;
+}

@@ -52,6 +52,7 @@ assert_eq "0 6 0" "$(stats)" "run 3 summary stats"
 
 # --- fields: one left out (null), one renamed to a field Accounts lacks: exit 2 naming the key.
 write_job bad.json zoho-books '{"customers":{},"summary":{"fields":{"overdue_count":null,"outstanding":"Balance__c"}}}'
+sed -i 's/"state_dir": "state"/"state_dir": "state-bad"/' bad.json      # one state_dir, one job
 finsync_exit 2 run bad.json
 grep -q "sync.summary.fields.outstanding: the CRM module Accounts has no field 'Balance__c'" "$WORK/err" ||
 	fail "no message naming the key: $(cat "$WORK/err")"
