@@ -39,6 +39,8 @@ struct load {
 	int resuming;            /* an earlier attempt at this run's load committed batches */
 	long waiting;            /* planned writes not sent (the daily budget ran out) */
 	json_t *finance_changed; /* both ways: CRM ids whose finance record changed too */
+	json_t *again[BATCH];    /* records the batch sends once more as creates (owned) */
+	size_t n_again;
 };
 
 static const char *str(json_t *rec, const char *key)
@@ -80,20 +82,6 @@ static int link_record(struct load *l, json_t *rec, const char *finance_id)
 	if ((rc = ledger_link_put(l->p->lg, &link)))
 		return rc;
 	return ledger_intent_clear(l->p->lg, l->e->name, str(rec, "crm_id"));
-}
-
-/* Linked with this very hash already: sent by an earlier attempt at this run's load. */
-static int already_applied(struct load *l, json_t *rec)
-{
-	struct link link;
-	int rc = ledger_link_get(l->p->lg, l->e->name, str(rec, "crm_id"), &link);
-	const char *hash = str(rec, "hash");
-
-	if (rc == 1)
-		rc = link.finance_id && link.crm_hash && hash && !strcmp(link.crm_hash, hash) &&
-		     !strcmp(link.state, "linked");
-	link_release(&link);
-	return rc;
 }
 
 /*
@@ -145,12 +133,49 @@ static int record_rejection(struct load *l, json_t *rec, const struct fin_outcom
 	return rc;
 }
 
+/*
+ * The app says the record written to does not exist: Zoho's 1002 ("Contact
+ * does not exist"), 2006 for items in the apps that say "Item does not
+ * exist", or a 404 that is not the one for a wrong URL (code 5).
+ */
+static int answered_missing(const struct fin_outcome *o)
+{
+	return o->code == 1002 || o->code == 2006 || (o->status == 404 && o->code != 5);
+}
+
+/*
+ * Queues rec to go out again in this batch, as a create, with why as its
+ * reason: nothing is counted before the app has answered that write.
+ */
+static void send_again(struct load *l, json_t *rec, char *why)
+{
+	log_info("%s %s: %s", l->e->name, str(rec, "crm_id"), why);
+	json_object_set_new(rec, "action", json_string("create"));
+	json_object_set_new(rec, "reason", json_string(why));
+	json_object_set_new(rec, "again", json_true());
+	l->again[l->n_again++] = json_incref(rec);
+	xfree(why);
+}
+
+/* An update answered "does not exist": the linked record was deleted in the app. */
+static void create_again(struct load *l, json_t *rec)
+{
+	char *why = xasprintf("the linked finance record %s no longer exists; created again", str(rec, "finance_id"));
+
+	json_object_set_new(rec, "finance_id", json_null());
+	send_again(l, rec, why);
+}
+
 /* Records the app's answer to one write. */
 static int settle_write(struct load *l, json_t *rec, struct fin_write *w)
 {
 	int create = !strcmp(str(rec, "action"), "create");
 	int rc;
 
+	if (!w->out.ok && !create && !json_is_true(json_object_get(rec, "again")) && answered_missing(&w->out)) {
+		create_again(l, rec);
+		return 0;
+	}
 	if (!w->out.ok)
 		return record_rejection(l, rec, &w->out);
 	if ((rc = link_record(l, rec, w->out.finance_id)))
@@ -321,12 +346,6 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		}
 		if (json_is_true(json_object_get(rec, "duplicate")))
 			l->s.duplicates++;
-		if ((rc = already_applied(l, rec)) != 0) {
-			if (rc == 1)
-				count_write(l, !strcmp(str(rec, "action"), "create"));
-			rc = rc < 0 ? rc : 0;
-			continue;
-		}
 		memset(w, 0, sizeof(*w));
 		w->payload = json_object_get(rec, "payload");
 		/* Both sides changed it: the finance app keeps the fields it owns. */
@@ -393,6 +412,14 @@ static void batch_writes_release(struct batch_writes *bw)
 	}
 }
 
+static int flush_again(struct load *l);
+
+static void drop_again(struct load *l)
+{
+	while (l->n_again)
+		json_decref(l->again[--l->n_again]);
+}
+
 /* Steps 2 and 3 for the batch in hand. */
 static int flush_batch(struct load *l)
 {
@@ -424,7 +451,29 @@ out:
 	for (i = 0; i < l->n; i++)
 		json_decref(l->batch[i]);
 	l->n = 0;
-	return rc;
+	if (rc == FS_EBUDGET)
+		l->waiting += (long)l->n_again;
+	if (rc)
+		drop_again(l);
+	return rc ? rc : flush_again(l);
+}
+
+/*
+ * The batch's records to send once more (as creates, with their own
+ * intents: a batch of their own, after the first one committed).  A record
+ * goes again once: its second answer is final.
+ */
+static int flush_again(struct load *l)
+{
+	size_t i;
+
+	if (!l->n_again)
+		return 0;
+	for (i = 0; i < l->n_again; i++)
+		l->batch[i] = l->again[i];
+	l->n = l->n_again;
+	l->n_again = 0;
+	return flush_batch(l);
 }
 
 /*

@@ -987,7 +987,7 @@ static int rung_ledger(struct ladder *c)
 		plan_update(c, r, "ledger", NULL);
 		c->out->link_hash = xstrdup(l.crm_hash);
 	} else if (!(rc = rung_crm_id(c))) {
-		plan_create(c, xasprintf("linked finance record %s no longer exists; created again",
+		plan_create(c, xasprintf("the linked finance record %s no longer exists; created again",
 					 l.finance_id), 0);
 		rc = 1;
 	}
