@@ -15,9 +15,10 @@ struct api_result {
 	long status;          /* HTTP status */
 	json_t *json;         /* parsed body, NULL when empty or not JSON */
 	char *text;           /* raw body when not JSON (truncated), else NULL */
+	long date;            /* the server's Date header, seconds since 1970; 0 when absent */
 };
 
-#define API_RESULT_INIT { 0, NULL, NULL }
+#define API_RESULT_INIT { 0, NULL, NULL, 0 }
 
 int api_new(struct api **out, const struct endpoint *ep, const char *label);
 void api_free(struct api *a);

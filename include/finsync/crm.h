@@ -51,6 +51,12 @@ struct crm_ops {
 struct crm {
 	const struct crm_ops *ops;
 	const struct job *job;
+	/*
+	 * The CRM's clock at its first list answer (its Date header; 0: none
+	 * seen, or a source without one): the next incremental run reads the
+	 * changes since then, by the clock that stamps Modified_Time.
+	 */
+	long first_list_time;
 };
 
 /* What the CRM said of one row of a write. */

@@ -35,9 +35,10 @@ struct http_response {
 	long status;                   /* 0 when no answer at all */
 	struct buf body;
 	long retry_after;              /* seconds from Retry-After, -1 when absent */
+	long date;                     /* the server's clock (Date), seconds since 1970; 0 when absent */
 };
 
-#define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1 }
+#define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1, 0 }
 
 int http_new(struct http **out, const char *label);   /* label names the API in messages */
 void http_free(struct http *h);

@@ -32,6 +32,10 @@ void staging_writer_abort(struct staging_writer *w);
 
 struct manifest *manifest_new(long run_id, const char *stage);
 void manifest_add(struct manifest *m, const char *file, long records, unsigned long crc);
+/* A fact about the stage beside its files (key must not be "files"): read back from manifest_load(). */
+void manifest_note(struct manifest *m, const char *key, const char *value);
+/* The extract's note: the CRM's clock at its first list answer (ISO 8601 UTC). */
+#define MANIFEST_CRM_TIME "crm_time"
 /* Records the manifest holds for the staged file name (as staging_writer_open takes it), 0 for none. */
 long manifest_records(const struct manifest *m, const char *name);
 /* Writes dir/manifest.json atomically. */

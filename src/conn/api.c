@@ -210,6 +210,7 @@ static void parse_result(struct http_response *resp, struct api_result *res)
 	const char *s = buf_str(&resp->body);
 
 	res->status = resp->status;
+	res->date = resp->date;
 	res->json = NULL;
 	res->text = NULL;
 	while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')

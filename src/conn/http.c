@@ -154,6 +154,23 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 	return buf_add(&resp->body, p, size * n) ? 0 : size * n;
 }
 
+/* The Date header: the server's clock, which its own timestamps (Modified_Time) follow. */
+static void read_date(struct http_response *resp, const char *p, size_t len)
+{
+	static const char date[] = "Date:";
+	char tmp[64];
+	size_t k;
+	time_t t;
+
+	if (len <= sizeof(date) - 1 || strncasecmp(p, date, sizeof(date) - 1))
+		return;
+	k = len - (sizeof(date) - 1) < sizeof(tmp) - 1 ? len - (sizeof(date) - 1) : sizeof(tmp) - 1;
+	memcpy(tmp, p + sizeof(date) - 1, k);
+	tmp[k] = '\0';
+	t = curl_getdate(tmp, NULL);
+	resp->date = t > 0 ? (long)t : 0;
+}
+
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
 	static const char retry[] = "Retry-After:", reset[] = "X-Rate-Limit-Reset:";
@@ -161,6 +178,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	size_t len = size * n, skip = 0;
 	int is_reset = 0;
 
+	read_date(resp, p, len);
 	if (len > sizeof(retry) - 1 && !strncasecmp(p, retry, sizeof(retry) - 1))
 		skip = sizeof(retry) - 1;
 	else if (len > sizeof(reset) - 1 && !strncasecmp(p, reset, sizeof(reset) - 1))
@@ -288,6 +306,7 @@ static int start(struct http *h, struct item *it)
 	it->resp->body.max = BODY_MAX;
 	it->resp->status = 0;
 	it->resp->retry_after = -1;
+	it->resp->date = 0;
 	it->headers = build_headers(it->req);
 	setup_easy(e, it);
 	it->easy = e;

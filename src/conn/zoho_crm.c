@@ -184,6 +184,8 @@ static int get_page(struct zoho_source *s, const char *url, json_t **data)
 	*data = NULL;
 	if ((rc = api_call(s->crm->api, "GET", url, NULL, headers, &res)))
 		return rc;
+	if (!s->crm->base.first_list_time)
+		s->crm->base.first_list_time = res.date;
 	if (res.status == 204 || res.status == 304) {
 		api_result_release(&res);
 		return 0;

@@ -388,6 +388,11 @@ void manifest_add(struct manifest *m, const char *file, long records, unsigned l
 			    json_pack("{s:I, s:s}", "records", (json_int_t)records, "crc32", hex));
 }
 
+void manifest_note(struct manifest *m, const char *key, const char *value)
+{
+	json_object_set_new(m->root, key, json_string(value));
+}
+
 long manifest_records(const struct manifest *m, const char *name)
 {
 	char *file = xasprintf("%s.ndjson.gz", name);

@@ -319,6 +319,22 @@ static struct MHD_Response *make_response(struct req *r)
 	return resp;
 }
 
+/*
+ * Date by the sandbox clock (moved by POST /__control/clock), the clock its
+ * Modified_Time and last_modified_time follow, as a server's Date follows
+ * its own clock (RFC 9110 6.6.1).  libmicrohttpd adds none of its own then.
+ */
+static void add_date(struct req *r, struct MHD_Response *resp)
+{
+	time_t now = (time_t)sb_now(r->sb);
+	struct tm tm;
+	char date[64];
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_DATE, date);
+}
+
 static enum MHD_Result answer(struct req *r)
 {
 	struct MHD_Response *resp;
@@ -335,6 +351,7 @@ static enum MHD_Result answer(struct req *r)
 					"application/json;charset=UTF-8");
 	for (i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
+	add_date(r, resp);
 	ret = MHD_queue_response(r->conn, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;

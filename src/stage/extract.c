@@ -541,6 +541,21 @@ static int snapshot_when_needed(struct extract *x, const struct entity_sync *e)
 	return rc;
 }
 
+/*
+ * The CRM's clock when it first answered a list: the load makes it the
+ * watermark, so the next run asks for changes by the clock that stamps
+ * them, whatever this host's clock says (reliability.md D8).
+ */
+static void note_crm_time(struct extract *x)
+{
+	char when[ISO_TIME_LEN];
+
+	if (!x->crm->first_list_time)
+		return;
+	time_iso_utc((time_t)x->crm->first_list_time, when);
+	manifest_note(x->manifest, MANIFEST_CRM_TIME, when);
+}
+
 static int extract_all(struct extract *x)
 {
 	struct job *job = x->p->job;
@@ -556,6 +571,7 @@ static int extract_all(struct extract *x)
 	}
 	if ((rc = deals_extract(x->p, x->crm, x->dir, x->manifest)))
 		return rc;
+	note_crm_time(x);
 	return manifest_write(x->manifest, x->dir);
 }
 

@@ -477,29 +477,55 @@ static int flush_again(struct load *l)
 }
 
 /*
+ * Where the next run starts reading (new string): the CRM's clock at the
+ * extract's first list answer, since the CRM stamps Modified_Time by its
+ * own clock (reliability.md D8); without it (an extract made before this
+ * was noted), the run's start by this host's clock.
+ */
+static char *watermark_of(struct load *l, const struct run_info *run)
+{
+	char *dir = staging_dir(l->p->job->state_dir, l->p->run_id, "extract");
+	json_t *manifest = NULL;
+	const char *crm_time;
+	char *mark = NULL;
+
+	if (manifest_load(dir, &manifest) == 1 &&
+	    (crm_time = json_string_value(json_object_get(manifest, MANIFEST_CRM_TIME))))
+		mark = xstrdup(crm_time);
+	else if (run->started_at)
+		mark = xstrdup(run->started_at);
+	json_decref(manifest);
+	xfree(dir);
+	return mark;
+}
+
+/*
  * The entity is loaded: its stats row (even for an empty file: it marks the
- * entity as loaded) and its watermark, the run's start, so the next run
- * reads what changed since.  Never past the start: a record changed while
- * this run read is read again.
+ * entity as loaded) and its watermark, the CRM's time when this run began
+ * reading it, so the next run reads what changed since.  Never past that
+ * time: a record changed while this run read is read again.
  */
 static int finish_entity(struct load *l)
 {
 	struct run_info run;
+	char *mark = NULL;
 	int rc;
 
 	if ((rc = ledger_run_get(l->p->lg, l->p->run_id, &run)) < 0)
 		return rc;
+	mark = watermark_of(l, &run);
 	if ((rc = ledger_begin(l->p->lg)))
 		goto out;
 	rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
 	/* A resync read one record: it says nothing of the others' changes. */
-	if (!rc && run.started_at && !strcmp(l->p->job->crm.type, "zoho-crm") && !l->p->only_id)
-		rc = ledger_watermark_put(l->p->lg, l->e->name, run.started_at, l->p->run_id);
+	if (!rc && mark && !strcmp(l->p->job->crm.type, "zoho-crm") && !l->p->only_id)
+		rc = ledger_watermark_put(l->p->lg, l->e->name, mark, l->p->run_id);
 	if (rc)
 		ledger_rollback(l->p->lg);
 	else
 		rc = ledger_commit(l->p->lg);
 out:
+	xfree(mark);
 	run_info_release(&run);
 	return rc;
 }

@@ -11,8 +11,8 @@ write_job job.json zoho-books '{"customers":{"crm_module":"accounts"}}'
 run_ok job.json
 assert_eq 2498 "$(ledger_query state "select count(*) from links")" "first run links"
 mark=$(ledger_query state "select modified_since from watermarks where entity = 'customers'")
-started=$(ledger_query state "select started_at from runs where id = 1")
-assert_eq "$started" "$mark" "watermark = the first run's start"
+crm_time=$(jq -r .crm_time state/staging/1/extract/manifest.json)
+assert_eq "$crm_time" "$mark" "watermark = the CRM's clock at the first run's first list answer"
 
 # Three accounts change in the CRM.
 ctl POST /crm/Accounts '{"data":[
