@@ -104,8 +104,8 @@ static int plan_create(struct load *l, json_t *rec, int had_intent, struct fin_w
 	if ((rc = finclient_find(l->fin, l->e->kind, job->crm_id_field, str(rec, "crm_id"), found)) < 0)
 		return rc;
 	if (rc == 1) {
-		log_info("%s %s: created by an interrupted run as %s; updating it", l->e->name,
-			 str(rec, "crm_id"), *found);
+		log_info("%s %s: found by its CRM id as %s (a create with no answer made it); updating it",
+			 l->e->name, str(rec, "crm_id"), *found);
 		w->finance_id = *found;
 	}
 	return 0;
@@ -196,6 +196,23 @@ static int record_no_answer(struct load *l, json_t *rec)
 	l->p->records_failed++;
 	xfree(why);
 	return rc;
+}
+
+/*
+ * A create that went out and got no answer (a timeout, a cut connection)
+ * may have been applied: it goes again in this batch, and since its intent
+ * is committed, plan_create() looks it up by its CRM id first (or the app
+ * upserts on it), so it is updated if it was made and made if it was not.
+ * Anything else, or a second time: failed, looked up next run.
+ */
+static int settle_unsure(struct load *l, json_t *rec)
+{
+	if (strcmp(str(rec, "action"), "create") || json_is_true(json_object_get(rec, "again")))
+		return record_no_answer(l, rec);
+	log_warn("%s %s: %s", l->e->name, str(rec, "crm_id"), err_msg());
+	send_again(l, rec, xstrdup("no answer to the create (it may have been applied); looked up by its CRM id "
+				   "before it went again"));
+	return 0;
 }
 
 /* The CRM record is gone; the finance record stays, its link says so. */
@@ -393,6 +410,8 @@ static int settle(struct load *l, struct batch_writes *bw)
 		if (bw->w[i].rc == FS_EBUDGET) {
 			budget = 1;
 			l->waiting++;
+		} else if (bw->w[i].rc == FS_EUNSURE) {
+			rc = settle_unsure(l, rec);
 		} else if (bw->w[i].rc) {
 			rc = answered ? record_no_answer(l, rec) : bw->w[i].rc;
 		} else {
