@@ -216,6 +216,16 @@ int ledger_unlink_keep(struct ledger *lg, const char *entity, const char *crm_id
 int ledger_unlink_links(struct ledger *lg, long run_id, const char *reason, long *dropped);
 
 /*
+ * Mapping fingerprints (schema v7): per entity, the fingerprint of the
+ * mapping its records were last loaded with.  get: 1 (*fingerprint new), 0
+ * none.  put: inside the caller's transaction.
+ */
+int ledger_mapping_get(struct ledger *lg, const char *entity, char **fingerprint);
+int ledger_mapping_put(struct ledger *lg, const char *entity, const char *fingerprint, long run_id);
+/* Linked records of an entity (state linked, with a finance id), or -1. */
+long ledger_linked_count(struct ledger *lg, const char *entity);
+
+/*
  * One state_dir, one job: FS_EUSAGE (naming both jobs and the state_dir)
  * when the ledger belongs to another job; with claim, a ledger of no job
  * yet (or known only by its runs) is marked as this job's.

@@ -20,4 +20,12 @@ json_t *mapping_crm_fields(const struct job *job, const struct entity_sync *e, c
 int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e, const char *module,
 			     json_t *available);
 
+/*
+ * The fingerprint of an entity's effective mapping (new string): what
+ * decides its payloads (the defaults the app takes, field_map, the
+ * customer mode, the product type, field_owner), hashed.  The ledger keeps
+ * the one last loaded; a different one means every record is planned again.
+ */
+char *mapping_fingerprint(const struct job *job, const struct entity_sync *e);
+
 #endif

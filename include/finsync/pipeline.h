@@ -44,6 +44,13 @@ int preflight_currency(struct pipeline *p);
 /* Whether this run handles the entity (enabled in the job and not excluded by --only). */
 int pipeline_wants(const struct pipeline *p, const struct entity_sync *e);
 
+/*
+ * 1 when the entity's mapping differs from the one its records were last
+ * loaded with (or the ledger has links and no fingerprint yet), 0 when not;
+ * *linked (may be NULL): its linked records, which the run plans again.
+ */
+int pipeline_mapping_changed(struct pipeline *p, const struct entity_sync *e, long *linked);
+
 /* Name of the extract file holding the finance app's existing records of an entity. */
 #define FINANCE_SNAPSHOT_PREFIX "finance."
 

@@ -156,11 +156,28 @@ static int pick_run(struct pipeline *p, unsigned stages)
 	return rc;
 }
 
+/* Before a new plan: the entities whose mapping changed, and how many linked records that plans again. */
+static int say_mapping_changes(struct pipeline *p, unsigned stages)
+{
+	long linked;
+	int i, rc = 0;
+
+	if (!(stages & STAGE_EXTRACT) || p->only_id)
+		return 0;
+	for (i = 0; i < ENTITY_COUNT && rc >= 0; i++) {
+		const struct entity_sync *e = &p->job->entities[i];
+		if (pipeline_wants(p, e) && (rc = pipeline_mapping_changed(p, e, &linked)) == 1)
+			printf("%s: mapping changed: %ld linked records will be re-planned\n", e->name, linked);
+	}
+	fflush(stdout);
+	return rc < 0 ? rc : 0;
+}
+
 static int run_stages(struct pipeline *p, unsigned stages)
 {
-	int rc = 0;
+	int rc = say_mapping_changes(p, stages);
 
-	if (stages & STAGE_EXTRACT)
+	if (!rc && (stages & STAGE_EXTRACT))
 		rc = stage_extract(p);
 	if (!rc && (stages & STAGE_TRANSFORM))
 		rc = stage_transform(p);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sqlite3.h>
@@ -17,7 +18,7 @@
 #include "finsync/ledger.h"
 #include "finsync/timeutil.h"
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 7
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
@@ -208,12 +209,23 @@ struct migration {
 static const char schema_v5[] =
 	"CREATE INDEX IF NOT EXISTS events_finance ON events (entity, finance_id);";
 
+/*
+ * Version 7: per entity, the fingerprint of its effective mapping as last
+ * loaded.  When the job's mapping changes, the next run reads and plans
+ * every record of the entity again (DESIGN.md "A mapping change reaches
+ * every record").
+ */
+static const char schema_v7[] =
+	"CREATE TABLE IF NOT EXISTS mappings ("
+	"  entity TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, run_id INTEGER, updated_at TEXT NOT NULL);";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
 	{ 3, schema_v3 },
 	{ 4, schema_v4 },
 	{ 5, schema_v5 },
+	{ 7, schema_v7 },
 };
 
 /*
@@ -1179,4 +1191,60 @@ int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, 
 		rc = ledger_state_set(lg, JOB_OWNER_KEY, job);
 	xfree(owner);
 	return rc < 0 ? rc : 0;
+}
+
+/* One statement, prepared for the call: the mapping fingerprint is read and written once per entity and run. */
+static int one_shot(struct ledger *lg, const char *sql, const char *what, const char *const *texts, int n,
+		    long long num, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	int i, rc;
+
+	if (sqlite3_prepare_v2(lg->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(lg, what);
+	for (i = 0; i < n; i++)
+		bind_text(st, i + 1, texts[i]);
+	if (num >= 0)
+		sqlite3_bind_int64(st, n + 1, num);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && out)
+		*out = column_dup(st, 0);
+	rc = rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : db_fail(lg, what);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int ledger_mapping_get(struct ledger *lg, const char *entity, char **fingerprint)
+{
+	const char *texts[] = { entity };
+
+	*fingerprint = NULL;
+	return one_shot(lg, "SELECT fingerprint FROM mappings WHERE entity = ?1", "read mapping fingerprint",
+			texts, 1, -1, fingerprint);
+}
+
+int ledger_mapping_put(struct ledger *lg, const char *entity, const char *fingerprint, long run_id)
+{
+	char now[ISO_TIME_LEN];
+	const char *texts[] = { entity, fingerprint, now };
+
+	time_now_iso(now);
+	return one_shot(lg, "INSERT INTO mappings (entity, fingerprint, updated_at, run_id) VALUES (?1, ?2, ?3, ?4) "
+			"ON CONFLICT (entity) DO UPDATE SET fingerprint = excluded.fingerprint, "
+			"updated_at = excluded.updated_at, run_id = excluded.run_id",
+			"write mapping fingerprint", texts, 3, run_id, NULL);
+}
+
+long ledger_linked_count(struct ledger *lg, const char *entity)
+{
+	const char *texts[] = { entity };
+	char *n = NULL;
+	long count;
+
+	if (one_shot(lg, "SELECT count(*) FROM links WHERE entity = ?1 AND state = 'linked' AND finance_id IS NOT NULL",
+		     "count links", texts, 1, -1, &n) != 1)
+		return -1;
+	count = n ? strtol(n, NULL, 10) : 0;
+	xfree(n);
+	return count;
 }

@@ -300,6 +300,12 @@ static int entity_since(struct extract *x, const struct entity_sync *e)
 	x->since = NULL;
 	if (x->p->full || !crm_incremental(x->crm))
 		return 0;
+	/* A new mapping reaches every record: all are read, as with --full. */
+	if ((rc = pipeline_mapping_changed(x->p, e, NULL)) != 0) {
+		if (rc == 1)
+			log_info("%s: the mapping changed since the last load; reading every record", e->name);
+		return rc < 0 ? rc : 0;
+	}
 	if ((rc = ledger_watermark_get(x->p->lg, e->name, &mark)) <= 0)
 		return rc;
 	if (time_parse_iso(mark, &t)) {

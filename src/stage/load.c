@@ -21,6 +21,7 @@
 #include "finsync/finclient.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/mapping.h"
 #include "finsync/pipeline.h"
 #include "finsync/progress.h"
 #include "finsync/staging.h"
@@ -495,6 +496,15 @@ static int flush_again(struct load *l)
 	return flush_batch(l);
 }
 
+static int put_mapping(struct load *l)
+{
+	char *fingerprint = mapping_fingerprint(l->p->job, l->e);
+	int rc = ledger_mapping_put(l->p->lg, l->e->name, fingerprint, l->p->run_id);
+
+	xfree(fingerprint);
+	return rc;
+}
+
 /*
  * Where the next run starts reading (new string): the CRM's clock at the
  * extract's first list answer, since the CRM stamps Modified_Time by its
@@ -539,6 +549,9 @@ static int finish_entity(struct load *l)
 	/* A resync read one record: it says nothing of the others' changes. */
 	if (!rc && mark && !strcmp(l->p->job->crm.type, "zoho-crm") && !l->p->only_id)
 		rc = ledger_watermark_put(l->p->lg, l->e->name, mark, l->p->run_id);
+	/* Every record was planned with this mapping (a resync planned one). */
+	if (!rc && !l->p->only_id)
+		rc = put_mapping(l);
 	if (rc)
 		ledger_rollback(l->p->lg);
 	else

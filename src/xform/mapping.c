@@ -1099,3 +1099,36 @@ int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e,
 			    job->path, module, e->product_type_field);
 	return 0;
 }
+
+/* One recipe as data: its steps in order, each [place, type, key, CRM field]. */
+static json_t *recipe_json(const struct job *job, const struct entity_sync *e, const char *module, int persons_only)
+{
+	struct recipe r;
+	json_t *steps = json_array();
+	size_t i;
+
+	recipe_build(job, e, module, persons_only, &r);
+	for (i = 0; i < r.n; i++)
+		json_array_append_new(steps, json_pack("[i, i, s?, s?]", (int)r.steps[i].t.place,
+						       (int)r.steps[i].t.type, r.steps[i].t.sub, r.steps[i].crm));
+	xfree(r.steps);
+	return json_pack("{s:s, s:b, s:o}", "module", module, "persons_only", persons_only, "steps", steps);
+}
+
+char *mapping_fingerprint(const struct job *job, const struct entity_sync *e)
+{
+	const char *const *m;
+	char hash[CONTENT_HASH_LEN];
+	json_t *doc, *recipes = json_array();
+	int persons_only;
+
+	for (m = entity_crm_modules(e); *m; m++)
+		for (persons_only = 0; persons_only < 2; persons_only++)
+			json_array_append_new(recipes, recipe_json(job, e, *m, persons_only));
+	doc = json_pack("{s:s, s:i, s:s?, s:s?, s:O?, s:o}", "app", job->app->label, "crm_module", (int)e->crm_module,
+			"product_type_field", e->product_type_field, "product_type_default", e->product_type_default,
+			"field_owner", e->field_owner, "recipes", recipes);
+	content_hash(doc, hash);
+	json_decref(doc);
+	return xstrdup(hash);
+}

@@ -76,8 +76,14 @@ static void test_ledger__migrates_v2(void)
 	CHECK_INTEQ(user_version(dir), 2);
 
 	CHECK(ledger_open(&lg, dir) == 0);
-	CHECK_INTEQ(user_version(dir), 5);      /* v3, v4 (deals, summaries), v5 (an index) */
+	CHECK_INTEQ(user_version(dir), 7);      /* v3, v4 (deals, summaries), v5 (an index), v7 (mappings) */
 	if (lg) {
+		char *fp = NULL;
+		CHECK(ledger_mapping_get(lg, "customers", &fp) == 0);
+		CHECK(ledger_mapping_put(lg, "customers", "abc", 1) == 0);
+		CHECK(ledger_mapping_get(lg, "customers", &fp) == 1);
+		CHECK_STREQ(fp, "abc");
+		xfree(fp);
 		CHECK(ledger_link_get(lg, "customers", "c1", &l) == 1);
 		CHECK_STREQ(l.finance_id, "f1");
 		link_release(&l);
