@@ -45,6 +45,14 @@ int preflight_currency(struct pipeline *p);
 int pipeline_wants(const struct pipeline *p, const struct entity_sync *e);
 
 /*
+ * Where the next run starts reading (new string, or NULL): the CRM's clock
+ * at the extract's first list answer, since the CRM stamps Modified_Time by
+ * its own clock (reliability.md D8); without it (an extract made before it
+ * was noted), started_at, the run's start by this host's clock.
+ */
+char *pipeline_watermark(struct pipeline *p, const char *started_at);
+
+/*
  * 1 when the entity's mapping differs from the one its records were last
  * loaded with (or the ledger has links and no fingerprint yet), 0 when not;
  * *linked (may be NULL): its linked records, which the run plans again.

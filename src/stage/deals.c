@@ -1201,24 +1201,27 @@ static int load_lines(struct deal_load *l, struct staging_reader *r)
 	return 0;
 }
 
-/* The stats row and the deals' watermark (the run's start), as for the entities. */
+/* The stats row and the deals' watermark (the CRM's clock as the run began reading), as for the entities. */
 static int finish_deals(struct deal_load *l)
 {
 	struct run_info run;
+	char *mark = NULL;
 	int rc;
 
 	if ((rc = ledger_run_get(l->p->lg, l->p->run_id, &run)) < 0)
 		return rc;
+	mark = pipeline_watermark(l->p, run.started_at);
 	if ((rc = ledger_begin(l->p->lg)))
 		goto out;
 	rc = ledger_stats_add(l->p->lg, l->p->run_id, "deals", "load", &l->s);
-	if (!rc && run.started_at && !strcmp(l->p->job->crm.type, "zoho-crm"))
-		rc = ledger_watermark_put(l->p->lg, "deals", run.started_at, l->p->run_id);
+	if (!rc && mark && !strcmp(l->p->job->crm.type, "zoho-crm"))
+		rc = ledger_watermark_put(l->p->lg, "deals", mark, l->p->run_id);
 	if (rc)
 		ledger_rollback(l->p->lg);
 	else
 		rc = ledger_commit(l->p->lg);
 out:
+	xfree(mark);
 	run_info_release(&run);
 	return rc;
 }

@@ -139,9 +139,9 @@ static int record_rejection(struct load *l, json_t *rec, const struct fin_outcom
  * does not exist"), 2006 for items in the apps that say "Item does not
  * exist", or a 404 that is not the one for a wrong URL (code 5).
  */
-static int answered_missing(const struct fin_outcome *o)
+static int answered_missing(const struct fin_outcome *o, enum entity_kind kind)
 {
-	return o->code == 1002 || o->code == 2006 || (o->status == 404 && o->code != 5);
+	return o->code == 1002 || (o->code == 2006 && kind == ENTITY_ITEMS) || (o->status == 404 && o->code != 5);
 }
 
 /*
@@ -173,7 +173,8 @@ static int settle_write(struct load *l, json_t *rec, struct fin_write *w)
 	int create = !strcmp(str(rec, "action"), "create");
 	int rc;
 
-	if (!w->out.ok && !create && !json_is_true(json_object_get(rec, "again")) && answered_missing(&w->out)) {
+	if (!w->out.ok && !create && !json_is_true(json_object_get(rec, "again")) &&
+	    answered_missing(&w->out, l->e->kind)) {
 		create_again(l, rec);
 		return 0;
 	}
@@ -506,29 +507,6 @@ static int put_mapping(struct load *l)
 }
 
 /*
- * Where the next run starts reading (new string): the CRM's clock at the
- * extract's first list answer, since the CRM stamps Modified_Time by its
- * own clock (reliability.md D8); without it (an extract made before this
- * was noted), the run's start by this host's clock.
- */
-static char *watermark_of(struct load *l, const struct run_info *run)
-{
-	char *dir = staging_dir(l->p->job->state_dir, l->p->run_id, "extract");
-	json_t *manifest = NULL;
-	const char *crm_time;
-	char *mark = NULL;
-
-	if (manifest_load(dir, &manifest) == 1 &&
-	    (crm_time = json_string_value(json_object_get(manifest, MANIFEST_CRM_TIME))))
-		mark = xstrdup(crm_time);
-	else if (run->started_at)
-		mark = xstrdup(run->started_at);
-	json_decref(manifest);
-	xfree(dir);
-	return mark;
-}
-
-/*
  * The entity is loaded: its stats row (even for an empty file: it marks the
  * entity as loaded) and its watermark, the CRM's time when this run began
  * reading it, so the next run reads what changed since.  Never past that
@@ -542,7 +520,7 @@ static int finish_entity(struct load *l)
 
 	if ((rc = ledger_run_get(l->p->lg, l->p->run_id, &run)) < 0)
 		return rc;
-	mark = watermark_of(l, &run);
+	mark = pipeline_watermark(l->p, run.started_at);
 	if ((rc = ledger_begin(l->p->lg)))
 		goto out;
 	rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);

@@ -6,6 +6,7 @@
 #include "finsync/finclient.h"
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
+#include "finsync/staging.h"
 
 int pipeline_finclient(struct pipeline *p, struct finclient **out)
 {
@@ -29,6 +30,23 @@ void pipeline_release(struct pipeline *p)
 {
 	finclient_close(p->fin);
 	p->fin = NULL;
+}
+
+char *pipeline_watermark(struct pipeline *p, const char *started_at)
+{
+	char *dir = staging_dir(p->job->state_dir, p->run_id, "extract");
+	json_t *manifest = NULL;
+	const char *crm_time;
+	char *mark = NULL;
+
+	if (manifest_load(dir, &manifest) == 1 &&
+	    (crm_time = json_string_value(json_object_get(manifest, MANIFEST_CRM_TIME))))
+		mark = xstrdup(crm_time);
+	else if (started_at)
+		mark = xstrdup(started_at);
+	json_decref(manifest);
+	xfree(dir);
+	return mark;
 }
 
 int pipeline_mapping_changed(struct pipeline *p, const struct entity_sync *e, long *linked)
