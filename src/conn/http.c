@@ -228,6 +228,8 @@ static long transfer_timeout_ms(void)
 	return ms > 0 ? ms : 120000L;
 }
 
+static int is_idempotent(const struct http_request *req);
+
 static void setup_easy(CURL *e, struct item *it)
 {
 	const struct http_request *req = it->req;
@@ -245,6 +247,15 @@ static void setup_easy(CURL *e, struct item *it)
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "finsync/0.1");
 	curl_easy_setopt(e, CURLOPT_PRIVATE, it);
+	/*
+	 * libcurl sends a request again by itself when a reused connection
+	 * closes before any answer byte: right for a connection the server had
+	 * dropped while idle, a second document when it had acted first.  A
+	 * POST that may not go twice takes a connection of its own, so a lost
+	 * answer reaches the caller as FS_EUNSURE instead.
+	 */
+	if (!is_idempotent(req))
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	if (req->body) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)req->body_len);
