@@ -76,7 +76,7 @@ static void test_ledger__migrates_v2(void)
 	CHECK_INTEQ(user_version(dir), 2);
 
 	CHECK(ledger_open(&lg, dir) == 0);
-	CHECK_INTEQ(user_version(dir), 5);      /* v3, v4 (deals, summaries), v5 (an index) */
+	CHECK_INTEQ(user_version(dir), 6);      /* v3, v4 (deals, summaries), v5 (an index), v6 (person_links) */
 	if (lg) {
 		CHECK(ledger_link_get(lg, "customers", "c1", &l) == 1);
 		CHECK_STREQ(l.finance_id, "f1");
