@@ -27,6 +27,17 @@ struct finance_app {
 	int has_estimates;              /* /estimates (quotes): automate quote */
 	int invoice_line_needs_item;    /* an invoice line must carry item_id (Books SPEC) */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
+	/*
+	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons
+	 * (the contact's id in the body, first_name required, a primary person);
+	 * Billing: /customers/{id}/contactpersons (email required, no primary).
+	 */
+	int persons_under_customer;     /* the path names the customer */
+	int persons_in_create;          /* a customer's create body may carry contact_persons */
+	int has_primary_person;         /* POST …/contactpersons/{id}/primary */
+	const char *person_id_key;      /* "contact_person_id" / "contactperson_id" */
+	const char *person_required;    /* the key a person write must carry */
+	const char *const *person_keys; /* the mapped person keys the endpoint takes */
 };
 
 /* The app for a job's finance.type, or NULL. */

@@ -159,7 +159,7 @@ static void plan_invalid(struct plan *pl, struct mapped *m)
 
 int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons)
 {
-	char idbuf[32], hash[CONTENT_HASH_LEN] = "";
+	char idbuf[32], whole[CONTENT_HASH_LEN] = "", hash[RECORD_HASH_LEN] = "";
 	const char *crm_id = crm_record_id(rec, idbuf, sizeof(idbuf));
 	struct plan pl = { 0 };
 	struct mapped m;
@@ -175,11 +175,12 @@ int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons
 		/* One dump for both: the line takes the text, the hash its sorted replay. */
 		buf_reset(&x->payload_text);
 		if (!ndjson_dump_spans(m.payload, &x->payload_text, &x->spans)) {
-			content_hash_spans(x->payload_text.data, &x->spans, hash);
+			content_hash_spans(x->payload_text.data, &x->spans, whole);
 			payload_text = &x->payload_text;
 		} else {
-			content_hash(m.payload, hash);
+			content_hash(m.payload, whole);
 		}
+		record_hash(m.payload, whole, hash);
 		plan_settle(&pl, hash);
 	}
 	if (!line_text(&x->text, x, module, crm_id, &pl, hash, m.payload, payload_text)) {
