@@ -192,10 +192,23 @@ static int mark_source_deleted(struct load *l, json_t *rec)
 	return rc < 0 ? rc : record_event(l, rec, str(rec, "finance_id"), "source_deleted", str(rec, "reason"));
 }
 
+/* A deleted CRM contact's person leaves its customer (persons.c). */
+static int remove_deleted_person(struct load *l, json_t *rec)
+{
+	int incomplete, rc = persons_remove(l->p, l->fin, str(rec, "crm_id"), &incomplete);
+
+	if (rc)
+		return rc;
+	return record_event(l, rec, str(rec, "finance_id"), incomplete ? "failed" : "person_removed",
+			    incomplete ? "its contact person could not be removed (see the log)" : str(rec, "reason"));
+}
+
 static int apply_other(struct load *l, json_t *rec, const char *action)
 {
 	if (!strcmp(action, "source_deleted"))
 		return mark_source_deleted(l, rec);
+	if (!strcmp(action, "person_removed"))
+		return remove_deleted_person(l, rec);
 	if (!strcmp(action, "unchanged"))
 		l->s.unchanged++;
 	else if (!strcmp(action, "skip") || !strcmp(action, "ambiguous"))
@@ -220,7 +233,7 @@ static void count_action(struct load *l, const char *action)
 		l->s.skipped++;
 	else if (!strcmp(action, "source_deleted"))
 		l->s.deleted++;
-	else
+	else if (strcmp(action, "person_removed"))
 		l->s.failed++;
 }
 

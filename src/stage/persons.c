@@ -197,6 +197,38 @@ static int remove_person(struct customer_persons *c, const struct person_link *l
 	return gone;
 }
 
+/*
+ * A person leaves a customer other than the one being written (its contact
+ * was deleted, or moved): when it was that customer's primary (its oldest
+ * link), the next oldest becomes the primary there now, since that customer
+ * may not be written again soon.  Its link keeps its hash, so the next write
+ * of that customer sends it once more with the flag; nothing is lost.
+ */
+static int remove_elsewhere(struct customer_persons *c, const struct person_link *l)
+{
+	struct person_link *links = NULL;
+	struct fin_outcome o;
+	size_t n = 0, i;
+	int rc, gone = 0;
+
+	if ((rc = ledger_person_links_of(c->p->lg, l->finance_customer_id, &links, &n)) < 0)
+		goto out;
+	rc = 0;
+	if (!(gone = remove_person(c, l)) || (rc = ledger_person_link_delete(c->p->lg, l->crm_contact_id)))
+		goto out;
+	if (c->app->has_primary_person && n > 1 && !strcmp(links[0].crm_contact_id, l->crm_contact_id)) {
+		int prc = finclient_person_primary(c->fin, links[1].finance_person_id, &o);
+		if (prc || !o.ok)
+			person_failed(c, "could not make primary", links[1].crm_contact_id, prc, &o);
+		fin_outcome_release(&o);
+	}
+out:
+	for (i = 0; i < n; i++)
+		person_link_release(&links[i]);
+	xfree(links);
+	return rc < 0 ? rc : gone;
+}
+
 /* The persons this customer keeps no more (their CRM contact left it): removed. */
 static int remove_departed(struct customer_persons *c, json_t *persons, struct person_link *links, size_t n)
 {
@@ -315,8 +347,7 @@ static int sync_person(struct customer_persons *c, json_t *person, const char *p
 	} else if (rc == 1) {
 		log_info("customer %s: CRM record %s moved here from customer %s", c->customer_id, crm_id,
 			 l.finance_customer_id);
-		rc = 0;
-		if (remove_person(c, &l))
+		if ((rc = remove_elsewhere(c, &l)) == 1)
 			rc = add_person(c, crm_id, body, primary);
 	} else {
 		rc = add_person(c, crm_id, body, primary);
@@ -364,5 +395,21 @@ int persons_settle(struct pipeline *p, struct finclient *fin, const char *custom
 		persons = none = json_array();
 	rc = sync_persons(&c, persons);
 	json_decref(none);
+	return rc;
+}
+
+int persons_remove(struct pipeline *p, struct finclient *fin, const char *crm_contact_id, int *incomplete)
+{
+	struct customer_persons c = { p, fin, p->job->app, NULL, incomplete };
+	struct person_link l;
+	int rc;
+
+	*incomplete = 0;
+	if ((rc = ledger_person_link_get(p->lg, crm_contact_id, &l)) == 1) {
+		c.customer_id = l.finance_customer_id;
+		rc = remove_elsewhere(&c, &l);
+		rc = rc < 0 ? rc : 0;
+	}
+	person_link_release(&l);
 	return rc;
 }

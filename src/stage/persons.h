@@ -26,4 +26,11 @@ json_t *persons_take(const struct finance_app *app, json_t *payload, int create,
 int persons_settle(struct pipeline *p, struct finclient *fin, const char *customer_id, json_t *persons,
 		   int in_body, const struct fin_outcome *out, int *incomplete);
 
+/*
+ * A CRM contact that was deleted: the person finsync added for it leaves its
+ * customer, and its person_links row goes.  0 (also when there was none),
+ * or a ledger error; *incomplete when the app did not delete it.
+ */
+int persons_remove(struct pipeline *p, struct finclient *fin, const char *crm_contact_id, int *incomplete);
+
 #endif
