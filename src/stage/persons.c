@@ -70,14 +70,27 @@ static json_t *person_body(const struct finance_app *app, const json_t *person)
 	return body;
 }
 
-/* The hash a person's link keeps: its body and whether it is the primary. */
-static void person_hash(const json_t *body, int primary, char out[CONTENT_HASH_LEN])
-{
-	json_t *h = json_copy((json_t *)body);
+/*
+ * The hash a person's link keeps: of its body, then PRIMARY_MARK when it is
+ * the primary (so that a person made primary elsewhere can be noted
+ * without its body at hand).
+ */
+#define PRIMARY_MARK "+primary"
+#define PERSON_HASH_LEN (CONTENT_HASH_LEN + sizeof(PRIMARY_MARK))
 
-	json_object_set_new(h, "is_primary_contact", json_boolean(primary));
-	content_hash(h, out);
-	json_decref(h);
+static void person_hash(const json_t *body, int primary, char out[PERSON_HASH_LEN])
+{
+	content_hash((json_t *)body, out);
+	if (primary)
+		strcat(out, PRIMARY_MARK);
+}
+
+/* A link's hash with the primary mark (new string). */
+static char *hash_as_primary(const char *hash)
+{
+	size_t n = hash ? strcspn(hash, "+") : 0;
+
+	return hash ? xasprintf("%.*s%s", (int)n, hash, PRIMARY_MARK) : NULL;
 }
 
 json_t *persons_take(const struct finance_app *app, json_t *payload, int create, int *in_body)
@@ -150,7 +163,7 @@ static int link_person(struct customer_persons *c, const char *crm_id, const cha
 static int record_created(struct customer_persons *c, json_t *persons, const struct fin_outcome *out)
 {
 	size_t i, n = 0, count = json_array_size(out->persons);
-	char *taken = xcalloc(count ? count : 1, 1), hash[CONTENT_HASH_LEN];
+	char *taken = xcalloc(count ? count : 1, 1), hash[PERSON_HASH_LEN];
 	const json_t *a;
 	json_t *p, *body;
 	int rc = 0;
@@ -218,8 +231,14 @@ static int remove_elsewhere(struct customer_persons *c, const struct person_link
 		goto out;
 	if (c->app->has_primary_person && n > 1 && !strcmp(links[0].crm_contact_id, l->crm_contact_id)) {
 		int prc = finclient_person_primary(c->fin, links[1].finance_person_id, &o);
-		if (prc || !o.ok)
+		if (prc || !o.ok) {
 			person_failed(c, "could not make primary", links[1].crm_contact_id, prc, &o);
+		} else {
+			char *hash = hash_as_primary(links[1].hash);
+			xfree(links[1].hash);
+			links[1].hash = hash;
+			rc = ledger_person_link_put(c->p->lg, &links[1]);
+		}
 		fin_outcome_release(&o);
 	}
 out:
@@ -274,7 +293,7 @@ static const char *primary_of(struct customer_persons *c, json_t *persons, const
 static int add_person(struct customer_persons *c, const char *crm_id, json_t *body, int primary)
 {
 	struct fin_outcome o;
-	char hash[CONTENT_HASH_LEN];
+	char hash[PERSON_HASH_LEN];
 	int rc = finclient_person_write(c->fin, c->customer_id, NULL, body, &o);
 
 	if (rc || !o.ok) {
@@ -325,7 +344,7 @@ static int sync_person(struct customer_persons *c, json_t *person, const char *p
 {
 	const char *crm_id = str(person, PERSON_CRM_ID);
 	int primary = c->app->has_primary_person && primary_id && crm_id && !strcmp(crm_id, primary_id);
-	char hash[CONTENT_HASH_LEN];
+	char hash[PERSON_HASH_LEN];
 	struct person_link l;
 	json_t *body;
 	int rc, gone = 0;
