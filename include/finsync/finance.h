@@ -21,6 +21,7 @@ struct finance_app {
 	const char *street_key;         /* address line key: "address" / "street" */
 	int has_vendors;                /* vendors are contacts with contact_type vendor */
 	int has_contact_type;           /* sends contact_type on customers */
+	int has_customer_sub_type;      /* sends customer_sub_type (Billing's customers have none) */
 	int has_unique_upsert;          /* PUT with X-Unique-Identifier-* headers */
 	int has_item_type;              /* Inventory's item_type */
 	int has_deals;                  /* quote/invoice automation offered */

@@ -790,7 +790,7 @@ static json_t *assemble_contact(struct build *b, const char *crm_id, json_t *per
 
 	if (b->job->app->has_contact_type)
 		json_object_set_new_nocheck(pl, "contact_type", json_string(vendor ? "vendor" : "customer"));
-	if (!vendor)
+	if (!vendor && b->job->app->has_customer_sub_type)
 		json_object_set_new_nocheck(pl, "customer_sub_type",
 				    json_string(strcmp(b->module, "Contacts") ? "business" : "individual"));
 	add_flat_person(b, pl);
