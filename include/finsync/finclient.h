@@ -125,6 +125,9 @@ int finclient_person_write(struct finclient *fc, const char *customer_id, const 
 int finclient_person_delete(struct finclient *fc, const char *customer_id, const char *person_id,
 			    struct fin_outcome *out);
 int finclient_person_primary(struct finclient *fc, const char *person_id, struct fin_outcome *out);
+/* Calls fn for each contact person of a customer (GET …/{customer_id}/contactpersons). */
+int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud),
+			  void *ud);
 
 /* The organisation's base currency code (new string), or NULL with an error. */
 int finclient_base_currency(struct finclient *fc, char **out);

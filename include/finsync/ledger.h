@@ -170,6 +170,8 @@ struct person_link {
 
 /* 1 found (fills out; person_link_release()), 0 none, <0 error. */
 int ledger_person_link_get(struct ledger *lg, const char *crm_contact_id, struct person_link *out);
+/* The CRM contact linked to a finance person id: 1 (*crm_contact_id new), 0 none. */
+int ledger_person_link_by_person(struct ledger *lg, const char *finance_person_id, char **crm_contact_id);
 /* Insert or replace by crm_contact_id (a replaced row keeps its age). */
 int ledger_person_link_put(struct ledger *lg, const struct person_link *p);
 int ledger_person_link_delete(struct ledger *lg, const char *crm_contact_id);

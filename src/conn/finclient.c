@@ -633,3 +633,13 @@ int finclient_person_primary(struct finclient *fc, const char *person_id, struct
 {
 	return person_call(fc, "POST", NULL, person_id, "/primary", NULL, out);
 }
+
+int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud),
+			  void *ud)
+{
+	char *path = xasprintf("%s/%s/contactpersons", fc->app->customers_path, customer_id);
+	int rc = finclient_list_path(fc, path, "contact_persons", NULL, fn, ud);
+
+	xfree(path);
+	return rc;
+}

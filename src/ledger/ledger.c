@@ -26,7 +26,7 @@ enum stmt_id {
 	ST_DEAL_GET, ST_DEAL_PUT, ST_DEAL_DEL, ST_DEAL_RETRY_IDS, ST_STATS_GET, ST_EVENT_LAST,
 	ST_SUMMARY_PUT, ST_WORK_OUTSTANDING, ST_WORK_OVERDUE, ST_WORK_PAYMENT, ST_SUMMARY_ROWS,
 	ST_LINKS_EACH, ST_LINKS_COUNT, ST_FINANCE_MATCHED,
-	ST_PERSON_GET, ST_PERSON_PUT, ST_PERSON_DEL, ST_PERSONS_OF, ST_COUNT
+	ST_PERSON_GET, ST_PERSON_PUT, ST_PERSON_DEL, ST_PERSONS_OF, ST_PERSON_BY_ID, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -91,6 +91,7 @@ static const char *const stmt_sql[ST_COUNT] = {
 			  "finance_customer_id = excluded.finance_customer_id, "
 			  "finance_person_id = excluded.finance_person_id, hash = excluded.hash",
 	[ST_PERSON_DEL] = "DELETE FROM person_links WHERE crm_contact_id = ?1",
+	[ST_PERSON_BY_ID] = "SELECT crm_contact_id FROM person_links WHERE finance_person_id = ?1",
 	[ST_PERSONS_OF] = "SELECT crm_contact_id, finance_customer_id, finance_person_id, hash FROM person_links "
 			  "WHERE finance_customer_id = ?1 ORDER BY rowid",
 	[ST_DEAL_GET] = "SELECT deal_id, kind, finance_id, state, hash, updated_at FROM deal_links "
@@ -229,7 +230,8 @@ static const char schema_v6[] =
 	"CREATE TABLE IF NOT EXISTS person_links ("
 	"  crm_contact_id TEXT PRIMARY KEY, finance_customer_id TEXT NOT NULL,"
 	"  finance_person_id TEXT NOT NULL, hash TEXT);"
-	"CREATE INDEX IF NOT EXISTS person_links_customer ON person_links (finance_customer_id);";
+	"CREATE INDEX IF NOT EXISTS person_links_customer ON person_links (finance_customer_id);"
+	"CREATE INDEX IF NOT EXISTS person_links_person ON person_links (finance_person_id);";
 
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
@@ -891,6 +893,19 @@ int ledger_person_link_get(struct ledger *lg, const char *crm_contact_id, struct
 	bind_text(st, 1, crm_contact_id);
 	if ((rc = step_row(lg, st, "read person link")) == 1)
 		person_link_read(st, out);
+	step_end(st);
+	return rc;
+}
+
+int ledger_person_link_by_person(struct ledger *lg, const char *finance_person_id, char **crm_contact_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_PERSON_BY_ID];
+	int rc;
+
+	*crm_contact_id = NULL;
+	bind_text(st, 1, finance_person_id);
+	if ((rc = step_row(lg, st, "read person link")) == 1)
+		*crm_contact_id = column_dup(st, 0);
 	step_end(st);
 	return rc;
 }

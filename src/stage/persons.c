@@ -289,6 +289,47 @@ static const char *primary_of(struct customer_persons *c, json_t *persons, const
 	return NULL;
 }
 
+/* A person of the customer that is body (name and email) and not in person_links. */
+struct unlinked_match {
+	struct customer_persons *c;
+	const json_t *body;
+	char *found;
+};
+
+static int match_unlinked(json_t *row, void *ud)
+{
+	struct unlinked_match *m = ud;
+	const char *id = str(row, m->c->app->person_id_key);
+	char *crm_id = NULL;
+	int rc;
+
+	if (m->found || !id || !same_text(row, m->body, "first_name") || !same_text(row, m->body, "last_name") ||
+	    !same_text(row, m->body, "email"))
+		return 0;
+	if ((rc = ledger_person_link_by_person(m->c->p->lg, id, &crm_id)) < 0)
+		return rc;
+	if (rc == 0)
+		m->found = xstrdup(id);
+	xfree(crm_id);
+	return 0;
+}
+
+/*
+ * A person POST that got no answer may have been applied (FS_EUNSURE): the
+ * customer's persons are read and one that is this person and belongs to no
+ * link is taken as it, instead of adding it a second time next run.
+ */
+static char *find_unsure(struct customer_persons *c, const json_t *body)
+{
+	struct unlinked_match m = { c, body, NULL };
+
+	if (finclient_person_list(c->fin, c->customer_id, match_unlinked, &m) < 0) {
+		xfree(m.found);
+		return NULL;
+	}
+	return m.found;
+}
+
 /* Adds one person; its link is written only with the id the app answered. */
 static int add_person(struct customer_persons *c, const char *crm_id, json_t *body, int primary)
 {
@@ -296,6 +337,12 @@ static int add_person(struct customer_persons *c, const char *crm_id, json_t *bo
 	char hash[PERSON_HASH_LEN];
 	int rc = finclient_person_write(c->fin, c->customer_id, NULL, body, &o);
 
+	if (rc == FS_EUNSURE && (o.finance_id = find_unsure(c, body))) {
+		log_info("customer %s: the person of CRM record %s was added without an answer; found it as %s",
+			 c->customer_id, crm_id, o.finance_id);
+		o.ok = 1;
+		rc = 0;
+	}
 	if (rc || !o.ok) {
 		person_failed(c, "could not add", crm_id, rc, &o);
 		fin_outcome_release(&o);
