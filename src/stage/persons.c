@@ -124,6 +124,8 @@ struct customer_persons {
 	const struct finance_app *app;
 	const char *customer_id;
 	int *incomplete;
+	int may_adopt;          /* the customer has no person_links yet */
+	json_t *existing;       /* its persons as read once for that (NULL: not read) */
 };
 
 static int same_text(const json_t *a, const json_t *b, const char *key)
@@ -289,29 +291,47 @@ static const char *primary_of(struct customer_persons *c, json_t *persons, const
 	return NULL;
 }
 
-/* A person of the customer that is body (name and email) and not in person_links. */
-struct unlinked_match {
-	struct customer_persons *c;
-	const json_t *body;
-	char *found;
-};
-
-static int match_unlinked(json_t *row, void *ud)
+static int collect_row(json_t *row, void *ud)
 {
-	struct unlinked_match *m = ud;
-	const char *id = str(row, m->c->app->person_id_key);
-	char *crm_id = NULL;
-	int rc;
+	return json_array_append(ud, row);
+}
 
-	if (m->found || !id || !same_text(row, m->body, "first_name") || !same_text(row, m->body, "last_name") ||
-	    !same_text(row, m->body, "email"))
-		return 0;
-	if ((rc = ledger_person_link_by_person(m->c->p->lg, id, &crm_id)) < 0)
-		return rc;
-	if (rc == 0)
-		m->found = xstrdup(id);
-	xfree(crm_id);
-	return 0;
+/* The customer's persons as the app lists them now (new array; empty when they cannot be read). */
+static json_t *read_persons(struct customer_persons *c)
+{
+	json_t *rows = json_array();
+
+	if (finclient_person_list(c->fin, c->customer_id, collect_row, rows) < 0) {
+		log_warn("customer %s: its contact persons could not be read: %s", c->customer_id, err_msg());
+		json_array_clear(rows);
+	}
+	return rows;
+}
+
+/*
+ * The id of a person in rows that is body (same first name, last name and
+ * email) and in no link; taken out of rows.  NULL when there is none.
+ */
+static char *take_unlinked(struct customer_persons *c, json_t *rows, const json_t *body)
+{
+	const char *id;
+	char *crm_id = NULL, *found = NULL;
+	json_t *row;
+	size_t i;
+
+	json_array_foreach(rows, i, row) {
+		id = str(row, c->app->person_id_key);
+		if (!id || !same_text(row, body, "first_name") || !same_text(row, body, "last_name") ||
+		    !same_text(row, body, "email") || ledger_person_link_by_person(c->p->lg, id, &crm_id) != 0) {
+			xfree(crm_id);
+			crm_id = NULL;
+			continue;
+		}
+		found = xstrdup(id);
+		json_array_remove(rows, i);
+		break;
+	}
+	return found;
 }
 
 /*
@@ -321,13 +341,25 @@ static int match_unlinked(json_t *row, void *ud)
  */
 static char *find_unsure(struct customer_persons *c, const json_t *body)
 {
-	struct unlinked_match m = { c, body, NULL };
+	json_t *rows = read_persons(c);
+	char *found = take_unlinked(c, rows, body);
 
-	if (finclient_person_list(c->fin, c->customer_id, match_unlinked, &m) < 0) {
-		xfree(m.found);
+	json_decref(rows);
+	return found;
+}
+
+/*
+ * A customer with no person_links yet (linked by an earlier finsync that did
+ * not keep them, or found by name): a person already there that is exactly
+ * this one (name and email) is taken as it rather than added a second time.
+ */
+static char *adopt(struct customer_persons *c, const json_t *body)
+{
+	if (!c->may_adopt)
 		return NULL;
-	}
-	return m.found;
+	if (!c->existing)
+		c->existing = read_persons(c);
+	return take_unlinked(c, c->existing, body);
 }
 
 /* Adds one person; its link is written only with the id the app answered. */
@@ -393,6 +425,7 @@ static int sync_person(struct customer_persons *c, json_t *person, const char *p
 	int primary = c->app->has_primary_person && primary_id && crm_id && !strcmp(crm_id, primary_id);
 	char hash[PERSON_HASH_LEN];
 	struct person_link l;
+	char *adopted;
 	json_t *body;
 	int rc, gone = 0;
 
@@ -415,6 +448,13 @@ static int sync_person(struct customer_persons *c, json_t *person, const char *p
 			 l.finance_customer_id);
 		if ((rc = remove_elsewhere(c, &l)) == 1)
 			rc = add_person(c, crm_id, body, primary);
+	} else if ((adopted = adopt(c, body))) {
+		struct person_link found = { (char *)crm_id, (char *)c->customer_id, adopted, NULL };
+		log_info("customer %s: its person %s is CRM record %s; kept as it", c->customer_id, adopted, crm_id);
+		rc = change_person(c, &found, body, primary, hash, &gone);
+		if (!rc && gone)
+			rc = add_person(c, crm_id, body, primary);
+		xfree(adopted);
 	} else {
 		rc = add_person(c, crm_id, body, primary);
 	}
@@ -436,6 +476,7 @@ static int sync_persons(struct customer_persons *c, json_t *persons)
 		goto out;
 	if ((rc = remove_departed(c, persons, links, n)))
 		goto out;
+	c->may_adopt = n == 0;
 	primary_id = primary_of(c, persons, links, n);
 	json_array_foreach(persons, i, p)
 		if ((rc = sync_person(c, p, primary_id)))
@@ -450,7 +491,7 @@ out:
 int persons_settle(struct pipeline *p, struct finclient *fin, const char *customer_id, json_t *persons,
 		   int in_body, const struct fin_outcome *out, int *incomplete)
 {
-	struct customer_persons c = { p, fin, p->job->app, customer_id, incomplete };
+	struct customer_persons c = { p, fin, p->job->app, customer_id, incomplete, 0, NULL };
 	json_t *none = NULL;
 	int rc;
 
@@ -460,13 +501,14 @@ int persons_settle(struct pipeline *p, struct finclient *fin, const char *custom
 	if (!persons)
 		persons = none = json_array();
 	rc = sync_persons(&c, persons);
+	json_decref(c.existing);
 	json_decref(none);
 	return rc;
 }
 
 int persons_remove(struct pipeline *p, struct finclient *fin, const char *crm_contact_id, int *incomplete)
 {
-	struct customer_persons c = { p, fin, p->job->app, NULL, incomplete };
+	struct customer_persons c = { p, fin, p->job->app, NULL, incomplete, 0, NULL };
 	struct person_link l;
 	int rc;
 
