@@ -12,7 +12,10 @@
  * owns is added, changed or removed on its own through the app's person
  * endpoints, and a person that is not in person_links (a user's) is never
  * in a request at all.  Only a create sends them in its body (where the
- * app documents it): a new customer has no one else's persons.
+ * app documents it): a new customer has no one else's persons.  (A create
+ * sent again after an interrupted run, which the app takes as an update of
+ * the customer the first attempt made, replaces that customer's persons:
+ * those are finsync's own, from moments before.)
  *
  * person_links keys a person by its CRM contact: a contact that moved to
  * another account is deleted from the customer its link names and added
