@@ -21,12 +21,24 @@ struct finance_app {
 	const char *street_key;         /* address line key: "address" / "street" */
 	int has_vendors;                /* vendors are contacts with contact_type vendor */
 	int has_contact_type;           /* sends contact_type on customers */
+	int has_customer_sub_type;      /* sends customer_sub_type (Billing's customers have none) */
 	int has_unique_upsert;          /* PUT with X-Unique-Identifier-* headers */
 	int has_item_type;              /* Inventory's item_type */
 	int has_deals;                  /* quote/invoice automation offered */
 	int has_estimates;              /* /estimates (quotes): automate quote */
 	int invoice_line_needs_item;    /* an invoice line must carry item_id (Books SPEC) */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
+	/*
+	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons
+	 * (the contact's id in the body, first_name required, a primary person);
+	 * Billing: /customers/{id}/contactpersons (email required, no primary).
+	 */
+	int persons_under_customer;     /* the path names the customer */
+	int persons_in_create;          /* a customer's create body may carry contact_persons */
+	int has_primary_person;         /* POST …/contactpersons/{id}/primary */
+	const char *person_id_key;      /* "contact_person_id" / "contactperson_id" */
+	const char *person_required;    /* the key a person write must carry */
+	const char *const *person_keys; /* the mapped person keys the endpoint takes */
 };
 
 /* The app for a job's finance.type, or NULL. */

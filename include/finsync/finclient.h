@@ -17,6 +17,7 @@ struct fin_outcome {
 	long code;            /* Zoho business code (0 on success) */
 	char *finance_id;     /* id of the created/updated record */
 	char *message;        /* the app's message, for the ledger */
+	json_t *persons;      /* a customer's answer: its contact_persons array, or NULL */
 };
 
 int finclient_open(struct finclient **out, const struct job *job);
@@ -111,6 +112,22 @@ int finclient_list_path(struct finclient *fc, const char *path, const char *list
 
 /* Deletes a customer or item: 0 with out (code 3000: a contact with transactions), or <0. */
 int finclient_delete(struct finclient *fc, enum entity_kind kind, const char *finance_id, struct fin_outcome *out);
+
+/*
+ * A customer's contact persons, one at a time (the app table says where):
+ * a create (person_id NULL) or an update of one person with body, its
+ * deletion, and (where the app has one) making it the primary person.
+ * 0 when the app answered (out->ok; out->finance_id is the person's id, a
+ * missing person is out->status 404), else FS_EABORT, FS_EBUDGET or FS_EUNSURE.
+ */
+int finclient_person_write(struct finclient *fc, const char *customer_id, const char *person_id,
+			   json_t *body, struct fin_outcome *out);
+int finclient_person_delete(struct finclient *fc, const char *customer_id, const char *person_id,
+			    struct fin_outcome *out);
+int finclient_person_primary(struct finclient *fc, const char *person_id, struct fin_outcome *out);
+/* Calls fn for each contact person of a customer (GET …/{customer_id}/contactpersons). */
+int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud),
+			  void *ud);
 
 /* The organisation's base currency code (new string), or NULL with an error. */
 int finclient_base_currency(struct finclient *fc, char **out);

@@ -2,8 +2,8 @@
  * ledger.h - the job's memory between runs: <state_dir>/ledger.sqlite.
  *
  * Public tables (analysts query them; DESIGN.md names them): runs, run_stats,
- * links, events, watermarks, deal_links, (schema v3) decisions and (v4)
- * summaries.  Writes happen inside the caller's
+ * links, events, watermarks, deal_links, (schema v3) decisions, (v4)
+ * summaries and (v6) person_links.  Writes happen inside the caller's
  * ledger_begin()/ledger_commit() so a batch, its events and its stats land
  * together.  Strings returned in structs are owned by the struct
  * (link_release()).
@@ -155,6 +155,30 @@ int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *
 void deal_link_release(struct deal_link *d);
 /* Deals to read again by id (new array): last event failed or skip, or a pending create. */
 json_t *ledger_deal_retry_ids(struct ledger *lg);
+
+/*
+ * person_links (schema v6): a contact person finsync added to a finance
+ * customer, keyed by its CRM contact.  hash: of the person as last written
+ * (its primary flag included).
+ */
+struct person_link {
+	char *crm_contact_id;
+	char *finance_customer_id;
+	char *finance_person_id;
+	char *hash;
+};
+
+/* 1 found (fills out; person_link_release()), 0 none, <0 error. */
+int ledger_person_link_get(struct ledger *lg, const char *crm_contact_id, struct person_link *out);
+/* The CRM contact linked to a finance person id: 1 (*crm_contact_id new), 0 none. */
+int ledger_person_link_by_person(struct ledger *lg, const char *finance_person_id, char **crm_contact_id);
+/* Insert or replace by crm_contact_id (a replaced row keeps its age). */
+int ledger_person_link_put(struct ledger *lg, const struct person_link *p);
+int ledger_person_link_delete(struct ledger *lg, const char *crm_contact_id);
+/* The persons finsync added to one customer, oldest first (*out: a new array of *n; release each). */
+int ledger_person_links_of(struct ledger *lg, const char *finance_customer_id, struct person_link **out,
+			   size_t *n);
+void person_link_release(struct person_link *p);
 
 /* The row (run_id, entity, stage): 1 found (fills out), 0 none. */
 int ledger_stats_get(struct ledger *lg, long run_id, const char *entity, const char *stage, struct stats *out);

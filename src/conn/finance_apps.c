@@ -5,6 +5,18 @@
 #include <string.h>
 #include "finsync/finance.h"
 
+/* Of the person keys finsync maps, those each person endpoint documents. */
+static const char *const books_person_keys[] = {
+	"first_name", "last_name", "email", "phone", "mobile", "designation", "department", NULL
+};
+static const char *const billing_person_keys[] = {
+	"first_name", "last_name", "email", "phone", "mobile", NULL
+};
+
+#define BOOKS_PERSONS .persons_under_customer = 0, .persons_in_create = 1, \
+	.has_primary_person = 1, .person_id_key = "contact_person_id", \
+	.person_required = "first_name", .person_keys = books_person_keys
+
 static const struct finance_app apps[] = {
 	{
 		.type = "zoho-books", .label = "Zoho Books",
@@ -12,9 +24,9 @@ static const struct finance_app apps[] = {
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
 		.customer_name_key = "contact_name", .street_key = "address",
-		.has_vendors = 1, .has_contact_type = 1, .has_unique_upsert = 1,
+		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 0, .has_deals = 1,
-		.has_estimates = 1, .payments_path = "/customerpayments",
+		.has_estimates = 1, .payments_path = "/customerpayments", BOOKS_PERSONS,
 		/* create-an-invoice-request: line_items.items.required [item_id] */
 		.invoice_line_needs_item = 1,
 	},
@@ -24,9 +36,9 @@ static const struct finance_app apps[] = {
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
 		.customer_name_key = "contact_name", .street_key = "address",
-		.has_vendors = 0, .has_contact_type = 1, .has_unique_upsert = 0,
+		.has_vendors = 0, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
-		.has_estimates = 1, .payments_path = NULL,
+		.has_estimates = 1, .payments_path = NULL, BOOKS_PERSONS,
 	},
 	{
 		.type = "zoho-billing", .label = "Zoho Billing",
@@ -37,6 +49,9 @@ static const struct finance_app apps[] = {
 		.has_vendors = 0, .has_contact_type = 0, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
 		.has_estimates = 0, .payments_path = NULL,
+		.persons_under_customer = 1, .persons_in_create = 0, .has_primary_person = 0,
+		.person_id_key = "contactperson_id", .person_required = "email",
+		.person_keys = billing_person_keys,
 	},
 	{
 		.type = "zoho-inventory", .label = "Zoho Inventory",
@@ -44,9 +59,9 @@ static const struct finance_app apps[] = {
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
 		.customer_name_key = "contact_name", .street_key = "address",
-		.has_vendors = 1, .has_contact_type = 1, .has_unique_upsert = 1,
+		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
-		.has_estimates = 0, .payments_path = "/customerpayments",
+		.has_estimates = 0, .payments_path = "/customerpayments", BOOKS_PERSONS,
 	},
 };
 

@@ -147,6 +147,9 @@ static void take_outcome(const struct resource *r, struct api_result *res, struc
 	out->code = (long)json_integer_value(json_object_get(res->json, "code"));
 	out->message = xstrdup(msg ? msg : res->text ? res->text : "no answer body");
 	if (res->status >= 200 && res->status < 300 && out->code == 0) {
+		json_t *persons = json_object_get(json_object_get(res->json, r->one_key), "contact_persons");
+
+		out->persons = json_is_array(persons) ? json_incref(persons) : NULL;
 		out->finance_id = id_string(json_object_get(json_object_get(res->json, r->one_key), r->id_key));
 		out->ok = out->finance_id != NULL;
 		if (!out->ok) {
@@ -317,6 +320,7 @@ void fin_outcome_release(struct fin_outcome *o)
 {
 	xfree(o->finance_id);
 	xfree(o->message);
+	json_decref(o->persons);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -534,5 +538,108 @@ int finclient_delete(struct finclient *fc, enum entity_kind kind, const char *fi
 	}
 	api_result_release(&res);
 	xfree(url);
+	return rc;
+}
+
+/* ---- contact persons ---- */
+
+/* The person in an answer: Books' spec answers a one-element array, Billing an object. */
+static json_t *answer_person(json_t *answer)
+{
+	json_t *p = json_object_get(answer, "contact_person");
+
+	return json_is_array(p) ? json_array_get(p, 0) : p;
+}
+
+/* Reads a person call's answer; a missing person (404 or code 1002) is status 404. */
+static void take_person(const struct finclient *fc, const char *person_id, struct api_result *res,
+			struct fin_outcome *out)
+{
+	const char *msg = json_string_value(json_object_get(res->json, "message"));
+
+	memset(out, 0, sizeof(*out));
+	out->status = res->status;
+	out->code = (long)json_integer_value(json_object_get(res->json, "code"));
+	out->message = xstrdup(msg ? msg : res->text ? res->text : "no answer body");
+	if (out->code == 1002)
+		out->status = 404;
+	if (res->status < 200 || res->status >= 300 || out->code != 0)
+		return;
+	out->finance_id = id_string(json_object_get(answer_person(res->json), fc->app->person_id_key));
+	if (!out->finance_id && person_id)
+		out->finance_id = xstrdup(person_id);
+	out->ok = out->finance_id != NULL;
+	if (!out->ok) {
+		xfree(out->message);
+		out->message = xasprintf("answer without contact_person.%s", fc->app->person_id_key);
+	}
+}
+
+/* …/contactpersons[/{id}][suffix]: under the customer (Billing) or under /contacts. */
+static char *person_path(const struct finclient *fc, const char *customer_id, const char *person_id,
+			 const char *suffix)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, fc->app->customers_path);
+	if (fc->app->persons_under_customer)
+		buf_addf(&b, "/%s", customer_id);
+	buf_adds(&b, "/contactpersons");
+	if (person_id)
+		buf_addf(&b, "/%s", person_id);
+	if (suffix)
+		buf_adds(&b, suffix);
+	return buf_detach(&b);
+}
+
+static int person_call(struct finclient *fc, const char *method, const char *customer_id,
+		       const char *person_id, const char *suffix, json_t *body, struct fin_outcome *out)
+{
+	struct api_result res = API_RESULT_INIT;
+	char *path = person_path(fc, customer_id, person_id, suffix);
+	char *url = fin_url(fc, path, NULL, NULL);
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!(rc = call(fc, method, url, body, &res)))
+		take_person(fc, person_id, &res, out);
+	api_result_release(&res);
+	xfree(url);
+	xfree(path);
+	return rc;
+}
+
+int finclient_person_write(struct finclient *fc, const char *customer_id, const char *person_id,
+			   json_t *body, struct fin_outcome *out)
+{
+	json_t *sent = json_copy(body);
+	int rc;
+
+	/* Books style: the path names only the person; the contact goes in the body. */
+	if (!fc->app->persons_under_customer)
+		json_object_set_new(sent, "contact_id", json_string(customer_id));
+	rc = person_call(fc, person_id ? "PUT" : "POST", customer_id, person_id, NULL, sent, out);
+	json_decref(sent);
+	return rc;
+}
+
+int finclient_person_delete(struct finclient *fc, const char *customer_id, const char *person_id,
+			    struct fin_outcome *out)
+{
+	return person_call(fc, "DELETE", customer_id, person_id, NULL, NULL, out);
+}
+
+int finclient_person_primary(struct finclient *fc, const char *person_id, struct fin_outcome *out)
+{
+	return person_call(fc, "POST", NULL, person_id, "/primary", NULL, out);
+}
+
+int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud),
+			  void *ud)
+{
+	char *path = xasprintf("%s/%s/contactpersons", fc->app->customers_path, customer_id);
+	int rc = finclient_list_path(fc, path, "contact_persons", NULL, fn, ud);
+
+	xfree(path);
 	return rc;
 }

@@ -26,7 +26,8 @@ enum stmt_id {
 	ST_DECISION_PUT, ST_DECISION_GET, ST_DECISION_IDS,
 	ST_DEAL_GET, ST_DEAL_PUT, ST_DEAL_DEL, ST_DEAL_RETRY_IDS, ST_STATS_GET, ST_EVENT_LAST,
 	ST_SUMMARY_PUT, ST_WORK_OUTSTANDING, ST_WORK_OVERDUE, ST_WORK_PAYMENT, ST_SUMMARY_ROWS,
-	ST_LINKS_EACH, ST_LINKS_COUNT, ST_FINANCE_MATCHED, ST_COUNT
+	ST_LINKS_EACH, ST_LINKS_COUNT, ST_FINANCE_MATCHED,
+	ST_PERSON_GET, ST_PERSON_PUT, ST_PERSON_DEL, ST_PERSONS_OF, ST_PERSON_BY_ID, ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -83,6 +84,17 @@ static const char *const stmt_sql[ST_COUNT] = {
 			    "AND d.decision IN ('link', 'create') AND NOT EXISTS (SELECT 1 FROM links l "
 			    "WHERE l.entity = d.entity AND l.crm_id = d.crm_id AND l.state = 'linked') "
 			    "ORDER BY d.crm_id",
+	[ST_PERSON_GET] = "SELECT crm_contact_id, finance_customer_id, finance_person_id, hash FROM person_links "
+			  "WHERE crm_contact_id = ?1",
+	/* An upsert keeps the row's rowid: "the oldest linked contact" is the lowest rowid. */
+	[ST_PERSON_PUT] = "INSERT INTO person_links (crm_contact_id, finance_customer_id, finance_person_id, hash) "
+			  "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (crm_contact_id) DO UPDATE SET "
+			  "finance_customer_id = excluded.finance_customer_id, "
+			  "finance_person_id = excluded.finance_person_id, hash = excluded.hash",
+	[ST_PERSON_DEL] = "DELETE FROM person_links WHERE crm_contact_id = ?1",
+	[ST_PERSON_BY_ID] = "SELECT crm_contact_id FROM person_links WHERE finance_person_id = ?1",
+	[ST_PERSONS_OF] = "SELECT crm_contact_id, finance_customer_id, finance_person_id, hash FROM person_links "
+			  "WHERE finance_customer_id = ?1 ORDER BY rowid",
 	[ST_DEAL_GET] = "SELECT deal_id, kind, finance_id, state, hash, updated_at FROM deal_links "
 			"WHERE deal_id = ?1 AND kind = ?2",
 	[ST_DEAL_PUT] = "INSERT INTO deal_links (deal_id, kind, finance_id, state, hash, updated_at) "
@@ -210,6 +222,19 @@ static const char schema_v5[] =
 	"CREATE INDEX IF NOT EXISTS events_finance ON events (entity, finance_id);";
 
 /*
+ * Version 6: the contact persons finsync added (DESIGN.md "Contact persons
+ * are kept, not replaced"): one row per CRM contact, the customer it is a
+ * person of, its id there and the hash of what was last written.  A person
+ * not in this table was not added by finsync and is never touched.
+ */
+static const char schema_v6[] =
+	"CREATE TABLE IF NOT EXISTS person_links ("
+	"  crm_contact_id TEXT PRIMARY KEY, finance_customer_id TEXT NOT NULL,"
+	"  finance_person_id TEXT NOT NULL, hash TEXT);"
+	"CREATE INDEX IF NOT EXISTS person_links_customer ON person_links (finance_customer_id);"
+	"CREATE INDEX IF NOT EXISTS person_links_person ON person_links (finance_person_id);";
+
+/*
  * Version 7: per entity, the fingerprint of its effective mapping as last
  * loaded.  When the job's mapping changes, the next run reads and plans
  * every record of the entity again (DESIGN.md "A mapping change reaches
@@ -225,6 +250,7 @@ static const struct migration migrations[] = {
 	{ 3, schema_v3 },
 	{ 4, schema_v4 },
 	{ 5, schema_v5 },
+	{ 6, schema_v6 },
 	{ 7, schema_v7 },
 };
 
@@ -860,6 +886,89 @@ int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *
 	bind_text(st, 1, deal_id);
 	bind_text(st, 2, kind);
 	return step_done(lg, st, "delete deal link");
+}
+
+static void person_link_read(sqlite3_stmt *st, struct person_link *out)
+{
+	out->crm_contact_id = column_dup(st, 0);
+	out->finance_customer_id = column_dup(st, 1);
+	out->finance_person_id = column_dup(st, 2);
+	out->hash = column_dup(st, 3);
+}
+
+int ledger_person_link_get(struct ledger *lg, const char *crm_contact_id, struct person_link *out)
+{
+	sqlite3_stmt *st = lg->stmt[ST_PERSON_GET];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	bind_text(st, 1, crm_contact_id);
+	if ((rc = step_row(lg, st, "read person link")) == 1)
+		person_link_read(st, out);
+	step_end(st);
+	return rc;
+}
+
+int ledger_person_link_by_person(struct ledger *lg, const char *finance_person_id, char **crm_contact_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_PERSON_BY_ID];
+	int rc;
+
+	*crm_contact_id = NULL;
+	bind_text(st, 1, finance_person_id);
+	if ((rc = step_row(lg, st, "read person link")) == 1)
+		*crm_contact_id = column_dup(st, 0);
+	step_end(st);
+	return rc;
+}
+
+int ledger_person_link_put(struct ledger *lg, const struct person_link *p)
+{
+	sqlite3_stmt *st = lg->stmt[ST_PERSON_PUT];
+
+	bind_text(st, 1, p->crm_contact_id);
+	bind_text(st, 2, p->finance_customer_id);
+	bind_text(st, 3, p->finance_person_id);
+	bind_text(st, 4, p->hash);
+	return step_done(lg, st, "write person link");
+}
+
+int ledger_person_link_delete(struct ledger *lg, const char *crm_contact_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_PERSON_DEL];
+
+	bind_text(st, 1, crm_contact_id);
+	return step_done(lg, st, "delete person link");
+}
+
+int ledger_person_links_of(struct ledger *lg, const char *finance_customer_id, struct person_link **out,
+			   size_t *n)
+{
+	sqlite3_stmt *st = lg->stmt[ST_PERSONS_OF];
+	size_t cap = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	bind_text(st, 1, finance_customer_id);
+	while ((rc = step_row(lg, st, "read person links")) == 1) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = xrealloc(*out, cap * sizeof(**out));
+		}
+		person_link_read(st, &(*out)[(*n)++]);
+	}
+	step_end(st);
+	return rc;
+}
+
+void person_link_release(struct person_link *p)
+{
+	xfree(p->crm_contact_id);
+	xfree(p->finance_customer_id);
+	xfree(p->finance_person_id);
+	xfree(p->hash);
+	memset(p, 0, sizeof(*p));
 }
 
 void deal_link_release(struct deal_link *d)

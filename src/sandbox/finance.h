@@ -31,6 +31,12 @@ struct fin_app {
 	int vendors;                    /* contact_type vendor allowed */
 	int upsert;                     /* PUT /contacts, /items with X-Unique-Identifier-* */
 	int person_keys_on_top;         /* Billing: first_name, email … are body keys */
+	/* contact persons: Books style (/contacts/contactpersons, persons in the
+	 * contact's body) or Billing style (/customers/{id}/contactpersons only) */
+	int persons_under_customer;
+	const char *person_id_key;      /* contact_person_id | contactperson_id */
+	const char *persons_key;        /* where the record keeps them */
+	const char *const *ignored_keys;        /* body keys the app's docs do not have: dropped */
 	const char *msg_contact_created;
 	const char *msg_contact_updated;
 	const char *msg_contact_deleted;
@@ -95,6 +101,10 @@ json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
 enum { FIN_UPDATE = 0, FIN_CREATE = 1, FIN_RAW = 2 };
 void fin_finalize(struct fres *fr, json_t *rec, int mode);
 json_t *fin_list_row(struct fres *fr, const json_t *rec);
+
+/* finance_persons.c: the per-person endpoints (seg: the path's segments). */
+int persons_route(const struct fin_app *app, char **seg, int n);
+void persons_handle(struct req *r, struct fres *fr, char **seg, int n);
 
 /* finance_list.c */
 void fin_list(struct req *r, struct fres *fr);

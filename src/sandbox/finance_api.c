@@ -3,7 +3,7 @@
  * belongs to, the route inside it, the token, the organisation id (in the
  * place the app expects it), the per-minute rate limit, and the handlers
  * for organisations, currencies, and the create/get/update/delete/upsert of
- * customers and items.  Invoices, estimates and customer payments are
+ * customers and items.  Contact persons are handed to finance_persons.c.  Invoices, estimates and customer payments are
  * handed to finance_tx_api.c.  What differs per app comes from finance_app.c.
  */
 #include "finance.h"
@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_COLL, FR_ONE, FR_STATUS, FR_TX };
+enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_COLL, FR_ONE, FR_STATUS, FR_TX,
+	      FR_PERSONS };
 
 struct fcall {
 	struct req *r;
@@ -71,6 +72,8 @@ static enum froute match(struct fcall *c)
 	else
 		return FR_NONE;
 	fres_init(&c->fr, c->r->sb, c->app, (enum fin_kind)kind);
+	if (kind == FIN_CONTACTS && persons_route(c->app, seg, c->n))
+		return FR_PERSONS;
 	if (c->n == 1)
 		return FR_COLL;
 	if (c->n == 2)
@@ -451,6 +454,8 @@ static void dispatch(struct fcall *c)
 		delete_one(c);
 	else if (c->route == FR_ONE)
 		method_not_allowed(c->r, "GET, PUT, DELETE");
+	else if (c->route == FR_PERSONS)
+		persons_handle(c->r, &c->fr, c->seg, c->n);
 	else if (c->route == FR_TX)
 		tx_handle(c->r, &c->fr, c->seg, c->n);
 	else if (c->route == FR_STATUS && !strcmp(m, "POST"))

@@ -5,7 +5,8 @@
  *
  * A body is checked key by key against the app's accepted keys (finance.h),
  * then applied to the record: addresses merge, contact_persons replace the
- * set (listed ids updated, new ones added, the rest removed), custom fields
+ * set (listed ids updated, new ones added, the rest removed: Books "Update a
+ * Contact"), custom fields
  * merge by api_name.  Names, SKUs and unique custom fields are then checked
  * against the other records of the same app.
  */
@@ -342,6 +343,9 @@ static json_t *check_person(const json_t *p)
 	}
 	if (!str_empty(jstr(p, "email")) && !valid_email(jstr(p, "email")))
 		return fin_bad_value("email");
+	/* Books "Update a Contact": is_primary_contact "Allowed value is true only". */
+	if (json_is_false(json_object_get(p, "is_primary_contact")))
+		return fin_bad_value("is_primary_contact");
 	return NULL;
 }
 
@@ -567,17 +571,25 @@ json_t *fin_rejected(struct fres *fr, const json_t *in, int *status)
 	return err;
 }
 
-json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, int *status)
+/* The body without the keys the app ignores (a new reference). */
+static json_t *without_ignored(struct fres *fr, const json_t *in)
+{
+	const char *const *k = fr->kind == FIN_CONTACTS ? fr->app->ignored_keys : NULL;
+	json_t *copy;
+
+	if (!k || !json_is_object(in))
+		return json_incref((json_t *)in);
+	copy = json_copy((json_t *)in);
+	for (; *k; k++)
+		json_object_del(copy, *k);
+	return copy;
+}
+
+static json_t *apply_keys(struct fres *fr, const json_t *in, json_t *rec)
 {
 	const char *key;
 	json_t *v, *err = NULL;
 
-	*status = 400;
-	(void)creating;
-	if (!json_is_object(in))
-		return fin_bad_value("JSONString");
-	if ((err = fin_rejected(fr, in, status)) || (err = fin_check_keys(fr->keys, in)))
-		return err;
 	json_object_foreach((json_t *)in, key, v) {
 		if (json_is_object(v) && (str_eq(key, "billing_address") ||
 					  str_eq(key, "shipping_address")))
@@ -591,6 +603,23 @@ json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, 
 		if (err)
 			return err;
 	}
+	return NULL;
+}
+
+json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, int *status)
+{
+	json_t *body, *err = NULL;
+
+	*status = 400;
+	(void)creating;
+	if (!json_is_object(in))
+		return fin_bad_value("JSONString");
+	body = without_ignored(fr, in);
+	if (!(err = fin_rejected(fr, body, status)) && !(err = fin_check_keys(fr->keys, body)))
+		err = apply_keys(fr, body, rec);
+	json_decref(body);
+	if (err)
+		return err;
 	return fr->kind == FIN_ITEMS ? check_item(fr, rec) : check_contact(fr, rec);
 }
 
@@ -627,6 +656,14 @@ static void finalize_persons(struct fres *fr, json_t *rec)
 	const char *const *k;
 	size_t i;
 
+	if (fr->app->persons_under_customer) {
+		/* Billing: the customer's own keys; its persons are a list of their own. */
+		if (!json_is_array(json_object_get(rec, fr->app->persons_key)))
+			json_object_set_new(rec, fr->app->persons_key, json_array());
+		for (k = top; *k; k++)
+			fin_set_default(rec, *k, json_string(""));
+		return;
+	}
 	if (!json_is_array(list)) {
 		list = json_array();
 		json_object_set_new(rec, "contact_persons", list);
@@ -636,13 +673,9 @@ static void finalize_persons(struct fres *fr, json_t *rec)
 			primary = p;
 	json_object_set_new(rec, "primary_contact_id",
 			    json_string(primary ? jstr(primary, "contact_person_id") : ""));
-	for (k = top; *k; k++) {
-		if (fr->app->person_keys_on_top)
-			fin_set_default(rec, *k, json_string(""));
-		else
-			json_object_set_new(rec, *k, json_string(primary && jstr(primary, *k) ?
-								 jstr(primary, *k) : ""));
-	}
+	for (k = top; *k; k++)
+		json_object_set_new(rec, *k, json_string(primary && jstr(primary, *k) ?
+							 jstr(primary, *k) : ""));
 }
 
 static void finalize_contact(struct fres *fr, json_t *rec)
@@ -651,7 +684,7 @@ static void finalize_contact(struct fres *fr, json_t *rec)
 
 	if (!fr->app->person_keys_on_top)
 		fin_set_default(rec, "contact_type", json_string("customer"));
-	if (!str_eq(jstr(rec, "contact_type"), "vendor"))
+	if (!str_eq(jstr(rec, "contact_type"), "vendor") && !fr->app->ignored_keys)
 		fin_set_default(rec, "customer_sub_type", json_string("business"));
 	fin_set_default(rec, "company_name", json_string(""));
 	fin_set_default(rec, "website", json_string(""));

@@ -12,7 +12,8 @@
  * next looks for it before creating.  Creates go through the app's upsert on
  * the CRM-id custom field where it has one, so a repeated create is an
  * update.  A record the app refuses is a failed event with the app's
- * message; the others still load.
+ * message; the others still load.  A customer's contact persons are
+ * written after it, one by one (persons.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,9 @@
 #include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "deals.h"
+#include "persons.h"
 #include "to_crm.h"
+#include "../xform/xform.h"
 
 #define BATCH 100
 
@@ -233,10 +236,23 @@ static int mark_source_deleted(struct load *l, json_t *rec)
 	return rc < 0 ? rc : record_event(l, rec, str(rec, "finance_id"), "source_deleted", str(rec, "reason"));
 }
 
+/* A deleted CRM contact's person leaves its customer (persons.c). */
+static int remove_deleted_person(struct load *l, json_t *rec)
+{
+	int incomplete, rc = persons_remove(l->p, l->fin, str(rec, "crm_id"), &incomplete);
+
+	if (rc)
+		return rc;
+	return record_event(l, rec, str(rec, "finance_id"), incomplete ? "failed" : "person_removed",
+			    incomplete ? "its contact person could not be removed (see the log)" : str(rec, "reason"));
+}
+
 static int apply_other(struct load *l, json_t *rec, const char *action)
 {
 	if (!strcmp(action, "source_deleted"))
 		return mark_source_deleted(l, rec);
+	if (!strcmp(action, "person_removed"))
+		return remove_deleted_person(l, rec);
 	if (!strcmp(action, "unchanged"))
 		l->s.unchanged++;
 	else if (!strcmp(action, "skip") || !strcmp(action, "ambiguous"))
@@ -261,7 +277,7 @@ static void count_action(struct load *l, const char *action)
 		l->s.skipped++;
 	else if (!strcmp(action, "source_deleted"))
 		l->s.deleted++;
-	else
+	else if (strcmp(action, "person_removed"))
 		l->s.failed++;
 }
 
@@ -332,6 +348,76 @@ static int write_intents(struct load *l, int *had_intent)
 	return ledger_commit(l->p->lg);
 }
 
+/*
+ * A customer's persons leave its payload before it is sent (persons.c says
+ * why); a create where the app takes them keeps them in its body.  They
+ * wait in the record for persons_pass().
+ */
+static void take_persons(struct load *l, json_t *rec, json_t *payload)
+{
+	int in_body;
+	json_t *persons = persons_take(l->p->job->app, payload, !strcmp(str(rec, "action"), "create"), &in_body);
+
+	json_object_set_new(rec, "persons", persons ? persons : json_null());
+	json_object_set_new(rec, "persons_in_body", json_boolean(in_body));
+}
+
+/*
+ * The persons of a customer the app accepted (out).  One that could not be
+ * written leaves the customer's link without a hash and a failed event, so
+ * the next run reads the customer again and retries it.
+ */
+static int settle_persons(struct load *l, json_t *rec, const struct fin_outcome *out)
+{
+	json_t *persons = json_object_get(rec, "persons");
+	int incomplete, rc;
+
+	rc = persons_settle(l->p, l->fin, out->finance_id, json_is_array(persons) ? persons : NULL,
+			    json_is_true(json_object_get(rec, "persons_in_body")), out, &incomplete);
+	if (!rc && incomplete) {
+		json_object_set_new(rec, "hash", json_null());
+		if (!(rc = link_record(l, rec, out->finance_id)))
+			rc = record_event(l, rec, out->finance_id, "failed",
+					  "a contact person could not be written (see the log); "
+					  "the customer is sent again next run");
+	}
+	return rc;
+}
+
+/* An update whose customer is as last written (record_hash()): only its persons changed. */
+static int persons_only(struct load *l, json_t *rec)
+{
+	const char *body = record_hash_body(str(rec, "hash"));
+	struct link link;
+	int rc;
+
+	if (!body || strcmp(str(rec, "action"), "update"))
+		return 0;
+	rc = ledger_link_get(l->p->lg, l->e->name, str(rec, "crm_id"), &link);
+	if (rc == 1)
+		rc = link.crm_hash && record_hash_body(link.crm_hash) &&
+		     !strcmp(record_hash_body(link.crm_hash), body) && !strcmp(link.state, "linked");
+	link_release(&link);
+	return rc;
+}
+
+/* The persons of such an update are written without a request for the customer. */
+static int write_persons_only(struct load *l, json_t *rec)
+{
+	struct fin_write w = { .finance_id = str(rec, "finance_id") };
+	int rc;
+
+	take_persons(l, rec, json_object_get(rec, "payload"));
+	w.out.ok = 1;
+	w.out.status = 200;
+	w.out.finance_id = xstrdup(w.finance_id);
+	w.out.message = xstrdup("only its contact persons changed");
+	if (!(rc = settle_write(l, rec, &w)))
+		rc = settle_persons(l, rec, &w.out);
+	fin_outcome_release(&w.out);
+	return rc;
+}
+
 /* The batch's writes, as they will be sent. */
 struct batch_writes {
 	struct load *l;
@@ -365,6 +451,10 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		}
 		if (json_is_true(json_object_get(rec, "duplicate")))
 			l->s.duplicates++;
+		if (l->e->kind != ENTITY_ITEMS && (rc = persons_only(l, rec)) != 0) {
+			rc = rc < 0 ? rc : write_persons_only(l, rec);
+			continue;
+		}
 		memset(w, 0, sizeof(*w));
 		w->payload = json_object_get(rec, "payload");
 		/* Both sides changed it: the finance app keeps the fields it owns. */
@@ -374,6 +464,8 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 			w->finance_id = str(rec, "finance_id");
 		else
 			rc = plan_create(l, rec, had_intent[i], w, &bw->found[bw->n]);
+		if (l->e->kind != ENTITY_ITEMS)
+			take_persons(l, rec, w->payload);
 		bw->rec[bw->n++] = i;
 	}
 	return rc;
@@ -423,6 +515,18 @@ static int settle(struct load *l, struct batch_writes *bw)
 	return rc ? rc : budget ? FS_EBUDGET : 0;
 }
 
+/* Step 2d: the persons of each customer the app accepted. */
+static int persons_pass(struct load *l, struct batch_writes *bw)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < bw->n && !rc && l->e->kind != ENTITY_ITEMS; i++)
+		if (!bw->w[i].rc && bw->w[i].out.ok)
+			rc = settle_persons(l, l->batch[bw->rec[i]], &bw->w[i].out);
+	return rc;
+}
+
 static void batch_writes_release(struct batch_writes *bw)
 {
 	size_t i;
@@ -458,6 +562,10 @@ static int flush_batch(struct load *l)
 	if (!(rc = gather(l, had_intent, &bw)) && bw.n &&
 	    !(rc = finclient_write_each(l->fin, l->e->kind, bw.w, bw.n, settle_answer, &bw)))
 		rc = bw.rc ? bw.rc : settle(l, &bw);
+	if (!rc || rc == FS_EBUDGET) {
+		int prc = persons_pass(l, &bw);
+		rc = prc ? prc : rc;
+	}
 	if (!rc || rc == FS_EBUDGET) {
 		/* Keep what was sent, even when the budget stopped the rest. */
 		int src = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);

@@ -231,15 +231,18 @@ static void keep_crm_bound_fields(struct send_ctx *c, json_t *line)
 }
 
 /* The hash the CRM-to-finance plan will compute from the CRM record we are writing. */
-static void expected_crm_hash(struct send_ctx *c, json_t *line, const char *crm_id, char out[CONTENT_HASH_LEN])
+static void expected_crm_hash(struct send_ctx *c, json_t *line, const char *crm_id, char out[RECORD_HASH_LEN])
 {
 	json_t *rec = json_deep_copy(json_object_get(line, "record"));
+	char whole[CONTENT_HASH_LEN];
 	struct mapped m;
 
 	out[0] = '\0';
 	json_object_set_new(rec, "id", json_string(crm_id));
-	if (mapping_payload(c->p->job, c->e, str(line, "crm_module"), rec, NULL, &m) == 0)
-		content_hash(m.payload, out);
+	if (mapping_payload(c->p->job, c->e, str(line, "crm_module"), rec, NULL, &m) == 0) {
+		content_hash(m.payload, whole);
+		record_hash(m.payload, whole, out);
+	}
 	mapped_release(&m);
 	json_decref(rec);
 }
@@ -263,7 +266,7 @@ static int stamp_crm_id(struct send_ctx *c, json_t *line, const char *crm_id)
 static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r)
 {
 	int create = !strcmp(str(line, "action"), "create");
-	char hash[CONTENT_HASH_LEN];
+	char hash[RECORD_HASH_LEN];
 	struct link l = { 0 };
 	char *why;
 	int rc;

@@ -159,7 +159,7 @@ static void plan_invalid(struct plan *pl, struct mapped *m)
 
 int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons)
 {
-	char idbuf[32], hash[CONTENT_HASH_LEN] = "";
+	char idbuf[32], whole[CONTENT_HASH_LEN] = "", hash[RECORD_HASH_LEN] = "";
 	const char *crm_id = crm_record_id(rec, idbuf, sizeof(idbuf));
 	struct plan pl = { 0 };
 	struct mapped m;
@@ -175,11 +175,12 @@ int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons
 		/* One dump for both: the line takes the text, the hash its sorted replay. */
 		buf_reset(&x->payload_text);
 		if (!ndjson_dump_spans(m.payload, &x->payload_text, &x->spans)) {
-			content_hash_spans(x->payload_text.data, &x->spans, hash);
+			content_hash_spans(x->payload_text.data, &x->spans, whole);
 			payload_text = &x->payload_text;
 		} else {
-			content_hash(m.payload, hash);
+			content_hash(m.payload, whole);
 		}
+		record_hash(m.payload, whole, hash);
 		plan_settle(&pl, hash);
 	}
 	if (!line_text(&x->text, x, module, crm_id, &pl, hash, m.payload, payload_text)) {
@@ -311,6 +312,33 @@ static int entity_index(struct transform_run *t, const struct entity_sync *e, st
 }
 
 /*
+ * A deleted CRM contact that finsync added as a contact person: its person
+ * leaves the customer (the load's "person_removed").  Its account is not
+ * read again for it, so the deletion itself says so.
+ */
+static int emit_person_deleted(struct xform *x, const char *module, const char *id, const char *when)
+{
+	struct person_link pk;
+	struct plan pl = { 0 };
+	json_t *line;
+	int rc;
+
+	if ((rc = ledger_person_link_get(x->p->lg, id, &pk)) == 1) {
+		pl.action = "person_removed";
+		pl.match = "ledger";
+		pl.finance_id = pk.finance_customer_id;
+		pl.reason = xasprintf("deleted in the CRM%s%s; its contact person leaves customer %s",
+				      when ? " at " : "", when ? when : "", pk.finance_customer_id);
+		line = line_new(x, module, id, &pl, "", NULL);
+		rc = staging_write(x->w, line);
+		json_decref(line);
+		xfree(pl.reason);
+	}
+	person_link_release(&pk);
+	return rc;
+}
+
+/*
  * A CRM record deleted since the last run that is linked: its finance
  * record stays; the link is marked source_deleted by the load.
  */
@@ -325,8 +353,10 @@ static int emit_deleted(struct xform *x, json_t *rec, void *ud)
 	json_t *line;
 	int rc;
 
-	if (!id || (rc = ledger_link_get(x->p->lg, x->e->name, id, &l)) == 0)
+	if (!id)
 		return 0;
+	if ((rc = ledger_link_get(x->p->lg, x->e->name, id, &l)) == 0)
+		return emit_person_deleted(x, module, id, when);
 	if (rc < 0)
 		return rc;
 	if (!strcmp(l.state, "linked")) {

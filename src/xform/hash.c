@@ -6,10 +6,12 @@
  * in.  The text is jansson's (ndjson_dump gives the same bytes, several
  * times faster; jansson is asked only when it declines), so hashes stay
  * those of earlier versions.  The load stage keeps the hash as
- * links.crm_hash; the next run compares.
+ * links.crm_hash; the next run compares.  A customer with contact persons
+ * also carries the hash of its payload without them (record_hash()).
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include "finsync/buf.h"
 #include "finsync/ndjson.h"
 #include "xform.h"
@@ -48,4 +50,26 @@ void content_hash_spans(const char *text, const struct ndjson_spans *spans, char
 
 	ndjson_replay_sorted(text, spans, fnv_cb, &h);
 	snprintf(out, CONTENT_HASH_LEN, "%016llx", (unsigned long long)h);
+}
+
+void record_hash(json_t *payload, const char *whole, char out[RECORD_HASH_LEN])
+{
+	json_t *body;
+	char part[CONTENT_HASH_LEN];
+
+	snprintf(out, RECORD_HASH_LEN, "%s", whole);
+	if (!*whole || !json_is_array(json_object_get(payload, "contact_persons")))
+		return;
+	body = json_copy(payload);
+	json_object_del(body, "contact_persons");
+	content_hash(body, part);
+	json_decref(body);
+	snprintf(out, RECORD_HASH_LEN, "%s-%s", whole, part);
+}
+
+const char *record_hash_body(const char *hash)
+{
+	const char *dash = hash ? strchr(hash, '-') : NULL;
+
+	return dash ? dash + 1 : NULL;
 }

@@ -688,36 +688,30 @@ static void fill_gaps(json_t *primary, json_t *own)
 			json_object_set_nocheck(primary, key, v);
 }
 
-static void mark_primary(json_t *list)
-{
-	json_t *p;
-	size_t i;
-
-	json_array_foreach(list, i, p)
-		json_object_set_new_nocheck(p, "is_primary_contact", json_boolean(i == 0));
-}
-
 /*
- * contact_persons: an individual is its own primary person; an account's
- * persons are its contacts (the account's own person fields fill what the
- * first lacks); on Billing the flat keys of a business stay at the top.
+ * contact_persons: an individual is its own person; an account's persons are
+ * its contacts (the account's own person fields fill what the first lacks).
+ * On Billing the record's own person is its top-level keys, so only an
+ * account's contacts are persons there.  Each person names its CRM record
+ * (PERSON_CRM_ID, taken out before anything is sent): the load keeps the
+ * persons by it (person_links) and decides the primary; the payload carries
+ * the list so that a change of any person changes the customer's hash.
  */
-static json_t *persons_list(struct build *b, json_t *persons)
+static json_t *persons_list(struct build *b, const char *crm_id, json_t *persons)
 {
-	int individual = !strcmp(b->module, "Contacts");
-	int flat = app_flat_person(b->job->app);
-	json_t *own = person_from(b->person, individual || !flat ? NULL : flat_person_keys);
+	json_t *own = app_flat_person(b->job->app) ? NULL : person_from(b->person, NULL);
 	json_t *list = json_array(), *p;
 	size_t i;
 
 	json_array_foreach(persons, i, p)
 		json_array_append_new(list, json_deep_copy(p));
-	if (own && json_array_size(list))
+	if (own && json_array_size(list)) {
 		fill_gaps(json_array_get(list, 0), own);
-	else if (own)
+	} else if (own) {
+		json_object_set_new_nocheck(own, PERSON_CRM_ID, json_string(crm_id));
 		json_array_append(list, own);
+	}
 	json_decref(own);
-	mark_primary(list);
 	return list;
 }
 
@@ -796,13 +790,13 @@ static json_t *assemble_contact(struct build *b, const char *crm_id, json_t *per
 
 	if (b->job->app->has_contact_type)
 		json_object_set_new_nocheck(pl, "contact_type", json_string(vendor ? "vendor" : "customer"));
-	if (!vendor)
+	if (!vendor && b->job->app->has_customer_sub_type)
 		json_object_set_new_nocheck(pl, "customer_sub_type",
 				    json_string(strcmp(b->module, "Contacts") ? "business" : "individual"));
 	add_flat_person(b, pl);
 	set_if_any(pl, "billing_address", b->billing);
 	set_if_any(pl, "shipping_address", b->shipping);
-	list = persons_list(b, persons);
+	list = persons_list(b, crm_id, persons);
 	set_if_any(pl, "contact_persons", list);
 	json_decref(list);
 	json_object_set_new_nocheck(pl, "custom_fields", custom_fields(b, crm_id));
@@ -897,11 +891,15 @@ json_t *mapping_person(const struct job *job, const struct entity_sync *e, json_
 json_t *mapping_person_cached(struct mapping_cache *c, json_t *contact)
 {
 	struct build b;
+	char idbuf[32];
+	const char *id = crm_record_id(contact, idbuf, sizeof(idbuf));
 	json_t *p;
 
 	build_init(&b, c->job, c->e, "Contacts", contact);
 	apply_recipe(&b, c, 1);
 	p = person_from(b.person, NULL);
+	if (p && id)
+		json_object_set_new_nocheck(p, PERSON_CRM_ID, json_string(id));
 	build_release(&b);
 	return p;
 }
@@ -914,9 +912,9 @@ const char *mapping_primary_email(json_t *payload)
 
 	if (top)
 		return top;
+	/* The first person: the primary unless the finance app's links say otherwise (load). */
 	json_array_foreach(json_object_get(payload, "contact_persons"), i, p)
-		if (json_is_true(json_object_get(p, "is_primary_contact")))
-			return json_string_value(json_object_get(p, "email"));
+		return json_string_value(json_object_get(p, "email"));
 	return NULL;
 }
 

@@ -85,6 +85,13 @@ int mapping_payload_cached(struct mapping_cache *c, const char *module, json_t *
 			   struct mapped *m);
 json_t *mapping_person_cached(struct mapping_cache *c, json_t *contact);
 
+/*
+ * The key each person of a payload's contact_persons carries: the id of the
+ * CRM record it comes from (a contact, or the customer's own record).  Not
+ * an app key: the load takes it out before a person is sent.
+ */
+#define PERSON_CRM_ID "crm_contact_id"
+
 /* The contact person of a CRM contact (new object), or NULL when it has none of the fields. */
 json_t *mapping_person(const struct job *job, const struct entity_sync *e, json_t *contact);
 
@@ -112,6 +119,18 @@ const char *crm_lookup_id(json_t *rec, const char *field);
 void content_hash(json_t *payload, char out[CONTENT_HASH_LEN]);
 /* The same from the payload's ndjson_dump_spans() (text and spans): no second dump. */
 void content_hash_spans(const char *text, const struct ndjson_spans *spans, char out[CONTENT_HASH_LEN]);
+
+/*
+ * The hash a record is planned and linked with.  A payload with
+ * contact_persons: whole (its content hash), "-", and the content hash of
+ * the payload without them, so that the load sends a customer whose persons
+ * alone changed without the customer's own write (persons.c writes them one
+ * by one).  Any other payload: whole.
+ */
+#define RECORD_HASH_LEN (2 * CONTENT_HASH_LEN)
+void record_hash(json_t *payload, const char *whole, char out[RECORD_HASH_LEN]);
+/* The part of a record_hash() that is the payload without its persons, or NULL. */
+const char *record_hash_body(const char *hash);
 
 /* --- dedupe.c: the finance index and the identity ladder --- */
 

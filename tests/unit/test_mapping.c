@@ -67,7 +67,7 @@ static void test_mapping__account_billing(void)
 	MAP(&job, "customers", "Accounts", account,
 	    "{\"billing_address\":{\"city\":\"Paris\",\"street\":\"1 Rue\"},"
 	    "\"company_name\":\"Acme Ltd\",\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"41\"}],"
-	    "\"customer_sub_type\":\"business\",\"display_name\":\"Acme Ltd\",\"phone\":\"555 1\","
+	    "\"display_name\":\"Acme Ltd\",\"phone\":\"555 1\","
 	    "\"website\":\"acme.example\"}");
 	tjob_release(&job);
 }
@@ -83,12 +83,12 @@ static void test_mapping__contact_individual(void)
 	tjob_init(&job, "zoho-books", "{\"customers\":{\"crm_module\":\"contacts\"}}");
 	MAP(&job, "customers", "Contacts", contact,
 	    "{\"billing_address\":{\"city\":\"Oslo\"},\"company_name\":\"Acme Ltd\","
-	    "\"contact_name\":\"Ann Lee\",\"contact_persons\":[{\"designation\":\"CFO\",\"email\":\"ann@x.example\","
-	    "\"first_name\":\"Ann\",\"is_primary_contact\":true,\"last_name\":\"Lee\"}],"
+	    "\"contact_name\":\"Ann Lee\",\"contact_persons\":[{\"crm_contact_id\":\"77\",\"designation\":\"CFO\","
+	    "\"email\":\"ann@x.example\",\"first_name\":\"Ann\",\"last_name\":\"Lee\"}],"
 	    "\"contact_type\":\"customer\",\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"77\"}],"
 	    "\"customer_sub_type\":\"individual\"}");
 	MAP(&job, "customers", "Contacts", "{\"id\":\"78\",\"Last_Name\":\"Lee\",\"First_Name\":null}",
-	    "{\"contact_name\":\"Lee\",\"contact_persons\":[{\"is_primary_contact\":true,\"last_name\":\"Lee\"}],"
+	    "{\"contact_name\":\"Lee\",\"contact_persons\":[{\"crm_contact_id\":\"78\",\"last_name\":\"Lee\"}],"
 	    "\"contact_type\":\"customer\",\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"78\"}],"
 	    "\"customer_sub_type\":\"individual\"}");
 	tjob_release(&job);
@@ -100,9 +100,8 @@ static void test_mapping__contact_billing_flat(void)
 
 	tjob_init(&job, "zoho-billing", "{\"customers\":{\"crm_module\":\"contacts\"}}");
 	MAP(&job, "customers", "Contacts", "{\"id\":\"77\",\"First_Name\":\"Ann\",\"Last_Name\":\"Lee\",\"Email\":\"a@x.example\"}",
-	    "{\"contact_persons\":[{\"email\":\"a@x.example\",\"first_name\":\"Ann\",\"is_primary_contact\":true,"
-	    "\"last_name\":\"Lee\"}],\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"77\"}],"
-	    "\"customer_sub_type\":\"individual\",\"display_name\":\"Ann Lee\",\"email\":\"a@x.example\","
+	    "{\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"77\"}],"
+	    "\"display_name\":\"Ann Lee\",\"email\":\"a@x.example\","
 	    "\"first_name\":\"Ann\",\"last_name\":\"Lee\"}");
 	tjob_release(&job);
 }
@@ -119,14 +118,14 @@ static void test_mapping__account_with_persons(void)
 	got = map_text(&job, "customers", "Accounts",
 		       "{\"id\":\"41\",\"Account_Name\":\"Acme\",\"Acct_Email\":\"info@acme.example\"}", persons, &m);
 	CHECK_STREQ(got, "{\"company_name\":\"Acme\",\"contact_name\":\"Acme\",\"contact_persons\":["
-		    "{\"email\":\"info@acme.example\",\"first_name\":\"Bo\",\"is_primary_contact\":true,\"last_name\":\"Ek\"},"
-		    "{\"is_primary_contact\":false,\"last_name\":\"Al\"}],\"contact_type\":\"customer\","
+		    "{\"email\":\"info@acme.example\",\"first_name\":\"Bo\",\"last_name\":\"Ek\"},"
+		    "{\"last_name\":\"Al\"}],\"contact_type\":\"customer\","
 		    "\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"41\"}],\"customer_sub_type\":\"business\"}");
 	CHECK_STREQ(mapping_primary_email(m.payload), "info@acme.example");
 	xfree(got);
 	mapped_release(&m);
 	/* The persons passed in are not changed. */
-	CHECK(json_object_get(json_array_get(persons, 0), "is_primary_contact") == NULL);
+	CHECK(json_object_get(json_array_get(persons, 0), "email") == NULL);
 	json_decref(persons);
 	tjob_release(&job);
 }
@@ -138,7 +137,7 @@ static void test_mapping__vendor_persons(void)
 	tjob_init(&job, "zoho-inventory", "{\"vendors\":{}}");
 	MAP(&job, "vendors", "Vendors", "{\"id\":\"5\",\"Vendor_Name\":\"Parts Co\",\"Email\":\"p@parts.example\",\"Zip_Code\":\"0150\"}",
 	    "{\"billing_address\":{\"zip\":\"0150\"},\"company_name\":\"Parts Co\",\"contact_name\":\"Parts Co\","
-	    "\"contact_persons\":[{\"email\":\"p@parts.example\",\"is_primary_contact\":true}],"
+	    "\"contact_persons\":[{\"crm_contact_id\":\"5\",\"email\":\"p@parts.example\"}],"
 	    "\"contact_type\":\"vendor\",\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"5\"}]}");
 	MAP(&job, "vendors", "Vendors", "{\"id\":\"6\",\"Vendor_Name\":\"Quiet Co\",\"Email\":\"\",\"Phone\":null}",
 	    "{\"company_name\":\"Quiet Co\",\"contact_name\":\"Quiet Co\",\"contact_type\":\"vendor\","
@@ -268,7 +267,7 @@ static void test_mapping__field_map_overrides(void)
 	    "\"Site2\":\"w2\",\"Tier\":\"Gold\",\"Industry\":\"Retail\",\"Billing_City\":\"Paris\",\"Town\":\"\","
 	    "\"Terms\":\"30\",\"Phone\":\"555\"}",
 	    "{\"billing_address\":{\"phone\":\"555\"},\"company_name\":\"Acme\",\"contact_name\":\"Acme Holdings\","
-	    "\"contact_persons\":[{\"is_primary_contact\":true,\"phone\":\"555\"}],\"contact_type\":\"customer\","
+	    "\"contact_persons\":[{\"crm_contact_id\":\"41\",\"phone\":\"555\"}],\"contact_type\":\"customer\","
 	    "\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"41\"},{\"api_name\":\"cf_industry\","
 	    "\"value\":\"Retail\"},{\"api_name\":\"cf_tier\",\"value\":\"Gold\"}],\"customer_sub_type\":\"business\","
 	    "\"payment_terms\":30,\"website\":\"w2\"}");
