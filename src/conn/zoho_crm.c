@@ -157,9 +157,11 @@ static char *list_url(struct zoho_source *s, const char *fields, const char *ids
 	/*
 	 * Oldest id first, so that of two records whose names collide the older
 	 * one is created and the newer is the duplicate, run after run.  A view
-	 * refuses sort_by: it keeps Zoho's order.
+	 * refuses sort_by: it keeps Zoho's order.  A read by ids names records
+	 * the view already chose; Zoho documents no cvid beside ids, so none is
+	 * sent with them.
 	 */
-	if (s->cvid)
+	if (s->cvid && !ids)
 		buf_addf(&b, "&cvid=%s", s->cvid);
 	else if (!ids)
 		buf_adds(&b, "&sort_by=id&sort_order=asc");

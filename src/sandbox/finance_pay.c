@@ -422,6 +422,9 @@ void pay_contact_amounts(struct sandbox *sb, const struct fin_app *app, json_t *
 	json_object_set_new(rec, "outstanding_receivable_amount", tx_money(sum_cents(sb, app,
 		"SELECT COALESCE(SUM(balance), 0) FROM fin_tx WHERE app = ?1 AND kind = 2 AND"
 		" customer_id = ?2 AND status IN ('sent', 'partially_paid')", id)));
+	/* One currency in the sandbox: the base-currency twin is the same amount. */
+	json_object_set(rec, "outstanding_receivable_amount_bcy",
+			json_object_get(rec, "outstanding_receivable_amount"));
 	json_object_set_new(rec, "unused_credits_receivable_amount", tx_money(sum_cents(sb, app,
 		"SELECT COALESCE(SUM(balance), 0) FROM fin_tx WHERE app = ?1 AND kind = 4 AND"
 		" customer_id = ?2", id)));

@@ -108,7 +108,13 @@ static int take_customer(json_t *row, void *ud)
 	double amount;
 
 	s->rows++;
-	if (!id || !money(row, "outstanding_receivable_amount", &amount))
+	/*
+	 * The base-currency figure where the row has it: the plain one is in the
+	 * customer's own currency, and the CRM field is in the organisation's
+	 * (the preflight made sure both sides share one base currency).
+	 */
+	if (!id || (!money(row, "outstanding_receivable_amount_bcy", &amount) &&
+		    !money(row, "outstanding_receivable_amount", &amount)))
 		return 0;
 	return ledger_summary_work_outstanding(s->p->lg, id, amount);
 }
