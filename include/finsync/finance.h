@@ -27,6 +27,8 @@ struct finance_app {
 	int has_estimates;              /* /estimates (quotes): automate quote */
 	int invoice_line_needs_item;    /* an invoice line must carry item_id (Books SPEC) */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
+	const char *custom_fields_path; /* documented list of an entity's custom fields, or NULL: none */
+	const char *customers_menu;     /* where its settings name customers: "Customers and Vendors" */
 };
 
 /* The app for a job's finance.type, or NULL. */

@@ -17,6 +17,7 @@ static const struct finance_app apps[] = {
 		.has_estimates = 1, .payments_path = "/customerpayments",
 		/* create-an-invoice-request: line_items.items.required [item_id] */
 		.invoice_line_needs_item = 1,
+		.custom_fields_path = "/settings/fields", .customers_menu = "Customers and Vendors",
 	},
 	{
 		.type = "zoho-invoice", .label = "Zoho Invoice",
@@ -27,6 +28,7 @@ static const struct finance_app apps[] = {
 		.has_vendors = 0, .has_contact_type = 1, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
 		.has_estimates = 1, .payments_path = NULL,
+		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
 		.type = "zoho-billing", .label = "Zoho Billing",
@@ -37,6 +39,7 @@ static const struct finance_app apps[] = {
 		.has_vendors = 0, .has_contact_type = 0, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
 		.has_estimates = 0, .payments_path = NULL,
+		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
 		.type = "zoho-inventory", .label = "Zoho Inventory",
@@ -47,6 +50,7 @@ static const struct finance_app apps[] = {
 		.has_vendors = 1, .has_contact_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
 		.has_estimates = 0, .payments_path = "/customerpayments",
+		.custom_fields_path = NULL, .customers_menu = "Customers and Vendors",
 	},
 };
 

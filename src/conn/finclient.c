@@ -536,3 +536,20 @@ int finclient_delete(struct finclient *fc, enum entity_kind kind, const char *fi
 	xfree(url);
 	return rc;
 }
+
+int finclient_get(struct finclient *fc, const char *path, const char *query, long *status, json_t **body)
+{
+	struct api_result res = API_RESULT_INIT;
+	char *url = fin_url(fc, path, NULL, query);
+	int rc;
+
+	*status = 0;
+	*body = NULL;
+	if (!(rc = call(fc, "GET", url, NULL, &res))) {
+		*status = res.status;
+		*body = json_incref(res.json);
+	}
+	api_result_release(&res);
+	xfree(url);
+	return rc;
+}

@@ -396,9 +396,34 @@ static int is_mandatory(const struct crm_module *mod, const char *field)
 	return 0;
 }
 
+/*
+ * The standard Deals pipeline of a new Zoho CRM organisation: the values of
+ * the Stage picklist (CRM v8 "Fields Metadata": pick_list_values with
+ * display_value and actual_value).
+ */
+static const char *const deal_stages[] = {
+	"Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+	"Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won",
+	"Closed Lost", "Closed Lost to Competition", NULL
+};
+
+static json_t *pick_list_values(const struct crm_module *mod, const char *field)
+{
+	json_t *list;
+	size_t i;
+
+	if (!str_eq(mod->name, "Deals") || !str_eq(field, "Stage"))
+		return NULL;
+	list = json_array();
+	for (i = 0; deal_stages[i]; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "display_value", deal_stages[i],
+						      "actual_value", deal_stages[i], "type", "used"));
+	return list;
+}
+
 json_t *crm_fields_json(const struct crm_module *mod)
 {
-	json_t *list = json_array(), *f, *def;
+	json_t *list = json_array(), *f, *def, *picks;
 	const char *key, *type, *lookup;
 	char *label;
 	uint64_t h;
@@ -420,6 +445,8 @@ json_t *crm_fields_json(const struct crm_module *mod)
 		if (lookup)
 			json_object_set_new(f, "lookup", json_pack("{s:{s:s}}", "module",
 								   "api_name", lookup));
+		if ((picks = pick_list_values(mod, key)))
+			json_object_set_new(f, "pick_list_values", picks);
 		json_array_append_new(list, f);
 		free(label);
 	}
