@@ -326,6 +326,14 @@ int crm_field_read_only(const struct crm_module *mod, const char *field)
 	       (str_eq(field, "Full_Name") && json_object_get(mod->fields, "Last_Name"));
 }
 
+void crm_field_set_values(struct crm_module *mod, const char *field, const json_t *values)
+{
+	json_t *def = json_object_get(mod->fields, field);
+
+	if (def)
+		json_object_set_new(def, "values", json_deep_copy(values));
+}
+
 void crm_field_add(struct crm_module *mod, const char *field, const char *type, int custom)
 {
 	if (!json_object_get(mod->fields, field))
@@ -412,6 +420,15 @@ static json_t *pick_list_values(const struct crm_module *mod, const char *field)
 	json_t *list;
 	size_t i;
 
+	const json_t *seeded = json_object_get(json_object_get(mod->fields, field), "values"), *v;
+
+	if (seeded) {
+		list = json_array();
+		json_array_foreach(seeded, i, v)
+			json_array_append_new(list, json_pack("{s:O, s:O, s:s}", "display_value", v,
+							      "actual_value", v, "type", "used"));
+		return list;
+	}
 	if (!str_eq(mod->name, "Deals") || !str_eq(field, "Stage"))
 		return NULL;
 	list = json_array();

@@ -341,7 +341,7 @@ assert_eq 400 "$(crm PUT /Contacts/4150868000000088004 --data-binary '{"data":[{
 assert_eq 400 "$(crm PUT /Contacts/4150868000000088004 --data-binary '{"data":[{"Last_Payment_Date":"02/04/2026"}]}')" "date field"
 assert_eq 400 "$(crm PUT /Contacts/4150868000000088004 --data-binary '{"data":[{"Outstanding_Receivable":"12.50"}]}')" "currency field"
 assert_eq 200 "$(crm GET '/settings/fields?module=Accounts')" "account fields"
-assert_eq 'currency integer date currency' "$(jq -r '[.fields[] | select(.api_name | endswith("__c"))] | map({(.api_name): .data_type}) | add | "\(.Outstanding_Receivable) \(.Overdue_Invoices) \(.Last_Payment_Date) \(.Last_Payment_Amount)"' "$B")" "custom field types"
+assert_eq 'currency integer date currency' "$(jq -r '[.fields[] | select(.custom_field)] | map({(.api_name): .data_type}) | add | "\(.Outstanding_Receivable) \(.Overdue_Invoices) \(.Last_Payment_Date) \(.Last_Payment_Amount)"' "$B")" "custom field types"
 assert_eq 200 "$(crm GET '/Accounts?fields=Account_Name,Outstanding_Receivable&ids=4150868000000087004')" "read a custom field"
 assert_eq 599.95 "$(code '.data[0].Outstanding_Receivable')" "custom field read back"
 up() { crm POST "/$1/upsert" --data-binary "$2"; }
