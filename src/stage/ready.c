@@ -296,10 +296,10 @@ static void check_one_field(struct ready *r, const struct fin_entity *fe, json_t
 		report(r, READY_OK, "finance fields", "%s has %s on %s, duplicates not allowed", r->job->app->label,
 		       name, fe->plural);
 	} else if (json_is_false(unique)) {
-		report(r, READY_MISSING, "finance fields", "%s's custom field %s on %s allows duplicate values, and "
-		       "finsync's upsert needs it unique; edit it in %s → Settings → Preferences → %s → Field "
-		       "Customization and turn 'Do not allow duplicate values' on", r->job->app->label, name,
-		       fe->plural, r->job->app->label, fe->menu);
+		report(r, READY_MISSING, "finance fields", "the custom field %s on %s in %s allows duplicate values, "
+		       "and finsync's upsert needs it unique; edit it in %s → Settings → Preferences → %s → Field "
+		       "Customization and turn 'Do not allow duplicate values' on", name, fe->plural,
+		       r->job->app->label, r->job->app->label, fe->menu);
 	} else {
 		report(r, READY_UNKNOWN, "finance fields", "%s has %s on %s but does not say whether it allows "
 		       "duplicates: make sure 'Do not allow duplicate values' is on (upsert needs it)",
