@@ -78,16 +78,16 @@ static int probe_filter(struct finclient *fc, const char *name, const char *path
 	if ((rc = list_page(fc, path, key, NULL, &all)) || (rc = list_page(fc, path, key, query, &some)))
 		goto out;
 	if (!some.rows)
-		probe(name, "GET %s?%s=… %s; finsync: %s", path, param, refusal(&some, buf, sizeof(buf)),
+		probe(name, "GET %s?%s=… %s; %s", path, param, refusal(&some, buf, sizeof(buf)),
 		      what_finsync_does);
 	else if (json_array_size(some.rows))
 		probe(name, "GET %s?%s=<a value no record holds> answered %zu rows: the filter is ignored; "
-		      "finsync: %s", path, param, json_array_size(some.rows), what_finsync_does);
+		      "%s", path, param, json_array_size(some.rows), what_finsync_does);
 	else if (!all.rows || !json_array_size(all.rows))
-		probe(name, "cannot tell: %s lists no records; finsync: %s", path, what_finsync_does);
+		probe(name, "cannot tell: %s lists no records; %s", path, what_finsync_does);
 	else
 		probe(name, "GET %s?%s=<a value no record holds> answered no rows: the filter is honoured; "
-		      "finsync: %s", path, param, what_finsync_does);
+		      "%s", path, param, what_finsync_does);
 out:
 	listing_release(&all);
 	listing_release(&some);
@@ -95,37 +95,50 @@ out:
 	return rc;
 }
 
+/* Rows whose own contact_type is not vendor. */
+static size_t non_vendors(const struct listing *l)
+{
+	size_t i, n = 0;
+	json_t *row;
+
+	json_array_foreach(l->rows, i, row) {
+		const char *t = json_string_value(json_object_get(row, "contact_type"));
+		n += !t || strcmp(t, "vendor");
+	}
+	return n;
+}
+
 /* contact_type=vendor: a customer among the rows means the filter is ignored. */
 static int probe_contact_type(struct finclient *fc, const struct finance_app *app)
 {
 	static const char *const does = "finsync keeps only the rows whose own contact_type is the one asked for";
-	struct listing l = { 0 };
-	size_t i, other = 0;
-	json_t *row;
+	struct listing l = { 0 }, all = { 0 };
+	size_t other, customers;
 	char buf[256];
 	int rc;
 
-	if ((rc = list_page(fc, app->customers_path, app->customers_key, "contact_type=vendor", &l)))
-		return rc;
-	json_array_foreach(l.rows, i, row) {
-		const char *t = json_string_value(json_object_get(row, "contact_type"));
-		if (!t || strcmp(t, "vendor"))
-			other++;
-	}
+	if ((rc = list_page(fc, app->customers_path, app->customers_key, "contact_type=vendor", &l)) ||
+	    (rc = list_page(fc, app->customers_path, app->customers_key, NULL, &all)))
+		goto out;
+	other = non_vendors(&l);
+	customers = non_vendors(&all);
 	if (!l.rows)
-		probe("contact_type filter", "GET %s?contact_type=vendor %s; finsync: %s", app->customers_path,
+		probe("contact_type filter", "GET %s?contact_type=vendor %s; %s", app->customers_path,
 		      refusal(&l, buf, sizeof(buf)), does);
 	else if (other)
 		probe("contact_type filter", "GET %s?contact_type=vendor answered %zu rows that are not vendors: "
-		      "the filter is ignored; finsync: %s", app->customers_path, other, does);
-	else if (!json_array_size(l.rows))
-		probe("contact_type filter", "cannot tell: no vendors listed; finsync: %s", does);
+		      "the filter is ignored; %s", app->customers_path, other, does);
+	else if (customers)
+		probe("contact_type filter", "GET %s?contact_type=vendor answered %zu rows and no customer, where "
+		      "the list holds %zu: the filter is honoured; %s", app->customers_path,
+		      json_array_size(l.rows), customers, does);
 	else
-		probe("contact_type filter", "GET %s?contact_type=vendor answered only vendors (%zu): the filter "
-		      "is honoured (or this page holds no customer); finsync: %s", app->customers_path,
-		      json_array_size(l.rows), does);
+		probe("contact_type filter", "cannot tell: the first page of %s holds no customer; %s",
+		      app->customers_path, does);
+out:
 	listing_release(&l);
-	return 0;
+	listing_release(&all);
+	return rc;
 }
 
 static int carries_cf(json_t *row, const char *name)
@@ -165,11 +178,11 @@ static int probe_rows(struct finclient *fc, const struct job *job)
 	} else if (!n) {
 		probe("list rows", "cannot tell: %s lists no records", app->customers_path);
 	} else {
-		probe("list rows: customer_sub_type", "%zu of %zu rows of GET %s carry it; finsync: where a row "
+		probe("list rows: customer_sub_type", "%zu of %zu rows of GET %s carry it; where a row "
 		      "lacks it, finsync reads the record by id before choosing CRM Accounts or Contacts", sub, n,
 		      app->customers_path);
 		probe("list rows: custom fields", "%zu of %zu rows of GET %s carry %s (as a key, in "
-		      "custom_field_hash or custom_fields); finsync: where a row lacks it, finsync reads the record "
+		      "custom_field_hash or custom_fields); where a row lacks it, finsync reads the record "
 		      "by id rather than take the record for one without a CRM id", cf, n, app->customers_path,
 		      job->crm_id_field);
 	}
