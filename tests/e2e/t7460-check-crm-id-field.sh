@@ -18,7 +18,7 @@ get() {
 	curl -s -o body -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" "$SANDBOX_URL$1"
 }
 assert_eq 200 "$(get "/books/v3/settings/fields?entity=contact&organization_id=10234695")" "books contact fields"
-assert_eq '0 cf_crm_id:true cf_industry:false' "$(jq -r '"\(.code) " + ([.customfields[] | "\(.api_name):\(.is_unique)"] | join(" "))' body)" "contact fields"
+assert_eq '0 cf_crm_id:true cf_industry:false cf_owner:false' "$(jq -r '"\(.code) " + ([.customfields[] | "\(.api_name):\(.is_unique)"] | join(" "))' body)" "contact fields"
 assert_eq 'CRM ID string contact' "$(jq -r '.customfields[0] | "\(.label) \(.data_type) \(.entity)"' body)" "field shape"
 assert_eq 200 "$(get "/books/v3/settings/fields?entity=item&organization_id=10234695")" "books item fields"
 assert_eq cf_crm_id "$(jq -r '[.customfields[].api_name] | join(" ")' body)" "item fields"
