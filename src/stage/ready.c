@@ -68,14 +68,20 @@ static int has_name(json_t *names, const char *name)
 
 /* ---- the CRM ---------------------------------------------------------------- */
 
-static const char *crm_menu(const struct job *job)
+/* Where a missing CRM field is made: in the CRM, or (a CSV export) by exporting it too. */
+static const char *crm_field_hint(const struct job *job, const char *module, char *buf, size_t n)
 {
-	return strcmp(job->crm.type, "csv") ? "Zoho CRM → Settings → Modules and Fields" : "the CRM export";
+	if (strcmp(job->crm.type, "csv"))
+		snprintf(buf, n, "create it in Zoho CRM → Settings → Modules and Fields → %s", module);
+	else
+		snprintf(buf, n, "export it with %s.csv (a column of that name)", module);
+	return buf;
 }
 
 /* The field_map (and product_type_field) of each entity name fields its CRM modules have. */
 static int check_mapped_fields(struct ready *r)
 {
+	char hint[160];
 	int i, rc = 0;
 
 	for (i = 0; i < ENTITY_COUNT && !rc; i++) {
@@ -87,11 +93,13 @@ static int check_mapped_fields(struct ready *r)
 			json_t *available = NULL;
 			if ((rc = crm_fields(r->crm, *m, &available)))
 				break;
-			if (!json_array_size(available))        /* a CSV file that is absent */
-				;
-			else if (mapping_check_crm_fields(r->job, e, *m, available))
-				report(r, READY_MISSING, "crm fields", "%s; create it in %s → %s, or correct the job",
-				       err_msg(), crm_menu(r->job), *m);
+			if (!json_array_size(available)) {      /* a CSV file that is absent: nothing read */
+				json_decref(available);
+				continue;
+			}
+			if (mapping_check_crm_fields(r->job, e, *m, available))
+				report(r, READY_MISSING, "crm fields", "%s; %s, or correct the job", err_msg(),
+				       crm_field_hint(r->job, *m, hint, sizeof(hint)));
 			else
 				report(r, READY_OK, "crm fields", "%s has every field sync.%s names", *m, e->name);
 			json_decref(available);
@@ -112,8 +120,8 @@ static int check_deal_fields(struct ready *r)
 	for (f = needed; *f && json_array_size(available); f++)
 		if (!has_name(available, *f)) {
 			ok = 0;
-			report(r, READY_MISSING, "crm fields", "sync.deals: the CRM module Deals has no field '%s'; "
-			       "deals cannot be read without it (%s → Deals)", *f, crm_menu(r->job));
+			report(r, READY_MISSING, "crm fields", "sync.deals: the CRM module Deals has no field '%s', "
+			       "which deals cannot be read without", *f);
 		}
 	if (ok && json_array_size(available))
 		report(r, READY_OK, "crm fields", "Deals has Deal_Name and Stage");

@@ -70,6 +70,11 @@ assert_eq 3 "$(grep -c '^FAIL ' out)" "FAIL lines: $(cat out)"
 finsync_exit 2 run many.json
 grep -q "(and 2 more: \`finsync check many.json\` lists them)" err || fail "run names how many more: $(cat err)"
 
+# A CSV export: the field is a column of the module's file.
+job csv zoho-books '{"customers":{"crm_module":"accounts","field_map":{"website":"Web_Address"}}}'
+jq --arg dir "$FIXTURES/csv" '.crm = {"type": "csv", "dir": $dir}' csv.json >csv.tmp && mv csv.tmp csv.json
+refused csv "crm fields: job 'csv.json': sync.customers.field_map.website: the CRM module Accounts has no field 'Web_Address'; export it with Accounts.csv (a column of that name), or correct the job"
+
 # Zoho Invoice documents no way to list custom fields: check says what to make sure of, and passes.
 job inv zoho-invoice '{"customers":{"crm_module":"accounts"},"items":{}}'
 finsync_exit 0 check inv.json
