@@ -104,7 +104,7 @@ int crm_base_currency(const struct job *job, char **out);
  * or the module lacks the field.  0 or FS_EABORT.
  */
 int crm_picklist(const struct job *job, const char *module, const char *field, json_t **out);
-/* 1 when the CRM has the custom view cvid in module (always for CSV), 0 when not, FS_EABORT. */
+/* 1 when Zoho CRM has the custom view cvid in module, 0 when not; FS_EABORT, or FS_EUSAGE for a CSV export. */
 int crm_view_exists(const struct job *job, const char *module, const char *cvid);
 
 extern const struct crm_ops zoho_crm_ops;

@@ -93,7 +93,7 @@ int crm_view_exists(const struct job *job, const char *module, const char *cvid)
 	int rc;
 
 	if (strcmp(job->crm.type, "zoho-crm")) {
-		rc = 1;                 /* a CSV export has no views to contradict the job */
+		rc = fail(FS_EUSAGE, "%s has no views", job->crm.type);
 		goto out;
 	}
 	if ((rc = get(job, url, &res)))

@@ -186,7 +186,10 @@ static int check_views_of(struct ready *r, json_t *views, const char *key)
 
 	json_object_foreach(views, module, v) {
 		const char *cvid = json_string_value(v);
-		if (!cvid || (rc = crm_view_exists(r->job, module, cvid)) == 1)
+		if (!strcmp(r->job->crm.type, "csv"))
+			report(r, READY_UNKNOWN, "views", "%s.%s: a CSV export has no views: make sure %s.csv holds "
+			       "the records of view %s", key, module, module, cvid ? cvid : "");
+		else if (!cvid || (rc = crm_view_exists(r->job, module, cvid)) == 1)
 			report(r, READY_OK, "views", "%s.%s: the CRM has view %s", key, module, cvid ? cvid : "");
 		else if (rc == 0)
 			report(r, READY_MISSING, "views", "%s.%s: Zoho CRM has no custom view %s in %s; copy the view's "
