@@ -23,6 +23,7 @@ struct pipeline {
 	int dry_run;            /* plan only: no writes to either app */
 	long records_failed;    /* rejected or invalid records: exit code 1 */
 	struct finclient *fin;  /* opened on first use, shared by the stages: one token per run */
+	json_t *crm_fields;     /* {module: field names} read by the pre-write check, or NULL */
 };
 
 struct finclient;

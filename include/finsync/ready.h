@@ -21,11 +21,13 @@ typedef void (*ready_line_fn)(void *ud, enum ready_mark mark, const char *what, 
 /*
  * Runs every check and reports each finding to line.  0 when nothing is
  * missing; FS_EUSAGE (exit 2) with the first missing piece and how many
- * more; FS_EABORT when a side could not be asked.  Reads only.
+ * more; FS_EABORT when a side could not be asked.  Reads only.  When
+ * fields is an object, the field names read of each CRM module are added
+ * to it ({"Accounts": [...]}), so that a run's extract need not ask again.
  */
-int ready_check(const struct job *job, struct finclient *fc, ready_line_fn line, void *ud);
+int ready_check(const struct job *job, struct finclient *fc, json_t *fields, ready_line_fn line, void *ud);
 
 /* For a run: the check, its findings in the log (debug, and info for what cannot be verified). */
-int ready_preflight(const struct job *job, struct finclient *fc);
+int ready_preflight(const struct job *job, struct finclient *fc, json_t *fields);
 
 #endif

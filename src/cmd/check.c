@@ -179,7 +179,7 @@ static void check_ready(struct checks *c, const struct job *job)
 		printf("--   set-up: not checked (a side failed above)\n");
 		return;
 	}
-	if ((rc = ready_check(job, c->fc, ready_line, NULL)) == FS_EUSAGE) {
+	if ((rc = ready_check(job, c->fc, NULL, ready_line, NULL)) == FS_EUSAGE) {
 		if (!c->rc) {
 			c->rc = rc;
 			c->msg = xasprintf("set-up: %s", err_msg());

@@ -94,13 +94,16 @@ static json_t *wanted_fields(struct extract *x, const struct entity_sync *e, con
 	return fields;
 }
 
-/* The module's fields, for wanted_fields (a CSV file that is absent has none). */
+/*
+ * The module's fields, for wanted_fields (a CSV file that is absent has
+ * none): those the pre-write check read this run, else asked now.
+ */
 static int read_fields(struct extract *x, const char *module)
 {
-	json_t *available = NULL;
+	json_t *available = json_incref(json_object_get(x->p->crm_fields, module));
 	int rc;
 
-	if ((rc = crm_fields(x->crm, module, &available)))
+	if (!available && (rc = crm_fields(x->crm, module, &available)))
 		return rc;
 	json_object_set_new(x->available, module, available);
 	return 0;

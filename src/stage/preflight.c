@@ -46,5 +46,7 @@ int preflight_ready(struct pipeline *p)
 
 	if ((rc = pipeline_finclient(p, &fc)))
 		return rc;
-	return ready_preflight(p->job, fc);
+	if (!p->crm_fields)
+		p->crm_fields = json_object();
+	return ready_preflight(p->job, fc, p->crm_fields);
 }

@@ -33,6 +33,7 @@ struct ready {
 	const struct job *job;
 	struct crm *crm;
 	struct finclient *fc;
+	json_t *fields;         /* {module: names} read, for the caller; may be NULL */
 	ready_line_fn line;
 	void *ud;
 	int missing;            /* pieces reported missing */
@@ -93,6 +94,8 @@ static int check_mapped_fields(struct ready *r)
 			json_t *available = NULL;
 			if ((rc = crm_fields(r->crm, *m, &available)))
 				break;
+			if (r->fields)
+				json_object_set(r->fields, *m, available);
 			if (!json_array_size(available)) {      /* a CSV file that is absent: nothing read */
 				json_decref(available);
 				continue;
@@ -420,9 +423,9 @@ static int run_checks(struct ready *r)
 	return check_finance_fields(r);
 }
 
-int ready_check(const struct job *job, struct finclient *fc, ready_line_fn line, void *ud)
+int ready_check(const struct job *job, struct finclient *fc, json_t *fields, ready_line_fn line, void *ud)
 {
-	struct ready r = { .job = job, .fc = fc, .line = line, .ud = ud };
+	struct ready r = { .job = job, .fc = fc, .fields = fields, .line = line, .ud = ud };
 	int rc = run_checks(&r);
 
 	crm_close(r.crm);
@@ -443,7 +446,7 @@ static void log_line(void *ud, enum ready_mark mark, const char *what, const cha
 		log_info("ready: %s: %s", what, text);
 }
 
-int ready_preflight(const struct job *job, struct finclient *fc)
+int ready_preflight(const struct job *job, struct finclient *fc, json_t *fields)
 {
-	return ready_check(job, fc, log_line, NULL);
+	return ready_check(job, fc, fields, log_line, NULL);
 }
