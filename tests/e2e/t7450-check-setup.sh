@@ -26,7 +26,7 @@ refused() {
 # The base seed has all the job names: every line ok, exit 0, and no write.
 job all zoho-books '{"customers":{"crm_module":"accounts","field_map":{"cf_industry":"Industry"},
   "views":{"Accounts":"4150868000000087501"}},"items":{},
-  "deals":{"automate":"invoice"},"summary":{}}'
+  "deals":{"automate":"invoice","default_item":"Widget Pro"},"summary":{}}'
 finsync_exit 0 check all.json
 ! grep -q "^FAIL\|^--" out || fail "base seed: $(cat out)"
 for line in "crm fields: Accounts has every field sync.customers names" \
@@ -54,7 +54,7 @@ job view zoho-books '{"customers":{"crm_module":"accounts","views":{"Accounts":"
 refused view "views: sync.customers.views.Accounts: Zoho CRM has no custom view 4150868000000099999 in Accounts"
 
 # A deal stage the CRM's Stage picklist lacks.
-job stage zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice",
+job stage zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice","default_item":"Widget Pro",
   "stage_order":["Qualification","Contract Signed","Closed Won"]}}'
 refused stage "deal stages: sync.deals.stage_order: 'Contract Signed' is not a value of the CRM's Deals Stage picklist; add it in Zoho CRM → Settings → Modules and Fields → Deals → Stage"
 

@@ -24,7 +24,7 @@ finsync_exit 0 check own.json
 grep -qF "ok   deal stages: every stage sync.deals names is a Deals Stage value" out || fail "own stages: $(cat out)"
 
 # The standard pipeline's names are not this CRM's: each is named, with where to add it.
-write_job std.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice"}}'
+write_job std.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice","default_item":"Widget Pro"}}'
 sed -i 's|"state_dir": "state"|"state_dir": "state-std"|' std.json
 finsync_exit 2 check std.json
 assert_eq 10 "$(grep -c "^FAIL deal stages: sync.deals.\(stage_order\|lost_stages\): '.*' is not a value of the CRM's Deals Stage picklist; add it in Zoho CRM → Settings → Modules and Fields → Deals → Stage, or correct the job$" out)" \
