@@ -18,6 +18,12 @@ done
 assert_eq 6 "$(grep -c '^probe ' out)" "probes: $(cat out)"
 grep -q "^--    not probed (each needs a write, and --deep only reads): invoice lines without item_id" out ||
 	fail "what is not probed: $(cat out)"
+# An app that ignores a filter: the probe sees rows for a value no record holds.
+ctl POST /transaction_filters '{"ignore":["reference_number"]}' >/dev/null
+finsync_exit 0 check --deep job.json
+grep -q "^probe reference_number filter: GET /invoices?reference_number=<a value no record holds> answered [1-9][0-9]* rows: the filter is ignored; finsync finds a deal's transactions by reference_number" out ||
+	fail "an ignored filter: $(cat out)"
+ctl DELETE /transaction_filters >/dev/null
 # Without --deep, no probe.
 finsync_exit 0 check job.json
 ! grep -q "^probe " out || fail "probes without --deep: $(cat out)"
