@@ -98,6 +98,15 @@ void source_close(struct source *src);              /* NULL-safe */
 /* The CRM's base currency (org iso_code, new string) in *out; NULL when unknown (csv). 0 or FS_EABORT. */
 int crm_base_currency(const struct job *job, char **out);
 
+/*
+ * The values of the picklist field of module (display and actual values, a
+ * new array of strings) in *out; NULL when the source has no picklists (CSV)
+ * or the module lacks the field.  0 or FS_EABORT.
+ */
+int crm_picklist(const struct job *job, const char *module, const char *field, json_t **out);
+/* 1 when Zoho CRM has the custom view cvid in module, 0 when not; FS_EABORT, or FS_EUSAGE for a CSV export. */
+int crm_view_exists(const struct job *job, const char *module, const char *cvid);
+
 extern const struct crm_ops zoho_crm_ops;
 extern const struct crm_ops crm_csv_ops;
 

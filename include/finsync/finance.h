@@ -39,6 +39,8 @@ struct finance_app {
 	const char *person_id_key;      /* "contact_person_id" / "contactperson_id" */
 	const char *person_required;    /* the key a person write must carry */
 	const char *const *person_keys; /* the mapped person keys the endpoint takes */
+	const char *custom_fields_path; /* documented list of an entity's custom fields, or NULL: none */
+	const char *customers_menu;     /* where its settings name customers: "Customers and Vendors" */
 };
 
 /* The app for a job's finance.type, or NULL. */

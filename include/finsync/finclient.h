@@ -134,4 +134,12 @@ int finclient_base_currency(struct finclient *fc, char **out);
 
 long finclient_requests(const struct finclient *fc);
 
+/*
+ * One GET of the app's path with query (the organisation added): 0 with the
+ * HTTP status and the parsed body (new reference, NULL when not JSON),
+ * whatever the status; FS_EABORT/FS_EBUDGET when it could not be asked.
+ * For the set-up checks and probes, which judge the answer themselves.
+ */
+int finclient_get(struct finclient *fc, const char *path, const char *query, long *status, json_t **body);
+
 #endif

@@ -23,6 +23,7 @@ struct pipeline {
 	int dry_run;            /* plan only: no writes to either app */
 	long records_failed;    /* rejected or invalid records: exit code 1 */
 	struct finclient *fin;  /* opened on first use, shared by the stages: one token per run */
+	json_t *crm_fields;     /* {module: field names} read by the pre-write check, or NULL */
 };
 
 struct finclient;
@@ -40,6 +41,8 @@ int stage_transform(struct pipeline *p);
 int stage_load(struct pipeline *p);
 /* Both sides' base currencies, where known, must match: 0, or FS_EABORT naming both. No writes. */
 int preflight_currency(struct pipeline *p);
+/* What the job names exists in both organisations (ready.h): 0, or FS_EUSAGE saying what to create. No writes. */
+int preflight_ready(struct pipeline *p);
 
 /* Whether this run handles the entity (enabled in the job and not excluded by --only). */
 int pipeline_wants(const struct pipeline *p, const struct entity_sync *e);

@@ -8,6 +8,11 @@
  * A cached access token would let a side answer even when the refresh token
  * behind it has been revoked, and the next run would find out an hour later:
  * check forgets the cached tokens so that each side refreshes for real.
+ *
+ * Then what the job needs of both organisations (src/stage/ready.c, the
+ * same check every run makes before writing): "ok", "FAIL" with what to
+ * create and where, or "--" where the app gives no way to see it.  With
+ * --deep, the read-only probes of check_deep.c follow.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +28,9 @@
 #include "finsync/err.h"
 #include "finsync/finclient.h"
 #include "finsync/job.h"
+#include "finsync/ready.h"
 #include "finsync/tokencache.h"
+#include "check_deep.h"
 
 struct checks {
 	int rc;                 /* the first failure's code, 0 while all pass */
@@ -31,6 +38,7 @@ struct checks {
 	char *crm_currency;     /* NULL: unknown or unreachable */
 	char *fin_currency;
 	int crm_ok, fin_ok;
+	struct finclient *fc;   /* open when the finance side answered */
 };
 
 static void ok(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -133,10 +141,13 @@ static void check_finance(struct checks *c, const struct job *job)
 	    !(rc = finclient_base_currency(fc, &c->fin_currency)))
 		ok("finance", "%s reachable at %s, organization %s (token refreshed), base currency %s",
 		   job->app->label, job->fin.api_base, job->fin.organization_id, c->fin_currency);
-	if (rc)
+	if (rc) {
 		failed(c, "finance", rc);
+		finclient_close(fc);
+		fc = NULL;
+	}
 	c->fin_ok = !rc;
-	finclient_close(fc);
+	c->fc = fc;
 }
 
 static void check_currency(struct checks *c, const struct job *job)
@@ -153,12 +164,65 @@ static void check_currency(struct checks *c, const struct job *job)
 	}
 }
 
+static void ready_line(void *ud, enum ready_mark mark, const char *what, const char *text)
+{
+	(void)ud;
+	printf("%s %s: %s\n", mark == READY_OK ? "ok  " : mark == READY_MISSING ? "FAIL" : "--  ", what, text);
+}
+
+/* Every field, view, stage and custom field the job names (both sides must have answered). */
+static void check_ready(struct checks *c, const struct job *job)
+{
+	int rc;
+
+	if (!c->crm_ok || !c->fin_ok) {
+		printf("--   set-up: not checked (a side failed above)\n");
+		return;
+	}
+	if ((rc = ready_check(job, c->fc, NULL, ready_line, NULL)) == FS_EUSAGE) {
+		if (!c->rc) {
+			c->rc = rc;
+			c->msg = xasprintf("set-up: %s", err_msg());
+		}
+	} else if (rc) {
+		failed(c, "set-up", rc);
+	}
+}
+
+static void run_probes(struct checks *c, const struct job *job)
+{
+	int rc;
+
+	if (!c->fin_ok) {
+		printf("--   probes: not run (the finance side failed above)\n");
+		return;
+	}
+	if ((rc = check_deep(job, c->fc)))
+		failed(c, "probes", rc);
+}
+
+/* --deep is check's own option; the rest are every command's. */
+static int take_deep(int *argc, char **argv)
+{
+	int i, j, deep = 0;
+
+	for (i = j = 0; i < *argc; i++) {
+		if (i > 0 && !strcmp(argv[i], "--deep"))
+			deep = 1;
+		else
+			argv[j++] = argv[i];
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return deep;
+}
+
 int cmd_check(int argc, char **argv)
 {
 	struct checks c = { 0 };
 	struct job *job = NULL;
 	const char *path = NULL;
-	int rc;
+	int rc, deep = take_deep(&argc, argv);
 
 	if ((rc = cmd_parse_job_args(argc, argv, &path)))
 		return rc > 0 ? 0 : rc;
@@ -170,6 +234,10 @@ int cmd_check(int argc, char **argv)
 	check_crm(&c, job);
 	check_finance(&c, job);
 	check_currency(&c, job);
+	check_ready(&c, job);
+	if (deep)
+		run_probes(&c, job);
+	finclient_close(c.fc);
 	rc = c.rc ? fail(c.rc, "%s", c.msg) : 0;
 	xfree(c.msg);
 	xfree(c.crm_currency);

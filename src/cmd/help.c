@@ -80,9 +80,14 @@ static const struct command_help commands[] = {
 	{ "enable", "finsync enable JOB",
 	  "enable a disabled job",
 	  COMMON_OPTIONS },
-	{ "check", "finsync check JOB",
-	  "validate the job, reach both sides (refreshing their tokens) and compare their\n"
-	  "base currencies; one line per check, exit 0 when all pass",
+	{ "check", "finsync check JOB [--deep]",
+	  "validate the job, reach both sides (refreshing their tokens), compare their\n"
+	  "base currencies, and check that every field, view, deal stage and custom field\n"
+	  "the job names exists (a run checks the same before writing); one line per\n"
+	  "check, exit 0 when all pass, 2 naming what to create and where",
+	  "      --deep              also probe, reading only, what Zoho's documentation leaves\n"
+	  "                          open (does a list filter filter, do list rows carry the\n"
+	  "                          fields finsync reads) and say what finsync does about it\n"
 	  COMMON_OPTIONS },
 	{ "resync", "finsync resync JOB ENTITY CRM_ID",
 	  "fetch one CRM record (of customers, vendors or items) and sync it now",

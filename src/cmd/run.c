@@ -305,8 +305,11 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 		goto out;
 	store.ud = p.lg;
 	api_set_usage_store(&store);
-	/* Before any write (and any read worth paying for): the two sides must agree on money. */
-	if ((stages & (STAGE_EXTRACT | STAGE_LOAD)) && (rc = preflight_currency(&p))) {
+	/*
+	 * Before any write (and any read worth paying for): the two sides must agree
+	 * on money, and have every field, view and stage the job names.
+	 */
+	if ((stages & (STAGE_EXTRACT | STAGE_LOAD)) && ((rc = preflight_currency(&p)) || (rc = preflight_ready(&p)))) {
 		ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
 		goto out;
 	}

@@ -29,6 +29,7 @@ static const struct finance_app apps[] = {
 		.has_estimates = 1, .payments_path = "/customerpayments", BOOKS_PERSONS,
 		/* create-an-invoice-request: line_items.items.required [item_id] */
 		.invoice_line_needs_item = 1,
+		.custom_fields_path = "/settings/fields", .customers_menu = "Customers and Vendors",
 	},
 	{
 		.type = "zoho-invoice", .label = "Zoho Invoice",
@@ -39,6 +40,7 @@ static const struct finance_app apps[] = {
 		.has_vendors = 0, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
 		.has_estimates = 1, .payments_path = NULL, BOOKS_PERSONS,
+		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
 		.type = "zoho-billing", .label = "Zoho Billing",
@@ -52,6 +54,7 @@ static const struct finance_app apps[] = {
 		.persons_under_customer = 1, .persons_in_create = 0, .has_primary_person = 0,
 		.person_id_key = "contactperson_id", .person_required = "email",
 		.person_keys = billing_person_keys,
+		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
 		.type = "zoho-inventory", .label = "Zoho Inventory",
@@ -62,6 +65,7 @@ static const struct finance_app apps[] = {
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
 		.has_estimates = 0, .payments_path = "/customerpayments", BOOKS_PERSONS,
+		.custom_fields_path = NULL, .customers_menu = "Customers and Vendors",
 	},
 };
 

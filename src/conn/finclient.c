@@ -643,3 +643,20 @@ int finclient_person_list(struct finclient *fc, const char *customer_id, int (*f
 	xfree(path);
 	return rc;
 }
+
+int finclient_get(struct finclient *fc, const char *path, const char *query, long *status, json_t **body)
+{
+	struct api_result res = API_RESULT_INIT;
+	char *url = fin_url(fc, path, NULL, query);
+	int rc;
+
+	*status = 0;
+	*body = NULL;
+	if (!(rc = call(fc, "GET", url, NULL, &res))) {
+		*status = res.status;
+		*body = json_incref(res.json);
+	}
+	api_result_release(&res);
+	xfree(url);
+	return rc;
+}

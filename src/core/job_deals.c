@@ -31,7 +31,7 @@ static const char *const default_stage_order[] = {
 };
 static const char *const default_lost_stages[] = { "Closed Lost", "Closed Lost to Competition", NULL };
 static const char *const default_summary_fields[] = {
-	"Outstanding_Receivable__c", "Overdue_Invoices__c", "Last_Payment_Date__c", "Last_Payment_Amount__c"
+	"Outstanding_Receivable", "Overdue_Invoices", "Last_Payment_Date", "Last_Payment_Amount"
 };
 
 const char *summary_field_key(enum summary_field f)
@@ -311,7 +311,7 @@ static int load_summary_fields(struct job *job, json_t *fields)
 	if (!fields)
 		return 0;
 	if (!json_is_object(fields))
-		return key_error(job, "sync.summary.fields", "must be an object such as {\"outstanding\": \"Outstanding_Receivable__c\"}");
+		return key_error(job, "sync.summary.fields", "must be an object such as {\"outstanding\": \"Outstanding_Receivable\"}");
 	json_object_foreach(fields, key, v) {
 		char full[256];
 		snprintf(full, sizeof(full), "sync.summary.fields.%s", key);

@@ -326,6 +326,14 @@ int crm_field_read_only(const struct crm_module *mod, const char *field)
 	       (str_eq(field, "Full_Name") && json_object_get(mod->fields, "Last_Name"));
 }
 
+void crm_field_set_values(struct crm_module *mod, const char *field, const json_t *values)
+{
+	json_t *def = json_object_get(mod->fields, field);
+
+	if (def)
+		json_object_set_new(def, "values", json_deep_copy(values));
+}
+
 void crm_field_add(struct crm_module *mod, const char *field, const char *type, int custom)
 {
 	if (!json_object_get(mod->fields, field))
@@ -396,9 +404,43 @@ static int is_mandatory(const struct crm_module *mod, const char *field)
 	return 0;
 }
 
+/*
+ * The standard Deals pipeline of a new Zoho CRM organisation: the values of
+ * the Stage picklist (CRM v8 "Fields Metadata": pick_list_values with
+ * display_value and actual_value).
+ */
+static const char *const deal_stages[] = {
+	"Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
+	"Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won",
+	"Closed Lost", "Closed Lost to Competition", NULL
+};
+
+static json_t *pick_list_values(const struct crm_module *mod, const char *field)
+{
+	json_t *list;
+	size_t i;
+
+	const json_t *seeded = json_object_get(json_object_get(mod->fields, field), "values"), *v;
+
+	if (seeded) {
+		list = json_array();
+		json_array_foreach(seeded, i, v)
+			json_array_append_new(list, json_pack("{s:O, s:O, s:s}", "display_value", v,
+							      "actual_value", v, "type", "used"));
+		return list;
+	}
+	if (!str_eq(mod->name, "Deals") || !str_eq(field, "Stage"))
+		return NULL;
+	list = json_array();
+	for (i = 0; deal_stages[i]; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "display_value", deal_stages[i],
+						      "actual_value", deal_stages[i], "type", "used"));
+	return list;
+}
+
 json_t *crm_fields_json(const struct crm_module *mod)
 {
-	json_t *list = json_array(), *f, *def;
+	json_t *list = json_array(), *f, *def, *picks;
 	const char *key, *type, *lookup;
 	char *label;
 	uint64_t h;
@@ -420,6 +462,8 @@ json_t *crm_fields_json(const struct crm_module *mod)
 		if (lookup)
 			json_object_set_new(f, "lookup", json_pack("{s:{s:s}}", "module",
 								   "api_name", lookup));
+		if ((picks = pick_list_values(mod, key)))
+			json_object_set_new(f, "pick_list_values", picks);
 		json_array_append_new(list, f);
 		free(label);
 	}

@@ -94,6 +94,9 @@ void fin_delete(struct fres *fr, const char *id);
 char *fin_find_unique(struct fres *fr, const char *field, const char *value,
 		      const char *except_id);
 const json_t *fin_cf_def(struct fres *fr, const char *api_name);
+
+/* GET /settings/fields?entity= (Books): finance/custom_fields.json's fields of that entity. */
+void fin_custom_fields(struct req *r);
 /* Check and apply a create/update body to rec; returns an error body (and
  * *status) or NULL.  rec is an empty object for a create. */
 json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,

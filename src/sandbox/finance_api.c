@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_COLL, FR_ONE, FR_STATUS, FR_TX,
+enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_FIELDS, FR_COLL, FR_ONE, FR_STATUS, FR_TX,
 	      FR_PERSONS };
 
 struct fcall {
@@ -61,6 +61,8 @@ static enum froute match(struct fcall *c)
 		return FR_NONE;
 	if (str_eq(seg[0], "organizations"))
 		return c->n == 1 ? FR_ORGS : c->n == 2 ? FR_ORG : FR_NONE;
+	if (str_eq(seg[0], "settings") && c->n == 2 && str_eq(seg[1], "fields"))
+		return str_eq(c->app->name, "books") ? FR_FIELDS : FR_NONE;  /* finance_settings.c */
 	if (str_eq(seg[0], "settings"))
 		return c->n == 2 && str_eq(seg[1], "currencies") ? FR_CURRENCIES : FR_NONE;
 	if (str_eq(seg[0], "items"))
@@ -438,6 +440,8 @@ static void dispatch(struct fcall *c)
 		organizations(c);
 	else if (c->route == FR_CURRENCIES)
 		currencies(c);
+	else if (c->route == FR_FIELDS)
+		fin_custom_fields(c->r);
 	else if (c->route == FR_COLL && !strcmp(m, "GET"))
 		fin_list(c->r, &c->fr);
 	else if (c->route == FR_COLL && !strcmp(m, "POST"))

@@ -226,6 +226,8 @@ const char *crm_field_type(const struct crm_module *mod, const char *field);
 const char *crm_field_lookup(const struct crm_module *mod, const char *field);
 int crm_field_read_only(const struct crm_module *mod, const char *field);
 void crm_field_add(struct crm_module *mod, const char *field, const char *type, int custom);
+/* A picklist's values (crm/fields.json pick_list_values), replacing the standard ones. */
+void crm_field_set_values(struct crm_module *mod, const char *field, const json_t *values);
 void crm_module_learn(struct crm_module *mod, const json_t *record);
 json_t *crm_fields_json(const struct crm_module *mod);
 json_t *crm_modules_json(struct crm_meta *m);

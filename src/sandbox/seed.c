@@ -142,11 +142,19 @@ static const char *field_type(const json_t *f)
 		"picklist", "multiselectpicklist", "integer", "double", "currency", "boolean",
 		"date", "datetime", NULL };
 
+	const json_t *values = json_object_get(f, "pick_list_values"), *v;
+	size_t i;
+
 	if (json_is_string(f))
 		return api_name_ok(json_string_value(f)) ? "text" : NULL;
 	if (!json_is_object(f) || !api_name_ok(jstr(f, "api_name")) ||
-	    !str_in(jstr(f, "data_type"), types) || json_object_size(f) != 2)
+	    !str_in(jstr(f, "data_type"), types) || json_object_size(f) != 2 + (values != NULL))
 		return NULL;
+	if (values && (!json_is_array(values) || !strstr(jstr(f, "data_type"), "picklist")))
+		return NULL;
+	json_array_foreach(values, i, v)
+		if (!json_is_string(v))
+			return NULL;
 	return jstr(f, "data_type");
 }
 
@@ -178,15 +186,18 @@ static int seed_crm_fields(struct seed *sd)
 		return -1;
 	if (fields && expect(sd, "crm/fields.json", fields_ok(fields),
 			     "expected {\"Module\": [\"Field_API_Name\" or {\"api_name\", "
-			     "\"data_type\"}, …]}")) {
+			     "\"data_type\"[, \"pick_list_values\": [\"…\"]]}, …]}")) {
 		json_decref(fields);
 		return -1;
 	}
 	json_object_foreach(fields, module, list)
-		json_array_foreach(list, i, f)
-			crm_field_add(crm_module_add(sd->sb->meta, module),
-				      json_is_string(f) ? json_string_value(f) : jstr(f, "api_name"),
-				      field_type(f), 1);
+		json_array_foreach(list, i, f) {
+			struct crm_module *mod = crm_module_add(sd->sb->meta, module);
+			const char *name = json_is_string(f) ? json_string_value(f) : jstr(f, "api_name");
+			crm_field_add(mod, name, field_type(f), 1);
+			if (json_object_get(f, "pick_list_values"))
+				crm_field_set_values(mod, name, json_object_get(f, "pick_list_values"));
+		}
 	json_decref(fields);
 	return 0;
 }

@@ -277,8 +277,6 @@ int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct m
 	char since[40];
 	int rc, incremental;
 
-	if (p->job->summary.enabled && !p->only && !p->only_id && (rc = summary_check_fields(p, crm)))
-		return rc;
 	if (!wants_deals(p))
 		return 0;
 	log_set_entity("deals");

@@ -25,8 +25,11 @@ int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct m
 int deals_transform(struct pipeline *p, const char *extract_dir, const char *out_dir, struct manifest *m);
 int deals_load(struct pipeline *p, struct finclient *fin);
 
-/* summary.c: the CRM fields of sync.summary exist (FS_EUSAGE naming the key), then the write-back. */
-int summary_check_fields(struct pipeline *p, struct crm *crm);
+/*
+ * summary.c: the CRM fields of sync.summary exist (FS_EUSAGE naming the key
+ * and what to create; part of ready.c's pre-write check), then the write-back.
+ */
+int summary_check_fields(const struct job *job, struct crm *crm);
 int summary_run(struct pipeline *p, struct finclient *fin);
 
 #endif

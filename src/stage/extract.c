@@ -75,7 +75,8 @@ static int has_name(json_t *names, const char *name)
 /*
  * The mapped fields the module really has, plus Modified_Time: a default
  * mapping names fields an edition or a module may lack, and Zoho refuses an
- * unknown name in `fields`.  (field_map names were checked to exist.)
+ * unknown name in `fields`.  (field_map names were checked to exist before
+ * the run's first write: src/stage/ready.c.)
  */
 static json_t *wanted_fields(struct extract *x, const struct entity_sync *e, const char *module)
 {
@@ -93,21 +94,22 @@ static json_t *wanted_fields(struct extract *x, const struct entity_sync *e, con
 	return fields;
 }
 
-static int check_fields(struct extract *x, const struct entity_sync *e, const char *module)
+/*
+ * The module's fields, for wanted_fields (a CSV file that is absent has
+ * none): those the pre-write check read this run, else asked now.
+ */
+static int read_fields(struct extract *x, const char *module)
 {
-	json_t *available = NULL;
+	json_t *available = json_incref(json_object_get(x->p->crm_fields, module));
 	int rc;
 
-	if ((rc = crm_fields(x->crm, module, &available)))
+	if (!available && (rc = crm_fields(x->crm, module, &available)))
 		return rc;
-	/* No field list (a CSV file that is absent): nothing to read, nothing to check. */
-	if (json_array_size(available))
-		rc = mapping_check_crm_fields(x->p->job, e, module, available);
 	json_object_set_new(x->available, module, available);
-	return rc;
+	return 0;
 }
 
-static int check_all(struct extract *x)
+static int read_all_fields(struct extract *x)
 {
 	struct job *job = x->p->job;
 	int i, rc;
@@ -118,7 +120,7 @@ static int check_all(struct extract *x)
 		if (!pipeline_wants(x->p, e))
 			continue;
 		for (m = entity_crm_modules(e); *m; m++)
-			if ((rc = check_fields(x, e, *m)))
+			if ((rc = read_fields(x, *m)))
 				return rc;
 	}
 	return 0;
@@ -596,7 +598,7 @@ int stage_extract(struct pipeline *p)
 	x.extra_ids = json_object();
 	x.seen = scratch_set_new(x.dir, "seen.tmp");
 	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = pipeline_finclient(p, &x.fin)) &&
-	    !(rc = check_all(&x)))
+	    !(rc = read_all_fields(&x)))
 		rc = extract_all(&x);
 	json_decref(x.done_modules);
 	json_decref(x.available);

@@ -30,6 +30,8 @@ void pipeline_release(struct pipeline *p)
 {
 	finclient_close(p->fin);
 	p->fin = NULL;
+	json_decref(p->crm_fields);
+	p->crm_fields = NULL;
 }
 
 char *pipeline_watermark(struct pipeline *p, const char *started_at)

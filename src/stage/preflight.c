@@ -5,6 +5,9 @@
  * numbers, so a CRM in USD feeding a Books organisation in EUR would write
  * wrong prices without any error.  Where both sides say what their base
  * currency is and they differ, nothing is written.
+ *
+ * Set-up: every field, view, stage and custom field the job names must
+ * exist (ready.c), else nothing is written either.
  */
 #include <strings.h>
 #include "finsync/alloc.h"
@@ -13,6 +16,7 @@
 #include "finsync/finclient.h"
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
+#include "finsync/ready.h"
 
 int preflight_currency(struct pipeline *p)
 {
@@ -33,4 +37,16 @@ out:
 	xfree(crm);
 	xfree(fin);
 	return rc;
+}
+
+int preflight_ready(struct pipeline *p)
+{
+	struct finclient *fc;
+	int rc;
+
+	if ((rc = pipeline_finclient(p, &fc)))
+		return rc;
+	if (!p->crm_fields)
+		p->crm_fields = json_object();
+	return ready_preflight(p->job, fc, p->crm_fields);
 }

@@ -60,9 +60,16 @@ static int has_field(json_t *names, const char *name)
 	return 0;
 }
 
-int summary_check_fields(struct pipeline *p, struct crm *crm)
+/* The CRM field type a summary figure needs. */
+static const char *summary_field_type(enum summary_field f)
 {
-	const struct job *job = p->job;
+	static const char *const types[SUM_FIELD_COUNT] = { "currency", "number", "date", "currency" };
+
+	return types[f];
+}
+
+int summary_check_fields(const struct job *job, struct crm *crm)
+{
 	const char *modules[3];
 	int i, m, rc = 0;
 
@@ -74,9 +81,11 @@ int summary_check_fields(struct pipeline *p, struct crm *crm)
 		for (i = 0; i < SUM_FIELD_COUNT && !rc; i++)
 			if (job->summary.fields[i] && json_array_size(available) &&
 			    !has_field(available, job->summary.fields[i]))
-				rc = fail(FS_EUSAGE, "job '%s': sync.summary.fields.%s: the CRM module %s has no field '%s'",
-					  job->path, summary_field_key((enum summary_field)i), modules[m],
-					  job->summary.fields[i]);
+				rc = fail(FS_EUSAGE, "job '%s': sync.summary.fields.%s: the CRM module %s has no field '%s'; "
+					  "create it (type %s) in Zoho CRM → Settings → Modules and Fields → %s, "
+					  "or name an existing field in the job", job->path,
+					  summary_field_key((enum summary_field)i), modules[m], job->summary.fields[i],
+					  summary_field_type((enum summary_field)i), modules[m]);
 		json_decref(available);
 	}
 	return rc;

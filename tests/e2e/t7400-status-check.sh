@@ -19,9 +19,10 @@ assert_eq "job|idle|null|0" "$(jq -r '[.job, .state, (.last_run | tostring), (.f
 finsync status job.json | sed 's/^\([^:]*: *\).*/\1/' | awk '{ print length($0) }' | sort -u | wc -l | grep -q '^ *1$' ||
 	fail "status values not aligned: $(finsync status job.json)"
 
-# check: all four lines ok, exit 0.
+# check: all lines ok (the job, both sides, the currency, the set-up), exit 0.
 finsync_exit 0 check job.json
-assert_eq 4 "$(grep -c '^ok   ' out)" "ok lines: $(cat out)"
+assert_eq 8 "$(grep -c '^ok   ' out)" "ok lines: $(cat out)"
+assert_eq 8 "$(wc -l <out)" "only ok lines: $(cat out)"
 grep -q "^ok   job: 'job' (job.json) is valid: Zoho CRM to Zoho Books, syncs customers, items$" out || fail "job line: $(cat out)"
 grep -q "^ok   crm: Zoho CRM reachable at .* (token refreshed), base currency USD$" out || fail "crm line: $(cat out)"
 grep -q "^ok   finance: Zoho Books reachable at .*, organization 10234695 (token refreshed), base currency USD$" out || fail "finance line: $(cat out)"
@@ -76,6 +77,7 @@ finsync status job.json | grep -q "^customers (planned): " || fail "dry run coun
 grep -q "^FAIL crm: .*the client secret is wrong" out || fail "bad secret: $(cat out)"
 grep -q "^ok   finance: " out || fail "finance still checked: $(cat out)"
 grep -q "^--   currency: not compared" out || fail "currency with a side down: $(cat out)"
+grep -q "^--   set-up: not checked (a side failed above)$" out || fail "set-up with a side down: $(cat out)"
 ! grep -q "not-the-secret-4711\|sandbox-fin-secret\|sandbox-crm-refresh" err out state/* 2>/dev/null ||
 	fail "a secret in check's output or the state dir"
 sed 's/"organization_id": "10234695"/"organization_id": "999"/' job.json >badorg.json

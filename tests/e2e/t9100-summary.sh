@@ -7,7 +7,7 @@ ctl POST /oauth '{"token_ttl":100000000}' >/dev/null     # tokens outlive the cl
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"automate":"invoice","default_item":"Professional services"},"summary":{}}'
 WAYNE=4150868000000087008 INITECH=4150868000000087005 WAYNE_DEAL=4150868000000091005
 account() { ctl GET /store/crm/Accounts | jq -c --arg id "$1" '.records[] | select(.id == $id) |
-	[.Outstanding_Receivable__c, .Overdue_Invoices__c, .Last_Payment_Date__c, .Last_Payment_Amount__c]'; }
+	[.Outstanding_Receivable, .Overdue_Invoices, .Last_Payment_Date, .Last_Payment_Amount]'; }
 crm_writes() { ctl GET "/requests?since=$1" | jq -c '[.requests[] | select(.api == "crm" and .method != "GET") | .path]'; }
 stats() { ledger_query state "select updated, unchanged, failed from run_stats where run_id = (select max(id) from runs) and entity = 'summary' and stage = 'load'" | tr '|' ' '; }
 
@@ -18,7 +18,7 @@ run_ok job.json
 assert_eq 6 "$(ledger_query state "select count(*) from links where entity = 'customers'")" "linked customers"
 assert_eq '[0,0,null,null]' "$(account $WAYNE)" "Wayne's figures"
 assert_eq '[0,0,null,null]' "$(account $INITECH)" "Initech's figures"
-assert_eq 'null' "$(ctl GET /store/crm/Accounts | jq -c '.records[] | select(.id == "4150868000000087002") | .Outstanding_Receivable__c')" "the unlinked duplicate is not written"
+assert_eq 'null' "$(ctl GET /store/crm/Accounts | jq -c '.records[] | select(.id == "4150868000000087002") | .Outstanding_Receivable')" "the unlinked duplicate is not written"
 assert_eq "6 0 0" "$(stats)" "run 1 summary stats"
 assert_eq '["/crm/v8/Accounts"]' "$(crm_writes "$seq")" "one update call for six accounts"
 lists=$(ctl GET "/requests?since=$seq" | jq -c '[.requests[] | select(.api == "books" and .method == "GET") | .path] | map(select(test("invoices$|customerpayments$"))) | unique')
