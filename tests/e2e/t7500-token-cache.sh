@@ -26,7 +26,10 @@ for f in state/staging/*/*/*.gz; do zcat "$f" | grep -qF "$token" && fail "acces
 
 # Ten refreshes in the last ten minutes and no valid token: stop with exit 3, say when to retry.
 now=$(date +%s)
-jq --argjson now "$now" '.crm = {client_id: "1000.SANDBOXCRM", refreshes: [range(0; 10) | $now - 60 + .]}' \
+# The count is kept per refresh token, under a fingerprint of it (never the token itself).
+key="refresh:$(printf %s "$FINSYNC_CRM_REFRESH_TOKEN" | sha256sum | cut -c1-16)"
+jq -e --arg k "$key" 'has($k)' state/tokens.json >/dev/null || fail "no refresh count under $key: $(jq -c 'keys' state/tokens.json)"
+jq --argjson now "$now" --arg k "$key" '.crm = {client_id: "1000.SANDBOXCRM"} | .[$k] = {refreshes: [range(0; 10) | $now - 60 + .]}' \
 	state/tokens.json >t.json && mv t.json state/tokens.json && chmod 600 state/tokens.json
 seq=$(last_seq)
 expect_exit 3 finsync run job.json >out 2>err
