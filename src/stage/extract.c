@@ -29,6 +29,7 @@
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
 #include "finsync/progress.h"
+#include "finsync/safe.h"
 #include "finsync/scratch.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
@@ -154,6 +155,13 @@ static int copy_records(struct extract *x, struct scratch_set *seen, struct sour
 		if (rc < 0)
 			return rc;
 		const char *id = json_string_value(json_object_get(rec, "id"));
+		/* Its id goes into lookups, headers and "ids=": Zoho's ids are digits, anything else is refused. */
+		if (id && !zoho_id_ok(id)) {
+			log_warn("%s: record skipped: its id is not a Zoho CRM id (digits only)", module);
+			(*bad)++;
+			json_decref(rec);
+			continue;
+		}
 		/* resync: a CSV export has no "read by id"; pass over the others. */
 		if (x->only_id && !strcmp(module, x->primary) && (!id || strcmp(id, x->only_id))) {
 			json_decref(rec);
@@ -194,9 +202,9 @@ static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct cr
 			rc = done;
 			break;
 		}
-		if (id && !done) {
+		/* A lookup's id from an answer goes into the URL: only a Zoho id (digits). */
+		if (id && !done && zoho_id_ok(id))
 			buf_addf(&chunk, "%s%s", n++ ? "," : "", id);
-		}
 		if (n && (n == IDS_PER_CALL || !id)) {
 			struct source *src = NULL;
 			q->ids = buf_str(&chunk);
