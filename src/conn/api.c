@@ -36,14 +36,38 @@ struct api {
 	time_t expires_at;
 	long refreshes;
 	long used_today;       /* calls counted against the daily budget, -1 until read */
-	long quota_left;       /* X-Rate-Limit-Remaining of the latest answers, -1 until one came */
-	long quota_reset;      /* its X-Rate-Limit-Reset: seconds to the new day, -1 unknown */
+	struct quota *quota;   /* the endpoint's, shared by every api of it in the process */
 	long quota_seen;       /* the smallest remainder the round's answers carried, -1 none */
 	/* The refresh count's key in the token cache: "refresh:" and a fingerprint of the refresh token. */
 	char throttle_key[sizeof("refresh:") + SECRET_FINGERPRINT_LEN];
 };
 
 static struct api_usage_store usage_store;
+
+/*
+ * An endpoint's daily quota as its answers last said (X-Rate-Limit-Remaining
+ * and -Reset), kept for the process: each stage opens its own api, and the
+ * quota is the organisation's, not the stage's.
+ */
+struct quota {
+	const char *key;       /* the endpoint's token_key (or label) */
+	long left;             /* calls left today, -1 until an answer said */
+	long reset;            /* seconds to the new day when it said, -1 unknown */
+};
+
+static struct quota quotas[4];
+
+static struct quota *quota_for(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(quotas) / sizeof(quotas[0]) - 1 && quotas[i].key; i++)
+		if (!strcmp(quotas[i].key, key))
+			return &quotas[i];
+	if (!quotas[i].key)
+		quotas[i] = (struct quota){ key, -1, -1 };
+	return &quotas[i];
+}
 
 void api_set_usage_store(const struct api_usage_store *store)
 {
@@ -62,8 +86,7 @@ int api_new(struct api **out, const struct endpoint *ep, const char *label)
 	a->ep = ep;
 	a->label = xstrdup(label);
 	a->used_today = -1;
-	a->quota_left = -1;
-	a->quota_reset = -1;
+	a->quota = quota_for(ep->token_key ? ep->token_key : a->label);
 	a->quota_seen = -1;
 	if (ep->refresh_token) {
 		char fp[SECRET_FINGERPRINT_LEN];
@@ -300,11 +323,11 @@ static int check_quota(struct api *a, size_t want)
 {
 	char resets[64];
 
-	if (a->quota_left < 0 || (size_t)a->quota_left >= want)
+	if (a->quota->left < 0 || (size_t)a->quota->left >= want)
 		return 0;
-	quota_resets_in(a->quota_reset, resets, sizeof(resets));
+	quota_resets_in(a->quota->reset, resets, sizeof(resets));
 	return fail(FS_EBUDGET, "%s: the organisation's daily API quota has %ld calls left (X-Rate-Limit-Remaining), "
-		    "fewer than the %zu this batch needs%s", a->label, a->quota_left, want, resets);
+		    "fewer than the %zu this batch needs%s", a->label, a->quota->left, want, resets);
 }
 
 /* The freshest quota the answers carry: the smallest remainder (they ran side by side). */
@@ -314,7 +337,7 @@ static void note_quota(struct api *a, const struct http_response *resp)
 		return;
 	if (a->quota_seen < 0 || resp->quota_remaining < a->quota_seen) {
 		a->quota_seen = resp->quota_remaining;
-		a->quota_reset = resp->quota_reset;
+		a->quota->reset = resp->quota_reset;
 	}
 }
 
@@ -440,9 +463,9 @@ static int send_round(struct api *a, struct api_call *calls, struct pending *pd,
 			     a->label, p->resp.status, resets);
 	}
 	if (a->quota_seen >= 0)
-		a->quota_left = a->quota_seen;
-	else if (a->quota_left >= 0)
-		a->quota_left = a->quota_left > (long)k ? a->quota_left - (long)k : 0;
+		a->quota->left = a->quota_seen;
+	else if (a->quota->left >= 0)
+		a->quota->left = a->quota->left > (long)k ? a->quota->left - (long)k : 0;
 	count_calls(a, http_requests_sent(a->http) - before);
 	xfree(reqs);
 	xfree(resps);

@@ -523,8 +523,11 @@ void finance_handle(struct req *r)
 			fail(r, 400, 6041, "Invalid value passed for organization_id");
 			return;
 		}
-		if (rate_check(r, c.app) || daily_check(r, c.app))
+		if (rate_check(r, c.app))
 			return;
 	}
+	/* Every call counts against the day, the organisation's own too. */
+	if (daily_check(r, c.app))
+		return;
 	dispatch(&c);
 }
