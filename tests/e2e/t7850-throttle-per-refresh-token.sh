@@ -1,0 +1,28 @@
+#!/bin/sh
+test_description='tokens: the 10-refreshes-in-10-minutes throttle is counted per refresh token (under a fingerprint of it, never the token): the CRM and the finance endpoint sharing one refresh token share one count'
+. "$(dirname "$0")/lib.sh"
+cd "$WORK"
+sandbox_start "$FIXTURES/base"
+write_job job.json zoho-books '{"customers":{"crm_module":"accounts"}}'
+# One client and one refresh token for both APIs, the usual Self Client set-up.
+jq '.finance.client_id = "1000.SANDBOXCRM" | .finance.client_secret_env = "FINSYNC_CRM_CLIENT_SECRET"
+	| .finance.refresh_token_env = "FINSYNC_CRM_REFRESH_TOKEN"' job.json >j && mv j job.json
+key="refresh:$(printf %s "$FINSYNC_CRM_REFRESH_TOKEN" | sha256sum | cut -c1-16)"
+
+run_ok job.json
+assert_eq "crm finance $key" "$(jq -r 'keys | join(" ")' state/tokens.json)" "token cache entries"
+assert_eq 2 "$(jq --arg k "$key" '.[$k].refreshes | length' state/tokens.json)" "refreshes counted for the shared refresh token"
+grep -qF "$FINSYNC_CRM_REFRESH_TOKEN" state/tokens.json && fail "the refresh token is in the cache"
+
+# Nine refreshes in the last minutes and no access token: the CRM's refresh is the 10th, the
+# finance endpoint's would be the 11th on the same refresh token, so finsync stops before it.
+now=$(date +%s)
+jq --argjson now "$now" --arg k "$key" 'del(.crm, .finance) | .[$k].refreshes = [range(0; 9) | $now - 120 + .]' \
+	state/tokens.json >t.json && mv t.json state/tokens.json && chmod 600 state/tokens.json
+seq=$(last_seq)
+expect_exit 3 finsync run job.json >out 2>err
+grep -q "zoho-books: 10 token refreshes since .*; Zoho allows 10 in 10 minutes, so finsync stops here; retry after" err ||
+	fail "no throttle message: $(cat err)"
+assert_eq 1 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.api == "oauth")] | length')" "token requests"
+assert_eq 10 "$(jq --arg k "$key" '.[$k].refreshes | length' state/tokens.json)" "refreshes counted"
+echo ok
