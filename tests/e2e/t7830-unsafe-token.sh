@@ -6,8 +6,7 @@ sandbox_start "$FIXTURES/base"
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts"}}'
 
 # A real token with a header appended, as a hostile or broken token endpoint would answer it.
-TOK=$(curl -s -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d client_id=1000.SANDBOXCRM \
-	-d "client_secret=$FINSYNC_CRM_CLIENT_SECRET" -d "refresh_token=$FINSYNC_CRM_REFRESH_TOKEN" | jq -r .access_token)
+TOK=$(fresh_token crm)
 ctl POST /faults "$(jq -nc --arg t "$TOK" --arg d "$SANDBOX_URL" \
 	'{kind:"status",status:200,path_prefix:"/oauth/v2/token",body:{access_token:($t+"\r\nX-Injected: yes"),expires_in:3600,api_domain:$d,token_type:"Bearer"}}')" >/dev/null
 seq=$(last_seq)

@@ -20,8 +20,7 @@ ctl DELETE /faults >/dev/null
 
 # A list row whose id is not digits is ignored (it could become a link, and a link a path):
 # the customers list answered as the app would, with one such row added.
-TOK=$(curl -s -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d client_id=1000.SANDBOXFIN \
-	-d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" -d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
+TOK=$(fresh_token fin)
 curl -s -H "Authorization: Zoho-oauthtoken $TOK" "$SANDBOX_URL/books/v3/contacts?organization_id=10234695&contact_type=customer&per_page=200" |
 	jq -c '.contacts += [{contact_id: "12/../34", contact_name: "Path Co", contact_type: "customer"}]' >list.json
 ctl POST /faults "$(jq -c '{kind:"status",status:200,path_prefix:"/books/v3/contacts",method:"GET",count:1,body:.}' list.json)" >/dev/null

@@ -16,13 +16,7 @@ grep -qF "$FINSYNC_CRM_REFRESH_TOKEN" state/tokens.json && fail "the refresh tok
 
 # Nine refreshes in the last minutes and no access token: the CRM's refresh is the 10th, the
 # finance endpoint's would be the 11th on the same refresh token, so finsync stops before it.
-now=$(date +%s)
-jq --argjson now "$now" --arg k "$key" 'del(.crm, .finance) | .[$k].refreshes = [range(0; 9) | $now - 120 + .]' \
-	state/tokens.json >t.json && mv t.json state/tokens.json && chmod 600 state/tokens.json
-seq=$(last_seq)
-expect_exit 3 finsync run job.json >out 2>err
-grep -q "zoho-books: 10 token refreshes since .*; Zoho allows 10 in 10 minutes, so finsync stops here; retry after" err ||
-	fail "no throttle message: $(cat err)"
-assert_eq 1 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.api == "oauth")] | length')" "token requests"
+expect_refresh_throttle job.json 9 1
+grep -q "^finsync: run: zoho-books: 10 token refreshes" err || fail "not the finance endpoint: $(cat err)"
 assert_eq 10 "$(jq --arg k "$key" '.[$k].refreshes | length' state/tokens.json)" "refreshes counted"
 echo ok
