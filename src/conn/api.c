@@ -50,7 +50,7 @@ static struct api_usage_store usage_store;
  * quota is the organisation's, not the stage's.
  */
 struct quota {
-	const char *key;       /* the endpoint's token_key (or label) */
+	char key[32];          /* the endpoint's token_key (or label); "" free */
 	long left;             /* calls left today, -1 until an answer said */
 	long reset;            /* seconds to the new day when it said, -1 unknown */
 };
@@ -61,11 +61,13 @@ static struct quota *quota_for(const char *key)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(quotas) / sizeof(quotas[0]) - 1 && quotas[i].key; i++)
-		if (!strcmp(quotas[i].key, key))
+	for (i = 0; i < sizeof(quotas) / sizeof(quotas[0]) - 1 && quotas[i].key[0]; i++)
+		if (!strncmp(quotas[i].key, key, sizeof(quotas[i].key) - 1))
 			return &quotas[i];
-	if (!quotas[i].key)
-		quotas[i] = (struct quota){ key, -1, -1 };
+	if (!quotas[i].key[0]) {
+		snprintf(quotas[i].key, sizeof(quotas[i].key), "%s", key);
+		quotas[i].left = quotas[i].reset = -1;
+	}
 	return &quotas[i];
 }
 
@@ -305,7 +307,7 @@ static int daily_limit_answer(const struct http_response *resp)
 	return spent;
 }
 
-/* ", it starts again in 9 h 41 min" when the answer said, else "". */
+/* "; it starts again in 9 h 41 min" when the answer said, else "". */
 static void quota_resets_in(long seconds, char *out, size_t size)
 {
 	if (seconds < 0)
