@@ -155,13 +155,6 @@ static int copy_records(struct extract *x, struct scratch_set *seen, struct sour
 		if (rc < 0)
 			return rc;
 		const char *id = json_string_value(json_object_get(rec, "id"));
-		/* Its id goes into lookups, headers and "ids=": Zoho's ids are digits, anything else is refused. */
-		if (id && !zoho_id_ok(id)) {
-			log_warn("%s: record skipped: its id is not a Zoho CRM id (digits only)", module);
-			(*bad)++;
-			json_decref(rec);
-			continue;
-		}
 		/* resync: a CSV export has no "read by id"; pass over the others. */
 		if (x->only_id && !strcmp(module, x->primary) && (!id || strcmp(id, x->only_id))) {
 			json_decref(rec);

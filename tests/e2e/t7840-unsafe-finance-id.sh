@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='ids: a finance id with "/" or CR LF in an answer (a create, a list row) is refused before it reaches a URL path: the record fails with the reason, no link holds it; the next run creates the records once'
+test_description='ids: a finance id with "/" or CR LF in an answer (a create, a list row) is refused before it reaches a URL path: the record fails with the reason, no link holds it; the next run creates the records once; a CRM record whose id is not digits is a bad record'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base"
@@ -30,4 +30,12 @@ grep -q "zoho-books: /contacts: a row whose contact_id is not a Zoho id (digits 
 assert_eq 0 "$(ledger_query state "select count(*) from links where finance_id glob '*[^0-9]*'")" "links with an unsafe id"
 assert_eq 6 "$(store books contacts | jq '[.[] | .custom_field_hash.cf_crm_id // empty] | unique | length')" "distinct customers"
 assert_eq 6 "$(ledger_query state "select count(*) from links")" "links"
+
+# A CRM record whose id is not digits (it would go into a header and a lookup) is a bad record.
+ctl POST /faults '{"kind":"status","status":200,"path_prefix":"/crm/v8/Accounts","method":"GET","count":1,
+	"body":{"data":[{"id":"4150868000000099999\r\nX-Injected: yes","Account_Name":"Header Co"}],
+		"info":{"per_page":200,"count":1,"page":1,"more_records":false}}}' >/dev/null
+expect_exit 1 finsync run job.json >out 2>err
+grep -q "Accounts: record skipped: a record whose id is not a Zoho CRM id (digits only)" err || fail "CRM id not refused: $(cat err)"
+assert_eq "" "$(names books contacts '.contact_name == "Header Co"')" "created from a bad CRM id"
 echo ok
