@@ -197,8 +197,7 @@ assert_eq 45 "$(code)" "daily limit code"
 grep -qi '^X-Rate-Limit-Remaining: 0' "$WORK/hdr" || fail "no X-Rate-Limit-Remaining: 0 on the 429"
 assert_eq 200 "$(fin invoice GET /items)" "other app has its own quota"
 ctl POST /oauth '{"token_ttl":100000000}' >/dev/null
-TOK=$(curl -s -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d client_id=1000.SANDBOXFIN \
-	-d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" -d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
+TOK=$(fresh_token fin)
 ctl POST /clock "{\"advance\":$((reset + 1))}" >/dev/null
 assert_eq 200 "$(fin books GET /items)" "a new day"
 assert_eq 2 "$(ctl GET /limits | jq .daily_limit)" "limits read back"
