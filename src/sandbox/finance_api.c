@@ -1,7 +1,7 @@
 /*
  * finance_api.c - the Zoho finance apps' HTTP side: which app a path
  * belongs to, the route inside it, the token, the organisation id (in the
- * place the app expects it), the per-minute rate limit, and the handlers
+ * place the app expects it), the per-minute rate limit and the daily quota, and the handlers
  * for organisations, currencies, and the create/get/update/delete/upsert of
  * customers and items.  Contact persons are handed to finance_persons.c.  Invoices, estimates and customer payments are
  * handed to finance_tx_api.c.  What differs per app comes from finance_app.c.
