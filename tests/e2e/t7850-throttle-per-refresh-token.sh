@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='tokens: the 10-refreshes-in-10-minutes throttle is counted per refresh token (under a fingerprint of it, never the token): the CRM and the finance endpoint sharing one refresh token share one count'
+test_description='tokens: the 10-refreshes-in-10-minutes throttle is counted per refresh token (under a fingerprint of it, never the token): the CRM and the finance endpoint sharing one refresh token share one count; an HTTP 200 Access Denied from the token endpoint stops the run'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base"
@@ -19,4 +19,13 @@ grep -qF "$FINSYNC_CRM_REFRESH_TOKEN" state/tokens.json && fail "the refresh tok
 expect_refresh_throttle job.json 9 1
 grep -q "^finsync: run: zoho-books: 10 token refreshes" err || fail "not the finance endpoint: $(cat err)"
 assert_eq 10 "$(jq --arg k "$key" '.[$k].refreshes | length' state/tokens.json)" "refreshes counted"
+
+# Another client used the refresh token up (the sandbox saw 10 refreshes): the token endpoint's
+# HTTP 200 "Access Denied" is read as the throttle, and the run stops with exit 3.
+ctl DELETE /oauth >/dev/null
+for i in 1 2 3 4 5 6 7 8 9 10; do fresh_token crm >/dev/null; done
+rm state/tokens.json
+finsync_exit 3 run job.json
+grep -q "zoho-crm: token refresh at $SANDBOX_URL failed (HTTP 200): Access Denied: the token endpoint refuses refreshes" err ||
+	fail "throttle answer not read: $(cat err)"
 echo ok
