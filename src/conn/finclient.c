@@ -635,11 +635,17 @@ static int person_call(struct finclient *fc, const char *method, const char *cus
 		       const char *person_id, const char *suffix, json_t *body, struct fin_outcome *out)
 {
 	struct api_result res = API_RESULT_INIT;
-	char *path = person_path(fc, customer_id, person_id, suffix);
-	char *url = fin_url(fc, path, NULL, NULL);
+	char *path, *url;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* The ids come from answers and the ledger: only Zoho ids (digits) go into the path. */
+	if ((person_id && !zoho_id_ok(person_id)) || (fc->app->persons_under_customer && !zoho_id_ok(customer_id))) {
+		out->message = xstrdup("a contact person or customer id that is not a Zoho id (digits only): refused");
+		return 0;
+	}
+	path = person_path(fc, customer_id, person_id, suffix);
+	url = fin_url(fc, path, NULL, NULL);
 	if (!(rc = call(fc, method, url, body, &res)))
 		take_person(fc, person_id, &res, out);
 	api_result_release(&res);
