@@ -38,7 +38,8 @@ struct api_call {
 	json_t *body;                /* borrowed; may be NULL */
 	const char *const *headers;  /* extra headers; may be NULL */
 	struct api_result res;       /* out */
-	int rc;                      /* out: 0, FS_EBUDGET (not sent: budget spent), FS_EABORT (no answer) */
+	int rc;                      /* out: 0, FS_EBUDGET (not sent, or answered code 45: the day's
+				      * budget or quota is spent), FS_EABORT (no answer) */
 	/*
 	 * Optional: called with the final answer (not a 401, which is sent
 	 * again with a fresh token, nor a 429) as soon as it is parsed, while

@@ -2,7 +2,8 @@
  * http.h - one libcurl handle per API, reused for keep-alive, and the retry
  * rules every call shares: 429 (Retry-After, else capped exponential backoff
  * with jitter), 5xx and cut-off responses are retried a bounded number of
- * times; what is left after that is returned to the caller as is.
+ * times; what is left after that is returned to the caller as is.  No
+ * message names a URL's query string.
  */
 #ifndef FINSYNC_HTTP_H
 #define FINSYNC_HTTP_H
@@ -21,8 +22,11 @@ struct http_request {
 	size_t body_len;
 	/* A POST that may safely go twice (a token refresh); other POSTs never do. */
 	int idempotent;
-	/* Optional: 1 when a 429 answer cannot be helped by waiting (a daily limit). */
-	int (*final_429)(const struct http_response *resp);
+	/*
+	 * Optional: 1 when an error answer (429 or 5xx) cannot be helped by
+	 * waiting (a spent daily limit): it is not sent again.
+	 */
+	int (*final_answer)(const struct http_response *resp);
 	/*
 	 * Optional: called with the final answer as soon as it is in, while
 	 * the other requests are still out (its work overlaps their wait).
@@ -36,9 +40,16 @@ struct http_response {
 	struct buf body;
 	long retry_after;              /* seconds from Retry-After, -1 when absent */
 	long date;                     /* the server's clock (Date), seconds since 1970; 0 when absent */
+	/*
+	 * Zoho's finance apps: X-Rate-Limit-Remaining, the calls left of the
+	 * organisation's day, and X-Rate-Limit-Reset, the seconds until the day
+	 * starts again (the daily quota, not a wait); -1 when absent.
+	 */
+	long quota_remaining;
+	long quota_reset;
 };
 
-#define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1, 0 }
+#define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1, 0, -1, -1 }
 
 int http_new(struct http **out, const char *label);   /* label names the API in messages */
 void http_free(struct http *h);

@@ -20,6 +20,7 @@
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
+#include "finsync/safe.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
 
@@ -366,6 +367,8 @@ int cmd_resync(int argc, char **argv)
 		return fail(FS_EUSAGE, "unknown entity '%s' (customers, vendors, items)", argv[optind + 1]);
 	o.only = argv[optind + 1];
 	o.only_id = argv[optind + 2];
+	if (!zoho_id_ok(o.only_id))
+		return fail(FS_EUSAGE, "'%s' is not a CRM record id (digits only)", o.only_id);
 	o.full = 1;
 	log_setup(o.level, o.format);
 	return execute(&o, STAGE_EXTRACT | STAGE_TRANSFORM | STAGE_LOAD);

@@ -200,10 +200,13 @@ static void print_doomed(struct unlink *u, long links)
 
 /* ---- doing it ---- */
 
-/* The app's "it has transactions": contacts 3000, items 2049 (Invoice/Billing) or a message saying so. */
+/*
+ * The app's "it has transactions", by its code (contacts 3000, items 2049),
+ * never by the wording of its message: another refusal fails, link kept.
+ */
 static int has_transactions(const struct fin_outcome *o)
 {
-	return o->code == 3000 || o->code == 2049 || (o->message && strstr(o->message, "transaction"));
+	return o->code == 3000 || o->code == 2049;
 }
 
 static int settle_delete(struct unlink *u, json_t *c, const struct fin_outcome *o)

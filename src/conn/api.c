@@ -3,8 +3,16 @@
  * accounts server) plus the http retry rules.
  *
  * The access token is fetched on first use and kept for the run; a 401
- * answer refreshes it once and the call is sent again.  Secrets go into the
- * token request's query string only (as Zoho documents) and are never logged.
+ * answer refreshes it once and the call is sent again.  The secrets go in
+ * the token request's form body, never in its URL (a proxy or a server log
+ * keeps URLs; a failed request's message names one), and are never logged.
+ * A token the endpoint answers is used only when it is made of token
+ * characters: a CR LF in it would start a header of its own.
+ *
+ * Error codes are read from the parsed answer, never matched as text.  The
+ * finance apps' X-Rate-Limit-Remaining (the organisation's calls left today)
+ * is followed: a round of calls it cannot cover is not sent (FS_EBUDGET),
+ * so a run stops before the daily wall instead of at it.
  */
 #include <string.h>
 #include <time.h>
@@ -13,6 +21,7 @@
 #include "finsync/err.h"
 #include "finsync/log.h"
 #include "finsync/ndjson.h"
+#include "finsync/safe.h"
 #include "finsync/timeutil.h"
 #include "finsync/tokencache.h"
 
@@ -27,9 +36,40 @@ struct api {
 	time_t expires_at;
 	long refreshes;
 	long used_today;       /* calls counted against the daily budget, -1 until read */
+	struct quota *quota;   /* the endpoint's, shared by every api of it in the process */
+	long quota_seen;       /* the smallest remainder the round's answers carried, -1 none */
+	/* The refresh count's key in the token cache: "refresh:" and a fingerprint of the refresh token. */
+	char throttle_key[sizeof("refresh:") + SECRET_FINGERPRINT_LEN];
 };
 
 static struct api_usage_store usage_store;
+
+/*
+ * An endpoint's daily quota as its answers last said (X-Rate-Limit-Remaining
+ * and -Reset), kept for the process: each stage opens its own api, and the
+ * quota is the organisation's, not the stage's.
+ */
+struct quota {
+	char key[32];          /* the endpoint's token_key (or label); "" free */
+	long left;             /* calls left today, -1 until an answer said */
+	long reset;            /* seconds to the new day when it said, -1 unknown */
+};
+
+static struct quota quotas[4];
+
+static struct quota *quota_for(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(quotas) / sizeof(quotas[0]) - 1 && quotas[i].key[0]; i++)
+		if (!strncmp(quotas[i].key, key, sizeof(quotas[i].key) - 1))
+			return &quotas[i];
+	if (!quotas[i].key[0]) {
+		snprintf(quotas[i].key, sizeof(quotas[i].key), "%s", key);
+		quotas[i].left = quotas[i].reset = -1;
+	}
+	return &quotas[i];
+}
 
 void api_set_usage_store(const struct api_usage_store *store)
 {
@@ -48,6 +88,13 @@ int api_new(struct api **out, const struct endpoint *ep, const char *label)
 	a->ep = ep;
 	a->label = xstrdup(label);
 	a->used_today = -1;
+	a->quota = quota_for(ep->token_key ? ep->token_key : a->label);
+	a->quota_seen = -1;
+	if (ep->refresh_token) {
+		char fp[SECRET_FINGERPRINT_LEN];
+		secret_fingerprint(ep->refresh_token, fp);
+		snprintf(a->throttle_key, sizeof(a->throttle_key), "refresh:%s", fp);
+	}
 	if ((rc = http_new(&a->http, label))) {
 		api_free(a);
 		return rc;
@@ -85,20 +132,21 @@ long api_token_refreshes(const struct api *a)
 	return a->refreshes;
 }
 
-static char *token_url(const struct api *a)
+/* The refresh grant, form-encoded for the request body (RFC 6749 §6): the caller wipes and frees it. */
+static char *token_form(const struct api *a)
 {
 	char *id = http_escape(a->ep->client_id);
 	char *secret = http_escape(a->ep->client_secret);
 	char *refresh = http_escape(a->ep->refresh_token);
-	char *url = xasprintf("%s/oauth/v2/token?grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
-			      a->ep->accounts_url, id, secret, refresh);
+	char *form = xasprintf("grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
+			       id, secret, refresh);
 
 	memset(secret, 0, strlen(secret));
 	memset(refresh, 0, strlen(refresh));
 	xfree(id);
 	xfree(secret);
 	xfree(refresh);
-	return url;
+	return form;
 }
 
 static const char *explain_token_error(const char *error)
@@ -129,18 +177,25 @@ static int take_token(struct api *a, json_t *body, long status)
 
 	if (!token || !*token) {
 		return fail(FS_EABORT, "%s: token refresh at %s failed (HTTP %ld): %s%s%s", a->label,
-			    a->ep->accounts_url, status, error ? error : "no access_token in the answer",
+			    a->ep->accounts_url, status, error && header_value_ok(error) ? error : "no access_token in the answer",
 			    error ? ": " : "", error ? explain_token_error(error) : "");
 	}
+	if (!access_token_ok(token))
+		return fail(FS_EABORT, "%s: token refresh at %s: the answer's access_token has characters a token "
+			    "cannot have (a line break, a space or a control character); it is not used", a->label,
+			    a->ep->accounts_url);
 	/* Renew a minute early rather than send a request with a dying token. */
 	use_token(a, token, time(NULL) + (expires > 120 ? expires - 60 : 60));
 	if (a->ep->token_cache)
-		return tokencache_put(a->ep->token_cache, a->ep->token_key, a->ep->client_id, token,
-				      a->expires_at, time(NULL));
+		return tokencache_put(a->ep->token_cache, a->ep->token_key, a->throttle_key, a->ep->client_id,
+				      token, a->expires_at, time(NULL));
 	return 0;
 }
 
-/* Zoho blocks a refresh token after 10 refreshes in 10 minutes: stop short of it. */
+/*
+ * Zoho blocks a refresh token after 10 refreshes in 10 minutes: stop short
+ * of it.  Counted per refresh token, so endpoints that share one share the count.
+ */
 static int refresh_allowed(struct api *a)
 {
 	char oldest_text[ISO_TIME_LEN], retry_text[ISO_TIME_LEN];
@@ -149,7 +204,7 @@ static int refresh_allowed(struct api *a)
 
 	if (!a->ep->token_cache)
 		return 0;
-	n = tokencache_recent_refreshes(a->ep->token_cache, a->ep->token_key, now, &oldest);
+	n = tokencache_recent_refreshes(a->ep->token_cache, a->throttle_key, now, &oldest);
 	if (n < TOKEN_REFRESH_MAX)
 		return 0;
 	time_iso_utc(oldest, oldest_text);
@@ -161,18 +216,24 @@ static int refresh_allowed(struct api *a)
 
 static int refresh_token(struct api *a)
 {
-	struct http_request req = { .method = "POST", .idempotent = 1 };
+	static const char *const form_header[] = { "Content-Type: application/x-www-form-urlencoded", NULL };
+	/* Asking for a token twice is harmless: a dropped request is sent again. */
+	struct http_request req = { .method = "POST", .idempotent = 1, .headers = form_header };
 	struct http_response resp = HTTP_RESPONSE_INIT;
 	json_t *body = NULL;
-	char *url;
+	char *url, *form;
 	int rc;
 
 	if ((rc = refresh_allowed(a)))
 		return rc;
-	url = token_url(a);
+	url = xasprintf("%s/oauth/v2/token", a->ep->accounts_url);
+	form = token_form(a);
 	req.url = url;
+	req.body = form;
+	req.body_len = strlen(form);
 	rc = http_do(a->http, &req, &resp);
-	memset(url, 0, strlen(url));
+	memset(form, 0, strlen(form));
+	xfree(form);
 	xfree(url);
 	a->refreshes++;
 	if (!rc) {
@@ -197,10 +258,14 @@ static int ensure_token(struct api *a)
 		return 0;
 	if (a->ep->token_cache &&
 	    tokencache_get(a->ep->token_cache, a->ep->token_key, a->ep->client_id, now, &token, &expires)) {
-		use_token(a, token, expires);
+		/* A cache edited by hand is an answer like any other: an unsafe token is not used. */
+		int usable = access_token_ok(token);
+		if (usable)
+			use_token(a, token, expires);
 		memset(token, 0, strlen(token));
 		xfree(token);
-		return 0;
+		if (usable)
+			return 0;
 	}
 	return refresh_token(a);
 }
@@ -222,10 +287,60 @@ static void parse_result(struct http_response *resp, struct api_result *res)
 				     resp->body.len < TEXT_EXCERPT ? resp->body.len : TEXT_EXCERPT);
 }
 
-/* Zoho's finance apps answer a spent daily limit with 429 and code 45: waiting will not help. */
+/*
+ * Zoho's finance apps answer a spent daily limit with code 45 in the body
+ * (HTTP 429; one report says 500), or a 429 once X-Rate-Limit-Remaining is
+ * 0: waiting will not help.  The code is read from the parsed body.
+ */
 static int daily_limit_answer(const struct http_response *resp)
 {
-	return strstr(buf_str(&resp->body), "\"code\":45") != NULL;
+	json_t *body;
+	int spent;
+
+	if (resp->status < 400)
+		return 0;
+	if (resp->status == 429 && resp->quota_remaining == 0)
+		return 1;
+	body = ndjson_parse(buf_str(&resp->body), resp->body.len, 0, NULL);
+	spent = json_integer_value(json_object_get(body, "code")) == 45;
+	json_decref(body);
+	return spent;
+}
+
+/* "; it starts again in 9 h 41 min" when the answer said, else "". */
+static void quota_resets_in(long seconds, char *out, size_t size)
+{
+	if (seconds < 0)
+		snprintf(out, size, "%s", "");
+	else
+		snprintf(out, size, "; it starts again in %ld h %ld min", seconds / 3600, seconds % 3600 / 60);
+}
+
+/*
+ * FS_EBUDGET when the finance app's daily quota (X-Rate-Limit-Remaining of
+ * the latest answers) cannot cover the want calls about to go: none goes,
+ * so the run stops before the wall, not at it.
+ */
+static int check_quota(struct api *a, size_t want)
+{
+	char resets[64];
+
+	if (a->quota->left < 0 || (size_t)a->quota->left >= want)
+		return 0;
+	quota_resets_in(a->quota->reset, resets, sizeof(resets));
+	return fail(FS_EBUDGET, "%s: the organisation's daily API quota has %ld calls left (X-Rate-Limit-Remaining), "
+		    "fewer than the %zu this batch needs%s", a->label, a->quota->left, want, resets);
+}
+
+/* The freshest quota the answers carry: the smallest remainder (they ran side by side). */
+static void note_quota(struct api *a, const struct http_response *resp)
+{
+	if (resp->quota_remaining < 0)
+		return;
+	if (a->quota_seen < 0 || resp->quota_remaining < a->quota_seen) {
+		a->quota_seen = resp->quota_remaining;
+		a->quota->reset = resp->quota_reset;
+	}
 }
 
 /* FS_EBUDGET once the endpoint's daily budget is spent. */
@@ -277,7 +392,7 @@ static void parse_early(struct http_response *resp, void *ud)
 		return;
 	parse_result(resp, &pd->call->res);
 	pd->parsed = 1;
-	if (pd->call->on_result && resp->status != 429) {
+	if (pd->call->on_result && resp->status != 429 && !daily_limit_answer(resp)) {
 		pd->call->taken = 1;
 		pd->call->on_result(pd->call, pd->call->result_ud);
 	}
@@ -299,7 +414,7 @@ static void prepare(struct api *a, struct pending *pd, struct api_call *c)
 	pd->req.headers = pd->headers;
 	pd->req.body = pd->body;
 	pd->req.body_len = pd->body ? strlen(pd->body) : 0;
-	pd->req.final_429 = daily_limit_answer;
+	pd->req.final_answer = daily_limit_answer;
 	pd->req.on_answer = parse_early;
 	pd->req.answer_ud = pd;
 	pd->call = c;
@@ -313,7 +428,7 @@ static int send_round(struct api *a, struct api_call *calls, struct pending *pd,
 	size_t *index = xcalloc(n ? n : 1, sizeof(*index));
 	long before = http_requests_sent(a->http);
 	size_t i, k = 0;
-	int rc = 0;
+	int rc = 0, quota_rc;
 
 	for (i = 0; i < n; i++) {
 		if (pd[i].sent)
@@ -329,15 +444,30 @@ static int send_round(struct api *a, struct api_call *calls, struct pending *pd,
 	}
 	if (a->used_today >= 0)
 		a->used_today -= (long)k;
+	if (k && (quota_rc = check_quota(a, k)) != 0) {
+		for (i = 0; i < k; i++)
+			pd[index[i]].rc = quota_rc;
+		k = 0;
+	}
+	a->quota_seen = -1;
 	rc = http_do_many(a->http, reqs, resps, rcs, k, max_in_flight);
 	for (i = 0; i < k; i++) {
 		struct pending *p = &pd[index[i]];
+		char resets[64];
 		p->resp = resps[i];
 		p->rc = rcs[i];
 		p->sent = 1;
-		if (!p->rc && p->resp.status == 429 && daily_limit_answer(&p->resp))
-			p->rc = fail(FS_EBUDGET, "%s: the API's daily limit is reached (code 45)", a->label);
+		note_quota(a, &p->resp);
+		if (p->rc || !daily_limit_answer(&p->resp))
+			continue;
+		quota_resets_in(p->resp.quota_reset, resets, sizeof(resets));
+		p->rc = fail(FS_EBUDGET, "%s: the organisation's daily API limit is reached (HTTP %ld, code 45)%s",
+			     a->label, p->resp.status, resets);
 	}
+	if (a->quota_seen >= 0)
+		a->quota->left = a->quota_seen;
+	else if (a->quota->left >= 0)
+		a->quota->left = a->quota->left > (long)k ? a->quota->left - (long)k : 0;
 	count_calls(a, http_requests_sent(a->http) - before);
 	xfree(reqs);
 	xfree(resps);
@@ -366,8 +496,7 @@ static int resend_unauthorised(struct api *a, struct api_call *calls, struct pen
 	for (i = 0; i < n; i++) {
 		if (pd[i].sent && !pd[i].rc && pd[i].resp.status == 401) {
 			http_response_release(&pd[i].resp);
-			memset(&pd[i].resp, 0, sizeof(pd[i].resp));
-			pd[i].resp.retry_after = -1;
+			pd[i].resp = (struct http_response)HTTP_RESPONSE_INIT;
 			pd[i].sent = 0;
 		}
 	}
@@ -384,7 +513,7 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 		memset(&calls[i].res, 0, sizeof(calls[i].res));
 		calls[i].taken = 0;
 		pd[i].body = calls[i].body ? ndjson_dumps(calls[i].body, JSON_COMPACT) : NULL;
-		pd[i].resp.retry_after = -1;
+		pd[i].resp = (struct http_response)HTTP_RESPONSE_INIT;
 	}
 	if (!(rc = ensure_token(a)) && !(rc = send_round(a, calls, pd, n, max_in_flight)))
 		rc = resend_unauthorised(a, calls, pd, n, max_in_flight);

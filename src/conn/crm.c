@@ -5,6 +5,7 @@
 #include "finsync/crm.h"
 #include "finsync/alloc.h"
 #include "finsync/err.h"
+#include "finsync/safe.h"
 
 static const struct crm_ops *const connectors[] = { &zoho_crm_ops, &crm_csv_ops };
 
@@ -63,9 +64,20 @@ void crm_close(struct crm *c)
 		c->ops->close(c);
 }
 
+/*
+ * Every CRM record comes in here.  Its id goes into lookups, a header and
+ * "ids=" in URLs: one that is not digits, as Zoho's are, is a bad record.
+ */
 int source_next(struct source *src, json_t **out)
 {
-	return src->ops->next(src, out);
+	int rc = src->ops->next(src, out);
+	const char *id = rc == 1 ? json_string_value(json_object_get(*out, "id")) : NULL;
+
+	if (!id || zoho_id_ok(id))
+		return rc;
+	json_decref(*out);
+	*out = NULL;
+	return fail(FS_EINPUT, "a record whose id is not a Zoho CRM id (digits only)");
 }
 
 void source_close(struct source *src)

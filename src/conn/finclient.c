@@ -9,6 +9,8 @@
 #include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
+#include "finsync/log.h"
+#include "finsync/safe.h"
 
 #define PER_PAGE 200
 
@@ -78,8 +80,12 @@ static char *fin_url(const struct finclient *fc, const char *path, const char *i
 	char sep = '?';
 
 	buf_addf(&b, "%s%s", fc->job->fin.api_base, path);
-	if (id)
-		buf_addf(&b, "/%s", id);
+	if (id) {
+		/* Ids are checked where they come in (id_string); escaped all the same, a path stays a path. */
+		char *esc = http_escape(id);
+		buf_addf(&b, "/%s", esc);
+		xfree(esc);
+	}
 	if (fc->app->org == ORG_IN_QUERY) {
 		buf_addf(&b, "?organization_id=%s", fc->job->fin.organization_id);
 		sep = '&';
@@ -119,20 +125,46 @@ static int api_refused(const struct finclient *fc, const char *what, const struc
 		    msg ? msg : res->text ? res->text : "no answer body");
 }
 
+/* A list's rows, each passed on only when its id is a Zoho id: it may become a link, and so a URL path. */
+struct checked_rows {
+	const struct finclient *fc;
+	const struct resource *r;
+	int (*fn)(json_t *row, void *ud);
+	void *ud;
+};
+
+static int pass_checked_row(json_t *row, void *ud)
+{
+	struct checked_rows *c = ud;
+	json_t *id = json_object_get(row, c->r->id_key);
+
+	if (json_is_string(id) && !zoho_id_ok(json_string_value(id))) {
+		log_warn("%s: %s: a row whose %s is not a Zoho id (digits only) is ignored", c->fc->app->type,
+			 c->r->path, c->r->id_key);
+		return 0;
+	}
+	return c->fn(row, c->ud);
+}
+
 int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t *row, void *ud), void *ud)
 {
 	struct resource r;
+	struct checked_rows c = { fc, &r, fn, ud };
 
 	resource_of(fc->app, kind, &r);
-	return finclient_list_path(fc, r.path, r.list_key, r.list_filter, fn, ud);
+	return finclient_list_path(fc, r.path, r.list_key, r.list_filter, pass_checked_row, &c);
 }
 
 
+/*
+ * A finance id from an answer, or NULL: Zoho's ids are digits, and one that
+ * is not (a "/", a CR LF) is refused before it can reach a URL path.
+ */
 static char *id_string(json_t *v)
 {
 	if (json_is_string(v))
-		return xstrdup(json_string_value(v));
-	if (json_is_integer(v))
+		return zoho_id_ok(json_string_value(v)) ? xstrdup(json_string_value(v)) : NULL;
+	if (json_is_integer(v) && json_integer_value(v) > 0)
 		return xasprintf("%lld", (long long)json_integer_value(v));
 	return NULL;
 }
@@ -147,14 +179,17 @@ static void take_outcome(const struct resource *r, struct api_result *res, struc
 	out->code = (long)json_integer_value(json_object_get(res->json, "code"));
 	out->message = xstrdup(msg ? msg : res->text ? res->text : "no answer body");
 	if (res->status >= 200 && res->status < 300 && out->code == 0) {
-		json_t *persons = json_object_get(json_object_get(res->json, r->one_key), "contact_persons");
+		json_t *one = json_object_get(res->json, r->one_key);
+		json_t *persons = json_object_get(one, "contact_persons");
+		json_t *id = json_object_get(one, r->id_key);
 
 		out->persons = json_is_array(persons) ? json_incref(persons) : NULL;
-		out->finance_id = id_string(json_object_get(json_object_get(res->json, r->one_key), r->id_key));
+		out->finance_id = id_string(id);
 		out->ok = out->finance_id != NULL;
 		if (!out->ok) {
 			xfree(out->message);
-			out->message = xasprintf("answer without %s.%s", r->one_key, r->id_key);
+			out->message = xasprintf(id ? "the answer's %s.%s is not a Zoho id (digits only): refused"
+						    : "answer without %s.%s", r->one_key, r->id_key);
 		}
 	}
 }
@@ -201,8 +236,10 @@ int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_
 		rows = json_object_get(res.json, r.list_key);
 		if (res.status != 200 || !json_is_array(rows))
 			rc = api_refused(fc, r.path, &res);
-		else if (json_array_size(rows))
-			*id = id_string(json_object_get(json_array_get(rows, 0), r.id_key));
+		else if (json_array_size(rows) &&
+			 !(*id = id_string(json_object_get(json_array_get(rows, 0), r.id_key))))
+			rc = fail(FS_EABORT, "%s: %s: the answer's %s is missing or not a Zoho id (digits only)",
+				  fc->app->type, r.path, r.id_key);
 	}
 	api_result_release(&res);
 	xfree(url);
@@ -374,7 +411,8 @@ static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, 
 {
 	const struct resource *r = &doc_resources[doc];
 	struct api_result api = API_RESULT_INIT;
-	char *path = xasprintf("%s%s%s%s", r->path, id ? "/" : "", id ? id : "", suffix ? suffix : "");
+	char *esc = id ? http_escape(id) : NULL;
+	char *path = xasprintf("%s%s%s%s", r->path, id ? "/" : "", id ? esc : "", suffix ? suffix : "");
 	char *url = fin_url(fc, path, NULL, NULL);
 	int rc;
 
@@ -394,6 +432,7 @@ static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, 
 	api_result_release(&api);
 	xfree(url);
 	xfree(path);
+	xfree(esc);
 	return rc;
 }
 
@@ -596,11 +635,17 @@ static int person_call(struct finclient *fc, const char *method, const char *cus
 		       const char *person_id, const char *suffix, json_t *body, struct fin_outcome *out)
 {
 	struct api_result res = API_RESULT_INIT;
-	char *path = person_path(fc, customer_id, person_id, suffix);
-	char *url = fin_url(fc, path, NULL, NULL);
+	char *path, *url;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	/* The ids come from answers and the ledger: only Zoho ids (digits) go into the path. */
+	if ((person_id && !zoho_id_ok(person_id)) || (fc->app->persons_under_customer && !zoho_id_ok(customer_id))) {
+		out->message = xstrdup("a contact person or customer id that is not a Zoho id (digits only): refused");
+		return 0;
+	}
+	path = person_path(fc, customer_id, person_id, suffix);
+	url = fin_url(fc, path, NULL, NULL);
 	if (!(rc = call(fc, method, url, body, &res)))
 		take_person(fc, person_id, &res, out);
 	api_result_release(&res);

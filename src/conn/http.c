@@ -2,13 +2,17 @@
  * http.c - libcurl (multi interface) per API, with the retry rules every
  * request shares and a bounded number of requests in flight.
  *
- * Retried: 429 (after Retry-After, else X-Rate-Limit-Reset, else capped
- * exponential backoff with jitter), 5xx and answers cut off mid-body, and
- * connection failures.  A POST is not retried once it went out and no
- * answer (or a 5xx) came back, whether the connection was cut or the answer
- * took longer than the timeout: the server may have acted on it.  The
- * caller gets FS_EUNSURE and looks the record up before any second create.  One request is the one-element case of many: there
- * is one path through this file.
+ * Retried: 429 (after Retry-After, else capped exponential backoff with
+ * jitter), 5xx and answers cut off mid-body, and connection failures; not
+ * an answer the caller calls final (a spent daily limit).  A POST is not
+ * retried once it went out and no answer (or a 5xx) came back, whether the
+ * connection was cut or the answer took longer than the timeout: the
+ * server may have acted on it.  The caller gets FS_EUNSURE and looks the
+ * record up before any second create.  A token request is the exception
+ * (marked idempotent): asking twice is harmless.  One request is the
+ * one-element case of many: there is one path through this file.  Messages
+ * name a URL by its path only: a query string may carry a parameter that
+ * is nobody's business.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -171,26 +175,39 @@ static void read_date(struct http_response *resp, const char *p, size_t len)
 	resp->date = t > 0 ? (long)t : 0;
 }
 
+/* The number after "Name:" when the header line p is that header, else -1. */
+static long header_number(const char *p, size_t len, const char *name)
+{
+	size_t skip = strlen(name);
+	char tmp[32];
+	size_t k;
+
+	if (len <= skip || strncasecmp(p, name, skip))
+		return -1;
+	k = len - skip < sizeof(tmp) - 1 ? len - skip : sizeof(tmp) - 1;
+	memcpy(tmp, p + skip, k);
+	tmp[k] = '\0';
+	return strtol(tmp, NULL, 10) < 0 ? -1 : strtol(tmp, NULL, 10);
+}
+
+/*
+ * Retry-After is a wait.  Zoho's finance apps send X-Rate-Limit-Remaining
+ * and -Reset for the organisation's daily quota (Reset: seconds to the new
+ * day), so they are kept apart and never taken for a wait.
+ */
 static size_t on_header(char *p, size_t size, size_t n, void *ud)
 {
-	static const char retry[] = "Retry-After:", reset[] = "X-Rate-Limit-Reset:";
 	struct http_response *resp = ud;
-	size_t len = size * n, skip = 0;
-	int is_reset = 0;
+	size_t len = size * n;
+	long v;
 
 	read_date(resp, p, len);
-	if (len > sizeof(retry) - 1 && !strncasecmp(p, retry, sizeof(retry) - 1))
-		skip = sizeof(retry) - 1;
-	else if (len > sizeof(reset) - 1 && !strncasecmp(p, reset, sizeof(reset) - 1))
-		skip = sizeof(reset) - 1, is_reset = 1;
-	/* Retry-After wins; Zoho Books' X-Rate-Limit-Reset (seconds) is the fallback. */
-	if (skip && (!is_reset || resp->retry_after < 0)) {
-		char tmp[32];
-		size_t k = len - skip < sizeof(tmp) - 1 ? len - skip : sizeof(tmp) - 1;
-		memcpy(tmp, p + skip, k);
-		tmp[k] = '\0';
-		resp->retry_after = strtol(tmp, NULL, 10);
-	}
+	if ((v = header_number(p, len, "Retry-After:")) >= 0)
+		resp->retry_after = v;
+	else if ((v = header_number(p, len, "X-Rate-Limit-Remaining:")) >= 0)
+		resp->quota_remaining = v;
+	else if ((v = header_number(p, len, "X-Rate-Limit-Reset:")) >= 0)
+		resp->quota_reset = v;
 	return len;
 }
 
@@ -284,10 +301,10 @@ static void test_kill_point(const char *when, long n)
 
 static long writes_started, writes_answered;
 
-/* A record write: a body sent with POST/PUT (a token request has none). */
+/* A record write: a body sent with POST/PUT (not a token request, which may go twice). */
 static int is_write(const struct http_request *req)
 {
-	return req->body && strcmp(req->method, "GET") != 0;
+	return req->body && !req->idempotent && strcmp(req->method, "GET") != 0;
 }
 
 static CURL *free_slot(struct http *h)
@@ -318,6 +335,8 @@ static int start(struct http *h, struct item *it)
 	it->resp->status = 0;
 	it->resp->retry_after = -1;
 	it->resp->date = 0;
+	it->resp->quota_remaining = -1;
+	it->resp->quota_reset = -1;
 	it->headers = build_headers(it->req);
 	setup_easy(e, it);
 	it->easy = e;
@@ -349,9 +368,9 @@ static int should_retry(const struct http_request *req, CURLcode cc, const struc
 
 	if (cc != CURLE_OK)
 		return not_sent(cc, request_bytes) || idempotent;
-	if (resp->status == 429)
-		return !req->final_429 || !req->final_429(resp);
-	return resp->status >= 500 && idempotent;
+	if (resp->status != 429 && (resp->status < 500 || !idempotent))
+		return 0;
+	return !req->final_answer || !req->final_answer(resp);
 }
 
 static long backoff_ms(const struct http *h, int attempt, long retry_after)

@@ -1,7 +1,10 @@
 /*
  * tokencache.c - the per-job token file.  Written whole to a temporary file
  * created 0600, fsynced and renamed, so it is never half-written and never
- * readable by others.
+ * readable by others.  It holds one entry per endpoint ("crm", "finance":
+ * its access token) and one per refresh token ("refresh:" and a fingerprint
+ * of it: the times of its recent refreshes), since Zoho counts refreshes
+ * per refresh token and the two endpoints often share one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,10 +77,10 @@ int tokencache_get(const char *path, const char *key, const char *client_id, tim
 	return found;
 }
 
-int tokencache_recent_refreshes(const char *path, const char *key, time_t now, time_t *oldest)
+int tokencache_recent_refreshes(const char *path, const char *throttle_key, time_t now, time_t *oldest)
 {
 	json_t *root = load_all(path), *v;
-	json_t *times = json_object_get(json_object_get(root, key), "refreshes");
+	json_t *times = json_object_get(json_object_get(root, throttle_key), "refreshes");
 	size_t i;
 	int n = 0;
 
@@ -107,16 +110,18 @@ static json_t *recent_times(json_t *old, time_t now)
 	return times;
 }
 
-int tokencache_put(const char *path, const char *key, const char *client_id, const char *token,
-		   time_t expires_at, time_t now)
+int tokencache_put(const char *path, const char *key, const char *throttle_key, const char *client_id,
+		   const char *token, time_t expires_at, time_t now)
 {
 	json_t *root = load_all(path);
-	json_t *old = json_object_get(json_object_get(root, key), "refreshes");
-	json_t *e = json_pack("{s:s, s:s, s:I, s:o}", "client_id", client_id, "access_token", token,
-			      "expires_at", (json_int_t)expires_at, "refreshes", recent_times(old, now));
+	json_t *old = json_object_get(json_object_get(root, throttle_key), "refreshes");
+	json_t *count = json_pack("{s:o}", "refreshes", recent_times(old, now));
+	json_t *e = json_pack("{s:s, s:s, s:I}", "client_id", client_id, "access_token", token,
+			      "expires_at", (json_int_t)expires_at);
 	int rc;
 
 	json_object_set_new(root, key, e);
+	json_object_set_new(root, throttle_key, count);
 	rc = save_all(path, root);
 	json_decref(root);
 	return rc;

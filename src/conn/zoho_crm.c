@@ -14,6 +14,7 @@
 #include "finsync/crm.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
+#include "finsync/safe.h"
 
 #define PER_PAGE 200
 #define PAGE_LIMIT 2000      /* records reachable with `page`; beyond needs page_token */
@@ -225,12 +226,15 @@ static int merge_batches(struct zoho_source *s, json_t *page)
 	int rc = 0;
 
 	json_array_foreach(page, i, rec) {
-		if (i)
-			buf_addc(&ids, ',');
 		const char *id = json_string_value(json_object_get(rec, "id"));
-		buf_adds(&ids, id ? id : "");
+		/* An id that is not digits is not asked for (the extract refuses its record). */
+		if (!zoho_id_ok(id))
+			continue;
+		if (ids.len)
+			buf_addc(&ids, ',');
+		buf_adds(&ids, id);
 	}
-	for (k = 1; k < json_array_size(s->batches) && !rc; k++) {
+	for (k = 1; k < json_array_size(s->batches) && ids.len && !rc; k++) {
 		char *url = list_url(s, json_string_value(json_array_get(s->batches, k)), buf_str(&ids));
 		int done = s->done;
 		rc = get_page(s, url, &extra);

@@ -18,6 +18,7 @@
 #include "finsync/err.h"
 #include "finsync/job.h"
 #include "finsync/mapping.h"
+#include "finsync/safe.h"
 
 struct loader {
 	struct job *job;
@@ -239,6 +240,24 @@ static int get_count(struct loader *ld, json_t *obj, const char *where, const ch
 	return 0;
 }
 
+/*
+ * An API root or accounts server: http(s), and nothing a message could leak
+ * or a path could be bent by (a query, a fragment, user:password@, a
+ * control character or a space).  Paths are appended to it as they are.
+ */
+static int check_base_url(struct loader *ld, const char *where, const char *name, const char *url)
+{
+	const char *host = !strncmp(url, "https://", 8) ? url + 8 : !strncmp(url, "http://", 7) ? url + 7 : NULL;
+	char key[256];
+
+	snprintf(key, sizeof(key), "%s.%s", where, name);
+	if (!host || !*host)
+		return job_error(ld, key, "must start with https:// (or http://)");
+	if (!header_value_ok(url) || strpbrk(url, " ?#@\\"))
+		return job_error(ld, key, "must be a plain URL without a query, a fragment, a user name or spaces");
+	return 0;
+}
+
 static int load_oauth_endpoint(struct loader *ld, json_t *obj, const char *where, struct endpoint *ep)
 {
 	int rc;
@@ -263,7 +282,21 @@ static int load_oauth_endpoint(struct loader *ld, json_t *obj, const char *where
 		return rc;
 	strip_trailing(ep->api_base, "/");
 	strip_trailing(ep->accounts_url, "/");
+	if ((rc = check_base_url(ld, where, "api_base", ep->api_base)) ||
+	    (rc = check_base_url(ld, where, "accounts_url", ep->accounts_url)))
+		return rc;
 	return 0;
+}
+
+/* A custom field's API name, which goes into the X-Unique-Identifier-Key header: cf_ and [A-Za-z0-9_]. */
+static int field_name_ok(const char *s)
+{
+	if (strncmp(s, "cf_", 3) || !s[3])
+		return 0;
+	for (s += 3; *s; s++)
+		if (!(*s == '_' || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+			return 0;
+	return 1;
 }
 
 static const char *const crm_api_keys[] = {
@@ -320,10 +353,14 @@ static int load_finance(struct loader *ld, json_t *fin)
 	if ((rc = get_string(ld, fin, "finance", "organization_id", 1, &ep->organization_id)) ||
 	    (rc = load_oauth_endpoint(ld, fin, "finance", ep)))
 		return rc;
+	/* It goes into every URL (or a header): Zoho's organisation ids are digits. */
+	if (!zoho_id_ok(ep->organization_id))
+		return job_error(ld, "finance.organization_id", "must be the organisation id, digits only");
 	ld->job->crm_id_field = "cf_crm_id";
 	if ((cf = json_object_get(fin, "crm_id_field"))) {
-		if (!json_is_string(cf) || strncmp(json_string_value(cf), "cf_", 3))
-			return job_error(ld, "finance.crm_id_field", "must be a custom field name starting with 'cf_'");
+		if (!json_is_string(cf) || !field_name_ok(json_string_value(cf)))
+			return job_error(ld, "finance.crm_id_field",
+					 "must be a custom field's API name: 'cf_' then letters, digits and '_'");
 		ld->job->crm_id_field = json_string_value(cf);
 	}
 	return 0;

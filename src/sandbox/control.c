@@ -348,25 +348,42 @@ static void oauth_ctl(struct req *r)
 				     "token_ttl", (json_int_t)r->sb->token_ttl));
 }
 
+/* A limit from the body into *out: 1 when set, 0 when absent, -1 (answered 400) when not an integer >= 0. */
+static int limit_from(struct req *r, json_t *body, const char *key, long *out)
+{
+	const json_t *v = json_object_get(body, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		ctl_error(r, 400, "rate_per_minute and daily_limit must be integers >= 0");
+		return -1;
+	}
+	*out = (long)json_integer_value(v);
+	return 1;
+}
+
+/* Sets the finance limits given; each one set starts its windows again. */
 static void limits(struct req *r)
 {
 	json_t *body;
-	const json_t *v;
 
 	if (strcmp(r->method, "POST") == 0) {
+		int rate, daily;
 		if (!(body = ctl_body(r)))
 			return;
-		v = json_object_get(body, "rate_per_minute");
-		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			json_decref(body);
-			ctl_error(r, 400, "rate_per_minute must be an integer >= 0");
-			return;
-		}
-		r->sb->rate_limit = (long)json_integer_value(v);
-		memset(r->sb->rate, 0, sizeof(r->sb->rate));
+		rate = limit_from(r, body, "rate_per_minute", &r->sb->rate_limit);
+		daily = rate < 0 ? -1 : limit_from(r, body, "daily_limit", &r->sb->daily_limit);
 		json_decref(body);
+		if (rate < 0 || daily < 0)
+			return;
+		if (rate)
+			memset(r->sb->rate, 0, sizeof(r->sb->rate));
+		if (daily)
+			memset(r->sb->daily, 0, sizeof(r->sb->daily));
 	}
-	reply_json(r, 200, json_pack("{s:I}", "rate_per_minute", (json_int_t)r->sb->rate_limit));
+	reply_json(r, 200, json_pack("{s:I, s:I}", "rate_per_minute", (json_int_t)r->sb->rate_limit,
+				     "daily_limit", (json_int_t)r->sb->daily_limit));
 }
 
 /*

@@ -1,7 +1,7 @@
 /*
  * finance_api.c - the Zoho finance apps' HTTP side: which app a path
  * belongs to, the route inside it, the token, the organisation id (in the
- * place the app expects it), the per-minute rate limit, and the handlers
+ * place the app expects it), the per-minute rate limit and the daily quota, and the handlers
  * for organisations, currencies, and the create/get/update/delete/upsert of
  * customers and items.  Contact persons are handed to finance_persons.c.  Invoices, estimates and customer payments are
  * handed to finance_tx_api.c.  What differs per app comes from finance_app.c.
@@ -93,7 +93,12 @@ static int org_ok(struct req *r, const struct fin_app *app)
 	return str_eq(v, jstr(r->sb->fin_org, "organization_id"));
 }
 
-static void rate_headers(struct req *r, long limit, long remaining, int64_t reset)
+/*
+ * The daily quota's headers, as real Books sends them (Weble/ZohoBooksApi
+ * issue #38: X-Rate-Limit-Limit 7500, -Remaining 6775, -Reset 34881, the
+ * seconds until the quota starts again).
+ */
+static void quota_headers(struct req *r, long limit, long remaining, int64_t reset)
 {
 	char buf[32];
 
@@ -105,13 +110,16 @@ static void rate_headers(struct req *r, long limit, long remaining, int64_t rese
 	reply_header(r, "X-Rate-Limit-Reset", buf);
 }
 
-/* Count this request in the app's one-minute window; -1 when over. */
+/*
+ * Count this request in the app's one-minute window; -1 when over.  The
+ * answer is 429 code 44 with no rate headers and no Retry-After: Zoho
+ * documents none for it (a Retry-After comes only from a fault rule).
+ */
 static int rate_check(struct req *r, const struct fin_app *app)
 {
 	struct sandbox *sb = r->sb;
 	struct rate_window *w = &sb->rate[app->index];
-	int64_t now = sb_now(sb), reset;
-	char buf[32];
+	int64_t now = sb_now(sb);
 
 	if (sb->rate_limit <= 0)
 		return 0;
@@ -119,18 +127,43 @@ static int rate_check(struct req *r, const struct fin_app *app)
 		w->start = now;
 		w->count = 0;
 	}
-	reset = w->start + 60 - now;
 	if (w->count >= sb->rate_limit) {
-		rate_headers(r, sb->rate_limit, 0, reset);
-		snprintf(buf, sizeof(buf), "%lld", (long long)reset);
-		reply_header(r, "Retry-After", buf);
 		fail(r, 429, 44, "For security reasons your organization has been blocked as it "
 		     "have exceeded the maximum number of requests per minute that can "
 		     "originate from an organization.");
 		return -1;
 	}
 	w->count++;
-	rate_headers(r, sb->rate_limit, sb->rate_limit - w->count, reset);
+	return 0;
+}
+
+/*
+ * Count this request in the app's day (UTC, sandbox clock); -1 when the
+ * day's quota is spent: 429 code 45.  Every counted answer, and the 429,
+ * carries the quota's X-Rate-Limit-* headers.
+ */
+static int daily_check(struct req *r, const struct fin_app *app)
+{
+	struct sandbox *sb = r->sb;
+	struct rate_window *d = &sb->daily[app->index];
+	int64_t now = sb_now(sb), day = now / 86400, reset = (day + 1) * 86400 - now;
+	char msg[160];
+
+	if (sb->daily_limit <= 0)
+		return 0;
+	if (d->start != day) {
+		d->start = day;
+		d->count = 0;
+	}
+	if (d->count >= sb->daily_limit) {
+		quota_headers(r, sb->daily_limit, 0, reset);
+		snprintf(msg, sizeof(msg), "The API call for this organization has exceeded the maximum call "
+			 "rate limit of %ld.", sb->daily_limit);
+		fail(r, 429, 45, msg);
+		return -1;
+	}
+	d->count++;
+	quota_headers(r, sb->daily_limit, sb->daily_limit - d->count, reset);
 	return 0;
 }
 
@@ -497,5 +530,8 @@ void finance_handle(struct req *r)
 		if (rate_check(r, c.app))
 			return;
 	}
+	/* Every call counts against the day, the organisation's own too. */
+	if (daily_check(r, c.app))
+		return;
 	dispatch(&c);
 }

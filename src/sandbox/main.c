@@ -26,12 +26,13 @@ struct opts {
 	const char *db;
 	long port;
 	long rate_limit;
+	long daily_limit;
 	int quiet;
 };
 
 static const char usage[] =
 	"usage: " SB_NAME " --seed DIR [--seed OVERLAY ...] [--port N] [--port-file FILE]\n"
-	"                       [--db FILE] [--rate-limit N] [--quiet]\n"
+	"                       [--db FILE] [--rate-limit N] [--daily-limit N] [--quiet]\n"
 	"\n"
 	"  --seed DIR        seed directory (oauth.json, crm/, finance/); a second and\n"
 	"                    later --seed adds that directory's records to it\n"
@@ -39,6 +40,8 @@ static const char usage[] =
 	"  --port-file FILE  write the port here once listening\n"
 	"  --db FILE         keep the store in this SQLite file (default: memory)\n"
 	"  --rate-limit N    finance requests per minute per app and organisation\n"
+	"  --daily-limit N   finance requests per day per app and organisation\n"
+	"                    (default 1000000; 0: no daily quota, no X-Rate-Limit-*)\n"
 	"  --quiet           no per-request log on stderr\n";
 
 /* "--name VALUE" or "--name=VALUE"; returns the value or NULL. */
@@ -77,6 +80,9 @@ static int parse_args(struct opts *o, int argc, char **argv)
 		} else if ((v = opt_value("--port", argc, argv, &i))) {
 			if (parse_long(v, 0, 65535, &o->port))
 				return fprintf(stderr, SB_NAME ": bad --port '%s'\n", v), -1;
+		} else if ((v = opt_value("--daily-limit", argc, argv, &i))) {
+			if (parse_long(v, 0, 1000000000, &o->daily_limit))
+				return fprintf(stderr, SB_NAME ": bad --daily-limit '%s'\n", v), -1;
 		} else if ((v = opt_value("--rate-limit", argc, argv, &i))) {
 			if (parse_long(v, 0, 1000000000, &o->rate_limit))
 				return fprintf(stderr, SB_NAME ": bad --rate-limit '%s'\n", v), -1;
@@ -117,6 +123,7 @@ static void sandbox_init(struct sandbox *sb, const struct opts *o)
 	pthread_mutex_init(&sb->lock, NULL);
 	sb->quiet = o->quiet;
 	sb->rate_limit = o->rate_limit;
+	sb->daily_limit = o->daily_limit;
 	sb->token_ttl = 3600;
 	sb->meta = crm_meta_new();
 	sb->faults = faults_new();
@@ -169,6 +176,7 @@ int main(int argc, char **argv)
 	int rc = 2;
 
 	memset(&o, 0, sizeof(o));
+	o.daily_limit = 1000000;       /* far above any test, so the headers are there as on real Books */
 	alloc_init();           /* jansson's values from finsync's pool (core/alloc.c) */
 	if (parse_args(&o, argc, argv)) {
 		fputs(usage, stderr);

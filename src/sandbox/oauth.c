@@ -2,19 +2,34 @@
  * oauth.c - the Zoho accounts token endpoint (refresh grant only) and the
  * access-token check every API call makes.
  *
- * Zoho's limits are kept: at most 10 token requests per refresh token in 10
- * minutes (the 11th gets 400 "Access Denied"), at most 10 live access tokens
- * per refresh token (the oldest is invalidated), tokens expire after
- * expires_in seconds.  Errors are HTTP 200 with {"error": …}, as Zoho does.
+ * Zoho's limits are kept (Kaizen #43 "Tokens and Limitations"; CRM v8
+ * token-validity page): at most 10 token requests per refresh token in 10
+ * minutes (the 11th gets "Access Denied", HTTP 200 like every token error),
+ * at most 15 live access tokens per refresh token (the 16th deletes the
+ * oldest), tokens expire after expires_in seconds.  Errors are HTTP 200 with
+ * {"error": …}, as Zoho does.  The parameters come in the query (as Zoho's
+ * pages show them) or in a form body (application/x-www-form-urlencoded,
+ * RFC 6749 §6); a body of another type is not read.
  */
 #include "sb.h"
 
 #include <string.h>
+#include <strings.h>
 #include <stdlib.h>
 
 #define THROTTLE_WINDOW 600
 #define THROTTLE_MAX 10
-#define MAX_LIVE_TOKENS 10
+#define MAX_LIVE_TOKENS 15
+
+/* 1 when the request's body is a form (a Content-Type parameter such as "; charset" may follow). */
+static int form_body(struct req *r)
+{
+	static const char form[] = "application/x-www-form-urlencoded";
+	const char *type = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	return type && !strncasecmp(type, form, sizeof(form) - 1) &&
+	       (type[sizeof(form) - 1] == '\0' || type[sizeof(form) - 1] == ';');
+}
 
 /* A parameter from the query (documented) or a form body; caller frees. */
 static char *oauth_param(struct req *r, const char *name)
@@ -24,6 +39,8 @@ static char *oauth_param(struct req *r, const char *name)
 
 	if (v)
 		return sb_strdup(v);
+	if (!form_body(r))
+		return NULL;
 	for (p = r->body; p && *p; p = *amp ? amp + 1 : amp) {
 		amp = strchr(p, '&');
 		if (!amp)
@@ -128,7 +145,7 @@ static void token_request(struct req *r)
 	} else if (!str_eq(jstr(client, "refresh_token"), refresh)) {
 		reply_json(r, 200, oauth_error("invalid_code"));
 	} else if (throttled(sb, refresh)) {
-		reply_json(r, 400, json_pack("{s:s, s:s}", "error", "Access Denied",
+		reply_json(r, 200, json_pack("{s:s, s:s}", "error", "Access Denied",
 					     "error_description",
 					     "You have made too many requests continuously. "
 					     "Please try again after some time."));

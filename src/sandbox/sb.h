@@ -145,6 +145,8 @@ struct sandbox {
 	int quiet;
 	long rate_limit;                /* finance requests/min/app/org; 0 off */
 	struct rate_window rate[4];     /* one per finance app */
+	long daily_limit;               /* finance requests/day/app/org (UTC days); 0 off */
+	struct rate_window daily[4];    /* start = the day number (sandbox clock / 86400) */
 	long token_ttl;                 /* seconds, default 3600 */
 	int64_t clock_offset;           /* POST /__control/clock */
 	json_t *tx_ignored;             /* transaction list parameters to ignore (POST /__control/transaction_filters) or NULL */

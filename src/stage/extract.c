@@ -29,6 +29,7 @@
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
 #include "finsync/progress.h"
+#include "finsync/safe.h"
 #include "finsync/scratch.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
@@ -196,9 +197,9 @@ static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct cr
 			rc = done;
 			break;
 		}
-		if (id && !done) {
+		/* A lookup's id from an answer goes into the URL: only a Zoho id (digits). */
+		if (id && !done && zoho_id_ok(id))
 			buf_addf(&chunk, "%s%s", n++ ? "," : "", id);
-		}
 		if (n && (n == IDS_PER_CALL || !id)) {
 			struct source *src = NULL;
 			q->ids = buf_str(&chunk);

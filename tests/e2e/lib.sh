@@ -187,3 +187,32 @@ finsync_exit() {
 	set -e
 	[ "$got" -eq "$want" ] || { cat "$WORK/err" >&2; fail "finsync $*: expected exit $want, got $got"; }
 }
+
+# expect_refresh_throttle JOB N WANT: with N refreshes of the CRM refresh token in the last
+# minutes in state/tokens.json (counted per refresh token, under a fingerprint of it) and no
+# cached access token, `finsync run JOB` stops with exit 3 and the throttle message after WANT
+# token requests.
+expect_refresh_throttle() {
+	key="refresh:$(printf %s "$FINSYNC_CRM_REFRESH_TOKEN" | sha256sum | cut -c1-16)"
+	jq -e --arg k "$key" 'has($k)' state/tokens.json >/dev/null ||
+		fail "no refresh count under $key: $(jq -c keys state/tokens.json)"
+	jq --argjson now "$(date +%s)" --arg k "$key" --argjson n "$2" \
+		'del(.crm, .finance) | .[$k].refreshes = [range(0; $n) | $now - 120 + .]' \
+		state/tokens.json >"$WORK/tokens.tmp" && mv "$WORK/tokens.tmp" state/tokens.json && chmod 600 state/tokens.json
+	seq=$(last_seq)
+	finsync_exit 3 run "$1"
+	grep -q "10 token refreshes since .*; Zoho allows 10 in 10 minutes, so finsync stops here; retry after" "$WORK/err" ||
+		fail "no throttle message: $(cat "$WORK/err")"
+	assert_eq "$3" "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.api == "oauth")] | length')" \
+		"token requests before the throttle"
+}
+
+# fresh_token crm|fin: an access token straight from the sandbox's token endpoint (form body).
+fresh_token() {
+	case $1 in
+	crm) set -- 1000.SANDBOXCRM "$FINSYNC_CRM_CLIENT_SECRET" "$FINSYNC_CRM_REFRESH_TOKEN" ;;
+	*) set -- 1000.SANDBOXFIN "$FINSYNC_FIN_CLIENT_SECRET" "$FINSYNC_FIN_REFRESH_TOKEN" ;;
+	esac
+	curl -s -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d "client_id=$1" \
+		-d "client_secret=$2" -d "refresh_token=$3" | jq -r .access_token
+}

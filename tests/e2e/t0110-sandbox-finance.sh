@@ -169,19 +169,39 @@ ctl POST /faults '{"kind":"status","status":503,"path_prefix":"/books/v3/items",
 assert_eq 503 "$(fin books GET /items)" "fault fires"
 assert_eq 200 "$(fin books GET /items)" "fault used up"
 
-# --- rate limit: N per minute per app and org, 429 with code 44
+# --- rate limit: N per minute per app and org, 429 with code 44 and no header Zoho does not document
 ctl POST /limits '{"rate_per_minute":3}' >/dev/null
 for i in 1 2 3; do assert_eq 200 "$(fin books GET /items)" "within limit $i"; done
 st=$(curl -s -D "$WORK/hdr" -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" "$SANDBOX_URL/books/v3/items?organization_id=$ORG")
 assert_eq 429 "$st" "over limit"
 assert_eq 44 "$(code)" "over limit code"
-grep -qi '^X-Rate-Limit-Limit: 3' "$WORK/hdr" || fail "no X-Rate-Limit-Limit"
-grep -qi '^X-Rate-Limit-Remaining: 0' "$WORK/hdr" || fail "no X-Rate-Limit-Remaining"
-grep -qi '^X-Rate-Limit-Reset: ' "$WORK/hdr" || fail "no X-Rate-Limit-Reset"
+grep -qi '^Retry-After' "$WORK/hdr" && fail "Retry-After on a per-minute 429"
+grep -qi '^X-Rate-Limit' "$WORK/hdr" && fail "X-Rate-Limit-* on a per-minute 429"
 assert_eq 200 "$(fin invoice GET /items)" "other app has its own window"
 ctl POST /clock '{"advance":61}' >/dev/null
 assert_eq 200 "$(fin books GET /items)" "next minute"
 ctl POST /limits '{"rate_per_minute":0}' >/dev/null
+
+# --- the daily quota: X-Rate-Limit-* on every answer (seconds to the next UTC day), 429 code 45 once spent
+ctl POST /limits '{"daily_limit":2}' >/dev/null
+st=$(curl -s -D "$WORK/hdr" -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" "$SANDBOX_URL/books/v3/items?organization_id=$ORG")
+assert_eq 200 "$st" "within the day's quota"
+grep -qi '^X-Rate-Limit-Limit: 2' "$WORK/hdr" || fail "no X-Rate-Limit-Limit"
+grep -qi '^X-Rate-Limit-Remaining: 1' "$WORK/hdr" || fail "no X-Rate-Limit-Remaining"
+reset=$(grep -i '^X-Rate-Limit-Reset: ' "$WORK/hdr" | tr -dc 0-9)
+[ "$reset" -ge 1 ] && [ "$reset" -le 86400 ] || fail "X-Rate-Limit-Reset '$reset' is not the seconds to the next day"
+assert_eq 200 "$(fin books GET /items)" "the last call of the day"
+st=$(curl -s -D "$WORK/hdr" -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" "$SANDBOX_URL/books/v3/items?organization_id=$ORG")
+assert_eq 429 "$st" "the day's quota spent"
+assert_eq 45 "$(code)" "daily limit code"
+grep -qi '^X-Rate-Limit-Remaining: 0' "$WORK/hdr" || fail "no X-Rate-Limit-Remaining: 0 on the 429"
+assert_eq 200 "$(fin invoice GET /items)" "other app has its own quota"
+ctl POST /oauth '{"token_ttl":100000000}' >/dev/null
+TOK=$(fresh_token fin)
+ctl POST /clock "{\"advance\":$((reset + 1))}" >/dev/null
+assert_eq 200 "$(fin books GET /items)" "a new day"
+assert_eq 2 "$(ctl GET /limits | jq .daily_limit)" "limits read back"
+ctl POST /limits '{"daily_limit":1000000}' >/dev/null
 # --- SIGTERM: a clean exit 0 (under ASan this also proves no leaks)
 kill "$SANDBOX_PID"
 set +e

@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='sandbox: OAuth token endpoint errors, the 10-per-10-minutes throttle, expiry, log redaction, start-up and shut-down'
+test_description='sandbox: OAuth token endpoint errors, the 10-per-10-minutes throttle (HTTP 200), 15 live tokens, expiry, log redaction, start-up and shut-down'
 . "$(dirname "$0")/lib.sh"
 
 B="$WORK/body"
@@ -56,7 +56,7 @@ for i in 2 3 4 5 6 7 8 9 10; do
 	assert_eq 200 "$(token "$Q&$CRM&refresh_token=$FINSYNC_CRM_REFRESH_TOKEN")" "refresh $i"
 	jq -e .access_token "$B" >/dev/null || fail "refresh $i gave no token"
 done
-assert_eq 400 "$(token "$Q&$CRM&refresh_token=$FINSYNC_CRM_REFRESH_TOKEN")" "11th refresh"
+assert_eq 200 "$(token "$Q&$CRM&refresh_token=$FINSYNC_CRM_REFRESH_TOKEN")" "11th refresh (Kaizen #43: still 200)"
 assert_eq 'Access Denied' "$(jq -r .error "$B")" "throttle error"
 assert_eq 'You have made too many requests continuously. Please try again after some time.' \
 	"$(jq -r .error_description "$B")" "throttle description"
@@ -79,6 +79,20 @@ assert_eq 200 "$(token "$Q&$CRM&refresh_token=$FINSYNC_CRM_REFRESH_TOKEN")" "aft
 TOK=$(jq -r .access_token "$B")
 ctl POST /oauth '{"expire_tokens":true}' >/dev/null
 assert_eq 401 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" "$SANDBOX_URL/crm/v8/org")" "expired by control"
+
+# --- at most 15 live access tokens per refresh token (Kaizen #43): the 16th deletes the oldest
+ctl POST /oauth '{"token_ttl":100000}' >/dev/null
+ctl DELETE /oauth >/dev/null
+live() { curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $1" "$SANDBOX_URL/crm/v8/org"; }
+FIRST=$(fresh_token crm)
+for i in $(seq 2 15); do
+	[ $((i % 10)) -eq 0 ] && ctl POST /clock '{"advance":601}' >/dev/null
+	fresh_token crm >/dev/null
+done
+assert_eq 200 "$(live "$FIRST")" "the first of 15 live tokens"
+fresh_token crm >/dev/null
+assert_eq 401 "$(live "$FIRST")" "the first token after a 16th"
+ctl POST /oauth '{"token_ttl":3600}' >/dev/null
 
 # --- the request log: secrets redacted, no Authorization, control calls not logged
 ctl GET /requests >"$WORK/log"
