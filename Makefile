@@ -41,7 +41,8 @@ SANDBOX_CORE := $(BUILD)/src/core/ndjson.o $(BUILD)/src/core/buf.o \
 $(BUILD)/finsync-sandbox: $(SANDBOX_OBJS) $(SANDBOX_CORE)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS)
+# test_load.c starts the sandbox.
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS) | $(BUILD)/finsync-sandbox
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Tests run side by side, JOBS at a time (default: the number of cores).
