@@ -20,7 +20,7 @@ SANDBOX_OBJS := $(SANDBOX_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS    := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS    := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps test unit e2e demo asan valgrind bench install clean help
+.PHONY: all deps test check-quick unit e2e demo asan valgrind bench install clean help
 
 all: $(BUILD)/finsync $(BUILD)/finsync-sandbox        ## build both binaries
 
@@ -41,12 +41,25 @@ SANDBOX_CORE := $(BUILD)/src/core/ndjson.o $(BUILD)/src/core/buf.o \
 $(BUILD)/finsync-sandbox: $(SANDBOX_OBJS) $(SANDBOX_CORE)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS)
+# test_load.c starts the sandbox.
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(CORE_OBJS) | $(BUILD)/finsync-sandbox
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-test: deps                                             ## install, build, run unit + e2e tests
+# Tests run side by side, JOBS at a time (default: the number of cores).
+JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
+# check-quick: the unit tests, the layering check and one fast e2e script or two per
+# area (CLI, sandbox, job errors, extract, transform, load, persons, both ways, export,
+# history, incremental, faults, lock, check, secrets, review, docs, deals, unlink);
+# about 20 s on two cores.
+QUICK     := unit check-layers t0000 t0110 t1000 t2000 t3000 t3155 t4000 t4100 t4400 \
+             t5100 t6100 t7000 t7100 t7450 t7800 t8100 t8400 t9000 t9200
+
+test: deps                                             ## install, build, run unit + e2e tests (JOBS=N at once)
 	@$(MAKE) --no-print-directory all $(BUILD)/unit-tests
-	@tests/run.sh $(BUILD)
+	@tests/run.sh -j $(JOBS) $(BUILD)
+
+check-quick: all $(BUILD)/unit-tests                   ## unit tests, layering check and a fast e2e subset (< 1 min)
+	@tests/run.sh -j $(JOBS) $(BUILD) $(QUICK)
 
 demo: deps                                             ## install, build, run jobs/demo.json against the sandbox
 	@$(MAKE) --no-print-directory all
@@ -72,6 +85,6 @@ clean:                                                 ## remove build outputs
 	rm -rf build build-asan
 
 help:                                                  ## list the targets
-	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

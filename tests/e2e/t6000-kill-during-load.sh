@@ -1,5 +1,6 @@
 #!/bin/sh
 test_description='crash: SIGKILL at several points of a load, then a rerun or a resumed load: every record exactly once'
+# slow: sixteen kills and recoveries; started first, it overlaps the rest
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 SYNC='{"customers":{"crm_module":"accounts_and_contacts","include_orphan_contacts":true},"items":{}}'

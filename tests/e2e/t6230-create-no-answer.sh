@@ -1,5 +1,6 @@
 #!/bin/sh
 test_description='a create answered after the timeout (possibly applied) is looked up by its CRM id in the same run, never sent blind: exactly one record, the run ends clean'
+# alone: its creates are answered after a client timeout: a busy machine shifts which side of it they land
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 # Every HTTP transfer gives up after 1.5 s; the delayed answer comes after 4 s.

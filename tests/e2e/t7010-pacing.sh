@@ -1,5 +1,6 @@
 #!/bin/sh
 test_description='pacing: with the sandbox limited to 6 finance requests a minute and the job paced to match, a run needing 10 spreads them out and gets no 429'
+# slow: it waits out a minute of the rate window, asleep; started first, it overlaps the rest
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base" --rate-limit 6

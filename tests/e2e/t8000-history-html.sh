@@ -1,5 +1,6 @@
 #!/bin/sh
 test_description='history --format html -o: one self-contained page whose chart, run table and problem records equal the ledger; rendered by headless Chromium to a PNG'
+# alone: headless Chromium takes a core and most of the memory for itself
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 

@@ -1,5 +1,6 @@
 #!/bin/sh
 test_description='progress: a line per stage redrawn with \r on a terminal (pseudo-terminal), nothing of it when stderr is piped, with -q or with --log-format json'
+# alone: it reads a progress line redrawn on a pseudo-terminal as time passes
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/demo"

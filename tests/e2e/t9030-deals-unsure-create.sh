@@ -1,5 +1,6 @@
 #!/bin/sh
 test_description='deals: a create that may have been applied is never sent again: answered after the timeout, it is found by reference_number in the same run; dropped unapplied, the deal fails and the next run looks first, then creates once; killed right after the create, the rerun links the invoice: one invoice per deal every time'
+# alone: its creates are answered after a client timeout: a busy machine shifts which side of it they land
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/deals"
