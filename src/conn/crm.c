@@ -85,3 +85,8 @@ void source_close(struct source *src)
 	if (src)
 		src->ops->close(src);
 }
+
+char *source_where(struct source *src)
+{
+	return src && src->ops->where ? src->ops->where(src) : NULL;
+}
