@@ -92,7 +92,8 @@ struct csv_source {
 	int at_start;           /* before the first chunk: a BOM may follow */
 	int eof;                /* fread saw the end */
 	int done;               /* nothing more will be queued */
-	int skip_line;          /* resyncing after a parse error: drop bytes up to '\n' */
+	int skip_line;          /* resyncing after a parse error: drop bytes up to the line's end */
+	int cr_pending;         /* the last chunk ended on a CR: its line ends with it, or with a LF next */
 	struct row *cur;        /* row being parsed */
 	struct row *head, *tail;/* finished rows, oldest first */
 	size_t keep_cells;      /* cells kept per row: the header's count + 1 (0 = all) */
@@ -273,6 +274,7 @@ static int restart_after(struct csv_source *s, long line, long off)
 	s->len = s->pos = 0;
 	s->eof = 0;
 	s->skip_line = 0;
+	s->cr_pending = 0;
 	s->line = line + 1;
 	return 0;
 }
@@ -318,13 +320,39 @@ static void resync(struct csv_source *s, int at_eol)
 }
 
 /*
- * Pushes the chunk into libcsv up to and including the next '\n', so that
- * the callbacks know which physical line they are on.
+ * The length of the next piece of the chunk to feed: up to and including
+ * the line's end (LF, CRLF or a lone CR: libcsv ends a row at any of them),
+ * or the rest of the chunk.  *ends_line says whether the piece ends a line;
+ * a CR that is the chunk's last byte may be half of a CRLF (*cr_pending).
+ */
+static size_t next_piece(const char *start, size_t rest, int *ends_line, int *cr_pending)
+{
+	const char *nl = memchr(start, '\n', rest);
+	/* Only within the line: a search to the chunk's end on every line would be quadratic. */
+	const char *cr = memchr(start, '\r', nl ? (size_t)(nl - start) : rest);
+
+	*ends_line = 1;
+	*cr_pending = 0;
+	if (cr && cr + 1 != nl) {
+		*cr_pending = cr + 1 == start + rest;
+		*ends_line = !*cr_pending;
+		return (size_t)(cr - start) + 1;
+	}
+	if (nl)
+		return (size_t)(nl - start) + 1;
+	*ends_line = 0;
+	return rest;
+}
+
+/*
+ * Pushes the chunk into libcsv one line at a time (or the part of it this
+ * chunk holds), so that the callbacks know which physical line they are on.
  */
 static int feed(struct csv_source *s)
 {
-	const char *start, *nl;
+	const char *start;
 	size_t n, used;
+	int ends_line, cr_pending;
 
 	if (s->pos == s->len) {
 		if (!s->eof)
@@ -332,27 +360,37 @@ static int feed(struct csv_source *s)
 		return finish_parse(s);
 	}
 	start = s->chunk + s->pos;
-	nl = memchr(start, '\n', s->len - s->pos);
-	n = nl ? (size_t)(nl - start) + 1 : s->len - s->pos;
+	if (s->cr_pending && *start == '\n') {
+		/* The last chunk ended on a CR: this LF is the rest of that line's end. */
+		n = 1;
+		ends_line = 1;
+		cr_pending = 0;
+	} else {
+		if (s->cr_pending)      /* that CR was a line end of its own */
+			s->line++;
+		n = next_piece(start, s->len - s->pos, &ends_line, &cr_pending);
+	}
+	s->cr_pending = 0;
 	s->pos += n;
 	/* A row that begins now begins on this line (a line is fed in one piece or more). */
 	if (s->parser.pstate == LIBCSV_ROW_NOT_BEGUN && !s->cur && !s->skip_line && s->row_line != s->line) {
 		s->row_line = s->line;
-		s->row_next_off = s->chunk_off + (long)(nl ? s->pos : s->len);
+		s->row_next_off = s->chunk_off + (long)(ends_line ? s->pos : s->len);
 	}
-	if (nl && s->row_line == s->line)
+	if (ends_line && s->row_line == s->line)
 		s->row_next_off = s->chunk_off + (long)s->pos;
 	if (s->skip_line) {
-		s->skip_line = !nl;
+		s->skip_line = !ends_line && !cr_pending;
 	} else {
 		used = csv_parse(&s->parser, start, n, on_field, on_row, s);
 		if (used < n)
-			resync(s, nl != NULL);
+			resync(s, ends_line || cr_pending);
 	}
 	if (s->parser.entry_pos > CELL_MAX)
 		cell_too_long(s);
-	if (nl)
+	if (ends_line)
 		s->line++;
+	s->cr_pending = cr_pending;
 	return 0;
 }
 

@@ -529,6 +529,59 @@ static void test_csv__wide_header_in_linear_time(void)
 	xfree(path);
 }
 
+/* CR-only line ends (old Mac exports): each CR ends a line, so errors name the right one. */
+static void test_csv__cr_only_lines_counted(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv", "id,Account_Name\r1,Acme\r2,Beta\r3,Gamma,extra\r4,Delta\r");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 4: 3 cells, header has 2");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Delta");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+/* CRLF rows across many chunks (a CR may end one chunk, its LF start the next): lines still counted once. */
+static void test_csv__crlf_across_chunks_counted_once(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/Accounts.csv", dir);
+	FILE *fp = fopen(path, "wb");
+	struct fixture f;
+	json_t *rec = NULL;
+	int i, n = 0, rc;
+
+	/* The header (17 bytes) and row 0 end with the first 64 KiB chunk's last byte a CR. */
+	fputs("id,Account_Name\r\n0,", fp);
+	for (i = 0; i < 65536 - 17 - 2 - 1; i++)
+		fputc('x', fp);
+	fputs("\r\n", fp);
+	for (i = 1; i < 20000; i++)
+		fprintf(fp, "%d,N%d\r\n", i, i % 7 ? i : -i);
+	fputs("20001,\"unclosed\r\n20002,After\r\n", fp);
+	fclose(fp);
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	while ((rc = next(&f, &rec)) == 1)
+		n++;
+	CHECK_INTEQ(rc, FS_EINPUT);
+	CHECK_INTEQ(n, 20000);
+	CHECK(strstr(err_msg(), "'Accounts.csv' line 20002: a quoted cell is not closed") == err_msg());
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "After");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+	xfree(path);
+}
+
 static const struct unit_test csv_tests[] = {
 	UNIT(test_csv__spaces_kept),
 	UNIT(test_csv__quoting_bom_crlf),
@@ -550,6 +603,8 @@ static const struct unit_test csv_tests[] = {
 	UNIT(test_csv__cell_over_the_limit_loses_one_row),
 	UNIT(test_csv__column_named_twice_refused),
 	UNIT(test_csv__wide_header_in_linear_time),
+	UNIT(test_csv__cr_only_lines_counted),
+	UNIT(test_csv__crlf_across_chunks_counted_once),
 	{ 0 },
 };
 UNIT_SUITE(csv_tests)
