@@ -386,6 +386,13 @@ static int feed(struct csv_source *s)
 		if (used < n)
 			resync(s, ends_line || cr_pending);
 	}
+	/*
+	 * libcsv grows a cell's buffer by blk_size at a time: a long cell was
+	 * quadratic in copies wherever realloc moves the block.  Growing by the
+	 * size it has makes it doubling.
+	 */
+	if (s->parser.entry_size > s->parser.blk_size)
+		csv_set_blk_size(&s->parser, s->parser.entry_size);
 	if (s->parser.entry_pos > CELL_MAX)
 		cell_too_long(s);
 	if (ends_line)
