@@ -84,6 +84,9 @@ check bom 4 1 2 4 5
 # The analysts see them: review lists each invalid row with its file and line as the reason.
 finsync review -o review.csv joined.json
 grep -q "invalid.*'Accounts.csv' line 4: the header row again" review.csv || fail "review does not list the row: $(cat review.csv)"
+finsync history joined.json --format html -o history.html
+grep -q "&#39;Accounts.csv&#39; line 4: the header row again\|'Accounts.csv' line 4: the header row again" history.html ||
+	fail "the HTML report does not show the invalid row"
 
 # A rerun of a case reads the file again: the same invalid event, nothing created twice.
 expect_exit 1 finsync run bom.json >/dev/null 2>&1
