@@ -365,19 +365,21 @@ struct snapshot {
 	long rows;
 };
 
-/* One row of the finance app's list; one that cannot be staged is warned of and fails the run, not the list. */
+/*
+ * One row of the finance app's list.  One that cannot be staged (not an
+ * object, over 64 MiB) stops the run, naming the row: the snapshot is what
+ * keeps the transform from creating a record the app has, and a snapshot
+ * with a hole in it could make a duplicate.
+ */
 static int write_row(json_t *row, void *ud)
 {
 	struct snapshot *sn = ud;
 	int rc = staging_write(sn->w, row);
 
 	sn->rows++;
-	if (rc == FS_EINPUT) {
-		log_warn("%s: row %ld of %s's list: %s; not in the snapshot", sn->name, sn->rows,
-			 sn->x->p->job->app->label, err_msg());
-		sn->x->p->records_failed++;
-		rc = 0;
-	}
+	if (rc == FS_EINPUT)
+		return fail(FS_EABORT, "%s: row %ld of %s's list: %s; the run stops rather than plan without it",
+			    sn->name, sn->rows, sn->x->p->job->app->label, err_msg());
 	progress_tick(staging_writer_count(sn->w));
 	return rc;
 }

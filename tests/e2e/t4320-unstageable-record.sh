@@ -28,3 +28,13 @@ assert_eq 4 "$(ledger_query state-api "select count(*) from events where action 
 	"invalid events of the non-object elements ($(ledger_query state-api "select reason from events"))"
 names books contacts | grep -qx "Scalar Neighbour Co" || fail "the record beside the scalars was not created: $(cat api.err)"
 assert_eq partial "$(ledger_query state-api "select status from runs")" "api run status"
+
+# The finance app's list with scalars in it: the run stops (exit 3) naming the row, since a
+# snapshot with a hole could create a duplicate; nothing is written.
+write_job fin.json zoho-books '{"customers":{"crm_module":"accounts"}}'
+sed -i 's/"state_dir": "state"/"state_dir": "state-fin"/' fin.json
+seq=$(last_seq)
+ctl POST /faults '{"kind":"status","status":200,"path_prefix":"/books/v3/contacts","method":"GET","count":1,"body":{"code":0,"message":"success","contacts":[5,"x",null,[1]],"page_context":{"page":1,"per_page":200,"has_more_page":false}}}' >/dev/null
+expect_exit 3 finsync run fin.json >fin.out 2>fin.err
+grep -q "customers: row 1 of Zoho Books's list: not a JSON object" fin.err || fail "the message does not name the row: $(cat fin.err)"
+assert_eq 0 "$(writes_since "$seq")" "writes after a broken finance list"
