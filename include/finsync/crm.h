@@ -72,6 +72,8 @@ struct source_ops {
 	/* 1 with a new reference in *out, 0 at the end, <0 error (err_msg()). */
 	int (*next)(struct source *src, json_t **out);
 	void (*close)(struct source *src);
+	/* Where next()'s last record came from ("'Accounts.csv' line 7"), new string; NULL op: unknown. */
+	char *(*where)(struct source *src);
 };
 
 struct source {
@@ -94,6 +96,8 @@ void crm_close(struct crm *c);                      /* NULL-safe */
 
 int source_next(struct source *src, json_t **out);
 void source_close(struct source *src);              /* NULL-safe */
+/* Where the last record came from (new string), or NULL when the source cannot say. */
+char *source_where(struct source *src);
 
 /* The CRM's base currency (org iso_code, new string) in *out; NULL when unknown (csv). 0 or FS_EABORT. */
 int crm_base_currency(const struct job *job, char **out);

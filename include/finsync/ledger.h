@@ -79,6 +79,9 @@ json_t *ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm
 
 /* The action this run recorded for a record: 1 (*action new), 0 none. */
 int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action);
+/* The same for a record without a CRM id (a bad export row), known by its reason ("'X.csv' line 7: ..."). */
+int ledger_event_action_by_reason(struct ledger *lg, long run_id, const char *entity, const char *reason,
+				  char **action);
 
 /* Sets the row (run_id, entity, stage) to s, creating it. */
 int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,

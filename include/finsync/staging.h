@@ -20,9 +20,13 @@ char *staging_dir(const char *state_dir, long run_id, const char *stage);
 
 /* Opens dir/<name>.ndjson.gz.tmp for writing (creates dir). */
 int staging_writer_open(struct staging_writer **out, const char *dir, const char *name);
-/* Appends one record (borrowed) as one line. */
+/*
+ * Appends one record (borrowed) as one line.  FS_EINPUT, with nothing
+ * written, for a record that cannot be one (not an object or array, over
+ * 64 MiB as JSON): that record's error, the file goes on.
+ */
 int staging_write(struct staging_writer *w, json_t *rec);
-/* Appends one line of JSON text (no newline in it). */
+/* Appends one line of JSON text (no newline in it); FS_EINPUT as staging_write for one over 64 MiB. */
 int staging_write_line(struct staging_writer *w, const char *line, size_t len);
 long staging_writer_count(const struct staging_writer *w);
 /* Closes, fsyncs and renames into place; adds the file to m; frees w. */

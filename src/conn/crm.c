@@ -72,16 +72,26 @@ int source_next(struct source *src, json_t **out)
 {
 	int rc = src->ops->next(src, out);
 	const char *id = rc == 1 ? json_string_value(json_object_get(*out, "id")) : NULL;
+	char *where;
 
 	if (!id || zoho_id_ok(id))
 		return rc;
 	json_decref(*out);
 	*out = NULL;
-	return fail(FS_EINPUT, "a record whose id is not a Zoho CRM id (digits only)");
+	where = source_where(src);
+	rc = fail(FS_EINPUT, "%s%sa record whose id is not a Zoho CRM id (digits only)", where ? where : "",
+		  where ? ": " : "");
+	xfree(where);
+	return rc;
 }
 
 void source_close(struct source *src)
 {
 	if (src)
 		src->ops->close(src);
+}
+
+char *source_where(struct source *src)
+{
+	return src && src->ops->where ? src->ops->where(src) : NULL;
 }

@@ -12,9 +12,16 @@
  * {"name", "id", "email"}, as the API sends them; any `A.b` column pairs into
  * an object the same way.  Other cells stay strings, an empty cell is null.
  *
- * A bad row (wrong number of cells, stray quote, invalid UTF-8, no id) is a
- * record error: next() returns FS_EINPUT naming the file and the physical line
- * the row starts on, and the following call goes on with the next row.
+ * A bad row (wrong number of cells, stray quote, invalid UTF-8, a NUL byte,
+ * a cell over CELL_MAX, no id or one that is not a record id, the header
+ * again) is a record error: next() returns FS_EINPUT naming the file and the
+ * physical line the row starts on, and the following call goes on with the
+ * next row.  A quote never closed would make the rest of the file one cell:
+ * the reader reports that row and reads on from the line after its start,
+ * so one stray quote loses one row, not the file.
+ *
+ * The header is planned in linear time: the fields and the columns seen are
+ * found through hash tables (a header of a million columns takes seconds).
  *
  * Views (cvid) and the field list of a query need the API and are ignored
  * here; an incremental read filters on Modified_Time, which costs a full read
@@ -37,6 +44,9 @@
 /* CRM text fields hold at most 32 000 characters; a cell this long is a quote never closed. */
 #define CELL_MAX ((size_t)16 << 20)
 
+/* libcsv's parser state between two rows (pstate; libcsv.c calls it ROW_NOT_BEGUN). */
+#define LIBCSV_ROW_NOT_BEGUN 0
+
 enum row_error {
 	ROW_OK,
 	ROW_BAD_QUOTE,      /* a quote inside an unquoted cell, or text after a closing quote */
@@ -49,6 +59,7 @@ struct row {
 	size_t ncells;          /* every cell seen, kept or not */
 	long line;              /* physical line the row starts on */
 	long bad_utf8;          /* index of the first cell that is not UTF-8, or -1 */
+	long nul_cell;          /* index of the first cell holding a NUL byte, or -1 */
 	enum row_error error;
 	struct row *next;
 };
@@ -74,11 +85,15 @@ struct csv_source {
 	int parser_live;
 	char *chunk;
 	size_t len, pos;
+	long chunk_off;         /* file offset of chunk[0] */
 	long line;              /* physical line now being fed, from 1 */
+	long row_line;          /* line the row being parsed started on */
+	long row_next_off;      /* file offset of the line after row_line: where an unclosed quote resumes */
 	int at_start;           /* before the first chunk: a BOM may follow */
 	int eof;                /* fread saw the end */
 	int done;               /* nothing more will be queued */
-	int skip_line;          /* resyncing after a parse error: drop bytes up to '\n' */
+	int skip_line;          /* resyncing after a parse error: drop bytes up to the line's end */
+	int cr_pending;         /* the last chunk ended on a CR: its line ends with it, or with a LF next */
 	struct row *cur;        /* row being parsed */
 	struct row *head, *tail;/* finished rows, oldest first */
 	size_t keep_cells;      /* cells kept per row: the header's count + 1 (0 = all) */
@@ -86,9 +101,12 @@ struct csv_source {
 	size_t ncols;
 	struct field *fields;
 	size_t nfields;
+	json_t *field_index;    /* field name -> its index in fields: a linear header */
+	json_t *columns_seen;   /* header cell -> true: a column named twice */
 	long modified_cell;     /* column of Modified_Time, or -1 */
 	int has_since;
 	time_t since;
+	long last_line;         /* line of the record next() returned last */
 };
 
 struct crm_csv {
@@ -111,6 +129,7 @@ static struct row *row_new(void)
 
 	r->cells = json_array();
 	r->bad_utf8 = -1;
+	r->nul_cell = -1;
 	return r;
 }
 
@@ -120,18 +139,6 @@ static void row_free(struct row *r)
 		return;
 	json_decref(r->cells);
 	xfree(r);
-}
-
-static long count_lf(const char *p, size_t n)
-{
-	const char *end;
-	long k = 0;
-
-	if (!p)
-		return 0;
-	for (end = p + n; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
-		k++;
-	return k;
 }
 
 static void queue_push(struct csv_source *s, struct row *r)
@@ -170,9 +177,11 @@ static void on_field(void *data, size_t n, void *ud)
 	struct row *r = current_row(s);
 	json_t *v;
 
-	/* The cell ends on the line being fed; it started as many lines up as it holds. */
 	if (r->ncells == 0)
-		r->line = s->line - (n ? count_lf(data, n) : 0);
+		r->line = s->row_line;
+	/* Every C-string consumer would cut the value at a NUL: the row is refused instead. */
+	if (n && r->nul_cell < 0 && memchr(data, '\0', n))
+		r->nul_cell = (long)r->ncells;
 	/* jansson refuses invalid UTF-8, so json_stringn doubles as the validator. */
 	v = n ? json_stringn(data, n) : json_null();
 	if (!v) {
@@ -229,17 +238,12 @@ static void parser_stop(struct csv_source *s)
 	s->parser_live = 0;
 }
 
-/* The line the unfinished row started on. */
-static long open_row_line(struct csv_source *s)
-{
-	if (s->cur && s->cur->ncells)
-		return s->cur->line;
-	return s->line - count_lf((const char *)s->parser.entry_buf, s->parser.entry_pos);
-}
-
 static int read_chunk(struct csv_source *s)
 {
-	size_t n = fread(s->chunk, 1, CHUNK_SIZE, s->fp);
+	size_t n;
+
+	s->chunk_off += (long)s->len;
+	n = fread(s->chunk, 1, CHUNK_SIZE, s->fp);
 
 	if (n == 0 && ferror(s->fp))
 		return fail(FS_EABORT, "cannot read '%s': %s", s->path, strerror(errno));
@@ -254,15 +258,56 @@ static int read_chunk(struct csv_source *s)
 	return 0;
 }
 
-static void finish_parse(struct csv_source *s)
+/*
+ * Goes back to the line after the one the unclosed row started on: the
+ * lines it swallowed are read as rows (a good one is kept, the others are
+ * reported).  Each restart begins further into the file, so this ends.
+ */
+static int restart_after(struct csv_source *s, long line, long off)
 {
-	long line = open_row_line(s);
+	if (fseek(s->fp, off, SEEK_SET))
+		return fail(FS_EABORT, "cannot read '%s': %s", s->path, strerror(errno));
+	clearerr(s->fp);
+	parser_stop(s);
+	parser_start(s);
+	s->chunk_off = off;
+	s->len = s->pos = 0;
+	s->eof = 0;
+	s->skip_line = 0;
+	s->cr_pending = 0;
+	s->line = line + 1;
+	return 0;
+}
+
+static int finish_parse(struct csv_source *s)
+{
+	long line = s->row_line, off = s->row_next_off;
 
 	/* Strict at the end only: it turns an unclosed quote into an error instead of a cell. */
 	csv_set_opts(&s->parser, CSV_APPEND_NULL | CSV_STRICT | CSV_STRICT_FINI);
-	if (csv_fini(&s->parser, on_field, on_row, s))
-		queue_error(s, ROW_UNCLOSED, line);
-	s->done = 1;
+	if (!csv_fini(&s->parser, on_field, on_row, s)) {
+		s->done = 1;
+		return 0;
+	}
+	queue_error(s, ROW_UNCLOSED, line);
+	if (line >= s->line)
+		s->done = 1;
+	return s->done ? 0 : restart_after(s, line, off);
+}
+
+/*
+ * A cell grew past CELL_MAX: its row is an error, and what it holds so far
+ * is dropped so memory stays bounded while the cell is read to its end (the
+ * rows after it are still read; a quote never closed is finish_parse's).
+ */
+static void cell_too_long(struct csv_source *s)
+{
+	struct row *r = current_row(s);
+
+	if (r->ncells == 0)
+		r->line = s->row_line;
+	r->error = ROW_TOO_LONG;
+	s->parser.entry_pos = 0;
 }
 
 /* After a parse error: report it, restart the parser on the next line. */
@@ -275,37 +320,84 @@ static void resync(struct csv_source *s, int at_eol)
 }
 
 /*
- * Pushes the chunk into libcsv up to and including the next '\n', so that
- * the callbacks know which physical line they are on.
+ * The length of the next piece of the chunk to feed: up to and including
+ * the line's end (LF, CRLF or a lone CR: libcsv ends a row at any of them),
+ * or the rest of the chunk.  *ends_line says whether the piece ends a line;
+ * a CR that is the chunk's last byte may be half of a CRLF (*cr_pending).
+ */
+static size_t next_piece(const char *start, size_t rest, int *ends_line, int *cr_pending)
+{
+	const char *nl = memchr(start, '\n', rest);
+	/* Only within the line: a search to the chunk's end on every line would be quadratic. */
+	const char *cr = memchr(start, '\r', nl ? (size_t)(nl - start) : rest);
+
+	*ends_line = 1;
+	*cr_pending = 0;
+	if (cr && cr + 1 != nl) {
+		*cr_pending = cr + 1 == start + rest;
+		*ends_line = !*cr_pending;
+		return (size_t)(cr - start) + 1;
+	}
+	if (nl)
+		return (size_t)(nl - start) + 1;
+	*ends_line = 0;
+	return rest;
+}
+
+/*
+ * Pushes the chunk into libcsv one line at a time (or the part of it this
+ * chunk holds), so that the callbacks know which physical line they are on.
  */
 static int feed(struct csv_source *s)
 {
-	const char *start, *nl;
+	const char *start;
 	size_t n, used;
+	int ends_line, cr_pending;
 
 	if (s->pos == s->len) {
 		if (!s->eof)
 			return read_chunk(s);
-		finish_parse(s);
-		return 0;
+		return finish_parse(s);
 	}
 	start = s->chunk + s->pos;
-	nl = memchr(start, '\n', s->len - s->pos);
-	n = nl ? (size_t)(nl - start) + 1 : s->len - s->pos;
+	if (s->cr_pending && *start == '\n') {
+		/* The last chunk ended on a CR: this LF is the rest of that line's end. */
+		n = 1;
+		ends_line = 1;
+		cr_pending = 0;
+	} else {
+		if (s->cr_pending)      /* that CR was a line end of its own */
+			s->line++;
+		n = next_piece(start, s->len - s->pos, &ends_line, &cr_pending);
+	}
+	s->cr_pending = 0;
 	s->pos += n;
+	/* A row that begins now begins on this line (a line is fed in one piece or more). */
+	if (s->parser.pstate == LIBCSV_ROW_NOT_BEGUN && !s->cur && !s->skip_line && s->row_line != s->line) {
+		s->row_line = s->line;
+		s->row_next_off = s->chunk_off + (long)(ends_line ? s->pos : s->len);
+	}
+	if (ends_line && s->row_line == s->line)
+		s->row_next_off = s->chunk_off + (long)s->pos;
 	if (s->skip_line) {
-		s->skip_line = !nl;
+		s->skip_line = !ends_line && !cr_pending;
 	} else {
 		used = csv_parse(&s->parser, start, n, on_field, on_row, s);
 		if (used < n)
-			resync(s, nl != NULL);
+			resync(s, ends_line || cr_pending);
 	}
-	if (csv_get_buffer_size(&s->parser) > CELL_MAX) {
-		queue_error(s, ROW_TOO_LONG, open_row_line(s));
-		s->done = 1;
-	}
-	if (nl)
+	/*
+	 * libcsv grows a cell's buffer by blk_size at a time: a long cell was
+	 * quadratic in copies wherever realloc moves the block.  Growing by the
+	 * size it has makes it doubling.
+	 */
+	if (s->parser.entry_size > s->parser.blk_size)
+		csv_set_blk_size(&s->parser, s->parser.entry_size);
+	if (s->parser.entry_pos > CELL_MAX)
+		cell_too_long(s);
+	if (ends_line)
 		s->line++;
+	s->cr_pending = cr_pending;
 	return 0;
 }
 
@@ -323,38 +415,46 @@ static int next_row(struct csv_source *s, struct row **out)
 	return 1;
 }
 
+/* The field named name[0..n), added in header order when new: one hash lookup. */
 static struct field *field_find(struct csv_source *s, const char *name, size_t n)
 {
-	size_t i;
+	char *key = xstrndup(name, n);
+	json_t *at = json_object_get(s->field_index, key);
+	struct field *f;
 
-	for (i = 0; i < s->nfields; i++)
-		if (strlen(s->fields[i].name) == n && !strncmp(s->fields[i].name, name, n))
-			return &s->fields[i];
-	s->fields = xrealloc(s->fields, (s->nfields + 1) * sizeof(*s->fields));
-	memset(&s->fields[s->nfields], 0, sizeof(*s->fields));
-	s->fields[s->nfields].name = xstrndup(name, n);
-	s->fields[s->nfields].cell = -1;
-	return &s->fields[s->nfields++];
+	if (at) {
+		xfree(key);
+		return &s->fields[json_integer_value(at)];
+	}
+	if (!(s->nfields & (s->nfields + 1)))   /* room doubles at 1, 3, 7 ...: linear in all */
+		s->fields = xrealloc(s->fields, (s->nfields * 2 + 1) * sizeof(*s->fields));
+	f = &s->fields[s->nfields];
+	memset(f, 0, sizeof(*f));
+	f->name = key;
+	f->cell = -1;
+	json_object_set_new(s->field_index, key, json_integer((json_int_t)s->nfields));
+	s->nfields++;
+	return f;
 }
 
 static int header_column(struct csv_source *s, size_t col)
 {
 	const char *name = s->colnames[col];
 	const char *dot = strchr(name, '.');
-	struct field *f = field_find(s, name, dot ? (size_t)(dot - name) : strlen(name));
-	size_t i;
+	struct field *f;
 
-	if (!dot || !dot[1] || dot == name) {
-		if (dot || f->cell >= 0)
-			return fail(FS_EUSAGE, "'%s' line 1: column '%s' %s", s->file, name,
-				    dot ? "is not a field name" : "appears twice");
+	if (json_object_get(s->columns_seen, name))
+		return fail(FS_EUSAGE, "'%s' line 1: column '%s' appears twice", s->file, name);
+	json_object_set_new(s->columns_seen, name, json_true());
+	if (dot && (!dot[1] || dot == name))
+		return fail(FS_EUSAGE, "'%s' line 1: column '%s' is not a field name", s->file, name);
+	f = field_find(s, name, dot ? (size_t)(dot - name) : strlen(name));
+	if (!dot) {
 		f->cell = (long)col;
 		return 0;
 	}
-	for (i = 0; i < f->nparts; i++)
-		if (!strcmp(f->parts[i].key, dot + 1))
-			return fail(FS_EUSAGE, "'%s' line 1: column '%s' appears twice", s->file, name);
-	f->parts = xrealloc(f->parts, (f->nparts + 1) * sizeof(*f->parts));
+	if (!(f->nparts & (f->nparts + 1)))
+		f->parts = xrealloc(f->parts, (f->nparts * 2 + 1) * sizeof(*f->parts));
 	f->parts[f->nparts].key = xstrdup(dot + 1);
 	f->parts[f->nparts++].cell = col;
 	return 0;
@@ -369,6 +469,8 @@ static int header_names(struct csv_source *s, struct row *r)
 		return fail(FS_EUSAGE, "'%s' line %ld: the header row is not valid CSV", s->file, r->line);
 	if (r->bad_utf8 >= 0)
 		return fail(FS_EUSAGE, "'%s' line 1: column %ld: not valid UTF-8", s->file, r->bad_utf8 + 1);
+	if (r->nul_cell >= 0)
+		return fail(FS_EUSAGE, "'%s' line 1: column %ld: a NUL byte in its name", s->file, r->nul_cell + 1);
 	s->ncols = r->ncells;
 	s->colnames = xcalloc(s->ncols, sizeof(*s->colnames));
 	json_array_foreach(r->cells, i, v) {
@@ -402,6 +504,10 @@ static int read_header(struct csv_source *s)
 	/* One more than the header: enough to tell a long row, bounded if it is huge. */
 	s->keep_cells = s->ncols + 1;
 out:
+	/* Only the header needs them; a wide one would keep them long. */
+	json_decref(s->field_index);
+	json_decref(s->columns_seen);
+	s->field_index = s->columns_seen = NULL;
 	row_free(r);
 	return rc < 0 ? rc : 0;
 }
@@ -426,6 +532,8 @@ static void source_free(struct csv_source *s)
 		xfree(s->fields[i].name);
 	}
 	xfree(s->fields);
+	json_decref(s->field_index);
+	json_decref(s->columns_seen);
 	for (i = 0; i < s->ncols; i++)
 		xfree(s->colnames[i]);
 	xfree(s->colnames);
@@ -446,6 +554,8 @@ static int source_open(struct csv_source **out, const char *dir, const char *mod
 	s->file = xasprintf("%s.csv", module);
 	s->path = xasprintf("%s/%s", dir, s->file);
 	s->modified_cell = -1;
+	s->field_index = json_object();
+	s->columns_seen = json_object();
 	s->line = 1;
 	s->at_start = 1;
 	if (!*module || strchr(module, '/')) {
@@ -512,12 +622,60 @@ static const char *row_error_text(enum row_error e)
 	case ROW_BAD_QUOTE:
 		return "a quote inside an unquoted cell, or text after a closing quote";
 	case ROW_UNCLOSED:
-		return "a quoted cell is not closed before the end of the file";
+		return "a quoted cell is not closed before the end of the file; read on from the next line";
 	case ROW_TOO_LONG:
-		return "a cell longer than 16 MiB (a quote not closed?)";
+		return "a cell longer than 16 MiB";
 	default:
 		return "bad row";
 	}
+}
+
+/* A Zoho record id is a number; anything else (a BOM, a space, "id") is not one. */
+static int is_record_id(const char *id)
+{
+	if (!*id)
+		return 0;
+	for (; *id; id++)
+		if (*id < '0' || *id > '9')
+			return 0;
+	return 1;
+}
+
+/* The header again, as when two exports are joined (maybe with the second one's BOM). */
+static int is_header_again(const char *first)
+{
+	if (!strncmp(first, "\xEF\xBB\xBF", 3))
+		first += 3;
+	return !strcmp(first, "id");
+}
+
+/* s for a message: at most 40 bytes, control bytes and non-ASCII as '?'. */
+static void printable(const char *s, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size && i < 40; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = '\0';
+}
+
+/* FS_EINPUT when the row's id is missing or is not a record id. */
+static int check_id(const struct csv_source *s, const struct row *r)
+{
+	const char *id = json_string_value(json_array_get(r->cells, 0));
+	char shown[48];
+
+	if (!id)
+		return fail(FS_EINPUT, "'%s' line %ld: empty id", s->file, r->line);
+	if (is_header_again(id))
+		return fail(FS_EINPUT, "'%s' line %ld: the header row again (two exports joined?); not a record",
+			    s->file, r->line);
+	if (!is_record_id(id)) {
+		printable(id, shown, sizeof(shown));
+		return fail(FS_EINPUT, "'%s' line %ld: id '%s' is not a CRM record id (digits only)", s->file,
+			    r->line, shown);
+	}
+	return 0;
 }
 
 /* Rows the caller never sees: blank ones, and ones older than modified_since. */
@@ -542,6 +700,9 @@ static int row_record(struct csv_source *s, const struct row *r, json_t **out)
 
 	if (r->error != ROW_OK)
 		return fail(FS_EINPUT, "'%s' line %ld: %s", s->file, r->line, row_error_text(r->error));
+	if (r->nul_cell >= 0 && (size_t)r->nul_cell < s->ncols)
+		return fail(FS_EINPUT, "'%s' line %ld: column '%s': a NUL byte", s->file, r->line,
+			    s->colnames[r->nul_cell]);
 	if (row_filtered(s, r))
 		return 0;
 	if (r->ncells != s->ncols)
@@ -550,8 +711,8 @@ static int row_record(struct csv_source *s, const struct row *r, json_t **out)
 	if (r->bad_utf8 >= 0)
 		return fail(FS_EINPUT, "'%s' line %ld: column '%s': not valid UTF-8", s->file, r->line,
 			    s->colnames[r->bad_utf8]);
-	if (json_is_null(json_array_get(r->cells, 0)))
-		return fail(FS_EINPUT, "'%s' line %ld: empty id", s->file, r->line);
+	if (check_id(s, r))
+		return FS_EINPUT;
 	*out = json_object();
 	for (i = 0; i < s->nfields; i++)
 		json_object_set_new(*out, s->fields[i].name, field_value(&s->fields[i], r->cells));
@@ -569,9 +730,17 @@ static int csv_source_next(struct source *src, json_t **out)
 		if ((rc = next_row(s, &r)) <= 0)
 			return rc;
 		rc = row_record(s, r, out);
+		s->last_line = r->line;
 		row_free(r);
 	} while (rc == 0);
 	return rc;
+}
+
+static char *csv_source_where(struct source *src)
+{
+	struct csv_source *s = (struct csv_source *)src;
+
+	return xasprintf("'%s' line %ld", s->file, s->last_line);
 }
 
 static void csv_source_close(struct source *src)
@@ -582,6 +751,7 @@ static void csv_source_close(struct source *src)
 static const struct source_ops csv_source_ops = {
 	.next = csv_source_next,
 	.close = csv_source_close,
+	.where = csv_source_where,
 };
 
 static int csv_open(struct crm **out, const struct job *job)

@@ -290,6 +290,12 @@ static int zoho_next(struct source *base, json_t **out)
 			return rc;
 	}
 	*out = json_incref(json_array_get(s->page, s->pos++));
+	/* Not a record: that element's error, never the whole read's. */
+	if (!json_is_object(*out)) {
+		json_decref(*out);
+		*out = NULL;
+		return fail(FS_EINPUT, "%s page %ld, record %zu: not a JSON object", s->module, s->page_no, s->pos);
+	}
 	return 1;
 }
 
@@ -307,7 +313,14 @@ static void zoho_source_close(struct source *base)
 	xfree(s);
 }
 
-static const struct source_ops zoho_source_ops = { zoho_next, zoho_source_close };
+static char *zoho_where(struct source *base)
+{
+	struct zoho_source *s = (struct zoho_source *)base;
+
+	return xasprintf("%s page %ld, record %zu", s->module, s->page_no, s->pos);
+}
+
+static const struct source_ops zoho_source_ops = { zoho_next, zoho_source_close, zoho_where };
 
 static int zoho_read(struct crm *base, const struct crm_query *q, struct source **out)
 {

@@ -268,6 +268,10 @@ int staging_write_line(struct staging_writer *w, const char *line, size_t len)
 {
 	int rc;
 
+	/* A line the reader would refuse is this record's error, not the file's. */
+	if (len > LINE_MAX_BYTES)
+		return fail(FS_EINPUT, "%zu MiB as JSON, more than the %zu MiB a staged record may hold",
+			    len >> 20, LINE_MAX_BYTES >> 20);
 	if ((rc = block_add(w, line, len)) || (rc = block_add(w, "\n", 1)))
 		return rc;
 	w->count++;
@@ -284,12 +288,16 @@ int staging_write(struct staging_writer *w, json_t *rec)
 	int rc;
 
 	buf_reset(&w->line);
+	/* One record's fault (FS_EINPUT): the caller records it and goes on. */
 	if (!json_is_object(rec) && !json_is_array(rec))
-		return fail(FS_EABORT, "cannot encode a record for '%s'", w->file);
+		return fail(FS_EINPUT, "not a JSON object");
 	if (ndjson_dump(rec, &w->line, 0)) {
 		buf_reset(&w->line);
-		if (json_dump_callback(rec, dump_cb, &w->line, JSON_COMPACT))
-			return fail(FS_EABORT, "cannot encode a record for '%s'", w->file);
+		if (json_dump_callback(rec, dump_cb, &w->line, JSON_COMPACT)) {
+			buf_release(&w->line);
+			return fail(FS_EINPUT, "more than the %zu MiB a staged record may hold as JSON",
+				    LINE_MAX_BYTES >> 20);
+		}
 	}
 	rc = staging_write_line(w, buf_str(&w->line), w->line.len);
 	if (w->line.cap > (1 << 20))    /* do not keep one huge record's buffer */

@@ -22,7 +22,7 @@
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
-	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_WM_GET, ST_WM_PUT, ST_FAILED_IDS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES,
+	ST_STATS_EXISTS, ST_STATE_GET, ST_STATE_SET, ST_INTENT_PUT, ST_INTENT_DEL, ST_INTENT_GET, ST_USAGE_ADD, ST_USAGE_GET, ST_EVENT_ACTION, ST_EVENT_ANONYMOUS, ST_WM_GET, ST_WM_PUT, ST_FAILED_IDS, ST_RUN_START, ST_RUN_LATEST, ST_RUN_GET, ST_RUN_FINISH, ST_RUN_STAGES,
 	ST_DECISION_PUT, ST_DECISION_GET, ST_DECISION_IDS,
 	ST_DEAL_GET, ST_DEAL_PUT, ST_DEAL_DEL, ST_DEAL_RETRY_IDS, ST_STATS_GET, ST_EVENT_LAST,
 	ST_SUMMARY_PUT, ST_WORK_OUTSTANDING, ST_WORK_OVERDUE, ST_WORK_PAYMENT, ST_SUMMARY_ROWS,
@@ -60,6 +60,8 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_USAGE_GET] = "SELECT calls FROM api_usage WHERE api = ?1 AND day = ?2",
 	[ST_EVENT_ACTION] = "SELECT action FROM events WHERE run_id = ?1 AND entity = ?2 AND crm_id = ?3 "
 			    "ORDER BY id DESC LIMIT 1",
+	[ST_EVENT_ANONYMOUS] = "SELECT action FROM events WHERE run_id = ?1 AND entity = ?2 AND crm_id IS NULL "
+			       "AND reason = ?3 LIMIT 1",
 	[ST_WM_GET] = "SELECT modified_since FROM watermarks WHERE entity = ?1",
 	[ST_WM_PUT] = "INSERT INTO watermarks (entity, modified_since, run_id) VALUES (?1, ?2, ?3) "
 		      "ON CONFLICT (entity) DO UPDATE SET modified_since = excluded.modified_since, run_id = excluded.run_id",
@@ -750,6 +752,18 @@ int ledger_event_action(struct ledger *lg, long run_id, const char *entity, cons
 	sqlite3_bind_int64(st, 1, run_id);
 	bind_text(st, 2, entity);
 	bind_text(st, 3, crm_id);
+	return query_one(lg, st, action, NULL, "read event");
+}
+
+int ledger_event_action_by_reason(struct ledger *lg, long run_id, const char *entity, const char *reason,
+				  char **action)
+{
+	sqlite3_stmt *st = lg->stmt[ST_EVENT_ANONYMOUS];
+
+	*action = NULL;
+	sqlite3_bind_int64(st, 1, run_id);
+	bind_text(st, 2, entity);
+	bind_text(st, 3, reason);
 	return query_one(lg, st, action, NULL, "read event");
 }
 

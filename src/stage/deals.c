@@ -124,6 +124,11 @@ static int copy_deals(struct deal_extract *x, struct source *src)
 		}
 		rc = staging_write(x->w, rec);
 		json_decref(rec);
+		if (rc == FS_EINPUT) {
+			log_warn("Deals: record %s skipped: %s", id ? id : "without an id", err_msg());
+			x->bad++;
+			rc = 0;
+		}
 		if (rc)
 			return rc;
 	}

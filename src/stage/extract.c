@@ -17,6 +17,13 @@
  * by id when one of its contacts changed, and every contact is read only when
  * some account is sent (its persons must all go with it).  Each module's
  * deleted-records feed goes beside it as <module>.deleted.
+ *
+ * A record that cannot be staged (a bad CSV row, an API element that is not
+ * an object, a record too large for a staged line, an id on two rows of one
+ * export) goes to <module>.invalid with the reason naming where it came
+ * from ("'Accounts.csv' line 7: ..."); the transform turns each into an
+ * `invalid` line, so the load records it as an event and `review` lists it.
+ * The other records are read on: one bad record never stops the run.
  */
 #include <ctype.h>
 #include <string.h>
@@ -35,8 +42,18 @@
 #include "finsync/timeutil.h"
 #include "deals.h"
 
+/* The records of one CRM module that could not be staged (<module>.invalid, opened on the first). */
+struct rejects {
+	const char *module;
+	struct staging_writer *w;
+	long n;
+};
+
+#define REJECT_MODULES 8
+
 struct extract {
 	struct pipeline *p;
+	struct rejects rejects[REJECT_MODULES];
 	json_t *available;       /* module -> its field names, from the CRM */
 	struct crm *crm;
 	struct finclient *fin;
@@ -142,35 +159,106 @@ static void note_changed_contact(struct extract *x, json_t *rec)
 	json_object_set_new(json_object_get(x->extra_ids, "Accounts"), account, json_true());
 }
 
+static struct rejects *rejects_of(struct extract *x, const char *module)
+{
+	int i;
+
+	for (i = 0; i < REJECT_MODULES - 1 && x->rejects[i].module; i++)
+		if (!strcmp(x->rejects[i].module, module))
+			return &x->rejects[i];
+	/* The modules are a fixed few (entity_crm_modules): the last slot is never needed. */
+	x->rejects[i].module = module;
+	return &x->rejects[i];
+}
+
+/* Records that the module's record (crm_id, or NULL when unknown) cannot be staged, and why. */
+static int reject(struct extract *x, const char *module, const char *crm_id, const char *reason)
+{
+	struct rejects *rj = rejects_of(x, module);
+	json_t *line;
+	int rc = 0;
+
+	log_warn("%s: %s; recorded as invalid", module, reason);
+	if (!rj->w) {
+		char *lname = lower(module), *name = xasprintf("%s.invalid", lname);
+		rc = staging_writer_open(&rj->w, x->dir, name);
+		xfree(name);
+		xfree(lname);
+		if (rc)
+			return rc;
+	}
+	line = json_pack("{s:s?, s:s}", "crm_id", crm_id, "reason", reason);
+	rc = staging_write(rj->w, line);
+	json_decref(line);
+	rj->n++;
+	return rc;
+}
+
+/* A record read but not staged (too large, not an object): its invalid line names where it came from. */
+static int reject_record(struct extract *x, struct source *src, const char *module, const char *id)
+{
+	char *where = source_where(src);
+	char *reason = xasprintf("%s%s%s%s: %s", where ? where : "", where ? ", " : "", id ? "record " : "record",
+				 id ? id : " without an id", err_msg());
+	int rc = reject(x, module, id, reason);
+
+	xfree(reason);
+	xfree(where);
+	return rc;
+}
+
+/* The same id on a second row of one export: the later row is not read, and says so. */
+static int reject_repeated_id(struct extract *x, struct source *src, const char *module, const char *id)
+{
+	char *where = source_where(src);
+	char *reason = xasprintf("%s: id %s is on an earlier row too; only the first row is read",
+				 where ? where : module, id);
+	/* No crm_id: the record of the first row is the one the ledger knows by that id. */
+	int rc = reject(x, module, NULL, reason);
+
+	xfree(reason);
+	xfree(where);
+	return rc;
+}
+
+/* Writes one record unless its id is written already (0), or records why it cannot be. */
+static int copy_one(struct extract *x, struct scratch_set *seen, struct source *src, struct staging_writer *w,
+		    const char *module, json_t *rec)
+{
+	const char *id = json_string_value(json_object_get(rec, "id"));
+	int rc;
+
+	/* resync: a CSV export has no "read by id"; pass over the others. */
+	if (x->only_id && !strcmp(module, x->primary) && (!id || strcmp(id, x->only_id)))
+		return 0;
+	if (id && (rc = scratch_set_add(seen, id)) <= 0) {
+		/* From the API, a record read again by id is written already; an export has no such reason. */
+		if (rc == 0 && !crm_incremental(x->crm))
+			return reject_repeated_id(x, src, module, id);
+		return rc;
+	}
+	if (!strcmp(module, "Contacts"))
+		note_changed_contact(x, rec);
+	if ((rc = staging_write(w, rec)) == FS_EINPUT)
+		return reject_record(x, src, module, id);
+	return rc;
+}
+
 static int copy_records(struct extract *x, struct scratch_set *seen, struct source *src, struct staging_writer *w,
-			const char *module, long *bad)
+			const char *module)
 {
 	json_t *rec;
 	int rc;
 
 	while ((rc = source_next(src, &rec)) != 0) {
 		if (rc == FS_EINPUT) {
-			log_warn("%s: record skipped: %s", module, err_msg());
-			(*bad)++;
+			if ((rc = reject(x, module, NULL, err_msg())))
+				return rc;
 			continue;
 		}
 		if (rc < 0)
 			return rc;
-		const char *id = json_string_value(json_object_get(rec, "id"));
-		/* resync: a CSV export has no "read by id"; pass over the others. */
-		if (x->only_id && !strcmp(module, x->primary) && (!id || strcmp(id, x->only_id))) {
-			json_decref(rec);
-			continue;
-		}
-		if (id && (rc = scratch_set_add(seen, id)) <= 0) {
-			json_decref(rec);       /* read again by id: already written */
-			if (rc < 0)
-				return rc;
-			continue;
-		}
-		if (!strcmp(module, "Contacts"))
-			note_changed_contact(x, rec);
-		rc = staging_write(w, rec);
+		rc = copy_one(x, seen, src, w, module, rec);
 		json_decref(rec);
 		if (rc)
 			return rc;
@@ -179,9 +267,27 @@ static int copy_records(struct extract *x, struct scratch_set *seen, struct sour
 	return 0;
 }
 
+/* The modules' .invalid files into the manifest (or away, on a failed stage); their count fails the run. */
+static int rejects_finish(struct extract *x, int ok)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < REJECT_MODULES && x->rejects[i].module; i++) {
+		struct rejects *rj = &x->rejects[i];
+		if (!rj->w)
+			continue;
+		if (ok && !rc)
+			rc = staging_writer_finish(rj->w, x->manifest);
+		else
+			staging_writer_abort(rj->w);
+		rj->w = NULL;
+		x->p->records_failed += rj->n;
+	}
+	return rc;
+}
+
 /* Reads the module's extra ids (not yet written), IDS_PER_CALL at a time. */
-static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct crm_query *q, struct staging_writer *w,
-			  long *bad)
+static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct crm_query *q, struct staging_writer *w)
 {
 	json_t *ids = json_object_get(x->extra_ids, q->module);
 	struct buf chunk = BUF_INIT;
@@ -204,7 +310,7 @@ static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct cr
 			struct source *src = NULL;
 			q->ids = buf_str(&chunk);
 			if (!(rc = crm_read(x->crm, q, &src)))
-				rc = copy_records(x, seen, src, w, q->module, bad);
+				rc = copy_records(x, seen, src, w, q->module);
 			source_close(src);
 			buf_reset(&chunk);
 			n = 0;
@@ -224,7 +330,6 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 	struct staging_writer *w = NULL;
 	struct source *src = NULL;
 	char *name = lower(module);
-	long bad = 0;
 	int rc;
 
 	if (json_object_get(x->done_modules, module)) {
@@ -235,7 +340,7 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 	q.fields = wanted_fields(x, e, module);
 	progress_start("extract", module, -1);
 	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = crm_read(x->crm, &q, &src)) ||
-	    (rc = copy_records(x, x->seen, src, w, module, &bad)) || (rc = copy_extra_ids(x, x->seen, &q, w, &bad))) {
+	    (rc = copy_records(x, x->seen, src, w, module)) || (rc = copy_extra_ids(x, x->seen, &q, w))) {
 		staging_writer_abort(w);
 		goto out;
 	}
@@ -245,7 +350,6 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 		 entity_view(e, module) ? " (custom view)" : "", q.modified_since || (!whole && x->since) ? " changed since the last run" : "");
 	rc = staging_writer_finish(w, x->manifest);
 	json_object_set_new(x->done_modules, module, json_true());
-	x->p->records_failed += bad;
 out:
 	progress_end();
 	source_close(src);
@@ -254,11 +358,29 @@ out:
 	return rc;
 }
 
+struct snapshot {
+	struct extract *x;
+	struct staging_writer *w;
+	const char *name;
+	long rows;
+};
+
+/*
+ * One row of the finance app's list.  One that cannot be staged (not an
+ * object, over 64 MiB) stops the run, naming the row: the snapshot is what
+ * keeps the transform from creating a record the app has, and a snapshot
+ * with a hole in it could make a duplicate.
+ */
 static int write_row(json_t *row, void *ud)
 {
-	int rc = staging_write(ud, row);
+	struct snapshot *sn = ud;
+	int rc = staging_write(sn->w, row);
 
-	progress_tick(staging_writer_count(ud));
+	sn->rows++;
+	if (rc == FS_EINPUT)
+		return fail(FS_EABORT, "%s: row %ld of %s's list: %s; the run stops rather than plan without it",
+			    sn->name, sn->rows, sn->x->p->job->app->label, err_msg());
+	progress_tick(staging_writer_count(sn->w));
 	return rc;
 }
 
@@ -266,6 +388,7 @@ static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 {
 	struct staging_writer *w = NULL;
 	char *name = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", e->name);
+	struct snapshot sn = { x, NULL, e->name, 0 };
 	int rc;
 
 	if (json_object_get(x->done_modules, name)) {
@@ -275,8 +398,9 @@ static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 	json_object_set_new(x->done_modules, name, json_true());
 	log_set_entity(e->name);
 	progress_start("extract", name, -1);
-	if ((rc = staging_writer_open(&w, x->dir, name)) ||
-	    (rc = finclient_list(x->fin, e->kind, write_row, w))) {
+	if (!(rc = staging_writer_open(&w, x->dir, name)))
+		sn.w = w;
+	if (rc || (rc = finclient_list(x->fin, e->kind, write_row, &sn))) {
 		staging_writer_abort(w);
 		goto out;
 	}
@@ -359,14 +483,13 @@ static int extract_deleted(struct extract *x, const char *module)
 	struct staging_writer *w = NULL;
 	struct source *src = NULL;
 	char *name = NULL, *lname = lower(module);
-	long bad = 0;
 	int rc;
 
 	if ((rc = crm_deleted(x->crm, module, x->since, &src)) || !src)
 		goto out;
 	name = xasprintf("%s.deleted", lname);
 	scratch_set_clear(x->seen);
-	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = copy_records(x, x->seen, src, w, module, &bad))) {
+	if ((rc = staging_writer_open(&w, x->dir, name)) || (rc = copy_records(x, x->seen, src, w, module))) {
 		staging_writer_abort(w);
 		goto out;
 	}
@@ -386,7 +509,6 @@ static int extract_ids_only(struct extract *x, const struct entity_sync *e, cons
 	struct staging_writer *w = NULL;
 	struct source *src = NULL;
 	char *name = lower(module);
-	long bad = 0;
 	int rc;
 
 	scratch_set_clear(x->seen);
@@ -395,9 +517,9 @@ static int extract_ids_only(struct extract *x, const struct entity_sync *e, cons
 	if (!rc && !crm_incremental(x->crm)) {
 		/* A CSV export cannot be read by id: read it, keep the one record. */
 		if (!(rc = crm_read(x->crm, &q, &src)))
-			rc = copy_records(x, x->seen, src, w, module, &bad);
+			rc = copy_records(x, x->seen, src, w, module);
 	} else if (!rc) {
-		rc = copy_extra_ids(x, x->seen, &q, w, &bad);
+		rc = copy_extra_ids(x, x->seen, &q, w);
 	}
 	if (rc)
 		staging_writer_abort(w);
@@ -434,15 +556,15 @@ static int extract_one(struct extract *x, const struct entity_sync *e)
 
 /* Contacts into w: changed since the watermark (since), or all; the ones in seen are written already. */
 static int read_contacts(struct extract *x, const struct entity_sync *e, struct scratch_set *seen,
-			 struct staging_writer *w, const char *since, long *bad)
+			 struct staging_writer *w, const char *since)
 {
 	struct crm_query q = { "Contacts", NULL, entity_view(e, "Contacts"), since, NULL };
 	struct source *src = NULL;
 	int rc;
 
 	q.fields = wanted_fields(x, e, "Contacts");
-	if (!(rc = crm_read(x->crm, &q, &src)) && !(rc = copy_records(x, seen, src, w, "Contacts", bad)) && since)
-		rc = copy_extra_ids(x, seen, &q, w, bad);
+	if (!(rc = crm_read(x->crm, &q, &src)) && !(rc = copy_records(x, seen, src, w, "Contacts")) && since)
+		rc = copy_extra_ids(x, seen, &q, w);
 	source_close(src);
 	json_decref(q.fields);
 	return rc;
@@ -460,18 +582,18 @@ static int extract_accounts_and_contacts(struct extract *x, const struct entity_
 {
 	struct scratch_set *seen = scratch_set_new(x->dir, "seen-contacts.tmp");
 	struct staging_writer *w = NULL;
-	long bad = 0, accounts = 0;
+	long accounts = 0;
 	int rc;
 
 	progress_start("extract", "Contacts", -1);
 	if ((rc = staging_writer_open(&w, x->dir, "contacts")) ||
-	    (rc = read_contacts(x, e, seen, w, x->since, &bad)) ||
+	    (rc = read_contacts(x, e, seen, w, x->since)) ||
 	    (rc = extract_module(x, e, "Accounts", 0, &accounts)))
 		goto out;
 	if (accounts) {
 		log_info("Contacts: %ld accounts are sent; reading every contact for their persons", accounts);
 		progress_start("extract", "Contacts", -1);
-		rc = read_contacts(x, e, seen, w, NULL, &bad);
+		rc = read_contacts(x, e, seen, w, NULL);
 	}
 	if (!rc) {
 		log_info("Contacts: %ld records%s", staging_writer_count(w),
@@ -479,7 +601,6 @@ static int extract_accounts_and_contacts(struct extract *x, const struct entity_
 		rc = staging_writer_finish(w, x->manifest);
 		w = NULL;
 		json_object_set_new(x->done_modules, "Contacts", json_true());
-		x->p->records_failed += bad;
 	}
 out:
 	staging_writer_abort(w);
@@ -578,7 +699,7 @@ static int extract_all(struct extract *x)
 		if ((rc = extract_entity(x, e)) || (rc = snapshot_when_needed(x, e)))
 			return rc;
 	}
-	if ((rc = deals_extract(x->p, x->crm, x->dir, x->manifest)))
+	if ((rc = deals_extract(x->p, x->crm, x->dir, x->manifest)) || (rc = rejects_finish(x, 1)))
 		return rc;
 	note_crm_time(x);
 	return manifest_write(x->manifest, x->dir);
@@ -601,6 +722,7 @@ int stage_extract(struct pipeline *p)
 	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = pipeline_finclient(p, &x.fin)) &&
 	    !(rc = read_all_fields(&x)))
 		rc = extract_all(&x);
+	rejects_finish(&x, 0);
 	json_decref(x.done_modules);
 	json_decref(x.available);
 	json_decref(x.extra_ids);

@@ -287,8 +287,18 @@ static int done_earlier(struct load *l, json_t *rec)
 	char *action = NULL;
 	int rc;
 
-	if (!l->resuming || !str(rec, "crm_id"))
+	if (!l->resuming)
 		return 0;
+	if (!str(rec, "crm_id")) {
+		/* A bad export row has no id; its reason names its file and line, once per run. */
+		if (!str(rec, "reason"))
+			return 0;
+		rc = ledger_event_action_by_reason(l->p->lg, l->p->run_id, l->e->name, str(rec, "reason"), &action);
+		if (rc == 1)
+			count_action(l, action);
+		xfree(action);
+		return rc;
+	}
 	rc = ledger_event_action(l->p->lg, l->p->run_id, l->e->name, str(rec, "crm_id"), &action);
 	if (rc == 1) {
 		if (json_is_true(json_object_get(rec, "duplicate")))

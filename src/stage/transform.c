@@ -157,6 +157,26 @@ static void plan_invalid(struct plan *pl, struct mapped *m)
 	pl->name = xstrdup(m->name);
 }
 
+/* The planned line could not be staged (its payload is too large): the record is invalid instead. */
+static int emit_too_large(struct xform *x, const char *module, const char *crm_id, const struct plan *planned)
+{
+	struct plan pl = { 0 };
+	json_t *line;
+	int rc;
+
+	pl.action = "invalid";
+	pl.match = "";
+	pl.name = planned->name;
+	pl.reason = xasprintf("record %s: its planned line is %s", crm_id ? crm_id : "without an id", err_msg());
+	line = line_new(x, module, crm_id, &pl, "", NULL);
+	rc = staging_write(x->w, line);
+	if (!rc)
+		count(x, &pl);
+	json_decref(line);
+	xfree(pl.reason);
+	return rc;
+}
+
 int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons)
 {
 	char idbuf[32], whole[CONTENT_HASH_LEN] = "", hash[RECORD_HASH_LEN] = "";
@@ -189,7 +209,9 @@ int xform_emit(struct xform *x, const char *module, json_t *rec, json_t *persons
 		line = line_new(x, module, crm_id, &pl, hash, m.payload);
 		rc = staging_write(x->w, line);
 	}
-	if (!rc)
+	if (rc == FS_EINPUT)
+		rc = emit_too_large(x, module, crm_id, &pl);
+	else if (!rc)
 		count(x, &pl);
 	progress_tick(staging_writer_count(x->w));
 out:
@@ -376,20 +398,53 @@ static int emit_deleted(struct xform *x, json_t *rec, void *ud)
 	return rc;
 }
 
-static int entity_deletions(struct xform *x)
+/* Each of the entity's CRM modules' extract/<module>.<suffix> through fn. */
+static int stream_module_files(struct xform *x, const char *suffix, xform_record_fn fn)
 {
 	const char *const *m;
 	int rc = 0;
 
 	for (m = entity_crm_modules(x->e); *m && !rc; m++) {
-		char *file = xasprintf("%s.deleted", *m);
+		char *file = xasprintf("%s.%s", *m, suffix);
 		char *c;
 		for (c = file; *c; c++)
 			*c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-		rc = xform_stream(x, file, emit_deleted, (void *)*m, 1);
+		rc = xform_stream(x, file, fn, (void *)*m, 1);
 		xfree(file);
 	}
 	return rc;
+}
+
+static int entity_deletions(struct xform *x)
+{
+	return stream_module_files(x, "deleted", emit_deleted);
+}
+
+/*
+ * A record the extract could not stage (extract/<module>.invalid: a bad
+ * CSV row, a record too large): an invalid line, so the load records its
+ * event and `review` lists it, with the reason naming the file and line.
+ */
+static int emit_rejected(struct xform *x, json_t *rec, void *ud)
+{
+	struct plan pl = { 0 };
+	json_t *line;
+	int rc;
+
+	pl.action = "invalid";
+	pl.match = "";
+	pl.reason = (char *)json_string_value(json_object_get(rec, "reason"));
+	line = line_new(x, ud, json_string_value(json_object_get(rec, "crm_id")), &pl, "", NULL);
+	rc = staging_write(x->w, line);
+	json_decref(line);
+	if (!rc)
+		count(x, &pl);
+	return rc;
+}
+
+static int entity_rejects(struct xform *x)
+{
+	return stream_module_files(x, "invalid", emit_rejected);
 }
 
 static int entity_records(struct xform *x)
@@ -460,6 +515,8 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	x.ledger_empty = ledger_empty(t->p->lg, e->name);
 	rc = entity_records(&x);
 	progress_end();
+	if (!rc)
+		rc = entity_rejects(&x);
 	if (!rc)
 		rc = entity_deletions(&x);
 	ledger_snapshot(t->p->lg, 0);

@@ -36,6 +36,9 @@ ctl POST /faults '{"kind":"status","status":200,"path_prefix":"/crm/v8/Accounts"
 	"body":{"data":[{"id":"4150868000000099999\r\nX-Injected: yes","Account_Name":"Header Co"}],
 		"info":{"per_page":200,"count":1,"page":1,"more_records":false}}}' >/dev/null
 expect_exit 1 finsync run job.json >out 2>err
-grep -q "Accounts: record skipped: a record whose id is not a Zoho CRM id (digits only)" err || fail "CRM id not refused: $(cat err)"
+grep -q "Accounts: Accounts page 1, record 1: a record whose id is not a Zoho CRM id (digits only); recorded as invalid" err ||
+	fail "CRM id not refused: $(cat err)"
+assert_eq 1 "$(ledger_query state "select count(*) from events where action = 'invalid'
+	and reason = 'Accounts page 1, record 1: a record whose id is not a Zoho CRM id (digits only)'")" "the bad record's invalid event"
 assert_eq "" "$(names books contacts '.contact_name == "Header Co"')" "created from a bad CRM id"
 echo ok

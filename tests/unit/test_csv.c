@@ -1,9 +1,11 @@
 /*
  * test_csv.c - the CSV export source (src/conn/crm_csv.c): quoting, BOM,
- * CRLF, lookups as objects, bad rows reported with their line and skipped.
+ * CRLF, lookups as objects, bad rows reported with their line and skipped,
+ * the rows after a bad one still read, a wide header in linear time.
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <jansson.h>
 #include "finsync/alloc.h"
 #include "finsync/crm.h"
@@ -350,6 +352,236 @@ static void test_csv__spaces_kept(void)
 	fixture_close(&f);
 }
 
+
+/* A NUL byte would cut the value short in every C-string consumer: the row is refused. */
+static void test_csv__nul_byte_is_a_record_error(void)
+{
+	static const char text[] = "id,Account_Name\n1,Acme\n2,Bet\0HIDDEN\n3\0999,Gamma\n4,Delta\n";
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	write_file(dir, "Accounts.csv", text, sizeof(text) - 1);
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 3: column 'Account_Name': a NUL byte");
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 4: column 'id': a NUL byte");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Delta");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+static void test_csv__nul_byte_in_header_refused(void)
+{
+	static const char text[] = "id\0junk,Account_Name\n1,Acme\n";
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+
+	write_file(dir, "Accounts.csv", text, sizeof(text) - 1);
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == FS_EUSAGE);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 1: column 1: a NUL byte in its name");
+	fixture_close(&f);
+}
+
+/* A second export joined on (its BOM, its header), ids that are not record ids. */
+static void test_csv__header_again_and_bad_ids_are_record_errors(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv",
+	      "id,Account_Name\r\n"
+	      "1,Acme\r\n"
+	      "\xEF\xBB\xBFid,Account_Name\r\n"
+	      "\xEF\xBB\xBF" "2,Beta\r\n"
+	      "abc,Gamma\r\n"
+	      " ,Space\r\n"
+	      "5,Epsilon\r\n");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 3: the header row again (two exports joined?); not a record");
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 4: id '???2' is not a CRM record id (digits only)");
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 5: id 'abc' is not a CRM record id (digits only)");
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 6: id ' ' is not a CRM record id (digits only)");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Epsilon");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+/* An unclosed quote loses its row only: reading goes on from the next line. */
+static void test_csv__unclosed_quote_loses_one_row(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+	char *where;
+
+	WRITE(dir, "Accounts.csv",
+	      "id,Account_Name,Phone\r\n"
+	      "1,Acme,1\r\n"
+	      "2,\"Beta,2\r\n"
+	      "3,Gamma,3\r\n"
+	      "4,Delta,4\r\n");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK(strstr(err_msg(), "'Accounts.csv' line 3: a quoted cell is not closed") == err_msg());
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Gamma");
+	where = source_where(f.src);
+	CHECK_STREQ(where, "'Accounts.csv' line 4");
+	xfree(where);
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Delta");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+/* A cell over 16 MiB is its row's error; the rows after it are read. */
+static void test_csv__cell_over_the_limit_loses_one_row(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/Accounts.csv", dir);
+	FILE *fp = fopen(path, "wb");
+	struct fixture f;
+	json_t *rec = NULL;
+	size_t i;
+
+	fputs("id,Account_Name,Description\n1,Acme,\n2,Beta,\"", fp);
+	for (i = 0; i < ((size_t)17 << 20); i += 16)
+		fputs("yyyyyyyyyyyyyyyy", fp);
+	fputs("\"\n3,Gamma,\n4,Delta,\n", fp);
+	fclose(fp);
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 3: a cell longer than 16 MiB");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Gamma");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Delta");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+	xfree(path);
+}
+
+static void test_csv__column_named_twice_refused(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+
+	WRITE(dir, "Contacts.csv", "id,Owner,Owner.id,Last_Name,Owner.id\n");
+	CHECK(fixture_open(&f, dir, "Contacts", NULL) == FS_EUSAGE);
+	CHECK_STREQ(err_msg(), "'Contacts.csv' line 1: column 'Owner.id' appears twice");
+	fixture_close(&f);
+	WRITE(dir, "Contacts.csv", "id,Last_Name,Owner,Last_Name\n");
+	CHECK(fixture_open(&f, dir, "Contacts", NULL) == FS_EUSAGE);
+	CHECK_STREQ(err_msg(), "'Contacts.csv' line 1: column 'Last_Name' appears twice");
+	fixture_close(&f);
+}
+
+/* 200,000 columns: a quadratic header took minutes, a linear one well under a few seconds. */
+static void test_csv__wide_header_in_linear_time(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/Accounts.csv", dir);
+	FILE *fp = fopen(path, "wb");
+	struct fixture f;
+	json_t *rec = NULL;
+	struct timespec t0, t1;
+	double secs;
+	int i, n = 200000;
+
+	fputs("id,Account_Name", fp);
+	for (i = 2; i < n; i++)
+		fprintf(fp, ",C%d,L%d.id", i, i);
+	fputs("\n1,Wide", fp);
+	for (i = 2; i < n; i++)
+		fputs(",,", fp);
+	fputs("\n", fp);
+	fclose(fp);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK_STREQ(str(rec, "Account_Name"), "Wide");
+	CHECK_INTEQ((long)json_object_size(rec), 2L * n - 2);
+	CHECK(secs < 10.0);
+	if (secs >= 10.0)
+		fprintf(stderr, "a header of %d columns took %.1f s\n", 2 * n - 2, secs);
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+	xfree(path);
+}
+
+/* CR-only line ends (old Mac exports): each CR ends a line, so errors name the right one. */
+static void test_csv__cr_only_lines_counted(void)
+{
+	const char *dir = unit_tmpdir();
+	struct fixture f;
+	json_t *rec = NULL;
+
+	WRITE(dir, "Accounts.csv", "id,Account_Name\r1,Acme\r2,Beta\r3,Gamma,extra\r4,Delta\r");
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == 1);
+	CHECK(next(&f, &rec) == FS_EINPUT);
+	CHECK_STREQ(err_msg(), "'Accounts.csv' line 4: 3 cells, header has 2");
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "Delta");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+}
+
+/* CRLF rows across many chunks (a CR may end one chunk, its LF start the next): lines still counted once. */
+static void test_csv__crlf_across_chunks_counted_once(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/Accounts.csv", dir);
+	FILE *fp = fopen(path, "wb");
+	struct fixture f;
+	json_t *rec = NULL;
+	int i, n = 0, rc;
+
+	/* The header (17 bytes) and row 0 end with the first 64 KiB chunk's last byte a CR. */
+	fputs("id,Account_Name\r\n0,", fp);
+	for (i = 0; i < 65536 - 17 - 2 - 1; i++)
+		fputc('x', fp);
+	fputs("\r\n", fp);
+	for (i = 1; i < 20000; i++)
+		fprintf(fp, "%d,N%d\r\n", i, i % 7 ? i : -i);
+	fputs("20001,\"unclosed\r\n20002,After\r\n", fp);
+	fclose(fp);
+	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
+	while ((rc = next(&f, &rec)) == 1)
+		n++;
+	CHECK_INTEQ(rc, FS_EINPUT);
+	CHECK_INTEQ(n, 20000);
+	CHECK(strstr(err_msg(), "'Accounts.csv' line 20002: a quoted cell is not closed") == err_msg());
+	CHECK(next(&f, &rec) == 1);
+	CHECK_STREQ(str(rec, "Account_Name"), "After");
+	CHECK(next(&f, &rec) == 0);
+	fixture_close(&f);
+	json_decref(rec);
+	xfree(path);
+}
+
 static const struct unit_test csv_tests[] = {
 	UNIT(test_csv__spaces_kept),
 	UNIT(test_csv__quoting_bom_crlf),
@@ -364,6 +596,15 @@ static const struct unit_test csv_tests[] = {
 	UNIT(test_csv__modified_since_filters),
 	UNIT(test_csv__streams_a_file_larger_than_a_chunk),
 	UNIT(test_csv__fixture_folder),
+	UNIT(test_csv__nul_byte_is_a_record_error),
+	UNIT(test_csv__nul_byte_in_header_refused),
+	UNIT(test_csv__header_again_and_bad_ids_are_record_errors),
+	UNIT(test_csv__unclosed_quote_loses_one_row),
+	UNIT(test_csv__cell_over_the_limit_loses_one_row),
+	UNIT(test_csv__column_named_twice_refused),
+	UNIT(test_csv__wide_header_in_linear_time),
+	UNIT(test_csv__cr_only_lines_counted),
+	UNIT(test_csv__crlf_across_chunks_counted_once),
 	{ 0 },
 };
 UNIT_SUITE(csv_tests)
