@@ -5,6 +5,7 @@
  */
 #ifndef FINSYNC_CMD_H
 #define FINSYNC_CMD_H
+#include "finsync/options.h"
 
 int cmd_run(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -21,20 +22,39 @@ int cmd_check(int argc, char **argv);
 int cmd_resync(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_unlink(int argc, char **argv);
+int cmd_help(int argc, char **argv);
 
 /*
- * Parses "COMMAND JOB" with -v, -q, --log-format and -h (printing the help)
- * and sets up the log: 0 with *job_path, 1 when the help was printed, <0
- * usage error.
+ * The command table (src/cmd/commands.c), in git's builtin style: every
+ * command's name, function, usage, summary and option table in one place.
+ * `finsync help`, each command's --help and the man page (scripts/gen-man.c)
+ * are printed from it.
  */
-int cmd_parse_job_args(int argc, char **argv, const char **job_path);
+struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *words;                   /* after the options: "JOB", "[COMMAND]" */
+	const char *usage;                   /* "finsync run JOB [--full] ..." */
+	const char *summary;                 /* lines separated by '\n' */
+	const struct option_spec *options;   /* its own; NULL: only the common ones */
+};
 
-/* What every getopt loop says of ':' (no value) and '?' (unknown option); a usage failure. */
-int cmd_option_error(const char *command, int c, char **argv);
-/* The one JOB after the options: usage failure when missing or followed by more. */
-int cmd_take_job(const char *command, int argc, char **argv, const char **job_path);
-/* A whole number of at least min for an option ("--run", "a run id"). */
-int cmd_parse_count(const char *option, const char *what, const char *arg, long min, long *out);
+const struct command *command_find(const char *name);
+const struct command *command_all(void);   /* ends with name == NULL */
+
+/*
+ * Parses the argv of command argv[0] with its option table into opts (the
+ * struct its table's offsets point into), sets up the log from -v, -q and
+ * --log-format, and checks the words after the options against the
+ * command's words.  0 with the words in argv[1..]; 1 when --help was
+ * printed; <0 after fail() for a usage error.
+ */
+int cmd_parse(int argc, char **argv, void *opts);
+
+/* The option tables of the commands, beside the code that reads what they set. */
+extern const struct option_spec run_options[], extract_options[], transform_options[],
+	load_options[], export_options[], history_options[], review_options[],
+	status_options[], check_options[], unlink_options[];
 
 /* dir/<name>.ndjson.gz as CSV at path (written whole, atomically), as `finsync export` does. */
 int export_staged_csv(const char *dir, const char *name, const char *path);

@@ -1,21 +1,16 @@
 /*
- * help.h - one source for every command's usage and help text: `finsync
- * help CMD`, `finsync CMD --help` and the man page's synopsis all read it.
+ * help.h - every command's help, printed from the command table (cmd.h):
+ * `finsync help CMD` and `finsync CMD --help` print the same text, and the
+ * man page's synopsis and option lists come from the same table.
  */
 #ifndef FINSYNC_HELP_H
 #define FINSYNC_HELP_H
 #include <stdio.h>
+#include "finsync/cmd.h"
 
-struct command_help {
-	const char *name;
-	const char *synopsis;     /* "finsync run JOB [--full] …" */
-	const char *summary;      /* one line */
-	const char *options;      /* option lines, or NULL */
-};
-
-const struct command_help *help_find(const char *name);
-const struct command_help *help_all(void);     /* terminated by name == NULL */
-void help_print(FILE *fp, const struct command_help *h);
+void help_print(FILE *fp, const struct command *cmd);
 void help_print_overview(FILE *fp);
+/* The "did you mean" of an unknown command name, or NULL. */
+const char *help_suggest_command(const char *name);
 
 #endif

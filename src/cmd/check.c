@@ -201,32 +201,28 @@ static void run_probes(struct checks *c, const struct job *job)
 		failed(c, "probes", rc);
 }
 
-/* --deep is check's own option; the rest are every command's. */
-static int take_deep(int *argc, char **argv)
-{
-	int i, j, deep = 0;
+struct check_opts {
+	int deep;
+};
 
-	for (i = j = 0; i < *argc; i++) {
-		if (i > 0 && !strcmp(argv[i], "--deep"))
-			deep = 1;
-		else
-			argv[j++] = argv[i];
-	}
-	*argc = j;
-	argv[j] = NULL;
-	return deep;
-}
+const struct option_spec check_options[] = {
+	OPT_FLAG(struct check_opts, deep, "deep", 0,
+		 "also probe, reading only, what Zoho's documentation leaves\n"
+		 "open (does a list filter filter, do list rows carry the\n"
+		 "fields finsync reads) and say what finsync does about it"),
+	OPT_END,
+};
 
 int cmd_check(int argc, char **argv)
 {
 	struct checks c = { 0 };
 	struct job *job = NULL;
-	const char *path = NULL;
-	int rc, deep = take_deep(&argc, argv);
+	struct check_opts o = { 0 };
+	int rc;
 
-	if ((rc = cmd_parse_job_args(argc, argv, &path)))
+	if ((rc = cmd_parse(argc, argv, &o)))
 		return rc > 0 ? 0 : rc;
-	if ((rc = job_load(&job, path))) {
+	if ((rc = job_load(&job, argv[1]))) {
 		printf("FAIL job: %s\n", err_msg());
 		return rc;
 	}
@@ -235,7 +231,7 @@ int cmd_check(int argc, char **argv)
 	check_finance(&c, job);
 	check_currency(&c, job);
 	check_ready(&c, job);
-	if (deep)
+	if (o.deep)
 		run_probes(&c, job);
 	finclient_close(c.fc);
 	rc = c.rc ? fail(c.rc, "%s", c.msg) : 0;

@@ -9,7 +9,6 @@
  * record, never the file.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +20,6 @@
 #include "finsync/cmd.h"
 #include "finsync/csvout.h"
 #include "finsync/err.h"
-#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
@@ -35,8 +33,24 @@ struct export_opts {
 	const char *stage;
 	const char *entity;
 	const char *output;     /* NULL = stdout */
+	const char *format;     /* --format: only csv */
 	int bom;                /* --bom: a UTF-8 byte order mark first, for spreadsheets */
-	int help;
+};
+
+static const char *const formats[] = { "csv", NULL };
+
+const struct option_spec export_options[] = {
+	OPT_COUNT(struct export_opts, run, "run", "ID", 1, "the run (default: the latest run in the ledger)"),
+	OPT_STRING(struct export_opts, stage, "stage", 0, "S", "extract, transform or load"),
+	OPT_STRING(struct export_opts, entity, "entity", 0, "E",
+		   "the file: a CRM module for extract (accounts, contacts,\n"
+		   "finance.customers, ...), an entity for transform and\n"
+		   "load (customers, vendors, items)"),
+	OPT_CHOICE(struct export_opts, format, "format", "csv", formats, "the output format (only csv)"),
+	OPT_STRING(struct export_opts, output, "output", 'o', "FILE",
+		   "write FILE (replaced whole, atomically) instead of stdout"),
+	OPT_FLAG(struct export_opts, bom, "bom", 0, "start the CSV with a UTF-8 byte order mark (for Excel)"),
+	OPT_END,
 };
 
 /* The key set: names in first-seen order, and the same names for lookup. */
@@ -65,53 +79,16 @@ static int check_opts(struct export_opts *o)
 	return 0;
 }
 
+/* 1 when --help was shown, 0 to go on, <0 usage error. */
 static int parse_args(struct export_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "run", required_argument, NULL, 'r' },
-		{ "stage", required_argument, NULL, 's' },
-		{ "entity", required_argument, NULL, 'e' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "bom", no_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if ((rc = cmd_parse_count("--run", "a run id", optarg, 1, &o->run)))
-				return rc;
-			break;
-		case 's':
-			o->stage = optarg;
-			break;
-		case 'e':
-			o->entity = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "csv"))
-				return fail(FS_EUSAGE, "--format: unknown format '%s' (csv)", optarg);
-			break;
-		case 'o':
-			o->output = strcmp(optarg, "-") ? optarg : NULL;
-			break;
-		case 'b':
-			o->bom = 1;
-			break;
-		case 'h':
-			o->help = 1;
-			return 0;
-		default:
-			return cmd_option_error("export", c, argv);
-		}
-	}
-	if ((rc = cmd_take_job("export", argc, argv, &o->job_path)))
+	if ((rc = cmd_parse(argc, argv, o)))
 		return rc;
+	o->job_path = argv[1];
+	if (o->output && !strcmp(o->output, "-"))
+		o->output = NULL;
 	return check_opts(o);
 }
 
@@ -364,11 +341,8 @@ int cmd_export(int argc, char **argv)
 	char *dir = NULL;
 	int rc;
 
-	if ((rc = parse_args(&o, argc, argv)) || o.help) {
-		if (o.help)
-			help_print(stdout, help_find("export"));
-		goto out;
-	}
+	if ((rc = parse_args(&o, argc, argv)))
+		return rc > 0 ? 0 : rc;
 	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) || (rc = find_run(job, &o)))
 		goto out;
 	dir = staging_dir(job->state_dir, o.run, o.stage);

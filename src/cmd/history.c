@@ -12,7 +12,6 @@
  * atomically.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +22,6 @@
 #include "finsync/cmd.h"
 #include "finsync/csvout.h"
 #include "finsync/err.h"
-#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 #include "finsync/outfile.h"
@@ -36,9 +34,18 @@ static const char *const format_names[] = { "table", "csv", "json", "html", NULL
 struct history_opts {
 	const char *job_path;
 	const char *output;     /* -o FILE; NULL = stdout */
+	const char *format_name; /* --format */
 	enum format format;
 	long limit;
-	int help;
+};
+
+const struct option_spec history_options[] = {
+	OPT_CHOICE(struct history_opts, format_name, "format", "F", format_names,
+		   "table (default), csv, json or html"),
+	OPT_COUNT(struct history_opts, limit, "limit", "N", 0, "the N newest runs (default 20; 0 = all)"),
+	OPT_STRING(struct history_opts, output, "output", 'o', "FILE",
+		   "write FILE (replaced whole, atomically) instead of stdout"),
+	OPT_END,
 };
 
 const char *const history_count_names[NCOUNTS] = {
@@ -75,55 +82,17 @@ static const char events_count_sql[] =
 	"SELECT count(*) FROM events WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous')";
 
 
-static int parse_format(struct history_opts *o, const char *arg)
-{
-	int i;
-
-	for (i = 0; format_names[i]; i++) {
-		if (!strcmp(format_names[i], arg)) {
-			o->format = (enum format)i;
-			return 0;
-		}
-	}
-	return fail(FS_EUSAGE, "--format: unknown format '%s' (table, csv, json, html)", arg);
-}
-
+/* 1 when --help was shown, 0 to go on, <0 usage error. */
 static int parse_args(struct history_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
 	o->limit = 20;
-	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'f':
-			if ((rc = parse_format(o, optarg)))
-				return rc;
-			break;
-		case 'n':
-			if ((rc = cmd_parse_count("--limit", "a number of runs", optarg, 0, &o->limit)))
-				return rc;
-			break;
-		case 'h':
-			o->help = 1;
-			return 0;
-		default:
-			return cmd_option_error("history", c, argv);
-		}
-	}
-	if ((rc = cmd_take_job("history", argc, argv, &o->job_path)))
+	if ((rc = cmd_parse(argc, argv, o)))
 		return rc;
+	o->job_path = argv[1];
+	while (o->format_name && strcmp(format_names[o->format], o->format_name))
+		o->format++;
 	return 0;
 }
 
@@ -419,11 +388,8 @@ int cmd_history(int argc, char **argv)
 	char *ledger_path = NULL;
 	int rc;
 
-	if ((rc = parse_args(&o, argc, argv)) || o.help) {
-		if (o.help)
-			help_print(stdout, help_find("history"));
-		goto out;
-	}
+	if ((rc = parse_args(&o, argc, argv)))
+		return rc > 0 ? 0 : rc;
 	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) || (rc = load_history(&h, job, o.limit, o.format == FMT_HTML)))
 		goto out;
 	h.job_name = job->name;

@@ -109,8 +109,9 @@ static int set_state(int argc, char **argv)
 	const char *path = NULL, *before = NULL, *after;
 	int rc;
 
-	if ((rc = cmd_parse_job_args(argc, argv, &path)))
+	if ((rc = cmd_parse(argc, argv, NULL)))
 		return rc > 0 ? 0 : rc;
+	path = argv[1];
 	if ((rc = job_load_flags(&job, path, JOB_NO_SECRETS)) || (rc = ledger_open(&lg, job->state_dir)) ||
 	    (rc = ledger_job_check(lg, job->name, job->state_dir, 1)) ||
 	    (rc = jobstate_get(lg, job->name, &before)) || (rc = allowed(argv[0], job->name, before)))

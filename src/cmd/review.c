@@ -23,7 +23,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +36,6 @@
 #include "finsync/cmd.h"
 #include "finsync/csvout.h"
 #include "finsync/err.h"
-#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
@@ -53,7 +51,20 @@ struct review_opts {
 	const char *apply;      /* --apply FILE */
 	long run;               /* --run ID; 0 = the newest with a transform */
 	int bom;
-	int help;
+};
+
+const struct option_spec review_options[] = {
+	OPT_COUNT(struct review_opts, run, "run", "ID", 1,
+		  "the run to list (default: the newest with a finished\n"
+		  "transform); with --apply, the run of rows without one"),
+	OPT_STRING(struct review_opts, output, "output", 'o', "FILE",
+		   "write FILE (replaced whole, atomically) instead of stdout"),
+	OPT_FLAG(struct review_opts, bom, "bom", 0, "start the CSV with a UTF-8 byte order mark (for Excel)"),
+	OPT_STRING(struct review_opts, apply, "apply", 0, "FILE",
+		   "check every row of FILE, report bad ones by line and\n"
+		   "ignore them (exit 1), record the good decisions in the\n"
+		   "ledger in one transaction"),
+	OPT_END,
 };
 
 static const char *const columns[] = {
@@ -76,38 +87,14 @@ struct run_view {
 /* ---- arguments ---- */
 
 
+/* 1 when --help was shown, 0 to go on, <0 usage error. */
 static int parse_args(struct review_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "run", required_argument, NULL, 'r' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "apply", required_argument, NULL, 'a' },
-		{ "bom", no_argument, NULL, 'b' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			if ((rc = cmd_parse_count("--run", "a run id", optarg, 1, &o->run)))
-				return rc;
-			break;
-		case 'o': o->output = optarg; break;
-		case 'a': o->apply = optarg; break;
-		case 'b': o->bom = 1; break;
-		case 'h':
-			o->help = 1;
-			return 0;
-		default:
-			return cmd_option_error("review", c, argv);
-		}
-	}
-	if ((rc = cmd_take_job("review", argc, argv, &o->job_path)))
+	if ((rc = cmd_parse(argc, argv, o)))
 		return rc;
+	o->job_path = argv[1];
 	if (o->apply && (o->output || o->bom))
 		return fail(FS_EUSAGE, "--apply reads a file: -o and --bom are for listing");
 	return 0;
@@ -1018,11 +1005,8 @@ int cmd_review(int argc, char **argv)
 	struct job *job = NULL;
 	int rc;
 
-	if ((rc = parse_args(&o, argc, argv)) || o.help) {
-		if (o.help)
-			help_print(stdout, help_find("review"));
-		goto out;
-	}
+	if ((rc = parse_args(&o, argc, argv)))
+		return rc > 0 ? 0 : rc;
 	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) || (rc = open_ledger(job, &lg)))
 		goto out;
 	rc = o.apply ? review_apply(&o, job, lg) : review_list(&o, job, lg);

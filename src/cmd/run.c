@@ -5,7 +5,6 @@
  * load continue the latest one, so a load that was interrupted is finished
  * by `finsync load JOB`.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <sqlite3.h>
@@ -13,7 +12,6 @@
 #include "finsync/api.h"
 #include "finsync/cmd.h"
 #include "finsync/err.h"
-#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/jobstate.h"
 #include "finsync/lock.h"
@@ -29,30 +27,39 @@ long cmd_records_failed;
 struct run_opts {
 	const char *command;
 	const char *job_path;
+	const char *stage;       /* --stage; NULL: the job's own */
 	unsigned stages;         /* 0: the job's own */
 	const char *only;
 	const char *only_id;     /* resync: one CRM record */
 	int full;
 	int dry_run;
-	enum log_level level;
-	enum log_format format;
 };
 
-enum { OPT_STAGE = 256, OPT_FULL, OPT_DRY_RUN, OPT_ONLY, OPT_LOG_FORMAT };
+static const char *const stage_names[] = { "extract", "transform", "load", NULL };
+static const char *const entity_names[] = { "customers", "vendors", "items", NULL };
 
-static const struct option long_opts[] = {
-	{ "stage", required_argument, NULL, OPT_STAGE },
-	{ "full", no_argument, NULL, OPT_FULL },
-	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-	{ "only", required_argument, NULL, OPT_ONLY },
-	{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+#define OPT_ONLY OPT_CHOICE(struct run_opts, only, "only", "ENTITY", entity_names, \
+			    "only customers, vendors or items")
+
+const struct option_spec run_options[] = {
+	OPT_CHOICE(struct run_opts, stage, "stage", "S", stage_names,
+		   "only stage S: extract starts a new run; transform\nand load continue the latest run"),
+	OPT_FLAG(struct run_opts, full, "full", 0, "ignore watermarks: read every CRM record"),
+	OPT_FLAG(struct run_opts, dry_run, "dry-run", 0, "extract and transform only: the plan, no writes"),
+	OPT_ONLY,
+	OPT_END,
 };
 
-static int stage_bit(const char *name)
+const struct option_spec extract_options[] = {
+	OPT_FLAG(struct run_opts, full, "full", 0, "ignore watermarks"),
+	OPT_ONLY,
+	OPT_END,
+};
+
+const struct option_spec transform_options[] = { OPT_ONLY, OPT_END };
+const struct option_spec load_options[] = { OPT_ONLY, OPT_END };
+
+static unsigned stage_bit(const char *name)
 {
 	if (!strcmp(name, "extract"))
 		return STAGE_EXTRACT;
@@ -61,65 +68,16 @@ static int stage_bit(const char *name)
 	return !strcmp(name, "load") ? STAGE_LOAD : 0;
 }
 
-/* Options only `run` takes; the one-stage commands refuse them. */
-static int run_only_option(const struct run_opts *o, int c)
-{
-	if (!strcmp(o->command, "run"))
-		return 0;
-	if (c == OPT_STAGE || c == OPT_DRY_RUN)
-		return 1;
-	return c == OPT_FULL && strcmp(o->command, "extract");
-}
-
-static int parse_option(struct run_opts *o, int c)
-{
-	if (run_only_option(o, c))
-		return fail(FS_EUSAGE, "option not taken by '%s'; see 'finsync help %s'", o->command, o->command);
-	switch (c) {
-	case OPT_STAGE:
-		if (!(o->stages = (unsigned)stage_bit(optarg)))
-			return fail(FS_EUSAGE, "--stage: unknown stage '%s' (extract, transform, load)", optarg);
-		return 0;
-	case OPT_FULL: o->full = 1; return 0;
-	case OPT_DRY_RUN: o->dry_run = 1; return 0;
-	case OPT_ONLY:
-		if (strcmp(optarg, "customers") && strcmp(optarg, "vendors") && strcmp(optarg, "items"))
-			return fail(FS_EUSAGE, "--only: unknown entity '%s' (customers, vendors, items)", optarg);
-		o->only = optarg;
-		return 0;
-	case OPT_LOG_FORMAT:
-		if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-			return fail(FS_EUSAGE, "--log-format: unknown value '%s' (text, json)", optarg);
-		o->format = strcmp(optarg, "json") ? LOG_TEXT : LOG_JSON;
-		return 0;
-	case 'v': o->level = LOG_DEBUG; return 0;
-	case 'q': o->level = LOG_WARN; return 0;
-	default:
-		return fail(FS_EUSAGE, "unknown option; see 'finsync help %s'", o->command);
-	}
-}
-
 /* 1 when --help was shown, 0 to go on, <0 usage error. */
 static int parse_args(struct run_opts *o, int argc, char **argv)
 {
-	int c, rc;
+	int rc;
 
 	o->command = argv[0];
-	o->level = LOG_INFO;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "vqh", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			help_print(stdout, help_find(o->command));
-			return 1;
-		}
-		if ((rc = parse_option(o, c)))
-			return rc;
-	}
-	if (optind != argc - 1)
-		return fail(FS_EUSAGE, "usage: %s", help_find(o->command)->synopsis);
-	o->job_path = argv[optind];
-	log_setup(o->level, o->format);
+	if ((rc = cmd_parse(argc, argv, o)))
+		return rc;
+	o->job_path = argv[1];
+	o->stages = o->stage ? stage_bit(o->stage) : 0;
 	return 0;
 }
 
@@ -344,33 +302,22 @@ static int run_command(int argc, char **argv, unsigned fixed_stages)
 int cmd_resync(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	int c;
+	const char *const *e;
+	int rc;
 
 	o.command = argv[0];
-	o.level = LOG_INFO;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "vqh", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			help_print(stdout, help_find("resync"));
-			return 0;
-		}
-		if (c != 'v' && c != 'q' && c != OPT_LOG_FORMAT)
-			return fail(FS_EUSAGE, "unknown option; see 'finsync help resync'");
-		parse_option(&o, c);
-	}
-	if (optind != argc - 3)
-		return fail(FS_EUSAGE, "usage: %s", help_find("resync")->synopsis);
-	o.job_path = argv[optind];
-	if (strcmp(argv[optind + 1], "customers") && strcmp(argv[optind + 1], "vendors") &&
-	    strcmp(argv[optind + 1], "items"))
-		return fail(FS_EUSAGE, "unknown entity '%s' (customers, vendors, items)", argv[optind + 1]);
-	o.only = argv[optind + 1];
-	o.only_id = argv[optind + 2];
+	if ((rc = cmd_parse(argc, argv, NULL)))
+		return rc > 0 ? 0 : rc;
+	o.job_path = argv[1];
+	for (e = entity_names; *e && strcmp(*e, argv[2]); e++)
+		;
+	if (!*e)
+		return fail(FS_EUSAGE, "unknown entity '%s' (customers, vendors, items)", argv[2]);
+	o.only = *e;
+	o.only_id = argv[3];
 	if (!zoho_id_ok(o.only_id))
 		return fail(FS_EUSAGE, "'%s' is not a CRM record id (digits only)", o.only_id);
 	o.full = 1;
-	log_setup(o.level, o.format);
 	return execute(&o, STAGE_EXTRACT | STAGE_TRANSFORM | STAGE_LOAD);
 }
 

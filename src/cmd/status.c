@@ -9,7 +9,6 @@
  * never ran has no ledger, and status does not create one.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +19,6 @@
 #include "finsync/buf.h"
 #include "finsync/cmd.h"
 #include "finsync/err.h"
-#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/jobstate.h"
 #include "finsync/ledger.h"
@@ -50,38 +48,17 @@ static const char failures_sql[] =
 static const char usage_sql[] =
 	"SELECT api, calls FROM api_usage WHERE day = ?1 ORDER BY api";
 
-static int parse_args(int argc, char **argv, const char **job_path, int *json)
-{
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
+struct status_opts {
+	const char *format;      /* --format: text or json */
+};
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return fail(FS_EUSAGE, "--format: unknown format '%s' (text, json)", optarg);
-			*json = !strcmp(optarg, "json");
-			break;
-		case 'h':
-			help_print(stdout, help_find("status"));
-			return 1;
-		case ':':
-			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return fail(FS_EUSAGE, "unknown option '%s'; see 'finsync help status'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return fail(FS_EUSAGE, "usage: %s", help_find("status")->synopsis);
-	*job_path = argv[optind];
-	return 0;
-}
+static const char *const formats[] = { "text", "json", NULL };
+
+const struct option_spec status_options[] = {
+	OPT_CHOICE(struct status_opts, format, "format", "F", formats,
+		   "text (default): aligned 'key: value' lines; json: one object"),
+	OPT_END,
+};
 
 static json_t *str_or_null(const char *s)
 {
@@ -386,12 +363,13 @@ int cmd_status(int argc, char **argv)
 {
 	struct job *job = NULL;
 	json_t *status = NULL;
-	const char *path = NULL;
-	int json = 0, rc;
+	struct status_opts o = { NULL };
+	int json, rc;
 
-	if ((rc = parse_args(argc, argv, &path, &json)))
+	if ((rc = cmd_parse(argc, argv, &o)))
 		return rc > 0 ? 0 : rc;
-	if ((rc = job_load_flags(&job, path, JOB_NO_SECRETS)) || (rc = gather(&status, job)))
+	json = o.format && !strcmp(o.format, "json");
+	if ((rc = job_load_flags(&job, argv[1], JOB_NO_SECRETS)) || (rc = gather(&status, job)))
 		goto out;
 	if (json) {
 		if (json_dumpf(status, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) || putchar('\n') == EOF)

@@ -19,14 +19,12 @@
  * record the app failed to delete keeps its link (exit 1), so the command
  * can be run again.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include "finsync/alloc.h"
 #include "finsync/cmd.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
-#include "finsync/help.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 #include "finsync/lock.h"
@@ -34,8 +32,21 @@
 
 struct unlink_opts {
 	const char *job_path;
+	const char *keep;        /* --keep */
 	int with_transactions;   /* --keep with-transactions */
 	int yes;
+};
+
+static const char *const keep_values[] = { "all", "with-transactions", NULL };
+
+const struct option_spec unlink_options[] = {
+	OPT_CHOICE(struct unlink_opts, keep, "keep", "all|with-transactions", keep_values,
+		   "all: keep every finance record: only the links go;\n"
+		   "with-transactions: delete the customers and items that\n"
+		   "came from the CRM, except those with transactions\n"
+		   "(kept), then drop the links"),
+	OPT_FLAG(struct unlink_opts, yes, "yes", 0, "do it (without: print what would be done, change nothing)"),
+	OPT_END,
 };
 
 struct unlink {
@@ -49,56 +60,18 @@ struct unlink {
 	long deleted, kept, failed;
 };
 
-enum { OPT_KEEP = 256, OPT_YES, OPT_LOG_FORMAT };
-
+/* 1 when --help was shown, 0 to go on, <0 usage error. */
 static int parse_args(struct unlink_opts *o, int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "keep", required_argument, NULL, OPT_KEEP },
-		{ "yes", no_argument, NULL, OPT_YES },
-		{ "log-format", required_argument, NULL, OPT_LOG_FORMAT },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum log_level level = LOG_INFO;
-	enum log_format format = LOG_TEXT;
-	const char *keep = NULL;
-	int c;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":vqh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			help_print(stdout, help_find("unlink"));
-			return 1;
-		case OPT_KEEP: keep = optarg; break;
-		case OPT_YES: o->yes = 1; break;
-		case 'v': level = LOG_DEBUG; break;
-		case 'q': level = LOG_WARN; break;
-		case OPT_LOG_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-				return fail(FS_EUSAGE, "--log-format: unknown value '%s' (text, json)", optarg);
-			format = strcmp(optarg, "json") ? LOG_TEXT : LOG_JSON;
-			break;
-		case ':':
-			return fail(FS_EUSAGE, "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return fail(FS_EUSAGE, "unknown option '%s'; see 'finsync help unlink'", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		return fail(FS_EUSAGE, "usage: %s", help_find("unlink")->synopsis);
-	if (!keep)
+	if ((rc = cmd_parse(argc, argv, o)))
+		return rc;
+	if (!o->keep)
 		return fail(FS_EUSAGE, "--keep is required: all (keep every finance record) or with-transactions "
 			    "(delete what finsync created that has no transactions)");
-	if (strcmp(keep, "all") && strcmp(keep, "with-transactions"))
-		return fail(FS_EUSAGE, "--keep: unknown value '%s' (all, with-transactions)", keep);
-	o->with_transactions = !strcmp(keep, "with-transactions");
-	o->job_path = argv[optind];
-	log_setup(level, format);
+	o->with_transactions = !strcmp(o->keep, "with-transactions");
+	o->job_path = argv[1];
 	return 0;
 }
 

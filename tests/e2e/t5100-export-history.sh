@@ -52,7 +52,7 @@ finsync history job.json --limit 1 >out
 assert_eq 2 "$(wc -l <out | tr -d ' ')" "table: header and one row"
 grep -q '^  3  2026-11-22T01:00:00Z  2026-11-22T01:00:30Z  ok ' out || fail "table row: $(cat out)"
 expect_exit 2 finsync history job.json --format xml 2>err
-grep -q "unknown format 'xml'" err || fail "bad format: $(cat err)"
+grep -qF -- "--format: unknown value 'xml' (table, csv, json, html)" err || fail "bad format: $(cat err)"
 
 # export: nested keys with dots, arrays by index, union of keys, formulas defused.
 mkdir -p "$STATE/staging/2/transform"
