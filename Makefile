@@ -20,9 +20,9 @@ SANDBOX_OBJS := $(SANDBOX_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS    := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS    := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps test check-quick unit e2e demo asan valgrind bench install clean help
+.PHONY: all deps test check-quick unit e2e demo asan valgrind bench install man clean help
 
-all: $(BUILD)/finsync $(BUILD)/finsync-sandbox        ## build both binaries
+all: $(BUILD)/finsync $(BUILD)/finsync-sandbox $(BUILD)/gen-man  ## build both binaries (and the man page generator)
 
 deps:                                                  ## install missing Debian packages
 	@scripts/install-deps.sh
@@ -39,6 +39,10 @@ SANDBOX_CORE := $(BUILD)/src/core/ndjson.o $(BUILD)/src/core/buf.o \
                 $(BUILD)/src/core/alloc.o $(BUILD)/src/core/err.o
 
 $(BUILD)/finsync-sandbox: $(SANDBOX_OBJS) $(SANDBOX_CORE)
+	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Prints the man page from docs/finsync.1.in and the command tables (see `make man`).
+$(BUILD)/gen-man: $(BUILD)/scripts/gen-man.o $(CORE_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # test_load.c starts the sandbox.
@@ -80,6 +84,9 @@ install: all                                           ## install binaries and m
 	install -D -m 755 $(BUILD)/finsync $(DESTDIR)$(PREFIX)/bin/finsync
 	install -D -m 755 $(BUILD)/finsync-sandbox $(DESTDIR)$(PREFIX)/bin/finsync-sandbox
 	install -D -m 644 docs/finsync.1 $(DESTDIR)$(PREFIX)/share/man/man1/finsync.1
+
+man: $(BUILD)/gen-man                                  ## regenerate docs/finsync.1 (synopsis, options) from its template
+	$(BUILD)/gen-man docs/finsync.1.in >docs/finsync.1.tmp && mv docs/finsync.1.tmp docs/finsync.1
 
 clean:                                                 ## remove build outputs
 	rm -rf build build-asan
