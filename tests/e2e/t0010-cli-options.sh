@@ -22,12 +22,12 @@ options_of() {
 
 # one_line FILE WANT: FILE holds exactly the line WANT.
 one_line() {
-	[ "$(cat "$1")" = "$2" ] || fail "want: $2
+	[ "$(cat "$1")" = "$2" ] || fail "expected: $2
 got:  $(cat "$1")"
 }
 
 cmds=$(finsync --help | sed -n '/^commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p')
-assert_eq 16 "$(echo "$cmds" | wc -l | tr -d ' ')" "commands in the overview"
+echo "$cmds" | grep -qx run && echo "$cmds" | grep -qx unlink || fail "commands in the overview: $cmds"
 for cmd in $cmds; do
 	see="; see 'finsync $cmd --help'"
 	# An unknown long option, an unknown short one: one form, exit 2, whatever the command.
