@@ -5,8 +5,21 @@
  * links, events, watermarks, deal_links, (schema v3) decisions, (v4)
  * summaries and (v6) person_links.  Writes happen inside the caller's
  * ledger_begin()/ledger_commit() so a batch, its events and its stats land
- * together.  Strings returned in structs are owned by the struct
- * (link_release()).
+ * together.  The code lives in src/ledger/, one file per table group
+ * (runs.c, links.c, events.c, deals.c, decisions.c, mappings.c; schema.c
+ * and core.c below them); no SQL and no SQLite handle leave that folder.
+ *
+ * Errors: a function returns 0 (or 1 for "found") on success and a negative
+ * FS_E* code after fail() on a failed statement; none logs and goes on.
+ * Functions returning a count return -1 on an error.
+ *
+ * Memory: what a function hands back is the caller's.  A struct it fills
+ * (struct link, run_info, decision, deal_link, person_link, summary_row)
+ * owns its strings until its *_release(); a char ** out-parameter receives
+ * a new string (xfree() it); a json_t ** receives a new reference
+ * (json_decref() it), NULL on an error.  Strings passed in are only
+ * borrowed for the call, and so are those a callback receives
+ * (ledger_links_each()).
  */
 #ifndef FINSYNC_LEDGER_H
 #define FINSYNC_LEDGER_H
@@ -74,8 +87,8 @@ int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const c
 int ledger_watermark_get(struct ledger *lg, const char *entity, char **since);
 int ledger_watermark_put(struct ledger *lg, const char *entity, const char *since, long run_id);
 
-/* CRM ids of a module whose latest event is 'failed' (new array): retried by id. */
-json_t *ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm_module);
+/* CRM ids of a module whose latest event is 'failed' (*ids: new array): retried by id. */
+int ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm_module, json_t **ids);
 
 /* The action this run recorded for a record: 1 (*action new), 0 none. */
 int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action);
@@ -128,9 +141,9 @@ int ledger_decision_put(struct ledger *lg, const struct decision *d);
 int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_id, struct decision *out);
 /*
  * CRM ids of a module with a link or create decision whose record is not
- * linked yet (new array): an incremental run reads them again by id.
+ * linked yet (*ids: new array): an incremental run reads them again by id.
  */
-json_t *ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module);
+int ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module, json_t **ids);
 void decision_release(struct decision *d);
 
 /*
@@ -156,8 +169,8 @@ int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kin
 int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d);
 int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind);
 void deal_link_release(struct deal_link *d);
-/* Deals to read again by id (new array): last event failed or skip, or a pending create. */
-json_t *ledger_deal_retry_ids(struct ledger *lg);
+/* Deals to read again by id (*ids: new array): last event failed or skip, or a pending create. */
+int ledger_deal_retry_ids(struct ledger *lg, json_t **ids);
 
 /*
  * person_links (schema v6): a contact person finsync added to a finance

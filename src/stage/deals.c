@@ -138,10 +138,14 @@ static int copy_deals(struct deal_extract *x, struct source *src)
 /* The deals to read again (skipped, failed, half-created), by id, IDS_PER_CALL a call. */
 static int read_again(struct deal_extract *x, struct crm_query *q)
 {
-	json_t *ids = ledger_deal_retry_ids(x->p->lg), *v;
+	json_t *ids = NULL, *v;
 	struct buf chunk = BUF_INIT;
-	size_t i, n = 0, total = json_array_size(ids);
-	int rc = 0;
+	size_t i, n = 0, total;
+	int rc;
+
+	if ((rc = ledger_deal_retry_ids(x->p->lg, &ids)))
+		return rc;
+	total = json_array_size(ids);
 
 	q->modified_since = NULL;
 	q->cvid = NULL;
