@@ -22,6 +22,7 @@ HEADER_LAYERS="
 cmd.h cmd
 finance.h conn
 ledger.h ledger
+outcome.h ledger
 "
 
 # Known upward includes: FILE HEADER (as written in the #include), one per line.

@@ -115,6 +115,20 @@ int ledger_commit(struct ledger *lg)
 	return rc;
 }
 
+int ledger_read_begin(struct ledger *lg)
+{
+	int rc = lq_exec(lg, "BEGIN", "begin read");
+
+	if (!rc)
+		lg->in_tx = 1;
+	return rc;
+}
+
+int ledger_read_end(struct ledger *lg)
+{
+	return ledger_commit(lg);
+}
+
 /* Best effort by design: it runs on a path that already failed, whose error is the one to report. */
 void ledger_rollback(struct ledger *lg)
 {
@@ -195,9 +209,4 @@ int lq_query_ids(struct ledger *lg, sqlite3_stmt *st, json_t **ids, const char *
 		*ids = NULL;
 	}
 	return rc;
-}
-
-struct sqlite3 *ledger_db(struct ledger *lg)
-{
-	return lg->db;
 }

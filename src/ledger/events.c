@@ -36,6 +36,18 @@ static const char sql_finance_matched[] =
 	"SELECT 1 FROM events WHERE entity = ?1 AND finance_id = ?2 AND crm_module IS NOT NULL "
 	"AND action IN ('skip', 'ambiguous', 'create', 'update', 'unchanged') LIMIT 1";
 
+/* Records whose latest event is a failure. */
+static const char sql_failed_count[] =
+	"SELECT count(*) FROM (SELECT max(id) AS last FROM events WHERE crm_id IS NOT NULL"
+	"   GROUP BY entity, crm_id) l JOIN events e ON e.id = l.last WHERE e.action = 'failed'";
+
+static const char sql_problems[] =
+	"SELECT entity, crm_module, crm_id, finance_id, action, match, reason FROM events"
+	" WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous') ORDER BY id LIMIT ?2";
+
+static const char sql_problems_count[] =
+	"SELECT count(*) FROM events WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous')";
+
 int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_module,
 		     const char *crm_id, const char *finance_id, const char *action, const char *match,
 		     const char *reason)
@@ -119,4 +131,49 @@ int ledger_finance_matched(struct ledger *lg, const char *entity, const char *fi
 	rc = lq_step_row(lg, st, "read events");
 	lq_step_end(st);
 	return rc;
+}
+
+int ledger_failed_count(struct ledger *lg, long *n)
+{
+	long long count = 0;
+	int rc = lq_query_one(lg, lq_stmt(lg, sql_failed_count), NULL, &count, "count failed records");
+
+	*n = (long)count;
+	return rc < 0 ? rc : 0;
+}
+
+int ledger_problems_count(struct ledger *lg, long run_id, long *total)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_problems_count);
+	long long count = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = lq_query_one(lg, st, NULL, &count, "read events");
+	*total = (long)count;
+	return rc < 0 ? rc : 0;
+}
+
+int ledger_problems_each(struct ledger *lg, long run_id, long max, int (*fn)(const struct event_row *e, void *ud),
+			 void *ud)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_problems);
+	int rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, max);
+	while (!stop && (rc = lq_step_row(lg, st, "read events")) == 1) {
+		struct event_row e = {
+			.entity = (const char *)sqlite3_column_text(st, 0),
+			.crm_module = (const char *)sqlite3_column_text(st, 1),
+			.crm_id = (const char *)sqlite3_column_text(st, 2),
+			.finance_id = (const char *)sqlite3_column_text(st, 3),
+			.action = (const char *)sqlite3_column_text(st, 4),
+			.match = (const char *)sqlite3_column_text(st, 5),
+			.reason = (const char *)sqlite3_column_text(st, 6),
+		};
+		stop = fn(&e, ud);
+	}
+	lq_step_end(st);
+	return stop ? stop : rc < 0 ? rc : 0;
 }

@@ -75,6 +75,10 @@ static const char sql_linked_count[] =
 static const char sql_unlink_keep[] =
 	"INSERT OR IGNORE INTO temp.unlink_keep (entity, crm_id) VALUES (?1, ?2)";
 
+static const char sql_entity_known[] =
+	"SELECT 1 WHERE EXISTS (SELECT 1 FROM links WHERE entity = ?1) "
+	"OR EXISTS (SELECT 1 FROM decisions WHERE entity = ?1)";
+
 int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, struct link *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_link_get);
@@ -361,4 +365,15 @@ long ledger_linked_count(struct ledger *lg, const char *entity)
 
 	lq_bind_text(st, 1, entity);
 	return lq_query_one(lg, st, NULL, &n, "count links") < 0 ? -1 : (long)n;
+}
+
+int ledger_entity_known(struct ledger *lg, const char *entity)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_entity_known);
+	int rc;
+
+	lq_bind_text(st, 1, entity);
+	rc = lq_step_row(lg, st, "read links");
+	lq_step_end(st);
+	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * runs.c - the ledger's record of runs: runs, run_stats, and what a run
+ * runs.c - the ledger's record of runs (their counts: stats.c), and what a run
  * leaves for the next one (watermarks, job_state, api_usage, the job that
  * owns the state_dir).
  */
@@ -28,21 +28,6 @@ static const char sql_run_stages[] =
 static const char sql_run_finish[] =
 	"UPDATE runs SET finished_at = ?2, status = ?3, error = ?4 WHERE id = ?1";
 
-static const char sql_stats_add[] =
-	"INSERT INTO run_stats (run_id, entity, stage, added, updated, unchanged, skipped, duplicates, failed, deleted) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) "
-	"ON CONFLICT (run_id, entity, stage) DO UPDATE SET added = excluded.added, "
-	"updated = excluded.updated, unchanged = excluded.unchanged, "
-	"skipped = excluded.skipped, duplicates = excluded.duplicates, "
-	"failed = excluded.failed, deleted = excluded.deleted";
-
-static const char sql_stats_exists[] =
-	"SELECT 1 FROM run_stats WHERE run_id = ?1 AND entity = ?2 AND stage = ?3";
-
-static const char sql_stats_get[] =
-	"SELECT added, updated, unchanged, skipped, duplicates, failed, deleted FROM run_stats "
-	"WHERE run_id = ?1 AND entity = ?2 AND stage = ?3";
-
 static const char sql_state_get[] =
 	"SELECT value FROM job_state WHERE key = ?1";
 
@@ -65,6 +50,12 @@ static const char sql_wm_put[] =
 	"ON CONFLICT (entity) DO UPDATE SET modified_since = excluded.modified_since, run_id = excluded.run_id";
 
 static const char sql_first_job[] = "SELECT job FROM runs ORDER BY id LIMIT 1";
+
+static const char sql_runs_newest[] = "SELECT id FROM runs WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC";
+
+static const char sql_watermarks[] = "SELECT entity, modified_since, run_id FROM watermarks ORDER BY entity";
+
+static const char sql_usage_of_day[] = "SELECT api, calls FROM api_usage WHERE day = ?1 ORDER BY api";
 
 int ledger_run_start(struct ledger *lg, const char *job, const char *stages, long *run_id)
 {
@@ -146,59 +137,6 @@ void run_info_release(struct run_info *r)
 	xfree(r->stages);
 	xfree(r->error);
 	memset(r, 0, sizeof(*r));
-}
-
-int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,
-		     const struct stats *s)
-{
-	sqlite3_stmt *st = lq_stmt(lg, sql_stats_add);
-
-	sqlite3_bind_int64(st, 1, run_id);
-	lq_bind_text(st, 2, entity);
-	lq_bind_text(st, 3, stage);
-	sqlite3_bind_int64(st, 4, s->added);
-	sqlite3_bind_int64(st, 5, s->updated);
-	sqlite3_bind_int64(st, 6, s->unchanged);
-	sqlite3_bind_int64(st, 7, s->skipped);
-	sqlite3_bind_int64(st, 8, s->duplicates);
-	sqlite3_bind_int64(st, 9, s->failed);
-	sqlite3_bind_int64(st, 10, s->deleted);
-	return lq_step_done(lg, st, "write run stats");
-}
-
-int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const char *stage)
-{
-	sqlite3_stmt *st = lq_stmt(lg, sql_stats_exists);
-	int rc;
-
-	sqlite3_bind_int64(st, 1, run_id);
-	lq_bind_text(st, 2, entity);
-	lq_bind_text(st, 3, stage);
-	rc = lq_step_row(lg, st, "read run stats");
-	lq_step_end(st);
-	return rc;
-}
-
-int ledger_stats_get(struct ledger *lg, long run_id, const char *entity, const char *stage, struct stats *out)
-{
-	sqlite3_stmt *st = lq_stmt(lg, sql_stats_get);
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	sqlite3_bind_int64(st, 1, run_id);
-	lq_bind_text(st, 2, entity);
-	lq_bind_text(st, 3, stage);
-	if ((rc = lq_step_row(lg, st, "read run stats")) == 1) {
-		out->added = (long)sqlite3_column_int64(st, 0);
-		out->updated = (long)sqlite3_column_int64(st, 1);
-		out->unchanged = (long)sqlite3_column_int64(st, 2);
-		out->skipped = (long)sqlite3_column_int64(st, 3);
-		out->duplicates = (long)sqlite3_column_int64(st, 4);
-		out->failed = (long)sqlite3_column_int64(st, 5);
-		out->deleted = (long)sqlite3_column_int64(st, 6);
-	}
-	lq_step_end(st);
-	return rc;
 }
 
 int ledger_state_get(struct ledger *lg, const char *key, char **value)
@@ -296,4 +234,41 @@ int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, 
 		rc = ledger_state_set(lg, JOB_OWNER_KEY, job);
 	xfree(owner);
 	return rc < 0 ? rc : 0;
+}
+
+int ledger_runs_each(struct ledger *lg, long run_id, int (*fn)(long run_id, void *ud), void *ud)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_runs_newest);
+	int rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, run_id);
+	while (!stop && (rc = lq_step_row(lg, st, "read runs")) == 1)
+		stop = fn((long)sqlite3_column_int64(st, 0), ud);
+	lq_step_end(st);
+	return stop ? stop : rc < 0 ? rc : 0;
+}
+
+int ledger_watermarks_each(struct ledger *lg, int (*fn)(const char *entity, const char *since, long run_id, void *ud),
+			   void *ud)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_watermarks);
+	int rc, stop = 0;
+
+	while (!stop && (rc = lq_step_row(lg, st, "read watermarks")) == 1)
+		stop = fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+			  (long)sqlite3_column_int64(st, 2), ud);
+	lq_step_end(st);
+	return stop ? stop : rc < 0 ? rc : 0;
+}
+
+int ledger_usage_each(struct ledger *lg, const char *day, int (*fn)(const char *api, long calls, void *ud), void *ud)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_usage_of_day);
+	int rc, stop = 0;
+
+	lq_bind_text(st, 1, day);
+	while (!stop && (rc = lq_step_row(lg, st, "read api usage")) == 1)
+		stop = fn((const char *)sqlite3_column_text(st, 0), (long)sqlite3_column_int64(st, 1), ud);
+	lq_step_end(st);
+	return stop ? stop : rc < 0 ? rc : 0;
 }
