@@ -10,6 +10,7 @@
  */
 #ifndef FINSYNC_SCRATCH_H
 #define FINSYNC_SCRATCH_H
+#include <stddef.h>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -40,5 +41,28 @@ int scratch_set_has(struct scratch_set *s, const char *key);
 int scratch_set_clear(struct scratch_set *s);
 /* Closes and removes the file; NULL-safe. */
 void scratch_set_free(struct scratch_set *s);
+
+/*
+ * Texts grouped by a key, in a scratch database at path: put (group,
+ * member, text) rows while a file is read, seal, then take a group's texts
+ * in member order (ids as numbers: the shorter first) once its key comes
+ * by.  Taken rows are dropped; scratch_groups_each() lists those never
+ * taken, in the order they were put.  Texts and strings a callback gets
+ * are borrowed for the call; a non-zero return stops and is returned.
+ */
+struct scratch_groups;
+/* 0 or FS_EABORT; *out is closed with scratch_groups_close() either way. */
+int scratch_groups_open(struct scratch_groups **out, const char *path);
+int scratch_groups_put(struct scratch_groups *g, const char *group, const char *member, const char *text,
+		       size_t len);
+/* After the last put: indexes the groups for scratch_groups_take(). */
+int scratch_groups_seal(struct scratch_groups *g);
+/* *n: how many texts the group had. */
+int scratch_groups_take(struct scratch_groups *g, const char *group,
+			int (*fn)(const char *text, size_t len, void *ud), void *ud, long *n);
+int scratch_groups_each(struct scratch_groups *g, int (*fn)(const char *member, const char *group, void *ud),
+			void *ud);
+/* Closes and removes the file; NULL-safe. */
+void scratch_groups_close(struct scratch_groups *g);
 
 #endif

@@ -174,3 +174,107 @@ void scratch_set_free(struct scratch_set *s)
 	xfree(s->path);
 	xfree(s);
 }
+
+/* ---- texts grouped by a key ---- */
+
+/*
+ * One row per text: its group, its member id (length first, so that the
+ * key orders ids as numbers) and the text.
+ */
+#define GROUPS_SCHEMA "CREATE TABLE texts (grp TEXT NOT NULL, mlen INTEGER NOT NULL, " \
+		      "member TEXT NOT NULL, body TEXT NOT NULL); BEGIN"
+
+struct scratch_groups {
+	char *path;
+	sqlite3 *db;
+	sqlite3_stmt *put, *get, *del;
+};
+
+int scratch_groups_open(struct scratch_groups **out, const char *path)
+{
+	struct scratch_groups *g = xcalloc(1, sizeof(*g));
+	int rc;
+
+	*out = g;
+	g->path = xstrdup(path);
+	if ((rc = scratch_open(&g->db, g->path, GROUPS_SCHEMA)))
+		return rc;
+	return scratch_prepare(g->db, g->path, "INSERT INTO texts VALUES (?1, ?2, ?3, ?4)", &g->put);
+}
+
+int scratch_groups_put(struct scratch_groups *g, const char *group, const char *member, const char *text,
+		       size_t len)
+{
+	int rc;
+
+	sqlite3_bind_text(g->put, 1, group, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(g->put, 2, (sqlite3_int64)strlen(member));
+	sqlite3_bind_text(g->put, 3, member, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g->put, 4, text, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(g->put) == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "insert");
+	sqlite3_reset(g->put);
+	return rc;
+}
+
+int scratch_groups_seal(struct scratch_groups *g)
+{
+	if (sqlite3_exec(g->db, "COMMIT; CREATE INDEX texts_by_group ON texts (grp, mlen, member)", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return scratch_fail(g->db, g->path, "index");
+	if (scratch_prepare(g->db, g->path, "SELECT body FROM texts WHERE grp = ?1 ORDER BY mlen, member", &g->get) ||
+	    scratch_prepare(g->db, g->path, "DELETE FROM texts WHERE grp = ?1", &g->del))
+		return FS_EABORT;
+	return 0;
+}
+
+int scratch_groups_take(struct scratch_groups *g, const char *group,
+			int (*fn)(const char *text, size_t len, void *ud), void *ud, long *n)
+{
+	int rc, stop = 0;
+
+	*n = 0;
+	sqlite3_bind_text(g->get, 1, group, -1, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(g->get)) == SQLITE_ROW) {
+		(*n)++;
+		stop = fn((const char *)sqlite3_column_text(g->get, 0), (size_t)sqlite3_column_bytes(g->get, 0), ud);
+	}
+	sqlite3_reset(g->get);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE)
+		return scratch_fail(g->db, g->path, "read");
+	if (!*n)
+		return 0;
+	sqlite3_bind_text(g->del, 1, group, -1, SQLITE_STATIC);
+	rc = sqlite3_step(g->del);
+	sqlite3_reset(g->del);
+	return rc == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "delete");
+}
+
+int scratch_groups_each(struct scratch_groups *g, int (*fn)(const char *member, const char *group, void *ud),
+			void *ud)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, stop = 0;
+
+	if ((rc = scratch_prepare(g->db, g->path, "SELECT member, grp FROM texts ORDER BY rowid", &st)))
+		return rc;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), ud);
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "read");
+}
+
+void scratch_groups_close(struct scratch_groups *g)
+{
+	if (!g)
+		return;
+	sqlite3_finalize(g->put);
+	sqlite3_finalize(g->get);
+	sqlite3_finalize(g->del);
+	scratch_close(g->db, g->path);
+	xfree(g->path);
+	xfree(g);
+}
