@@ -314,7 +314,8 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	 * on money, and have every field, view and stage the job names.
 	 */
 	if ((stages & (STAGE_EXTRACT | STAGE_LOAD)) && ((rc = preflight_currency(&p)) || (rc = preflight_ready(&p)))) {
-		ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
+		/* The preflight's error is the one to report; a failed finish would only hide it. */
+		(void)ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
 		goto out;
 	}
 	log_set_run(p.run_id);
