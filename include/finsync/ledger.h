@@ -329,7 +329,7 @@ long ledger_linked_count(struct ledger *lg, const char *entity);
  */
 int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, int claim);
 
-/* 1 when a CRM record was matched to this finance record before (see ledger.c). */
+/* 1 when a CRM record was matched to this finance record before (see events.c). */
 int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id);
 
 #endif
