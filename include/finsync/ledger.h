@@ -6,8 +6,10 @@
  * summaries and (v6) person_links.  Writes happen inside the caller's
  * ledger_begin()/ledger_commit() so a batch, its events and its stats land
  * together.  The code lives in src/ledger/, one file per table group
- * (runs.c, links.c, events.c, deals.c, decisions.c, mappings.c; schema.c
- * and core.c below them); no SQL and no SQLite handle leave that folder.
+ * (runs.c, stats.c, links.c, events.c, deals.c, decisions.c, mappings.c;
+ * schema.c and core.c below them); no SQL and no SQLite handle leave that
+ * folder.  A new table: a schema_vN in schema.c, a file of its own (or
+ * the group it belongs to) with its statements, its functions here.
  *
  * Errors: a function returns 0 (or 1 for "found") on success and a negative
  * FS_E* code after fail() on a failed statement; none logs and goes on.
@@ -18,8 +20,9 @@
  * owns its strings until its *_release(); a char ** out-parameter receives
  * a new string (xfree() it); a json_t ** receives a new reference
  * (json_decref() it), NULL on an error.  Strings passed in are only
- * borrowed for the call, and so are those a callback receives
- * (ledger_links_each()).
+ * borrowed for the call, and so are those a walk's callback receives
+ * (ledger_*_each(): a non-zero return from the callback stops the walk
+ * and is what the walk returns).
  */
 #ifndef FINSYNC_LEDGER_H
 #define FINSYNC_LEDGER_H
