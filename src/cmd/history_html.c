@@ -36,7 +36,8 @@ struct run_total {
 };
 
 /* The six outcomes stacked in a bar, bottom up, and their colours. */
-static const int stacked[] = { OUTCOME_ADDED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_SKIPPED, OUTCOME_FAILED, OUTCOME_DELETED };
+static const int stacked[] = { OUTCOME_ADDED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_SKIPPED,
+			       OUTCOME_FAILED, OUTCOME_DELETED };
 #define NSTACKED ((int)(sizeof(stacked) / sizeof(stacked[0])))
 static const char *const colour[OUTCOME_COUNT] = {
 	[OUTCOME_ADDED] = "#2e7d32", [OUTCOME_UPDATED] = "#1565c0", [OUTCOME_UNCHANGED] = "#b0bec5",
