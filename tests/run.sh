@@ -1,8 +1,10 @@
 #!/bin/sh
-# Runs the C unit tests, the layering check and the end-to-end scripts tests/e2e/t*.sh.
+# Runs the C unit tests, the source-tree checks tests/check-*.sh (layers, layout) and
+# the end-to-end scripts tests/e2e/t*.sh.
 # Usage: tests/run.sh [-j N] BUILD_DIR [PATTERN...]
 #   PATTERN selects e2e scripts by name prefix ("t7" runs t7000-t7999); "unit" and
-#   "check-layers" select the unit tests and the layering check.  No PATTERN: everything.
+#   "check" (or "check-layers", "check-layout") select the unit tests and the checks.
+#   No PATTERN: everything.
 #   -j N runs N at once (default: the number of cores, or $JOBS).
 # Each script starts its own sandbox on a free port in its own temporary directory, so
 # they run side by side; a script with a line "# alone: WHY" (its outcome hangs on timing
@@ -88,12 +90,15 @@ if [ -n "$batch" ]; then
 	batch_pid=$!
 fi
 
-if wanted check-layers; then
+# The checks of the source tree (tests/check-*.sh), one line each.
+for c in "$TOP"/tests/check-*.sh; do
+	name=$(basename "$c" .sh)
+	wanted "$name" || continue
 	start=$(date +%s)
-	if sh "$TOP/tests/check-layers.sh" "$TOP" >"$LOGDIR/check-layers.log" 2>&1; then rc=0; else rc=1; fi
-	echo "$rc $(( $(date +%s) - start ))" >"$LOGDIR/check-layers.rc"
-	report check-layers
-fi
+	if sh "$c" "$TOP" >"$LOGDIR/$name.log" 2>&1; then rc=0; else rc=1; fi
+	echo "$rc $(( $(date +%s) - start ))" >"$LOGDIR/$name.rc"
+	report "$name"
+done
 
 if [ -n "${unit_pid:-}" ]; then
 	wait "$unit_pid"

@@ -5,12 +5,29 @@
  * links, events, watermarks, deal_links, (schema v3) decisions, (v4)
  * summaries and (v6) person_links.  Writes happen inside the caller's
  * ledger_begin()/ledger_commit() so a batch, its events and its stats land
- * together.  Strings returned in structs are owned by the struct
- * (link_release()).
+ * together.  The code lives in src/ledger/, one file per table group
+ * (runs.c, stats.c, links.c, events.c, deals.c, decisions.c, mappings.c;
+ * schema.c and core.c below them); no SQL and no SQLite handle leave that
+ * folder.  A new table: a schema_vN in schema.c, a file of its own (or
+ * the group it belongs to) with its statements, its functions here.
+ *
+ * Errors: a function returns 0 (or 1 for "found") on success and a negative
+ * FS_E* code after fail() on a failed statement; none logs and goes on.
+ * Functions returning a count return -1 on an error.
+ *
+ * Memory: what a function hands back is the caller's.  A struct it fills
+ * (struct link, run_info, decision, deal_link, person_link, summary_row)
+ * owns its strings until its *_release(); a char ** out-parameter receives
+ * a new string (xfree() it); a json_t ** receives a new reference
+ * (json_decref() it), NULL on an error.  Strings passed in are only
+ * borrowed for the call, and so are those a walk's callback receives
+ * (ledger_*_each(): a non-zero return from the callback stops the walk
+ * and is what the walk returns).
  */
 #ifndef FINSYNC_LEDGER_H
 #define FINSYNC_LEDGER_H
 #include <jansson.h>
+#include "finsync/outcome.h"
 
 struct ledger;
 
@@ -23,10 +40,6 @@ struct link {
 	char *finance_hash;
 	char *state;         /* "linked", "pending", "source_deleted" */
 	char *updated_at;
-};
-
-struct stats {
-	long added, updated, unchanged, skipped, duplicates, failed, deleted;
 };
 
 struct run_info {
@@ -44,7 +57,16 @@ void ledger_close(struct ledger *lg);
 
 int ledger_begin(struct ledger *lg);
 int ledger_commit(struct ledger *lg);
+/* Best effort: it runs on a path that already failed, whose error is the one to report. */
 void ledger_rollback(struct ledger *lg);
+
+/*
+ * A read snapshot (BEGIN DEFERRED … COMMIT) around a stretch of lookups:
+ * one set of SQLite locks instead of one per lookup, and one view.  Never
+ * around a write.
+ */
+int ledger_read_begin(struct ledger *lg);
+int ledger_read_end(struct ledger *lg);
 
 int ledger_run_start(struct ledger *lg, const char *job, const char *stages, long *run_id);
 /* The newest run: 1 found, 0 none. */
@@ -73,9 +95,29 @@ int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const c
  */
 int ledger_watermark_get(struct ledger *lg, const char *entity, char **since);
 int ledger_watermark_put(struct ledger *lg, const char *entity, const char *since, long run_id);
+/* Every watermark by entity (run_id 0 when unknown); borrowed strings; non-zero from fn stops. */
+int ledger_watermarks_each(struct ledger *lg, int (*fn)(const char *entity, const char *since, long run_id, void *ud),
+			   void *ud);
 
-/* CRM ids of a module whose latest event is 'failed' (new array): retried by id. */
-json_t *ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm_module);
+/* CRM ids of a module whose latest event is 'failed' (*ids: new array): retried by id. */
+int ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm_module, json_t **ids);
+
+/* Records (any entity) whose latest event is 'failed': the next run retries them. */
+int ledger_failed_count(struct ledger *lg, long *n);
+
+/* An event as a walk sees it (strings borrowed for the callback). */
+struct event_row {
+	const char *entity, *crm_module, *crm_id, *finance_id, *action, *match, *reason;
+};
+
+/*
+ * The records of a run that did not go through (failed, invalid,
+ * ambiguous), in the order they were recorded: *total counts them all,
+ * fn sees the first `max`; non-zero from fn stops.
+ */
+int ledger_problems_count(struct ledger *lg, long run_id, long *total);
+int ledger_problems_each(struct ledger *lg, long run_id, long max, int (*fn)(const struct event_row *e, void *ud),
+			 void *ud);
 
 /* The action this run recorded for a record: 1 (*action new), 0 none. */
 int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action);
@@ -89,6 +131,33 @@ int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const c
 
 /* 1 when the row (run_id, entity, stage) exists, 0 when not. */
 int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const char *stage);
+
+/*
+ * A row of the reports (history, status, the run's summary line), its
+ * strings borrowed for the callback.  The counts are those of the run's
+ * load stage, or of its transform when it has no load row (a dry run).
+ */
+struct run_stats_row {
+	long run_id;
+	const char *started_at, *finished_at, *status, *error;   /* history only */
+	const char *entity;     /* NULL: the run has no stats (history only) */
+	const char *stage;      /* the stage the counts come from */
+	struct stats s;
+};
+
+/*
+ * The reports' walks: fn is called per row; a non-zero return stops the
+ * walk and is returned.  run_stats_each: one run's entities by name, of
+ * stage (NULL: the load's, else the transform's).  history_each: the
+ * newest `limit` runs (0: all), newest first, one row per run and entity
+ * (a run without stats: one row, entity NULL).
+ */
+int ledger_run_stats_each(struct ledger *lg, long run_id, const char *stage,
+			  int (*fn)(const struct run_stats_row *r, void *ud), void *ud);
+int ledger_history_each(struct ledger *lg, long limit, int (*fn)(const struct run_stats_row *r, void *ud),
+			void *ud);
+/* Run ids, newest first (run_id 0: every run; else only that one, if it exists). */
+int ledger_runs_each(struct ledger *lg, long run_id, int (*fn)(long run_id, void *ud), void *ud);
 
 /* Job state (keys "paused", "disabled" …): 1 found (*value new), 0 none. */
 int ledger_state_get(struct ledger *lg, const char *key, char **value);
@@ -106,6 +175,8 @@ int ledger_intent_exists(struct ledger *lg, const char *entity, const char *crm_
 /* API calls per day ("YYYY-MM-DD", UTC) and API ("crm", "finance"). */
 int ledger_usage_add(struct ledger *lg, const char *api, const char *day, long calls);
 int ledger_usage_get(struct ledger *lg, const char *api, const char *day, long *calls);
+/* The calls of each API on day, by API name; non-zero from fn stops. */
+int ledger_usage_each(struct ledger *lg, const char *day, int (*fn)(const char *api, long calls, void *ud), void *ud);
 
 /*
  * Review decisions (schema v3; `finsync review --apply`): what an analyst
@@ -128,9 +199,9 @@ int ledger_decision_put(struct ledger *lg, const struct decision *d);
 int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_id, struct decision *out);
 /*
  * CRM ids of a module with a link or create decision whose record is not
- * linked yet (new array): an incremental run reads them again by id.
+ * linked yet (*ids: new array): an incremental run reads them again by id.
  */
-json_t *ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module);
+int ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module, json_t **ids);
 void decision_release(struct decision *d);
 
 /*
@@ -156,8 +227,8 @@ int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kin
 int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d);
 int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind);
 void deal_link_release(struct deal_link *d);
-/* Deals to read again by id (new array): last event failed or skip, or a pending create. */
-json_t *ledger_deal_retry_ids(struct ledger *lg);
+/* Deals to read again by id (*ids: new array): last event failed or skip, or a pending create. */
+int ledger_deal_retry_ids(struct ledger *lg, json_t **ids);
 
 /*
  * person_links (schema v6): a contact person finsync added to a finance
@@ -229,6 +300,8 @@ int ledger_summary_put(struct ledger *lg, const char *entity, const char *crm_id
  */
 int ledger_links_each(struct ledger *lg, const char *entity, int created_only,
 		      int (*fn)(const struct link *l, void *ud), void *ud);
+/* 1 when the ledger holds a link or a decision of the entity, 0 when nothing (a first run). */
+int ledger_entity_known(struct ledger *lg, const char *entity);
 /* Links of an entity ("deals": deal links), or -1. */
 long ledger_links_count(struct ledger *lg, const char *entity);
 long ledger_deal_links_count(struct ledger *lg);
@@ -259,10 +332,7 @@ long ledger_linked_count(struct ledger *lg, const char *entity);
  */
 int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, int claim);
 
-/* 1 when a CRM record was matched to this finance record before (see ledger.c). */
+/* 1 when a CRM record was matched to this finance record before (see events.c). */
 int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id);
-
-/* The underlying handle, for read-only reports (history, export). */
-struct sqlite3 *ledger_db(struct ledger *lg);
 
 #endif

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/cmd.h"
 #include "finsync/csvout.h"
@@ -48,39 +47,12 @@ const struct option_spec history_options[] = {
 	OPT_END,
 };
 
-const char *const history_count_names[NCOUNTS] = {
-	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
-};
-
-#define NCOLS (5 + NCOUNTS)
+#define NCOLS (5 + OUTCOME_COUNT)
+#define COL_NAME(NAME, column, line) #column,
 static const char *const col_names[NCOLS] = {
-	"run", "started_at", "finished_at", "status", "entity",
-	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
+	"run", "started_at", "finished_at", "status", "entity", FS_OUTCOMES(COL_NAME)
 };
-
-/*
- * The stage per run is chosen in SQL so that the LEFT JOIN keeps runs
- * without stats; the limit applies to runs, not to rows.
- */
-static const char history_sql[] =
-	"WITH r AS (SELECT id, started_at, finished_at, status, error FROM runs"
-	"           ORDER BY id DESC LIMIT ?1),"
-	"     pick AS (SELECT r.id AS run_id, CASE WHEN EXISTS (SELECT 1 FROM run_stats"
-	"                WHERE run_id = r.id AND stage = 'load') THEN 'load' ELSE 'transform' END AS stage"
-	"              FROM r)"
-	" SELECT r.id, r.started_at, r.finished_at, r.status, r.error, s.entity, s.stage,"
-	"        s.added, s.updated, s.unchanged, s.skipped, s.duplicates, s.failed, s.deleted"
-	" FROM r JOIN pick ON pick.run_id = r.id"
-	" LEFT JOIN run_stats s ON s.run_id = r.id AND s.stage = pick.stage"
-	" ORDER BY r.id DESC, s.entity";
-
-/* The records of a run that did not go through, in the order they were recorded. */
-static const char events_sql[] =
-	"SELECT entity, crm_module, crm_id, finance_id, action, match, reason FROM events"
-	" WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous') ORDER BY id LIMIT ?2";
-static const char events_count_sql[] =
-	"SELECT count(*) FROM events WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous')";
-
+#undef COL_NAME
 
 /* 1 when --help was shown, 0 to go on, <0 usage error. */
 static int parse_args(struct history_opts *o, int argc, char **argv)
@@ -96,32 +68,30 @@ static int parse_args(struct history_opts *o, int argc, char **argv)
 	return 0;
 }
 
-static char *column_dup(sqlite3_stmt *st, int i)
+static char *dup_or_null(const char *s)
 {
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? xstrdup((const char *)s) : NULL;
+	return s ? xstrdup(s) : NULL;
 }
 
-static void history_add(struct history *h, sqlite3_stmt *st)
+static int history_add(const struct run_stats_row *row, void *ud)
 {
+	struct history *h = ud;
 	struct history_row *r;
-	int i;
 
 	if (h->n == h->cap) {
 		h->cap = h->cap ? 2 * h->cap : 32;
 		h->rows = xrealloc(h->rows, h->cap * sizeof(*h->rows));
 	}
 	r = &h->rows[h->n++];
-	r->run = (long)sqlite3_column_int64(st, 0);
-	r->started_at = column_dup(st, 1);
-	r->finished_at = column_dup(st, 2);
-	r->status = column_dup(st, 3);
-	r->error = column_dup(st, 4);
-	r->entity = column_dup(st, 5);
-	r->stage = column_dup(st, 6);
-	for (i = 0; i < NCOUNTS; i++)
-		r->count[i] = (long)sqlite3_column_int64(st, 7 + i);
+	r->run = row->run_id;
+	r->started_at = dup_or_null(row->started_at);
+	r->finished_at = dup_or_null(row->finished_at);
+	r->status = dup_or_null(row->status);
+	r->error = dup_or_null(row->error);
+	r->entity = dup_or_null(row->entity);
+	r->stage = dup_or_null(row->stage);
+	memcpy(r->count, row->s.count, sizeof(r->count));
+	return 0;
 }
 
 static void history_release(struct history *h)
@@ -151,51 +121,29 @@ static void history_release(struct history *h)
 	memset(h, 0, sizeof(*h));
 }
 
-static int history_read(struct history *h, struct ledger *lg, long limit)
+static int event_add(const struct event_row *row, void *ud)
 {
-	sqlite3 *db = ledger_db(lg);
-	sqlite3_stmt *st = NULL;
-	int rc;
+	struct history *h = ud;
+	struct history_event *e = &h->events[h->nevents++];
 
-	if (sqlite3_prepare_v2(db, history_sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(FS_EABORT, "ledger: read history: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, limit > 0 ? limit : -1);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		history_add(h, st);
-	rc = rc == SQLITE_DONE ? 0 : fail(FS_EABORT, "ledger: read history: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rc;
+	e->entity = dup_or_null(row->entity);
+	e->crm_module = dup_or_null(row->crm_module);
+	e->crm_id = dup_or_null(row->crm_id);
+	e->finance_id = dup_or_null(row->finance_id);
+	e->action = dup_or_null(row->action);
+	e->match = dup_or_null(row->match);
+	e->reason = dup_or_null(row->reason);
+	return 0;
 }
 
-static int events_read(struct history *h, sqlite3 *db, long run)
+static int events_read(struct history *h, struct ledger *lg, long run)
 {
-	sqlite3_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, events_count_sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(FS_EABORT, "ledger: read events: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, run);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		h->events_total = (long)sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (sqlite3_prepare_v2(db, events_sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(FS_EABORT, "ledger: read events: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, run);
-	sqlite3_bind_int64(st, 2, HISTORY_EVENTS_MAX);
+	if ((rc = ledger_problems_count(lg, run, &h->events_total)))
+		return rc;
 	h->events = xcalloc(HISTORY_EVENTS_MAX, sizeof(*h->events));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && h->nevents < HISTORY_EVENTS_MAX) {
-		struct history_event *e = &h->events[h->nevents++];
-		e->entity = column_dup(st, 0);
-		e->crm_module = column_dup(st, 1);
-		e->crm_id = column_dup(st, 2);
-		e->finance_id = column_dup(st, 3);
-		e->action = column_dup(st, 4);
-		e->match = column_dup(st, 5);
-		e->reason = column_dup(st, 6);
-	}
-	rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : fail(FS_EABORT, "ledger: read events: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rc;
+	return ledger_problems_each(lg, run, HISTORY_EVENTS_MAX, event_add, h);
 }
 
 /* Cell c of row r as text; NULL when empty. */
@@ -306,8 +254,8 @@ static json_t *counts_object(const struct history_row *r)
 	json_t *o = json_object();
 	int k;
 
-	for (k = 0; k < NCOUNTS; k++)
-		json_object_set_new(o, history_count_names[k], json_integer(r->count[k]));
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		json_object_set_new(o, outcome_columns[k], json_integer(r->count[k]));
 	return o;
 }
 
@@ -373,8 +321,8 @@ static int load_history(struct history *h, const struct job *job, long limit, in
 
 	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)) &&
 	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)) &&
-	    !(rc = history_read(h, lg, limit)) && with_events && h->n)
-		rc = events_read(h, ledger_db(lg), h->rows[0].run);
+	    !(rc = ledger_history_each(lg, limit, history_add, h)) && with_events && h->n)
+		rc = events_read(h, lg, h->rows[0].run);
 	ledger_close(lg);
 	xfree(path);
 	return rc;

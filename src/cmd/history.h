@@ -7,19 +7,14 @@
 #define FINSYNC_CMD_HISTORY_H
 #include <stdio.h>
 #include <stddef.h>
-
-#define NCOUNTS 7
-/* The outcomes of run_stats, in its column order. */
-extern const char *const history_count_names[NCOUNTS];
-
-enum { C_ADDED, C_UPDATED, C_UNCHANGED, C_SKIPPED, C_DUPLICATES, C_FAILED, C_DELETED };
+#include "finsync/outcome.h"
 
 struct history_row {
 	long run;
 	char *started_at, *finished_at, *status, *error;
 	char *entity;           /* NULL: the run has no stats */
 	char *stage;            /* the stage the counts come from */
-	long count[NCOUNTS];
+	long count[OUTCOME_COUNT];   /* by enum outcome */
 };
 
 /* A record of the newest run that did not go through: failed, invalid or ambiguous. */

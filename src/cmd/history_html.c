@@ -31,17 +31,18 @@
 /* A run's totals over its entities, oldest first once collected. */
 struct run_total {
 	const struct history_row *first;   /* the run's first row: its run-level columns */
-	long count[NCOUNTS];
+	long count[OUTCOME_COUNT];
 	int has_stats;
 };
 
 /* The six outcomes stacked in a bar, bottom up, and their colours. */
-static const int stacked[] = { C_ADDED, C_UPDATED, C_UNCHANGED, C_SKIPPED, C_FAILED, C_DELETED };
+static const int stacked[] = { OUTCOME_ADDED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_SKIPPED,
+			       OUTCOME_FAILED, OUTCOME_DELETED };
 #define NSTACKED ((int)(sizeof(stacked) / sizeof(stacked[0])))
-static const char *const colour[NCOUNTS] = {
-	[C_ADDED] = "#2e7d32", [C_UPDATED] = "#1565c0", [C_UNCHANGED] = "#b0bec5",
-	[C_SKIPPED] = "#f9a825", [C_DUPLICATES] = "#6d4c41", [C_FAILED] = "#c62828",
-	[C_DELETED] = "#7b1fa2",
+static const char *const colour[OUTCOME_COUNT] = {
+	[OUTCOME_ADDED] = "#2e7d32", [OUTCOME_UPDATED] = "#1565c0", [OUTCOME_UNCHANGED] = "#b0bec5",
+	[OUTCOME_SKIPPED] = "#f9a825", [OUTCOME_DUPLICATES] = "#6d4c41", [OUTCOME_FAILED] = "#c62828",
+	[OUTCOME_DELETED] = "#7b1fa2",
 };
 
 /* Chart geometry, in SVG user units (the SVG scales to the page's width). */
@@ -131,7 +132,7 @@ static size_t collect_runs(const struct history *h, struct run_total *out)
 		if (!r->entity)
 			continue;
 		out[n - 1].has_stats = 1;
-		for (k = 0; k < NCOUNTS; k++)
+		for (k = 0; k < OUTCOME_COUNT; k++)
 			out[n - 1].count[k] += r->count[k];
 	}
 	for (i = 0; i < n / 2; i++) {
@@ -242,10 +243,10 @@ static void last_run(FILE *fp, const struct run_total *t)
 	card(fp, "started", r->started_at, "wide");
 	card(fp, "duration", *dur ? dur : "unfinished", NULL);
 	card(fp, "exit status", exit_code(r->status), NULL);
-	for (k = 0; k < NCOUNTS; k++) {
+	for (k = 0; k < OUTCOME_COUNT; k++) {
 		snprintf(num, sizeof(num), "%ld", t->count[k]);
-		card(fp, history_count_names[k], t->has_stats ? num : NULL,
-		     k == C_FAILED && t->count[k] ? "c-failed" : NULL);
+		card(fp, outcome_columns[k], t->has_stats ? num : NULL,
+		     k == OUTCOME_FAILED && t->count[k] ? "c-failed" : NULL);
 	}
 	fputs("</div>\n", fp);
 	if (r->error) {
@@ -337,8 +338,8 @@ static void bar(FILE *fp, const struct run_total *t, double cx, double w, long t
 	fputs("\" data-status=\"", fp);
 	esc(fp, t->first->status);
 	fputc('"', fp);
-	for (k = 0; k < NCOUNTS; k++)
-		fprintf(fp, " data-%s=\"%ld\"", history_count_names[k], t->count[k]);
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		fprintf(fp, " data-%s=\"%ld\"", outcome_columns[k], t->count[k]);
 	fputs(">\n", fp);
 	for (k = 0; k < NSTACKED; k++) {
 		long v = t->count[stacked[k]];
@@ -348,8 +349,8 @@ static void bar(FILE *fp, const struct run_total *t, double cx, double w, long t
 		y -= h;
 		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
 			"data-outcome=\"%s\" data-count=\"%ld\"><title>run %ld: %ld %s</title></rect>\n",
-			cx - w / 2, y, w, h, colour[stacked[k]], history_count_names[stacked[k]], v, t->first->run, v,
-			history_count_names[stacked[k]]);
+			cx - w / 2, y, w, h, colour[stacked[k]], outcome_columns[stacked[k]], v, t->first->run, v,
+			outcome_columns[stacked[k]]);
 	}
 	/* A run without stats (stopped before its transform) gets a grey mark, and words where they fit. */
 	if (!t->has_stats) {
@@ -370,15 +371,15 @@ static void duplicates_line(FILE *fp, const struct run_total *runs, size_t n, do
 	size_t i;
 
 	fprintf(fp, "<g class=\"duplicates\"><polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
-		colour[C_DUPLICATES]);
+		colour[OUTCOME_DUPLICATES]);
 	for (i = 0; i < n; i++)
-		fprintf(fp, "%s%.1f,%.1f", i ? " " : "", PAD_L + slot * (i + 0.5), y_of(runs[i].count[C_DUPLICATES], top));
+		fprintf(fp, "%s%.1f,%.1f", i ? " " : "", PAD_L + slot * (i + 0.5), y_of(runs[i].count[OUTCOME_DUPLICATES], top));
 	fputs("\"/>\n", fp);
 	for (i = 0; i < n; i++)
 		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" data-run=\"%ld\" data-count=\"%ld\">"
 			"<title>run %ld: %ld duplicates</title></circle>\n", PAD_L + slot * (i + 0.5),
-			y_of(runs[i].count[C_DUPLICATES], top), colour[C_DUPLICATES], runs[i].first->run,
-			runs[i].count[C_DUPLICATES], runs[i].first->run, runs[i].count[C_DUPLICATES]);
+			y_of(runs[i].count[OUTCOME_DUPLICATES], top), colour[OUTCOME_DUPLICATES], runs[i].first->run,
+			runs[i].count[OUTCOME_DUPLICATES], runs[i].first->run, runs[i].count[OUTCOME_DUPLICATES]);
 	fputs("</g>\n", fp);
 }
 
@@ -389,9 +390,9 @@ static void legend(FILE *fp)
 	fputs("<div class=\"legend\">", fp);
 	for (k = 0; k < NSTACKED; k++)
 		fprintf(fp, "<span><i style=\"background:%s\"></i>%s</span>", colour[stacked[k]],
-			history_count_names[stacked[k]]);
+			outcome_columns[stacked[k]]);
 	fprintf(fp, "<span><i class=\"line\" style=\"background:%s\"></i>duplicates (within the others)</span></div>\n",
-		colour[C_DUPLICATES]);
+		colour[OUTCOME_DUPLICATES]);
 }
 
 static void chart(FILE *fp, const struct run_total *runs, size_t n)
@@ -403,8 +404,8 @@ static void chart(FILE *fp, const struct run_total *runs, size_t n)
 	for (i = 0; i < n; i++) {
 		if (stack_height(&runs[i]) > max)
 			max = stack_height(&runs[i]);
-		if (runs[i].count[C_DUPLICATES] > max)
-			max = runs[i].count[C_DUPLICATES];
+		if (runs[i].count[OUTCOME_DUPLICATES] > max)
+			max = runs[i].count[OUTCOME_DUPLICATES];
 	}
 	step = nice_step(max, &top);
 	if (w > 56)
@@ -469,13 +470,13 @@ static void run_rows(FILE *fp, const struct history *h, size_t i, size_t n)
 		fputs("</td><td>", fp);
 		esc(fp, h->rows[j].entity ? h->rows[j].stage : "-");
 		fputs("</td>", fp);
-		for (k = 0; k < NCOUNTS; k++)
+		for (k = 0; k < OUTCOME_COUNT; k++)
 			count_cell(fp, &h->rows[j], (int)k);
 		fputs("</tr>\n", fp);
 	}
 	if (r->error) {
 		fprintf(fp, "<tr class=\"errrow\" data-run=\"%ld\"><td class=\"err\" colspan=\"%d\">error: ", r->run,
-			2 + NCOUNTS);
+			2 + OUTCOME_COUNT);
 		esc(fp, r->error);
 		fputs("</td></tr>\n", fp);
 	}
@@ -489,8 +490,8 @@ static void runs_table(FILE *fp, const struct history *h)
 	fputs("<section id=\"runs\">\n<h2>Runs</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th class=\"n\">run</th>"
 	      "<th>started</th><th class=\"n\">duration</th><th>status</th><th class=\"n\" title=\"the exit status "
 	      "the run's status stands for\">exit</th><th>entity</th><th>stage</th>", fp);
-	for (k = 0; k < NCOUNTS; k++)
-		fprintf(fp, "<th class=\"n\">%s</th>", history_count_names[k]);
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		fprintf(fp, "<th class=\"n\">%s</th>", outcome_columns[k]);
 	fputs("</tr></thead>\n<tbody>\n", fp);
 	for (i = 0; i < h->n; i += span) {
 		for (span = 1; i + span < h->n && h->rows[i + span].run == h->rows[i].run; span++)
@@ -498,7 +499,7 @@ static void runs_table(FILE *fp, const struct history *h)
 		run_rows(fp, h, i, span);
 	}
 	if (!h->n)
-		fprintf(fp, "<tr><td colspan=\"%d\">No runs yet.</td></tr>\n", 7 + NCOUNTS);
+		fprintf(fp, "<tr><td colspan=\"%d\">No runs yet.</td></tr>\n", 7 + OUTCOME_COUNT);
 	fputs("</tbody>\n</table></div>\n<p class=\"note\">exit: the exit status a run with this status "
 	      "has (0 ok, 1 partial, 3 aborted, 5 budget; a job-file error found during a run also exits 2 "
 	      "and is recorded as aborted).</p>\n</section>\n", fp);

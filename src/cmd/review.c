@@ -30,7 +30,6 @@
 #include <strings.h>
 #include <unistd.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/cmd.h"
@@ -113,24 +112,31 @@ static int has_transform(const struct job *job, long run)
 	return ok;
 }
 
+struct run_pick {
+	const struct job *job;
+	long seen;              /* the last run looked at */
+};
+
+/* Stops the walk (1) at the first run whose transform finished. */
+static int transformed(long run_id, void *ud)
+{
+	struct run_pick *pick = ud;
+
+	pick->seen = run_id;
+	return has_transform(pick->job, run_id);
+}
+
 /* The run to list: want, or the newest run whose transform finished. */
 static int pick_run(struct ledger *lg, const struct job *job, long want, long *out)
 {
-	static const char sql[] = "SELECT id FROM runs WHERE ?1 = 0 OR id = ?1 ORDER BY id DESC";
-	sqlite3 *db = ledger_db(lg);
-	sqlite3_stmt *st = NULL;
-	int rc, found = 0;
+	struct run_pick pick = { .job = job };
+	int rc;
 
 	*out = 0;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(FS_EABORT, "ledger: read runs: %s", sqlite3_errmsg(db));
-	sqlite3_bind_int64(st, 1, want);
-	while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*out = (long)sqlite3_column_int64(st, 0);
-		found = has_transform(job, *out);
-	}
-	sqlite3_finalize(st);
-	if (found)
+	if ((rc = ledger_runs_each(lg, want, transformed, &pick)) < 0)
+		return rc;
+	*out = pick.seen;
+	if (rc == 1)
 		return 0;
 	if (want && *out)
 		return fail(FS_EUSAGE, "run %ld has no finished transform stage: nothing to review", want);

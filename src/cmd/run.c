@@ -7,7 +7,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/api.h"
 #include "finsync/cmd.h"
@@ -145,23 +144,27 @@ static int run_stages(struct pipeline *p, unsigned stages)
 	return rc;
 }
 
-static void print_summary(struct pipeline *p, const char *stage)
+/* "customers: 3 added, 1 updated, 0 unchanged, 2 skipped (1 duplicates), 0 failed" */
+static int summary_line(const struct run_stats_row *r, void *ud)
 {
-	static const char sql[] =
-		"SELECT entity, added, updated, unchanged, skipped, duplicates, failed, deleted "
-		"FROM run_stats WHERE run_id = ?1 AND stage = ?2 ORDER BY entity";
-	sqlite3_stmt *st;
+	const struct pipeline *p = ud;
+	int k;
 
-	if (sqlite3_prepare_v2(ledger_db(p->lg), sql, -1, &st, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_int64(st, 1, p->run_id);
-	sqlite3_bind_text(st, 2, stage, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		printf("%s: %s%lld added, %lld updated, %lld unchanged, %lld skipped (%lld duplicates), %lld failed\n",
-		       sqlite3_column_text(st, 0), p->dry_run ? "would be " : "",
-		       sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-		       sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6));
-	sqlite3_finalize(st);
+	printf("%s: %s", r->entity, p->dry_run ? "would be " : "");
+	for (k = 0; k < OUTCOME_COUNT; k++) {
+		if (outcome_lines[k] == OUTCOME_LINE_SHOWN)
+			printf("%s%ld %s", k ? ", " : "", r->s.count[k], outcome_columns[k]);
+		else if (outcome_lines[k] == OUTCOME_LINE_PART)
+			printf(" (%ld %s)", r->s.count[k], outcome_columns[k]);
+	}
+	putchar('\n');
+	return 0;
+}
+
+/* The counts of the stage, per entity. */
+static int print_summary(struct pipeline *p, const char *stage)
+{
+	return ledger_run_stats_each(p->lg, p->run_id, stage, summary_line, p);
 }
 
 static const char *run_status(const struct pipeline *p, int rc)
@@ -177,13 +180,13 @@ static int finish_run(struct pipeline *p, unsigned stages, int rc)
 {
 	const char *status = run_status(p, rc);
 	int frc = ledger_run_finish(p->lg, p->run_id, status, rc ? err_msg() : NULL);
-	int reported = !rc || rc == FS_EBUDGET;
+	int reported = !rc || rc == FS_EBUDGET, src = 0;
 
 	if (reported && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
-		print_summary(p, (stages & STAGE_LOAD) && !p->dry_run ? "load" : "transform");
+		src = print_summary(p, (stages & STAGE_LOAD) && !p->dry_run ? "load" : "transform");
 	if (reported)
 		printf("run %ld: %s; staged files in %s\n", p->run_id, status, p->run_dir);
-	return rc ? rc : frc;
+	return rc ? rc : frc ? frc : src;
 }
 
 /* The day's API calls, counted in the ledger (UTC days). */
@@ -269,7 +272,8 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	 * on money, and have every field, view and stage the job names.
 	 */
 	if ((stages & (STAGE_EXTRACT | STAGE_LOAD)) && ((rc = preflight_currency(&p)) || (rc = preflight_ready(&p)))) {
-		ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
+		/* The preflight's error is the one to report; a failed finish would only hide it. */
+		(void)ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
 		goto out;
 	}
 	log_set_run(p.run_id);

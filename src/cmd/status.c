@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/cmd.h"
@@ -24,29 +23,6 @@
 #include "finsync/ledger.h"
 #include "finsync/lock.h"
 #include "finsync/timeutil.h"
-
-#define NCOUNTS 7
-static const char *const count_names[NCOUNTS] = {
-	"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
-};
-
-/* The counts of the run's load, or of its transform when it did not load (a dry run). */
-static const char stats_sql[] =
-	"SELECT entity, stage, added, updated, unchanged, skipped, duplicates, failed, deleted"
-	" FROM run_stats WHERE run_id = ?1 AND stage = CASE WHEN EXISTS (SELECT 1 FROM run_stats"
-	"   WHERE run_id = ?1 AND stage = 'load') THEN 'load' ELSE 'transform' END"
-	" ORDER BY entity";
-
-static const char watermarks_sql[] =
-	"SELECT entity, modified_since, run_id FROM watermarks ORDER BY entity";
-
-/* Records whose latest event is a failure: the next run retries them. */
-static const char failures_sql[] =
-	"SELECT count(*) FROM (SELECT max(id) AS last FROM events WHERE crm_id IS NOT NULL"
-	"   GROUP BY entity, crm_id) l JOIN events e ON e.id = l.last WHERE e.action = 'failed'";
-
-static const char usage_sql[] =
-	"SELECT api, calls FROM api_usage WHERE day = ?1 ORDER BY api";
 
 struct status_opts {
 	const char *format;      /* --format: text or json */
@@ -65,72 +41,36 @@ static json_t *str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-static json_t *column_json(sqlite3_stmt *st, int i)
+static int stats_row(const struct run_stats_row *r, void *ud)
 {
-	switch (sqlite3_column_type(st, i)) {
-	case SQLITE_NULL:
-		return json_null();
-	case SQLITE_INTEGER:
-		return json_integer(sqlite3_column_int64(st, i));
-	default:
-		return json_string((const char *)sqlite3_column_text(st, i));
-	}
-}
-
-/*
- * Runs sql (binding ?1 to text when given) and calls row() for each row.
- * A ledger older than a table reads as empty rather than failing.
- */
-static int query_rows(struct ledger *lg, const char *sql, const char *bind1,
-		      void (*row)(sqlite3_stmt *st, json_t *into), json_t *into)
-{
-	sqlite3 *db = ledger_db(lg);
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return fail(FS_EABORT, "ledger: status: %s", sqlite3_errmsg(db));
-	if (bind1)
-		sqlite3_bind_text(st, 1, bind1, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row(st, into);
-	rc = rc == SQLITE_DONE ? 0 : fail(FS_EABORT, "ledger: status: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	return rc;
-}
-
-static void stats_row(sqlite3_stmt *st, json_t *run)
-{
-	json_t *counts = json_object();
+	json_t *run = ud, *counts = json_object();
 	int k;
 
-	for (k = 0; k < NCOUNTS; k++)
-		json_object_set_new(counts, count_names[k], json_integer(sqlite3_column_int64(st, 2 + k)));
-	json_object_set_new(run, "stats_stage", column_json(st, 1));
-	json_object_set_new(json_object_get(run, "entities"), (const char *)sqlite3_column_text(st, 0), counts);
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		json_object_set_new(counts, outcome_columns[k], json_integer(r->s.count[k]));
+	json_object_set_new(run, "stats_stage", str_or_null(r->stage));
+	json_object_set_new(json_object_get(run, "entities"), r->entity, counts);
+	return 0;
 }
 
-static void watermark_row(sqlite3_stmt *st, json_t *all)
+static int watermark_row(const char *entity, const char *since, long run_id, void *ud)
 {
-	json_object_set_new(all, (const char *)sqlite3_column_text(st, 0),
-			    json_pack("{s:o, s:o}", "modified_since", column_json(st, 1), "run_id", column_json(st, 2)));
+	json_object_set_new(ud, entity, json_pack("{s:o, s:o}", "modified_since", str_or_null(since),
+						  "run_id", run_id ? json_integer(run_id) : json_null()));
+	return 0;
 }
 
-static void usage_row(sqlite3_stmt *st, json_t *calls)
+static int usage_row(const char *api, long calls, void *ud)
 {
-	json_object_set_new(calls, (const char *)sqlite3_column_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
-}
-
-static void count_row(sqlite3_stmt *st, json_t *n)
-{
-	json_integer_set(n, sqlite3_column_int64(st, 0));
+	json_object_set_new(ud, api, json_integer(calls));
+	return 0;
 }
 
 static int add_last_run(json_t *status, struct ledger *lg)
 {
 	struct run_info r;
 	json_t *run;
-	char id[32];
+	long id;
 	int rc;
 
 	if ((rc = ledger_run_latest(lg, &r)) <= 0)
@@ -140,27 +80,28 @@ static int add_last_run(json_t *status, struct ledger *lg)
 			"status", str_or_null(r.status), "error", str_or_null(r.error),
 			"stages", str_or_null(r.stages), "stats_stage", "entities");
 	json_object_set_new(status, "last_run", run);
-	snprintf(id, sizeof(id), "%ld", r.id);
+	id = r.id;
 	run_info_release(&r);
-	return query_rows(lg, stats_sql, id, stats_row, run);
+	return ledger_run_stats_each(lg, id, NULL, stats_row, run);
 }
 
 static int add_ledger_facts(json_t *status, struct ledger *lg, const char *job_name)
 {
-	json_t *today = json_object_get(status, "api_calls_today"), *failures = json_integer(0);
+	json_t *today = json_object_get(status, "api_calls_today");
 	const char *state;
+	long failures = 0;
 	int rc;
 
-	json_object_set_new(status, "failures_waiting", failures);
 	if ((rc = jobstate_get(lg, job_name, &state)))
 		return rc;
 	json_object_set_new(status, "job_state", json_string(state));
 	if ((rc = add_last_run(status, lg)) ||
-	    (rc = query_rows(lg, watermarks_sql, NULL, watermark_row, json_object_get(status, "watermarks"))) ||
-	    (rc = query_rows(lg, failures_sql, NULL, count_row, failures)))
+	    (rc = ledger_watermarks_each(lg, watermark_row, json_object_get(status, "watermarks"))) ||
+	    (rc = ledger_failed_count(lg, &failures)))
 		return rc;
-	return query_rows(lg, usage_sql, json_string_value(json_object_get(today, "day")), usage_row,
-			  json_object_get(today, "calls"));
+	json_object_set_new(status, "failures_waiting", json_integer(failures));
+	return ledger_usage_each(lg, json_string_value(json_object_get(today, "day")), usage_row,
+				 json_object_get(today, "calls"));
 }
 
 /* idle, running, paused or disabled: a live run first, then the job's own state. */
@@ -267,6 +208,19 @@ static void state_line(struct lines *l, json_t *status)
 		line(l, "state", "%s", state);
 }
 
+/* "3 added, 1 updated, …": every outcome, in run_stats order. */
+static void counts_line(struct lines *l, const char *key, json_t *counts)
+{
+	struct buf b = BUF_INIT;
+	int k;
+
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		buf_addf(&b, "%s%lld %s", k ? ", " : "",
+			 (long long)json_integer_value(json_object_get(counts, outcome_columns[k])), outcome_columns[k]);
+	line(l, key, "%s", buf_str(&b));
+	buf_release(&b);
+}
+
 static void run_lines(struct lines *l, json_t *run)
 {
 	const char *planned = json_string_value(json_object_get(run, "stats_stage"));
@@ -285,14 +239,7 @@ static void run_lines(struct lines *l, json_t *run)
 	line(l, "run error", "%s", text_or(json_object_get(run, "error"), "-"));
 	json_object_foreach(json_object_get(run, "entities"), entity, counts) {
 		snprintf(key, sizeof(key), "%s%s", entity, planned && !strcmp(planned, "transform") ? " (planned)" : "");
-		line(l, key, "%lld added, %lld updated, %lld unchanged, %lld skipped, %lld duplicates, %lld failed, %lld deleted",
-		     (long long)json_integer_value(json_object_get(counts, "added")),
-		     (long long)json_integer_value(json_object_get(counts, "updated")),
-		     (long long)json_integer_value(json_object_get(counts, "unchanged")),
-		     (long long)json_integer_value(json_object_get(counts, "skipped")),
-		     (long long)json_integer_value(json_object_get(counts, "duplicates")),
-		     (long long)json_integer_value(json_object_get(counts, "failed")),
-		     (long long)json_integer_value(json_object_get(counts, "deleted")));
+		counts_line(l, key, counts);
 	}
 }
 

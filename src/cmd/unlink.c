@@ -283,7 +283,7 @@ static int keep_failed(struct unlink *u)
 static int do_unlink(struct unlink *u)
 {
 	long dropped = 0;
-	int rc;
+	int rc, frc;
 
 	if ((rc = ledger_run_start(u->lg, u->job->name, "unlink", &u->run_id)))
 		return rc;
@@ -294,9 +294,9 @@ static int do_unlink(struct unlink *u)
 		printf("unlink: %ld deleted, %ld kept (with transactions), %ld failed; %ld more links dropped\n",
 		       u->deleted, u->kept, u->failed, dropped);
 out:
-	ledger_run_finish(u->lg, u->run_id, rc ? "aborted" : u->failed ? "partial" : "ok", rc ? err_msg() : NULL);
+	frc = ledger_run_finish(u->lg, u->run_id, rc ? "aborted" : u->failed ? "partial" : "ok", rc ? err_msg() : NULL);
 	cmd_records_failed = u->failed;
-	return rc;
+	return rc ? rc : frc;
 }
 
 int cmd_unlink(int argc, char **argv)

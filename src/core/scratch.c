@@ -7,16 +7,21 @@
 #include <unistd.h>
 #include <sqlite3.h>
 #include "finsync/alloc.h"
+#include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/scratch.h"
 
-int scratch_fail(sqlite3 *db, const char *path, const char *what)
+/* FS_EABORT with SQLite's message about db, naming path and what was done. */
+static int scratch_fail(sqlite3 *db, const char *path, const char *what)
 {
 	return fail(FS_EABORT, "scratch database '%s': %s: %s", path, what,
 		    db ? sqlite3_errmsg(db) : "out of memory");
 }
 
-int scratch_open(sqlite3 **out, const char *path, const char *schema)
+static void scratch_close(sqlite3 *db, const char *path);
+
+/* Opens path as a new scratch database and runs schema (SQL, may be NULL); 0 or FS_EABORT. */
+static int scratch_open(sqlite3 **out, const char *path, const char *schema)
 {
 	char *pragmas = xasprintf("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 				  "PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE; "
@@ -41,14 +46,16 @@ int scratch_open(sqlite3 **out, const char *path, const char *schema)
 	return 0;
 }
 
-int scratch_prepare(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **out)
+/* Prepares sql on db; 0 or FS_EABORT naming path. */
+static int scratch_prepare(sqlite3 *db, const char *path, const char *sql, sqlite3_stmt **out)
 {
 	if (sqlite3_prepare_v2(db, sql, -1, out, NULL) != SQLITE_OK)
 		return scratch_fail(db, path, "prepare");
 	return 0;
 }
 
-void scratch_close(sqlite3 *db, const char *path)
+/* Closes db and removes path; NULL-safe. */
+static void scratch_close(sqlite3 *db, const char *path)
 {
 	if (db)
 		sqlite3_close_v2(db);
@@ -173,4 +180,340 @@ void scratch_set_free(struct scratch_set *s)
 	xfree(s->bloom);
 	xfree(s->path);
 	xfree(s);
+}
+
+/* ---- texts grouped by a key ---- */
+
+/*
+ * One row per text: its group, its member id (length first, so that the
+ * key orders ids as numbers) and the text.
+ */
+#define GROUPS_SCHEMA "CREATE TABLE texts (grp TEXT NOT NULL, mlen INTEGER NOT NULL, " \
+		      "member TEXT NOT NULL, body TEXT NOT NULL); BEGIN"
+
+struct scratch_groups {
+	char *path;
+	sqlite3 *db;
+	sqlite3_stmt *put, *get, *del;
+};
+
+int scratch_groups_open(struct scratch_groups **out, const char *path)
+{
+	struct scratch_groups *g = xcalloc(1, sizeof(*g));
+	int rc;
+
+	*out = g;
+	g->path = xstrdup(path);
+	if ((rc = scratch_open(&g->db, g->path, GROUPS_SCHEMA)))
+		return rc;
+	return scratch_prepare(g->db, g->path, "INSERT INTO texts VALUES (?1, ?2, ?3, ?4)", &g->put);
+}
+
+int scratch_groups_put(struct scratch_groups *g, const char *group, const char *member, const char *text,
+		       size_t len)
+{
+	int rc;
+
+	sqlite3_bind_text(g->put, 1, group, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(g->put, 2, (sqlite3_int64)strlen(member));
+	sqlite3_bind_text(g->put, 3, member, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g->put, 4, text, (int)len, SQLITE_STATIC);
+	rc = sqlite3_step(g->put) == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "insert");
+	sqlite3_reset(g->put);
+	return rc;
+}
+
+int scratch_groups_seal(struct scratch_groups *g)
+{
+	if (sqlite3_exec(g->db, "COMMIT; CREATE INDEX texts_by_group ON texts (grp, mlen, member)", NULL, NULL,
+			 NULL) != SQLITE_OK)
+		return scratch_fail(g->db, g->path, "index");
+	if (scratch_prepare(g->db, g->path, "SELECT body FROM texts WHERE grp = ?1 ORDER BY mlen, member", &g->get) ||
+	    scratch_prepare(g->db, g->path, "DELETE FROM texts WHERE grp = ?1", &g->del))
+		return FS_EABORT;
+	return 0;
+}
+
+int scratch_groups_take(struct scratch_groups *g, const char *group,
+			int (*fn)(const char *text, size_t len, void *ud), void *ud, long *n)
+{
+	int rc, stop = 0;
+
+	*n = 0;
+	sqlite3_bind_text(g->get, 1, group, -1, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(g->get)) == SQLITE_ROW) {
+		(*n)++;
+		stop = fn((const char *)sqlite3_column_text(g->get, 0), (size_t)sqlite3_column_bytes(g->get, 0), ud);
+	}
+	sqlite3_reset(g->get);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE)
+		return scratch_fail(g->db, g->path, "read");
+	if (!*n)
+		return 0;
+	sqlite3_bind_text(g->del, 1, group, -1, SQLITE_STATIC);
+	rc = sqlite3_step(g->del);
+	sqlite3_reset(g->del);
+	return rc == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "delete");
+}
+
+int scratch_groups_each(struct scratch_groups *g, int (*fn)(const char *member, const char *group, void *ud),
+			void *ud)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, stop = 0;
+
+	if ((rc = scratch_prepare(g->db, g->path, "SELECT member, grp FROM texts ORDER BY rowid", &st)))
+		return rc;
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), ud);
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "read");
+}
+
+void scratch_groups_close(struct scratch_groups *g)
+{
+	if (!g)
+		return;
+	sqlite3_finalize(g->put);
+	sqlite3_finalize(g->get);
+	sqlite3_finalize(g->del);
+	scratch_close(g->db, g->path);
+	xfree(g->path);
+	xfree(g);
+}
+
+/* ---- rows with keys ---- */
+
+#define ROWS_SCHEMA \
+	"CREATE TABLE rows (rid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, " \
+	"  t0 TEXT, t1 TEXT, t2 TEXT, t3 TEXT, t4 TEXT, t5 TEXT, t6 TEXT);" \
+	"CREATE TABLE counts (k TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;" \
+	"BEGIN"
+#define ROWS_COLUMNS "rid, kind, t0, t1, t2, t3, t4, t5, t6"
+#define ROWS_PARAMS "(?,?,?,?,?,?,?,?,?)"
+#define ROWS_NCOLS (2 + SCRATCH_ROW_TEXTS)
+
+struct scratch_rows {
+	char *path;             /* "" for SQLite's own temporary file */
+	sqlite3 *db;
+	sqlite3_stmt *put, *put_many, *find[SCRATCH_ROW_TEXTS], *set[SCRATCH_ROW_TEXTS];
+	sqlite3_stmt *count_get, *count_put;
+	size_t batch;
+	unsigned indexed;
+	int failed;
+};
+
+/* Reports the first failure only; every call after it is refused quietly. */
+static int rows_fail(struct scratch_rows *r, const char *what)
+{
+	if (!r->failed)
+		scratch_fail(r->db, r->path, what);
+	r->failed = 1;
+	return FS_EABORT;
+}
+
+static int rows_prepare(struct scratch_rows *r, const char *sql, sqlite3_stmt **st)
+{
+	if (*st)
+		return 0;
+	if (sqlite3_prepare_v2(r->db, sql, -1, st, NULL) != SQLITE_OK)
+		return rows_fail(r, "prepare");
+	return 0;
+}
+
+/* The batch insert; a build that allows fewer parameters writes one row at a time. */
+static void rows_prepare_batch(struct scratch_rows *r)
+{
+	struct buf sql = BUF_INIT;
+	size_t i;
+
+	buf_adds(&sql, "INSERT INTO rows (" ROWS_COLUMNS ") VALUES " ROWS_PARAMS);
+	for (i = 1; i < r->batch; i++)
+		buf_adds(&sql, "," ROWS_PARAMS);
+	if (sqlite3_prepare_v2(r->db, buf_str(&sql), -1, &r->put_many, NULL) != SQLITE_OK)
+		r->put_many = NULL;
+	buf_release(&sql);
+}
+
+int scratch_rows_open(struct scratch_rows **out, const char *path, unsigned indexed, size_t batch)
+{
+	struct scratch_rows *r = xcalloc(1, sizeof(*r));
+	int col, rc;
+
+	*out = r;
+	r->path = xstrdup(path ? path : "");
+	r->batch = batch;
+	if ((rc = scratch_open(&r->db, r->path, ROWS_SCHEMA))) {
+		r->failed = 1;
+		return rc;
+	}
+	for (col = 0; col < SCRATCH_ROW_TEXTS; col++)
+		if ((indexed >> col & 1) && (rc = scratch_rows_index(r, col)))
+			return rc;
+	if ((rc = rows_prepare(r, "INSERT INTO rows (" ROWS_COLUMNS ") VALUES " ROWS_PARAMS, &r->put)))
+		return rc;
+	if (batch > 1)
+		rows_prepare_batch(r);
+	return 0;
+}
+
+int scratch_rows_index(struct scratch_rows *r, int col)
+{
+	char sql[96];
+
+	if (r->failed)
+		return FS_EABORT;
+	if (r->indexed >> col & 1)
+		return 0;
+	r->indexed |= 1u << col;
+	snprintf(sql, sizeof(sql), "CREATE INDEX rows_t%d ON rows (t%d) WHERE t%d IS NOT NULL", col, col, col);
+	return sqlite3_exec(r->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : rows_fail(r, "index");
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Binds row as the parameters from first + 1 of st. */
+static void bind_row(sqlite3_stmt *st, int first, const struct scratch_row *row)
+{
+	int c;
+
+	sqlite3_bind_int64(st, first + 1, row->rid);
+	sqlite3_bind_int(st, first + 2, row->kind);
+	for (c = 0; c < SCRATCH_ROW_TEXTS; c++)
+		bind_text_or_null(st, first + 3 + c, row->text[c]);
+}
+
+static int rows_step_done(struct scratch_rows *r, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : rows_fail(r, what);
+
+	sqlite3_reset(st);
+	return rc;
+}
+
+int scratch_rows_put(struct scratch_rows *r, const struct scratch_row *const *rows, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	if (r->failed)
+		return FS_EABORT;
+	if (n == r->batch && r->put_many) {
+		for (i = 0; i < n; i++)
+			bind_row(r->put_many, (int)i * ROWS_NCOLS, rows[i]);
+		return rows_step_done(r, r->put_many, "insert");
+	}
+	for (i = 0; i < n && !rc; i++) {
+		bind_row(r->put, 0, rows[i]);
+		rc = rows_step_done(r, r->put, "insert");
+	}
+	return rc;
+}
+
+int scratch_rows_find(struct scratch_rows *r, int col, const char *key,
+		      int (*fn)(const struct scratch_row *row, void *ud), void *ud)
+{
+	char sql[96];
+	sqlite3_stmt *st;
+	int c, rc, stop = 0;
+
+	if (r->failed)
+		return FS_EABORT;
+	if (!r->find[col]) {
+		snprintf(sql, sizeof(sql), "SELECT " ROWS_COLUMNS " FROM rows WHERE t%d = ?1 ORDER BY rid", col);
+		if ((rc = rows_prepare(r, sql, &r->find[col])))
+			return rc;
+	}
+	st = r->find[col];
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct scratch_row row = { .rid = sqlite3_column_int64(st, 0), .kind = sqlite3_column_int(st, 1) };
+		for (c = 0; c < SCRATCH_ROW_TEXTS; c++)
+			row.text[c] = (const char *)sqlite3_column_text(st, 2 + c);
+		stop = fn(&row, ud);
+	}
+	sqlite3_reset(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? 0 : rows_fail(r, "read");
+}
+
+int scratch_rows_set(struct scratch_rows *r, long long rid, int col, const char *text)
+{
+	char sql[64];
+	int rc;
+
+	if (r->failed)
+		return FS_EABORT;
+	if (!r->set[col]) {
+		snprintf(sql, sizeof(sql), "UPDATE rows SET t%d = ?2 WHERE rid = ?1", col);
+		if ((rc = rows_prepare(r, sql, &r->set[col])))
+			return rc;
+	}
+	sqlite3_bind_int64(r->set[col], 1, rid);
+	bind_text_or_null(r->set[col], 2, text);
+	return rows_step_done(r, r->set[col], "update");
+}
+
+int scratch_rows_count_get(struct scratch_rows *r, const char *key, long long *n)
+{
+	int rc;
+
+	*n = 0;
+	if (r->failed)
+		return FS_EABORT;
+	if ((rc = rows_prepare(r, "SELECT n FROM counts WHERE k = ?1", &r->count_get)))
+		return rc;
+	sqlite3_bind_text(r->count_get, 1, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(r->count_get)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(r->count_get, 0);
+	sqlite3_reset(r->count_get);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rows_fail(r, "read");
+}
+
+int scratch_rows_count_put(struct scratch_rows *r, const char *key, long long n)
+{
+	int rc;
+
+	if (r->failed)
+		return FS_EABORT;
+	if ((rc = rows_prepare(r, "INSERT OR REPLACE INTO counts VALUES (?1, ?2)", &r->count_put)))
+		return rc;
+	sqlite3_bind_text(r->count_put, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(r->count_put, 2, n);
+	return rows_step_done(r, r->count_put, "insert");
+}
+
+int scratch_rows_failed(const struct scratch_rows *r)
+{
+	return r->failed ? FS_EABORT : 0;
+}
+
+void scratch_rows_close(struct scratch_rows *r)
+{
+	int c;
+
+	if (!r)
+		return;
+	for (c = 0; c < SCRATCH_ROW_TEXTS; c++) {
+		sqlite3_finalize(r->find[c]);
+		sqlite3_finalize(r->set[c]);
+	}
+	sqlite3_finalize(r->put);
+	sqlite3_finalize(r->put_many);
+	sqlite3_finalize(r->count_get);
+	sqlite3_finalize(r->count_put);
+	scratch_close(r->db, *r->path ? r->path : NULL);
+	xfree(r->path);
+	xfree(r);
 }

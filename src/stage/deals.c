@@ -138,10 +138,14 @@ static int copy_deals(struct deal_extract *x, struct source *src)
 /* The deals to read again (skipped, failed, half-created), by id, IDS_PER_CALL a call. */
 static int read_again(struct deal_extract *x, struct crm_query *q)
 {
-	json_t *ids = ledger_deal_retry_ids(x->p->lg), *v;
+	json_t *ids = NULL, *v;
 	struct buf chunk = BUF_INIT;
-	size_t i, n = 0, total = json_array_size(ids);
-	int rc = 0;
+	size_t i, n = 0, total;
+	int rc;
+
+	if ((rc = ledger_deal_retry_ids(x->p->lg, &ids)))
+		return rc;
+	total = json_array_size(ids);
 
 	q->modified_since = NULL;
 	q->cvid = NULL;
@@ -252,26 +256,29 @@ out:
 	return rc;
 }
 
-/* The deals' If-Modified-Since, as for the entities: watermark less the overlap. */
-static const char *deal_since(struct deal_extract *x, char *buf, size_t n)
+/* The deals' If-Modified-Since, as for the entities: watermark less the overlap (*since NULL: all). */
+static int deal_since(struct deal_extract *x, char *buf, size_t n, const char **since)
 {
 	char *mark = NULL;
-	const char *since = NULL;
 	time_t t;
+	int rc;
 
-	if (x->p->full || !crm_incremental(x->crm) || ledger_watermark_get(x->p->lg, "deals", &mark) != 1)
-		return NULL;
+	*since = NULL;
+	if (x->p->full || !crm_incremental(x->crm) || (rc = ledger_watermark_get(x->p->lg, "deals", &mark)) == 0)
+		return 0;
+	if (rc < 0)
+		return rc;
 	if (!time_parse_iso(mark, &t)) {
 		struct tm tm;
 		t -= x->p->job->overlap_seconds;
 		gmtime_r(&t, &tm);
 		strftime(buf, n, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
-		since = buf;
-		log_info("deals: reading changes since %s (watermark %s less %lds)", since, mark,
+		*since = buf;
+		log_info("deals: reading changes since %s (watermark %s less %lds)", *since, mark,
 			 x->p->job->overlap_seconds);
 	}
 	xfree(mark);
-	return since;
+	return 0;
 }
 
 int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct manifest *m)
@@ -286,7 +293,8 @@ int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct m
 		return 0;
 	log_set_entity("deals");
 	q.cvid = p->job->deals.views ? str(p->job->deals.views, "Deals") : NULL;
-	q.modified_since = deal_since(&x, since, sizeof(since));
+	if ((rc = deal_since(&x, since, sizeof(since), &q.modified_since)))
+		goto out;
 	incremental = q.modified_since != NULL;
 	x.seen = scratch_set_new(dir, "deals-seen.tmp");
 	if ((rc = deal_read_fields(&x, &q.fields)) || (rc = staging_writer_open(&x.w, dir, "deals")))
@@ -1235,9 +1243,11 @@ static int deals_loaded_before(struct pipeline *p)
 	struct run_info run;
 	int rc = ledger_run_get(p->lg, p->run_id, &run);
 
-	if (rc == 1)
-		rc = run.finished_at && ledger_stats_exist(p->lg, p->run_id, "deals", "load") == 1 &&
-		     strcmp(run.status, "running") && strcmp(run.status, "aborted") && strcmp(run.status, "budget");
+	if (rc == 1 && run.finished_at && strcmp(run.status, "running") && strcmp(run.status, "aborted") &&
+	    strcmp(run.status, "budget"))
+		rc = ledger_stats_exist(p->lg, p->run_id, "deals", "load");
+	else if (rc == 1)
+		rc = 0;
 	run_info_release(&run);
 	return rc;
 }

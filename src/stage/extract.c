@@ -470,12 +470,20 @@ static void add_extra_ids(struct extract *x, const char *module, json_t *ids, co
  * create (finsync review --apply) that are not linked yet, are read again by
  * id on incremental runs.
  */
-static void add_failed_ids(struct extract *x, const struct entity_sync *e, const char *module)
+static int add_failed_ids(struct extract *x, const struct entity_sync *e, const char *module)
 {
+	json_t *ids = NULL;
+	int rc;
+
 	if (!x->since)
-		return;
-	add_extra_ids(x, module, ledger_failed_ids(x->p->lg, e->name, module), "that failed before");
-	add_extra_ids(x, module, ledger_decision_ids(x->p->lg, e->name, module), "decided by review");
+		return 0;
+	if ((rc = ledger_failed_ids(x->p->lg, e->name, module, &ids)))
+		return rc;
+	add_extra_ids(x, module, ids, "that failed before");
+	if ((rc = ledger_decision_ids(x->p->lg, e->name, module, &ids)))
+		return rc;
+	add_extra_ids(x, module, ids, "decided by review");
+	return 0;
 }
 
 static int extract_deleted(struct extract *x, const char *module)
@@ -620,7 +628,8 @@ static int extract_entity(struct extract *x, const struct entity_sync *e)
 		return rc;
 	json_object_clear(x->extra_ids);
 	for (m = entity_crm_modules(e); *m; m++)
-		add_failed_ids(x, e, *m);
+		if ((rc = add_failed_ids(x, e, *m)))
+			return rc;
 	if (e->crm_module == CRM_ACCOUNTS_AND_CONTACTS && e->kind == ENTITY_CUSTOMERS &&
 	    (rc = x->since ? extract_accounts_and_contacts(x, e) : extract_module(x, e, "Contacts", 1, NULL)))
 		return rc;

@@ -704,9 +704,11 @@ static int loaded_before(struct pipeline *p, const struct entity_sync *e)
 	int rc = ledger_run_get(p->lg, p->run_id, &run);
 
 	/* A finished run's stats row means its load completed. */
-	if (rc == 1)
-		rc = run.finished_at && ledger_stats_exist(p->lg, p->run_id, e->name, "load") == 1 &&
-		     strcmp(run.status, "running") && strcmp(run.status, "aborted") && strcmp(run.status, "budget");
+	if (rc == 1 && run.finished_at && strcmp(run.status, "running") && strcmp(run.status, "aborted") &&
+	    strcmp(run.status, "budget"))
+		rc = ledger_stats_exist(p->lg, p->run_id, e->name, "load");
+	else if (rc == 1)
+		rc = 0;
 	run_info_release(&run);
 	return rc;
 }

@@ -20,10 +20,12 @@ int pipeline_finclient(struct pipeline *p, struct finclient **out)
 
 json_t *stats_json(const struct stats *s)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "added", (json_int_t)s->added,
-			 "updated", (json_int_t)s->updated, "unchanged", (json_int_t)s->unchanged,
-			 "skipped", (json_int_t)s->skipped, "duplicates", (json_int_t)s->duplicates,
-			 "failed", (json_int_t)s->failed, "deleted", (json_int_t)s->deleted);
+	json_t *o = json_object();
+	int k;
+
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		json_object_set_new(o, outcome_columns[k], json_integer(s->count[k]));
+	return o;
 }
 
 void pipeline_release(struct pipeline *p)

@@ -113,7 +113,9 @@ static int plan_row(json_t *row, void *ud)
 
 	if (!fid)
 		return 0;
-	if (!crm_id && ledger_link_by_finance(c->p->lg, c->e->name, fid, &owned) == 1)
+	if (!crm_id && (rc = ledger_link_by_finance(c->p->lg, c->e->name, fid, &owned)) < 0)
+		return rc;
+	if (owned)
 		crm_id = owned;
 	reverse_hash(job, c->e, row, hash);
 	if (!(action = plan_action(c, crm_id, fid, hash, &reason))) {

@@ -14,7 +14,6 @@
  */
 #include <string.h>
 #include <strings.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/fsutil.h"
@@ -468,35 +467,31 @@ static long entity_total(struct transform_run *t, const struct entity_sync *e)
 }
 
 /*
- * Planning an entity only reads the ledger: one read transaction around it
+ * Planning an entity only reads the ledger: one read snapshot around it
  * instead of one per lookup, each of which took and dropped SQLite's locks
- * (fcntl calls) for every record.  It also gives the plan one snapshot.  If
- * BEGIN fails, the lookups simply run one by one as before.
+ * (fcntl calls) for every record.  It also gives the plan one view.  When
+ * the ledger holds nothing of the entity (a first run, a bulk import), the
+ * identity ladder needs no lookup per record.
  */
-static void ledger_snapshot(struct ledger *lg, int begin)
+static int plan_entity(struct xform *x, struct ledger *lg)
 {
-	sqlite3_exec(ledger_db(lg), begin ? "BEGIN" : "COMMIT", NULL, NULL, NULL);
-}
+	int rc, erc;
 
-/*
- * Whether the ledger holds nothing of the entity (a first run, a bulk
- * import): then the identity ladder needs no lookup per record.  Any doubt
- * (an error) says no.
- */
-static int ledger_empty(struct ledger *lg, const char *entity)
-{
-	sqlite3_stmt *st = NULL;
-	int empty = 0;
-
-	if (sqlite3_prepare_v2(ledger_db(lg),
-			       "SELECT EXISTS (SELECT 1 FROM links WHERE entity = ?1) "
-			       "OR EXISTS (SELECT 1 FROM decisions WHERE entity = ?1)",
-			       -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 1, entity, -1, SQLITE_STATIC) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		empty = sqlite3_column_int(st, 0) == 0;
-	sqlite3_finalize(st);
-	return empty;
+	if ((rc = ledger_read_begin(lg))) {
+		progress_end();
+		return rc;
+	}
+	if ((rc = ledger_entity_known(lg, x->e->name)) >= 0) {
+		x->ledger_empty = rc == 0;
+		rc = entity_records(x);
+	}
+	progress_end();
+	if (!rc)
+		rc = entity_rejects(x);
+	if (!rc)
+		rc = entity_deletions(x);
+	erc = ledger_read_end(lg);
+	return rc ? rc : erc;
 }
 
 static int transform_entity(struct transform_run *t, const struct entity_sync *e)
@@ -511,15 +506,7 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	buf_init(&x.text, (size_t)64 << 20);
 	buf_init(&x.payload_text, (size_t)64 << 20);
 	progress_start("transform", e->name, entity_total(t, e));
-	ledger_snapshot(t->p->lg, 1);
-	x.ledger_empty = ledger_empty(t->p->lg, e->name);
-	rc = entity_records(&x);
-	progress_end();
-	if (!rc)
-		rc = entity_rejects(&x);
-	if (!rc)
-		rc = entity_deletions(&x);
-	ledger_snapshot(t->p->lg, 0);
+	rc = plan_entity(&x, t->p->lg);
 	mapping_cache_free(x.maps);
 	buf_release(&x.text);
 	buf_release(&x.payload_text);

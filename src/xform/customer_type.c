@@ -22,7 +22,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
@@ -30,17 +29,8 @@
 #include "finsync/scratch.h"
 #include "xform.h"
 
-/*
- * One row per person: its account, its contact id (length first, so that the
- * key orders ids as numbers) and the person as JSON text.
- */
-#define PERSONS_SCHEMA "CREATE TABLE persons (account TEXT NOT NULL, clen INTEGER NOT NULL, " \
-		       "contact TEXT NOT NULL, person TEXT NOT NULL)"
-
 struct contact_groups {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *put, *get, *del;
+	struct scratch_groups *persons;   /* by account, in contact id order */
 	struct buf text;        /* a person's JSON, reused */
 	long n;                 /* persons put */
 };
@@ -53,38 +43,18 @@ static int emit_contact(struct xform *x, json_t *rec, void *ud)
 
 static int groups_open(struct contact_groups *g, struct xform *x)
 {
+	char *path = xasprintf("%s/transform/persons.tmp", x->p->run_dir);
 	int rc;
 
-	g->path = xasprintf("%s/transform/persons.tmp", x->p->run_dir);
 	buf_init(&g->text, (size_t)1 << 26);
-	if ((rc = scratch_open(&g->db, g->path, PERSONS_SCHEMA)) ||
-	    (rc = scratch_prepare(g->db, g->path, "INSERT INTO persons VALUES (?1, ?2, ?3, ?4)", &g->put)))
-		return rc;
-	if (sqlite3_exec(g->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return scratch_fail(g->db, g->path, "begin");
-	return 0;
-}
-
-/* After pass 1: the index that reads an account's persons in contact id order. */
-static int groups_index(struct contact_groups *g)
-{
-	if (sqlite3_exec(g->db, "COMMIT; CREATE INDEX persons_by_account ON persons (account, clen, contact)",
-			 NULL, NULL, NULL) != SQLITE_OK)
-		return scratch_fail(g->db, g->path, "index");
-	if (scratch_prepare(g->db, g->path,
-			    "SELECT person FROM persons WHERE account = ?1 ORDER BY clen, contact", &g->get) ||
-	    scratch_prepare(g->db, g->path, "DELETE FROM persons WHERE account = ?1", &g->del))
-		return FS_EABORT;
-	return 0;
+	rc = scratch_groups_open(&g->persons, path);
+	xfree(path);
+	return rc;
 }
 
 static void groups_close(struct contact_groups *g)
 {
-	sqlite3_finalize(g->put);
-	sqlite3_finalize(g->get);
-	sqlite3_finalize(g->del);
-	scratch_close(g->db, g->path);
-	xfree(g->path);
+	scratch_groups_close(g->persons);
 	buf_release(&g->text);
 }
 
@@ -112,40 +82,24 @@ static int group_contact(struct xform *x, json_t *rec, void *ud)
 		xfree(t);
 	}
 	json_decref(person);
-	sqlite3_bind_text(g->put, 1, account, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(g->put, 2, (sqlite3_int64)strlen(id));
-	sqlite3_bind_text(g->put, 3, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(g->put, 4, g->text.data, (int)g->text.len, SQLITE_STATIC);
-	if (sqlite3_step(g->put) != SQLITE_DONE)
-		rc = scratch_fail(g->db, g->path, "insert");
-	sqlite3_reset(g->put);
+	rc = scratch_groups_put(g->persons, account, id, g->text.data, g->text.len);
 	g->n++;
 	return rc;
+}
+
+static int add_person(const char *text, size_t len, void *ud)
+{
+	json_array_append_new(ud, ndjson_parse(text, len, 0, NULL));
+	return 0;
 }
 
 /* The persons of an account's contacts in contact id order (new array); removes them. */
 static int take_persons(struct contact_groups *g, const char *account, json_t **out)
 {
-	json_t *list = json_array();
-	int rc, n = 0;
+	long n;
 
-	*out = list;
-	sqlite3_bind_text(g->get, 1, account, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(g->get)) == SQLITE_ROW) {
-		json_t *p = ndjson_parse((const char *)sqlite3_column_text(g->get, 0),
-					 (size_t)sqlite3_column_bytes(g->get, 0), 0, NULL);
-		json_array_append_new(list, p);
-		n++;
-	}
-	sqlite3_reset(g->get);
-	if (rc != SQLITE_DONE)
-		return scratch_fail(g->db, g->path, "read");
-	if (!n)
-		return 0;
-	sqlite3_bind_text(g->del, 1, account, -1, SQLITE_STATIC);
-	rc = sqlite3_step(g->del);
-	sqlite3_reset(g->del);
-	return rc == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "delete");
+	*out = json_array();
+	return scratch_groups_take(g->persons, account, add_person, *out, &n);
 }
 
 static int emit_account(struct xform *x, json_t *rec, void *ud)
@@ -164,21 +118,19 @@ static int emit_account(struct xform *x, json_t *rec, void *ud)
 	return rc;
 }
 
+static int log_unused(const char *contact, const char *account, void *ud)
+{
+	(void)ud;
+	log_debug("contact %s: its account %s is not in the extract; not synced", contact, account);
+	return 0;
+}
+
 /* The contacts left over had an account that is not in the extract. */
 static int report_unused(struct contact_groups *g)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
-
 	if (log_get_level() < LOG_DEBUG)
 		return 0;
-	if ((rc = scratch_prepare(g->db, g->path, "SELECT contact, account FROM persons ORDER BY rowid", &st)))
-		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		log_debug("contact %s: its account %s is not in the extract; not synced",
-			  (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1));
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "read");
+	return scratch_groups_each(g->persons, log_unused, NULL);
 }
 
 /* Pass 2: contacts without an account (and those without an id, as invalid). */
@@ -205,7 +157,7 @@ static int accounts_and_contacts(struct xform *x)
 
 	/* Pass 2 does not count malformed lines again: pass 1 did. */
 	if (!(rc = groups_open(&g, x)) && !(rc = xform_stream(x, "contacts", group_contact, &g, 1)) &&
-	    !(rc = groups_index(&g)) && !(rc = xform_stream(x, "accounts", emit_account, &g, 1)) &&
+	    !(rc = scratch_groups_seal(g.persons)) && !(rc = xform_stream(x, "accounts", emit_account, &g, 1)) &&
 	    !(rc = report_unused(&g)))
 		rc = xform_stream(x, "contacts", orphan_contact, NULL, 0);
 	groups_close(&g);

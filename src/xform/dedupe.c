@@ -23,7 +23,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/err.h"
@@ -34,7 +33,7 @@
 #include "xform.h"
 
 struct fin_row {
-	sqlite3_int64 rid;      /* its row in the index database */
+	long long rid;          /* its row in the index database */
 	char *id;               /* finance id; NULL for a create planned in this run */
 	char *name;
 	char *norm;             /* name_normalize(name) */
@@ -50,39 +49,29 @@ struct rowlist {
 	size_t n, cap;
 };
 
-enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT };
+/* The keys, numbered as the text columns of the index's rows (then the name and the claim). */
+enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT, C_NAME = T_COUNT, C_CLAIMED_BY };
 
 /*
- * The index lives in a scratch SQLite database (one table of rows, an index
- * per key), so that a million planned creates take disk, not memory (the
- * in-memory tables took 370 bytes a row, BENCH.md).  In front of each key a
- * Bloom filter of fixed size answers "certainly not there" without a query:
- * on a bulk import nearly every lookup misses.  Rows are read into structs
- * for the record being planned (`live`, one struct per row, so the ladder can
- * compare rows by pointer); what the ladder changes (a claim, a rename) is
- * written through.  Rows come back in the order they were added.
+ * The index lives in a scratch SQLite database (core/scratch.c: one table
+ * of rows, an index per key), so that a million planned creates take disk,
+ * not memory (the in-memory tables took 370 bytes a row, BENCH.md).  In
+ * front of each key a Bloom filter of fixed size answers "certainly not
+ * there" without a query: on a bulk import nearly every lookup misses.
+ * Rows are read into structs for the record being planned (`live`, one
+ * struct per row, so the ladder can compare rows by pointer); what the
+ * ladder changes (a claim, a rename) is written through.  Rows come back in
+ * the order they were added.  The id, CRM id and name keys are indexed
+ * from the start; SKU and email with their first key.
  */
-#define INDEX_SCHEMA \
-	"CREATE TABLE rows (rid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, id TEXT, name TEXT NOT NULL, " \
-	"  norm TEXT, crm_id TEXT, sku TEXT, email TEXT, claimed_by TEXT);" \
-	"CREATE INDEX rows_id ON rows (id) WHERE id IS NOT NULL;" \
-	"CREATE INDEX rows_crm ON rows (crm_id) WHERE crm_id IS NOT NULL;" \
-	"CREATE INDEX rows_norm ON rows (norm) WHERE norm IS NOT NULL;" \
-	"CREATE TABLE suffix (norm TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;" \
-	"BEGIN"
-
-#define ROW_COLUMNS "rid, kind, id, name, norm, crm_id, sku, email, claimed_by"
-
-static const char *const key_columns[T_COUNT] = { "id", "crm_id", "norm", "sku", "email" };
+#define INDEXED_KEYS (1u << T_ID | 1u << T_CRM | 1u << T_NAME)
 
 #define BLOOM_BITS ((uint64_t)1 << 23)   /* 1 MiB a key: ~5 % false hits at a million keys */
 #define PENDING 128                       /* rows written to the database in one statement */
 
 struct fin_index {
 	const struct job *job;
-	sqlite3 *db;
-	char *path;             /* the scratch file; "" for SQLite's own temporary file */
-	sqlite3_stmt *put, *put_many, *find[T_COUNT], *claim, *rename, *suffix_get, *suffix_put;
+	struct scratch_rows *rows;
 	/*
 	 * Rows added but not written yet: PENDING at a time in one INSERT cost
 	 * half as much as one by one.  Lookups read them too; a change to a
@@ -90,9 +79,8 @@ struct fin_index {
 	 */
 	struct fin_row *pending[PENDING];
 	size_t npending;
-	sqlite3_int64 last_rid, written_rid;
+	long long last_rid, written_rid;
 	uint64_t *bloom[T_COUNT];
-	int indexed[T_COUNT];   /* SKU and email get their index with their first key */
 	struct rowlist live;    /* rows read for the record being planned */
 	int failed;             /* a database error was reported (fail()) */
 };
@@ -101,11 +89,11 @@ static const char *const kind_nouns[] = { "customer", "vendor", "item" };
 
 /* ---- the index database ---- */
 
-static void index_failed(struct fin_index *ix, const char *what)
+/* The index's first error was reported (scratch_rows_*); the run stops at the next check. */
+static void index_failed(struct fin_index *ix, int rc)
 {
-	if (!ix->failed)
-		scratch_fail(ix->db, ix->path, what);
-	ix->failed = 1;
+	if (rc < 0)
+		ix->failed = 1;
 }
 
 static uint64_t key_hash(const char *s)
@@ -145,21 +133,6 @@ static int bloom_maybe(const struct fin_index *ix, int t, const char *key)
 	return (ix->bloom[t][lo >> 6] >> (lo & 63) & 1) && (ix->bloom[t][hi >> 6] >> (hi & 63) & 1);
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static char *column_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? xstrndup((const char *)s, (size_t)sqlite3_column_bytes(st, i)) : NULL;
-}
-
 static void rowlist_add(struct rowlist *l, struct fin_row *row)
 {
 	if (l->n == l->cap) {
@@ -193,7 +166,7 @@ static void live_release(struct fin_index *ix)
 	ix->live.n = 0;
 }
 
-static struct fin_row *live_find(struct fin_index *ix, sqlite3_int64 rid)
+static struct fin_row *live_find(struct fin_index *ix, long long rid)
 {
 	size_t i;
 
@@ -224,83 +197,55 @@ static struct fin_row *live_copy(struct fin_index *ix, const struct fin_row *p)
 	return r;
 }
 
-/* The row the statement is on, as the one struct of this record's rows. */
-static struct fin_row *live_row(struct fin_index *ix, sqlite3_stmt *st)
+/* A row of the database, as the one struct of this record's rows. */
+static struct fin_row *live_row(struct fin_index *ix, const struct scratch_row *row)
 {
-	sqlite3_int64 rid = sqlite3_column_int64(st, 0);
-	struct fin_row *r = live_find(ix, rid);
+	struct fin_row *r = live_find(ix, row->rid);
 
 	if (r)
 		return r;
 	r = xcalloc(1, sizeof(*r));
-	r->rid = rid;
-	r->kind = (enum fin_kind)sqlite3_column_int(st, 1);
-	r->id = column_dup(st, 2);
-	r->name = column_dup(st, 3);
-	r->norm = column_dup(st, 4);
-	r->crm_id = column_dup(st, 5);
-	r->sku = column_dup(st, 6);
-	r->email = column_dup(st, 7);
-	r->claimed_by = column_dup(st, 8);
+	r->rid = row->rid;
+	r->kind = (enum fin_kind)row->kind;
+	r->id = xstrdup(row->text[T_ID]);
+	r->name = xstrdup(row->text[C_NAME]);
+	r->norm = xstrdup(row->text[T_NAME]);
+	r->crm_id = xstrdup(row->text[T_CRM]);
+	r->sku = xstrdup(row->text[T_SKU]);
+	r->email = xstrdup(row->text[T_EMAIL]);
+	r->claimed_by = xstrdup(row->text[C_CLAIMED_BY]);
 	rowlist_add(&ix->live, r);
 	return r;
 }
 
-/*
- * The SKU and email indexes, made when the first row has such a key: every
- * index costs each insert, and the contacts have no SKU (nor an email
- * unless match_on asks for one).  No lookup comes before: the Bloom filter
- * knows no key yet.
- */
-static void index_key_column(struct fin_index *ix, int t, const char *key)
+/* Row r as the database keeps it. */
+static struct scratch_row row_text(const struct fin_row *r)
 {
-	char sql[120];
+	struct scratch_row row = { .rid = r->rid, .kind = (int)r->kind };
 
-	if (!key || ix->indexed[t])
-		return;
-	snprintf(sql, sizeof(sql), "CREATE INDEX rows_%s ON rows (%s) WHERE %s IS NOT NULL", key_columns[t],
-		 key_columns[t], key_columns[t]);
-	if (sqlite3_exec(ix->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		index_failed(ix, "index");
-	ix->indexed[t] = 1;
-}
-
-/* Binds row r as the 9 parameters from i + 1 of st. */
-static void bind_row(sqlite3_stmt *st, int i, const struct fin_row *r)
-{
-	sqlite3_bind_int64(st, i + 1, r->rid);
-	sqlite3_bind_int(st, i + 2, (int)r->kind);
-	bind_text_or_null(st, i + 3, r->id);
-	bind_text_or_null(st, i + 4, r->name ? r->name : "");
-	bind_text_or_null(st, i + 5, r->norm);
-	bind_text_or_null(st, i + 6, r->crm_id);
-	bind_text_or_null(st, i + 7, r->sku);
-	bind_text_or_null(st, i + 8, r->email);
-	bind_text_or_null(st, i + 9, r->claimed_by);
-}
-
-static void step_insert(struct fin_index *ix, sqlite3_stmt *st)
-{
-	if (sqlite3_step(st) != SQLITE_DONE)
-		index_failed(ix, "insert");
-	sqlite3_reset(st);
+	row.text[T_ID] = r->id;
+	row.text[T_CRM] = r->crm_id;
+	row.text[T_NAME] = r->norm;
+	row.text[T_SKU] = r->sku;
+	row.text[T_EMAIL] = r->email;
+	row.text[C_NAME] = r->name ? r->name : "";
+	row.text[C_CLAIMED_BY] = r->claimed_by;
+	return row;
 }
 
 /* Writes the pending rows. */
 static void index_flush(struct fin_index *ix)
 {
+	struct scratch_row rows[PENDING];
+	const struct scratch_row *ptrs[PENDING];
 	size_t i;
 
-	if (ix->npending == PENDING && ix->put_many) {
-		for (i = 0; i < PENDING; i++)
-			bind_row(ix->put_many, (int)i * 9, ix->pending[i]);
-		step_insert(ix, ix->put_many);
-	} else {
-		for (i = 0; i < ix->npending; i++) {
-			bind_row(ix->put, 0, ix->pending[i]);
-			step_insert(ix, ix->put);
-		}
+	for (i = 0; i < ix->npending; i++) {
+		rows[i] = row_text(ix->pending[i]);
+		ptrs[i] = &rows[i];
 	}
+	if (ix->npending)
+		index_failed(ix, scratch_rows_put(ix->rows, ptrs, ix->npending));
 	for (i = 0; i < ix->npending; i++)
 		row_free(ix->pending[i]);
 	ix->npending = 0;
@@ -310,8 +255,10 @@ static void index_flush(struct fin_index *ix)
 /* Adds r to the index (r->rid set; the index takes r). */
 static void index_put(struct fin_index *ix, struct fin_row *r)
 {
-	index_key_column(ix, T_SKU, r->sku);
-	index_key_column(ix, T_EMAIL, r->email);
+	if (r->sku)
+		index_failed(ix, scratch_rows_index(ix->rows, T_SKU));
+	if (r->email)
+		index_failed(ix, scratch_rows_index(ix->rows, T_EMAIL));
 	r->rid = ++ix->last_rid;
 	bloom_add(ix, T_ID, r->id);
 	bloom_add(ix, T_CRM, r->crm_id);
@@ -323,17 +270,12 @@ static void index_put(struct fin_index *ix, struct fin_row *r)
 		index_flush(ix);        /* frees r */
 }
 
-static void index_update(struct fin_index *ix, sqlite3_stmt *st, sqlite3_int64 rid, const char *a,
-			 const char *b)
+/* Sets column col of a row, written first if it is still pending. */
+static void index_update(struct fin_index *ix, long long rid, int col, const char *text)
 {
 	if (rid > ix->written_rid)
 		index_flush(ix);
-	sqlite3_bind_int64(st, 1, rid);
-	bind_text_or_null(st, 2, a);
-	bind_text_or_null(st, 3, b);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		index_failed(ix, "update");
-	sqlite3_reset(st);
+	index_failed(ix, scratch_rows_set(ix->rows, rid, col, text));
 }
 
 /* Customers and vendors are one name space (contacts); items another. */
@@ -359,26 +301,34 @@ static const char *row_key(const struct fin_row *r, int ti)
 	}
 }
 
+struct find {
+	struct fin_index *ix;
+	enum fin_kind kind;
+	int space;
+	struct rowlist *out;
+};
+
+static int found_row(const struct scratch_row *row, void *ud)
+{
+	struct find *f = ud;
+	enum fin_kind k = (enum fin_kind)row->kind;
+
+	if (f->space ? same_space(k, f->kind) : k == f->kind)
+		rowlist_add(f->out, live_row(f->ix, row));
+	return 0;
+}
+
 /* The rows under key in table ti of that kind (or of its name space when space). */
 static void table_find(struct fin_index *ix, int ti, const char *key, enum fin_kind kind,
 		       int space, struct rowlist *out)
 {
-	sqlite3_stmt *st = ix->find[ti];
+	struct find f = { ix, kind, space, out };
 	size_t i;
-	int rc;
 
 	out->n = 0;
 	if (!key || !*key || !bloom_maybe(ix, ti, key))
 		return;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		enum fin_kind k = (enum fin_kind)sqlite3_column_int(st, 1);
-		if (space ? same_space(k, kind) : k == kind)
-			rowlist_add(out, live_row(ix, st));
-	}
-	if (rc != SQLITE_DONE)
-		index_failed(ix, "read");
-	sqlite3_reset(st);
+	index_failed(ix, scratch_rows_find(ix->rows, ti, key, found_row, &f));
 	/* The pending rows come after every written one. */
 	for (i = 0; i < ix->npending; i++) {
 		const struct fin_row *p = ix->pending[i];
@@ -391,63 +341,15 @@ static void table_find(struct fin_index *ix, int ti, const char *key, enum fin_k
 /* The n to try next for " (n)" after name (normalised); 0 when none yet. */
 static json_int_t suffix_get(struct fin_index *ix, const char *norm)
 {
-	json_int_t n = 0;
-	int rc;
+	long long n = 0;
 
-	sqlite3_bind_text(ix->suffix_get, 1, norm, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(ix->suffix_get)) == SQLITE_ROW)
-		n = sqlite3_column_int64(ix->suffix_get, 0);
-	else if (rc != SQLITE_DONE)
-		index_failed(ix, "read");
-	sqlite3_reset(ix->suffix_get);
-	return n;
+	index_failed(ix, scratch_rows_count_get(ix->rows, norm, &n));
+	return (json_int_t)n;
 }
 
 static void suffix_put(struct fin_index *ix, const char *norm, json_int_t n)
 {
-	sqlite3_bind_text(ix->suffix_put, 1, norm, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(ix->suffix_put, 2, n);
-	if (sqlite3_step(ix->suffix_put) != SQLITE_DONE)
-		index_failed(ix, "insert");
-	sqlite3_reset(ix->suffix_put);
-}
-
-static int index_prepare_puts(struct fin_index *ix)
-{
-	struct buf sql = BUF_INIT;
-	int i, rc;
-
-	buf_adds(&sql, "INSERT INTO rows (" ROW_COLUMNS ") VALUES (?,?,?,?,?,?,?,?,?)");
-	if ((rc = scratch_prepare(ix->db, ix->path, buf_str(&sql), &ix->put)) == 0) {
-		for (i = 1; i < PENDING; i++)
-			buf_adds(&sql, ",(?,?,?,?,?,?,?,?,?)");
-		/* A build that allows fewer parameters writes one row at a time. */
-		if (sqlite3_prepare_v2(ix->db, buf_str(&sql), -1, &ix->put_many, NULL) != SQLITE_OK)
-			ix->put_many = NULL;
-	}
-	buf_release(&sql);
-	return rc;
-}
-
-static int index_prepare(struct fin_index *ix)
-{
-	char sql[160];
-	int t;
-
-	for (t = 0; t < T_COUNT; t++) {
-		snprintf(sql, sizeof(sql), "SELECT " ROW_COLUMNS " FROM rows WHERE %s = ?1 ORDER BY rid",
-			 key_columns[t]);
-		if (scratch_prepare(ix->db, ix->path, sql, &ix->find[t]))
-			return FS_EABORT;
-	}
-	if (index_prepare_puts(ix) ||
-	    scratch_prepare(ix->db, ix->path, "UPDATE rows SET claimed_by = ?2 WHERE rid = ?1", &ix->claim) ||
-	    scratch_prepare(ix->db, ix->path, "UPDATE rows SET name = ?2, norm = ?3 WHERE rid = ?1",
-			    &ix->rename) ||
-	    scratch_prepare(ix->db, ix->path, "SELECT n FROM suffix WHERE norm = ?1", &ix->suffix_get) ||
-	    scratch_prepare(ix->db, ix->path, "INSERT OR REPLACE INTO suffix VALUES (?1, ?2)", &ix->suffix_put))
-		return FS_EABORT;
-	return 0;
+	index_failed(ix, scratch_rows_count_put(ix->rows, norm, (long long)n));
 }
 
 /* ---- rows ---- */
@@ -488,7 +390,8 @@ static void row_rename(struct fin_index *ix, struct fin_row *r, const char *name
 	xfree(r->norm);
 	r->name = xstrdup(name);
 	r->norm = norm_dup(name);
-	index_update(ix, ix->rename, r->rid, r->name, r->norm);
+	index_update(ix, r->rid, C_NAME, r->name);
+	index_update(ix, r->rid, T_NAME, r->norm);
 	bloom_add(ix, T_NAME, r->norm);
 }
 
@@ -497,7 +400,7 @@ static void row_claim(struct fin_index *ix, struct fin_row *r, const char *crm_i
 {
 	xfree(r->claimed_by);
 	r->claimed_by = xstrdup(crm_id);
-	index_update(ix, ix->claim, r->rid, r->claimed_by, NULL);
+	index_update(ix, r->rid, C_CLAIMED_BY, r->claimed_by);
 }
 
 struct fin_index *fin_index_open(const struct job *job, const char *path)
@@ -505,9 +408,7 @@ struct fin_index *fin_index_open(const struct job *job, const char *path)
 	struct fin_index *ix = xcalloc(1, sizeof(*ix));
 
 	ix->job = job;
-	ix->path = xstrdup(path ? path : "");
-	if (scratch_open(&ix->db, ix->path, INDEX_SCHEMA) || index_prepare(ix))
-		ix->failed = 1;
+	index_failed(ix, scratch_rows_open(&ix->rows, path, INDEXED_KEYS, PENDING));
 	return ix;
 }
 
@@ -529,20 +430,11 @@ void fin_index_free(struct fin_index *ix)
 		return;
 	live_release(ix);
 	xfree(ix->live.v);
-	for (t = 0; t < T_COUNT; t++) {
-		sqlite3_finalize(ix->find[t]);
+	for (t = 0; t < T_COUNT; t++)
 		xfree(ix->bloom[t]);
-	}
 	for (t = 0; t < (int)ix->npending; t++)
 		row_free(ix->pending[t]);
-	sqlite3_finalize(ix->put);
-	sqlite3_finalize(ix->put_many);
-	sqlite3_finalize(ix->claim);
-	sqlite3_finalize(ix->rename);
-	sqlite3_finalize(ix->suffix_get);
-	sqlite3_finalize(ix->suffix_put);
-	scratch_close(ix->db, *ix->path ? ix->path : NULL);
-	xfree(ix->path);
+	scratch_rows_close(ix->rows);
 	xfree(ix);
 }
 

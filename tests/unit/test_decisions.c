@@ -120,13 +120,13 @@ static void test_ledger__decisions(void)
 	CHECK_STREQ(d.finance_id, "f9");
 	CHECK_STREQ(d.crm_module, "Accounts");
 	decision_release(&d);
-	ids = ledger_decision_ids(lg, "customers", "Accounts");
+	CHECK(ledger_decision_ids(lg, "customers", "Accounts", &ids) == 0);
 	text = tdump(ids);
 	CHECK_STREQ(text, "[\"c1\",\"c2\"]");
 	xfree(text);
 	json_decref(ids);
 	link_put(lg, "c1", "f9");
-	ids = ledger_decision_ids(lg, "customers", "Accounts");
+	CHECK(ledger_decision_ids(lg, "customers", "Accounts", &ids) == 0);
 	text = tdump(ids);
 	CHECK_STREQ(text, "[\"c2\"]");
 	xfree(text);

@@ -3,7 +3,6 @@
  * records become which lines, malformed lines, stats, determinism.
  */
 #include <stdlib.h>
-#include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/ledger.h"
@@ -81,18 +80,15 @@ static const char *field(json_t *lines, size_t i, const char *key)
 
 static long stat_of(struct stage_fx *f, const char *entity, const char *column)
 {
-	sqlite3_stmt *st;
-	char *sql = xasprintf("SELECT %s FROM run_stats WHERE run_id = %ld AND entity = '%s' AND stage = 'transform'",
-			      column, f->p.run_id, entity);
-	long v = -1;
+	struct stats s;
+	int k;
 
-	if (sqlite3_prepare_v2(ledger_db(f->p.lg), sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = (long)sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	xfree(sql);
-	return v;
+	if (ledger_stats_get(f->p.lg, f->p.run_id, entity, "transform", &s) != 1)
+		return -1;
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		if (!strcmp(outcome_columns[k], column))
+			return s.count[k];
+	return -1;
 }
 
 static const char accounts[] =
