@@ -27,6 +27,9 @@ assert_eq 1 "$(crm Accounts | jq '[.[] | select(.Account_Name == "Globex Corpora
 fot=$(crm Accounts | jq -r '.[] | select(.Account_Name == "Finance-Only Traders") | .id')
 assert_eq "$fot" "$(store books contacts | jq -r '.[] | select(.contact_name == "Finance-Only Traders") | .custom_field_hash.cf_crm_id')" "CRM id on the finance record"
 assert_eq finance "$(ledger_query state "select origin from links where crm_id = '$fot'")" "link origin"
+# An item's stamp carries name and rate, which Zoho requires on every item update.
+bog=$(crm Products | jq -r '.[] | select(.Product_Name == "Books-Only Gadget") | .id')
+assert_eq "$bog 10.5" "$(store books items | jq -r '.[] | select(.name == "Books-Only Gadget") | "\(.custom_field_hash.cf_crm_id) \(.rate)"')" "CRM id on the finance item"
 
 # A second run: nothing goes either way.
 seq=$(last_seq)
