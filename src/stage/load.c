@@ -440,6 +440,31 @@ struct batch_writes {
 };
 
 /*
+ * Both sides changed it and the finance app keeps the fields it owns: the
+ * update still carries the name (and an item's rate), which Zoho requires on
+ * every update, as the finance record has them now (read by id).
+ */
+static int keep_required(struct load *l, json_t *rec, json_t *payload)
+{
+	static const char *const item_keys[] = { "name", "rate", NULL };
+	const char *const contact_keys[] = { l->p->job->app->customer_name_key, NULL };
+	const char *const *k = l->e->kind == ENTITY_ITEMS ? item_keys : contact_keys;
+	json_t *full = NULL, *v;
+	int rc = 1;
+
+	for (; *k && rc == 1; k++) {
+		if (json_object_get(payload, *k))
+			continue;
+		if (!full && (rc = finclient_get(l->fin, l->e->kind, str(rec, "finance_id"), &full)) != 1)
+			break;
+		if ((v = json_object_get(full, *k)))
+			json_object_set(payload, *k, v);
+	}
+	json_decref(full);
+	return rc < 0 ? rc : 0;
+}
+
+/*
  * Step 2a: every record that needs no request is recorded now; the writes
  * are gathered for one concurrent send.
  */
@@ -468,8 +493,11 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		memset(w, 0, sizeof(*w));
 		w->payload = json_object_get(rec, "payload");
 		/* Both sides changed it: the finance app keeps the fields it owns. */
-		if (str(rec, "crm_id") && json_object_get(l->finance_changed, str(rec, "crm_id")))
+		if (str(rec, "crm_id") && json_object_get(l->finance_changed, str(rec, "crm_id"))) {
 			to_crm_keep_finance_owned(l->e, w->payload);
+			if (!strcmp(str(rec, "action"), "update") && (rc = keep_required(l, rec, w->payload)))
+				break;
+		}
 		if (!strcmp(str(rec, "action"), "update"))
 			w->finance_id = str(rec, "finance_id");
 		else
