@@ -18,7 +18,7 @@
 #include "finsync/ledger.h"
 #include "finsync/timeutil.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 9
 
 enum stmt_id {
 	ST_LINK_GET, ST_LINK_BY_FIN, ST_LINK_PUT, ST_EVENT_ADD, ST_STATS_ADD,
@@ -27,7 +27,8 @@ enum stmt_id {
 	ST_DEAL_GET, ST_DEAL_PUT, ST_DEAL_DEL, ST_DEAL_RETRY_IDS, ST_STATS_GET, ST_EVENT_LAST,
 	ST_SUMMARY_PUT, ST_WORK_OUTSTANDING, ST_WORK_OVERDUE, ST_WORK_PAYMENT, ST_SUMMARY_ROWS,
 	ST_LINKS_EACH, ST_LINKS_COUNT, ST_FINANCE_MATCHED,
-	ST_PERSON_GET, ST_PERSON_PUT, ST_PERSON_DEL, ST_PERSONS_OF, ST_PERSON_BY_ID, ST_COUNT
+	ST_PERSON_GET, ST_PERSON_PUT, ST_PERSON_DEL, ST_PERSONS_OF, ST_PERSON_BY_ID, ST_FIN_READ_GET, ST_FIN_READ_PUT,
+	ST_COUNT
 };
 
 static const char *const stmt_sql[ST_COUNT] = {
@@ -65,6 +66,10 @@ static const char *const stmt_sql[ST_COUNT] = {
 	[ST_WM_GET] = "SELECT modified_since FROM watermarks WHERE entity = ?1",
 	[ST_WM_PUT] = "INSERT INTO watermarks (entity, modified_since, run_id) VALUES (?1, ?2, ?3) "
 		      "ON CONFLICT (entity) DO UPDATE SET modified_since = excluded.modified_since, run_id = excluded.run_id",
+	[ST_FIN_READ_GET] = "SELECT crm_id FROM finance_reads WHERE entity = ?1 AND finance_id = ?2 AND modified = ?3",
+	[ST_FIN_READ_PUT] = "INSERT INTO finance_reads (entity, finance_id, modified, crm_id) VALUES (?1, ?2, ?3, ?4) "
+			    "ON CONFLICT (entity, finance_id) DO UPDATE SET modified = excluded.modified, "
+			    "crm_id = excluded.crm_id",
 	[ST_FINANCE_MATCHED] = "SELECT 1 FROM events WHERE entity = ?1 AND finance_id = ?2 AND crm_module IS NOT NULL "
 			       "AND action IN ('skip', 'ambiguous', 'create', 'update', 'unchanged') LIMIT 1",
 	[ST_FAILED_IDS] = "SELECT crm_id FROM events e WHERE entity = ?1 AND crm_module = ?2 AND action = 'failed' "
@@ -246,6 +251,16 @@ static const char schema_v7[] =
 	"CREATE TABLE IF NOT EXISTS mappings ("
 	"  entity TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, run_id INTEGER, updated_at TEXT NOT NULL);";
 
+/*
+ * Version 9: the CRM id of an unlinked finance record, as read by id (list
+ * rows carry no custom fields), with the record's last_modified_time: read
+ * again only once the record changed (src/stage/extract.c).
+ */
+static const char schema_v9[] =
+	"CREATE TABLE IF NOT EXISTS finance_reads ("
+	"  entity TEXT NOT NULL, finance_id TEXT NOT NULL, modified TEXT NOT NULL, crm_id TEXT,"
+	"  PRIMARY KEY (entity, finance_id));";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
@@ -254,6 +269,7 @@ static const struct migration migrations[] = {
 	{ 5, schema_v5 },
 	{ 6, schema_v6 },
 	{ 7, schema_v7 },
+	{ 9, schema_v9 },
 };
 
 /*
@@ -688,6 +704,34 @@ int ledger_state_set(struct ledger *lg, const char *key, const char *value)
 	bind_text(st, 2, value);
 	bind_text(st, 3, now);
 	return step_done(lg, st, "write job state");
+}
+
+int ledger_finance_read_get(struct ledger *lg, const char *entity, const char *finance_id, const char *modified,
+			    char **crm_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_FIN_READ_GET];
+	int rc;
+
+	*crm_id = NULL;
+	bind_text(st, 1, entity);
+	bind_text(st, 2, finance_id);
+	bind_text(st, 3, modified);
+	if ((rc = step_row(lg, st, "read finance reads")) == 1)
+		*crm_id = column_dup(st, 0);
+	step_end(st);
+	return rc;
+}
+
+int ledger_finance_read_put(struct ledger *lg, const char *entity, const char *finance_id, const char *modified,
+			    const char *crm_id)
+{
+	sqlite3_stmt *st = lg->stmt[ST_FIN_READ_PUT];
+
+	bind_text(st, 1, entity);
+	bind_text(st, 2, finance_id);
+	bind_text(st, 3, modified);
+	bind_text(st, 4, crm_id);
+	return step_done(lg, st, "write finance read");
 }
 
 int ledger_intent_put(struct ledger *lg, const char *entity, const char *crm_id, long run_id, const char *crm_hash)

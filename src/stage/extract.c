@@ -387,24 +387,47 @@ static int crm_id_unknown(struct snapshot *s, json_t *row, const char *id)
 	return rc < 0 ? rc : rc == 0;
 }
 
-/* The row, with the CRM-id field read from the record where only the record has it. */
-static int complete_row(struct snapshot *s, json_t *row)
+/*
+ * The CRM id of the record behind the row: read by id, or as the ledger
+ * kept it from an earlier read of the same version (last_modified_time), so
+ * an unchanged record costs one call once, not one a run.
+ */
+static int record_crm_id(struct snapshot *s, const char *id, const char *modified, char **crm_id)
 {
 	const char *field = s->x->p->job->crm_id_field;
-	json_t *id = json_object_get(row, s->e->kind == ENTITY_ITEMS ? "item_id" : s->x->p->job->app->customer_id_key);
-	json_t *rec = NULL, *hash, *v;
+	json_t *rec = NULL, *v;
 	int carried, rc;
 
-	if ((rc = crm_id_unknown(s, row, json_string_value(id))) <= 0)
-		return rc;
-	if ((rc = finclient_read(s->x->fin, s->e->kind, json_string_value(id), &rec)) != 1)
+	if (modified && (rc = ledger_finance_read_get(s->x->p->lg, s->e->name, id, modified, crm_id)) != 0)
+		return rc < 0 ? rc : 1;
+	if ((rc = finclient_read(s->x->fin, s->e->kind, id, &rec)) != 1)
 		return rc;
 	s->read_by_id++;
-	hash = json_object();
-	if (json_is_string(v = fin_row_cf(rec, field, &carried)))
-		json_object_set(hash, field, v);
-	json_object_set_new(row, "custom_field_hash", hash);
+	if (json_is_string(v = fin_row_cf(rec, field, &carried)) && *json_string_value(v))
+		*crm_id = xstrdup(json_string_value(v));
 	json_decref(rec);
+	rc = modified ? ledger_finance_read_put(s->x->p->lg, s->e->name, id, modified, *crm_id) : 0;
+	return rc < 0 ? rc : 1;
+}
+
+/* The row, with the CRM-id field from the record where only the record has it. */
+static int complete_row(struct snapshot *s, json_t *row)
+{
+	const char *id = json_string_value(json_object_get(row, s->e->kind == ENTITY_ITEMS ? "item_id" :
+							   s->x->p->job->app->customer_id_key));
+	char *crm_id = NULL;
+	json_t *hash;
+	int rc;
+
+	if ((rc = crm_id_unknown(s, row, id)) <= 0)
+		return rc;
+	if ((rc = record_crm_id(s, id, json_string_value(json_object_get(row, "last_modified_time")), &crm_id)) != 1)
+		return rc;
+	hash = json_object();
+	if (crm_id)
+		json_object_set_new(hash, s->x->p->job->crm_id_field, json_string(crm_id));
+	json_object_set_new(row, "custom_field_hash", hash);
+	xfree(crm_id);
 	return 0;
 }
 
@@ -449,8 +472,8 @@ static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 		goto out;
 	}
 	progress_end();
-	log_info("%s: %ld existing records in %s (%ld read by id: their list rows carry no custom fields)", e->name,
-		 staging_writer_count(s.w), x->p->job->app->label, s.read_by_id);
+	log_info("%s: %ld existing records in %s (%ld read by id: list rows without custom fields, not linked,"
+		 " new or changed)", e->name, staging_writer_count(s.w), x->p->job->app->label, s.read_by_id);
 	rc = staging_writer_finish(s.w, x->manifest);
 out:
 	progress_end();

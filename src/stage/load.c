@@ -455,7 +455,7 @@ static int keep_required(struct load *l, json_t *rec, json_t *payload)
 	for (; *k && rc == 1; k++) {
 		if (json_object_get(payload, *k))
 			continue;
-		if (!full && (rc = finclient_get(l->fin, l->e->kind, str(rec, "finance_id"), &full)) != 1)
+		if (!full && (rc = finclient_read(l->fin, l->e->kind, str(rec, "finance_id"), &full)) != 1)
 			break;
 		if ((v = json_object_get(full, *k)))
 			json_object_set(payload, *k, v);
