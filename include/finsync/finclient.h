@@ -88,9 +88,14 @@ int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin
  * by id where the row lacks custom fields): the cf_ list filter is not
  * documented and may be ignored, so a row is never taken on the filter's
  * word, and the list is read to its end before "none".
- */
-int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
+ */int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
 		   const char *key_value, char **id);
+/*
+ * The same for many values in one walk of the list: wanted maps each value
+ * to null; a value found maps to its record's id.  0, or <0 when the app
+ * could not be read.
+ */
+int finclient_find_many(struct finclient *fc, enum entity_kind kind, const char *key_field, json_t *wanted);
 
 /*
  * Sales documents (deal automation): invoices and estimates, by id.  Each

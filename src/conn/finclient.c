@@ -261,43 +261,46 @@ int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t
 	return finclient_list_path(fc, r.path, r.list_key, r.list_filter, pass_checked_row, &c);
 }
 
-/* finclient_find's walk: 1 (stop) at the first row whose field holds the value. */
+/* finclient_find_many's walk: stops (1) once every value is found. */
 struct find_walk {
 	struct finclient *fc;
 	enum entity_kind kind;
 	const struct resource *r;
 	const char *field;
-	const char *value;
-	char *id;
+	json_t *wanted;          /* value -> finance id, or null while not found */
+	size_t missing;
 };
 
-static int holds_value(json_t *rec, const char *field, const char *value)
+/* The field's value on the row, or on the record read by id when the row holds no custom fields. */
+static int field_of_row(struct find_walk *f, json_t *row, const char *id, char **value)
 {
-	int carried;
-	json_t *v = fin_row_cf(rec, field, &carried);
+	json_t *rec = NULL, *v;
+	int carried, rc = 1;
 
-	return json_is_string(v) && !strcmp(json_string_value(v), value);
+	*value = NULL;
+	v = fin_row_cf(row, f->field, &carried);
+	if (!carried && (rc = finclient_read(f->fc, f->kind, id, &rec)) == 1)
+		v = fin_row_cf(rec, f->field, &carried);
+	if (rc == 1 && json_is_string(v))
+		*value = xstrdup(json_string_value(v));
+	json_decref(rec);
+	return rc < 0 ? rc : 0;
 }
 
 static int check_row(json_t *row, void *ud)
 {
 	struct find_walk *f = ud;
-	char *id = id_string(json_object_get(row, f->r->id_key));
-	json_t *rec = NULL;
-	int carried, rc = 0;
+	char *id = id_string(json_object_get(row, f->r->id_key)), *value = NULL;
+	json_t *slot;
+	int rc = 0;
 
-	if (!id)
-		return 0;
-	fin_row_cf(row, f->field, &carried);
-	if (carried)
-		rc = holds_value(row, f->field, f->value);
-	else if ((rc = finclient_read(f->fc, f->kind, id, &rec)) == 1)
-		rc = holds_value(rec, f->field, f->value);
-	json_decref(rec);
-	if (rc == 1)
-		f->id = id;
-	else
-		xfree(id);
+	if (id && !(rc = field_of_row(f, row, id, &value)) && value &&
+	    (slot = json_object_get(f->wanted, value)) && json_is_null(slot)) {
+		json_object_set_new(f->wanted, value, json_string(id));
+		rc = --f->missing == 0;
+	}
+	xfree(value);
+	xfree(id);
 	return rc;
 }
 
@@ -349,27 +352,44 @@ int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *ke
 	return rc;
 }
 
+int finclient_find_many(struct finclient *fc, enum entity_kind kind, const char *key_field, json_t *wanted)
+{
+	struct resource r;
+	struct find_walk f = { fc, kind, &r, key_field, wanted, json_object_size(wanted) };
+	char *query = NULL, *esc;
+	const char *value;
+	json_t *v;
+	int rc;
+
+	resource_of(fc->app, kind, &r);
+	if (!f.missing)
+		return 0;
+	/* One value: the filter may narrow the list (where the app honours it); it is checked all the same. */
+	if (f.missing == 1) {
+		json_object_foreach(wanted, value, v) {
+			esc = http_escape(value);
+			query = xasprintf("%s=%s&%s", key_field, esc, r.list_filter);
+			xfree(esc);
+		}
+	}
+	rc = finclient_list_path(fc, r.path, r.list_key, query ? query : r.list_filter, check_row, &f);
+	xfree(query);
+	return rc < 0 ? rc : 0;
+}
+
 int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
 		   const char *key_value, char **id)
 {
-	char *esc = http_escape(key_value);
-	struct resource r;
-	struct find_walk f = { fc, kind, &r, key_field, key_value, NULL };
-	char *query;
+	json_t *wanted = json_pack("{s:n}", key_value);
+	const char *found;
 	int rc;
 
 	*id = NULL;
-	resource_of(fc->app, kind, &r);
-	query = xasprintf("%s=%s&%s", key_field, esc, r.list_filter);
-	rc = finclient_list_path(fc, r.path, r.list_key, query, check_row, &f);
-	xfree(query);
-	xfree(esc);
-	if (rc < 0) {
-		xfree(f.id);
-		return rc;
-	}
-	*id = f.id;
-	return *id != NULL;
+	if ((rc = finclient_find_many(fc, kind, key_field, wanted)) == 0 &&
+	    (found = json_string_value(json_object_get(wanted, key_value))))
+		*id = xstrdup(found);
+	json_decref(wanted);
+	return rc ? rc : *id != NULL;
 }
 
 int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id,
