@@ -158,14 +158,13 @@ static int plan_row(json_t *row, void *ud)
 		crm_id = owned;
 	/* The hash is the list row's, so an unchanged row stays unchanged run after run. */
 	reverse_hash(job, c->e, row, hash);
-	action = plan_action(c, crm_id, fid, hash, &reason);
-	if (action && strcmp(action, "baseline") && (rc = full_record(c, fid, &rec)) != 1) {
-		xfree(owned);
-		return rc;
-	}
-	if (!action) {
+	if (!(action = plan_action(c, crm_id, fid, hash, &reason))) {
 		xfree(owned);
 		return 0;
+	}
+	if (strcmp(action, "baseline") && (rc = full_record(c, fid, &rec)) != 1) {
+		xfree(owned);
+		return rc;
 	}
 	reverse_record(job, c->e, rec ? rec : row, &module, &record);
 	line = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o?}", "direction", "to_crm",
@@ -381,7 +380,7 @@ static int baseline(struct send_ctx *c, json_t *line)
 }
 
 /* on_duplicate skip: the CRM has a record like it; it stays as it is, and so does the finance record. */
-static int settle_skipped(struct send_ctx *c, json_t *line, struct crm_row_result *r)
+static int settle_skipped(struct send_ctx *c, json_t *line, const struct crm_row_result *r)
 {
 	char *why = xasprintf("not sent to the CRM: a %s record like it exists (on_duplicate skip): %s",
 			      str(line, "crm_module"), r->message ? r->message : r->code);
@@ -411,8 +410,9 @@ static int is_duplicate(const struct crm_row_result *r)
 }
 
 /*
- * Writes rows (of lines picked) as how says and settles each answer; with
- * retry_dups, a duplicate's line goes to *dups instead (skip or clone).
+ * Writes rows (of lines picked) as how says and settles each answer.  With
+ * dups (an insert), a duplicate is skipped, or its line goes to dups to be
+ * cloned.
  */
 static int write_rows(struct send_ctx *c, const char *module, const char *how, json_t *rows, json_t *picked,
 		      json_t *dups)
@@ -426,35 +426,29 @@ static int write_rows(struct send_ctx *c, const char *module, const char *how, j
 	res = xcalloc(n, sizeof(*res));
 	rc = crm_write(c->crm, module, how, rows, NULL, res);
 	for (i = 0; i < n; i++) {
-		if (!rc && dups && is_duplicate(&res[i]))
-			json_array_append(dups, json_array_get(picked, i));
+		json_t *line = json_array_get(picked, i);
+		if (!rc && dups && is_duplicate(&res[i]) && c->e->on_duplicate == DUP_CLONE)
+			json_array_append(dups, line);
+		else if (!rc && dups && is_duplicate(&res[i]))
+			rc = settle_skipped(c, line, &res[i]);
 		else if (!rc)
-			rc = settle_row(c, json_array_get(picked, i), &res[i]);
+			rc = settle_row(c, line, &res[i]);
 		crm_row_result_release(&res[i]);
 	}
 	xfree(res);
 	return rc;
 }
 
-/* The duplicates of an insert: skipped, or cloned (written again as "X (2)"). */
-static int settle_duplicates(struct send_ctx *c, const char *module, json_t *dups)
+/* on_duplicate clone: the duplicates of an insert are written again as "X (2)". */
+static int write_clones(struct send_ctx *c, const char *module, json_t *dups)
 {
 	json_t *rows = json_array(), *line;
-	struct crm_row_result r = { 0 };
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	json_array_foreach(dups, i, line) {
-		if (c->e->on_duplicate == DUP_CLONE) {
-			json_array_append_new(rows, clone_row(line));
-			continue;
-		}
-		r.code = (char *)"DUPLICATE_DATA";
-		if ((rc = settle_skipped(c, line, &r)))
-			break;
-	}
-	if (!rc)
-		rc = write_rows(c, module, "insert", rows, dups, NULL);
+	json_array_foreach(dups, i, line)
+		json_array_append_new(rows, clone_row(line));
+	rc = write_rows(c, module, "insert", rows, dups, NULL);
 	json_decref(rows);
 	return rc;
 }
@@ -483,7 +477,7 @@ static int send_group(struct send_ctx *c, const char *module, int create)
 	rc = write_rows(c, module, !create ? "update" : overwrite ? "upsert" : "insert", rows, picked,
 			create && !overwrite ? dups : NULL);
 	if (!rc && json_array_size(dups))
-		rc = settle_duplicates(c, module, dups);
+		rc = write_clones(c, module, dups);
 	json_decref(rows);
 	json_decref(picked);
 	json_decref(dups);

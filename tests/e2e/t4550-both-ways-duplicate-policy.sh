@@ -20,6 +20,8 @@ for policy in skip clone overwrite; do
 	skip)
 		assert_eq '[{"Account_Name":"Initech","Website":"https://initech.example.com"}]' "$(initech)" "skip: the CRM account untouched"
 		assert_eq skip "$(ledger_query state "select action from events where finance_id = '$fid' order by id desc limit 1")" "skip: event"
+		ledger_query state "select reason from events where finance_id = '$fid' order by id desc limit 1" | grep -q "$crm_initech" ||
+			fail "skip: the reason does not name the CRM record: $(ledger_query state "select reason from events where finance_id = '$fid'")"
 		assert_eq 0 "$(ledger_query state "select count(*) from links where finance_id = '$fid'")" "skip: not linked"
 		assert_eq null "$(store books contacts | jq -r '.[] | select(.contact_id == "'"$fid"'") | .custom_field_hash.cf_crm_id')" "skip: no CRM id on the finance record" ;;
 	clone)
