@@ -39,8 +39,8 @@ struct crm_ops {
 	int (*deleted)(struct crm *c, const char *module, const char *modified_since, struct source **out);
 	/*
 	 * Writes rows (a JSON array) to module: "upsert" (with dup_fields, or the
-	 * module's default duplicate check when NULL) or "update" (each row has
-	 * its "id").  Sent in calls of at most 100 rows; results[i] is row i's.
+	 * module's default duplicate check when NULL), "insert" (a duplicate is
+	 * refused, DUPLICATE_DATA) or "update" (each row has its "id").  Sent in calls of at most 100 rows; results[i] is row i's.
 	 * NULL op: the source cannot be written (CSV exports).
 	 */
 	int (*write)(struct crm *c, const char *module, const char *how, json_t *rows,

@@ -23,9 +23,26 @@ struct fin_outcome {
 int finclient_open(struct finclient **out, const struct job *job);
 void finclient_close(struct finclient *fc);
 
-/* Calls fn for every existing record of the entity (list rows), page by page. */
+/*
+ * Calls fn for every existing record of the entity (list rows), page by
+ * page, inactive ones included (filter_by=Status.All).  Customers and vendors
+ * are told apart by each row's own contact_type (the record's, read by id,
+ * when the row lacks it), not by the list filter, which Zoho does not
+ * document: a row of the other kind never reaches fn.
+ */
 int finclient_list(struct finclient *fc, enum entity_kind kind,
 		   int (*fn)(json_t *row, void *ud), void *ud);
+
+/* The record by id: 1 with a new reference in *out, 0 when the app has none, <0 error. */
+int finclient_read(struct finclient *fc, enum entity_kind kind, const char *id, json_t **out);
+
+/*
+ * The custom field api_name on a list row or a record: a top-level cf_ key,
+ * custom_field_hash, or an entry of custom_fields; borrowed, NULL when not
+ * there.  *carried is 0 when the row holds no custom fields at all (Zoho's
+ * documented list rows do not): only the record, read by id, can tell.
+ */
+json_t *fin_row_cf(json_t *row, const char *api_name, int *carried);
 
 /*
  * Creates (finance_id NULL) or updates a record.  0 with out->ok set either
@@ -65,9 +82,20 @@ int finclient_write_many(struct finclient *fc, enum entity_kind kind, struct fin
 int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin_write *w, size_t n,
 			 void (*on_answer)(size_t i, void *ud), void *ud);
 
-/* The id of the record whose custom field key_field is key_value: 1 found (*id new), 0 none. */
-int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
+/*
+ * The id of the record whose custom field key_field is key_value: 1 found
+ * (*id new), 0 none.  The value is checked on each row (on the record read
+ * by id where the row lacks custom fields): the cf_ list filter is not
+ * documented and may be ignored, so a row is never taken on the filter's
+ * word, and the list is read to its end before "none".
+ */int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
 		   const char *key_value, char **id);
+/*
+ * The same for many values in one walk of the list: wanted maps each value
+ * to null; a value found maps to its record's id.  0, or <0 when the app
+ * could not be read.
+ */
+int finclient_find_many(struct finclient *fc, enum entity_kind kind, const char *key_field, json_t *wanted);
 
 /*
  * Sales documents (deal automation): invoices and estimates, by id.  Each

@@ -80,6 +80,15 @@ void run_info_release(struct run_info *r);
 int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, struct link *out);
 /* The CRM id linked to a finance record: 1 found (*crm_id_out, caller frees), 0 none. */
 int ledger_link_by_finance(struct ledger *lg, const char *entity, const char *finance_id, char **crm_id_out);
+/*
+ * The CRM id read from an unlinked finance record whose list row lacks custom
+ * fields, kept with the record's last_modified_time: 1 read at that very
+ * version (*crm_id new, NULL when it had none), 0 not, <0 error.
+ */
+int ledger_finance_read_get(struct ledger *lg, const char *entity, const char *finance_id, const char *modified,
+			    char **crm_id);
+int ledger_finance_read_put(struct ledger *lg, const char *entity, const char *finance_id, const char *modified,
+			    const char *crm_id);
 /* Insert or replace by (entity, crm_id); updated_at is set to now. */
 int ledger_link_put(struct ledger *lg, const struct link *l);
 void link_release(struct link *l);

@@ -1,7 +1,9 @@
 /*
  * finclient.c - the finance app's REST API (Books, Invoice, Billing,
  * Inventory), driven by the app table.  Lists are read with per_page 200
- * and page_context.has_more_page.
+ * and page_context.has_more_page.  A list filter Zoho does not document
+ * (contact_type, cf_<field>) is sent as a hint only: every row is checked
+ * for the value it was asked for before it is used.
  */
 #include <string.h>
 #include "finsync/alloc.h"
@@ -26,19 +28,23 @@ struct resource {
 	const char *one_key;     /* "contact" */
 	const char *list_key;    /* "contacts" */
 	const char *id_key;      /* "contact_id" */
-	const char *list_filter; /* "contact_type=vendor" or NULL */
+	const char *list_filter; /* "contact_type=vendor&filter_by=Status.All" */
 };
+
+#define ALL_STATUSES "filter_by=Status.All"
+
 
 static void resource_of(const struct finance_app *app, enum entity_kind kind, struct resource *r)
 {
 	if (kind == ENTITY_ITEMS) {
-		*r = (struct resource){ "/items", "item", "items", "item_id", NULL };
+		*r = (struct resource){ "/items", "item", "items", "item_id", ALL_STATUSES };
 		return;
 	}
 	*r = (struct resource){ app->customers_path, app->customer_key, app->customers_key,
-				app->customer_id_key, NULL };
+				app->customer_id_key, ALL_STATUSES };
 	if (app->has_contact_type)
-		r->list_filter = kind == ENTITY_VENDORS ? "contact_type=vendor" : "contact_type=customer";
+		r->list_filter = kind == ENTITY_VENDORS ? "contact_type=vendor&" ALL_STATUSES
+							: "contact_type=customer&" ALL_STATUSES;
 }
 
 int finclient_open(struct finclient **out, const struct job *job)
@@ -146,16 +152,6 @@ static int pass_checked_row(json_t *row, void *ud)
 	return c->fn(row, c->ud);
 }
 
-int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t *row, void *ud), void *ud)
-{
-	struct resource r;
-	struct checked_rows c = { fc, &r, fn, ud };
-
-	resource_of(fc->app, kind, &r);
-	return finclient_list_path(fc, r.path, r.list_key, r.list_filter, pass_checked_row, &c);
-}
-
-
 /*
  * A finance id from an answer, or NULL: Zoho's ids are digits, and one that
  * is not (a "/", a CR LF) is refused before it can reach a URL path.
@@ -169,6 +165,144 @@ static char *id_string(json_t *v)
 	return NULL;
 }
 
+
+json_t *fin_row_cf(json_t *row, const char *api_name, int *carried)
+{
+	json_t *list = json_object_get(row, "custom_fields"), *hash = json_object_get(row, "custom_field_hash");
+	json_t *v = json_object_get(row, api_name), *cf;
+	size_t i;
+
+	*carried = v || json_is_array(list) || json_is_object(hash);
+	if (v)
+		return v;
+	if ((v = json_object_get(hash, api_name)))
+		return v;
+	json_array_foreach(list, i, cf) {
+		const char *name = json_string_value(json_object_get(cf, "api_name"));
+		if (name && !strcmp(name, api_name))
+			return json_object_get(cf, "value");
+	}
+	return NULL;
+}
+
+int finclient_read(struct finclient *fc, enum entity_kind kind, const char *id, json_t **out)
+{
+	struct api_result res = API_RESULT_INIT;
+	struct resource r;
+	json_t *rec;
+	char *url;
+	int rc;
+
+	*out = NULL;
+	resource_of(fc->app, kind, &r);
+	url = fin_url(fc, r.path, id, NULL);
+	if (!(rc = call(fc, "GET", url, NULL, &res))) {
+		rec = json_object_get(res.json, r.one_key);
+		if (res.status == 200 && json_is_object(rec)) {
+			*out = json_incref(rec);
+			rc = 1;
+		} else if (res.status != 404 &&
+			   json_integer_value(json_object_get(res.json, "code")) != 1002) {
+			rc = api_refused(fc, r.path, &res);
+		}
+	}
+	api_result_release(&res);
+	xfree(url);
+	return rc;
+}
+
+/* Drops list rows of the other kind (customers vs vendors); see finclient_list. */
+struct own_kind {
+	struct finclient *fc;
+	enum entity_kind kind;
+	const struct resource *r;
+	int (*fn)(json_t *row, void *ud);
+	void *ud;
+};
+
+static int is_own_kind(const struct own_kind *k, json_t *row)
+{
+	const char *type = json_string_value(json_object_get(row, "contact_type"));
+
+	/* A record without contact_type is a customer: the app's default on create. */
+	return !strcmp(type ? type : "customer", k->kind == ENTITY_VENDORS ? "vendor" : "customer");
+}
+
+static int keep_own_kind(json_t *row, void *ud)
+{
+	struct own_kind *k = ud;
+	json_t *rec = NULL;
+	char *id;
+	int rc;
+
+	if (json_object_get(row, "contact_type"))
+		return is_own_kind(k, row) ? k->fn(row, k->ud) : 0;
+	if (!(id = id_string(json_object_get(row, k->r->id_key))))
+		return k->fn(row, k->ud);
+	rc = finclient_read(k->fc, k->kind, id, &rec);
+	xfree(id);
+	if (rc == 1)
+		rc = is_own_kind(k, rec) ? k->fn(rec, k->ud) : 0;
+	json_decref(rec);
+	return rc;
+}
+
+int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t *row, void *ud), void *ud)
+{
+	struct resource r;
+	struct own_kind k = { fc, kind, &r, fn, ud };
+	struct checked_rows c = { fc, &r, fn, ud };
+
+	resource_of(fc->app, kind, &r);
+	if (kind != ENTITY_ITEMS && fc->app->has_contact_type) {
+		c.fn = keep_own_kind;
+		c.ud = &k;
+	}
+	return finclient_list_path(fc, r.path, r.list_key, r.list_filter, pass_checked_row, &c);
+}
+
+/* finclient_find_many's walk: stops (1) once every value is found. */
+struct find_walk {
+	struct finclient *fc;
+	enum entity_kind kind;
+	const struct resource *r;
+	const char *field;
+	json_t *wanted;          /* value -> finance id, or null while not found */
+	size_t missing;
+};
+
+/* The field's value on the row, or on the record read by id when the row holds no custom fields. */
+static int field_of_row(struct find_walk *f, json_t *row, const char *id, char **value)
+{
+	json_t *rec = NULL, *v;
+	int carried, rc = 1;
+
+	*value = NULL;
+	v = fin_row_cf(row, f->field, &carried);
+	if (!carried && (rc = finclient_read(f->fc, f->kind, id, &rec)) == 1)
+		v = fin_row_cf(rec, f->field, &carried);
+	if (rc == 1 && json_is_string(v))
+		*value = xstrdup(json_string_value(v));
+	json_decref(rec);
+	return rc < 0 ? rc : 0;
+}
+
+static int check_row(json_t *row, void *ud)
+{
+	struct find_walk *f = ud;
+	char *id = id_string(json_object_get(row, f->r->id_key)), *value = NULL;
+	json_t *slot;
+	int rc = 0;
+
+	if (id && !(rc = field_of_row(f, row, id, &value)) && value &&
+	    (slot = json_object_get(f->wanted, value)) && json_is_null(slot)) {
+		json_object_set_new(f->wanted, value, json_string(id));
+		rc = --f->missing == 0;
+	}
+	xfree(value);
+	xfree(id);
+	return rc;
+}
 
 /* Reads the app's answer to a write into out. */
 static void take_outcome(const struct resource *r, struct api_result *res, struct fin_outcome *out)
@@ -218,33 +352,43 @@ int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *ke
 	return rc;
 }
 
+int finclient_find_many(struct finclient *fc, enum entity_kind kind, const char *key_field, json_t *wanted)
+{
+	struct resource r;
+	struct find_walk f = { fc, kind, &r, key_field, wanted, json_object_size(wanted) };
+	char *query = NULL, *esc;
+	const char *value;
+	json_t *v;
+	int rc;
+
+	resource_of(fc->app, kind, &r);
+	if (!f.missing)
+		return 0;
+	/* One value: the filter may narrow the list (where the app honours it); it is checked all the same. */
+	if (f.missing == 1) {
+		json_object_foreach(wanted, value, v) {
+			esc = http_escape(value);
+			query = xasprintf("%s=%s&%s", key_field, esc, r.list_filter);
+			xfree(esc);
+		}
+	}
+	rc = finclient_list_path(fc, r.path, r.list_key, query ? query : r.list_filter, check_row, &f);
+	xfree(query);
+	return rc < 0 ? rc : 0;
+}
+
 int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
 		   const char *key_value, char **id)
 {
-	struct api_result res = API_RESULT_INIT;
-	char *esc = http_escape(key_value);
-	char *query = xasprintf("%s=%s", key_field, esc);
-	struct resource r;
-	json_t *rows;
-	char *url;
+	json_t *wanted = json_pack("{s:n}", key_value);
+	const char *found;
 	int rc;
 
 	*id = NULL;
-	resource_of(fc->app, kind, &r);
-	url = fin_url(fc, r.path, NULL, query);
-	if (!(rc = call(fc, "GET", url, NULL, &res))) {
-		rows = json_object_get(res.json, r.list_key);
-		if (res.status != 200 || !json_is_array(rows))
-			rc = api_refused(fc, r.path, &res);
-		else if (json_array_size(rows) &&
-			 !(*id = id_string(json_object_get(json_array_get(rows, 0), r.id_key))))
-			rc = fail(FS_EABORT, "%s: %s: the answer's %s is missing or not a Zoho id (digits only)",
-				  fc->app->type, r.path, r.id_key);
-	}
-	api_result_release(&res);
-	xfree(url);
-	xfree(query);
-	xfree(esc);
+	if ((rc = finclient_find_many(fc, kind, key_field, wanted)) == 0 &&
+	    (found = json_string_value(json_object_get(wanted, key_value))))
+		*id = xstrdup(found);
+	json_decref(wanted);
 	return rc ? rc : *id != NULL;
 }
 

@@ -405,7 +405,7 @@ static int zoho_write(struct crm *base, const char *module, const char *how, jso
 		      const char *const *dup_fields, struct crm_row_result *results)
 {
 	struct zoho_crm *c = (struct zoho_crm *)base;
-	int upsert = !strcmp(how, "upsert");
+	int upsert = !strcmp(how, "upsert"), insert = !strcmp(how, "insert");
 	char *url = xasprintf("%s/%s%s", base->job->crm.api_base, module, upsert ? "/upsert" : "");
 	size_t i, n = json_array_size(rows);
 	int rc = 0;
@@ -424,7 +424,7 @@ static int zoho_write(struct crm *base, const char *module, const char *how, jso
 				json_array_append_new(f, json_string(*d));
 			json_object_set_new(body, "duplicate_check_fields", f);
 		}
-		rc = write_chunk(c, url, upsert ? "POST" : "PUT", body, k - i, results + i);
+		rc = write_chunk(c, url, upsert || insert ? "POST" : "PUT", body, k - i, results + i);
 		json_decref(body);
 	}
 	xfree(url);

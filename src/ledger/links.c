@@ -36,6 +36,13 @@ static const char sql_intent_del[] =
 static const char sql_intent_get[] =
 	"SELECT run_id FROM intents WHERE entity = ?1 AND crm_id = ?2";
 
+static const char sql_fin_read_get[] =
+	"SELECT crm_id FROM finance_reads WHERE entity = ?1 AND finance_id = ?2 AND modified = ?3";
+
+static const char sql_fin_read_put[] =
+	"INSERT INTO finance_reads (entity, finance_id, modified, crm_id) VALUES (?1, ?2, ?3, ?4) "
+	"ON CONFLICT (entity, finance_id) DO UPDATE SET modified = excluded.modified, crm_id = excluded.crm_id";
+
 static const char sql_person_get[] =
 	"SELECT crm_contact_id, finance_customer_id, finance_person_id, hash FROM person_links "
 	"WHERE crm_contact_id = ?1";
@@ -114,6 +121,38 @@ int ledger_link_by_finance(struct ledger *lg, const char *entity, const char *fi
 	}
 	lq_step_end(st);
 	return rc;
+}
+
+int ledger_finance_read_get(struct ledger *lg, const char *entity, const char *finance_id, const char *modified,
+			    char **crm_id)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_fin_read_get);
+	int rc;
+
+	*crm_id = NULL;
+	if (!st)
+		return FS_EABORT;
+	lq_bind_text(st, 1, entity);
+	lq_bind_text(st, 2, finance_id);
+	lq_bind_text(st, 3, modified);
+	if ((rc = lq_step_row(lg, st, "read finance reads")) == 1)
+		*crm_id = lq_column_dup(st, 0);
+	lq_step_end(st);
+	return rc;
+}
+
+int ledger_finance_read_put(struct ledger *lg, const char *entity, const char *finance_id, const char *modified,
+			    const char *crm_id)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_fin_read_put);
+
+	if (!st)
+		return FS_EABORT;
+	lq_bind_text(st, 1, entity);
+	lq_bind_text(st, 2, finance_id);
+	lq_bind_text(st, 3, modified);
+	lq_bind_text(st, 4, crm_id);
+	return lq_step_done(lg, st, "write finance read");
 }
 
 int ledger_link_put(struct ledger *lg, const struct link *l)

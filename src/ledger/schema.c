@@ -9,7 +9,7 @@
 #include "finsync/ledger.h"
 #include "ledger_int.h"
 
-#define SCHEMA_VERSION 7
+#define SCHEMA_VERSION 8
 
 /* Version 1: the public tables of DESIGN.md. */
 static const char schema_v1[] =
@@ -120,6 +120,16 @@ static const char schema_v7[] =
 	"CREATE TABLE IF NOT EXISTS mappings ("
 	"  entity TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, run_id INTEGER, updated_at TEXT NOT NULL);";
 
+/*
+ * Version 8: the CRM id of an unlinked finance record, as read by id (list
+ * rows carry no custom fields), with the record's last_modified_time: read
+ * again only once the record changed (src/stage/extract.c).
+ */
+static const char schema_v8[] =
+	"CREATE TABLE IF NOT EXISTS finance_reads ("
+	"  entity TEXT NOT NULL, finance_id TEXT NOT NULL, modified TEXT NOT NULL, crm_id TEXT,"
+	"  PRIMARY KEY (entity, finance_id));";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
@@ -128,6 +138,7 @@ static const struct migration migrations[] = {
 	{ 5, schema_v5 },
 	{ 6, schema_v6 },
 	{ 7, schema_v7 },
+	{ 8, schema_v8 },
 };
 
 /*

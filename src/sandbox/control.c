@@ -418,6 +418,30 @@ static void transaction_filters(struct req *r)
 	reply_json(r, 200, json_pack("{s:O?}", "ignore", r->sb->tx_ignored));
 }
 
+/*
+ * {"honour_contact_type": true|false}: the lenient reading of an open
+ * question, for a test that wants it (docs/sandbox.md, "Open readings").
+ */
+static void readings(struct req *r)
+{
+	json_t *body;
+	const json_t *v;
+
+	if (strcmp(r->method, "POST") == 0) {
+		if (!(body = ctl_body(r)))
+			return;
+		v = json_object_get(body, "honour_contact_type");
+		if (!json_is_boolean(v)) {
+			json_decref(body);
+			ctl_error(r, 400, "honour_contact_type must be true or false");
+			return;
+		}
+		r->sb->honour_contact_type = json_is_true(v);
+		json_decref(body);
+	}
+	reply_json(r, 200, json_pack("{s:b}", "honour_contact_type", r->sb->honour_contact_type));
+}
+
 static void clock_ctl(struct req *r)
 {
 	json_t *body;
@@ -514,6 +538,8 @@ static void route(struct req *r, char **seg, int n)
 		clock_ctl(r);
 	else if (n == 1 && str_eq(seg[0], "transaction_filters") && (post || del))
 		transaction_filters(r);
+	else if (n == 1 && str_eq(seg[0], "readings"))
+		readings(r);
 	else
 		ctl_error(r, 404, "unknown control endpoint or method; see docs/sandbox.md");
 }

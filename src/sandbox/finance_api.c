@@ -314,15 +314,36 @@ static void create(struct fcall *c)
 	json_decref(in);
 }
 
+/*
+ * The keys the spec marks required on an update (Books v3 OpenAPI
+ * update-a-contact-request: contact_name; update-an-item-request: name and
+ * rate; Billing "Update a customer": display_name): a body without one is
+ * refused as a blank one would be, even though the record has a value.
+ */
+static json_t *missing_required(const struct fres *fr, const json_t *in)
+{
+	if (!json_is_object(in))
+		return NULL;
+	if (fr->kind == FIN_CONTACTS && !json_object_get(in, fr->name_key))
+		return jerr_fin(3013, fr->app->msg_contact_name);
+	if (fr->kind == FIN_ITEMS && !json_object_get(in, "name"))
+		return fin_bad_value("name");
+	if (fr->kind == FIN_ITEMS && !json_object_get(in, "rate"))
+		return fin_bad_value("rate");
+	return NULL;
+}
+
 static void update(struct fcall *c)
 {
-	json_t *rec = fin_get(&c->fr, c->seg[1]), *in;
+	json_t *rec = fin_get(&c->fr, c->seg[1]), *in, *err;
 
 	if (!rec) {
 		not_found(c->r, &c->fr);
 		return;
 	}
-	if ((in = body_of(c->r))) {
+	if ((in = body_of(c->r)) && (err = missing_required(&c->fr, in))) {
+		reply_json(c->r, 400, err);
+	} else if (in) {
 		store_begin(c->r->sb->st);
 		save(c->r, &c->fr, in, rec, 0, NULL, NULL);
 		store_commit(c->r->sb->st);

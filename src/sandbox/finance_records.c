@@ -746,15 +746,12 @@ json_t *fin_list_row(struct fres *fr, const json_t *rec)
 	const char *const *keys = fr->kind == FIN_ITEMS ? fr->app->item_list_keys
 							: fr->app->contact_list_keys;
 	json_t *row = json_object(), *v;
-	const char *key;
 
 	for (; *keys; keys++) {
 		v = json_object_get(rec, str_eq(*keys, "customer_name") ? fr->name_key : *keys);
 		if (v)
 			json_object_set(row, *keys, v);
 	}
-	json_object_foreach(json_object_get(rec, "custom_field_hash"), key, v)
-		json_object_set(row, key, v);
 	return row;
 }
 

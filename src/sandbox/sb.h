@@ -150,6 +150,7 @@ struct sandbox {
 	long token_ttl;                 /* seconds, default 3600 */
 	int64_t clock_offset;           /* POST /__control/clock */
 	json_t *tx_ignored;             /* transaction list parameters to ignore (POST /__control/transaction_filters) or NULL */
+	int honour_contact_type;        /* POST /__control/readings: apply contact_type= on lists */
 	uint64_t secret;                /* binds page tokens to this process */
 };
 

@@ -32,6 +32,7 @@
 #include "finsync/crm.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
+#include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
@@ -358,12 +359,77 @@ out:
 	return rc;
 }
 
+/* One finance snapshot being written (snapshot_finance). */
 struct snapshot {
 	struct extract *x;
+	const struct entity_sync *e;
 	struct staging_writer *w;
-	const char *name;
 	long rows;
+	long read_by_id;
 };
+
+/*
+ * Whether the CRM id on this row must be read from the record: the row
+ * holds no custom fields (Zoho's documented list rows do not) and the ledger
+ * links no CRM record to it, so only the record can say whose it is (the
+ * dedupe's "CRM id on the finance record" and both-ways' "already in the CRM").
+ */
+static int crm_id_unknown(struct snapshot *s, json_t *row, const char *id)
+{
+	char *crm_id = NULL;
+	int carried, rc;
+
+	fin_row_cf(row, s->x->p->job->crm_id_field, &carried);
+	if (carried || !id)
+		return 0;
+	rc = ledger_link_by_finance(s->x->p->lg, s->e->name, id, &crm_id);
+	xfree(crm_id);
+	return rc < 0 ? rc : rc == 0;
+}
+
+/*
+ * The CRM id of the record behind the row: read by id, or as the ledger
+ * kept it from an earlier read of the same version (last_modified_time), so
+ * an unchanged record costs one call once, not one a run.
+ */
+static int record_crm_id(struct snapshot *s, const char *id, const char *modified, char **crm_id)
+{
+	const char *field = s->x->p->job->crm_id_field;
+	json_t *rec = NULL, *v;
+	int carried, rc;
+
+	if (modified && (rc = ledger_finance_read_get(s->x->p->lg, s->e->name, id, modified, crm_id)) != 0)
+		return rc < 0 ? rc : 1;
+	if ((rc = finclient_read(s->x->fin, s->e->kind, id, &rec)) != 1)
+		return rc;
+	s->read_by_id++;
+	if (json_is_string(v = fin_row_cf(rec, field, &carried)) && *json_string_value(v))
+		*crm_id = xstrdup(json_string_value(v));
+	json_decref(rec);
+	rc = modified ? ledger_finance_read_put(s->x->p->lg, s->e->name, id, modified, *crm_id) : 0;
+	return rc < 0 ? rc : 1;
+}
+
+/* The row, with the CRM-id field from the record where only the record has it. */
+static int complete_row(struct snapshot *s, json_t *row)
+{
+	const char *id = json_string_value(json_object_get(row, s->e->kind == ENTITY_ITEMS ? "item_id" :
+							   s->x->p->job->app->customer_id_key));
+	char *crm_id = NULL;
+	json_t *hash;
+	int rc;
+
+	if ((rc = crm_id_unknown(s, row, id)) <= 0)
+		return rc;
+	if ((rc = record_crm_id(s, id, json_string_value(json_object_get(row, "last_modified_time")), &crm_id)) != 1)
+		return rc;
+	hash = json_object();
+	if (crm_id)
+		json_object_set_new(hash, s->x->p->job->crm_id_field, json_string(crm_id));
+	json_object_set_new(row, "custom_field_hash", hash);
+	xfree(crm_id);
+	return 0;
+}
 
 /*
  * One row of the finance app's list.  One that cannot be staged (not an
@@ -373,22 +439,24 @@ struct snapshot {
  */
 static int write_row(json_t *row, void *ud)
 {
-	struct snapshot *sn = ud;
-	int rc = staging_write(sn->w, row);
+	struct snapshot *s = ud;
+	int rc;
 
-	sn->rows++;
+	s->rows++;
+	if (json_is_object(row) && (rc = complete_row(s, row)))
+		return rc;
+	rc = staging_write(s->w, row);
 	if (rc == FS_EINPUT)
 		return fail(FS_EABORT, "%s: row %ld of %s's list: %s; the run stops rather than plan without it",
-			    sn->name, sn->rows, sn->x->p->job->app->label, err_msg());
-	progress_tick(staging_writer_count(sn->w));
+			    s->e->name, s->rows, s->x->p->job->app->label, err_msg());
+	progress_tick(staging_writer_count(s->w));
 	return rc;
 }
 
 static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 {
-	struct staging_writer *w = NULL;
+	struct snapshot s = { x, e, NULL, 0, 0 };
 	char *name = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", e->name);
-	struct snapshot sn = { x, NULL, e->name, 0 };
 	int rc;
 
 	if (json_object_get(x->done_modules, name)) {
@@ -398,15 +466,15 @@ static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 	json_object_set_new(x->done_modules, name, json_true());
 	log_set_entity(e->name);
 	progress_start("extract", name, -1);
-	if (!(rc = staging_writer_open(&w, x->dir, name)))
-		sn.w = w;
-	if (rc || (rc = finclient_list(x->fin, e->kind, write_row, &sn))) {
-		staging_writer_abort(w);
+	if ((rc = staging_writer_open(&s.w, x->dir, name)) ||
+	    (rc = finclient_list(x->fin, e->kind, write_row, &s))) {
+		staging_writer_abort(s.w);
 		goto out;
 	}
 	progress_end();
-	log_info("%s: %ld existing records in %s", e->name, staging_writer_count(w), x->p->job->app->label);
-	rc = staging_writer_finish(w, x->manifest);
+	log_info("%s: %ld existing records in %s (%ld read by id: list rows without custom fields, not linked,"
+		 " new or changed)", e->name, staging_writer_count(s.w), x->p->job->app->label, s.read_by_id);
+	rc = staging_writer_finish(s.w, x->manifest);
 out:
 	progress_end();
 	xfree(name);

@@ -45,6 +45,7 @@ struct load {
 	json_t *finance_changed; /* both ways: CRM ids whose finance record changed too */
 	json_t *again[BATCH];    /* records the batch sends once more as creates (owned) */
 	size_t n_again;
+	json_t *recovered;       /* the batch's intents: CRM id -> finance id found, or null */
 };
 
 static const char *str(json_t *rec, const char *key)
@@ -91,28 +92,44 @@ static int link_record(struct load *l, json_t *rec, const char *finance_id)
 /*
  * How a create goes: by upsert on the CRM-id field where the app has it;
  * otherwise a POST, unless an earlier attempt left an intent and the record
- * is found by its CRM id (then it is updated).  *found is a new string.
+ * was found by its CRM id (find_interrupted; then it is updated).  *found is
+ * a new string.
  */
 static int plan_create(struct load *l, json_t *rec, int had_intent, struct fin_write *w, char **found)
 {
-	const struct job *job = l->p->job;
-	int rc;
+	const char *fid = json_string_value(json_object_get(l->recovered, str(rec, "crm_id")));
 
 	*found = NULL;
-	if (job->app->has_unique_upsert) {
+	if (l->p->job->app->has_unique_upsert) {
 		w->upsert_value = str(rec, "crm_id");
 		return 0;
 	}
-	if (!had_intent)
-		return 0;
-	if ((rc = finclient_find(l->fin, l->e->kind, job->crm_id_field, str(rec, "crm_id"), found)) < 0)
-		return rc;
-	if (rc == 1) {
-		log_info("%s %s: found by its CRM id as %s (a create with no answer made it); updating it",
-			 l->e->name, str(rec, "crm_id"), *found);
+	if (had_intent && fid) {
+		log_info("%s %s: found by its CRM id as %s (an interrupted run or a create with no answer made it);"
+			 " updating it", l->e->name, str(rec, "crm_id"), fid);
+		*found = xstrdup(fid);
 		w->finance_id = *found;
 	}
 	return 0;
+}
+
+/*
+ * The records an interrupted run may have created (an intent was left), on
+ * an app without upsert: one walk of the finance list finds them all by
+ * their CRM id, checked on each record, instead of one walk each.
+ */
+static int find_interrupted(struct load *l, const int *had_intent)
+{
+	size_t i;
+
+	json_decref(l->recovered);
+	l->recovered = json_object();
+	if (l->p->job->app->has_unique_upsert)
+		return 0;
+	for (i = 0; i < l->n; i++)
+		if (had_intent[i])
+			json_object_set_new(l->recovered, str(l->batch[i], "crm_id"), json_null());
+	return finclient_find_many(l->fin, l->e->kind, l->p->job->crm_id_field, l->recovered);
 }
 
 static void count_write(struct load *l, int create)
@@ -440,6 +457,31 @@ struct batch_writes {
 };
 
 /*
+ * Both sides changed it and the finance app keeps the fields it owns: the
+ * update still carries the name (and an item's rate), which Zoho requires on
+ * every update, as the finance record has them now (read by id).
+ */
+static int keep_required(struct load *l, json_t *rec, json_t *payload)
+{
+	static const char *const item_keys[] = { "name", "rate", NULL };
+	const char *const contact_keys[] = { l->p->job->app->customer_name_key, NULL };
+	const char *const *k = l->e->kind == ENTITY_ITEMS ? item_keys : contact_keys;
+	json_t *full = NULL, *v;
+	int rc = 1;
+
+	for (; *k && rc == 1; k++) {
+		if (json_object_get(payload, *k))
+			continue;
+		if (!full && (rc = finclient_read(l->fin, l->e->kind, str(rec, "finance_id"), &full)) != 1)
+			break;
+		if ((v = json_object_get(full, *k)))
+			json_object_set(payload, *k, v);
+	}
+	json_decref(full);
+	return rc < 0 ? rc : 0;
+}
+
+/*
  * Step 2a: every record that needs no request is recorded now; the writes
  * are gathered for one concurrent send.
  */
@@ -468,8 +510,11 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		memset(w, 0, sizeof(*w));
 		w->payload = json_object_get(rec, "payload");
 		/* Both sides changed it: the finance app keeps the fields it owns. */
-		if (str(rec, "crm_id") && json_object_get(l->finance_changed, str(rec, "crm_id")))
+		if (str(rec, "crm_id") && json_object_get(l->finance_changed, str(rec, "crm_id"))) {
 			to_crm_keep_finance_owned(l->e, w->payload);
+			if (!strcmp(str(rec, "action"), "update") && (rc = keep_required(l, rec, w->payload)))
+				break;
+		}
 		if (!strcmp(str(rec, "action"), "update"))
 			w->finance_id = str(rec, "finance_id");
 		else
@@ -567,7 +612,8 @@ static int flush_batch(struct load *l)
 		return 0;
 	memset(&bw, 0, sizeof(bw));
 	bw.l = l;
-	if ((rc = write_intents(l, had_intent)) || (rc = ledger_begin(l->p->lg)))
+	if ((rc = write_intents(l, had_intent)) || (rc = find_interrupted(l, had_intent)) ||
+	    (rc = ledger_begin(l->p->lg)))
 		goto out;
 	if (!(rc = gather(l, had_intent, &bw)) && bw.n &&
 	    !(rc = finclient_write_each(l->fin, l->e->kind, bw.w, bw.n, settle_answer, &bw)))
@@ -762,6 +808,7 @@ out:
 	progress_end();
 	log_set_entity(NULL);
 	json_decref(l.finance_changed);
+	json_decref(l.recovered);
 	staging_reader_close(r);
 	json_decref(manifest);
 	xfree(dir);

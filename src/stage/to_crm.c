@@ -1,5 +1,12 @@
 /*
  * to_crm.c - both-ways sync, finance -> CRM (see to_crm.h).
+ *
+ * Changes are seen on the snapshot's list rows; what is sent is built from
+ * the record read by id, because Zoho's documented list rows lack fields it
+ * needs (customer_sub_type picks CRM Contacts or Accounts, custom fields).
+ * A new finance record meets the CRM's duplicate check as the entity's
+ * on_duplicate says: skip, clone (a second record named "X (2)"), or
+ * overwrite (the CRM's upsert).
  */
 #include <stdio.h>
 #include <string.h>
@@ -70,6 +77,40 @@ static int note_matched(json_t *line, void *ud)
 	return 0;
 }
 
+/* The CRM field that names a record of the module. */
+static const char *name_field(const char *module)
+{
+	return module[0] == 'P' ? "Product_Name" : module[0] == 'C' ? "Last_Name" :
+	       module[0] == 'V' ? "Vendor_Name" : "Account_Name";
+}
+
+/* The keys Zoho requires on an update of the finance record (stamp_crm_id), from the record. */
+static json_t *required_on_update(const struct job *job, const struct entity_sync *e, json_t *rec)
+{
+	if (e->kind == ENTITY_ITEMS)
+		return json_pack("{s:O?, s:O?}", "name", json_object_get(rec, "name"),
+				 "rate", json_object_get(rec, "rate"));
+	return json_pack("{s:O?}", job->app->customer_name_key,
+			 json_object_get(rec, job->app->customer_name_key));
+}
+
+/*
+ * The record to send, read by id: 1 with *rec, 0 gone since the list was
+ * read (nothing to send), <0 error.
+ */
+static int full_record(struct plan_ctx *c, const char *fid, json_t **rec)
+{
+	struct finclient *fin;
+	int rc;
+
+	if ((rc = pipeline_finclient(c->p, &fin)))
+		return rc;
+	if ((rc = finclient_read(fin, c->e->kind, fid, rec)) == 0)
+		log_warn("%s %s: deleted in %s since the list was read; not sent to the CRM", c->e->name, fid,
+			 c->p->job->app->label);
+	return rc;
+}
+
 /* "create", "update", "baseline" or NULL (nothing to send). */
 static const char *plan_action(struct plan_ctx *c, const char *crm_id, const char *fid, const char *hash,
 			       const char **reason)
@@ -108,7 +149,7 @@ static int plan_row(json_t *row, void *ud)
 	char idbuf[32], hash[REVERSE_HASH_LEN], *owned = NULL;
 	const char *fid = reverse_finance_id(job, c->e, row, idbuf, sizeof(idbuf));
 	const char *crm_id = reverse_crm_id(job, row), *module, *action, *reason;
-	json_t *record, *line;
+	json_t *record, *line, *rec = NULL;
 	int rc;
 
 	if (!fid)
@@ -117,19 +158,25 @@ static int plan_row(json_t *row, void *ud)
 		return rc;
 	if (owned)
 		crm_id = owned;
+	/* The hash is the list row's, so an unchanged row stays unchanged run after run. */
 	reverse_hash(job, c->e, row, hash);
 	if (!(action = plan_action(c, crm_id, fid, hash, &reason))) {
 		xfree(owned);
 		return 0;
 	}
-	reverse_record(job, c->e, row, &module, &record);
-	line = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:o}", "direction", "to_crm",
+	if (strcmp(action, "baseline") && (rc = full_record(c, fid, &rec)) != 1) {
+		xfree(owned);
+		return rc;
+	}
+	reverse_record(job, c->e, rec ? rec : row, &module, &record);
+	line = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o?}", "direction", "to_crm",
 			 "entity", c->e->name, "crm_module", module, "crm_id", crm_id, "finance_id", fid,
-			 "name", json_string_value(json_object_get(record, module[0] == 'P' ? "Product_Name" :
-				 module[0] == 'C' ? "Last_Name" : module[0] == 'V' ? "Vendor_Name" : "Account_Name")),
-			 "action", action, "reason", reason, "finance_hash", hash, "record", record);
+			 "name", json_string_value(json_object_get(record, name_field(module))),
+			 "action", action, "reason", reason, "finance_hash", hash, "record", record,
+			 "required", rec ? required_on_update(job, c->e, rec) : NULL);
 	rc = staging_write(c->w, line);
 	json_decref(line);
+	json_decref(rec);
 	xfree(owned);
 	c->lines++;
 	return rc;
@@ -249,13 +296,22 @@ static void expected_crm_hash(struct send_ctx *c, json_t *line, const char *crm_
 	json_decref(rec);
 }
 
-/* The CRM id goes on the finance record, so identity holds without the ledger too. */
+/*
+ * The CRM id goes on the finance record, so identity holds without the
+ * ledger too.  The update carries the keys Zoho requires on every update
+ * (the name; an item's rate too), as the record had them.
+ */
 static int stamp_crm_id(struct send_ctx *c, json_t *line, const char *crm_id)
 {
-	json_t *body = json_pack("{s:[{s:s, s:s}]}", "custom_fields", "api_name", c->p->job->crm_id_field,
-				 "value", crm_id);
+	json_t *body = json_deep_copy(json_object_get(line, "required"));
 	struct fin_outcome o;
-	int rc = finclient_write(c->fin, c->e->kind, str(line, "finance_id"), body, &o);
+	int rc;
+
+	if (!body)
+		body = json_object();
+	json_object_set_new(body, "custom_fields", json_pack("[{s:s, s:s}]", "api_name", c->p->job->crm_id_field,
+							     "value", crm_id));
+	rc = finclient_write(c->fin, c->e->kind, str(line, "finance_id"), body, &o);
 
 	if (!rc && !o.ok)
 		log_warn("%s %s: cannot put the CRM id on the finance record: %s", c->e->name,
@@ -325,13 +381,91 @@ static int baseline(struct send_ctx *c, json_t *line)
 	return rc;
 }
 
-/* Sends the lines of one module and one kind of write. */
+/* on_duplicate skip: the CRM has a record like it; it stays as it is, and so does the finance record. */
+static int settle_skipped(struct send_ctx *c, json_t *line, const struct crm_row_result *r)
+{
+	char *why = xasprintf("not sent to the CRM: a %s record like it exists (on_duplicate skip): %s",
+			      str(line, "crm_module"), r->message ? r->message : r->code);
+	int rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, str(line, "crm_module"), NULL,
+				  str(line, "finance_id"), "skip", "", why);
+
+	xfree(why);
+	c->s.skipped++;
+	return rc;
+}
+
+/* A clone's record: the same, named "X (2)" so the CRM's duplicate check lets it in. */
+static json_t *clone_row(json_t *line)
+{
+	const char *field = name_field(str(line, "crm_module"));
+	json_t *row = json_deep_copy(json_object_get(line, "record"));
+	const char *name = str(row, field);
+
+	if (name)
+		json_object_set_new(row, field, json_sprintf("%s (2)", name));
+	return row;
+}
+
+static int is_duplicate(const struct crm_row_result *r)
+{
+	return !r->ok && r->code && !strcmp(r->code, "DUPLICATE_DATA");
+}
+
+/*
+ * Writes rows (of lines picked) as how says and settles each answer.  With
+ * dups (an insert), a duplicate is skipped, or its line goes to dups to be
+ * cloned.
+ */
+static int write_rows(struct send_ctx *c, const char *module, const char *how, json_t *rows, json_t *picked,
+		      json_t *dups)
+{
+	size_t i, n = json_array_size(rows);
+	struct crm_row_result *res;
+	int rc;
+
+	if (!n)
+		return 0;
+	res = xcalloc(n, sizeof(*res));
+	rc = crm_write(c->crm, module, how, rows, NULL, res);
+	for (i = 0; i < n; i++) {
+		json_t *line = json_array_get(picked, i);
+		if (!rc && dups && is_duplicate(&res[i]) && c->e->on_duplicate == DUP_CLONE)
+			json_array_append(dups, line);
+		else if (!rc && dups && is_duplicate(&res[i]))
+			rc = settle_skipped(c, line, &res[i]);
+		else if (!rc)
+			rc = settle_row(c, line, &res[i]);
+		crm_row_result_release(&res[i]);
+	}
+	xfree(res);
+	return rc;
+}
+
+/* on_duplicate clone: the duplicates of an insert are written again as "X (2)". */
+static int write_clones(struct send_ctx *c, const char *module, json_t *dups)
+{
+	json_t *rows = json_array(), *line;
+	size_t i;
+	int rc;
+
+	json_array_foreach(dups, i, line)
+		json_array_append_new(rows, clone_row(line));
+	rc = write_rows(c, module, "insert", rows, dups, NULL);
+	json_decref(rows);
+	return rc;
+}
+
+/*
+ * Sends the lines of one module and one kind of write.  A create is the
+ * CRM's upsert only with on_duplicate overwrite; otherwise an insert, whose
+ * duplicate is skipped or cloned.
+ */
 static int send_group(struct send_ctx *c, const char *module, int create)
 {
-	json_t *rows = json_array(), *line, *picked = json_array();
-	struct crm_row_result *res;
-	size_t i, n;
-	int rc = 0;
+	int overwrite = c->e->on_duplicate == DUP_OVERWRITE;
+	json_t *rows = json_array(), *line, *picked = json_array(), *dups = json_array();
+	size_t i;
+	int rc;
 
 	json_array_foreach(c->batch, i, line) {
 		if (strcmp(str(line, "crm_module"), module) || strcmp(str(line, "action"), create ? "create" : "update"))
@@ -342,18 +476,13 @@ static int send_group(struct send_ctx *c, const char *module, int create)
 		json_array_append_new(rows, row);
 		json_array_append(picked, line);
 	}
-	if ((n = json_array_size(rows))) {
-		res = xcalloc(n, sizeof(*res));
-		rc = crm_write(c->crm, module, create ? "upsert" : "update", rows, NULL, res);
-		for (i = 0; i < n; i++) {
-			if (!rc)
-				rc = settle_row(c, json_array_get(picked, i), &res[i]);
-			crm_row_result_release(&res[i]);
-		}
-		xfree(res);
-	}
+	rc = write_rows(c, module, !create ? "update" : overwrite ? "upsert" : "insert", rows, picked,
+			create && !overwrite ? dups : NULL);
+	if (!rc && json_array_size(dups))
+		rc = write_clones(c, module, dups);
 	json_decref(rows);
 	json_decref(picked);
+	json_decref(dups);
 	return rc;
 }
 

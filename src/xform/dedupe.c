@@ -26,6 +26,7 @@
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/err.h"
+#include "finsync/finclient.h"
 #include "finsync/log.h"
 #include "finsync/normalize.h"
 #include "finsync/scratch.h"
@@ -448,20 +449,15 @@ static char *scalar_dup(json_t *v)
 	return NULL;
 }
 
-/* The CRM-id custom field: a top-level cf_* key, or an entry of custom_fields. */
+/*
+ * The CRM-id custom field on a snapshot row (the extract reads it from the
+ * record where the row has no custom fields and no link says whose it is).
+ */
 static char *row_crm_id(const struct job *job, json_t *row)
 {
-	json_t *v = json_object_get(row, job->crm_id_field), *cf;
-	size_t i;
+	int carried;
 
-	if (v)
-		return scalar_dup(v);
-	json_array_foreach(json_object_get(row, "custom_fields"), i, cf) {
-		const char *name = json_string_value(json_object_get(cf, "api_name"));
-		if (name && !strcmp(name, job->crm_id_field))
-			return scalar_dup(json_object_get(cf, "value"));
-	}
-	return NULL;
+	return scalar_dup(fin_row_cf(row, job->crm_id_field, &carried));
 }
 
 int fin_index_add(struct fin_index *ix, enum fin_kind kind, json_t *row)

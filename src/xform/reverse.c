@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "finsync/alloc.h"
+#include "finsync/finclient.h"
 #include "finsync/reverse.h"
 #include "xform.h"
 
@@ -198,9 +199,8 @@ const char *reverse_finance_id(const struct job *job, const struct entity_sync *
 
 const char *reverse_crm_id(const struct job *job, json_t *row)
 {
-	json_t *v = json_object_get(row, job->crm_id_field);
+	int carried;
+	json_t *v = fin_row_cf(row, job->crm_id_field, &carried);
 
-	if (!v)
-		v = json_object_get(json_object_get(row, "custom_field_hash"), job->crm_id_field);
 	return json_is_string(v) && *json_string_value(v) ? json_string_value(v) : NULL;
 }

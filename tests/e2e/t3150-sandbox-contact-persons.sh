@@ -34,18 +34,18 @@ bob=$(code '.contact.contact_persons[] | select(.first_name == "Bob") | .contact
 assert_eq "$ann" "$(code .contact.primary_contact_id)" "the first person is the primary"
 
 # is_primary_contact: "Allowed value is true only".
-assert_eq 400 "$(fin books PUT "/contacts/$cid" -d '{"contact_persons":[{"first_name":"Cy","is_primary_contact":false}]}')" "false refused"
+assert_eq 400 "$(fin books PUT "/contacts/$cid" -d '{"contact_name":"Persons Ltd","contact_persons":[{"first_name":"Cy","is_primary_contact":false}]}')" "false refused"
 assert_eq 2 "$(code)" "false refused: code"
 
 # An update with contact_persons replaces the set: Ann kept by id, Bob (left out) deleted, Cy new.
-assert_eq 200 "$(fin books PUT "/contacts/$cid" -d "{\"contact_persons\":[{\"contact_person_id\":\"$ann\",\"first_name\":\"Ann\",\"last_name\":\"A\"},{\"first_name\":\"Cy\"}]}")" "replace the set"
+assert_eq 200 "$(fin books PUT "/contacts/$cid" -d "{\"contact_name\":\"Persons Ltd\",\"contact_persons\":[{\"contact_person_id\":\"$ann\",\"first_name\":\"Ann\",\"last_name\":\"A\"},{\"first_name\":\"Cy\"}]}")" "replace the set"
 assert_eq "$ann" "$(code '.contact.contact_persons[] | select(.first_name == "Ann") | .contact_person_id')" "Ann keeps her id"
 assert_eq "A" "$(code '.contact.contact_persons[] | select(.first_name == "Ann") | .last_name')" "Ann updated"
 assert_eq 0 "$(code "[.contact.contact_persons[] | select(.contact_person_id == \"$bob\")] | length")" "Bob deleted"
 cy=$(code '.contact.contact_persons[] | select(.first_name == "Cy") | .contact_person_id')
 [ -n "$cy" ] && [ "$cy" != "$bob" ] || fail "Cy has a new id: '$cy'"
 # An update without contact_persons keeps them.
-assert_eq 200 "$(fin books PUT "/contacts/$cid" -d '{"website":"p.example"}')" "update without persons"
+assert_eq 200 "$(fin books PUT "/contacts/$cid" -d '{"contact_name":"Persons Ltd","website":"p.example"}')" "update without persons"
 assert_eq 2 "$(code '.contact.contact_persons | length')" "persons kept"
 
 # The per-person endpoints: contact_id in the body, first_name required.

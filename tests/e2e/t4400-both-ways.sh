@@ -27,6 +27,9 @@ assert_eq 1 "$(crm Accounts | jq '[.[] | select(.Account_Name == "Globex Corpora
 fot=$(crm Accounts | jq -r '.[] | select(.Account_Name == "Finance-Only Traders") | .id')
 assert_eq "$fot" "$(store books contacts | jq -r '.[] | select(.contact_name == "Finance-Only Traders") | .custom_field_hash.cf_crm_id')" "CRM id on the finance record"
 assert_eq finance "$(ledger_query state "select origin from links where crm_id = '$fot'")" "link origin"
+# An item's stamp carries name and rate, which Zoho requires on every item update.
+bog=$(crm Products | jq -r '.[] | select(.Product_Name == "Books-Only Gadget") | .id')
+assert_eq "$bog 10.5" "$(store books items | jq -r '.[] | select(.name == "Books-Only Gadget") | "\(.custom_field_hash.cf_crm_id) \(.rate)"')" "CRM id on the finance item"
 
 # A second run: nothing goes either way.
 seq=$(last_seq)
@@ -39,7 +42,7 @@ assert_eq 0 "$(writes_since "$seq")" "writes on a full third run"
 token=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token?grant_type=refresh_token&client_id=1000.SANDBOXFIN&client_secret=$FINSYNC_FIN_CLIENT_SECRET&refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
 umb=$(store books contacts | jq -r '.[] | select(.contact_name == "Umbrella Holdings") | .contact_id')
 curl -sf -X PUT -H "Authorization: Zoho-oauthtoken $token" -H 'Content-Type: application/json' \
-	--data '{"website":"https://fin.umbrella.example.com"}' \
+	--data '{"contact_name":"Umbrella Holdings","website":"https://fin.umbrella.example.com"}' \
 	"$SANDBOX_URL/books/v3/contacts/$umb?organization_id=10234695" >/dev/null || fail "cannot edit in Books"
 ctl POST /crm/Accounts '{"data":[{"id":"4150868000000087006","Account_Name":"Umbrella Holdings","Industry":"Healthcare",
 	"Website":"https://crm.umbrella.example.com","Phone":"+1 555 1111"}]}' >/dev/null

@@ -5,6 +5,7 @@
  */
 #include "finsync/alloc.h"
 #include "finsync/err.h"
+#include "finsync/finclient.h"
 #include "finsync/ledger.h"
 #include "../../src/xform/xform.h"
 #include "xform_test.h"
@@ -371,6 +372,35 @@ static void test_dedupe__row_without_id(void)
 	tjob_release(&job);
 }
 
+/* The CRM-id field where Zoho may put it; a row with no custom fields at all says so. */
+static void test_dedupe__row_cf_places(void)
+{
+	static const char *const rows[] = {
+		"{\"cf_crm_id\":\"41\"}",
+		"{\"custom_field_hash\":{\"cf_crm_id\":\"41\"}}",
+		"{\"custom_fields\":[{\"api_name\":\"cf_other\",\"value\":\"9\"},{\"api_name\":\"cf_crm_id\",\"value\":\"41\"}]}",
+	};
+	json_t *row, *v;
+	size_t i;
+	int carried;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		row = json_loads(rows[i], 0, NULL);
+		v = fin_row_cf(row, "cf_crm_id", &carried);
+		CHECK_STREQ(json_string_value(v), "41");
+		CHECK_INTEQ(carried, 1);
+		json_decref(row);
+	}
+	row = json_loads("{\"custom_fields\":[]}", 0, NULL);
+	CHECK(fin_row_cf(row, "cf_crm_id", &carried) == NULL);
+	CHECK_INTEQ(carried, 1);                /* the record has none: known */
+	json_decref(row);
+	row = json_loads("{\"contact_id\":\"1\",\"contact_name\":\"Listed\"}", 0, NULL);
+	CHECK(fin_row_cf(row, "cf_crm_id", &carried) == NULL);
+	CHECK_INTEQ(carried, 0);                /* a list row: read the record */
+	json_decref(row);
+}
+
 static const struct unit_test dedupe_tests[] = {
 	UNIT(test_dedupe__ledger_link),
 	UNIT(test_dedupe__crm_id_field),
@@ -385,6 +415,7 @@ static const struct unit_test dedupe_tests[] = {
 	UNIT(test_dedupe__update_keeps_suffix),
 	UNIT(test_dedupe__long_name_suffix_fits),
 	UNIT(test_dedupe__row_without_id),
+	UNIT(test_dedupe__row_cf_places),
 	{ 0 },
 };
 UNIT_SUITE(dedupe_tests)
