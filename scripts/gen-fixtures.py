@@ -359,8 +359,9 @@ GL_ACCOUNTS = [None, "Cost of Goods Sold", "Office Expenses", "IT and Internet E
                "Freight Charges", "Purchases"]
 
 # --------------------------------------------------------------------------
-# Name normalisation v1 (DESIGN.md): NFKC + full case folding, trimmed, runs
-# of Unicode white space collapsed to one space; accents kept.
+# Name normalisation v1 (docs/design.md "Duplicates"): NFKC + full case
+# folding, trimmed, runs of Unicode white space collapsed to one space;
+# accents kept.
 
 
 def norm(s):

@@ -1,7 +1,7 @@
 /*
  * cmd.h - the subcommands.  argv[0] is the command name; each returns 0 or a
  * negative FS_E* code after fail(), and main() prints the message and maps
- * the code to the exit status (DESIGN.md "Exit codes").
+ * the code to the exit status (docs/design.md "Exit codes").
  */
 #ifndef FINSYNC_CMD_H
 #define FINSYNC_CMD_H

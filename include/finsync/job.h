@@ -53,7 +53,7 @@ struct entity_sync {
 
 /*
  * sync.deals: a deal's stage drives one quote (estimate) and/or one invoice
- * (DESIGN.md "Deals"; the decisions are in src/xform/deal_plan.c).  Stage
+ * (docs/design.md "Deals"; the decisions are in src/xform/deal_plan.c).  Stage
  * names are the job's: stage_order is the pipeline in order, its last stage
  * the won one; lost_stages are outside it.
  */

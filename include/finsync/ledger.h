@@ -1,9 +1,9 @@
 /*
  * ledger.h - the job's memory between runs: <state_dir>/ledger.sqlite.
  *
- * Public tables (analysts query them; DESIGN.md names them): runs, run_stats,
- * links, events, watermarks, deal_links, (schema v3) decisions, (v4)
- * summaries and (v6) person_links.  Writes happen inside the caller's
+ * Public tables (analysts query them; docs/design.md "The ledger" names
+ * them): runs, run_stats, links, events, watermarks, deal_links, (schema v3)
+ * decisions, (v4) summaries and (v6) person_links.  Writes happen inside the caller's
  * ledger_begin()/ledger_commit() so a batch, its events and its stats land
  * together.  The code lives in src/ledger/, one file per table group
  * (runs.c, stats.c, links.c, events.c, deals.c, decisions.c, mappings.c;

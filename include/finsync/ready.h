@@ -1,5 +1,5 @@
 /*
- * ready.h - "Ready before the first write" (DESIGN.md): what a job needs of
+ * ready.h - docs/design.md "Ready before the first write": what a job needs of
  * both organisations, checked by `finsync check` and by every run before it
  * writes anything (src/stage/ready.c).
  */

@@ -69,7 +69,7 @@ static void esc(FILE *fp, const char *s)
 
 /* ---- run-level facts ---- */
 
-/* The exit status the run's status stands for (DESIGN.md "Exit codes"); NULL while running. */
+/* The exit status the run's status stands for (docs/design.md "Exit codes"); NULL while running. */
 static const char *exit_code(const char *status)
 {
 	if (!status)

@@ -1,6 +1,6 @@
 /*
  * unlink.c - `finsync unlink JOB --keep all|with-transactions [--yes]`:
- * the job lets go of what it linked (DESIGN.md "Command line").
+ * the job lets go of what it linked (docs/design.md "Command line").
  *
  *   --keep all                drops every link (customers, vendors, items,
  *                             deals); every finance record stays.

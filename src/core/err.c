@@ -1,7 +1,7 @@
 /*
  * err.c - the message of the last failure, and the exit code mapping of
- * DESIGN.md: 0 done, 1 some records failed, 2 usage/job, 3 aborted,
- * 4 locked, 5 daily budget spent.
+ * docs/design.md "Exit codes": 0 done, 1 some records failed, 2 usage/job,
+ * 3 aborted, 4 locked, 5 daily budget spent.
  */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * job.c - reads and validates a job file (DESIGN.md "Job file").
+ * job.c - reads and validates a job file (docs/design.md "Job file").
  *
  * Strict on purpose: an unknown key is more often a typo than a wish, and a
  * job that runs nightly must fail on the first night it is written, not on

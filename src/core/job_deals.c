@@ -1,7 +1,7 @@
 /*
- * job_deals.c - the job file's sync.deals and sync.summary (DESIGN.md
- * "Deals", "Financial summary back to the CRM"), read after the entities
- * by job.c's load_sync().
+ * job_deals.c - the job file's sync.deals and sync.summary (docs/design.md
+ * "Deals", "Financial summary"), read after the entities by job.c's
+ * load_sync().
  *
  * Like the rest of the loader it refuses early and names the key: a stage
  * name the job does not list, quotes asked of an app without estimates,

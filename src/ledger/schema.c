@@ -11,7 +11,7 @@
 
 #define SCHEMA_VERSION 8
 
-/* Version 1: the public tables of DESIGN.md. */
+/* Version 1: the public tables (docs/design.md "The ledger"). */
 static const char schema_v1[] =
 	"CREATE TABLE IF NOT EXISTS runs ("
 	"  id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,"
@@ -98,10 +98,11 @@ static const char schema_v5[] =
 	"CREATE INDEX IF NOT EXISTS events_finance ON events (entity, finance_id);";
 
 /*
- * Version 6: the contact persons finsync added (DESIGN.md "Contact persons
- * are kept, not replaced"): one row per CRM contact, the customer it is a
- * person of, its id there and the hash of what was last written.  A person
- * not in this table was not added by finsync and is never touched.
+ * Version 6: the contact persons finsync added (docs/design.md
+ * "Contact persons are kept, not replaced"): one row per CRM contact, the
+ * customer it is a person of, its id there and the hash of what was last
+ * written.  A person not in this table was not added by finsync and is
+ * never touched.
  */
 static const char schema_v6[] =
 	"CREATE TABLE IF NOT EXISTS person_links ("
@@ -113,8 +114,8 @@ static const char schema_v6[] =
 /*
  * Version 7: per entity, the fingerprint of its effective mapping as last
  * loaded.  When the job's mapping changes, the next run reads and plans
- * every record of the entity again (DESIGN.md "A mapping change reaches
- * every record").
+ * every record of the entity again (docs/design.md
+ * "A mapping change reaches every record").
  */
 static const char schema_v7[] =
 	"CREATE TABLE IF NOT EXISTS mappings ("

@@ -1,5 +1,5 @@
 /*
- * deals.c - deal automation through the three stages (DESIGN.md "Deals").
+ * deals.c - deal automation through the three stages (docs/design.md "Deals").
  *
  * Extract reads the CRM module Deals (the fields the plan needs, only what
  * changed since the deals' watermark, plus the deals a run skipped or left

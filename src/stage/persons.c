@@ -1,6 +1,6 @@
 /*
- * persons.c - a customer's contact persons, kept by id (DESIGN.md "Contact
- * persons are kept, not replaced").
+ * persons.c - a customer's contact persons, kept by id (docs/design.md
+ * "Contact persons are kept, not replaced").
  *
  * Zoho replaces the whole set when a customer's update carries
  * contact_persons: a listed person with its contact_person_id is updated, one

@@ -1,6 +1,6 @@
 /*
  * persons.h - a customer's contact persons, kept by id in the finance app
- * (DESIGN.md "Contact persons are kept, not replaced"); called by load.c
+ * (docs/design.md "Contact persons are kept, not replaced"); called by load.c
  * around each customer (or vendor) write.
  */
 #ifndef FINSYNC_PERSONS_H

@@ -1,5 +1,5 @@
 /*
- * ready.c - "Ready before the first write" (DESIGN.md).  A job names things
+ * ready.c - docs/design.md "Ready before the first write".  A job names things
  * that must exist in two organisations it does not own: CRM fields (the
  * field_map, deals, the summary), CRM views, the Stage values of the deal
  * pipeline, and custom fields in the finance app (the CRM-id field, which

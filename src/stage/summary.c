@@ -1,6 +1,6 @@
 /*
- * summary.c - the financial summary back to the CRM (DESIGN.md "Financial
- * summary back to the CRM"; job key sync.summary), at the end of the load.
+ * summary.c - the financial summary back to the CRM (docs/design.md
+ * "Financial summary"; job key sync.summary), at the end of the load.
  *
  * Per linked customer: the outstanding receivable, the count of overdue
  * invoices, and the date and amount of the last payment.  The finance app

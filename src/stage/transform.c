@@ -8,7 +8,8 @@
  * record is a line with action "invalid" (or, when it is not even JSON, a
  * warning and a failed count); only I/O and ledger errors stop the stage.
  *
- * Output line (keys in this order; DESIGN.md and the load stage rely on it):
+ * Output line (keys in this order; docs/design.md "Staged files" and the
+ * load stage rely on it):
  *   entity, crm_module, crm_id, name, action, match, reason, finance_id,
  *   candidates (ambiguous only), duplicate, hash, payload
  */

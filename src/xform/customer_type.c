@@ -1,6 +1,6 @@
 /*
  * customer_type.c - which CRM records become which finance customers
- * (DESIGN.md "Entities"), by sync.customers.crm_module:
+ * (docs/design.md "Entities"), by sync.customers.crm_module:
  *
  *   accounts               every account is a business customer
  *   contacts               every contact is an individual customer

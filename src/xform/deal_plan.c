@@ -1,6 +1,6 @@
 /*
  * deal_plan.c - a deal's stage -> the steps on its quote and invoice
- * (DESIGN.md "Deals").  Pure: no ledger, no API, so every case is a unit
+ * (docs/design.md "Deals").  Pure: no ledger, no API, so every case is a unit
  * test (tests/unit/test_deal_plan.c).
  *
  * The rules, by job setting automate:

@@ -1,6 +1,6 @@
 /*
  * deal_plan.h - what a deal's stage asks of its quote and invoice
- * (DESIGN.md "Deals"): the pure decisions, no I/O.  src/stage/deals.c calls
+ * (docs/design.md "Deals"): the pure decisions, no I/O.  src/stage/deals.c calls
  * deal_plan_decide() twice: in the transform with the states the ledger
  * knows (deal_links), and in the load with the states the finance app
  * reports (read by id before any change), then carries out the steps.

@@ -1,6 +1,6 @@
 /*
- * dedupe.c - the finance index and the identity ladder (DESIGN.md "Sync
- * rules": Duplicates, Identity ladder).
+ * dedupe.c - the finance index and the identity ladder (docs/design.md
+ * "Duplicates", "Identity ladder").
  *
  * A CRM record is matched, first rung that finds anything wins: its ledger
  * link; an analyst's review decision (`finsync review --apply`: link to a

@@ -1,5 +1,5 @@
 /*
- * mapping.c - CRM record -> finance payload (DESIGN.md "Field mapping").
+ * mapping.c - CRM record -> finance payload (docs/design.md "Field mapping").
  *
  * Three tables drive it: the finance keys each entity knows (keys[] and
  * address_keys[]), the default CRM field per finance key and module

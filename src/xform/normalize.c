@@ -1,6 +1,6 @@
 /*
- * normalize.c - name normalisation v1 (DESIGN.md "Duplicates"): Unicode NFKC
- * with full case folding, trimmed, every run of white space collapsed to one
+ * normalize.c - name normalisation v1 (docs/design.md "Duplicates"):
+ * Unicode NFKC with full case folding, trimmed, every run of white space collapsed to one
  * space.  Accents are kept: "Ácme" and "Acme" are different names.
  *
  * utf8proc_map() would allocate with malloc(); we run its two steps

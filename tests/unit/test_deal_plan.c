@@ -1,7 +1,7 @@
 /*
  * test_deal_plan.c - src/xform/deal_plan.c: a deal's outcome from its stage
  * and probability, and the steps on its quote and invoice for every stage
- * and status that matters (DESIGN.md "Deals"), and the payload.
+ * and status that matters (docs/design.md "Deals"), and the payload.
  */
 #include <jansson.h>
 #include "finsync/job.h"
