@@ -20,7 +20,7 @@ SANDBOX_OBJS := $(SANDBOX_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS    := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS    := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all deps test check-quick unit e2e demo asan valgrind bench install man clean help
+.PHONY: all deps test check-quick format-check unit e2e demo asan valgrind bench install man clean help
 
 all: $(BUILD)/finsync $(BUILD)/finsync-sandbox $(BUILD)/gen-man  ## build both binaries (and the man page generator)
 
@@ -64,6 +64,15 @@ test: deps                                             ## install, build, run un
 
 check-quick: all $(BUILD)/unit-tests                   ## unit tests, layering check and a fast e2e subset (< 1 min)
 	@tests/run.sh -j $(JOBS) $(BUILD) $(QUICK)
+
+# format-check: the files named in tests/format-files.txt must be as .clang-format
+# lays them out.  The list grows as files are reformatted, one commit at a time.
+FORMAT_FILES = $(shell grep -v '^\#' tests/format-files.txt)
+
+format-check:                                          ## clang-format --dry-run --Werror over tests/format-files.txt
+	@command -v clang-format >/dev/null 2>&1 || scripts/install-deps.sh clang-format
+	@clang-format --dry-run --Werror $(FORMAT_FILES)
+	@echo "format-check: $(words $(FORMAT_FILES)) files as .clang-format lays them out"
 
 demo: deps                                             ## install, build, run jobs/demo.json against the sandbox
 	@$(MAKE) --no-print-directory all
