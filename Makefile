@@ -12,7 +12,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(SANFLAGS) $(CFLAGS) -Iinclude \
              -MMD -MP $(PKG_CFLAGS)
 
-CORE_SRCS    := $(sort $(wildcard src/core/*.c src/ledger/*.c src/conn/*.c \
+CORE_SRCS    := $(sort $(wildcard src/util/*.c src/job/*.c src/ledger/*.c src/conn/*.c \
                   src/xform/*.c src/stage/*.c src/cmd/*.c))
 CORE_OBJS    := $(CORE_SRCS:%.c=$(BUILD)/%.o)
 SANDBOX_SRCS := $(sort $(wildcard src/sandbox/*.c))
@@ -35,8 +35,8 @@ $(BUILD)/finsync: $(BUILD)/src/main.o $(CORE_OBJS)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The sandbox borrows finsync's fast JSON reader and writer (and what they need).
-SANDBOX_CORE := $(BUILD)/src/core/ndjson.o $(BUILD)/src/core/buf.o \
-                $(BUILD)/src/core/alloc.o $(BUILD)/src/core/err.o
+SANDBOX_CORE := $(BUILD)/src/util/ndjson.o $(BUILD)/src/util/buf.o \
+                $(BUILD)/src/util/alloc.o $(BUILD)/src/util/err.o
 
 $(BUILD)/finsync-sandbox: $(SANDBOX_OBJS) $(SANDBOX_CORE)
 	$(CC) $(SANFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)

@@ -9,7 +9,9 @@
 #include "finsync/cmd.h"
 #include "finsync/err.h"
 #include "finsync/help.h"
+#include "finsync/job.h"
 #include "finsync/log.h"
+#include "finsync/mapping.h"
 
 int main(int argc, char **argv)
 {
@@ -18,6 +20,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	alloc_init();
+	job_set_field_check(mapping_check_job);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		help_print_overview(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

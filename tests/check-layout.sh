@@ -2,7 +2,7 @@
 # The ledger owns its SQL: fails when SQL text, a SQLite call or ledger_db()
 # appears in product code outside the folders that own a database:
 #   src/ledger/                                the job's ledger
-#   src/core/scratch.c                         the stages' scratch store
+#   src/util/scratch.c                         the stages' scratch store
 #   src/sandbox/                               the sandbox's own store
 # Everything else asks a named ledger_* or scratch_* function.
 # Usage: tests/check-layout.sh [TOP]   (prints the offending lines; exit 1 on any)
@@ -15,7 +15,7 @@ SQL='"[^"]*(SELECT [^"]*FROM|INSERT (OR [A-Z]+ )?INTO|UPDATE [a-z_.]+ SET|DELETE
 API='sqlite3|ledger_db\('
 
 found=$(grep -rnE "$SQL|$API" src include --include='*.c' --include='*.h' |
-	grep -vE '^src/ledger/|^src/sandbox/|^src/core/scratch\.c:')
+	grep -vE '^src/ledger/|^src/sandbox/|^src/util/scratch\.c:')
 if [ -n "$found" ]; then
 	echo "SQL or SQLite outside src/ledger/ and the scratch store (add a ledger_* or scratch_* function instead):"
 	echo "$found"

@@ -1,7 +1,8 @@
 /*
  * finance.h - what each finance app (Books, Invoice, Billing, Inventory)
  * calls things.  Every difference between the four apps lives in the one
- * table in src/conn/finance_apps.c; nothing else names an app.
+ * table in src/job/finance_apps.c; nothing else names an app.  The table is
+ * pure data and lives with the job model, which keeps a pointer to its app's row.
  */
 #ifndef FINSYNC_FINANCE_H
 #define FINSYNC_FINANCE_H

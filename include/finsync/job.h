@@ -108,6 +108,15 @@ int job_load(struct job **out, const char *path);
  */
 enum job_load_flags { JOB_NO_SECRETS = 1 };
 int job_load_flags(struct job **out, const char *path, unsigned flags);
+/*
+ * The check of every entity's field_map against the finance app's fields,
+ * run by job_load() after the job model's own checks.  Those fields are the
+ * mapping's knowledge (mapping_check_job, src/xform/mapping.c), a layer above
+ * the job model, so main() hands the check down once instead of job.c calling
+ * up; without one, field_map keys are not checked.  Returns 0 or FS_EUSAGE.
+ */
+typedef int (*job_field_check)(const struct job *job);
+void job_set_field_check(job_field_check check);
 void job_free(struct job *job);
 
 /* The entity by name ("customers" …), or NULL. */
@@ -126,7 +135,7 @@ const char *const *entity_crm_modules(const struct entity_sync *e);
 int entity_finance_owns(const struct entity_sync *e, const char *finance_key);
 
 /*
- * Parses sync.deals and sync.summary (src/core/job_deals.c), after the
+ * Parses sync.deals and sync.summary (src/job/job_deals.c), after the
  * entities; FS_EUSAGE naming the key.  path is the job file, for messages.
  */
 int job_load_deals(struct job *job, json_t *sync);

@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	o.daily_limit = 1000000;       /* far above any test, so the headers are there as on real Books */
-	alloc_init();           /* jansson's values from finsync's pool (core/alloc.c) */
+	alloc_init();           /* jansson's values from finsync's pool (util/alloc.c) */
 	if (parse_args(&o, argc, argv)) {
 		fputs(usage, stderr);
 		return 2;

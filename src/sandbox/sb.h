@@ -74,7 +74,7 @@ int date_add_days(const char *date, long days, char out[11]);
 const char *jstr(const json_t *obj, const char *key);   /* string or NULL */
 /*
  * JSON is read and written with finsync's ndjson_parse()/ndjson_dumps()
- * (core/ndjson.c): jansson's results, faster (jansson's reader and writer
+ * (util/ndjson.c): jansson's results, faster (jansson's reader and writer
  * were half of a finance create's cost), errors left to jansson.
  */
 #include "finsync/ndjson.h"

@@ -54,7 +54,7 @@ struct rowlist {
 enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT, C_NAME = T_COUNT, C_CLAIMED_BY };
 
 /*
- * The index lives in a scratch SQLite database (core/scratch.c: one table
+ * The index lives in a scratch SQLite database (util/scratch.c: one table
  * of rows, an index per key), so that a million planned creates take disk,
  * not memory (the in-memory tables took 370 bytes a row, BENCH.md).  In
  * front of each key a Bloom filter of fixed size answers "certainly not

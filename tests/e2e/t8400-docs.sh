@@ -2,9 +2,9 @@
 test_description='docs: every job key the loader accepts is in the README key table; every command of the overview has --help, and its synopsis in the man page; the systemd units are there'
 . "$(dirname "$0")/lib.sh"
 
-# Keys: the loader's key lists (src/core/job.c), as dotted names, against the
+# Keys: the loader's key lists (src/job/job.c), as dotted names, against the
 # first column of the README's key table ("*" stands for crm/finance or the entities).
-python3 - "$TOP/src/core/job.c" "$TOP/README.md" "$TOP/src/core/job_deals.c" <<'PY' || fail "README key table incomplete"
+python3 - "$TOP/src/job/job.c" "$TOP/README.md" "$TOP/src/job/job_deals.c" <<'PY' || fail "README key table incomplete"
 import re, sys
 src, readme = open(sys.argv[1]).read() + open(sys.argv[3]).read(), open(sys.argv[2]).read()
 arrays = {m.group(1): re.findall(r'"([a-z_]+)"', m.group(2))

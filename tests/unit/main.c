@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "finsync/alloc.h"
+#include "finsync/job.h"
+#include "finsync/mapping.h"
 #include "unit.h"
 
 #define MAX_TABLES 64
@@ -45,6 +47,7 @@ int main(int argc, char **argv)
 	char cmd[300];
 
 	alloc_init();
+	job_set_field_check(mapping_check_job); /* as finsync's main() */
 	for (t = 0; t < ntables; t++) {
 		for (i = 0; tables[t][i].name; i++) {
 			int before = unit_failures;

@@ -1,5 +1,5 @@
 /*
- * test_scratch.c - src/core/scratch.c: the set of ids, the texts grouped by
+ * test_scratch.c - src/util/scratch.c: the set of ids, the texts grouped by
  * key (taken in member order, ids as numbers, and dropped; the rest listed
  * in put order, the file removed at the end), and the rows found by key.
  */

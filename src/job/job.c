@@ -17,7 +17,6 @@
 #include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/job.h"
-#include "finsync/mapping.h"
 #include "finsync/safe.h"
 
 struct loader {
@@ -687,6 +686,13 @@ int job_load(struct job **out, const char *path)
 	return job_load_flags(out, path, 0);
 }
 
+static job_field_check field_check;
+
+void job_set_field_check(job_field_check check)
+{
+	field_check = check;
+}
+
 int job_load_flags(struct job **out, const char *path, unsigned flags)
 {
 	struct loader ld = { NULL, path, flags };
@@ -710,7 +716,7 @@ int job_load_flags(struct job **out, const char *path, unsigned flags)
 		job_free(job);
 		return rc;
 	}
-	if ((rc = load_top(&ld)) || (rc = mapping_check_job(job))) {
+	if ((rc = load_top(&ld)) || (field_check && (rc = field_check(job)))) {
 		job_free(job);
 		return rc;
 	}
