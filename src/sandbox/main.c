@@ -100,7 +100,7 @@ static int parse_args(struct opts *o, int argc, char **argv)
 
 static int write_port_file(const char *path, int port)
 {
-	char *tmp = sb_printf("%s.tmp.%ld", path, (long)getpid());
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
 	FILE *f = fopen(tmp, "w");
 	int rc = -1;
 
@@ -166,27 +166,32 @@ static int wait_for_signal(void)
 	return sig;
 }
 
+/* finsync's allocator says who ran out; it must not allocate. */
+static void report_oom(size_t bytes)
+{
+	fprintf(stderr, SB_NAME ": out of memory (%zu bytes)\n", bytes);
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
 	struct sandbox sb;
 	struct MHD_Daemon *d = NULL;
-	char err[1024];
 	sigset_t set;
 	int rc = 2;
 
 	memset(&o, 0, sizeof(o));
 	o.daily_limit = 1000000;       /* far above any test, so the headers are there as on real Books */
 	alloc_init();           /* jansson's values from finsync's pool (util/alloc.c) */
+	alloc_set_oom_report(report_oom);
 	if (parse_args(&o, argc, argv)) {
 		fputs(usage, stderr);
 		return 2;
 	}
 	sandbox_init(&sb, &o);
 	sb.port = (int)o.port;
-	if (store_open(&sb.st, o.db, err, sizeof(err)) ||
-	    seed_load(&sb, o.seed, o.nseeds, err, sizeof(err))) {
-		fprintf(stderr, SB_NAME ": %s\n", err);
+	if (store_open(&sb.st, o.db) || seed_load(&sb, o.seed, o.nseeds)) {
+		fprintf(stderr, SB_NAME ": %s\n", err_msg());
 		goto out;
 	}
 	/* Threads started from here on inherit the blocked signals. */

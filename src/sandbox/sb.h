@@ -3,10 +3,18 @@
  * Zoho CRM v8, Zoho finance (Books, Invoice, Billing, Inventory) and Zoho
  * OAuth token APIs.
  *
- * Reading order: main.c (arguments, signals) → server.c (libmicrohttpd,
- * routing, request log) → oauth.c → crm_meta.c, crm_read.c, crm_write.c →
- * finance_app.c (the table of the four apps' differences) → finance_api.c →
- * control.c, faults.c → seed.c → store.c, util.c.
+ * The folders are its parts.  Reading order: main.c (arguments, signals) →
+ * http/server.c (libmicrohttpd, routing, request log) → oauth/oauth.c (tokens)
+ * → crm/ (crm_meta.c, crm_read.c, crm_write.c: the CRM API) → finance/
+ * (finance_app.c, the table of the four apps' differences, then
+ * finance_api.c and the rest: the finance apps' API) → control/ (control.c,
+ * the /__control API; faults.c, the fault table) → store/ (seed.c, store.c:
+ * the SQLite store and what it starts with) → util.c.
+ *
+ * It stays a test double apart from finsync: it borrows finsync's
+ * allocation, buffer, error, time and JSON utilities (src/util/) on purpose,
+ * and nothing of finsync's Zoho knowledge (no job, mapping, connector or
+ * finance app table), so it can disagree with the client.
  *
  * Threading: libmicrohttpd calls the request handler from a pool of threads;
  * every handler runs with sb->lock held, so the store, the fault table and
@@ -25,26 +33,23 @@
 #define SB_NAME "finsync-sandbox"
 #define SB_MAX_BODY (64u << 20)         /* request bodies above this get 413 */
 
-/* ---- util.c: allocation, strings, time ------------------------------- */
+/*
+ * Borrowed from finsync (src/util/): allocation that never returns NULL
+ * (x*alloc; out of memory ends the process), the growable buffer (struct
+ * buf) and ISO 8601 time parsing.  The sandbox is a test tool, so callers
+ * never check an allocation or a buffer's growth.
+ */
+#include "finsync/alloc.h"
+#include "finsync/buf.h"
+#include "finsync/timeutil.h"
+/*
+ * Errors are finsync's too (finsync/err.h): a function that can fail says why
+ * with fail() (a message naming the file, rule or record, kept per thread in
+ * err_msg()) and returns non-zero; the caller answers or prints err_msg().
+ */
+#include "finsync/err.h"
 
-void *sb_malloc(size_t n);              /* abort()s on out-of-memory */
-void *sb_calloc(size_t n, size_t size);
-void *sb_realloc(void *p, size_t n);
-char *sb_strdup(const char *s);
-char *sb_strndup(const char *s, size_t n);
-char *sb_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-/* A growable string; p is always NUL-terminated once anything was added. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-};
-#define SBUF_INIT { NULL, 0, 0 }
-void sbuf_add(struct sbuf *b, const char *s, size_t n);
-void sbuf_adds(struct sbuf *b, const char *s);
-void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *sbuf_detach(struct sbuf *b);      /* caller frees; never NULL */
-void sbuf_release(struct sbuf *b);
+/* ---- util.c: strings, Zoho's time formats ---------------------------- */
 
 int str_eq(const char *a, const char *b);       /* NULL-safe strcmp() == 0 */
 int str_empty(const char *s);                    /* NULL or "" */
@@ -59,7 +64,8 @@ uint64_t fnv1a(const void *p, size_t n, uint64_t h);
 void random_hex(char *out, size_t nhex); /* nhex hex digits plus NUL */
 char *url_decode(const char *s, size_t n);      /* '+' is a space */
 
-/* ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)"; 0 ok, -1 bad. */
+/* ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)" by finsync's
+ * time_parse_iso_flags() (TIME_EXACT); 0 ok, -1 bad. */
 int parse_iso_time(const char *s, int require_offset, int64_t *out);
 int valid_date(const char *s);          /* YYYY-MM-DD */
 void fmt_crm_time(int64_t t, char out[32]);     /* 2026-03-01T10:15:00+00:00 */
@@ -85,7 +91,7 @@ json_t *jerr_fin(int code, const char *message);
 
 struct store;
 struct sandbox;
-int store_open(struct store **out, const char *path, char *err, size_t errlen);
+int store_open(struct store **out, const char *path);
 void store_free(struct store *st);
 sqlite3 *store_db(struct store *st);
 /* A prepared statement for sql, cached by its text; reset and unbound. */
@@ -111,7 +117,7 @@ json_t *store_load_json(sqlite3_stmt *s, int col);      /* new reference or NULL
 /* A query being built: SQL text with '?' placeholders and their values
  * (JSON strings, integers, reals, booleans), bound in order. */
 struct sqlq {
-	struct sbuf sql;
+	struct buf sql;
 	json_t *binds;
 };
 void q_init(struct sqlq *q, const char *sql);
@@ -262,14 +268,14 @@ int fin_app_index(const struct fin_app *app);
 json_t *fin_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_kind k);
 /* Insert a raw record (control and seed); assigns an id when missing. */
 int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		  json_t *rec, char *err, size_t errlen);
+		  json_t *rec);
 
 /* ---- faults.c -------------------------------------------------------- */
 
 struct fault_table *faults_new(void);
 void faults_free(struct fault_table *ft);
 void faults_clear(struct fault_table *ft, const char *kind);  /* NULL: all */
-int faults_add(struct fault_table *ft, const json_t *rule, char *err, size_t errlen);
+int faults_add(struct fault_table *ft, const json_t *rule);
 json_t *faults_json(const struct fault_table *ft);
 /* Apply request-level faults (status, delay, cut, drop, expire_token) to r;
  * returns 1 when r was answered. */
@@ -282,6 +288,6 @@ json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource,
 
 /* dirs[0] is the seed; dirs[1..n-1] are overlays that add records (and
  * crm/fields.json) to it. */
-int seed_load(struct sandbox *sb, const char *const *dirs, int n, char *err, size_t errlen);
+int seed_load(struct sandbox *sb, const char *const *dirs, int n);
 
 #endif

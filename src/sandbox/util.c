@@ -1,9 +1,7 @@
 /*
- * util.c - small helpers: allocation that cannot fail, a growable string,
- * name normalisation, ISO 8601 times, JSON error bodies.
- *
- * The sandbox is a test tool: running out of memory aborts it, so callers
- * never check allocations.
+ * util.c - the sandbox's own small helpers: strings, name normalisation as
+ * the finance apps compare names, ids, Zoho's time formats, JSON error
+ * bodies.  Allocation, the buffer and time parsing are finsync's (sb.h).
  */
 #include "sb.h"
 
@@ -17,115 +15,6 @@
 #include <sys/time.h>
 #include <time.h>
 #include <utf8proc.h>
-
-static void *oom(void)
-{
-	fputs(SB_NAME ": out of memory\n", stderr);
-	abort();
-}
-
-void *sb_malloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	return p ? p : oom();
-}
-
-void *sb_calloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	return p ? p : oom();
-}
-
-void *sb_realloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	return q ? q : oom();
-}
-
-char *sb_strdup(const char *s)
-{
-	return sb_strndup(s, strlen(s));
-}
-
-char *sb_strndup(const char *s, size_t n)
-{
-	char *p = sb_malloc(n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
-char *sb_printf(const char *fmt, ...)
-{
-	va_list ap;
-	char *p = NULL;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&p, fmt, ap);
-	va_end(ap);
-	return n < 0 ? oom() : p;
-}
-
-static void sbuf_grow(struct sbuf *b, size_t more)
-{
-	size_t want = b->len + more + 1;
-
-	if (want <= b->cap)
-		return;
-	b->cap = b->cap ? b->cap : 64;
-	while (b->cap < want)
-		b->cap *= 2;
-	b->p = sb_realloc(b->p, b->cap);
-}
-
-void sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-	sbuf_grow(b, n);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void sbuf_adds(struct sbuf *b, const char *s)
-{
-	sbuf_add(b, s, strlen(s));
-}
-
-void sbuf_addf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		oom();
-	sbuf_add(b, s, (size_t)n);
-	free(s);
-}
-
-char *sbuf_detach(struct sbuf *b)
-{
-	char *p = b->p ? b->p : sb_strdup("");
-
-	b->p = NULL;
-	b->len = b->cap = 0;
-	return p;
-}
-
-void sbuf_release(struct sbuf *b)
-{
-	free(b->p);
-	b->p = NULL;
-	b->len = b->cap = 0;
-}
 
 int str_eq(const char *a, const char *b)
 {
@@ -191,13 +80,13 @@ char *norm_name(const char *s)
 	char *trimmed, *res, *p;
 
 	if (!s)
-		return sb_strdup("");
+		return xstrdup("");
 	while (isspace((unsigned char)*s))
 		s++;
 	end = s + strlen(s);
 	while (end > s && isspace((unsigned char)end[-1]))
 		end--;
-	trimmed = sb_strndup(s, (size_t)(end - s));
+	trimmed = xstrndup(s, (size_t)(end - s));
 	if (is_ascii(s, end)) {         /* the common case, without utf8proc */
 		for (p = trimmed; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
@@ -210,7 +99,7 @@ char *norm_name(const char *s)
 		free(out);
 		return trimmed;
 	}
-	res = sb_strdup((const char *)out);
+	res = xstrdup((const char *)out);
 	free(out);
 	free(trimmed);
 	return res;
@@ -221,8 +110,8 @@ char *id_key(const char *id)
 	size_t n = strlen(id);
 
 	if (n >= 24)
-		return sb_strdup(id);
-	return sb_printf("%0*d%s", (int)(24 - n), 0, id);
+		return xstrdup(id);
+	return xasprintf("%0*d%s", (int)(24 - n), 0, id);
 }
 
 int valid_email(const char *s)
@@ -276,7 +165,7 @@ static int hexval(int c)
 
 char *url_decode(const char *s, size_t n)
 {
-	char *out = sb_malloc(n + 1), *o = out;
+	char *out = xmalloc(n + 1), *o = out;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -307,63 +196,18 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
-static int parse_offset(const char *s, int *secs)
-{
-	int sign, hh, mm;
-
-	if (*s == 'Z' && !s[1]) {
-		*secs = 0;
-		return 0;
-	}
-	if (*s != '+' && *s != '-')
-		return -1;
-	sign = *s == '-' ? -1 : 1;
-	if (digits(s + 1, 2, &hh))
-		return -1;
-	s += 3;
-	if (*s == ':')
-		s++;
-	if (digits(s, 2, &mm) || s[2] || hh > 23 || mm > 59)
-		return -1;
-	*secs = sign * (hh * 3600 + mm * 60);
-	return 0;
-}
-
+/*
+ * finsync's parser (util/timeutil.c), read as a server that checks its input
+ * would: TIME_EXACT always, a zone required where the caller says so.  A
+ * wrapper only because the sandbox's clock is int64_t.
+ */
 int parse_iso_time(const char *s, int require_offset, int64_t *out)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, se, off = 0;
+	time_t t;
 
-	if (!s || strlen(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':')
+	if (time_parse_iso_flags(s, TIME_EXACT | (require_offset ? TIME_ZONE_REQUIRED : 0), &t))
 		return -1;
-	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
-	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
-		return -1;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-		return -1;
-	s += 19;
-	if (*s == '.') {
-		s++;
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		while (isdigit((unsigned char)*s))
-			s++;
-	}
-	if (*s) {
-		if (parse_offset(s, &off))
-			return -1;
-	} else if (require_offset) {
-		return -1;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = se;
-	*out = (int64_t)timegm(&tm) - off;
+	*out = (int64_t)t;
 	return 0;
 }
 

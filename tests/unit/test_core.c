@@ -39,6 +39,24 @@ static void test_time__offsets_to_utc(void)
 	CHECK(time_parse_iso("2019-13-25T15:26:49Z", &a) == -1);
 }
 
+/* The sandbox's reading (TIME_EXACT, TIME_ZONE_REQUIRED) is the same parser, stricter. */
+static void test_time__exact_and_zone_required(void)
+{
+	time_t a, b;
+
+	CHECK(time_parse_iso("2019-07-25T09:56:49.123Z", &a) == 0);
+	CHECK(time_parse_iso_flags("2019-07-25T09:56:49.123Z", TIME_EXACT | TIME_ZONE_REQUIRED, &b) == 0);
+	CHECK(a == b);
+	CHECK(time_parse_iso("2019-07-25T09:56:49", &a) == 0);
+	CHECK(time_parse_iso_flags("2019-07-25T09:56:49", TIME_ZONE_REQUIRED, &a) == -1);
+	CHECK(time_parse_iso("2019-07-25T09:56:49z", &a) == 0);
+	CHECK(time_parse_iso_flags("2019-07-25T09:56:49z", TIME_EXACT, &a) == -1);
+	CHECK(time_parse_iso("2019-07-25T09:56:49.Z", &a) == 0);
+	CHECK(time_parse_iso_flags("2019-07-25T09:56:49.Z", TIME_EXACT, &a) == -1);
+	CHECK(time_parse_iso("2019-07- 5T09:56:49Z", &a) == -1);        /* digits only */
+	CHECK(time_parse_iso("2019-07-25T09:56:49+15:00", &a) == -1);   /* no zone is past ±14 */
+}
+
 static void test_staging__round_trip_and_bad_line(void)
 {
 	const char *dir = unit_tmpdir();
@@ -208,6 +226,7 @@ static const struct unit_test core_tests[] = {
 	UNIT(test_job__paths_are_normalised),
 	UNIT(test_buf__cap_refuses),
 	UNIT(test_time__offsets_to_utc),
+	UNIT(test_time__exact_and_zone_required),
 	UNIT(test_staging__round_trip_and_bad_line),
 	UNIT(test_job__errors_name_the_key),
 	UNIT(test_job__secret_file_mode),

@@ -8,7 +8,7 @@
  * the others.  The call answers 201/200 when every row succeeded, 207 when
  * some did, 400 when none did.
  */
-#include "sb.h"
+#include "../sb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,7 +311,7 @@ static char *find_dup(struct sandbox *sb, const struct crm_module *mod, const ch
 	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, except_id ? except_id : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sb_strdup((const char *)sqlite3_column_text(s, 0));
+		id = xstrdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	return id;
 }
@@ -634,7 +634,7 @@ static void delete_call(struct req *r, struct crm_module *mod, const char *path_
 	store_begin(r->sb->st);
 	for (p = ids; p; p = comma ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
-		id = comma ? sb_strndup(p, (size_t)(comma - p)) : sb_strdup(p);
+		id = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
 		res = delete_one(r, mod, id);
 		if (str_eq(jstr(res, "status"), "success"))
 			ok++;

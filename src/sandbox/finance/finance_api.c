@@ -24,7 +24,7 @@ struct fcall {
 	enum froute route;
 };
 
-static void fail(struct req *r, int status, int code, const char *message)
+static void fin_refuse(struct req *r, int status, int code, const char *message)
 {
 	reply_json(r, status, jerr_fin(code, message));
 }
@@ -128,7 +128,7 @@ static int rate_check(struct req *r, const struct fin_app *app)
 		w->count = 0;
 	}
 	if (w->count >= sb->rate_limit) {
-		fail(r, 429, 44, "For security reasons your organization has been blocked as it "
+		fin_refuse(r, 429, 44, "For security reasons your organization has been blocked as it "
 		     "have exceeded the maximum number of requests per minute that can "
 		     "originate from an organization.");
 		return -1;
@@ -159,7 +159,7 @@ static int daily_check(struct req *r, const struct fin_app *app)
 		quota_headers(r, sb->daily_limit, 0, reset);
 		snprintf(msg, sizeof(msg), "The API call for this organization has exceeded the maximum call "
 			 "rate limit of %ld.", sb->daily_limit);
-		fail(r, 429, 45, msg);
+		fin_refuse(r, 429, 45, msg);
 		return -1;
 	}
 	d->count++;
@@ -218,7 +218,7 @@ static void organizations(struct fcall *c)
 		reply_json(c->r, 200, json_pack("{s:i, s:s, s:o}", "code", 0, "message",
 						"success", "organization", org_json(sb)));
 	} else {
-		fail(c->r, 400, 6041, "Invalid value passed for organization_id");
+		fin_refuse(c->r, 400, 6041, "Invalid value passed for organization_id");
 	}
 }
 
@@ -246,9 +246,9 @@ static const char *msg_updated(const struct fres *fr)
 static void not_found(struct req *r, const struct fres *fr)
 {
 	if (fr->kind == FIN_ITEMS)
-		fail(r, 404, fr->app->item_missing_code, "Item does not exist.");
+		fin_refuse(r, 404, fr->app->item_missing_code, "Item does not exist.");
 	else
-		fail(r, 404, 1002, fr->app->msg_contact_missing);
+		fin_refuse(r, 404, 1002, fr->app->msg_contact_missing);
 }
 
 static void answer_record(struct req *r, const struct fres *fr, int status,
@@ -266,7 +266,7 @@ static json_t *body_of(struct req *r)
 	json_t *in = req_json_body(r, &jerr);
 
 	if (!in)
-		fail(r, 400, 2, "Invalid value passed for JSONString");
+		fin_refuse(r, 400, 2, "Invalid value passed for JSONString");
 	return in;
 }
 
@@ -383,11 +383,11 @@ static int upsert_headers(struct req *r, struct fres *fr, const char **key,
 	*value = req_header(r, "X-Unique-Identifier-Value");
 	def = *key ? fin_cf_def(fr, *key) : NULL;
 	if (!def || !json_is_true(json_object_get(def, "is_unique")))
-		return fail(r, 400, 2, "Invalid value passed for X-Unique-Identifier-Key"), -1;
+		return fin_refuse(r, 400, 2, "Invalid value passed for X-Unique-Identifier-Key"), -1;
 	if (str_empty(*value))
-		return fail(r, 400, 2, "Invalid value passed for X-Unique-Identifier-Value"), -1;
+		return fin_refuse(r, 400, 2, "Invalid value passed for X-Unique-Identifier-Value"), -1;
 	if (ups && !str_eq(ups, "true") && !str_eq(ups, "false"))
-		return fail(r, 400, 2, "Invalid value passed for X-Upsert"), -1;
+		return fin_refuse(r, 400, 2, "Invalid value passed for X-Upsert"), -1;
 	*create = str_eq(ups, "true");
 	return 0;
 }
@@ -440,9 +440,9 @@ static void delete_one(struct fcall *c)
 		not_found(c->r, &c->fr);
 	} else if (c->fr.kind == FIN_CONTACTS &&
 		   pay_contact_has_tx(c->r->sb, c->app, c->seg[1])) {
-		fail(c->r, 400, 3000, "The contact cannot be deleted as it has transactions.");
+		fin_refuse(c->r, 400, 3000, "The contact cannot be deleted as it has transactions.");
 	} else if (c->fr.kind == FIN_ITEMS && pay_item_in_use(c->r->sb, c->app, c->seg[1])) {
-		fail(c->r, 400, 2049, "Items which are a part of other transactions cannot be "
+		fin_refuse(c->r, 400, 2049, "Items which are a part of other transactions cannot be "
 		     "deleted.");
 	} else {
 		fin_delete(&c->fr, c->seg[1]);
@@ -480,7 +480,7 @@ static void method_not_allowed(struct req *r, const char *allow)
 	snprintf(msg, sizeof(msg), "The HTTP method %s is not allowed for the requested "
 		 "resource", r->method);
 	reply_header(r, "Allow", allow);
-	fail(r, 405, 37, msg);
+	fin_refuse(r, 405, 37, msg);
 }
 
 static void dispatch(struct fcall *c)
@@ -530,22 +530,22 @@ void finance_handle(struct req *r)
 	memset(&c, 0, sizeof(c));
 	c.r = r;
 	if (!(c.app = app_for_path(r->path))) {
-		fail(r, 404, 5, "Invalid URL Passed");
+		fin_refuse(r, 404, 5, "Invalid URL Passed");
 		return;
 	}
 	r->api = c.app->name;
 	if (!oauth_check(r)) {
-		fail(r, 401, 57, "You are not authorized to perform this operation");
+		fin_refuse(r, 401, 57, "You are not authorized to perform this operation");
 		return;
 	}
 	c.n = path_split(r->path, c.app->root, buf, sizeof(buf), c.seg, 4);
 	if ((c.route = match(&c)) == FR_NONE) {
-		fail(r, 404, 5, "Invalid URL Passed");
+		fin_refuse(r, 404, 5, "Invalid URL Passed");
 		return;
 	}
 	if (c.route != FR_ORGS && c.route != FR_ORG) {
 		if (!org_ok(r, c.app)) {
-			fail(r, 400, 6041, "Invalid value passed for organization_id");
+			fin_refuse(r, 400, 6041, "Invalid value passed for organization_id");
 			return;
 		}
 		if (rate_check(r, c.app))

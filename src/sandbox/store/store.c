@@ -14,7 +14,7 @@
  * exit; store_begin/commit/rollback are savepoints inside it, so a
  * handler's changes are still all or nothing.
  */
-#include "sb.h"
+#include "../sb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,10 +142,10 @@ static void load_counter(struct store *st)
 	sqlite3_reset(s);
 }
 
-int store_open(struct store **out, const char *path, char *err, size_t errlen)
+int store_open(struct store **out, const char *path)
 {
-	struct store *st = sb_calloc(1, sizeof(*st));
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	struct store *st = xcalloc(1, sizeof(*st));
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, rc;
 
 	*out = NULL;
 	/* No allocation statistics: their mutex was on every SQLite malloc. */
@@ -164,10 +164,10 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	*out = st;
 	return 0;
 fail:
-	snprintf(err, errlen, "%s: %s", path ? path : ":memory:",
-		 st->db ? sqlite3_errmsg(st->db) : "cannot open");
+	rc = fail(FS_EUSAGE, "%s: %s", path ? path : ":memory:",
+		  st->db ? sqlite3_errmsg(st->db) : "cannot open");
 	store_free(st);
-	return -1;
+	return rc;
 }
 
 void store_free(struct store *st)
@@ -215,7 +215,7 @@ sqlite3_stmt *store_stmt(struct store *st, const char *sql)
 		sqlite3_finalize(c->stmt);
 		free(c->sql);
 	}
-	c->sql = sb_strdup(sql);
+	c->sql = xstrdup(sql);
 	c->stmt = s;
 	return s;
 }
@@ -338,12 +338,12 @@ static unsigned long long take_id(struct store *st)
 
 char *store_new_crm_id(struct store *st)
 {
-	return sb_printf("%llu", CRM_ID_BASE + take_id(st));
+	return xasprintf("%llu", CRM_ID_BASE + take_id(st));
 }
 
 char *store_new_fin_id(struct store *st)
 {
-	return sb_printf("%llu", FIN_ID_BASE + take_id(st));
+	return xasprintf("%llu", FIN_ID_BASE + take_id(st));
 }
 
 void store_note_id(struct store *st, const char *id)
@@ -393,26 +393,27 @@ json_t *store_load_json(sqlite3_stmt *s, int col)
 void q_init(struct sqlq *q, const char *sql)
 {
 	memset(q, 0, sizeof(*q));
+	q->sql = (struct buf)BUF_INIT;  /* a zero buf has room for nothing */
 	q->binds = json_array();
-	sbuf_adds(&q->sql, sql);
+	buf_adds(&q->sql, sql);
 }
 
 void q_release(struct sqlq *q)
 {
-	sbuf_release(&q->sql);
+	buf_release(&q->sql);
 	json_decref(q->binds);
 }
 
 void q_add(struct sqlq *q, const char *sql, json_t *bind)
 {
-	sbuf_adds(&q->sql, sql);
+	buf_adds(&q->sql, sql);
 	if (bind)
 		json_array_append_new(q->binds, bind);
 }
 
 sqlite3_stmt *q_prepare(struct sandbox *sb, struct sqlq *q)
 {
-	sqlite3_stmt *s = store_stmt(sb->st, q->sql.p);
+	sqlite3_stmt *s = store_stmt(sb->st, q->sql.data);
 	size_t i;
 	json_t *v;
 

@@ -180,8 +180,8 @@ char *tx_next_number(struct fres *fr)
 	for (;;) {
 		long n = store_next_seq(fr->sb->st, name);
 
-		number = fr->kind == FIN_PAYMENTS ? sb_printf("%ld", n) :
-			 sb_printf("%s-%06ld", fr->kind == FIN_INVOICES ? "INV" : "EST", n);
+		number = fr->kind == FIN_PAYMENTS ? xasprintf("%ld", n) :
+			 xasprintf("%s-%06ld", fr->kind == FIN_INVOICES ? "INV" : "EST", n);
 		if (!number_taken(fr, number, NULL))
 			return number;
 		free(number);
@@ -540,7 +540,7 @@ json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
 	    (!creating && (err = check_editable(fr, rec))) ||
 	    (!creating && (err = check_update_required(fr, in))))
 		return err;
-	old_customer = sb_strdup(creating || !jstr(rec, "customer_id") ? ""
+	old_customer = xstrdup(creating || !jstr(rec, "customer_id") ? ""
 							       : jstr(rec, "customer_id"));
 	lines = json_object_get(in, "line_items");
 	if ((err = apply_keys(fr, in, rec, creating)) ||
@@ -750,21 +750,8 @@ json_t *tx_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_ki
 	return list;
 }
 
-static int raw_fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int raw_fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /* A raw record's line items: ids, quantity 1 and totals where missing. */
-static int raw_lines(struct fres *fr, json_t *rec, char *err, size_t errlen)
+static int raw_lines(struct fres *fr, json_t *rec)
 {
 	json_t *lines = json_object_get(rec, "line_items"), *line;
 	char *id;
@@ -775,10 +762,10 @@ static int raw_lines(struct fres *fr, json_t *rec, char *err, size_t errlen)
 		return 0;
 	}
 	if (!json_is_array(lines))
-		return raw_fail(err, errlen, "\"line_items\" must be an array");
+		return fail(FS_EINPUT, "\"line_items\" must be an array");
 	json_array_foreach(lines, i, line) {
 		if (!json_is_object(line) || !json_is_number(json_object_get(line, "rate")))
-			return raw_fail(err, errlen, "line_items[%zu] needs a numeric \"rate\"", i);
+			return fail(FS_EINPUT, "line_items[%zu] needs a numeric \"rate\"", i);
 		if (!jstr(line, "line_item_id")) {
 			id = store_new_fin_id(fr->sb->st);
 			json_object_set_new(line, "line_item_id", json_string(id));
@@ -792,7 +779,7 @@ static int raw_lines(struct fres *fr, json_t *rec, char *err, size_t errlen)
 
 /* Raw status: an invoice's paid/partially_paid comes from its payments and
  * overdue/expired from the clock, so only the stored statuses are taken. */
-static int raw_status(struct fres *fr, json_t *rec, char *err, size_t errlen)
+static int raw_status(struct fres *fr, json_t *rec)
 {
 	static const char *const inv[] = { "draft", "sent", "void", NULL };
 	static const char *const est[] = { "draft", "sent", "accepted", "declined",
@@ -802,7 +789,7 @@ static int raw_status(struct fres *fr, json_t *rec, char *err, size_t errlen)
 	if (str_eq(st, "overdue") || str_eq(st, "expired"))
 		json_object_set_new(rec, "status", json_string("sent"));
 	else if (st && !str_in(st, fr->kind == FIN_INVOICES ? inv : est))
-		return raw_fail(err, errlen, "\"status\" must be one of %s",
+		return fail(FS_EINPUT, "\"status\" must be one of %s",
 				fr->kind == FIN_INVOICES ? "draft, sent, overdue, void (paid "
 				"comes from a payment)" : "draft, sent, expired, accepted, "
 				"declined, invoiced");
@@ -810,34 +797,35 @@ static int raw_status(struct fres *fr, json_t *rec, char *err, size_t errlen)
 }
 
 int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		 json_t *rec, char *err, size_t errlen)
+		 json_t *rec)
 {
 	struct fres fr;
 	json_t *c;
 	char today[11];
 	const char *number;
+	int rc;
 
 	if (k == FIN_PAYMENTS)
-		return pay_store_raw(sb, app, rec, err, errlen);
+		return pay_store_raw(sb, app, rec);
 	fres_init(&fr, sb, app, k);
 	if (!json_is_object(rec))
-		return raw_fail(err, errlen, "an %s record must be a JSON object", fr.one_key);
+		return fail(FS_EINPUT, "an %s record must be a JSON object", fr.one_key);
 	if (json_object_get(rec, fr.id_key) && !is_digits(jstr(rec, fr.id_key)))
-		return raw_fail(err, errlen, "'%s' must be a string of digits", fr.id_key);
+		return fail(FS_EINPUT, "'%s' must be a string of digits", fr.id_key);
 	if (!(c = tx_customer(sb, app, jstr(rec, "customer_id"))))
-		return raw_fail(err, errlen, "\"customer_id\" must be a customer of %s",
+		return fail(FS_EINPUT, "\"customer_id\" must be a customer of %s",
 				app->name);
 	fin_set_default(rec, "customer_name", json_incref(json_object_get(c, app->contact_name_key)));
 	json_decref(c);
 	number = jstr(rec, fr.name_key);
 	if (number && number_taken(&fr, number, jstr(rec, fr.id_key)))
-		return raw_fail(err, errlen, "%s \"%s\" is used already", fr.name_key, number);
-	if (raw_lines(&fr, rec, err, errlen) || raw_status(&fr, rec, err, errlen))
-		return -1;
+		return fail(FS_EINPUT, "%s \"%s\" is used already", fr.name_key, number);
+	if ((rc = raw_lines(&fr, rec)) || (rc = raw_status(&fr, rec)))
+		return rc;
 	tx_today(sb, today);
 	fin_set_default(rec, "date", json_string(today));
 	if (!valid_date(jstr(rec, "date")))
-		return raw_fail(err, errlen, "\"date\" must look like 2026-03-01");
+		return fail(FS_EINPUT, "\"date\" must look like 2026-03-01");
 	if (k == FIN_INVOICES)
 		fin_set_default(rec, "due_date", json_string(jstr(rec, "date")));
 	tx_finalize(&fr, rec, FIN_RAW);

@@ -6,7 +6,7 @@
  * MHD runs a small pool of threads; each request is handled with sb->lock
  * held (see sb.h), except for an injected delay, which sleeps unlocked.
  */
-#include "sb.h"
+#include "../sb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,14 +63,14 @@ void reply_header(struct req *r, const char *name, const char *value)
 	for (i = 0; i < r->nhdrs; i++) {
 		if (strcmp(r->hdr_name[i], name) == 0) {
 			free(r->hdr_value[i]);
-			r->hdr_value[i] = sb_strdup(value);
+			r->hdr_value[i] = xstrdup(value);
 			return;
 		}
 	}
 	if (r->nhdrs >= REQ_MAX_HDRS)
 		return;
-	r->hdr_name[r->nhdrs] = sb_strdup(name);
-	r->hdr_value[r->nhdrs++] = sb_strdup(value);
+	r->hdr_name[r->nhdrs] = xstrdup(name);
+	r->hdr_value[r->nhdrs++] = xstrdup(value);
 }
 
 int path_split(const char *path, const char *prefix, char *buf, size_t buflen,
@@ -150,7 +150,7 @@ static char *redacted_query(const char *q)
 {
 	static const char *const secret[] = { "client_secret", "refresh_token", "code",
 					       "access_token", NULL };
-	struct sbuf b = SBUF_INIT;
+	struct buf b = BUF_INIT;
 	const char *p = q, *amp, *eq;
 	char *key;
 
@@ -159,17 +159,17 @@ static char *redacted_query(const char *q)
 		if (!amp)
 			amp = p + strlen(p);
 		eq = memchr(p, '=', (size_t)(amp - p));
-		key = sb_strndup(p, (size_t)((eq ? eq : amp) - p));
+		key = xstrndup(p, (size_t)((eq ? eq : amp) - p));
 		if (b.len)
-			sbuf_adds(&b, "&");
+			buf_adds(&b, "&");
 		if (eq && str_in(key, secret))
-			sbuf_addf(&b, "%s=REDACTED", key);
+			buf_addf(&b, "%s=REDACTED", key);
 		else
-			sbuf_add(&b, p, (size_t)(amp - p));
+			buf_add(&b, p, (size_t)(amp - p));
 		free(key);
 		p = *amp ? amp + 1 : amp;
 	}
-	return sbuf_detach(&b);
+	return buf_detach(&b);
 }
 
 static void log_request(struct req *r)
@@ -302,7 +302,7 @@ static struct MHD_Response *make_response(struct req *r)
 	if (!r->resp || !r->resp_len)
 		return MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (r->cut && r->resp_len > 1) {
-		c = sb_calloc(1, sizeof(*c));
+		c = xcalloc(1, sizeof(*c));
 		c->data = r->resp;
 		c->len = r->resp_len;
 		c->send = r->resp_len / 2;
@@ -379,7 +379,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (r->body_len + *upload_size > SB_MAX_BODY) {
 			r->body_too_big = 1;
 		} else {
-			r->body = sb_realloc(r->body, r->body_len + *upload_size + 1);
+			r->body = xrealloc(r->body, r->body_len + *upload_size + 1);
 			memcpy(r->body + r->body_len, upload_data, *upload_size);
 			r->body_len += *upload_size;
 			r->body[r->body_len] = '\0';
@@ -393,11 +393,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
-	struct req *r = sb_calloc(1, sizeof(*r));
+	struct req *r = xcalloc(1, sizeof(*r));
 
 	(void)conn;
 	r->sb = cls;
-	r->uri = sb_strdup(uri ? uri : "");
+	r->uri = xstrdup(uri ? uri : "");
 	r->status = 500;
 	r->api = "unknown";
 	return r;

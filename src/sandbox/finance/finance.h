@@ -5,7 +5,7 @@
 #ifndef SB_FINANCE_H
 #define SB_FINANCE_H
 
-#include "sb.h"
+#include "../sb.h"
 
 enum ktype { K_STR, K_NUM, K_INT, K_BOOL, K_OBJ, K_ARR, K_ANY };
 
@@ -149,7 +149,7 @@ json_t *tx_set_status(struct fres *fr, json_t *rec, const char *to, const char *
 json_t *tx_delete_check(struct fres *fr, const json_t *rec);
 json_t *tx_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_kind k);
 int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		 json_t *rec, char *err, size_t errlen);
+		 json_t *rec);
 /* The customer behind customer_id, or NULL (not a customer of this app). */
 json_t *tx_customer(struct sandbox *sb, const struct fin_app *app, const char *id);
 int64_t tx_cents(double v);
@@ -162,8 +162,7 @@ json_t *pay_delete(struct fres *fr, const char *id);
 void pay_unlink_invoice(struct sandbox *sb, const struct fin_app *app, const char *invoice_id);
 /* Pay an invoice's balance in full (control: status "paid"). */
 json_t *pay_in_full(struct sandbox *sb, const struct fin_app *app, const char *invoice_id);
-int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec,
-		  char *err, size_t errlen);
+int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec);
 /* outstanding_receivable_amount, unused_credits_receivable_amount and
  * has_transaction of a customer, as of now. */
 void pay_contact_amounts(struct sandbox *sb, const struct fin_app *app, json_t *rec);

@@ -235,7 +235,7 @@ out:
 static json_t *applications(struct sandbox *sb, const struct fin_app *app, const char *col,
 			    const char *id)
 {
-	char *sql = sb_printf("SELECT payment_id, invoice_id, cents FROM fin_applied"
+	char *sql = xasprintf("SELECT payment_id, invoice_id, cents FROM fin_applied"
 			      " WHERE app = ?1 AND %s = ?2 ORDER BY rowid", col);
 	sqlite3_stmt *s = store_stmt(sb->st, sql);
 	json_t *rows = json_array();
@@ -357,8 +357,7 @@ json_t *pay_in_full(struct sandbox *sb, const struct fin_app *app, const char *i
 	return err;
 }
 
-int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec,
-		  char *err, size_t errlen)
+int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec)
 {
 	struct fres fr;
 	json_t *apps, *list, *e;
@@ -366,14 +365,10 @@ int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec,
 	int rc = 0;
 
 	fres_init(&fr, sb, app, FIN_PAYMENTS);
-	if (!json_is_object(rec)) {
-		snprintf(err, errlen, "a payment record must be a JSON object");
-		return -1;
-	}
-	if (json_object_get(rec, "payment_id") && !is_digits(jstr(rec, "payment_id"))) {
-		snprintf(err, errlen, "'payment_id' must be a string of digits");
-		return -1;
-	}
+	if (!json_is_object(rec))
+		return fail(FS_EINPUT, "a payment record must be a JSON object");
+	if (json_object_get(rec, "payment_id") && !is_digits(jstr(rec, "payment_id")))
+		return fail(FS_EINPUT, "'payment_id' must be a string of digits");
 	tx_today(sb, today);
 	fin_set_default(rec, "payment_mode", json_string("cash"));
 	fin_set_default(rec, "date", json_string(today));
@@ -381,8 +376,7 @@ int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec,
 	list = json_incref(json_object_get(rec, "invoices"));
 	apps = json_array();
 	if ((e = check_payment(&fr, rec, list, apps))) {
-		snprintf(err, errlen, "%s", jstr(e, "message"));
-		rc = -1;
+		rc = fail(FS_EINPUT, "%s", jstr(e, "message"));
 	} else {
 		apply_payment(&fr, rec, apps, FIN_RAW);
 	}

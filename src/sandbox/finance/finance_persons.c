@@ -87,7 +87,7 @@ static json_t *owner_of(struct fres *fr, const char *pid)
 {
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "SELECT body FROM fin WHERE app = ?1 AND kind = ?2"
 						 " AND instr(body, ?3) > 0");
-	char *needle = sb_printf("\"%s\"", pid);
+	char *needle = xasprintf("\"%s\"", pid);
 	json_t *rec, *found = NULL;
 
 	sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);

@@ -6,7 +6,7 @@
  *
  * Writes (insert, update, upsert, delete) are in crm_write.c.
  */
-#include "sb.h"
+#include "../sb.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -55,11 +55,11 @@ static uint64_t token_mac(struct sandbox *sb, const char *text)
 static char *ptoken_encode(struct sandbox *sb, const struct ptoken *t)
 {
 	static const char hex[] = "0123456789abcdef";
-	char *text = sb_printf("%ld:%ld:%" PRId64 ":%s:%016" PRIx64 ":%" PRId64,
+	char *text = xasprintf("%ld:%ld:%" PRId64 ":%s:%016" PRIx64 ":%" PRId64,
 			       t->pos, t->page, t->sortval, t->idkey, t->hash, t->issued);
-	char *full = sb_printf("%s:%016" PRIx64, text, token_mac(sb, text));
+	char *full = xasprintf("%s:%016" PRIx64, text, token_mac(sb, text));
 	size_t i, n = strlen(full);
-	char *out = sb_malloc(2 * n + 1);
+	char *out = xmalloc(2 * n + 1);
 
 	for (i = 0; i < n; i++) {
 		out[2 * i] = hex[(unsigned char)full[i] >> 4];
@@ -126,7 +126,7 @@ static int parse_fields(struct req *r, struct listq *q)
 	q->fields = json_array();
 	for (p = raw; p; p = comma ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
-		name = comma ? sb_strndup(p, (size_t)(comma - p)) : sb_strdup(p);
+		name = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
 		json_array_append_new(q->fields, json_string(name));
 		if (!crm_field_type(q->mod, name)) {
 			crm_fail(r, 400, "INVALID_DATA",
@@ -216,7 +216,7 @@ static int parse_filters(struct req *r, struct listq *q)
 		q->ids = json_array();
 		for (p = ids; p; p = comma ? comma + 1 : NULL) {
 			comma = strchr(p, ',');
-			id = comma ? sb_strndup(p, (size_t)(comma - p)) : sb_strdup(p);
+			id = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
 			json_array_append_new(q->ids, json_string(id));
 			if (!is_digits(id))
 				return free(id), fail_param(r, "INVALID_DATA", "ids",
@@ -391,7 +391,7 @@ static void run_list(struct req *r, const struct listq *q)
 		json_array_append_new(data, project(rec, q->fields));
 		json_decref(rec);
 		free(last_idkey);
-		last_idkey = sb_strdup((const char *)sqlite3_column_text(st, 0));
+		last_idkey = xstrdup((const char *)sqlite3_column_text(st, 0));
 		last_sort = sqlite3_column_int64(st, col);
 	}
 	sqlite3_reset(st);
@@ -452,20 +452,20 @@ static int crit_fail(struct crit_parser *cp, const char *msg)
 /* Read a value up to the unescaped ')' ; \( \) \, \\ are escapes. */
 static char *crit_value(struct crit_parser *cp)
 {
-	struct sbuf b = SBUF_INIT;
+	struct buf b = BUF_INIT;
 
 	while (*cp->p && *cp->p != ')') {
 		if (*cp->p == '\\' && cp->p[1] && strchr("(),\\", cp->p[1])) {
 			if (cp->p[1] == ',')
-				sbuf_add(&b, "\\,", 2);     /* kept for 'in' splitting */
+				buf_add(&b, "\\,", 2);     /* kept for 'in' splitting */
 			else
-				sbuf_add(&b, cp->p + 1, 1);
+				buf_add(&b, cp->p + 1, 1);
 			cp->p += 2;
 		} else {
-			sbuf_add(&b, cp->p++, 1);
+			buf_add(&b, cp->p++, 1);
 		}
 	}
-	return sbuf_detach(&b);
+	return buf_detach(&b);
 }
 
 static void unescape_commas(char *s)
@@ -507,7 +507,7 @@ static int crit_in(struct crit_parser *cp, const char *path, char *value)
 		if (*p != ',' && *p)
 			continue;
 		{
-			char *one = sb_strndup(start, (size_t)(p - start));
+			char *one = xstrndup(start, (size_t)(p - start));
 
 			unescape_commas(one);
 			q_add(cp->q, " OR sb_match(json_extract(body, ?),'eq',?)",
@@ -562,9 +562,9 @@ static int crit_condition(struct crit_parser *cp, const char *field, const char 
 	if (!type)
 		return crit_fail(cp, "invalid field in criteria");
 	lookup = str_eq(type, "lookup") || str_eq(type, "ownerlookup");
-	path = lookup ? sb_printf("$.%s.%s", field,
+	path = lookup ? xasprintf("$.%s.%s", field,
 				  is_digits(value) && strlen(value) >= 15 ? "id" : "name")
-		      : sb_printf("$.%s", field);
+		      : xasprintf("$.%s", field);
 	if (!str_eq(op, "in"))
 		unescape_commas(value);
 	if (str_eq(op, "equals") || str_eq(op, "not_equal") || str_eq(op, "starts_with")) {
@@ -601,8 +601,8 @@ static int crit_leaf(struct crit_parser *cp)
 		return crit_fail(cp, "criteria must be (field:operator:value)");
 	if (++cp->nconds > MAX_CRITERIA)
 		return crit_fail(cp, "LIMIT");
-	field = sb_strndup(cp->p, (size_t)(c1 - cp->p));
-	op = sb_strndup(c1 + 1, (size_t)(c2 - c1 - 1));
+	field = xstrndup(cp->p, (size_t)(c1 - cp->p));
+	op = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
 	cp->p = c2 + 1;
 	value = crit_value(cp);
 	rc = crit_condition(cp, field, op, value);

@@ -19,7 +19,7 @@
  * Adding a kind: a name in kinds[], its parameters in fault_parse(), its
  * effect in fire().
  */
-#include "sb.h"
+#include "../sb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +49,7 @@ struct fault_table {
 
 struct fault_table *faults_new(void)
 {
-	return sb_calloc(1, sizeof(struct fault_table));
+	return xcalloc(1, sizeof(struct fault_table));
 }
 
 static void rule_release(struct fault_rule *f)
@@ -102,29 +102,23 @@ static int get_long(const json_t *spec, const char *key, long def, long *out)
 	return 0;
 }
 
-static int check_reject(const json_t *spec, char *err, size_t errlen)
+static int check_reject(const json_t *spec)
 {
 	static const char *const need[] = { "app", "resource", "field", NULL };
 	const char *const *k;
 	const json_t *code = json_object_get(spec, "code");
 
 	for (k = need; *k; k++)
-		if (!jstr(spec, *k)) {
-			snprintf(err, errlen, "reject rule needs a string '%s'", *k);
-			return -1;
-		}
-	if (!json_object_get(spec, "value")) {
-		snprintf(err, errlen, "reject rule needs 'value'");
-		return -1;
-	}
-	if (code && !json_is_integer(code) && !json_is_string(code)) {
-		snprintf(err, errlen, "'code' must be a number or a string");
-		return -1;
-	}
+		if (!jstr(spec, *k))
+			return fail(FS_EINPUT, "reject rule needs a string '%s'", *k);
+	if (!json_object_get(spec, "value"))
+		return fail(FS_EINPUT, "reject rule needs 'value'");
+	if (code && !json_is_integer(code) && !json_is_string(code))
+		return fail(FS_EINPUT, "'code' must be a number or a string");
 	return 0;
 }
 
-static int fault_parse(struct fault_rule *f, const json_t *spec, char *err, size_t errlen)
+static int fault_parse(struct fault_rule *f, const json_t *spec)
 {
 	const char *kind = jstr(spec, "kind");
 	long status, v;
@@ -132,41 +126,36 @@ static int fault_parse(struct fault_rule *f, const json_t *spec, char *err, size
 
 	for (i = 0; kinds[i] && !str_eq(kinds[i], kind); i++)
 		;
-	if (!json_is_object(spec) || !kinds[i]) {
-		snprintf(err, errlen, "'kind' must be one of status, expire_token, delay, "
-			 "cut, drop, reject");
-		return -1;
-	}
+	if (!json_is_object(spec) || !kinds[i])
+		return fail(FS_EINPUT, "'kind' must be one of status, expire_token, delay, "
+			    "cut, drop, reject");
 	f->kind = (enum fkind)i;
 	if (get_long(spec, "count", 0, &f->count) || get_long(spec, "skip", 0, &f->skip) ||
 	    get_long(spec, "delay_ms", 0, &v) || get_long(spec, "retry_after", 0, &v) ||
 	    get_long(spec, "status", f->kind == F_STATUS ? 500 : 400, &status) ||
-	    status < 100 || status > 599) {
-		snprintf(err, errlen, "count, skip, delay_ms, retry_after and status must be "
-			 "non-negative integers (status 100-599)");
-		return -1;
-	}
+	    status < 100 || status > 599)
+		return fail(FS_EINPUT, "count, skip, delay_ms, retry_after and status must be "
+			    "non-negative integers (status 100-599)");
 	if ((json_object_get(spec, "path_prefix") && !jstr(spec, "path_prefix")) ||
 	    (json_object_get(spec, "method") && !jstr(spec, "method")) ||
-	    (json_object_get(spec, "raw") && !jstr(spec, "raw"))) {
-		snprintf(err, errlen, "path_prefix, method and raw must be strings");
-		return -1;
-	}
-	return f->kind == F_REJECT ? check_reject(spec, err, errlen) : 0;
+	    (json_object_get(spec, "raw") && !jstr(spec, "raw")))
+		return fail(FS_EINPUT, "path_prefix, method and raw must be strings");
+	return f->kind == F_REJECT ? check_reject(spec) : 0;
 }
 
-int faults_add(struct fault_table *ft, const json_t *spec, char *err, size_t errlen)
+int faults_add(struct fault_table *ft, const json_t *spec)
 {
 	struct fault_rule f;
+	int rc;
 
 	memset(&f, 0, sizeof(f));
-	if (fault_parse(&f, spec, err, errlen))
-		return -1;
+	if ((rc = fault_parse(&f, spec)))
+		return rc;
 	f.id = ++ft->next_id;
 	f.spec = json_deep_copy(spec);
 	f.prefix = jstr(f.spec, "path_prefix");
 	f.method = jstr(f.spec, "method");
-	ft->rules = sb_realloc(ft->rules, (ft->n + 1) * sizeof(ft->rules[0]));
+	ft->rules = xrealloc(ft->rules, (ft->n + 1) * sizeof(ft->rules[0]));
 	ft->rules[ft->n++] = f;
 	return 0;
 }
@@ -238,7 +227,7 @@ static int fire(struct req *r, const json_t *spec, enum fkind kind)
 			   default_body(r, (int)status));
 		if (jstr(spec, "raw")) {       /* an answer the JSON writer would never make (spaces, layout) */
 			free(r->resp);
-			r->resp = sb_strdup(jstr(spec, "raw"));
+			r->resp = xstrdup(jstr(spec, "raw"));
 			r->resp_len = strlen(r->resp);
 		}
 		return 1;

@@ -4,7 +4,7 @@
  * counters, and switch faults, rate limits and the clock.  The full list
  * is in docs/sandbox.md.
  */
-#include "finance.h"
+#include "../finance/finance.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,7 +136,6 @@ static void load_finance(struct req *r, const char *appname, const char *res)
 {
 	const struct fin_app *app = fin_app_by_name(appname);
 	json_t *body, *data, *rec, *ids;
-	char err[300], msg[400];
 	int kind = app ? fin_kind_by_name(app, res) : -1;
 	struct fres fr;
 	size_t i;
@@ -156,10 +155,10 @@ static void load_finance(struct req *r, const char *appname, const char *res)
 	ids = json_array();
 	store_begin(r->sb->st);
 	json_array_foreach(data, i, rec) {
-		if (fin_store_raw(r->sb, app, (enum fin_kind)kind, rec, err, sizeof(err))) {
+		if (fin_store_raw(r->sb, app, (enum fin_kind)kind, rec)) {
 			store_rollback(r->sb->st);
-			snprintf(msg, sizeof(msg), "data[%zu]: %s", i, err);
-			ctl_error(r, 400, msg);
+			fail_prefix(FS_EINPUT, "data[%zu]", i);
+			ctl_error(r, 400, err_msg());
 			json_decref(ids);
 			json_decref(body);
 			return;
@@ -468,7 +467,6 @@ static void clock_ctl(struct req *r)
 static void add_rules(struct req *r, const char *force_kind)
 {
 	json_t *body = ctl_body(r), *rules, *rule;
-	char err[200];
 	size_t i;
 
 	if (!body)
@@ -481,8 +479,8 @@ static void add_rules(struct req *r, const char *force_kind)
 	else
 		json_incref(rules);
 	json_array_foreach(rules, i, rule) {
-		if (faults_add(r->sb->faults, rule, err, sizeof(err))) {
-			ctl_error(r, 400, err);
+		if (faults_add(r->sb->faults, rule)) {
+			ctl_error(r, 400, err_msg());
 			break;
 		}
 	}

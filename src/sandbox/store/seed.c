@@ -8,7 +8,7 @@
  * Any problem names the file, and for bad JSON the line and column; the
  * sandbox then exits 2.
  */
-#include "finance.h"
+#include "../finance/finance.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -21,15 +21,14 @@
 struct seed {
 	struct sandbox *sb;
 	const char *dir;
-	char *err;
-	size_t errlen;
 	int load_records;
 };
 
-static int seed_fail(struct seed *sd, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int seed_fail(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-static int seed_fail(struct seed *sd, const char *path, const char *fmt, ...)
+/* FS_EUSAGE with "seed file 'PATH': ...": the sandbox does not start. */
+static int seed_fail(const char *path, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -37,8 +36,7 @@ static int seed_fail(struct seed *sd, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	snprintf(sd->err, sd->errlen, "seed file '%s': %s", path, msg);
-	return -1;
+	return fail(FS_EUSAGE, "seed file '%s': %s", path, msg);
 }
 
 static int exists(const char *path)
@@ -51,18 +49,17 @@ static int exists(const char *path)
 /* Load dir/rel; *out NULL when optional and absent. */
 static int load(struct seed *sd, const char *rel, int required, json_t **out)
 {
-	char *path = sb_printf("%s/%s", sd->dir, rel);
+	char *path = xasprintf("%s/%s", sd->dir, rel);
 	json_error_t jerr;
 	int rc = 0;
 
 	*out = NULL;
 	if (!exists(path)) {
 		if (required)
-			rc = seed_fail(sd, path, "%s", "missing (required)");
+			rc = seed_fail(path, "%s", "missing (required)");
 	} else if (!(*out = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr))) {
-		snprintf(sd->err, sd->errlen, "seed file '%s': line %d, column %d: %s", path,
-			 jerr.line, jerr.column, jerr.text);
-		rc = -1;
+		rc = fail(FS_EUSAGE, "seed file '%s': line %d, column %d: %s", path, jerr.line,
+			  jerr.column, jerr.text);
 	}
 	free(path);
 	return rc;
@@ -74,8 +71,8 @@ static int expect(struct seed *sd, const char *rel, int ok, const char *what)
 
 	if (ok)
 		return 0;
-	path = sb_printf("%s/%s", sd->dir, rel);
-	seed_fail(sd, path, "%s", what);
+	path = xasprintf("%s/%s", sd->dir, rel);
+	seed_fail(path, "%s", what);
 	free(path);
 	return -1;
 }
@@ -230,12 +227,12 @@ static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, cons
 
 	snprintf(what, sizeof(what), "record %zu: ", i);
 	if (!json_is_object(rec))
-		return seed_fail(sd, path, "%snot an object", what);
+		return seed_fail(path, "%snot an object", what);
 	if (json_object_get(rec, "id") && !is_digits(jstr(rec, "id")))
-		return seed_fail(sd, path, "%s\"id\" must be a string of digits", what);
+		return seed_fail(path, "%s\"id\" must be a string of digits", what);
 	if ((jstr(rec, "Modified_Time") && parse_iso_time(jstr(rec, "Modified_Time"), 1, &t)) ||
 	    (jstr(rec, "Created_Time") && parse_iso_time(jstr(rec, "Created_Time"), 1, &t)))
-		return seed_fail(sd, path, "%sCreated_Time/Modified_Time must look like "
+		return seed_fail(path, "%sCreated_Time/Modified_Time must look like "
 				 "2026-03-01T10:15:00+05:30", what);
 	crm_fill_full_name(mod, rec, 0);
 	crm_module_learn(mod, rec);
@@ -256,8 +253,8 @@ static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, cons
 
 static int seed_crm_module(struct seed *sd, const char *file)
 {
-	char *rel = sb_printf("crm/%s", file), *path = sb_printf("%s/%s", sd->dir, rel);
-	char *module = sb_strndup(file, strlen(file) - 5);
+	char *rel = xasprintf("crm/%s", file), *path = xasprintf("%s/%s", sd->dir, rel);
+	char *module = xstrndup(file, strlen(file) - 5);
 	struct crm_module *mod;
 	json_t *list = NULL, *rec;
 	size_t i;
@@ -266,7 +263,7 @@ static int seed_crm_module(struct seed *sd, const char *file)
 	if (load(sd, rel, 1, &list))
 		goto out;
 	if (!json_is_array(list) || !api_name_ok(module)) {
-		seed_fail(sd, path, "%s", "expected a JSON array of records, in a file named "
+		seed_fail(path, "%s", "expected a JSON array of records, in a file named "
 			  "after the module (Accounts.json)");
 		goto out;
 	}
@@ -293,13 +290,12 @@ static int json_file(const char *name)
 static int seed_crm_records(struct seed *sd)
 {
 	static const char *const config[] = { "org.json", "views.json", "fields.json", NULL };
-	char *dir = sb_printf("%s/crm", sd->dir);
+	char *dir = xasprintf("%s/crm", sd->dir);
 	struct dirent **names = NULL;
 	int i, n = exists(dir) ? scandir(dir, &names, NULL, alphasort) : 0, rc = 0;
 
 	if (n < 0) {
-		snprintf(sd->err, sd->errlen, "seed directory '%s': %s", dir, strerror(errno));
-		rc = -1;
+		rc = fail(FS_EUSAGE, "seed directory '%s': %s", dir, strerror(errno));
 	}
 	for (i = 0; i < n; i++) {
 		if (!rc && json_file(names[i]->d_name) && !str_in(names[i]->d_name, config))
@@ -378,24 +374,21 @@ static const char *const fin_files[] = { "contacts", "items", "estimates", "invo
 static int seed_finance_file(struct seed *sd, const struct fin_app *app, int kind,
 			     const char *rel)
 {
-	char *path = sb_printf("%s/%s", sd->dir, rel), err[300], what[400];
+	char *path = xasprintf("%s/%s", sd->dir, rel);
 	json_t *list = NULL, *rec;
 	size_t i;
 	int rc = -1;
 
 	if (!load(sd, rel, 1, &list)) {
 		if (!json_is_array(list))
-			seed_fail(sd, path, "%s", "expected a JSON array of records");
+			seed_fail(path, "%s", "expected a JSON array of records");
 		else
 			rc = 0;
 		json_array_foreach(list, i, rec) {
 			if (rc || !sd->load_records)
 				break;
-			if (fin_store_raw(sd->sb, app, (enum fin_kind)kind, rec, err,
-					  sizeof(err))) {
-				snprintf(what, sizeof(what), "record %zu: %s", i, err);
-				rc = seed_fail(sd, path, "%s", what);
-			}
+			if (fin_store_raw(sd->sb, app, (enum fin_kind)kind, rec))
+				rc = fail_prefix(FS_EUSAGE, "seed file '%s': record %zu", path, i);
 		}
 	}
 	json_decref(list);
@@ -407,7 +400,7 @@ static int seed_finance_file(struct seed *sd, const struct fin_app *app, int kin
  * no use for. */
 static int finance_kind(const struct fin_app *app, const char *file)
 {
-	char *res = sb_strndup(file, strlen(file) - 5);
+	char *res = xstrndup(file, strlen(file) - 5);
 	int kind = str_eq(res, app->contacts_path) ? FIN_CONTACTS :
 		   str_eq(res, "contacts") || str_eq(res, "customers") ? -1 :
 		   fin_kind_by_name(app, res);
@@ -416,7 +409,7 @@ static int finance_kind(const struct fin_app *app, const char *file)
 	return kind;
 }
 
-static int check_finance_dir(struct seed *sd, const struct fin_app *app, const char *dir)
+static int check_finance_dir(const struct fin_app *app, const char *dir)
 {
 	struct dirent **names = NULL;
 	char *path;
@@ -425,8 +418,8 @@ static int check_finance_dir(struct seed *sd, const struct fin_app *app, const c
 	for (i = 0; i < n; i++) {
 		if (!rc && json_file(names[i]->d_name) &&
 		    finance_kind(app, names[i]->d_name) < 0) {
-			path = sb_printf("%s/%s", dir, names[i]->d_name);
-			rc = seed_fail(sd, path, "unknown resource; %s knows %s.json, items.json%s%s%s",
+			path = xasprintf("%s/%s", dir, names[i]->d_name);
+			rc = seed_fail(path, "unknown resource; %s knows %s.json, items.json%s%s%s",
 				       app->name, app->contacts_path,
 				       app->estimate_keys ? ", estimates.json" : "",
 				       app->invoice_keys ? ", invoices.json" : "",
@@ -446,15 +439,15 @@ static int seed_finance_records(struct seed *sd)
 	int a, rc = 0, kind;
 
 	for (a = 0; a < 4 && !rc; a++) {
-		dir = sb_printf("%s/finance/%s", sd->dir, fin_apps[a].name);
-		rc = check_finance_dir(sd, &fin_apps[a], dir);
+		dir = xasprintf("%s/finance/%s", sd->dir, fin_apps[a].name);
+		rc = check_finance_dir(&fin_apps[a], dir);
 		for (f = fin_files; *f && !rc; f++) {
-			file = sb_printf("%s.json", str_eq(*f, "contacts") ?
+			file = xasprintf("%s.json", str_eq(*f, "contacts") ?
 					 fin_apps[a].contacts_path : *f);
-			rel = sb_printf("finance/%s/%s", fin_apps[a].name, file);
+			rel = xasprintf("finance/%s/%s", fin_apps[a].name, file);
 			kind = finance_kind(&fin_apps[a], file);
 			free(file);
-			file = sb_printf("%s/%s", sd->dir, rel);
+			file = xasprintf("%s/%s", sd->dir, rel);
 			if (kind >= 0 && exists(file))
 				rc = seed_finance_file(sd, &fin_apps[a], kind, rel);
 			free(file);
@@ -475,9 +468,9 @@ static int check_overlay(struct seed *sd)
 	int rc = 0;
 
 	for (c = config; *c && !rc; c++) {
-		path = sb_printf("%s/%s", sd->dir, *c);
+		path = xasprintf("%s/%s", sd->dir, *c);
 		if (exists(path))
-			rc = seed_fail(sd, path, "%s", "belongs in the first --seed directory, not "
+			rc = seed_fail(path, "%s", "belongs in the first --seed directory, not "
 				       "in an overlay");
 		free(path);
 	}
@@ -487,19 +480,17 @@ static int check_overlay(struct seed *sd)
 static int seed_one(struct seed *sd, const char *dir, int overlay)
 {
 	sd->dir = dir;
-	if (!exists(dir)) {
-		snprintf(sd->err, sd->errlen, "seed directory '%s' does not exist", dir);
-		return -1;
-	}
+	if (!exists(dir))
+		return fail(FS_EUSAGE, "seed directory '%s' does not exist", dir);
 	if (overlay)
 		return check_overlay(sd) || seed_crm_fields(sd) || seed_crm_records(sd) ? -1 : 0;
 	return seed_oauth(sd) || seed_crm_config(sd) || seed_crm_records(sd) ||
 	       seed_finance_config(sd) ? -1 : 0;
 }
 
-int seed_load(struct sandbox *sb, const char *const *dirs, int n, char *err, size_t errlen)
+int seed_load(struct sandbox *sb, const char *const *dirs, int n)
 {
-	struct seed sd = { sb, NULL, err, errlen, 0 };
+	struct seed sd = { sb, NULL, 0 };
 	int i, rc = 0;
 
 	sd.load_records = !store_is_seeded(sb->st);

@@ -4,7 +4,7 @@
  * standard fields of each (facts sheet §1.10) with a data type, plus every
  * field seen in seeded records and in crm/fields.json.
  */
-#include "sb.h"
+#include "../sb.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -212,11 +212,11 @@ static void field_put(struct crm_module *mod, const char *name, const char *type
 static struct crm_module *module_new(const char *name, const struct crm_module_def *def,
 				     size_t index)
 {
-	struct crm_module *mod = sb_calloc(1, sizeof(*mod));
+	struct crm_module *mod = xcalloc(1, sizeof(*mod));
 	size_t i;
 
-	mod->name = sb_strdup(name);
-	mod->id = sb_printf("%llu", 4150868000000002000ULL + (unsigned long long)index);
+	mod->name = xstrdup(name);
+	mod->id = xasprintf("%llu", 4150868000000002000ULL + (unsigned long long)index);
 	mod->def = def;
 	mod->fields = json_object();
 	field_put(mod, "id", "bigint", NULL, 0);
@@ -239,13 +239,13 @@ static struct crm_module *module_new(const char *name, const struct crm_module_d
 
 static void meta_append(struct crm_meta *m, struct crm_module *mod)
 {
-	m->mods = sb_realloc(m->mods, (m->n + 1) * sizeof(*m->mods));
+	m->mods = xrealloc(m->mods, (m->n + 1) * sizeof(*m->mods));
 	m->mods[m->n++] = mod;
 }
 
 struct crm_meta *crm_meta_new(void)
 {
-	struct crm_meta *m = sb_calloc(1, sizeof(*m));
+	struct crm_meta *m = xcalloc(1, sizeof(*m));
 	size_t i;
 
 	for (i = 0; i < sizeof(module_defs) / sizeof(module_defs[0]); i++)
@@ -386,7 +386,7 @@ static const char *json_type_of(const char *type)
 
 static char *field_label(const char *api_name)
 {
-	char *s = sb_strdup(api_name), *p;
+	char *s = xstrdup(api_name), *p;
 
 	for (p = s; *p; p++)
 		if (*p == '_')
@@ -490,12 +490,12 @@ char *crm_display_name(const struct crm_module *mod, const json_t *rec)
 
 	if (str_eq(mod->name, "Contacts") || str_eq(mod->name, "Leads")) {
 		if (jstr(rec, "Full_Name"))
-			return sb_strdup(jstr(rec, "Full_Name"));
+			return xstrdup(jstr(rec, "Full_Name"));
 		first = jstr(rec, "First_Name");
 		last = jstr(rec, "Last_Name");
 		if (!str_empty(first))
-			return sb_printf("%s %s", first, last ? last : "");
-		return sb_strdup(last ? last : "");
+			return xasprintf("%s %s", first, last ? last : "");
+		return xstrdup(last ? last : "");
 	}
-	return sb_strdup(jstr(rec, mod->def->display) ? jstr(rec, mod->def->display) : "");
+	return xstrdup(jstr(rec, mod->def->display) ? jstr(rec, mod->def->display) : "");
 }

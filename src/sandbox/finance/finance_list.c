@@ -97,7 +97,7 @@ static int status_filters(struct lq *l)
 		q_add(&l->q, " AND mtime >= ?", json_integer(t));
 	}
 	if (search) {
-		path = sb_printf("$.%s", l->fr->name_key);
+		path = xasprintf("$.%s", l->fr->name_key);
 		q_add(&l->q, " AND sb_match(json_extract(body, ?), 'contains', ?)",
 		      json_string(path));
 		json_array_append_new(l->q.binds, json_string(search));
@@ -118,12 +118,12 @@ static int record_filters(struct lq *l)
 						      "last_name", "email", "phone", NULL };
 	static const char *const item_fields[] = { "sku", "description", NULL };
 	const char *const *f = l->fr->kind == FIN_ITEMS ? item_fields : contact_fields;
-	char *path = sb_printf("$.%s", l->fr->name_key);
+	char *path = xasprintf("$.%s", l->fr->name_key);
 
 	text_filter(l, l->fr->name_key, path, "name_key");
 	free(path);
 	for (; *f; f++) {
-		path = sb_printf("$.%s", *f);
+		path = xasprintf("$.%s", *f);
 		text_filter(l, *f, path, str_eq(*f, "sku") ? "sku_key" : NULL);
 		free(path);
 	}

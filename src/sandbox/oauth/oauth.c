@@ -11,7 +11,7 @@
  * pages show them) or in a form body (application/x-www-form-urlencoded,
  * RFC 6749 §6); a body of another type is not read.
  */
-#include "sb.h"
+#include "../sb.h"
 
 #include <string.h>
 #include <strings.h>
@@ -38,7 +38,7 @@ static char *oauth_param(struct req *r, const char *name)
 	size_t n = strlen(name);
 
 	if (v)
-		return sb_strdup(v);
+		return xstrdup(v);
 	if (!form_body(r))
 		return NULL;
 	for (p = r->body; p && *p; p = *amp ? amp + 1 : amp) {
@@ -102,7 +102,7 @@ static char *issue_token(struct sandbox *sb, const char *client_id, const char *
 
 	random_hex(a, 32);
 	random_hex(b, 32);
-	tok = sb_printf("1000.%s.%s", a, b);
+	tok = xasprintf("1000.%s.%s", a, b);
 	s = store_stmt(sb->st, "INSERT INTO tokens VALUES(?1, ?2, ?3, ?4, ?5)");
 	sqlite3_bind_text(s, 1, tok, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, client_id, -1, SQLITE_STATIC);

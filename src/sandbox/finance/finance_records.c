@@ -145,7 +145,7 @@ char *fin_find_unique(struct fres *fr, const char *field, const char *value,
 	sqlite3_bind_text(s, 4, v, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 5, except_id ? except_id : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sb_strdup((const char *)sqlite3_column_text(s, 0));
+		id = xstrdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	free(v);
 	return id;
@@ -154,7 +154,7 @@ char *fin_find_unique(struct fres *fr, const char *field, const char *value,
 static char *find_by(struct fres *fr, const char *column, const char *value,
 		     const char *except_id)
 {
-	char *sql = sb_printf("SELECT id FROM fin WHERE app = ?1 AND kind = ?2 AND %s = ?3"
+	char *sql = xasprintf("SELECT id FROM fin WHERE app = ?1 AND kind = ?2 AND %s = ?3"
 			      " AND id <> ?4 LIMIT 1", column);
 	sqlite3_stmt *s = store_stmt(fr->sb->st, sql);
 	char *v = norm_name(value), *id = NULL;
@@ -164,7 +164,7 @@ static char *find_by(struct fres *fr, const char *column, const char *value,
 	sqlite3_bind_text(s, 3, v, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, except_id ? except_id : "", -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sb_strdup((const char *)sqlite3_column_text(s, 0));
+		id = xstrdup((const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	free(v);
 	free(sql);
@@ -175,7 +175,7 @@ static char *find_by(struct fres *fr, const char *column, const char *value,
 
 static char *cf_id(const struct fres *fr, size_t index)
 {
-	return sb_printf("4600000000%05zu", 90000 + (size_t)fr->kind * 100 + index + 1);
+	return xasprintf("4600000000%05zu", 90000 + (size_t)fr->kind * 100 + index + 1);
 }
 
 const json_t *fin_cf_def(struct fres *fr, const char *api_name)
@@ -208,10 +208,10 @@ static const json_t *cf_lookup(struct fres *fr, const json_t *entry, char **name
 		if (hit)
 			return def;
 	}
-	*name = jstr(entry, "api_name") ? sb_strdup(jstr(entry, "api_name")) :
-		jstr(entry, "customfield_id") ? sb_strdup(jstr(entry, "customfield_id")) :
-		jstr(entry, "label") ? sb_strdup(jstr(entry, "label")) :
-		sb_strdup("custom_fields");
+	*name = jstr(entry, "api_name") ? xstrdup(jstr(entry, "api_name")) :
+		jstr(entry, "customfield_id") ? xstrdup(jstr(entry, "customfield_id")) :
+		jstr(entry, "label") ? xstrdup(jstr(entry, "label")) :
+		xstrdup("custom_fields");
 	return NULL;
 }
 
@@ -779,27 +779,21 @@ json_t *fin_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_k
 }
 
 int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		  json_t *rec, char *err, size_t errlen)
+		  json_t *rec)
 {
 	struct fres fr;
 	const char *name;
 
 	if (k >= FIN_INVOICES)
-		return tx_store_raw(sb, app, k, rec, err, errlen);
+		return tx_store_raw(sb, app, k, rec);
 	fres_init(&fr, sb, app, k);
-	if (!json_is_object(rec)) {
-		snprintf(err, errlen, "a %s record must be a JSON object", fr.one_key);
-		return -1;
-	}
+	if (!json_is_object(rec))
+		return fail(FS_EINPUT, "a %s record must be a JSON object", fr.one_key);
 	name = jstr(rec, fr.name_key);
-	if (str_empty(name)) {
-		snprintf(err, errlen, "a %s record needs '%s'", fr.one_key, fr.name_key);
-		return -1;
-	}
-	if (json_object_get(rec, fr.id_key) && !is_digits(jstr(rec, fr.id_key))) {
-		snprintf(err, errlen, "'%s' must be a string of digits", fr.id_key);
-		return -1;
-	}
+	if (str_empty(name))
+		return fail(FS_EINPUT, "a %s record needs '%s'", fr.one_key, fr.name_key);
+	if (json_object_get(rec, fr.id_key) && !is_digits(jstr(rec, fr.id_key)))
+		return fail(FS_EINPUT, "'%s' must be a string of digits", fr.id_key);
 	fin_finalize(&fr, rec, FIN_RAW);
 	fin_put(&fr, rec);
 	return 0;

@@ -465,7 +465,7 @@ static json_t *list_row(struct fres *fr, json_t *rec)
 	const char *const *keys = fr->kind == FIN_INVOICES ? invoice_row :
 				  fr->kind == FIN_ESTIMATES ? estimate_row : payment_row;
 	json_t *row = json_object(), *v, *e;
-	struct sbuf numbers = SBUF_INIT;
+	struct buf numbers = BUF_INIT;
 	const char *key;
 	size_t i;
 
@@ -474,11 +474,11 @@ static json_t *list_row(struct fres *fr, json_t *rec)
 		if ((v = json_object_get(rec, *keys)))
 			json_object_set(row, *keys, v);
 	if (fr->kind == FIN_PAYMENTS) {
-		sbuf_adds(&numbers, "");
+		buf_adds(&numbers, "");
 		json_array_foreach(json_object_get(rec, "invoices"), i, e)
-			sbuf_addf(&numbers, "%s%s", i ? "," : "", jstr(e, "invoice_number"));
-		json_object_set_new(row, "invoice_numbers", json_string(numbers.p));
-		sbuf_release(&numbers);
+			buf_addf(&numbers, "%s%s", i ? "," : "", jstr(e, "invoice_number"));
+		json_object_set_new(row, "invoice_numbers", json_string(numbers.data));
+		buf_release(&numbers);
 	}
 	json_object_foreach(json_object_get(rec, "custom_field_hash"), key, v)
 		json_object_set(row, key, v);
@@ -495,7 +495,7 @@ static void run(struct tl *l)
 	char *sql;
 	size_t n = 0;
 
-	sql = sb_printf(" ORDER BY %s %s, idkey %s LIMIT ? OFFSET ?", l->order_sql, dir, dir);
+	sql = xasprintf(" ORDER BY %s %s, idkey %s LIMIT ? OFFSET ?", l->order_sql, dir, dir);
 	q_add(&l->q, sql, json_integer(l->per_page + 1));
 	json_array_append_new(l->q.binds, json_integer((l->page - 1) * l->per_page));
 	free(sql);
