@@ -7,16 +7,19 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "finsync/alloc.h"
 #include "finsync/api.h"
 #include "finsync/cmd.h"
 #include "finsync/err.h"
+#include "finsync/interrupt.h"
 #include "finsync/job.h"
 #include "finsync/jobstate.h"
 #include "finsync/lock.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
+#include "finsync/progress.h"
 #include "finsync/safe.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
@@ -179,7 +182,14 @@ static const char *run_status(const struct pipeline *p, int rc)
 static int finish_run(struct pipeline *p, unsigned stages, int rc)
 {
 	const char *status = run_status(p, rc);
-	int frc = ledger_run_finish(p->lg, p->run_id, status, rc ? err_msg() : NULL);
+	int frc;
+
+	/* Stopped by a signal: the run's reason is that, whatever step was cut short. */
+	if (rc && interrupted()) {
+		progress_end();
+		rc = fail_interrupted(NULL);
+	}
+	frc = ledger_run_finish(p->lg, p->run_id, status, rc ? err_msg() : NULL);
 	int reported = !rc || rc == FS_EBUDGET, src = 0;
 
 	if (reported && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
@@ -187,6 +197,47 @@ static int finish_run(struct pipeline *p, unsigned stages, int rc)
 	if (reported)
 		printf("run %ld: %s; staged files in %s\n", p->run_id, status, p->run_dir);
 	return rc ? rc : frc ? frc : src;
+}
+
+/* The latest run was stopped by a signal during its load: its staged plan is there to finish. */
+static int interrupted_load(struct pipeline *p, long *run_id)
+{
+	struct run_info run;
+	char *plan;
+	int rc = ledger_run_latest(p->lg, &run);
+
+	*run_id = 0;
+	if (rc <= 0)
+		return rc;
+	plan = xasprintf("%s/staging/%ld/transform/manifest.json", p->job->state_dir, run.id);
+	if (!strcmp(run.status, "aborted") && run.error && !strncmp(run.error, "interrupted", 11) &&
+	    run.stages && strstr(run.stages, "load") && access(plan, F_OK) == 0)
+		*run_id = run.id;
+	xfree(plan);
+	run_info_release(&run);
+	return 0;
+}
+
+/*
+ * DESIGN.md: the next `run` finishes the interrupted load (found before the
+ * new run was started) before it extracts anew, so the records an operator's
+ * Ctrl-C left unsent go out as planned.
+ */
+static int finish_interrupted_load(struct pipeline *p, long run_id)
+{
+	int rc;
+
+	if (!run_id)
+		return 0;
+	printf("run %ld was interrupted: finishing its load first\n", run_id);
+	fflush(stdout);
+	p->run_id = run_id;
+	p->run_dir = xasprintf("%s/staging/%ld", p->job->state_dir, run_id);
+	log_set_run(run_id);
+	rc = finish_run(p, STAGE_LOAD, stage_load(p));
+	xfree(p->run_dir);
+	p->run_dir = NULL;
+	return rc;
 }
 
 /* The day's API calls, counted in the ledger (UTC days). */
@@ -247,6 +298,7 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	struct pipeline p = { 0 };
 	struct lock *lock = NULL;
 	unsigned stages;
+	long new_run, resume_run = 0;
 	int skip = 0, rc;
 
 	/* The lock comes first: nothing of a job is touched while another run holds it. */
@@ -263,6 +315,10 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 		rc = fail(FS_EUSAGE, "the job does not sync %s", p.only);
 		goto out;
 	}
+	interrupt_install();
+	if ((stages & STAGE_EXTRACT) && (stages & STAGE_LOAD) && !p.dry_run && !p.only && !p.only_id &&
+	    (rc = interrupted_load(&p, &resume_run)))
+		goto out;
 	if ((rc = pick_run(&p, stages)))
 		goto out;
 	store.ud = p.lg;
@@ -271,11 +327,17 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	 * Before any write (and any read worth paying for): the two sides must agree
 	 * on money, and have every field, view and stage the job names.
 	 */
+	new_run = p.run_id;
 	if ((stages & (STAGE_EXTRACT | STAGE_LOAD)) && ((rc = preflight_currency(&p)) || (rc = preflight_ready(&p)))) {
 		/* The preflight's error is the one to report; a failed finish would only hide it. */
 		(void)ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
 		goto out;
 	}
+	if ((rc = finish_interrupted_load(&p, resume_run))) {
+		(void)ledger_run_finish(p.lg, new_run, "aborted", err_msg());
+		goto out;
+	}
+	p.run_id = new_run;
 	log_set_run(p.run_id);
 	p.run_dir = xasprintf("%s/staging/%ld", p.job->state_dir, p.run_id);
 	rc = finish_run(&p, stages, run_stages(&p, stages));

@@ -23,6 +23,7 @@
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/http.h"
+#include "finsync/interrupt.h"
 #include "finsync/log.h"
 #include "finsync/timeutil.h"
 
@@ -53,6 +54,7 @@ struct item {
 	double not_before;      /* monotonic time of the next attempt */
 	CURLcode cc;
 	int went_out;           /* the last failed attempt reached the server */
+	int stopped;            /* the run was interrupted: 1 before it was sent, 2 cut in flight */
 	long pace_slot;         /* its entry in the pace ring, and the time put there */
 	double pace_time;
 };
@@ -476,11 +478,39 @@ static long start_ready(struct http *h, struct item *items, size_t n, size_t max
 	return next < 0 ? -1 : (long)((next - now) * 1000) + 1;
 }
 
+/*
+ * After SIGINT/SIGTERM/SIGHUP: nothing new starts, and what is in flight gets
+ * INTERRUPT_GRACE_MS to settle (its answer is committed), then is cut.  1 when
+ * nothing is left in flight.
+ */
+#define INTERRUPT_GRACE_MS 3000
+
+static int wind_down(struct http *h, struct item *items, size_t n, size_t *in_flight, double *since)
+{
+	size_t i;
+
+	if (*since == 0)
+		*since = time_mono();
+	for (i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		if (it->done || (it->easy && (time_mono() - *since) * 1000 < INTERRUPT_GRACE_MS))
+			continue;
+		it->stopped = it->easy ? 2 : 1;
+		if (it->easy) {
+			release_easy(h, it);
+			(*in_flight)--;
+		}
+		it->done = 1;
+	}
+	return *in_flight == 0;
+}
+
 int http_do_many(struct http *h, const struct http_request *reqs, struct http_response *resps, int *rcs,
 		 size_t n, size_t max_in_flight)
 {
 	struct item *items = xcalloc(n ? n : 1, sizeof(*items));
 	size_t i, done = 0, in_flight = 0;
+	double stop_since = 0;
 	int running, rc = 0;
 
 	for (i = 0; i < n; i++) {
@@ -490,13 +520,17 @@ int http_do_many(struct http *h, const struct http_request *reqs, struct http_re
 	if (!max_in_flight)
 		max_in_flight = 1;
 	while (done < n && !rc) {
-		long wait = start_ready(h, items, n, max_in_flight, &in_flight);
+		long wait;
+		if (interrupted() && wind_down(h, items, n, &in_flight, &stop_since))
+			break;
+		wait = interrupted() ? 100 : start_ready(h, items, n, max_in_flight, &in_flight);
 		if (wait == -2) {
 			rc = FS_EABORT;
 			break;
 		}
 		if (!in_flight) {
-			sleep_ms(wait > 0 ? wait : 1);
+			/* In slices, so that a signal cuts a long backoff short. */
+			sleep_ms(wait > 200 ? 200 : wait > 0 ? wait : 1);
 			continue;
 		}
 		curl_multi_perform(h->multi, &running);
@@ -512,7 +546,15 @@ int http_do_many(struct http *h, const struct http_request *reqs, struct http_re
 			release_easy(h, &items[i]);
 		rcs[i] = 0;
 		path_of(reqs[i].url, where, sizeof(where));
-		if (items[i].done && items[i].cc != CURLE_OK && items[i].went_out && !is_idempotent(&reqs[i]))
+		if (items[i].stopped || (!items[i].done && interrupted())) {
+			char step[260];
+			snprintf(step, sizeof(step), "%s: %s %s", h->label, reqs[i].method, where);
+			/* A write cut in flight may have been applied: the load looks it up first. */
+			if (items[i].stopped == 2 && !is_idempotent(&reqs[i]))
+				rcs[i] = fail(FS_EUNSURE, "%s: interrupted in flight: it may have been applied", step);
+			else
+				rcs[i] = fail_interrupted(step);
+		} else if (items[i].done && items[i].cc != CURLE_OK && items[i].went_out && !is_idempotent(&reqs[i]))
 			rcs[i] = fail(FS_EUNSURE, "%s: %s %s: %s: it may have been applied, so it is not sent again",
 				      h->label, reqs[i].method, where, curl_easy_strerror(items[i].cc));
 		else if (items[i].done && items[i].cc != CURLE_OK)

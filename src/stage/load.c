@@ -20,6 +20,7 @@
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
+#include "finsync/interrupt.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/mapping.h"
@@ -548,7 +549,7 @@ static void settle_answer(size_t i, void *ud)
 static int settle(struct load *l, struct batch_writes *bw)
 {
 	size_t i, answered = 0;
-	int rc = 0, budget = 0;
+	int rc = 0, budget = 0, stopped = 0;
 
 	for (i = 0; i < bw->n; i++)
 		answered += bw->w[i].rc == 0;
@@ -559,6 +560,8 @@ static int settle(struct load *l, struct batch_writes *bw)
 		if (bw->w[i].rc == FS_EBUDGET) {
 			budget = 1;
 			l->waiting++;
+		} else if (bw->w[i].rc == FS_EABORT && interrupted()) {
+			stopped = 1;     /* never sent: its intent makes the next run look it up first */
 		} else if (bw->w[i].rc == FS_EUNSURE) {
 			rc = settle_unsure(l, rec);
 		} else if (bw->w[i].rc) {
@@ -567,6 +570,8 @@ static int settle(struct load *l, struct batch_writes *bw)
 			rc = settle_write(l, rec, &bw->w[i]);
 		}
 	}
+	if (!rc && stopped)
+		rc = fail_interrupted(NULL);
 	return rc ? rc : budget ? FS_EBUDGET : 0;
 }
 
@@ -600,6 +605,12 @@ static void drop_again(struct load *l)
 		json_decref(l->again[--l->n_again]);
 }
 
+/* The batch was cut short by SIGINT/SIGTERM/SIGHUP: what was answered is kept. */
+static int stopped_by_signal(int rc)
+{
+	return rc == FS_EABORT && interrupted();
+}
+
 /* Steps 2 and 3 for the batch in hand. */
 static int flush_batch(struct load *l)
 {
@@ -622,15 +633,17 @@ static int flush_batch(struct load *l)
 		int prc = persons_pass(l, &bw);
 		rc = prc ? prc : rc;
 	}
-	if (!rc || rc == FS_EBUDGET) {
-		/* Keep what was sent, even when the budget stopped the rest. */
+	if (!rc || rc == FS_EBUDGET || stopped_by_signal(rc)) {
+		/* Keep what was sent, even when the budget or a signal stopped the rest. */
 		int src = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
 		if (!src)
 			src = ledger_commit(l->p->lg);
+		if (src)
+			ledger_rollback(l->p->lg);
 		rc = src ? src : rc;
-	}
-	if (rc && rc != FS_EBUDGET)
+	} else if (rc) {
 		ledger_rollback(l->p->lg);
+	}
 out:
 	batch_writes_release(&bw);
 	for (i = 0; i < l->n; i++)
@@ -720,6 +733,11 @@ static int load_records(struct load *l, struct staging_reader *r)
 		}
 		if (rc < 0)
 			break;
+		if (interrupted()) {
+			json_decref(rec);
+			rc = fail_interrupted(NULL);
+			break;
+		}
 		if (l->waiting) {
 			l->waiting += is_write(rec);
 			json_decref(rec);

@@ -1,0 +1,71 @@
+#!/bin/sh
+test_description='signals: SIGTERM, SIGINT or SIGHUP during a slowed load stop the run within seconds (exit 3, run aborted "interrupted", answered writes committed); the next run finishes that load first, every record once'
+. "$(dirname "$0")/lib.sh"
+cd "$WORK"
+python3 "$TOP/scripts/gen-fixtures.py" --accounts 300 --out "$WORK/seed" >/dev/null 2>&1
+
+# check_once: every CRM id in the store once, as many as linked, no intent left.
+check_once() {
+	ids=$(store invoice contacts | jq -r '.[] | .custom_field_hash.cf_crm_id // empty' | sort)
+	assert_eq "" "$(echo "$ids" | uniq -d)" "$1: CRM ids in the app more than once"
+	linked=$(ledger_query state "select count(*) from links where entity = 'customers' and state = 'linked'")
+	assert_eq "$linked" "$(echo "$ids" | grep -c .)" "$1: records with a CRM id vs links"
+	assert_eq 0 "$(ledger_query state 'select count(*) from intents')" "$1: intents left"
+	assert_eq ok "$(ledger_query state 'pragma integrity_check')" "$1: ledger integrity"
+}
+
+# stop_load SIGNAL: a run whose creates are slowed gets SIGNAL once some are answered.
+stop_load() {
+	sig=$1
+	sandbox_stop
+	rm -rf state
+	sandbox_start "$WORK/seed"
+	write_job job.json zoho-invoice '{"customers":{"crm_module":"accounts"}}'
+	ctl POST /faults '{"kind":"delay","delay_ms":150,"path_prefix":"/invoice/v3/contacts","method":"POST"}' >/dev/null
+	# python restores SIGINT's default disposition, which a background job of sh ignores.
+	python3 - "$BUILD/finsync" "$sig" >stop.out 2>stop.err <<'PY'
+import signal, subprocess, sys, time
+p = subprocess.Popen([sys.argv[1], "run", "job.json"], stdout=open("run.out", "w"), stderr=open("run.err", "w"),
+                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+# Until the load has answered some creates (the ledger has links), then the signal.
+start = time.time()
+while time.time() - start < 60 and p.poll() is None:
+    try:
+        import sqlite3
+        n = sqlite3.connect("file:state/ledger.sqlite?mode=ro", uri=True, timeout=0.2).execute(
+            "select count(*) from links").fetchone()[0]
+    except Exception:
+        n = 0
+    if n >= 20:
+        break
+    time.sleep(0.1)
+sent = time.time()
+p.send_signal(getattr(signal, sys.argv[2]))
+rc = p.wait()
+print(rc, round(time.time() - sent, 2))
+PY
+	read -r rc secs <stop.out
+	assert_eq 3 "$rc" "$sig: exit code"
+	awk -v s="$secs" 'BEGIN { exit !(s < 6) }' || fail "$sig: the run took $secs s to stop"
+	echo "$sig: stopped $secs s after the signal" >&2
+	grep -q "interrupted ($sig)" run.err || fail "$sig: no 'interrupted' message: $(tail -3 run.err)"
+	assert_eq "aborted|interrupted ($sig)" "$(ledger_query state 'select status, error from runs where id = 1')" "$sig: run 1"
+	done1=$(ledger_query state "select count(*) from links where entity = 'customers'")
+	[ "$done1" -ge 20 ] || fail "$sig: answered creates not committed ($done1 links)"
+	[ "$done1" -lt 290 ] || fail "$sig: the signal did not stop the load ($done1 links)"
+	assert_eq ok "$(ledger_query state 'pragma integrity_check')" "$sig: ledger integrity"
+
+	# The next run finishes run 1's load, then extracts anew.
+	ctl DELETE /faults >/dev/null
+	run_ok job.json
+	grep -q "^run 1 was interrupted: finishing its load first" run.out || fail "$sig: rerun: $(cat run.out)"
+	grep -q "^run 1: \(ok\|partial\)" run.out || fail "$sig: run 1 not finished: $(cat run.out)"
+	grep -q "^run 2: " run.out || fail "$sig: no new run: $(cat run.out)"
+	check_once "$sig"
+	# The load of run 2 had nothing left to create.
+	assert_eq 0 "$(ledger_query state "select added from run_stats where run_id = 2 and stage = 'load' and entity = 'customers'")" "$sig: creates left for run 2"
+}
+
+stop_load SIGTERM
+stop_load SIGINT
+stop_load SIGHUP
