@@ -11,6 +11,7 @@
 #include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
+#include "finsync/pageguard.h"
 #include "finsync/log.h"
 #include "finsync/safe.h"
 
@@ -676,9 +677,13 @@ void fin_doc_result_release(struct fin_doc_result *res)
 int finclient_list_path(struct finclient *fc, const char *path, const char *list_key, const char *query,
 			int (*fn)(json_t *row, void *ud), void *ud)
 {
+	struct page_guard guard;
 	long page = 1;
 	int more = 1, rc = 0;
+	char *endpoint = xasprintf("%s: GET %s", fc->app->type, path);
 
+	page_guard_init(&guard, endpoint, PER_PAGE);
+	xfree(endpoint);
 	while (more && !rc) {
 		struct api_result res = API_RESULT_INIT;
 		char *q = xasprintf("page=%ld&per_page=%d%s%s", page, PER_PAGE, query ? "&" : "", query ? query : "");
@@ -689,15 +694,19 @@ int finclient_list_path(struct finclient *fc, const char *path, const char *list
 		rc = call(fc, "GET", url, NULL, &res);
 		if (!rc && (res.status != 200 || !json_is_array(rows = json_object_get(res.json, list_key))))
 			rc = api_refused(fc, path, &res);
-		for (i = 0; !rc && i < json_array_size(rows); i++)
-			rc = fn(json_array_get(rows, i), ud);
 		if (!rc)
 			more = json_is_true(json_object_get(json_object_get(res.json, "page_context"), "has_more_page"));
+		/* Before the rows are taken: a repeated page is not read twice. */
+		if (!rc)
+			rc = page_guard_check(&guard, rows, more, NULL);
+		for (i = 0; !rc && i < json_array_size(rows); i++)
+			rc = fn(json_array_get(rows, i), ud);
 		page++;
 		api_result_release(&res);
 		xfree(url);
 		xfree(q);
 	}
+	page_guard_release(&guard);
 	return rc;
 }
 

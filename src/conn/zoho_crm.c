@@ -14,6 +14,7 @@
 #include "finsync/crm.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
+#include "finsync/pageguard.h"
 #include "finsync/safe.h"
 
 #define PER_PAGE 200
@@ -39,6 +40,7 @@ struct zoho_source {
 	char *ids;               /* read these records only */
 	int deleted;             /* the /deleted feed instead of the records */
 	int done;
+	struct page_guard guard; /* stops a paging that would not end (set up on the first page) */
 };
 
 static int zoho_open(struct crm **out, const struct job *job)
@@ -254,6 +256,17 @@ static int merge_batches(struct zoho_source *s, json_t *page)
 	return rc;
 }
 
+/* The page just read, shown to the guard: a repeated page or token ends the read. */
+static int guard_page(struct zoho_source *s)
+{
+	if (!s->guard.endpoint) {
+		char *endpoint = xasprintf("zoho-crm: GET /%s%s", s->module, s->deleted ? "/deleted" : "");
+		page_guard_init(&s->guard, endpoint, PER_PAGE);
+		xfree(endpoint);
+	}
+	return page_guard_check(&s->guard, s->page, !s->done, s->next_token);
+}
+
 static int fetch_page(struct zoho_source *s)
 {
 	char *url;
@@ -270,6 +283,8 @@ static int fetch_page(struct zoho_source *s)
 		s->done = 1;
 	if (s->ids)
 		s->done = 1;
+	if (!rc)
+		rc = guard_page(s);
 	if (!rc && s->page && json_array_size(s->batches) > 1)
 		rc = merge_batches(s, s->page);
 	log_debug("zoho-crm: %s page %ld: %zu records", s->module, s->page_no,
@@ -310,6 +325,7 @@ static void zoho_source_close(struct source *base)
 	xfree(s->if_modified_since);
 	xfree(s->next_token);
 	xfree(s->ids);
+	page_guard_release(&s->guard);
 	xfree(s);
 }
 
