@@ -6,6 +6,7 @@
  * the first night it matters.  Every message names the file and the key.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
@@ -632,6 +633,12 @@ static int load_overlap(struct loader *ld, json_t *v)
 	return 0;
 }
 
+/* The job name is a folder name under <job folder>/var: it must not climb out of it. */
+static int name_stays_in_folder(const char *name)
+{
+	return *name && *name != '.' && !strpbrk(name, "/\\") && !strstr(name, "..");
+}
+
 static int load_top(struct loader *ld)
 {
 	static const char *const top_keys[] = { "job", "state_dir", "stages", "overlap_seconds", "crm",
@@ -647,6 +654,11 @@ static int load_top(struct loader *ld)
 	if ((rc = get_string(ld, job->root, "", "job", 1, &job->name)) ||
 	    (rc = get_string(ld, job->root, "", "state_dir", 0, &state)))
 		return rc;
+	if (!name_stays_in_folder(job->name)) {
+		xfree(state);
+		return job_error(ld, "job", "'%s' is not a job name: it names the state folder <job folder>/var/<name>, "
+			"so it takes no '/', '\\' or '..' and does not start with '.'", job->name);
+	}
 	job->state_dir = state ? resolve_path(job, state) : xasprintf("%s/var/%s", job->dir, job->name);
 	xfree(state);
 	job->crm.token_cache = xasprintf("%s/tokens.json", job->state_dir);
@@ -681,6 +693,45 @@ static char *dir_of(const char *path)
 	return abs;
 }
 
+/* A UTF-8 byte order mark, as some editors write at the start of a file. */
+static const char utf8_bom[] = "\xef\xbb\xbf";
+
+/*
+ * The job file's JSON in *root (NULL with jerr filled when it is not JSON).
+ * Only a regular file is read: a FIFO or a device would block the run, or
+ * never end.  A BOM at the start is skipped.
+ */
+static int read_job_text(const char *path, json_t **root, json_error_t *jerr)
+{
+	struct stat st;
+	struct buf text = BUF_INIT;
+	char chunk[8192];
+	ssize_t got;
+	int fd, rc = 0;
+
+	*root = NULL;
+	memset(&st, 0, sizeof(st));
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return fail(FS_EUSAGE, "job '%s': cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(FS_EUSAGE, "job '%s': not a regular file (%s); give the path of a JSON file", path,
+			    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
+			    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "not a file");
+	}
+	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
+		buf_add(&text, chunk, (size_t)got);
+	if (got < 0)
+		rc = fail(FS_EUSAGE, "job '%s': cannot read: %s", path, strerror(errno));
+	close(fd);
+	if (!rc) {
+		size_t skip = text.len >= 3 && !memcmp(buf_str(&text), utf8_bom, 3) ? 3 : 0;
+		*root = json_loadb(buf_str(&text) + skip, text.len - skip, JSON_REJECT_DUPLICATES, jerr);
+	}
+	buf_release(&text);
+	return rc;
+}
+
 int job_load(struct job **out, const char *path)
 {
 	return job_load_flags(out, path, 0);
@@ -710,7 +761,10 @@ int job_load_flags(struct job **out, const char *path, unsigned flags)
 		job->entities[i].name = entity_names[i];
 		job->entities[i].product_type_default = "goods";
 	}
-	job->root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if ((rc = read_job_text(path, &job->root, &jerr))) {
+		job_free(job);
+		return rc;
+	}
 	if (!job->root) {
 		rc = fail(FS_EUSAGE, "job '%s' line %d column %d: %s", path, jerr.line, jerr.column, jerr.text);
 		job_free(job);
