@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "finsync/alloc.h"
 #include "finsync/cmd.h"
 #include "finsync/err.h"
@@ -21,6 +22,12 @@ int main(int argc, char **argv)
 
 	alloc_init();
 	job_set_field_check(mapping_check_job);
+	/*
+	 * What finsync creates holds customer data and (in the ledger) what Zoho
+	 * answered: the state dir 0700, the ledger, staging and -o files 0600,
+	 * whatever the caller's umask.
+	 */
+	umask(077);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		help_print_overview(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;

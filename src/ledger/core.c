@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <jansson.h>
 #include "finsync/alloc.h"
@@ -65,6 +66,8 @@ int ledger_open(struct ledger **out, const char *state_dir)
 		return fail_prefix(rc, "state dir");
 	}
 	lg->path = xasprintf("%s/ledger.sqlite", state_dir);
+	/* A ledger made before finsync set its modes (or copied in) is made owner-only too. */
+	(void)chmod(lg->path, 0600);
 	if (sqlite3_open_v2(lg->path, &lg->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		rc = lq_fail(lg, "open");
 		ledger_close(lg);
