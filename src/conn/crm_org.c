@@ -3,9 +3,11 @@
  * org[0].iso_code), for the currency preflight and `finsync check`.
  *
  * A CSV export says nothing about currencies: no currency, no comparison.
+ * An answer of another shape is an error, never a skipped comparison.
  * Neither does a token without the ZohoCRM.org.READ scope: that is a warning,
  * not a reason to stop every nightly run.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "finsync/alloc.h"
 #include "finsync/api.h"
@@ -27,6 +29,21 @@ static int org_refused(const struct api_result *res)
 		    code ? code : "", msg || res->text ? ": " : "", msg ? msg : res->text ? res->text : "");
 }
 
+/*
+ * A 200 without org[0].iso_code: the check would pass without comparing
+ * anything, so it fails closed and says what came.
+ */
+static int org_shape_unexpected(const struct api_result *res)
+{
+	char *got = res->json ? json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	int rc = fail(FS_EABORT, "zoho-crm: GET /org: the answer has no org[0].iso_code (got %.120s%s); "
+		      "the base currencies cannot be compared, so nothing is written",
+		      got ? got : res->text ? res->text : "no JSON", got && strlen(got) > 120 ? "…" : "");
+
+	free(got);
+	return rc;
+}
+
 static int read_currency(const struct api_result *res, char **out)
 {
 	const char *code = error_code(res->json);
@@ -40,8 +57,9 @@ static int read_currency(const struct api_result *res, char **out)
 	if (res->status != 200)
 		return org_refused(res);
 	iso = json_string_value(json_object_get(json_array_get(json_object_get(res->json, "org"), 0), "iso_code"));
-	if (iso && *iso)
-		*out = xstrdup(iso);
+	if (!iso || !*iso)
+		return org_shape_unexpected(res);
+	*out = xstrdup(iso);
 	return 0;
 }
 
