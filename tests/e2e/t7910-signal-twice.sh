@@ -7,29 +7,7 @@ sandbox_start "$WORK/seed"
 write_job job.json zoho-invoice '{"customers":{"crm_module":"accounts"}}'
 # Every create takes 8 s: the first signal waits for the ones in flight, the second does not.
 ctl POST /faults '{"kind":"delay","delay_ms":8000,"path_prefix":"/invoice/v3/contacts","method":"POST"}' >/dev/null
-python3 - "$BUILD/finsync" >stop.out <<'PY'
-import signal, subprocess, sys, time
-p = subprocess.Popen([sys.argv[1], "run", "job.json"], stdout=open("run.out", "w"), stderr=open("run.err", "w"))
-start = time.time()
-# Until the first creates are in flight (their intents are in the ledger).
-while time.time() - start < 60 and p.poll() is None:
-    try:
-        import sqlite3
-        n = sqlite3.connect("file:state/ledger.sqlite?mode=ro", uri=True, timeout=0.2).execute(
-            "select count(*) from intents").fetchone()[0]
-    except Exception:
-        n = 0
-    if n > 0:
-        break
-    time.sleep(0.1)
-time.sleep(0.5)
-p.send_signal(signal.SIGTERM)
-time.sleep(0.5)
-second = time.time()
-p.send_signal(signal.SIGTERM)
-rc = p.wait()
-print(rc, round(time.time() - second, 2))
-PY
+python3 "$TOP/tests/e2e/signal-run.py" "$BUILD/finsync" "select count(*) from intents" 1 SIGTERM SIGTERM >stop.out
 read -r rc secs <stop.out
 assert_eq 3 "$rc" "exit code after two signals"
 awk -v s="$secs" 'BEGIN { exit !(s < 1) }' || fail "the second signal took $secs s"
