@@ -74,6 +74,12 @@ int ledger_run_latest(struct ledger *lg, struct run_info *out);
 int ledger_run_get(struct ledger *lg, long run_id, struct run_info *out);
 int ledger_run_set_stages(struct ledger *lg, long run_id, const char *stages);
 int ledger_run_finish(struct ledger *lg, long run_id, const char *status, const char *error);
+/*
+ * Every run still `running` becomes `aborted` with error: called with the
+ * job's lock held, when no run of the job can be alive (a killed run never
+ * recorded its end).
+ */
+int ledger_runs_end_dead(struct ledger *lg, const char *error);
 void run_info_release(struct run_info *r);
 
 /* 1 found (fills out), 0 none, <0 error. */

@@ -316,6 +316,10 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 		goto out;
 	}
 	interrupt_install();
+	/* The lock is ours: a run still `running` was killed before it could say so. */
+	if ((rc = ledger_runs_end_dead(p.lg, "did not finish: the process ended (killed, or a second signal) "
+				       "before it recorded its end")))
+		goto out;
 	if ((stages & STAGE_EXTRACT) && (stages & STAGE_LOAD) && !p.dry_run && !p.only && !p.only_id &&
 	    (rc = interrupted_load(&p, &resume_run)))
 		goto out;

@@ -28,6 +28,9 @@ static const char sql_run_stages[] =
 static const char sql_run_finish[] =
 	"UPDATE runs SET finished_at = ?2, status = ?3, error = ?4 WHERE id = ?1";
 
+static const char sql_runs_dead[] =
+	"UPDATE runs SET finished_at = ?1, status = 'aborted', error = ?2 WHERE status = 'running'";
+
 static const char sql_state_get[] =
 	"SELECT value FROM job_state WHERE key = ?1";
 
@@ -126,6 +129,17 @@ int ledger_run_finish(struct ledger *lg, long run_id, const char *status, const 
 	lq_bind_text(st, 3, status);
 	lq_bind_text(st, 4, error);
 	return lq_step_done(lg, st, "finish run");
+}
+
+int ledger_runs_end_dead(struct ledger *lg, const char *error)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_runs_dead);
+	char now[ISO_TIME_LEN];
+
+	time_now_iso(now);
+	lq_bind_text(st, 1, now);
+	lq_bind_text(st, 2, error);
+	return lq_step_done(lg, st, "end dead runs");
 }
 
 void run_info_release(struct run_info *r)

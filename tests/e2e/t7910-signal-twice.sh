@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='signals: a second signal while the first waits for writes in flight exits at once (exit 3); the ledger stays consistent and the rerun syncs every record once'
+test_description='signals: a second signal while the first waits for writes in flight exits at once (exit 3); the ledger stays consistent, the rerun records run 1 as aborted and syncs every record once'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 python3 "$TOP/scripts/gen-fixtures.py" --accounts 60 --out "$WORK/seed" >/dev/null 2>&1
@@ -13,11 +13,14 @@ assert_eq 3 "$rc" "exit code after two signals"
 awk -v s="$secs" 'BEGIN { exit !(s < 1) }' || fail "the second signal took $secs s"
 grep -q "interrupted again" run.err || fail "no message: $(cat run.err)"
 assert_eq ok "$(ledger_query state 'pragma integrity_check')" "ledger integrity"
-assert_eq running "$(ledger_query state 'select status from runs where id = 1')" "run 1 (left as it was)"
+assert_eq running "$(ledger_query state "select status from runs where id = 1")" "run 1 (left as it was)"
 ctl DELETE /faults >/dev/null
 # The sandbox applies a delayed create at once: let the last answers go out.
 sleep 8
 run_ok job.json
+# The rerun, holding the lock, records that run 1 never finished.
+assert_eq "aborted|did not finish: the process ended (killed, or a second signal) before it recorded its end" \
+	"$(ledger_query state "select status, error from runs where id = 1")" "run 1 after the rerun"
 ids=$(store invoice contacts | jq -r '.[] | .custom_field_hash.cf_crm_id // empty' | sort)
 assert_eq "" "$(echo "$ids" | uniq -d)" "CRM ids in the app more than once"
 linked=$(ledger_query state "select count(*) from links where entity = 'customers' and state = 'linked'")
