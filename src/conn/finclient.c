@@ -132,6 +132,20 @@ static int api_refused(const struct finclient *fc, const char *what, const struc
 		    msg ? msg : res->text ? res->text : "no answer body");
 }
 
+/* A 200 list answer without its list: said as such, never as "code 0: success". */
+static int list_shape_unexpected(const struct finclient *fc, const char *path, const char *list_key,
+				 const struct api_result *res)
+{
+	json_t *got = json_object_get(res->json, list_key);
+
+	if (!res->json)
+		return fail(FS_EABORT, "%s: GET %s: HTTP 200, an answer that is not JSON: %.200s", fc->app->type, path,
+			    res->text && *res->text ? res->text : "(empty)");
+	return fail(FS_EABORT, "%s: GET %s: HTTP 200, but '%s' is %s, not a list", fc->app->type, path, list_key,
+		    !got ? "missing" : json_is_string(got) ? "a string" : json_is_object(got) ? "an object" :
+		    json_is_null(got) ? "null" : "a number or boolean");
+}
+
 /* A list's rows, each passed on only when its id is a Zoho id: it may become a link, and so a URL path. */
 struct checked_rows {
 	const struct finclient *fc;
@@ -693,7 +707,7 @@ int finclient_list_path(struct finclient *fc, const char *path, const char *list
 
 		rc = call(fc, "GET", url, NULL, &res);
 		if (!rc && (res.status != 200 || !json_is_array(rows = json_object_get(res.json, list_key))))
-			rc = api_refused(fc, path, &res);
+			rc = res.status == 200 ? list_shape_unexpected(fc, path, list_key, &res) : api_refused(fc, path, &res);
 		if (!rc)
 			more = json_is_true(json_object_get(json_object_get(res.json, "page_context"), "has_more_page"));
 		/* Before the rows are taken: a repeated page is not read twice. */

@@ -153,6 +153,13 @@ static void pace_answered(struct http *h, struct item *it)
 		h->sent_at[it->pace_slot] = time_mono();
 }
 
+/* What went wrong, in words: the only write error is an answer over BODY_MAX (on_body). */
+static const char *transport_error(CURLcode cc)
+{
+	return cc == CURLE_WRITE_ERROR ? "the answer is larger than 256 MiB, more than finsync reads"
+				       : curl_easy_strerror(cc);
+}
+
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
 	struct http_response *resp = ud;
@@ -556,10 +563,10 @@ int http_do_many(struct http *h, const struct http_request *reqs, struct http_re
 				rcs[i] = fail_interrupted(step);
 		} else if (items[i].done && items[i].cc != CURLE_OK && items[i].went_out && !is_idempotent(&reqs[i]))
 			rcs[i] = fail(FS_EUNSURE, "%s: %s %s: %s: it may have been applied, so it is not sent again",
-				      h->label, reqs[i].method, where, curl_easy_strerror(items[i].cc));
+				      h->label, reqs[i].method, where, transport_error(items[i].cc));
 		else if (items[i].done && items[i].cc != CURLE_OK)
 			rcs[i] = fail(FS_EABORT, "%s: %s %s: %s (after %d attempts)", h->label, reqs[i].method,
-				      where, curl_easy_strerror(items[i].cc), items[i].attempt + 1);
+				      where, transport_error(items[i].cc), items[i].attempt + 1);
 		else if (!items[i].done)
 			rcs[i] = rc ? rc : FS_EABORT;
 	}

@@ -75,6 +75,9 @@ static char *crm_error_text(const struct api_result *res)
 	char *d = details && json_object_size(details) ? json_dumps(details, JSON_COMPACT) : NULL;
 	char *text;
 
+	if (!res->json)
+		return xasprintf("HTTP %ld, an answer that is not JSON: %.200s", res->status,
+				 res->text && *res->text ? res->text : "(empty)");
 	if (!code && json_is_array(json_object_get(res->json, "data"))) {
 		json_t *row = json_array_get(json_object_get(res->json, "data"), 0);
 		code = json_string_value(json_object_get(row, "code"));
