@@ -34,12 +34,23 @@ stop_load() {
 	sandbox_start "$WORK/seed"
 	write_job job.json zoho-invoice "$SYNC"
 	ctl POST /faults '{"kind":"delay","delay_ms":150,"path_prefix":"/invoice/v3/contacts","method":"POST"}' >/dev/null
-	python3 "$TOP/tests/e2e/signal-run.py" "$BUILD/finsync" "select count(*) from links" 20 "$sig" >stop.out
+	# SIGTERM on a terminal: the progress line drawn then must be gone.
+	if [ "$sig" = SIGTERM ]; then pty=1; else pty=; fi
+	SIGNAL_RUN_PTY=$pty python3 "$TOP/tests/e2e/signal-run.py" "$BUILD/finsync" "select count(*) from links" 20 "$sig" >stop.out
 	read -r rc secs <stop.out
 	assert_eq 3 "$rc" "$sig: exit code"
 	awk -v s="$secs" 'BEGIN { exit !(s < 6) }' || fail "$sig: the run took $secs s to stop"
 	echo "$sig: stopped $secs s after the signal" >&2
 	grep -q "interrupted ($sig)" run.err || fail "$sig: no 'interrupted' message: $(tail -3 run.err)"
+	[ -z "$pty" ] || python3 - <<'PY' || fail "$sig: the progress line was not cleared: $(tail -c 400 run.err | od -c | tail -12)"
+import re
+data = open("run.err", "rb").read().decode("utf-8", "replace")
+drawn = list(re.finditer(r"\r(load: [^\r\n]*)", data))
+assert drawn, "no load progress line was drawn"
+# The last line drawn is erased ("\r", spaces, "\r") before anything else is written.
+assert re.match(r"\r *\r", data[drawn[-1].end():]), repr(data[drawn[-1].start():][:200])
+assert data.rstrip("\r\n").endswith("interrupted (SIGTERM)"), repr(data[-200:])
+PY
 	assert_eq "aborted|interrupted ($sig)" "$(ledger_query state 'select status, error from runs where id = 1')" "$sig: run 1"
 	done1=$(ledger_query state "select count(*) from links where entity = 'customers'")
 	[ "$done1" -ge 20 ] || fail "$sig: answered creates not committed ($done1 links)"
