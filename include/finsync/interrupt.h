@@ -1,6 +1,6 @@
 /*
  * interrupt.h - SIGINT, SIGTERM and SIGHUP stop a run within seconds
- * (DESIGN.md): the handler only notes the signal; the HTTP wait loop and the
+ * (docs/design.md "Exit codes"): the handler only notes the signal; the HTTP wait loop and the
  * load between batches ask interrupted() and wind down, so that what was
  * answered is committed and the run is recorded `aborted`, "interrupted".
  *

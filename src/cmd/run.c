@@ -219,9 +219,9 @@ static int interrupted_load(struct pipeline *p, long *run_id)
 }
 
 /*
- * DESIGN.md: the next `run` finishes the interrupted load (found before the
- * new run was started) before it extracts anew, so the records an operator's
- * Ctrl-C left unsent go out as planned.
+ * docs/design.md "Exit codes": the next `run` finishes the interrupted load
+ * (found before the new run was started) before it extracts anew, so the
+ * records an operator's Ctrl-C left unsent go out as planned.
  */
 static int finish_interrupted_load(struct pipeline *p, long run_id)
 {
