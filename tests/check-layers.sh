@@ -31,9 +31,6 @@ outcome.h ledger
 
 # Known upward includes: FILE HEADER (as written in the #include), one per line.
 ALLOWED="
-# The xform steps hand each record back to the transform's per-record pump (struct pipeline,
-# stage/transform.c): customer_type.c calls xform_emit and xform_stream.
-src/xform/xform.h finsync/pipeline.h
 "
 
 # Every header in the tree, with its layer: "PATH LAYER".

@@ -43,7 +43,7 @@ static int emit_contact(struct xform *x, json_t *rec, void *ud)
 
 static int groups_open(struct contact_groups *g, struct xform *x)
 {
-	char *path = xasprintf("%s/transform/persons.tmp", x->p->run_dir);
+	char *path = xasprintf("%s/transform/persons.tmp", x->run_dir);
 	int rc;
 
 	buf_init(&g->text, (size_t)1 << 26);

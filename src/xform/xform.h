@@ -1,6 +1,7 @@
 /*
  * xform.h - the transform steps, shared by the files of src/xform and
  * src/stage/transform.c (not a public seam: nothing else includes it).
+ * The stage hands its run down in struct xform; nothing here calls up.
  *
  * One CRM record goes: mapping (payload) -> dedupe (identity ladder, plan)
  * -> hash (change detection) -> one line of transform/<entity>.ndjson.gz.
@@ -13,7 +14,6 @@
 #include "finsync/job.h"
 #include "finsync/ndjson.h"
 #include "finsync/ledger.h"
-#include "finsync/pipeline.h"
 
 struct staging_writer;
 struct fin_index;
@@ -21,7 +21,8 @@ struct mapping_cache;
 
 /* One entity's transform in progress. */
 struct xform {
-	struct pipeline *p;
+	struct ledger *lg;              /* the run's ledger */
+	const char *run_dir;            /* staging/<run_id>, for scratch files */
 	const struct job *job;
 	const struct entity_sync *e;
 	struct fin_index *idx;          /* borrowed; shared by customers and vendors */
@@ -34,9 +35,10 @@ struct xform {
 	const char *extract_dir;
 	struct stats st;
 	long dropped;                   /* contacts deliberately not synced */
+	long records_failed;            /* the stage adds them to the run's exit code count */
 };
 
-/* --- transform.c: the per-record pump --- */
+/* --- pump.c: the per-record pump --- */
 
 typedef int (*xform_record_fn)(struct xform *x, json_t *rec, void *ud);
 
@@ -187,6 +189,14 @@ int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_syn
 void plan_settle(struct plan *pl, const char *hash);
 
 void plan_release(struct plan *pl);
+
+/* --- pump.c: a planned line that is not the mapping's (deletions, rejects) --- */
+
+/* The transform line of a plan (new object): the keys in the order pump.c gives. */
+json_t *xform_line_new(struct xform *x, const char *module, const char *crm_id,
+		       const struct plan *pl, const char *hash, json_t *payload);
+/* Counts a written line in the entity's stats (and an invalid one as a failed record). */
+void xform_count(struct xform *x, const struct plan *pl);
 
 /* UTF-8 length in code points. */
 size_t utf8_chars(const char *s);
