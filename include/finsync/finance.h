@@ -3,6 +3,7 @@
  * calls things.  Every difference between the four apps lives in the one
  * table in src/job/finance_apps.c; nothing else names an app.  The table is
  * pure data and lives with the job model, which keeps a pointer to its app's row.
+ * The same for the CRM sources (crm.type) in src/job/crm_sources.c.
  */
 #ifndef FINSYNC_FINANCE_H
 #define FINSYNC_FINANCE_H
@@ -43,6 +44,26 @@ struct finance_app {
 	const char *custom_fields_path; /* documented list of an entity's custom fields, or NULL: none */
 	const char *customers_menu;     /* where its settings name customers: "Customers and Vendors" */
 };
+
+/*
+ * The CRM sources (src/job/crm_sources.c): what each can do, asked by the
+ * stages instead of its name.
+ */
+struct crm_source {
+	const char *type;               /* job file crm.type: "zoho-crm", "csv" */
+	const char *label;              /* "Zoho CRM", "CSV export" */
+	int from_files;                 /* reads exports in crm.dir (no OAuth endpoint) */
+	int incremental;                /* reads by Modified_Time: the load moves watermarks */
+	int writable;                   /* both_ways can write to it */
+	int has_views;                  /* custom views (cvid) exist and can be checked */
+	int has_picklists;              /* field metadata carries picklist values */
+	int has_org;                    /* an org endpoint (base currency) */
+};
+
+/* The source for a job's crm.type, or NULL. */
+const struct crm_source *crm_source_find(const char *type);
+/* "zoho-crm, csv" for error messages. */
+const char *crm_source_names(void);
 
 /* The app for a job's finance.type, or NULL. */
 const struct finance_app *finance_app_find(const char *type);

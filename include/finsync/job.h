@@ -35,6 +35,27 @@ struct endpoint {
 
 enum entity_kind { ENTITY_CUSTOMERS, ENTITY_VENDORS, ENTITY_ITEMS, ENTITY_COUNT };
 
+/*
+ * What an entity is: one row of the table in src/job/entities.c, read by
+ * every layer instead of naming the entity.  Adding one: docs/HACKING.md.
+ */
+struct entity_def {
+	enum entity_kind kind;
+	const char *name;               /* "customers": sync key, ledger entity, staging file */
+	const char *noun;               /* "customer": one record, in messages */
+	int is_contact;                 /* a finance contact (persons, the app's contact keys); else an item */
+	enum entity_kind same_names;    /* the entity sharing its name space in the app, or ENTITY_COUNT */
+	const char *const *crm_modules; /* the CRM modules it reads; NULL: by the job's crm_module */
+	size_t name_max;                /* display name length the app accepts, in characters */
+	int finance_first;              /* both ways: the finance side wins a clash by default */
+};
+
+extern const struct entity_def entity_defs[ENTITY_COUNT];
+/* The entity names in table order, NULL-terminated (option choices). */
+extern const char *const entity_names[ENTITY_COUNT + 1];
+/* The row of an entity name, or NULL. */
+const struct entity_def *entity_def_find(const char *name);
+
 struct entity_sync {
 	enum entity_kind kind;
 	const char *name;               /* "customers", "vendors", "items" */
@@ -92,6 +113,7 @@ struct job {
 	struct endpoint crm;
 	struct endpoint fin;
 	const struct finance_app *app;
+	const struct crm_source *crm_source; /* crm.type's row of the source table */
 	const char *crm_id_field;       /* finance.crm_id_field, default "cf_crm_id" */
 	struct entity_sync entities[ENTITY_COUNT];
 	struct deal_sync deals;
@@ -142,6 +164,10 @@ int job_load_deals(struct job *job, json_t *sync);
 
 /* The job-file key of a summary field ("outstanding" …). */
 const char *summary_field_key(enum summary_field f);
+
+/* The finance app's id and display-name keys of the entity's records. */
+const char *entity_finance_id_key(const struct job *job, enum entity_kind kind);
+const char *entity_finance_name_key(const struct job *job, enum entity_kind kind);
 
 /* The view (cvid) configured for a module, or NULL. */
 const char *entity_view(const struct entity_sync *e, const char *module);

@@ -73,7 +73,7 @@ static void job_line(const struct job *job)
 		if (job->entities[i].enabled)
 			buf_addf(&b, "%s%s", b.len ? ", " : "", job->entities[i].name);
 	ok("job", "'%s' (%s) is valid: %s to %s, syncs %s", job->name, job->path,
-	   strcmp(job->crm.type, "csv") ? "Zoho CRM" : "CSV export", job->app->label,
+	   job->crm_source->label, job->app->label,
 	   b.len ? buf_str(&b) : "nothing");
 	buf_release(&b);
 }
@@ -122,7 +122,7 @@ static void check_crm(struct checks *c, const struct job *job)
 {
 	int rc;
 
-	if (!strcmp(job->crm.type, "csv"))
+	if (job->crm_source->from_files)
 		rc = check_csv_folder(job);
 	else if (!(rc = forget_token(&job->crm)) && !(rc = crm_base_currency(job, &c->crm_currency)))
 		ok("crm", "Zoho CRM reachable at %s (token refreshed), base currency %s", job->crm.api_base,

@@ -235,15 +235,13 @@ static int load_entity_items(struct run_view *v, const char *dir, const char *en
 	return rc;
 }
 
-static const char *const snapshot_entities[] = { "customers", "vendors", "items", NULL };
-
 /* finance id -> display name, from extract/finance.<entity> (only wanted ids). */
 static int load_snapshot(struct run_view *v, const struct job *job, const char *dir, const char *entity,
 			 json_t *wanted)
 {
-	int item = !strcmp(entity, "items");
-	const char *id_key = item ? "item_id" : job->app->customer_id_key;
-	const char *name_key = item ? "name" : job->app->customer_name_key;
+	enum entity_kind kind = entity_def_find(entity)->kind;
+	const char *id_key = entity_finance_id_key(job, kind);
+	const char *name_key = entity_finance_name_key(job, kind);
 	char *file = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", entity);
 	struct staging_reader *r = NULL;
 	json_t *row, *names = json_object();
@@ -313,8 +311,8 @@ static int run_view_load(struct run_view *v, const struct job *job, json_t *want
 			json_object_set_new(ids, json_string_value(id), json_true());
 		json_decref(c);
 	}
-	for (k = 0; snapshot_entities[k] && !rc; k++)
-		rc = load_snapshot(v, job, xdir, snapshot_entities[k], ids);
+	for (k = 0; entity_names[k] && !rc; k++)
+		rc = load_snapshot(v, job, xdir, entity_names[k], ids);
 	json_decref(ids);
 	xfree(tdir);
 	xfree(xdir);
@@ -328,7 +326,8 @@ static int run_view_load(struct run_view *v, const struct job *job, json_t *want
  */
 static const char *snapshot_name(const struct run_view *v, const char *entity, const char *id, const char **where)
 {
-	const char *other = !strcmp(entity, "customers") ? "vendors" : !strcmp(entity, "vendors") ? "customers" : NULL;
+	const struct entity_def *d = entity_def_find(entity);
+	const char *other = d && d->same_names != ENTITY_COUNT ? entity_defs[d->same_names].name : NULL;
 	const char *name = json_string_value(json_object_get(json_object_get(v->names, entity), id));
 
 	*where = entity;
@@ -815,7 +814,9 @@ static int is_candidate(json_t *line, const char *id)
 
 static const char *noun(const char *entity)
 {
-	return !strcmp(entity, "customers") ? "customer" : !strcmp(entity, "vendors") ? "vendor" : "item";
+	const struct entity_def *d = entity_def_find(entity);
+
+	return d ? d->noun : "item";
 }
 
 /* A link's target: in the run's snapshot of the entity, held by no other record.  1 good, 0 bad, <0 error. */

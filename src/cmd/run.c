@@ -38,7 +38,6 @@ struct run_opts {
 };
 
 static const char *const stage_names[] = { "extract", "transform", "load", NULL };
-static const char *const entity_names[] = { "customers", "vendors", "items", NULL };
 
 #define OPT_ONLY OPT_CHOICE(struct run_opts, only, "only", "ENTITY", entity_names, \
 			    "only customers, vendors or items")

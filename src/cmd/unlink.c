@@ -29,6 +29,7 @@
 #include "finsync/ledger.h"
 #include "finsync/lock.h"
 #include "finsync/log.h"
+#include "../stage/units.h"
 
 struct unlink_opts {
 	const char *job_path;
@@ -77,21 +78,22 @@ static int parse_args(struct unlink_opts *o, int argc, char **argv)
 
 /* ---- what there is ---- */
 
-static const char *const link_entities[] = { "customers", "vendors", "items", "deals" };
-
+/* The links of every unit that keeps them (the unit table, src/stage/units.c). */
 static int count_links(struct unlink *u, long *total)
 {
+	const struct sync_unit *su;
 	char line[256] = "";
-	size_t i;
 
 	*total = 0;
-	for (i = 0; i < sizeof(link_entities) / sizeof(link_entities[0]); i++) {
-		long n = ledger_links_count(u->lg, link_entities[i]);
-		if (n < 0)
-			return fail(FS_EABORT, "ledger: cannot count the %s links", link_entities[i]);
+	for (su = sync_units; su->name; su++) {
+		long n;
+		if (!su->has_links)
+			continue;
+		if ((n = ledger_links_count(u->lg, su->name)) < 0)
+			return fail(FS_EABORT, "ledger: cannot count the %s links", su->name);
 		*total += n;
-		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s %ld", i ? ", " : "",
-			 link_entities[i], n);
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s %ld", *line ? ", " : "",
+			 su->name, n);
 	}
 	printf("job '%s' has %ld links (%s)\n", u->job->name, *total, line);
 	return 0;
@@ -123,6 +125,12 @@ static int name_row(json_t *row, void *ud)
 	return 0;
 }
 
+/* The entity row of a doomed record (customers or items: find_doomed's). */
+static const struct entity_def *doomed_def(json_t *c)
+{
+	return entity_def_find(json_string_value(json_object_get(c, "entity")));
+}
+
 /*
  * The customers and items finsync created from the CRM (not those it found
  * in the app and linked), with their names from the app's lists; those the
@@ -140,8 +148,8 @@ static int find_doomed(struct unlink *u)
 		struct named n = { json_object(), NULL, NULL };
 		const char *fid;
 		json_t *cand;
-		n.name_key = kinds[k] == ENTITY_ITEMS ? "name" : u->job->app->customer_name_key;
-		n.id_key = kinds[k] == ENTITY_ITEMS ? "item_id" : u->job->app->customer_id_key;
+		n.name_key = entity_finance_name_key(u->job, kinds[k]);
+		n.id_key = entity_finance_id_key(u->job, kinds[k]);
 		if (!(rc = ledger_links_each(u->lg, entity, 1, collect_link, n.set)) && json_object_size(n.set))
 			rc = finclient_list(u->fin, kinds[k], name_row, &n);
 		json_object_foreach(n.set, fid, cand)
@@ -165,8 +173,7 @@ static void print_doomed(struct unlink *u, long links)
 	printf("%s %zu records finsync created from the CRM are deleted from %s, except those with transactions:\n",
 	       u->o.yes ? "these" : "with --yes, these", json_array_size(u->doomed), u->job->app->label);
 	json_array_foreach(u->doomed, i, c)
-		printf("  %s %s '%s' (crm id %s)\n", strcmp(json_string_value(json_object_get(c, "entity")), "items") ?
-		       "customer" : "item", json_string_value(json_object_get(c, "finance_id")),
+		printf("  %s %s '%s' (crm id %s)\n", doomed_def(c)->noun, json_string_value(json_object_get(c, "finance_id")),
 		       json_string_value(json_object_get(c, "name")), json_string_value(json_object_get(c, "crm_id")));
 	printf("then all %ld links are dropped; every other finance record is kept\n", links);
 }
@@ -187,7 +194,7 @@ static int settle_delete(struct unlink *u, json_t *c, const struct fin_outcome *
 	const char *entity = json_string_value(json_object_get(c, "entity"));
 	const char *crm_id = json_string_value(json_object_get(c, "crm_id"));
 	const char *fid = json_string_value(json_object_get(c, "finance_id"));
-	const char *what = strcmp(entity, "items") ? "customer" : "item";
+	const char *what = entity_def_find(entity)->noun;
 	const char *label = u->job->app->label, *action;
 	char *reason;
 	int rc, drop = 1;
@@ -237,7 +244,7 @@ static int delete_doomed(struct unlink *u)
 	json_array_foreach(u->doomed, i, c) {
 		struct fin_outcome o;
 		const char *entity = json_string_value(json_object_get(c, "entity"));
-		rc = finclient_delete(u->fin, strcmp(entity, "items") ? ENTITY_CUSTOMERS : ENTITY_ITEMS,
+		rc = finclient_delete(u->fin, entity_def_find(entity)->kind,
 				      json_string_value(json_object_get(c, "finance_id")), &o);
 		if (!rc)
 			rc = settle_delete(u, c, &o);

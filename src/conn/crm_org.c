@@ -71,7 +71,7 @@ int crm_base_currency(const struct job *job, char **out)
 	int rc;
 
 	*out = NULL;
-	if (strcmp(job->crm.type, "zoho-crm"))
+	if (!job->crm_source->has_org)
 		return 0;
 	if ((rc = api_new(&api, &job->crm, "zoho-crm")))
 		return rc;

@@ -61,7 +61,7 @@ int crm_picklist(const struct job *job, const char *module, const char *field, j
 	int rc;
 
 	*out = NULL;
-	if (strcmp(job->crm.type, "zoho-crm"))
+	if (!job->crm_source->has_picklists)
 		goto done;
 	if ((rc = get(job, url, &res)))
 		goto out;
@@ -92,7 +92,7 @@ int crm_view_exists(const struct job *job, const char *module, const char *cvid)
 	const char *code;
 	int rc;
 
-	if (strcmp(job->crm.type, "zoho-crm")) {
+	if (!job->crm_source->has_views) {
 		rc = fail(FS_EUSAGE, "%s has no views", job->crm.type);
 		goto out;
 	}

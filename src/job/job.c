@@ -26,13 +26,6 @@ struct loader {
 	unsigned flags;         /* job_load_flags */
 };
 
-static const char *const entity_names[ENTITY_COUNT] = { "customers", "vendors", "items" };
-
-static const char *const modules_accounts[] = { "Accounts", NULL };
-static const char *const modules_contacts[] = { "Contacts", NULL };
-static const char *const modules_both[] = { "Accounts", "Contacts", NULL };
-static const char *const modules_vendors[] = { "Vendors", NULL };
-static const char *const modules_products[] = { "Products", NULL };
 
 static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -46,11 +39,6 @@ static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
 	return fail(FS_EUSAGE, "job '%s': %s%s%s", ld->path, key ? key : "", key ? ": " : "", detail);
-}
-
-const char *entity_kind_name(enum entity_kind kind)
-{
-	return entity_names[kind];
 }
 
 /* Unknown keys are refused; allowed is NULL-terminated. */
@@ -321,7 +309,9 @@ static int load_crm(struct loader *ld, json_t *crm)
 		return job_error(ld, "crm", "missing or not an object");
 	if ((rc = get_string(ld, crm, "crm", "type", 1, &ep->type)))
 		return rc;
-	if (!strcmp(ep->type, "csv")) {
+	if (!(ld->job->crm_source = crm_source_find(ep->type)))
+		return job_error(ld, "crm.type", "unknown value '%s' (%s)", ep->type, crm_source_names());
+	if (ld->job->crm_source->from_files) {
 		if ((rc = check_keys(ld, crm, "crm", crm_csv_keys)) ||
 		    (rc = get_string(ld, crm, "crm", "dir", 1, &dir)))
 			return rc;
@@ -329,8 +319,6 @@ static int load_crm(struct loader *ld, json_t *crm)
 		xfree(dir);
 		return 0;
 	}
-	if (strcmp(ep->type, "zoho-crm"))
-		return job_error(ld, "crm.type", "unknown value '%s' (zoho-crm, csv)", ep->type);
 	if ((rc = check_keys(ld, crm, "crm", crm_api_keys)))
 		return rc;
 	return load_oauth_endpoint(ld, crm, "crm", ep);
@@ -555,7 +543,7 @@ static int load_entity(struct loader *ld, json_t *cfg, struct entity_sync *e)
 	e->crm_module = (enum crm_mode)mode;
 	e->extent = (enum extent)extent;
 	e->on_duplicate = (enum on_duplicate)dup;
-	if (e->extent == EXTENT_BOTH_WAYS && strcmp(ld->job->crm.type, "zoho-crm"))
+	if (e->extent == EXTENT_BOTH_WAYS && !ld->job->crm_source->writable)
 		return job_error(ld, NULL, "%s.extent: both_ways writes to the CRM: it needs crm.type zoho-crm, not %s",
 				 where, ld->job->crm.type);
 	if (e->include_orphan_contacts && e->crm_module != CRM_ACCOUNTS_AND_CONTACTS)
@@ -820,29 +808,6 @@ struct entity_sync *job_entity(struct job *job, const char *name)
 			return &job->entities[i];
 	return NULL;
 }
-
-const char *const *entity_crm_modules(const struct entity_sync *e)
-{
-	switch (e->kind) {
-	case ENTITY_CUSTOMERS:
-		if (e->crm_module == CRM_ACCOUNTS)
-			return modules_accounts;
-		return e->crm_module == CRM_CONTACTS ? modules_contacts : modules_both;
-	case ENTITY_VENDORS:
-		return modules_vendors;
-	default:
-		return modules_products;
-	}
-}
-int entity_finance_owns(const struct entity_sync *e, const char *finance_key)
-{
-	const char *owner = e->field_owner ? json_string_value(json_object_get(e->field_owner, finance_key)) : NULL;
-
-	if (owner)
-		return !strcmp(owner, "finance");
-	return e->kind == ENTITY_ITEMS;
-}
-
 
 const char *entity_view(const struct entity_sync *e, const char *module)
 {

@@ -338,7 +338,7 @@ static int load_summary(struct job *job, json_t *cfg)
 		return key_error(job, "sync.summary", "must be an object");
 	if ((rc = check_keys(job, cfg, "sync.summary", summary_keys)))
 		return rc;
-	if (strcmp(job->crm.type, "zoho-crm"))
+	if (!job->crm_source->writable)
 		return key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
 	if (!job->app->payments_path)
 		return key_error(job, "sync.summary", "%s: not available (only zoho-books and zoho-inventory)",

@@ -7,7 +7,9 @@
  * knows of its quote and invoice (deal_links): won, lost or open, which
  * customer, which steps (src/xform/deal_plan.c).  Load reads each existing
  * transaction's status by id before changing anything, plans again with
- * what the app says, and carries the steps out one deal at a time.
+ * what the app says, and carries the steps out one deal at a time, as the
+ * take hook of the common load loop (load_loop.c: budget, resume, stats,
+ * watermark).
  *
  * Crash safety: a create is preceded by a committed deal_links row in state
  * "pending"; whoever meets that row later (or the create itself, when its
@@ -35,6 +37,8 @@
 #include "../xform/deal_plan.h"
 #include "../xform/xform.h"
 #include "deals.h"
+#include "load_loop.h"
+#include "units.h"
 
 #define IDS_PER_CALL 100
 
@@ -281,14 +285,18 @@ static int deal_since(struct deal_extract *x, char *buf, size_t n, const char **
 	return 0;
 }
 
-int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct manifest *m)
+int deals_extract(struct stage_run *s, const struct sync_unit *u)
 {
-	struct deal_extract x = { .p = p, .crm = crm };
+	struct pipeline *p = s->p;
+	const char *dir = s->out_dir;
+	struct manifest *m = s->m;
+	struct deal_extract x = { .p = p, .crm = s->crm };
 	struct crm_query q = { "Deals", NULL, NULL, NULL, NULL };
 	struct source *src = NULL;
 	char since[40];
 	int rc, incremental;
 
+	(void)u;
 	if (!wants_deals(p))
 		return 0;
 	log_set_entity("deals");
@@ -299,7 +307,7 @@ int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct m
 	x.seen = scratch_set_new(dir, "deals-seen.tmp");
 	if ((rc = deal_read_fields(&x, &q.fields)) || (rc = staging_writer_open(&x.w, dir, "deals")))
 		goto out;
-	if ((rc = crm_read(crm, &q, &src)) || (rc = copy_deals(&x, src)) ||
+	if ((rc = crm_read(s->crm, &q, &src)) || (rc = copy_deals(&x, src)) ||
 	    (incremental && (rc = read_again(&x, &q)))) {
 		staging_writer_abort(x.w);
 		goto out;
@@ -540,13 +548,17 @@ static int write_transform_stats(struct pipeline *p, const struct stats *st)
 	return ledger_commit(p->lg);
 }
 
-int deals_transform(struct pipeline *p, const char *extract_dir, const char *out_dir, struct manifest *m)
+int deals_transform(struct stage_run *s, const struct sync_unit *u)
 {
+	struct pipeline *p = s->p;
+	const char *extract_dir = s->in_dir, *out_dir = s->out_dir;
+	struct manifest *m = s->m;
 	struct deal_xform x = { .p = p };
 	struct staging_reader *r = NULL;
 	json_t *rec = NULL;
 	int rc;
 
+	(void)u;
 	if (!wants_deals(p))
 		return 0;
 	log_set_entity("deals");
@@ -1177,84 +1189,25 @@ static int is_work(json_t *line)
 	return a && strcmp(a, "unchanged") && strcmp(a, "skip") && strcmp(a, "invalid");
 }
 
-static int load_lines(struct deal_load *l, struct staging_reader *r)
+/* The deals' take hook of the load loop: one deal's steps, planned, written and settled at once. */
+static int take_deal(void *ud, json_t *line)
 {
-	json_t *line;
-	int rc;
+	struct deal_load *l = ud;
+	int rc = load_deal(l, line);
 
-	while ((rc = staging_read(r, &line)) != 0) {
-		if (rc == FS_EINPUT) {
-			log_warn("deals: %s", err_msg());
-			l->s.failed++;
-			l->p->records_failed++;
-			continue;
-		}
-		if (rc < 0)
-			return rc;
-		if (l->waiting) {
-			l->waiting += is_work(line);
-			json_decref(line);
-			continue;
-		}
-		rc = load_deal(l, line);
-		if (rc == FS_EAPI || rc == FS_EINPUT || rc == FS_EUNSURE)
-			rc = deal_failed(l, line);
-		if (rc == FS_EBUDGET) {
-			l->waiting = 1;
-			rc = 0;
-		}
-		json_decref(line);
-		if (rc)
-			return rc;
-	}
-	if (l->waiting)
-		return fail(FS_EBUDGET, "%s; %ld deals wait for the next run", err_msg(), l->waiting);
-	return 0;
-}
-
-/* The stats row and the deals' watermark (the CRM's clock as the run began reading), as for the entities. */
-static int finish_deals(struct deal_load *l)
-{
-	struct run_info run;
-	char *mark = NULL;
-	int rc;
-
-	if ((rc = ledger_run_get(l->p->lg, l->p->run_id, &run)) < 0)
-		return rc;
-	mark = pipeline_watermark(l->p, run.started_at);
-	if ((rc = ledger_begin(l->p->lg)))
-		goto out;
-	rc = ledger_stats_add(l->p->lg, l->p->run_id, "deals", "load", &l->s);
-	if (!rc && mark && !strcmp(l->p->job->crm.type, "zoho-crm"))
-		rc = ledger_watermark_put(l->p->lg, "deals", mark, l->p->run_id);
-	if (rc)
-		ledger_rollback(l->p->lg);
-	else
-		rc = ledger_commit(l->p->lg);
-out:
-	xfree(mark);
-	run_info_release(&run);
-	return rc;
-}
-
-/* 1 when an earlier, finished attempt at this run loaded the deals. */
-static int deals_loaded_before(struct pipeline *p)
-{
-	struct run_info run;
-	int rc = ledger_run_get(p->lg, p->run_id, &run);
-
-	if (rc == 1 && run.finished_at && strcmp(run.status, "running") && strcmp(run.status, "aborted") &&
-	    strcmp(run.status, "budget"))
-		rc = ledger_stats_exist(p->lg, p->run_id, "deals", "load");
-	else if (rc == 1)
-		rc = 0;
-	run_info_release(&run);
+	if (rc == FS_EAPI || rc == FS_EINPUT || rc == FS_EUNSURE)
+		rc = deal_failed(l, line);
+	if (rc == FS_EBUDGET)
+		l->waiting = 1;
+	json_decref(line);
 	return rc;
 }
 
 static int load_all_deals(struct pipeline *p, struct finclient *fin)
 {
 	struct deal_load l = { .p = p, .fin = fin };
+	struct load_loop lp = { .p = p, .name = "deals", .left_over = "deals", .s = &l.s, .waiting = &l.waiting,
+				.ud = &l, .take = take_deal, .is_write = is_work };
 	struct staging_reader *r = NULL;
 	char *dir = staging_dir(p->job->state_dir, p->run_id, "transform");
 	json_t *manifest = NULL;
@@ -1268,7 +1221,7 @@ static int load_all_deals(struct pipeline *p, struct finclient *fin)
 		rc = 0;
 		goto out;
 	}
-	if ((rc = deals_loaded_before(p)) != 0) {
+	if ((rc = load_done_before(p, "deals")) != 0) {
 		if (rc == 1)
 			log_info("deals: run %ld is already loaded", p->run_id);
 		rc = rc == 1 ? 0 : rc;
@@ -1280,8 +1233,9 @@ static int load_all_deals(struct pipeline *p, struct finclient *fin)
 	l.resuming = rc;
 	if (l.resuming)
 		log_info("deals: resuming the interrupted load of run %ld", p->run_id);
-	if (!(rc = load_lines(&l, r)))
-		rc = finish_deals(&l);
+	/* The stats row and the deals' watermark close the load, as for the entities. */
+	if (!(rc = load_loop_run(&lp, r)))
+		rc = load_finish(&lp);
 	log_info("deals: %ld created, %ld changed (accept, decline, void, update), %ld unchanged, %ld skipped, %ld failed",
 		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
 out:
@@ -1291,17 +1245,15 @@ out:
 	return rc;
 }
 
-int deals_load(struct pipeline *p, struct finclient *fin)
+int deals_load(struct stage_run *s, const struct sync_unit *u)
 {
-	int rc = 0;
+	int rc;
 
-	if (p->only || p->only_id)
+	(void)u;
+	if (!wants_deals(s->p))
 		return 0;
 	log_set_entity("deals");
-	if (p->job->deals.enabled)
-		rc = load_all_deals(p, fin);
+	rc = load_all_deals(s->p, s->fin);
 	log_set_entity(NULL);
-	if (!rc && p->job->summary.enabled)
-		rc = summary_run(p, fin);
 	return rc;
 }

@@ -1,6 +1,6 @@
 /*
- * deals.h - sync.deals and sync.summary in the three stages (not a public
- * seam: only src/stage includes it).  Each stage calls its hook once, after
+ * deals.h - sync.deals and sync.summary (not a public seam: only src/stage
+ * includes it).  Their hooks are units of the unit table (units.h), after
  * the entities:
  *
  *   extract    deals_extract()    CRM Deals -> extract/deals.ndjson.gz, and
@@ -21,15 +21,12 @@
 struct manifest;
 struct finclient;
 
-int deals_extract(struct pipeline *p, struct crm *crm, const char *dir, struct manifest *m);
-int deals_transform(struct pipeline *p, const char *extract_dir, const char *out_dir, struct manifest *m);
-int deals_load(struct pipeline *p, struct finclient *fin);
 
 /*
  * summary.c: the CRM fields of sync.summary exist (FS_EUSAGE naming the key
- * and what to create; part of ready.c's pre-write check), then the write-back.
+ * and what to create; part of ready.c's pre-write check).  Its write-back is
+ * the summary unit's load hook (summary_load).
  */
 int summary_check_fields(const struct job *job, struct crm *crm);
-int summary_run(struct pipeline *p, struct finclient *fin);
 
 #endif

@@ -42,6 +42,7 @@
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
 #include "deals.h"
+#include "units.h"
 
 /* The records of one CRM module that could not be staged (<module>.invalid, opened on the first). */
 struct rejects {
@@ -413,8 +414,8 @@ static int record_crm_id(struct snapshot *s, const char *id, const char *modifie
 /* The row, with the CRM-id field from the record where only the record has it. */
 static int complete_row(struct snapshot *s, json_t *row)
 {
-	const char *id = json_string_value(json_object_get(row, s->e->kind == ENTITY_ITEMS ? "item_id" :
-							   s->x->p->job->app->customer_id_key));
+	const char *id = json_string_value(json_object_get(row, entity_finance_id_key(s->x->p->job,
+											   s->e->kind)));
 	char *crm_id = NULL;
 	json_t *hash;
 	int rc;
@@ -763,20 +764,26 @@ static void note_crm_time(struct extract *x)
 	manifest_note(x->manifest, MANIFEST_CRM_TIME, when);
 }
 
+int entity_extract(struct stage_run *s, const struct sync_unit *u)
+{
+	struct extract *x = s->own;
+	const struct entity_sync *e = &x->p->job->entities[u->entity->kind];
+	int rc;
+
+	if (!pipeline_wants(x->p, e))
+		return 0;
+	log_set_entity(e->name);
+	if ((rc = extract_entity(x, e)) == 0)
+		rc = snapshot_when_needed(x, e);
+	return rc;
+}
+
 static int extract_all(struct extract *x)
 {
-	struct job *job = x->p->job;
-	int i, rc;
+	struct stage_run s = { .p = x->p, .crm = x->crm, .fin = x->fin, .out_dir = x->dir, .m = x->manifest, .own = x };
+	int rc;
 
-	for (i = 0; i < ENTITY_COUNT; i++) {
-		const struct entity_sync *e = &job->entities[i];
-		if (!pipeline_wants(x->p, e))
-			continue;
-		log_set_entity(e->name);
-		if ((rc = extract_entity(x, e)) || (rc = snapshot_when_needed(x, e)))
-			return rc;
-	}
-	if ((rc = deals_extract(x->p, x->crm, x->dir, x->manifest)) || (rc = rejects_finish(x, 1)))
+	if ((rc = units_run(&s, STAGE_EXTRACT)) || (rc = rejects_finish(x, 1)))
 		return rc;
 	note_crm_time(x);
 	return manifest_write(x->manifest, x->dir);

@@ -13,7 +13,9 @@
  * the CRM-id custom field where it has one, so a repeated create is an
  * update.  A record the app refuses is a failed event with the app's
  * message; the others still load.  A customer's contact persons are
- * written after it, one by one (persons.c).
+ * written after it, one by one (persons.c).  The read loop, the budget, the
+ * resume check and the closing stats and watermark are the load loop's
+ * (load_loop.c), which the deals share.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,8 @@
 #include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "deals.h"
+#include "load_loop.h"
+#include "units.h"
 #include "persons.h"
 #include "to_crm.h"
 #include "../xform/xform.h"
@@ -689,94 +693,47 @@ static int put_mapping(struct load *l)
  * reading it, so the next run reads what changed since.  Never past that
  * time: a record changed while this run read is read again.
  */
-static int finish_entity(struct load *l)
+static int take_record(void *ud, json_t *rec)
 {
-	struct run_info run;
-	char *mark = NULL;
-	int rc;
+	struct load *l = ud;
 
-	if ((rc = ledger_run_get(l->p->lg, l->p->run_id, &run)) < 0)
-		return rc;
-	mark = pipeline_watermark(l->p, run.started_at);
-	if ((rc = ledger_begin(l->p->lg)))
-		goto out;
-	rc = ledger_stats_add(l->p->lg, l->p->run_id, l->e->name, "load", &l->s);
-	/* A resync read one record: it says nothing of the others' changes. */
-	if (!rc && mark && !strcmp(l->p->job->crm.type, "zoho-crm") && !l->p->only_id)
-		rc = ledger_watermark_put(l->p->lg, l->e->name, mark, l->p->run_id);
-	/* Every record was planned with this mapping (a resync planned one). */
-	if (!rc && !l->p->only_id)
-		rc = put_mapping(l);
-	if (rc)
-		ledger_rollback(l->p->lg);
-	else
-		rc = ledger_commit(l->p->lg);
-out:
-	xfree(mark);
-	run_info_release(&run);
-	return rc;
+	l->batch[l->n++] = rec;
+	return l->n == BATCH ? flush_batch(l) : 0;
+}
+
+static int flush_records(void *ud)
+{
+	return flush_batch(ud);
+}
+
+/* Every record was planned with this mapping (a resync planned one). */
+static int finish_records(void *ud)
+{
+	struct load *l = ud;
+
+	return l->p->only_id ? 0 : put_mapping(l);
 }
 
 static int load_records(struct load *l, struct staging_reader *r)
 {
-	long read = 0;
-	json_t *rec;
-	int rc;
+	char *left_over = xasprintf("%s records", l->e->name);
+	struct load_loop lp = {
+		.p = l->p, .name = l->e->name, .left_over = left_over, .s = &l->s, .waiting = &l->waiting,
+		.ticks = 1, .ud = l, .take = take_record, .flush = flush_records, .is_write = is_write,
+		.finish = finish_records,
+	};
+	int rc = load_loop_run(&lp, r);
 
-	while ((rc = staging_read(r, &rec)) != 0) {
-		progress_tick(++read);
-		if (rc == FS_EINPUT) {
-			log_warn("%s: %s", l->e->name, err_msg());
-			l->s.failed++;
-			l->p->records_failed++;
-			continue;
-		}
-		if (rc < 0)
-			break;
-		if (interrupted()) {
-			json_decref(rec);
-			rc = fail_interrupted(NULL);
-			break;
-		}
-		if (l->waiting) {
-			l->waiting += is_write(rec);
-			json_decref(rec);
-			continue;
-		}
-		l->batch[l->n++] = rec;
-		rc = l->n == BATCH ? flush_batch(l) : 0;
-		if (rc == FS_EBUDGET)
-			rc = 0;          /* count the rest of the file as waiting */
-		if (rc)
-			break;
-	}
-	if (!rc && !l->waiting && (rc = flush_batch(l)) == FS_EBUDGET)
-		rc = 0;
-	if (!rc && l->waiting)
-		rc = fail(FS_EBUDGET, "%s; %ld %s records wait for the next run", err_msg(), l->waiting, l->e->name);
 	for (size_t i = 0; i < l->n; i++)
 		json_decref(l->batch[i]);
-	if (rc)
-		return rc;
-	return finish_entity(l);
-}
-
-/* 1 when an earlier attempt at this run finished loading the entity. */
-static int loaded_before(struct pipeline *p, const struct entity_sync *e)
-{
-	struct run_info run;
-	int rc = ledger_run_get(p->lg, p->run_id, &run);
-
-	/* A finished run's stats row means its load completed. */
-	if (rc == 1 && run.finished_at && strcmp(run.status, "running") && strcmp(run.status, "aborted") &&
-	    strcmp(run.status, "budget"))
-		rc = ledger_stats_exist(p->lg, p->run_id, e->name, "load");
-	else if (rc == 1)
-		rc = 0;
-	run_info_release(&run);
+	l->n = 0;
+	if (!rc)
+		rc = load_finish(&lp);
+	xfree(left_over);
 	return rc;
 }
 
+/* 1 when an earlier attempt at this run finished loading the entity. */
 static int both_ways(const struct pipeline *p, const struct entity_sync *e)
 {
 	return e->extent == EXTENT_BOTH_WAYS && !p->only_id;
@@ -798,7 +755,7 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 			  p->run_id);
 		goto out;
 	}
-	if ((rc = loaded_before(p, e)) != 0) {
+	if ((rc = load_done_before(p, e->name)) != 0) {
 		if (rc == 1)
 			log_info("%s: run %ld is already loaded", e->name, p->run_id);
 		rc = rc == 1 ? 0 : rc;
@@ -833,20 +790,21 @@ out:
 	return rc;
 }
 
+int entity_load(struct stage_run *s, const struct sync_unit *u)
+{
+	const struct entity_sync *e = &s->p->job->entities[u->entity->kind];
+
+	return pipeline_wants(s->p, e) ? load_entity(s->p, s->fin, e) : 0;
+}
+
 int stage_load(struct pipeline *p)
 {
-	struct finclient *fin = NULL;
-	int i, rc;
+	struct stage_run s = { .p = p };
+	int rc;
 
 	log_set_stage("load");
-	if ((rc = pipeline_finclient(p, &fin)))
-		goto out;
-	for (i = 0; i < ENTITY_COUNT && !rc; i++)
-		if (pipeline_wants(p, &p->job->entities[i]))
-			rc = load_entity(p, fin, &p->job->entities[i]);
-	if (!rc)
-		rc = deals_load(p, fin);
-out:
+	if ((rc = pipeline_finclient(p, &s.fin)) == 0)
+		rc = units_run(&s, STAGE_LOAD);
 	log_set_stage(NULL);
 	return rc;
 }

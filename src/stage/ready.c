@@ -72,7 +72,7 @@ static int has_name(json_t *names, const char *name)
 /* Where a missing CRM field is made: in the CRM, or (a CSV export) by exporting it too. */
 static const char *crm_field_hint(const struct job *job, const char *module, char *buf, size_t n)
 {
-	if (strcmp(job->crm.type, "csv"))
+	if (!job->crm_source->from_files)
 		snprintf(buf, n, "create it in Zoho CRM → Settings → Modules and Fields → %s", module);
 	else
 		snprintf(buf, n, "export it with %s.csv (a column of that name)", module);
@@ -165,7 +165,7 @@ static int check_stages(struct ready *r)
 		return rc;
 	if (!values) {
 		report(r, READY_UNKNOWN, "deal stages", "cannot verify the stage names against %s: make sure "
-		       "every stage the job names is a Deals Stage value", strcmp(r->job->crm.type, "csv") ?
+		       "every stage the job names is a Deals Stage value", r->job->crm_source->has_picklists ?
 		       "a Stage field without values" : "a CSV export (it has no picklists)");
 		return 0;
 	}
@@ -189,7 +189,7 @@ static int check_views_of(struct ready *r, json_t *views, const char *key)
 
 	json_object_foreach(views, module, v) {
 		const char *cvid = json_string_value(v);
-		if (!strcmp(r->job->crm.type, "csv"))
+		if (!r->job->crm_source->has_views)
 			report(r, READY_UNKNOWN, "views", "%s.%s: a CSV export has no views: make sure %s.csv holds "
 			       "the records of view %s", key, module, module, cvid ? cvid : "");
 		else if (!cvid || (rc = crm_view_exists(r->job, module, cvid)) == 1)

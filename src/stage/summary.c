@@ -25,6 +25,8 @@
 #include "../xform/deal_plan.h"
 #include "../xform/xform.h"
 #include "deals.h"
+#include "load_loop.h"
+#include "units.h"
 
 #define ROWS 100
 
@@ -295,6 +297,7 @@ static int summary_page(struct summary *s, const struct summary_row *page, int n
 
 static int write_back(struct summary *s)
 {
+	struct load_loop lp = { .p = s->p, .name = "summary", .s = &s->s, .no_watermark = 1 };
 	struct summary_row page[ROWS];
 	char *after = xstrdup("");
 	int n = ROWS, i, rc = 0;
@@ -312,16 +315,10 @@ static int write_back(struct summary *s)
 	}
 	xfree(after);
 	/* The final counts (unchanged ones are not written per batch); also when nothing was written. */
-	if (rc || (rc = ledger_begin(s->p->lg)))
-		return rc;
-	if ((rc = ledger_stats_add(s->p->lg, s->p->run_id, "summary", "load", &s->s)))
-		ledger_rollback(s->p->lg);
-	else
-		rc = ledger_commit(s->p->lg);
-	return rc;
+	return rc ? rc : load_finish(&lp);
 }
 
-int summary_run(struct pipeline *p, struct finclient *fin)
+static int summary_run(struct pipeline *p, struct finclient *fin)
 {
 	struct summary s = { .p = p, .fin = fin };
 	int rc;
@@ -333,4 +330,12 @@ int summary_run(struct pipeline *p, struct finclient *fin)
 	crm_close(s.crm);
 	log_set_entity(NULL);
 	return rc;
+}
+
+int summary_load(struct stage_run *s, const struct sync_unit *u)
+{
+	(void)u;
+	if (!s->p->job->summary.enabled || s->p->only || s->p->only_id)
+		return 0;
+	return summary_run(s->p, s->fin);
 }

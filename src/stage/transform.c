@@ -21,6 +21,7 @@
 #include "finsync/staging.h"
 #include "../xform/xform.h"
 #include "deals.h"
+#include "units.h"
 #include "to_crm.h"
 
 struct transform_run {
@@ -76,7 +77,7 @@ static int entity_index(struct transform_run *t, const struct entity_sync *e, st
 		if (!t->items_ix) {
 			t->items_ix = index_open(t, "items");
 			if (!(rc = fin_index_failed(t->items_ix)))
-				rc = fin_index_load(t->items_ix, t->extract_dir, FIN_ITEM);
+				rc = fin_index_load(t->items_ix, t->extract_dir, ENTITY_ITEMS);
 		}
 		*out = t->items_ix;
 		return rc;
@@ -84,8 +85,8 @@ static int entity_index(struct transform_run *t, const struct entity_sync *e, st
 	if (!t->contacts_ix) {
 		t->contacts_ix = index_open(t, "contacts");
 		if (!(rc = fin_index_failed(t->contacts_ix)) &&
-		    !(rc = fin_index_load(t->contacts_ix, t->extract_dir, FIN_CUSTOMER)) && job->app->has_vendors)
-			rc = fin_index_load(t->contacts_ix, t->extract_dir, FIN_VENDOR);
+		    !(rc = fin_index_load(t->contacts_ix, t->extract_dir, ENTITY_CUSTOMERS)) && job->app->has_vendors)
+			rc = fin_index_load(t->contacts_ix, t->extract_dir, ENTITY_VENDORS);
 	}
 	*out = t->contacts_ix;
 	return rc;
@@ -289,6 +290,20 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	return 0;
 }
 
+int entity_transform(struct stage_run *s, const struct sync_unit *u)
+{
+	const struct entity_sync *e = &s->p->job->entities[u->entity->kind];
+	int rc;
+
+	if (!pipeline_wants(s->p, e))
+		return 0;
+	rc = transform_entity(s->own, e);
+	/* Both ways: the finance records going to the CRM, after the CRM's plan. */
+	if (!rc && e->extent == EXTENT_BOTH_WAYS && !s->p->only_id)
+		rc = to_crm_transform(s->p, e, s->m);
+	return rc;
+}
+
 /* One transaction for all entities: the stage's stats land together or not at all. */
 static int write_stats(struct transform_run *t)
 {
@@ -312,24 +327,18 @@ static int write_stats(struct transform_run *t)
 int stage_transform(struct pipeline *p)
 {
 	struct transform_run t = { .p = p };
-	int i, rc = 0;
+	struct stage_run s = { .p = p, .own = &t };
+	int rc;
 
 	log_set_stage("transform");
 	t.extract_dir = xasprintf("%s/extract", p->run_dir);
 	t.out_dir = xasprintf("%s/transform", p->run_dir);
 	t.m = manifest_new(p->run_id, "transform");
 	manifest_load(t.extract_dir, &t.extract_manifest);      /* none: totals unknown */
-	for (i = 0; i < ENTITY_COUNT && !rc; i++) {
-		const struct entity_sync *e = &p->job->entities[i];
-		if (!pipeline_wants(p, e))
-			continue;
-		rc = transform_entity(&t, e);
-		/* Both ways: the finance records going to the CRM, after the CRM's plan. */
-		if (!rc && e->extent == EXTENT_BOTH_WAYS && !p->only_id)
-			rc = to_crm_transform(p, e, t.m);
-	}
-	if (!rc)
-		rc = deals_transform(p, t.extract_dir, t.out_dir, t.m);
+	s.in_dir = t.extract_dir;
+	s.out_dir = t.out_dir;
+	s.m = t.m;
+	rc = units_run(&s, STAGE_TRANSFORM);
 	/* The manifest comes last: it marks the stage complete. */
 	if (!rc && !(rc = write_stats(&t)))
 		rc = manifest_write(t.m, t.out_dir);

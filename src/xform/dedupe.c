@@ -41,7 +41,7 @@ struct fin_row {
 	char *crm_id;           /* the CRM-id custom field; a planned create's CRM id */
 	char *sku;
 	char *email;            /* lower case */
-	enum fin_kind kind;
+	enum entity_kind kind;
 	char *claimed_by;       /* the CRM record this run plans to write it for */
 };
 
@@ -85,8 +85,6 @@ struct fin_index {
 	struct rowlist live;    /* rows read for the record being planned */
 	int failed;             /* a database error was reported (fail()) */
 };
-
-static const char *const kind_nouns[] = { "customer", "vendor", "item" };
 
 /* ---- the index database ---- */
 
@@ -207,7 +205,7 @@ static struct fin_row *live_row(struct fin_index *ix, const struct scratch_row *
 		return r;
 	r = xcalloc(1, sizeof(*r));
 	r->rid = row->rid;
-	r->kind = (enum fin_kind)row->kind;
+	r->kind = (enum entity_kind)row->kind;
 	r->id = xstrdup(row->text[T_ID]);
 	r->name = xstrdup(row->text[C_NAME]);
 	r->norm = xstrdup(row->text[T_NAME]);
@@ -280,9 +278,9 @@ static void index_update(struct fin_index *ix, long long rid, int col, const cha
 }
 
 /* Customers and vendors are one name space (contacts); items another. */
-static int same_space(enum fin_kind a, enum fin_kind b)
+static int same_space(enum entity_kind a, enum entity_kind b)
 {
-	return (a == FIN_ITEM) == (b == FIN_ITEM);
+	return a == b || entity_defs[a].same_names == b;
 }
 
 /* The row's key of table ti. */
@@ -304,7 +302,7 @@ static const char *row_key(const struct fin_row *r, int ti)
 
 struct find {
 	struct fin_index *ix;
-	enum fin_kind kind;
+	enum entity_kind kind;
 	int space;
 	struct rowlist *out;
 };
@@ -312,7 +310,7 @@ struct find {
 static int found_row(const struct scratch_row *row, void *ud)
 {
 	struct find *f = ud;
-	enum fin_kind k = (enum fin_kind)row->kind;
+	enum entity_kind k = (enum entity_kind)row->kind;
 
 	if (f->space ? same_space(k, f->kind) : k == f->kind)
 		rowlist_add(f->out, live_row(f->ix, row));
@@ -320,7 +318,7 @@ static int found_row(const struct scratch_row *row, void *ud)
 }
 
 /* The rows under key in table ti of that kind (or of its name space when space). */
-static void table_find(struct fin_index *ix, int ti, const char *key, enum fin_kind kind,
+static void table_find(struct fin_index *ix, int ti, const char *key, enum entity_kind kind,
 		       int space, struct rowlist *out)
 {
 	struct find f = { ix, kind, space, out };
@@ -460,17 +458,16 @@ static char *row_crm_id(const struct job *job, json_t *row)
 	return scalar_dup(fin_row_cf(row, job->crm_id_field, &carried));
 }
 
-int fin_index_add(struct fin_index *ix, enum fin_kind kind, json_t *row)
+int fin_index_add(struct fin_index *ix, enum entity_kind kind, json_t *row)
 {
-	const struct finance_app *app = ix->job->app;
-	int item = kind == FIN_ITEM;
-	char *id = scalar_dup(json_object_get(row, item ? "item_id" : app->customer_id_key));
-	const char *name = json_string_value(json_object_get(row, item ? "name" : app->customer_name_key));
+	int item = !entity_defs[kind].is_contact;
+	const char *id_key = entity_finance_id_key(ix->job, kind);
+	char *id = scalar_dup(json_object_get(row, id_key));
+	const char *name = json_string_value(json_object_get(row, entity_finance_name_key(ix->job, kind)));
 	struct fin_row *r;
 
 	if (!id)
-		return fail(FS_EINPUT, "finance %s without %s", kind_nouns[kind],
-			    item ? "item_id" : app->customer_id_key);
+		return fail(FS_EINPUT, "finance %s without %s", entity_defs[kind].noun, id_key);
 	r = xcalloc(1, sizeof(*r));
 	r->kind = kind;
 	r->id = id;
@@ -486,7 +483,7 @@ int fin_index_add(struct fin_index *ix, enum fin_kind kind, json_t *row)
 	return fin_index_failed(ix);
 }
 
-int fin_index_load(struct fin_index *ix, const char *extract_dir, enum fin_kind kind)
+int fin_index_load(struct fin_index *ix, const char *extract_dir, enum entity_kind kind)
 {
 	static const char *const files[] = { "finance.customers", "finance.vendors", "finance.items" };
 	struct staging_reader *r = NULL;
@@ -522,13 +519,13 @@ struct ladder {
 	struct rowlist found;
 };
 
-static size_t name_max(enum fin_kind kind)
+static size_t name_max(enum entity_kind kind)
 {
-	return kind == FIN_ITEM ? NAME_MAX_ITEM : NAME_MAX_CONTACT;
+	return entity_defs[kind].name_max;
 }
 
 /* The first row other than self whose name clashes with name, or NULL. */
-static struct fin_row *name_taker(struct fin_index *ix, enum fin_kind kind, const char *name,
+static struct fin_row *name_taker(struct fin_index *ix, enum entity_kind kind, const char *name,
 				  const struct fin_row *self)
 {
 	struct rowlist l = { 0 };
@@ -582,7 +579,7 @@ static int is_suffixed_of(const char *name, const char *base)
  * with the first free n.  The search for n resumes where the last one for
  * the same name stopped, so a thousand "John Smith" clones stay linear.
  */
-static char *unique_name(struct fin_index *ix, enum fin_kind kind, const char *base,
+static char *unique_name(struct fin_index *ix, enum entity_kind kind, const char *base,
 			 const struct fin_row *self)
 {
 	char *norm, *name;
@@ -609,12 +606,12 @@ static char *unique_name(struct fin_index *ix, enum fin_kind kind, const char *b
 static char *describe(const struct fin_row *r)
 {
 	if (r->id)
-		return xasprintf("existing finance %s '%s' (%s)", kind_nouns[r->kind], r->name, r->id);
+		return xasprintf("existing finance %s '%s' (%s)", entity_defs[r->kind].noun, r->name, r->id);
 	return xasprintf("CRM record %s ('%s') planned for creation in this run", r->crm_id, r->name);
 }
 
 /* The reason, extended with why and how the name was changed. */
-static char *rename_reason(struct fin_index *ix, enum fin_kind kind, const char *base,
+static char *rename_reason(struct fin_index *ix, enum entity_kind kind, const char *base,
 			   const char *name, char *reason, const struct fin_row *self)
 {
 	struct fin_row *taker;
@@ -698,7 +695,7 @@ static void plan_ambiguous(struct ladder *c, const char *match)
 	for (i = 0; i < c->found.n; i++)
 		json_array_append_new(out->candidates, json_string(c->found.v[i]->id));
 	out->reason = xasprintf("%zu existing finance %ss match by %s; nothing is written until one is left",
-				c->found.n, kind_nouns[c->in->kind], match);
+				c->found.n, entity_defs[c->in->kind].noun, match);
 }
 
 /*
@@ -823,7 +820,7 @@ static int rung_strong_key(struct ladder *c)
 	const struct dedupe_input *in = c->in;
 	char *email;
 
-	if (in->kind == FIN_ITEM) {
+	if (in->kind == ENTITY_ITEMS) {
 		table_find(c->ix, T_SKU, in->sku, in->kind, 0, &c->found);
 		return decide(c, "sku");
 	}
@@ -846,7 +843,7 @@ static int rung_name(struct ladder *c)
 
 	table_find(c->ix, T_NAME, c->norm, c->in->kind, 0, &c->found);
 	for (i = 0; i < c->found.n; i++)
-		if (c->in->kind != FIN_ITEM || same_sku(c->found.v[i]->sku, c->in->sku))
+		if (c->in->kind != ENTITY_ITEMS || same_sku(c->found.v[i]->sku, c->in->sku))
 			c->found.v[n++] = c->found.v[i];
 	c->found.n = n;
 	return decide(c, "name");
@@ -897,7 +894,7 @@ static int review_link(struct ladder *c, const struct decision *d, const char *d
 	if (!r) {
 		c->out->duplicate = 1;
 		plan_skip(c, NULL, xasprintf("review of %s links it to finance %s %s, which no longer exists; "
-					     "review it again", day, kind_nouns[c->in->kind], d->finance_id));
+					     "review it again", day, entity_defs[c->in->kind].noun, d->finance_id));
 		return 1;
 	}
 	if ((rc = linked_elsewhere(c, r, &other)) < 0)

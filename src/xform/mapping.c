@@ -182,7 +182,7 @@ static int need_met(const struct finance_app *app, enum need need)
 
 const char *mapping_name_key(const struct job *job, const struct entity_sync *e)
 {
-	return e->kind == ENTITY_ITEMS ? "name" : job->app->customer_name_key;
+	return entity_finance_name_key(job, e->kind);
 }
 
 static int is_name_key(const struct job *job, const struct entity_sync *e, const char *key)
@@ -641,7 +641,7 @@ static void compose_person_name(struct build *b)
 
 static void check_name(struct build *b)
 {
-	size_t max = b->e->kind == ENTITY_ITEMS ? NAME_MAX_ITEM : NAME_MAX_CONTACT;
+	size_t max = entity_defs[b->e->kind].name_max;
 	const char *field = b->name_field ? b->name_field : "First_Name and Last_Name";
 	size_t n;
 

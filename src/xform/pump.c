@@ -100,16 +100,11 @@ void xform_count(struct xform *x, const struct plan *pl)
 		x->st.duplicates++;
 }
 
-static enum fin_kind fin_kind_of(const struct entity_sync *e)
-{
-	return e->kind == ENTITY_ITEMS ? FIN_ITEM : e->kind == ENTITY_VENDORS ? FIN_VENDOR : FIN_CUSTOMER;
-}
-
 /* Identity ladder; then the payload carries the name the plan settled on. */
 static int plan_record(struct xform *x, const char *crm_id, struct mapped *m, struct plan *pl)
 {
 	struct dedupe_input in = {
-		.kind = fin_kind_of(x->e),
+		.kind = x->e->kind,
 		.crm_id = crm_id,
 		.name = m->name,
 		.sku = json_string_value(json_object_get(m->payload, "sku")),

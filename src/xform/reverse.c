@@ -186,7 +186,7 @@ const char *reverse_finance_key(const struct job *job, const struct entity_sync 
 
 const char *reverse_finance_id(const struct job *job, const struct entity_sync *e, json_t *row, char *buf, size_t n)
 {
-	json_t *id = json_object_get(row, e->kind == ENTITY_ITEMS ? "item_id" : job->app->customer_id_key);
+	json_t *id = json_object_get(row, entity_finance_id_key(job, e->kind));
 
 	if (json_is_string(id))
 		return json_string_value(id);

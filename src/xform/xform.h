@@ -100,10 +100,6 @@ json_t *mapping_person(const struct job *job, const struct entity_sync *e, json_
 /* The payload's primary email (Billing top level, else the primary person's), or NULL. */
 const char *mapping_primary_email(json_t *payload);
 
-/* Display names the apps accept, in characters. */
-#define NAME_MAX_CONTACT 200
-#define NAME_MAX_ITEM 100
-
 /* The payload key holding the display name for the entity and app. */
 const char *mapping_name_key(const struct job *job, const struct entity_sync *e);
 
@@ -136,8 +132,6 @@ const char *record_hash_body(const char *hash);
 
 /* --- dedupe.c: the finance index and the identity ladder --- */
 
-enum fin_kind { FIN_CUSTOMER, FIN_VENDOR, FIN_ITEM };
-
 /*
  * An index of the finance app's existing records (the snapshot) plus the
  * records this run plans to create, in a scratch SQLite database on disk at
@@ -152,10 +146,10 @@ int fin_index_failed(const struct fin_index *ix);
 void fin_index_free(struct fin_index *ix);
 
 /* Adds one snapshot row of kind (borrowed); FS_EINPUT when it has no id. */
-int fin_index_add(struct fin_index *ix, enum fin_kind kind, json_t *row);
+int fin_index_add(struct fin_index *ix, enum entity_kind kind, json_t *row);
 
 /* Adds extract/finance.<customers|vendors|items>.ndjson.gz (missing = empty). */
-int fin_index_load(struct fin_index *ix, const char *extract_dir, enum fin_kind kind);
+int fin_index_load(struct fin_index *ix, const char *extract_dir, enum entity_kind kind);
 
 struct plan {
 	const char *action;     /* "create", "update", "unchanged", "skip", "ambiguous", "invalid" */
@@ -169,7 +163,7 @@ struct plan {
 };
 
 struct dedupe_input {
-	enum fin_kind kind;
+	enum entity_kind kind;
 	const char *crm_id;
 	const char *name;       /* display name from the mapping */
 	const char *sku;        /* items; NULL or "" when none */

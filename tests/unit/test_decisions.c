@@ -165,7 +165,7 @@ static void fx_init(struct fixture *f, const char *dup)
 	CHECK(ledger_open(&f->lg, unit_tmpdir()) == 0);
 	f->ix = fin_index_new(&f->job);
 	json_array_foreach(a, i, row)
-		CHECK(fin_index_add(f->ix, FIN_CUSTOMER, row) == 0);
+		CHECK(fin_index_add(f->ix, ENTITY_CUSTOMERS, row) == 0);
 	json_decref(a);
 	xfree(sync);
 }
@@ -180,7 +180,7 @@ static void fx_release(struct fixture *f)
 
 static struct plan *fx_plan(struct fixture *f, const char *crm_id, const char *name)
 {
-	struct dedupe_input in = { FIN_CUSTOMER, crm_id, name, NULL, NULL };
+	struct dedupe_input in = { ENTITY_CUSTOMERS, crm_id, name, NULL, NULL };
 
 	plan_release(&f->pl);
 	CHECK(dedupe_plan(f->ix, f->lg, job_entity(&f->job, "customers"), &in, &f->pl) == 0);

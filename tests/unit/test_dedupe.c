@@ -19,7 +19,7 @@ struct fixture {
 };
 
 /* A job, an empty ledger in a fresh directory and an index of rows (JSON array text). */
-static void fx_init(struct fixture *f, const char *app, const char *sync, enum fin_kind kind,
+static void fx_init(struct fixture *f, const char *app, const char *sync, enum entity_kind kind,
 		    const char *rows)
 {
 	json_t *a = json_loads(rows, 0, NULL), *row;
@@ -32,7 +32,7 @@ static void fx_init(struct fixture *f, const char *app, const char *sync, enum f
 	json_array_foreach(a, i, row)
 		CHECK(fin_index_add(f->ix, json_object_get(row, "contact_type") &&
 				    !strcmp(json_string_value(json_object_get(row, "contact_type")), "vendor")
-				    ? FIN_VENDOR : kind, row) == 0);
+				    ? ENTITY_VENDORS : kind, row) == 0);
 	json_decref(a);
 }
 
@@ -57,7 +57,7 @@ static void fx_link(struct fixture *f, const char *entity, const char *crm_id, c
 }
 
 /* Plans one record (releasing the previous plan). */
-static struct plan *fx_plan(struct fixture *f, const char *entity, enum fin_kind kind,
+static struct plan *fx_plan(struct fixture *f, const char *entity, enum entity_kind kind,
 			    const char *crm_id, const char *name, const char *sku, const char *email)
 {
 	struct dedupe_input in = { kind, crm_id, name, sku, email };
@@ -67,7 +67,7 @@ static struct plan *fx_plan(struct fixture *f, const char *entity, enum fin_kind
 	return &f->pl;
 }
 
-#define CUST(f, id, name) fx_plan(f, "customers", FIN_CUSTOMER, id, name, NULL, NULL)
+#define CUST(f, id, name) fx_plan(f, "customers", ENTITY_CUSTOMERS, id, name, NULL, NULL)
 
 static const char books_rows[] =
 	"[{\"contact_id\":\"F1\",\"contact_name\":\"Acme Ltd\",\"email\":\"Info@Acme.example\"},"
@@ -82,7 +82,7 @@ static void test_dedupe__ledger_link(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{}}", FIN_CUSTOMER, books_rows);
+	fx_init(&f, "zoho-books", "{\"customers\":{}}", ENTITY_CUSTOMERS, books_rows);
 	fx_link(&f, "customers", "C1", "F1", "00000000000000aa");
 	fx_link(&f, "customers", "C7", "F99", "00000000000000bb");
 	pl = CUST(&f, "C1", "Acme Ltd");
@@ -106,7 +106,7 @@ static void test_dedupe__crm_id_field(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{}}", FIN_CUSTOMER, books_rows);
+	fx_init(&f, "zoho-books", "{\"customers\":{}}", ENTITY_CUSTOMERS, books_rows);
 	pl = CUST(&f, "C2", "Beta renamed");
 	CHECK_STREQ(pl->action, "update");
 	CHECK_STREQ(pl->match, "crm_id");
@@ -128,7 +128,7 @@ static void test_dedupe__name_skip(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{}}", FIN_CUSTOMER, books_rows);
+	fx_init(&f, "zoho-books", "{\"customers\":{}}", ENTITY_CUSTOMERS, books_rows);
 	pl = CUST(&f, "C3", "  ACME   ltd ");
 	CHECK_STREQ(pl->action, "skip");
 	CHECK_STREQ(pl->match, "name");
@@ -147,7 +147,7 @@ static void test_dedupe__ambiguous(void)
 	struct plan *pl;
 	char *c;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"overwrite\"}}", FIN_CUSTOMER, books_rows);
+	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"overwrite\"}}", ENTITY_CUSTOMERS, books_rows);
 	pl = CUST(&f, "C5", "gamma");
 	CHECK_STREQ(pl->action, "ambiguous");
 	CHECK_STREQ(pl->match, "name");
@@ -164,7 +164,7 @@ static void test_dedupe__clone(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"clone\"}}", FIN_CUSTOMER, books_rows);
+	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"clone\"}}", ENTITY_CUSTOMERS, books_rows);
 	pl = CUST(&f, "C3", "Acme Ltd");
 	CHECK_STREQ(pl->action, "create");
 	CHECK_STREQ(pl->name, "Acme Ltd (2)");
@@ -183,7 +183,7 @@ static void test_dedupe__overwrite(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"overwrite\"}}", FIN_CUSTOMER,
+	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"overwrite\"}}", ENTITY_CUSTOMERS,
 		"[{\"contact_id\":\"F1\",\"contact_name\":\"Acme\"},"
 		" {\"contact_id\":\"F2\",\"contact_name\":\"Beta\",\"cf_crm_id\":\"C77\"},"
 		" {\"contact_id\":\"F3\",\"contact_name\":\"Gamma\"}]");
@@ -221,7 +221,7 @@ static void test_dedupe__planned_in_this_run(void)
 
 	for (i = 0; i < 3; i++) {
 		snprintf(sync, sizeof(sync), "{\"customers\":{\"on_duplicate\":\"%s\"}}", policies[i]);
-		fx_init(&f, "zoho-books", sync, FIN_CUSTOMER, "[]");
+		fx_init(&f, "zoho-books", sync, ENTITY_CUSTOMERS, "[]");
 		pl = CUST(&f, "C1", "New Co");
 		CHECK_STREQ(pl->action, "create");
 		CHECK(!pl->duplicate && !pl->reason);
@@ -250,15 +250,15 @@ static void test_dedupe__email(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{\"match_email\":true}}", FIN_CUSTOMER, books_rows);
-	pl = fx_plan(&f, "customers", FIN_CUSTOMER, "C1", "Acme Group", NULL, " info@ACME.example");
+	fx_init(&f, "zoho-books", "{\"customers\":{\"match_email\":true}}", ENTITY_CUSTOMERS, books_rows);
+	pl = fx_plan(&f, "customers", ENTITY_CUSTOMERS, "C1", "Acme Group", NULL, " info@ACME.example");
 	CHECK_STREQ(pl->action, "skip");
 	CHECK_STREQ(pl->match, "email");
 	CHECK_STREQ(pl->finance_id, "F1");
 	CHECK(pl->duplicate);
 	fx_release(&f);
-	fx_init(&f, "zoho-books", "{\"customers\":{}}", FIN_CUSTOMER, books_rows);
-	pl = fx_plan(&f, "customers", FIN_CUSTOMER, "C1", "Acme Group", NULL, "info@acme.example");
+	fx_init(&f, "zoho-books", "{\"customers\":{}}", ENTITY_CUSTOMERS, books_rows);
+	pl = fx_plan(&f, "customers", ENTITY_CUSTOMERS, "C1", "Acme Group", NULL, "info@acme.example");
 	CHECK_STREQ(pl->action, "create");       /* match_on has no email */
 	fx_release(&f);
 }
@@ -272,21 +272,21 @@ static void test_dedupe__items(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"items\":{\"on_duplicate\":\"clone\"}}", FIN_ITEM, item_rows);
+	fx_init(&f, "zoho-books", "{\"items\":{\"on_duplicate\":\"clone\"}}", ENTITY_ITEMS, item_rows);
 	/* SKU first: another name, same SKU is a duplicate; SKUs are unique, so no clone. */
-	pl = fx_plan(&f, "items", FIN_ITEM, "P1", "Gadget", "W-1", NULL);
+	pl = fx_plan(&f, "items", ENTITY_ITEMS, "P1", "Gadget", "W-1", NULL);
 	CHECK_STREQ(pl->action, "skip");
 	CHECK_STREQ(pl->match, "sku");
 	CHECK_STREQ(pl->finance_id, "I1");
 	CHECK(pl->reason && strstr(pl->reason, "same SKU"));
 	/* Same name, another SKU: not a duplicate, but the name is taken. */
-	pl = fx_plan(&f, "items", FIN_ITEM, "P2", "Widget", "W-2", NULL);
+	pl = fx_plan(&f, "items", ENTITY_ITEMS, "P2", "Widget", "W-2", NULL);
 	CHECK_STREQ(pl->action, "create");
 	CHECK(!pl->duplicate);
 	CHECK_STREQ(pl->name, "Widget (2)");
 	CHECK(pl->reason && strstr(pl->reason, "is taken by existing finance item 'Widget' (I1)"));
 	/* Same name and both without SKU: a duplicate by name. */
-	pl = fx_plan(&f, "items", FIN_ITEM, "P3", "bolt", NULL, NULL);
+	pl = fx_plan(&f, "items", ENTITY_ITEMS, "P3", "bolt", NULL, NULL);
 	CHECK_STREQ(pl->action, "create");
 	CHECK(pl->duplicate);
 	CHECK_STREQ(pl->match, "name");
@@ -300,16 +300,16 @@ static void test_dedupe__shared_name_space(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{},\"vendors\":{}}", FIN_CUSTOMER, books_rows);
+	fx_init(&f, "zoho-books", "{\"customers\":{},\"vendors\":{}}", ENTITY_CUSTOMERS, books_rows);
 	pl = CUST(&f, "C1", "Parts Co");
 	CHECK_STREQ(pl->action, "create");
 	CHECK(!pl->duplicate);
 	CHECK_STREQ(pl->name, "Parts Co (2)");
 	CHECK(pl->reason && strstr(pl->reason, "existing finance vendor 'Parts Co' (V1)"));
-	pl = fx_plan(&f, "vendors", FIN_VENDOR, "V9", "Gamma", NULL, NULL);
+	pl = fx_plan(&f, "vendors", ENTITY_VENDORS, "V9", "Gamma", NULL, NULL);
 	CHECK_STREQ(pl->action, "create");
 	CHECK_STREQ(pl->name, "Gamma (2)");
-	pl = fx_plan(&f, "vendors", FIN_VENDOR, "V10", "parts co", NULL, NULL);
+	pl = fx_plan(&f, "vendors", ENTITY_VENDORS, "V10", "parts co", NULL, NULL);
 	CHECK_STREQ(pl->action, "skip");
 	CHECK_STREQ(pl->finance_id, "V1");
 	fx_release(&f);
@@ -321,7 +321,7 @@ static void test_dedupe__update_keeps_suffix(void)
 	struct fixture f;
 	struct plan *pl;
 
-	fx_init(&f, "zoho-books", "{\"customers\":{}}", FIN_CUSTOMER,
+	fx_init(&f, "zoho-books", "{\"customers\":{}}", ENTITY_CUSTOMERS,
 		"[{\"contact_id\":\"F1\",\"contact_name\":\"Acme\"},"
 		" {\"contact_id\":\"F2\",\"contact_name\":\"Acme (2)\"},"
 		" {\"contact_id\":\"F3\",\"contact_name\":\"Zeta\"}]");
@@ -348,7 +348,7 @@ static void test_dedupe__long_name_suffix_fits(void)
 	memset(name, 'x', 200);
 	name[200] = '\0';
 	rows = xasprintf("[{\"contact_id\":\"F1\",\"contact_name\":\"%s\"}]", name);
-	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"clone\"}}", FIN_CUSTOMER, rows);
+	fx_init(&f, "zoho-books", "{\"customers\":{\"on_duplicate\":\"clone\"}}", ENTITY_CUSTOMERS, rows);
 	pl = CUST(&f, "C1", name);
 	CHECK_STREQ(pl->action, "create");
 	CHECK(pl->name && utf8_chars(pl->name) == 200);
@@ -365,7 +365,7 @@ static void test_dedupe__row_without_id(void)
 
 	tjob_init(&job, "zoho-billing", "{\"customers\":{}}");
 	ix = fin_index_new(&job);
-	CHECK(fin_index_add(ix, FIN_CUSTOMER, row) == FS_EINPUT);
+	CHECK(fin_index_add(ix, ENTITY_CUSTOMERS, row) == FS_EINPUT);
 	CHECK(strstr(err_msg(), "customer_id") != NULL);
 	fin_index_free(ix);
 	json_decref(row);

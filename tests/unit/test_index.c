@@ -12,7 +12,7 @@
 
 static int plan(struct fin_index *ix, struct job *job, const char *crm_id, const char *name, struct plan *pl)
 {
-	struct dedupe_input in = { FIN_CUSTOMER, crm_id, name, NULL, NULL };
+	struct dedupe_input in = { ENTITY_CUSTOMERS, crm_id, name, NULL, NULL };
 
 	plan_release(pl);
 	return dedupe_plan(ix, NULL, job_entity(job, "customers"), &in, pl);
@@ -29,7 +29,7 @@ static void test_index__batches(void)
 
 	tjob_init(&job, "zoho-books", "{\"customers\": {\"on_duplicate\": \"skip\"}}");
 	ix = fin_index_new(&job);
-	CHECK(fin_index_add(ix, FIN_CUSTOMER, row) == 0);
+	CHECK(fin_index_add(ix, ENTITY_CUSTOMERS, row) == 0);
 	/* More creates than a batch holds: the first ones are in the database by the end. */
 	for (i = 0; i < 300; i++) {
 		snprintf(id, sizeof(id), "C%d", i);

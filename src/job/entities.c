@@ -1,0 +1,71 @@
+/*
+ * entities.c - the one table of what the job can sync record by record
+ * (customers, vendors, items): each entity's names, the CRM module it reads,
+ * what it is in the finance app, and which side wins a clash.  Every layer
+ * reads this row instead of naming an entity; the stages' behaviour per
+ * entity is in the unit table (src/stage/units.c).
+ */
+#include <string.h>
+#include "finsync/job.h"
+
+static const char *const modules_accounts[] = { "Accounts", NULL };
+static const char *const modules_contacts[] = { "Contacts", NULL };
+static const char *const modules_both[] = { "Accounts", "Contacts", NULL };
+static const char *const modules_vendors[] = { "Vendors", NULL };
+static const char *const modules_products[] = { "Products", NULL };
+
+/* Display names the apps accept, in characters. */
+#define CONTACT_NAME_MAX 200
+#define ITEM_NAME_MAX 100
+
+const struct entity_def entity_defs[ENTITY_COUNT] = {
+	[ENTITY_CUSTOMERS] = { ENTITY_CUSTOMERS, "customers", "customer", 1, ENTITY_VENDORS, NULL, CONTACT_NAME_MAX, 0 },
+	[ENTITY_VENDORS] = { ENTITY_VENDORS, "vendors", "vendor", 1, ENTITY_CUSTOMERS, modules_vendors, CONTACT_NAME_MAX, 0 },
+	[ENTITY_ITEMS] = { ENTITY_ITEMS, "items", "item", 0, ENTITY_COUNT, modules_products, ITEM_NAME_MAX, 1 },
+};
+
+const char *const entity_names[ENTITY_COUNT + 1] = { "customers", "vendors", "items", NULL };
+
+const char *entity_kind_name(enum entity_kind kind)
+{
+	return entity_defs[kind].name;
+}
+
+const struct entity_def *entity_def_find(const char *name)
+{
+	int i;
+
+	for (i = 0; name && i < ENTITY_COUNT; i++)
+		if (!strcmp(entity_defs[i].name, name))
+			return &entity_defs[i];
+	return NULL;
+}
+
+const char *const *entity_crm_modules(const struct entity_sync *e)
+{
+	if (entity_defs[e->kind].crm_modules)
+		return entity_defs[e->kind].crm_modules;
+	/* Customers: the job's crm_module says which. */
+	if (e->crm_module == CRM_ACCOUNTS)
+		return modules_accounts;
+	return e->crm_module == CRM_CONTACTS ? modules_contacts : modules_both;
+}
+
+int entity_finance_owns(const struct entity_sync *e, const char *finance_key)
+{
+	const char *owner = e->field_owner ? json_string_value(json_object_get(e->field_owner, finance_key)) : NULL;
+
+	if (owner)
+		return !strcmp(owner, "finance");
+	return entity_defs[e->kind].finance_first;
+}
+
+const char *entity_finance_id_key(const struct job *job, enum entity_kind kind)
+{
+	return entity_defs[kind].is_contact ? job->app->customer_id_key : "item_id";
+}
+
+const char *entity_finance_name_key(const struct job *job, enum entity_kind kind)
+{
+	return entity_defs[kind].is_contact ? job->app->customer_name_key : "name";
+}
