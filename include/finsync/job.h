@@ -118,6 +118,7 @@ struct job {
 	struct entity_sync entities[ENTITY_COUNT];
 	struct deal_sync deals;
 	struct summary_sync summary;
+	int price_books;                /* sync.price_books: the CRM's price books staged (report only) */
 	json_t *root;                   /* the parsed file; owns the borrowed values */
 };
 

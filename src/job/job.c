@@ -554,9 +554,19 @@ static int load_entity(struct loader *ld, json_t *cfg, struct entity_sync *e)
 	return e->kind == ENTITY_ITEMS ? load_product_type(ld, cfg, e, where) : 0;
 }
 
+/* sync.price_books: true or false (absent: false). */
+static int load_price_books(struct loader *ld, json_t *v)
+{
+	if (v && !json_is_boolean(v))
+		return job_error(ld, "sync.price_books", "must be true or false");
+	ld->job->price_books = json_is_true(v);
+	return 0;
+}
+
 static int load_sync(struct loader *ld, json_t *sync)
 {
-	static const char *const sync_keys[] = { "customers", "vendors", "items", "deals", "summary", NULL };
+	static const char *const sync_keys[] = { "customers", "vendors", "items", "deals", "summary", "price_books",
+						 NULL };
 	struct job *job = ld->job;
 	int i, rc, any = 0;
 
@@ -577,6 +587,8 @@ static int load_sync(struct loader *ld, json_t *sync)
 	}
 	if (!any)
 		return job_error(ld, "sync", "names no entity to sync (customers, vendors, items)");
+	if ((rc = load_price_books(ld, json_object_get(sync, "price_books"))))
+		return rc;
 	return job_load_deals(job, sync);
 }
 

@@ -55,5 +55,7 @@ int deals_extract(struct stage_run *s, const struct sync_unit *u);
 int deals_transform(struct stage_run *s, const struct sync_unit *u);
 int deals_load(struct stage_run *s, const struct sync_unit *u);
 int summary_load(struct stage_run *s, const struct sync_unit *u);
+/* price_books.c (sync.price_books: staged for export, written nowhere). */
+int price_books_extract(struct stage_run *s, const struct sync_unit *u);
 
 #endif
