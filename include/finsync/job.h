@@ -47,7 +47,7 @@ struct entity_def {
 	enum entity_kind same_names;    /* the entity sharing its name space in the app, or ENTITY_COUNT */
 	const char *const *crm_modules; /* the CRM modules it reads; NULL: by the job's crm_module */
 	size_t name_max;                /* display name length the app accepts, in characters */
-	int finance_first;              /* both ways: the finance side wins a clash by default */
+	int finance_first;              /* both ways: the finance side goes first and wins a clash by default */
 };
 
 extern const struct entity_def entity_defs[ENTITY_COUNT];

@@ -744,8 +744,8 @@ static int snapshot_when_needed(struct extract *x, const struct entity_sync *e)
 	 * Customers and vendors share one name space in the apps that have
 	 * vendors: the transform checks names against both snapshots.
 	 */
-	if (e->kind != ENTITY_ITEMS && job->app->has_vendors)
-		rc = snapshot_finance(x, &job->entities[e->kind == ENTITY_CUSTOMERS ? ENTITY_VENDORS : ENTITY_CUSTOMERS]);
+	if (entity_defs[e->kind].same_names != ENTITY_COUNT && job->app->has_vendors)
+		rc = snapshot_finance(x, &job->entities[entity_defs[e->kind].same_names]);
 	return rc;
 }
 

@@ -65,6 +65,12 @@ static int is_write(json_t *rec)
 	return a && (!strcmp(a, "create") || !strcmp(a, "update"));
 }
 
+/* A finance contact (customers, vendors) carries contact persons; an item none. */
+static int has_persons(const struct load *l)
+{
+	return entity_defs[l->e->kind].is_contact;
+}
+
 static int record_event(struct load *l, json_t *rec, const char *finance_id, const char *action,
 			const char *reason)
 {
@@ -470,7 +476,7 @@ static int keep_required(struct load *l, json_t *rec, json_t *payload)
 {
 	static const char *const item_keys[] = { "name", "rate", NULL };
 	const char *const contact_keys[] = { l->p->job->app->customer_name_key, NULL };
-	const char *const *k = l->e->kind == ENTITY_ITEMS ? item_keys : contact_keys;
+	const char *const *k = has_persons(l) ? contact_keys : item_keys;
 	json_t *full = NULL, *v;
 	int rc = 1;
 
@@ -508,7 +514,7 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		}
 		if (json_is_true(json_object_get(rec, "duplicate")))
 			l->s.duplicates++;
-		if (l->e->kind != ENTITY_ITEMS && (rc = persons_only(l, rec)) != 0) {
+		if (has_persons(l) && (rc = persons_only(l, rec)) != 0) {
 			rc = rc < 0 ? rc : write_persons_only(l, rec);
 			continue;
 		}
@@ -524,7 +530,7 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 			w->finance_id = str(rec, "finance_id");
 		else
 			rc = plan_create(l, rec, had_intent[i], w, &bw->found[bw->n]);
-		if (l->e->kind != ENTITY_ITEMS)
+		if (has_persons(l))
 			take_persons(l, rec, w->payload);
 		bw->rec[bw->n++] = i;
 	}
@@ -585,7 +591,7 @@ static int persons_pass(struct load *l, struct batch_writes *bw)
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < bw->n && !rc && l->e->kind != ENTITY_ITEMS; i++)
+	for (i = 0; i < bw->n && !rc && has_persons(l); i++)
 		if (!bw->w[i].rc && bw->w[i].out.ok)
 			rc = settle_persons(l, l->batch[bw->rec[i]], &bw->w[i].out);
 	return rc;
@@ -770,12 +776,12 @@ static int load_entity(struct pipeline *p, struct finclient *fin, const struct e
 	/* Both ways: the finance app goes first for items, the CRM for the others. */
 	if (both_ways(p, e))
 		l.finance_changed = to_crm_changed(p, e);
-	if (both_ways(p, e) && e->kind == ENTITY_ITEMS && (rc = to_crm_load(p, e, fin)))
+	if (both_ways(p, e) && entity_defs[e->kind].finance_first && (rc = to_crm_load(p, e, fin)))
 		goto out;
 	progress_start("load", e->name, progress_total(manifest, e->name));
 	rc = load_records(&l, r);
 	progress_end();
-	if (!rc && both_ways(p, e) && e->kind != ENTITY_ITEMS)
+	if (!rc && both_ways(p, e) && !entity_defs[e->kind].finance_first)
 		rc = to_crm_load(p, e, fin);
 	log_fields(LOG_INFO, stats_json(&l.s), "%s: %ld added, %ld updated, %ld unchanged, %ld skipped, %ld failed",
 		   e->name, l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);

@@ -396,7 +396,7 @@ static int check_finance_fields(struct ready *r)
 	for (i = 0; i < ENTITY_COUNT; i++) {
 		const struct entity_sync *e = &r->job->entities[i];
 		if (e->enabled)
-			collect_names(r, e, &fe[e->kind == ENTITY_ITEMS]);
+			collect_names(r, e, &fe[!entity_defs[e->kind].is_contact]);
 	}
 	for (i = 0; i < 2; i++) {
 		if (!rc && fe[i].written)

@@ -87,7 +87,7 @@ static const char *name_field(const char *module)
 /* The keys Zoho requires on an update of the finance record (stamp_crm_id), from the record. */
 static json_t *required_on_update(const struct job *job, const struct entity_sync *e, json_t *rec)
 {
-	if (e->kind == ENTITY_ITEMS)
+	if (!entity_defs[e->kind].is_contact)
 		return json_pack("{s:O?, s:O?}", "name", json_object_get(rec, "name"),
 				 "rate", json_object_get(rec, "rate"));
 	return json_pack("{s:O?}", job->app->customer_name_key,
