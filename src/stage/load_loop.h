@@ -1,7 +1,8 @@
 /*
  * load_loop.h - the one load skeleton every unit's load goes through: was
- * this run's load of the unit done already, the read loop that stops writing
- * when the day's budget runs out and counts what is left, and the closing
+ * this run's load of the unit done already, the read loop that stops at a
+ * signal, and stops writing when the day's budget runs out and counts what
+ * is left, and the closing
  * transaction (stats row and watermark).  A unit brings its own hooks: take
  * one planned line (plan, write, settle), flush what it gathered, and say
  * whether a line left over would have been a write.  Not a public seam:
@@ -37,8 +38,9 @@ int load_done_before(struct pipeline *p, const char *name);
 
 /*
  * Feeds every line of r to lp->take (then lp->flush); a malformed line is
- * a warning and a failed record.  Once the budget stops the writes the rest
- * of the file is only counted: FS_EBUDGET saying how many lines wait.
+ * a warning and a failed record.  A signal stops it before the next line
+ * (fail_interrupted).  Once the budget stops the writes the rest of the file
+ * is only counted: FS_EBUDGET saying how many lines wait.
  */
 int load_loop_run(struct load_loop *lp, struct staging_reader *r);
 
