@@ -493,7 +493,12 @@ static void test_csv__column_named_twice_refused(void)
 	fixture_close(&f);
 }
 
-/* 200,000 columns: a quadratic header took minutes, a linear one well under a few seconds. */
+/*
+ * 200,000 columns: a quadratic header took about 17 minutes (40,000 columns
+ * took 10.5 s), a linear one a second or two.  The bound is CPU time and
+ * generous, so a loaded machine or a sanitizer build cannot fail it; a
+ * quadratic reader is still far past it.
+ */
 static void test_csv__wide_header_in_linear_time(void)
 {
 	const char *dir = unit_tmpdir();
@@ -513,15 +518,15 @@ static void test_csv__wide_header_in_linear_time(void)
 		fputs(",,", fp);
 	fputs("\n", fp);
 	fclose(fp);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
 	CHECK(fixture_open(&f, dir, "Accounts", NULL) == 0);
 	CHECK(next(&f, &rec) == 1);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
 	secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	CHECK_STREQ(str(rec, "Account_Name"), "Wide");
 	CHECK_INTEQ((long)json_object_size(rec), 2L * n - 2);
-	CHECK(secs < 10.0);
-	if (secs >= 10.0)
+	CHECK(secs < 60.0);
+	if (secs >= 60.0)
 		fprintf(stderr, "a header of %d columns took %.1f s\n", 2 * n - 2, secs);
 	CHECK(next(&f, &rec) == 0);
 	fixture_close(&f);
