@@ -453,6 +453,9 @@ static void row_release(struct csv_row *row)
 
 static int cell_add(struct csv_reader *r, int c, long line)
 {
+	/* A NUL would cut the cell short: "create\0skip" must not read as "create". */
+	if (c == '\0')
+		return fail(FS_EUSAGE, "%s line %ld: a NUL byte in a cell", r->name, line);
 	if (buf_addc(&r->cell, (char)c))
 		return fail(FS_EUSAGE, "%s line %ld: a cell longer than %zu bytes", r->name, line, CELL_MAX);
 	return 0;

@@ -214,6 +214,8 @@ static int get_secret(struct loader *ld, json_t *obj, const char *where, const c
 	return rc;
 }
 
+#define REQUESTS_PER_MINUTE_MAX 60000
+
 static int get_count(struct loader *ld, json_t *obj, const char *where, const char *name, long *out)
 {
 	json_t *v = json_object_get(obj, name);
@@ -260,6 +262,12 @@ static int load_oauth_endpoint(struct loader *ld, json_t *obj, const char *where
 	    (rc = get_count(ld, obj, where, "daily_budget", &ep->daily_budget)) ||
 	    (!strcmp(where, "finance") && (rc = get_count(ld, obj, where, "max_in_flight", &ep->max_in_flight))))
 		return rc;
+	/* The pace keeps a slot per request of the minute: a bound keeps that memory small. */
+	if (ep->requests_per_minute > REQUESTS_PER_MINUTE_MAX) {
+		char key[64];
+		snprintf(key, sizeof(key), "%s.requests_per_minute", where);
+		return job_error(ld, key, "must be from 0 (no pacing) to 60000 (1,000 a second)");
+	}
 	if (ep->max_in_flight < 1 || ep->max_in_flight > 25)
 		return job_error(ld, "finance.max_in_flight", "must be from 1 to 25 (Zoho's largest plans allow 25)");
 	if ((rc = get_string(ld, obj, where, "api_base", 1, &ep->api_base)) ||

@@ -21,6 +21,12 @@ check_job_error '{"customers":{"field_map":{"fax_number":"Fax"}}}' "sync.custome
 check_job_error '{"customers":{"views":{"Products":"1"}}}' "sync.customers.views.Products"
 check_job_error '{}' "sync: names no entity"
 
+# A pace beyond any API's: refused, instead of a pacing slot per request of the minute.
+write_job "$WORK/job.json" zoho-books
+jq '.finance.requests_per_minute = 100000000' "$WORK/job.json" >"$WORK/pace.json"
+expect_exit 2 finsync run "$WORK/pace.json" 2>"$WORK/err"
+grep -qF "finance.requests_per_minute: must be from 0 (no pacing) to 60000" "$WORK/err" || fail "pace: $(cat "$WORK/err")"
+
 # Malformed JSON: the message names the line.
 printf '{\n  "job": "x",\n  "crm": {,\n}\n' >"$WORK/bad.json"
 expect_exit 2 finsync run "$WORK/bad.json" 2>"$WORK/err"

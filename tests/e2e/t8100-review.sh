@@ -71,6 +71,11 @@ finsync_exit 1 review job.json --apply bad.csv
 grep -q "bad.csv line 2: finance id '460000000099999' is not in run 1's snapshot of Zoho Books customers" "$WORK/err" ||
 	fail "link outside the snapshot: $(cat "$WORK/err")"
 assert_eq create "$(ledger_query state "select decision from decisions where crm_id = '$ACME2'")" "earlier decision kept"
+# A NUL byte in a cell is refused, not cut short ("create\0skip" is not "create").
+printf 'entity,crm_id,decision\ncustomers,%s,create\000skip\n' "$ACME2" >nul.csv
+finsync_exit 2 review job.json --apply nul.csv
+grep -q "nul.csv line 2: a NUL byte in a cell" "$WORK/err" || fail "NUL: $(cat "$WORK/err")"
+assert_eq create "$(ledger_query state "select decision from decisions where crm_id = '$ACME2'")" "decision unchanged"
 # A file without the decision column is a usage error.
 printf 'entity,crm_id\n' >nocol.csv
 finsync_exit 2 review job.json --apply nocol.csv
