@@ -91,6 +91,8 @@ json_t *fin_check_unique_cfs(struct fres *fr, const json_t *rec);
 void fin_put_unique(struct fres *fr, const char *id, const json_t *hash);
 void fin_put(struct fres *fr, json_t *rec);
 void fin_delete(struct fres *fr, const char *id);
+/* Deletes by delete_sql (?1 app, ?2 kind, ?3 id), and the record's unique custom-field values. */
+void fin_delete_from(struct fres *fr, const char *delete_sql, const char *id);
 char *fin_find_unique(struct fres *fr, const char *field, const char *value,
 		      const char *except_id);
 const json_t *fin_cf_def(struct fres *fr, const char *api_name);

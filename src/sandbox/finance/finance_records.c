@@ -113,10 +113,11 @@ void fin_put(struct fres *fr, json_t *rec)
 	free(text);
 }
 
-void fin_delete(struct fres *fr, const char *id)
+/* Deletes the record by delete_sql (?1 app, ?2 kind, ?3 id) and its unique custom-field values. */
+void fin_delete_from(struct fres *fr, const char *delete_sql, const char *id)
 {
-	static const char *const sql[] = {
-		"DELETE FROM fin WHERE app = ?1 AND kind = ?2 AND id = ?3",
+	const char *const sql[] = {
+		delete_sql,
 		"DELETE FROM fin_unique WHERE app = ?1 AND kind = ?2 AND id = ?3",
 	};
 	sqlite3_stmt *s;
@@ -130,6 +131,11 @@ void fin_delete(struct fres *fr, const char *id)
 		sqlite3_step(s);
 		sqlite3_reset(s);
 	}
+}
+
+void fin_delete(struct fres *fr, const char *id)
+{
+	fin_delete_from(fr, "DELETE FROM fin WHERE app = ?1 AND kind = ?2 AND id = ?3", id);
 }
 
 char *fin_find_unique(struct fres *fr, const char *field, const char *value,

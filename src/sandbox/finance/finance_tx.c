@@ -137,21 +137,7 @@ void tx_put(struct fres *fr, json_t *rec)
 
 void tx_delete(struct fres *fr, const char *id)
 {
-	static const char *const sql[] = {
-		"DELETE FROM fin_tx WHERE app = ?1 AND kind = ?2 AND id = ?3",
-		"DELETE FROM fin_unique WHERE app = ?1 AND kind = ?2 AND id = ?3",
-	};
-	sqlite3_stmt *s;
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		s = store_stmt(fr->sb->st, sql[i]);
-		sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 2, fr->kind);
-		sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
-		sqlite3_step(s);
-		sqlite3_reset(s);
-	}
+	fin_delete_from(fr, "DELETE FROM fin_tx WHERE app = ?1 AND kind = ?2 AND id = ?3", id);
 }
 
 static int number_taken(struct fres *fr, const char *number, const char *except_id)
