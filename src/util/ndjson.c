@@ -554,7 +554,8 @@ json_t *ndjson_parse_keys(const char *text, size_t n, size_t flags, json_error_t
 		ps.end = (const unsigned char *)text + n;
 		ps.p = skip_ws((const unsigned char *)text, ps.end);
 		ps.depth = 0;
-		ps.keep = keep;
+		/* Skipped keys are not looked at for repeats: under JSON_REJECT_DUPLICATES build them all. */
+		ps.keep = ps.reject_duplicates ? NULL : keep;
 		ps.scratch = ps.small;
 		ps.scratch_cap = sizeof(ps.small);
 		/* Like json_loadb without JSON_DECODE_ANY: an object or an array. */
@@ -808,8 +809,9 @@ char *ndjson_dumps(json_t *v, size_t flags)
 {
 	struct buf out = BUF_INIT;
 
+	/* A top-level scalar goes to jansson, which refuses it without JSON_ENCODE_ANY. */
 	if ((flags & JSON_COMPACT) && !(flags & ~(size_t)(JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(31))) &&
-	    !ndjson_dumpf(v, &out, flags))
+	    (json_is_object(v) || json_is_array(v)) && !ndjson_dumpf(v, &out, flags))
 		return buf_detach(&out);
 	buf_release(&out);
 	return json_dumps(v, flags);

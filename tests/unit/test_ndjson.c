@@ -325,6 +325,50 @@ static void test_ndjson__parse_keys(void)
 	json_decref(names);
 }
 
+/* A top-level scalar: json_dumps refuses it without JSON_ENCODE_ANY, and so does ndjson_dumps. */
+static void test_ndjson__dumps_scalar_refused(void)
+{
+	json_t *values[] = { json_real(0.0), json_string("x"), json_integer(7), json_true(), json_null() };
+	size_t i;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char *want = json_dumps(values[i], JSON_COMPACT | JSON_ENCODE_ANY);
+		char *got = ndjson_dumps(values[i], JSON_COMPACT);
+		CHECK(got == NULL);
+		xfree(got);
+		got = ndjson_dumps(values[i], JSON_COMPACT | JSON_ENCODE_ANY);
+		CHECK(got && want && !strcmp(got, want));
+		xfree(got);
+		free(want);
+		json_decref(values[i]);
+	}
+}
+
+/* Under JSON_REJECT_DUPLICATES a key repeated among the skipped ones is refused, as json_loadb does. */
+static void test_ndjson__parse_keys_skipped_duplicate(void)
+{
+	json_t *names = json_pack("[s]", "id");
+	struct ndjson_keys *keep = ndjson_keys_new(names);
+	static const char *const texts[] = {
+		"{\"x\":1,\"x\":2,\"id\":\"1\"}",
+		"{\"id\":\"1\",\"x\":{\"a\":1},\"x\":[]}",
+		"{\"x\":{\"a\":1,\"a\":2},\"id\":\"1\"}",
+	};
+	json_error_t e1, e2;
+	size_t i;
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		json_t *want = json_loadb(texts[i], strlen(texts[i]), JSON_REJECT_DUPLICATES, &e1);
+		json_t *got = ndjson_parse_keys(texts[i], strlen(texts[i]), JSON_REJECT_DUPLICATES, &e2, keep);
+		CHECK(want == NULL && got == NULL);
+		CHECK(!strcmp(e1.text, e2.text));
+		json_decref(want);
+		json_decref(got);
+	}
+	ndjson_keys_free(keep);
+	json_decref(names);
+}
+
 static void test_ndjson__random(void)
 {
 	struct buf b = BUF_INIT;
@@ -372,6 +416,8 @@ static const struct unit_test ndjson_tests[] = {
 	UNIT(test_ndjson__dump_edges),
 	UNIT(test_ndjson__dump_long_strings),
 	UNIT(test_ndjson__parse_keys),
+	UNIT(test_ndjson__dumps_scalar_refused),
+	UNIT(test_ndjson__parse_keys_skipped_duplicate),
 	UNIT(test_ndjson__random),
 	{ 0 },
 };
