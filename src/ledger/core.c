@@ -21,6 +21,13 @@
 
 int lq_fail(struct ledger *lg, const char *what)
 {
+	int sys = sqlite3_system_errno(lg->db);
+	int code = sqlite3_errcode(lg->db) & 0xff;
+
+	/* "disk I/O error" alone does not say that the disk is full: add the system's reason. */
+	if (sys && (code == SQLITE_IOERR || code == SQLITE_FULL || code == SQLITE_CANTOPEN))
+		return fail(FS_EABORT, "ledger '%s': %s: %s (%s)", lg->path, what, sqlite3_errmsg(lg->db),
+			    strerror(sys));
 	return fail(FS_EABORT, "ledger '%s': %s: %s", lg->path, what, sqlite3_errmsg(lg->db));
 }
 

@@ -348,11 +348,16 @@ static int writer_drain(struct staging_writer *w)
 int staging_writer_finish(struct staging_writer *w, struct manifest *m)
 {
 	int rc = writer_drain(w);
-	int zrc = gzclose(w->gz);
+	int zrc, zerrno;
 
+	errno = 0;
+	zrc = gzclose(w->gz);
+	zerrno = errno;         /* Z_ERRNO: the system's reason, such as a full disk */
 	w->gz = NULL;
 	if (rc)
 		;
+	else if (zrc == Z_ERRNO)
+		rc = fail(FS_EABORT, "cannot write '%s': %s", w->tmp, strerror(zerrno ? zerrno : EIO));
 	else if (zrc != Z_OK)
 		rc = fail(FS_EABORT, "cannot write '%s' (zlib error %d)", w->tmp, zrc);
 	else if (fsync_path(w->tmp))
