@@ -1,5 +1,5 @@
 /*
- * fuzz_job.c - the job loader (src/core/job.c) on any bytes as a job file:
+ * fuzz_job.c - the job loader (src/job/job.c) on any bytes as a job file:
  * a job or an error naming the key, never a crash or a leak.  Byte 0 (odd)
  * loads with JOB_NO_SECRETS, as the read-only commands do.
  */

@@ -1,5 +1,5 @@
 /*
- * fuzz_json.c - differential fuzzing of the JSON codec (src/core/ndjson.c)
+ * fuzz_json.c - differential fuzzing of the JSON codec (src/util/ndjson.c)
  * against jansson, which it must equal: the same accept or reject, the same
  * error, the same values with keys in the same order, and for what is
  * accepted the same written bytes as json_dumps() (compact, sorted or not,
