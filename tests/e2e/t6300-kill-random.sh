@@ -60,7 +60,7 @@ delays "$span" >delays
 landed=0 round=0 line=0
 while [ "$landed" -lt "$KILL_COUNT" ]; do
 	round=$((round + 1))
-	[ "$round" -le $((KILL_COUNT * 2)) ] || fail "only $landed kills landed in $round rounds"
+	[ "$round" -le $((KILL_COUNT * 3)) ] || fail "only $landed kills landed in $round rounds"
 	if [ $((round % 2)) -eq 1 ]; then app=zoho-invoice; else app=zoho-books; fi
 	fresh "$app"
 	# Up to PER_ROUND kills on this load; a run that ends before its kill has finished it.
@@ -69,6 +69,9 @@ while [ "$landed" -lt "$KILL_COUNT" ]; do
 		line=$((line + 1))
 		delay=$(sed -n "${line}p" delays)
 		[ -n "$delay" ] || fail "more than $line attempts for $KILL_COUNT kills"
+		# Each kill of a round finds less work left (the run resumes): its moment is
+		# drawn from a shorter span, so that it still lands while the run works.
+		delay=$(awk -v d="$delay" -v k="$in_round" 'BEGIN { printf "%.3f", d / (k + 1) }')
 		"$BUILD/finsync" run job.json >"kill$line.out" 2>&1 &
 		pid=$!
 		sleep "$delay"
