@@ -64,9 +64,19 @@ enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT, C_NAME = T_COUNT, C_CLAIMED
  * ladder changes (a claim, a rename) is written through.  Rows come back in
  * the order they were added.  The id, CRM id and name keys are indexed
  * from the start; SKU and email with their first key.
+ *
+ * The name column holds a short hash of the normalised name (name_key()),
+ * not the name itself: planned creates arrive in no order of name, so each
+ * one went into a random page of that column's index, and those inserts were
+ * a third of a bulk import's transform (BENCH.md).  An 11-byte key makes the
+ * index less than half the size, so more of it stays in the scratch cache.
+ * The normalised name of a row read back is computed again from its name
+ * (the two always go together) and compared, so a hash collision matches
+ * nothing.
  */
 #define INDEXED_KEYS (1u << T_ID | 1u << T_CRM | 1u << T_NAME)
 
+#define NAME_KEY_LEN 12                   /* 11 characters of a 64-bit hash, and the NUL */
 #define BLOOM_BITS ((uint64_t)1 << 23)   /* 1 MiB a key: ~5 % false hits at a million keys */
 #define PENDING 128                       /* rows written to the database in one statement */
 
@@ -104,6 +114,22 @@ static uint64_t key_hash(const char *s)
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	return h ^ (h >> 32);
+}
+
+/* The name column's text for norm: its hash in 11 characters of a 64-letter alphabet. */
+static const char *name_key(const char *norm, char out[NAME_KEY_LEN])
+{
+	static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+	uint64_t h;
+	int i;
+
+	if (!norm || !*norm)
+		return NULL;
+	h = key_hash(norm);
+	for (i = 0; i < NAME_KEY_LEN - 1; i++, h >>= 6)
+		out[i] = digits[h & 63];
+	out[NAME_KEY_LEN - 1] = '\0';
+	return out;
 }
 
 static void bloom_add(struct fin_index *ix, int t, const char *key)
@@ -197,6 +223,8 @@ static struct fin_row *live_copy(struct fin_index *ix, const struct fin_row *p)
 }
 
 /* A row of the database, as the one struct of this record's rows. */
+static char *norm_dup(const char *name);
+
 static struct fin_row *live_row(struct fin_index *ix, const struct scratch_row *row)
 {
 	struct fin_row *r = live_find(ix, row->rid);
@@ -208,7 +236,7 @@ static struct fin_row *live_row(struct fin_index *ix, const struct scratch_row *
 	r->kind = (enum entity_kind)row->kind;
 	r->id = xstrdup(row->text[T_ID]);
 	r->name = xstrdup(row->text[C_NAME]);
-	r->norm = xstrdup(row->text[T_NAME]);
+	r->norm = norm_dup(r->name);    /* the column holds name_key(norm) */
 	r->crm_id = xstrdup(row->text[T_CRM]);
 	r->sku = xstrdup(row->text[T_SKU]);
 	r->email = xstrdup(row->text[T_EMAIL]);
@@ -217,14 +245,14 @@ static struct fin_row *live_row(struct fin_index *ix, const struct scratch_row *
 	return r;
 }
 
-/* Row r as the database keeps it. */
-static struct scratch_row row_text(const struct fin_row *r)
+/* Row r as the database keeps it (key: room for its name key). */
+static struct scratch_row row_text(const struct fin_row *r, char key[NAME_KEY_LEN])
 {
 	struct scratch_row row = { .rid = r->rid, .kind = (int)r->kind };
 
 	row.text[T_ID] = r->id;
 	row.text[T_CRM] = r->crm_id;
-	row.text[T_NAME] = r->norm;
+	row.text[T_NAME] = name_key(r->norm, key);
 	row.text[T_SKU] = r->sku;
 	row.text[T_EMAIL] = r->email;
 	row.text[C_NAME] = r->name ? r->name : "";
@@ -237,10 +265,11 @@ static void index_flush(struct fin_index *ix)
 {
 	struct scratch_row rows[PENDING];
 	const struct scratch_row *ptrs[PENDING];
+	char keys[PENDING][NAME_KEY_LEN];
 	size_t i;
 
 	for (i = 0; i < ix->npending; i++) {
-		rows[i] = row_text(ix->pending[i]);
+		rows[i] = row_text(ix->pending[i], keys[i]);
 		ptrs[i] = &rows[i];
 	}
 	if (ix->npending)
@@ -304,6 +333,7 @@ struct find {
 	struct fin_index *ix;
 	enum entity_kind kind;
 	int space;
+	const char *norm;       /* a name lookup: the normalised name its key hashes */
 	struct rowlist *out;
 };
 
@@ -311,9 +341,13 @@ static int found_row(const struct scratch_row *row, void *ud)
 {
 	struct find *f = ud;
 	enum entity_kind k = (enum entity_kind)row->kind;
+	struct fin_row *r;
 
-	if (f->space ? same_space(k, f->kind) : k == f->kind)
-		rowlist_add(f->out, live_row(f->ix, row));
+	if (!(f->space ? same_space(k, f->kind) : k == f->kind))
+		return 0;
+	r = live_row(f->ix, row);
+	if (!f->norm || !strcmp(r->norm, f->norm))
+		rowlist_add(f->out, r);
 	return 0;
 }
 
@@ -321,13 +355,15 @@ static int found_row(const struct scratch_row *row, void *ud)
 static void table_find(struct fin_index *ix, int ti, const char *key, enum entity_kind kind,
 		       int space, struct rowlist *out)
 {
-	struct find f = { ix, kind, space, out };
+	struct find f = { ix, kind, space, ti == T_NAME ? key : NULL, out };
+	char nkey[NAME_KEY_LEN];
 	size_t i;
 
 	out->n = 0;
 	if (!key || !*key || !bloom_maybe(ix, ti, key))
 		return;
-	index_failed(ix, scratch_rows_find(ix->rows, ti, key, found_row, &f));
+	index_failed(ix, scratch_rows_find(ix->rows, ti, ti == T_NAME ? name_key(key, nkey) : key,
+					   found_row, &f));
 	/* The pending rows come after every written one. */
 	for (i = 0; i < ix->npending; i++) {
 		const struct fin_row *p = ix->pending[i];
@@ -383,6 +419,8 @@ static char *norm_dup(const char *name)
 /* The row's new display name, as this run will write it. */
 static void row_rename(struct fin_index *ix, struct fin_row *r, const char *name)
 {
+	char key[NAME_KEY_LEN];
+
 	if (r->name && !strcmp(r->name, name))
 		return;
 	xfree(r->name);
@@ -390,7 +428,7 @@ static void row_rename(struct fin_index *ix, struct fin_row *r, const char *name
 	r->name = xstrdup(name);
 	r->norm = norm_dup(name);
 	index_update(ix, r->rid, C_NAME, r->name);
-	index_update(ix, r->rid, T_NAME, r->norm);
+	index_update(ix, r->rid, T_NAME, name_key(r->norm, key));
 	bloom_add(ix, T_NAME, r->norm);
 }
 

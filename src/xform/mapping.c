@@ -699,7 +699,9 @@ static void fill_gaps(json_t *primary, json_t *own)
  */
 static json_t *persons_list(struct build *b, const char *crm_id, json_t *persons)
 {
-	json_t *own = app_flat_person(b->job->app) ? NULL : person_from(b->person, NULL);
+	/* An account without person fields (most of a bulk import) has no own person to build. */
+	json_t *own = app_flat_person(b->job->app) || !json_object_size(b->person) ? NULL :
+		      person_from(b->person, NULL);
 	json_t *list = json_array(), *p;
 	size_t i;
 
@@ -743,14 +745,20 @@ static json_t *custom_field(const char *name, json_t *value)
 static json_t *custom_fields(struct build *b, const char *crm_id)
 {
 	json_t *list = json_array();
-	const char **names = xcalloc(json_object_size(b->cf) + 1, sizeof(*names));
+	size_t n = json_object_size(b->cf), i = 0;
+	const char **names;
 	const char *key;
 	json_t *v;
-	size_t n = 0, i;
 
 	json_array_append_new(list, custom_field(b->job->crm_id_field, json_string(crm_id)));
+	if (n <= 1) {           /* the usual case: nothing to sort */
+		json_object_foreach(b->cf, key, v)
+			json_array_append_new(list, custom_field(key, json_incref(v)));
+		return list;
+	}
+	names = xcalloc(n, sizeof(*names));
 	json_object_foreach(b->cf, key, v)
-		names[n++] = key;
+		names[i++] = key;
 	qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, custom_field(names[i], json_incref(json_object_get(b->cf, names[i]))));
