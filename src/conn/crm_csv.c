@@ -37,6 +37,7 @@
 #include "finsync/alloc.h"
 #include "finsync/crm.h"
 #include "finsync/err.h"
+#include "finsync/safe.h"
 #include "finsync/log.h"
 #include "finsync/timeutil.h"
 
@@ -630,17 +631,6 @@ static const char *row_error_text(enum row_error e)
 	}
 }
 
-/* A Zoho record id is a number; anything else (a BOM, a space, "id") is not one. */
-static int is_record_id(const char *id)
-{
-	if (!*id)
-		return 0;
-	for (; *id; id++)
-		if (*id < '0' || *id > '9')
-			return 0;
-	return 1;
-}
-
 /* The header again, as when two exports are joined (maybe with the second one's BOM). */
 static int is_header_again(const char *first)
 {
@@ -670,7 +660,8 @@ static int check_id(const struct csv_source *s, const struct row *r)
 	if (is_header_again(id))
 		return fail(FS_EINPUT, "'%s' line %ld: the header row again (two exports joined?); not a record",
 			    s->file, r->line);
-	if (!is_record_id(id)) {
+	/* A Zoho record id is digits; anything else (a BOM, a space, "id") is not one. */
+	if (!zoho_id_ok(id)) {
 		printable(id, shown, sizeof(shown));
 		return fail(FS_EINPUT, "'%s' line %ld: id '%s' is not a CRM record id (digits only)", s->file,
 			    r->line, shown);

@@ -27,6 +27,7 @@
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/err.h"
+#include "finsync/safe.h"
 #include "finsync/finclient.h"
 #include "finsync/http.h"
 #include "finsync/ledger.h"
@@ -187,12 +188,6 @@ static int is_named_item(json_t *rec, void *ud)
 	return (id && !strcmp(id, want)) || (name && !strcasecmp(name, want));
 }
 
-static int all_digits(const char *s)
-{
-	while (*s >= '0' && *s <= '9')
-		s++;
-	return !*s;
-}
 
 /* The item whose id is want: 0 with *item, or with NULL when want is no id of the app. */
 static int item_by_id(struct finclient *fin, const char *want, json_t **item)
@@ -201,7 +196,7 @@ static int item_by_id(struct finclient *fin, const char *want, json_t **item)
 	int rc;
 
 	*item = NULL;
-	if (!all_digits(want))
+	if (!zoho_id_ok(want))
 		return 0;               /* a name */
 	if (!(rc = finclient_doc_get(fin, FIN_DOC_ITEM, want, &res)) && res.out.ok &&
 	    is_named_item(res.record, (void *)want))

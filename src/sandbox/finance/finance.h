@@ -52,6 +52,10 @@ struct fin_app {
 	int item_missing_code;
 	const struct keyspec *item_keys;
 	const char *const *item_list_keys;
+	/* what only some apps document */
+	int lists_custom_fields;        /* GET /settings/fields?entity= (Books) */
+	int invoice_lines_need_item;    /* invoice line_items[].item_id required (Books OpenAPI) */
+	int deal_filter;                /* zcrm_potential_id filters invoice and estimate lists (Books) */
 	/* transactions: NULL where the app does not serve them */
 	const struct keyspec *invoice_keys;
 	const struct keyspec *estimate_keys;

@@ -62,7 +62,7 @@ static enum froute match(struct fcall *c)
 	if (str_eq(seg[0], "organizations"))
 		return c->n == 1 ? FR_ORGS : c->n == 2 ? FR_ORG : FR_NONE;
 	if (str_eq(seg[0], "settings") && c->n == 2 && str_eq(seg[1], "fields"))
-		return str_eq(c->app->name, "books") ? FR_FIELDS : FR_NONE;  /* finance_settings.c */
+		return c->app->lists_custom_fields ? FR_FIELDS : FR_NONE;  /* finance_settings.c */
 	if (str_eq(seg[0], "settings"))
 		return c->n == 2 && str_eq(seg[1], "currencies") ? FR_CURRENCIES : FR_NONE;
 	if (str_eq(seg[0], "items"))

@@ -197,6 +197,7 @@ static const char *const item_list_keys_typed[] = {
 const struct fin_app fin_apps[4] = {
 	{
 		.name = "books", .root = "/books/v3", .org_header = NULL, .index = 0,
+		.lists_custom_fields = 1, .invoice_lines_need_item = 1, .deal_filter = 1,
 		.contacts_path = "contacts", .contact_key = "contact",
 		.contacts_key = "contacts", .contact_id_key = "contact_id",
 		.contact_name_key = "contact_name", .street_key = "address",

@@ -275,7 +275,7 @@ static json_t *fill_from_item(struct fres *fr, json_t *line, const char *item_id
  * Inventory invoices do not. */
 static int needs_item(const struct fres *fr)
 {
-	return fr->kind == FIN_INVOICES && str_eq(fr->app->name, "books");
+	return fr->kind == FIN_INVOICES && fr->app->invoice_lines_need_item;
 }
 
 static json_t *check_line(struct fres *fr, json_t *line)

@@ -367,7 +367,7 @@ static int record_filters(struct tl *l)
 	 * Inventory's GET /invoices does not (its OpenAPI invoices.yml), so
 	 * there it is ignored like any unknown parameter. */
 	if ((v = jstr(l->args, "zcrm_potential_id")) && l->fr->kind != FIN_PAYMENTS &&
-	    str_eq(l->fr->app->name, "books"))
+	    l->fr->app->deal_filter)
 		q_add(&l->q, " AND deal_id = ?", json_string(v));
 	if ((v = jstr(l->args, l->fr->name_key))) {
 		norm = norm_name(v);
