@@ -192,6 +192,17 @@ int lq_step_done(struct ledger *lg, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
+int lq_read_row(struct ledger *lg, sqlite3_stmt *st, const char *what, char **const cols[], size_t n)
+{
+	int rc = lq_step_row(lg, st, what);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		*cols[i] = rc == 1 ? lq_column_dup(st, (int)i) : NULL;
+	lq_step_end(st);
+	return rc;
+}
+
 int lq_query_one(struct ledger *lg, sqlite3_stmt *st, char **text, long long *num, const char *what)
 {
 	int rc = lq_step_row(lg, st, what);

@@ -66,21 +66,12 @@ static const char sql_work_reset[] = "DELETE FROM temp.summary_work";
 int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kind, struct deal_link *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_deal_get);
-	int rc;
+	char **const cols[] = { &out->deal_id, &out->kind, &out->finance_id, &out->state, &out->hash, &out->updated_at };
 
 	memset(out, 0, sizeof(*out));
 	lq_bind_text(st, 1, deal_id);
 	lq_bind_text(st, 2, kind);
-	if ((rc = lq_step_row(lg, st, "read deal link")) == 1) {
-		out->deal_id = lq_column_dup(st, 0);
-		out->kind = lq_column_dup(st, 1);
-		out->finance_id = lq_column_dup(st, 2);
-		out->state = lq_column_dup(st, 3);
-		out->hash = lq_column_dup(st, 4);
-		out->updated_at = lq_column_dup(st, 5);
-	}
-	lq_step_end(st);
-	return rc;
+	return lq_read_row(lg, st, "read deal link", cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d)

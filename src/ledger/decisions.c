@@ -46,21 +46,13 @@ int ledger_decision_put(struct ledger *lg, const struct decision *d)
 int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_id, struct decision *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_decision_get);
-	int rc;
+	char **const cols[] = { &out->entity, &out->crm_id, &out->crm_module,
+				&out->decision, &out->finance_id, &out->decided_at };
 
 	memset(out, 0, sizeof(*out));
 	lq_bind_text(st, 1, entity);
 	lq_bind_text(st, 2, crm_id);
-	if ((rc = lq_step_row(lg, st, "read decision")) == 1) {
-		out->entity = lq_column_dup(st, 0);
-		out->crm_id = lq_column_dup(st, 1);
-		out->crm_module = lq_column_dup(st, 2);
-		out->decision = lq_column_dup(st, 3);
-		out->finance_id = lq_column_dup(st, 4);
-		out->decided_at = lq_column_dup(st, 5);
-	}
-	lq_step_end(st);
-	return rc;
+	return lq_read_row(lg, st, "read decision", cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 int ledger_decision_ids(struct ledger *lg, const char *entity, const char *crm_module, json_t **ids)

@@ -103,17 +103,11 @@ int ledger_failed_ids(struct ledger *lg, const char *entity, const char *crm_mod
 int ledger_event_last(struct ledger *lg, const char *entity, const char *crm_id, char **action, char **reason)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_event_last);
-	int rc;
+	char **const cols[] = { action, reason };
 
-	*action = *reason = NULL;
 	lq_bind_text(st, 1, entity);
 	lq_bind_text(st, 2, crm_id);
-	if ((rc = lq_step_row(lg, st, "read event")) == 1) {
-		*action = lq_column_dup(st, 0);
-		*reason = lq_column_dup(st, 1);
-	}
-	lq_step_end(st);
-	return rc;
+	return lq_read_row(lg, st, "read event", cols, 2);
 }
 
 /*

@@ -45,6 +45,12 @@ int lq_step_row(struct ledger *lg, sqlite3_stmt *st, const char *what);
 void lq_step_end(sqlite3_stmt *st);
 /* Steps a write statement to completion and resets it. */
 int lq_step_done(struct ledger *lg, sqlite3_stmt *st, const char *what);
+/*
+ * Steps a query for one row and resets it: 1 with column i copied into
+ * *cols[i] (new strings, NULL for NULL), 0 no row, <0 error.  The struct
+ * readers name their fields once, in column order, instead of a line each.
+ */
+int lq_read_row(struct ledger *lg, sqlite3_stmt *st, const char *what, char **const cols[], size_t n);
 /* Steps a one-column query and resets it: 1 with *text (new) and/or *num, 0 no row, <0 error. */
 int lq_query_one(struct ledger *lg, sqlite3_stmt *st, char **text, long long *num, const char *what);
 /* Steps a one-column query of text rows into *ids (a new array; NULL on an error). */

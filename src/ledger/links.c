@@ -89,23 +89,13 @@ static const char sql_entity_known[] =
 int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, struct link *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_link_get);
-	int rc;
+	char **const cols[] = { &out->entity, &out->crm_id, &out->finance_id, &out->origin,
+				&out->crm_hash, &out->finance_hash, &out->state, &out->updated_at };
 
 	memset(out, 0, sizeof(*out));
 	lq_bind_text(st, 1, entity);
 	lq_bind_text(st, 2, crm_id);
-	if ((rc = lq_step_row(lg, st, "read link")) == 1) {
-		out->entity = lq_column_dup(st, 0);
-		out->crm_id = lq_column_dup(st, 1);
-		out->finance_id = lq_column_dup(st, 2);
-		out->origin = lq_column_dup(st, 3);
-		out->crm_hash = lq_column_dup(st, 4);
-		out->finance_hash = lq_column_dup(st, 5);
-		out->state = lq_column_dup(st, 6);
-		out->updated_at = lq_column_dup(st, 7);
-	}
-	lq_step_end(st);
-	return rc;
+	return lq_read_row(lg, st, "read link", cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 int ledger_link_by_finance(struct ledger *lg, const char *entity, const char *finance_id, char **crm_id_out)
