@@ -46,8 +46,9 @@ int ledger_decision_put(struct ledger *lg, const struct decision *d)
 int ledger_decision_get(struct ledger *lg, const char *entity, const char *crm_id, struct decision *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_decision_get);
-	char **const cols[] = { &out->entity, &out->crm_id, &out->crm_module,
-				&out->decision, &out->finance_id, &out->decided_at };
+	char **const cols[] = {
+		&out->entity, &out->crm_id, &out->crm_module, &out->decision, &out->finance_id, &out->decided_at
+	};
 
 	memset(out, 0, sizeof(*out));
 	lq_bind_text(st, 1, entity);
