@@ -59,6 +59,14 @@ extern const struct option_spec run_options[], extract_options[], transform_opti
 /* dir/<name>.ndjson.gz as CSV at path (written whole, atomically), as `finsync export` does. */
 int export_staged_csv(const char *dir, const char *name, const char *path);
 
+/*
+ * runs.exit_code: a command notes each run it works on (its job's state_dir
+ * and the run id; at most a few), and main() hands the process's exit
+ * status down once it is known, which writes it to those runs.
+ */
+void cmd_note_run(const char *state_dir, long run_id);
+void cmd_record_exit(int exit_code);
+
 /* Records that failed in the command (exit code 1 when non-zero). */
 extern long cmd_records_failed;
 

@@ -99,14 +99,19 @@ static int pick_run(struct pipeline *p, unsigned stages)
 	int rc;
 
 	stages_text(stages, text, sizeof(text));
-	if (stages & STAGE_EXTRACT)
-		return ledger_run_start(p->lg, p->job->name, text, &p->run_id);
+	if (stages & STAGE_EXTRACT) {
+		if ((rc = ledger_run_start(p->lg, p->job->name, text, &p->run_id)))
+			return rc;
+		cmd_note_run(p->job->state_dir, p->run_id);
+		return p->dry_run ? ledger_run_set_dry_run(p->lg, p->run_id) : 0;
+	}
 	if ((rc = ledger_run_latest(p->lg, &run)) < 0)
 		return rc;
 	if (rc == 0)
 		return fail(FS_EUSAGE, "job '%s' has no run yet; start with 'finsync extract' or 'finsync run'",
 			    p->job->path);
 	p->run_id = run.id;
+	cmd_note_run(p->job->state_dir, run.id);
 	if (run.stages && *run.stages) {
 		char *joined = xasprintf("%s,%s", run.stages, text);
 		rc = ledger_run_set_stages(p->lg, run.id, joined);
@@ -178,10 +183,34 @@ static const char *run_status(const struct pipeline *p, int rc)
 	return p->records_failed ? "partial" : "ok";
 }
 
+/*
+ * A load that continues a run (`finsync load`, `run --stage load`, the
+ * finish of an interrupted load) counts the run's records, not only its
+ * own: a record that failed before and was not sent again still fails the
+ * run, so a re-run never turns a partial run "ok" by doing nothing.
+ */
+static int count_unsettled(struct pipeline *p, unsigned stages, int rc)
+{
+	long n = 0;
+	int urc;
+
+	if (rc || p->dry_run || (stages & STAGE_EXTRACT) || !(stages & STAGE_LOAD))
+		return 0;
+	if ((urc = ledger_run_unsettled(p->lg, p->run_id, &n)))
+		return urc;
+	if (n > p->records_failed)
+		p->records_failed = n;
+	return 0;
+}
+
 static int finish_run(struct pipeline *p, unsigned stages, int rc)
 {
-	const char *status = run_status(p, rc);
+	const char *status;
 	int frc;
+
+	if (!rc)
+		rc = count_unsettled(p, stages, rc);
+	status = run_status(p, rc);
 
 	/* Stopped by a signal: the run's reason is that, whatever step was cut short. */
 	if (rc && interrupted()) {
@@ -310,14 +339,18 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	p.only_id = o->only_id;
 	p.full = o->full;
 	p.dry_run = o->dry_run;
+	if (p.dry_run && !(stages & (STAGE_EXTRACT | STAGE_TRANSFORM))) {
+		rc = fail(FS_EUSAGE, "--dry-run plans without writing; with --stage %s there is nothing to plan",
+			  o->stage);
+		goto out;
+	}
 	if (p.only && !job_entity(p.job, p.only)->enabled) {
 		rc = fail(FS_EUSAGE, "the job does not sync %s", p.only);
 		goto out;
 	}
 	interrupt_install();
 	/* The lock is ours: a run still `running` was killed before it could say so. */
-	if ((rc = ledger_runs_end_dead(p.lg, "did not finish: the process ended (killed, or a second signal) "
-				       "before it recorded its end")))
+	if ((rc = ledger_runs_end_dead(p.lg, RUN_DIED_REASON)))
 		goto out;
 	if ((stages & STAGE_EXTRACT) && (stages & STAGE_LOAD) && !p.dry_run && !p.only && !p.only_id &&
 	    (rc = interrupted_load(&p, &resume_run)))
@@ -336,6 +369,8 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 		(void)ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
 		goto out;
 	}
+	if (resume_run)
+		cmd_note_run(p.job->state_dir, resume_run);
 	if ((rc = finish_interrupted_load(&p, resume_run))) {
 		(void)ledger_run_finish(p.lg, new_run, "aborted", err_msg());
 		goto out;

@@ -138,14 +138,7 @@ int ledger_failed_count(struct ledger *lg, long *n)
 
 int ledger_problems_count(struct ledger *lg, long run_id, long *total)
 {
-	sqlite3_stmt *st = lq_stmt(lg, sql_problems_count);
-	long long count = 0;
-	int rc;
-
-	sqlite3_bind_int64(st, 1, run_id);
-	rc = lq_query_one(lg, st, NULL, &count, "read events");
-	*total = (long)count;
-	return rc < 0 ? rc : 0;
+	return lq_count_of_run(lg, sql_problems_count, run_id, total, "read events");
 }
 
 int ledger_problems_each(struct ledger *lg, long run_id, long max, int (*fn)(const struct event_row *e, void *ud),
