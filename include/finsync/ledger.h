@@ -147,6 +147,12 @@ struct event_row {
 int ledger_problems_count(struct ledger *lg, long run_id, long *total);
 int ledger_problems_each(struct ledger *lg, long run_id, long max, int (*fn)(const struct event_row *e, void *ud),
 			 void *ud);
+/*
+ * The run's records not synced, per entity and outcome (failed, invalid,
+ * ambiguous: each record by its newest event of the run), entity by entity.
+ */
+int ledger_unsynced_each(struct ledger *lg, long run_id,
+			 int (*fn)(const char *entity, const char *action, long count, void *ud), void *ud);
 
 /* The action this run recorded for a record: 1 (*action new), 0 none. */
 int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action);

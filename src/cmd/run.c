@@ -23,6 +23,7 @@
 #include "finsync/safe.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
+#include "unsynced.h"
 
 long cmd_records_failed;
 
@@ -82,6 +83,12 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* -q (or less): only warnings and errors, and no summary on stdout. */
+static int quiet(void)
+{
+	return log_get_level() < LOG_INFO;
+}
+
 static void stages_text(unsigned stages, char *out, size_t n)
 {
 	snprintf(out, n, "%s%s%s%s%s", stages & STAGE_EXTRACT ? "extract" : "",
@@ -131,7 +138,7 @@ static int say_mapping_changes(struct pipeline *p, unsigned stages)
 		return 0;
 	for (i = 0; i < ENTITY_COUNT && rc >= 0; i++) {
 		const struct entity_sync *e = &p->job->entities[i];
-		if (pipeline_wants(p, e) && (rc = pipeline_mapping_changed(p, e, &linked)) == 1)
+		if (pipeline_wants(p, e) && (rc = pipeline_mapping_changed(p, e, &linked)) == 1 && !quiet())
 			printf("%s: mapping changed: %ld linked records will be re-planned\n", e->name, linked);
 	}
 	fflush(stdout);
@@ -220,10 +227,14 @@ static int finish_run(struct pipeline *p, unsigned stages, int rc)
 	frc = ledger_run_finish(p->lg, p->run_id, status, rc ? err_msg() : NULL);
 	int reported = !rc || rc == FS_EBUDGET, src = 0;
 
-	if (reported && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
+	/* -q: a clean run prints nothing at all; the ledger and `finsync history` keep its counts. */
+	if (reported && !quiet() && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
 		src = print_summary(p, (stages & STAGE_LOAD) && !p->dry_run ? "load" : "transform");
-	if (reported)
+	if (reported && !quiet())
 		printf("run %ld: %s; staged files in %s\n", p->run_id, status, p->run_dir);
+	fflush(stdout);
+	if (reported && !src && p->records_failed)
+		src = say_unsynced(p->lg, p->run_id, p->job->path, (stages & STAGE_LOAD) && !p->dry_run);
 	return rc ? rc : frc ? frc : src;
 }
 
@@ -257,7 +268,8 @@ static int finish_interrupted_load(struct pipeline *p, long run_id)
 
 	if (!run_id)
 		return 0;
-	printf("run %ld was interrupted: finishing its load first\n", run_id);
+	if (!quiet())
+		printf("run %ld was interrupted: finishing its load first\n", run_id);
 	fflush(stdout);
 	p->run_id = run_id;
 	p->run_dir = xasprintf("%s/staging/%ld", p->job->state_dir, run_id);
