@@ -23,6 +23,8 @@ int cmd_resync(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_unlink(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_mapping(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 /*
  * The command table (src/cmd/commands.c), in git's builtin style: every
@@ -55,6 +57,7 @@ int cmd_parse(int argc, char **argv, void *opts);
 extern const struct option_spec run_options[], extract_options[], transform_options[],
 	load_options[], export_options[], history_options[], review_options[],
 	status_options[], check_options[], unlink_options[];
+extern const struct option_spec mapping_options[], init_options[];
 
 /* dir/<name>.ndjson.gz as CSV at path (written whole, atomically), as `finsync export` does. */
 int export_staged_csv(const char *dir, const char *name, const char *path);
