@@ -233,7 +233,8 @@ static int finish_run(struct pipeline *p, unsigned stages, int rc)
 	if (reported && !quiet())
 		printf("run %ld: %s; staged files in %s\n", p->run_id, status, p->run_dir);
 	fflush(stdout);
-	if (reported && !src && p->records_failed)
+	/* Ambiguous records do not fail the run, but wait for a person as much. */
+	if (reported && !src)
 		src = say_unsynced(p->lg, p->run_id, p->job->path, (stages & STAGE_LOAD) && !p->dry_run);
 	return rc ? rc : frc ? frc : src;
 }

@@ -63,3 +63,12 @@ sed -n 's/^<4>//p' journal.err | jq -e -s 'any(.[]; .level == "warn" and (.messa
 JOURNAL_STREAM="1:1" finsync_exit 1 run job.json --full
 if grep -q '^<[0-9]>' "$WORK/err"; then fail "prefix while stderr is not the journal"; fi
 unset JOURNAL_STREAM
+
+# An ambiguous record (two finance customers of its name) waits for a person too.
+ctl POST /crm/Accounts '{"data":[{"id":"4150868000000087052","Account_Name":"Twin Co"}]}' >/dev/null
+for i in 1 2; do
+	ctl POST /finance/books/contacts '{"data":[{"contact_name":"Twin Co","company_name":"Twin Co","contact_type":"customer","customer_sub_type":"business"}]}' >/dev/null
+done
+finsync_exit 1 run -q job.json --full
+grep -qx "finsync: warn: customers: 3 records not synced (1 ambiguous, 1 failed, 1 invalid); see 'finsync review job.json'" "$WORK/err" ||
+	fail "ambiguous: $(cat "$WORK/err")"
