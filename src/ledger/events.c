@@ -48,8 +48,8 @@ static const char sql_problems[] =
 static const char sql_unsynced[] =
 	"SELECT e.entity, e.action, count(*) FROM events e"
 	" WHERE e.run_id = ?1 AND e.action IN ('failed', 'invalid', 'ambiguous')"
-	" AND e.id = (SELECT max(id) FROM events WHERE run_id = e.run_id AND entity = e.entity"
-	"             AND crm_id IS e.crm_id)"
+	" AND (e.crm_id IS NULL OR e.id = (SELECT max(id) FROM events WHERE run_id = e.run_id"
+	"                                  AND entity = e.entity AND crm_id = e.crm_id))"
 	" GROUP BY e.entity, e.action ORDER BY e.entity, e.action";
 
 static const char sql_problems_count[] =

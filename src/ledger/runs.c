@@ -26,11 +26,11 @@ static const char sql_run_dry[] = "UPDATE runs SET dry_run = 1 WHERE id = ?1";
 
 static const char sql_run_exit[] = "UPDATE runs SET exit_code = ?2 WHERE id = ?1";
 
-/* The run's records whose newest event is a failure: what keeps it partial. */
+/* The run's records whose newest event is a failure (a row without a CRM id is a record of its own): what keeps it partial. */
 static const char sql_run_unsettled[] =
 	"SELECT count(*) FROM events e WHERE e.run_id = ?1 AND e.action IN ('failed', 'invalid')"
-	" AND e.id = (SELECT max(id) FROM events WHERE run_id = e.run_id AND entity = e.entity"
-	"             AND crm_id IS e.crm_id)";
+	" AND (e.crm_id IS NULL OR e.id = (SELECT max(id) FROM events WHERE run_id = e.run_id"
+	"                                  AND entity = e.entity AND crm_id = e.crm_id))";
 
 static const char sql_run_stages[] =
 	"UPDATE runs SET stages = ?2 WHERE id = ?1";

@@ -21,3 +21,10 @@ grep -qF "FAIL crm: the CSV export folder '$WORK/export' has none of the files t
 printf 'id,Product_Name,Product_Code,Unit_Price\n4150868000000089001,Widget,W-1,10\n' >export/Products.csv
 finsync_exit 0 run job.json
 grep -q "^items: 1 added" "$WORK/out" || fail "run with one file: $(cat "$WORK/out" "$WORK/err")"
+
+# Rows without an id are records of their own: each is counted in the closing line.
+printf 'id,Account_Name\n4150868000000087001,Acme Ltd\n,No Id One\n,No Id Two\n' >export/Accounts.csv
+finsync_exit 1 run -q job.json
+grep -qx "finsync: warn: customers: 2 records not synced (2 invalid); see 'finsync review job.json'" "$WORK/err" ||
+	fail "rows without an id: $(cat "$WORK/err")"
+assert_eq partial "$(ledger_query state "select status from runs order by id desc limit 1")" "the run with bad rows"
