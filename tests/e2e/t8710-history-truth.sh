@@ -80,10 +80,16 @@ grep -q 'error: process ended without finishing' report.html || fail "html: no r
 finsync_exit 0 status job.json
 grep -q "^run status: *aborted$" "$WORK/out" || fail "status: $(cat "$WORK/out")"
 grep -q "^run error: *process ended without finishing$" "$WORK/out" || fail "status error: $(cat "$WORK/out")"
+grep -q "^run exit code: *-$" "$WORK/out" || fail "status exit code of a killed run: $(cat "$WORK/out")"
 ctl DELETE /faults >/dev/null
 sleep 2
 run_ok job.json
 assert_eq "aborted|process ended without finishing|-" \
 	"$(q "select status, error, ifnull(exit_code, '-') from runs where id = 7")" "run 7 recorded by the next run"
 assert_eq "ok|0" "$(q "select status, exit_code from runs where id = 8")" "run 8"
+finsync_exit 0 status job.json
+grep -q "^run exit code: *0$" "$WORK/out" || fail "status exit code: $(cat "$WORK/out")"
+finsync_exit 0 run job.json --dry-run
+finsync_exit 0 status --format json job.json
+assert_eq "true|0" "$(jq -r '.last_run | "\(.dry_run)|\(.exit_code)"' "$WORK/out")" "status of a dry run"
 assert_eq 1 "$(names books contacts | grep -c '^Killed Midway Ltd$')" "the killed run's record, once"
