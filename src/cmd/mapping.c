@@ -64,6 +64,7 @@ static json_t *crm_types(const char *job_path)
 		for (m = entity_crm_modules(&job->entities[i]); *m; m++) {
 			if (json_object_get(all, *m))
 				continue;
+			types = NULL;
 			if (crm_field_types(crm, *m, &types) == 0)
 				json_object_set_new(all, *m, types);
 			else {
