@@ -53,8 +53,9 @@ ls -1 "$STATE/exports" | sed 's/^/  /'
 echo "demo: the ledger: sqlite3 $STATE/ledger.sqlite 'select action, count(*) from events group by action'"
 sqlite3 "$STATE/ledger.sqlite" "select '  ' || entity || ' ' || action || ': ' || count(*) from events group by entity, action" 2>/dev/null || true
 echo
-echo "demo: a second run with no CRM change creates nothing new:"
+echo "demo: a second run with no CRM change creates nothing new (-q: silent when all is well; its history):"
 "$BUILD/finsync" run -q "$TOP/jobs/demo.json" || rc=$?
+"$BUILD/finsync" history "$TOP/jobs/demo.json" --limit 1 || rc=$?
 "$BUILD/finsync" history "$TOP/jobs/demo.json" --format html -o "$STATE/report.html" &&
 	echo "demo: the runs as a page (open it in a browser): $STATE/report.html"
 exit $rc

@@ -50,5 +50,7 @@ int main(int argc, char **argv)
 		log_command_error(cmd->name, err_msg());
 		rc = FS_EABORT;
 	}
-	return exit_code_for(rc, cmd_records_failed);
+	rc = exit_code_for(rc, cmd_records_failed);
+	cmd_record_exit(rc);
+	return rc;
 }

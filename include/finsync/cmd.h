@@ -23,6 +23,8 @@ int cmd_resync(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_unlink(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_mapping(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 
 /*
  * The command table (src/cmd/commands.c), in git's builtin style: every
@@ -55,9 +57,18 @@ int cmd_parse(int argc, char **argv, void *opts);
 extern const struct option_spec run_options[], extract_options[], transform_options[],
 	load_options[], export_options[], history_options[], review_options[],
 	status_options[], check_options[], unlink_options[];
+extern const struct option_spec mapping_options[], init_options[];
 
 /* dir/<name>.ndjson.gz as CSV at path (written whole, atomically), as `finsync export` does. */
 int export_staged_csv(const char *dir, const char *name, const char *path);
+
+/*
+ * runs.exit_code: a command notes each run it works on (its job's state_dir
+ * and the run id; at most a few), and main() hands the process's exit
+ * status down once it is known, which writes it to those runs.
+ */
+void cmd_note_run(const char *state_dir, long run_id);
+void cmd_record_exit(int exit_code);
 
 /* Records that failed in the command (exit code 1 when non-zero). */
 extern long cmd_records_failed;

@@ -30,6 +30,8 @@ struct crm_ops {
 	int (*open)(struct crm **out, const struct job *job);
 	/* The module's field API names (new array); 0, or FS_EUSAGE/FS_EABORT. */
 	int (*fields)(struct crm *c, const char *module, json_t **out);
+	/* The module's fields with their types (new object name -> type); NULL op: every field is text. */
+	int (*field_types)(struct crm *c, const char *module, json_t **out);
 	int (*read)(struct crm *c, const struct crm_query *q, struct source **out);
 	/*
 	 * The module's deleted-records feed since modified_since (NULL: all it
@@ -82,6 +84,8 @@ struct source {
 
 int crm_open(struct crm **out, const struct job *job);
 int crm_fields(struct crm *c, const char *module, json_t **out);
+/* The module's fields and their types (new object: name -> "text", "picklist" …). */
+int crm_field_types(struct crm *c, const char *module, json_t **out);
 int crm_read(struct crm *c, const struct crm_query *q, struct source **out);
 /* 0 with *out NULL when the source has no deleted-records feed. */
 int crm_deleted(struct crm *c, const char *module, const char *modified_since, struct source **out);

@@ -124,6 +124,9 @@ struct job {
 
 int job_load(struct job **out, const char *path);
 
+/* A key the job file may hold in its own objects as a comment: ignored ("//": "why this view"). */
+#define JOB_COMMENT_KEY "//"
+
 /*
  * JOB_NO_SECRETS: for commands that only read the ledger and staging
  * (history, export, review, status, pause …): the secret keys must be there

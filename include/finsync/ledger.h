@@ -50,6 +50,8 @@ struct run_info {
 	char *status;        /* running, ok, partial, aborted, budget */
 	char *stages;
 	char *error;
+	int exit_code;       /* the process's exit status; -1 none recorded (running, or it died) */
+	int dry_run;         /* 1: planned only, nothing written */
 };
 
 int ledger_open(struct ledger **out, const char *state_dir);
@@ -74,12 +76,24 @@ int ledger_run_latest(struct ledger *lg, struct run_info *out);
 int ledger_run_get(struct ledger *lg, long run_id, struct run_info *out);
 int ledger_run_set_stages(struct ledger *lg, long run_id, const char *stages);
 int ledger_run_finish(struct ledger *lg, long run_id, const char *status, const char *error);
+/* Marks the run a dry run (runs.dry_run = 1). */
+int ledger_run_set_dry_run(struct ledger *lg, long run_id);
+/* Records the exit status of the process that last worked on the run (runs.exit_code). */
+int ledger_run_set_exit_code(struct ledger *lg, long run_id, int exit_code);
+/* The run's records whose newest event of the run is failed or invalid. */
+int ledger_run_unsettled(struct ledger *lg, long run_id, long *count);
 /*
  * Every run still `running` becomes `aborted` with error: called with the
  * job's lock held, when no run of the job can be alive (a killed run never
  * recorded its end).
  */
 int ledger_runs_end_dead(struct ledger *lg, const char *error);
+/*
+ * Why a run is aborted when its process died without recording its end
+ * (SIGKILL, a second signal, a crash): the reason written by the next run
+ * and the one the history shows for a `running` run whose lock is free.
+ */
+#define RUN_DIED_REASON "process ended without finishing"
 void run_info_release(struct run_info *r);
 
 /* 1 found (fills out), 0 none, <0 error. */
@@ -133,6 +147,12 @@ struct event_row {
 int ledger_problems_count(struct ledger *lg, long run_id, long *total);
 int ledger_problems_each(struct ledger *lg, long run_id, long max, int (*fn)(const struct event_row *e, void *ud),
 			 void *ud);
+/*
+ * The run's records not synced, per entity and outcome (failed, invalid,
+ * ambiguous: each record by its newest event of the run), entity by entity.
+ */
+int ledger_unsynced_each(struct ledger *lg, long run_id,
+			 int (*fn)(const char *entity, const char *action, long count, void *ud), void *ud);
 
 /* The action this run recorded for a record: 1 (*action new), 0 none. */
 int ledger_event_action(struct ledger *lg, long run_id, const char *entity, const char *crm_id, char **action);
@@ -155,6 +175,7 @@ int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const
 struct run_stats_row {
 	long run_id;
 	const char *started_at, *finished_at, *status, *error;   /* history only */
+	int exit_code, dry_run;                                   /* history only; exit_code -1: none */
 	const char *entity;     /* NULL: the run has no stats (history only) */
 	const char *stage;      /* the stage the counts come from */
 	struct stats s;

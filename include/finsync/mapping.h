@@ -28,4 +28,16 @@ int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e,
  */
 char *mapping_fingerprint(const struct job *job, const struct entity_sync *e);
 
+/*
+ * The entity's effective mapping for people (`finsync mapping`), in the
+ * order a payload is built, per CRM module it reads: one object per finance
+ * field, {"module", "finance" (as the app names it: "contact_name",
+ * "billing_address.city", "contact_persons.email", "cf_industry"), "crm"
+ * (the CRM field), "origin" ("default", "override" of a default by
+ * field_map, "field_map" for a field the defaults leave out, "custom
+ * field", "crm id", "product_type_field"), "type" (the finance value's:
+ * string, number, boolean)} (new array).
+ */
+json_t *mapping_describe(const struct job *job, const struct entity_sync *e);
+
 #endif

@@ -103,6 +103,10 @@ static int check_csv_folder(const struct job *job)
 			xfree(file);
 		}
 	}
+	/* None at all is the wrong folder, not a CRM without records: a run refuses it (exit 2). */
+	if (!rc && !present.len && absent.len)
+		rc = fail(FS_EUSAGE, "the CSV export folder '%s' has none of the files the job reads (%s)", job->crm.dir,
+			  buf_str(&absent));
 	if (!rc)
 		ok("crm", "CSV export folder %s readable; present: %s%s%s", job->crm.dir,
 		   present.len ? buf_str(&present) : "none", absent.len ? "; absent (no records): " : "",

@@ -56,6 +56,14 @@ static const struct command commands[] = {
 	  "from the finance app the customers and items finsync created from the CRM\n"
 	  "that have no transactions; without --yes it only says what it would do",
 	  unlink_options },
+	{ "mapping", cmd_mapping, "[JOB]", "finsync mapping JOB [--format text|json] [--offline] | --defaults",
+	  "the job's effective field mapping per entity: each finance field, the CRM\n"
+	  "field it comes from, why (default, override, field_map, custom field) and\n"
+	  "the CRM field's type; --defaults prints every app's default mapping", mapping_options },
+	{ "init", cmd_init, "", "finsync init [--app APP] [-o FILE] [--sandbox]",
+	  "write a starting job (job.json, or FILE; never over an existing file) whose\n"
+	  "\"//\" keys explain it; --sandbox: one that runs against a local\n"
+	  "finsync-sandbox with its documented credentials", init_options },
 	{ "help", cmd_help, "[COMMAND]", "finsync help [COMMAND]", "show the help of a command", NULL },
 	{ NULL, NULL, NULL, NULL, NULL, NULL },
 };

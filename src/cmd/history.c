@@ -9,7 +9,10 @@
  * format sizes its columns from the widest cell.  The HTML report
  * (history_html.c) also gets the newest run's failed, invalid and ambiguous
  * records from the events table.  -o FILE writes the output whole and
- * atomically.
+ * atomically.  Every format says what the ledger recorded, never a guess:
+ * the process's exit code (empty when none was recorded) and whether the
+ * run was a dry run; a run still `running` whose job lock is free died
+ * without saying so, and shows as the next run will record it: aborted.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +26,7 @@
 #include "finsync/err.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
+#include "finsync/lock.h"
 #include "finsync/outfile.h"
 #include "history.h"
 
@@ -47,10 +51,13 @@ const struct option_spec history_options[] = {
 	OPT_END,
 };
 
-#define NCOLS (5 + OUTCOME_COUNT)
+/* The run's columns, its entity, its counts, then (added last, for older readers) exit code and dry run. */
+#define NCOLS (7 + OUTCOME_COUNT)
+#define COL_EXIT (5 + OUTCOME_COUNT)
+#define COL_DRY (6 + OUTCOME_COUNT)
 #define COL_NAME(NAME, column, line) #column,
 static const char *const col_names[NCOLS] = {
-	"run", "started_at", "finished_at", "status", "entity", FS_OUTCOMES(COL_NAME)
+	"run", "started_at", "finished_at", "status", "entity", FS_OUTCOMES(COL_NAME) "exit_code", "dry_run"
 };
 #undef COL_NAME
 
@@ -90,6 +97,8 @@ static int history_add(const struct run_stats_row *row, void *ud)
 	r->error = dup_or_null(row->error);
 	r->entity = dup_or_null(row->entity);
 	r->stage = dup_or_null(row->stage);
+	r->exit_code = row->exit_code;
+	r->dry_run = row->dry_run;
 	memcpy(r->count, row->s.count, sizeof(r->count));
 	return 0;
 }
@@ -161,6 +170,13 @@ static const char *row_cell(const struct history_row *r, int c, char *num, size_
 		return r->status;
 	case 4:
 		return r->entity;
+	case COL_EXIT:
+		if (r->exit_code < 0)
+			return NULL;
+		snprintf(num, size, "%d", r->exit_code);
+		return num;
+	case COL_DRY:
+		return r->dry_run ? "1" : "0";
 	default:
 		if (!r->entity)
 			return NULL;
@@ -240,12 +256,14 @@ static json_t *json_str_or_null(const char *s)
 
 static json_t *run_object(const struct history_row *r)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:{}}", "run", (json_int_t)r->run,
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:{}}", "run", (json_int_t)r->run,
 			 "started_at", json_str_or_null(r->started_at),
 			 "finished_at", json_str_or_null(r->finished_at),
 			 "status", json_str_or_null(r->status),
 			 "error", json_str_or_null(r->error),
 			 "stats_stage", json_str_or_null(r->stage),
+			 "exit_code", r->exit_code < 0 ? json_null() : json_integer(r->exit_code),
+			 "dry_run", r->dry_run,
 			 "entities");
 }
 
@@ -312,6 +330,32 @@ static int print_history(const struct history *h, enum format f, const char *out
 	return rc;
 }
 
+/*
+ * A run still `running` while nobody holds the job's lock died without
+ * recording its end: shown as the next run will record it.  A lock that
+ * cannot be probed leaves the rows as they are.
+ */
+static void show_dead_runs(struct history *h, const char *state_dir)
+{
+	struct lock_owner owner;
+	size_t i;
+	int probed = -1;
+
+	for (i = 0; i < h->n; i++) {
+		struct history_row *r = &h->rows[i];
+		if (!r->status || strcmp(r->status, "running"))
+			continue;
+		if (probed < 0)
+			probed = lock_probe(state_dir, &owner);
+		if (probed != 0)
+			return;
+		xfree(r->status);
+		xfree(r->error);
+		r->status = xstrdup("aborted");
+		r->error = xstrdup(RUN_DIED_REASON);
+	}
+}
+
 /* Reads the history; a job that never ran has none (and gets no ledger from us). */
 static int load_history(struct history *h, const struct job *job, long limit, int with_events)
 {
@@ -323,6 +367,8 @@ static int load_history(struct history *h, const struct job *job, long limit, in
 	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)) &&
 	    !(rc = ledger_history_each(lg, limit, history_add, h)) && with_events && h->n)
 		rc = events_read(h, lg, h->rows[0].run);
+	if (!rc)
+		show_dead_runs(h, job->state_dir);
 	ledger_close(lg);
 	xfree(path);
 	return rc;

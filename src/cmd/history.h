@@ -14,6 +14,8 @@ struct history_row {
 	char *started_at, *finished_at, *status, *error;
 	char *entity;           /* NULL: the run has no stats */
 	char *stage;            /* the stage the counts come from */
+	int exit_code;          /* the process's exit status; -1: none recorded */
+	int dry_run;            /* 1: planned only, nothing written */
 	long count[OUTCOME_COUNT];   /* by enum outcome */
 };
 

@@ -69,20 +69,20 @@ static void esc(FILE *fp, const char *s)
 
 /* ---- run-level facts ---- */
 
-/* The exit status the run's status stands for (docs/design.md "Exit codes"); NULL while running. */
-static const char *exit_code(const char *status)
+/* The exit status the run's process recorded ("-" when none: running, died, or before it was kept). */
+static const char *exit_code(const struct history_row *r, char *buf, size_t size)
 {
-	if (!status)
+	if (r->exit_code < 0)
 		return NULL;
-	if (!strcmp(status, "ok"))
-		return "0";
-	if (!strcmp(status, "partial"))
-		return "1";
-	if (!strcmp(status, "aborted"))
-		return "3";
-	if (!strcmp(status, "budget"))
-		return "5";
-	return NULL;
+	snprintf(buf, size, "%d", r->exit_code);
+	return buf;
+}
+
+/* A dry run planned and wrote nothing: said beside its status wherever the status is. */
+static void dry_badge(FILE *fp, const struct history_row *r)
+{
+	if (r->dry_run)
+		fputs(" <span class=\"badge dry\" title=\"planned only: nothing was written\">dry run</span>", fp);
 }
 
 /* "42s", "3m 05s", "2h 01m 09s"; "" when either end is unknown or unreadable. */
@@ -172,6 +172,7 @@ static const char css[] =
 	".badge{display:inline-block;border-radius:10px;padding:0 9px;font-size:12px;font-weight:600;color:#fff}"
 	".ok{background:#2e7d32}.partial{background:#e65100}.aborted{background:#c62828}"
 	".budget{background:#7b1fa2}.running{background:#1565c0}.other{background:#616e7c}"
+	".dry{background:#fff;color:#3e4c59;border:1px dashed #7b8794}"
 	".scroll{overflow-x:auto}"
 	"table{border-collapse:collapse;width:100%;font-size:12.5px}"
 	"th,td{border-bottom:1px solid #e4e7eb;padding:4px 7px;text-align:left;vertical-align:top}"
@@ -232,17 +233,19 @@ static void card(FILE *fp, const char *key, const char *value, const char *cls)
 static void last_run(FILE *fp, const struct run_total *t)
 {
 	const struct history_row *r = t->first;
-	char num[32], dur[48];
+	char num[32], dur[48], code[16];
 	int k;
 
 	duration(r, dur, sizeof(dur));
-	fprintf(fp, "<section id=\"last-run\" data-run=\"%ld\">\n<h2>Last run: #%ld "
-		"<span class=\"badge %s\">", r->run, r->run, status_class(r->status));
+	fprintf(fp, "<section id=\"last-run\" data-run=\"%ld\" data-dry-run=\"%d\">\n<h2>Last run: #%ld "
+		"<span class=\"badge %s\">", r->run, r->dry_run, r->run, status_class(r->status));
 	esc(fp, r->status);
-	fputs("</span></h2>\n<div class=\"cards\">", fp);
+	fputs("</span>", fp);
+	dry_badge(fp, r);
+	fputs("</h2>\n<div class=\"cards\">", fp);
 	card(fp, "started", r->started_at, "wide");
 	card(fp, "duration", *dur ? dur : "unfinished", NULL);
-	card(fp, "exit status", exit_code(r->status), NULL);
+	card(fp, "exit status", exit_code(r, code, sizeof(code)), NULL);
 	for (k = 0; k < OUTCOME_COUNT; k++) {
 		snprintf(num, sizeof(num), "%ld", t->count[k]);
 		card(fp, outcome_columns[k], t->has_stats ? num : NULL,
@@ -320,8 +323,8 @@ static void run_label(FILE *fp, const struct run_total *t, double cx, int show)
 
 	if (!show)
 		return;
-	fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"#3e4c59\">#%ld</text>",
-		cx, SVG_H - PAD_B + 18, t->first->run);
+	fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"#3e4c59\">#%ld%s</text>",
+		cx, SVG_H - PAD_B + 18, t->first->run, t->first->dry_run ? " dry" : "");
 	if (day && strlen(day) >= 16)
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#7b8794\">"
 			"%.5s %.5s</text>", cx, SVG_H - PAD_B + 34, day + 5, day + 11);
@@ -337,7 +340,7 @@ static void bar(FILE *fp, const struct run_total *t, double cx, double w, long t
 	esc(fp, t->first->started_at);
 	fputs("\" data-status=\"", fp);
 	esc(fp, t->first->status);
-	fputc('"', fp);
+	fprintf(fp, "\" data-dry-run=\"%d\"", t->first->dry_run);
 	for (k = 0; k < OUTCOME_COUNT; k++)
 		fprintf(fp, " data-%s=\"%ld\"", outcome_columns[k], t->count[k]);
 	fputs(">\n", fp);
@@ -347,10 +350,13 @@ static void bar(FILE *fp, const struct run_total *t, double cx, double w, long t
 		if (!v)
 			continue;
 		y -= h;
-		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
-			"data-outcome=\"%s\" data-count=\"%ld\"><title>run %ld: %ld %s</title></rect>\n",
-			cx - w / 2, y, w, h, colour[stacked[k]], outcome_columns[stacked[k]], v, t->first->run, v,
-			outcome_columns[stacked[k]]);
+		/* A dry run's bars are pale and dashed: planned, not written. */
+		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" %s"
+			"data-outcome=\"%s\" data-count=\"%ld\"><title>run %ld: %ld %s%s</title></rect>\n",
+			cx - w / 2, y, w, h, colour[stacked[k]],
+			t->first->dry_run ? "fill-opacity=\"0.35\" stroke=\"#3e4c59\" stroke-dasharray=\"3 2\" " : "",
+			outcome_columns[stacked[k]], v, t->first->run, v,
+			outcome_columns[stacked[k]], t->first->dry_run ? " (dry run: planned, not written)" : "");
 	}
 	/* A run without stats (stopped before its transform) gets a grey mark, and words where they fit. */
 	if (!t->has_stats) {
@@ -442,8 +448,8 @@ static void count_cell(FILE *fp, const struct history_row *r, int k)
 /* The run-level cells, spanning the run's entity rows. */
 static void run_cells(FILE *fp, const struct history_row *r, size_t span)
 {
-	const char *code = exit_code(r->status);
-	char dur[48];
+	char dur[48], buf[16];
+	const char *code = exit_code(r, buf, sizeof(buf));
 
 	duration(r, dur, sizeof(dur));
 	fprintf(fp, "<td class=\"n\" rowspan=\"%zu\">%ld</td><td class=\"t\" rowspan=\"%zu\">", span, r->run, span);
@@ -452,7 +458,9 @@ static void run_cells(FILE *fp, const struct history_row *r, size_t span)
 	esc(fp, *dur ? dur : "-");
 	fprintf(fp, "</td><td rowspan=\"%zu\"><span class=\"badge %s\">", span, status_class(r->status));
 	esc(fp, r->status);
-	fprintf(fp, "</span></td><td class=\"n\" rowspan=\"%zu\">%s</td>", span, code ? code : "-");
+	fputs("</span>", fp);
+	dry_badge(fp, r);
+	fprintf(fp, "</td><td class=\"n\" rowspan=\"%zu\">%s</td>", span, code ? code : "-");
 }
 
 /* One row per entity; the run's error, if any, in a row of its own under them. */
@@ -489,7 +497,7 @@ static void runs_table(FILE *fp, const struct history *h)
 
 	fputs("<section id=\"runs\">\n<h2>Runs</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th class=\"n\">run</th>"
 	      "<th>started</th><th class=\"n\">duration</th><th>status</th><th class=\"n\" title=\"the exit status "
-	      "the run's status stands for\">exit</th><th>entity</th><th>stage</th>", fp);
+	      "of the run's process\">exit</th><th>entity</th><th>stage</th>", fp);
 	for (k = 0; k < OUTCOME_COUNT; k++)
 		fprintf(fp, "<th class=\"n\">%s</th>", outcome_columns[k]);
 	fputs("</tr></thead>\n<tbody>\n", fp);
@@ -500,9 +508,9 @@ static void runs_table(FILE *fp, const struct history *h)
 	}
 	if (!h->n)
 		fprintf(fp, "<tr><td colspan=\"%d\">No runs yet.</td></tr>\n", 7 + OUTCOME_COUNT);
-	fputs("</tbody>\n</table></div>\n<p class=\"note\">exit: the exit status a run with this status "
-	      "has (0 ok, 1 partial, 3 aborted, 5 budget; a job-file error found during a run also exits 2 "
-	      "and is recorded as aborted).</p>\n</section>\n", fp);
+	fputs("</tbody>\n</table></div>\n<p class=\"note\">exit: the exit status the run's process recorded "
+	      "(0 done, 1 records failed, 2 job error, 3 aborted, 5 budget; - when none was recorded: the "
+	      "process ended without finishing). A dry run planned and wrote nothing.</p>\n</section>\n", fp);
 }
 
 /* ---- the newest run's records that did not go through ---- */

@@ -23,6 +23,7 @@
 #include "finsync/safe.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
+#include "unsynced.h"
 
 long cmd_records_failed;
 
@@ -82,6 +83,12 @@ static int parse_args(struct run_opts *o, int argc, char **argv)
 	return 0;
 }
 
+/* -q (or less): only warnings and errors, and no summary on stdout. */
+static int quiet(void)
+{
+	return log_get_level() < LOG_INFO;
+}
+
 static void stages_text(unsigned stages, char *out, size_t n)
 {
 	snprintf(out, n, "%s%s%s%s%s", stages & STAGE_EXTRACT ? "extract" : "",
@@ -99,14 +106,19 @@ static int pick_run(struct pipeline *p, unsigned stages)
 	int rc;
 
 	stages_text(stages, text, sizeof(text));
-	if (stages & STAGE_EXTRACT)
-		return ledger_run_start(p->lg, p->job->name, text, &p->run_id);
+	if (stages & STAGE_EXTRACT) {
+		if ((rc = ledger_run_start(p->lg, p->job->name, text, &p->run_id)))
+			return rc;
+		cmd_note_run(p->job->state_dir, p->run_id);
+		return p->dry_run ? ledger_run_set_dry_run(p->lg, p->run_id) : 0;
+	}
 	if ((rc = ledger_run_latest(p->lg, &run)) < 0)
 		return rc;
 	if (rc == 0)
 		return fail(FS_EUSAGE, "job '%s' has no run yet; start with 'finsync extract' or 'finsync run'",
 			    p->job->path);
 	p->run_id = run.id;
+	cmd_note_run(p->job->state_dir, run.id);
 	if (run.stages && *run.stages) {
 		char *joined = xasprintf("%s,%s", run.stages, text);
 		rc = ledger_run_set_stages(p->lg, run.id, joined);
@@ -126,7 +138,7 @@ static int say_mapping_changes(struct pipeline *p, unsigned stages)
 		return 0;
 	for (i = 0; i < ENTITY_COUNT && rc >= 0; i++) {
 		const struct entity_sync *e = &p->job->entities[i];
-		if (pipeline_wants(p, e) && (rc = pipeline_mapping_changed(p, e, &linked)) == 1)
+		if (pipeline_wants(p, e) && (rc = pipeline_mapping_changed(p, e, &linked)) == 1 && !quiet())
 			printf("%s: mapping changed: %ld linked records will be re-planned\n", e->name, linked);
 	}
 	fflush(stdout);
@@ -178,10 +190,34 @@ static const char *run_status(const struct pipeline *p, int rc)
 	return p->records_failed ? "partial" : "ok";
 }
 
+/*
+ * A load that continues a run (`finsync load`, `run --stage load`, the
+ * finish of an interrupted load) counts the run's records, not only its
+ * own: a record that failed before and was not sent again still fails the
+ * run, so a re-run never turns a partial run "ok" by doing nothing.
+ */
+static int count_unsettled(struct pipeline *p, unsigned stages, int rc)
+{
+	long n = 0;
+	int urc;
+
+	if (rc || p->dry_run || (stages & STAGE_EXTRACT) || !(stages & STAGE_LOAD))
+		return 0;
+	if ((urc = ledger_run_unsettled(p->lg, p->run_id, &n)))
+		return urc;
+	if (n > p->records_failed)
+		p->records_failed = n;
+	return 0;
+}
+
 static int finish_run(struct pipeline *p, unsigned stages, int rc)
 {
-	const char *status = run_status(p, rc);
+	const char *status;
 	int frc;
+
+	if (!rc)
+		rc = count_unsettled(p, stages, rc);
+	status = run_status(p, rc);
 
 	/* Stopped by a signal: the run's reason is that, whatever step was cut short. */
 	if (rc && interrupted()) {
@@ -191,10 +227,15 @@ static int finish_run(struct pipeline *p, unsigned stages, int rc)
 	frc = ledger_run_finish(p->lg, p->run_id, status, rc ? err_msg() : NULL);
 	int reported = !rc || rc == FS_EBUDGET, src = 0;
 
-	if (reported && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
+	/* -q: a clean run prints nothing at all; the ledger and `finsync history` keep its counts. */
+	if (reported && !quiet() && (stages & (STAGE_TRANSFORM | STAGE_LOAD)))
 		src = print_summary(p, (stages & STAGE_LOAD) && !p->dry_run ? "load" : "transform");
-	if (reported)
+	if (reported && !quiet())
 		printf("run %ld: %s; staged files in %s\n", p->run_id, status, p->run_dir);
+	fflush(stdout);
+	/* Ambiguous records do not fail the run, but wait for a person as much. */
+	if (reported && !src)
+		src = say_unsynced(p->lg, p->run_id, p->job->path, (stages & STAGE_LOAD) && !p->dry_run);
 	return rc ? rc : frc ? frc : src;
 }
 
@@ -228,7 +269,8 @@ static int finish_interrupted_load(struct pipeline *p, long run_id)
 
 	if (!run_id)
 		return 0;
-	printf("run %ld was interrupted: finishing its load first\n", run_id);
+	if (!quiet())
+		printf("run %ld was interrupted: finishing its load first\n", run_id);
 	fflush(stdout);
 	p->run_id = run_id;
 	p->run_dir = xasprintf("%s/staging/%ld", p->job->state_dir, run_id);
@@ -310,14 +352,18 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	p.only_id = o->only_id;
 	p.full = o->full;
 	p.dry_run = o->dry_run;
+	if (p.dry_run && !(stages & (STAGE_EXTRACT | STAGE_TRANSFORM))) {
+		rc = fail(FS_EUSAGE, "--dry-run plans without writing; with --stage %s there is nothing to plan",
+			  o->stage);
+		goto out;
+	}
 	if (p.only && !job_entity(p.job, p.only)->enabled) {
 		rc = fail(FS_EUSAGE, "the job does not sync %s", p.only);
 		goto out;
 	}
 	interrupt_install();
 	/* The lock is ours: a run still `running` was killed before it could say so. */
-	if ((rc = ledger_runs_end_dead(p.lg, "did not finish: the process ended (killed, or a second signal) "
-				       "before it recorded its end")))
+	if ((rc = ledger_runs_end_dead(p.lg, RUN_DIED_REASON)))
 		goto out;
 	if ((stages & STAGE_EXTRACT) && (stages & STAGE_LOAD) && !p.dry_run && !p.only && !p.only_id &&
 	    (rc = interrupted_load(&p, &resume_run)))
@@ -336,6 +382,8 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 		(void)ledger_run_finish(p.lg, p.run_id, "aborted", err_msg());
 		goto out;
 	}
+	if (resume_run)
+		cmd_note_run(p.job->state_dir, resume_run);
 	if ((rc = finish_interrupted_load(&p, resume_run))) {
 		(void)ledger_run_finish(p.lg, new_run, "aborted", err_msg());
 		goto out;

@@ -75,10 +75,12 @@ static int add_last_run(json_t *status, struct ledger *lg)
 
 	if ((rc = ledger_run_latest(lg, &r)) <= 0)
 		return rc;
-	run = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:n, s:{}}", "id", (json_int_t)r.id,
+	run = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:n, s:{}}", "id", (json_int_t)r.id,
 			"started_at", str_or_null(r.started_at), "finished_at", str_or_null(r.finished_at),
 			"status", str_or_null(r.status), "error", str_or_null(r.error),
-			"stages", str_or_null(r.stages), "stats_stage", "entities");
+			"stages", str_or_null(r.stages),
+			"exit_code", r.exit_code < 0 ? json_null() : json_integer(r.exit_code), "dry_run", r.dry_run,
+			"stats_stage", "entities");
 	json_object_set_new(status, "last_run", run);
 	id = r.id;
 	run_info_release(&r);
@@ -109,6 +111,14 @@ static void set_state(json_t *status)
 {
 	const char *job_state = json_string_value(json_object_get(status, "job_state"));
 
+	json_t *run = json_object_get(status, "last_run");
+	const char *run_status = json_string_value(json_object_get(run, "status"));
+
+	/* A run `running` with the lock free died without saying so: as the next run will record it. */
+	if (json_is_null(json_object_get(status, "lock")) && run_status && !strcmp(run_status, "running")) {
+		json_object_set_new(run, "status", json_string("aborted"));
+		json_object_set_new(run, "error", json_string(RUN_DIED_REASON));
+	}
 	if (!json_is_null(json_object_get(status, "lock")))
 		json_object_set_new(status, "state", json_string("running"));
 	else if (strcmp(job_state, "active"))
@@ -233,7 +243,12 @@ static void run_lines(struct lines *l, json_t *run)
 		return;
 	}
 	line(l, "last run", "%lld", (long long)json_integer_value(json_object_get(run, "id")));
-	line(l, "run status", "%s", text_or(json_object_get(run, "status"), "-"));
+	line(l, "run status", "%s%s", text_or(json_object_get(run, "status"), "-"),
+	     json_is_true(json_object_get(run, "dry_run")) ? " (dry run: planned, nothing written)" : "");
+	if (json_is_integer(json_object_get(run, "exit_code")))
+		line(l, "run exit code", "%lld", (long long)json_integer_value(json_object_get(run, "exit_code")));
+	else
+		line(l, "run exit code", "-");
 	line(l, "run started", "%s", text_or(json_object_get(run, "started_at"), "-"));
 	line(l, "run finished", "%s", text_or(json_object_get(run, "finished_at"), "-"));
 	line(l, "run error", "%s", text_or(json_object_get(run, "error"), "-"));

@@ -294,6 +294,7 @@ static int do_unlink(struct unlink *u)
 
 	if ((rc = ledger_run_start(u->lg, u->job->name, "unlink", &u->run_id)))
 		return rc;
+	cmd_note_run(u->job->state_dir, u->run_id);     /* runs.exit_code, from main() */
 	log_set_run(u->run_id);
 	if (u->o.with_transactions && (rc = delete_doomed(u)))
 		goto out;

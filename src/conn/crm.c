@@ -25,6 +25,24 @@ int crm_fields(struct crm *c, const char *module, json_t **out)
 	return c->ops->fields(c, module, out);
 }
 
+/* A source without types (CSV export files) holds every field as text. */
+int crm_field_types(struct crm *c, const char *module, json_t **out)
+{
+	json_t *names, *v;
+	size_t i;
+	int rc;
+
+	if (c->ops->field_types)
+		return c->ops->field_types(c, module, out);
+	*out = json_object();
+	if ((rc = c->ops->fields(c, module, &names)))
+		return rc;
+	json_array_foreach(names, i, v)
+		json_object_set_new(*out, json_string_value(v), json_string("text"));
+	json_decref(names);
+	return 0;
+}
+
 int crm_read(struct crm *c, const struct crm_query *q, struct source **out)
 {
 	return c->ops->read(c, q, out);

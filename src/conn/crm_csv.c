@@ -32,9 +32,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <csv.h>
 #include <jansson.h>
 #include "finsync/alloc.h"
+#include "finsync/buf.h"
 #include "finsync/crm.h"
 #include "finsync/err.h"
 #include "finsync/safe.h"
@@ -745,10 +747,41 @@ static const struct source_ops csv_source_ops = {
 	.where = csv_source_where,
 };
 
+/*
+ * A folder without any of the files the job reads is a mistake (the wrong
+ * folder, an export not yet copied, files named by date), not a CRM with no
+ * records: the run would read nothing and exit 0.  One file present is
+ * enough; a module without records may have no file.
+ */
+static int csv_any_file(const struct job *job)
+{
+	struct buf want = BUF_INIT;
+	const char *const *m;
+	int i, found = 0, rc = 0;
+
+	for (i = 0; i < ENTITY_COUNT && !found; i++) {
+		if (!job->entities[i].enabled)
+			continue;
+		for (m = entity_crm_modules(&job->entities[i]); *m && !found; m++) {
+			char *file = xasprintf("%s/%s.csv", job->crm.dir, *m);
+			found = access(file, F_OK) == 0;
+			if (!strstr(buf_str(&want), *m))
+				buf_addf(&want, "%s%s.csv", want.len ? ", " : "", *m);
+			xfree(file);
+		}
+	}
+	if (!found && want.len)
+		rc = fail(FS_EUSAGE, "the CRM export folder '%s' has none of the files the job reads (%s): "
+			  "is it the right folder?", job->crm.dir, buf_str(&want));
+	buf_release(&want);
+	return rc;
+}
+
 static int csv_open(struct crm **out, const struct job *job)
 {
 	struct crm_csv *c;
 	struct stat st;
+	int rc;
 
 	*out = NULL;
 	if (!job->crm.dir)
@@ -758,6 +791,8 @@ static int csv_open(struct crm **out, const struct job *job)
 			    strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return fail(FS_EUSAGE, "the CRM export folder '%s' is not a folder", job->crm.dir);
+	if ((rc = csv_any_file(job)))
+		return rc;
 	c = xcalloc(1, sizeof(*c));
 	c->base.ops = &crm_csv_ops;
 	c->base.job = job;

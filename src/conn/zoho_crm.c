@@ -89,7 +89,12 @@ static char *crm_error_text(const struct api_result *res)
 	return text;
 }
 
-static int zoho_fields(struct crm *base, const char *module, json_t **out)
+/*
+ * The module's field metadata: *out gets each field's api_name, as an array
+ * of names (types NULL) or as an object name -> data_type ("text",
+ * "picklist", "lookup" …) for people (`finsync mapping`).
+ */
+static int zoho_field_list(struct crm *base, const char *module, json_t **out, int types)
 {
 	struct zoho_crm *c = (struct zoho_crm *)base;
 	struct api_result res = API_RESULT_INIT;
@@ -98,7 +103,7 @@ static int zoho_fields(struct crm *base, const char *module, json_t **out)
 	size_t i;
 	int rc;
 
-	*out = json_array();
+	*out = types ? json_object() : json_array();
 	if ((rc = api_call(c->api, "GET", url, NULL, NULL, &res)))
 		goto out;
 	if (res.status == 204)
@@ -110,14 +115,29 @@ static int zoho_fields(struct crm *base, const char *module, json_t **out)
 		goto out;
 	}
 	json_array_foreach(json_object_get(res.json, "fields"), i, field) {
-		json_t *name = json_object_get(field, "api_name");
-		if (json_is_string(name))
+		json_t *name = json_object_get(field, "api_name"), *type = json_object_get(field, "data_type");
+		if (!json_is_string(name))
+			continue;
+		if (types)
+			json_object_set_new(*out, json_string_value(name),
+					    json_string(json_is_string(type) ? json_string_value(type) : "unknown"));
+		else
 			json_array_append(*out, name);
 	}
 out:
 	api_result_release(&res);
 	xfree(url);
 	return rc;
+}
+
+static int zoho_fields(struct crm *base, const char *module, json_t **out)
+{
+	return zoho_field_list(base, module, out, 0);
+}
+
+static int zoho_field_types(struct crm *base, const char *module, json_t **out)
+{
+	return zoho_field_list(base, module, out, 1);
 }
 
 /* Splits the wanted fields into comma-joined batches of at most 50. */
@@ -454,6 +474,7 @@ const struct crm_ops zoho_crm_ops = {
 	.type = "zoho-crm",
 	.open = zoho_open,
 	.fields = zoho_fields,
+	.field_types = zoho_field_types,
 	.read = zoho_read,
 	.deleted = zoho_deleted,
 	.write = zoho_write,

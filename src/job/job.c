@@ -41,7 +41,12 @@ static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
 	return fail(FS_EUSAGE, "job '%s': %s%s%s", ld->path, key ? key : "", key ? ": " : "", detail);
 }
 
-/* Unknown keys are refused; allowed is NULL-terminated. */
+/*
+ * Unknown keys are refused; allowed is NULL-terminated.  The key "//" is a
+ * comment (JSON has none), in any object whose keys are the job file's own:
+ * `finsync init` writes them, and operators note why a view or a mapping is
+ * there.  Not in objects whose keys are data (field_map, views, field_owner).
+ */
 static int check_keys(struct loader *ld, json_t *obj, const char *where, const char *const *allowed)
 {
 	const char *key;
@@ -49,6 +54,8 @@ static int check_keys(struct loader *ld, json_t *obj, const char *where, const c
 	size_t i;
 
 	json_object_foreach(obj, key, v) {
+		if (!strcmp(key, JOB_COMMENT_KEY))
+			continue;
 		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
 			;
 		if (!allowed[i])

@@ -60,6 +60,8 @@ static int check_keys(const struct job *job, json_t *obj, const char *where, con
 	size_t i;
 
 	json_object_foreach(obj, key, v) {
+		if (!strcmp(key, JOB_COMMENT_KEY))      /* a comment, as in job.c */
+			continue;
 		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
 			;
 		if (!allowed[i]) {

@@ -217,6 +217,18 @@ int lq_query_one(struct ledger *lg, sqlite3_stmt *st, char **text, long long *nu
 	return rc;
 }
 
+int lq_count_of_run(struct ledger *lg, const char *sql, long run_id, long *count, const char *what)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql);
+	long long n = 0;
+	int rc;
+
+	sqlite3_bind_int64(st, 1, run_id);
+	rc = lq_query_one(lg, st, NULL, &n, what);
+	*count = (long)n;
+	return rc < 0 ? rc : 0;
+}
+
 int lq_query_ids(struct ledger *lg, sqlite3_stmt *st, json_t **ids, const char *what)
 {
 	int rc;

@@ -45,6 +45,13 @@ static const char sql_problems[] =
 	"SELECT entity, crm_module, crm_id, finance_id, action, match, reason FROM events"
 	" WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous') ORDER BY id LIMIT ?2";
 
+static const char sql_unsynced[] =
+	"SELECT e.entity, e.action, count(*) FROM events e"
+	" WHERE e.run_id = ?1 AND e.action IN ('failed', 'invalid', 'ambiguous')"
+	" AND (e.crm_id IS NULL OR e.id = (SELECT max(id) FROM events WHERE run_id = e.run_id"
+	"                                  AND entity = e.entity AND crm_id = e.crm_id))"
+	" GROUP BY e.entity, e.action ORDER BY e.entity, e.action";
+
 static const char sql_problems_count[] =
 	"SELECT count(*) FROM events WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous')";
 
@@ -138,14 +145,7 @@ int ledger_failed_count(struct ledger *lg, long *n)
 
 int ledger_problems_count(struct ledger *lg, long run_id, long *total)
 {
-	sqlite3_stmt *st = lq_stmt(lg, sql_problems_count);
-	long long count = 0;
-	int rc;
-
-	sqlite3_bind_int64(st, 1, run_id);
-	rc = lq_query_one(lg, st, NULL, &count, "read events");
-	*total = (long)count;
-	return rc < 0 ? rc : 0;
+	return lq_count_of_run(lg, sql_problems_count, run_id, total, "read events");
 }
 
 int ledger_problems_each(struct ledger *lg, long run_id, long max, int (*fn)(const struct event_row *e, void *ud),
@@ -168,6 +168,20 @@ int ledger_problems_each(struct ledger *lg, long run_id, long max, int (*fn)(con
 		};
 		stop = fn(&e, ud);
 	}
+	lq_step_end(st);
+	return stop ? stop : rc < 0 ? rc : 0;
+}
+
+int ledger_unsynced_each(struct ledger *lg, long run_id,
+			 int (*fn)(const char *entity, const char *action, long count, void *ud), void *ud)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_unsynced);
+	int rc, stop = 0;
+
+	sqlite3_bind_int64(st, 1, run_id);
+	while (!stop && (rc = lq_step_row(lg, st, "read events")) == 1)
+		stop = fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+			  (long)sqlite3_column_int64(st, 2), ud);
 	lq_step_end(st);
 	return stop ? stop : rc < 0 ? rc : 0;
 }

@@ -53,6 +53,8 @@ int lq_step_done(struct ledger *lg, sqlite3_stmt *st, const char *what);
 int lq_read_row(struct ledger *lg, sqlite3_stmt *st, const char *what, char **const cols[], size_t n);
 /* Steps a one-column query and resets it: 1 with *text (new) and/or *num, 0 no row, <0 error. */
 int lq_query_one(struct ledger *lg, sqlite3_stmt *st, char **text, long long *num, const char *what);
+/* The count a one-row query of one run (?1) gives: 0 with *count, <0 error. */
+int lq_count_of_run(struct ledger *lg, const char *sql, long run_id, long *count, const char *what);
 /* Steps a one-column query of text rows into *ids (a new array; NULL on an error). */
 int lq_query_ids(struct ledger *lg, sqlite3_stmt *st, json_t **ids, const char *what);
 

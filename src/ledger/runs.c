@@ -16,11 +16,21 @@
 static const char sql_run_start[] =
 	"INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)";
 
-static const char sql_run_latest[] =
-	"SELECT id, job, started_at, finished_at, status, stages, error FROM runs ORDER BY id DESC LIMIT 1";
+#define RUN_COLUMNS "id, job, started_at, finished_at, status, stages, error, exit_code, dry_run"
 
-static const char sql_run_get[] =
-	"SELECT id, job, started_at, finished_at, status, stages, error FROM runs WHERE id = ?1";
+static const char sql_run_latest[] = "SELECT " RUN_COLUMNS " FROM runs ORDER BY id DESC LIMIT 1";
+
+static const char sql_run_get[] = "SELECT " RUN_COLUMNS " FROM runs WHERE id = ?1";
+
+static const char sql_run_dry[] = "UPDATE runs SET dry_run = 1 WHERE id = ?1";
+
+static const char sql_run_exit[] = "UPDATE runs SET exit_code = ?2 WHERE id = ?1";
+
+/* The run's records whose newest event is a failure (a row without a CRM id is a record of its own): what keeps it partial. */
+static const char sql_run_unsettled[] =
+	"SELECT count(*) FROM events e WHERE e.run_id = ?1 AND e.action IN ('failed', 'invalid')"
+	" AND (e.crm_id IS NULL OR e.id = (SELECT max(id) FROM events WHERE run_id = e.run_id"
+	"                                  AND entity = e.entity AND crm_id = e.crm_id))";
 
 static const char sql_run_stages[] =
 	"UPDATE runs SET stages = ?2 WHERE id = ?1";
@@ -89,6 +99,8 @@ static int read_run(struct ledger *lg, sqlite3_stmt *st, struct run_info *out)
 		out->status = lq_column_dup(st, 4);
 		out->stages = lq_column_dup(st, 5);
 		out->error = lq_column_dup(st, 6);
+		out->exit_code = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 7);
+		out->dry_run = sqlite3_column_int(st, 8);
 	}
 	lq_step_end(st);
 	return rc;
@@ -129,6 +141,28 @@ int ledger_run_finish(struct ledger *lg, long run_id, const char *status, const 
 	lq_bind_text(st, 3, status);
 	lq_bind_text(st, 4, error);
 	return lq_step_done(lg, st, "finish run");
+}
+
+int ledger_run_set_dry_run(struct ledger *lg, long run_id)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_run_dry);
+
+	sqlite3_bind_int64(st, 1, run_id);
+	return lq_step_done(lg, st, "update run");
+}
+
+int ledger_run_set_exit_code(struct ledger *lg, long run_id, int exit_code)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_run_exit);
+
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int(st, 2, exit_code);
+	return lq_step_done(lg, st, "record the run's exit code");
+}
+
+int ledger_run_unsettled(struct ledger *lg, long run_id, long *count)
+{
+	return lq_count_of_run(lg, sql_run_unsettled, run_id, count, "read events");
 }
 
 int ledger_runs_end_dead(struct ledger *lg, const char *error)

@@ -4,12 +4,13 @@
  * A new table is a new schema_vN here and a migrations[] line.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sqlite3.h>
 #include "finsync/err.h"
 #include "finsync/ledger.h"
 #include "ledger_int.h"
 
-#define SCHEMA_VERSION 8
+#define SCHEMA_VERSION 9
 
 /* Version 1: the public tables (docs/design.md "The ledger"). */
 static const char schema_v1[] =
@@ -131,6 +132,15 @@ static const char schema_v8[] =
 	"  entity TEXT NOT NULL, finance_id TEXT NOT NULL, modified TEXT NOT NULL, crm_id TEXT,"
 	"  PRIMARY KEY (entity, finance_id));";
 
+/*
+ * Version 9: what a run's history must not guess: the exit status of the
+ * process that last worked on the run (NULL while it runs, or when it died
+ * before saying), and whether it was a dry run (planned, nothing written).
+ */
+static const char schema_v9[] =
+	"ALTER TABLE runs ADD COLUMN exit_code INTEGER;"
+	"ALTER TABLE runs ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1));";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
@@ -140,6 +150,7 @@ static const struct migration migrations[] = {
 	{ 6, schema_v6 },
 	{ 7, schema_v7 },
 	{ 8, schema_v8 },
+	{ 9, schema_v9 },
 };
 
 /*
@@ -155,6 +166,46 @@ static const char summary_work_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS unlink_keep (entity TEXT NOT NULL, crm_id TEXT NOT NULL,"
 	"  PRIMARY KEY (entity, crm_id));";
 
+/*
+ * Whether "table.column" exists: SQLite has no ADD COLUMN IF NOT EXISTS, and
+ * a file whose version was set back (a restored copy, a test) has it already.
+ */
+static int column_exists(struct ledger *lg, const char *table_column)
+{
+	const char *dot = strchr(table_column, '.');
+	sqlite3_stmt *st;
+	int found = 0;
+
+	if (!dot || sqlite3_prepare_v2(lg->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &st,
+				       NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_text(st, 1, table_column, (int)(dot - table_column), SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, dot + 1, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* The versions that ALTER a table, and the column each adds ("table.column"). */
+static const struct {
+	int version;
+	const char *adds;
+} alters[] = {
+	{ 9, "runs.exit_code" },
+};
+
+/* Whether the version's ALTER was applied already (SQLite would refuse it again). */
+static int already_altered(struct ledger *lg, int version)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(alters) / sizeof(alters[0]); i++)
+		if (alters[i].version == version)
+			return column_exists(lg, alters[i].adds);
+	return 0;
+}
+
 /* Brings an older ledger up to date in place, inside the caller's transaction. */
 static int apply_migrations(struct ledger *lg, int from)
 {
@@ -165,7 +216,8 @@ static int apply_migrations(struct ledger *lg, int from)
 	for (i = 0; i < sizeof(migrations) / sizeof(migrations[0]); i++) {
 		if (migrations[i].version <= from)
 			continue;
-		if ((rc = lq_exec(lg, migrations[i].sql ? migrations[i].sql : schema_v1, "migrate schema")))
+		if (!already_altered(lg, migrations[i].version) &&
+		    (rc = lq_exec(lg, migrations[i].sql ? migrations[i].sql : schema_v1, "migrate schema")))
 			return rc;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", migrations[i].version);
 		if ((rc = lq_exec(lg, pragma, "set schema version")))

@@ -55,12 +55,13 @@ static const char sql_stats_of_run[] =
  * that the LEFT JOIN keeps runs without stats (one row, entity NULL).
  */
 static const char sql_history[] =
-	"WITH r AS (SELECT id, started_at, finished_at, status, error FROM runs"
+	"WITH r AS (SELECT id, started_at, finished_at, status, error, exit_code, dry_run FROM runs"
 	"           ORDER BY id DESC LIMIT ?1),"
 	"     pick AS (SELECT r.id AS run_id, CASE WHEN EXISTS (SELECT 1 FROM run_stats"
 	"                WHERE run_id = r.id AND stage = 'load') THEN 'load' ELSE 'transform' END AS stage"
 	"              FROM r)"
-	" SELECT s.entity, s.stage" FS_OUTCOMES(STATS_COLUMN) ", r.id, r.started_at, r.finished_at, r.status, r.error"
+	" SELECT s.entity, s.stage" FS_OUTCOMES(STATS_COLUMN) ", r.id, r.started_at, r.finished_at, r.status, r.error,"
+	" r.exit_code, r.dry_run"
 	" FROM r JOIN pick ON pick.run_id = r.id"
 	" LEFT JOIN run_stats s ON s.run_id = r.id AND s.stage = pick.stage"
 	" ORDER BY r.id DESC, s.entity";
@@ -133,6 +134,10 @@ static int each_stats_row(struct ledger *lg, sqlite3_stmt *st, long run_id, int 
 			r.finished_at = (const char *)sqlite3_column_text(st, run_col + 2);
 			r.status = (const char *)sqlite3_column_text(st, run_col + 3);
 			r.error = (const char *)sqlite3_column_text(st, run_col + 4);
+			r.exit_code = sqlite3_column_type(st, run_col + 5) == SQLITE_NULL
+					      ? -1
+					      : sqlite3_column_int(st, run_col + 5);
+			r.dry_run = sqlite3_column_int(st, run_col + 6);
 		}
 		read_counts(st, 2, &r.s);
 		stop = fn(&r, ud);

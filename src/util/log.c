@@ -10,11 +10,19 @@
  * that are not UTF-8 (a CRM name cut by the line's size cap, a bad export
  * file) become U+FFFD rather than losing the line.  A progress line on the
  * terminal is erased before a text line is written.
+ *
+ * When stderr is the journal (systemd sets JOURNAL_STREAM to the device and
+ * inode of the stream it connected, systemd.exec(5)), every line starts with
+ * its sd-daemon(3) priority, "<3>" error, "<4>" warning, "<6>" info, "<7>"
+ * debug, which journald strips and keeps as the entry's priority, so
+ * `journalctl -p warning` finds the lines that matter.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <utf8proc.h>
 #include "finsync/alloc.h"
@@ -30,6 +38,29 @@ static const char *stage;
 static const char *entity;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+static const char *const journal_prefixes[] = { "<3>", "<4>", "<6>", "<7>" };
+
+/* Whether stderr is the stream JOURNAL_STREAM ("DEV:INODE") names; asked once. */
+static int stderr_is_journal(void)
+{
+	static int known = -1;
+	const char *env;
+	unsigned long long dev, ino;
+	struct stat st;
+
+	if (known >= 0)
+		return known;
+	env = getenv("JOURNAL_STREAM");
+	known = env && sscanf(env, "%llu:%llu", &dev, &ino) == 2 && fstat(2, &st) == 0 &&
+		(unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+	return known;
+}
+
+/* The line's journal priority, or "" when stderr is not the journal. */
+static const char *journal_prefix(enum log_level level)
+{
+	return stderr_is_journal() ? journal_prefixes[level] : "";
+}
 
 /* The out-of-memory line as JSON, with no allocation: stage and entity are literals. */
 static void json_out_of_memory(size_t bytes)
@@ -128,7 +159,7 @@ static void log_json(enum log_level level, const char *text, const char *command
 		json_object_set(o, "fields", fields);
 	line = json_dumps(o, JSON_COMPACT);
 	if (line)
-		fprintf(stderr, "%s\n", line);
+		fprintf(stderr, "%s%s\n", journal_prefix(level), line);
 	xfree(line);
 	json_decref(o);
 	buf_release(&clean);
@@ -144,7 +175,7 @@ static void log_vmsg(enum log_level level, json_t *fields, const char *fmt, va_l
 		return;
 	}
 	progress_clear();
-	fprintf(stderr, "finsync: %s%s%s%s%s\n", stage ? stage : "", stage ? ": " : "",
+	fprintf(stderr, "%sfinsync: %s%s%s%s%s\n", journal_prefix(level), stage ? stage : "", stage ? ": " : "",
 		level <= LOG_WARN ? level_names[level] : "", level <= LOG_WARN ? ": " : "", text);
 }
 
@@ -178,5 +209,5 @@ void log_command_error(const char *command, const char *message)
 		return;
 	}
 	progress_clear();
-	fprintf(stderr, "finsync: %s: %s\n", command, message);
+	fprintf(stderr, "%sfinsync: %s: %s\n", journal_prefix(LOG_ERROR), command, message);
 }

@@ -1138,3 +1138,89 @@ char *mapping_fingerprint(const struct job *job, const struct entity_sync *e)
 	json_decref(doc);
 	return xstrdup(hash);
 }
+
+/* ---- the mapping as people read it (finsync mapping) ---- */
+
+static const char *const vtype_names[] = { "string", "number", "boolean" };
+
+/* Where a target lands in the payload, as the app names it ("billing_address.city"). */
+static char *target_text(const struct job *job, const struct entity_sync *e, const struct target *t)
+{
+	switch (t->place) {
+	case PL_NAME:
+		return xstrdup(mapping_name_key(job, e));
+	case PL_BILLING:
+		return xasprintf("billing_address.%s", t->sub);
+	case PL_SHIPPING:
+		return xasprintf("shipping_address.%s", t->sub);
+	case PL_PERSON:
+		return xasprintf("contact_persons.%s", t->sub);
+	default:
+		return xstrdup(t->sub);
+	}
+}
+
+static void describe_row(json_t *rows, const struct job *job, const struct entity_sync *e, const char *module,
+			 const struct target *t, const char *crm, const char *origin)
+{
+	char *finance = target_text(job, e, t);
+
+	json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance", finance,
+					      "crm", crm, "origin", origin, "type", vtype_names[t->type]));
+	xfree(finance);
+}
+
+/* Why a field_map key is there: a custom field, a default replaced, or a field the defaults leave out. */
+static const char *map_origin(const struct job *job, const struct entity_sync *e, const char *module,
+			      const struct target *t)
+{
+	struct target d;
+	size_t i;
+
+	if (t->place == PL_CF)
+		return "custom field";
+	for (i = 0; i < COUNT(defaults); i++)
+		if (!strcmp(defaults[i].module, module) && need_met(job->app, defaults[i].need) &&
+		    key_resolve(job, e, defaults[i].key, &d) && same_target(&d, t))
+			return "override";
+	return "field_map";
+}
+
+/* The fields finsync sets itself: the CRM id, an item's product type. */
+static void describe_own(json_t *rows, const struct job *job, const struct entity_sync *e, const char *module)
+{
+	json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance",
+					      job->crm_id_field, "crm", "id", "origin", "crm id", "type", "string"));
+	if (e->kind == ENTITY_ITEMS)
+		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance",
+						      "product_type", "crm",
+						      e->product_type_field ? e->product_type_field : "",
+						      "origin", e->product_type_field ? "product_type_field"
+						      : e->product_type_default && !strcmp(e->product_type_default, "service")
+							      ? "default: service" : "default: goods",
+						      "type", "string"));
+}
+
+json_t *mapping_describe(const struct job *job, const struct entity_sync *e)
+{
+	const char *const *m;
+	json_t *rows = json_array(), *v;
+	const char *key;
+	struct target t;
+	size_t i;
+
+	for (m = entity_crm_modules(e); *m; m++) {
+		int po = persons_only(e, *m);
+		for (i = 0; i < COUNT(defaults); i++)
+			if (default_used(job, e, *m, po, &defaults[i], &t))
+				describe_row(rows, job, e, *m, &t, defaults[i].crm, "default");
+		if (!po && e->field_map && map_applies(e, *m))
+			json_object_foreach(e->field_map, key, v)
+				if (key_resolve(job, e, key, &t))
+					describe_row(rows, job, e, *m, &t, json_string_value(v),
+						     map_origin(job, e, *m, &t));
+		if (!po)
+			describe_own(rows, job, e, *m);
+	}
+	return rows;
+}

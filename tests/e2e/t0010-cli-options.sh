@@ -16,6 +16,8 @@ options_of() {
 	status) echo "--format" ;;
 	check) echo "--deep" ;;
 	unlink) echo "--keep --yes" ;;
+	mapping) echo "--format --defaults --offline" ;;
+	init) echo "--app --output --sandbox" ;;
 	*) echo "" ;;
 	esac
 }

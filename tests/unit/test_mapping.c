@@ -274,6 +274,61 @@ static void test_mapping__field_map_overrides(void)
 	tjob_release(&job);
 }
 
+/* "module|crm|origin|type" of the described row for finance key, "" when none. */
+static void check_row(json_t *rows, const char *finance, const char *want, int line)
+{
+	char got[256] = "";
+	json_t *r;
+	size_t i;
+
+	json_array_foreach(rows, i, r)
+		if (!strcmp(json_string_value(json_object_get(r, "finance")), finance))
+			snprintf(got, sizeof(got), "%s|%s|%s|%s", json_string_value(json_object_get(r, "module")),
+				 json_string_value(json_object_get(r, "crm")), json_string_value(json_object_get(r, "origin")),
+				 json_string_value(json_object_get(r, "type")));
+	if (strcmp(got, want)) {
+		fprintf(stderr, "%s:%d: %s\n  expected %s\n  got      %s\n", __FILE__, line, finance, want, got);
+		unit_failures++;
+	}
+}
+
+#define ROW(rows, finance, want) check_row(rows, finance, want, __LINE__)
+
+/* finsync mapping: every finance field with its CRM field and why, as the payload is built. */
+static void test_mapping__describe(void)
+{
+	struct job job;
+	json_t *rows;
+
+	tjob_init(&job, "zoho-books", "{\"customers\":{\"field_map\":{\"website\":\"Site2\","
+		  "\"cf_tier\":\"Tier\",\"billing_address.city\":\"Town\",\"payment_terms\":\"Terms\","
+		  "\"contact_name\":\"Legal_Name\"}},\"items\":{}}");
+	rows = mapping_describe(&job, job_entity(&job, "customers"));
+	ROW(rows, "contact_name", "Accounts|Legal_Name|override|string");
+	ROW(rows, "website", "Accounts|Site2|override|string");
+	ROW(rows, "billing_address.city", "Accounts|Town|override|string");
+	ROW(rows, "billing_address.address", "Accounts|Billing_Street|default|string");
+	ROW(rows, "cf_tier", "Accounts|Tier|custom field|string");
+	ROW(rows, "payment_terms", "Accounts|Terms|field_map|number");
+	ROW(rows, "cf_crm_id", "Accounts|id|crm id|string");
+	CHECK_INTEQ((long)json_array_size(rows), 18);   /* 15 defaults, less 3 overridden, 5 of field_map, the id */
+	json_decref(rows);
+	rows = mapping_describe(&job, job_entity(&job, "items"));
+	ROW(rows, "rate", "Products|Unit_Price|default|number");
+	ROW(rows, "product_type", "Products||default: goods|string");
+	json_decref(rows);
+	tjob_release(&job);
+
+	tjob_init(&job, "zoho-billing", "{\"customers\":{\"crm_module\":\"accounts_and_contacts\"}}");
+	rows = mapping_describe(&job, job_entity(&job, "customers"));
+	ROW(rows, "display_name", "Accounts|Account_Name|default|string");
+	ROW(rows, "billing_address.street", "Accounts|Billing_Street|default|string");
+	/* Contacts of accounts only become persons: person fields, no crm id row of their own. */
+	ROW(rows, "contact_persons.email", "Contacts|Email|default|string");
+	json_decref(rows);
+	tjob_release(&job);
+}
+
 static void test_mapping__check_job(void)
 {
 	struct job job;
@@ -397,6 +452,7 @@ static const struct unit_test mapping_tests[] = {
 	UNIT(test_mapping__invalid_values),
 	UNIT(test_mapping__name_length_in_characters),
 	UNIT(test_mapping__field_map_overrides),
+	UNIT(test_mapping__describe),
 	UNIT(test_mapping__check_job),
 	UNIT(test_mapping__crm_fields),
 	UNIT(test_mapping__check_crm_fields),
