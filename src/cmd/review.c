@@ -29,6 +29,7 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <csv.h>
 #include <jansson.h>
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
@@ -417,7 +418,17 @@ out:
 	return rc;
 }
 
-/* ---- reading the file back: RFC 4180, any line ends, an optional BOM ---- */
+/*
+ * ---- reading the file back: libcsv (RFC 4180, any line ends), an optional BOM ----
+ *
+ * The file is read whole and fed to libcsv one physical line at a time, so
+ * the row callback knows the line its row started on (a quoted cell may
+ * hold line breaks).  A stray quote in a bare cell is kept, as spreadsheets
+ * write it; an unclosed quoted cell at the end is refused.
+ */
+
+#define LIBCSV_ROW_NOT_BEGUN 0
+#define FILE_MAX ((size_t)1 << 30)
 
 struct csv_row {
 	char **cell;
@@ -426,20 +437,14 @@ struct csv_row {
 };
 
 struct csv_reader {
-	FILE *fp;
 	const char *name;
-	long line;
-	struct buf cell;
+	struct csv_parser p;
+	long line;              /* the physical line being fed, from 1 */
+	struct csv_row row;     /* the row being parsed */
+	int (*on_row)(struct csv_reader *r, struct csv_row *row, void *ud);
+	void *ud;
+	int rc;                 /* the first error of a callback */
 };
-
-static void row_push(struct csv_row *row, const struct buf *b)
-{
-	if (row->n == row->cap) {
-		row->cap = row->cap ? 2 * row->cap : 16;
-		row->cell = xrealloc(row->cell, row->cap * sizeof(*row->cell));
-	}
-	row->cell[row->n++] = xstrdup(buf_str(b));
-}
 
 static void row_release(struct csv_row *row)
 {
@@ -451,98 +456,132 @@ static void row_release(struct csv_row *row)
 	memset(row, 0, sizeof(*row));
 }
 
-static int cell_add(struct csv_reader *r, int c, long line)
+static void on_field(void *data, size_t len, void *ud)
 {
+	struct csv_reader *r = ud;
+	struct csv_row *row = &r->row;
+	const char *s = data ? data : "";
+
+	if (r->rc)
+		return;
 	/* A NUL would cut the cell short: "create\0skip" must not read as "create". */
-	if (c == '\0')
-		return fail(FS_EUSAGE, "%s line %ld: a NUL byte in a cell", r->name, line);
-	if (buf_addc(&r->cell, (char)c))
-		return fail(FS_EUSAGE, "%s line %ld: a cell longer than %zu bytes", r->name, line, CELL_MAX);
-	return 0;
-}
-
-/* The end of a quoted cell: a doubled quote is one quote, else the quotes close. */
-static int quote_in_quotes(struct csv_reader *r, int *quoted, long line)
-{
-	int c = getc(r->fp);
-
-	if (c == '"')
-		return cell_add(r, '"', line);
-	if (c != EOF)
-		ungetc(c, r->fp);
-	*quoted = 0;
-	return 0;
-}
-
-/* Ends the row at CR, LF or CRLF. */
-static void end_of_line(struct csv_reader *r, int c)
-{
-	int next;
-
-	if (c == '\r' && (next = getc(r->fp)) != '\n' && next != EOF)
-		ungetc(next, r->fp);
-	r->line++;
-}
-
-/* One character outside the end of the file: 1 the row ends here, 0 go on, <0 error. */
-static int csv_char(struct csv_reader *r, struct csv_row *row, int c, int *quoted)
-{
-	if (*quoted) {
-		if (c == '"')
-			return quote_in_quotes(r, quoted, row->line);
-		if (c == '\n')
-			r->line++;
-		return cell_add(r, c, row->line);
+	if (memchr(s, '\0', len))
+		r->rc = fail(FS_EUSAGE, "%s line %ld: a NUL byte in a cell", r->name, row->line);
+	else if (len > CELL_MAX)
+		r->rc = fail(FS_EUSAGE, "%s line %ld: a cell longer than %zu bytes", r->name, row->line, CELL_MAX);
+	if (r->rc)
+		return;
+	if (row->n == row->cap) {
+		row->cap = row->cap ? 2 * row->cap : 16;
+		row->cell = xrealloc(row->cell, row->cap * sizeof(*row->cell));
 	}
-	switch (c) {
-	case '"':
-		if (r->cell.len)
-			return cell_add(r, c, row->line);   /* a stray quote in a bare cell is kept */
-		*quoted = 1;
+	row->cell[row->n] = xmalloc(len + 1);
+	memcpy(row->cell[row->n], s, len);
+	row->cell[row->n++][len] = '\0';
+}
+
+static void on_row_end(int c, void *ud)
+{
+	struct csv_reader *r = ud;
+	long line = r->row.line;
+
+	(void)c;
+	if (!r->rc)
+		r->rc = r->on_row(r, &r->row, r->ud);
+	row_release(&r->row);
+	r->row.line = line;
+}
+
+/* The length of the line at s (its end included: LF, CRLF or a lone CR). */
+static size_t line_len(const char *s, size_t rest)
+{
+	size_t i;
+
+	for (i = 0; i < rest; i++) {
+		if (s[i] == '\n')
+			return i + 1;
+		if (s[i] == '\r')
+			return i + 1 + (i + 1 < rest && s[i + 1] == '\n');
+	}
+	return rest;
+}
+
+static int feed_lines(struct csv_reader *r, const char *text, size_t len)
+{
+	size_t pos = 0, n;
+
+	while (pos < len && !r->rc) {
+		n = line_len(text + pos, len - pos);
+		if (r->p.pstate == LIBCSV_ROW_NOT_BEGUN && !r->row.n)
+			r->row.line = r->line;
+		if (csv_parse(&r->p, text + pos, n, on_field, on_row_end, r) != n && !r->rc)
+			r->rc = fail(FS_EUSAGE, "%s line %ld: %s", r->name, r->line, csv_strerror(csv_error(&r->p)));
+		pos += n;
+		r->line++;
+	}
+	if (!r->rc && csv_fini(&r->p, on_field, on_row_end, r) && !r->rc)
+		r->rc = fail(FS_EUSAGE, "%s line %ld: a quoted cell is not closed", r->name, r->row.line);
+	return r->rc;
+}
+
+/* The whole file (FILE_MAX at most) into b. */
+static int slurp(const char *name, struct buf *b)
+{
+	char chunk[65536];
+	size_t n;
+	FILE *fp = fopen(name, "rb");
+	int rc = 0;
+
+	if (!fp)
+		return fail(FS_EUSAGE, "cannot open '%s': %s", name, strerror(errno));
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_add(b, chunk, n))
+			rc = fail(FS_EUSAGE, "'%s' is larger than %zu bytes", name, FILE_MAX);
+	if (!rc && ferror(fp))
+		rc = fail(FS_EABORT, "cannot read '%s': %s", name, strerror(errno));
+	fclose(fp);
+	return rc;
+}
+
+/* A spreadsheet saved as xlsx or ods is a ZIP file: say what is wanted instead. */
+static int refuse_zip(const char *name, const struct buf *b)
+{
+	if (b->len < 4 || memcmp(b->data, "PK\003\004", 4))
 		return 0;
-	case ',':
-		row_push(row, &r->cell);
-		buf_reset(&r->cell);
-		return 0;
-	case '\r':
-	case '\n':
-		end_of_line(r, c);
-		return 1;
-	default:
-		return cell_add(r, c, row->line);
-	}
+	return fail(FS_EUSAGE, "'%s' is a spreadsheet file (xlsx or ods, a ZIP archive), not CSV: "
+		    "save it as CSV (comma-separated, UTF-8) and apply that", name);
 }
 
-/* 1 with the next row (release it with row_release), 0 at the end, <0 error. */
-static int csv_next(struct csv_reader *r, struct csv_row *row)
+/* Calls on_row for every row of the file; 0, or the first error. */
+static int csv_read_rows(const char *name, int (*on_row)(struct csv_reader *, struct csv_row *, void *),
+			 void *ud)
 {
-	int c, quoted = 0, rc = 0;
+	struct csv_reader r = { .name = name, .line = 1, .on_row = on_row, .ud = ud };
+	struct buf text = BUF_INIT;
+	int rc;
 
-	row_release(row);
-	row->line = r->line;
-	buf_reset(&r->cell);
-	while (rc == 0) {
-		if ((c = getc(r->fp)) != EOF) {
-			rc = csv_char(r, row, c, &quoted);
-			continue;
-		}
-		if (ferror(r->fp))
-			return fail(FS_EABORT, "cannot read '%s': %s", r->name, strerror(errno));
-		if (quoted)
-			return fail(FS_EUSAGE, "%s line %ld: a quoted cell is not closed", r->name, row->line);
-		if (!row->n && !r->cell.len)
-			return 0;
-		break;
-	}
-	if (rc < 0)
-		return rc;
-	row_push(row, &r->cell);
-	return 1;
+	buf_init(&text, FILE_MAX);
+	if ((rc = slurp(name, &text)) || (rc = refuse_zip(name, &text)))
+		goto out;
+	csv_init(&r.p, CSV_APPEND_NULL | CSV_STRICT_FINI);
+	csv_set_realloc_func(&r.p, xrealloc);
+	csv_set_free_func(&r.p, xfree);
+	rc = feed_lines(&r, text.data ? text.data : "", text.len);
+	csv_free(&r.p);
+	row_release(&r.row);
+out:
+	buf_release(&text);
+	return rc;
 }
 
 static int row_blank(const struct csv_row *row)
 {
-	return row->n == 1 && !*row->cell[0];
+	size_t i;
+
+	for (i = 0; i < row->n; i++)
+		if (*row->cell[i])
+			return 0;
+	return 1;
 }
 
 /* ---- one decision ---- */
@@ -668,6 +707,10 @@ static int read_header(struct apply *a, struct csv_row *header, struct layout *l
 	l->entity = column_index(header, "entity");
 	l->crm_id = column_index(header, "crm_id");
 	l->decision = column_index(header, "decision");
+	if ((l->entity < 0 || l->crm_id < 0 || l->decision < 0) && header->n == 1 && strchr(header->cell[0], ';'))
+		return fail(FS_EUSAGE, "%s line %ld: the header is one cell with ';' in it: the file is "
+			    "separated by ';', finsync reads ',' (save it as CSV with ',' as the field separator)",
+			    a->o->apply, header->line);
 	if (l->entity < 0 || l->crm_id < 0 || l->decision < 0)
 		return fail(FS_EUSAGE, "%s line %ld: the header needs columns entity, crm_id and decision "
 			    "(as 'finsync review' writes them)", a->o->apply, header->line);
@@ -727,33 +770,40 @@ out:
 	xfree(decision);
 }
 
+struct file_pass {
+	struct apply *a;
+	struct layout l;
+	int header;             /* the header row is still to come */
+};
+
+static int file_row(struct csv_reader *r, struct csv_row *row, void *ud)
+{
+	struct file_pass *f = ud;
+	int rc;
+
+	(void)r;
+	if (row_blank(row))
+		return 0;
+	if (f->header) {
+		if ((rc = read_header(f->a, row, &f->l)))
+			return rc;
+		f->header = 0;
+		return 0;
+	}
+	take_row(f->a, row, &f->l);
+	return 0;
+}
+
 static int read_file(struct apply *a)
 {
-	struct csv_reader r = { NULL, a->o->apply, 1, BUF_INIT };
-	struct csv_row row = { 0 };
-	struct layout l = { -1, -1, -1, -1 };
-	int rc, header = 1;
+	struct file_pass f = { a, { -1, -1, -1, -1 }, 1 };
+	int rc;
 
-	buf_init(&r.cell, CELL_MAX);
-	if (!(r.fp = fopen(a->o->apply, "r")))
-		return fail(FS_EUSAGE, "cannot open '%s': %s", a->o->apply, strerror(errno));
-	while ((rc = csv_next(&r, &row)) > 0) {
-		if (row_blank(&row))
-			continue;
-		if (header) {
-			if ((rc = read_header(a, &row, &l)))
-				break;
-			header = 0;
-			continue;
-		}
-		take_row(a, &row, &l);
-	}
-	if (!rc && header)
-		rc = fail(FS_EUSAGE, "'%s' is empty: no header row", a->o->apply);
-	row_release(&row);
-	buf_release(&r.cell);
-	fclose(r.fp);
-	return rc;
+	if ((rc = csv_read_rows(a->o->apply, file_row, &f)))
+		return rc;
+	if (f.header)
+		return fail(FS_EUSAGE, "'%s' is empty: no header row", a->o->apply);
+	return 0;
 }
 
 /* ---- checking the decisions against their runs ---- */
