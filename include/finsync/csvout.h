@@ -1,6 +1,9 @@
 /*
  * csvout.h - CSV for analysts: RFC 4180, UTF-8, one header row, CRLF line
- * ends, and formula-safe (a cell starting with =, +, -, @ gets a leading ').
+ * ends, formula-safe (a cell starting with =, +, -, @ gets a leading '),
+ * and spreadsheet-safe: text a spreadsheet would read as a number and
+ * change (long digit strings such as Zoho ids, a leading 0 or +) is written
+ * as ="text" (see src/util/csvout.c).
  *
  * Every call returns 0, or FS_EABORT when the stream has a write error
  * (checked with ferror(); the caller still flushes and checks at the end).
@@ -27,5 +30,7 @@ int csvout_cell_long(struct csvout *c, long v);
  */
 int csvout_cell_number(struct csvout *c, const char *num);
 int csvout_end_row(struct csvout *c);
+/* Whether csvout_cell() writes s as ="s": a spreadsheet would change it as a number. */
+int csvout_keeps_as_text(const char *s);
 
 #endif

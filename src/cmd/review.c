@@ -614,6 +614,7 @@ struct apply {
 	json_t *taken;          /* "entity\tcrm_id" and "link\tentity\tfinance_id" -> line of the good row */
 	struct problem *problems;  /* bad rows, reported in line order once all are checked */
 	long undecided, bad;
+	long mangled;           /* rows whose crm_id a spreadsheet turned into a number */
 	long count_link, count_create, count_skip;
 };
 
@@ -658,7 +659,8 @@ static void report_problems(struct apply *a)
 	if (a->bad)
 		qsort(a->problems, (size_t)a->bad, sizeof(*a->problems), cmp_problem);
 	for (i = 0; i < a->bad; i++)
-		log_warn("%s line %ld: %s; row ignored", a->o->apply, a->problems[i].line, a->problems[i].text);
+		log_warn("%s line %ld: %s%s", a->o->apply, a->problems[i].line, a->problems[i].text,
+			 a->mangled ? "" : "; row ignored");
 }
 
 /* link:<id>, create or skip (any case, spaces around); 0 ok, -1 malformed. */
@@ -735,6 +737,37 @@ static long row_run(struct apply *a, const struct csv_row *row, const struct lay
 	return errno || *end || run <= 0 ? -1 : run;
 }
 
+/* ="4150868000000087001", as a spreadsheet that does not evaluate formulas saves our cell: the text. */
+static void unwrap_text_formula(char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= 3 && !strncmp(s, "=\"", 2) && s[n - 1] == '"') {
+		memmove(s, s + 2, n - 3);
+		s[n - 3] = '\0';
+	}
+}
+
+/*
+ * A CRM id a spreadsheet saved as a number: 4.15086800000009E+018, 4,15E+18,
+ * 4150868000000087001.00.  Zoho ids are digits only.
+ */
+static int id_as_number(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	if (!n || !s[n])
+		return 0;
+	s += n;
+	if (*s == '.' || *s == ',')
+		s += 1 + strspn(s + 1, "0123456789");
+	if (*s == 'E' || *s == 'e') {
+		s += 1 + (s[1] == '+' || s[1] == '-');
+		s += strspn(s, "0123456789");
+	}
+	return !*s;
+}
+
 /* Turns one row of the file into a pending decision; no decision or a bad one: not kept. */
 static void take_row(struct apply *a, struct csv_row *row, const struct layout *l)
 {
@@ -758,6 +791,15 @@ static void take_row(struct apply *a, struct csv_row *row, const struct layout *
 	p.crm_id = xstrdup(cell(row, l->crm_id));
 	trim(p.entity);
 	trim(p.crm_id);
+	unwrap_text_formula(p.crm_id);
+	if (id_as_number(p.crm_id)) {
+		bad_row(a, p.line, "crm_id '%s' was turned into a number by a spreadsheet: its digits are lost",
+			p.crm_id);
+		a->mangled++;
+		xfree(p.entity);
+		xfree(p.crm_id);
+		goto out;
+	}
 	if (a->n == a->cap) {
 		a->cap = a->cap ? 2 * a->cap : 64;
 		a->rows = xrealloc(a->rows, a->cap * sizeof(*a->rows));
@@ -906,6 +948,14 @@ static int check_link(struct apply *a, const struct run_view *v, const struct pe
 	return rc;
 }
 
+/* 4150868000000090000: more than 15 digits, zeros after the 15th (a double's precision). */
+static int digits_cut(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 15 && strspn(id, "0123456789") == n && strspn(id + 15, "0") == n - 15;
+}
+
 /* The record is listed by its run, not invalid, not decided twice, not linked since. */
 static int check_record(struct apply *a, const struct run_view *v, const struct pending *p, json_t *line)
 {
@@ -920,7 +970,11 @@ static int check_record(struct apply *a, const struct run_view *v, const struct 
 		bad_row(a, p->line, "run %ld has no finished transform stage to review", p->run);
 	else if (!e || !e->enabled)
 		bad_row(a, p->line, "unknown entity '%s' (customers, vendors or items the job syncs)", p->entity);
-	else if (!line)
+	else if (!line && digits_cut(p->crm_id)) {
+		bad_row(a, p->line, "crm_id '%s' is not a record of run %ld: its digits after the 15th are "
+			"zeros, as when a spreadsheet kept only 15 of them", p->crm_id, p->run);
+		a->mangled++;
+	} else if (!line)
 		bad_row(a, p->line, "unknown CRM id '%s' for %s: not among run %ld's records to review", p->crm_id,
 			p->entity, p->run);
 	else if (!strcmp(str(line, "action"), "invalid"))
@@ -1007,10 +1061,15 @@ static int check_and_record(struct apply *a)
 
 	for (i = 0; i < a->n && rc >= 0; i++)
 		good[i] = (rc = check_row(a, &a->rows[i])) == 1;
-	if (rc >= 0) {
+	if (rc >= 0)
 		report_problems(a);
+	if (rc >= 0 && a->mangled)
+		rc = fail(FS_EUSAGE,
+			  "%s: %ld CRM ids were changed by a spreadsheet that read them as numbers; nothing "
+			  "recorded: apply the file 'finsync review' wrote (its ids are kept as text), or "
+			  "import the crm_id column as text", a->o->apply, a->mangled);
+	else if (rc >= 0)
 		rc = record_decisions(a, good);
-	}
 	xfree(good);
 	return rc;
 }

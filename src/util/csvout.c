@@ -1,11 +1,25 @@
 /*
- * csvout.c - CSV for analysts (RFC 4180) that a spreadsheet opens safely.
+ * csvout.c - CSV for analysts (RFC 4180) that a spreadsheet opens safely
+ * and saves back unchanged.
  *
  * A cell is quoted when it holds a comma, a quote, CR or LF, with its quotes
- * doubled; rows end in CRLF.  A text cell that starts with =, +, -, @, TAB or
- * CR gets a leading ' (OWASP "CSV injection"): CRM data is typed by people
- * outside the company, and a spreadsheet would run "=HYPERLINK(…)" as a
- * formula.  Numbers written as numbers are not text and are left alone.
+ * doubled; rows end in CRLF.
+ *
+ * A spreadsheet's CSV import (LibreOffice Calc's and Excel's defaults) reads
+ * every cell that looks like a number as a number, and that loses data: a
+ * 19-digit Zoho id keeps 15 digits (4.15086800000009E+18), a ZIP code or a
+ * phone loses its leading 0 or +.  Such text cells are written as the text
+ * formula ="..." (quoted as RFC 4180 wants), which both spreadsheets evaluate
+ * to the text itself and save back as the plain text: all digits with a
+ * leading 0 or more than 15 of them, and a + or - followed only by digits
+ * and the punctuation of phone numbers.  The value cannot be a formula that
+ * does anything else: it holds no letters.  ISO dates and times are left as
+ * they are: Calc keeps both as they were written.
+ *
+ * Any other text cell that starts with =, +, -, @, TAB or CR gets a leading
+ * ' (OWASP "CSV injection"): CRM data is typed by people outside the
+ * company, and a spreadsheet would run "=HYPERLINK(...)" as a formula.
+ * Numbers written as numbers are not text and are left alone.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,6 +52,29 @@ static int starts_formula(const char *s)
 	return *s && strchr("=+-@\t\r", *s) != NULL;
 }
 
+/* Digits a spreadsheet would shorten: a leading 0, or more than a double's 15. */
+static int digits_lost_as_number(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 1 && !s[n] && (s[0] == '0' || n > 15);
+}
+
+/* "+44 20 7946 0000", "-12", "+1 (555) 010-0100": a sign, then digits and phone punctuation. */
+static int signed_digits(const char *s)
+{
+	if (*s != '+' && *s != '-')
+		return 0;
+	s++;
+	return strpbrk(s, "0123456789") && s[strspn(s, "0123456789 ()./-")] == '\0';
+}
+
+/* Text a spreadsheet would take for a number, and change: kept as ="text". */
+int csvout_keeps_as_text(const char *s)
+{
+	return s && (digits_lost_as_number(s) || signed_digits(s));
+}
+
 int csvout_cell(struct csvout *c, const char *s)
 {
 	int quote;
@@ -46,6 +83,10 @@ int csvout_cell(struct csvout *c, const char *s)
 	separator(c);
 	if (!s || !*s)
 		return check_stream(c);
+	if (csvout_keeps_as_text(s)) {
+		fprintf(c->fp, "\"=\"\"%s\"\"\"", s);
+		return check_stream(c);
+	}
 	quote = strpbrk(s, ",\"\r\n") != NULL;
 	if (quote)
 		putc('"', c->fp);

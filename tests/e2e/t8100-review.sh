@@ -21,7 +21,10 @@ assert_eq "review.csv: 4 records of run 1 to review" "$(cat "$WORK/out")" "summa
 assert_eq "ef bb bf" "$(head -c 3 review.csv | od -An -tx1 | sed 's/^ //')" "BOM"
 python3 - "$GLOBEX_FIN" "$GLOBEX_FIN2" <<'PY' || fail "listing: $(cat review.csv)"
 import csv, sys
-rows = list(csv.DictReader(open("review.csv", newline="", encoding="utf-8-sig")))
+# Ids are written as ="..." so that a spreadsheet keeps them as text.
+def text(v):
+    return v[2:-1] if v.startswith('="') and v.endswith('"') else v
+rows = [{k: text(v) for k, v in r.items()} for r in csv.DictReader(open("review.csv", newline="", encoding="utf-8-sig"))]
 assert list(rows[0].keys()) == ["run", "entity", "crm_module", "crm_id", "name", "action", "match",
     "reason", "candidate_ids", "candidate_names", "decision"], list(rows[0].keys())
 by = {r["crm_id"]: r for r in rows}
@@ -44,8 +47,8 @@ assert_eq "ef bb bf 65 6e" "$(head -c 5 items.csv | od -An -tx1 | sed 's/^ //')"
 # Decisions by sed, as an analyst's spreadsheet would leave them (CRLF kept),
 # then rows a careless edit adds: an unknown CRM id, a malformed decision, a
 # second decision for Globex, a link to a record that is not in the snapshot.
-sed -i -e "/,$GLOBEX,/s/,\r\$/,link:$GLOBEX_FIN\r/" -e "/,$ACME2,/s/,\r\$/,create\r/" \
-	-e "/,$WIDGET,/s/,\r\$/, Skip \r/" -e "/,$EMPTY,/s/,\r\$/,skip\r/" review.csv
+sed -i -e "/\"\"$GLOBEX\"\"/s/,\r\$/,link:$GLOBEX_FIN\r/" -e "/\"\"$ACME2\"\"/s/,\r\$/,create\r/" \
+	-e "/\"\"$WIDGET\"\"/s/,\r\$/, Skip \r/" -e "/\"\"$EMPTY\"\"/s/,\r\$/,skip\r/" review.csv
 printf '1,customers,Accounts,4150868000000099999,Nobody,skip,,,,,create\r\n' >>review.csv
 printf '1,customers,Accounts,%s,Globex,,,,,,merge\r\n' "$GLOBEX" >>review.csv
 printf '1,customers,Accounts,%s,Globex,,,,,,link:%s\r\n' "$GLOBEX" "$GLOBEX_FIN2" >>review.csv
@@ -106,5 +109,5 @@ assert_eq "unchanged|ledger" "$(ledger_query state "select action || '|' || matc
 
 # What is left to review: only the invalid record.
 finsync_exit 0 review job.json
-assert_eq "3,customers,Accounts,$EMPTY,,invalid,,Account_Name is empty,,," "$(sed -n 2p "$WORK/out" | tr -d '\r')" "left to review"
+assert_eq "3,customers,Accounts,\"=\"\"$EMPTY\"\"\",,invalid,,Account_Name is empty,,," "$(sed -n 2p "$WORK/out" | tr -d '\r')" "left to review"
 assert_eq 2 "$(wc -l <"$WORK/out")" "one record left"

@@ -49,9 +49,9 @@ static void test_csvout__quotes_when_needed(void)
 
 static void test_csvout__formulas_neutralised(void)
 {
-	static const char *const cells[] = { "=1+2", "+1", "-5", "@SUM(A1)", "\tx", "a=b", NULL };
+	static const char *const cells[] = { "=1+2", "+1x", "-A1", "@SUM(A1)", "\tx", "a=b", NULL };
 
-	check_row(cells, "'=1+2,'+1,'-5,'@SUM(A1),'\tx,a=b\r\n");
+	check_row(cells, "'=1+2,'+1x,'-A1,'@SUM(A1),'\tx,a=b\r\n");
 }
 
 static void test_csvout__formula_with_comma_is_quoted_after_prefix(void)
@@ -59,6 +59,24 @@ static void test_csvout__formula_with_comma_is_quoted_after_prefix(void)
 	static const char *const cells[] = { "=HYPERLINK(\"http://x\",\"y\")", NULL };
 
 	check_row(cells, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"\r\n");
+}
+
+/* Ids, ZIPs and phones: text a spreadsheet would turn into a number and change. */
+static void test_csvout__kept_as_text(void)
+{
+	static const char *const cells[] = { "4150868000000087001", "02187", "+44 20 7946 0000", "-5",
+					     "+1 (555) 010-0100", NULL };
+	static const char *const left[] = { "460000000040005", "0", "12", "2026-12-06", "2023-07-30T13:24:17+05:30",
+					    "4150868000000087001x", NULL };
+
+	check_row(cells, "\"=\"\"4150868000000087001\"\"\",\"=\"\"02187\"\"\",\"=\"\"+44 20 7946 0000\"\"\","
+			 "\"=\"\"-5\"\"\",\"=\"\"+1 (555) 010-0100\"\"\"\r\n");
+	check_row(left, "460000000040005,0,12,2026-12-06,2023-07-30T13:24:17+05:30,4150868000000087001x\r\n");
+	CHECK(csvout_keeps_as_text("0123"));
+	CHECK(!csvout_keeps_as_text("123456789012345"));
+	CHECK(csvout_keeps_as_text("1234567890123456"));
+	CHECK(!csvout_keeps_as_text("+"));
+	CHECK(!csvout_keeps_as_text(NULL));
 }
 
 static void test_csvout__numbers_are_not_formulas(void)
@@ -101,6 +119,7 @@ static const struct unit_test csvout_tests[] = {
 	UNIT(test_csvout__quotes_when_needed),
 	UNIT(test_csvout__formulas_neutralised),
 	UNIT(test_csvout__formula_with_comma_is_quoted_after_prefix),
+	UNIT(test_csvout__kept_as_text),
 	UNIT(test_csvout__numbers_are_not_formulas),
 	UNIT(test_csvout__write_error_reported),
 	{ 0 },
