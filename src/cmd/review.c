@@ -39,6 +39,7 @@
 #include "finsync/job.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/neardup.h"
 #include "finsync/outfile.h"
 #include "finsync/pipeline.h"
 #include "finsync/staging.h"
@@ -69,7 +70,7 @@ const struct option_spec review_options[] = {
 
 static const char *const columns[] = {
 	"run", "entity", "crm_module", "crm_id", "name", "action", "match", "reason",
-	"candidate_ids", "candidate_names", "decision", NULL
+	"candidate_ids", "candidate_names", "score", "decision", NULL
 };
 
 /*
@@ -82,6 +83,8 @@ struct run_view {
 	json_t *items;
 	json_t *by_key;
 	json_t *names;
+	json_t *seen;           /* listing: key -> "ledger"/"other", the records of newer runs (borrowed) */
+	json_t *creates;        /* listing: entity -> the records created as new, for near-duplicates */
 };
 
 /* ---- arguments ---- */
@@ -199,14 +202,67 @@ static json_t *candidates(json_t *line)
 	return c;
 }
 
+/* The payload goes; its SKU stays, for the check of a create decision. */
+static void drop_payload(json_t *line)
+{
+	json_t *sku = json_object_get(json_object_get(line, "payload"), "sku");
+
+	if (json_is_string(sku) && *json_string_value(sku))
+		json_object_set(line, "sku", sku);
+	json_object_del(line, "payload");
+}
+
 static void view_add(struct run_view *v, const char *entity, json_t *line)
 {
 	char *key = item_key(entity, str(line, "crm_id"));
 
-	json_object_del(line, "payload");
+	drop_payload(line);
 	json_array_append(v->items, line);
 	json_object_set(v->by_key, key, line);
 	xfree(key);
+}
+
+/* Created as new by the ladder's last rung: not by a review, not a clone of a duplicate. */
+static int created_as_new(json_t *line)
+{
+	const char *a = str(line, "action"), *m = str(line, "match");
+
+	return a && !strcmp(a, "create") && (!m || !*m) && !json_is_true(json_object_get(line, "duplicate"));
+}
+
+enum { LINE_STALE, LINE_FRESH, LINE_CREATE_ONLY };
+
+/*
+ * Whether the line is the record's newest state (runs are read newest
+ * first).  A record a newer run only updated through its link keeps the
+ * create that made it, for the near-duplicates: once.
+ */
+static int line_fresh(struct run_view *v, const char *key, json_t *line, json_t *wanted)
+{
+	const char *prev, *m = str(line, "match");
+
+	if (!v->seen)
+		return !wanted || json_object_get(wanted, key) ? LINE_FRESH : LINE_STALE;
+	if (!(prev = json_string_value(json_object_get(v->seen, key)))) {
+		json_object_set_new(v->seen, key,
+				    json_string(m && !strcmp(m, "ledger") && !reviewable(line) ? "ledger" : "other"));
+		return LINE_FRESH;
+	}
+	if (!strcmp(prev, "ledger") && created_as_new(line)) {
+		json_object_set_new(v->seen, key, json_string("other"));
+		return LINE_CREATE_ONLY;
+	}
+	return LINE_STALE;
+}
+
+static void create_add(struct run_view *v, const char *entity, json_t *line)
+{
+	json_t *list = json_object_get(v->creates, entity);
+
+	if (!list)
+		json_object_set_new(v->creates, entity, list = json_array());
+	drop_payload(line);
+	json_array_append(list, line);
 }
 
 /* The reviewable records of one entity; only the keys in wanted when not NULL. */
@@ -215,7 +271,7 @@ static int load_entity_items(struct run_view *v, const char *dir, const char *en
 	struct staging_reader *r = NULL;
 	json_t *line;
 	char *key;
-	int rc;
+	int rc, fresh;
 
 	if ((rc = staging_reader_open(&r, dir, entity, 1)))
 		return rc;
@@ -227,8 +283,11 @@ static int load_entity_items(struct run_view *v, const char *dir, const char *en
 		if (rc < 0)
 			break;
 		key = item_key(entity, str(line, "crm_id"));
-		if (reviewable(line) && (!wanted || json_object_get(wanted, key)))
+		fresh = line_fresh(v, key, line, wanted);
+		if (fresh == LINE_FRESH && (reviewable(line) || (!v->seen && created_as_new(line))))
 			view_add(v, entity, line);
+		else if (fresh != LINE_STALE && v->seen && created_as_new(line))
+			create_add(v, entity, line);
 		xfree(key);
 		json_decref(line);
 	}
@@ -281,6 +340,7 @@ static void run_view_init(struct run_view *v, long run)
 	v->items = json_array();
 	v->by_key = json_object();
 	v->names = json_object();
+	v->creates = json_object();
 }
 
 static void run_view_release(struct run_view *v)
@@ -288,24 +348,31 @@ static void run_view_release(struct run_view *v)
 	json_decref(v->items);
 	json_decref(v->by_key);
 	json_decref(v->names);
+	json_decref(v->creates);
 	memset(v, 0, sizeof(*v));
 }
 
-/*
- * Loads the run's records to review (wanted_keys: only those; NULL: all)
- * and the names of the finance ids in wanted_ids plus every candidate.
- */
-static int run_view_load(struct run_view *v, const struct job *job, json_t *wanted_keys, json_t *wanted_ids)
+/* The run's records to review (wanted_keys: only those; NULL: all). */
+static int run_view_items(struct run_view *v, const struct job *job, json_t *wanted_keys)
 {
 	char *tdir = staging_dir(job->state_dir, v->run, "transform");
-	char *xdir = staging_dir(job->state_dir, v->run, "extract");
-	json_t *ids = wanted_ids ? json_copy(wanted_ids) : json_object(), *line, *c, *id;
-	size_t i, k;
 	int e, rc = 0;
 
 	for (e = 0; e < ENTITY_COUNT && !rc; e++)
 		if (job->entities[e].enabled)
 			rc = load_entity_items(v, tdir, job->entities[e].name, wanted_keys);
+	xfree(tdir);
+	return rc;
+}
+
+/* The names of the finance ids in wanted_ids plus every candidate of the items. */
+static int run_view_names(struct run_view *v, const struct job *job, json_t *wanted_ids)
+{
+	char *xdir = staging_dir(job->state_dir, v->run, "extract");
+	json_t *ids = wanted_ids ? json_copy(wanted_ids) : json_object(), *line, *c, *id;
+	size_t i, k;
+	int rc = 0;
+
 	json_array_foreach(v->items, i, line) {
 		c = candidates(line);
 		json_array_foreach(c, k, id)
@@ -315,9 +382,15 @@ static int run_view_load(struct run_view *v, const struct job *job, json_t *want
 	for (k = 0; entity_names[k] && !rc; k++)
 		rc = load_snapshot(v, job, xdir, entity_names[k], ids);
 	json_decref(ids);
-	xfree(tdir);
 	xfree(xdir);
 	return rc;
+}
+
+static int run_view_load(struct run_view *v, const struct job *job, json_t *wanted_keys, json_t *wanted_ids)
+{
+	int rc = run_view_items(v, job, wanted_keys);
+
+	return rc ? rc : run_view_names(v, job, wanted_ids);
 }
 
 /*
@@ -338,6 +411,14 @@ static const char *snapshot_name(const struct run_view *v, const char *entity, c
 }
 
 /* ---- listing ---- */
+
+static const char *noun(const char *entity)
+{
+	const struct entity_def *d = entity_def_find(entity);
+
+	return d ? d->noun : "item";
+}
+
 
 static int write_candidates(struct csvout *csv, const struct run_view *v, json_t *line)
 {
@@ -363,6 +444,7 @@ static int write_candidates(struct csvout *csv, const struct run_view *v, json_t
 static int write_item(struct csvout *csv, const struct run_view *v, json_t *line)
 {
 	static const char *const keys[] = { "entity", "crm_module", "crm_id", "name", "action", "match", "reason", NULL };
+	json_t *score = json_object_get(line, "score");
 	size_t k;
 	int rc = csvout_cell_long(csv, v->run);
 
@@ -371,15 +453,230 @@ static int write_item(struct csvout *csv, const struct run_view *v, json_t *line
 	if (!rc)
 		rc = write_candidates(csv, v, line);
 	if (!rc)
+		rc = score ? csvout_cell_long(csv, (long)json_integer_value(score)) : csvout_cell(csv, NULL);
+	if (!rc)
 		rc = csvout_cell(csv, NULL);     /* decision: the analyst's */
 	return rc ? rc : csvout_end_row(csv);
 }
 
-static int write_listing(FILE *fp, const struct run_view *v, int bom)
+/* ---- the listing: what is pending, across runs ---- */
+
+#define NEAR_MAX_PAIRS 50000000L   /* created records x snapshot rows compared in one run */
+
+struct listing {
+	const struct job *job;
+	struct ledger *lg;
+	json_t *seen;           /* "entity\tcrm_id" of every record a newer run had */
+	struct run_view *views; /* newest run first, only those with records to list */
+	size_t n, cap;
+	size_t total;
+};
+
+/*
+ * Settled since its run: linked to a finance record (a near-duplicate is
+ * linked by its own create: only a decision settles it), or decided by a
+ * review after the run started.  1 settled, 0 pending, <0 error.
+ */
+static int settled(struct listing *L, json_t *line, const char *started_at)
+{
+	const char *entity = str(line, "entity"), *crm_id = str(line, "crm_id");
+	struct decision d = { 0 };
+	struct link l = { 0 };
+	int rc, near = json_object_get(line, "score") != NULL;
+
+	if ((rc = ledger_decision_get(L->lg, entity, crm_id, &d)) == 1)
+		rc = near || !started_at || (d.decided_at && strcmp(d.decided_at, started_at) >= 0);
+	decision_release(&d);
+	if (rc || near)
+		return rc;
+	if ((rc = ledger_link_get(L->lg, entity, crm_id, &l)) == 1)
+		rc = l.state && !strcmp(l.state, "linked");
+	link_release(&l);
+	return rc;
+}
+
+static int drop_settled(struct listing *L, struct run_view *v)
+{
+	struct run_info run = { 0 };
+	json_t *kept = json_array(), *line;
+	size_t i;
+	int rc = ledger_run_get(L->lg, v->run, &run);
+
+	json_array_foreach(v->items, i, line) {
+		if (rc < 0 || (rc = settled(L, line, run.started_at)) < 0)
+			break;
+		if (!rc)
+			json_array_append(kept, line);
+	}
+	json_decref(v->items);
+	v->items = kept;
+	run_info_release(&run);
+	return rc < 0 ? rc : 0;
+}
+
+/* One created record and the finance record most like it so far. */
+struct near {
+	json_t *line;           /* borrowed */
+	char *key;
+	int score;
+	char *id, *fkey;
+};
+
+/* Items are told apart by SKU: two with different SKUs are not duplicates, whatever their names. */
+static int other_sku(json_t *line, const char *sku)
+{
+	const char *mine = str(line, "sku");
+
+	return mine && sku && *sku && strcmp(mine, sku);
+}
+
+static void near_weigh(struct near *nd, size_t n, const char *id, const char *name, const char *sku)
+{
+	char *key = neardup_key(name);
+	size_t i;
+	int sc;
+
+	for (i = 0; i < n && key; i++) {
+		if (other_sku(nd[i].line, sku) || (sc = neardup_score(nd[i].key, key)) <= nd[i].score)
+			continue;
+		nd[i].score = sc;
+		xfree(nd[i].id);
+		xfree(nd[i].fkey);
+		nd[i].id = xstrdup(id);
+		nd[i].fkey = xstrdup(key);
+	}
+	xfree(key);
+}
+
+/* A snapshot row's id as text (ids may be numbers in a snapshot). */
+static const char *row_id(json_t *row, const char *id_key, char buf[32])
+{
+	json_t *idv = json_object_get(row, id_key);
+
+	if (json_is_integer(idv)) {
+		snprintf(buf, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(idv));
+		return buf;
+	}
+	return json_string_value(idv);
+}
+
+/* Every row of the entity's snapshot against every created record; FS_* error or 0. */
+static int near_scan(const struct job *job, const char *dir, const char *entity, struct near *nd, size_t n)
+{
+	enum entity_kind kind = entity_def_find(entity)->kind;
+	const char *id_key = entity_finance_id_key(job, kind), *name_key = entity_finance_name_key(job, kind);
+	char *file = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", entity), idbuf[32];
+	struct staging_reader *r = NULL;
+	long rows = 0;
+	json_t *row;
+	int rc;
+
+	if ((rc = staging_reader_open(&r, dir, file, 1)))
+		goto out;
+	while ((rc = staging_read(r, &row)) != 0) {
+		if (rc == FS_EINPUT)
+			continue;
+		if (rc < 0)
+			break;
+		if (row_id(row, id_key, idbuf) && str(row, name_key))
+			near_weigh(nd, n, row_id(row, id_key, idbuf), str(row, name_key), str(row, "sku"));
+		json_decref(row);
+		if ((long)n * ++rows > NEAR_MAX_PAIRS) {
+			log_warn("%s: near-duplicates compared with the first %ld finance %ss only", entity, rows,
+				 entity_defs[kind].noun);
+			break;
+		}
+	}
+out:
+	staging_reader_close(r);
+	xfree(file);
+	return rc < 0 ? rc : 0;
+}
+
+/* A created record close to a finance record becomes a row to review. */
+static void near_suggest(struct run_view *v, const char *entity, struct near *nd)
+{
+	json_t *c = json_array();
+
+	json_array_append_new(c, json_string(nd->id));
+	json_object_set_new(nd->line, "candidates", c);
+	json_object_set_new(nd->line, "match", json_string("similar name"));
+	json_object_set_new(nd->line, "score", json_integer(nd->score));
+	json_object_set_new(nd->line, "reason",
+			    json_sprintf("created as new; possibly the same as finance %s %s (score %d: %s); "
+					 "nothing is merged: link:%s makes it that record, create keeps both",
+					 noun(entity), nd->id, nd->score, neardup_why(nd->key, nd->fkey), nd->id));
+	view_add(v, entity, nd->line);
+}
+
+static int near_entity(struct run_view *v, const struct job *job, const char *entity, json_t *list)
+{
+	char *xdir = staging_dir(job->state_dir, v->run, "extract");
+	size_t n = json_array_size(list), i;
+	struct near *nd = xcalloc(n ? n : 1, sizeof(*nd));
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		nd[i].line = json_array_get(list, i);
+		nd[i].key = neardup_key(str(nd[i].line, "name"));
+	}
+	rc = near_scan(job, xdir, entity, nd, n);
+	for (i = 0; i < n; i++) {
+		if (!rc && nd[i].score >= NEARDUP_MIN_SCORE)
+			near_suggest(v, entity, &nd[i]);
+		xfree(nd[i].key);
+		xfree(nd[i].id);
+		xfree(nd[i].fkey);
+	}
+	xfree(nd);
+	xfree(xdir);
+	return rc;
+}
+
+static int near_duplicates(struct run_view *v, const struct job *job)
+{
+	const char *entity;
+	json_t *list;
+	int rc = 0;
+
+	json_object_foreach(v->creates, entity, list)
+		if ((rc = near_entity(v, job, entity, list)))
+			break;
+	return rc;
+}
+
+/* One run, newest first: its records whose newest state it holds, still pending. */
+static int list_run(long run_id, void *ud)
+{
+	struct listing *L = ud;
+	struct run_view v = { 0 };
+	int rc;
+
+	if (!has_transform(L->job, run_id))
+		return 0;
+	run_view_init(&v, run_id);
+	v.seen = L->seen;
+	if (!(rc = run_view_items(&v, L->job, NULL)) && !(rc = near_duplicates(&v, L->job)) &&
+	    !(rc = drop_settled(L, &v)) && json_array_size(v.items))
+		rc = run_view_names(&v, L->job, NULL);
+	if (rc || !json_array_size(v.items)) {
+		run_view_release(&v);
+		return rc;
+	}
+	if (L->n == L->cap) {
+		L->cap = L->cap ? 2 * L->cap : 8;
+		L->views = xrealloc(L->views, L->cap * sizeof(*L->views));
+	}
+	L->total += json_array_size(v.items);
+	L->views[L->n++] = v;
+	return 0;
+}
+
+static int write_listing(FILE *fp, const struct listing *L, int bom)
 {
 	struct csvout csv;
 	json_t *line;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	if (bom)
@@ -389,32 +686,51 @@ static int write_listing(FILE *fp, const struct run_view *v, int bom)
 		rc = csvout_cell(&csv, columns[i]);
 	if (!rc)
 		rc = csvout_end_row(&csv);
-	json_array_foreach(v->items, i, line)
-		if (rc || (rc = write_item(&csv, v, line)))
-			break;
+	for (k = 0; k < L->n && !rc; k++)
+		json_array_foreach(L->views[k].items, i, line)
+			if ((rc = write_item(&csv, &L->views[k], line)))
+				break;
 	return rc;
+}
+
+static void listing_release(struct listing *L)
+{
+	size_t i;
+
+	for (i = 0; i < L->n; i++)
+		run_view_release(&L->views[i]);
+	xfree(L->views);
+	json_decref(L->seen);
+}
+
+static void say_listed(const struct review_opts *o, const struct listing *L)
+{
+	if (o->run)
+		printf("%s: %zu records of run %ld to review\n", o->output, L->total, o->run);
+	else
+		printf("%s: %zu records to review (from %zu run%s)\n", o->output, L->total, L->n,
+		       L->n == 1 ? "" : "s");
 }
 
 static int review_list(const struct review_opts *o, const struct job *job, struct ledger *lg)
 {
-	struct run_view v = { 0 };
+	struct listing L = { .job = job, .lg = lg };
 	struct outfile out = OUTFILE_INIT;
 	long run;
 	int rc;
 
-	if ((rc = pick_run(lg, job, o->run, &run)))
-		return rc;
-	run_view_init(&v, run);
-	if ((rc = run_view_load(&v, job, NULL, NULL)) || (rc = outfile_open(&out, o->output)))
+	L.seen = json_object();
+	if ((rc = pick_run(lg, job, o->run, &run)) || (rc = ledger_runs_each(lg, o->run, list_run, &L)) < 0 ||
+	    (rc = outfile_open(&out, o->output)))
 		goto out;
-	rc = write_listing(out.fp, &v, o->bom);
+	rc = write_listing(out.fp, &L, o->bom);
 	if (rc && ferror(out.fp))
 		rc = fail(FS_EABORT, "cannot write '%s': %s", out.name, strerror(errno ? errno : EIO));
 	if (!rc && !(rc = outfile_finish(&out)) && o->output)
-		printf("%s: %zu records of run %ld to review\n", o->output, json_array_size(v.items), run);
+		say_listed(o, &L);
 out:
 	outfile_abort(&out);
-	run_view_release(&v);
+	listing_release(&L);
 	return rc;
 }
 
@@ -595,6 +911,7 @@ struct pending {
 	char *decision;         /* "link", "create", "skip" */
 	char *finance_id;       /* link only */
 	char *crm_module;       /* from the run's transform line, once checked */
+	char *unlink_from;      /* a near-duplicate's link: the finance record its create made */
 };
 
 struct problem {
@@ -907,13 +1224,6 @@ static int is_candidate(json_t *line, const char *id)
 	return found;
 }
 
-static const char *noun(const char *entity)
-{
-	const struct entity_def *d = entity_def_find(entity);
-
-	return d ? d->noun : "item";
-}
-
 /* A link's target: in the run's snapshot of the entity, held by no other record.  1 good, 0 bad, <0 error. */
 static int check_link(struct apply *a, const struct run_view *v, const struct pending *p, json_t *line)
 {
@@ -956,8 +1266,56 @@ static int digits_cut(const char *id)
 	return n > 15 && strspn(id, "0123456789") == n && strspn(id + 15, "0") == n - 15;
 }
 
+/*
+ * A record linked since its run: only a near-duplicate (created as new, and
+ * linked by that create) has something left to decide.  Its link to
+ * another finance record replaces the link of its create, which is dropped
+ * when the decision is recorded; create keeps both.  1 good, 0 bad.
+ */
+static int check_linked(struct apply *a, struct pending *p, json_t *line, const struct link *l)
+{
+	const char *fid = l->finance_id ? l->finance_id : "?";
+
+	if (!created_as_new(line)) {
+		bad_row(a, p->line, "CRM record %s is linked to finance record %s since %s: nothing to decide",
+			p->crm_id, fid, l->updated_at ? l->updated_at : "?");
+		return 0;
+	}
+	if (!strcmp(p->decision, "skip")) {
+		bad_row(a, p->line, "CRM record %s was created as finance record %s: skip cannot undo that "
+			"(link:<finance_id> makes it the record it duplicates, create keeps both)", p->crm_id, fid);
+		return 0;
+	}
+	if (!strcmp(p->decision, "link") && strcmp(p->finance_id, fid))
+		p->unlink_from = xstrdup(fid);
+	return 1;
+}
+
+/*
+ * A create the app would refuse: the record's SKU is an existing item's
+ * (Zoho Books refuses a second item with a SKU, error 1001), so every run
+ * would fail it.  1 good, 0 bad.
+ */
+static int check_create(struct apply *a, const struct run_view *v, const struct pending *p, json_t *line)
+{
+	const char *m = str(line, "match"), *sku = str(line, "sku"), *where, *name;
+	json_t *c;
+
+	if (strcmp(p->decision, "create") || !m || strcmp(m, "sku"))
+		return 1;
+	c = candidates(line);
+	name = json_array_size(c) ? snapshot_name(v, p->entity, json_string_value(json_array_get(c, 0)), &where)
+				  : NULL;
+	bad_row(a, p->line, "create cannot work: %s refuses a second item with the SKU '%s', which finance item "
+		"%s ('%s') has; decide link:%s or skip", a->job->app->label, sku ? sku : "?",
+		json_array_size(c) ? json_string_value(json_array_get(c, 0)) : "?", name ? name : "?",
+		json_array_size(c) ? json_string_value(json_array_get(c, 0)) : "<finance_id>");
+	json_decref(c);
+	return 0;
+}
+
 /* The record is listed by its run, not invalid, not decided twice, not linked since. */
-static int check_record(struct apply *a, const struct run_view *v, const struct pending *p, json_t *line)
+static int check_record(struct apply *a, const struct run_view *v, struct pending *p, json_t *line)
 {
 	struct job *job = (struct job *)a->job;
 	const struct entity_sync *e = job_entity(job, p->entity);
@@ -983,13 +1341,10 @@ static int check_record(struct apply *a, const struct run_view *v, const struct 
 	else if (first)
 		bad_row(a, p->line, "CRM record %s is already decided on line %" JSON_INTEGER_FORMAT, p->crm_id,
 			json_integer_value(first));
-	else if ((rc = ledger_link_get(a->lg, p->entity, p->crm_id, &l)) == 1 && !strcmp(l.state, "linked")) {
-		bad_row(a, p->line, "CRM record %s is linked to finance record %s since %s: nothing to decide",
-			p->crm_id, l.finance_id ? l.finance_id : "?", l.updated_at ? l.updated_at : "?");
-		rc = 0;
-	} else if (rc >= 0) {
-		rc = 1;
-	}
+	else if ((rc = ledger_link_get(a->lg, p->entity, p->crm_id, &l)) == 1 && !strcmp(l.state, "linked"))
+		rc = check_linked(a, p, line, &l);
+	else if (rc >= 0)
+		rc = check_create(a, v, p, line);
 	link_release(&l);
 	xfree(key);
 	return rc;
@@ -1042,7 +1397,9 @@ static int record_decisions(struct apply *a, const int *good)
 		d.crm_module = a->rows[i].crm_module;
 		d.decision = a->rows[i].decision;
 		d.finance_id = a->rows[i].finance_id;
-		if (!(rc = ledger_decision_put(a->lg, &d)))
+		if (a->rows[i].unlink_from)
+			rc = ledger_link_delete(a->lg, d.entity, d.crm_id);
+		if (!rc && !(rc = ledger_decision_put(a->lg, &d)))
 			count_decision(a, d.decision);
 	}
 	if (rc) {
@@ -1084,6 +1441,7 @@ static void apply_release(struct apply *a)
 		xfree(a->rows[i].decision);
 		xfree(a->rows[i].finance_id);
 		xfree(a->rows[i].crm_module);
+		xfree(a->rows[i].unlink_from);
 	}
 	xfree(a->rows);
 	for (i = 0; i < a->nviews; i++)
@@ -1093,6 +1451,18 @@ static void apply_release(struct apply *a)
 		xfree(a->problems[i].text);
 	xfree(a->problems);
 	json_decref(a->taken);
+}
+
+/* A near-duplicate linked elsewhere leaves the record its create made: the analyst deletes it. */
+static void say_unlinked(const struct apply *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (a->rows[i].unlink_from && a->rows[i].crm_module)
+			printf("%s line %ld: finance %s %s, created for CRM record %s, is left in %s: delete it "
+			       "there\n", a->o->apply, a->rows[i].line, noun(a->rows[i].entity), a->rows[i].unlink_from,
+			       a->rows[i].crm_id, a->job->app->label);
 }
 
 static int review_apply(const struct review_opts *o, const struct job *job, struct ledger *lg)
@@ -1110,6 +1480,7 @@ static int review_apply(const struct review_opts *o, const struct job *job, stru
 	       a.count_create, a.count_skip, a.undecided, a.bad);
 	if (a.count_link + a.count_create + a.count_skip)
 		printf("the next run of '%s' follows them\n", job->path);
+	say_unlinked(&a);
 	cmd_records_failed = a.bad;
 out:
 	log_set_stage(NULL);

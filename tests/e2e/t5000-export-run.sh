@@ -23,7 +23,8 @@ grep -qF '"Paris, TX"' customers.csv || fail "comma cell not quoted"
 python3 - <<'PY' || fail "CSV does not parse back"
 import csv
 rows = list(csv.DictReader(open("customers.csv", newline="", encoding="utf-8")))
-acme = [r for r in rows if r["crm_id"] == "4150868000000087005"][0]
+# 19-digit ids are written as ="..." so that a spreadsheet keeps them as text.
+acme = [r for r in rows if r["crm_id"] == '="4150868000000087005"'][0]
 assert acme["action"] == "create", acme["action"]
 assert acme["payload.contact_persons.0.email"] == "peter.gibbons@initech.example.com", acme
 assert any(r["payload.contact_name"] == "Société Générale Ñandú" for r in rows)

@@ -17,7 +17,7 @@ expect_exit 1 finsync run job.json >/dev/null 2>&1
 
 # The listing: one row per record to review, an empty decision column, a BOM on request.
 finsync_exit 0 review job.json -o review.csv --bom
-assert_eq "review.csv: 4 records of run 1 to review" "$(cat "$WORK/out")" "summary"
+assert_eq "review.csv: 4 records to review (from 1 run)" "$(cat "$WORK/out")" "summary"
 assert_eq "ef bb bf" "$(head -c 3 review.csv | od -An -tx1 | sed 's/^ //')" "BOM"
 python3 - "$GLOBEX_FIN" "$GLOBEX_FIN2" <<'PY' || fail "listing: $(cat review.csv)"
 import csv, sys
@@ -26,7 +26,7 @@ def text(v):
     return v[2:-1] if v.startswith('="') and v.endswith('"') else v
 rows = [{k: text(v) for k, v in r.items()} for r in csv.DictReader(open("review.csv", newline="", encoding="utf-8-sig"))]
 assert list(rows[0].keys()) == ["run", "entity", "crm_module", "crm_id", "name", "action", "match",
-    "reason", "candidate_ids", "candidate_names", "decision"], list(rows[0].keys())
+    "reason", "candidate_ids", "candidate_names", "score", "decision"], list(rows[0].keys())
 by = {r["crm_id"]: r for r in rows}
 assert sorted(by) == ["4150868000000087002", "4150868000000087004", "4150868000000087050",
                       "4150868000000089001"], sorted(by)
@@ -49,10 +49,10 @@ assert_eq "ef bb bf 65 6e" "$(head -c 5 items.csv | od -An -tx1 | sed 's/^ //')"
 # second decision for Globex, a link to a record that is not in the snapshot.
 sed -i -e "/\"\"$GLOBEX\"\"/s/,\r\$/,link:$GLOBEX_FIN\r/" -e "/\"\"$ACME2\"\"/s/,\r\$/,create\r/" \
 	-e "/\"\"$WIDGET\"\"/s/,\r\$/, Skip \r/" -e "/\"\"$EMPTY\"\"/s/,\r\$/,skip\r/" review.csv
-printf '1,customers,Accounts,4150868000000099999,Nobody,skip,,,,,create\r\n' >>review.csv
-printf '1,customers,Accounts,%s,Globex,,,,,,merge\r\n' "$GLOBEX" >>review.csv
-printf '1,customers,Accounts,%s,Globex,,,,,,link:%s\r\n' "$GLOBEX" "$GLOBEX_FIN2" >>review.csv
-printf '1,customers,Accounts,%s,ACME,,,,,,link:460000000099999\r\n' "$ACME2" >>review.csv
+printf '1,customers,Accounts,4150868000000099999,Nobody,skip,,,,,,create\r\n' >>review.csv
+printf '1,customers,Accounts,%s,Globex,,,,,,,merge\r\n' "$GLOBEX" >>review.csv
+printf '1,customers,Accounts,%s,Globex,,,,,,,link:%s\r\n' "$GLOBEX" "$GLOBEX_FIN2" >>review.csv
+printf '1,customers,Accounts,%s,ACME,,,,,,,link:460000000099999\r\n' "$ACME2" >>review.csv
 finsync_exit 1 review job.json --apply review.csv
 assert_eq "review.csv: 3 decisions recorded (1 link, 1 create, 1 skip), 0 rows without a decision, 5 rows ignored" \
 	"$(head -n 1 "$WORK/out")" "apply summary"
@@ -109,5 +109,5 @@ assert_eq "unchanged|ledger" "$(ledger_query state "select action || '|' || matc
 
 # What is left to review: only the invalid record.
 finsync_exit 0 review job.json
-assert_eq "3,customers,Accounts,\"=\"\"$EMPTY\"\"\",,invalid,,Account_Name is empty,,," "$(sed -n 2p "$WORK/out" | tr -d '\r')" "left to review"
+assert_eq "3,customers,Accounts,\"=\"\"$EMPTY\"\"\",,invalid,,Account_Name is empty,,,," "$(sed -n 2p "$WORK/out" | tr -d '\r')" "left to review"
 assert_eq 2 "$(wc -l <"$WORK/out")" "one record left"
