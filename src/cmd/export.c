@@ -18,7 +18,7 @@
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/cmd.h"
-#include "finsync/csvout.h"
+#include "finsync/sheetout.h"
 #include "finsync/err.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
@@ -33,11 +33,11 @@ struct export_opts {
 	const char *stage;
 	const char *entity;
 	const char *output;     /* NULL = stdout */
-	const char *format;     /* --format: only csv */
+	const char *format;     /* --format: csv (NULL) or xlsx */
 	int bom;                /* --bom: a UTF-8 byte order mark first, for spreadsheets */
 };
 
-static const char *const formats[] = { "csv", NULL };
+static const char *const formats[] = { "csv", "xlsx", NULL };
 
 const struct option_spec export_options[] = {
 	OPT_COUNT(struct export_opts, run, "run", "ID", 1, "the run (default: the latest run in the ledger)"),
@@ -46,7 +46,9 @@ const struct option_spec export_options[] = {
 		   "the file: a CRM module for extract (accounts, contacts,\n"
 		   "finance.customers, ...), an entity for transform and\n"
 		   "load (customers, vendors, items)"),
-	OPT_CHOICE(struct export_opts, format, "format", "csv", formats, "the output format (only csv)"),
+	OPT_CHOICE(struct export_opts, format, "format", "F", formats,
+		   "csv (default) or xlsx (needs -o FILE): ids, ZIP codes\n"
+		   "and phones as text cells, dates as dates, a frozen header"),
 	OPT_STRING(struct export_opts, output, "output", 'o', "FILE",
 		   "write FILE (replaced whole, atomically) instead of stdout"),
 	OPT_FLAG(struct export_opts, bom, "bom", 0, "start the CSV with a UTF-8 byte order mark (for Excel)"),
@@ -89,6 +91,8 @@ static int parse_args(struct export_opts *o, int argc, char **argv)
 	o->job_path = argv[1];
 	if (o->output && !strcmp(o->output, "-"))
 		o->output = NULL;
+	if (o->format && !strcmp(o->format, "xlsx") && o->bom)
+		return fail(FS_EUSAGE, "--bom is for CSV: an xlsx file says its encoding itself");
 	return check_opts(o);
 }
 
@@ -197,46 +201,46 @@ static int collect_columns(const char *dir, const char *name, struct columns *co
 	return rc;
 }
 
-static int write_value(struct csvout *csv, json_t *v)
+static int write_value(struct sheetout *csv, json_t *v)
 {
 	char num[64];
 	size_t n;
 
 	if (!v)
-		return csvout_cell(csv, NULL);     /* a key this record does not have */
+		return sheetout_text(csv, NULL);     /* a key this record does not have */
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		return csvout_cell(csv, json_string_value(v));
+		return sheetout_text(csv, json_string_value(v));
 	case JSON_INTEGER:
 		snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return csvout_cell_number(csv, num);
+		return sheetout_number(csv, num);
 	case JSON_REAL:
 		/* As the staged file has it: jansson wrote it, jansson writes it again. */
 		n = json_dumpb(v, num, sizeof(num) - 1, JSON_ENCODE_ANY);
 		num[n && n < sizeof(num) ? n : 0] = '\0';
-		return csvout_cell_number(csv, num);
+		return sheetout_number(csv, num);
 	case JSON_TRUE:
-		return csvout_cell(csv, "true");
+		return sheetout_text(csv, "true");
 	case JSON_FALSE:
-		return csvout_cell(csv, "false");
+		return sheetout_text(csv, "false");
 	default:
-		return csvout_cell(csv, NULL);
+		return sheetout_text(csv, NULL);
 	}
 }
 
-static int write_header(struct csvout *csv, const struct columns *cols)
+static int write_header(struct sheetout *csv, const struct columns *cols)
 {
 	json_t *k;
 	size_t i;
 	int rc = 0;
 
 	json_array_foreach(cols->order, i, k)
-		if ((rc = csvout_cell(csv, json_string_value(k))))
+		if ((rc = sheetout_header(csv, json_string_value(k))))
 			return rc;
-	return i ? csvout_end_row(csv) : 0;
+	return i ? sheetout_end_row(csv) : 0;
 }
 
-static int write_record(struct csvout *csv, const struct columns *cols, json_t *rec, struct buf *path)
+static int write_record(struct sheetout *csv, const struct columns *cols, json_t *rec, struct buf *path)
 {
 	json_t *flat = json_object(), *k;
 	size_t i;
@@ -247,27 +251,25 @@ static int write_record(struct csvout *csv, const struct columns *cols, json_t *
 		if ((rc = write_value(csv, json_object_get(flat, json_string_value(k)))))
 			break;
 	json_decref(flat);
-	return rc ? rc : csvout_end_row(csv);
+	return rc ? rc : sheetout_end_row(csv);
 }
 
 /* Pass 2: the header row, then one row per record, columns in header order. */
-static int write_rows(const char *dir, const char *name, const struct columns *cols, FILE *fp)
+static int write_rows(const char *dir, const char *name, const struct columns *cols, struct sheetout *csv)
 {
 	struct staging_reader *r = NULL;
 	struct buf path = BUF_INIT;
-	struct csvout csv;
 	json_t *rec;
 	int rc;
 
-	csvout_init(&csv, fp);
-	if ((rc = staging_reader_open(&r, dir, name, 0)) || (rc = write_header(&csv, cols)))
+	if ((rc = staging_reader_open(&r, dir, name, 0)) || (rc = write_header(csv, cols)))
 		goto out;
 	while ((rc = staging_read(r, &rec)) != 0) {
 		if (rc == FS_EINPUT)
 			continue;       /* warned about in pass 1 */
 		if (rc < 0)
 			break;
-		rc = write_record(&csv, cols, rec, &path);
+		rc = write_record(csv, cols, rec, &path);
 		json_decref(rec);
 		buf_reset(&path);
 		if (rc)
@@ -303,22 +305,38 @@ static int name_write_error(int rc, const char *name)
 	return fail(rc, "cannot write '%s': %s", name, reason);
 }
 
+/* The table goes to out: CSV into its stream, xlsx into its temporary file (then renamed). */
+static int sheet_open(struct sheetout *sh, struct outfile *out, const char *format, const char *sheet, int bom)
+{
+	if (!format || strcmp(format, "xlsx")) {
+		if (bom)
+			fputs(UTF8_BOM, out->fp);
+		sheetout_csv(sh, out->fp);
+		return 0;
+	}
+	if (!out->tmp)
+		return fail(FS_EUSAGE, "--format xlsx writes a file: give -o FILE.xlsx, not %s", out->name);
+	return sheetout_xlsx(sh, out->tmp, sheet);
+}
+
 static int export_csv(const char *dir, const struct export_opts *o)
 {
 	struct columns cols = { json_array(), json_object() };
 	struct outfile out = OUTFILE_INIT;
-	int rc;
+	struct sheetout sh = { 0 };
+	int rc, rc2;
 
-	if ((rc = collect_columns(dir, o->entity, &cols)) || (rc = outfile_open(&out, o->output)))
+	if ((rc = collect_columns(dir, o->entity, &cols)) || (rc = outfile_open(&out, o->output)) ||
+	    (rc = sheet_open(&sh, &out, o->format, o->entity, o->bom)))
 		goto out;
-	if (o->bom)
-		fputs(UTF8_BOM, out.fp);
-	rc = write_rows(dir, o->entity, &cols, out.fp);
+	rc = write_rows(dir, o->entity, &cols, &sh);
 	if (rc && ferror(out.fp))
 		rc = name_write_error(rc, out.name);
-	if (!rc)
+	rc2 = sheetout_close(&sh);
+	if (!rc && !(rc = rc2))
 		rc = outfile_finish(&out);
 out:
+	sheetout_close(&sh);
 	outfile_abort(&out);
 	json_decref(cols.order);
 	json_decref(cols.seen);

@@ -34,7 +34,7 @@
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/cmd.h"
-#include "finsync/csvout.h"
+#include "finsync/sheetout.h"
 #include "finsync/err.h"
 #include "finsync/job.h"
 #include "finsync/ledger.h"
@@ -51,15 +51,22 @@ struct review_opts {
 	const char *output;     /* -o FILE; NULL = stdout */
 	const char *apply;      /* --apply FILE */
 	long run;               /* --run ID; 0 = the newest with a transform */
+	const char *format;     /* --format: csv (NULL) or xlsx */
 	int bom;
 };
 
+static const char *const formats[] = { "csv", "xlsx", NULL };
+
 const struct option_spec review_options[] = {
 	OPT_COUNT(struct review_opts, run, "run", "ID", 1,
-		  "the run to list (default: the newest with a finished\n"
-		  "transform); with --apply, the run of rows without one"),
+		  "list only the records of run ID (default: what is pending\n"
+		  "in every run, each record's newest state); with --apply,\n"
+		  "the run of rows without a run column"),
 	OPT_STRING(struct review_opts, output, "output", 'o', "FILE",
 		   "write FILE (replaced whole, atomically) instead of stdout"),
+	OPT_CHOICE(struct review_opts, format, "format", "F", formats,
+		   "csv (default) or xlsx (needs -o FILE; --apply reads CSV:\n"
+		   "save the workbook as CSV to apply it)"),
 	OPT_FLAG(struct review_opts, bom, "bom", 0, "start the CSV with a UTF-8 byte order mark (for Excel)"),
 	OPT_STRING(struct review_opts, apply, "apply", 0, "FILE",
 		   "check every row of FILE, report bad ones by line and\n"
@@ -98,8 +105,10 @@ static int parse_args(struct review_opts *o, int argc, char **argv)
 	if ((rc = cmd_parse(argc, argv, o)))
 		return rc;
 	o->job_path = argv[1];
-	if (o->apply && (o->output || o->bom))
-		return fail(FS_EUSAGE, "--apply reads a file: -o and --bom are for listing");
+	if (o->apply && (o->output || o->bom || o->format))
+		return fail(FS_EUSAGE, "--apply reads a file: -o, --format and --bom are for listing");
+	if (o->format && !strcmp(o->format, "xlsx") && o->bom)
+		return fail(FS_EUSAGE, "--bom is for CSV: an xlsx file says its encoding itself");
 	return 0;
 }
 
@@ -420,7 +429,7 @@ static const char *noun(const char *entity)
 }
 
 
-static int write_candidates(struct csvout *csv, const struct run_view *v, json_t *line)
+static int write_candidates(struct sheetout *csv, const struct run_view *v, json_t *line)
 {
 	json_t *c = candidates(line), *id;
 	struct buf ids = BUF_INIT, names = BUF_INIT;
@@ -433,30 +442,30 @@ static int write_candidates(struct csvout *csv, const struct run_view *v, json_t
 		buf_addf(&ids, "%s%s", i ? " " : "", json_string_value(id));
 		buf_addf(&names, "%s%s", i ? " | " : "", name ? name : "(not in the snapshot)");
 	}
-	if (!(rc = csvout_cell(csv, ids.len ? buf_str(&ids) : NULL)))
-		rc = csvout_cell(csv, names.len ? buf_str(&names) : NULL);
+	if (!(rc = sheetout_text(csv, ids.len ? buf_str(&ids) : NULL)))
+		rc = sheetout_text(csv, names.len ? buf_str(&names) : NULL);
 	buf_release(&ids);
 	buf_release(&names);
 	json_decref(c);
 	return rc;
 }
 
-static int write_item(struct csvout *csv, const struct run_view *v, json_t *line)
+static int write_item(struct sheetout *csv, const struct run_view *v, json_t *line)
 {
 	static const char *const keys[] = { "entity", "crm_module", "crm_id", "name", "action", "match", "reason", NULL };
 	json_t *score = json_object_get(line, "score");
 	size_t k;
-	int rc = csvout_cell_long(csv, v->run);
+	int rc = sheetout_long(csv, v->run);
 
 	for (k = 0; keys[k] && !rc; k++)
-		rc = csvout_cell(csv, str(line, keys[k]));
+		rc = sheetout_text(csv, str(line, keys[k]));
 	if (!rc)
 		rc = write_candidates(csv, v, line);
 	if (!rc)
-		rc = score ? csvout_cell_long(csv, (long)json_integer_value(score)) : csvout_cell(csv, NULL);
+		rc = score ? sheetout_long(csv, (long)json_integer_value(score)) : sheetout_text(csv, NULL);
 	if (!rc)
-		rc = csvout_cell(csv, NULL);     /* decision: the analyst's */
-	return rc ? rc : csvout_end_row(csv);
+		rc = sheetout_text(csv, NULL);     /* decision: the analyst's */
+	return rc ? rc : sheetout_end_row(csv);
 }
 
 /* ---- the listing: what is pending, across runs ---- */
@@ -672,25 +681,35 @@ static int list_run(long run_id, void *ud)
 	return 0;
 }
 
-static int write_listing(FILE *fp, const struct listing *L, int bom)
+static int write_listing(struct sheetout *sh, const struct listing *L)
 {
-	struct csvout csv;
 	json_t *line;
 	size_t i, k;
 	int rc = 0;
 
-	if (bom)
-		fputs(UTF8_BOM, fp);
-	csvout_init(&csv, fp);
 	for (i = 0; columns[i] && !rc; i++)
-		rc = csvout_cell(&csv, columns[i]);
+		rc = sheetout_header(sh, columns[i]);
 	if (!rc)
-		rc = csvout_end_row(&csv);
+		rc = sheetout_end_row(sh);
 	for (k = 0; k < L->n && !rc; k++)
 		json_array_foreach(L->views[k].items, i, line)
-			if ((rc = write_item(&csv, &L->views[k], line)))
+			if ((rc = write_item(sh, &L->views[k], line)))
 				break;
 	return rc;
+}
+
+/* The listing goes to out: CSV into its stream, xlsx into its temporary file (then renamed). */
+static int sheet_open(struct sheetout *sh, struct outfile *out, const struct review_opts *o)
+{
+	if (!o->format || strcmp(o->format, "xlsx")) {
+		if (o->bom)
+			fputs(UTF8_BOM, out->fp);
+		sheetout_csv(sh, out->fp);
+		return 0;
+	}
+	if (!out->tmp)
+		return fail(FS_EUSAGE, "--format xlsx writes a file: give -o FILE.xlsx, not %s", out->name);
+	return sheetout_xlsx(sh, out->tmp, "review");
 }
 
 static void listing_release(struct listing *L)
@@ -716,19 +735,22 @@ static int review_list(const struct review_opts *o, const struct job *job, struc
 {
 	struct listing L = { .job = job, .lg = lg };
 	struct outfile out = OUTFILE_INIT;
+	struct sheetout sh = { 0 };
 	long run;
-	int rc;
+	int rc, rc2;
 
 	L.seen = json_object();
 	if ((rc = pick_run(lg, job, o->run, &run)) || (rc = ledger_runs_each(lg, o->run, list_run, &L)) < 0 ||
-	    (rc = outfile_open(&out, o->output)))
+	    (rc = outfile_open(&out, o->output)) || (rc = sheet_open(&sh, &out, o)))
 		goto out;
-	rc = write_listing(out.fp, &L, o->bom);
+	rc = write_listing(&sh, &L);
 	if (rc && ferror(out.fp))
 		rc = fail(FS_EABORT, "cannot write '%s': %s", out.name, strerror(errno ? errno : EIO));
-	if (!rc && !(rc = outfile_finish(&out)) && o->output)
+	rc2 = sheetout_close(&sh);
+	if (!rc && !(rc = rc2) && !(rc = outfile_finish(&out)) && o->output)
 		say_listed(o, &L);
 out:
+	sheetout_close(&sh);
 	outfile_abort(&out);
 	listing_release(&L);
 	return rc;

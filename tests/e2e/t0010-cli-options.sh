@@ -12,7 +12,7 @@ options_of() {
 	transform|load) echo "--only" ;;
 	export) echo "--run --stage --entity --format --output --bom" ;;
 	history) echo "--format --limit --output" ;;
-	review) echo "--run --output --bom --apply" ;;
+	review) echo "--run --output --format --bom --apply" ;;
 	status) echo "--format" ;;
 	check) echo "--deep" ;;
 	unlink) echo "--keep --yes" ;;
