@@ -216,3 +216,22 @@ fresh_token() {
 	curl -s -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d "client_id=$1" \
 		-d "client_secret=$2" -d "refresh_token=$3" | jq -r .access_token
 }
+
+# need_soffice: LibreOffice Calc, installed (Debian libreoffice-calc) when missing; a test
+# without it ends here with a printed reason only when the package cannot be installed.
+need_soffice() {
+	command -v soffice >/dev/null 2>&1 && return 0
+	"$TOP/scripts/install-deps.sh" libreoffice-calc >"$WORK/install.log" 2>&1 || true
+	command -v soffice >/dev/null 2>&1 && return 0
+	echo "skipped: libreoffice-calc is missing and could not be installed: $(tail -n 1 "$WORK/install.log")" >&2
+	exit 0
+}
+
+# soffice_convert FILE FORMAT[:FILTER...] OUTDIR [INFILTER]: one headless conversion with a
+# private profile in $WORK (never the user's); the result is OUTDIR/<FILE's name>.<ext>.
+soffice_convert() {
+	set -- "$1" "$2" "$3" "${4:-}"
+	timeout 300 soffice -env:UserInstallation="file://$WORK/lo-profile" --headless --norestore \
+		${4:+--infilter="$4"} --convert-to "$2" --outdir "$3" "$1" >>"$WORK/soffice.log" 2>&1 ||
+		{ cat "$WORK/soffice.log" >&2; fail "soffice could not convert $1 to $2"; }
+}
