@@ -21,6 +21,8 @@
 #include "finsync/sheetout.h"
 #include "finsync/timeutil.h"
 
+#define COLUMN_WIDTH 21 /* characters */
+
 struct sheet_xlsx {
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
@@ -102,6 +104,8 @@ int sheetout_header(struct sheetout *s, const char *text)
 
 	if (!x)
 		return csvout_cell(&s->csv, text);
+	/* Wide enough for a 19-digit id or a date and time: a narrow column shows ### instead. */
+	worksheet_set_column(x->ws, x->col, x->col, COLUMN_WIDTH, NULL);
 	return xlsx_result(x, worksheet_write_string(x->ws, x->row, x->col, text ? text : "", x->bold));
 }
 
