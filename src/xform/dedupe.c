@@ -919,12 +919,33 @@ static int rung_ledger(struct ladder *c)
 }
 
 /*
+ * Another existing finance record that carries the CRM id: the one a
+ * near-duplicate's create made before the analyst linked the record to an
+ * older one.  The app keeps the CRM-id field unique (Zoho Books error 3099),
+ * so the link waits until that record is deleted.
+ */
+static struct fin_row *crm_id_holder(struct ladder *c, const struct fin_row *target)
+{
+	struct rowlist l = { 0 };
+	struct fin_row *holder = NULL;
+	size_t i;
+
+	table_find(c->ix, T_CRM, c->in->crm_id, c->in->kind, 0, &l);
+	for (i = 0; i < l.n && !holder; i++)
+		if (l.v[i]->id && l.v[i] != target && strcmp(l.v[i]->id, target->id))
+			holder = l.v[i];
+	xfree(l.v);
+	return holder;
+}
+
+/*
  * A review link that cannot be followed (the record is gone, or linked to
- * another CRM record) is skipped as a duplicate, so the next review lists it.
+ * another CRM record, or another record still carries the CRM id) is
+ * skipped as a duplicate, so the next review lists it.
  */
 static int review_link(struct ladder *c, const struct decision *d, const char *day)
 {
-	struct fin_row *r = find_id(c, d->finance_id);
+	struct fin_row *r = find_id(c, d->finance_id), *holder;
 	char *other = NULL, *who;
 	int rc;
 
@@ -942,6 +963,13 @@ static int review_link(struct ladder *c, const struct decision *d, const char *d
 		c->out->duplicate = 1;
 		plan_skip(c, r, xasprintf("review of %s links it to %s, which is linked to CRM record %s; "
 					  "review it again", day, who, other));
+		xfree(who);
+	} else if ((holder = crm_id_holder(c, r))) {
+		who = describe(r);
+		c->out->duplicate = 1;
+		plan_skip(c, r, xasprintf("review of %s links it to %s, but finance %s '%s' (%s) still carries "
+					  "its CRM id: delete that record in the app, then the next run links it",
+					  day, who, entity_defs[holder->kind].noun, holder->name, holder->id));
 		xfree(who);
 	} else {
 		plan_update(c, r, "review", xasprintf("linked by review on %s", day));
