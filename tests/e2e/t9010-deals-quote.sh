@@ -25,7 +25,8 @@ actions() {     # actions RUN DEAL: the deal's event actions in that run, in ord
 run_ok job.json --dry-run
 plan=$(sed -n 's/^plan for deals: //p' "$WORK/run.out")
 [ -f "$plan" ] || fail "no deals plan: $(cat "$WORK/run.out")"
-assert_eq "create 8" "$(grep "^deals,Deals,$STARK," "$plan" | cut -d, -f5) $(sed 1d "$plan" | wc -l)" "Stark's planned action, deals planned"
+# The plan writes 19-digit ids as ="..." (kept as text by a spreadsheet).
+assert_eq "create 8" "$(grep "^deals,Deals,\"=\"\"$STARK\"\"\"," "$plan" | cut -d, -f5) $(sed 1d "$plan" | wc -l)" "Stark's planned action, deals planned"
 assert_eq 0 "$(store books estimates | jq length)" "quotes after a dry run"
 
 # --- the first real run: the seeded deals where they stand.
