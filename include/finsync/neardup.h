@@ -11,7 +11,7 @@
 
 /*
  * The comparison key of a name (new string, xfree): normalised
- * (name_normalize), punctuation turned to spaces, legal forms (Ltd, GmbH,
+ * (name_normalize), accents stripped, punctuation turned to spaces, legal forms (Ltd, GmbH,
  * Inc ...) and "the" dropped, the words sorted.  NULL when nothing is left.
  */
 char *neardup_key(const char *name);
@@ -20,7 +20,10 @@ char *neardup_key(const char *name);
  * How alike two keys are, 0 to 100: 96 for the same words (so the names
  * differ only by legal form, punctuation, case or word order), else
  * 100 * (1 - edits / longer length), at most 95; 0 when more than 3 edits
- * (Levenshtein over the keys' bytes) apart.
+ * (Levenshtein over the keys' bytes) apart, or when the keys differ in both
+ * their first and their last byte, or when a word one key has and the
+ * other has not is not a typo of one of the other's (1 edit, 2 from 8
+ * letters on).
  */
 int neardup_score(const char *key_a, const char *key_b);
 

@@ -470,7 +470,7 @@ static int write_item(struct sheetout *csv, const struct run_view *v, json_t *li
 
 /* ---- the listing: what is pending, across runs ---- */
 
-#define NEAR_MAX_PAIRS 50000000L   /* created records x snapshot rows compared in one run */
+#define NEAR_MAX_PAIRS 1000000000L /* created records x snapshot rows weighed in one run */
 
 struct listing {
 	const struct job *job;

@@ -17,6 +17,7 @@
 #include "finsync/buf.h"
 #include "finsync/neardup.h"
 #include "finsync/normalize.h"
+#include <utf8proc.h>
 
 #define MAX_EDITS 3
 #define SAME_WORDS 96
@@ -76,9 +77,26 @@ static char **words(char *s, size_t *n)
 	return v;
 }
 
+/* norm without its accents (é -> e, ß stays ss): new string, or NULL. */
+static char *fold_accents(char *norm)
+{
+	utf8proc_uint8_t *out = NULL;
+	char *folded;
+
+	if (!norm || utf8proc_map((const utf8proc_uint8_t *)norm, 0, &out,
+				  UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK) < 0) {
+		free(out);
+		return norm;
+	}
+	folded = xstrdup((const char *)out);
+	free(out); /* utf8proc_map() allocates with malloc */
+	xfree(norm);
+	return folded;
+}
+
 char *neardup_key(const char *name)
 {
-	char *norm = name_normalize(name), **v;
+	char *norm = fold_accents(name_normalize(name)), **v;
 	struct buf out = BUF_INIT;
 	size_t n, i;
 
@@ -124,6 +142,50 @@ static size_t edits(const char *a, const char *b)
 	return best;
 }
 
+/* The edits a word may take and still be the same word with a typo. */
+static size_t word_budget(const char *w)
+{
+	return strlen(w) >= 8 ? 2 : 1;
+}
+
+/*
+ * Whether the words the keys do not share pair up as typos of each other:
+ * "enterprises"/"enterprize" do, "river"/"haven" (another word) do not, nor
+ * does a word that one name has more.
+ */
+static int words_alike(const char *key_a, const char *key_b)
+{
+	char *a = xstrdup(key_a), *b = xstrdup(key_b), **wa, **wb;
+	size_t na, nb, i, j, best, d, pick = 0;
+	int ok = 1;
+
+	wa = words(a, &na);
+	wb = words(b, &nb);
+	for (i = 0; i < na; i++) /* the shared words go (set to NULL) */
+		for (j = 0; j < nb; j++)
+			if (wa[i] && wb[j] && !strcmp(wa[i], wb[j]))
+				wa[i] = wb[j] = NULL;
+	for (i = 0; i < na && ok; i++) {
+		if (!wa[i])
+			continue;
+		for (j = 0, best = MAX_EDITS + 1; j < nb; j++)
+			if (wb[j] && (d = edits(wa[i], wb[j])) < best) {
+				best = d;
+				pick = j;
+			}
+		ok = best <= word_budget(wa[i]);
+		if (ok)
+			wb[pick] = NULL;
+	}
+	for (j = 0; j < nb && ok; j++)
+		ok = wb[j] == NULL;
+	xfree(wa);
+	xfree(wb);
+	xfree(a);
+	xfree(b);
+	return ok;
+}
+
 int neardup_score(const char *key_a, const char *key_b)
 {
 	size_t d, longer;
@@ -133,7 +195,13 @@ int neardup_score(const char *key_a, const char *key_b)
 		return 0;
 	if (!strcmp(key_a, key_b))
 		return SAME_WORDS;
-	if ((d = edits(key_a, key_b)) > MAX_EDITS)
+	/*
+	 * Typos at both ends at once are rare; this gate lets review weigh every
+	 * created record against a large snapshot at a few nanoseconds a pair.
+	 */
+	if (key_a[0] != key_b[0] && key_a[strlen(key_a) - 1] != key_b[strlen(key_b) - 1])
+		return 0;
+	if ((d = edits(key_a, key_b)) > MAX_EDITS || !words_alike(key_a, key_b))
 		return 0;
 	longer = strlen(key_a) > strlen(key_b) ? strlen(key_a) : strlen(key_b);
 	score = (int)(100 * (longer - d) / longer);
@@ -143,6 +211,6 @@ int neardup_score(const char *key_a, const char *key_b)
 const char *neardup_why(const char *key_a, const char *key_b)
 {
 	if (key_a && key_b && !strcmp(key_a, key_b))
-		return "the same words apart from legal form, punctuation, case or word order";
-	return "a few letters apart once legal form, punctuation, case and word order are set aside";
+		return "the same words apart from accents, legal form, punctuation, case or word order";
+	return "a typo apart once accents, legal form, punctuation, case and word order are set aside";
 }

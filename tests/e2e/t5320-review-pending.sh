@@ -34,7 +34,7 @@ assert_eq "1|$ACME2|skip|name|||
 1|$STARK|create|similar name|$STARK_FIN|Stark Industries Inc.|96
 1|$WAYNE|create|similar name|$WAYNE_FIN|Wayne Enterprize|88
 1|$WIDGET|skip|sku|460000000027001|Widget Pro|" "$(listing all.csv)" "pending across runs"
-grep -q "created as new; possibly the same as finance customer $STARK_FIN (score 96: the same words apart from legal form, punctuation, case or word order); nothing is merged" all.csv ||
+grep -q "created as new; possibly the same as finance customer $STARK_FIN (score 96: the same words apart from accents, legal form, punctuation, case or word order); nothing is merged" all.csv ||
 	fail "near-duplicate reason: $(cat all.csv)"
 assert_eq "$STARK_NEW" "$(ledger_query state "select finance_id from links where crm_id = '$STARK'")" "nothing merged by listing"
 finsync_exit 0 review job.json --run 2 -o run2.csv

@@ -36,8 +36,8 @@ static void test_neardup__key(void)
 {
 	KEY("Acme Ltd", "acme");
 	KEY("ACME Limited.", "acme");
-	KEY("Müller GmbH & Co. KG", "müller");
-	KEY("Société Générale S.A.", "générale société");
+	KEY("Müller GmbH & Co. KG", "muller");
+	KEY("Société Générale S.A.", "generale societe");
 	KEY("Smith, John", "john smith");
 	KEY("The Widget Company, Inc.", "widget");
 	KEY("O'Brien Holdings LLC", "holdings obrien");
@@ -52,6 +52,7 @@ static void test_neardup__same_words(void)
 	CHECK(score("John Smith", "Smith John") == 96);   /* a person's first and last name swapped */
 	CHECK(score("Smith & Sons", "Smith and Sons") == 96);
 	CHECK(score("Initech GmbH", "INITECH") == 96);
+	CHECK(score("Noël Hawk Capital Ltd", "Noel Hawk Capital Ltd") == 96);   /* accents set aside */
 }
 
 static void test_neardup__typos(void)
@@ -69,13 +70,21 @@ static void test_neardup__different_names(void)
 	CHECK(score("Globex Corporation", "Initech") == 0);
 	CHECK(score("Widget Pro", "Widget Pro Max") < NEARDUP_MIN_SCORE);  /* 4 letters more */
 	CHECK(score("Bob", "Rob") < NEARDUP_MIN_SCORE);
+	/* another word, not a typo: each word that differs may take 1 edit (2 from 8 letters) */
+	CHECK(score("Willow River Robotics Co.", "Willow Haven Robotics Ltd") == 0);
+	CHECK(score("Sterling Gate Energy Co.", "Sterling Hawk Energy Limited") == 0);
+	CHECK(score("Atlas Peak Properties", "Atlas Park Properties") == 0);
+	CHECK(score("Nolan & Hernandez", "Hernandez & Novak") == 0);
+	CHECK(score("Stark Industries", "Stark Industries Group") == 0);        /* a word more */
 	CHECK(score(NULL, "Acme") == 0);
+	CHECK(score("Xcme Corp", "Acmf") == 0);                            /* both ends differ */
+	CHECK(score("Acme", "Bcme") >= 75);                                /* one end is enough */
 }
 
 static void test_neardup__why(void)
 {
 	CHECK(strstr(neardup_why("acme", "acme"), "same words") != NULL);
-	CHECK(strstr(neardup_why("acme", "acne"), "few letters") != NULL);
+	CHECK(strstr(neardup_why("acme", "acne"), "a typo apart") != NULL);
 }
 
 static const struct unit_test neardup_tests[] = {
