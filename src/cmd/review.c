@@ -1,13 +1,20 @@
 /*
- * review.c - `finsync review`: the analysts' loop over the records a run
- * could not settle on its own.
+ * review.c - `finsync review`: the analysts' loop over the records the runs
+ * could not settle on their own.
  *
- * Listing (the default): every record of the reviewed run that was skipped
- * as a duplicate, found ambiguous or invalid, one CSV row each: the run, the
- * CRM record, how it matched and why it stopped, its candidate finance
- * records (ids from the transform line, names from the run's finance
- * snapshot in staging/<run>/extract) and an empty `decision` column.  The
- * reviewed run is --run, else the newest run with a finished transform.
+ * Listing (the default): what is pending, across runs.  Runs are read
+ * newest first, and a record's newest transform line is its state: a
+ * record skipped as a duplicate, found ambiguous or invalid there is
+ * listed, unless it was linked since or decided after that run began.  A
+ * record created as new whose name is close to a finance record of the
+ * run's snapshot (src/xform/neardup.c) is listed too, with the candidate
+ * and a score, until a decision is recorded: nothing is merged by the
+ * tool.  --run N lists run N alone.  One row each: the run, the CRM record,
+ * how it matched and why it stopped, its candidate finance records (ids
+ * from the transform line, names from the run's finance snapshot in
+ * staging/<run>/extract), the score and an empty `decision` column; as CSV
+ * (src/util/csvout.c: ids kept as text by spreadsheets) or an xlsx
+ * workbook (src/util/sheetout.c).
  *
  * --apply FILE reads such a file back.  A decision is `link:<finance_id>`,
  * `create` or `skip`; an empty one is no decision.  Every row is checked
@@ -18,8 +25,14 @@
  * go into the ledger's decisions table in one transaction, so a failure
  * records none of them.  The next run follows them (src/xform/dedupe.c).
  *
- * Memory holds the records to review (or the rows of the file), not the
- * run's transform files, which are streamed.
+ * The file is read with libcsv.  A workbook (a ZIP file) is refused asking
+ * for CSV, and so is a file whose CRM ids a spreadsheet turned into numbers
+ * (4.15086800000009E+018): every such line is named, nothing is recorded.
+ * A create the app would refuse (an existing item's SKU) is a bad row.
+ *
+ * Memory holds the records to review (or the rows of the file) and the keys
+ * of the records the newer runs had, not the runs' transform files, which
+ * are streamed.
  */
 #include <ctype.h>
 #include <errno.h>
