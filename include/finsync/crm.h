@@ -47,6 +47,13 @@ struct crm_ops {
 	 */
 	int (*write)(struct crm *c, const char *module, const char *how, json_t *rows,
 		     const char *const *dup_fields, struct crm_row_result *results);
+	/*
+	 * The records of a record's related list (GET /{module}/{id}/{relation},
+	 * fields mandatory), page by page.  NULL op: the source has no related
+	 * lists (CSV exports).
+	 */
+	int (*related)(struct crm *c, const char *module, const char *id, const char *relation, json_t *fields,
+		       struct source **out);
 	void (*close)(struct crm *c);
 };
 
@@ -89,6 +96,9 @@ int crm_field_types(struct crm *c, const char *module, json_t **out);
 int crm_read(struct crm *c, const struct crm_query *q, struct source **out);
 /* 0 with *out NULL when the source has no deleted-records feed. */
 int crm_deleted(struct crm *c, const char *module, const char *modified_since, struct source **out);
+/* A record's related list (see crm_ops.related); 0 with *out NULL when the source has none. */
+int crm_related(struct crm *c, const char *module, const char *id, const char *relation, json_t *fields,
+		struct source **out);
 /* Writes rows to the CRM (see crm_ops.write); FS_EUSAGE when the source cannot be written. */
 int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
 	      const char *const *dup_fields, struct crm_row_result *results);

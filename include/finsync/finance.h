@@ -29,6 +29,11 @@ struct finance_app {
 	int has_deals;                  /* quote/invoice automation offered */
 	int has_estimates;              /* /estimates (quotes): automate quote */
 	int invoice_line_needs_item;    /* an invoice line must carry item_id (Books SPEC) */
+	/*
+	 * Sales orders (/salesorders): the status a draft is confirmed to
+	 * ("open" in Books, "confirmed" in Inventory), or NULL: the app has none.
+	 */
+	const char *salesorder_confirm;
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
 	/*
 	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons

@@ -78,7 +78,13 @@ struct entity_sync {
  * names are the job's: stage_order is the pipeline in order, its last stage
  * the won one; lost_stages are outside it.
  */
-enum deal_automate { DEAL_INVOICE, DEAL_QUOTE };
+enum deal_automate { DEAL_INVOICE, DEAL_QUOTE, DEAL_SALESORDER };
+
+/* sync.deals.line_items: the deal's products (the Deals -> Products list), or one line from the deal. */
+enum deal_lines { LINES_PRODUCTS, LINES_DEAL };
+
+/* sync.deals.crm_fields: the transaction's money written back to the deal. */
+enum deal_money { MONEY_NUMBER, MONEY_STATUS, MONEY_TOTAL, MONEY_PAID, MONEY_BALANCE, MONEY_FIELD_COUNT };
 
 struct deal_sync {
 	int enabled;
@@ -92,7 +98,14 @@ struct deal_sync {
 	json_t *lost_stages;            /* array of stage names (owned reference) */
 	json_t *views;                  /* {"Deals": "cvid"}; borrowed; may be NULL */
 	const char *default_item;       /* finance item id or name for a deal's line; borrowed; may be NULL */
+	enum deal_lines line_items;     /* default LINES_PRODUCTS */
+	const char *crm_fields[MONEY_FIELD_COUNT]; /* CRM Deals field API names; NULL: not written; borrowed */
+	int has_crm_fields;             /* any of crm_fields is set */
+	int confirm_sales_order;        /* automate salesorder: confirmed once created */
 };
+
+/* The job-file key of a crm_fields entry ("invoice_number" …). */
+const char *deal_money_key(enum deal_money f);
 
 /* sync.summary: per linked customer, money figures written back to CRM fields. */
 enum summary_field { SUM_OUTSTANDING, SUM_OVERDUE_COUNT, SUM_LAST_PAYMENT_DATE, SUM_LAST_PAYMENT_AMOUNT,

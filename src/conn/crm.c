@@ -54,6 +54,13 @@ int crm_deleted(struct crm *c, const char *module, const char *modified_since, s
 	return c->ops->deleted ? c->ops->deleted(c, module, modified_since, out) : 0;
 }
 
+int crm_related(struct crm *c, const char *module, const char *id, const char *relation, json_t *fields,
+		struct source **out)
+{
+	*out = NULL;
+	return c->ops->related ? c->ops->related(c, module, id, relation, fields, out) : 0;
+}
+
 int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
 	      const char *const *dup_fields, struct crm_row_result *results)
 {

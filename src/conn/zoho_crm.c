@@ -38,6 +38,7 @@ struct zoho_source {
 	long page_no;
 	char *next_token;
 	char *ids;               /* read these records only */
+	char *related;           /* a related list's path ("Deals/{id}/Products"), or NULL */
 	int deleted;             /* the /deleted feed instead of the records */
 	int done;
 	struct page_guard guard; /* stops a paging that would not end (set up on the first page) */
@@ -175,6 +176,13 @@ static char *list_url(struct zoho_source *s, const char *fields, const char *ids
 			 s->module, PER_PAGE, s->page_no);
 		return buf_detach(&b);
 	}
+	if (s->related) {
+		esc = http_escape(fields);
+		buf_addf(&b, "%s/%s?fields=%s&per_page=%d&page=%ld", s->crm->base.job->crm.api_base, s->related, esc,
+			 PER_PAGE, s->page_no);
+		xfree(esc);
+		return buf_detach(&b);
+	}
 	if (!ids)
 		ids = s->ids;
 	esc = http_escape(fields);
@@ -231,7 +239,7 @@ static int get_page(struct zoho_source *s, const char *url, json_t **data)
 	const char *token = json_string_value(json_object_get(info, "next_page_token"));
 	if (!json_is_true(json_object_get(info, "more_records"))) {
 		s->done = 1;
-	} else if (!s->deleted && ((s->page_no + 1) * PER_PAGE > PAGE_LIMIT || s->next_token)) {
+	} else if (!s->deleted && !s->related && ((s->page_no + 1) * PER_PAGE > PAGE_LIMIT || s->next_token)) {
 		xfree(s->next_token);
 		s->next_token = token ? xstrdup(token) : NULL;
 		if (!token)
@@ -348,6 +356,7 @@ static void zoho_source_close(struct source *base)
 	xfree(s->if_modified_since);
 	xfree(s->next_token);
 	xfree(s->ids);
+	xfree(s->related);
 	page_guard_release(&s->guard);
 	xfree(s);
 }
@@ -388,6 +397,23 @@ static int zoho_deleted(struct crm *base, const char *module, const char *modifi
 	s->deleted = 1;
 	if (modified_since)
 		s->if_modified_since = xasprintf("If-Modified-Since: %s", modified_since);
+	*out = &s->base;
+	return 0;
+}
+
+/* A related list's records: paged like a module (page, per_page 200), fields in one call. */
+static int zoho_related(struct crm *base, const char *module, const char *id, const char *relation, json_t *fields,
+			struct source **out)
+{
+	struct zoho_source *s = xcalloc(1, sizeof(*s));
+	char *esc = http_escape(id);
+
+	s->base.ops = &zoho_source_ops;
+	s->crm = (struct zoho_crm *)base;
+	s->module = xasprintf("%s/%s", module, relation);
+	s->related = xasprintf("%s/%s/%s", module, esc, relation);
+	s->batches = field_batches(fields);
+	xfree(esc);
 	*out = &s->base;
 	return 0;
 }
@@ -478,5 +504,6 @@ const struct crm_ops zoho_crm_ops = {
 	.read = zoho_read,
 	.deleted = zoho_deleted,
 	.write = zoho_write,
+	.related = zoho_related,
 	.close = zoho_close,
 };

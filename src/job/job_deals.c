@@ -17,8 +17,10 @@
 
 static const char *const deal_keys[] = {
 	"automate", "quote_create_stage", "quote_accept_stage", "convert_accepted_to_invoice",
-	"decline_on_lost", "void_on_lost", "stage_order", "lost_stages", "views", "default_item", NULL
+	"decline_on_lost", "void_on_lost", "stage_order", "lost_stages", "views", "default_item", "line_items", "crm_fields",
+	"confirm_sales_order", NULL
 };
+static const char *const money_keys[] = { "invoice_number", "invoice_status", "total", "paid", "balance", NULL };
 static const char *const summary_keys[] = { "fields", NULL };
 static const char *const summary_field_keys[] = {
 	"outstanding", "overdue_count", "last_payment_date", "last_payment_amount", NULL
@@ -33,6 +35,11 @@ static const char *const default_lost_stages[] = { "Closed Lost", "Closed Lost t
 static const char *const default_summary_fields[] = {
 	"Outstanding_Receivable", "Overdue_Invoices", "Last_Payment_Date", "Last_Payment_Amount"
 };
+
+const char *deal_money_key(enum deal_money f)
+{
+	return f < MONEY_FIELD_COUNT ? money_keys[f] : "?";
+}
 
 const char *summary_field_key(enum summary_field f)
 {
@@ -170,13 +177,60 @@ static int load_automate(struct job *job, json_t *cfg)
 	const char *a = json_string_value(v);
 
 	if (!v)
-		return key_error(job, "sync.deals.automate", "missing (invoice, quote)");
-	if (!a || (strcmp(a, "invoice") && strcmp(a, "quote")))
-		return key_error(job, "sync.deals.automate", "unknown value '%s' (invoice, quote)", a ? a : "?");
-	job->deals.automate = strcmp(a, "quote") ? DEAL_INVOICE : DEAL_QUOTE;
+		return key_error(job, "sync.deals.automate", "missing (invoice, quote, salesorder)");
+	if (!a || (strcmp(a, "invoice") && strcmp(a, "quote") && strcmp(a, "salesorder")))
+		return key_error(job, "sync.deals.automate", "unknown value '%s' (invoice, quote, salesorder)",
+				 a ? a : "?");
+	job->deals.automate = !strcmp(a, "quote") ? DEAL_QUOTE : !strcmp(a, "salesorder") ? DEAL_SALESORDER :
+			      DEAL_INVOICE;
 	if (job->deals.automate == DEAL_QUOTE && !job->app->has_estimates)
 		return key_error(job, "sync.deals.automate", "%s has no quotes (estimates); use invoice",
 				 job->app->type);
+	if (job->deals.automate == DEAL_SALESORDER && !job->app->salesorder_confirm)
+		return key_error(job, "sync.deals.automate", "%s has no sales orders; use invoice", job->app->type);
+	return 0;
+}
+
+static int load_line_items(struct job *job, json_t *cfg)
+{
+	json_t *v = json_object_get(cfg, "line_items");
+	const char *s = json_string_value(v);
+
+	job->deals.line_items = LINES_PRODUCTS;
+	if (!v)
+		return 0;
+	if (!s || (strcmp(s, "products") && strcmp(s, "deal")))
+		return key_error(job, "sync.deals.line_items", "unknown value '%s' (products, deal)", s ? s : "?");
+	job->deals.line_items = strcmp(s, "deal") ? LINES_PRODUCTS : LINES_DEAL;
+	return 0;
+}
+
+/* sync.deals.crm_fields: {"invoice_number": "Invoice_No", …}; checked against the CRM by the ready check. */
+static int load_crm_fields(struct job *job, json_t *cfg)
+{
+	json_t *fields = json_object_get(cfg, "crm_fields"), *v;
+	const char *key;
+	int i;
+
+	if (!fields)
+		return 0;
+	if (!json_is_object(fields))
+		return key_error(job, "sync.deals.crm_fields", "must be an object such as {\"invoice_number\": \"Invoice_Number\"}");
+	if (!job->crm_source->writable)
+		return key_error(job, "sync.deals.crm_fields", "writes to the CRM: it needs crm.type zoho-crm, not %s",
+				 job->crm.type);
+	json_object_foreach(fields, key, v) {
+		char full[256];
+		snprintf(full, sizeof(full), "sync.deals.crm_fields.%s", key);
+		for (i = 0; money_keys[i] && strcmp(money_keys[i], key); i++)
+			;
+		if (!money_keys[i])
+			return key_error(job, full, "unknown key (invoice_number, invoice_status, total, paid, balance)");
+		if (!json_is_string(v) || !*json_string_value(v))
+			return key_error(job, full, "must be a CRM Deals field API name");
+		job->deals.crm_fields[i] = json_string_value(v);
+		job->deals.has_crm_fields = 1;
+	}
 	return 0;
 }
 
@@ -189,6 +243,8 @@ static int check_quote_only(struct job *job, json_t *cfg)
 	const char *const *k;
 	char key[128];
 
+	if (job->deals.automate != DEAL_SALESORDER && json_object_get(cfg, "confirm_sales_order"))
+		return key_error(job, "sync.deals.confirm_sales_order", "only with automate salesorder");
 	if (job->deals.automate == DEAL_QUOTE)
 		return 0;
 	for (k = quote_only; *k; k++) {
@@ -295,6 +351,8 @@ static int load_deals(struct job *job, json_t *cfg)
 	    (rc = get_bool(job, cfg, "convert_accepted_to_invoice", &d->convert_accepted_to_invoice)) ||
 	    (rc = get_bool(job, cfg, "decline_on_lost", &d->decline_on_lost)) ||
 	    (rc = get_bool(job, cfg, "void_on_lost", &d->void_on_lost)) ||
+	    (rc = get_bool(job, cfg, "confirm_sales_order", &d->confirm_sales_order)) ||
+	    (rc = load_line_items(job, cfg)) || (rc = load_crm_fields(job, cfg)) ||
 	    (rc = get_stages(job, cfg, "stage_order", default_stage_order, &d->stage_order)) ||
 	    (rc = get_stages(job, cfg, "lost_stages", default_lost_stages, &d->lost_stages)) ||
 	    (rc = check_lost_stages(job)) || (rc = load_quote_stages(job, cfg)) || (rc = load_views(job, cfg)))

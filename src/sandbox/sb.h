@@ -252,6 +252,13 @@ char *crm_dup_key(const struct crm_module *mod, const json_t *rec);
 /* Full_Name from First_Name and Last_Name (Contacts, Leads). */
 void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace);
 void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub);
+/* A record cut to the fields asked (null where it has none) and its id (crm_read.c). */
+json_t *crm_project(const json_t *rec, const json_t *fields);
+/* Related lists (crm_related.c): GET /{module}/{id}/{relation}; the links, replaced (-1: not a relation). */
+void crm_related_get(struct req *r, struct crm_module *mod, const char *id, const char *relation);
+int crm_related_put(struct sandbox *sb, const char *module, const char *id, const char *relation,
+		    const json_t *ids);
+int crm_related_seed(struct sandbox *sb, const json_t *doc);
 
 /* ---- finance --------------------------------------------------------- */
 

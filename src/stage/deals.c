@@ -66,7 +66,58 @@ struct deal_extract {
 	struct staging_writer *w;
 	struct scratch_set *seen; /* ids written (on disk: bounded memory) */
 	long bad;
+	long product_reads;       /* deals whose Products list was read */
 };
+
+static const char *const product_fields[] = { "Product_Name", "Unit_Price", "Description", NULL };
+
+/* Whether the deal's lines are its products and its plan may write them now: then its list is read. */
+static int wants_products(const struct deal_extract *x, json_t *rec)
+{
+	const struct deal_sync *cfg = &x->p->job->deals;
+	double prob = 0;
+	int has_prob = deal_number(rec, "Probability", &prob);
+
+	return cfg->line_items == LINES_PRODUCTS && zoho_id_ok(str(rec, "id")) &&
+	       deal_wants_lines(cfg, deal_outcome(cfg, str(rec, "Stage"), has_prob, prob),
+				deal_stage_index(cfg, str(rec, "Stage")));
+}
+
+/*
+ * The deal's products (the Deals -> Products related list) onto the staged
+ * record as "Products": [{id, Product_Name, Unit_Price, Description}].  One
+ * deal's list at a time: memory stays bounded by one deal.  A source without
+ * related lists (CSV exports) leaves the deal without products.
+ */
+static int read_products(struct deal_extract *x, json_t *rec)
+{
+	json_t *fields = json_array(), *list = json_array(), *p;
+	const char *const *f;
+	struct source *src = NULL;
+	int rc;
+
+	for (f = product_fields; *f; f++)
+		json_array_append_new(fields, json_string(*f));
+	if ((rc = crm_related(x->crm, "Deals", str(rec, "id"), "Products", fields, &src)) || !src)
+		goto out;
+	x->product_reads++;
+	while ((rc = source_next(src, &p)) > 0) {
+		json_array_append_new(list, json_pack("{s:O?, s:O?, s:O?, s:O?}", "id", json_object_get(p, "id"),
+						      "Product_Name", json_object_get(p, "Product_Name"), "Unit_Price",
+						      json_object_get(p, "Unit_Price"), "Description",
+						      json_object_get(p, "Description")));
+		json_decref(p);
+	}
+	if (rc == FS_EINPUT)
+		rc = fail(FS_EABORT, "Deals %s: its Products list: %s", str(rec, "id"), err_msg());
+	if (!rc)
+		json_object_set(rec, "Products", list);
+out:
+	source_close(src);
+	json_decref(list);
+	json_decref(fields);
+	return rc;
+}
 
 static int has_name(json_t *names, const char *name)
 {
@@ -126,6 +177,10 @@ static int copy_deals(struct deal_extract *x, struct source *src)
 			if (rc < 0)
 				return rc;
 			continue;
+		}
+		if (wants_products(x, rec) && (rc = read_products(x, rec))) {
+			json_decref(rec);
+			return rc;
 		}
 		rc = staging_write(x->w, rec);
 		json_decref(rec);
@@ -307,8 +362,9 @@ int deals_extract(struct stage_run *s, const struct sync_unit *u)
 		staging_writer_abort(x.w);
 		goto out;
 	}
-	log_info("Deals: %ld records%s%s", staging_writer_count(x.w), p->job->deals.views ? " (custom view)" : "",
-		 incremental ? " changed since the last run" : "");
+	log_info("Deals: %ld records%s%s; the products of %ld read", staging_writer_count(x.w),
+		 p->job->deals.views ? " (custom view)" : "", incremental ? " changed since the last run" : "",
+		 x.product_reads);
 	if (staging_writer_count(x.w) && p->job->deals.default_item && (rc = resolve_default_item(p, dir, m))) {
 		staging_writer_abort(x.w);
 		goto out;
@@ -490,7 +546,8 @@ static int transform_deal(struct deal_xform *x, json_t *rec)
 	const char *id = str(rec, "id"), *why = NULL;
 	struct known quote = { 0 }, invoice = { 0 };
 	char hash[CONTENT_HASH_LEN] = "";
-	json_t *payload = deal_payload(rec, str(x->item, "item_id"), &why), *customer = NULL, *line = NULL;
+	json_t *products = job->deals.line_items == LINES_PRODUCTS ? json_object_get(rec, "Products") : NULL;
+	json_t *payload = deal_payload(rec, str(x->item, "item_id"), products, &why), *customer = NULL, *line = NULL;
 	struct deal_input in;
 	struct deal_facts f;
 	struct deal_plan pl = { 0 };
@@ -624,6 +681,7 @@ struct deal_ctx {
 	const char *customer_id; /* finance id of the deal's customer as linked (customer.finance_id), or NULL */
 	struct link customer;    /* that link, read once (customer_read) */
 	int customer_read;
+	json_t *payload;         /* the line's payload with its products on their items (lines_on_items), or NULL */
 	int seen_earlier;        /* resumed: this run recorded it already */
 };
 
@@ -909,7 +967,7 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
  */
 static json_t *step_body(struct deal_ctx *d, const struct txn *t, enum deal_step s)
 {
-	json_t *body = json_deep_copy(json_object_get(d->line, "payload"));
+	json_t *body = json_deep_copy(d->payload ? d->payload : json_object_get(d->line, "payload"));
 	const char *customer = s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE || !t->customer_id ?
 			       d->customer_id : t->customer_id;
 
@@ -1092,12 +1150,74 @@ out:
 	return rc;
 }
 
+/* The items the deal's product lines are linked to: {crm product id: item id}, the linked ones only. */
+static int product_items(struct deal_load *l, json_t *payload, json_t **out)
+{
+	json_t *items = json_object(), *line;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(payload, "line_items"), i, line) {
+		const char *pid = str(line, "crm_product_id");
+		struct link link = { 0 };
+		if (!pid || json_object_get(items, pid))
+			continue;
+		if ((rc = ledger_link_get(l->p->lg, "items", pid, &link)) < 0)
+			break;
+		if (rc == 1 && link.finance_id && strcmp(link.state, "pending") && strcmp(link.state, "source_deleted"))
+			json_object_set_new(items, pid, json_string(link.finance_id));
+		link_release(&link);
+		rc = 0;
+	}
+	if (rc < 0)
+		json_decref(items);
+	*out = rc < 0 ? NULL : items;
+	return rc;
+}
+
+/*
+ * A step that writes lines sends the deal's products on their linked items
+ * (the items loaded before the deals in this same run included).  A product
+ * not linked yet: 1 with *why, and the deal waits (skip), planned again on
+ * the next run.  0 when the lines are ready, <0 error.
+ */
+static int lines_on_items(struct deal_load *l, struct deal_ctx *d, const struct deal_plan *pl, char **why)
+{
+	json_t *payload = json_object_get(d->line, "payload"), *items = NULL, *missing = NULL;
+	size_t i;
+	int writes = 0, rc;
+
+	*why = NULL;
+	for (i = 0; i < pl->n; i++)
+		writes |= pl->steps[i] == STEP_QUOTE_CREATE || pl->steps[i] == STEP_QUOTE_UPDATE ||
+			  pl->steps[i] == STEP_INVOICE_CREATE || pl->steps[i] == STEP_INVOICE_UPDATE;
+	if (!writes || !payload)
+		return 0;
+	if ((rc = product_items(l, payload, &items)))
+		return rc;
+	if (!(d->payload = deal_lines_on_items(payload, items, &missing))) {
+		*why = xasprintf("waits for its product '%s' (crm id %s): not linked to a %s item yet",
+				 str(missing, "name") ? str(missing, "name") : "", str(missing, "crm_product_id"),
+				 l->p->job->app->label);
+		rc = 1;
+	}
+	json_decref(items);
+	return rc;
+}
+
 static int run_steps(struct deal_load *l, struct deal_ctx *d, const struct deal_plan *pl)
 {
 	char *why = NULL;
 	int sent_first = 0, rc = 0;
 	size_t i;
 
+	if ((rc = lines_on_items(l, d, pl, &why)) != 0) {
+		if (rc == 1) {
+			log_info("deals %s: skipped: %s", d->id, why);
+			rc = record(l, d, NULL, "skip", "", why);
+		}
+		goto out;
+	}
 	if (plan_creates(pl)) {
 		if ((rc = find_customer(l, d, &why)) <= 0) {
 			if (rc == 0) {
@@ -1161,6 +1281,7 @@ out:
 	txn_release(&d.quote);
 	txn_release(&d.invoice);
 	link_release(&d.customer);
+	json_decref(d.payload);
 	return rc;
 }
 

@@ -284,14 +284,56 @@ static const char *lookup_name(json_t *rec, const char *field)
 	return json_is_string(v) ? json_string_value(v) : json_string_value(json_object_get(v, "name"));
 }
 
-json_t *deal_payload(json_t *deal, const char *item_id, const char **why)
+/* One line per product of the deal (see deal_payload); NULL with *why when one has no id. */
+static json_t *product_lines(json_t *products, const char **why)
+{
+	json_t *lines = json_array(), *p, *line;
+	const char *desc;
+	double rate;
+	size_t i;
+
+	json_array_foreach(products, i, p) {
+		const char *id = json_string_value(json_object_get(p, "id"));
+		const char *name = json_string_value(json_object_get(p, "Product_Name"));
+		if (!id || !*id) {
+			*why = "a product of the deal has no id";
+			json_decref(lines);
+			return NULL;
+		}
+		line = json_pack("{s:s, s:i}", "crm_product_id", id, "quantity", 1);
+		if (name && *name)
+			json_object_set_new(line, "name", json_string(name));
+		if (deal_number(p, "Unit_Price", &rate))
+			json_object_set_new(line, "rate", json_real(rate));
+		if ((desc = json_string_value(json_object_get(p, "Description"))) && *desc)
+			json_object_set_new(line, "description", json_string(desc));
+		json_array_append_new(lines, line);
+	}
+	return lines;
+}
+
+/* The one line made from the deal itself. */
+static json_t *deal_line(json_t *deal, const char *name, const char *item_id)
+{
+	const char *desc = json_string_value(json_object_get(deal, "Description"));
+	double amount = 0;
+	json_t *line;
+
+	deal_number(deal, "Amount", &amount);
+	line = json_pack("{s:s, s:f, s:i}", "name", name, "rate", amount, "quantity", 1);
+	if (item_id && *item_id)
+		json_object_set_new(line, "item_id", json_string(item_id));
+	if (desc && *desc)
+		json_object_set_new(line, "description", json_string(desc));
+	return json_pack("[o]", line);
+}
+
+json_t *deal_payload(json_t *deal, const char *item_id, json_t *products, const char **why)
 {
 	const char *id = json_string_value(json_object_get(deal, "id"));
 	const char *name = json_string_value(json_object_get(deal, "Deal_Name"));
-	const char *desc = json_string_value(json_object_get(deal, "Description"));
 	const char *owner = lookup_name(deal, "Owner");
-	json_t *body, *line;
-	double amount = 0;
+	json_t *body, *lines;
 
 	*why = NULL;
 	if (!id || !*id) {
@@ -302,16 +344,47 @@ json_t *deal_payload(json_t *deal, const char *item_id, const char **why)
 		*why = "the deal has no Deal_Name";
 		return NULL;
 	}
-	deal_number(deal, "Amount", &amount);
-	line = json_pack("{s:s, s:f, s:i}", "name", name, "rate", amount, "quantity", 1);
-	if (item_id && *item_id)
-		json_object_set_new(line, "item_id", json_string(item_id));
-	if (desc && *desc)
-		json_object_set_new(line, "description", json_string(desc));
+	lines = json_array_size(products) ? product_lines(products, why) : deal_line(deal, name, item_id);
+	if (!lines)
+		return NULL;
 	/* Not zcrm_potential_id: no create request documents it (Zoho's own CRM
 	 * integration fills it), so it may never be stored. */
-	body = json_pack("{s:s, s:[o]}", "reference_number", id, "line_items", line);
+	body = json_pack("{s:s, s:o}", "reference_number", id, "line_items", lines);
 	if (owner && *owner)
 		json_object_set_new(body, "salesperson_name", json_string(owner));
+	return body;
+}
+
+int deal_wants_lines(const struct deal_sync *cfg, enum deal_outcome outcome, long stage_index)
+{
+	long create_at;
+
+	if (outcome == DEAL_WON)
+		return 1;
+	if (outcome == DEAL_LOST || cfg->automate != DEAL_QUOTE)
+		return 0;
+	create_at = deal_stage_index(cfg, cfg->quote_create_stage);
+	return stage_index >= 0 && create_at >= 0 && stage_index >= create_at;
+}
+
+json_t *deal_lines_on_items(json_t *payload, json_t *items, json_t **missing)
+{
+	json_t *body = json_deep_copy(payload), *line;
+	size_t i;
+
+	*missing = NULL;
+	json_array_foreach(json_object_get(body, "line_items"), i, line) {
+		const char *pid = json_string_value(json_object_get(line, "crm_product_id"));
+		const char *item = pid ? json_string_value(json_object_get(items, pid)) : NULL;
+		if (!pid)
+			continue;
+		if (!item || !*item) {
+			*missing = json_array_get(json_object_get(payload, "line_items"), i);
+			json_decref(body);
+			return NULL;
+		}
+		json_object_set_new(line, "item_id", json_string(item));
+		json_object_del(line, "crm_product_id");
+	}
 	return body;
 }

@@ -71,15 +71,36 @@ const char *deal_step_action(enum deal_step s);
 int deal_step_is_quote(enum deal_step s);
 
 /*
- * The body of a deal's invoice or estimate, without customer_id (new
- * object): reference_number <- the deal id (a documented create field and
- * list filter: how the transaction is found again), salesperson_name <-
- * Owner.name, one line item (item_id <- item_id when not NULL, name <-
- * Deal_Name, description <- Description, rate <- Amount, quantity 1).
- * NULL with *why (static text) when the deal cannot make one (no id or
- * name).
+ * The body of a deal's invoice, estimate or sales order, without
+ * customer_id (new object): reference_number <- the deal id (a documented
+ * create field and list filter: how the transaction is found again),
+ * salesperson_name <- Owner.name, and its line items.  With products (the
+ * deal's Deals -> Products list, an array of CRM product records, not
+ * empty) one line per product: crm_product_id <- its id (replaced by the
+ * linked item_id before sending, deal_lines_on_items), name <-
+ * Product_Name, rate <- Unit_Price, description <- Description, quantity
+ * 1 (the list carries no quantity).  Otherwise one line from the deal
+ * (item_id <- item_id when not NULL, name <- Deal_Name, description <-
+ * Description, rate <- Amount, quantity 1).  NULL with *why (static text)
+ * when the deal cannot make one (no id or name, a product without an id).
  */
-json_t *deal_payload(json_t *deal, const char *item_id, const char **why);
+json_t *deal_payload(json_t *deal, const char *item_id, json_t *products, const char **why);
+
+/*
+ * Whether a deal's plan may write its transaction's lines at this stage
+ * (won; in quote mode also at or past quote_create_stage): only those deals
+ * have their products read.
+ */
+int deal_wants_lines(const struct deal_sync *cfg, enum deal_outcome outcome, long stage_index);
+
+/*
+ * The payload ready to send (new object): each product line's
+ * crm_product_id replaced by the finance item id items maps it to
+ * ({crm product id: item id}).  NULL when a product is not linked yet:
+ * *missing is that line (borrowed from payload), for the reason the deal
+ * waits.
+ */
+json_t *deal_lines_on_items(json_t *payload, json_t *items, json_t **missing);
 
 /* A number field of a CRM record (a JSON number, or a string from a CSV export): 1 with *out, 0 when none. */
 int deal_number(json_t *rec, const char *field, double *out);

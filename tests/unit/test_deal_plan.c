@@ -210,7 +210,7 @@ static void test_deal_plan__steps_and_payload(void)
 	CHECK_INTEQ(deal_step_from_name("nonsense"), STEP_COUNT);
 	CHECK(deal_step_is_quote(STEP_QUOTE_DECLINE));
 	CHECK(!deal_step_is_quote(STEP_INVOICE_CREATE));
-	body = deal_payload(deal, NULL, &why);
+	body = deal_payload(deal, NULL, NULL, &why);
 	CHECK(body != NULL);
 	CHECK(json_object_get(body, "zcrm_potential_id") == NULL);
 	CHECK_STREQ(json_string_value(json_object_get(body, "reference_number")), "4150868000000200001");
@@ -224,7 +224,7 @@ static void test_deal_plan__steps_and_payload(void)
 	CHECK(json_object_get(line, "item_id") == NULL);
 	json_decref(body);
 	/* The default item goes on the line, beside the deal's name and amount. */
-	body = deal_payload(deal, "460000000027001", &why);
+	body = deal_payload(deal, "460000000027001", NULL, &why);
 	line = json_array_get(json_object_get(body, "line_items"), 0);
 	CHECK_STREQ(json_string_value(json_object_get(line, "item_id")), "460000000027001");
 	CHECK_STREQ(json_string_value(json_object_get(line, "name")), "Acme renewal");
@@ -235,8 +235,56 @@ static void test_deal_plan__steps_and_payload(void)
 	CHECK(deal_number(deal, "Amount", &v) == 1 && v > 99.89 && v < 99.91);
 	CHECK(deal_number(deal, "Probability", &v) == 0);
 	json_object_del(deal, "Deal_Name");
-	CHECK(deal_payload(deal, NULL, &why) == NULL);
+	CHECK(deal_payload(deal, NULL, NULL, &why) == NULL);
 	CHECK_STREQ(why, "the deal has no Deal_Name");
+	json_decref(deal);
+}
+
+/* A deal's products become its lines; each goes out on its linked item, or the deal waits for it. */
+static void test_deal_plan__product_lines(void)
+{
+	json_t *deal = json_pack("{s:s, s:s, s:f}", "id", "4150868000000200001", "Deal_Name", "Acme renewal",
+				 "Amount", 1250.5);
+	json_t *products = json_pack("[{s:s, s:s, s:f, s:s}, {s:s, s:s, s:i}]", "id", "41", "Product_Name", "Widget",
+				     "Unit_Price", 19.5, "Description", "Blue", "id", "42", "Product_Name", "Support",
+				     "Unit_Price", 100);
+	json_t *items = json_pack("{s:s}", "41", "4600001"), *body, *ready, *missing, *line;
+	struct deal_sync cfg;
+	const char *why;
+
+	body = deal_payload(deal, "4600009", products, &why);
+	CHECK_INTEQ(json_array_size(json_object_get(body, "line_items")), 2);
+	line = json_array_get(json_object_get(body, "line_items"), 0);
+	CHECK_STREQ(json_string_value(json_object_get(line, "crm_product_id")), "41");
+	CHECK(json_real_value(json_object_get(line, "rate")) == 19.5);
+	CHECK_INTEQ(json_integer_value(json_object_get(line, "quantity")), 1);
+	CHECK_STREQ(json_string_value(json_object_get(line, "description")), "Blue");
+	CHECK(json_object_get(line, "item_id") == NULL); /* not the default item */
+	/* Support is not linked: the deal waits, naming it. */
+	CHECK(deal_lines_on_items(body, items, &missing) == NULL);
+	CHECK_STREQ(json_string_value(json_object_get(missing, "name")), "Support");
+	json_object_set_new(items, "42", json_string("4600002"));
+	ready = deal_lines_on_items(body, items, &missing);
+	line = json_array_get(json_object_get(ready, "line_items"), 1);
+	CHECK_STREQ(json_string_value(json_object_get(line, "item_id")), "4600002");
+	CHECK(json_object_get(line, "crm_product_id") == NULL);
+	json_decref(ready);
+	json_decref(body);
+	/* Who reads products: won deals; in quote mode also from quote_create_stage; never lost ones. */
+	cfg_init(&cfg, DEAL_INVOICE);
+	CHECK(deal_wants_lines(&cfg, DEAL_WON, 7));
+	CHECK(!deal_wants_lines(&cfg, DEAL_OPEN, 6));
+	CHECK(!deal_wants_lines(&cfg, DEAL_LOST, -1));
+	cfg_release(&cfg);
+	cfg_init(&cfg, DEAL_QUOTE);
+	CHECK(deal_wants_lines(&cfg, DEAL_OPEN, 5));
+	CHECK(!deal_wants_lines(&cfg, DEAL_OPEN, 4));
+	cfg_release(&cfg);
+	json_array_append_new(products, json_pack("{s:s}", "Product_Name", "No id"));
+	CHECK(deal_payload(deal, NULL, products, &why) == NULL);
+	CHECK_STREQ(why, "a product of the deal has no id");
+	json_decref(items);
+	json_decref(products);
 	json_decref(deal);
 }
 
@@ -247,6 +295,7 @@ static const struct unit_test deal_plan_tests[] = {
 	UNIT(test_deal_plan__quote_mode_stages),
 	UNIT(test_deal_plan__quote_mode_lost_and_convert),
 	UNIT(test_deal_plan__steps_and_payload),
+	UNIT(test_deal_plan__product_lines),
 	{ 0 },
 };
 UNIT_SUITE(deal_plan_tests)

@@ -98,6 +98,24 @@ static int crm_load_one(struct req *r, struct crm_module *mod, json_t *rec, json
 	return 0;
 }
 
+/* POST /__control/crm/{module}/{id}/{relation} {"ids": [...]}: the record's related list, replaced. */
+static void related_crm(struct req *r, const char *module, const char *id, const char *relation)
+{
+	json_t *body = ctl_body(r);
+
+	if (!body)
+		return;
+	store_begin(r->sb->st);
+	if (crm_related_put(r->sb, module, id, relation, json_object_get(body, "ids"))) {
+		store_rollback(r->sb->st);
+		ctl_error(r, 400, "body needs \"ids\": [record ids], of a relation the sandbox knows (Deals/{id}/Products)");
+	} else {
+		store_commit(r->sb->st);
+		ctl_ok(r);
+	}
+	json_decref(body);
+}
+
 static void load_crm(struct req *r, const char *module)
 {
 	json_t *body = ctl_body(r), *data, *rec, *ids;
@@ -517,6 +535,8 @@ static void route(struct req *r, char **seg, int n)
 		oauth_ctl(r);
 	else if (n == 2 && str_eq(seg[0], "crm") && post)
 		load_crm(r, seg[1]);
+	else if (n == 4 && str_eq(seg[0], "crm") && post)
+		related_crm(r, seg[1], seg[2], seg[3]);
 	else if (n == 3 && str_eq(seg[0], "crm") && del)
 		delete_crm(r, seg[1], seg[2]);
 	else if (n == 3 && str_eq(seg[0], "finance") && str_eq(seg[2], "payments") && post)

@@ -329,7 +329,7 @@ static void build_list_sql(struct sqlq *s, const struct listq *q)
 			      json_integer(q->has_token ? 0 : (q->page - 1) * q->per_page));
 }
 
-static json_t *project(const json_t *rec, const json_t *fields)
+json_t *crm_project(const json_t *rec, const json_t *fields)
 {
 	json_t *out = json_object(), *f, *v;
 	size_t i;
@@ -388,7 +388,7 @@ static void run_list(struct req *r, const struct listq *q)
 		if (++n > (size_t)q->per_page)
 			break;
 		rec = store_load_json(st, 3);
-		json_array_append_new(data, project(rec, q->fields));
+		json_array_append_new(data, crm_project(rec, q->fields));
 		json_decref(rec);
 		free(last_idkey);
 		last_idkey = xstrdup((const char *)sqlite3_column_text(st, 0));
@@ -861,6 +861,8 @@ static void module_get(struct req *r, struct crm_module *mod, char **seg, int n)
 {
 	if (n == 1)
 		get_records(r, mod);
+	else if (n == 3)
+		crm_related_get(r, mod, seg[1], seg[2]);
 	else if (str_eq(seg[1], "search"))
 		search(r, mod);
 	else if (str_eq(seg[1], "deleted"))
@@ -881,7 +883,7 @@ static int crm_route(struct req *r)
 
 	if (!oauth_check(r))
 		return crm_fail(r, 401, "INVALID_TOKEN", NULL, "invalid oauth token");
-	if (n <= 0 || (n == 3 && !str_eq(seg[0], "settings")))
+	if (n <= 0 || (n == 3 && !str_eq(seg[0], "settings") && strcmp(r->method, "GET")))
 		return crm_fail(r, 404, "INVALID_URL_PATTERN", NULL,
 				"Please check if the URL trying to access is a correct one");
 	if (str_eq(seg[0], "settings"))

@@ -289,7 +289,7 @@ static int json_file(const char *name)
 
 static int seed_crm_records(struct seed *sd)
 {
-	static const char *const config[] = { "org.json", "views.json", "fields.json", NULL };
+	static const char *const config[] = { "org.json", "views.json", "fields.json", "related.json", NULL };
 	char *dir = xasprintf("%s/crm", sd->dir);
 	struct dirent **names = NULL;
 	int i, n = exists(dir) ? scandir(dir, &names, NULL, alphasort) : 0, rc = 0;
@@ -304,6 +304,24 @@ static int seed_crm_records(struct seed *sd)
 	}
 	free(names);
 	free(dir);
+	return rc;
+}
+
+/* crm/related.json: the related lists' links (crm_related.c), after every module's records. */
+static int seed_crm_related(struct seed *sd)
+{
+	json_t *doc = NULL;
+	int rc;
+
+	if (load(sd, "crm/related.json", 0, &doc))
+		return -1;
+	if (!doc || !sd->load_records) {
+		json_decref(doc);
+		return 0;
+	}
+	rc = expect(sd, "crm/related.json", !crm_related_seed(sd->sb, doc),
+		    "expected {\"Deals\": {\"<deal id>\": {\"Products\": [\"<product id>\"]}}}");
+	json_decref(doc);
 	return rc;
 }
 
@@ -483,8 +501,8 @@ static int seed_one(struct seed *sd, const char *dir, int overlay)
 	if (!exists(dir))
 		return fail(FS_EUSAGE, "seed directory '%s' does not exist", dir);
 	if (overlay)
-		return check_overlay(sd) || seed_crm_fields(sd) || seed_crm_records(sd) ? -1 : 0;
-	return seed_oauth(sd) || seed_crm_config(sd) || seed_crm_records(sd) ||
+		return check_overlay(sd) || seed_crm_fields(sd) || seed_crm_records(sd) || seed_crm_related(sd) ? -1 : 0;
+	return seed_oauth(sd) || seed_crm_config(sd) || seed_crm_records(sd) || seed_crm_related(sd) ||
 	       seed_finance_config(sd) ? -1 : 0;
 }
 
