@@ -250,7 +250,7 @@ void decision_release(struct decision *d);
  */
 struct deal_link {
 	char *deal_id;
-	char *kind;          /* "quote" / "invoice" */
+	char *kind;          /* "quote" / "invoice" / "salesorder" */
 	char *finance_id;    /* NULL while pending */
 	char *state;
 	char *hash;
@@ -262,6 +262,14 @@ int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kin
 /* Insert or replace by (deal_id, kind); updated_at is set to now. */
 int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d);
 int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind);
+/*
+ * The deal a transaction of kind was made for (not pending) and the hash of
+ * its money as last written to the deal (schema v10; NULL: never): 1 found,
+ * 0 none.  _put sets that hash.
+ */
+int ledger_deal_money_get(struct ledger *lg, const char *kind, const char *finance_id, char **deal_id,
+			  char **money_hash);
+int ledger_deal_money_put(struct ledger *lg, const char *deal_id, const char *kind, const char *money_hash);
 void deal_link_release(struct deal_link *d);
 /* Deals to read again by id (*ids: new array): last event failed or skip, or a pending create. */
 int ledger_deal_retry_ids(struct ledger *lg, json_t **ids);

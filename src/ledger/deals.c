@@ -59,6 +59,12 @@ static const char sql_summary_put[] =
 	"INSERT INTO summaries (entity, crm_id, hash, updated_at) VALUES (?1, ?2, ?3, ?4) "
 	"ON CONFLICT (entity, crm_id) DO UPDATE SET hash = excluded.hash, updated_at = excluded.updated_at";
 
+static const char sql_money_get[] =
+	"SELECT deal_id, money_hash FROM deal_links WHERE kind = ?1 AND finance_id = ?2 AND state <> 'pending'";
+
+static const char sql_money_put[] =
+	"UPDATE deal_links SET money_hash = ?3 WHERE deal_id = ?1 AND kind = ?2";
+
 static const char sql_deal_links_count[] = "SELECT count(*) FROM deal_links";
 
 static const char sql_work_reset[] = "DELETE FROM temp.summary_work";
@@ -107,6 +113,33 @@ void deal_link_release(struct deal_link *d)
 	xfree(d->hash);
 	xfree(d->updated_at);
 	memset(d, 0, sizeof(*d));
+}
+
+int ledger_deal_money_get(struct ledger *lg, const char *kind, const char *finance_id, char **deal_id,
+			  char **money_hash)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_money_get);
+	int rc;
+
+	*deal_id = *money_hash = NULL;
+	lq_bind_text(st, 1, kind);
+	lq_bind_text(st, 2, finance_id);
+	if ((rc = lq_step_row(lg, st, "read deal money")) == 1) {
+		*deal_id = lq_column_dup(st, 0);
+		*money_hash = lq_column_dup(st, 1);
+	}
+	lq_step_end(st);
+	return rc;
+}
+
+int ledger_deal_money_put(struct ledger *lg, const char *deal_id, const char *kind, const char *money_hash)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_money_put);
+
+	lq_bind_text(st, 1, deal_id);
+	lq_bind_text(st, 2, kind);
+	lq_bind_text(st, 3, money_hash);
+	return lq_step_done(lg, st, "write deal money");
 }
 
 int ledger_deal_retry_ids(struct ledger *lg, json_t **ids)

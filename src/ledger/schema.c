@@ -10,7 +10,7 @@
 #include "finsync/ledger.h"
 #include "ledger_int.h"
 
-#define SCHEMA_VERSION 9
+#define SCHEMA_VERSION 10
 
 /* Version 1: the public tables (docs/design.md "The ledger"). */
 static const char schema_v1[] =
@@ -141,6 +141,23 @@ static const char schema_v9[] =
 	"ALTER TABLE runs ADD COLUMN exit_code INTEGER;"
 	"ALTER TABLE runs ADD COLUMN dry_run INTEGER NOT NULL DEFAULT 0 CHECK (dry_run IN (0, 1));";
 
+/*
+ * Version 10: deal_links takes sales orders (kind 'salesorder'), and
+ * money_hash: the hash of the transaction's number, status, total, paid and
+ * balance as last written to the deal's CRM fields (sync.deals.crm_fields),
+ * so the deal is written only when they change.
+ */
+static const char schema_v10[] =
+	"CREATE TABLE deal_links_v10 ("
+	"  deal_id TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('quote', 'invoice', 'salesorder')),"
+	"  finance_id TEXT, state TEXT NOT NULL, hash TEXT, updated_at TEXT, money_hash TEXT,"
+	"  PRIMARY KEY (deal_id, kind));"
+	"INSERT INTO deal_links_v10 (deal_id, kind, finance_id, state, hash, updated_at) "
+	"  SELECT deal_id, kind, finance_id, state, hash, updated_at FROM deal_links;"
+	"DROP TABLE deal_links;"
+	"ALTER TABLE deal_links_v10 RENAME TO deal_links;"
+	"CREATE INDEX IF NOT EXISTS deal_links_finance ON deal_links (kind, finance_id);";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
@@ -151,6 +168,7 @@ static const struct migration migrations[] = {
 	{ 7, schema_v7 },
 	{ 8, schema_v8 },
 	{ 9, schema_v9 },
+	{ 10, schema_v10 },
 };
 
 /*

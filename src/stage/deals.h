@@ -29,4 +29,7 @@ struct finclient;
  */
 int summary_check_fields(const struct job *job, struct crm *crm);
 
+/* deal_money.c: the CRM Deals fields of sync.deals.crm_fields exist (FS_EUSAGE naming the key). */
+int deal_money_check_fields(const struct job *job, struct crm *crm);
+
 #endif

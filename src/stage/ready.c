@@ -143,6 +143,17 @@ static int check_summary_fields(struct ready *r)
 	return rc == FS_EUSAGE ? 0 : rc;
 }
 
+static int check_money_fields(struct ready *r)
+{
+	int rc = deal_money_check_fields(r->job, r->crm);
+
+	if (rc == FS_EUSAGE)
+		report(r, READY_MISSING, "crm fields", "%s", err_msg());
+	else if (!rc)
+		report(r, READY_OK, "crm fields", "the Deals fields of sync.deals.crm_fields exist");
+	return rc == FS_EUSAGE ? 0 : rc;
+}
+
 /* One stage name of the job must be a value of the Stage picklist. */
 static void check_stage(struct ready *r, json_t *values, const char *key, const char *stage, int *bad)
 {
@@ -417,6 +428,8 @@ static int run_checks(struct ready *r)
 	if (r->job->deals.enabled && ((rc = check_deal_fields(r)) || (rc = check_stages(r))))
 		return rc;
 	if (r->job->summary.enabled && (rc = check_summary_fields(r)))
+		return rc;
+	if (r->job->deals.has_crm_fields && (rc = check_money_fields(r)))
 		return rc;
 	if ((rc = check_views(r)))
 		return rc;

@@ -55,6 +55,8 @@ int deals_extract(struct stage_run *s, const struct sync_unit *u);
 int deals_transform(struct stage_run *s, const struct sync_unit *u);
 int deals_load(struct stage_run *s, const struct sync_unit *u);
 int summary_load(struct stage_run *s, const struct sync_unit *u);
+/* deal_money.c (sync.deals.crm_fields: the deal's transaction money back on the deal). */
+int deal_money_load(struct stage_run *s, const struct sync_unit *u);
 /* price_books.c (sync.price_books: staged for export, written nowhere). */
 int price_books_extract(struct stage_run *s, const struct sync_unit *u);
 

@@ -388,3 +388,37 @@ json_t *deal_lines_on_items(json_t *payload, json_t *items, json_t **missing)
 	}
 	return body;
 }
+
+/* An amount in whole cents, rounded half away from zero (no libm for one rounding). */
+static long long cents(double v)
+{
+	return (long long)(v * 100.0 + (v < 0 ? -0.5 : 0.5));
+}
+
+static json_t *money_json(long long c)
+{
+	return json_real((double)c / 100.0);
+}
+
+json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *number_key)
+{
+	const char *const *f = cfg->crm_fields;
+	json_t *o = json_object();
+	double total = 0, balance = 0;
+	int has_total = deal_number(txn, "total", &total), has_balance = deal_number(txn, "balance", &balance);
+
+	if (f[MONEY_NUMBER])
+		json_object_set(o, f[MONEY_NUMBER], json_object_get(txn, number_key) ? json_object_get(txn, number_key) :
+						 json_null());
+	if (f[MONEY_STATUS])
+		json_object_set(o, f[MONEY_STATUS], json_object_get(txn, "status") ? json_object_get(txn, "status") :
+						 json_null());
+	if (f[MONEY_TOTAL])
+		json_object_set_new(o, f[MONEY_TOTAL], has_total ? money_json(cents(total)) : json_null());
+	/* Paid from the rounded figures, so that paid + balance is the total the deal shows. */
+	if (f[MONEY_PAID] && has_balance)
+		json_object_set_new(o, f[MONEY_PAID], money_json(cents(total) - cents(balance)));
+	if (f[MONEY_BALANCE] && has_balance)
+		json_object_set_new(o, f[MONEY_BALANCE], money_json(cents(balance)));
+	return o;
+}

@@ -102,6 +102,15 @@ int deal_wants_lines(const struct deal_sync *cfg, enum deal_outcome outcome, lon
  */
 json_t *deal_lines_on_items(json_t *payload, json_t *items, json_t **missing);
 
+/*
+ * The CRM fields of a deal that show its transaction's money (new object,
+ * without the deal's id): by cfg->crm_fields, invoice_number <- the
+ * transaction's number (number_key), invoice_status <- status, total,
+ * balance, and paid <- total less balance.  A transaction without a balance
+ * (a quote, a sales order) leaves paid and balance out.
+ */
+json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *number_key);
+
 /* A number field of a CRM record (a JSON number, or a string from a CSV export): 1 with *out, 0 when none. */
 int deal_number(json_t *rec, const char *field, double *out);
 

@@ -288,6 +288,34 @@ static void test_deal_plan__product_lines(void)
 	json_decref(deal);
 }
 
+/* The deal's money fields: only those the job names; paid is total less balance; no balance, no paid. */
+static void test_deal_plan__money_fields(void)
+{
+	json_t *inv = json_pack("{s:s, s:s, s:f, s:f}", "invoice_number", "INV-000007", "status", "partially_paid",
+				"total", 1119.0, "balance", 619.005);
+	json_t *so = json_pack("{s:s, s:s, s:f}", "salesorder_number", "SO-1", "status", "draft", "total", 50.0);
+	struct deal_sync cfg;
+	json_t *o;
+
+	cfg_init(&cfg, DEAL_INVOICE);
+	cfg.crm_fields[MONEY_NUMBER] = "Invoice_Number";
+	cfg.crm_fields[MONEY_PAID] = "Amount_Paid";
+	cfg.crm_fields[MONEY_BALANCE] = "Balance_Due";
+	o = deal_money_fields(&cfg, inv, "invoice_number");
+	CHECK_INTEQ(json_object_size(o), 3);
+	CHECK_STREQ(json_string_value(json_object_get(o, "Invoice_Number")), "INV-000007");
+	CHECK(json_real_value(json_object_get(o, "Amount_Paid")) == 499.99);
+	CHECK(json_real_value(json_object_get(o, "Balance_Due")) == 619.01);
+	json_decref(o);
+	o = deal_money_fields(&cfg, so, "salesorder_number");
+	CHECK_INTEQ(json_object_size(o), 1);
+	CHECK_STREQ(json_string_value(json_object_get(o, "Invoice_Number")), "SO-1");
+	json_decref(o);
+	cfg_release(&cfg);
+	json_decref(inv);
+	json_decref(so);
+}
+
 static const struct unit_test deal_plan_tests[] = {
 	UNIT(test_deal_plan__outcome),
 	UNIT(test_deal_plan__own_stage_names),
@@ -296,6 +324,7 @@ static const struct unit_test deal_plan_tests[] = {
 	UNIT(test_deal_plan__quote_mode_lost_and_convert),
 	UNIT(test_deal_plan__steps_and_payload),
 	UNIT(test_deal_plan__product_lines),
+	UNIT(test_deal_plan__money_fields),
 	{ 0 },
 };
 UNIT_SUITE(deal_plan_tests)
