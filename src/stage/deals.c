@@ -450,16 +450,22 @@ static void deal_input(const struct job *job, json_t *rec, struct deal_input *in
 	in->stage_index = deal_stage_index(&job->deals, str(rec, "Stage"));
 }
 
-static void facts_of(const struct deal_input *in, const struct known *quote, const struct known *invoice,
-		     const char *hash, struct deal_facts *f)
+/* What the ledger knows of a deal's quote, invoice and sales order. */
+struct knowns {
+	struct known quote, invoice, order;
+};
+
+static void facts_of(const struct deal_input *in, const struct knowns *k, const char *hash, struct deal_facts *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->outcome = in->outcome;
 	f->stage_index = in->stage_index;
-	f->quote_status = known_status(quote);
-	f->invoice_status = known_status(invoice);
-	f->quote_changed = known_changed(quote, hash);
-	f->invoice_changed = known_changed(invoice, hash);
+	f->quote_status = known_status(&k->quote);
+	f->invoice_status = known_status(&k->invoice);
+	f->order_status = known_status(&k->order);
+	f->quote_changed = known_changed(&k->quote, hash);
+	f->invoice_changed = known_changed(&k->invoice, hash);
+	f->order_changed = known_changed(&k->order, hash);
 }
 
 static const char *const outcome_names[] = { "open", "won", "lost" };
@@ -469,7 +475,7 @@ static int plan_creates(const struct deal_plan *pl)
 	size_t i;
 
 	for (i = 0; i < pl->n; i++)
-		if (pl->steps[i] == STEP_QUOTE_CREATE || pl->steps[i] == STEP_INVOICE_CREATE)
+		if (deal_step_creates(pl->steps[i]))
 			return 1;
 	return 0;
 }
@@ -522,10 +528,11 @@ static void count_planned(struct stats *st, const char *action)
 
 static json_t *plan_line(json_t *rec, const struct deal_input *in, json_t *customer, const char *action,
 			 const char *reason, const struct deal_plan *pl, const char *hash, json_t *payload,
-			 const struct known *quote, const struct known *invoice)
+			 const struct knowns *k)
 {
-	const char *fid = invoice->found && invoice->link.finance_id ? invoice->link.finance_id :
-			  quote->found ? quote->link.finance_id : NULL;
+	const char *fid = k->order.found && k->order.link.finance_id ? k->order.link.finance_id :
+			  k->invoice.found && k->invoice.link.finance_id ? k->invoice.link.finance_id :
+			  k->quote.found ? k->quote.link.finance_id : NULL;
 	json_t *steps = json_array(), *l;
 	size_t i;
 
@@ -544,7 +551,7 @@ static int transform_deal(struct deal_xform *x, json_t *rec)
 {
 	const struct job *job = x->p->job;
 	const char *id = str(rec, "id"), *why = NULL;
-	struct known quote = { 0 }, invoice = { 0 };
+	struct knowns k;
 	char hash[CONTENT_HASH_LEN] = "";
 	json_t *products = job->deals.line_items == LINES_PRODUCTS ? json_object_get(rec, "Products") : NULL;
 	json_t *payload = deal_payload(rec, str(x->item, "item_id"), products, &why), *customer = NULL, *line = NULL;
@@ -554,18 +561,20 @@ static int transform_deal(struct deal_xform *x, json_t *rec)
 	const char *action, *reason;
 	int rc;
 
+	memset(&k, 0, sizeof(k));
 	deal_input(job, rec, &in);
 	if (!payload) {
 		action = "invalid";
 		reason = why;
 		x->p->records_failed++;
-		line = plan_line(rec, &in, NULL, action, reason, NULL, NULL, NULL, &quote, &invoice);
+		line = plan_line(rec, &in, NULL, action, reason, NULL, NULL, NULL, &k);
 		goto write;
 	}
 	content_hash(payload, hash);
-	if ((rc = known_get(x->p->lg, id, "quote", &quote)) || (rc = known_get(x->p->lg, id, "invoice", &invoice)))
+	if ((rc = known_get(x->p->lg, id, "quote", &k.quote)) || (rc = known_get(x->p->lg, id, "invoice", &k.invoice)) ||
+	    (rc = known_get(x->p->lg, id, "salesorder", &k.order)))
 		goto out;
-	facts_of(&in, &quote, &invoice, hash, &f);
+	facts_of(&in, &k, hash, &f);
 	deal_plan_decide(&job->deals, &f, &pl);
 	customer = deal_customer(job, rec);
 	action = plan_action(&pl);
@@ -574,7 +583,7 @@ static int transform_deal(struct deal_xform *x, json_t *rec)
 		action = "skip";
 		reason = no_customer_reason(job);
 	}
-	line = plan_line(rec, &in, customer, action, reason, &pl, hash, payload, &quote, &invoice);
+	line = plan_line(rec, &in, customer, action, reason, &pl, hash, payload, &k);
 write:
 	if (!(rc = staging_write(x->w, line)))
 		count_planned(&x->st, action);
@@ -582,8 +591,9 @@ out:
 	json_decref(line);
 	json_decref(customer);
 	json_decref(payload);
-	deal_link_release(&quote.link);
-	deal_link_release(&invoice.link);
+	deal_link_release(&k.quote.link);
+	deal_link_release(&k.invoice.link);
+	deal_link_release(&k.order.link);
 	return rc;
 }
 
@@ -677,7 +687,7 @@ struct txn {
 struct deal_ctx {
 	json_t *line;
 	const char *id;
-	struct txn quote, invoice;
+	struct txn quote, invoice, order;
 	const char *customer_id; /* finance id of the deal's customer as linked (customer.finance_id), or NULL */
 	struct link customer;    /* that link, read once (customer_read) */
 	int customer_read;
@@ -695,7 +705,8 @@ static void txn_release(struct txn *t)
 
 static void txn_take_record(struct txn *t, json_t *record)
 {
-	const char *num = str(record, t->doc == FIN_DOC_INVOICE ? "invoice_number" : "estimate_number");
+	const char *num = str(record, t->doc == FIN_DOC_INVOICE ? "invoice_number" :
+			      t->doc == FIN_DOC_SALESORDER ? "salesorder_number" : "estimate_number");
 
 	if (num) {
 		xfree(t->number);
@@ -906,6 +917,8 @@ static int adopt_for_creates(struct deal_load *l, struct deal_ctx *d, const stru
 			rc = adopt_existing(l, d, &d->quote);
 		else if (pl->steps[i] == STEP_INVOICE_CREATE)
 			rc = adopt_existing(l, d, &d->invoice);
+		else if (pl->steps[i] == STEP_ORDER_CREATE)
+			rc = adopt_existing(l, d, &d->order);
 	return rc;
 }
 
@@ -924,6 +937,8 @@ static void plan_from_links(struct deal_load *l, struct deal_ctx *d, struct deal
 	f.invoice_status = d->invoice.exists ? d->invoice.link.state : NULL;
 	f.quote_changed = d->quote.exists && hash && (!d->quote.link.hash || strcmp(d->quote.link.hash, hash));
 	f.invoice_changed = d->invoice.exists && hash && (!d->invoice.link.hash || strcmp(d->invoice.link.hash, hash));
+	f.order_status = d->order.exists ? d->order.link.state : NULL;
+	f.order_changed = d->order.exists && hash && (!d->order.link.hash || strcmp(d->order.link.hash, hash));
 	deal_plan_decide(&job->deals, &f, pl);
 }
 
@@ -968,7 +983,7 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
 static json_t *step_body(struct deal_ctx *d, const struct txn *t, enum deal_step s)
 {
 	json_t *body = json_deep_copy(d->payload ? d->payload : json_object_get(d->line, "payload"));
-	const char *customer = s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE || !t->customer_id ?
+	const char *customer = deal_step_creates(s) || !t->customer_id ?
 			       d->customer_id : t->customer_id;
 
 	json_object_set_new(body, "customer_id", customer ? json_string(customer) : json_null());
@@ -986,17 +1001,23 @@ static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn 
 {
 	json_t *c = json_object_get(d->line, "customer");
 	const char *stage = str(d->line, "stage") ? str(d->line, "stage") : "";
-	const char *doc = t->doc == FIN_DOC_INVOICE ? "invoice" : "quote";
+	const char *doc = t->doc == FIN_DOC_INVOICE ? "invoice" : t->doc == FIN_DOC_SALESORDER ? "sales order" : "quote";
 
 	switch (s) {
+	case STEP_ORDER_CONFIRM:
+		return xasprintf("sales order %s confirmed (%s): the deal is won", txn_label(t), t->link.state);
+	case STEP_ORDER_VOID:
+		return xasprintf("draft sales order %s voided: the deal is lost (stage '%s')", txn_label(t), stage);
 	case STEP_QUOTE_CREATE:
 	case STEP_INVOICE_CREATE:
+	case STEP_ORDER_CREATE:
 		return xasprintf("%s %s created as a draft for %s '%s'%s%s", doc, txn_label(t), customer_word(c),
 				 str(c, "name") ? str(c, "name") : "", s == STEP_INVOICE_CREATE &&
 				 d->quote.exists ? " from quote " : "", s == STEP_INVOICE_CREATE && d->quote.exists ?
 				 txn_label(&d->quote) : "");
 	case STEP_QUOTE_UPDATE:
 	case STEP_INVOICE_UPDATE:
+	case STEP_ORDER_UPDATE:
 		return xasprintf("draft %s %s updated: the deal changed", doc, txn_label(t));
 	case STEP_QUOTE_ACCEPT:
 		return xasprintf("quote %s %saccepted: the deal is %s (stage '%s')", txn_label(t),
@@ -1021,7 +1042,7 @@ static int step_refused(struct deal_load *l, struct deal_ctx *d, struct txn *t, 
 	int rc;
 
 	log_warn("%s (crm id %s)", why, d->id);
-	if ((s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE) && !t->exists) {
+	if (deal_step_creates(s) && !t->exists) {
 		/* Refused is not created: no intent is left behind. */
 		if ((rc = ledger_begin(l->p->lg)) || (rc = ledger_deal_link_delete(l->p->lg, d->id, t->kind)) ||
 		    (rc = ledger_commit(l->p->lg))) {
@@ -1035,6 +1056,14 @@ static int step_refused(struct deal_load *l, struct deal_ctx *d, struct txn *t, 
 	return rc;
 }
 
+/* The status a step moves its transaction to; a sales order is confirmed to the app's own status. */
+static const char *step_to(const struct deal_load *l, enum deal_step s)
+{
+	if (s == STEP_ORDER_CONFIRM)
+		return l->p->job->app->salesorder_confirm;
+	return s == STEP_ORDER_VOID ? "void" : step_status[s];
+}
+
 static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enum deal_step s,
 		     struct fin_doc_result *res)
 {
@@ -1044,6 +1073,7 @@ static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enu
 	switch (s) {
 	case STEP_QUOTE_CREATE:
 	case STEP_INVOICE_CREATE:
+	case STEP_ORDER_CREATE:
 		/* The intent first, committed: a kill after the POST is found by the deal id. */
 		set_str(&t->link.state, "pending");
 		set_str(&t->link.finance_id, NULL);
@@ -1055,13 +1085,14 @@ static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enu
 		break;
 	case STEP_QUOTE_UPDATE:
 	case STEP_INVOICE_UPDATE:
+	case STEP_ORDER_UPDATE:
 		if (!t->customer_id && (rc = linked_customer(l, d)))
 			return rc;
 		body = step_body(d, t, s);
 		rc = finclient_doc_update(l->fin, t->doc, t->link.finance_id, body, res);
 		break;
 	default:
-		rc = finclient_doc_status(l->fin, t->doc, t->link.finance_id, step_status[s], res);
+		rc = finclient_doc_status(l->fin, t->doc, t->link.finance_id, step_to(l, s), res);
 	}
 	json_decref(body);
 	return rc;
@@ -1078,7 +1109,7 @@ static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enu
  */
 static int step_unsure(struct deal_load *l, struct deal_ctx *d, struct txn *t, enum deal_step s)
 {
-	int create = s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE;
+	int create = deal_step_creates(s);
 	char *why = xstrdup(err_msg()), *reason;
 	int rc;
 
@@ -1106,8 +1137,8 @@ out:
 /* One step: sent, then recorded.  1 when the deal's next steps may follow, 0 when not, <0 error. */
 static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, int *sent_first)
 {
-	struct txn *t = deal_step_is_quote(s) ? &d->quote : &d->invoice;
-	int create = s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE;
+	struct txn *t = deal_step_is_quote(s) ? &d->quote : deal_step_is_order(s) ? &d->order : &d->invoice;
+	int create = deal_step_creates(s);
 	struct fin_doc_result res;
 	char *reason;
 	int rc;
@@ -1124,7 +1155,7 @@ static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, in
 		rc = rc < 0 ? rc : 0;
 		goto out;
 	}
-	if (create || s == STEP_QUOTE_UPDATE || s == STEP_INVOICE_UPDATE) {
+	if (deal_step_writes_lines(s)) {
 		if (create)
 			set_str(&t->link.finance_id, res.out.finance_id);
 		set_str(&t->link.state, str(res.record, "status") ? str(res.record, "status") : "draft");
@@ -1132,9 +1163,12 @@ static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, in
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
 	} else {
-		set_str(&t->link.state, step_status[s]);
+		set_str(&t->link.state, step_to(l, s));
 	}
-	if (s == STEP_QUOTE_SEND || s == STEP_INVOICE_SEND) {
+	/* A send on the way, or a sales order confirmed right after its create: one event, the create's. */
+	if (s == STEP_QUOTE_SEND || s == STEP_INVOICE_SEND || (s == STEP_ORDER_CONFIRM && *sent_first == 2)) {
+		if (s == STEP_ORDER_CONFIRM)
+			log_info("deals %s: sales order %s confirmed (%s)", d->id, txn_label(t), t->link.state);
 		*sent_first = 1;
 		rc = save_link(l, t);
 	} else {
@@ -1142,7 +1176,7 @@ static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, in
 		rc = record(l, d, t, deal_step_action(s), create ? "" : t->match, reason);
 		log_info("deals %s: %s", d->id, reason);
 		xfree(reason);
-		*sent_first = 0;
+		*sent_first = s == STEP_ORDER_CREATE ? 2 : 0;
 	}
 	rc = rc < 0 ? rc : 1;
 out:
@@ -1189,8 +1223,7 @@ static int lines_on_items(struct deal_load *l, struct deal_ctx *d, const struct 
 
 	*why = NULL;
 	for (i = 0; i < pl->n; i++)
-		writes |= pl->steps[i] == STEP_QUOTE_CREATE || pl->steps[i] == STEP_QUOTE_UPDATE ||
-			  pl->steps[i] == STEP_INVOICE_CREATE || pl->steps[i] == STEP_INVOICE_UPDATE;
+		writes |= deal_step_writes_lines(pl->steps[i]);
 	if (!writes || !payload)
 		return 0;
 	if ((rc = product_items(l, payload, &items)))
@@ -1253,6 +1286,7 @@ static int load_deal(struct deal_load *l, json_t *line)
 
 	d.quote = (struct txn){ .kind = "quote", .doc = FIN_DOC_ESTIMATE };
 	d.invoice = (struct txn){ .kind = "invoice", .doc = FIN_DOC_INVOICE };
+	d.order = (struct txn){ .kind = "salesorder", .doc = FIN_DOC_SALESORDER };
 	if (!d.id || !action)
 		return fail(FS_EINPUT, "deals: a line without crm_id or action");
 	if (l->resuming && (rc = ledger_event_action(l->p->lg, l->p->run_id, "deals", d.id, &earlier)) < 0)
@@ -1261,13 +1295,15 @@ static int load_deal(struct deal_load *l, json_t *line)
 	xfree(earlier);
 	if (!strcmp(action, "invalid") || !strcmp(action, "skip"))
 		return load_settled(l, &d, action);
-	if ((rc = txn_get(l, &d, &d.quote)) || (rc = txn_get(l, &d, &d.invoice)) ||
+	if ((rc = txn_get(l, &d, &d.quote)) || (rc = txn_get(l, &d, &d.invoice)) || (rc = txn_get(l, &d, &d.order)) ||
 	    (d.quote.found && (rc = adopt_existing(l, &d, &d.quote))) ||
-	    (d.invoice.found && (rc = adopt_existing(l, &d, &d.invoice))))
+	    (d.invoice.found && (rc = adopt_existing(l, &d, &d.invoice))) ||
+	    (d.order.found && (rc = adopt_existing(l, &d, &d.order))))
 		goto out;
 	plan_from_links(l, &d, &pl);
 	/* Only a deal with something to do costs a read of its transactions. */
 	if (pl.n && !(rc = refresh(l, &d, &d.quote)) && !(rc = refresh(l, &d, &d.invoice)) &&
+	    !(rc = refresh(l, &d, &d.order)) &&
 	    !(rc = adopt_for_creates(l, &d, &pl)))
 		plan_from_links(l, &d, &pl);
 	if (rc)
@@ -1275,11 +1311,13 @@ static int load_deal(struct deal_load *l, json_t *line)
 	if (pl.n)
 		rc = run_steps(l, &d, &pl);
 	else if (!d.seen_earlier)
-		rc = record(l, &d, d.invoice.exists ? &d.invoice : d.quote.exists ? &d.quote : NULL, "unchanged",
-			    d.invoice.exists ? d.invoice.match : d.quote.exists ? d.quote.match : "", pl.reason);
+		rc = record(l, &d, d.order.exists ? &d.order : d.invoice.exists ? &d.invoice : d.quote.exists ? &d.quote : NULL,
+			    "unchanged", d.order.exists ? d.order.match : d.invoice.exists ? d.invoice.match :
+			    d.quote.exists ? d.quote.match : "", pl.reason);
 out:
 	txn_release(&d.quote);
 	txn_release(&d.invoice);
+	txn_release(&d.order);
 	link_release(&d.customer);
 	json_decref(d.payload);
 	return rc;

@@ -33,13 +33,17 @@ static const char *const step_names[STEP_COUNT] = {
 	[STEP_QUOTE_SEND] = "quote_send", [STEP_QUOTE_ACCEPT] = "quote_accept",
 	[STEP_QUOTE_DECLINE] = "quote_decline", [STEP_INVOICE_CREATE] = "invoice_create",
 	[STEP_INVOICE_UPDATE] = "invoice_update", [STEP_INVOICE_SEND] = "invoice_send",
-	[STEP_INVOICE_VOID] = "invoice_void",
+	[STEP_INVOICE_VOID] = "invoice_void", [STEP_ORDER_CREATE] = "order_create",
+	[STEP_ORDER_UPDATE] = "order_update", [STEP_ORDER_CONFIRM] = "order_confirm",
+	[STEP_ORDER_VOID] = "order_void",
 };
 
 static const char *const step_actions[STEP_COUNT] = {
 	[STEP_QUOTE_CREATE] = "create", [STEP_QUOTE_UPDATE] = "update", [STEP_QUOTE_SEND] = NULL,
 	[STEP_QUOTE_ACCEPT] = "accept", [STEP_QUOTE_DECLINE] = "decline", [STEP_INVOICE_CREATE] = "create",
 	[STEP_INVOICE_UPDATE] = "update", [STEP_INVOICE_SEND] = NULL, [STEP_INVOICE_VOID] = "void",
+	[STEP_ORDER_CREATE] = "create", [STEP_ORDER_UPDATE] = "update", [STEP_ORDER_CONFIRM] = "update",
+	[STEP_ORDER_VOID] = "void",
 };
 
 const char *deal_step_name(enum deal_step s)
@@ -65,6 +69,21 @@ const char *deal_step_action(enum deal_step s)
 int deal_step_is_quote(enum deal_step s)
 {
 	return s <= STEP_QUOTE_DECLINE;
+}
+
+int deal_step_is_order(enum deal_step s)
+{
+	return s >= STEP_ORDER_CREATE && s <= STEP_ORDER_VOID;
+}
+
+int deal_step_creates(enum deal_step s)
+{
+	return s == STEP_QUOTE_CREATE || s == STEP_INVOICE_CREATE || s == STEP_ORDER_CREATE;
+}
+
+int deal_step_writes_lines(enum deal_step s)
+{
+	return deal_step_creates(s) || s == STEP_QUOTE_UPDATE || s == STEP_INVOICE_UPDATE || s == STEP_ORDER_UPDATE;
 }
 
 long deal_stage_index(const struct deal_sync *cfg, const char *stage)
@@ -246,10 +265,64 @@ static void quote_open_deal(const struct deal_sync *cfg, const struct deal_facts
 		say(p, "its quote is %s: deal edits no longer change it", q);
 }
 
+/*
+ * Sales orders: won -> a draft, once ever (confirmed at once with
+ * confirm_sales_order); lost -> a draft voided.  A confirmed (open) one
+ * counts as sent: deal edits no longer change it.
+ */
+static void order_lost(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *p)
+{
+	const char *st = f->order_status;
+
+	if (!st)
+		say(p, "lost; it has no sales order to void");
+	else if (is(st, "draft") && cfg->void_on_lost)
+		add(p, STEP_ORDER_VOID);
+	else if (is(st, "draft"))
+		say(p, "lost; void_on_lost is false: the sales order is left a draft");
+	else if (is(st, "gone"))
+		say(p, "lost; its sales order was deleted in the finance app");
+	else
+		say(p, "lost; the sales order is %s: it counts as sent and deal edits no longer change it", st);
+}
+
+static void decide_order(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *p)
+{
+	const char *st = f->order_status;
+
+	if (f->outcome == DEAL_LOST) {
+		order_lost(cfg, f, p);
+		return;
+	}
+	if (f->outcome != DEAL_WON) {
+		if (st)
+			say(p, "not won; its sales order is %s", st);
+		else
+			say(p, "not won yet");
+		return;
+	}
+	if (!st)
+		add(p, STEP_ORDER_CREATE);
+	else if (is(st, "draft") && f->order_changed)
+		add(p, STEP_ORDER_UPDATE);
+	if ((!st || is(st, "draft")) && cfg->confirm_sales_order)
+		add(p, STEP_ORDER_CONFIRM);
+	if (p->n)
+		return;
+	if (is(st, "gone"))
+		say(p, "won; its sales order was deleted in the finance app and is not created again");
+	else if (is(st, "draft"))
+		say(p, "won; its sales order is a draft and up to date");
+	else
+		say(p, "won; the sales order is %s: deal edits no longer change it", st);
+}
+
 void deal_plan_decide(const struct deal_sync *cfg, const struct deal_facts *f, struct deal_plan *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (cfg->automate == DEAL_INVOICE)
+	if (cfg->automate == DEAL_SALESORDER)
+		decide_order(cfg, f, out);
+	else if (cfg->automate == DEAL_INVOICE)
 		decide_invoice(cfg, f, out);
 	else if (f->outcome == DEAL_LOST)
 		quote_lost(cfg, f, out);

@@ -23,6 +23,10 @@ enum deal_step {
 	STEP_INVOICE_UPDATE,
 	STEP_INVOICE_SEND,       /* draft -> sent: the apps void only what was sent */
 	STEP_INVOICE_VOID,
+	STEP_ORDER_CREATE,       /* a draft sales order (automate salesorder) */
+	STEP_ORDER_UPDATE,
+	STEP_ORDER_CONFIRM,      /* draft -> open (Books) / confirmed (Inventory): confirm_sales_order */
+	STEP_ORDER_VOID,         /* lost: a draft sales order voided */
 	STEP_COUNT
 };
 
@@ -40,8 +44,10 @@ struct deal_facts {
 	long stage_index;            /* in stage_order; -1 when not in it */
 	const char *quote_status;
 	const char *invoice_status;
+	const char *order_status;    /* the sales order's */
 	int quote_changed;
 	int invoice_changed;
+	int order_changed;
 };
 
 struct deal_plan {
@@ -67,8 +73,13 @@ enum deal_step deal_step_from_name(const char *name);
 /* The step's event action: "create", "update", "accept", "decline", "void"; NULL for a send. */
 const char *deal_step_action(enum deal_step s);
 
-/* 1 for a step on the quote (estimate), 0 on the invoice. */
+/* 1 for a step on the quote (estimate), 0 on the invoice or the sales order. */
 int deal_step_is_quote(enum deal_step s);
+/* 1 for a step on the sales order. */
+int deal_step_is_order(enum deal_step s);
+/* 1 for a step that creates a transaction, or writes its lines (create, update). */
+int deal_step_creates(enum deal_step s);
+int deal_step_writes_lines(enum deal_step s);
 
 /*
  * The body of a deal's invoice, estimate or sales order, without

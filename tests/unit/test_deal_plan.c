@@ -316,6 +316,44 @@ static void test_deal_plan__money_fields(void)
 	json_decref(so);
 }
 
+/* automate salesorder: won -> create (and confirm), a draft follows, lost voids only a draft. */
+static void test_deal_plan__salesorder_mode(void)
+{
+	struct deal_sync cfg;
+	struct deal_facts f = { .outcome = DEAL_WON, .stage_index = 7 };
+	struct deal_plan p;
+
+	cfg_init(&cfg, DEAL_SALESORDER);
+	deal_plan_decide(&cfg, &f, &p);
+	CHECK_INTEQ(p.n, 1);
+	CHECK_INTEQ(p.steps[0], STEP_ORDER_CREATE);
+	cfg.confirm_sales_order = 1;
+	deal_plan_decide(&cfg, &f, &p);
+	CHECK_INTEQ(p.n, 2);
+	CHECK_INTEQ(p.steps[1], STEP_ORDER_CONFIRM);
+	f.order_status = "draft";
+	f.order_changed = 1;
+	deal_plan_decide(&cfg, &f, &p);
+	CHECK(p.n == 2 && p.steps[0] == STEP_ORDER_UPDATE && p.steps[1] == STEP_ORDER_CONFIRM);
+	f.order_status = "open";
+	deal_plan_decide(&cfg, &f, &p);
+	CHECK_INTEQ(p.n, 0);
+	CHECK_STREQ(p.reason, "won; the sales order is open: deal edits no longer change it");
+	f.outcome = DEAL_LOST;
+	deal_plan_decide(&cfg, &f, &p);
+	CHECK_INTEQ(p.n, 0);
+	f.order_status = "draft";
+	deal_plan_decide(&cfg, &f, &p);
+	CHECK(p.n == 1 && p.steps[0] == STEP_ORDER_VOID);
+	CHECK(deal_step_is_order(STEP_ORDER_VOID) && !deal_step_is_quote(STEP_ORDER_CREATE));
+	CHECK_STREQ(deal_step_action(STEP_ORDER_VOID), "void");
+	f.outcome = DEAL_OPEN;
+	f.order_status = NULL;
+	deal_plan_decide(&cfg, &f, &p);
+	CHECK_STREQ(p.reason, "not won yet");
+	cfg_release(&cfg);
+}
+
 static const struct unit_test deal_plan_tests[] = {
 	UNIT(test_deal_plan__outcome),
 	UNIT(test_deal_plan__own_stage_names),
@@ -325,6 +363,7 @@ static const struct unit_test deal_plan_tests[] = {
 	UNIT(test_deal_plan__steps_and_payload),
 	UNIT(test_deal_plan__product_lines),
 	UNIT(test_deal_plan__money_fields),
+	UNIT(test_deal_plan__salesorder_mode),
 	{ 0 },
 };
 UNIT_SUITE(deal_plan_tests)

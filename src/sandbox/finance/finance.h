@@ -60,6 +60,8 @@ struct fin_app {
 	const struct keyspec *invoice_keys;
 	const struct keyspec *estimate_keys;
 	const struct keyspec *payment_keys;
+	const struct keyspec *salesorder_keys;
+	const char *salesorder_confirm; /* the status a draft sales order is confirmed to: open | confirmed */
 };
 
 extern const struct fin_app fin_apps[4];

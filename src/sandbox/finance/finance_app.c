@@ -158,6 +158,12 @@ static const struct keyspec estimate_keys_books[] = {
 	{ NULL, K_ANY }
 };
 
+/* Books sales-order.yml create-a-sales-order-request, Inventory salesorders.yml. */
+static const struct keyspec salesorder_keys[] = {
+	TX_COMMON, { "salesorder_number", K_STR }, { "shipment_date", K_STR },
+	{ "delivery_method", K_STR }, { NULL, K_ANY }
+};
+
 static const struct keyspec payment_keys[] = {
 	{ "customer_id", K_STR }, { "payment_mode", K_STR }, { "amount", K_NUM },
 	{ "date", K_STR }, { "reference_number", K_STR }, { "description", K_STR },
@@ -216,6 +222,8 @@ const struct fin_app fin_apps[4] = {
 		.item_list_keys = item_list_keys_typed,
 		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
 		.payment_keys = payment_keys,
+		/* sales-order.yml: POST /salesorders/{id}/status/open */
+		.salesorder_keys = salesorder_keys, .salesorder_confirm = "open",
 	},
 	{
 		.name = "invoice", .root = "/invoice/v3",
@@ -278,6 +286,8 @@ const struct fin_app fin_apps[4] = {
 		.item_list_keys = item_list_keys_typed,
 		.invoice_keys = invoice_keys_inventory, .estimate_keys = NULL,
 		.payment_keys = payment_keys,
+		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed */
+		.salesorder_keys = salesorder_keys, .salesorder_confirm = "confirmed",
 	},
 };
 
@@ -301,6 +311,8 @@ int fin_kind_by_name(const struct fin_app *app, const char *res)
 		return app->estimate_keys ? FIN_ESTIMATES : -1;
 	if (str_eq(res, "customerpayments"))
 		return app->payment_keys ? FIN_PAYMENTS : -1;
+	if (str_eq(res, "salesorders"))
+		return app->salesorder_keys ? FIN_SALESORDERS : -1;
 	if (str_eq(res, "contacts") || str_eq(res, "customers") ||
 	    str_eq(res, app->contacts_path))
 		return FIN_CONTACTS;
@@ -320,9 +332,9 @@ int fin_app_index(const struct fin_app *app)
 static void tx_init(struct fres *fr, const char *what, const char *many,
 		    const struct keyspec *keys)
 {
-	static const char *const ids[] = { "invoice_id", "estimate_id", "payment_id" };
+	static const char *const ids[] = { "invoice_id", "estimate_id", "payment_id", "salesorder_id" };
 	static const char *const numbers[] = { "invoice_number", "estimate_number",
-					       "payment_number" };
+					       "payment_number", "salesorder_number" };
 	int i = fr->kind - FIN_INVOICES;
 
 	fr->id_key = ids[i];
@@ -347,6 +359,8 @@ void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 		tx_init(fr, "estimate", "estimates", app->estimate_keys);
 	} else if (kind == FIN_PAYMENTS) {
 		tx_init(fr, "payment", "customerpayments", app->payment_keys);
+	} else if (kind == FIN_SALESORDERS) {
+		tx_init(fr, "salesorder", "salesorders", app->salesorder_keys);
 	} else if (kind == FIN_ITEMS) {
 		fr->id_key = "item_id";
 		fr->name_key = "name";

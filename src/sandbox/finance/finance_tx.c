@@ -50,8 +50,8 @@ void tx_today(struct sandbox *sb, char out[11])
 
 static const char *what(const struct fres *fr)
 {
-	return fr->kind == FIN_INVOICES ? "invoice" : fr->kind == FIN_ESTIMATES ? "estimate"
-										 : "payment";
+	return fr->kind == FIN_INVOICES ? "invoice" : fr->kind == FIN_ESTIMATES ? "estimate" :
+	       fr->kind == FIN_SALESORDERS ? "sales order" : "payment";
 }
 
 static json_t *tx_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -167,7 +167,8 @@ char *tx_next_number(struct fres *fr)
 		long n = store_next_seq(fr->sb->st, name);
 
 		number = fr->kind == FIN_PAYMENTS ? xasprintf("%ld", n) :
-			 xasprintf("%s-%06ld", fr->kind == FIN_INVOICES ? "INV" : "EST", n);
+			 xasprintf("%s-%06ld", fr->kind == FIN_INVOICES ? "INV" :
+				   fr->kind == FIN_SALESORDERS ? "SO" : "EST", n);
 		if (!number_taken(fr, number, NULL))
 			return number;
 		free(number);
@@ -400,7 +401,8 @@ static json_t *apply_customer(struct fres *fr, json_t *rec, const char *old_cust
  * optional; neither may come before date. */
 static json_t *apply_dates(struct fres *fr, json_t *rec)
 {
-	const char *dkey = fr->kind == FIN_INVOICES ? "due_date" : "expiry_date";
+	const char *dkey = fr->kind == FIN_INVOICES ? "due_date" :
+			   fr->kind == FIN_SALESORDERS ? "shipment_date" : "expiry_date";
 	const char *date, *due;
 	char today[11], buf[11];
 
@@ -417,7 +419,7 @@ static json_t *apply_dates(struct fres *fr, json_t *rec)
 		json_object_set_new(rec, "due_date", json_string(buf));
 	}
 	due = jstr(rec, dkey);
-	if (json_object_get(rec, dkey) && !(str_empty(due) && fr->kind == FIN_ESTIMATES) &&
+	if (json_object_get(rec, dkey) && !(str_empty(due) && fr->kind != FIN_INVOICES) &&
 	    (!valid_date(due) || strcmp(due, date) < 0))
 		return fin_bad_value(dkey);
 	return NULL;
@@ -436,7 +438,8 @@ static json_t *check_number(struct fres *fr, const json_t *in, json_t *rec, int 
 		return fin_bad_value(fr->name_key);
 	if (given && number_taken(fr, number, jstr(rec, fr->id_key)))
 		return tx_error(1001, "%s Number already exist",
-				fr->kind == FIN_INVOICES ? "Invoice" : "Estimate");
+				fr->kind == FIN_INVOICES ? "Invoice" :
+				fr->kind == FIN_SALESORDERS ? "Sales Order" : "Estimate");
 	return NULL;
 }
 
@@ -616,6 +619,8 @@ static void finalize_defaults(struct fres *fr, json_t *rec)
 	if (fr->kind == FIN_INVOICES) {
 		fin_set_default(rec, "invoiced_estimate_id", json_string(""));
 		fin_set_default(rec, "payment_terms", json_integer(0));
+	} else if (fr->kind == FIN_SALESORDERS) {
+		fin_set_default(rec, "shipment_date", json_string(""));
 	} else {
 		fin_set_default(rec, "expiry_date", json_string(""));
 	}
@@ -672,6 +677,12 @@ static const struct transition transitions[] = {
 	  "Estimate status has been changed to Accepted." },
 	{ FIN_ESTIMATES, "declined", { "sent", NULL },
 	  "Estimate status has been changed to Declined." },
+	/* Books marks a draft open, Inventory confirmed (fin_app.salesorder_confirm). */
+	{ FIN_SALESORDERS, "open", { "draft", NULL }, "Sales Order status has been changed to Open." },
+	{ FIN_SALESORDERS, "confirmed", { "draft", NULL },
+	  "Sales Order status has been changed to Confirmed." },
+	{ FIN_SALESORDERS, "void", { "draft", "open", "confirmed", NULL },
+	  "Sales Order status has been changed to Void." },
 };
 
 int tx_action_ok(enum fin_kind kind, const char *to)
@@ -693,6 +704,9 @@ json_t *tx_set_status(struct fres *fr, json_t *rec, const char *to, const char *
 	for (i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
 		if (transitions[i].kind == fr->kind && str_eq(transitions[i].to, to))
 			t = &transitions[i];
+	/* The other app's confirmation is no action of this one. */
+	if (t && fr->kind == FIN_SALESORDERS && !str_eq(to, "void") && !str_eq(to, fr->app->salesorder_confirm))
+		t = NULL;
 	/* an expired estimate is sent in the store, but can no longer be answered */
 	if (!t || !str_in(jstr(rec, "status"), t->from) || str_eq(now, "expired"))
 		return tx_error(CODE_TX_STATUS, "The %s %s is %s and cannot be marked as %s.",

@@ -18,6 +18,7 @@ static const char *msg_created(const struct fres *fr)
 {
 	return fr->kind == FIN_INVOICES ? "The invoice has been created." :
 	       fr->kind == FIN_ESTIMATES ? "The estimate has been created" :
+	       fr->kind == FIN_SALESORDERS ? "Sales Order Created Successfully." :
 	       "The payment has been created.";
 }
 
@@ -25,6 +26,7 @@ static const char *msg_deleted(const struct fres *fr)
 {
 	return fr->kind == FIN_INVOICES ? "The invoice has been deleted." :
 	       fr->kind == FIN_ESTIMATES ? "The estimate has been deleted." :
+	       fr->kind == FIN_SALESORDERS ? "Sales Order has been deleted." :
 	       "The payment has been deleted.";
 }
 
@@ -32,6 +34,7 @@ static void not_found(struct req *r, const struct fres *fr)
 {
 	reply_json(r, 404, jerr_fin(1002, fr->kind == FIN_INVOICES ? "Invoice does not exist." :
 				    fr->kind == FIN_ESTIMATES ? "Estimate does not exist." :
+				    fr->kind == FIN_SALESORDERS ? "Sales Order does not exist." :
 				    "Payment does not exist."));
 }
 
@@ -133,7 +136,8 @@ static void update(struct req *r, struct fres *fr, const char *id)
 		tx_finalize(fr, rec, FIN_UPDATE);
 		tx_put(fr, rec);
 		answer(r, fr, 200, fr->kind == FIN_INVOICES ? "Invoice information has been "
-		       "updated." : "Estimate has been updated.", rec);
+		       "updated." : fr->kind == FIN_SALESORDERS ? "Sales Order has been updated." :
+		       "Estimate has been updated.", rec);
 	}
 	finish(r, err, status);
 out:
@@ -246,6 +250,11 @@ static const struct status_filter status_filters[] = {
 	{ FIN_ESTIMATES, "status", "declined", { "declined", NULL } },
 	{ FIN_ESTIMATES, "status", "expired", { "expired", NULL } },
 	{ FIN_PAYMENTS, "filter_by", "PaymentMode.All", { NULL } },
+	{ FIN_SALESORDERS, "filter_by", "Status.All", { NULL } },
+	{ FIN_SALESORDERS, "filter_by", "Status.Draft", { "draft", NULL } },
+	{ FIN_SALESORDERS, "filter_by", "Status.Open", { "open", NULL } },
+	{ FIN_SALESORDERS, "filter_by", "Status.Confirmed", { "confirmed", NULL } },
+	{ FIN_SALESORDERS, "filter_by", "Status.Void", { "void", NULL } },
 };
 
 /* The status as of today, in SQL; binds today. */
@@ -394,12 +403,15 @@ struct sort_col {
 #define K_INV (1u << FIN_INVOICES)
 #define K_EST (1u << FIN_ESTIMATES)
 #define K_PAY (1u << FIN_PAYMENTS)
+#define K_SO (1u << FIN_SALESORDERS)
 
 static const struct sort_col sort_cols[] = {
-	{ K_INV | K_EST | K_PAY, "created_time", "ctime" },
-	{ K_INV | K_EST | K_PAY, "last_modified_time", "mtime" },
-	{ K_INV | K_EST | K_PAY, "date", "tdate" },
-	{ K_INV | K_EST | K_PAY, "customer_name", "json_extract(body, '$.customer_name')" },
+	{ K_INV | K_EST | K_PAY | K_SO, "created_time", "ctime" },
+	{ K_INV | K_EST | K_PAY | K_SO, "last_modified_time", "mtime" },
+	{ K_INV | K_EST | K_PAY | K_SO, "date", "tdate" },
+	{ K_INV | K_EST | K_PAY | K_SO, "customer_name", "json_extract(body, '$.customer_name')" },
+	{ K_SO, "salesorder_number", "number_key" },
+	{ K_SO, "total", "amount" },
 	{ K_INV, "due_date", "due" },
 	{ K_EST, "expiry_date", "due" },
 	{ K_INV, "invoice_number", "number_key" },
@@ -460,10 +472,17 @@ static const char *const payment_row[] = {
 	"created_time", "last_modified_time", NULL
 };
 
+static const char *const salesorder_row[] = {
+	"salesorder_id", "salesorder_number", "customer_id", "customer_name", "status", "date",
+	"shipment_date", "reference_number", "salesperson_name", "total", "currency_code",
+	"created_time", "last_modified_time", NULL
+};
+
 static json_t *list_row(struct fres *fr, json_t *rec)
 {
 	const char *const *keys = fr->kind == FIN_INVOICES ? invoice_row :
-				  fr->kind == FIN_ESTIMATES ? estimate_row : payment_row;
+				  fr->kind == FIN_ESTIMATES ? estimate_row :
+				  fr->kind == FIN_SALESORDERS ? salesorder_row : payment_row;
 	json_t *row = json_object(), *v, *e;
 	struct buf numbers = BUF_INIT;
 	const char *key;
@@ -489,7 +508,8 @@ static void run(struct tl *l)
 {
 	const char *dir = l->desc ? "DESC" : "ASC";
 	const char *report = l->fr->kind == FIN_INVOICES ? "Invoices" :
-			     l->fr->kind == FIN_ESTIMATES ? "Estimates" : "Customer Payments";
+			     l->fr->kind == FIN_ESTIMATES ? "Estimates" :
+			     l->fr->kind == FIN_SALESORDERS ? "Sales Orders" : "Customer Payments";
 	json_t *rows = json_array(), *rec;
 	sqlite3_stmt *s;
 	char *sql;
