@@ -40,8 +40,10 @@ static const struct finance_app apps[] = {
 		.customers_key = "contacts", .customer_id_key = "contact_id",
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 0, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 0,
-		.has_item_type = 0, .has_deals = 0,
+		.has_item_type = 0, .has_deals = 1,
 		.has_estimates = 1, .payments_path = NULL, BOOKS_PERSONS,
+		/* Invoice v3 invoices: the Books family; an item on every line, as the sandbox reads it */
+		.invoice_line_needs_item = 1,
 		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{

@@ -120,7 +120,7 @@ refused() {     # refused SYNC_JSON APP KEY_TEXT
 	grep -qF -- "$3" "$WORK/err" || fail "message lacks '$3': $(cat "$WORK/err")"
 	assert_eq "$seq" "$(last_seq)" "requests for a refused job"
 }
-refused '{"customers":{},"deals":{"automate":"invoice"}}' zoho-invoice "sync.deals: zoho-invoice has no deal automation"
+refused '{"customers":{},"deals":{"automate":"salesorder"}}' zoho-invoice "sync.deals.automate: zoho-invoice has no sales orders"
 refused '{"customers":{},"deals":{"automate":"quote","quote_create_stage":"Qualification"}}' zoho-inventory "sync.deals.automate: zoho-inventory has no quotes"
 refused '{"items":{},"deals":{"automate":"invoice"}}' zoho-books "sync.deals: a deal is invoiced to its account or contact"
 refused '{"customers":{},"deals":{}}' zoho-books "sync.deals.automate: missing"

@@ -244,6 +244,10 @@ const struct fin_app fin_apps[4] = {
 		.msg_dup_item = "The item name already exist",
 		.item_missing_code = 2006, .item_keys = item_keys_invoice,
 		.item_list_keys = item_list_keys,
+		/* Invoice v3 invoices and estimates: the Books family (fact sheet §4);
+		 * a line's item_id required as in Books: reading chosen (harsher). */
+		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
+		.invoice_lines_need_item = 1,
 	},
 	{
 		.name = "billing", .root = "/billing/v1",
