@@ -10,6 +10,20 @@
 
 enum org_placement { ORG_IN_QUERY, ORG_IN_HEADER };
 
+/*
+ * An invoice whose body and actions are named otherwise than in Books
+ * (Billing: invoice_items of product_id and price, a required date,
+ * /converttoopen and /void).  NULL in the app table: Books' names.
+ */
+struct invoice_shape {
+	const char *lines_key;          /* "invoice_items" */
+	const char *item_key;           /* "product_id" */
+	const char *rate_key;           /* "price" */
+	const char *send_path;          /* "/converttoopen": draft -> sent (open) */
+	const char *void_path;          /* "/void" */
+	int needs_date;                 /* a create carries date */
+};
+
 struct finance_app {
 	const char *type;               /* job file: "zoho-books" … */
 	const char *label;              /* "Zoho Books" */
@@ -34,6 +48,7 @@ struct finance_app {
 	 * ("open" in Books, "confirmed" in Inventory), or NULL: the app has none.
 	 */
 	const char *salesorder_confirm;
+	const struct invoice_shape *invoice_shape; /* NULL: Books' invoice names */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
 	/*
 	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons

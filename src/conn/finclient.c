@@ -615,7 +615,10 @@ int finclient_doc_get(struct finclient *fc, enum fin_doc doc, const char *id, st
 int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id, const char *to,
 			 struct fin_doc_result *res)
 {
-	char *suffix = xasprintf("/status/%s", to);
+	const struct invoice_shape *shape = doc == FIN_DOC_INVOICE ? fc->app->invoice_shape : NULL;
+	const char *own = !shape ? NULL : !strcmp(to, "sent") ? shape->send_path : !strcmp(to, "void") ? shape->void_path :
+			  NULL;
+	char *suffix = own ? xstrdup(own) : xasprintf("/status/%s", to);
 	int rc = doc_call(fc, doc, "POST", id, suffix, NULL, res);
 
 	xfree(suffix);

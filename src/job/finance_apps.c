@@ -13,6 +13,12 @@ static const char *const billing_person_keys[] = {
 	"first_name", "last_name", "email", "phone", "mobile", NULL
 };
 
+/* Billing v1 invoices (CreateAnInvoiceRequest: customer_id, date, invoice_items[product_id, quantity]). */
+static const struct invoice_shape billing_invoices = {
+	.lines_key = "invoice_items", .item_key = "product_id", .rate_key = "price",
+	.send_path = "/converttoopen", .void_path = "/void", .needs_date = 1,
+};
+
 #define BOOKS_PERSONS .persons_under_customer = 0, .persons_in_create = 1, \
 	.has_primary_person = 1, .person_id_key = "contact_person_id", \
 	.person_required = "first_name", .person_keys = books_person_keys
@@ -53,8 +59,9 @@ static const struct finance_app apps[] = {
 		.customers_key = "customers", .customer_id_key = "customer_id",
 		.customer_name_key = "display_name", .street_key = "street",
 		.has_vendors = 0, .has_contact_type = 0, .has_unique_upsert = 0,
-		.has_item_type = 0, .has_deals = 0,
+		.has_item_type = 0, .has_deals = 1,
 		.has_estimates = 0, .payments_path = NULL,
+		.invoice_line_needs_item = 1, .invoice_shape = &billing_invoices,
 		.persons_under_customer = 1, .persons_in_create = 0, .has_primary_person = 0,
 		.person_id_key = "contactperson_id", .person_required = "email",
 		.person_keys = billing_person_keys,

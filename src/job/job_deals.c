@@ -340,8 +340,7 @@ static int load_deals(struct job *job, json_t *cfg)
 	if ((rc = check_keys(job, cfg, "sync.deals", deal_keys)))
 		return rc;
 	if (!job->app->has_deals)
-		return key_error(job, "sync.deals", "%s has no deal automation (zoho-books, zoho-inventory, zoho-invoice)",
-				 job->app->type);
+		return key_error(job, "sync.deals", "%s has no deal automation", job->app->type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled)
 		return key_error(job, "sync.deals", "a deal is invoiced to its account or contact: the job must sync them too (add sync.customers)");
 	d->enabled = 1;

@@ -980,7 +980,7 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
  * has, since update-an-invoice-request and update-an-estimate-request
  * require customer_id), and the source quote on a create.
  */
-static json_t *step_body(struct deal_ctx *d, const struct txn *t, enum deal_step s)
+static json_t *step_body(const struct job *job, struct deal_ctx *d, const struct txn *t, enum deal_step s)
 {
 	json_t *body = json_deep_copy(d->payload ? d->payload : json_object_get(d->line, "payload"));
 	const char *customer = deal_step_creates(s) || !t->customer_id ?
@@ -989,6 +989,14 @@ static json_t *step_body(struct deal_ctx *d, const struct txn *t, enum deal_step
 	json_object_set_new(body, "customer_id", customer ? json_string(customer) : json_null());
 	if (s == STEP_INVOICE_CREATE && d->quote.exists && d->quote.link.finance_id)
 		json_object_set_new(body, "invoiced_estimate_id", json_string(d->quote.link.finance_id));
+	if (t->doc == FIN_DOC_INVOICE) {
+		char today[11];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+		body = deal_invoice_for_app(body, job->app, s == STEP_INVOICE_CREATE, today);
+	}
 	return body;
 }
 
@@ -1080,7 +1088,7 @@ static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enu
 		if ((rc = save_link(l, t)))
 			return rc;
 		t->found = 1;
-		body = step_body(d, t, s);
+		body = step_body(l->p->job, d, t, s);
 		rc = finclient_doc_create(l->fin, t->doc, body, res);
 		break;
 	case STEP_QUOTE_UPDATE:
@@ -1088,7 +1096,7 @@ static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enu
 	case STEP_ORDER_UPDATE:
 		if (!t->customer_id && (rc = linked_customer(l, d)))
 			return rc;
-		body = step_body(d, t, s);
+		body = step_body(l->p->job, d, t, s);
 		rc = finclient_doc_update(l->fin, t->doc, t->link.finance_id, body, res);
 		break;
 	default:

@@ -495,3 +495,37 @@ json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *
 		json_object_set_new(o, f[MONEY_BALANCE], money_json(cents(balance)));
 	return o;
 }
+
+static void line_for_app(json_t *line, const struct invoice_shape *sh)
+{
+	json_t *v;
+
+	if ((v = json_object_get(line, "item_id"))) {
+		json_object_set(line, sh->item_key, v);
+		json_object_del(line, "item_id");
+	}
+	if ((v = json_object_get(line, "rate"))) {
+		json_object_set(line, sh->rate_key, v);
+		json_object_del(line, "rate");
+	}
+}
+
+json_t *deal_invoice_for_app(json_t *body, const struct finance_app *app, int creating, const char *today)
+{
+	const struct invoice_shape *sh = app ? app->invoice_shape : NULL;
+	json_t *lines, *line;
+	size_t i;
+
+	if (!sh || !body)
+		return body;
+	lines = json_incref(json_object_get(body, "line_items"));
+	json_array_foreach(lines, i, line)
+		line_for_app(line, sh);
+	if (lines) {
+		json_object_del(body, "line_items");
+		json_object_set_new(body, sh->lines_key, lines);
+	}
+	if (creating && sh->needs_date && !json_object_get(body, "date") && today)
+		json_object_set_new(body, "date", json_string(today));
+	return body;
+}

@@ -122,6 +122,14 @@ json_t *deal_lines_on_items(json_t *payload, json_t *items, json_t **missing);
  */
 json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *number_key);
 
+/*
+ * An invoice body in the app's own names (steals body, returns it): with
+ * an invoice_shape, line_items -> its lines_key, each item_id -> item_key
+ * and rate -> rate_key, and date <- today (YYYY-MM-DD) on a create where
+ * the app requires one.  Without one, body unchanged.
+ */
+json_t *deal_invoice_for_app(json_t *body, const struct finance_app *app, int creating, const char *today);
+
 /* A number field of a CRM record (a JSON number, or a string from a CSV export): 1 with *out, 0 when none. */
 int deal_number(json_t *rec, const char *field, double *out);
 

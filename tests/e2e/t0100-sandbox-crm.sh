@@ -24,7 +24,7 @@ st=$(curl -s -o "$B" -w '%{http_code}' "$SANDBOX_URL/crm/v8/Accounts?fields=Acco
 assert_eq 401 "$st" "no token"
 assert_eq 400 "$(api GET '/Nope?fields=Name')" "unknown module"
 assert_eq INVALID_MODULE "$(code)" "unknown module code"
-assert_eq 404 "$(api GET '/Accounts/1/2')" "unknown path"
+assert_eq 404 "$(api GET '/Accounts/1/2/3')" "unknown path"
 assert_eq INVALID_URL_PATTERN "$(code)" "unknown path code"
 assert_eq 200 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Bearer $TOK" "$SANDBOX_URL/crm/v8/org")" "Bearer accepted"
 assert_eq USD "$(code '.org[0].iso_code')" "org currency"

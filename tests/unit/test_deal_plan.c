@@ -354,6 +354,25 @@ static void test_deal_plan__salesorder_mode(void)
 	cfg_release(&cfg);
 }
 
+/* An invoice in Billing's names: invoice_items of product_id and price, and a date on a create. */
+static void test_deal_plan__invoice_for_app(void)
+{
+	const struct finance_app *billing = finance_app_find("zoho-billing"), *books = finance_app_find("zoho-books");
+	json_t *body = json_pack("{s:[{s:s, s:f, s:i}]}", "line_items", "item_id", "46001", "rate", 9.5, "quantity", 1);
+	json_t *line;
+
+	body = deal_invoice_for_app(body, books, 1, "2026-03-01");
+	CHECK(json_object_get(body, "line_items") && !json_object_get(body, "date"));
+	body = deal_invoice_for_app(body, billing, 1, "2026-03-01");
+	line = json_array_get(json_object_get(body, "invoice_items"), 0);
+	CHECK(json_object_get(body, "line_items") == NULL);
+	CHECK_STREQ(json_string_value(json_object_get(line, "product_id")), "46001");
+	CHECK(json_real_value(json_object_get(line, "price")) == 9.5);
+	CHECK(json_object_get(line, "item_id") == NULL && json_object_get(line, "rate") == NULL);
+	CHECK_STREQ(json_string_value(json_object_get(body, "date")), "2026-03-01");
+	json_decref(body);
+}
+
 static const struct unit_test deal_plan_tests[] = {
 	UNIT(test_deal_plan__outcome),
 	UNIT(test_deal_plan__own_stage_names),
@@ -364,6 +383,7 @@ static const struct unit_test deal_plan_tests[] = {
 	UNIT(test_deal_plan__product_lines),
 	UNIT(test_deal_plan__money_fields),
 	UNIT(test_deal_plan__salesorder_mode),
+	UNIT(test_deal_plan__invoice_for_app),
 	{ 0 },
 };
 UNIT_SUITE(deal_plan_tests)

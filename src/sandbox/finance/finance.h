@@ -62,6 +62,7 @@ struct fin_app {
 	const struct keyspec *payment_keys;
 	const struct keyspec *salesorder_keys;
 	const char *salesorder_confirm; /* the status a draft sales order is confirmed to: open | confirmed */
+	int billing_invoices;           /* invoices in Billing's shape (finance_billing_tx.c) */
 };
 
 extern const struct fin_app fin_apps[4];
@@ -176,6 +177,16 @@ int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec);
 void pay_contact_amounts(struct sandbox *sb, const struct fin_app *app, json_t *rec);
 int pay_contact_has_tx(struct sandbox *sb, const struct fin_app *app, const char *id);
 int pay_item_in_use(struct sandbox *sb, const struct fin_app *app, const char *item_id);
+
+/*
+ * finance_billing_tx.c: Billing's invoice body into the store's shape (new
+ * reference; NULL with *err, an error body), a record back into Billing's,
+ * and the status a Billing action segment means ("converttoopen" -> sent,
+ * "void"), or NULL.
+ */
+json_t *billing_invoice_in(const json_t *in, int creating, json_t **err);
+void billing_invoice_out(json_t *rec);
+const char *billing_invoice_action(const char *segment);
 
 /* finance_tx_api.c */
 void tx_handle(struct req *r, struct fres *fr, char **seg, int n);

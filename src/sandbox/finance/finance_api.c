@@ -47,6 +47,8 @@ static enum froute match_tx(struct fcall *c, enum fin_kind kind)
 	fres_init(&c->fr, c->r->sb, c->app, kind);
 	if (c->n == 1 || c->n == 2)
 		return FR_TX;
+	if (kind == FIN_INVOICES && c->app->billing_invoices)
+		return c->n == 3 && billing_invoice_action(c->seg[2]) ? FR_TX : FR_NONE;
 	if (c->n == 4 && str_eq(c->seg[2], "status") && tx_action_ok(kind, c->seg[3]))
 		return FR_TX;
 	return FR_NONE;

@@ -164,6 +164,13 @@ static const struct keyspec salesorder_keys[] = {
 	{ "delivery_method", K_STR }, { NULL, K_ANY }
 };
 
+/* Billing's invoice body, once in the store's names (finance_billing_tx.c). */
+static const struct keyspec invoice_keys_billing[] = {
+	TX_COMMON, { "invoice_number", K_STR }, { "due_date", K_STR },
+	{ "payment_terms", K_INT }, { "payment_terms_label", K_STR },
+	{ "allow_partial_payments", K_BOOL }, { NULL, K_ANY }
+};
+
 static const struct keyspec payment_keys[] = {
 	{ "customer_id", K_STR }, { "payment_mode", K_STR }, { "amount", K_NUM },
 	{ "date", K_STR }, { "reference_number", K_STR }, { "description", K_STR },
@@ -269,6 +276,9 @@ const struct fin_app fin_apps[4] = {
 		.msg_dup_item = "The item name already exist",
 		.item_missing_code = 2006, .item_keys = item_keys_billing,
 		.item_list_keys = item_list_keys,
+		/* Billing v1 invoices: product_id on every line (finance_billing_tx.c) */
+		.invoice_keys = invoice_keys_billing, .invoice_lines_need_item = 1,
+		.billing_invoices = 1,
 	},
 	{
 		.name = "inventory", .root = "/inventory/v1", .org_header = NULL, .index = 3,

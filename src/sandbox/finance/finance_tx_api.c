@@ -38,9 +38,16 @@ static void not_found(struct req *r, const struct fres *fr)
 				    "Payment does not exist."));
 }
 
+static int billing(const struct fres *fr)
+{
+	return fr->kind == FIN_INVOICES && fr->app->billing_invoices;
+}
+
 static void answer(struct req *r, struct fres *fr, int status, const char *message, json_t *rec)
 {
 	tx_present(fr, rec);
+	if (billing(fr))
+		billing_invoice_out(rec);
 	reply_json(r, status, json_pack("{s:i, s:s, s:O}", "code", 0, "message", message,
 					fr->one_key, rec));
 }
@@ -58,6 +65,20 @@ static json_t *body_of(struct req *r)
 	if (!in)
 		reply_json(r, 400, jerr_fin(2, "Invalid value passed for JSONString"));
 	return in;
+}
+
+/* The body in the store's shape (Billing's invoices are turned), or NULL after answering. */
+static json_t *tx_body_of(struct req *r, struct fres *fr, int creating)
+{
+	json_t *in = body_of(r), *out, *err;
+
+	if (!in || !billing(fr))
+		return in;
+	out = billing_invoice_in(in, creating, &err);
+	json_decref(in);
+	if (err)
+		reply_json(r, 400, err);
+	return out;
 }
 
 static int bool_arg(struct req *r, const char *name, int *out)
@@ -98,7 +119,7 @@ static void create(struct req *r, struct fres *fr)
 	json_t *in, *rec = NULL, *err;
 	int status = 400;
 
-	if (parse_opts(r, &o) || !(in = body_of(r)))
+	if (parse_opts(r, &o) || !(in = tx_body_of(r, fr, 1)))
 		return;
 	store_begin(r->sb->st);
 	if (fr->kind == FIN_PAYMENTS) {
@@ -129,7 +150,7 @@ static void update(struct req *r, struct fres *fr, const char *id)
 		not_found(r, fr);
 		return;
 	}
-	if (parse_opts(r, &o) || !(in = body_of(r)))
+	if (parse_opts(r, &o) || !(in = tx_body_of(r, fr, 0)))
 		goto out;
 	store_begin(r->sb->st);
 	if (!(err = tx_apply(fr, in, rec, 0, &o, &status))) {
@@ -383,7 +404,8 @@ static int record_filters(struct tl *l)
 		q_add(&l->q, " AND number_key = ?", json_string(norm));
 		free(norm);
 	}
-	if ((v = jstr(l->args, "reference_number")))
+	/* Billing documents no reference_number filter on its invoice list: ignored. */
+	if ((v = jstr(l->args, "reference_number")) && !l->fr->app->billing_invoices)
 		q_add(&l->q, " AND json_extract(body, '$.reference_number') = ?", json_string(v));
 	if ((v = jstr(l->args, "customer_name")))
 		q_add(&l->q, " AND sb_match(json_extract(body, '$.customer_name'), 'eq', ?)",
@@ -590,6 +612,8 @@ void tx_handle(struct req *r, struct fres *fr, char **seg, int n)
 		delete_one(r, fr, seg[1]);
 	else if (n == 2)
 		method_not_allowed(r, pay ? "GET, DELETE" : "GET, PUT, DELETE");
+	else if (n == 3 && !strcmp(m, "POST") && billing(fr))
+		set_status(r, fr, seg[1], billing_invoice_action(seg[2]));
 	else if (!strcmp(m, "POST"))
 		set_status(r, fr, seg[1], seg[3]);
 	else
