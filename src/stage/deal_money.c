@@ -1,5 +1,5 @@
 /*
- * deal_money.c - the deal shows its money (docs/design.md "Deal lines and
+ * deal_money.c - the deal shows its money (docs/design.md "The deal shows its
  * money"; job key sync.deals.crm_fields), after the deals' load.
  *
  * The deals' transactions are read from the finance app's lists, never one

@@ -34,7 +34,7 @@ sed -i 's|"state_dir": "state"|"state_dir": "state-bil"|' bil.json
 finsync_exit 0 check --deep bil.json
 grep -qF "probe custom-field filter: cannot tell: /customers lists no records; finsync adopts" out || fail "billing: $(cat out)"
 grep -qF "probe list rows: cannot tell: /customers lists no records" out || fail "billing rows: $(cat out)"
-assert_eq 2 "$(grep -c '^probe ' out)" "billing probes: $(cat out)"
+assert_eq 4 "$(grep -c '^probe ' out)" "billing probes (Billing automates deals: its invoice filters are probed too): $(cat out)"
 
 # Read-only, every request of every check: GETs, and the token refreshes.
 assert_eq "GET POST /oauth/v2/token" "$(ctl GET /requests | jq -r '[.requests[] | if .method == "GET" then "GET" else "\(.method) \(.path)" end] | unique | join(" ")')" \
