@@ -119,17 +119,11 @@ int ledger_deal_money_get(struct ledger *lg, const char *kind, const char *finan
 			  char **money_hash)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_money_get);
-	int rc;
+	char **const cols[] = { deal_id, money_hash };
 
-	*deal_id = *money_hash = NULL;
 	lq_bind_text(st, 1, kind);
 	lq_bind_text(st, 2, finance_id);
-	if ((rc = lq_step_row(lg, st, "read deal money")) == 1) {
-		*deal_id = lq_column_dup(st, 0);
-		*money_hash = lq_column_dup(st, 1);
-	}
-	lq_step_end(st);
-	return rc;
+	return lq_read_row(lg, st, "read deal money", cols, 2);
 }
 
 int ledger_deal_money_put(struct ledger *lg, const char *deal_id, const char *kind, const char *money_hash)

@@ -477,7 +477,8 @@ json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *
 {
 	const char *const *f = cfg->crm_fields;
 	json_t *o = json_object();
-	double total = 0, balance = 0;
+	const char *status = json_string_value(json_object_get(txn, "status"));
+	double total = 0, balance = 0, paid = 0;
 	int has_total = deal_number(txn, "total", &total), has_balance = deal_number(txn, "balance", &balance);
 
 	if (f[MONEY_NUMBER])
@@ -488,9 +489,15 @@ json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *
 						 json_null());
 	if (f[MONEY_TOTAL])
 		json_object_set_new(o, f[MONEY_TOTAL], has_total ? money_json(cents(total)) : json_null());
-	/* Paid from the rounded figures, so that paid + balance is the total the deal shows. */
-	if (f[MONEY_PAID] && has_balance)
-		json_object_set_new(o, f[MONEY_PAID], money_json(cents(total) - cents(balance)));
+	/*
+	 * Paid: payment_made where the row has it; else the rounded total less
+	 * the balance, except on a void invoice (balance 0, its payments taken
+	 * off it: nothing paid on it).
+	 */
+	if (f[MONEY_PAID] && deal_number(txn, "payment_made", &paid))
+		json_object_set_new(o, f[MONEY_PAID], money_json(cents(paid)));
+	else if (f[MONEY_PAID] && has_balance)
+		json_object_set_new(o, f[MONEY_PAID], money_json(is(status, "void") ? 0 : cents(total) - cents(balance)));
 	if (f[MONEY_BALANCE] && has_balance)
 		json_object_set_new(o, f[MONEY_BALANCE], money_json(cents(balance)));
 	return o;

@@ -117,8 +117,9 @@ json_t *deal_lines_on_items(json_t *payload, json_t *items, json_t **missing);
  * The CRM fields of a deal that show its transaction's money (new object,
  * without the deal's id): by cfg->crm_fields, invoice_number <- the
  * transaction's number (number_key), invoice_status <- status, total,
- * balance, and paid <- total less balance.  A transaction without a balance
- * (a quote, a sales order) leaves paid and balance out.
+ * balance, and paid <- payment_made, or total less balance (none on a void
+ * one).  A transaction without a balance (a quote, a sales order) leaves
+ * paid and balance out.
  */
 json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *number_key);
 

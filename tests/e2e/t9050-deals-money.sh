@@ -53,6 +53,11 @@ ctl POST "/finance/books/invoices/$INV/status" '{"status":"paid"}' >/dev/null
 run_ok job.json
 assert_eq "INV-000001|paid|1119|1119|0" "$(money $WAYNE)" "paid"
 
+# --- a void in the finance app follows too (its payments come off the invoice).
+ctl POST "/finance/books/invoices/$INV/status" '{"status":"void"}' >/dev/null
+run_ok job.json
+assert_eq "INV-000001|void|1119|0|0" "$(money $WAYNE)" "void: nothing paid on it"
+
 # --- a CRM field that does not exist: exit 2 naming the key, before any write.
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"items":{"on_duplicate":"clone"},"deals":{"automate":"invoice","default_item":"Professional services","crm_fields":{"balance":"No_Such_Field"}}}'
 seq=$(last_seq)

@@ -307,6 +307,15 @@ static void test_deal_plan__money_fields(void)
 	CHECK(json_real_value(json_object_get(o, "Amount_Paid")) == 499.99);
 	CHECK(json_real_value(json_object_get(o, "Balance_Due")) == 619.01);
 	json_decref(o);
+	json_object_set_new(inv, "status", json_string("void"));
+	json_object_set_new(inv, "balance", json_real(0));
+	o = deal_money_fields(&cfg, inv, "invoice_number");
+	CHECK(json_real_value(json_object_get(o, "Amount_Paid")) == 0);
+	json_decref(o);
+	json_object_set_new(inv, "payment_made", json_real(20));
+	o = deal_money_fields(&cfg, inv, "invoice_number");
+	CHECK(json_real_value(json_object_get(o, "Amount_Paid")) == 20);
+	json_decref(o);
 	o = deal_money_fields(&cfg, so, "salesorder_number");
 	CHECK_INTEQ(json_object_size(o), 1);
 	CHECK_STREQ(json_string_value(json_object_get(o, "Invoice_Number")), "SO-1");
