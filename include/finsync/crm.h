@@ -47,6 +47,12 @@ struct crm_ops {
 	 */
 	int (*write)(struct crm *c, const char *module, const char *how, json_t *rows,
 		     const char *const *dup_fields, struct crm_row_result *results);
+	/*
+	 * One record by id (GET /{module}/{id}): the only read that carries a
+	 * record's line items (Quoted_Items …).  1 with a new reference in
+	 * *out, 0 when the CRM has no such record.  NULL op: the source cannot.
+	 */
+	int (*get)(struct crm *c, const char *module, const char *id, json_t **out);
 	void (*close)(struct crm *c);
 };
 
@@ -93,6 +99,8 @@ int crm_deleted(struct crm *c, const char *module, const char *modified_since, s
 int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
 	      const char *const *dup_fields, struct crm_row_result *results);
 void crm_row_result_release(struct crm_row_result *r);
+/* One record by id, line items included (see crm_ops.get); FS_EUSAGE when the source cannot. */
+int crm_get(struct crm *c, const char *module, const char *id, json_t **out);
 
 /* Whether the source can read only what changed (If-Modified-Since). */
 int crm_incremental(const struct crm *c);

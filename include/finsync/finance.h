@@ -29,6 +29,9 @@ struct finance_app {
 	int has_deals;                  /* quote/invoice automation offered */
 	int has_estimates;              /* /estimates (quotes): automate quote */
 	int invoice_line_needs_item;    /* an invoice line must carry item_id (Books SPEC) */
+	int has_invoices;               /* /invoices: quotes become invoices, invoices are mirrored */
+	int has_salesorders;            /* /salesorders */
+	int has_purchaseorders;         /* /purchaseorders */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
 	/*
 	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons

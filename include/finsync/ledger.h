@@ -263,6 +263,30 @@ int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kin
 int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d);
 int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind);
 void deal_link_release(struct deal_link *d);
+/*
+ * transaction_links (schema v11): a CRM quote and the invoice made from it
+ * (origin "crm", keyed by crm_module and crm_id; finance_id NULL while the
+ * create is pending), or a finance transaction and its CRM mirror (origin
+ * "finance", keyed by kind and finance_id; crm_id NULL until answered).
+ */
+struct txn_link {
+	char *kind;          /* "invoice", "estimate", "salesorder", "purchaseorder", "quote" */
+	char *finance_id;
+	char *crm_module;
+	char *crm_id;
+	char *origin;        /* "crm" / "finance" */
+	char *hash;          /* what was last written */
+	char *updated_at;
+};
+
+/* By its key: origin "crm" with crm_module and crm_id, or "finance" with kind and finance_id.  1, 0 none, <0. */
+int ledger_txn_link_get(struct ledger *lg, const char *origin, const char *a, const char *b, struct txn_link *out);
+/* Insert or replace by its key; updated_at is set to now.  Inside the caller's transaction. */
+int ledger_txn_link_put(struct ledger *lg, const struct txn_link *t);
+int ledger_txn_link_delete(struct ledger *lg, const struct txn_link *t);
+void txn_link_release(struct txn_link *t);
+long ledger_txn_links_count(struct ledger *lg);
+
 /* Deals to read again by id (*ids: new array): last event failed or skip, or a pending create. */
 int ledger_deal_retry_ids(struct ledger *lg, json_t **ids);
 

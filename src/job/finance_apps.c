@@ -29,6 +29,7 @@ static const struct finance_app apps[] = {
 		.has_estimates = 1, .payments_path = "/customerpayments", BOOKS_PERSONS,
 		/* create-an-invoice-request: line_items.items.required [item_id] */
 		.invoice_line_needs_item = 1,
+		.has_invoices = 1, .has_salesorders = 0, .has_purchaseorders = 0,
 		.custom_fields_path = "/settings/fields", .customers_menu = "Customers and Vendors",
 	},
 	{
@@ -65,6 +66,7 @@ static const struct finance_app apps[] = {
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
 		.has_estimates = 0, .payments_path = "/customerpayments", BOOKS_PERSONS,
+		.has_invoices = 1, .has_salesorders = 0, .has_purchaseorders = 0,
 		.custom_fields_path = NULL, .customers_menu = "Customers and Vendors",
 	},
 };

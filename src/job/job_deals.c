@@ -14,6 +14,7 @@
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/job.h"
+#include "job_keys.h"
 
 static const char *const deal_keys[] = {
 	"automate", "quote_create_stage", "quote_accept_stage", "convert_accepted_to_invoice",
@@ -39,10 +40,7 @@ const char *summary_field_key(enum summary_field f)
 	return summary_field_keys[f];
 }
 
-static int key_error(const struct job *job, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int key_error(const struct job *job, const char *key, const char *fmt, ...)
+int key_error(const struct job *job, const char *key, const char *fmt, ...)
 {
 	char detail[1024];
 	va_list ap;
@@ -53,7 +51,7 @@ static int key_error(const struct job *job, const char *key, const char *fmt, ..
 	return fail(FS_EUSAGE, "job '%s': %s: %s", job->path, key, detail);
 }
 
-static int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
+int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
 {
 	const char *key;
 	json_t *v;

@@ -235,6 +235,15 @@ const char *crm_field_type(const struct crm_module *mod, const char *field);
 const char *crm_field_lookup(const struct crm_module *mod, const char *field);
 int crm_field_read_only(const struct crm_module *mod, const char *field);
 void crm_field_add(struct crm_module *mod, const char *field, const char *type, int custom);
+/* A user-defined unique field (crm/fields.json "unique": true): upsert may check on it. */
+void crm_field_set_unique(struct crm_module *mod, const char *field);
+int crm_field_unique(const struct crm_module *mod, const char *field);
+/* crm_lines.c: a line-item subform value checked against Products, and merged into the stored one. */
+json_t *crm_lines_check(struct sandbox *sb, const char *field, const json_t *v, size_t i, json_t **out);
+void crm_lines_merge(struct sandbox *sb, const json_t *target, json_t *clean, const struct crm_module *mod);
+/* The id of the record whose unique field holds value (other than except_id), or NULL. */
+char *crm_find_unique(struct sandbox *sb, const struct crm_module *mod, const char *field, const char *value,
+		      const char *except_id);
 /* A picklist's values (crm/fields.json pick_list_values), replacing the standard ones. */
 void crm_field_set_values(struct crm_module *mod, const char *field, const json_t *values);
 void crm_module_learn(struct crm_module *mod, const json_t *record);

@@ -138,7 +138,7 @@ static const struct keyspec item_keys_billing[] = {
 	{ "notes", K_STR }, { "terms", K_STR }, { "custom_fields", K_ARR }, \
 	{ "zcrm_potential_id", K_STR }, { "currency_id", K_STR }, \
 	{ "exchange_rate", K_NUM }, { "contact_persons", K_ARR }, \
-	{ "template_id", K_STR }
+	{ "template_id", K_STR }, { "discount_type", K_STR }
 
 static const struct keyspec invoice_keys_books[] = {
 	TX_COMMON, { "invoice_number", K_STR }, { "due_date", K_STR },

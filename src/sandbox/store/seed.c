@@ -140,12 +140,14 @@ static const char *field_type(const json_t *f)
 		"date", "datetime", NULL };
 
 	const json_t *values = json_object_get(f, "pick_list_values"), *v;
+	const json_t *unique = json_object_get(f, "unique");
 	size_t i;
 
 	if (json_is_string(f))
 		return api_name_ok(json_string_value(f)) ? "text" : NULL;
 	if (!json_is_object(f) || !api_name_ok(jstr(f, "api_name")) ||
-	    !str_in(jstr(f, "data_type"), types) || json_object_size(f) != 2 + (values != NULL))
+	    !str_in(jstr(f, "data_type"), types) ||
+	    json_object_size(f) != 2 + (size_t)(values != NULL) + (size_t)(unique != NULL) || (unique && !json_is_boolean(unique)))
 		return NULL;
 	if (values && (!json_is_array(values) || !strstr(jstr(f, "data_type"), "picklist")))
 		return NULL;
@@ -183,7 +185,7 @@ static int seed_crm_fields(struct seed *sd)
 		return -1;
 	if (fields && expect(sd, "crm/fields.json", fields_ok(fields),
 			     "expected {\"Module\": [\"Field_API_Name\" or {\"api_name\", "
-			     "\"data_type\"[, \"pick_list_values\": [\"…\"]]}, …]}")) {
+			     "\"data_type\"[, \"pick_list_values\": [\"…\"]][, \"unique\": true]}, …]}")) {
 		json_decref(fields);
 		return -1;
 	}
@@ -194,6 +196,8 @@ static int seed_crm_fields(struct seed *sd)
 			crm_field_add(mod, name, field_type(f), 1);
 			if (json_object_get(f, "pick_list_values"))
 				crm_field_set_values(mod, name, json_object_get(f, "pick_list_values"));
+			if (json_is_true(json_object_get(f, "unique")))
+				crm_field_set_unique(mod, name);
 		}
 	json_decref(fields);
 	return 0;
