@@ -39,8 +39,10 @@ static int app_has(const struct job *job, enum txn_kind k)
 {
 	const struct finance_app *a = job->app;
 
-	return k == TXN_INVOICES ? a->has_invoices : k == TXN_ESTIMATES ? a->has_estimates :
-	       k == TXN_SALESORDERS ? a->has_salesorders : a->has_purchaseorders;
+	return k == TXN_INVOICES      ? a->has_invoices
+	       : k == TXN_ESTIMATES   ? a->has_estimates
+	       : k == TXN_SALESORDERS ? a->has_salesorders
+				      : a->has_purchaseorders;
 }
 
 static int load_quotes(struct job *job, json_t *cfg)
@@ -57,7 +59,8 @@ static int load_quotes(struct job *job, json_t *cfg)
 	    (rc = get_name(job, cfg, "sync.quotes.create", "create", &create)))
 		return rc;
 	if (!q->invoice_at_stage)
-		return key_error(job, "sync.quotes.invoice_at_stage", "missing: the Quote_Stage at which a quote is invoiced");
+		return key_error(job, "sync.quotes.invoice_at_stage",
+				 "missing: the Quote_Stage at which a quote is invoiced");
 	if (create && strcmp(create, "invoice") && strcmp(create, "salesorder"))
 		return key_error(job, "sync.quotes.create", "unknown value '%s' (invoice, salesorder)", create);
 	q->create = create && !strcmp(create, "salesorder") ? QUOTE_TO_SALESORDER : QUOTE_TO_INVOICE;
@@ -72,10 +75,14 @@ static int load_quotes(struct job *job, json_t *cfg)
 		return key_error(job, "sync.quotes.views", "must be {\"Quotes\": \"<custom view id>\"}");
 	q->views = views;
 	if (job->crm_source->from_files)
-		return key_error(job, "sync.quotes", "a quote's line items are read by id from Zoho CRM: it needs crm.type zoho-crm, not %s",
-				 job->crm.type);
+		return key_error(
+			job, "sync.quotes",
+			"a quote's line items are read by id from Zoho CRM: it needs crm.type zoho-crm, not %s",
+			job->crm.type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled || !job->entities[ENTITY_ITEMS].enabled)
-		return key_error(job, "sync.quotes", "a quote's account and products must be linked: the job must sync customers and items");
+		return key_error(
+			job, "sync.quotes",
+			"a quote's account and products must be linked: the job must sync customers and items");
 	q->enabled = 1;
 	return 0;
 }
@@ -87,15 +94,19 @@ static int load_to_crm(struct job *job, json_t *list)
 	int k;
 
 	if (!json_is_array(list) || !json_array_size(list))
-		return key_error(job, "sync.transactions.to_crm", "must be a list of invoices, estimates, salesorders, purchaseorders");
+		return key_error(job, "sync.transactions.to_crm",
+				 "must be a list of invoices, estimates, salesorders, purchaseorders");
 	json_array_foreach(list, i, v) {
-		for (k = 0; k < TXN_KIND_COUNT && (!json_is_string(v) || strcmp(json_string_value(v), kind_keys[k])); k++)
+		for (k = 0; k < TXN_KIND_COUNT && (!json_is_string(v) || strcmp(json_string_value(v), kind_keys[k]));
+		     k++)
 			;
 		if (k == TXN_KIND_COUNT)
-			return key_error(job, "sync.transactions.to_crm", "unknown value '%s' (invoices, estimates, salesorders, purchaseorders)",
+			return key_error(job, "sync.transactions.to_crm",
+					 "unknown value '%s' (invoices, estimates, salesorders, purchaseorders)",
 					 json_is_string(v) ? json_string_value(v) : "?");
 		if (!app_has(job, k))
-			return key_error(job, "sync.transactions.to_crm", "%s has no %s finsync can read", job->app->type, kind_keys[k]);
+			return key_error(job, "sync.transactions.to_crm", "%s has no %s finsync can read",
+					 job->app->type, kind_keys[k]);
 		job->transactions.to_crm[k] = 1;
 	}
 	return 0;
@@ -113,10 +124,12 @@ static int load_transactions(struct job *job, json_t *cfg)
 	    (rc = get_name(job, cfg, "sync.transactions.since", "since", &t->since)) ||
 	    (rc = get_name(job, cfg, "sync.transactions.crm_finance_id_field", "crm_finance_id_field",
 			   &t->crm_finance_id_field)) ||
-	    (rc = get_name(job, cfg, "sync.transactions.crm_balance_field", "crm_balance_field", &t->crm_balance_field)))
+	    (rc = get_name(job, cfg, "sync.transactions.crm_balance_field", "crm_balance_field",
+			   &t->crm_balance_field)))
 		return rc;
-	if (t->since && (strlen(t->since) != 10 || sscanf(t->since, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 ||
-			 m > 12 || d < 1 || d > 31))
+	if (t->since &&
+	    (strlen(t->since) != 10 || sscanf(t->since, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
+	     d > 31))
 		return key_error(job, "sync.transactions.since", "'%s' is not a date (yyyy-mm-dd)", t->since);
 	if (!t->crm_finance_id_field)
 		t->crm_finance_id_field = "Finance_Id";

@@ -22,8 +22,7 @@ static const char sql_get_fin[] =
 static const char sql_del[] =
 	"DELETE FROM transaction_links WHERE origin = ?5 AND ((?5 = 'crm' AND crm_module = ?3 AND crm_id = ?4) "
 	"OR (?5 = 'finance' AND kind = ?1 AND finance_id = ?2))";
-static const char sql_ins[] =
-	"INSERT INTO transaction_links (" COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+static const char sql_ins[] = "INSERT INTO transaction_links (" COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 static const char sql_count[] = "SELECT count(*) FROM transaction_links";
 
 int ledger_txn_link_get(struct ledger *lg, const char *origin, const char *a, const char *b, struct txn_link *out)

@@ -55,6 +55,10 @@ int deals_extract(struct stage_run *s, const struct sync_unit *u);
 int deals_transform(struct stage_run *s, const struct sync_unit *u);
 int deals_load(struct stage_run *s, const struct sync_unit *u);
 int summary_load(struct stage_run *s, const struct sync_unit *u);
+/* quotes.c (sync.quotes: CRM quotes become invoices). */
+int quotes_extract(struct stage_run *s, const struct sync_unit *u);
+int quotes_transform(struct stage_run *s, const struct sync_unit *u);
+int quotes_load(struct stage_run *s, const struct sync_unit *u);
 /* price_books.c (sync.price_books: staged for export, written nowhere). */
 int price_books_extract(struct stage_run *s, const struct sync_unit *u);
 

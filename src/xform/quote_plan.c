@@ -20,6 +20,11 @@ static long index_of(json_t *order, const char *stage)
 	return -1;
 }
 
+int quote_stage_in(json_t *order, const char *stage)
+{
+	return stage && index_of(order, stage) >= 0;
+}
+
 static int is_lost(const char *stage)
 {
 	const char *p;

@@ -15,6 +15,9 @@
  */
 int quote_stage_reached(json_t *order, const char *stage, const char *at);
 
+/* 1 when stage is a value of the picklist order (compared without regard to case). */
+int quote_stage_in(json_t *order, const char *stage);
+
 /*
  * The quote's lines as [{product_id, product_name, quantity, rate, discount,
  * description}]: from its v8 subform Quoted_Items (Product_Name, Quantity,

@@ -26,10 +26,13 @@ static void test_quote_plan__stage_reached(void)
 
 static void test_quote_plan__lines(void)
 {
-	json_t *q = json_loads("{\"Quoted_Items\": [{\"Product_Name\": {\"name\": \"A\", \"id\": \"1\"}, \"Quantity\": 2,"
-			       " \"List_Price\": 10.5, \"Discount\": 1, \"Description\": \"x\"}]}", 0, NULL);
+	json_t *q =
+		json_loads("{\"Quoted_Items\": [{\"Product_Name\": {\"name\": \"A\", \"id\": \"1\"}, \"Quantity\": 2,"
+			   " \"List_Price\": 10.5, \"Discount\": 1, \"Description\": \"x\"}]}",
+			   0, NULL);
 	json_t *old = json_loads("{\"Product_Details\": [{\"product\": {\"id\": \"7\"}, \"quantity\": 1,"
-				 " \"list_price\": 3, \"product_description\": \"\"}]}", 0, NULL);
+				 " \"list_price\": 3, \"product_description\": \"\"}]}",
+				 0, NULL);
 	json_t *bad = json_loads("{\"Quoted_Items\": [{\"Quantity\": 1}]}", 0, NULL);
 	const char *why = NULL;
 	json_t *l = quote_lines(q, &why);

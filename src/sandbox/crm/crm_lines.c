@@ -42,7 +42,8 @@ static json_t *check_line(struct sandbox *sb, const char *field, const json_t *r
 	if (!is_digits(pid) || !(rec = crm_store_get(sb, "Products", pid)))
 		return line_error(field, i, "Product_Name", "the related id given seems to be invalid");
 	if (!json_is_number(qty) || json_number_value(qty) <= 0)
-		return json_decref(rec), line_error(field, i, "Quantity", qty ? "invalid data" : "required field not found");
+		return json_decref(rec),
+		       line_error(field, i, "Quantity", qty ? "invalid data" : "required field not found");
 	*out = json_pack("{s:{s:O?, s:s}}", "Product_Name", "name", json_object_get(rec, "Product_Name"), "id", pid);
 	json_decref(rec);
 	json_object_foreach((json_t *)row, key, v) {
@@ -146,8 +147,8 @@ void crm_lines_merge(struct sandbox *sb, const json_t *target, json_t *clean, co
 			json_object_set_new(clean, key, merge_lines(sb, json_object_get(target, key), v));
 }
 
-char *crm_find_unique(struct sandbox *sb, const struct crm_module *mod, const char *field, const char *value,
-		      const char *except_id)
+char *crm_find_unique(
+	struct sandbox *sb, const struct crm_module *mod, const char *field, const char *value, const char *except_id)
 {
 	sqlite3_stmt *s = store_stmt(sb->st, "SELECT id FROM crm WHERE module = ?1 AND id <> ?4 AND "
 					     "lower(json_extract(body, '$.\"' || ?2 || '\"')) = lower(?3) LIMIT 1");
