@@ -88,6 +88,8 @@ json_t *fin_bad_value(const char *what);       /* code 2 "Invalid value passed f
 void fin_set_default(json_t *rec, const char *key, json_t *v);        /* steals v */
 /* The shared steps of fin_apply(), for the transactions too. */
 json_t *fin_rejected(struct fres *fr, const json_t *in, int *status);
+/* page and per_page of a list request (finance_list.c): 0, or -1 with *bad the parameter. */
+int fin_parse_paging(const json_t *args, long *page, long *per_page, const char **bad);
 json_t *fin_check_keys(const struct keyspec *keys, const json_t *in);
 json_t *fin_apply_cf(struct fres *fr, const json_t *list, json_t *rec);
 void fin_finalize_cf(struct fres *fr, json_t *rec);
