@@ -82,8 +82,10 @@ assert_eq 'Invalid value passed for line_items.name' "$(code .message)" "name na
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"item_id":"460000000099999"}]}')" "unknown item"
 assert_eq 'Invalid value passed for line_items.item_id' "$(code .message)" "item named"
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"name":"X","rate":1,"quantity":0}]}')" "quantity 0"
-assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"name":"X","rate":1,"discount":5}]}')" "line discount"
-assert_eq 'Invalid value passed for discount' "$(code .message)" "discount refused"
+# A line's discount (an amount, create-an-invoice-request line_items.discount) comes off its
+# total; one larger than the line is refused.
+assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"item_id":"'$WIDGET'","rate":1,"quantity":2,"discount":5}]}')" "line discount over the line"
+assert_eq 'Invalid value passed for line_items.discount' "$(code .message)" "discount named"
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","shipping_charge":5,"line_items":['"$line"']}')" "shipping refused"
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","invoice_number":"INV-9","line_items":['"$line"']}')" "number without ignore_auto_number_generation"
 assert_eq 'Invalid value passed for invoice_number' "$(code .message)" "number refused"
