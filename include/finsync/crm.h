@@ -120,6 +120,12 @@ int crm_base_currency(const struct job *job, char **out);
  * or the module lacks the field.  0 or FS_EABORT.
  */
 int crm_picklist(const struct job *job, const char *module, const char *field, json_t **out);
+/*
+ * The field metadata of module's field (settings/fields: api_name,
+ * data_type, unique …; a new reference) in *out; NULL when the module lacks
+ * it or the source has no metadata (CSV).  0 or FS_EABORT.
+ */
+int crm_field_info(const struct job *job, const char *module, const char *field, json_t **out);
 /* 1 when Zoho CRM has the custom view cvid in module, 0 when not; FS_EABORT, or FS_EUSAGE for a CSV export. */
 int crm_view_exists(const struct job *job, const char *module, const char *cvid);
 

@@ -262,6 +262,8 @@ int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kin
 /* Insert or replace by (deal_id, kind); updated_at is set to now. */
 int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d);
 int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind);
+/* The deal whose kind ("quote"/"invoice") is finance_id: 1 with *deal_id (new), 0 none, <0. */
+int ledger_deal_by_finance(struct ledger *lg, const char *kind, const char *finance_id, char **deal_id);
 void deal_link_release(struct deal_link *d);
 /*
  * transaction_links (schema v11): a CRM quote and the invoice made from it

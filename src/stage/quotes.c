@@ -246,18 +246,6 @@ struct quote_ctx {
 	char *number;         /* the invoice's number, for messages */
 };
 
-static void count_outcome(struct stats *s, const char *action)
-{
-	if (!strcmp(action, "create"))
-		s->added++;
-	else if (!strcmp(action, "unchanged"))
-		s->unchanged++;
-	else if (!strcmp(action, "skip"))
-		s->skipped++;
-	else
-		s->failed++;
-}
-
 /* The event of one quote (and its link when link), with the running stats, in one transaction. */
 static int
 record(struct quote_load *l, struct quote_ctx *q, int link, const char *action, const char *match, const char *reason)
@@ -267,8 +255,7 @@ record(struct quote_load *l, struct quote_ctx *q, int link, const char *action, 
 
 	if ((rc = ledger_begin(lg)))
 		return rc;
-	count_outcome(&l->s, action);
-	if (!strcmp(action, "failed") || !strcmp(action, "invalid"))
+	if (load_count(&l->s, action))
 		l->p->records_failed++;
 	if ((link && (rc = ledger_txn_link_put(lg, &q->link))) ||
 	    (rc = ledger_event_add(lg, l->p->run_id, "quotes", MODULE, q->id, link ? q->link.finance_id : NULL, action,
