@@ -33,6 +33,9 @@ struct finance_app {
 	int has_salesorders;            /* /salesorders */
 	int has_purchaseorders;         /* /purchaseorders */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
+	const char *payments_key;       /* its list key: "customerpayments"; Billing "payments" */
+	const char *overdue_query;      /* the documented filter of overdue invoices (checked on each row) */
+	int outstanding_in_list;        /* customer list rows carry outstanding_receivable_amount */
 	/*
 	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons
 	 * (the contact's id in the body, first_name required, a primary person);

@@ -344,6 +344,8 @@ struct summary_row {
 int ledger_summary_work_reset(struct ledger *lg);
 int ledger_summary_work_outstanding(struct ledger *lg, const char *finance_id, double amount);
 int ledger_summary_work_overdue(struct ledger *lg, const char *finance_id);
+/* Adds amount to the customer's outstanding figure (gathered from invoice balances). */
+int ledger_summary_work_add_outstanding(struct ledger *lg, const char *finance_id, double amount);
 /* Keeps the latest payment per customer: by date, then order_key (compared as text). */
 int ledger_summary_work_payment(struct ledger *lg, const char *finance_id, const char *date, double amount,
 				const char *order_key);

@@ -13,6 +13,10 @@ static const char *const billing_person_keys[] = {
 	"first_name", "last_name", "email", "phone", "mobile", NULL
 };
 
+/* Books, Invoice and Inventory list invoices by status and customer payments the same way. */
+#define BOOKS_PAYMENTS .payments_path = "/customerpayments", .payments_key = "customerpayments", \
+	.overdue_query = "status=overdue", .outstanding_in_list = 1
+
 #define BOOKS_PERSONS .persons_under_customer = 0, .persons_in_create = 1, \
 	.has_primary_person = 1, .person_id_key = "contact_person_id", \
 	.person_required = "first_name", .person_keys = books_person_keys
@@ -26,7 +30,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 0, .has_deals = 1,
-		.has_estimates = 1, .payments_path = "/customerpayments", BOOKS_PERSONS,
+		.has_estimates = 1, BOOKS_PAYMENTS, BOOKS_PERSONS,
 		/* create-an-invoice-request: line_items.items.required [item_id] */
 		.invoice_line_needs_item = 1,
 		.has_invoices = 1, .has_salesorders = 0, .has_purchaseorders = 0,
@@ -40,7 +44,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 0, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
-		.has_estimates = 1, .payments_path = NULL, BOOKS_PERSONS,
+		.has_estimates = 1, BOOKS_PAYMENTS, BOOKS_PERSONS,
 		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
@@ -51,7 +55,10 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "display_name", .street_key = "street",
 		.has_vendors = 0, .has_contact_type = 0, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 0,
-		.has_estimates = 0, .payments_path = NULL,
+		.has_estimates = 0,
+		/* Billing: /payments; its customer list rows carry no outstanding amount */
+		.payments_path = "/payments", .payments_key = "payments", .overdue_query = "filter_by=Status.OverDue",
+		.outstanding_in_list = 0,
 		.persons_under_customer = 1, .persons_in_create = 0, .has_primary_person = 0,
 		.person_id_key = "contactperson_id", .person_required = "email",
 		.person_keys = billing_person_keys,
@@ -65,7 +72,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
-		.has_estimates = 0, .payments_path = "/customerpayments", BOOKS_PERSONS,
+		.has_estimates = 0, BOOKS_PAYMENTS, BOOKS_PERSONS,
 		.has_invoices = 1, .has_salesorders = 0, .has_purchaseorders = 0,
 		.custom_fields_path = NULL, .customers_menu = "Customers and Vendors",
 	},

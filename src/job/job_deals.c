@@ -341,8 +341,7 @@ static int load_summary(struct job *job, json_t *cfg)
 	if (!job->crm_source->writable)
 		return key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
 	if (!job->app->payments_path)
-		return key_error(job, "sync.summary", "%s: not available (only zoho-books and zoho-inventory)",
-				 job->app->type);
+		return key_error(job, "sync.summary", "%s: not available (it has no customer payments)", job->app->type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled)
 		return key_error(job, "sync.summary", "is written per linked customer: the job must sync customers (add sync.customers)");
 	if ((rc = load_summary_fields(job, json_object_get(cfg, "fields"))))

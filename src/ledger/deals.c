@@ -37,6 +37,10 @@ static const char sql_work_outstanding[] =
 	"INSERT INTO temp.summary_work (finance_id, outstanding) VALUES (?1, ?2) "
 	"ON CONFLICT (finance_id) DO UPDATE SET outstanding = excluded.outstanding";
 
+static const char sql_work_add_outstanding[] =
+	"INSERT INTO temp.summary_work (finance_id, outstanding) VALUES (?1, ?2) "
+	"ON CONFLICT (finance_id) DO UPDATE SET outstanding = coalesce(outstanding, 0) + excluded.outstanding";
+
 static const char sql_work_overdue[] =
 	"INSERT INTO temp.summary_work (finance_id, overdue) VALUES (?1, 1) "
 	"ON CONFLICT (finance_id) DO UPDATE SET overdue = overdue + 1";
@@ -141,6 +145,15 @@ int ledger_summary_work_reset(struct ledger *lg)
 int ledger_summary_work_outstanding(struct ledger *lg, const char *finance_id, double amount)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_work_outstanding);
+
+	lq_bind_text(st, 1, finance_id);
+	sqlite3_bind_double(st, 2, amount);
+	return lq_step_done(lg, st, "write summary work");
+}
+
+int ledger_summary_work_add_outstanding(struct ledger *lg, const char *finance_id, double amount)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_work_add_outstanding);
 
 	lq_bind_text(st, 1, finance_id);
 	sqlite3_bind_double(st, 2, amount);

@@ -54,8 +54,13 @@ assert_eq '0 Invoices Status.All' "$(code '"\(.invoices | length) \(.page_contex
 assert_eq 200 "$(fin inventory GET /invoices)" "inventory invoices"
 assert_eq 404 "$(fin inventory GET /estimates)" "no estimates on inventory"
 assert_eq 5 "$(code)" "no estimates code"
+assert_eq 200 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" \
+	-H "X-com-zoho-invoice-organizationid: $ORG" "$SANDBOX_URL/invoice/v3/invoices")" "invoices on the Invoice app"
 assert_eq 404 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" \
-	-H "X-com-zoho-invoice-organizationid: $ORG" "$SANDBOX_URL/invoice/v3/invoices")" "no invoices on the Invoice app here"
+	-H "X-com-zoho-invoice-organizationid: $ORG" "$SANDBOX_URL/invoice/v3/estimates")" "no estimates on the Invoice app here"
+assert_eq 200 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" \
+	-H "X-com-zoho-subscriptions-organizationid: $ORG" "$SANDBOX_URL/billing/v1/payments")" "Billing's payments"
+assert_eq '0 0' "$(code '"\(.code) \(.payments | length)"')" "Billing's payment list key"
 assert_eq 404 "$(books POST /invoices/1/status/paid)" "unknown status action"
 assert_eq 405 "$(books PATCH /invoices)" "wrong method"
 assert_eq 405 "$(books PUT /customerpayments/1 -d '{}')" "payments are not updated"
@@ -312,7 +317,7 @@ assert_eq paid "$(ctl GET /store/books/invoices | jq -r '.records[] | select(.in
 assert_eq 2 "$(store_count books estimates)" "store: estimates"
 assert_eq 4 "$(store_count books customerpayments)" "store: payments"
 assert_eq 2 "$(store_count books invoices '.status == "draft"')" "store: invoices"
-assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$SANDBOX_URL/__control/store/invoice/invoices")" "store: no invoices on the Invoice app"
+assert_eq 404 "$(curl -s -o /dev/null -w '%{http_code}' "$SANDBOX_URL/__control/store/invoice/estimates")" "store: no estimates on the Invoice app"
 assert_eq 201 "$(fin inventory POST /contacts -d '{"contact_name":"Stock Buyer"}')" "an Inventory customer"
 STOCK=$(code .contact.contact_id)
 ctl POST /finance/inventory/invoices '{"data":[{"customer_id":"'$STOCK'","status":"overdue","date":"2026-01-02","due_date":"2026-01-31","line_items":[{"name":"Stock","rate":10,"quantity":4}]}]}' >/dev/null ||

@@ -55,6 +55,7 @@ struct fin_app {
 	/* what only some apps document */
 	int lists_custom_fields;        /* GET /settings/fields?entity= (Books) */
 	int invoice_lines_need_item;    /* invoice line_items[].item_id required (Books OpenAPI) */
+	const char *payments_path;      /* customer payments: "customerpayments"; Billing "payments" (NULL: none) */
 	int deal_filter;                /* zcrm_potential_id filters invoice and estimate lists (Books) */
 	/* transactions: NULL where the app does not serve them */
 	const struct keyspec *invoice_keys;

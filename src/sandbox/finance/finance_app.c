@@ -215,7 +215,7 @@ const struct fin_app fin_apps[4] = {
 		.item_missing_code = 1002, .item_keys = item_keys_books,
 		.item_list_keys = item_list_keys_typed,
 		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
-		.payment_keys = payment_keys,
+		.payment_keys = payment_keys, .payments_path = "customerpayments",
 	},
 	{
 		.name = "invoice", .root = "/invoice/v3",
@@ -236,6 +236,9 @@ const struct fin_app fin_apps[4] = {
 		.msg_dup_item = "The item name already exist",
 		.item_missing_code = 2006, .item_keys = item_keys_invoice,
 		.item_list_keys = item_list_keys,
+		/* Invoice: "same endpoint family as Books" (facts §4: invoices, customerpayments) */
+		.invoice_keys = invoice_keys_inventory, .payment_keys = payment_keys,
+		.payments_path = "customerpayments",
 	},
 	{
 		.name = "billing", .root = "/billing/v1",
@@ -257,6 +260,9 @@ const struct fin_app fin_apps[4] = {
 		.msg_dup_item = "The item name already exist",
 		.item_missing_code = 2006, .item_keys = item_keys_billing,
 		.item_list_keys = item_list_keys,
+		/* Billing: /invoices (statuses paid, sent, overdue, partially_paid, void) and /payments */
+		.invoice_keys = invoice_keys_inventory, .payment_keys = payment_keys,
+		.payments_path = "payments",
 	},
 	{
 		.name = "inventory", .root = "/inventory/v1", .org_header = NULL, .index = 3,
@@ -277,7 +283,7 @@ const struct fin_app fin_apps[4] = {
 		.item_missing_code = 1002, .item_keys = item_keys_inventory,
 		.item_list_keys = item_list_keys_typed,
 		.invoice_keys = invoice_keys_inventory, .estimate_keys = NULL,
-		.payment_keys = payment_keys,
+		.payment_keys = payment_keys, .payments_path = "customerpayments",
 	},
 };
 
@@ -299,7 +305,7 @@ int fin_kind_by_name(const struct fin_app *app, const char *res)
 		return app->invoice_keys ? FIN_INVOICES : -1;
 	if (str_eq(res, "estimates"))
 		return app->estimate_keys ? FIN_ESTIMATES : -1;
-	if (str_eq(res, "customerpayments"))
+	if (app->payments_path && str_eq(res, app->payments_path))
 		return app->payment_keys ? FIN_PAYMENTS : -1;
 	if (str_eq(res, "contacts") || str_eq(res, "customers") ||
 	    str_eq(res, app->contacts_path))
@@ -346,7 +352,7 @@ void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 	} else if (kind == FIN_ESTIMATES) {
 		tx_init(fr, "estimate", "estimates", app->estimate_keys);
 	} else if (kind == FIN_PAYMENTS) {
-		tx_init(fr, "payment", "customerpayments", app->payment_keys);
+		tx_init(fr, "payment", app->payments_path, app->payment_keys);
 	} else if (kind == FIN_ITEMS) {
 		fr->id_key = "item_id";
 		fr->name_key = "name";

@@ -423,11 +423,12 @@ static int check_finance_dir(const struct fin_app *app, const char *dir)
 		if (!rc && json_file(names[i]->d_name) &&
 		    finance_kind(app, names[i]->d_name) < 0) {
 			path = xasprintf("%s/%s", dir, names[i]->d_name);
-			rc = seed_fail(path, "unknown resource; %s knows %s.json, items.json%s%s%s",
+			rc = seed_fail(path, "unknown resource; %s knows %s.json, items.json%s%s%s%s%s",
 				       app->name, app->contacts_path,
 				       app->estimate_keys ? ", estimates.json" : "",
 				       app->invoice_keys ? ", invoices.json" : "",
-				       app->payment_keys ? ", customerpayments.json" : "");
+				       app->payment_keys ? ", " : "", app->payment_keys ? app->payments_path : "",
+				       app->payment_keys ? ".json" : "");
 			free(path);
 		}
 		free(names[i]);
@@ -446,8 +447,9 @@ static int seed_finance_records(struct seed *sd)
 		dir = xasprintf("%s/finance/%s", sd->dir, fin_apps[a].name);
 		rc = check_finance_dir(&fin_apps[a], dir);
 		for (f = fin_files; *f && !rc; f++) {
-			file = xasprintf("%s.json", str_eq(*f, "contacts") ?
-					 fin_apps[a].contacts_path : *f);
+			file = xasprintf("%s.json", str_eq(*f, "contacts") ? fin_apps[a].contacts_path :
+					 str_eq(*f, "customerpayments") && fin_apps[a].payments_path ?
+					 fin_apps[a].payments_path : *f);
 			rel = xasprintf("finance/%s/%s", fin_apps[a].name, file);
 			kind = finance_kind(&fin_apps[a], file);
 			free(file);
