@@ -92,3 +92,13 @@ grep -q "sync.quotes.invoice_at_stage: 'Signed' is not a Quote_Stage value" err 
 write_job so/job.json zoho-books '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","create":"salesorder"}}'
 finsync_exit 2 run so/job.json
 grep -q "sync.quotes.create: zoho-books: finsync makes no sales orders there yet" err || fail "message: $(cat err)"
+for c in '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{}}|sync.quotes.invoice_at_stage: missing' \
+	'{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","create":"bill"}}|sync.quotes.create: unknown value '"'"'bill'"'"'' \
+	'{"customers":{"crm_module":"accounts"},"quotes":{"invoice_at_stage":"Confirmed"}}|sync.quotes: a quote'"'"'s account and products must be linked' \
+	'{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","views":{"Deals":"1"}}}|sync.quotes.views: must be'; do
+	cfg=${c%%|*} msg=${c#*|}     # (finsync_exit sets $want)
+	rm -rf keys && mkdir keys
+	write_job keys/job.json zoho-books "$cfg"
+	finsync_exit 2 run keys/job.json
+	grep -qF "$msg" err || fail "message for $cfg: $(cat err)"
+done

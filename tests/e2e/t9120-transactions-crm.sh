@@ -88,3 +88,19 @@ mkdir other
 write_job other/job.json zoho-books '{"customers":{"crm_module":"accounts"},"transactions":{"to_crm":["invoices"],"crm_finance_id_field":"Books_Id"}}'
 finsync_exit 2 run other/job.json
 grep -q "Books_Id" err || fail "ready message: $(cat err)"
+
+# --- job errors name the key, before any work.
+for c in '{"to_crm":["bills"]}|sync.transactions.to_crm: unknown value '"'"'bills'"'"'' \
+	'{"to_crm":["salesorders"]}|sync.transactions.to_crm: zoho-books has no salesorders finsync can read' \
+	'{"to_crm":["invoices"],"since":"2026-13-01"}|sync.transactions.since: '"'"'2026-13-01'"'"' is not a date' \
+	'{"to_crm":[]}|sync.transactions.to_crm: must be a list' \
+	'{"to_crm":["invoices"],"hash":1}|sync.transactions.hash: unknown key'; do
+	cfg=${c%%|*} msg=${c#*|}     # (finsync_exit sets $want)
+	rm -rf keys && mkdir keys
+	write_job keys/job.json zoho-books '{"customers":{"crm_module":"accounts"},"transactions":'"$cfg"'}'
+	finsync_exit 2 run keys/job.json
+	grep -qF "$msg" err || fail "message for $cfg: $(cat err)"
+done
+write_job keys/job.json zoho-invoice '{"customers":{"crm_module":"accounts"},"transactions":{"to_crm":["invoices"]}}'
+finsync_exit 2 run keys/job.json
+grep -qF "sync.transactions.to_crm: zoho-invoice has no invoices finsync can read" err || fail "message: $(cat err)"
