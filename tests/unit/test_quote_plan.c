@@ -48,7 +48,9 @@ static void test_quote_plan__lines(void)
 	json_decref(l);
 	CHECK(!quote_lines(bad, &why));
 	CHECK_STREQ(why, "a line item names no product");
-	CHECK(!quote_lines(json_object(), &why) && !strcmp(why, "the quote has no line items"));
+	json_t *empty = json_object();
+	CHECK(!quote_lines(empty, &why) && !strcmp(why, "the quote has no line items"));
+	json_decref(empty);
 	json_decref(q);
 	json_decref(old);
 	json_decref(bad);
