@@ -28,22 +28,14 @@ static const char sql_count[] = "SELECT count(*) FROM transaction_links";
 int ledger_txn_link_get(struct ledger *lg, const char *origin, const char *a, const char *b, struct txn_link *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, !strcmp(origin, "crm") ? sql_get_crm : sql_get_fin);
-	int rc;
+	char **const cols[] = {
+		&out->kind, &out->finance_id, &out->crm_module, &out->crm_id, &out->origin, &out->hash, &out->updated_at
+	};
 
 	memset(out, 0, sizeof(*out));
 	lq_bind_text(st, 1, a);
 	lq_bind_text(st, 2, b);
-	if ((rc = lq_step_row(lg, st, "read transaction link")) == 1) {
-		out->kind = lq_column_dup(st, 0);
-		out->finance_id = lq_column_dup(st, 1);
-		out->crm_module = lq_column_dup(st, 2);
-		out->crm_id = lq_column_dup(st, 3);
-		out->origin = lq_column_dup(st, 4);
-		out->hash = lq_column_dup(st, 5);
-		out->updated_at = lq_column_dup(st, 6);
-	}
-	lq_step_end(st);
-	return rc;
+	return lq_read_row(lg, st, "read transaction link", cols, sizeof(cols) / sizeof(cols[0]));
 }
 
 static void bind_key(sqlite3_stmt *st, const struct txn_link *t)
