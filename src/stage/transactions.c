@@ -111,12 +111,57 @@ static char *mark_key(const struct txn_def *d)
 	return xasprintf("transactions.%s", d->list_key);
 }
 
+/*
+ * What the list row says of a transaction (its status, amounts, dates,
+ * number, customer and last change): kept with its link, so a row whose
+ * last_modified_time equals the watermark (changes in the same second as
+ * the newest one read) is read again only when it differs.
+ */
+static void row_print(const struct txn_def *d, json_t *row, char out[CONTENT_HASH_LEN])
+{
+	static const char *const keys[] = {
+		"status",
+		"total",
+		"balance",
+		"date",
+		"due_date",
+		"expiry_date",
+		"customer_id",
+		"reference_number",
+		"last_modified_time",
+		NULL
+	};
+	json_t *seen = json_object();
+	const char *const *k;
+
+	for (k = keys; *k; k++)
+		if (json_object_get(row, *k))
+			json_object_set(seen, *k, json_object_get(row, *k));
+	json_object_set(seen, "number", json_object_get(row, d->number_key));
+	content_hash(seen, out);
+	json_decref(seen);
+}
+
+/* 1 when the row at the watermark is the one mirrored last: its link ends with the row's print. */
+static int mirrored_as(struct txn_extract *x, const char *id, const char *print)
+{
+	struct txn_link link;
+	const char *slash;
+	int rc = ledger_txn_link_get(x->p->lg, "finance", x->d->ledger_kind, id, &link);
+
+	if (rc == 1)
+		rc = link.hash && (slash = strchr(link.hash, '/')) && !strcmp(slash + 1, print);
+	txn_link_release(&link);
+	return rc;
+}
+
 /* One list row: read by id and staged when it is in scope and changed since the watermark. */
 static int take_row(json_t *row, void *ud)
 {
 	struct txn_extract *x = ud;
 	const char *since = x->p->job->transactions.since, *id = str(row, x->d->id_key);
 	const char *date = str(row, "date"), *mt = str(row, "last_modified_time");
+	char print[CONTENT_HASH_LEN];
 	struct fin_doc_result res;
 	time_t t = 0;
 	int rc;
@@ -124,18 +169,20 @@ static int take_row(json_t *row, void *ud)
 	x->listed++;
 	if (!id || (since && (!date || strcmp(date, since) < 0)))
 		return 0;
+	row_print(x->d, row, print);
 	if (mt && !time_parse_iso(mt, &t)) {
 		if (t > x->newest_t) {
 			x->newest_t = t;
 			snprintf(x->newest, sizeof(x->newest), "%s", mt);
 		}
-		if (x->mark && t < x->mark)
-			return 0;
+		if (x->mark && (t < x->mark || (t == x->mark && (rc = mirrored_as(x, id, print)) != 0)))
+			return t < x->mark ? 0 : rc < 0 ? rc : 0;
 	}
 	if ((rc = finclient_doc_get(x->fin, x->d->doc, id, &res)))
 		return rc;
 	if (res.out.ok && res.record) {
-		json_t *line = json_pack("{s:s, s:O}", "kind", x->d->ledger_kind, "record", res.record);
+		json_t *line = json_pack("{s:s, s:s, s:O}", "kind", x->d->ledger_kind, "print", print, "record",
+					 res.record);
 		x->read++;
 		rc = staging_write(x->w, line);
 		json_decref(line);
@@ -476,7 +523,7 @@ static int take_txn(void *ud, json_t *line)
 	struct txn_load *l = ud;
 	const struct txn_def *d = def_of(str(line, "kind"));
 	json_t *rec = json_object_get(line, "record"), *row = NULL;
-	char hash[CONTENT_HASH_LEN], *why = NULL;
+	char hash[CONTENT_HASH_LEN], *why = NULL, *full = NULL;
 	struct txn_link link;
 	size_t k;
 	int rc;
@@ -492,10 +539,15 @@ static int take_txn(void *ud, json_t *line)
 		goto out;
 	}
 	content_hash(row, hash);
+	full = xasprintf("%s/%s", hash, str(line, "print") ? str(line, "print") : "");
 	if ((rc = ledger_txn_link_get(l->p->lg, "finance", d->ledger_kind, str(rec, d->id_key), &link)) < 0)
 		goto out;
-	if (rc == 1 && link.hash && link.crm_id && !strcmp(link.hash, hash)) {
-		rc = record(l, d, link.crm_id, link.finance_id, "unchanged", "", NULL);
+	if (rc == 1 && link.hash && link.crm_id && !strncmp(link.hash, hash, strlen(hash)) &&
+	    link.hash[strlen(hash)] == '/') {
+		/* The CRM row is the same; the list row's print is kept for the next extract. */
+		xfree(link.hash);
+		link.hash = xstrdup(full);
+		rc = record(l, d, link.crm_id, link.finance_id, "unchanged", "", &link);
 		txn_link_release(&link);
 		goto out;
 	}
@@ -507,7 +559,8 @@ static int take_txn(void *ud, json_t *line)
 			.origin = xstrdup("finance")
 		};
 	xfree(link.hash);
-	link.hash = xstrdup(hash);
+	link.hash = full;
+	full = NULL;
 	l->batch[k][l->n[k]] = (struct pending){
 		.row = row,
 		.link = link,
@@ -522,6 +575,7 @@ out:
 	json_decref(row);
 	json_decref(line);
 	xfree(why);
+	xfree(full);
 	return rc;
 }
 

@@ -89,6 +89,19 @@ write_job other/job.json zoho-books '{"customers":{"crm_module":"accounts"},"tra
 finsync_exit 2 run other/job.json
 grep -q "Books_Id" err || fail "ready message: $(cat err)"
 
+# --- 250 invoices made at once (one second): 100 rows an upsert call; the next run reads none
+# of them by id (the ones at the watermark carry the print of the list row last mirrored).
+ACME_CUST=$(ledger_query state "select finance_id from links where entity = 'customers' and crm_id = '$ACME'")
+ctl POST /finance/books/invoices "$(jq -nc --arg c "$ACME_CUST" --arg i "$ITEM" '{data: [range(0;250) | {customer_id: $c, line_items: [{item_id: $i, rate: (. + 1), quantity: 1}]}]}')" >/dev/null
+seq=$(last_seq)
+run_ok job.json
+assert_eq 3 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.path == "/crm/v8/Invoices/upsert")] | length')" "upsert calls for 250 rows"
+assert_eq 251 "$(crm_all Invoices | jq length)" "CRM invoices"
+seq=$(last_seq)
+run_ok job.json
+assert_eq 0 "$(crm_writes_since "$seq")" "CRM writes after the batch"
+assert_eq 0 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.method == "GET" and (.path | test("^/books/v3/invoices/[0-9]+$")))] | length')" "invoices read by id after the batch"
+
 # --- job errors name the key, before any work.
 for c in '{"to_crm":["bills"]}|sync.transactions.to_crm: unknown value '"'"'bills'"'"'' \
 	'{"to_crm":["salesorders"]}|sync.transactions.to_crm: zoho-books has no salesorders finsync can read' \
