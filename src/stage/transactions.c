@@ -175,8 +175,10 @@ static int take_row(json_t *row, void *ud)
 			x->newest_t = t;
 			snprintf(x->newest, sizeof(x->newest), "%s", mt);
 		}
-		if (x->mark && (t < x->mark || (t == x->mark && (rc = mirrored_as(x, id, print)) != 0)))
-			return t < x->mark ? 0 : rc < 0 ? rc : 0;
+		if (x->mark && t < x->mark)
+			return 0;
+		if (x->mark && t == x->mark && (rc = mirrored_as(x, id, print)) != 0)
+			return rc < 0 ? rc : 0;
 	}
 	if ((rc = finclient_doc_get(x->fin, x->d->doc, id, &res)))
 		return rc;
