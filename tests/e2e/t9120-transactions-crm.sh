@@ -2,7 +2,7 @@
 test_description='sync.transactions: finance invoices and estimates mirrored into CRM Invoices and Quotes through upsert on the unique Finance_Id, linked to the account and the products, status on the picklist; a no-change run writes nothing; a payment makes the CRM invoice Paid on the next run; a lost upsert answer and a rerun give one CRM record with its lines once; a transaction whose customer is not linked waits'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
-sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/quotes"
+sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/quotes" --seed "$FIXTURES/base/deals"
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed"},
   "transactions":{"to_crm":["invoices","estimates"],"since":"2026-01-01","crm_balance_field":"Balance"}}'
 ACME=4150868000000087001 INITECH=4150868000000087005
@@ -31,6 +31,7 @@ items=$(ctl GET /store/books/invoices | jq -r '.records[0].line_items | map(.ite
 want=$(for i in $items; do product_of "$i"; done | tr '\n' ' ')
 assert_eq "$want" "$(echo "$rec" | jq -r '.Invoiced_Items | map(.Product_Name.id) | join(" ")') " "lines on the linked products"
 assert_eq "2 150 30" "$(echo "$rec" | jq -r '.Invoiced_Items[0] | "\(.Quantity) \(.List_Price) \(.Discount)"')" "first line"
+assert_eq null "$(echo "$rec" | jq -c .Deal_Name)" "a reference_number that is a quote's id names no deal"
 assert_eq "invoice|$INV|Invoices|$CRM_INV|finance" "$(ledger_query state "select kind || '|' || finance_id || '|' || crm_module || '|' || crm_id || '|' || origin from transaction_links where origin = 'finance'")" "link"
 assert_eq 1 "$(ctl GET /requests | jq '[.requests[] | select(.path == "/crm/v8/Invoices/upsert")] | length')" "one upsert call"
 
@@ -59,12 +60,12 @@ assert_eq update "$(ledger_query state "select action from events where entity =
 # linked to no CRM account waits.
 INITECH_CUST=$(ledger_query state "select finance_id from links where entity = 'customers' and crm_id = '$INITECH'")
 ITEM=$(ctl GET /store/books/invoices | jq -r '.records[0].line_items[0].item_id')
-books POST /estimates '{"customer_id":"'$INITECH_CUST'","line_items":[{"item_id":"'$ITEM'","quantity":3,"rate":100}]}' | jq -e '.code == 0' >/dev/null || fail "estimate refused"
+books POST /estimates '{"customer_id":"'$INITECH_CUST'","reference_number":"4150868000000091003","line_items":[{"item_id":"'$ITEM'","quantity":3,"rate":100}]}' | jq -e '.code == 0' >/dev/null || fail "estimate refused"
 books POST /estimates '{"customer_id":"460000000026049","line_items":[{"item_id":"'$ITEM'","quantity":1,"rate":5}]}' | jq -e '.code == 0' >/dev/null || fail "estimate refused"
 run_ok job.json
 q=$(crm_all Quotes | jq -c '[.[] | select(.Finance_Id != null)]')
 assert_eq 1 "$(echo "$q" | jq length)" "mirrored estimates"
-assert_eq "Draft|$INITECH|300|1" "$(echo "$q" | jq -r '.[0] | "\(.Quote_Stage)|\(.Account_Name.id)|\(.Grand_Total)|\(.Quoted_Items | length)"')" "the CRM quote"
+assert_eq "Draft|$INITECH|300|1|4150868000000091003" "$(echo "$q" | jq -r '.[0] | "\(.Quote_Stage)|\(.Account_Name.id)|\(.Grand_Total)|\(.Quoted_Items | length)|\(.Deal_Name.id)"')" "the CRM quote, on the deal its reference_number names"
 r=$(run_no)
 case $(ledger_query state "select reason from events where entity = 'transactions' and run_id = $r and action = 'skip'") in
 	"its customer 'Globex Corporation' (460000000026049) is linked to no CRM account"*) ;;
