@@ -54,6 +54,12 @@ struct crm_ops {
 	 */
 	int (*related)(struct crm *c, const char *module, const char *id, const char *relation, json_t *fields,
 		       struct source **out);
+	/*
+	 * One record by id (GET /{module}/{id}): the only read that carries a
+	 * record's line items (Quoted_Items …).  1 with a new reference in
+	 * *out, 0 when the CRM has no such record.  NULL op: the source cannot.
+	 */
+	int (*get)(struct crm *c, const char *module, const char *id, json_t **out);
 	void (*close)(struct crm *c);
 };
 
@@ -103,6 +109,8 @@ int crm_related(struct crm *c, const char *module, const char *id, const char *r
 int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
 	      const char *const *dup_fields, struct crm_row_result *results);
 void crm_row_result_release(struct crm_row_result *r);
+/* One record by id, line items included (see crm_ops.get); FS_EUSAGE when the source cannot. */
+int crm_get(struct crm *c, const char *module, const char *id, json_t **out);
 
 /* Whether the source can read only what changed (If-Modified-Since). */
 int crm_incremental(const struct crm *c);
@@ -122,6 +130,12 @@ int crm_base_currency(const struct job *job, char **out);
  * or the module lacks the field.  0 or FS_EABORT.
  */
 int crm_picklist(const struct job *job, const char *module, const char *field, json_t **out);
+/*
+ * The field metadata of module's field (settings/fields: api_name,
+ * data_type, unique …; a new reference) in *out; NULL when the module lacks
+ * it or the source has no metadata (CSV).  0 or FS_EABORT.
+ */
+int crm_field_info(const struct job *job, const char *module, const char *field, json_t **out);
 /* 1 when Zoho CRM has the custom view cvid in module, 0 when not; FS_EABORT, or FS_EUSAGE for a CSV export. */
 int crm_view_exists(const struct job *job, const char *module, const char *cvid);
 

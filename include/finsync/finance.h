@@ -49,7 +49,12 @@ struct finance_app {
 	 */
 	const char *salesorder_confirm;
 	const struct invoice_shape *invoice_shape; /* NULL: Books' invoice names */
+	int has_invoices;               /* quotes become invoices, invoices are mirrored (Books, Inventory) */
+	int has_purchaseorders;         /* /purchaseorders */
 	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
+	const char *payments_key;       /* its list key: "customerpayments"; Billing "payments" */
+	const char *overdue_query;      /* the documented filter of overdue invoices (checked on each row) */
+	int outstanding_in_list;        /* customer list rows carry outstanding_receivable_amount */
 	/*
 	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons
 	 * (the contact's id in the body, first_name required, a primary person);

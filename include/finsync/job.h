@@ -116,6 +116,36 @@ struct summary_sync {
 	const char *fields[SUM_FIELD_COUNT]; /* CRM field API names; NULL: not written; borrowed */
 };
 
+/*
+ * sync.quotes: a CRM quote whose Quote_Stage reaches invoice_at_stage
+ * becomes one draft invoice (or sales order), once ever (src/stage/quotes.c).
+ */
+enum quote_create { QUOTE_TO_INVOICE, QUOTE_TO_SALESORDER };
+
+struct quote_sync {
+	int enabled;
+	const char *invoice_at_stage;   /* a Quote_Stage value; borrowed */
+	enum quote_create create;
+	json_t *views;                  /* {"Quotes": "cvid"}; borrowed; may be NULL */
+};
+
+/*
+ * sync.transactions: finance transactions mirrored into the CRM's inventory
+ * modules through upsert on crm_finance_id_field (src/stage/transactions.c).
+ */
+enum txn_kind { TXN_INVOICES, TXN_ESTIMATES, TXN_SALESORDERS, TXN_PURCHASEORDERS, TXN_KIND_COUNT };
+
+struct transaction_sync {
+	int enabled;
+	int to_crm[TXN_KIND_COUNT];     /* 1: this kind is mirrored */
+	const char *since;              /* yyyy-mm-dd, or NULL: every transaction; borrowed */
+	const char *crm_finance_id_field; /* default "Finance_Id"; borrowed */
+	const char *crm_balance_field;  /* or NULL; borrowed */
+};
+
+/* The job-file word of a transaction kind ("invoices" …). */
+const char *txn_kind_key(enum txn_kind k);
+
 struct job {
 	char *path;                     /* as given on the command line */
 	char *dir;                      /* absolute folder of the job file */
@@ -132,6 +162,8 @@ struct job {
 	struct deal_sync deals;
 	struct summary_sync summary;
 	int price_books;                /* sync.price_books: the CRM's price books staged (report only) */
+	struct quote_sync quotes;
+	struct transaction_sync transactions;
 	json_t *root;                   /* the parsed file; owns the borrowed values */
 };
 
@@ -178,6 +210,9 @@ int entity_finance_owns(const struct entity_sync *e, const char *finance_key);
  * entities; FS_EUSAGE naming the key.  path is the job file, for messages.
  */
 int job_load_deals(struct job *job, json_t *sync);
+
+/* Parses sync.quotes and sync.transactions (src/job/job_txn.c); FS_EUSAGE naming the key. */
+int job_load_transactions(struct job *job, json_t *sync);
 
 /* The job-file key of a summary field ("outstanding" …). */
 const char *summary_field_key(enum summary_field f);

@@ -270,7 +270,33 @@ int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *
 int ledger_deal_money_get(struct ledger *lg, const char *kind, const char *finance_id, char **deal_id,
 			  char **money_hash);
 int ledger_deal_money_put(struct ledger *lg, const char *deal_id, const char *kind, const char *money_hash);
+/* The deal whose kind ("quote"/"invoice") is finance_id: 1 with *deal_id (new), 0 none, <0. */
+int ledger_deal_by_finance(struct ledger *lg, const char *kind, const char *finance_id, char **deal_id);
 void deal_link_release(struct deal_link *d);
+/*
+ * transaction_links (schema v11): a CRM quote and the invoice made from it
+ * (origin "crm", keyed by crm_module and crm_id; finance_id NULL while the
+ * create is pending), or a finance transaction and its CRM mirror (origin
+ * "finance", keyed by kind and finance_id; crm_id NULL until answered).
+ */
+struct txn_link {
+	char *kind;          /* "invoice", "estimate", "salesorder", "purchaseorder", "quote" */
+	char *finance_id;
+	char *crm_module;
+	char *crm_id;
+	char *origin;        /* "crm" / "finance" */
+	char *hash;          /* what was last written */
+	char *updated_at;
+};
+
+/* By its key: origin "crm" with crm_module and crm_id, or "finance" with kind and finance_id.  1, 0 none, <0. */
+int ledger_txn_link_get(struct ledger *lg, const char *origin, const char *a, const char *b, struct txn_link *out);
+/* Insert or replace by its key; updated_at is set to now.  Inside the caller's transaction. */
+int ledger_txn_link_put(struct ledger *lg, const struct txn_link *t);
+int ledger_txn_link_delete(struct ledger *lg, const struct txn_link *t);
+void txn_link_release(struct txn_link *t);
+long ledger_txn_links_count(struct ledger *lg);
+
 /* Deals to read again by id (*ids: new array): last event failed or skip, or a pending create. */
 int ledger_deal_retry_ids(struct ledger *lg, json_t **ids);
 
@@ -326,6 +352,8 @@ struct summary_row {
 int ledger_summary_work_reset(struct ledger *lg);
 int ledger_summary_work_outstanding(struct ledger *lg, const char *finance_id, double amount);
 int ledger_summary_work_overdue(struct ledger *lg, const char *finance_id);
+/* Adds amount to the customer's outstanding figure (gathered from invoice balances). */
+int ledger_summary_work_add_outstanding(struct ledger *lg, const char *finance_id, double amount);
 /* Keeps the latest payment per customer: by date, then order_key (compared as text). */
 int ledger_summary_work_payment(struct ledger *lg, const char *finance_id, const char *date, double amount,
 				const char *order_key);

@@ -78,6 +78,14 @@ void crm_row_result_release(struct crm_row_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int crm_get(struct crm *c, const char *module, const char *id, json_t **out)
+{
+	*out = NULL;
+	if (!c->ops->get)
+		return fail(FS_EUSAGE, "crm.type %s cannot read a record by id", c->ops->type);
+	return c->ops->get(c, module, id, out);
+}
+
 int crm_incremental(const struct crm *c)
 {
 	return c->ops->deleted != NULL;

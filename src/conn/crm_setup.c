@@ -51,37 +51,54 @@ static void add_values(json_t *out, json_t *field)
 	}
 }
 
-int crm_picklist(const struct job *job, const char *module, const char *field, json_t **out)
+/* The metadata of module's field (a new reference), or NULL when the module lacks it or the source has none. */
+int crm_field_info(const struct job *job, const char *module, const char *field, json_t **out)
 {
 	struct api_result res = API_RESULT_INIT;
 	char *mod = http_escape(module);
 	char *url = xasprintf("%s/settings/fields?module=%s", job->crm.api_base, mod);
 	json_t *f;
 	size_t i;
-	int rc;
+	int rc = 0;
 
 	*out = NULL;
 	if (!job->crm_source->has_picklists)
-		goto done;
+		goto out;
 	if ((rc = get(job, url, &res)))
 		goto out;
 	if (res.status != 200 || !json_is_array(json_object_get(res.json, "fields"))) {
-		rc = refused("cannot read the fields of Deals", &res);
+		char *what = xasprintf("cannot read the fields of %s", module);
+		rc = refused(what, &res);
+		xfree(what);
 		goto out;
 	}
 	json_array_foreach(json_object_get(res.json, "fields"), i, f)
 		if (json_is_string(json_object_get(f, "api_name")) &&
-		    !strcmp(json_string_value(json_object_get(f, "api_name")), field)) {
-			*out = json_array();
-			add_values(*out, f);
-		}
-done:
-	rc = 0;
+		    !strcmp(json_string_value(json_object_get(f, "api_name")), field))
+			*out = json_incref(f);
 out:
 	api_result_release(&res);
 	xfree(url);
 	xfree(mod);
 	return rc;
+}
+
+int crm_picklist(const struct job *job, const char *module, const char *field, json_t **out)
+{
+	json_t *f = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!job->crm_source->has_picklists)
+		return 0;
+	if ((rc = crm_field_info(job, module, field, &f)))
+		return rc;
+	if (f) {
+		*out = json_array();
+		add_values(*out, f);
+		json_decref(f);
+	}
+	return 0;
 }
 
 int crm_view_exists(const struct job *job, const char *module, const char *cvid)

@@ -496,7 +496,38 @@ static int zoho_write(struct crm *base, const char *module, const char *how, jso
 	return rc;
 }
 
+/* GET /{module}/{id}: the record with its subforms, which list rows never carry. */
+static int zoho_get(struct crm *base, const char *module, const char *id, json_t **out)
+{
+	struct zoho_crm *c = (struct zoho_crm *)base;
+	struct api_result res = API_RESULT_INIT;
+	char *esc = http_escape(id), *url = xasprintf("%s/%s/%s", base->job->crm.api_base, module, esc);
+	json_t *rec;
+	int rc;
+
+	*out = NULL;
+	if ((rc = api_call(c->api, "GET", url, NULL, NULL, &res)))
+		goto out;
+	rec = json_array_get(json_object_get(res.json, "data"), 0);
+	if (res.status == 200 && json_is_object(rec)) {
+		*out = json_incref(rec);
+		rc = 1;
+	} else if (res.status != 204 && res.status != 404 && !(res.status == 400 && res.json &&
+		   !strcmp(json_string_value(json_object_get(res.json, "code")) ?
+			   json_string_value(json_object_get(res.json, "code")) : "", "INVALID_DATA"))) {
+		char *why = crm_error_text(&res);
+		rc = fail(FS_EABORT, "zoho-crm: cannot read %s %s: %s", module, id, why);
+		xfree(why);
+	}
+out:
+	api_result_release(&res);
+	xfree(url);
+	xfree(esc);
+	return rc;
+}
+
 const struct crm_ops zoho_crm_ops = {
+	.get = zoho_get,
 	.type = "zoho-crm",
 	.open = zoho_open,
 	.fields = zoho_fields,

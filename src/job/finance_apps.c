@@ -18,6 +18,9 @@ static const struct invoice_shape billing_invoices = {
 	.lines_key = "invoice_items", .item_key = "product_id", .rate_key = "price",
 	.send_path = "/converttoopen", .void_path = "/void", .needs_date = 1,
 };
+/* Books, Invoice and Inventory list invoices by status and customer payments the same way. */
+#define BOOKS_PAYMENTS .payments_path = "/customerpayments", .payments_key = "customerpayments", \
+	.overdue_query = "status=overdue", .outstanding_in_list = 1
 
 #define BOOKS_PERSONS .persons_under_customer = 0, .persons_in_create = 1, \
 	.has_primary_person = 1, .person_id_key = "contact_person_id", \
@@ -32,11 +35,12 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 0, .has_deals = 1,
-		.has_estimates = 1, .payments_path = "/customerpayments", BOOKS_PERSONS,
+		.has_estimates = 1, BOOKS_PAYMENTS, BOOKS_PERSONS,
 		/* create-an-invoice-request: line_items.items.required [item_id] */
 		.invoice_line_needs_item = 1,
 		/* sales-order.yml: POST /salesorders/{id}/status/open */
 		.salesorder_confirm = "open",
+		.has_invoices = 1, .has_purchaseorders = 0,
 		.custom_fields_path = "/settings/fields", .customers_menu = "Customers and Vendors",
 	},
 	{
@@ -47,7 +51,7 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 0, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 1,
-		.has_estimates = 1, .payments_path = NULL, BOOKS_PERSONS,
+		.has_estimates = 1, BOOKS_PAYMENTS, BOOKS_PERSONS,
 		/* Invoice v3 invoices: the Books family; an item on every line, as the sandbox reads it */
 		.invoice_line_needs_item = 1,
 		.custom_fields_path = NULL, .customers_menu = "Customers",
@@ -60,8 +64,11 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "display_name", .street_key = "street",
 		.has_vendors = 0, .has_contact_type = 0, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 1,
-		.has_estimates = 0, .payments_path = NULL,
+		.has_estimates = 0,
 		.invoice_line_needs_item = 1, .invoice_shape = &billing_invoices,
+		/* Billing: /payments; its customer list rows carry no outstanding amount */
+		.payments_path = "/payments", .payments_key = "payments", .overdue_query = "filter_by=Status.OverDue",
+		.outstanding_in_list = 0,
 		.persons_under_customer = 1, .persons_in_create = 0, .has_primary_person = 0,
 		.person_id_key = "contactperson_id", .person_required = "email",
 		.person_keys = billing_person_keys,
@@ -75,9 +82,10 @@ static const struct finance_app apps[] = {
 		.customer_name_key = "contact_name", .street_key = "address",
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
-		.has_estimates = 0, .payments_path = "/customerpayments", BOOKS_PERSONS,
+		.has_estimates = 0, BOOKS_PAYMENTS, BOOKS_PERSONS,
 		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed */
 		.salesorder_confirm = "confirmed",
+		.has_invoices = 1, .has_purchaseorders = 0,
 		.custom_fields_path = NULL, .customers_menu = "Customers and Vendors",
 	},
 };

@@ -581,7 +581,7 @@ static int load_price_books(struct loader *ld, json_t *v)
 static int load_sync(struct loader *ld, json_t *sync)
 {
 	static const char *const sync_keys[] = { "customers", "vendors", "items", "deals", "summary", "price_books",
-						 NULL };
+						 "quotes", "transactions", NULL };
 	struct job *job = ld->job;
 	int i, rc, any = 0;
 
@@ -604,7 +604,9 @@ static int load_sync(struct loader *ld, json_t *sync)
 		return job_error(ld, "sync", "names no entity to sync (customers, vendors, items)");
 	if ((rc = load_price_books(ld, json_object_get(sync, "price_books"))))
 		return rc;
-	return job_load_deals(job, sync);
+	if ((rc = job_load_deals(job, sync)))
+		return rc;
+	return job_load_transactions(job, sync);
 }
 
 static int load_stages(struct loader *ld, json_t *stages)

@@ -14,6 +14,7 @@
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/job.h"
+#include "job_keys.h"
 
 static const char *const deal_keys[] = {
 	"automate", "quote_create_stage", "quote_accept_stage", "convert_accepted_to_invoice",
@@ -46,10 +47,7 @@ const char *summary_field_key(enum summary_field f)
 	return summary_field_keys[f];
 }
 
-static int key_error(const struct job *job, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int key_error(const struct job *job, const char *key, const char *fmt, ...)
+int key_error(const struct job *job, const char *key, const char *fmt, ...)
 {
 	char detail[1024];
 	va_list ap;
@@ -60,7 +58,7 @@ static int key_error(const struct job *job, const char *key, const char *fmt, ..
 	return fail(FS_EUSAGE, "job '%s': %s: %s", job->path, key, detail);
 }
 
-static int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
+int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
 {
 	const char *key;
 	json_t *v;
@@ -400,8 +398,7 @@ static int load_summary(struct job *job, json_t *cfg)
 	if (!job->crm_source->writable)
 		return key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
 	if (!job->app->payments_path)
-		return key_error(job, "sync.summary", "%s: not available (only zoho-books and zoho-inventory)",
-				 job->app->type);
+		return key_error(job, "sync.summary", "%s: not available (it has no customer payments)", job->app->type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled)
 		return key_error(job, "sync.summary", "is written per linked customer: the job must sync customers (add sync.customers)");
 	if ((rc = load_summary_fields(job, json_object_get(cfg, "fields"))))

@@ -22,6 +22,9 @@ static const char sql_deal_put[] =
 	"ON CONFLICT (deal_id, kind) DO UPDATE SET finance_id = excluded.finance_id, "
 	"state = excluded.state, hash = excluded.hash, updated_at = excluded.updated_at";
 
+static const char sql_deal_by_finance[] =
+	"SELECT deal_id FROM deal_links WHERE kind = ?1 AND finance_id = ?2 LIMIT 1";
+
 static const char sql_deal_del[] =
 	"DELETE FROM deal_links WHERE deal_id = ?1 AND kind = ?2";
 
@@ -33,6 +36,10 @@ static const char sql_deal_retry_ids[] =
 static const char sql_work_outstanding[] =
 	"INSERT INTO temp.summary_work (finance_id, outstanding) VALUES (?1, ?2) "
 	"ON CONFLICT (finance_id) DO UPDATE SET outstanding = excluded.outstanding";
+
+static const char sql_work_add_outstanding[] =
+	"INSERT INTO temp.summary_work (finance_id, outstanding) VALUES (?1, ?2) "
+	"ON CONFLICT (finance_id) DO UPDATE SET outstanding = coalesce(outstanding, 0) + excluded.outstanding";
 
 static const char sql_work_overdue[] =
 	"INSERT INTO temp.summary_work (finance_id, overdue) VALUES (?1, 1) "
@@ -93,6 +100,15 @@ int ledger_deal_link_put(struct ledger *lg, const struct deal_link *d)
 	lq_bind_text(st, 5, d->hash);
 	lq_bind_text(st, 6, now);
 	return lq_step_done(lg, st, "write deal link");
+}
+
+int ledger_deal_by_finance(struct ledger *lg, const char *kind, const char *finance_id, char **deal_id)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_deal_by_finance);
+
+	lq_bind_text(st, 1, kind);
+	lq_bind_text(st, 2, finance_id);
+	return lq_query_one(lg, st, deal_id, NULL, "read deal link by finance id");
 }
 
 int ledger_deal_link_delete(struct ledger *lg, const char *deal_id, const char *kind)
@@ -156,6 +172,15 @@ int ledger_summary_work_reset(struct ledger *lg)
 int ledger_summary_work_outstanding(struct ledger *lg, const char *finance_id, double amount)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_work_outstanding);
+
+	lq_bind_text(st, 1, finance_id);
+	sqlite3_bind_double(st, 2, amount);
+	return lq_step_done(lg, st, "write summary work");
+}
+
+int ledger_summary_work_add_outstanding(struct ledger *lg, const char *finance_id, double amount)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_work_add_outstanding);
 
 	lq_bind_text(st, 1, finance_id);
 	sqlite3_bind_double(st, 2, amount);

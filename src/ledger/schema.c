@@ -10,7 +10,7 @@
 #include "finsync/ledger.h"
 #include "ledger_int.h"
 
-#define SCHEMA_VERSION 10
+#define SCHEMA_VERSION 11
 
 /* Version 1: the public tables (docs/design.md "The ledger"). */
 static const char schema_v1[] =
@@ -158,6 +158,24 @@ static const char schema_v10[] =
 	"ALTER TABLE deal_links_v10 RENAME TO deal_links;"
 	"CREATE INDEX IF NOT EXISTS deal_links_finance ON deal_links (kind, finance_id);";
 
+/*
+ * Version 11: transactions and the CRM records they pair with
+ * (docs/design.md "Transactions"): a CRM quote and the invoice made from it
+ * (origin crm; finance_id NULL while its create is pending), a finance
+ * transaction and its mirror in a CRM module (origin finance; crm_id NULL
+ * until the upsert answered), with the hash of what was last written.
+ */
+static const char schema_v11[] =
+	"CREATE TABLE IF NOT EXISTS transaction_links ("
+	"  kind TEXT NOT NULL CHECK (kind IN ('invoice', 'estimate', 'salesorder', 'purchaseorder', 'quote')),"
+	"  finance_id TEXT, crm_module TEXT NOT NULL, crm_id TEXT,"
+	"  origin TEXT NOT NULL CHECK (origin IN ('crm', 'finance')), hash TEXT, updated_at TEXT NOT NULL,"
+	"  CHECK (origin = 'crm' OR finance_id IS NOT NULL), CHECK (origin = 'finance' OR crm_id IS NOT NULL));"
+	"CREATE UNIQUE INDEX IF NOT EXISTS transaction_links_crm ON transaction_links (origin, crm_module, crm_id) "
+	"  WHERE origin = 'crm';"
+	"CREATE UNIQUE INDEX IF NOT EXISTS transaction_links_finance ON transaction_links (origin, kind, finance_id) "
+	"  WHERE origin = 'finance';";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
@@ -169,6 +187,7 @@ static const struct migration migrations[] = {
 	{ 8, schema_v8 },
 	{ 9, schema_v9 },
 	{ 10, schema_v10 },
+	{ 11, schema_v11 },
 };
 
 /*

@@ -235,6 +235,15 @@ const char *crm_field_type(const struct crm_module *mod, const char *field);
 const char *crm_field_lookup(const struct crm_module *mod, const char *field);
 int crm_field_read_only(const struct crm_module *mod, const char *field);
 void crm_field_add(struct crm_module *mod, const char *field, const char *type, int custom);
+/* A user-defined unique field (crm/fields.json "unique": true): upsert may check on it. */
+void crm_field_set_unique(struct crm_module *mod, const char *field);
+int crm_field_unique(const struct crm_module *mod, const char *field);
+/* crm_lines.c: a line-item subform value checked against Products, and merged into the stored one. */
+json_t *crm_lines_check(struct sandbox *sb, const char *field, const json_t *v, size_t i, json_t **out);
+void crm_lines_merge(struct sandbox *sb, const json_t *target, json_t *clean, const struct crm_module *mod);
+/* The id of the record whose unique field holds value (other than except_id), or NULL. */
+char *crm_find_unique(struct sandbox *sb, const struct crm_module *mod, const char *field, const char *value,
+		      const char *except_id);
 /* A picklist's values (crm/fields.json pick_list_values), replacing the standard ones. */
 void crm_field_set_values(struct crm_module *mod, const char *field, const json_t *values);
 void crm_module_learn(struct crm_module *mod, const json_t *record);
@@ -253,7 +262,7 @@ char *crm_dup_key(const struct crm_module *mod, const json_t *rec);
 void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace);
 void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub);
 /* A record cut to the fields asked (null where it has none) and its id (crm_read.c). */
-json_t *crm_project(const json_t *rec, const json_t *fields);
+json_t *crm_project(const struct crm_module *mod, const json_t *rec, const json_t *fields);
 /* Related lists (crm_related.c): GET /{module}/{id}/{relation}; the links, replaced (-1: not a relation). */
 void crm_related_get(struct req *r, struct crm_module *mod, const char *id, const char *relation);
 int crm_related_put(struct sandbox *sb, const char *module, const char *id, const char *relation,

@@ -13,6 +13,21 @@
 #include "finsync/staging.h"
 #include "load_loop.h"
 
+int load_count(struct stats *s, const char *action)
+{
+	if (!strcmp(action, "create"))
+		s->added++;
+	else if (!strcmp(action, "unchanged"))
+		s->unchanged++;
+	else if (!strcmp(action, "skip") || !strcmp(action, "ambiguous"))
+		s->skipped++;
+	else if (!strcmp(action, "failed") || !strcmp(action, "invalid"))
+		return ++s->failed, 1;
+	else
+		s->updated++;
+	return 0;
+}
+
 int load_done_before(struct pipeline *p, const char *name)
 {
 	struct run_info run;

@@ -33,6 +33,13 @@ struct load_loop {
 	int (*finish)(void *ud);
 };
 
+/*
+ * Counts one settled record in s by its event action: create, update (and
+ * the deals' void, accept, decline), unchanged, skip; failed or invalid.
+ * 1 when it counted a failure (the caller adds it to the run's failures).
+ */
+int load_count(struct stats *s, const char *action);
+
 /* 1 when an earlier, finished attempt at this run loaded the unit; 0, or a ledger error. */
 int load_done_before(struct pipeline *p, const char *name);
 

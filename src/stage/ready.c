@@ -28,6 +28,7 @@
 #include "finsync/mapping.h"
 #include "finsync/ready.h"
 #include "deals.h"
+#include "transactions.h"
 
 struct ready {
 	const struct job *job;
@@ -417,6 +418,48 @@ static int check_finance_fields(struct ready *r)
 	return rc;
 }
 
+/*
+ * sync.transactions upserts on crm_finance_id_field: each target module must
+ * have it, and unique (Zoho takes only a unique field in duplicate_check_fields),
+ * and the balance field when the job names one.
+ */
+static int check_mirror_field(struct ready *r, const char *module, const char *key, const char *field, int unique)
+{
+	json_t *info = NULL;
+	int rc;
+
+	if ((rc = crm_field_info(r->job, module, field, &info)))
+		return rc;
+	if (!info)
+		report(r, READY_MISSING, "crm fields", "sync.transactions.%s: the CRM module %s has no field '%s'; "
+		       "create it%s in Zoho CRM → Settings → Modules and Fields → %s, or correct the job", key, module,
+		       field, unique ? " (a single line marked \"Do not allow duplicate values\")" : "", module);
+	else if (unique && !json_object_size(json_object_get(info, "unique")))
+		report(r, READY_MISSING, "crm fields", "sync.transactions.%s: the field '%s' of %s is not unique; "
+		       "mark it \"Do not allow duplicate values\" in Zoho CRM → Settings → Modules and Fields → %s",
+		       key, field, module, module);
+	else
+		report(r, READY_OK, "crm fields", "%s has the field %s%s", module, field, unique ? " (unique)" : "");
+	json_decref(info);
+	return 0;
+}
+
+static int check_transaction_fields(struct ready *r)
+{
+	const struct transaction_sync *t = &r->job->transactions;
+	int k, rc = 0;
+
+	for (k = 0; k < TXN_KIND_COUNT && !rc; k++) {
+		const char *module = txn_crm_module(k);
+		if (!t->to_crm[k] || !module)
+			continue;
+		rc = check_mirror_field(r, module, "crm_finance_id_field", t->crm_finance_id_field, 1);
+		if (!rc && t->crm_balance_field)
+			rc = check_mirror_field(r, module, "crm_balance_field", t->crm_balance_field, 0);
+	}
+	return rc;
+}
+
 /* ---- all of it ------------------------------------------------------------------ */
 
 static int run_checks(struct ready *r)
@@ -430,6 +473,8 @@ static int run_checks(struct ready *r)
 	if (r->job->summary.enabled && (rc = check_summary_fields(r)))
 		return rc;
 	if (r->job->deals.has_crm_fields && (rc = check_money_fields(r)))
+		return rc;
+	if (r->job->transactions.enabled && (rc = check_transaction_fields(r)))
 		return rc;
 	if ((rc = check_views(r)))
 		return rc;

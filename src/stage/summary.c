@@ -5,8 +5,10 @@
  * Per linked customer: the outstanding receivable, the count of overdue
  * invoices, and the date and amount of the last payment.  The finance app
  * is read in three paged lists, never once per customer: its customers
- * (outstanding_receivable_amount), its overdue invoices and its customer
- * payments.  The figures are grouped in a TEMP table of the ledger's
+ * (outstanding_receivable_amount; on Billing, whose customer rows lack it,
+ * the balances of its unpaid invoices), its overdue invoices and its
+ * customer payments.  A list's filter narrows the reading; the row's own
+ * status decides.  The figures are grouped in a TEMP table of the ledger's
  * connection, then read back 100 linked records at a time and written to
  * the CRM record (Accounts for a business customer, Contacts for an
  * individual) with one update call per module, only where the figures
@@ -124,12 +126,24 @@ static int take_customer(json_t *row, void *ud)
 	 * customer's own currency, and the CRM field is in the organisation's
 	 * (the preflight made sure both sides share one base currency).
 	 */
-	if (!id || (!money(row, "outstanding_receivable_amount_bcy", &amount) &&
-		    !money(row, "outstanding_receivable_amount", &amount)))
+	if (!s->p->job->app->outstanding_in_list)
+		amount = 0;     /* the unpaid invoices' balances are added to it (take_unpaid) */
+	else if (!id || (!money(row, "outstanding_receivable_amount_bcy", &amount) &&
+			 !money(row, "outstanding_receivable_amount", &amount)))
+		return 0;
+	if (!id)
 		return 0;
 	return ledger_summary_work_outstanding(s->p->lg, id, amount);
 }
 
+static const char *row_status(json_t *row)
+{
+	const char *st = json_string_value(json_object_get(row, "status"));
+
+	return st ? st : "";
+}
+
+/* An overdue invoice: the list's filter is the app's, the status on the row decides. */
 static int take_overdue(json_t *row, void *ud)
 {
 	struct summary *s = ud;
@@ -137,7 +151,24 @@ static int take_overdue(json_t *row, void *ud)
 	const char *id = id_of(row, "customer_id", buf, sizeof(buf));
 
 	s->rows++;
-	return id ? ledger_summary_work_overdue(s->p->lg, id) : 0;
+	return id && !strcmp(row_status(row), "overdue") ? ledger_summary_work_overdue(s->p->lg, id) : 0;
+}
+
+/* Where customer rows carry no outstanding amount (Billing): the balances of the unpaid invoices. */
+static int take_unpaid(json_t *row, void *ud)
+{
+	static const char *const unpaid[] = { "sent", "overdue", "partially_paid", "viewed", NULL };
+	struct summary *s = ud;
+	char buf[32];
+	const char *id = id_of(row, "customer_id", buf, sizeof(buf)), *const *u;
+	double balance;
+
+	s->rows++;
+	for (u = unpaid; *u && strcmp(*u, row_status(row)); u++)
+		;
+	if (!id || !*u || !money(row, "balance", &balance))
+		return 0;
+	return ledger_summary_work_add_outstanding(s->p->lg, id, balance);
 }
 
 static int take_payment(json_t *row, void *ud)
@@ -164,8 +195,10 @@ static int gather(struct summary *s)
 
 	if ((rc = ledger_summary_work_reset(s->p->lg)) ||
 	    (rc = finclient_list(s->fin, ENTITY_CUSTOMERS, take_customer, s)) ||
-	    (rc = finclient_list_path(s->fin, "/invoices", "invoices", "status=overdue", take_overdue, s)) ||
-	    (rc = finclient_list_path(s->fin, app->payments_path, "customerpayments", NULL, take_payment, s)))
+	    (!app->outstanding_in_list &&
+	     (rc = finclient_list_path(s->fin, "/invoices", "invoices", "filter_by=Status.Unpaid", take_unpaid, s))) ||
+	    (rc = finclient_list_path(s->fin, "/invoices", "invoices", app->overdue_query, take_overdue, s)) ||
+	    (rc = finclient_list_path(s->fin, app->payments_path, app->payments_key, NULL, take_payment, s)))
 		return fail_prefix(rc, "summary");
 	log_info("summary: %ld rows read from %s (customers, overdue invoices, payments)", s->rows, app->label);
 	return 0;

@@ -10,7 +10,9 @@ const struct sync_unit sync_units[] = {
 	{ "items", &entity_defs[ENTITY_ITEMS], 1, entity_extract, entity_transform, entity_load },
 	{ "deals", NULL, 1, deals_extract, deals_transform, deals_load },
 	{ "deal_money", NULL, 0, NULL, NULL, deal_money_load },
+	{ "quotes", NULL, 0, quotes_extract, quotes_transform, quotes_load },
 	{ "summary", NULL, 0, NULL, NULL, summary_load },
+	{ "transactions", NULL, 0, transactions_extract, NULL, transactions_load },
 	{ "price_books", NULL, 0, price_books_extract, NULL, NULL },
 	{ NULL, NULL, 0, NULL, NULL, NULL },
 };

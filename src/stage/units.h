@@ -57,6 +57,13 @@ int deals_load(struct stage_run *s, const struct sync_unit *u);
 int summary_load(struct stage_run *s, const struct sync_unit *u);
 /* deal_money.c (sync.deals.crm_fields: the deal's transaction money back on the deal). */
 int deal_money_load(struct stage_run *s, const struct sync_unit *u);
+/* quotes.c (sync.quotes: CRM quotes become invoices). */
+int quotes_extract(struct stage_run *s, const struct sync_unit *u);
+int quotes_transform(struct stage_run *s, const struct sync_unit *u);
+int quotes_load(struct stage_run *s, const struct sync_unit *u);
+/* transactions.c (sync.transactions: finance transactions mirrored into the CRM). */
+int transactions_extract(struct stage_run *s, const struct sync_unit *u);
+int transactions_load(struct stage_run *s, const struct sync_unit *u);
 /* price_books.c (sync.price_books: staged for export, written nowhere). */
 int price_books_extract(struct stage_run *s, const struct sync_unit *u);
 

@@ -54,8 +54,13 @@ assert_eq '0 Invoices Status.All' "$(code '"\(.invoices | length) \(.page_contex
 assert_eq 200 "$(fin inventory GET /invoices)" "inventory invoices"
 assert_eq 404 "$(fin inventory GET /estimates)" "no estimates on inventory"
 assert_eq 5 "$(code)" "no estimates code"
+assert_eq 200 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" \
+	-H "X-com-zoho-invoice-organizationid: $ORG" "$SANDBOX_URL/invoice/v3/invoices")" "invoices on the Invoice app"
 assert_eq 404 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" \
 	-H "X-com-zoho-subscriptions-organizationid: $ORG" "$SANDBOX_URL/billing/v1/estimates")" "no estimates on the Billing app"
+assert_eq 200 "$(curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" \
+	-H "X-com-zoho-subscriptions-organizationid: $ORG" "$SANDBOX_URL/billing/v1/payments")" "Billing's payments"
+assert_eq '0 0' "$(code '"\(.code) \(.payments | length)"')" "Billing's payment list key"
 assert_eq 404 "$(books POST /invoices/1/status/paid)" "unknown status action"
 assert_eq 405 "$(books PATCH /invoices)" "wrong method"
 assert_eq 405 "$(books PUT /customerpayments/1 -d '{}')" "payments are not updated"
@@ -82,8 +87,10 @@ assert_eq 'Invalid value passed for line_items.name' "$(code .message)" "name na
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"item_id":"460000000099999"}]}')" "unknown item"
 assert_eq 'Invalid value passed for line_items.item_id' "$(code .message)" "item named"
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"name":"X","rate":1,"quantity":0}]}')" "quantity 0"
-assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"name":"X","rate":1,"discount":5}]}')" "line discount"
-assert_eq 'Invalid value passed for discount' "$(code .message)" "discount refused"
+# A line's discount (an amount, create-an-invoice-request line_items.discount) comes off its
+# total; one larger than the line is refused.
+assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","line_items":[{"item_id":"'$WIDGET'","rate":1,"quantity":2,"discount":5}]}')" "line discount over the line"
+assert_eq 'Invalid value passed for line_items.discount' "$(code .message)" "discount named"
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","shipping_charge":5,"line_items":['"$line"']}')" "shipping refused"
 assert_eq 400 "$(books POST /invoices -d '{"customer_id":"'$GLOBEX'","invoice_number":"INV-9","line_items":['"$line"']}')" "number without ignore_auto_number_generation"
 assert_eq 'Invalid value passed for invoice_number' "$(code .message)" "number refused"

@@ -134,7 +134,6 @@ refused '{"customers":{},"deals":{"automate":"invoice","lost_stages":["Closed Wo
 refused '{"customers":{},"deals":{"automate":"invoice","views":{"Accounts":"1"}}}' zoho-books "sync.deals.views.Accounts"
 refused '{"customers":{},"deals":{"automate":"invoice","trigger":"x"}}' zoho-books "sync.deals.trigger: unknown key"
 refused '{"customers":{},"summary":{"fields":{"balance":"X"}}}' zoho-books "sync.summary.fields.balance: unknown key"
-refused '{"customers":{},"summary":{}}' zoho-billing "sync.summary: zoho-billing: not available"
 refused '{"vendors":{},"summary":{}}' zoho-books "sync.summary: is written per linked customer"
 refused '{"customers":{},"deals":{"automate":"quote","quote_create_stage":"Qualification","convert_accepted_to_invoice":true}}' zoho-books "sync.deals.default_item: missing: Zoho Books invoice lines need an item"
 refused '{"customers":{},"deals":{"automate":"invoice","default_item":""}}' zoho-books "sync.deals.default_item: must be a Zoho Books item id or item name"

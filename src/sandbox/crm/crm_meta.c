@@ -14,7 +14,7 @@ struct crm_module_def {
 	const char *name;
 	const char *dup_field;          /* system duplicate-check field */
 	const char *display;            /* the record's name */
-	const char *mandatory[3];
+	const char *mandatory[4];
 };
 
 static const struct crm_module_def module_defs[] = {
@@ -28,10 +28,11 @@ static const struct crm_module_def module_defs[] = {
 	{ "Cases", "Subject", "Subject", { "Subject", NULL } },
 	{ "Solutions", "Solution_Title", "Solution_Title", { "Solution_Title", NULL } },
 	{ "Price_Books", "Price_Book_Name", "Price_Book_Name", { "Price_Book_Name", NULL } },
-	{ "Quotes", "Subject", "Subject", { "Subject", NULL } },
-	{ "Sales_Orders", "Subject", "Subject", { "Subject", NULL } },
-	{ "Purchase_Orders", "Subject", "Subject", { "Subject", NULL } },
-	{ "Invoices", "Subject", "Subject", { "Subject", NULL } },
+	/* v8 system-mandatory fields (facts §1.5): Subject and the line-item subform. */
+	{ "Quotes", "Subject", "Subject", { "Subject", "Quoted_Items", NULL } },
+	{ "Sales_Orders", "Subject", "Subject", { "Subject", "Ordered_Items", NULL } },
+	{ "Purchase_Orders", "Subject", "Subject", { "Subject", "Vendor_Name", "Purchased_Items", NULL } },
+	{ "Invoices", "Subject", "Subject", { "Subject", "Invoiced_Items", NULL } },
 	{ "Tasks", NULL, "Subject", { "Subject", NULL } },
 	{ "Events", NULL, "Event_Title", { "Event_Title", NULL } },
 	{ "Calls", NULL, "Subject", { "Subject", NULL } },
@@ -45,6 +46,14 @@ struct std_field {
 	const char *type;
 	const char *lookup;             /* module a lookup points to */
 };
+
+/* What the four inventory modules share (facts §1.10). */
+#define INVENTORY_FIELDS(m) \
+	{ m, "Subject", "text", NULL }, { m, "Account_Name", "lookup", "Accounts" }, \
+	{ m, "Contact_Name", "lookup", "Contacts" }, { m, "Deal_Name", "lookup", "Deals" }, \
+	{ m, "Sub_Total", "currency", NULL }, { m, "Tax", "currency", NULL }, \
+	{ m, "Adjustment", "currency", NULL }, { m, "Discount", "currency", NULL }, \
+	{ m, "Grand_Total", "currency", NULL }, { m, "Terms_and_Conditions", "textarea", NULL }
 
 /* Types: text textarea email phone website picklist multiselectpicklist
  * integer double currency boolean date datetime lookup ownerlookup any. */
@@ -158,6 +167,28 @@ static const struct std_field std_fields[] = {
 	{ "Deals", "Pipeline", "picklist", NULL },
 	{ "Deals", "Deal_Category_Status", "picklist", NULL },
 	{ "Deals", "Territory", "any", NULL },
+	/* The inventory modules (CRM v8 Records API, Quotes sample; facts §1.10). */
+	INVENTORY_FIELDS("Quotes"),
+	{ "Quotes", "Quote_Stage", "picklist", NULL },
+	{ "Quotes", "Valid_Till", "date", NULL },
+	{ "Quotes", "Quoted_Items", "lineitem", NULL },
+	INVENTORY_FIELDS("Sales_Orders"),
+	{ "Sales_Orders", "Status", "picklist", NULL },
+	{ "Sales_Orders", "Due_Date", "date", NULL },
+	{ "Sales_Orders", "Quote_Name", "lookup", "Quotes" },
+	{ "Sales_Orders", "Ordered_Items", "lineitem", NULL },
+	INVENTORY_FIELDS("Invoices"),
+	{ "Invoices", "Status", "picklist", NULL },
+	{ "Invoices", "Invoice_Date", "date", NULL },
+	{ "Invoices", "Due_Date", "date", NULL },
+	{ "Invoices", "Sales_Order", "lookup", "Sales_Orders" },
+	{ "Invoices", "Invoiced_Items", "lineitem", NULL },
+	INVENTORY_FIELDS("Purchase_Orders"),
+	{ "Purchase_Orders", "Vendor_Name", "lookup", "Vendors" },
+	{ "Purchase_Orders", "Status", "picklist", NULL },
+	{ "Purchase_Orders", "PO_Date", "date", NULL },
+	{ "Purchase_Orders", "Due_Date", "date", NULL },
+	{ "Purchase_Orders", "Purchased_Items", "lineitem", NULL },
 	{ "Leads", "First_Name", "text", NULL },
 	{ "Leads", "Last_Name", "text", NULL },
 	{ "Leads", "Full_Name", "text", NULL },
@@ -334,6 +365,19 @@ void crm_field_set_values(struct crm_module *mod, const char *field, const json_
 		json_object_set_new(def, "values", json_deep_copy(values));
 }
 
+void crm_field_set_unique(struct crm_module *mod, const char *field)
+{
+	json_t *def = json_object_get(mod->fields, field);
+
+	if (def)
+		json_object_set_new(def, "unique", json_true());
+}
+
+int crm_field_unique(const struct crm_module *mod, const char *field)
+{
+	return json_is_true(json_object_get(json_object_get(mod->fields, field), "unique"));
+}
+
 void crm_field_add(struct crm_module *mod, const char *field, const char *type, int custom)
 {
 	if (!json_object_get(mod->fields, field))
@@ -373,7 +417,7 @@ static const char *json_type_of(const char *type)
 {
 	if (str_eq(type, "lookup") || str_eq(type, "ownerlookup"))
 		return "jsonobject";
-	if (str_eq(type, "multiselectpicklist") || str_eq(type, "any"))
+	if (str_eq(type, "multiselectpicklist") || str_eq(type, "any") || str_eq(type, "lineitem"))
 		return "jsonarray";
 	if (str_eq(type, "integer"))
 		return "integer";
@@ -415,8 +459,29 @@ static const char *const deal_stages[] = {
 	"Closed Lost", "Closed Lost to Competition", NULL
 };
 
+/* The standard picklists of a new organisation's inventory modules (CRM help "Quotes", "Invoices"). */
+static const char *const quote_stages[] = {
+	"Draft", "Negotiation", "Delivered", "On Hold", "Confirmed", "Closed Won", "Closed Lost", NULL
+};
+static const char *const invoice_statuses[] = { "Created", "Approved", "Delivered", "Paid", "Cancelled", NULL };
+static const char *const order_statuses[] = { "Created", "Approved", "Delivered", "Cancelled", NULL };
+
+static const char *const *std_picklist(const struct crm_module *mod, const char *field)
+{
+	if (str_eq(mod->name, "Deals") && str_eq(field, "Stage"))
+		return deal_stages;
+	if (str_eq(mod->name, "Quotes") && str_eq(field, "Quote_Stage"))
+		return quote_stages;
+	if (str_eq(mod->name, "Invoices") && str_eq(field, "Status"))
+		return invoice_statuses;
+	if ((str_eq(mod->name, "Sales_Orders") || str_eq(mod->name, "Purchase_Orders")) && str_eq(field, "Status"))
+		return order_statuses;
+	return NULL;
+}
+
 static json_t *pick_list_values(const struct crm_module *mod, const char *field)
 {
+	const char *const *std = std_picklist(mod, field);
 	json_t *list;
 	size_t i;
 
@@ -429,12 +494,12 @@ static json_t *pick_list_values(const struct crm_module *mod, const char *field)
 							      "actual_value", v, "type", "used"));
 		return list;
 	}
-	if (!str_eq(mod->name, "Deals") || !str_eq(field, "Stage"))
+	if (!std)
 		return NULL;
 	list = json_array();
-	for (i = 0; deal_stages[i]; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "display_value", deal_stages[i],
-						      "actual_value", deal_stages[i], "type", "used"));
+	for (i = 0; std[i]; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "display_value", std[i],
+						      "actual_value", std[i], "type", "used"));
 	return list;
 }
 
@@ -458,6 +523,9 @@ json_t *crm_fields_json(const struct crm_module *mod)
 			      "read_only", crm_field_read_only(mod, key));
 		json_object_set_new(f, "id", json_sprintf("4150868000000%06llu",
 							  (unsigned long long)(h % 1000000)));
+		/* v8 field metadata: "unique" is {} unless the field is a unique one. */
+		json_object_set_new(f, "unique", json_is_true(json_object_get(def, "unique")) ?
+					 json_pack("{s:s}", "casesensitive", "false") : json_object());
 		lookup = jstr(def, "lookup");
 		if (lookup)
 			json_object_set_new(f, "lookup", json_pack("{s:{s:s}}", "module",

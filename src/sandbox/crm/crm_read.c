@@ -329,12 +329,15 @@ static void build_list_sql(struct sqlq *s, const struct listq *q)
 			      json_integer(q->has_token ? 0 : (q->page - 1) * q->per_page));
 }
 
-json_t *crm_project(const json_t *rec, const json_t *fields)
+/* A row: the fields asked for, but never a line-item subform (a single-record GET only). */
+json_t *crm_project(const struct crm_module *mod, const json_t *rec, const json_t *fields)
 {
 	json_t *out = json_object(), *f, *v;
 	size_t i;
 
 	json_array_foreach(fields, i, f) {
+		if (mod && str_eq(crm_field_type(mod, json_string_value(f)), "lineitem"))
+			continue;
 		v = json_object_get(rec, json_string_value(f));
 		json_object_set(out, json_string_value(f), v ? v : json_null());
 	}
@@ -388,7 +391,7 @@ static void run_list(struct req *r, const struct listq *q)
 		if (++n > (size_t)q->per_page)
 			break;
 		rec = store_load_json(st, 3);
-		json_array_append_new(data, crm_project(rec, q->fields));
+		json_array_append_new(data, crm_project(q->mod, rec, q->fields));
 		json_decref(rec);
 		free(last_idkey);
 		last_idkey = xstrdup((const char *)sqlite3_column_text(st, 0));

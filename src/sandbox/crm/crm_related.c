@@ -149,7 +149,7 @@ related_page(struct req *r, const char *module, const char *id, const char *rela
 	sqlite3_bind_int64(s, 6, (page - 1) * per_page);
 	while (sqlite3_step(s) == SQLITE_ROW && ++n <= (size_t)per_page) {
 		rec = store_load_json(s, 0);
-		json_array_append_new(data, crm_project(rec, fields));
+		json_array_append_new(data, crm_project(crm_module_get(r->sb->meta, target), rec, fields));
 		json_decref(rec);
 	}
 	sqlite3_reset(s);

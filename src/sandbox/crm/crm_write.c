@@ -253,6 +253,8 @@ static json_t *check_value(struct wctx *w, const char *key, json_t *v, size_t i,
 			return row_error("INVALID_DATA", key, i, "jsonobject", "invalid data");
 		*out = str_eq(jstr(v, "id"), "4150868000000225013") ? crm_user(1)
 								   : json_deep_copy(v);
+	} else if (str_eq(type, "lineitem")) {
+		return crm_lines_check(w->r->sb, key, v, i, out);
 	} else if (str_eq(type, "multiselectpicklist")) {
 		if (!multi_ok(v))
 			return row_error("INVALID_DATA", key, i, "jsonarray", "invalid data");
@@ -316,13 +318,30 @@ static char *find_dup(struct sandbox *sb, const struct crm_module *mod, const ch
 	return id;
 }
 
+/* A user-defined unique field of rec whose value another record holds: that record's id, else NULL. */
+static char *unique_clash(struct wctx *w, const json_t *rec, const char **field)
+{
+	const char *key;
+	json_t *v;
+	char *other;
+
+	json_object_foreach((json_t *)rec, key, v)
+		if (json_is_string(v) && *json_string_value(v) && crm_field_unique(w->mod, key) &&
+		    (other = crm_find_unique(w->r->sb, w->mod, key, json_string_value(v), jstr(rec, "id")))) {
+			*field = key;
+			return other;
+		}
+	return NULL;
+}
+
 static json_t *check_duplicate(struct wctx *w, const json_t *rec, size_t i)
 {
 	char *key = crm_dup_key(w->mod, rec), *other = NULL;
 	const char *field = crm_module_dup_field(w->mod);
 	json_t *err = NULL;
 
-	if (key && (other = find_dup(w->r->sb, w->mod, key, jstr(rec, "id")))) {
+	if ((key && (other = find_dup(w->r->sb, w->mod, key, jstr(rec, "id")))) ||
+	    (other = unique_clash(w, rec, &field))) {
 		err = row_error("DUPLICATE_DATA", field, i, NULL, "duplicate data");
 		json_object_set_new(json_object_get(err, "details"), "duplicate_record",
 				    json_pack("{s:s, s:{s:s, s:s}}", "id", other, "module",
@@ -382,6 +401,7 @@ static json_t *apply_row(struct wctx *w, json_t *target, json_t *clean, size_t i
 {
 	json_t *err;
 
+	crm_lines_merge(w->r->sb, target, clean, w->mod);
 	json_object_update(target, clean);
 	if ((err = check_mandatory(w, target, i)) || (err = check_duplicate(w, target, i)))
 		return err;
@@ -422,9 +442,13 @@ static json_t *upsert_target(struct wctx *w, const json_t *row, const char **dup
 		f = json_string_value(fv);
 		if (str_empty(jstr(row, f)))
 			continue;
-		key = norm_name(jstr(row, f));
-		found = find_dup(w->r->sb, w->mod, key, NULL);
-		free(key);
+		if (crm_field_unique(w->mod, f)) {
+			found = crm_find_unique(w->r->sb, w->mod, f, jstr(row, f), NULL);
+		} else {
+			key = norm_name(jstr(row, f));
+			found = find_dup(w->r->sb, w->mod, key, NULL);
+			free(key);
+		}
 		if (found) {
 			rec = crm_store_get(w->r->sb, crm_module_name(w->mod), found);
 			free(found);
@@ -541,7 +565,7 @@ static int check_dup_fields(struct wctx *w, json_t *body)
 				 json_pack("{s:s}", "api_name", "duplicate_check_fields"),
 				 "invalid data");
 	json_array_foreach(f, i, v)
-		if (!str_eq(json_string_value(v), sys))
+		if (!str_eq(json_string_value(v), sys) && !crm_field_unique(w->mod, json_string_value(v)))
 			return body_fail(w->r, "INVALID_DATA",
 					 json_pack("{s:s, s:O}", "param_name",
 						   "duplicate_check_fields", "api_name", v),

@@ -55,6 +55,7 @@ struct fin_app {
 	/* what only some apps document */
 	int lists_custom_fields;        /* GET /settings/fields?entity= (Books) */
 	int invoice_lines_need_item;    /* invoice line_items[].item_id required (Books OpenAPI) */
+	const char *payments_path;      /* customer payments: "customerpayments"; Billing "payments" (NULL: none) */
 	int deal_filter;                /* zcrm_potential_id filters invoice and estimate lists (Books) */
 	/* transactions: NULL where the app does not serve them */
 	const struct keyspec *invoice_keys;
@@ -91,6 +92,8 @@ json_t *fin_bad_value(const char *what);       /* code 2 "Invalid value passed f
 void fin_set_default(json_t *rec, const char *key, json_t *v);        /* steals v */
 /* The shared steps of fin_apply(), for the transactions too. */
 json_t *fin_rejected(struct fres *fr, const json_t *in, int *status);
+/* page and per_page of a list request (finance_list.c): 0, or -1 with *bad the parameter. */
+int fin_parse_paging(const json_t *args, long *page, long *per_page, const char **bad);
 json_t *fin_check_keys(const struct keyspec *keys, const json_t *in);
 json_t *fin_apply_cf(struct fres *fr, const json_t *list, json_t *rec);
 void fin_finalize_cf(struct fres *fr, json_t *rec);

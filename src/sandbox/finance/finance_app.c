@@ -138,7 +138,7 @@ static const struct keyspec item_keys_billing[] = {
 	{ "notes", K_STR }, { "terms", K_STR }, { "custom_fields", K_ARR }, \
 	{ "zcrm_potential_id", K_STR }, { "currency_id", K_STR }, \
 	{ "exchange_rate", K_NUM }, { "contact_persons", K_ARR }, \
-	{ "template_id", K_STR }
+	{ "template_id", K_STR }, { "discount_type", K_STR }
 
 static const struct keyspec invoice_keys_books[] = {
 	TX_COMMON, { "invoice_number", K_STR }, { "due_date", K_STR },
@@ -228,7 +228,7 @@ const struct fin_app fin_apps[4] = {
 		.item_missing_code = 1002, .item_keys = item_keys_books,
 		.item_list_keys = item_list_keys_typed,
 		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
-		.payment_keys = payment_keys,
+		.payment_keys = payment_keys, .payments_path = "customerpayments",
 		/* sales-order.yml: POST /salesorders/{id}/status/open */
 		.salesorder_keys = salesorder_keys, .salesorder_confirm = "open",
 	},
@@ -255,6 +255,7 @@ const struct fin_app fin_apps[4] = {
 		 * a line's item_id required as in Books: reading chosen (harsher). */
 		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
 		.invoice_lines_need_item = 1,
+		.payment_keys = payment_keys, .payments_path = "customerpayments",
 	},
 	{
 		.name = "billing", .root = "/billing/v1",
@@ -279,6 +280,8 @@ const struct fin_app fin_apps[4] = {
 		/* Billing v1 invoices: product_id on every line (finance_billing_tx.c) */
 		.invoice_keys = invoice_keys_billing, .invoice_lines_need_item = 1,
 		.billing_invoices = 1,
+		/* Billing: /payments */
+		.payment_keys = payment_keys, .payments_path = "payments",
 	},
 	{
 		.name = "inventory", .root = "/inventory/v1", .org_header = NULL, .index = 3,
@@ -299,7 +302,7 @@ const struct fin_app fin_apps[4] = {
 		.item_missing_code = 1002, .item_keys = item_keys_inventory,
 		.item_list_keys = item_list_keys_typed,
 		.invoice_keys = invoice_keys_inventory, .estimate_keys = NULL,
-		.payment_keys = payment_keys,
+		.payment_keys = payment_keys, .payments_path = "customerpayments",
 		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed */
 		.salesorder_keys = salesorder_keys, .salesorder_confirm = "confirmed",
 	},
@@ -323,7 +326,7 @@ int fin_kind_by_name(const struct fin_app *app, const char *res)
 		return app->invoice_keys ? FIN_INVOICES : -1;
 	if (str_eq(res, "estimates"))
 		return app->estimate_keys ? FIN_ESTIMATES : -1;
-	if (str_eq(res, "customerpayments"))
+	if (app->payments_path && str_eq(res, app->payments_path))
 		return app->payment_keys ? FIN_PAYMENTS : -1;
 	if (str_eq(res, "salesorders"))
 		return app->salesorder_keys ? FIN_SALESORDERS : -1;
@@ -372,7 +375,7 @@ void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 	} else if (kind == FIN_ESTIMATES) {
 		tx_init(fr, "estimate", "estimates", app->estimate_keys);
 	} else if (kind == FIN_PAYMENTS) {
-		tx_init(fr, "payment", "customerpayments", app->payment_keys);
+		tx_init(fr, "payment", app->payments_path, app->payment_keys);
 	} else if (kind == FIN_SALESORDERS) {
 		tx_init(fr, "salesorder", "salesorders", app->salesorder_keys);
 	} else if (kind == FIN_ITEMS) {

@@ -157,17 +157,31 @@ static int parse_sort(struct lq *l)
 	return 0;
 }
 
+/*
+ * page (from 1) and per_page (1-200, default 200), as every finance list
+ * documents them: 0, or -1 with *bad the parameter that is out of range.
+ * One reading for the record lists here and the transaction lists
+ * (finance_tx_api.c).
+ */
+int fin_parse_paging(const json_t *args, long *page, long *per_page, const char **bad)
+{
+	const char *pp = jstr(args, "per_page"), *pg = jstr(args, "page");
+
+	*page = 1;
+	*per_page = 200;
+	*bad = NULL;
+	if (pp && parse_long(pp, 1, 200, per_page))
+		*bad = "per_page";
+	else if (pg && parse_long(pg, 1, 1000000000, page))
+		*bad = "page";
+	return *bad ? -1 : 0;
+}
+
 static int parse_paging(struct lq *l)
 {
-	const char *pp = jstr(l->args, "per_page"), *pg = jstr(l->args, "page");
+	const char *bad;
 
-	l->page = 1;
-	l->per_page = 200;
-	if (pp && parse_long(pp, 1, 200, &l->per_page))
-		return lq_fail(l, "per_page");
-	if (pg && parse_long(pg, 1, 1000000000, &l->page))
-		return lq_fail(l, "page");
-	return 0;
+	return fin_parse_paging(l->args, &l->page, &l->per_page, &bad) ? lq_fail(l, bad) : 0;
 }
 
 static void add_order(struct lq *l)

@@ -5,8 +5,9 @@
  * of the sandbox clock (overdue, expired).
  *
  * Amounts are computed in cents (tx_cents) and answered as JSON numbers.  A
- * total is the sum of rate × quantity over the line items: the keys that
- * would change it (taxes, discounts, shipping, adjustment) are refused.
+ * total is the sum of rate × quantity less the line's discount (an amount;
+ * Books' line_items.discount) over the line items: the keys that would
+ * change it otherwise (taxes, shipping, adjustment) are refused.
  * An invoice's balance is its total less the payments applied to it (table
  * fin_applied, finance_pay.c); its own status follows from that balance.
  */
@@ -21,7 +22,7 @@ static const struct keyspec line_keys[] = {
 	{ "line_item_id", K_STR }, { "item_id", K_STR }, { "name", K_STR },
 	{ "description", K_STR }, { "rate", K_NUM }, { "quantity", K_NUM },
 	{ "unit", K_STR }, { "item_order", K_INT }, { "product_type", K_STR },
-	{ NULL, K_ANY }
+	{ "discount", K_NUM }, { NULL, K_ANY }
 };
 
 /* ---- money, dates, messages ------------------------------------------- */
@@ -298,6 +299,10 @@ static json_t *check_line(struct fres *fr, json_t *line)
 		json_object_set_new(line, "quantity", json_real(1));
 	else if (!json_is_number(qty) || json_number_value(qty) <= 0)
 		return fin_bad_value("line_items.quantity");
+	if (json_number_value(json_object_get(line, "discount")) < 0 ||
+	    json_number_value(json_object_get(line, "discount")) >
+		    json_number_value(rate) * json_number_value(json_object_get(line, "quantity")))
+		return fin_bad_value("line_items.discount");
 	return NULL;
 }
 
@@ -556,7 +561,8 @@ static int64_t line_totals(json_t *rec)
 
 	json_array_foreach(json_object_get(rec, "line_items"), i, line) {
 		t = tx_cents(json_number_value(json_object_get(line, "rate")) *
-			     json_number_value(json_object_get(line, "quantity")));
+			     json_number_value(json_object_get(line, "quantity"))) -
+		    tx_cents(json_number_value(json_object_get(line, "discount")));
 		json_object_set_new(line, "item_total", tx_money(t));
 		json_object_set_new(line, "item_order", json_integer((json_int_t)i + 1));
 		fin_set_default(line, "item_id", json_string(""));

@@ -464,15 +464,9 @@ static int parse_sort(struct tl *l)
 
 static int parse_paging(struct tl *l)
 {
-	const char *pp = jstr(l->args, "per_page"), *pg = jstr(l->args, "page");
+	const char *bad;
 
-	l->page = 1;
-	l->per_page = 200;
-	if (pp && parse_long(pp, 1, 200, &l->per_page))
-		return tl_fail(l, "per_page");
-	if (pg && parse_long(pg, 1, 1000000000, &l->page))
-		return tl_fail(l, "page");
-	return 0;
+	return fin_parse_paging(l->args, &l->page, &l->per_page, &bad) ? tl_fail(l, bad) : 0;
 }
 
 static const char *const invoice_row[] = {

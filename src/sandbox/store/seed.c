@@ -140,12 +140,14 @@ static const char *field_type(const json_t *f)
 		"date", "datetime", NULL };
 
 	const json_t *values = json_object_get(f, "pick_list_values"), *v;
+	const json_t *unique = json_object_get(f, "unique");
 	size_t i;
 
 	if (json_is_string(f))
 		return api_name_ok(json_string_value(f)) ? "text" : NULL;
 	if (!json_is_object(f) || !api_name_ok(jstr(f, "api_name")) ||
-	    !str_in(jstr(f, "data_type"), types) || json_object_size(f) != 2 + (values != NULL))
+	    !str_in(jstr(f, "data_type"), types) ||
+	    json_object_size(f) != 2 + (size_t)(values != NULL) + (size_t)(unique != NULL) || (unique && !json_is_boolean(unique)))
 		return NULL;
 	if (values && (!json_is_array(values) || !strstr(jstr(f, "data_type"), "picklist")))
 		return NULL;
@@ -183,7 +185,7 @@ static int seed_crm_fields(struct seed *sd)
 		return -1;
 	if (fields && expect(sd, "crm/fields.json", fields_ok(fields),
 			     "expected {\"Module\": [\"Field_API_Name\" or {\"api_name\", "
-			     "\"data_type\"[, \"pick_list_values\": [\"…\"]]}, …]}")) {
+			     "\"data_type\"[, \"pick_list_values\": [\"…\"]][, \"unique\": true]}, …]}")) {
 		json_decref(fields);
 		return -1;
 	}
@@ -194,6 +196,8 @@ static int seed_crm_fields(struct seed *sd)
 			crm_field_add(mod, name, field_type(f), 1);
 			if (json_object_get(f, "pick_list_values"))
 				crm_field_set_values(mod, name, json_object_get(f, "pick_list_values"));
+			if (json_is_true(json_object_get(f, "unique")))
+				crm_field_set_unique(mod, name);
 		}
 	json_decref(fields);
 	return 0;
@@ -437,11 +441,12 @@ static int check_finance_dir(const struct fin_app *app, const char *dir)
 		if (!rc && json_file(names[i]->d_name) &&
 		    finance_kind(app, names[i]->d_name) < 0) {
 			path = xasprintf("%s/%s", dir, names[i]->d_name);
-			rc = seed_fail(path, "unknown resource; %s knows %s.json, items.json%s%s%s",
+			rc = seed_fail(path, "unknown resource; %s knows %s.json, items.json%s%s%s%s%s",
 				       app->name, app->contacts_path,
 				       app->estimate_keys ? ", estimates.json" : "",
 				       app->invoice_keys ? ", invoices.json" : "",
-				       app->payment_keys ? ", customerpayments.json" : "");
+				       app->payment_keys ? ", " : "", app->payment_keys ? app->payments_path : "",
+				       app->payment_keys ? ".json" : "");
 			free(path);
 		}
 		free(names[i]);
@@ -460,8 +465,9 @@ static int seed_finance_records(struct seed *sd)
 		dir = xasprintf("%s/finance/%s", sd->dir, fin_apps[a].name);
 		rc = check_finance_dir(&fin_apps[a], dir);
 		for (f = fin_files; *f && !rc; f++) {
-			file = xasprintf("%s.json", str_eq(*f, "contacts") ?
-					 fin_apps[a].contacts_path : *f);
+			file = xasprintf("%s.json", str_eq(*f, "contacts") ? fin_apps[a].contacts_path :
+					 str_eq(*f, "customerpayments") && fin_apps[a].payments_path ?
+					 fin_apps[a].payments_path : *f);
 			rel = xasprintf("finance/%s/%s", fin_apps[a].name, file);
 			kind = finance_kind(&fin_apps[a], file);
 			free(file);
