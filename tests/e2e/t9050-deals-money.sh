@@ -24,7 +24,7 @@ assert_eq "null|null|null|null|null" "$(money $ACME)" "a deal without an invoice
 assert_eq 1 "$(deal_writes "$seq")" "one update call"
 assert_eq "update" "$(ledger_query state "select action from events where entity = 'deal_money' and crm_id = '$WAYNE'")" "event"
 [ -n "$(ledger_query state "select money_hash from deal_links where deal_id = '$WAYNE' and kind = 'invoice'")" ] || fail "no money hash"
-assert_eq 10 "$(ledger_query state "pragma user_version")" "schema version"
+[ "$(ledger_query state "pragma user_version")" -ge 10 ] || fail "schema version below 10 (deal_links.money_hash)"
 
 # --- the finance user sends the invoice and records a payment of 500 through the finance API.
 ctl POST "/finance/books/invoices/$INV/status" '{"status":"sent"}' >/dev/null
