@@ -106,7 +106,7 @@ FUZZ_BUILD   := build-fuzz
 # clang warns where gcc does not, on code that is fine (a vprintf wrapper, SQL split over lines).
 FUZZ_CFLAGS  := -O1 -g -Wno-format-nonliteral -Wno-string-concatenation
 # A target built with a product file itself, to reach the readers private to it, leaves its object out.
-FUZZ_WITH_review     := src/cmd/review.c
+FUZZ_WITH_review     := src/cmd/review_apply.c
 FUZZ_WITH_fin_answer := src/conn/finclient.c
 FUZZ_WITH_crm_answer := src/conn/zoho_crm.c
 fuzz_objs = $(filter-out $(FUZZ_WITH_$(1):%.c=$(BUILD)/%.o),$(CORE_OBJS))

@@ -1,10 +1,10 @@
 /*
  * fuzz_review.c - the reader of `finsync review --apply FILE`
- * (src/cmd/review.c read_file: RFC 4180 rows, the header, each row's
+ * (src/cmd/review_apply.c read_file: RFC 4180 rows, the header, each row's
  * decision) on any bytes as the file.  It is built into this target with
- * review.c itself, whose reader is private to it.
+ * review_apply.c itself, whose reader is private to it.
  */
-#include "../../src/cmd/review.c"
+#include "../../src/cmd/review_apply.c"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
