@@ -183,6 +183,22 @@ struct listing {
 };
 
 /*
+ * Whether the decision came after the run that made this line.  Times are
+ * whole seconds: a decision in the very second the run started came before
+ * it when the run already followed a decision (match "review"), else after.
+ */
+static int decided_since(const struct decision *d, json_t *line, const char *started_at)
+{
+	const char *match = review_str(line, "match");
+	int cmp;
+
+	if (!d->decided_at)
+		return 0;
+	cmp = strcmp(d->decided_at, started_at);
+	return cmp > 0 || (cmp == 0 && !(match && !strcmp(match, "review")));
+}
+
+/*
  * Settled since its run: linked to a finance record (a near-duplicate is
  * linked by its own create: only a decision settles it), or decided by a
  * review after the run started.  1 settled, 0 pending, <0 error.
@@ -195,7 +211,7 @@ static int settled(struct listing *L, json_t *line, const char *started_at)
 	int rc, near = json_object_get(line, "score") != NULL;
 
 	if ((rc = ledger_decision_get(L->lg, entity, crm_id, &d)) == 1)
-		rc = near || !started_at || (d.decided_at && strcmp(d.decided_at, started_at) >= 0);
+		rc = near || !started_at || decided_since(&d, line, started_at);
 	decision_release(&d);
 	if (rc || near)
 		return rc;
