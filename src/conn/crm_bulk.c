@@ -44,46 +44,34 @@ enum cell_kind { KIND_PLAIN, KIND_LOOKUP, KIND_OWNER };
 struct bulk_source {
 	struct source base;
 	struct api *api;
-	char *base_url;          /* ".../crm/bulk/v8" */
+	char *base_url; /* ".../crm/bulk/v8" */
 	char *module;
 	char *cvid;
 	char *tmp_dir;
-	json_t *columns;         /* the fields asked of each job */
-	json_t *meta;            /* field -> settings/fields object (borrowed) */
-	struct source *csv;      /* the current job's CSV, or NULL */
-	long page;               /* the job's page, from 1 */
-	char *next_token;        /* the next job's page_token, or NULL */
-	int more;                /* a job follows the current one */
+	json_t *columns;    /* the fields asked of each job */
+	json_t *meta;       /* field -> settings/fields object (borrowed) */
+	struct source *csv; /* the current job's CSV, or NULL */
+	long page;          /* the job's page, from 1 */
+	char *next_token;   /* the next job's page_token, or NULL */
+	int more;           /* a job follows the current one */
 	int started;
 	char *job_id;
-	long records;            /* given so far, for messages */
+	long records; /* given so far, for messages */
+	long jobs;    /* jobs made for this read */
+	long long zip_bytes, csv_bytes;
 };
 
-static long jobs_made;
-static long long bytes_downloaded;
 static double download_at[BULK_DOWNLOADS_PER_MINUTE]; /* monotonic times of the last downloads */
 static size_t download_pos;
-
-long bulk_jobs_made(void)
-{
-	return jobs_made;
-}
-
-long long bulk_bytes_downloaded(void)
-{
-	return bytes_downloaded;
-}
 
 /* The field a lookup to module shows as its name (the list API's lookup "name"). */
 static const char *display_field(const char *module)
 {
 	static const char *const names[][2] = {
-		{ "Accounts", "Account_Name" },       { "Contacts", "Full_Name" },
-		{ "Leads", "Full_Name" },             { "Vendors", "Vendor_Name" },
-		{ "Products", "Product_Name" },       { "Deals", "Deal_Name" },
-		{ "Campaigns", "Campaign_Name" },     { "Price_Books", "Price_Book_Name" },
-		{ "Quotes", "Subject" },              { "Sales_Orders", "Subject" },
-		{ "Purchase_Orders", "Subject" },     { "Invoices", "Subject" },
+		{ "Accounts", "Account_Name" },   { "Contacts", "Full_Name" },          { "Leads", "Full_Name" },
+		{ "Vendors", "Vendor_Name" },     { "Products", "Product_Name" },       { "Deals", "Deal_Name" },
+		{ "Campaigns", "Campaign_Name" }, { "Price_Books", "Price_Book_Name" }, { "Quotes", "Subject" },
+		{ "Sales_Orders", "Subject" },    { "Purchase_Orders", "Subject" },     { "Invoices", "Subject" },
 	};
 	size_t i;
 
@@ -201,7 +189,7 @@ static int create_job(struct bulk_source *s)
 	if (!rc) {
 		xfree(s->job_id);
 		s->job_id = xstrdup(id);
-		jobs_made++;
+		s->jobs++;
 		log_info("%s: Bulk Read job %s made (page %ld)", s->module, id, s->page);
 	}
 	api_result_release(&res);
@@ -252,8 +240,9 @@ static int job_state(struct bulk_source *s)
 	} else if (!strcmp(state, "COMPLETED")) {
 		rc = take_result(s, json_object_get(row, "result")) ? -1 : 1;
 	} else if (!strcmp(state, "FAILURE") || !strcmp(state, "FAILED")) {
-		rc = fail(FS_EABORT, "zoho-crm: Bulk Read job %s of %s failed in the CRM (state %s); run again later, "
-				     "or set crm.read to rest for a module under 100,000 records",
+		rc = fail(FS_EABORT,
+			  "zoho-crm: Bulk Read job %s of %s failed in the CRM (state %s); run again later, "
+			  "or set crm.read to rest for a module under 100,000 records",
 			  s->job_id, s->module, state);
 	}
 out:
@@ -302,7 +291,8 @@ static int download(struct bulk_source *s, char **path)
 
 	*path = NULL;
 	if (!fp) {
-		rc = fail(FS_EABORT, "cannot make a file in '%s' for a Bulk Read result: %s", s->tmp_dir, strerror(errno));
+		rc = fail(FS_EABORT, "cannot make a file in '%s' for a Bulk Read result: %s", s->tmp_dir,
+			  strerror(errno));
 		goto out;
 	}
 	pace_download();
@@ -314,8 +304,9 @@ static int download(struct bulk_source *s, char **path)
 	}
 	if (!rc && (fflush(fp) || ferror(fp)))
 		rc = fail(FS_EABORT, "cannot write '%s': %s", tmpl, strerror(errno));
-	if (!rc)
-		bytes_downloaded += ftell(fp);
+	if (!rc) {
+		s->zip_bytes += ftell(fp);
+	}
 out:
 	if (fp)
 		fclose(fp);
@@ -338,6 +329,7 @@ struct zip_in {
 	zip_t *zip;
 	zip_file_t *file;
 	char *name;
+	long long *bytes; /* the source's count of CSV bytes read */
 };
 
 static long zip_in_read(void *ctx, char *buf, size_t n)
@@ -347,6 +339,7 @@ static long zip_in_read(void *ctx, char *buf, size_t n)
 
 	if (got < 0)
 		return fail(FS_EABORT, "%s: %s", z->name, zip_strerror(z->zip));
+	*z->bytes += got;
 	return (long)got;
 }
 
@@ -369,6 +362,7 @@ static int open_zip_csv(struct bulk_source *s, const char *path, struct csv_inpu
 	zip_int64_t i, n;
 	int err = 0;
 
+	z->bytes = &s->csv_bytes;
 	z->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
 	unlink(path);
 	if (!z->zip) {
@@ -455,8 +449,7 @@ static int type_in(const char *type, const char *const *list)
 
 json_t *bulk_cell_value(const char *type, json_t *cell)
 {
-	static const char *const numbers[] = { "integer", "bigint", "double", "currency", "decimal", "percent",
-					       NULL };
+	static const char *const numbers[] = { "integer", "bigint", "double", "currency", "decimal", "percent", NULL };
 	const char *t = json_string_value(cell);
 	json_t *v;
 
@@ -567,6 +560,9 @@ static void bulk_close(struct source *base)
 {
 	struct bulk_source *s = (struct bulk_source *)base;
 
+	if (s->jobs)
+		log_info("%s: Bulk Read: %ld records in %ld jobs, %.1f MB of ZIP, %.1f MB of CSV", s->module,
+			 s->records, s->jobs, (double)s->zip_bytes / 1e6, (double)s->csv_bytes / 1e6);
 	source_close(s->csv);
 	json_decref(s->columns);
 	xfree(s->base_url);
@@ -580,16 +576,17 @@ static void bulk_close(struct source *base)
 
 static const struct source_ops bulk_source_ops = { bulk_next, bulk_close, bulk_where };
 
-int bulk_source_open(struct source **out, struct api *api, const char *api_base, const struct crm_query *q,
-		     json_t *meta)
+int bulk_source_open(
+	struct source **out, struct api *api, const char *api_base, const struct crm_query *q, json_t *meta)
 {
 	struct bulk_source *s;
 	char *base = bulk_base(api_base);
 
 	*out = NULL;
 	if (!base)
-		return fail(FS_EUSAGE, "crm.api_base '%s' does not end in /crm/<version>: the Bulk Read API's "
-				       "address cannot be made from it",
+		return fail(FS_EUSAGE,
+			    "crm.api_base '%s' does not end in /crm/<version>: the Bulk Read API's "
+			    "address cannot be made from it",
 			    api_base);
 	if (!q->tmp_dir)
 		return fail(FS_EABORT, "zoho-crm: a Bulk Read of %s needs a folder for its download", q->module);

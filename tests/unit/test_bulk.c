@@ -23,11 +23,12 @@ static char *cell(const char *type, const char *text)
 	return s;
 }
 
-#define CHECK_CELL(type, text, want) do { \
-	char *got_ = cell(type, text); \
-	CHECK_STREQ(got_, want); \
-	free(got_); \
-} while (0)
+#define CHECK_CELL(type, text, want) \
+	do { \
+		char *got_ = cell(type, text); \
+		CHECK_STREQ(got_, want); \
+		free(got_); \
+	} while (0)
 
 static void test_bulk__numbers_as_the_list_api_gives_them(void)
 {
@@ -74,10 +75,11 @@ static long mem_read(void *ctx, char *buf, size_t n)
 
 static void test_bulk__unseekable_stream_stops_at_an_unclosed_quote(void)
 {
-	static const char csv[] = "id,Account_Name,Owner,Owner.email\r\n"
-				  "1001,\"Acme, Ltd\",7,a@example.com\r\n"
-				  "1002,\"never closed,8,b@example.com\r\n"
-				  "1003,After,9,c@example.com\r\n";
+	static const char csv[] =
+		"id,Account_Name,Owner,Owner.email\r\n"
+		"1001,\"Acme, Ltd\",7,a@example.com\r\n"
+		"1002,\"never closed,8,b@example.com\r\n"
+		"1003,After,9,c@example.com\r\n";
 	struct mem_in m = { csv, sizeof(csv) - 1, 0 };
 	struct csv_input in = { &m, mem_read, NULL, NULL };
 	struct source *src = NULL;

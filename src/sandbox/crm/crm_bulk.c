@@ -27,13 +27,13 @@
 #define MAX_DOWNLOADS 1000
 
 struct bulk_state {
-	long added_ms, progress_ms;     /* time in ADDED, then IN PROGRESS */
-	long page_size;                 /* records a job holds */
+	long added_ms, progress_ms; /* time in ADDED, then IN PROGRESS */
+	long page_size;             /* records a job holds */
 	long downloads_per_minute;
-	int fail;                       /* jobs made now end in FAILURE */
-	json_t *jobs;                   /* id -> job */
-	json_t *tokens;                 /* page_token -> {module, after}: where the next page starts */
-	double downloads[MAX_DOWNLOADS];/* monotonic times of the last downloads (a ring) */
+	int fail;                        /* jobs made now end in FAILURE */
+	json_t *jobs;                    /* id -> job */
+	json_t *tokens;                  /* page_token -> {module, after}: where the next page starts */
+	double downloads[MAX_DOWNLOADS]; /* monotonic times of the last downloads (a ring) */
 	long dpos;
 	long jobs_made;
 };
@@ -89,7 +89,8 @@ static int check_fields(struct req *r, const struct crm_module *mod, const json_
 		const char *name = json_string_value(f), *dot = name ? strchr(name, '.') : NULL;
 		char *head = name ? xstrndup(name, dot ? (size_t)(dot - name) : strlen(name)) : NULL;
 		const char *type = head ? crm_field_type(mod, head) : NULL;
-		int ok = str_eq(head, "id") || (type && (!dot || str_eq(type, "lookup") || str_eq(type, "ownerlookup")));
+		int ok = str_eq(head, "id") ||
+			 (type && (!dot || str_eq(type, "lookup") || str_eq(type, "ownerlookup")));
 		free(head);
 		if (!ok)
 			return bulk_fail(r, 400, "INVALID_DATA", json_pack("{s:s?}", "api_name", name),
@@ -146,10 +147,11 @@ static void create_job(struct req *r)
 		job = json_pack("{s:s, s:s, s:O, s:s, s:f, s:b}", "id", id, "module", crm_module_name(mod), "query",
 				query, "created_time", when, "created_ms", mono_ms(), "fail", b->fail);
 		json_object_set_new(b->jobs, id, job);
-		reply_json(r, 201, json_pack("{s:[{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o, s:s}}], s:{}}", "data",
-					     "status", "success", "code", "ADDED_SUCCESSFULLY", "message",
-					     "Added successfully.", "details", "id", id, "operation", "read", "state",
-					     "ADDED", "created_by", crm_user(0), "created_time", when, "info"));
+		reply_json(r, 201,
+			   json_pack("{s:[{s:s, s:s, s:s, s:{s:s, s:s, s:s, s:o, s:s}}], s:{}}", "data", "status",
+				     "success", "code", "ADDED_SUCCESSFULLY", "message", "Added successfully.",
+				     "details", "id", id, "operation", "read", "state", "ADDED", "created_by",
+				     crm_user(0), "created_time", when, "info"));
 	}
 	json_decref(body);
 }
@@ -202,7 +204,8 @@ static json_t *job_result(struct sandbox *sb, json_t *job)
 	if (n > b->page_size) {
 		char token[33];
 		random_hex(token, 32);
-		json_object_set_new(b->tokens, token, json_pack("{s:s, s:s}", "module", jstr(job, "module"), "after", last));
+		json_object_set_new(b->tokens, token,
+				    json_pack("{s:s, s:s}", "module", jstr(job, "module"), "after", last));
 		json_object_set_new(result, "next_page_token", json_string(token));
 	}
 	free(last);
@@ -297,8 +300,7 @@ static void value_text(struct buf *out, json_t *v)
 }
 
 /* `X.field` of a record: the owner's name parts and email, or the looked-up record's field. */
-static void dotted_text(struct sandbox *sb, const struct crm_module *mod, json_t *rec, const char *col,
-			struct buf *out)
+static void dotted_text(struct sandbox *sb, const struct crm_module *mod, json_t *rec, const char *col, struct buf *out)
 {
 	const char *dot = strchr(col, '.'), *field = dot + 1;
 	char *head = xstrndup(col, (size_t)(dot - col));
@@ -322,8 +324,9 @@ static void dotted_text(struct sandbox *sb, const struct crm_module *mod, json_t
 }
 
 /* One record's CSV row, the columns in the order asked. */
-static void csv_row(struct sandbox *sb, const struct crm_module *mod, json_t *rec, const json_t *cols,
-		    struct buf *out, struct buf *cell)
+static void
+csv_row(struct sandbox *sb, const struct crm_module *mod, json_t *rec, const json_t *cols, struct buf *out,
+	struct buf *cell)
 {
 	const json_t *c;
 	size_t i;
@@ -495,7 +498,8 @@ void bulk_handle(struct req *r)
 	else if (n == 3 && str_eq(seg[0], "read") && str_eq(seg[2], "result") && get)
 		job_download(r, seg[1]);
 	else
-		bulk_fail(r, 404, "INVALID_URL_PATTERN", NULL, "Please check if the URL trying to access is a correct one");
+		bulk_fail(r, 404, "INVALID_URL_PATTERN", NULL,
+			  "Please check if the URL trying to access is a correct one");
 }
 
 /* ---- /__control/bulk_read ---- */
@@ -537,14 +541,15 @@ void bulk_control(struct req *r)
 			b->fail = json_is_true(fail);
 		json_decref(body);
 		if (bad) {
-			reply_json(r, 400, json_pack("{s:s, s:s}", "error", "not a whole number in range (or a boolean)",
-						     "key", bad));
+			reply_json(r, 400,
+				   json_pack("{s:s, s:s}", "error", "not a whole number in range (or a boolean)", "key",
+					     bad));
 			return;
 		}
 	}
-	reply_json(r, 200, json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:I}", "added_ms", (json_int_t)b->added_ms,
-				     "in_progress_ms", (json_int_t)b->progress_ms, "page_size",
-				     (json_int_t)b->page_size, "downloads_per_minute",
-				     (json_int_t)b->downloads_per_minute, "list_wall", (json_int_t)r->sb->list_wall,
-				     "fail", b->fail, "jobs_made", (json_int_t)b->jobs_made));
+	reply_json(r, 200,
+		   json_pack("{s:I, s:I, s:I, s:I, s:I, s:b, s:I}", "added_ms", (json_int_t)b->added_ms,
+			     "in_progress_ms", (json_int_t)b->progress_ms, "page_size", (json_int_t)b->page_size,
+			     "downloads_per_minute", (json_int_t)b->downloads_per_minute, "list_wall",
+			     (json_int_t)r->sb->list_wall, "fail", b->fail, "jobs_made", (json_int_t)b->jobs_made));
 }
