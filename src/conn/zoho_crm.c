@@ -49,6 +49,8 @@ struct zoho_source {
 	/* crm.read auto, a full read: past the wall it goes on by Bulk Read */
 	struct crm_query *switchable;
 	int wall_hit;            /* the list answered PAGINATION_LIMIT_EXCEEDED */
+	int counted;             /* the module's record count was asked */
+	long listed;             /* records listed so far */
 	struct source *bulk;     /* the Bulk Read it went on with */
 };
 
@@ -351,13 +353,12 @@ static int bulk_open(struct zoho_crm *c, const struct crm_query *q, struct sourc
  */
 static int go_bulk(struct zoho_source *s)
 {
-	log_info("%s: the CRM's list API stops after %ld records (PAGINATION_LIMIT_EXCEEDED); reading the module "
-		 "by Bulk Read, the records already listed kept once",
-		 s->module, (s->page_no - 1) * PER_PAGE);
 	json_decref(s->page);
 	s->page = NULL;
 	return bulk_open(s->crm, s->switchable, &s->bulk);
 }
+
+static int count_check(struct zoho_source *s);
 
 static int fetch_page(struct zoho_source *s)
 {
@@ -371,10 +372,17 @@ static int fetch_page(struct zoho_source *s)
 	url = list_url(s, json_string_value(json_array_get(s->batches, 0)), NULL);
 	rc = get_page(s, url, &s->page);
 	xfree(url);
-	if (!rc && s->wall_hit)
+	if (!rc && s->wall_hit) {
+		log_info("%s: the CRM's list API stops after %ld records (PAGINATION_LIMIT_EXCEEDED); reading the "
+			 "module by Bulk Read, the records already listed kept once",
+			 s->module, s->listed);
 		return go_bulk(s);
+	}
 	if (!rc && !s->page)
 		s->done = 1;
+	s->listed += s->page ? (long)json_array_size(s->page) : 0;
+	if (!rc && s->switchable && !s->counted && !s->done && s->listed >= PAGE_LIMIT)
+		return count_check(s);
 	if (s->ids)
 		s->done = 1;
 	if (!rc)
@@ -482,28 +490,45 @@ static struct crm_query *query_copy(const struct crm_query *q)
 }
 
 /*
- * How a read goes: by Bulk Read (crm.read bulk, or auto with a count past
- * the wall; 1), or listed (0), switching to Bulk Read at the wall when auto.
+ * How a read goes: by Bulk Read (crm.read bulk; 1), or listed (0), switching
+ * to Bulk Read when auto finds the module past the wall (count_check, go_bulk).
  * Only a full read can go by Bulk Read: an incremental one keeps the list API.
  */
 static int read_by_bulk(struct zoho_crm *c, const struct crm_query *q, int *switchable)
 {
-	long n;
-	int rc;
-
 	*switchable = 0;
 	if (!q->tmp_dir || q->modified_since || q->ids || c->base.job->crm.read == CRM_READ_REST)
 		return 0;
 	if (c->base.job->crm.read == CRM_READ_BULK)
 		return 1;
-	if ((rc = record_count(c, q->module, &n)))
-		return rc;
-	if (n > LIST_WALL) {
-		log_info("%s: %ld records, more than the list API's %d: reading by Bulk Read", q->module, n, LIST_WALL);
-		return 1;
-	}
 	*switchable = 1;
 	return 0;
+}
+
+/*
+ * crm.read auto, once the listing passed the first 2,000 records (a small
+ * module is never counted): the module's record count past the wall reads it
+ * by Bulk Read now rather than after 100,000 records listed.  A count the
+ * CRM cannot give leaves the wall's answer to switch.
+ */
+static int count_check(struct zoho_source *s)
+{
+	long n;
+	int rc;
+
+	s->counted = 1;
+	if ((rc = record_count(s->crm, s->module, &n)) && rc != FS_EABORT)
+		return rc;      /* a spent budget stops the read as any call's would */
+	if (rc) {
+		log_warn("%s; listing on, by Bulk Read from the list API's wall", err_msg());
+		return 0;
+	}
+	if (n <= LIST_WALL)
+		return 0;
+	log_info("%s: %ld records, more than the list API's %d: reading the module by Bulk Read, the %ld records "
+		 "already listed kept once",
+		 s->module, n, LIST_WALL, s->listed);
+	return go_bulk(s);
 }
 
 static int zoho_read(struct crm *base, const struct crm_query *q, struct source **out)
