@@ -44,3 +44,16 @@ assert_eq 2508 "$(zcat state/staging/1/extract/accounts.ndjson.gz | jq -r .id | 
 assert_eq 2506 "$(ledger_query state "select count(*) from links where entity = 'customers'")" "linked (2 duplicates skipped)"
 assert_eq 2508 "$(store books contacts | jq length)" "customers in Books (2 existing + 2,506)"
 assert_eq 2508 "$(store books contacts | jq '[.[].contact_name] | unique | length')" "no customer twice in Books"
+
+# The sandbox's download limit as Zoho documents it: 10 in a minute, the 11th is 429 TOO_MANY_REQUESTS.
+# The run made 4; 6 more pass, the next is refused.  The ZIP holds one CSV named after the job.
+n=4
+while [ $n -lt 10 ]; do
+	curl -sf -o result.zip -H "Authorization: Zoho-oauthtoken $token" "$SANDBOX_URL$job2/result" || fail "download $((n + 1)) refused"
+	n=$((n + 1))
+done
+status=$(curl -s -o over.json -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $token" "$SANDBOX_URL$job2/result")
+assert_eq 429 "$status" "the 11th download in a minute"
+assert_eq TOO_MANY_REQUESTS "$(jq -r .code over.json)" "its code"
+python3 -c 'import sys, zipfile; z = zipfile.ZipFile("result.zip"); print(" ".join(z.namelist()))' >names
+assert_eq "$(basename "$job2").csv" "$(cat names)" "the ZIP's members"
