@@ -381,8 +381,10 @@ static int fetch_page(struct zoho_source *s)
 	if (!rc && !s->page)
 		s->done = 1;
 	s->listed += s->page ? (long)json_array_size(s->page) : 0;
-	if (!rc && s->switchable && !s->counted && !s->done && s->listed >= PAGE_LIMIT)
-		return count_check(s);
+	/* Switched to Bulk Read: this page comes again from there. */
+	if (!rc && s->switchable && !s->counted && !s->done && s->listed >= PAGE_LIMIT &&
+	    ((rc = count_check(s)) || s->bulk))
+		return rc;
 	if (s->ids)
 		s->done = 1;
 	if (!rc)
