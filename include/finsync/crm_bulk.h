@@ -17,7 +17,7 @@
 /*
  * A source of every record of q->module (q->fields, q->cvid) through Bulk
  * Read jobs: each created, polled with backoff until COMPLETED, its ZIP
- * downloaded to a temporary file in q->tmp_dir (removed once open) and its
+ * downloaded to a temporary file in q->tmp_dir (unlinked once made) and its
  * CSV read as it is unzipped.  meta maps the module's field API names to
  * their settings/fields objects (borrowed): the CSV's text is turned into
  * the list API's JSON types with it.  api_base is the CRM's

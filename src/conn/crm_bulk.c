@@ -8,7 +8,7 @@
  * temporary file in the run's staging folder, and the CSV is read by the
  * export reader (crm_csv.c) straight out of the ZIP (libzip, zip_fread):
  * one chunk and one row in memory, whatever the size.  The file is
- * unlinked as soon as it is open, so it never outlives the read.  A result
+ * unlinked as soon as it is made, so it never outlives the read.  A result
  * with more_records leads to the next job, by next_page_token (or the next
  * page when the answer has none).
  *
@@ -280,19 +280,27 @@ static void pace_download(void)
 	download_pos = (download_pos + 1) % BULK_DOWNLOADS_PER_MINUTE;
 }
 
-/* The result's ZIP into a new temporary file in tmp_dir; its path in *path. */
-static int download(struct bulk_source *s, char **path)
+/*
+ * The result's ZIP into a temporary file in tmp_dir, unlinked as soon as it
+ * is made: a killed run leaves nothing behind.  Its descriptor, at the
+ * file's start, in *fd.
+ */
+static int download(struct bulk_source *s, int *fd)
 {
 	struct api_result res = API_RESULT_INIT;
 	char *url = xasprintf("%s/read/%s/result", s->base_url, s->job_id);
 	char *tmpl = xasprintf("%s/.bulk-read-XXXXXX", s->tmp_dir);
-	int fd = mkstemp(tmpl), rc;
-	FILE *fp = fd >= 0 ? fdopen(fd, "w+b") : NULL;
+	int tmp = mkstemp(tmpl), rc;
+	FILE *fp = tmp >= 0 ? fdopen(tmp, "w+b") : NULL;
 
-	*path = NULL;
+	*fd = -1;
+	if (tmp >= 0)
+		unlink(tmpl);
 	if (!fp) {
 		rc = fail(FS_EABORT, "cannot make a file in '%s' for a Bulk Read result: %s", s->tmp_dir,
 			  strerror(errno));
+		if (tmp >= 0)
+			close(tmp);
 		goto out;
 	}
 	pace_download();
@@ -303,22 +311,20 @@ static int download(struct bulk_source *s, char **path)
 		xfree(why);
 	}
 	if (!rc && (fflush(fp) || ferror(fp)))
-		rc = fail(FS_EABORT, "cannot write '%s': %s", tmpl, strerror(errno));
+		rc = fail(FS_EABORT, "cannot write a Bulk Read result in '%s': %s", s->tmp_dir, strerror(errno));
 	if (!rc) {
 		s->zip_bytes += ftell(fp);
+		if ((*fd = dup(fileno(fp))) < 0 || lseek(*fd, 0, SEEK_SET) < 0)
+			rc = fail(FS_EABORT, "cannot read a Bulk Read result back: %s", strerror(errno));
 	}
+	fclose(fp);
 out:
-	if (fp)
-		fclose(fp);
-	else if (fd >= 0)
-		close(fd);
-	if (rc && fd >= 0)
-		unlink(tmpl);
-	if (rc)
-		xfree(tmpl);
-	else
-		*path = tmpl;
+	if (rc && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
 	api_result_release(&res);
+	xfree(tmpl);
 	xfree(url);
 	return rc;
 }
@@ -355,16 +361,16 @@ static void zip_in_close(void *ctx)
 	xfree(z);
 }
 
-/* The first .csv member of the ZIP at path; the file is unlinked once open. */
-static int open_zip_csv(struct bulk_source *s, const char *path, struct csv_input *in)
+/* The first .csv member of the ZIP open as fd (taken: closed with the input, or now on an error). */
+static int open_zip_csv(struct bulk_source *s, int fd, struct csv_input *in)
 {
 	struct zip_in *z = xcalloc(1, sizeof(*z));
 	zip_int64_t i, n;
 	int err = 0;
 
 	z->bytes = &s->csv_bytes;
-	z->zip = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &err);
-	unlink(path);
+	if (!(z->zip = zip_fdopen(fd, ZIP_CHECKCONS, &err)))
+		close(fd);
 	if (!z->zip) {
 		zip_error_t ze;
 		zip_error_init_with_code(&ze, err);
@@ -396,16 +402,13 @@ static int open_zip_csv(struct bulk_source *s, const char *path, struct csv_inpu
 static int next_job(struct bulk_source *s)
 {
 	struct csv_input in;
-	char *path = NULL;
-	int rc;
+	int rc, fd = -1;
 
 	source_close(s->csv);
 	s->csv = NULL;
-	if ((rc = create_job(s)) || (rc = wait_job(s)) || (rc = download(s, &path)))
+	if ((rc = create_job(s)) || (rc = wait_job(s)) || (rc = download(s, &fd)))
 		return rc;
-	rc = open_zip_csv(s, path, &in);
-	xfree(path);
-	if (!rc) {
+	if (!(rc = open_zip_csv(s, fd, &in))) {
 		char *name = xasprintf("Bulk Read job %s (%s)", s->job_id, s->module);
 		rc = crm_csv_source_open(&s->csv, name, &in);
 		xfree(name);
