@@ -1,5 +1,5 @@
 # finsync — plain Makefile.  `make help` lists the targets.
-PKGS      := libcurl jansson sqlite3 zlib libutf8proc libmicrohttpd nettle xlsxwriter
+PKGS      := libcurl jansson sqlite3 zlib libutf8proc libmicrohttpd nettle xlsxwriter libzip
 BUILD     ?= build
 PREFIX    ?= /usr/local
 CFLAGS    ?= -O2 -g
@@ -90,6 +90,7 @@ valgrind: deps                                         ## the test suite with fi
 bench: deps                                            ## records/s per stage and peak RSS -> BENCH.md
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh $(BUILD)
+	@tests/bench/bulk_read.sh $(BUILD)
 
 install: all                                           ## install binaries and man page under PREFIX
 	install -D -m 755 $(BUILD)/finsync $(DESTDIR)$(PREFIX)/bin/finsync

@@ -5,6 +5,7 @@
  */
 #ifndef FINSYNC_API_H
 #define FINSYNC_API_H
+#include <stdio.h>
 #include <jansson.h>
 #include "finsync/job.h"
 #include "finsync/http.h"
@@ -31,6 +32,11 @@ void api_free(struct api *a);
 int api_call(struct api *a, const char *method, const char *url, json_t *body,
 	     const char *const *headers, struct api_result *res);
 void api_result_release(struct api_result *res);
+/*
+ * A GET whose 200 answer is written to sink as it comes (a download: never
+ * in memory); res->status says how it went, res->json holds an error's body.
+ */
+int api_download(struct api *a, const char *url, FILE *sink, struct api_result *res);
 
 struct api_call {
 	const char *method;
@@ -49,6 +55,7 @@ struct api_call {
 	void (*on_result)(struct api_call *c, void *ud);
 	void *result_ud;
 	int taken;                   /* out */
+	FILE *sink;                  /* optional: a 200 answer's body goes here (http_response.sink) */
 };
 
 /*

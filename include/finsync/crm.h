@@ -23,6 +23,12 @@ struct crm_query {
 	const char *cvid;            /* custom view, or NULL */
 	const char *modified_since;  /* ISO 8601 with offset, or NULL for all */
 	const char *ids;             /* comma-separated record ids (at most 100), or NULL */
+	/*
+	 * The run's staging folder, where a Bulk Read's download goes, or NULL:
+	 * the list API only.  Set, a full read (no modified_since, no ids) of
+	 * the Zoho CRM goes by crm.read (auto: Bulk Read past the list wall).
+	 */
+	const char *tmp_dir;
 };
 
 struct crm_ops {
@@ -138,6 +144,23 @@ int crm_picklist(const struct job *job, const char *module, const char *field, j
 int crm_field_info(const struct job *job, const char *module, const char *field, json_t **out);
 /* 1 when Zoho CRM has the custom view cvid in module, 0 when not; FS_EABORT, or FS_EUSAGE for a CSV export. */
 int crm_view_exists(const struct job *job, const char *module, const char *cvid);
+
+/* Where a CRM CSV's bytes come from: an export file, or a Bulk Read ZIP's member. */
+struct csv_input {
+	void *ctx;
+	/* Bytes read into buf (0 at the end), or <0 with the reason said (fail()). */
+	long (*read)(void *ctx, char *buf, size_t n);
+	/* Back to byte off (0 or <0); NULL when the input cannot go back (a compressed stream). */
+	int (*seek)(void *ctx, long off);
+	void (*close)(void *ctx);
+};
+
+/*
+ * A source of the records of a CRM CSV (crm_csv.c's reader: header, lookups
+ * as objects, bad rows as FS_EINPUT) over in, which it takes (closed with
+ * the source); name names it in messages.
+ */
+int crm_csv_source_open(struct source **out, const char *name, struct csv_input *in);
 
 extern const struct crm_ops zoho_crm_ops;
 extern const struct crm_ops crm_csv_ops;

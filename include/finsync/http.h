@@ -8,6 +8,7 @@
 #ifndef FINSYNC_HTTP_H
 #define FINSYNC_HTTP_H
 #include <stddef.h>
+#include <stdio.h>
 #include "finsync/buf.h"
 
 struct http;
@@ -47,9 +48,17 @@ struct http_response {
 	 */
 	long quota_remaining;
 	long quota_reset;
+	/*
+	 * Optional, set by the caller: a 200 answer's body goes to this file
+	 * (a download, written as it comes, never held in memory) instead of
+	 * body; another answer (an error) still goes to body.  A retry starts
+	 * the file again.
+	 */
+	FILE *sink;
+	long status_seen;              /* the status line's code, as soon as it is in */
 };
 
-#define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1, 0, -1, -1 }
+#define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1, 0, -1, -1, NULL, 0 }
 
 int http_new(struct http **out, const char *label);   /* label names the API in messages */
 void http_free(struct http *h);

@@ -14,6 +14,8 @@
 enum crm_mode { CRM_ACCOUNTS, CRM_CONTACTS, CRM_ACCOUNTS_AND_CONTACTS };
 enum extent { EXTENT_FETCH_FROM_CRM, EXTENT_BOTH_WAYS };
 enum on_duplicate { DUP_SKIP, DUP_CLONE, DUP_OVERWRITE };
+/* crm.read: how a full extract reads a module (the list API, Bulk Read, or by its size). */
+enum crm_read { CRM_READ_AUTO, CRM_READ_REST, CRM_READ_BULK };
 
 enum stage_bits { STAGE_EXTRACT = 1, STAGE_TRANSFORM = 2, STAGE_LOAD = 4 };
 
@@ -29,6 +31,7 @@ struct endpoint {
 	long requests_per_minute; /* pacing; 0 = none (finance default 100, CRM none) */
 	long daily_budget;      /* API calls a day (UTC); 0 = no budget */
 	long max_in_flight;     /* concurrent requests (finance writes); default 5 */
+	enum crm_read read;     /* CRM only: crm.read (default auto) */
 	char *token_cache;      /* <state_dir>/tokens.json: access tokens kept between runs */
 	const char *token_key;  /* "crm" or "finance": this endpoint's entry in it */
 };

@@ -497,6 +497,7 @@ static int resend_unauthorised(struct api *a, struct api_call *calls, struct pen
 		if (pd[i].sent && !pd[i].rc && pd[i].resp.status == 401) {
 			http_response_release(&pd[i].resp);
 			pd[i].resp = (struct http_response)HTTP_RESPONSE_INIT;
+			pd[i].resp.sink = calls[i].sink;
 			pd[i].sent = 0;
 		}
 	}
@@ -514,6 +515,7 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 		calls[i].taken = 0;
 		pd[i].body = calls[i].body ? ndjson_dumps(calls[i].body, JSON_COMPACT) : NULL;
 		pd[i].resp = (struct http_response)HTTP_RESPONSE_INIT;
+		pd[i].resp.sink = calls[i].sink;
 	}
 	if (!(rc = ensure_token(a)) && !(rc = send_round(a, calls, pd, n, max_in_flight)))
 		rc = resend_unauthorised(a, calls, pd, n, max_in_flight);
@@ -536,6 +538,15 @@ int api_call(struct api *a, const char *method, const char *url, json_t *body,
 	     const char *const *headers, struct api_result *res)
 {
 	struct api_call c = { .method = method, .url = url, .body = body, .headers = headers, .res = API_RESULT_INIT };
+	int rc = api_call_many(a, &c, 1, 1);
+
+	*res = c.res;
+	return rc ? rc : c.rc;
+}
+
+int api_download(struct api *a, const char *url, FILE *sink, struct api_result *res)
+{
+	struct api_call c = { .method = "GET", .url = url, .res = API_RESULT_INIT, .sink = sink };
 	int rc = api_call_many(a, &c, 1, 1);
 
 	*res = c.res;

@@ -83,7 +83,7 @@ struct csv_source {
 	struct source base;
 	char *file;             /* "Accounts.csv", for messages */
 	char *path;
-	FILE *fp;
+	struct csv_input in;    /* the file, or a Bulk Read ZIP's member (crm_bulk.c) */
 	struct csv_parser parser;
 	int parser_live;
 	char *chunk;
@@ -245,11 +245,12 @@ static int read_chunk(struct csv_source *s)
 {
 	size_t n;
 
-	s->chunk_off += (long)s->len;
-	n = fread(s->chunk, 1, CHUNK_SIZE, s->fp);
+	long got;
 
-	if (n == 0 && ferror(s->fp))
-		return fail(FS_EABORT, "cannot read '%s': %s", s->path, strerror(errno));
+	s->chunk_off += (long)s->len;
+	if ((got = s->in.read(s->in.ctx, s->chunk, CHUNK_SIZE)) < 0)
+		return fail_prefix(FS_EABORT, "cannot read '%s'", s->path);
+	n = (size_t)got;
 	if (n == 0)
 		s->eof = 1;
 	s->len = n;
@@ -268,9 +269,8 @@ static int read_chunk(struct csv_source *s)
  */
 static int restart_after(struct csv_source *s, long line, long off)
 {
-	if (fseek(s->fp, off, SEEK_SET))
-		return fail(FS_EABORT, "cannot read '%s': %s", s->path, strerror(errno));
-	clearerr(s->fp);
+	if (s->in.seek(s->in.ctx, off))
+		return fail_prefix(FS_EABORT, "cannot read '%s'", s->path);
 	parser_stop(s);
 	parser_start(s);
 	s->chunk_off = off;
@@ -293,7 +293,8 @@ static int finish_parse(struct csv_source *s)
 		return 0;
 	}
 	queue_error(s, ROW_UNCLOSED, line);
-	if (line >= s->line)
+	/* A stream that cannot go back (a ZIP member) ends with that row. */
+	if (line >= s->line || !s->in.seek)
 		s->done = 1;
 	return s->done ? 0 : restart_after(s, line, off);
 }
@@ -526,8 +527,8 @@ static void source_free(struct csv_source *s)
 		row_free(r);
 	row_free(s->cur);
 	parser_stop(s);
-	if (s->fp)
-		fclose(s->fp);
+	if (s->in.close)
+		s->in.close(s->in.ctx);
 	for (i = 0; i < s->nfields; i++) {
 		for (k = 0; k < s->fields[i].nparts; k++)
 			xfree(s->fields[i].parts[k].key);
@@ -546,33 +547,92 @@ static void source_free(struct csv_source *s)
 	xfree(s);
 }
 
-/* Opens <dir>/<module>.csv and reads its header; a missing file is an empty source. */
-static int source_open(struct csv_source **out, const char *dir, const char *module)
+static long file_read(void *ctx, char *buf, size_t n)
+{
+	FILE *fp = ctx;
+	size_t got = fread(buf, 1, n, fp);
+
+	if (got == 0 && ferror(fp))
+		return fail(FS_EABORT, "%s", strerror(errno));
+	return (long)got;
+}
+
+static int file_seek(void *ctx, long off)
+{
+	FILE *fp = ctx;
+
+	if (fseek(fp, off, SEEK_SET))
+		return fail(FS_EABORT, "%s", strerror(errno));
+	clearerr(fp);
+	return 0;
+}
+
+static void file_close(void *ctx)
+{
+	fclose(ctx);
+}
+
+/* A new source reading s->in: the chunk, the parser and the header. */
+static int source_start(struct csv_source *s)
+{
+	s->chunk = xmalloc(CHUNK_SIZE);
+	parser_start(s);
+	return read_header(s);
+}
+
+static struct csv_source *source_new(const char *file, const char *path)
 {
 	struct csv_source *s = xcalloc(1, sizeof(*s));
-	int rc;
 
-	*out = NULL;
 	s->base.ops = &csv_source_ops;
-	s->file = xasprintf("%s.csv", module);
-	s->path = xasprintf("%s/%s", dir, s->file);
+	s->file = xstrdup(file);
+	s->path = xstrdup(path);
 	s->modified_cell = -1;
 	s->field_index = json_object();
 	s->columns_seen = json_object();
 	s->line = 1;
 	s->at_start = 1;
+	return s;
+}
+
+int crm_csv_source_open(struct source **out, const char *name, struct csv_input *in)
+{
+	struct csv_source *s = source_new(name, name);
+	int rc;
+
+	*out = NULL;
+	s->in = *in;
+	memset(in, 0, sizeof(*in));
+	if ((rc = source_start(s))) {
+		source_free(s);
+		return rc;
+	}
+	*out = &s->base;
+	return 0;
+}
+
+/* Opens <dir>/<module>.csv and reads its header; a missing file is an empty source. */
+static int source_open(struct csv_source **out, const char *dir, const char *module)
+{
+	char *file = xasprintf("%s.csv", module), *path = xasprintf("%s/%s", dir, file);
+	struct csv_source *s = source_new(file, path);
+	FILE *fp;
+	int rc;
+
+	*out = NULL;
+	xfree(file);
+	xfree(path);
 	if (!*module || strchr(module, '/')) {
 		rc = fail(FS_EUSAGE, "'%s' is not a CRM module name", module);
 		goto out;
 	}
-	if (!(s->fp = fopen(s->path, "rb"))) {
+	if (!(fp = fopen(s->path, "rb"))) {
 		s->done = 1;
 		rc = errno == ENOENT ? 0 : fail(FS_EABORT, "cannot open '%s': %s", s->path, strerror(errno));
 		goto out;
 	}
-	s->chunk = xmalloc(CHUNK_SIZE);
-	parser_start(s);
-	rc = read_header(s);
+	s->in = (struct csv_input){ fp, file_read, file_seek, file_close };
+	rc = source_start(s);
 out:
 	if (rc)
 		source_free(s);

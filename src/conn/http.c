@@ -14,7 +14,9 @@
  * name a URL by its path only: a query string may carry a parameter that
  * is nobody's business.
  */
+#include <errno.h>
 #include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -156,7 +158,7 @@ static void pace_answered(struct http *h, struct item *it)
 /* What went wrong, in words: the only write error is an answer over BODY_MAX (on_body). */
 static const char *transport_error(CURLcode cc)
 {
-	return cc == CURLE_WRITE_ERROR ? "the answer is larger than 256 MiB, more than finsync reads"
+	return cc == CURLE_WRITE_ERROR ? "the answer is larger than 256 MiB (more than finsync reads), or its download file could not be written"
 				       : curl_easy_strerror(cc);
 }
 
@@ -164,7 +166,24 @@ static size_t on_body(char *p, size_t size, size_t n, void *ud)
 {
 	struct http_response *resp = ud;
 
+	if (resp->sink && resp->status_seen == 200)
+		return fwrite(p, 1, size * n, resp->sink);
 	return buf_add(&resp->body, p, size * n) ? 0 : size * n;
+}
+
+/* "HTTP/1.1 200 OK": the code, so that on_body knows where a download's bytes go. */
+static void read_status_line(struct http_response *resp, const char *p, size_t len)
+{
+	char tmp[32];
+	size_t k = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+	const char *sp;
+
+	if (len < 5 || strncmp(p, "HTTP/", 5))
+		return;
+	memcpy(tmp, p, k);
+	tmp[k] = '\0';
+	sp = strchr(tmp, ' ');
+	resp->status_seen = sp ? strtol(sp + 1, NULL, 10) : 0;
 }
 
 /* The Date header: the server's clock, which its own timestamps (Modified_Time) follow. */
@@ -211,6 +230,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	long v;
 
 	read_date(resp, p, len);
+	read_status_line(resp, p, len);
 	if ((v = header_number(p, len, "Retry-After:")) >= 0)
 		resp->retry_after = v;
 	else if ((v = header_number(p, len, "X-Rate-Limit-Remaining:")) >= 0)
@@ -341,6 +361,13 @@ static int start(struct http *h, struct item *it)
 		test_kill_point("before", ++writes_started);
 	buf_reset(&it->resp->body);
 	it->resp->body.max = BODY_MAX;
+	it->resp->status_seen = 0;
+	if (it->resp->sink) {
+		/* A retry writes the download again from its start. */
+		rewind(it->resp->sink);
+		if (ftruncate(fileno(it->resp->sink), 0))
+			return fail(FS_EABORT, "%s: cannot empty the download file: %s", h->label, strerror(errno));
+	}
 	it->resp->status = 0;
 	it->resp->retry_after = -1;
 	it->resp->date = 0;

@@ -12,6 +12,7 @@
 #include "finsync/api.h"
 #include "finsync/buf.h"
 #include "finsync/crm.h"
+#include "finsync/crm_bulk.h"
 #include "finsync/err.h"
 #include "finsync/log.h"
 #include "finsync/pageguard.h"
@@ -20,10 +21,13 @@
 #define PER_PAGE 200
 #define PAGE_LIMIT 2000      /* records reachable with `page`; beyond needs page_token */
 #define FIELDS_PER_CALL 50
+/* Records one listing reaches (Zoho: PAGINATION_LIMIT_EXCEEDED past it); a bigger module goes by Bulk Read. */
+#define LIST_WALL 100000
 
 struct zoho_crm {
 	struct crm base;
 	struct api *api;
+	json_t *meta;            /* module -> {field API name -> its settings/fields object} */
 };
 
 struct zoho_source {
@@ -42,6 +46,12 @@ struct zoho_source {
 	int deleted;             /* the /deleted feed instead of the records */
 	int done;
 	struct page_guard guard; /* stops a paging that would not end (set up on the first page) */
+	/* crm.read auto, a full read: past the wall it goes on by Bulk Read */
+	struct crm_query *switchable;
+	int wall_hit;            /* the list answered PAGINATION_LIMIT_EXCEEDED */
+	int counted;             /* the module's record count was asked */
+	long listed;             /* records listed so far */
+	struct source *bulk;     /* the Bulk Read it went on with */
 };
 
 static int zoho_open(struct crm **out, const struct job *job)
@@ -51,7 +61,9 @@ static int zoho_open(struct crm **out, const struct job *job)
 
 	c->base.ops = &zoho_crm_ops;
 	c->base.job = job;
+	c->meta = json_object();
 	if ((rc = api_new(&c->api, &job->crm, "zoho-crm"))) {
+		json_decref(c->meta);
 		xfree(c);
 		return rc;
 	}
@@ -64,6 +76,7 @@ static void zoho_close(struct crm *base)
 	struct zoho_crm *c = (struct zoho_crm *)base;
 
 	api_free(c->api);
+	json_decref(c->meta);
 	xfree(c);
 }
 
@@ -90,45 +103,63 @@ static char *crm_error_text(const struct api_result *res)
 	return text;
 }
 
-/*
- * The module's field metadata: *out gets each field's api_name, as an array
- * of names (types NULL) or as an object name -> data_type ("text",
- * "picklist", "lookup" …) for people (`finsync mapping`).
- */
-static int zoho_field_list(struct crm *base, const char *module, json_t **out, int types)
+/* The module's settings/fields objects by API name (borrowed, kept for the run) in *out. */
+static int module_meta(struct zoho_crm *c, const char *module, json_t **out)
 {
-	struct zoho_crm *c = (struct zoho_crm *)base;
 	struct api_result res = API_RESULT_INIT;
-	char *url = xasprintf("%s/settings/fields?module=%s", base->job->crm.api_base, module);
-	json_t *field;
+	char *url;
+	json_t *field, *meta;
 	size_t i;
 	int rc;
 
-	*out = types ? json_object() : json_array();
+	if ((*out = json_object_get(c->meta, module)))
+		return 0;
+	url = xasprintf("%s/settings/fields?module=%s", c->base.job->crm.api_base, module);
+	meta = json_object();
 	if ((rc = api_call(c->api, "GET", url, NULL, NULL, &res)))
 		goto out;
-	if (res.status == 204)
-		goto out;
-	if (res.status != 200 || !json_is_array(json_object_get(res.json, "fields"))) {
+	if (res.status != 204 && (res.status != 200 || !json_is_array(json_object_get(res.json, "fields")))) {
 		char *why = crm_error_text(&res);
 		rc = fail(FS_EABORT, "zoho-crm: cannot read the fields of %s: %s", module, why);
 		xfree(why);
 		goto out;
 	}
 	json_array_foreach(json_object_get(res.json, "fields"), i, field) {
-		json_t *name = json_object_get(field, "api_name"), *type = json_object_get(field, "data_type");
-		if (!json_is_string(name))
-			continue;
-		if (types)
-			json_object_set_new(*out, json_string_value(name),
-					    json_string(json_is_string(type) ? json_string_value(type) : "unknown"));
-		else
-			json_array_append(*out, name);
+		const char *name = json_string_value(json_object_get(field, "api_name"));
+		if (name)
+			json_object_set(meta, name, field);
 	}
+	json_object_set(c->meta, module, meta);
+	*out = meta;
 out:
+	json_decref(meta);
 	api_result_release(&res);
 	xfree(url);
 	return rc;
+}
+
+/*
+ * The module's field metadata: *out gets each field's api_name, as an array
+ * of names (types 0) or as an object name -> data_type ("text",
+ * "picklist", "lookup" …) for people (`finsync mapping`).
+ */
+static int zoho_field_list(struct crm *base, const char *module, json_t **out, int types)
+{
+	json_t *meta = NULL, *field, *type;
+	const char *name;
+	int rc;
+
+	*out = types ? json_object() : json_array();
+	if ((rc = module_meta((struct zoho_crm *)base, module, &meta)))
+		return rc;
+	json_object_foreach(meta, name, field) {
+		type = json_object_get(field, "data_type");
+		if (types)
+			json_object_set_new(*out, name, json_string(json_is_string(type) ? json_string_value(type) : "unknown"));
+		else
+			json_array_append_new(*out, json_string(name));
+	}
+	return 0;
 }
 
 static int zoho_fields(struct crm *base, const char *module, json_t **out)
@@ -226,6 +257,12 @@ static int get_page(struct zoho_source *s, const char *url, json_t **data)
 		api_result_release(&res);
 		return 0;
 	}
+	const char *code = json_string_value(json_object_get(res.json, "code"));
+	if (s->switchable && res.status == 400 && code && !strcmp(code, "PAGINATION_LIMIT_EXCEEDED")) {
+		s->wall_hit = 1;
+		api_result_release(&res);
+		return 0;
+	}
 	if (res.status != 200 || !json_is_array(json_object_get(res.json, "data"))) {
 		char *why = crm_error_text(&res);
 		rc = fail(FS_EABORT, "zoho-crm: cannot read %s: %s", s->module, why);
@@ -298,6 +335,31 @@ static int guard_page(struct zoho_source *s)
 	return page_guard_check(&s->guard, s->page, !s->done, s->next_token);
 }
 
+static int bulk_open(struct zoho_crm *c, const struct crm_query *q, struct source **out)
+{
+	json_t *meta = NULL;
+	int rc;
+
+	if ((rc = module_meta(c, q->module, &meta)))
+		return rc;
+	return bulk_source_open(out, c->api, c->base.job->crm.api_base, q, meta);
+}
+
+/*
+ * The listing reached the CRM's wall: the module is read on by Bulk Read,
+ * whole.  The records listed already come again; the extract writes an id
+ * once (its set of the ids written), so each record is staged once, as
+ * it was listed.
+ */
+static int go_bulk(struct zoho_source *s)
+{
+	json_decref(s->page);
+	s->page = NULL;
+	return bulk_open(s->crm, s->switchable, &s->bulk);
+}
+
+static int count_check(struct zoho_source *s);
+
 static int fetch_page(struct zoho_source *s)
 {
 	char *url;
@@ -310,8 +372,19 @@ static int fetch_page(struct zoho_source *s)
 	url = list_url(s, json_string_value(json_array_get(s->batches, 0)), NULL);
 	rc = get_page(s, url, &s->page);
 	xfree(url);
+	if (!rc && s->wall_hit) {
+		log_info("%s: the CRM's list API stops after %ld records (PAGINATION_LIMIT_EXCEEDED); reading the "
+			 "module by Bulk Read, the records already listed kept once",
+			 s->module, s->listed);
+		return go_bulk(s);
+	}
 	if (!rc && !s->page)
 		s->done = 1;
+	s->listed += s->page ? (long)json_array_size(s->page) : 0;
+	/* Switched to Bulk Read: this page comes again from there. */
+	if (!rc && s->switchable && !s->counted && !s->done && s->listed >= PAGE_LIMIT &&
+	    ((rc = count_check(s)) || s->bulk))
+		return rc;
 	if (s->ids)
 		s->done = 1;
 	if (!rc)
@@ -329,12 +402,14 @@ static int zoho_next(struct source *base, json_t **out)
 	int rc;
 
 	*out = NULL;
-	while (!s->page || s->pos >= json_array_size(s->page)) {
+	while (!s->bulk && (!s->page || s->pos >= json_array_size(s->page))) {
 		if (s->done)
 			return 0;
 		if ((rc = fetch_page(s)))
 			return rc;
 	}
+	if (s->bulk)
+		return source_next(s->bulk, out);
 	*out = json_incref(json_array_get(s->page, s->pos++));
 	/* Not a record: that element's error, never the whole read's. */
 	if (!json_is_object(*out)) {
@@ -351,6 +426,14 @@ static void zoho_source_close(struct source *base)
 
 	json_decref(s->page);
 	json_decref(s->batches);
+	source_close(s->bulk);
+	if (s->switchable) {
+		json_decref(s->switchable->fields);
+		xfree((char *)s->switchable->module);
+		xfree((char *)s->switchable->cvid);
+		xfree((char *)s->switchable->tmp_dir);
+		xfree(s->switchable);
+	}
 	xfree(s->module);
 	xfree(s->cvid);
 	xfree(s->if_modified_since);
@@ -365,23 +448,112 @@ static char *zoho_where(struct source *base)
 {
 	struct zoho_source *s = (struct zoho_source *)base;
 
+	if (s->bulk)
+		return source_where(s->bulk);
 	return xasprintf("%s page %ld, record %zu", s->module, s->page_no, s->pos);
 }
 
 static const struct source_ops zoho_source_ops = { zoho_next, zoho_source_close, zoho_where };
 
+/* The module's record count (GET /{module}/actions/count) in *n. */
+static int record_count(struct zoho_crm *c, const char *module, long *n)
+{
+	struct api_result res = API_RESULT_INIT;
+	char *url = xasprintf("%s/%s/actions/count", c->base.job->crm.api_base, module);
+	json_t *count;
+	int rc;
+
+	*n = 0;
+	if ((rc = api_call(c->api, "GET", url, NULL, NULL, &res)))
+		goto out;
+	count = json_object_get(res.json, "count");
+	if (res.status != 200 || !json_is_integer(count)) {
+		char *why = crm_error_text(&res);
+		rc = fail(FS_EABORT, "zoho-crm: cannot count the records of %s: %s", module, why);
+		xfree(why);
+		goto out;
+	}
+	*n = (long)json_integer_value(count);
+out:
+	api_result_release(&res);
+	xfree(url);
+	return rc;
+}
+
+static struct crm_query *query_copy(const struct crm_query *q)
+{
+	struct crm_query *copy = xcalloc(1, sizeof(*copy));
+
+	copy->module = xstrdup(q->module);
+	copy->fields = json_incref(q->fields);
+	copy->cvid = q->cvid ? xstrdup(q->cvid) : NULL;
+	copy->tmp_dir = xstrdup(q->tmp_dir);
+	return copy;
+}
+
+/*
+ * How a read goes: by Bulk Read (crm.read bulk; 1), or listed (0), switching
+ * to Bulk Read when auto finds the module past the wall (count_check, go_bulk).
+ * Only a full read can go by Bulk Read: an incremental one keeps the list API.
+ */
+static int read_by_bulk(struct zoho_crm *c, const struct crm_query *q, int *switchable)
+{
+	*switchable = 0;
+	if (!q->tmp_dir || q->modified_since || q->ids || c->base.job->crm.read == CRM_READ_REST)
+		return 0;
+	if (c->base.job->crm.read == CRM_READ_BULK)
+		return 1;
+	*switchable = 1;
+	return 0;
+}
+
+/*
+ * crm.read auto, once the listing passed the first 2,000 records (a small
+ * module is never counted): the module's record count past the wall reads it
+ * by Bulk Read now rather than after 100,000 records listed.  A count the
+ * CRM cannot give leaves the wall's answer to switch.
+ */
+static int count_check(struct zoho_source *s)
+{
+	long n;
+	int rc;
+
+	s->counted = 1;
+	if ((rc = record_count(s->crm, s->module, &n)) && rc != FS_EABORT)
+		return rc;      /* a spent budget stops the read as any call's would */
+	if (rc) {
+		log_warn("%s; listing on, by Bulk Read from the list API's wall", err_msg());
+		return 0;
+	}
+	if (n <= LIST_WALL)
+		return 0;
+	log_info("%s: %ld records, more than the list API's %d: reading the module by Bulk Read, the %ld records "
+		 "already listed kept once",
+		 s->module, n, LIST_WALL, s->listed);
+	return go_bulk(s);
+}
+
 static int zoho_read(struct crm *base, const struct crm_query *q, struct source **out)
 {
-	struct zoho_source *s = xcalloc(1, sizeof(*s));
+	struct zoho_crm *c = (struct zoho_crm *)base;
+	struct zoho_source *s;
+	int rc, switchable;
 
+	*out = NULL;
+	if ((rc = read_by_bulk(c, q, &switchable)) < 0)
+		return rc;
+	if (rc == 1)
+		return bulk_open(c, q, out);
+	s = xcalloc(1, sizeof(*s));
 	s->base.ops = &zoho_source_ops;
-	s->crm = (struct zoho_crm *)base;
+	s->crm = c;
 	s->module = xstrdup(q->module);
 	s->batches = field_batches(q->fields);
 	s->cvid = q->cvid ? http_escape(q->cvid) : NULL;
 	if (q->modified_since)
 		s->if_modified_since = xasprintf("If-Modified-Since: %s", q->modified_since);
 	s->ids = q->ids ? xstrdup(q->ids) : NULL;
+	s->switchable = switchable ? query_copy(q) : NULL;
 	*out = &s->base;
 	return 0;
 }

@@ -305,8 +305,10 @@ static int field_name_ok(const char *s)
 static const char *const crm_api_keys[] = {
 	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
 	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
-	"requests_per_minute", "daily_budget", NULL
+	"requests_per_minute", "daily_budget", "read", NULL
 };
+/* crm.read, in the order of enum crm_read. */
+static const char *const crm_read_names[] = { "auto", "rest", "bulk", NULL };
 static const char *const crm_csv_keys[] = { "type", "dir", NULL };
 static const char *const finance_keys[] = {
 	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
@@ -314,11 +316,14 @@ static const char *const finance_keys[] = {
 	"organization_id", "crm_id_field", "requests_per_minute", "daily_budget", "max_in_flight", NULL
 };
 
+static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name,
+		    const char *const *names, int *out);
+
 static int load_crm(struct loader *ld, json_t *crm)
 {
 	struct endpoint *ep = &ld->job->crm;
 	char *dir = NULL;
-	int rc;
+	int rc, mode = CRM_READ_AUTO;
 
 	if (!json_is_object(crm))
 		return job_error(ld, "crm", "missing or not an object");
@@ -336,6 +341,10 @@ static int load_crm(struct loader *ld, json_t *crm)
 	}
 	if ((rc = check_keys(ld, crm, "crm", crm_api_keys)))
 		return rc;
+	ep->read = CRM_READ_AUTO;
+	if ((rc = get_enum(ld, crm, "crm", "read", crm_read_names, &mode)))
+		return rc;
+	ep->read = (enum crm_read)mode;
 	return load_oauth_endpoint(ld, crm, "crm", ep);
 }
 

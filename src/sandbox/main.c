@@ -127,6 +127,8 @@ static void sandbox_init(struct sandbox *sb, const struct opts *o)
 	sb->token_ttl = 3600;
 	sb->meta = crm_meta_new();
 	sb->faults = faults_new();
+	sb->list_wall = 100000;
+	sb->bulk = bulk_new();
 	sb->refreshes = json_object();
 	sb->crm_views = json_object();
 	sb->fin_cf = json_object();
@@ -138,6 +140,7 @@ static void sandbox_release(struct sandbox *sb)
 	store_free(sb->st);
 	crm_meta_free(sb->meta);
 	faults_free(sb->faults);
+	bulk_free(sb->bulk);
 	json_decref(sb->oauth_clients);
 	json_decref(sb->refreshes);
 	json_decref(sb->crm_org);

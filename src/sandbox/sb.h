@@ -158,6 +158,8 @@ struct sandbox {
 	json_t *tx_ignored;             /* transaction list parameters to ignore (POST /__control/transaction_filters) or NULL */
 	int honour_contact_type;        /* POST /__control/readings: apply contact_type= on lists */
 	uint64_t secret;                /* binds page tokens to this process */
+	long list_wall;                 /* records a listing reaches (Zoho: 100,000); POST /__control/bulk_read */
+	struct bulk_state *bulk;        /* Bulk Read jobs and their settings (crm/crm_bulk.c) */
 };
 
 int64_t sb_now(struct sandbox *sb);     /* wall clock plus the control offset */
@@ -268,6 +270,19 @@ void crm_related_get(struct req *r, struct crm_module *mod, const char *id, cons
 int crm_related_put(struct sandbox *sb, const char *module, const char *id, const char *relation,
 		    const json_t *ids);
 int crm_related_seed(struct sandbox *sb, const json_t *doc);
+/* A custom view of module by id (crm/views.json), or NULL. */
+const json_t *crm_find_view(struct sandbox *sb, const char *module, const char *cvid);
+/* " AND <the view's criterion>" onto a query of the crm table. */
+void crm_view_filter(struct sqlq *s, const json_t *view);
+
+/* ---- crm_bulk.c: Bulk Read (/crm/bulk/v8/read) ----------------------- */
+
+struct bulk_state;
+struct bulk_state *bulk_new(void);
+void bulk_free(struct bulk_state *b);
+void bulk_handle(struct req *r);
+/* POST|GET /__control/bulk_read: the delays, the page size, the download limit, failures, the list wall. */
+void bulk_control(struct req *r);
 
 /* ---- finance --------------------------------------------------------- */
 

@@ -341,7 +341,7 @@ int deals_extract(struct stage_run *s, const struct sync_unit *u)
 	const char *dir = s->out_dir;
 	struct manifest *m = s->m;
 	struct deal_extract x = { .p = p, .crm = s->crm };
-	struct crm_query q = { "Deals", NULL, NULL, NULL, NULL };
+	struct crm_query q = { "Deals", NULL, NULL, NULL, NULL, dir };
 	struct source *src = NULL;
 	char since[40];
 	int rc, incremental;

@@ -328,7 +328,7 @@ static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct cr
 /* Reads the module (whole, or changed since the watermark) and its extra ids; *written (may be NULL) counts. */
 static int extract_module(struct extract *x, const struct entity_sync *e, const char *module, int whole, long *written)
 {
-	struct crm_query q = { module, NULL, entity_view(e, module), whole ? NULL : x->since, NULL };
+	struct crm_query q = { module, NULL, entity_view(e, module), whole ? NULL : x->since, NULL, x->dir };
 	struct staging_writer *w = NULL;
 	struct source *src = NULL;
 	char *name = lower(module);
@@ -582,7 +582,7 @@ out:
 
 static int extract_ids_only(struct extract *x, const struct entity_sync *e, const char *module)
 {
-	struct crm_query q = { module, NULL, NULL, NULL, NULL };
+	struct crm_query q = { module, NULL, NULL, NULL, NULL, NULL };
 	struct staging_writer *w = NULL;
 	struct source *src = NULL;
 	char *name = lower(module);
@@ -635,7 +635,7 @@ static int extract_one(struct extract *x, const struct entity_sync *e)
 static int read_contacts(struct extract *x, const struct entity_sync *e, struct scratch_set *seen,
 			 struct staging_writer *w, const char *since)
 {
-	struct crm_query q = { "Contacts", NULL, entity_view(e, "Contacts"), since, NULL };
+	struct crm_query q = { "Contacts", NULL, entity_view(e, "Contacts"), since, NULL, x->dir };
 	struct source *src = NULL;
 	int rc;
 

@@ -39,7 +39,7 @@ static int copy_records(struct source *src, struct staging_writer *w, long *n)
 
 int price_books_extract(struct stage_run *s, const struct sync_unit *u)
 {
-	struct crm_query q = { "Price_Books", NULL, NULL, NULL, NULL };
+	struct crm_query q = { "Price_Books", NULL, NULL, NULL, NULL, NULL };
 	struct staging_writer *w = NULL;
 	struct source *src = NULL;
 	long n = 0;

@@ -110,7 +110,7 @@ static int take_listed(struct quote_extract *x, json_t *row)
 
 static int list_quotes(struct quote_extract *x)
 {
-	struct crm_query q = { MODULE, NULL, NULL, NULL, NULL };
+	struct crm_query q = { MODULE, NULL, NULL, NULL, NULL, NULL };
 	struct source *src = NULL;
 	json_t *row;
 	int rc;

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct job job;
 	struct crm *crm = NULL;
 	struct source *src = NULL;
-	struct crm_query q = { "Accounts", NULL, NULL, NULL, NULL };
+	struct crm_query q = { "Accounts", NULL, NULL, NULL, NULL, NULL };
 
 	if (!size)
 		return 0;

@@ -37,7 +37,7 @@ struct fixture {
 /* Opens the CSV CRM on dir and starts reading module. */
 static int fixture_open(struct fixture *f, const char *dir, const char *module, const char *since)
 {
-	struct crm_query q = { module, NULL, NULL, since, NULL };
+	struct crm_query q = { module, NULL, NULL, since, NULL, NULL };
 	int rc;
 
 	memset(f, 0, sizeof(*f));

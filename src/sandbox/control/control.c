@@ -558,6 +558,8 @@ static void route(struct req *r, char **seg, int n)
 		transaction_filters(r);
 	else if (n == 1 && str_eq(seg[0], "readings"))
 		readings(r);
+	else if (n == 1 && str_eq(seg[0], "bulk_read"))
+		bulk_control(r);
 	else
 		ctl_error(r, 404, "unknown control endpoint or method; see docs/sandbox.md");
 }

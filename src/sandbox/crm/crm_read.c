@@ -16,7 +16,6 @@
 #define MAX_FIELDS 50
 #define MAX_PER_PAGE 200
 #define DISCRETE_LIMIT 2000
-#define TOKEN_LIMIT 100000
 #define TOKEN_TTL 86400
 #define MAX_CRITERIA 10
 
@@ -145,6 +144,16 @@ static int parse_fields(struct req *r, struct listq *q)
 	return 0;
 }
 
+/* Past the listing's wall (Zoho: 100,000 records; POST /__control/bulk_read lowers it). */
+static int wall_fail(struct req *r)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "you cannot fetch more than %ld records", r->sb->list_wall);
+	return crm_fail(r, 400, "PAGINATION_LIMIT_EXCEEDED",
+			json_pack("{s:I}", "limit", (json_int_t)r->sb->list_wall), msg);
+}
+
 static int parse_paging(struct req *r, struct listq *q)
 {
 	const char *pp = req_arg(r, "per_page"), *page = req_arg(r, "page");
@@ -164,6 +173,8 @@ static int parse_paging(struct req *r, struct listq *q)
 				json_pack("{s:i}", "limit", DISCRETE_LIMIT),
 				"you can fetch only the first 2000 records with the page "
 				"parameter; use page_token to fetch more");
+	if ((q->page - 1) * q->per_page >= r->sb->list_wall)
+		return wall_fail(r);
 	return 0;
 }
 
@@ -186,7 +197,7 @@ static int parse_sort(struct req *r, struct listq *q)
 	return 0;
 }
 
-static const json_t *find_view(struct sandbox *sb, const char *module, const char *cvid)
+const json_t *crm_find_view(struct sandbox *sb, const char *module, const char *cvid)
 {
 	json_t *views = json_object_get(sb->crm_views, module), *v;
 	size_t i;
@@ -209,7 +220,7 @@ static int parse_filters(struct req *r, struct listq *q)
 					json_pack("{s:[s,s]}", "ambiguity_due_to", "cvid",
 						  "sort_by"),
 					"cvid and sort_by cannot be given together");
-		if (!(q->view = find_view(r->sb, crm_module_name(q->mod), cvid)))
+		if (!(q->view = crm_find_view(r->sb, crm_module_name(q->mod), cvid)))
 			return fail_param(r, "INVALID_DATA", "cvid", "invalid cvid");
 	}
 	if (ids) {
@@ -271,16 +282,14 @@ static int parse_token(struct req *r, struct listq *q)
 				  "issued for");
 	if (q->tok.issued + TOKEN_TTL < sb_now(r->sb))
 		return fail_param(r, "EXPIRED_VALUE", "page_token", "page token expired");
-	if (q->tok.pos >= TOKEN_LIMIT)
-		return crm_fail(r, 400, "PAGINATION_LIMIT_EXCEEDED",
-				json_pack("{s:i}", "limit", TOKEN_LIMIT),
-				"you cannot fetch more than 100000 records");
+	if (q->tok.pos >= r->sb->list_wall)
+		return wall_fail(r);
 	q->has_token = 1;
 	q->page = q->tok.page;
 	return 0;
 }
 
-static void add_view_filter(struct sqlq *s, const json_t *view)
+void crm_view_filter(struct sqlq *s, const json_t *view)
 {
 	const json_t *crit = json_object_get(view, "criteria");
 	const char *field = jstr(crit, "field");
@@ -310,7 +319,7 @@ static void build_list_sql(struct sqlq *s, const struct listq *q)
 		free(ids);
 	}
 	if (q->view)
-		add_view_filter(s, q->view);
+		crm_view_filter(s, q->view);
 	if (q->has_token && by_id) {
 		snprintf(buf, sizeof(buf), " AND idkey %s ?", cmp);
 		q_add(s, buf, json_string(q->tok.idkey));
@@ -877,6 +886,30 @@ static void module_get(struct req *r, struct crm_module *mod, char **seg, int n)
 		get_record(r, mod, seg[1]);
 }
 
+/* GET /{module}/actions/count: {"count": N}, of the view when cvid names one. */
+static int record_count(struct req *r, struct crm_module *mod)
+{
+	const char *cvid = req_arg(r, "cvid");
+	const json_t *view = NULL;
+	struct sqlq s;
+	sqlite3_stmt *st;
+	json_int_t n = 0;
+
+	if (cvid && !(view = crm_find_view(r->sb, crm_module_name(mod), cvid)))
+		return fail_param(r, "INVALID_DATA", "cvid", "the custom view id given seems to be invalid");
+	q_init(&s, "SELECT count(*) FROM crm WHERE module = ?");
+	json_array_append_new(s.binds, json_string(crm_module_name(mod)));
+	if (view)
+		crm_view_filter(&s, view);
+	st = q_prepare(r->sb, &s);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	q_release(&s);
+	reply_json(r, 200, json_pack("{s:I}", "count", n));
+	return 0;
+}
+
 static int crm_route(struct req *r)
 {
 	char buf[1024];
@@ -886,6 +919,9 @@ static int crm_route(struct req *r)
 
 	if (!oauth_check(r))
 		return crm_fail(r, 401, "INVALID_TOKEN", NULL, "invalid oauth token");
+	if (n == 3 && str_eq(seg[1], "actions") && str_eq(seg[2], "count") && !strcmp(r->method, "GET") &&
+	    (mod = crm_module_get(r->sb->meta, seg[0])))
+		return record_count(r, mod);
 	if (n <= 0 || (n == 3 && !str_eq(seg[0], "settings") && strcmp(r->method, "GET")))
 		return crm_fail(r, 404, "INVALID_URL_PATTERN", NULL,
 				"Please check if the URL trying to access is a correct one");
@@ -910,5 +946,8 @@ static int crm_route(struct req *r)
 
 void crm_handle(struct req *r)
 {
-	crm_route(r);
+	if (!strncmp(r->path, "/crm/bulk/", 10))
+		bulk_handle(r);
+	else
+		crm_route(r);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -341,6 +342,9 @@ static enum MHD_Result answer(struct req *r)
 	enum MHD_Result ret;
 	int i, has_body = r->resp && r->resp_len;
 
+	for (i = 0; i < r->nhdrs; i++)
+		if (!strcasecmp(r->hdr_name[i], "Content-Type"))
+			has_body = 0;   /* a download says its own type */
 	if (r->drop)
 		return MHD_NO;
 	resp = make_response(r);
