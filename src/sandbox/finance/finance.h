@@ -88,6 +88,10 @@ void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 
 /* finance_records.c */
 json_t *fin_get(struct fres *fr, const char *id);
+/* One record's body (new reference, NULL: none): sql selects body by ?1 app, ?2 kind, ?3 id. */
+json_t *fin_body_by_id(struct fres *fr, const char *sql, const char *id);
+/* The record's time field key as epoch seconds; now when it has none. */
+int64_t fin_rec_time(struct sandbox *sb, const json_t *rec, const char *key);
 json_t *fin_bad_value(const char *what);       /* code 2 "Invalid value passed for …" */
 void fin_set_default(json_t *rec, const char *key, json_t *v);        /* steals v */
 /* The shared steps of fin_apply(), for the transactions too. */

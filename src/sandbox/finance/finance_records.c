@@ -26,10 +26,10 @@ json_t *fin_bad_value(const char *what)
 
 /* ---- store -------------------------------------------------------------- */
 
-json_t *fin_get(struct fres *fr, const char *id)
+/* The body of one record of fr's kind, by id: sql selects it by (app, kind, id). */
+json_t *fin_body_by_id(struct fres *fr, const char *sql, const char *id)
 {
-	sqlite3_stmt *s = store_stmt(fr->sb->st, "SELECT body FROM fin WHERE app = ?1 AND"
-						 " kind = ?2 AND id = ?3");
+	sqlite3_stmt *s = store_stmt(fr->sb->st, sql);
 	json_t *rec = NULL;
 
 	sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);
@@ -41,7 +41,12 @@ json_t *fin_get(struct fres *fr, const char *id)
 	return rec;
 }
 
-static int64_t rec_time(struct sandbox *sb, const json_t *rec, const char *key)
+json_t *fin_get(struct fres *fr, const char *id)
+{
+	return fin_body_by_id(fr, "SELECT body FROM fin WHERE app = ?1 AND kind = ?2 AND id = ?3", id);
+}
+
+int64_t fin_rec_time(struct sandbox *sb, const json_t *rec, const char *key)
 {
 	int64_t t;
 
@@ -100,8 +105,8 @@ void fin_put(struct fres *fr, json_t *rec)
 	if (fr->kind == FIN_CONTACTS)   /* Billing customers have no contact_type */
 		sqlite3_bind_text(s, 7, jstr(rec, "contact_type") ? jstr(rec, "contact_type")
 				  : "customer", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, rec_time(fr->sb, rec, "created_time"));
-	sqlite3_bind_int64(s, 9, rec_time(fr->sb, rec, "last_modified_time"));
+	sqlite3_bind_int64(s, 8, fin_rec_time(fr->sb, rec, "created_time"));
+	sqlite3_bind_int64(s, 9, fin_rec_time(fr->sb, rec, "last_modified_time"));
 	sqlite3_bind_text(s, 10, text, -1, SQLITE_STATIC);
 	sqlite3_step(s);
 	sqlite3_reset(s);

@@ -72,24 +72,7 @@ static json_t *tx_error(int code, const char *fmt, ...)
 
 json_t *tx_get(struct fres *fr, const char *id)
 {
-	sqlite3_stmt *s = store_stmt(fr->sb->st, "SELECT body FROM fin_tx WHERE app = ?1 AND"
-						 " kind = ?2 AND id = ?3");
-	json_t *rec = NULL;
-
-	sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, fr->kind);
-	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		rec = store_load_json(s, 0);
-	sqlite3_reset(s);
-	return rec;
-}
-
-static int64_t rec_time(struct sandbox *sb, const json_t *rec, const char *key)
-{
-	int64_t t;
-
-	return parse_iso_time(jstr(rec, key), 0, &t) ? sb_now(sb) : t;
+	return fin_body_by_id(fr, "SELECT body FROM fin_tx WHERE app = ?1 AND kind = ?2 AND id = ?3", id);
 }
 
 static void bind_or_null(sqlite3_stmt *s, int col, const char *v)
@@ -124,8 +107,8 @@ void tx_put(struct fres *fr, json_t *rec)
 	bind_or_null(s, 10, jstr(rec, "date"));
 	sqlite3_bind_int64(s, 11, cents_of(rec, pay ? "amount" : "total"));
 	sqlite3_bind_int64(s, 12, cents_of(rec, pay ? "unused_amount" : "balance"));
-	sqlite3_bind_int64(s, 13, rec_time(fr->sb, rec, "created_time"));
-	sqlite3_bind_int64(s, 14, rec_time(fr->sb, rec, "last_modified_time"));
+	sqlite3_bind_int64(s, 13, fin_rec_time(fr->sb, rec, "created_time"));
+	sqlite3_bind_int64(s, 14, fin_rec_time(fr->sb, rec, "last_modified_time"));
 	sqlite3_bind_text(s, 15, text, -1, SQLITE_STATIC);
 	sqlite3_step(s);
 	sqlite3_reset(s);
