@@ -47,6 +47,11 @@ struct crm_ops {
 	 */
 	int (*write)(struct crm *c, const char *module, const char *how, json_t *rows,
 		     const char *const *dup_fields, struct crm_row_result *results);
+	/*
+	 * The module's record count (of the custom view cvid when not NULL) in
+	 * *n, as the CRM counts it.  NULL op: crm_count() reads the records.
+	 */
+	int (*count)(struct crm *c, const char *module, const char *cvid, long *n);
 	void (*close)(struct crm *c);
 };
 
@@ -93,6 +98,13 @@ int crm_deleted(struct crm *c, const char *module, const char *modified_since, s
 int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
 	      const char *const *dup_fields, struct crm_row_result *results);
 void crm_row_result_release(struct crm_row_result *r);
+
+/*
+ * The records of module (in the custom view cvid, may be NULL) in *n: the
+ * CRM's count API, or the records read one by one where the source has no
+ * count (a CSV export's rows).  0, or the read's error.
+ */
+int crm_count(struct crm *c, const char *module, const char *cvid, long *n);
 
 /* Whether the source can read only what changed (If-Modified-Since). */
 int crm_incremental(const struct crm *c);

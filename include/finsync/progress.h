@@ -40,4 +40,7 @@ void progress_clear(void);
  */
 long progress_total(json_t *manifest, const char *name);
 
+/* n with thousands separators ("1,234,567"), for any report that counts. */
+void progress_count_text(long n, char *out, size_t size);
+
 #endif

@@ -36,7 +36,7 @@ static int wanted(void)
 }
 
 /* 1234567 -> "1,234,567". */
-static void count_text(long n, char *out, size_t size)
+void progress_count_text(long n, char *out, size_t size)
 {
 	char digits[32];
 	size_t len, i, o = 0;
@@ -77,17 +77,17 @@ static void compose(char *text, size_t size, double now)
 	char done[32], total[32], eta[32];
 	size_t n;
 
-	count_text(line.done, done, sizeof(done));
+	progress_count_text(line.done, done, sizeof(done));
 	n = (size_t)snprintf(text, size, "%s: %s %s", line.stage, line.what, done);
 	if (line.total >= 0 && n < size) {
-		count_text(line.total, total, sizeof(total));
+		progress_count_text(line.total, total, sizeof(total));
 		n += (size_t)snprintf(text + n, size - n, "/%s records (%ld%%)", total,
 				      line.total ? (long)(100.0 * line.done / line.total) : 100L);
 	} else if (n < size) {
 		n += (size_t)snprintf(text + n, size - n, " records");
 	}
 	if (rate > 0 && n < size) {
-		count_text((long)(rate + 0.5), done, sizeof(done));
+		progress_count_text((long)(rate + 0.5), done, sizeof(done));
 		n += (size_t)snprintf(text + n, size - n, "  %s/s", done);
 	}
 	if (rate > 0 && line.total > line.done && n < size) {
