@@ -17,6 +17,8 @@ struct history_row {
 	int exit_code;          /* the process's exit status; -1: none recorded */
 	int dry_run;            /* 1: planned only, nothing written */
 	long count[OUTCOME_COUNT];   /* by enum outcome */
+	long calls_planned;     /* the calls predicted as the run started, -1 unknown */
+	long calls_made;        /* the calls it made (both APIs), -1 unknown (before schema v12) */
 };
 
 /* A record of the newest run that did not go through: failed, invalid or ambiguous. */

@@ -19,6 +19,7 @@
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
+#include "finsync/plan.h"
 #include "finsync/progress.h"
 #include "finsync/safe.h"
 #include "finsync/staging.h"
@@ -291,20 +292,57 @@ static void utc_today(char *out)
 	out[10] = '\0';
 }
 
+/* Where the calls go: the day's budget, and the run at work (history sets them beside the plan's). */
+struct usage_ud {
+	struct ledger *lg;
+	const long *run_id;      /* the pipeline's: the run being worked on, 0 before one is */
+};
+
 static int usage_get(void *ud, const char *key, long *calls)
 {
+	struct usage_ud *u = ud;
 	char day[16];
 
 	utc_today(day);
-	return ledger_usage_get(ud, key, day, calls);
+	return ledger_usage_get(u->lg, key, day, calls);
 }
 
 static int usage_add(void *ud, const char *key, long calls)
 {
+	struct usage_ud *u = ud;
 	char day[16];
+	int rc;
 
 	utc_today(day);
-	return ledger_usage_add(ud, key, day, calls);
+	if ((rc = ledger_usage_add(u->lg, key, day, calls)))
+		return rc;
+	return *u->run_id ? ledger_run_calls_made(u->lg, *u->run_id, key, calls) : 0;
+}
+
+/*
+ * The calls `finsync plan` predicts for this run, recorded as it starts:
+ * counted from the CRM's count API and the ledger (the finance app is not
+ * listed twice for it).  A CRM that cannot count leaves the prediction
+ * unknown; the run goes on.
+ */
+static int record_planned(struct pipeline *p)
+{
+	json_t *plan = NULL, *calls;
+	int rc;
+
+	if (p->only || p->only_id)
+		return 0;
+	if ((rc = plan_make(p, 1, &plan))) {
+		log_warn("no prediction of the run's calls: %s", err_msg());
+		return 0;
+	}
+	calls = json_object_get(plan, "calls");
+	rc = ledger_run_calls_planned(p->lg, p->run_id, "crm", (long)json_integer_value(json_object_get(calls, "crm")));
+	if (!rc)
+		rc = ledger_run_calls_planned(p->lg, p->run_id, "finance",
+					      (long)json_integer_value(json_object_get(calls, "finance")));
+	json_decref(plan);
+	return rc;
 }
 
 /* A dry run's plan, per entity, as CSV beside the staged file: what an analyst opens. */
@@ -337,6 +375,7 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 {
 	struct api_usage_store store = { usage_get, usage_add, NULL };
 	struct pipeline p = { 0 };
+	struct usage_ud usage = { NULL, &p.run_id };
 	struct lock *lock = NULL;
 	unsigned stages;
 	long new_run, resume_run = 0;
@@ -370,8 +409,11 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 		goto out;
 	if ((rc = pick_run(&p, stages)))
 		goto out;
-	store.ud = p.lg;
+	usage.lg = p.lg;
+	store.ud = &usage;
 	api_set_usage_store(&store);
+	if ((stages & STAGE_EXTRACT) && (rc = record_planned(&p)))
+		goto out;
 	/*
 	 * Before any write (and any read worth paying for): the two sides must agree
 	 * on money, and have every field, view and stage the job names.

@@ -41,6 +41,9 @@ static int count_module(struct gather *g, const char *module, const char *cvid, 
 	/* A CSV export is a local file: no call.  Else its fields, its records, its deleted-records feed. */
 	if (!g->p->job->crm_source->from_files)
 		g->crm_calls += 1 + plan_crm_read_calls(*n) + 1;
+	/* A run's own prediction counts its count calls among its calls. */
+	if (g->from_ledger && !g->p->job->crm_source->from_files)
+		g->crm_calls++;
 	return 0;
 }
 
