@@ -38,12 +38,13 @@ static int count_module(struct gather *g, const char *module, const char *cvid, 
 	if ((rc = crm_count(g->crm, module, cvid, n)))
 		return rc;
 	json_object_set_new(g->modules, module, json_integer(*n));
-	/* A CSV export is a local file: no call.  Else its fields, its records, its deleted-records feed. */
+	/*
+	 * A CSV export is a local file: no call.  Else the count (a run asks it
+	 * too, for its own prediction), the fields, the records, the
+	 * deleted-records feed.
+	 */
 	if (!g->p->job->crm_source->from_files)
-		g->crm_calls += 1 + plan_crm_read_calls(*n) + 1;
-	/* A run's own prediction counts its count calls among its calls. */
-	if (g->from_ledger && !g->p->job->crm_source->from_files)
-		g->crm_calls++;
+		g->crm_calls += 1 + 1 + plan_crm_read_calls(*n) + 1;
 	return 0;
 }
 
