@@ -136,6 +136,8 @@ static void history_release(struct history *h)
 		xfree(h->rows[i].stage);
 	}
 	xfree(h->rows);
+	xfree(h->reconcile_at);
+	xfree(h->reconcile_summary);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -386,8 +388,9 @@ static int load_history(struct history *h, const struct job *job, long limit, in
 
 	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)) &&
 	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)) &&
-	    !(rc = ledger_history_each(lg, limit, history_add, h)) && with_events && h->n)
-		rc = events_read(h, lg, h->rows[0].run);
+	    !(rc = ledger_history_each(lg, limit, history_add, h)) && with_events && h->n &&
+	    !(rc = events_read(h, lg, h->rows[0].run)))
+		rc = ledger_reconcile_last(lg, &h->reconcile_at, &h->reconcile_summary, &h->reconcile_off) < 0 ? FS_EABORT : 0;
 	if (!rc)
 		show_dead_runs(h, job->state_dir);
 	ledger_close(lg);

@@ -35,6 +35,9 @@ struct history {
 	long events_total;              /* all of them, beyond the cap too */
 	const char *job_name;
 	const char *ledger_path;
+	char *reconcile_at;             /* the last `finsync reconcile` (HTML only), or NULL */
+	char *reconcile_summary;        /* its summary: {"<entity>": {"in_scope", "linked", "missing", …}} */
+	long reconcile_off;             /* the records it found amiss */
 };
 
 #define HISTORY_EVENTS_MAX 1000

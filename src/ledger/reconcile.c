@@ -17,9 +17,10 @@ static const char sql_fin_put[] =
 	"INSERT OR REPLACE INTO reconcile_fin (finance_id, crm_id, modified) VALUES (?1, ?2, ?3)";
 
 static const char sql_in_scope[] = "SELECT count(*) FROM reconcile_crm";
+/* In scope with a live link: to a finance record the app holds. */
 static const char sql_linked[] =
 	"SELECT count(*) FROM reconcile_crm c JOIN links l ON l.entity = ?1 AND l.crm_id = c.crm_id"
-	" AND l.state = 'linked' AND l.finance_id IS NOT NULL";
+	" AND l.state = 'linked' JOIN reconcile_fin f ON f.finance_id = l.finance_id";
 
 /* In scope, no live finance record: not linked to one the app holds, and not skipped by policy. */
 static const char sql_missing[] =
