@@ -90,6 +90,7 @@ valgrind: deps                                         ## the test suite with fi
 bench: deps                                            ## records/s per stage and peak RSS -> BENCH.md
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh $(BUILD)
+	@tests/bench/reconcile.sh $(BUILD)
 
 install: all                                           ## install binaries and man page under PREFIX
 	install -D -m 755 $(BUILD)/finsync $(DESTDIR)$(PREFIX)/bin/finsync
