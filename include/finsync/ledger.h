@@ -372,8 +372,9 @@ int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, 
 
 /*
  * run_calls (schema v12): per run and API ("crm", "finance"), the calls
- * predicted when it started (planned; -1: unknown, stored NULL) and the
- * calls made (added to as the answers come).  History shows both.
+ * predicted for a run that reads in full (planned; -1: unknown, stored
+ * NULL) and the calls made (added to as the answers come).  History shows
+ * both.
  */
 int ledger_run_calls_planned(struct ledger *lg, long run_id, const char *api, long planned);
 int ledger_run_calls_made(struct ledger *lg, long run_id, const char *api, long calls);
@@ -389,7 +390,7 @@ int ledger_reconcile_last(struct ledger *lg, char **at, char **summary, long *of
  * Reconcile's work (TEMP tables of the connection): reset, then per entity
  * the CRM ids in scope and the finance records (the CRM id each carries or
  * NULL, its last change in seconds since 1970 or -1), then the counts and
- * the records of each kind (docs/design.md "reconcile"): fn gets the CRM id
+ * the records of each kind (docs/design.md "Command line", reconcile): fn gets the CRM id
  * and the finance id (either may be NULL: a doubled CRM id has several).
  * skew: seconds a finance change may follow the link's write and still be
  * that write (the two clocks).

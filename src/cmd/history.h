@@ -17,7 +17,7 @@ struct history_row {
 	int exit_code;          /* the process's exit status; -1: none recorded */
 	int dry_run;            /* 1: planned only, nothing written */
 	long count[OUTCOME_COUNT];   /* by enum outcome */
-	long calls_planned;     /* the calls predicted as the run started, -1 unknown */
+	long calls_planned;     /* the calls predicted for a run reading in full, -1 none */
 	long calls_made;        /* the calls it made (both APIs), -1 unknown (before schema v12) */
 };
 

@@ -117,7 +117,7 @@ int cmd_plan(int argc, char **argv)
 
 	if ((rc = cmd_parse(argc, argv, &o)))
 		return rc > 0 ? 0 : rc;
-	if ((rc = job_load(&p.job, argv[1])) || (rc = open_ledger(&p)) || (rc = plan_make(&p, 0, &plan)))
+	if ((rc = job_load(&p.job, argv[1])) || (rc = open_ledger(&p)) || (rc = plan_make(&p, NULL, &plan)))
 		goto out;
 	detail = json_incref(json_object_get(plan, "detail"));
 	json_object_del(plan, "detail");

@@ -146,12 +146,50 @@ static int say_mapping_changes(struct pipeline *p, unsigned stages)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The calls `finsync plan` predicts for a full run, recorded for this one
+ * once its extract has counted the records (the staged files: no call of
+ * its own, so the prediction costs nothing and disturbs nothing), before
+ * the load that spends most of them.  Only for a run that reads in full (a
+ * first run, --full, a CSV export): an incremental run is not what the
+ * plan prices.  An estimate that cannot be made is a warning, never a
+ * failed run.
+ */
+static int record_planned(struct pipeline *p)
+{
+	char *dir = staging_dir(p->job->state_dir, p->run_id, "extract");
+	json_t *manifest = NULL, *plan = NULL, *calls;
+	int rc, i, known = 0;
+
+	for (i = 0; i < ENTITY_COUNT; i++)
+		if (p->job->entities[i].enabled && p->lg && ledger_entity_known(p->lg, entity_names[i]) == 1)
+			known = 1;
+	rc = (p->only || p->only_id || p->dry_run || (known && !p->full && p->job->crm_source->incremental))
+		? 0 : manifest_load(dir, &manifest);
+	xfree(dir);
+	if (rc <= 0)
+		return rc;
+	if ((rc = plan_make(p, manifest, &plan))) {
+		log_warn("no prediction of the run's calls: %s", err_msg());
+		json_decref(manifest);
+		return 0;
+	}
+	json_decref(manifest);
+	calls = json_object_get(plan, "calls");
+	rc = ledger_run_calls_planned(p->lg, p->run_id, "crm", (long)json_integer_value(json_object_get(calls, "crm")));
+	if (!rc)
+		rc = ledger_run_calls_planned(p->lg, p->run_id, "finance",
+					      (long)json_integer_value(json_object_get(calls, "finance")));
+	json_decref(plan);
+	return rc;
+}
+
 static int run_stages(struct pipeline *p, unsigned stages)
 {
 	int rc = say_mapping_changes(p, stages);
 
-	if (!rc && (stages & STAGE_EXTRACT))
-		rc = stage_extract(p);
+	if (!rc && (stages & STAGE_EXTRACT) && !(rc = stage_extract(p)))
+		rc = record_planned(p);
 	if (!rc && (stages & STAGE_TRANSFORM))
 		rc = stage_transform(p);
 	if (!rc && (stages & STAGE_LOAD) && !p->dry_run)
@@ -319,31 +357,6 @@ static int usage_add(void *ud, const char *key, long calls)
 	return *u->run_id ? ledger_run_calls_made(u->lg, *u->run_id, key, calls) : 0;
 }
 
-/*
- * The calls `finsync plan` predicts for this run, recorded as it starts:
- * counted from the CRM's count API and the ledger (the finance app is not
- * listed twice for it).  A CRM that cannot count leaves the prediction
- * unknown; the run goes on.
- */
-static int record_planned(struct pipeline *p)
-{
-	json_t *plan = NULL, *calls;
-	int rc;
-
-	if (p->only || p->only_id)
-		return 0;
-	if ((rc = plan_make(p, 1, &plan))) {
-		log_warn("no prediction of the run's calls: %s", err_msg());
-		return 0;
-	}
-	calls = json_object_get(plan, "calls");
-	rc = ledger_run_calls_planned(p->lg, p->run_id, "crm", (long)json_integer_value(json_object_get(calls, "crm")));
-	if (!rc)
-		rc = ledger_run_calls_planned(p->lg, p->run_id, "finance",
-					      (long)json_integer_value(json_object_get(calls, "finance")));
-	json_decref(plan);
-	return rc;
-}
 
 /* A dry run's plan, per entity, as CSV beside the staged file: what an analyst opens. */
 static int write_plan_csv(struct pipeline *p)
@@ -412,8 +425,6 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	usage.lg = p.lg;
 	store.ud = &usage;
 	api_set_usage_store(&store);
-	if ((stages & STAGE_EXTRACT) && (rc = record_planned(&p)))
-		goto out;
 	/*
 	 * Before any write (and any read worth paying for): the two sides must agree
 	 * on money, and have every field, view and stage the job names.

@@ -14,11 +14,14 @@
 #include "finsync/ledger.h"
 #include "finsync/pipeline.h"
 #include "finsync/plan.h"
+#include "finsync/progress.h"
+#include "finsync/staging.h"
 
 struct gather {
 	struct pipeline *p;
 	struct crm *crm;
-	int from_ledger;
+	json_t *staged; /* the run's extract manifest: counts from its files, no call; or NULL */
+	char *staged_dir;
 	json_t *modules; /* module -> records */
 	json_t *finance; /* entity -> records */
 	json_t *detail;  /* entity -> {kind of call: calls} */
@@ -35,20 +38,49 @@ static int count_module(struct gather *g, const char *module, const char *cvid, 
 		*n = (long)json_integer_value(known);
 		return 0;
 	}
-	if ((rc = crm_count(g->crm, module, cvid, n)))
+	if (g->staged)
+		*n = progress_total(g->staged, module) > 0 ? progress_total(g->staged, module) : 0;
+	else if ((rc = crm_count(g->crm, module, cvid, n)))
 		return rc;
 	json_object_set_new(g->modules, module, json_integer(*n));
-	/*
-	 * A CSV export is a local file: no call.  Else the count (a run asks it
-	 * too, for its own prediction), the fields, the records, the
-	 * deleted-records feed.
-	 */
+	/* A CSV export is a local file: no call.  Else the fields, the records, the deleted-records feed. */
 	if (!g->p->job->crm_source->from_files)
-		g->crm_calls += 1 + 1 + plan_crm_read_calls(*n) + 1;
+		g->crm_calls += 1 + plan_crm_read_calls(*n) + 1;
 	return 0;
 }
 
-/* Contacts without an account: customers of their own (include_orphan_contacts). */
+static int no_account(json_t *rec)
+{
+	json_t *acc = json_object_get(rec, "Account_Name");
+
+	return !acc || json_is_null(acc) || (json_is_string(acc) && !*json_string_value(acc));
+}
+
+/* The same from the run's staged contacts: a local file. */
+static int count_staged_orphans(struct gather *g, long *n)
+{
+	struct staging_reader *r = NULL;
+	json_t *rec;
+	int rc;
+
+	if ((rc = staging_reader_open(&r, g->staged_dir, "contacts", 1)) < 0)
+		return rc;
+	/* A damaged line (FS_EINPUT) is the transform's to report, not the estimate's. */
+	while ((rc = staging_read(r, &rec)) == 1 || rc == FS_EINPUT) {
+		if (rc == 1)
+			*n += no_account(rec);
+		if (rc == 1)
+			json_decref(rec);
+	}
+	staging_reader_close(r);
+	return rc;
+}
+
+/*
+ * Contacts without an account: customers of their own
+ * (include_orphan_contacts).  The count API cannot ask "no account", so
+ * the plan reads the module's Account_Name (list pages; a CSV's rows).
+ */
 static int count_orphans(struct gather *g, const struct entity_sync *e, long *n)
 {
 	json_t *fields = json_pack("[s]", "Account_Name"), *rec;
@@ -57,10 +89,13 @@ static int count_orphans(struct gather *g, const struct entity_sync *e, long *n)
 	int rc;
 
 	*n = 0;
+	if (g->staged) {
+		json_decref(fields);
+		return count_staged_orphans(g, n);
+	}
 	if (!(rc = crm_read(g->crm, &q, &src)))
 		while ((rc = source_next(src, &rec)) == 1) {
-			json_t *acc = json_object_get(rec, "Account_Name");
-			*n += !acc || json_is_null(acc) || (json_is_string(acc) && !*json_string_value(acc));
+			*n += no_account(rec);
 			json_decref(rec);
 		}
 	source_close(src);
@@ -83,8 +118,7 @@ static int count_scope(struct gather *g, const struct entity_sync *e, long *in_s
 		if (e->kind != ENTITY_CUSTOMERS || e->crm_module != CRM_ACCOUNTS_AND_CONTACTS || strcmp(*m, "Contacts"))
 			*in_scope += n;
 	}
-	if (e->kind == ENTITY_CUSTOMERS && e->crm_module == CRM_ACCOUNTS_AND_CONTACTS && e->include_orphan_contacts &&
-	    !g->from_ledger) {
+	if (e->kind == ENTITY_CUSTOMERS && e->crm_module == CRM_ACCOUNTS_AND_CONTACTS && e->include_orphan_contacts) {
 		if ((rc = count_orphans(g, e, &orphans)))
 			return rc;
 		*in_scope += orphans;
@@ -130,8 +164,14 @@ static int count_finance(struct gather *g, const struct entity_sync *e, struct p
 	struct finclient *fin;
 	int rc;
 
-	if (g->from_ledger) {
-		pe->finance = pe->linked;
+	if (g->staged) {
+		/* The run's snapshot: its records, those not linked read by id at most. */
+		char *name = xasprintf(FINANCE_SNAPSHOT_PREFIX "%s", e->name);
+		long n = progress_total(g->staged, name);
+		xfree(name);
+		pe->finance = n > 0 ? n : 0;
+		pe->unlinked = pe->finance > pe->linked ? pe->finance - pe->linked : 0;
+		pe->reads = pe->unlinked;
 		return 0;
 	}
 	if ((rc = pipeline_finclient(g->p, &fin)))
@@ -217,13 +257,15 @@ static json_t *plan_object(struct gather *g)
 			 num_or_null(hours), "days", num_or_null(days), "detail", g->detail);
 }
 
-int plan_make(struct pipeline *p, int from_ledger, json_t **out)
+int plan_make(struct pipeline *p, json_t *staged, json_t **out)
 {
-	struct gather g = { p, NULL, from_ledger, json_object(), json_object(), json_object(), 0, 0 };
-	int i, rc;
+	struct gather g = { p, NULL, staged, NULL, json_object(), json_object(), json_object(), 0, 0 };
+	int i, rc = 0;
 
 	*out = NULL;
-	if ((rc = crm_open(&g.crm, p->job)))
+	if (staged)
+		g.staged_dir = staging_dir(p->job->state_dir, p->run_id, "extract");
+	else if ((rc = crm_open(&g.crm, p->job)))
 		goto out;
 	setup_calls(&g);
 	for (i = 0; i < ENTITY_COUNT && !rc; i++)
@@ -233,6 +275,7 @@ int plan_make(struct pipeline *p, int from_ledger, json_t **out)
 		*out = plan_object(&g);
 out:
 	crm_close(g.crm);
+	xfree(g.staged_dir);
 	json_decref(g.modules);
 	json_decref(g.finance);
 	json_decref(g.detail);

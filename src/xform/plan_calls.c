@@ -5,7 +5,7 @@
  * page per 200 records, one write per record, the listing wall).
  */
 #include "finsync/job.h"
-#include "finsync/plan.h"
+#include "finsync/plan_calls.h"
 
 long plan_pages(long n)
 {

@@ -4,7 +4,7 @@
  * hours at a pace and days at a budget.
  */
 #include "finsync/job.h"
-#include "finsync/plan.h"
+#include "finsync/plan_calls.h"
 #include "unit.h"
 
 static void test_plan__pages_and_wall(void)
