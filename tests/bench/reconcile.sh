@@ -103,12 +103,17 @@ CREATE TEMP TABLE l (entity TEXT, crm_id TEXT, finance_id TEXT);
 INSERT INTO links (entity, crm_id, finance_id, origin, state, updated_at)
   SELECT entity, crm_id, finance_id, 'crm', 'linked', '2026-01-01T00:00:00Z' FROM l;
 SQL
-/usr/bin/time -v "$BUILD/finsync" reconcile -q --format json -o "$OUT/reconcile.json" "$OUT/job.json" \
-	2>"$OUT/reconcile.time" || { cat "$OUT/reconcile.time" >&2; echo "bench: reconcile did not exit 0" >&2; exit 1; }
-result reconcile_records "$(jq .customers.linked "$OUT/reconcile.json")"
-result reconcile_seconds "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$OUT/reconcile.time")"
-result reconcile_cpu_seconds "$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$OUT/reconcile.time")"
-result reconcile_peak_rss_mib "$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$OUT/reconcile.time")"
+if ! /usr/bin/time -v "$BUILD/finsync" reconcile -q --format json -o "$OUT/reconcile.json" "$OUT/job.json" \
+	2>"$OUT/reconcile.time"; then
+	# Past the CRM's listing wall a full read needs Bulk Read (crm.read): said, not failed.
+	grep -q PAGINATION_LIMIT_EXCEEDED "$OUT/reconcile.time" || { cat "$OUT/reconcile.time" >&2; exit 1; }
+	result reconcile_not_measured "$SIZE records are past the CRM's listing wall (100,000): needs the Bulk Read reader"
+	SIZE=0
+fi
+[ "$SIZE" -eq 0 ] || result reconcile_records "$(jq .customers.linked "$OUT/reconcile.json")"
+[ "$SIZE" -eq 0 ] || result reconcile_seconds "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$OUT/reconcile.time")"
+[ "$SIZE" -eq 0 ] || result reconcile_cpu_seconds "$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$OUT/reconcile.time")"
+[ "$SIZE" -eq 0 ] || result reconcile_peak_rss_mib "$(awk -F': ' '/Maximum resident set size/ {printf "%.1f", $2 / 1024}' "$OUT/reconcile.time")"
 result reconcile_command "finsync reconcile --format json -o reconcile.json job.json"
 sandbox_stop
 
