@@ -744,7 +744,7 @@ static int load_records(struct load *l, struct staging_reader *r)
 	char *left_over = xasprintf("%s records", l->e->name);
 	struct load_loop lp = {
 		.p = l->p, .name = l->e->name, .left_over = left_over, .s = &l->s, .waiting = &l->waiting,
-		.ticks = 0, .ud = l, .take = take_record, .flush = flush_records, .is_write = is_write,
+		.ud = l, .take = take_record, .flush = flush_records, .is_write = is_write,
 		.finish = finish_records,
 	};
 	int rc = load_loop_run(&lp, r);
