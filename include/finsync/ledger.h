@@ -405,6 +405,8 @@ int ledger_reconcile_each(struct ledger *lg, const char *entity, enum reconcile_
 
 /* The contact persons finsync keeps (person_links), or -1. */
 long ledger_person_links_count(struct ledger *lg);
+/* CRM records of entity skipped for good: latest event skip, no link; or -1. */
+long ledger_skipped_count(struct ledger *lg, const char *entity);
 
 /* 1 when a CRM record was matched to this finance record before (see events.c). */
 int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id);

@@ -30,6 +30,7 @@ long plan_crm_read_calls(long n);
 struct plan_entity {
 	long in_scope;    /* CRM records the entity syncs */
 	long linked;      /* of them, linked already */
+	long skipped;     /* of them, skipped by policy for good (their latest event: skip) */
 	long finance;     /* finance records of the entity now */
 	long unlinked;    /* of them, linked to no CRM record (the duplicates a run finds) */
 	long reads;       /* of them, read by id during the snapshot (no CRM id on the row, not cached) */

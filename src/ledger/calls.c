@@ -74,6 +74,22 @@ int ledger_reconcile_last(struct ledger *lg, char **at, char **summary, long *of
 
 static const char sql_persons_count[] = "SELECT count(*) FROM person_links";
 
+/* Records whose latest event is a skip (a duplicate, a decision) and that no link holds. */
+static const char sql_skipped_count[] =
+	"SELECT count(*) FROM events e WHERE e.entity = ?1 AND e.action = 'skip' AND e.crm_id IS NOT NULL"
+	" AND e.id = (SELECT max(id) FROM events WHERE entity = e.entity AND crm_id = e.crm_id)"
+	" AND NOT EXISTS (SELECT 1 FROM links l WHERE l.entity = e.entity AND l.crm_id = e.crm_id"
+	"   AND l.state = 'linked')";
+
+long ledger_skipped_count(struct ledger *lg, const char *entity)
+{
+	sqlite3_stmt *st = lq_stmt(lg, sql_skipped_count);
+	long long n = 0;
+
+	lq_bind_text(st, 1, entity);
+	return lq_query_one(lg, st, NULL, &n, "count skipped records") < 0 ? -1 : (long)n;
+}
+
 long ledger_person_links_count(struct ledger *lg)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_persons_count);

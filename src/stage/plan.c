@@ -196,9 +196,10 @@ static int plan_entity(struct gather *g, const struct entity_sync *e)
 	if ((rc = count_scope(g, e, &pe.in_scope)))
 		return rc;
 	pe.linked = lg ? ledger_linked_count(lg, e->name) : 0;
+	pe.skipped = lg ? ledger_skipped_count(lg, e->name) : 0;
 	if (e->kind == ENTITY_CUSTOMERS && lg)
 		pe.persons = ledger_person_links_count(lg);
-	if (pe.linked < 0 || pe.persons < 0)
+	if (pe.linked < 0 || pe.skipped < 0 || pe.persons < 0)
 		return FS_EABORT;
 	if ((rc = count_finance(g, e, &pe)))
 		return rc;

@@ -31,7 +31,8 @@ long plan_crm_read_calls(long n)
 }
 
 /*
- * A record not linked yet is created, unless an unlinked finance record is
+ * A record not linked yet (nor skipped by policy, as a duplicate found by
+ * an earlier run is) is created, unless an unlinked finance record is
  * its duplicate: the import's usual case, each existing record the match
  * of one CRM record.  on_duplicate says what a duplicate costs: nothing
  * (skip), a create (clone) or an update (overwrite).  A linked record is
@@ -39,7 +40,8 @@ long plan_crm_read_calls(long n)
  */
 long plan_entity_calls(struct plan_entity *e)
 {
-	long fresh = e->in_scope > e->linked ? e->in_scope - e->linked : 0;
+	long settled = e->linked + e->skipped;
+	long fresh = e->in_scope > settled ? e->in_scope - settled : 0;
 	long dups = fresh < e->unlinked ? fresh : e->unlinked;
 
 	e->creates = fresh - dups + (e->on_duplicate == DUP_CLONE ? dups : 0);

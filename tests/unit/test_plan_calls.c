@@ -48,6 +48,12 @@ static void test_plan__entity_calls(void)
 	e.on_duplicate = DUP_SKIP;
 	plan_entity_calls(&e);
 	CHECK_INTEQ(e.creates, 0);
+	/* After a run: the records it skipped as duplicates are not created either. */
+	e.in_scope = 1000;
+	e.skipped = 20;
+	e.unlinked = 0;
+	plan_entity_calls(&e);
+	CHECK_INTEQ(e.creates, 880);
 }
 
 static void test_plan__hours_and_days(void)
