@@ -30,7 +30,8 @@ const struct option_spec plan_options[] = {
 	OPT_END,
 };
 
-static void print_count_lines(json_t *o, const char *heading)
+/* One line a count; a CRM module past the listing wall says how many Bulk Read jobs read it. */
+static void print_count_lines(json_t *o, const char *heading, int crm)
 {
 	const char *key;
 	json_t *v;
@@ -38,8 +39,13 @@ static void print_count_lines(json_t *o, const char *heading)
 
 	printf("%s\n", heading);
 	json_object_foreach(o, key, v) {
+		long jobs = crm ? plan_bulk_jobs((long)json_integer_value(v)) : 0;
 		progress_count_text((long)json_integer_value(v), n, sizeof(n));
-		printf("  %-12s %12s\n", key, n);
+		if (jobs)
+			printf("  %-12s %12s  (past the listing wall: %ld Bulk Read job%s)\n", key, n, jobs,
+			       jobs == 1 ? "" : "s");
+		else
+			printf("  %-12s %12s\n", key, n);
 	}
 }
 
@@ -87,8 +93,9 @@ static void print_text(json_t *plan, json_t *detail, const struct job *job)
 	json_t *calls = json_object_get(plan, "calls");
 	char crm[32], fin[32];
 
-	print_count_lines(json_object_get(plan, "modules"), "CRM records (as the CRM counts them):");
-	print_count_lines(json_object_get(plan, "finance"), "finance records now in the app:");
+	print_count_lines(json_object_get(plan, "modules"),
+			  "CRM records (as the CRM counts them):", !job->crm_source->from_files);
+	print_count_lines(json_object_get(plan, "finance"), "finance records now in the app:", 0);
 	progress_count_text((long)json_integer_value(json_object_get(calls, "crm")), crm, sizeof(crm));
 	progress_count_text((long)json_integer_value(json_object_get(calls, "finance")), fin, sizeof(fin));
 	printf("calls for a full run: CRM %s, finance %s\n", crm, fin);

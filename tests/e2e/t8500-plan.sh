@@ -77,3 +77,16 @@ for m in Accounts Contacts Products Vendors; do
 	assert_eq "$rows" "$(jq ".modules.$m" "$WORK/out")" "csv rows of $m"
 done
 assert_eq 0 "$(jq .calls.crm "$WORK/out")" "csv: no CRM call"
+
+# Past the CRM's listing wall (100,000), a module is read by Bulk Read jobs of 200,000: six calls a job
+# (create, four polls, download) instead of list pages.  CRM calls: the organisation, then per module
+# its fields, its reading and its deleted-records feed.
+python3 -c 'import json; print(json.dumps({"data": [{"Account_Name": "Wall %d" % i} for i in range(100001)]}))' >big.json
+curl -sf -X POST -H 'Content-Type: application/json' --data-binary @big.json "$SANDBOX_URL/__control/crm/Accounts" >/dev/null
+seq=$(last_seq)
+finsync_exit 0 plan --format json job.json
+assert_eq "$(crm_n Accounts)" "$(jq .modules.Accounts "$WORK/out")" "records of Accounts past the wall"
+assert_eq $((1 + (2 + 6) + (2 + 2) + (2 + 1) + (2 + 1))) "$(jq .calls.crm "$WORK/out")" "CRM calls with one module past the wall"
+assert_eq 0 "$(reads_only "$seq")" "writes sent by plan past the wall"
+finsync_exit 0 plan job.json
+grep -q '^  Accounts *100,[0-9]*  (past the listing wall: 1 Bulk Read job)$' "$WORK/out" || fail "text, past the wall: $(cat "$WORK/out")"
