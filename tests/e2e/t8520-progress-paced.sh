@@ -10,31 +10,8 @@ write_job job.json zoho-books '{"items":{}}'
 jq '.finance.requests_per_minute = 300 | .finance.daily_budget = 30 | .finance.max_in_flight = 1' job.json >paced.json
 ctl POST /faults '{"kind":"delay","delay_ms":250,"path_prefix":"/books/v3/items","method":"PUT"}' >/dev/null
 
-on_pty() {
-	out=$1; shift
-	python3 - "$out" "$BUILD/finsync" "$@" <<'PY'
-import fcntl, os, pty, struct, sys, termios
-out, argv = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    # A wide terminal: the line is cut at the terminal's width, and all of it is to be read here.
-    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
-    os.execv(argv[0], argv)
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    data += chunk
-_, status = os.waitpid(pid, 0)
-open(out, "wb").write(data)
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-}
-
+# A wide terminal: the line is cut at its width, and all of it is to be read here.
+export PTY_COLUMNS=200
 set +e
 on_pty tty.out run paced.json
 rc=$?
