@@ -91,6 +91,7 @@ bench: deps                                            ## records/s per stage an
 	@$(MAKE) --no-print-directory all
 	@tests/bench/run.sh $(BUILD)
 	@tests/bench/bulk_read.sh $(BUILD)
+	@tests/bench/reconcile.sh $(BUILD)
 
 install: all                                           ## install binaries and man page under PREFIX
 	install -D -m 755 $(BUILD)/finsync $(DESTDIR)$(PREFIX)/bin/finsync

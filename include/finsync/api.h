@@ -65,6 +65,12 @@ struct api_call {
  */
 int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in_flight);
 long api_requests(const struct api *a);
+/*
+ * The calls left today: the job's daily_budget less the calls counted, or
+ * the organisation's quota as its answers last said, the smaller; -1 when
+ * neither is known (no budget, no answer yet).
+ */
+long api_budget_left(const struct api *a);
 
 /*
  * Where the calls of the day are counted (the ledger's api_usage): get

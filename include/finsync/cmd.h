@@ -22,6 +22,8 @@ int cmd_check(int argc, char **argv);
 int cmd_resync(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_unlink(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_mapping(int argc, char **argv);
 int cmd_init(int argc, char **argv);
@@ -56,7 +58,8 @@ int cmd_parse(int argc, char **argv, void *opts);
 /* The option tables of the commands, beside the code that reads what they set. */
 extern const struct option_spec run_options[], extract_options[], transform_options[],
 	load_options[], export_options[], history_options[], review_options[],
-	status_options[], check_options[], unlink_options[];
+	status_options[], check_options[], unlink_options[], plan_options[],
+	reconcile_options[];
 extern const struct option_spec mapping_options[], init_options[];
 
 /* dir/<name>.ndjson.gz as CSV at path (written whole, atomically), as `finsync export` does. */

@@ -66,6 +66,11 @@ struct crm_ops {
 	 * *out, 0 when the CRM has no such record.  NULL op: the source cannot.
 	 */
 	int (*get)(struct crm *c, const char *module, const char *id, json_t **out);
+	/*
+	 * The module's record count (of the custom view cvid when not NULL) in
+	 * *n, as the CRM counts it.  NULL op: crm_count() reads the records.
+	 */
+	int (*count)(struct crm *c, const char *module, const char *cvid, long *n);
 	void (*close)(struct crm *c);
 };
 
@@ -117,6 +122,13 @@ int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
 void crm_row_result_release(struct crm_row_result *r);
 /* One record by id, line items included (see crm_ops.get); FS_EUSAGE when the source cannot. */
 int crm_get(struct crm *c, const char *module, const char *id, json_t **out);
+
+/*
+ * The records of module (in the custom view cvid, may be NULL) in *n: the
+ * CRM's count API, or the records read one by one where the source has no
+ * count (a CSV export's rows).  0, or the read's error.
+ */
+int crm_count(struct crm *c, const char *module, const char *cvid, long *n);
 
 /* Whether the source can read only what changed (If-Modified-Since). */
 int crm_incremental(const struct crm *c);

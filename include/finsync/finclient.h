@@ -161,6 +161,8 @@ int finclient_person_list(struct finclient *fc, const char *customer_id, int (*f
 int finclient_base_currency(struct finclient *fc, char **out);
 
 long finclient_requests(const struct finclient *fc);
+/* The calls the app may still be sent today (api_budget_left()), -1 unknown. */
+long finclient_budget_left(const struct finclient *fc);
 
 /*
  * One GET of the app's path with query (the organisation added): 0 with the

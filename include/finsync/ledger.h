@@ -179,6 +179,8 @@ struct run_stats_row {
 	const char *entity;     /* NULL: the run has no stats (history only) */
 	const char *stage;      /* the stage the counts come from */
 	struct stats s;
+	long calls_planned;     /* history only: the run's predicted calls, -1 unknown */
+	long calls_made;        /* history only: the calls it made, -1 unknown */
 };
 
 /*
@@ -403,6 +405,44 @@ long ledger_linked_count(struct ledger *lg, const char *entity);
  * yet (or known only by its runs) is marked as this job's.
  */
 int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, int claim);
+
+/*
+ * run_calls (schema v12): per run and API ("crm", "finance"), the calls
+ * predicted for a run that reads in full (planned; -1: unknown, stored
+ * NULL) and the calls made (added to as the answers come).  History shows
+ * both.
+ */
+int ledger_run_calls_planned(struct ledger *lg, long run_id, const char *api, long planned);
+int ledger_run_calls_made(struct ledger *lg, long run_id, const char *api, long calls);
+
+/*
+ * reconciles (schema v12): each `finsync reconcile`'s summary (JSON text:
+ * per entity its counts) and how many records it found amiss.  last: 1
+ * with *at and *summary (new strings), 0 when none ran.
+ */
+int ledger_reconcile_put(struct ledger *lg, const char *summary, long off);
+int ledger_reconcile_last(struct ledger *lg, char **at, char **summary, long *off);
+/*
+ * Reconcile's work (TEMP tables of the connection): reset, then per entity
+ * the CRM ids in scope and the finance records (the CRM id each carries or
+ * NULL, its last change in seconds since 1970 or -1), then the counts and
+ * the records of each kind (docs/design.md "Command line", reconcile): fn gets the CRM id
+ * and the finance id (either may be NULL: a doubled CRM id has several).
+ * skew: seconds a finance change may follow the link's write and still be
+ * that write (the two clocks).
+ */
+enum reconcile_kind { RECONCILE_MISSING, RECONCILE_ORPHANED, RECONCILE_DOUBLED, RECONCILE_DRIFTED, RECONCILE_KINDS };
+int ledger_reconcile_reset(struct ledger *lg);
+int ledger_reconcile_crm(struct ledger *lg, const char *crm_id);
+int ledger_reconcile_fin(struct ledger *lg, const char *finance_id, const char *crm_id, long long modified);
+int ledger_reconcile_counts(struct ledger *lg, const char *entity, long *in_scope, long *linked);
+int ledger_reconcile_each(struct ledger *lg, const char *entity, enum reconcile_kind kind, long skew,
+			  int (*fn)(const char *crm_id, const char *finance_id, void *ud), void *ud);
+
+/* The contact persons finsync keeps (person_links), or -1. */
+long ledger_person_links_count(struct ledger *lg);
+/* CRM records of entity skipped for good: latest event skip, no link; or -1. */
+long ledger_skipped_count(struct ledger *lg, const char *entity);
 
 /* 1 when a CRM record was matched to this finance record before (see events.c). */
 int ledger_finance_matched(struct ledger *lg, const char *entity, const char *finance_id);

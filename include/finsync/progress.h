@@ -27,6 +27,15 @@ void progress_start(const char *stage, const char *what, long total);
 /* done records so far; draws when the last draw is 1/PROGRESS_HZ s old. */
 void progress_tick(long done);
 
+/*
+ * What bounds the time left of a load: the pace (requests a minute, 0 none)
+ * and the calls left today (-1 unknown), one call a record.  The line then
+ * says "~14 h at 100 requests/min" and, when the budget runs out first,
+ * "budget ends in 2,300 records: resumes tomorrow".  Kept until the next
+ * progress_start().
+ */
+void progress_pace(long requests_per_minute, long budget_left);
+
 /* Erases the line and forgets it. */
 void progress_end(void);
 
@@ -39,5 +48,8 @@ void progress_clear(void);
  * any case, "finance.customers", an entity), or -1 when it has none.
  */
 long progress_total(json_t *manifest, const char *name);
+
+/* n with thousands separators ("1,234,567"), for any report that counts. */
+void progress_count_text(long n, char *out, size_t size);
 
 #endif

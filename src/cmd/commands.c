@@ -49,6 +49,15 @@ static const struct command commands[] = {
 	  "base currencies, and check that every field, view, deal stage and custom field\n"
 	  "the job names exists (a run checks the same before writing); one line per\n"
 	  "check, exit 0 when all pass, 2 naming what to create and where", check_options },
+	{ "plan", cmd_plan, "JOB", "finsync plan JOB [--format text|json]",
+	  "what a full run of the job would cost, before it starts: records per CRM\n"
+	  "module (the CRM's count API; a CSV export's rows), records the finance app\n"
+	  "holds, API calls per API, hours at the job's pace and days at its daily\n"
+	  "budget; reads only, writes nothing", plan_options },
+	{ "reconcile", cmd_reconcile, "JOB", "finsync reconcile JOB [--format table|csv|json] [-o FILE]",
+	  "both sides compared per entity: CRM records in scope, links, finance records\n"
+	  "carrying a CRM id; lists the missing, orphaned, doubled and drifted records;\n"
+	  "exit 1 when any, 0 when both sides agree; reads only", reconcile_options },
 	{ "resync", cmd_resync, "JOB ENTITY CRM_ID", "finsync resync JOB ENTITY CRM_ID",
 	  "fetch one CRM record (of customers, vendors or items) and sync it now", NULL },
 	{ "unlink", cmd_unlink, "JOB", "finsync unlink JOB --keep all|with-transactions [--yes]",

@@ -51,13 +51,20 @@ const struct option_spec history_options[] = {
 	OPT_END,
 };
 
-/* The run's columns, its entity, its counts, then (added last, for older readers) exit code and dry run. */
-#define NCOLS (7 + OUTCOME_COUNT)
+/*
+ * The run's columns, its entity, its counts, then (added last, for older
+ * readers) exit code and dry run, and the run's calls: the plan's estimate
+ * beside what it cost.
+ */
+#define NCOLS (9 + OUTCOME_COUNT)
 #define COL_EXIT (5 + OUTCOME_COUNT)
 #define COL_DRY (6 + OUTCOME_COUNT)
+#define COL_PLANNED (7 + OUTCOME_COUNT)
+#define COL_MADE (8 + OUTCOME_COUNT)
 #define COL_NAME(NAME, column, line) #column,
 static const char *const col_names[NCOLS] = {
-	"run", "started_at", "finished_at", "status", "entity", FS_OUTCOMES(COL_NAME) "exit_code", "dry_run"
+	"run", "started_at", "finished_at", "status", "entity", FS_OUTCOMES(COL_NAME) "exit_code", "dry_run",
+	"calls_planned", "calls_made"
 };
 #undef COL_NAME
 
@@ -100,6 +107,8 @@ static int history_add(const struct run_stats_row *row, void *ud)
 	r->exit_code = row->exit_code;
 	r->dry_run = row->dry_run;
 	memcpy(r->count, row->s.count, sizeof(r->count));
+	r->calls_planned = row->calls_planned;
+	r->calls_made = row->calls_made;
 	return 0;
 }
 
@@ -127,6 +136,8 @@ static void history_release(struct history *h)
 		xfree(h->rows[i].stage);
 	}
 	xfree(h->rows);
+	xfree(h->reconcile_at);
+	xfree(h->reconcile_summary);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -177,6 +188,12 @@ static const char *row_cell(const struct history_row *r, int c, char *num, size_
 		return num;
 	case COL_DRY:
 		return r->dry_run ? "1" : "0";
+	case COL_PLANNED:
+	case COL_MADE:
+		if ((c == COL_PLANNED ? r->calls_planned : r->calls_made) < 0)
+			return NULL;
+		snprintf(num, size, "%ld", c == COL_PLANNED ? r->calls_planned : r->calls_made);
+		return num;
 	default:
 		if (!r->entity)
 			return NULL;
@@ -254,9 +271,14 @@ static json_t *json_str_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
+static json_t *int_or_null(long v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
 static json_t *run_object(const struct history_row *r)
 {
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:{}}", "run", (json_int_t)r->run,
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:{s:o, s:o}, s:{}}", "run", (json_int_t)r->run,
 			 "started_at", json_str_or_null(r->started_at),
 			 "finished_at", json_str_or_null(r->finished_at),
 			 "status", json_str_or_null(r->status),
@@ -264,6 +286,7 @@ static json_t *run_object(const struct history_row *r)
 			 "stats_stage", json_str_or_null(r->stage),
 			 "exit_code", r->exit_code < 0 ? json_null() : json_integer(r->exit_code),
 			 "dry_run", r->dry_run,
+			 "calls", "planned", int_or_null(r->calls_planned), "made", int_or_null(r->calls_made),
 			 "entities");
 }
 
@@ -365,8 +388,9 @@ static int load_history(struct history *h, const struct job *job, long limit, in
 
 	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)) &&
 	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)) &&
-	    !(rc = ledger_history_each(lg, limit, history_add, h)) && with_events && h->n)
-		rc = events_read(h, lg, h->rows[0].run);
+	    !(rc = ledger_history_each(lg, limit, history_add, h)) && with_events && h->n &&
+	    !(rc = events_read(h, lg, h->rows[0].run)))
+		rc = ledger_reconcile_last(lg, &h->reconcile_at, &h->reconcile_summary, &h->reconcile_off) < 0 ? FS_EABORT : 0;
 	if (!rc)
 		show_dead_runs(h, job->state_dir);
 	ledger_close(lg);

@@ -17,6 +17,8 @@ struct history_row {
 	int exit_code;          /* the process's exit status; -1: none recorded */
 	int dry_run;            /* 1: planned only, nothing written */
 	long count[OUTCOME_COUNT];   /* by enum outcome */
+	long calls_planned;     /* the calls predicted for a run reading in full, -1 none */
+	long calls_made;        /* the calls it made (both APIs), -1 unknown (before schema v12) */
 };
 
 /* A record of the newest run that did not go through: failed, invalid or ambiguous. */
@@ -33,6 +35,9 @@ struct history {
 	long events_total;              /* all of them, beyond the cap too */
 	const char *job_name;
 	const char *ledger_path;
+	char *reconcile_at;             /* the last `finsync reconcile` (HTML only), or NULL */
+	char *reconcile_summary;        /* its summary: {"<entity>": {"in_scope", "linked", "missing", …}} */
+	long reconcile_off;             /* the records it found amiss */
 };
 
 #define HISTORY_EVENTS_MAX 1000

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <jansson.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/timeutil.h"
@@ -170,6 +171,7 @@ static const char css[] =
 	".card .v{font-size:18px;font-weight:600;white-space:nowrap}.card .k{color:#616e7c;font-size:12px}"
 	".card.c-failed .v{color:#c62828}"
 	".badge{display:inline-block;border-radius:10px;padding:0 9px;font-size:12px;font-weight:600;color:#fff}"
+	"td.bad{color:#c62828;font-weight:600}"
 	".ok{background:#2e7d32}.partial{background:#e65100}.aborted{background:#c62828}"
 	".budget{background:#7b1fa2}.running{background:#1565c0}.other{background:#616e7c}"
 	".dry{background:#fff;color:#3e4c59;border:1px dashed #7b8794}"
@@ -553,6 +555,48 @@ static void problems(FILE *fp, const struct history *h)
 	fputs("</section>\n", fp);
 }
 
+/* ---- the last reconcile: do both sides agree? ---- */
+
+static void reconcile_row(FILE *fp, const char *entity, json_t *s)
+{
+	static const char *const keys[] = { "in_scope", "linked", "missing", "orphaned", "doubled", "drifted" };
+	size_t k;
+
+	fputs("<tr class=\"reconciled\"><td>", fp);
+	esc(fp, entity);
+	fputs("</td>", fp);
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		long v = (long)json_integer_value(json_object_get(s, keys[k]));
+		fprintf(fp, "<td class=\"n%s\">", k >= 2 && v ? " bad" : "");
+		thousands(fp, v);
+		fputs("</td>", fp);
+	}
+	fputs("</tr>\n", fp);
+}
+
+static void reconcile(FILE *fp, const struct history *h)
+{
+	json_t *summary = h->reconcile_summary ? json_loads(h->reconcile_summary, 0, NULL) : NULL, *s;
+	const char *entity;
+
+	if (!summary)
+		return;
+	fprintf(fp, "<section id=\"reconcile\" data-off=\"%ld\">\n<h2>Last reconcile: ", h->reconcile_off);
+	when(fp, h->reconcile_at);
+	fprintf(fp, " <span class=\"badge %s\">%s</span></h2>\n", h->reconcile_off ? "aborted" : "ok",
+		h->reconcile_off ? "records amiss" : "both sides agree");
+	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>entity</th><th class=\"n\">in scope</th><th class=\"n\">"
+	      "linked</th><th class=\"n\">missing</th><th class=\"n\">orphaned</th><th class=\"n\">doubled</th>"
+	      "<th class=\"n\">drifted</th></tr></thead>\n<tbody>\n", fp);
+	json_object_foreach(summary, entity, s)
+		reconcile_row(fp, entity, s);
+	fputs("</tbody>\n</table></div>\n<p class=\"note\">'finsync reconcile JOB' names each record amiss "
+	      "(missing: in the CRM scope, no live finance record; orphaned: a finance record carrying a CRM id no "
+	      "link pairs with it; doubled: a CRM id on more than one finance record; drifted: changed in the "
+	      "finance app since finsync wrote it).</p>\n</section>\n", fp);
+	json_decref(summary);
+}
+
 int history_print_html(FILE *fp, const struct history *h)
 {
 	struct run_total *runs = xcalloc(h->n ? h->n : 1, sizeof(*runs));
@@ -563,6 +607,7 @@ int history_print_html(FILE *fp, const struct history *h)
 		last_run(fp, &runs[n - 1]);
 	chart(fp, runs, n);
 	runs_table(fp, h);
+	reconcile(fp, h);
 	problems(fp, h);
 	fputs("</main>\n</body>\n</html>\n", fp);
 	xfree(runs);

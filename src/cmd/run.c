@@ -19,6 +19,7 @@
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/pipeline.h"
+#include "finsync/plan.h"
 #include "finsync/progress.h"
 #include "finsync/safe.h"
 #include "finsync/staging.h"
@@ -145,12 +146,50 @@ static int say_mapping_changes(struct pipeline *p, unsigned stages)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * The calls `finsync plan` predicts for a full run, recorded for this one
+ * once its extract has counted the records (the staged files: no call of
+ * its own, so the prediction costs nothing and disturbs nothing), before
+ * the load that spends most of them.  Only for a run that reads in full (a
+ * first run, --full, a CSV export): an incremental run is not what the
+ * plan prices.  An estimate that cannot be made is a warning, never a
+ * failed run.
+ */
+static int record_planned(struct pipeline *p)
+{
+	char *dir = staging_dir(p->job->state_dir, p->run_id, "extract");
+	json_t *manifest = NULL, *plan = NULL, *calls;
+	int rc, i, known = 0;
+
+	for (i = 0; i < ENTITY_COUNT; i++)
+		if (p->job->entities[i].enabled && p->lg && ledger_entity_known(p->lg, entity_names[i]) == 1)
+			known = 1;
+	rc = (p->only || p->only_id || p->dry_run || (known && !p->full && p->job->crm_source->incremental))
+		? 0 : manifest_load(dir, &manifest);
+	xfree(dir);
+	if (rc <= 0)
+		return rc;
+	if ((rc = plan_make(p, manifest, &plan))) {
+		log_warn("no prediction of the run's calls: %s", err_msg());
+		json_decref(manifest);
+		return 0;
+	}
+	json_decref(manifest);
+	calls = json_object_get(plan, "calls");
+	rc = ledger_run_calls_planned(p->lg, p->run_id, "crm", (long)json_integer_value(json_object_get(calls, "crm")));
+	if (!rc)
+		rc = ledger_run_calls_planned(p->lg, p->run_id, "finance",
+					      (long)json_integer_value(json_object_get(calls, "finance")));
+	json_decref(plan);
+	return rc;
+}
+
 static int run_stages(struct pipeline *p, unsigned stages)
 {
 	int rc = say_mapping_changes(p, stages);
 
-	if (!rc && (stages & STAGE_EXTRACT))
-		rc = stage_extract(p);
+	if (!rc && (stages & STAGE_EXTRACT) && !(rc = stage_extract(p)))
+		rc = record_planned(p);
 	if (!rc && (stages & STAGE_TRANSFORM))
 		rc = stage_transform(p);
 	if (!rc && (stages & STAGE_LOAD) && !p->dry_run)
@@ -291,21 +330,33 @@ static void utc_today(char *out)
 	out[10] = '\0';
 }
 
+/* Where the calls go: the day's budget, and the run at work (history sets them beside the plan's). */
+struct usage_ud {
+	struct ledger *lg;
+	const long *run_id;      /* the pipeline's: the run being worked on, 0 before one is */
+};
+
 static int usage_get(void *ud, const char *key, long *calls)
 {
+	struct usage_ud *u = ud;
 	char day[16];
 
 	utc_today(day);
-	return ledger_usage_get(ud, key, day, calls);
+	return ledger_usage_get(u->lg, key, day, calls);
 }
 
 static int usage_add(void *ud, const char *key, long calls)
 {
+	struct usage_ud *u = ud;
 	char day[16];
+	int rc;
 
 	utc_today(day);
-	return ledger_usage_add(ud, key, day, calls);
+	if ((rc = ledger_usage_add(u->lg, key, day, calls)))
+		return rc;
+	return *u->run_id ? ledger_run_calls_made(u->lg, *u->run_id, key, calls) : 0;
 }
+
 
 /* A dry run's plan, per entity, as CSV beside the staged file: what an analyst opens. */
 static int write_plan_csv(struct pipeline *p)
@@ -337,6 +388,7 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 {
 	struct api_usage_store store = { usage_get, usage_add, NULL };
 	struct pipeline p = { 0 };
+	struct usage_ud usage = { NULL, &p.run_id };
 	struct lock *lock = NULL;
 	unsigned stages;
 	long new_run, resume_run = 0;
@@ -370,7 +422,8 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 		goto out;
 	if ((rc = pick_run(&p, stages)))
 		goto out;
-	store.ud = p.lg;
+	usage.lg = p.lg;
+	store.ud = &usage;
 	api_set_usage_store(&store);
 	/*
 	 * Before any write (and any read worth paying for): the two sides must agree

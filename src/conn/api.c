@@ -122,6 +122,17 @@ void api_free(struct api *a)
 	xfree(a);
 }
 
+long api_budget_left(const struct api *a)
+{
+	long left = -1;
+
+	if (a->ep->daily_budget && a->used_today >= 0)
+		left = a->ep->daily_budget > a->used_today ? a->ep->daily_budget - a->used_today : 0;
+	if (a->quota->left >= 0 && (left < 0 || a->quota->left < left))
+		left = a->quota->left;
+	return left;
+}
+
 long api_requests(const struct api *a)
 {
 	return http_requests_sent(a->http);

@@ -48,6 +48,30 @@ int crm_read(struct crm *c, const struct crm_query *q, struct source **out)
 	return c->ops->read(c, q, out);
 }
 
+/* A source without a count: its records, read and counted (a CSV file is local). */
+static int count_by_reading(struct crm *c, const char *module, const char *cvid, long *n)
+{
+	json_t *fields = json_pack("[s]", "id"), *rec;
+	struct crm_query q = { module, fields, cvid, NULL, NULL, NULL };
+	struct source *src = NULL;
+	int rc;
+
+	*n = 0;
+	if (!(rc = crm_read(c, &q, &src)))
+		while ((rc = source_next(src, &rec)) == 1) {
+			json_decref(rec);
+			(*n)++;
+		}
+	source_close(src);
+	json_decref(fields);
+	return rc < 0 ? rc : 0;
+}
+
+int crm_count(struct crm *c, const char *module, const char *cvid, long *n)
+{
+	return c->ops->count ? c->ops->count(c, module, cvid, n) : count_by_reading(c, module, cvid, n);
+}
+
 int crm_deleted(struct crm *c, const char *module, const char *modified_since, struct source **out)
 {
 	*out = NULL;

@@ -80,6 +80,11 @@ long finclient_requests(const struct finclient *fc)
 	return api_requests(fc->api);
 }
 
+long finclient_budget_left(const struct finclient *fc)
+{
+	return api_budget_left(fc->api);
+}
+
 /* base + path (+ "/id") with the organisation and any extra query. */
 static char *fin_url(const struct finclient *fc, const char *path, const char *id, const char *query)
 {

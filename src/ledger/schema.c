@@ -10,7 +10,7 @@
 #include "finsync/ledger.h"
 #include "ledger_int.h"
 
-#define SCHEMA_VERSION 11
+#define SCHEMA_VERSION 12
 
 /* Version 1: the public tables (docs/design.md "The ledger"). */
 static const char schema_v1[] =
@@ -176,6 +176,20 @@ static const char schema_v11[] =
 	"CREATE UNIQUE INDEX IF NOT EXISTS transaction_links_finance ON transaction_links (origin, kind, finance_id) "
 	"  WHERE origin = 'finance';";
 
+/*
+ * Version 12: a run's API calls, per API: the calls `finsync plan` would
+ * predict for it (planned, NULL when it could not say) and the calls it
+ * made, so that history shows the estimate beside the cost; and the
+ * summary of each `finsync reconcile` (per entity the counts it found; off:
+ * the records it found amiss), for the HTML report.
+ */
+static const char schema_v12[] =
+	"CREATE TABLE IF NOT EXISTS run_calls ("
+	"  run_id INTEGER NOT NULL, api TEXT NOT NULL, planned INTEGER, made INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (run_id, api));"
+	"CREATE TABLE IF NOT EXISTS reconciles ("
+	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, summary TEXT NOT NULL, off INTEGER NOT NULL);";
+
 static const struct migration migrations[] = {
 	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
 	{ 2, schema_v2 },
@@ -188,6 +202,7 @@ static const struct migration migrations[] = {
 	{ 9, schema_v9 },
 	{ 10, schema_v10 },
 	{ 11, schema_v11 },
+	{ 12, schema_v12 },
 };
 
 /*
@@ -200,6 +215,9 @@ static const char summary_work_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS summary_work ("
 	"  finance_id TEXT PRIMARY KEY, outstanding REAL, overdue INTEGER NOT NULL DEFAULT 0,"
 	"  pay_date TEXT, pay_amount REAL, pay_key TEXT);"
+	"CREATE TEMP TABLE IF NOT EXISTS reconcile_crm (crm_id TEXT PRIMARY KEY);"
+	"CREATE TEMP TABLE IF NOT EXISTS reconcile_fin (finance_id TEXT PRIMARY KEY, crm_id TEXT, modified INTEGER);"
+	"CREATE INDEX IF NOT EXISTS temp.reconcile_fin_crm ON reconcile_fin (crm_id);"
 	"CREATE TEMP TABLE IF NOT EXISTS unlink_keep (entity TEXT NOT NULL, crm_id TEXT NOT NULL,"
 	"  PRIMARY KEY (entity, crm_id));";
 

@@ -61,7 +61,9 @@ static const char sql_history[] =
 	"                WHERE run_id = r.id AND stage = 'load') THEN 'load' ELSE 'transform' END AS stage"
 	"              FROM r)"
 	" SELECT s.entity, s.stage" FS_OUTCOMES(STATS_COLUMN) ", r.id, r.started_at, r.finished_at, r.status, r.error,"
-	" r.exit_code, r.dry_run"
+	" r.exit_code, r.dry_run,"
+	" (SELECT CASE WHEN count(planned) = count(*) THEN sum(planned) END FROM run_calls WHERE run_id = r.id),"
+	" (SELECT sum(made) FROM run_calls WHERE run_id = r.id)"
 	" FROM r JOIN pick ON pick.run_id = r.id"
 	" LEFT JOIN run_stats s ON s.run_id = r.id AND s.stage = pick.stage"
 	" ORDER BY r.id DESC, s.entity";
@@ -138,6 +140,10 @@ static int each_stats_row(struct ledger *lg, sqlite3_stmt *st, long run_id, int 
 					      ? -1
 					      : sqlite3_column_int(st, run_col + 5);
 			r.dry_run = sqlite3_column_int(st, run_col + 6);
+			r.calls_planned = sqlite3_column_type(st, run_col + 7) == SQLITE_NULL
+				? -1 : (long)sqlite3_column_int64(st, run_col + 7);
+			r.calls_made = sqlite3_column_type(st, run_col + 8) == SQLITE_NULL
+				? -1 : (long)sqlite3_column_int64(st, run_col + 8);
 		}
 		read_counts(st, 2, &r.s);
 		stop = fn(&r, ud);

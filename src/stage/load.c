@@ -542,6 +542,23 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
  * as it comes, while the other writes are still out: the ledger's work
  * overlaps the app's instead of following it.
  */
+/*
+ * The progress line counts a record once its outcome is known (the app
+ * answered, or it needed no request), never when it is only queued, and
+ * times what is left by the job's pace and the calls left today.
+ */
+static void tick_settled(struct load *l)
+{
+	long settled = 0;
+	int k;
+
+	for (k = 0; k < OUTCOME_COUNT; k++)
+		if (k != OUTCOME_DUPLICATES)      /* a part of skipped */
+			settled += l->s.count[k];
+	progress_pace(l->p->job->fin.requests_per_minute, finclient_budget_left(l->fin));
+	progress_tick(settled);
+}
+
 static void settle_answer(size_t i, void *ud)
 {
 	struct batch_writes *bw = ud;
@@ -549,6 +566,7 @@ static void settle_answer(size_t i, void *ud)
 	bw->answered[i] = 1;
 	if (!bw->rc)
 		bw->rc = settle_write(bw->l, bw->l->batch[bw->rec[i]], &bw->w[i]);
+	tick_settled(bw->l);
 }
 
 /*
@@ -656,6 +674,7 @@ static int flush_batch(struct load *l)
 	}
 out:
 	batch_writes_release(&bw);
+	tick_settled(l);
 	for (i = 0; i < l->n; i++)
 		json_decref(l->batch[i]);
 	l->n = 0;
@@ -725,7 +744,7 @@ static int load_records(struct load *l, struct staging_reader *r)
 	char *left_over = xasprintf("%s records", l->e->name);
 	struct load_loop lp = {
 		.p = l->p, .name = l->e->name, .left_over = left_over, .s = &l->s, .waiting = &l->waiting,
-		.ticks = 1, .ud = l, .take = take_record, .flush = flush_records, .is_write = is_write,
+		.ud = l, .take = take_record, .flush = flush_records, .is_write = is_write,
 		.finish = finish_records,
 	};
 	int rc = load_loop_run(&lp, r);

@@ -9,7 +9,6 @@
 #include "finsync/interrupt.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
-#include "finsync/progress.h"
 #include "finsync/staging.h"
 #include "load_loop.h"
 
@@ -45,13 +44,11 @@ int load_done_before(struct pipeline *p, const char *name)
 
 int load_loop_run(struct load_loop *lp, struct staging_reader *r)
 {
-	long read = 0;
 	json_t *line;
 	int rc;
 
+	/* No progress tick here: a line read is only queued; the unit ticks as the app answers. */
 	while ((rc = staging_read(r, &line)) != 0) {
-		if (lp->ticks)
-			progress_tick(++read);
 		if (rc == FS_EINPUT) {
 			log_warn("%s: %s", lp->name, err_msg());
 			lp->s->failed++;

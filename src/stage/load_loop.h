@@ -20,7 +20,6 @@ struct load_loop {
 	const char *left_over;          /* what the budget message counts: "deals", "items records" */
 	struct stats *s;                /* the unit's counts (a malformed line is a failed one) */
 	long *waiting;                  /* lines left for the next run; the hooks add to it too */
-	int ticks;                      /* a progress tick per line read */
 	int no_watermark;               /* reads no CRM records of its own (the summary): no watermark */
 	void *ud;                       /* the unit's load, for the hooks */
 	/* Takes one planned line (a new reference); FS_EBUDGET once the budget stopped it (*waiting set). */

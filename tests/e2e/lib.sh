@@ -235,3 +235,32 @@ soffice_convert() {
 		${4:+--infilter="$4"} --convert-to "$2" --outdir "$3" "$1" >>"$WORK/soffice.log" 2>&1 ||
 		{ cat "$WORK/soffice.log" >&2; fail "soffice could not convert $1 to $2"; }
 }
+
+# on_pty OUT ARGS...: finsync ARGS with stdin, stdout and stderr on a
+# pseudo-terminal; everything the terminal got goes to OUT; exits as finsync
+# did.  PTY_COLUMNS (optional) sets the terminal's width: a progress line is
+# cut at it.
+on_pty() {
+	out=$1; shift
+	python3 - "$out" "$BUILD/finsync" "$@" <<'PY'
+import fcntl, os, pty, struct, sys, termios
+out, argv = sys.argv[1], sys.argv[2:]
+pid, fd = pty.fork()
+if pid == 0:
+    if os.environ.get("PTY_COLUMNS"):
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, int(os.environ["PTY_COLUMNS"]), 0, 0))
+    os.execv(argv[0], argv)
+data = b""
+while True:
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:          # EIO: the child closed the terminal
+        break
+    if not chunk:
+        break
+    data += chunk
+_, status = os.waitpid(pid, 0)
+open(out, "wb").write(data)
+sys.exit(os.waitstatus_to_exitcode(status))
+PY
+}

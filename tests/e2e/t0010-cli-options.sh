@@ -13,7 +13,8 @@ options_of() {
 	export) echo "--run --stage --entity --format --output --bom" ;;
 	history) echo "--format --limit --output" ;;
 	review) echo "--run --output --format --bom --apply" ;;
-	status) echo "--format" ;;
+	status|plan) echo "--format" ;;
+	reconcile) echo "--format --output" ;;
 	check) echo "--deep" ;;
 	unlink) echo "--keep --yes" ;;
 	mapping) echo "--format --defaults --offline" ;;

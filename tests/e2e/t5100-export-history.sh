@@ -9,7 +9,7 @@ cd "$WORK"
 
 # A job that never ran: an empty history, and no ledger created by looking.
 finsync history job.json >out
-assert_eq "run  started_at  finished_at  status  entity  added  updated  unchanged  skipped  duplicates  failed  deleted  exit_code  dry_run" \
+assert_eq "run  started_at  finished_at  status  entity  added  updated  unchanged  skipped  duplicates  failed  deleted  exit_code  dry_run  calls_planned  calls_made" \
 	"$(cat out)" "empty history"
 [ ! -e "$STATE/ledger.sqlite" ] || fail "history created a ledger"
 expect_exit 2 finsync export job.json --stage transform --entity customers 2>err
@@ -36,11 +36,11 @@ SQL
 
 finsync history job.json --format csv >out
 printf '%s\r\n' \
-	'run,started_at,finished_at,status,entity,added,updated,unchanged,skipped,duplicates,failed,deleted,exit_code,dry_run' \
-	'3,2026-11-22T01:00:00Z,2026-11-22T01:00:30Z,ok,customers,2,0,0,0,1,0,0,,0' \
-	'2,2026-11-21T01:00:00Z,2026-11-21T01:02:00Z,partial,customers,120,3,4,5,6,7,0,,0' \
-	'2,2026-11-21T01:00:00Z,2026-11-21T01:02:00Z,partial,items,1,0,0,0,0,0,0,,0' \
-	'1,2026-11-20T01:00:00Z,2026-11-20T01:00:09Z,aborted,,,,,,,,,,0' >want
+	'run,started_at,finished_at,status,entity,added,updated,unchanged,skipped,duplicates,failed,deleted,exit_code,dry_run,calls_planned,calls_made' \
+	'3,2026-11-22T01:00:00Z,2026-11-22T01:00:30Z,ok,customers,2,0,0,0,1,0,0,,0,,' \
+	'2,2026-11-21T01:00:00Z,2026-11-21T01:02:00Z,partial,customers,120,3,4,5,6,7,0,,0,,' \
+	'2,2026-11-21T01:00:00Z,2026-11-21T01:02:00Z,partial,items,1,0,0,0,0,0,0,,0,,' \
+	'1,2026-11-20T01:00:00Z,2026-11-20T01:00:09Z,aborted,,,,,,,,,,0,,' >want
 cmp -s want out || { diff want out >&2; fail "history csv"; }
 
 finsync history job.json --format json --limit 2 >out

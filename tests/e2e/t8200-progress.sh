@@ -6,31 +6,6 @@ cd "$WORK"
 sandbox_start "$FIXTURES/demo"
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts_and_contacts","include_orphan_contacts":true},"items":{}}'
 
-# on_pty OUT ARGS...: finsync ARGS with stdin, stdout and stderr on a
-# pseudo-terminal; everything the terminal got goes to OUT.
-on_pty() {
-	out=$1; shift
-	python3 - "$out" "$BUILD/finsync" "$@" <<'PY'
-import os, pty, sys
-out, argv = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(argv[0], argv)
-data = b""
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:          # EIO: the child closed the terminal
-        break
-    if not chunk:
-        break
-    data += chunk
-_, status = os.waitpid(pid, 0)
-open(out, "wb").write(data)
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-}
-
 # On a terminal: the progress line of each stage, drawn in place.
 on_pty tty.out run job.json || fail "run on a pty exited $?: $(cat tty.out)"
 for what in "extract: Contacts [0-9,]* records" "extract: Accounts [0-9,]* records" \

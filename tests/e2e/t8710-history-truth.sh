@@ -54,8 +54,8 @@ finsync_exit 0 history job.json --format json
 assert_eq "6:0:false 5:1:false 4:1:false 3:2:false 2:0:true 1:0:false" \
 	"$(jq -r '[.[] | "\(.run):\(.exit_code):\(.dry_run)"] | join(" ")' "$WORK/out")" "json"
 finsync_exit 0 history job.json
-awk '$1 == 2 { print $(NF - 1), $NF }' "$WORK/out" | grep -qx "0 1" || fail "table, run 2: $(cat "$WORK/out")"
-awk '$1 == 3 { print $(NF - 1), $NF }' "$WORK/out" | grep -qx "2 0" || fail "table, run 3: $(cat "$WORK/out")"
+awk '$1 == 2 { print $(NF - 3), $(NF - 2) }' "$WORK/out" | grep -qx "0 1" || fail "table, run 2: $(cat "$WORK/out")"
+awk '$1 == 3 { print $(NF - 3), $(NF - 2) }' "$WORK/out" | grep -qx "2 0" || fail "table, run 3: $(cat "$WORK/out")"
 finsync_exit 0 history job.json --format html -o report.html
 grep -q '<g class="run" data-run="2" [^>]*data-dry-run="1"' report.html || fail "chart: dry run not marked"
 grep -q '<g class="run" data-run="1" [^>]*data-dry-run="0"' report.html || fail "chart: real run marked"

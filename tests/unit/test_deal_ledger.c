@@ -46,7 +46,7 @@ static void test_deal_ledger__migrates_v3(void)
 	CHECK(ledger_open(&lg, dir) == 0);
 	if (!lg)
 		goto out;
-	CHECK_INTEQ(query_int(dir, "PRAGMA user_version"), 11);
+	CHECK_INTEQ(query_int(dir, "PRAGMA user_version"), 12);
 	CHECK(ledger_deal_link_get(lg, "d1", "invoice", &d) == 1);
 	CHECK_STREQ(d.finance_id, "i1");
 	CHECK_STREQ(d.state, "sent");

@@ -76,7 +76,8 @@ static void test_ledger__migrates_v2(void)
 	CHECK_INTEQ(user_version(dir), 2);
 
 	CHECK(ledger_open(&lg, dir) == 0);
-	CHECK_INTEQ(user_version(dir), 11);      /* v3, v4 (deals, summaries), v5 (an index), v6 (person_links), v7 (mappings), v8 (finance reads), v9 (runs.exit_code, dry_run), v10 (deal money, sales orders), v11 (transaction_links) */
+	CHECK_INTEQ(user_version(dir), 12);      /* v3, v4 (deals, summaries), v5 (an index), v6 (person_links), v7 (mappings), v8 (finance reads), v9 (runs.exit_code, dry_run),
+						    v10 (deal money, sales orders), v11 (transaction_links), v12 (run calls, reconciles) */
 	if (lg) {
 		char *fp = NULL;
 		CHECK(ledger_mapping_get(lg, "customers", &fp) == 0);

@@ -1,8 +1,8 @@
 /*
  * crm_read.c - Zoho CRM v8 under /crm/v8: routing, and the read side:
  * Get Records (fields, paging with page and page_token, sort, cvid, ids,
- * If-Modified-Since), one record, Search, the deleted-records feed, org,
- * and the settings endpoints (fields, custom views, modules).
+ * If-Modified-Since), one record, Search, the deleted-records feed, the
+ * record count (GET /{module}/actions/count), org, and the settings endpoints (fields, custom views, modules).
  *
  * Writes (insert, update, upsert, delete) are in crm_write.c.
  */
@@ -869,6 +869,40 @@ static int settings(struct req *r, char **seg, int n)
 	return 0;
 }
 
+/*
+ * Get Record Count: {"count": N} of the module, or of its custom view with
+ * cvid.  criteria, email, phone and word are documented filters the sandbox
+ * does not emulate: refused rather than ignored, since an ignored filter
+ * would give a count that looks right and is not.
+ */
+static int record_count(struct req *r, struct crm_module *mod)
+{
+	static const char *const not_emulated[] = { "criteria", "email", "phone", "word", NULL };
+	const char *const *k;
+	const char *cvid = req_arg(r, "cvid");
+	const json_t *view = NULL;
+	struct sqlq s;
+	sqlite3_stmt *st;
+	json_int_t n = 0;
+
+	for (k = not_emulated; *k; k++)
+		if (req_arg(r, *k))
+			return fail_param(r, "NOT_SUPPORTED", *k, "the sandbox does not emulate this filter");
+	if (cvid && !(view = crm_find_view(r->sb, crm_module_name(mod), cvid)))
+		return fail_param(r, "INVALID_DATA", "cvid", "the custom view id given seems to be invalid");
+	q_init(&s, "SELECT count(*) FROM crm WHERE module = ?");
+	json_array_append_new(s.binds, json_string(crm_module_name(mod)));
+	if (view)
+		crm_view_filter(&s, view);
+	st = q_prepare(r->sb, &s);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	q_release(&s);
+	reply_json(r, 200, json_pack("{s:I}", "count", n));
+	return 0;
+}
+
 static void module_get(struct req *r, struct crm_module *mod, char **seg, int n)
 {
 	if (n == 1)
@@ -886,30 +920,6 @@ static void module_get(struct req *r, struct crm_module *mod, char **seg, int n)
 		get_record(r, mod, seg[1]);
 }
 
-/* GET /{module}/actions/count: {"count": N}, of the view when cvid names one. */
-static int record_count(struct req *r, struct crm_module *mod)
-{
-	const char *cvid = req_arg(r, "cvid");
-	const json_t *view = NULL;
-	struct sqlq s;
-	sqlite3_stmt *st;
-	json_int_t n = 0;
-
-	if (cvid && !(view = crm_find_view(r->sb, crm_module_name(mod), cvid)))
-		return fail_param(r, "INVALID_DATA", "cvid", "the custom view id given seems to be invalid");
-	q_init(&s, "SELECT count(*) FROM crm WHERE module = ?");
-	json_array_append_new(s.binds, json_string(crm_module_name(mod)));
-	if (view)
-		crm_view_filter(&s, view);
-	st = q_prepare(r->sb, &s);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	q_release(&s);
-	reply_json(r, 200, json_pack("{s:I}", "count", n));
-	return 0;
-}
-
 static int crm_route(struct req *r)
 {
 	char buf[1024];
@@ -919,9 +929,11 @@ static int crm_route(struct req *r)
 
 	if (!oauth_check(r))
 		return crm_fail(r, 401, "INVALID_TOKEN", NULL, "invalid oauth token");
-	if (n == 3 && str_eq(seg[1], "actions") && str_eq(seg[2], "count") && !strcmp(r->method, "GET") &&
-	    (mod = crm_module_get(r->sb->meta, seg[0])))
+	if (n == 3 && str_eq(seg[1], "actions") && str_eq(seg[2], "count") && str_eq(r->method, "GET")) {
+		if (!(mod = crm_module_get(r->sb->meta, seg[0])))
+			return crm_fail(r, 400, "INVALID_MODULE", NULL, "the module name given seems to be invalid");
 		return record_count(r, mod);
+	}
 	if (n <= 0 || (n == 3 && !str_eq(seg[0], "settings") && strcmp(r->method, "GET")))
 		return crm_fail(r, 404, "INVALID_URL_PATTERN", NULL,
 				"Please check if the URL trying to access is a correct one");
