@@ -5,8 +5,7 @@
  *
  * Like the rest of the loader it refuses early and names the key: a
  * document the app does not have, a CRM that cannot be written to, a date
- * that is no date.  Sales and purchase orders are refused while the app
- * table gives no app those lists.
+ * that is no date.  Each list is offered where the app table gives the app it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,18 +33,14 @@ static int get_name(const struct job *job, json_t *cfg, const char *key, const c
 	return 0;
 }
 
-/*
- * Only an app that has the list.  Sales orders (salesorder_confirm) exist on
- * Books and Inventory, but the mirror and the quotes do not read or make them
- * yet; no app of the table offers purchase orders.
- */
+/* Only an app that has the list: sales orders where the table has salesorder_confirm. */
 static int app_has(const struct job *job, enum txn_kind k)
 {
 	const struct finance_app *a = job->app;
 
 	return k == TXN_INVOICES      ? a->has_invoices
 	       : k == TXN_ESTIMATES   ? a->has_estimates
-	       : k == TXN_SALESORDERS ? 0
+	       : k == TXN_SALESORDERS ? a->salesorder_confirm != NULL
 				      : a->has_purchaseorders;
 }
 

@@ -1,7 +1,9 @@
 /*
- * transactions.c - sync.transactions: the finance app's invoices and
- * estimates mirrored into the CRM's Invoices and Quotes (docs/design.md
- * "Transactions"), a read-only copy for sales to see the money.
+ * transactions.c - sync.transactions: the finance app's invoices,
+ * estimates, sales orders and purchase orders mirrored into the CRM's
+ * Invoices, Quotes, Sales_Orders and Purchase_Orders (docs/design.md
+ * "Transactions"), a read-only copy for sales to see the money.  One row
+ * of the defs table per kind: the code below is the same for all.
  *
  * Extract lists each kind newest change first (sort_column
  * last_modified_time, a documented sort) to the end of the list, and
@@ -44,6 +46,9 @@ struct txn_def {
 	const char *path, *list_key, *id_key, *number_key;
 	const char *module, *lines_field, *status_field, *date_field, *due_field, *due_key;
 	const char *const *status_map; /* finance status, CRM value, … NULL */
+	/* The party: the entity its id is linked in, its keys, the CRM lookup it fills. */
+	const char *party_entity, *party_id_key, *party_name_key, *party_field, *party_what;
+	const char *deal_kind; /* deal_links.kind of a deal that made it, or NULL */
 };
 
 static const char *const invoice_status[] = {
@@ -54,12 +59,25 @@ static const char *const estimate_status[] = {
 	"draft",      "Draft",    "sent",        "Delivered", "accepted",    "Confirmed", "invoiced",
 	"Closed Won", "declined", "Closed Lost", "expired",   "Closed Lost", NULL
 };
+/* Books open, Inventory confirmed; the CRM's standard order picklist (docs/sandbox.md). */
+static const char *const salesorder_status[] = {
+	"draft",    "Created",   "pending_approval",   "Created",  "approved", "Approved", "open",
+	"Approved", "confirmed", "Approved",           "partially_invoiced", "Approved", "invoiced",
+	"Delivered", "fulfilled", "Delivered", "closed", "Delivered", "void", "Cancelled", NULL
+};
+
+#define CUSTOMER "customers", "customer_id", "customer_name", "Account_Name", "customer"
+#define VENDOR "vendors", "vendor_id", "vendor_name", "Vendor_Name", "vendor"
 
 static const struct txn_def defs[] = {
 	{ TXN_INVOICES, "invoice", FIN_DOC_INVOICE, "/invoices", "invoices", "invoice_id", "invoice_number", "Invoices",
-	  "Invoiced_Items", "Status", "Invoice_Date", "Due_Date", "due_date", invoice_status },
+	  "Invoiced_Items", "Status", "Invoice_Date", "Due_Date", "due_date", invoice_status, CUSTOMER, "invoice" },
 	{ TXN_ESTIMATES, "estimate", FIN_DOC_ESTIMATE, "/estimates", "estimates", "estimate_id", "estimate_number",
-	  "Quotes", "Quoted_Items", "Quote_Stage", NULL, "Valid_Till", "expiry_date", estimate_status },
+	  "Quotes", "Quoted_Items", "Quote_Stage", NULL, "Valid_Till", "expiry_date", estimate_status, CUSTOMER,
+	  "quote" },
+	{ TXN_SALESORDERS, "salesorder", FIN_DOC_SALESORDER, "/salesorders", "salesorders", "salesorder_id",
+	  "salesorder_number", "Sales_Orders", "Ordered_Items", "Status", NULL, "Due_Date", "shipment_date",
+	  salesorder_status, CUSTOMER, "salesorder" },
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
@@ -126,7 +144,10 @@ static void row_print(const struct txn_def *d, json_t *row, char out[CONTENT_HAS
 		"date",
 		"due_date",
 		"expiry_date",
+		"shipment_date",
+		"delivery_date",
 		"customer_id",
+		"vendor_id",
 		"reference_number",
 		"last_modified_time",
 		NULL
@@ -355,8 +376,7 @@ static int crm_deal(struct txn_load *l, const struct txn_def *d, json_t *rec, ch
 	int rc;
 
 	*deal_id = NULL;
-	if ((rc = ledger_deal_by_finance(l->p->lg, d->kind == TXN_ESTIMATES ? "quote" : "invoice", str(rec, d->id_key),
-					 deal_id)) != 0)
+	if (d->deal_kind && (rc = ledger_deal_by_finance(l->p->lg, d->deal_kind, str(rec, d->id_key), deal_id)) != 0)
 		return rc < 0 ? rc : 0;
 	if (!ref || !zoho_id_ok(ref))
 		return 0;
@@ -377,23 +397,25 @@ static void set_if(json_t *row, const char *field, json_t *v)
 static int crm_row(struct txn_load *l, const struct txn_def *d, json_t *rec, json_t **row, char **why)
 {
 	const struct transaction_sync *t = &l->p->job->transactions;
-	char *account = crm_of(l, "customers", str(rec, "customer_id")), *deal = NULL;
+	char *party = crm_of(l, d->party_entity, str(rec, d->party_id_key)), *deal = NULL;
 	const char *status = crm_status(l, d, str(rec, "status"));
 	json_t *lines;
 	int rc;
 
 	*row = NULL;
-	if (!account) {
-		*why = xasprintf("its customer '%s' (%s) is linked to no CRM account",
-				 str(rec, "customer_name") ? str(rec, "customer_name") : "", str(rec, "customer_id"));
+	if (!party) {
+		*why = xasprintf("its %s '%s' (%s) is linked to no CRM %s", d->party_what,
+				 str(rec, d->party_name_key) ? str(rec, d->party_name_key) : "",
+				 str(rec, d->party_id_key) ? str(rec, d->party_id_key) : "(none)",
+				 strcmp(d->party_entity, "vendors") ? "account" : "vendor");
 		return 0;
 	}
 	if (!(lines = crm_lines(l, rec, why)) || (rc = crm_deal(l, d, rec, &deal))) {
-		xfree(account);
+		xfree(party);
 		return lines ? (json_decref(lines), rc) : 0;
 	}
 	*row = json_pack("{s:s, s:O?, s:{s:s}, s:o}", t->crm_finance_id_field, str(rec, d->id_key), "Subject",
-			 json_object_get(rec, d->number_key), "Account_Name", "id", account, d->lines_field, lines);
+			 json_object_get(rec, d->number_key), d->party_field, "id", party, d->lines_field, lines);
 	if (status)
 		json_object_set_new(*row, d->status_field, json_string(status));
 	if (deal)
@@ -403,7 +425,7 @@ static int crm_row(struct txn_load *l, const struct txn_def *d, json_t *rec, jso
 	set_if(*row, "Sub_Total", json_object_get(rec, "sub_total"));
 	set_if(*row, "Grand_Total", json_object_get(rec, "total"));
 	set_if(*row, t->crm_balance_field, json_object_get(rec, "balance"));
-	xfree(account);
+	xfree(party);
 	xfree(deal);
 	return 0;
 }

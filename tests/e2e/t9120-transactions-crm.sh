@@ -6,16 +6,7 @@ sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/quotes" --seed "$FIXTURES/
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed"},
   "transactions":{"to_crm":["invoices","estimates"],"since":"2026-01-01","crm_balance_field":"Balance"}}'
 ACME=4150868000000087001 INITECH=4150868000000087005
-TOK=$(fresh_token fin) CTOK=$(fresh_token crm)
-books() {       # books METHOD PATH [BODY]: the finance API, its answer on stdout
-	curl -s -X "$1" -H "Authorization: Zoho-oauthtoken $TOK" -H 'Content-Type: application/json' \
-		${3:+--data-binary "$3"} "$SANDBOX_URL/books/v3$2?organization_id=10234695"
-}
-crm_get() { curl -s -H "Authorization: Zoho-oauthtoken $CTOK" "$SANDBOX_URL/crm/v8/$1"; }
-crm_all() { ctl GET "/store/crm/$1" | jq -c '.records'; }
-product_of() { ledger_query state "select crm_id from links where entity = 'items' and finance_id = '$1'"; }
-run_no() { ledger_query state "select max(id) from runs"; }
-crm_writes_since() { ctl GET "/requests?since=$1" | jq '[.requests[] | select(.api == "crm" and .method != "GET")] | length'; }
+. "$TOP/tests/e2e/txn-lib.sh"
 
 # --- run 1 invoices Acme's confirmed quote; run 2 mirrors that invoice into CRM Invoices.
 run_ok job.json
@@ -105,7 +96,7 @@ assert_eq 0 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.metho
 
 # --- job errors name the key, before any work.
 for c in '{"to_crm":["bills"]}|sync.transactions.to_crm: unknown value '"'"'bills'"'"'' \
-	'{"to_crm":["salesorders"]}|sync.transactions.to_crm: zoho-books has no salesorders finsync can read' \
+	'{"to_crm":["purchaseorders"]}|sync.transactions.to_crm: zoho-books has no purchaseorders finsync can read' \
 	'{"to_crm":["invoices"],"since":"2026-13-01"}|sync.transactions.since: '"'"'2026-13-01'"'"' is not a date' \
 	'{"to_crm":[]}|sync.transactions.to_crm: must be a list' \
 	'{"to_crm":["invoices"],"hash":1}|sync.transactions.hash: unknown key'; do

@@ -1,0 +1,12 @@
+# txn-lib.sh - helpers of the transaction tests (sourced after lib.sh, with the
+# sandbox started): the finance API, CRM reads, links and request counts.
+TOK=$(fresh_token fin) CTOK=$(fresh_token crm)
+books() {       # books METHOD PATH [BODY]: the finance API, its answer on stdout
+	curl -s -X "$1" -H "Authorization: Zoho-oauthtoken $TOK" -H 'Content-Type: application/json' \
+		${3:+--data-binary "$3"} "$SANDBOX_URL/books/v3$2?organization_id=10234695"
+}
+crm_get() { curl -s -H "Authorization: Zoho-oauthtoken $CTOK" "$SANDBOX_URL/crm/v8/$1"; }
+crm_all() { ctl GET "/store/crm/$1" | jq -c '.records'; }
+product_of() { ledger_query state "select crm_id from links where entity = 'items' and finance_id = '$1'"; }
+run_no() { ledger_query state "select max(id) from runs"; }
+crm_writes_since() { ctl GET "/requests?since=$1" | jq '[.requests[] | select(.api == "crm" and .method != "GET")] | length'; }
