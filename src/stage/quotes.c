@@ -1,8 +1,9 @@
 /*
  * quotes.c - sync.quotes: a CRM quote whose Quote_Stage reaches the job's
- * invoice_at_stage becomes one draft invoice for its account's customer,
- * with its line items on the linked finance items (docs/design.md
- * "Transactions").
+ * invoice_at_stage becomes one draft invoice (or, with create: salesorder,
+ * one draft sales order) for its account's customer, with its line items on
+ * the linked finance items (docs/design.md "Transactions").  The two paths
+ * differ only in the row of targets[] below.
  *
  * Extract lists the Quotes (a few fields: the list never carries line
  * items) and reads each quote that has reached the stage and has no invoice
@@ -14,7 +15,7 @@
  *
  * Crash safety: before the POST a committed transaction_links row (origin
  * crm, no finance id) says a create may be under way; whoever meets it later
- * (or the create itself, after FS_EUNSURE) looks the invoice up by its
+ * (or the create itself, after FS_EUNSURE) looks the document up by its
  * reference_number, the quote id, and takes a row only when that and the
  * customer are on it: a quote is invoiced once, ever.
  */
@@ -33,6 +34,23 @@
 #include "units.h"
 
 #define MODULE "Quotes"
+
+/* What a quote becomes (sync.quotes.create): the document, its transaction_links kind, number key and name. */
+struct quote_target {
+	enum fin_doc doc;
+	const char *kind, *number_key, *what, *made_before;
+};
+
+static const struct quote_target targets[] = {
+	[QUOTE_TO_INVOICE] = { FIN_DOC_INVOICE, "invoice", "invoice_number", "invoice", "its invoice was made before" },
+	[QUOTE_TO_SALESORDER] = { FIN_DOC_SALESORDER, "salesorder", "salesorder_number", "sales order",
+				  "its sales order was made before" },
+};
+
+static const struct quote_target *target_of(const struct pipeline *p)
+{
+	return &targets[p->job->quotes.create];
+}
 
 static int wants_quotes(const struct pipeline *p)
 {
@@ -71,7 +89,7 @@ static int read_stages(struct quote_extract *x)
 		    job->path, job->quotes.invoice_at_stage);
 }
 
-/* 1 when the quote has its invoice already (a link with a finance id): nothing to read. */
+/* 1 when the quote has its document already (a link with a finance id): nothing to read. */
 static int invoiced(struct pipeline *p, const char *id)
 {
 	struct txn_link t;
@@ -83,7 +101,7 @@ static int invoiced(struct pipeline *p, const char *id)
 	return rc;
 }
 
-/* A listed quote: read by id and staged when it reached the stage and has no invoice. */
+/* A listed quote: read by id and staged when it reached the stage and has no document yet. */
 static int take_listed(struct quote_extract *x, json_t *row)
 {
 	const char *id = str(row, "id");
@@ -149,8 +167,8 @@ int quotes_extract(struct stage_run *s, const struct sync_unit *u)
 			staging_writer_abort(x.w);
 		} else {
 			rc = staging_writer_finish(x.w, s->m);
-			log_info("Quotes: %ld listed, %ld at or past '%s' without an invoice", x.listed, x.read,
-				 s->p->job->quotes.invoice_at_stage);
+			log_info("Quotes: %ld listed, %ld at or past '%s' without its %s", x.listed, x.read,
+				 s->p->job->quotes.invoice_at_stage, target_of(s->p)->what);
 		}
 	}
 	json_decref(x.order);
@@ -231,6 +249,7 @@ out:
 
 struct quote_load {
 	struct pipeline *p;
+	const struct quote_target *t;
 	struct finclient *fin;
 	struct stats s;
 	long waiting;
@@ -243,7 +262,7 @@ struct quote_ctx {
 	struct txn_link link; /* its transaction_links row (origin crm) */
 	int found;            /* the row is there */
 	char *customer_id;    /* the account's customer, linked */
-	char *number;         /* the invoice's number, for messages */
+	char *number;         /* the document's number, for messages */
 };
 
 /* The event of one quote (and its link when link), with the running stats, in one transaction. */
@@ -303,7 +322,7 @@ static int linked(struct quote_load *l, const char *entity, const char *crm_id, 
 }
 
 /*
- * The invoice's body: the customer, the quote id as reference_number, and
+ * The document's body: the customer, the quote id as reference_number, and
  * a line a quote line on its linked item.  NULL with *why when the account
  * or a product is not linked yet: the quote waits.
  */
@@ -367,7 +386,7 @@ static int is_quotes_own(json_t *rec, void *ud)
 	return ref && customer && !strcmp(ref, m->quote_id) && !strcmp(customer, m->customer_id);
 }
 
-/* The quote's invoice made before (its answer lost, or the ledger lost): 1 found and linked, 0 none, <0. */
+/* The quote's document made before (its answer lost, or the ledger lost): 1 found and linked, 0 none, <0. */
 static int adopt_existing(struct quote_load *l, struct quote_ctx *q)
 {
 	static const char *const need[] = { "reference_number", "customer_id", NULL };
@@ -375,11 +394,11 @@ static int adopt_existing(struct quote_load *l, struct quote_ctx *q)
 	struct fin_doc_result res;
 	char *ref = http_escape(q->id), *customer = http_escape(q->customer_id);
 	char *query = xasprintf("reference_number=%s&customer_id=%s", ref, customer);
-	int rc = finclient_doc_find(l->fin, FIN_DOC_INVOICE, query, need, is_quotes_own, &m, &res);
+	int rc = finclient_doc_find(l->fin, l->t->doc, query, need, is_quotes_own, &m, &res);
 
 	if (rc == 1) {
 		set_str(&q->link.finance_id, res.out.finance_id);
-		set_str(&q->number, str(res.record, "invoice_number"));
+		set_str(&q->number, str(res.record, l->t->number_key));
 	}
 	fin_doc_result_release(&res);
 	xfree(query);
@@ -388,10 +407,10 @@ static int adopt_existing(struct quote_load *l, struct quote_ctx *q)
 	return rc;
 }
 
-/* The invoice created (or found): the link with its id and the create event. */
+/* The document created (or found): the link with its id and the create event. */
 static int created(struct quote_load *l, struct quote_ctx *q, const char *match)
 {
-	char *reason = xasprintf("invoice %s created as a draft for account '%s' from quote '%s'",
+	char *reason = xasprintf("%s %s created as a draft for account '%s' from quote '%s'", l->t->what,
 				 q->number ? q->number : q->link.finance_id,
 				 str(q->line, "account_name") ? str(q->line, "account_name") : "",
 				 str(q->line, "name") ? str(q->line, "name") : "");
@@ -404,7 +423,7 @@ static int created(struct quote_load *l, struct quote_ctx *q, const char *match)
 }
 
 /* The intent, committed, then the POST; an answer lost is looked up at once, else next run. */
-static int create_invoice(struct quote_load *l, struct quote_ctx *q, json_t *body)
+static int create_doc(struct quote_load *l, struct quote_ctx *q, json_t *body)
 {
 	struct fin_doc_result res;
 	char *why;
@@ -415,15 +434,15 @@ static int create_invoice(struct quote_load *l, struct quote_ctx *q, json_t *bod
 	if ((rc = save_link(l, q, 0)))
 		return rc;
 	q->found = 1;
-	if ((rc = finclient_doc_create(l->fin, FIN_DOC_INVOICE, body, &res)) == FS_EUNSURE) {
+	if ((rc = finclient_doc_create(l->fin, l->t->doc, body, &res)) == FS_EUNSURE) {
 		why = xasprintf("%s; it is looked up by reference_number before any create", err_msg());
 		log_warn("quotes %s: %s", q->id, why);
 		rc = adopt_existing(l, q);
 		rc = rc < 0 ? rc : rc == 1 ? created(l, q, "reference_number") : record(l, q, 0, "failed", "", why);
 		xfree(why);
 	} else if (!rc && !res.out.ok) {
-		why = xasprintf("%s refused to create the invoice of quote '%s' (HTTP %ld, code %ld): %s",
-				l->p->job->app->label, str(q->line, "name") ? str(q->line, "name") : "", res.out.status,
+		why = xasprintf("%s refused to create the %s of quote '%s' (HTTP %ld, code %ld): %s",
+				l->p->job->app->label, l->t->what, str(q->line, "name") ? str(q->line, "name") : "", res.out.status,
 				res.out.code, res.out.message ? res.out.message : "");
 		log_warn("quotes %s: %s", q->id, why);
 		/* Refused is not created: no intent is left behind. */
@@ -432,7 +451,7 @@ static int create_invoice(struct quote_load *l, struct quote_ctx *q, json_t *bod
 		xfree(why);
 	} else if (!rc) {
 		set_str(&q->link.finance_id, res.out.finance_id);
-		set_str(&q->number, str(res.record, "invoice_number"));
+		set_str(&q->number, str(res.record, l->t->number_key));
 		rc = created(l, q, "");
 	}
 	fin_doc_result_release(&res);
@@ -446,7 +465,7 @@ static int load_ready(struct quote_load *l, struct quote_ctx *q)
 	int rc;
 
 	if (q->found && q->link.finance_id)
-		return record(l, q, 0, "unchanged", "ledger", "its invoice was made before");
+		return record(l, q, 0, "unchanged", "ledger", l->t->made_before);
 	if ((rc = quote_body(l, q, &body, &why)))
 		return rc;
 	if (why) {
@@ -457,7 +476,7 @@ static int load_ready(struct quote_load *l, struct quote_ctx *q)
 		rc = rc < 0 ? rc : created(l, q, "reference_number");
 	} else {
 		set_str(&q->link.hash, str(q->line, "hash"));
-		rc = create_invoice(l, q, body);
+		rc = create_doc(l, q, body);
 	}
 	json_decref(body);
 	xfree(why);
@@ -485,7 +504,7 @@ static int load_quote(struct quote_load *l, json_t *line)
 	q.found = rc == 1;
 	if (!q.found)
 		q.link = (struct txn_link){
-			.kind = xstrdup("invoice"),
+			.kind = xstrdup(l->t->kind),
 			.crm_module = xstrdup(MODULE),
 			.crm_id = xstrdup(q.id),
 			.origin = xstrdup("crm")
@@ -523,7 +542,7 @@ static int is_create(json_t *line)
 
 int quotes_load(struct stage_run *s, const struct sync_unit *u)
 {
-	struct quote_load l = { .p = s->p, .fin = s->fin };
+	struct quote_load l = { .p = s->p, .t = target_of(s->p), .fin = s->fin };
 	struct load_loop lp = {
 		.p = s->p,
 		.name = u->name,
@@ -549,8 +568,8 @@ int quotes_load(struct stage_run *s, const struct sync_unit *u)
 	    (rc = ledger_stats_get(s->p->lg, s->p->run_id, u->name, "load", &l.s)) >= 0 &&
 	    !(rc = load_loop_run(&lp, r)))
 		rc = load_finish(&lp);
-	log_info("quotes: %ld invoiced, %ld unchanged, %ld waiting, %ld failed", l.s.added, l.s.unchanged, l.s.skipped,
-		 l.s.failed);
+	log_info("quotes: %ld made a draft %s, %ld unchanged, %ld waiting, %ld failed", l.s.added, l.t->what,
+		 l.s.unchanged, l.s.skipped, l.s.failed);
 	staging_reader_close(r);
 	xfree(dir);
 	log_set_entity(NULL);

@@ -89,9 +89,9 @@ mkdir bad so
 write_job bad/job.json zoho-books '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Signed"}}'
 finsync_exit 2 run bad/job.json
 grep -q "sync.quotes.invoice_at_stage: 'Signed' is not a Quote_Stage value" err || fail "message: $(cat err)"
-write_job so/job.json zoho-books '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","create":"salesorder"}}'
+write_job so/job.json zoho-billing '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","create":"salesorder"}}'
 finsync_exit 2 run so/job.json
-grep -q "sync.quotes.create: zoho-books: finsync makes sales orders from deals, not yet from quotes" err || fail "message: $(cat err)"
+grep -q "sync.quotes.create: zoho-billing has no sales orders finsync can create" err || fail "message: $(cat err)"
 for c in '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{}}|sync.quotes.invoice_at_stage: missing' \
 	'{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","create":"bill"}}|sync.quotes.create: unknown value '"'"'bill'"'"'' \
 	'{"customers":{"crm_module":"accounts"},"quotes":{"invoice_at_stage":"Confirmed"}}|sync.quotes: a quote'"'"'s account and products must be linked' \

@@ -1,0 +1,69 @@
+#!/bin/sh
+test_description='sync.quotes create salesorder (Zoho Inventory): a CRM quote at invoice_at_stage becomes one draft sales order with its lines on the linked items, once ever, and no invoice; a lost POST answer is found by reference_number at once; a kill right after the POST and a rerun make no second one; an app without sales orders is refused'
+. "$(dirname "$0")/lib.sh"
+cd "$WORK"
+sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/quotes"
+write_job job.json zoho-inventory '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","create":"salesorder"}}'
+ACME_Q=4150868000000095001 INITECH_Q=4150868000000095002 WAYNE_Q=4150868000000095005
+
+orders() { store inventory salesorders; }
+order_of() { orders | jq -c --arg q "$1" '[.[] | select(.reference_number == $q)]'; }
+event() { ledger_query state "select action || '|' || coalesce(match, '') || '|' || coalesce(reason, '') from events where entity = 'quotes' and run_id = $1 and crm_id = '$2'"; }
+run_no() { ledger_query state "select max(id) from runs"; }
+item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
+quote() {       # quote ID JQ: a user edits a CRM quote
+	body=$(ctl GET /store/crm/Quotes | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
+	ctl POST /crm/Quotes "$body" >/dev/null || fail "cannot edit quote $1"
+}
+
+# --- run 1: the three quotes at or past Confirmed (Acme, Stark, Globex: all linked in Inventory) become
+# one draft sales order each; Acme's has its two lines on the linked items.
+run_ok job.json
+assert_eq 3 "$(orders | jq length)" "sales orders after run 1"
+assert_eq 0 "$(store inventory invoices | jq length)" "no invoice"
+so=$(order_of $ACME_Q | jq -c '.[0]')
+assert_eq "draft|Acme Ltd|1470" "$(echo "$so" | jq -r '"\(.status)|\(.customer_name)|\(.total)"')" "sales order"
+assert_eq "$(item_of 4150868000000089003)|2|150 $(item_of 4150868000000089004)|1|1200" \
+	"$(echo "$so" | jq -r '[.line_items[] | "\(.item_id)|\(.quantity)|\(.rate)"] | join(" ")')" "lines"
+SO=$(echo "$so" | jq -r .salesorder_id)
+assert_eq "salesorder|$SO|Quotes|$ACME_Q|crm" \
+	"$(ledger_query state "select kind || '|' || finance_id || '|' || crm_module || '|' || crm_id || '|' || origin from transaction_links where crm_id = '$ACME_Q'")" "transaction link"
+case $(event 1 $ACME_Q) in "create||sales order SO-"*" created as a draft for account 'Acme Ltd' from quote 'Acme - installation and support'") ;;
+	*) fail "create event: $(event 1 $ACME_Q)" ;; esac
+
+# --- run 2: once ever.
+run_ok job.json
+assert_eq 3 "$(orders | jq length)" "sales orders after run 2"
+
+# --- Initech's quote is confirmed; the POST's answer is lost: found by reference_number at once.
+quote $INITECH_Q '.Quote_Stage = "Confirmed"'
+ctl POST /faults '{"kind":"cut","path_prefix":"/inventory/v1/salesorders","method":"POST","count":1}' >/dev/null
+finsync run job.json >run.out 2>run.err || true
+ctl DELETE /faults >/dev/null
+assert_eq 1 "$(order_of $INITECH_Q | jq length)" "the cut create was made"
+run_ok job.json
+assert_eq 1 "$(order_of $INITECH_Q | jq length)" "one sales order after the rerun"
+assert_eq "$(order_of $INITECH_Q | jq -r '.[0].salesorder_id')" "$(ledger_query state "select finance_id from transaction_links where crm_id = '$INITECH_Q'")" "linked"
+assert_eq create "$(ledger_query state "select action from events where entity = 'quotes' and crm_id = '$INITECH_Q' and action = 'create'")" "one create event"
+
+# --- a kill right after the POST (its answer delayed): the rerun creates nothing more.
+quote $WAYNE_Q '.Quote_Stage = "Confirmed"'
+ctl POST /faults '{"kind":"delay","delay_ms":3000,"path_prefix":"/inventory/v1/salesorders","method":"POST","count":1}' >/dev/null
+"$BUILD/finsync" run job.json >run.out 2>run.err &
+pid=$!
+i=0
+until [ "$(order_of $WAYNE_Q | jq length)" = 1 ] || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 $pid 2>/dev/null || true
+wait $pid 2>/dev/null || true
+ctl DELETE /faults >/dev/null
+run_ok job.json
+run_ok job.json
+assert_eq 1 "$(order_of $WAYNE_Q | jq length)" "one sales order after a kill and two reruns"
+assert_eq "create|reference_number" "$(ledger_query state "select action || '|' || match from events where entity = 'quotes' and crm_id = '$WAYNE_Q'")" "the killed run's order found, not made again"
+assert_eq 0 "$(store inventory invoices | jq length)" "still no invoice"
+
+# --- an app without sales orders is refused, naming the key.
+mkdir so
+write_job so/job.json zoho-invoice '{"customers":{"crm_module":"accounts"},"items":{},"quotes":{"invoice_at_stage":"Confirmed","create":"salesorder"}}'
+finsync_exit 2 run so/job.json
+grep -qF "sync.quotes.create: zoho-invoice has no sales orders finsync can create" err || fail "message: $(cat err)"
