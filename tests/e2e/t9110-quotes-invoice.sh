@@ -10,12 +10,13 @@ WAYNE_Q=4150868000000095005
 invoices() { store books invoices; }
 invoice_of() { invoices | jq -c --arg q "$1" '[.[] | select(.reference_number == $q)]'; }
 event() { ledger_query state "select action || '|' || coalesce(reason, '') from events where entity = 'quotes' and run_id = $1 and crm_id = '$2'"; }
-run_no() { ledger_query state "select max(id) from runs"; }
 item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
 quote() {       # quote ID JQ: a user edits a CRM quote
 	body=$(ctl GET /store/crm/Quotes | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
 	ctl POST /crm/Quotes "$body" >/dev/null || fail "cannot edit quote $1"
 }
+
+. "$TOP/tests/e2e/txn-lib.sh"
 
 # --- the CRM answers line items only to a single-record GET, as Zoho documents.
 tok=$(fresh_token crm)
@@ -69,14 +70,7 @@ assert_eq "$(invoice_of $INITECH_Q | jq -r '.[0].invoice_id')" "$(ledger_query s
 
 # --- a kill right after the POST (the sandbox delays its answer): the rerun creates nothing more.
 quote $WAYNE_Q '.Quote_Stage = "Confirmed"'
-ctl POST /faults '{"kind":"delay","delay_ms":3000,"path_prefix":"/books/v3/invoices","method":"POST","count":1}' >/dev/null
-"$BUILD/finsync" run job.json >run.out 2>run.err &
-pid=$!
-i=0
-until [ "$(invoice_of $WAYNE_Q | jq length)" = 1 ] || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -9 $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
-ctl DELETE /faults >/dev/null
+kill_during_post /books/v3/invoices 'invoice_of $WAYNE_Q | jq length'
 run_ok job.json
 run_ok job.json
 assert_eq 1 "$(invoice_of $WAYNE_Q | jq length)" "one invoice after a kill and two reruns"

@@ -9,12 +9,13 @@ ACME_Q=4150868000000095001 INITECH_Q=4150868000000095002 WAYNE_Q=415086800000009
 orders() { store inventory salesorders; }
 order_of() { orders | jq -c --arg q "$1" '[.[] | select(.reference_number == $q)]'; }
 event() { ledger_query state "select action || '|' || coalesce(match, '') || '|' || coalesce(reason, '') from events where entity = 'quotes' and run_id = $1 and crm_id = '$2'"; }
-run_no() { ledger_query state "select max(id) from runs"; }
 item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
 quote() {       # quote ID JQ: a user edits a CRM quote
 	body=$(ctl GET /store/crm/Quotes | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
 	ctl POST /crm/Quotes "$body" >/dev/null || fail "cannot edit quote $1"
 }
+
+. "$TOP/tests/e2e/txn-lib.sh"
 
 # --- run 1: the three quotes at or past Confirmed (Acme, Stark, Globex: all linked in Inventory) become
 # one draft sales order each; Acme's has its two lines on the linked items.
@@ -48,14 +49,7 @@ assert_eq create "$(ledger_query state "select action from events where entity =
 
 # --- a kill right after the POST (its answer delayed): the rerun creates nothing more.
 quote $WAYNE_Q '.Quote_Stage = "Confirmed"'
-ctl POST /faults '{"kind":"delay","delay_ms":3000,"path_prefix":"/inventory/v1/salesorders","method":"POST","count":1}' >/dev/null
-"$BUILD/finsync" run job.json >run.out 2>run.err &
-pid=$!
-i=0
-until [ "$(order_of $WAYNE_Q | jq length)" = 1 ] || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
-kill -9 $pid 2>/dev/null || true
-wait $pid 2>/dev/null || true
-ctl DELETE /faults >/dev/null
+kill_during_post /inventory/v1/salesorders 'order_of $WAYNE_Q | jq length'
 run_ok job.json
 run_ok job.json
 assert_eq 1 "$(order_of $WAYNE_Q | jq length)" "one sales order after a kill and two reruns"

@@ -10,3 +10,15 @@ crm_all() { ctl GET "/store/crm/$1" | jq -c '.records'; }
 product_of() { ledger_query state "select crm_id from links where entity = 'items' and finance_id = '$1'"; }
 run_no() { ledger_query state "select max(id) from runs"; }
 crm_writes_since() { ctl GET "/requests?since=$1" | jq '[.requests[] | select(.api == "crm" and .method != "GET")] | length'; }
+# kill_during_post PATH_PREFIX CHECK: a run of job.json whose POST under PATH_PREFIX is answered
+# late, killed (-9) once the shell command CHECK prints 1 (the record is made).
+kill_during_post() {
+	ctl POST /faults '{"kind":"delay","delay_ms":3000,"path_prefix":"'"$1"'","method":"POST","count":1}' >/dev/null
+	"$BUILD/finsync" run job.json >run.out 2>run.err &
+	pid=$!
+	i=0
+	until [ "$(eval "$2")" = 1 ] || [ $i -gt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	kill -9 $pid 2>/dev/null || true
+	wait $pid 2>/dev/null || true
+	ctl DELETE /faults >/dev/null
+}
