@@ -104,7 +104,13 @@ int finclient_find_many(struct finclient *fc, enum entity_kind kind, const char 
  * not be asked.  On success out->finance_id is the document's id and
  * out->record its object (status, number …).
  */
-enum fin_doc { FIN_DOC_INVOICE, FIN_DOC_ESTIMATE, FIN_DOC_ITEM /* read and found only */, FIN_DOC_SALESORDER };
+enum fin_doc {
+	FIN_DOC_INVOICE,
+	FIN_DOC_ESTIMATE,
+	FIN_DOC_ITEM /* read and found only */,
+	FIN_DOC_SALESORDER,
+	FIN_DOC_PURCHASEORDER /* read only (the mirror) */
+};
 
 struct fin_doc_result {
 	struct fin_outcome out;
@@ -129,7 +135,7 @@ int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id,
 int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *query, const char *const *need,
 		       int (*verify)(json_t *rec, void *ud), void *ud, struct fin_doc_result *res);
 void fin_doc_result_release(struct fin_doc_result *res);
-const char *fin_doc_name(enum fin_doc doc);          /* "invoice", "estimate", "salesorder" */
+const char *fin_doc_name(enum fin_doc doc);          /* "invoice", "estimate", "salesorder", "purchaseorder" */
 
 /*
  * Calls fn for every row of a list (path such as "/invoices", list_key

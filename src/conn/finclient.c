@@ -553,6 +553,7 @@ static const struct resource doc_resources[] = {
 	[FIN_DOC_ESTIMATE] = { "/estimates", "estimate", "estimates", "estimate_id", NULL },
 	[FIN_DOC_ITEM] = { "/items", "item", "items", "item_id", NULL },
 	[FIN_DOC_SALESORDER] = { "/salesorders", "salesorder", "salesorders", "salesorder_id", NULL },
+	[FIN_DOC_PURCHASEORDER] = { "/purchaseorders", "purchaseorder", "purchaseorders", "purchaseorder_id", NULL },
 };
 
 const char *fin_doc_name(enum fin_doc doc)

@@ -40,7 +40,8 @@ static const struct finance_app apps[] = {
 		.invoice_line_needs_item = 1,
 		/* sales-order.yml: POST /salesorders/{id}/status/open */
 		.salesorder_confirm = "open",
-		.has_invoices = 1, .has_purchaseorders = 0,
+		/* purchase-order.yml, InvOAS purchaseorders.yml: GET /purchaseorders, by id */
+		.has_invoices = 1, .has_purchaseorders = 1,
 		.custom_fields_path = "/settings/fields", .customers_menu = "Customers and Vendors",
 	},
 	{
@@ -85,7 +86,8 @@ static const struct finance_app apps[] = {
 		.has_estimates = 0, BOOKS_PAYMENTS, BOOKS_PERSONS,
 		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed */
 		.salesorder_confirm = "confirmed",
-		.has_invoices = 1, .has_purchaseorders = 0,
+		/* purchase-order.yml, InvOAS purchaseorders.yml: GET /purchaseorders, by id */
+		.has_invoices = 1, .has_purchaseorders = 1,
 		.custom_fields_path = NULL, .customers_menu = "Customers and Vendors",
 	},
 };

@@ -289,7 +289,8 @@ void bulk_control(struct req *r);
 enum fin_kind {
 	FIN_CONTACTS = 0, FIN_ITEMS = 1,
 	FIN_INVOICES = 2, FIN_ESTIMATES = 3, FIN_PAYMENTS = 4,  /* finance_tx.c, finance_pay.c */
-	FIN_SALESORDERS = 5                                     /* finance_tx.c (Books, Inventory) */
+	FIN_SALESORDERS = 5,                                    /* finance_tx.c (Books, Inventory) */
+	FIN_PURCHASEORDERS = 6                                  /* finance_tx.c: a vendor's (Books, Inventory) */
 };
 struct fin_app;
 const struct fin_app *fin_app_by_name(const char *name);

@@ -65,6 +65,11 @@ static const char *const salesorder_status[] = {
 	"Approved", "confirmed", "Approved",           "partially_invoiced", "Approved", "invoiced",
 	"Delivered", "fulfilled", "Delivered", "closed", "Delivered", "void", "Cancelled", NULL
 };
+static const char *const purchaseorder_status[] = {
+	"draft", "Created", "pending_approval", "Created", "approved", "Approved", "open", "Approved",
+	"issued", "Approved", "partially_billed", "Approved", "billed", "Delivered", "received", "Delivered",
+	"closed", "Delivered", "cancelled", "Cancelled", NULL
+};
 
 #define CUSTOMER "customers", "customer_id", "customer_name", "Account_Name", "customer"
 #define VENDOR "vendors", "vendor_id", "vendor_name", "Vendor_Name", "vendor"
@@ -78,6 +83,9 @@ static const struct txn_def defs[] = {
 	{ TXN_SALESORDERS, "salesorder", FIN_DOC_SALESORDER, "/salesorders", "salesorders", "salesorder_id",
 	  "salesorder_number", "Sales_Orders", "Ordered_Items", "Status", NULL, "Due_Date", "shipment_date",
 	  salesorder_status, CUSTOMER, "salesorder" },
+	{ TXN_PURCHASEORDERS, "purchaseorder", FIN_DOC_PURCHASEORDER, "/purchaseorders", "purchaseorders",
+	  "purchaseorder_id", "purchaseorder_number", "Purchase_Orders", "Purchased_Items", "Status", "PO_Date",
+	  "Due_Date", "delivery_date", purchaseorder_status, VENDOR, NULL },
 };
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
@@ -368,7 +376,7 @@ static json_t *crm_lines(struct txn_load *l, json_t *rec, char **why)
 	return lines;
 }
 
-/* The deal that made the transaction (deal_links), or the one whose id is its reference_number. */
+/* The deal that made the transaction (deal_links), or the one whose id is its reference_number; none for a vendor's. */
 static int crm_deal(struct txn_load *l, const struct txn_def *d, json_t *rec, char **deal_id)
 {
 	const char *ref = str(rec, "reference_number");
@@ -376,7 +384,9 @@ static int crm_deal(struct txn_load *l, const struct txn_def *d, json_t *rec, ch
 	int rc;
 
 	*deal_id = NULL;
-	if (d->deal_kind && (rc = ledger_deal_by_finance(l->p->lg, d->deal_kind, str(rec, d->id_key), deal_id)) != 0)
+	if (!d->deal_kind)
+		return 0; /* a purchase order is no deal's */
+	if ((rc = ledger_deal_by_finance(l->p->lg, d->deal_kind, str(rec, d->id_key), deal_id)) != 0)
 		return rc < 0 ? rc : 0;
 	if (!ref || !zoho_id_ok(ref))
 		return 0;

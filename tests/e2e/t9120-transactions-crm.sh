@@ -96,7 +96,6 @@ assert_eq 0 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.metho
 
 # --- job errors name the key, before any work.
 for c in '{"to_crm":["bills"]}|sync.transactions.to_crm: unknown value '"'"'bills'"'"'' \
-	'{"to_crm":["purchaseorders"]}|sync.transactions.to_crm: zoho-books has no purchaseorders finsync can read' \
 	'{"to_crm":["invoices"],"since":"2026-13-01"}|sync.transactions.since: '"'"'2026-13-01'"'"' is not a date' \
 	'{"to_crm":[]}|sync.transactions.to_crm: must be a list' \
 	'{"to_crm":["invoices"],"hash":1}|sync.transactions.hash: unknown key'; do

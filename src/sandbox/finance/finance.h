@@ -63,6 +63,7 @@ struct fin_app {
 	const struct keyspec *payment_keys;
 	const struct keyspec *salesorder_keys;
 	const char *salesorder_confirm; /* the status a draft sales order is confirmed to: open | confirmed */
+	const struct keyspec *purchaseorder_keys;
 	int billing_invoices;           /* invoices in Billing's shape (finance_billing_tx.c) */
 };
 

@@ -164,6 +164,15 @@ static const struct keyspec salesorder_keys[] = {
 	{ "delivery_method", K_STR }, { NULL, K_ANY }
 };
 
+/* Books purchase-order.yml create-a-purchase-order-request, InvOAS purchaseorders.yml: a vendor's. */
+static const struct keyspec purchaseorder_keys[] = {
+	{ "vendor_id", K_STR }, { "line_items", K_ARR }, { "date", K_STR },
+	{ "purchaseorder_number", K_STR }, { "reference_number", K_STR },
+	{ "delivery_date", K_STR }, { "notes", K_STR }, { "terms", K_STR },
+	{ "custom_fields", K_ARR }, { "currency_id", K_STR }, { "exchange_rate", K_NUM },
+	{ NULL, K_ANY }
+};
+
 /* Billing's invoice body, once in the store's names (finance_billing_tx.c). */
 static const struct keyspec invoice_keys_billing[] = {
 	TX_COMMON, { "invoice_number", K_STR }, { "due_date", K_STR },
@@ -231,6 +240,7 @@ const struct fin_app fin_apps[4] = {
 		.payment_keys = payment_keys, .payments_path = "customerpayments",
 		/* sales-order.yml: POST /salesorders/{id}/status/open */
 		.salesorder_keys = salesorder_keys, .salesorder_confirm = "open",
+		.purchaseorder_keys = purchaseorder_keys,
 	},
 	{
 		.name = "invoice", .root = "/invoice/v3",
@@ -305,6 +315,7 @@ const struct fin_app fin_apps[4] = {
 		.payment_keys = payment_keys, .payments_path = "customerpayments",
 		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed */
 		.salesorder_keys = salesorder_keys, .salesorder_confirm = "confirmed",
+		.purchaseorder_keys = purchaseorder_keys,
 	},
 };
 
@@ -330,6 +341,8 @@ int fin_kind_by_name(const struct fin_app *app, const char *res)
 		return app->payment_keys ? FIN_PAYMENTS : -1;
 	if (str_eq(res, "salesorders"))
 		return app->salesorder_keys ? FIN_SALESORDERS : -1;
+	if (str_eq(res, "purchaseorders"))
+		return app->purchaseorder_keys ? FIN_PURCHASEORDERS : -1;
 	if (str_eq(res, "contacts") || str_eq(res, "customers") ||
 	    str_eq(res, app->contacts_path))
 		return FIN_CONTACTS;
@@ -349,9 +362,11 @@ int fin_app_index(const struct fin_app *app)
 static void tx_init(struct fres *fr, const char *what, const char *many,
 		    const struct keyspec *keys)
 {
-	static const char *const ids[] = { "invoice_id", "estimate_id", "payment_id", "salesorder_id" };
+	static const char *const ids[] = { "invoice_id", "estimate_id", "payment_id", "salesorder_id",
+					   "purchaseorder_id" };
 	static const char *const numbers[] = { "invoice_number", "estimate_number",
-					       "payment_number", "salesorder_number" };
+					       "payment_number", "salesorder_number",
+					       "purchaseorder_number" };
 	int i = fr->kind - FIN_INVOICES;
 
 	fr->id_key = ids[i];
@@ -378,6 +393,8 @@ void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
 		tx_init(fr, "payment", app->payments_path, app->payment_keys);
 	} else if (kind == FIN_SALESORDERS) {
 		tx_init(fr, "salesorder", "salesorders", app->salesorder_keys);
+	} else if (kind == FIN_PURCHASEORDERS) {
+		tx_init(fr, "purchaseorder", "purchaseorders", app->purchaseorder_keys);
 	} else if (kind == FIN_ITEMS) {
 		fr->id_key = "item_id";
 		fr->name_key = "name";

@@ -52,7 +52,14 @@ void tx_today(struct sandbox *sb, char out[11])
 static const char *what(const struct fres *fr)
 {
 	return fr->kind == FIN_INVOICES ? "invoice" : fr->kind == FIN_ESTIMATES ? "estimate" :
-	       fr->kind == FIN_SALESORDERS ? "sales order" : "payment";
+	       fr->kind == FIN_SALESORDERS ? "sales order" : fr->kind == FIN_PURCHASEORDERS ? "purchase order" :
+	       "payment";
+}
+
+/* The party a transaction is of: a purchase order's vendor, else the customer. */
+static const char *party_key(const struct fres *fr)
+{
+	return fr->kind == FIN_PURCHASEORDERS ? "vendor_id" : "customer_id";
 }
 
 static json_t *tx_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -100,7 +107,7 @@ void tx_put(struct fres *fr, json_t *rec)
 	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, key, -1, SQLITE_STATIC);
 	bind_or_null(s, 5, nkey);
-	bind_or_null(s, 6, jstr(rec, "customer_id"));
+	bind_or_null(s, 6, jstr(rec, party_key(fr)));
 	bind_or_null(s, 7, jstr(rec, "zcrm_potential_id"));
 	bind_or_null(s, 8, jstr(rec, "status"));
 	sqlite3_bind_text(s, 9, due ? due : "", -1, SQLITE_STATIC);
@@ -152,7 +159,8 @@ char *tx_next_number(struct fres *fr)
 
 		number = fr->kind == FIN_PAYMENTS ? xasprintf("%ld", n) :
 			 xasprintf("%s-%06ld", fr->kind == FIN_INVOICES ? "INV" :
-				   fr->kind == FIN_SALESORDERS ? "SO" : "EST", n);
+				   fr->kind == FIN_SALESORDERS ? "SO" :
+				   fr->kind == FIN_PURCHASEORDERS ? "PO" : "EST", n);
 		if (!number_taken(fr, number, NULL))
 			return number;
 		free(number);
@@ -202,7 +210,8 @@ void tx_present(struct fres *fr, json_t *rec)
 		json_object_set_new(rec, "current_sub_status", json_string(st ? st : ""));
 }
 
-json_t *tx_customer(struct sandbox *sb, const struct fin_app *app, const char *id)
+/* The contact id names: a customer, or with vendor a vendor; NULL when it is not that. */
+static json_t *tx_party(struct sandbox *sb, const struct fin_app *app, const char *id, int vendor)
 {
 	struct fres cf;
 	json_t *c;
@@ -210,11 +219,16 @@ json_t *tx_customer(struct sandbox *sb, const struct fin_app *app, const char *i
 	fres_init(&cf, sb, app, FIN_CONTACTS);
 	if (str_empty(id) || !(c = fin_get(&cf, id)))
 		return NULL;
-	if (str_eq(jstr(c, "contact_type"), "vendor")) {
+	if (str_eq(jstr(c, "contact_type"), "vendor") != vendor) {
 		json_decref(c);
 		return NULL;
 	}
 	return c;
+}
+
+json_t *tx_customer(struct sandbox *sb, const struct fin_app *app, const char *id)
+{
+	return tx_party(sb, app, id, 0);
 }
 
 /* ---- line items ----------------------------------------------------------- */
@@ -359,21 +373,23 @@ static json_t *check_editable(struct fres *fr, const json_t *rec)
 			what(fr), jstr(rec, fr->name_key), st, what(fr));
 }
 
-/* customer_id names an active customer of this app; a new customer brings
- * its name, addresses, currency and payment terms. */
+/* customer_id names an active customer of this app (a purchase order's
+ * vendor_id a vendor); a new customer brings its name, addresses, currency
+ * and payment terms. */
 static json_t *apply_customer(struct fres *fr, json_t *rec, const char *old_customer)
 {
-	const char *id = jstr(rec, "customer_id");
+	int po = fr->kind == FIN_PURCHASEORDERS;
+	const char *id = jstr(rec, party_key(fr));
 	static const char *const copied[] = { "billing_address", "shipping_address",
 					       "currency_id", "currency_code", NULL };
 	const char *const *k;
-	json_t *c = tx_customer(fr->sb, fr->app, id);
+	json_t *c = tx_party(fr->sb, fr->app, id, po);
 
 	if (!c || str_eq(jstr(c, "status"), "inactive")) {
 		json_decref(c);
-		return fin_bad_value("customer_id");
+		return fin_bad_value(party_key(fr));
 	}
-	json_object_set(rec, "customer_name", json_object_get(c, fr->app->contact_name_key));
+	json_object_set(rec, po ? "vendor_name" : "customer_name", json_object_get(c, fr->app->contact_name_key));
 	if (!str_eq(id, old_customer)) {
 		for (k = copied; *k; k++)
 			if (json_object_get(c, *k))
@@ -390,7 +406,8 @@ static json_t *apply_customer(struct fres *fr, json_t *rec, const char *old_cust
 static json_t *apply_dates(struct fres *fr, json_t *rec)
 {
 	const char *dkey = fr->kind == FIN_INVOICES ? "due_date" :
-			   fr->kind == FIN_SALESORDERS ? "shipment_date" : "expiry_date";
+			   fr->kind == FIN_SALESORDERS ? "shipment_date" :
+			   fr->kind == FIN_PURCHASEORDERS ? "delivery_date" : "expiry_date";
 	const char *date, *due;
 	char today[11], buf[11];
 
@@ -427,7 +444,8 @@ static json_t *check_number(struct fres *fr, const json_t *in, json_t *rec, int 
 	if (given && number_taken(fr, number, jstr(rec, fr->id_key)))
 		return tx_error(1001, "%s Number already exist",
 				fr->kind == FIN_INVOICES ? "Invoice" :
-				fr->kind == FIN_SALESORDERS ? "Sales Order" : "Estimate");
+				fr->kind == FIN_SALESORDERS ? "Sales Order" :
+				fr->kind == FIN_PURCHASEORDERS ? "Purchase Order" : "Estimate");
 	return NULL;
 }
 
@@ -496,8 +514,8 @@ static json_t *apply_keys(struct fres *fr, const json_t *in, json_t *rec, int cr
  * update-an-estimate-request customer_id (Books). */
 static json_t *check_update_required(const struct fres *fr, const json_t *in)
 {
-	if (str_empty(jstr(in, "customer_id")))
-		return fin_bad_value("customer_id");
+	if (str_empty(jstr(in, party_key(fr))))
+		return fin_bad_value(party_key(fr));
 	if (fr->kind == FIN_INVOICES && !json_is_array(json_object_get(in, "line_items")))
 		return fin_bad_value("line_items");
 	return NULL;
@@ -517,8 +535,7 @@ json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
 	    (!creating && (err = check_editable(fr, rec))) ||
 	    (!creating && (err = check_update_required(fr, in))))
 		return err;
-	old_customer = xstrdup(creating || !jstr(rec, "customer_id") ? ""
-							       : jstr(rec, "customer_id"));
+	old_customer = xstrdup(creating || !jstr(rec, party_key(fr)) ? "" : jstr(rec, party_key(fr)));
 	lines = json_object_get(in, "line_items");
 	if ((err = apply_keys(fr, in, rec, creating)) ||
 	    (err = apply_customer(fr, rec, old_customer)) ||
@@ -610,6 +627,8 @@ static void finalize_defaults(struct fres *fr, json_t *rec)
 		fin_set_default(rec, "payment_terms", json_integer(0));
 	} else if (fr->kind == FIN_SALESORDERS) {
 		fin_set_default(rec, "shipment_date", json_string(""));
+	} else if (fr->kind == FIN_PURCHASEORDERS) {
+		fin_set_default(rec, "delivery_date", json_string(""));
 	} else {
 		fin_set_default(rec, "expiry_date", json_string(""));
 	}
@@ -773,8 +792,13 @@ static int raw_status(struct fres *fr, json_t *rec)
 	static const char *const inv[] = { "draft", "sent", "void", NULL };
 	static const char *const est[] = { "draft", "sent", "accepted", "declined",
 					   "invoiced", NULL };
+	/* Books open, billed; Inventory issued, received (purchase-order.yml, InvOAS). */
+	static const char *const po[] = { "draft", "open", "issued", "billed", "received", "cancelled", NULL };
 	const char *st = jstr(rec, "status");
 
+	if (fr->kind == FIN_PURCHASEORDERS)
+		return st && !str_in(st, po) ? fail(FS_EINPUT, "\"status\" must be one of draft, open, issued, "
+							      "billed, received, cancelled") : 0;
 	if (str_eq(st, "overdue") || str_eq(st, "expired"))
 		json_object_set_new(rec, "status", json_string("sent"));
 	else if (st && !str_in(st, fr->kind == FIN_INVOICES ? inv : est))
@@ -801,10 +825,11 @@ int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
 		return fail(FS_EINPUT, "an %s record must be a JSON object", fr.one_key);
 	if (json_object_get(rec, fr.id_key) && !is_digits(jstr(rec, fr.id_key)))
 		return fail(FS_EINPUT, "'%s' must be a string of digits", fr.id_key);
-	if (!(c = tx_customer(sb, app, jstr(rec, "customer_id"))))
-		return fail(FS_EINPUT, "\"customer_id\" must be a customer of %s",
-				app->name);
-	fin_set_default(rec, "customer_name", json_incref(json_object_get(c, app->contact_name_key)));
+	if (!(c = tx_party(sb, app, jstr(rec, party_key(&fr)), k == FIN_PURCHASEORDERS)))
+		return fail(FS_EINPUT, "\"%s\" must be a %s of %s", party_key(&fr),
+			    k == FIN_PURCHASEORDERS ? "vendor" : "customer", app->name);
+	fin_set_default(rec, k == FIN_PURCHASEORDERS ? "vendor_name" : "customer_name",
+			json_incref(json_object_get(c, app->contact_name_key)));
 	json_decref(c);
 	number = jstr(rec, fr.name_key);
 	if (number && number_taken(&fr, number, jstr(rec, fr.id_key)))
