@@ -351,11 +351,13 @@ static json_t *crm_lines(struct txn_load *l, json_t *rec, char **why)
 	size_t i;
 
 	json_array_foreach(json_object_get(rec, "line_items"), i, fl) {
-		char *product = crm_of(l, "items", str(fl, "item_id"));
+		const char *item = str(fl, "item_id");
+		char *product = item && *item ? crm_of(l, "items", item) : NULL;
 		if (!product) {
-			*why = xasprintf("its line '%s' is on item %s, which is linked to no CRM product",
-					 str(fl, "name") ? str(fl, "name") : "",
-					 str(fl, "item_id") ? str(fl, "item_id") : "(none)");
+			*why = item && *item ? xasprintf("its line '%s' is on item %s, which is linked to no CRM product",
+							 str(fl, "name") ? str(fl, "name") : "", item)
+					     : xasprintf("its line '%s' names no item: a CRM line needs a product",
+							 str(fl, "name") ? str(fl, "name") : "");
 			json_decref(lines);
 			return NULL;
 		}
