@@ -64,7 +64,8 @@ static int load_quotes(struct job *job, json_t *cfg)
 		return key_error(job, "sync.quotes.create", "unknown value '%s' (invoice, salesorder)", create);
 	q->create = create && !strcmp(create, "salesorder") ? QUOTE_TO_SALESORDER : QUOTE_TO_INVOICE;
 	if (q->create == QUOTE_TO_SALESORDER && !job->app->salesorder_confirm)
-		return key_error(job, "sync.quotes.create", "%s has no sales orders finsync can create", job->app->type);
+		return key_error(job, "sync.quotes.create", "%s has no sales orders finsync can create",
+				 job->app->type);
 	if (q->create == QUOTE_TO_INVOICE && !job->app->has_invoices)
 		return key_error(job, "sync.quotes.create", "%s has no invoices finsync can create", job->app->type);
 	views = json_object_get(cfg, "views");

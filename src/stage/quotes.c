@@ -442,8 +442,8 @@ static int create_doc(struct quote_load *l, struct quote_ctx *q, json_t *body)
 		xfree(why);
 	} else if (!rc && !res.out.ok) {
 		why = xasprintf("%s refused to create the %s of quote '%s' (HTTP %ld, code %ld): %s",
-				l->p->job->app->label, l->t->what, str(q->line, "name") ? str(q->line, "name") : "", res.out.status,
-				res.out.code, res.out.message ? res.out.message : "");
+				l->p->job->app->label, l->t->what, str(q->line, "name") ? str(q->line, "name") : "",
+				res.out.status, res.out.code, res.out.message ? res.out.message : "");
 		log_warn("quotes %s: %s", q->id, why);
 		/* Refused is not created: no intent is left behind. */
 		if (!(rc = save_link(l, q, 1)))

@@ -60,16 +60,26 @@ static const char *const estimate_status[] = {
 	"Closed Won", "declined", "Closed Lost", "expired",   "Closed Lost", NULL
 };
 /* Books open, Inventory confirmed; the CRM's standard order picklist (docs/sandbox.md). */
+/* A finance status and its CRM value, two pairs a line. */
+/* clang-format off */
 static const char *const salesorder_status[] = {
-	"draft",    "Created",   "pending_approval",   "Created",  "approved", "Approved", "open",
-	"Approved", "confirmed", "Approved",           "partially_invoiced", "Approved", "invoiced",
-	"Delivered", "fulfilled", "Delivered", "closed", "Delivered", "void", "Cancelled", NULL
+	"draft", "Created",          "pending_approval", "Created",
+	"approved", "Approved",      "open", "Approved",
+	"confirmed", "Approved",     "partially_invoiced", "Approved",
+	"invoiced", "Delivered",     "fulfilled", "Delivered",
+	"closed", "Delivered",       "void", "Cancelled",
+	NULL
 };
+/* Books open and billed, Inventory issued and received. */
 static const char *const purchaseorder_status[] = {
-	"draft", "Created", "pending_approval", "Created", "approved", "Approved", "open", "Approved",
-	"issued", "Approved", "partially_billed", "Approved", "billed", "Delivered", "received", "Delivered",
-	"closed", "Delivered", "cancelled", "Cancelled", NULL
+	"draft", "Created",          "pending_approval", "Created",
+	"approved", "Approved",      "open", "Approved",
+	"issued", "Approved",        "partially_billed", "Approved",
+	"billed", "Delivered",       "received", "Delivered",
+	"closed", "Delivered",       "cancelled", "Cancelled",
+	NULL
 };
+/* clang-format on */
 
 #define CUSTOMER "customers", "customer_id", "customer_name", "Account_Name", "customer"
 #define VENDOR "vendors", "vendor_id", "vendor_name", "Vendor_Name", "vendor"
@@ -146,18 +156,9 @@ static char *mark_key(const struct txn_def *d)
 static void row_print(const struct txn_def *d, json_t *row, char out[CONTENT_HASH_LEN])
 {
 	static const char *const keys[] = {
-		"status",
-		"total",
-		"balance",
-		"date",
-		"due_date",
-		"expiry_date",
-		"shipment_date",
-		"delivery_date",
-		"customer_id",
-		"vendor_id",
-		"reference_number",
-		"last_modified_time",
+		"status",      "total",       "balance",          "date",
+		"due_date",    "expiry_date", "shipment_date",    "delivery_date",
+		"customer_id", "vendor_id",   "reference_number", "last_modified_time",
 		NULL
 	};
 	json_t *seen = json_object();
@@ -354,10 +355,11 @@ static json_t *crm_lines(struct txn_load *l, json_t *rec, char **why)
 		const char *item = str(fl, "item_id");
 		char *product = item && *item ? crm_of(l, "items", item) : NULL;
 		if (!product) {
-			*why = item && *item ? xasprintf("its line '%s' is on item %s, which is linked to no CRM product",
-							 str(fl, "name") ? str(fl, "name") : "", item)
-					     : xasprintf("its line '%s' names no item: a CRM line needs a product",
-							 str(fl, "name") ? str(fl, "name") : "");
+			*why = item && *item
+				       ? xasprintf("its line '%s' is on item %s, which is linked to no CRM product",
+						   str(fl, "name") ? str(fl, "name") : "", item)
+				       : xasprintf("its line '%s' names no item: a CRM line needs a product",
+						   str(fl, "name") ? str(fl, "name") : "");
 			json_decref(lines);
 			return NULL;
 		}
