@@ -108,6 +108,10 @@ static int load_to_crm(struct job *job, json_t *list)
 					 job->app->type, kind_keys[k]);
 		job->transactions.to_crm[k] = 1;
 	}
+	/* Vendor_Name is the vendor's link: without the vendors synced every purchase order would wait. */
+	if (job->transactions.to_crm[TXN_PURCHASEORDERS] && !job->entities[ENTITY_VENDORS].enabled)
+		return key_error(job, "sync.transactions.to_crm",
+				 "purchaseorders: a purchase order's vendor must be linked: the job must sync vendors");
 	return 0;
 }
 

@@ -56,3 +56,7 @@ mkdir keys
 write_job keys/job.json zoho-invoice '{"customers":{"crm_module":"accounts"},"transactions":{"to_crm":["purchaseorders"]}}'
 finsync_exit 2 run keys/job.json
 grep -qF "sync.transactions.to_crm: zoho-invoice has no purchaseorders finsync can read" err || fail "message: $(cat err)"
+# ... and without the vendors synced no purchase order could name its vendor: refused before any work.
+write_job keys/job.json zoho-books '{"customers":{"crm_module":"accounts"},"transactions":{"to_crm":["purchaseorders"]}}'
+finsync_exit 2 run keys/job.json
+grep -qF "sync.transactions.to_crm: purchaseorders: a purchase order's vendor must be linked: the job must sync vendors" err || fail "message: $(cat err)"
