@@ -24,6 +24,12 @@ struct invoice_shape {
 	int needs_date;                 /* a create carries date */
 };
 
+/* A plan (edition) of a finance app and the API calls a day Zoho documents for it. */
+struct finance_plan {
+	const char *name;
+	long calls_a_day;
+};
+
 struct finance_app {
 	const char *type;               /* job file: "zoho-books" … */
 	const char *label;              /* "Zoho Books" */
@@ -68,6 +74,8 @@ struct finance_app {
 	const char *const *person_keys; /* the mapped person keys the endpoint takes */
 	const char *custom_fields_path; /* documented list of an entity's custom fields, or NULL: none */
 	const char *customers_menu;     /* where its settings name customers: "Customers and Vendors" */
+	/* Plans and their daily call limits (finance.plan), NULL-named last; NULL: none documented. */
+	const struct finance_plan *plans;
 };
 
 /*
@@ -92,6 +100,8 @@ const char *crm_source_names(void);
 
 /* The app for a job's finance.type, or NULL. */
 const struct finance_app *finance_app_find(const char *type);
+/* The documented calls a day of app's plan name (finance.plan), or 0: no such plan. */
+long finance_plan_calls_a_day(const struct finance_app *app, const char *plan);
 
 /* "zoho-books, zoho-invoice, …" for error messages. */
 const char *finance_app_names(void);

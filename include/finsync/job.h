@@ -30,6 +30,7 @@ struct endpoint {
 	char *dir;              /* csv only: absolute folder of the export files */
 	long requests_per_minute; /* pacing; 0 = none (finance default 100, CRM none) */
 	long daily_budget;      /* API calls a day (UTC); 0 = no budget */
+	long plan_calls_a_day;  /* finance only: finance.plan's documented daily limit; 0 = not named */
 	long max_in_flight;     /* concurrent requests (finance writes); default 5 */
 	enum crm_read read;     /* CRM only: crm.read (default auto) */
 	char *token_cache;      /* <state_dir>/tokens.json: access tokens kept between runs */

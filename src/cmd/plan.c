@@ -76,7 +76,8 @@ static void print_time(json_t *plan, const struct job *job)
 	char rpm[32], budget[32];
 
 	progress_count_text(job->fin.requests_per_minute, rpm, sizeof(rpm));
-	progress_count_text(job->fin.daily_budget, budget, sizeof(budget));
+	progress_count_text(job->fin.daily_budget ? job->fin.daily_budget : job->fin.plan_calls_a_day, budget,
+			    sizeof(budget));
 	if (json_is_null(hours))
 		printf("time:     unpaced (no requests_per_minute): as fast as the APIs answer\n");
 	else
@@ -84,8 +85,9 @@ static void print_time(json_t *plan, const struct job *job)
 	if (json_is_null(days))
 		printf("days:     no daily_budget: not bounded by a budget of the job\n");
 	else
-		printf("days:     %.2f at the daily budget (finance %s calls a day)\n", json_real_value(days),
-		       job->fin.daily_budget ? budget : "unbounded");
+		printf("days:     %.2f at the daily budget (finance %s calls a day%s)\n", json_real_value(days),
+		       job->fin.daily_budget || job->fin.plan_calls_a_day ? budget : "unbounded",
+		       job->fin.daily_budget ? "" : ", finance.plan's documented limit");
 }
 
 static void print_text(json_t *plan, json_t *detail, const struct job *job)

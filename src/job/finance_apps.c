@@ -18,6 +18,16 @@ static const struct invoice_shape billing_invoices = {
 	.lines_key = "invoice_items", .item_key = "product_id", .rate_key = "price",
 	.send_path = "/converttoopen", .void_path = "/void", .needs_date = 1,
 };
+/*
+ * API calls a day per organisation by plan: Books' API introduction (Free
+ * 1,000, Standard 2,000, Professional 5,000, Premium, Elite and Ultimate
+ * 10,000); Inventory shares Books' rate-limit model (zoho-api-facts.md §4).
+ */
+static const struct finance_plan books_plans[] = {
+	{ "free", 1000 }, { "standard", 2000 }, { "professional", 5000 },
+	{ "premium", 10000 }, { "elite", 10000 }, { "ultimate", 10000 }, { NULL, 0 },
+};
+
 /* Books, Invoice and Inventory list invoices by status and customer payments the same way. */
 #define BOOKS_PAYMENTS .payments_path = "/customerpayments", .payments_key = "customerpayments", \
 	.overdue_query = "status=overdue", .outstanding_in_list = 1
@@ -28,7 +38,7 @@ static const struct invoice_shape billing_invoices = {
 
 static const struct finance_app apps[] = {
 	{
-		.type = "zoho-books", .label = "Zoho Books",
+		.plans = books_plans, .type = "zoho-books", .label = "Zoho Books",
 		.org = ORG_IN_QUERY, .org_header = NULL,
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
@@ -76,7 +86,7 @@ static const struct finance_app apps[] = {
 		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
-		.type = "zoho-inventory", .label = "Zoho Inventory",
+		.plans = books_plans, .type = "zoho-inventory", .label = "Zoho Inventory",
 		.org = ORG_IN_QUERY, .org_header = NULL,
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
@@ -100,6 +110,16 @@ const struct finance_app *finance_app_find(const char *type)
 		if (!strcmp(apps[i].type, type))
 			return &apps[i];
 	return NULL;
+}
+
+long finance_plan_calls_a_day(const struct finance_app *app, const char *plan)
+{
+	const struct finance_plan *p;
+
+	for (p = app->plans; p && p->name; p++)
+		if (plan && !strcmp(p->name, plan))
+			return p->calls_a_day;
+	return 0;
 }
 
 const char *finance_app_names(void)

@@ -313,11 +313,35 @@ static const char *const crm_csv_keys[] = { "type", "dir", NULL };
 static const char *const finance_keys[] = {
 	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
 	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
-	"organization_id", "crm_id_field", "requests_per_minute", "daily_budget", "max_in_flight", NULL
+	"organization_id", "crm_id_field", "requests_per_minute", "daily_budget", "max_in_flight", "plan", NULL
 };
 
 static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name,
 		    const char *const *names, int *out);
+
+/*
+ * finance.plan: the organisation's plan, whose documented daily call limit
+ * `finsync plan` counts days against when the job sets no daily_budget.
+ */
+static int load_finance_plan(struct loader *ld, json_t *fin, struct endpoint *ep)
+{
+	const struct finance_plan *p = ld->job->app->plans;
+	json_t *v = json_object_get(fin, "plan");
+	char names[160] = "";
+
+	if (!v)
+		return 0;
+	if (!p)
+		return job_error(ld, "finance.plan", "%s documents no daily limit per plan; set daily_budget instead",
+				 ep->type);
+	ep->plan_calls_a_day = finance_plan_calls_a_day(ld->job->app, json_string_value(v));
+	if (ep->plan_calls_a_day)
+		return 0;
+	for (; p->name; p++)
+		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", *names ? ", " : "", p->name);
+	return job_error(ld, "finance.plan", "unknown plan %s (%s)", json_is_string(v) ? json_string_value(v) : "(not a string)",
+			 names);
+}
 
 static int load_crm(struct loader *ld, json_t *crm)
 {
@@ -368,6 +392,8 @@ static int load_finance(struct loader *ld, json_t *fin)
 	/* It goes into every URL (or a header): Zoho's organisation ids are digits. */
 	if (!zoho_id_ok(ep->organization_id))
 		return job_error(ld, "finance.organization_id", "must be the organisation id, digits only");
+	if ((rc = load_finance_plan(ld, fin, ep)))
+		return rc;
 	ld->job->crm_id_field = "cf_crm_id";
 	if ((cf = json_object_get(fin, "crm_id_field"))) {
 		if (!json_is_string(cf) || !field_name_ok(json_string_value(cf)))

@@ -251,7 +251,9 @@ static json_t *plan_object(struct gather *g)
 	const struct job *job = g->p->job;
 	double hours =
 		plan_hours(g->crm_calls, job->crm.requests_per_minute, g->fin_calls, job->fin.requests_per_minute);
-	double days = plan_days(g->crm_calls, job->crm.daily_budget, g->fin_calls, job->fin.daily_budget);
+	/* the job's own budget, else the documented limit of the plan it names */
+	double days = plan_days(g->crm_calls, job->crm.daily_budget, g->fin_calls,
+				job->fin.daily_budget ? job->fin.daily_budget : job->fin.plan_calls_a_day);
 
 	return json_pack("{s:O, s:O, s:{s:I, s:I}, s:o, s:o, s:O}", "modules", g->modules, "finance", g->finance,
 			 "calls", "crm", (json_int_t)g->crm_calls, "finance", (json_int_t)g->fin_calls, "hours",

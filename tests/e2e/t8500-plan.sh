@@ -67,6 +67,18 @@ jq -e '(.hours - (.calls.finance / 100 / 60) | fabs) < 1e-9 and (.days - (.calls
 finsync_exit 0 plan paced.json
 grep -q '^time:     ~[0-9.]* h at 100 finance requests/min$' "$WORK/out" || fail "text time: $(cat "$WORK/out")"
 
+# No daily_budget but a named plan: days at that plan's documented limit (Books Standard: 2,000 a day).
+jq '.finance.plan = "standard" | .state_dir = "planned"' job.json >edition.json
+finsync_exit 0 plan --format json edition.json
+jq -e '(.days - (.calls.finance / 2000) | fabs) < 1e-9' "$WORK/out" >/dev/null || fail "days at the plan's limit: $(cat "$WORK/out")"
+finsync_exit 0 plan edition.json
+grep -q '^days:     [0-9.]* at the daily budget (finance 2,000 calls a day, finance.plan'"'"'s documented limit)$' "$WORK/out" ||
+	fail "text days: $(cat "$WORK/out")"
+jq '.finance.plan = "gold" | .state_dir = "gold"' job.json >gold.json
+finsync_exit 2 plan gold.json
+grep -q "finance.plan: unknown plan gold (free, standard, professional, premium, elite, ultimate)" "$WORK/err" ||
+	fail "bad plan: $(cat "$WORK/err")"
+
 # A CSV export: its rows counted, no CRM call.
 mkdir csv
 cp "$FIXTURES"/csv/*.csv csv/
