@@ -99,6 +99,15 @@ void fin_set_default(json_t *rec, const char *key, json_t *v);        /* steals 
 json_t *fin_rejected(struct fres *fr, const json_t *in, int *status);
 /* page and per_page of a list request (finance_list.c): 0, or -1 with *bad the parameter. */
 int fin_parse_paging(const json_t *args, long *page, long *per_page, const char **bad);
+/* What a list page's page_context says of it. */
+struct fin_page {
+	long page, per_page;
+	int more;
+	const char *report, *filter_by, *sort_column;
+	int desc;
+};
+/* Answers a list page: rows (stolen) under the resource's key, and its page_context. */
+void fin_reply_page(struct req *r, const struct fres *fr, json_t *rows, const struct fin_page *pg);
 json_t *fin_check_keys(const struct keyspec *keys, const json_t *in);
 json_t *fin_apply_cf(struct fres *fr, const json_t *list, json_t *rec);
 void fin_finalize_cf(struct fres *fr, json_t *rec);

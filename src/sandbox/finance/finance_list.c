@@ -224,13 +224,18 @@ static void run(struct lq *l)
 		json_array_append_new(rows, fin_list_row(l->fr, rec));
 	}
 	json_decref(recs);
-	reply_json(l->r, 200, json_pack("{s:i, s:s, s:o, s:{s:I, s:I, s:b, s:s, s:s, s:s,"
-					" s:s, s:[]}}", "code", 0, "message", "success",
-		l->fr->many_key, rows, "page_context", "page", (json_int_t)l->page,
-		"per_page", (json_int_t)l->per_page, "has_more_page", n > (size_t)l->per_page,
-		"report_name", report, "applied_filter", l->filter_by,
-		"sort_column", l->sort_column, "sort_order", l->desc ? "D" : "A",
-		"search_criteria"));
+	fin_reply_page(l->r, l->fr, rows, &(struct fin_page){ l->page, l->per_page, n > (size_t)l->per_page, report,
+							 l->filter_by, l->sort_column, l->desc });
+}
+
+void fin_reply_page(struct req *r, const struct fres *fr, json_t *rows, const struct fin_page *pg)
+{
+	reply_json(r, 200, json_pack("{s:i, s:s, s:o, s:{s:I, s:I, s:b, s:s, s:s, s:s, s:s, s:[]}}", "code", 0,
+				     "message", "success", fr->many_key, rows, "page_context", "page",
+				     (json_int_t)pg->page, "per_page", (json_int_t)pg->per_page, "has_more_page",
+				     pg->more, "report_name", pg->report, "applied_filter", pg->filter_by,
+				     "sort_column", pg->sort_column, "sort_order", pg->desc ? "D" : "A",
+				     "search_criteria"));
 }
 
 void fin_list(struct req *r, struct fres *fr)

@@ -557,13 +557,8 @@ static void run(struct tl *l)
 		json_decref(rec);
 	}
 	sqlite3_reset(s);
-	reply_json(l->r, 200, json_pack("{s:i, s:s, s:o, s:{s:I, s:I, s:b, s:s, s:s, s:s,"
-					" s:s, s:[]}}", "code", 0, "message", "success",
-		l->fr->many_key, rows, "page_context", "page", (json_int_t)l->page,
-		"per_page", (json_int_t)l->per_page, "has_more_page", n > (size_t)l->per_page,
-		"report_name", report, "applied_filter", l->filter_by,
-		"sort_column", l->sort_column, "sort_order", l->desc ? "D" : "A",
-		"search_criteria"));
+	fin_reply_page(l->r, l->fr, rows, &(struct fin_page){ l->page, l->per_page, n > (size_t)l->per_page, report,
+							 l->filter_by, l->sort_column, l->desc });
 }
 
 static void list(struct req *r, struct fres *fr)
