@@ -13,13 +13,15 @@
 struct api;
 
 struct api_result {
-	long status;          /* HTTP status */
-	json_t *json;         /* parsed body, NULL when empty or not JSON */
-	char *text;           /* raw body when not JSON (truncated), else NULL */
-	long date;            /* the server's Date header, seconds since 1970; 0 when absent */
+	long status;  /* HTTP status */
+	json_t *json; /* parsed body, NULL when empty or not JSON */
+	char *text;   /* raw body when not JSON (truncated), else NULL */
+	long date;    /* the server's Date header, seconds since 1970; 0 when absent */
 };
 
+/* clang-format off */
 #define API_RESULT_INIT { 0, NULL, NULL, 0 }
+/* clang-format on */
 
 int api_new(struct api **out, const struct endpoint *ep, const char *label);
 void api_free(struct api *a);
@@ -29,8 +31,8 @@ void api_free(struct api *a);
  * Returns 0 with any HTTP status in res, FS_EABORT when the API could not be
  * reached or the token could not be had.
  */
-int api_call(struct api *a, const char *method, const char *url, json_t *body,
-	     const char *const *headers, struct api_result *res);
+int api_call(struct api *a, const char *method, const char *url, json_t *body, const char *const *headers,
+	     struct api_result *res);
 void api_result_release(struct api_result *res);
 /*
  * A GET whose 200 answer is written to sink as it comes (a download: never
@@ -41,10 +43,10 @@ int api_download(struct api *a, const char *url, FILE *sink, struct api_result *
 struct api_call {
 	const char *method;
 	const char *url;
-	json_t *body;                /* borrowed; may be NULL */
-	const char *const *headers;  /* extra headers; may be NULL */
-	struct api_result res;       /* out */
-	int rc;                      /* out: 0, FS_EBUDGET (not sent, or answered code 45: the day's
+	json_t *body;               /* borrowed; may be NULL */
+	const char *const *headers; /* extra headers; may be NULL */
+	struct api_result res;      /* out */
+	int rc;                     /* out: 0, FS_EBUDGET (not sent, or answered code 45: the day's
 				      * budget or quota is spent), FS_EABORT (no answer) */
 	/*
 	 * Optional: called with the final answer (not a 401, which is sent
@@ -54,8 +56,8 @@ struct api_call {
 	 */
 	void (*on_result)(struct api_call *c, void *ud);
 	void *result_ud;
-	int taken;                   /* out */
-	FILE *sink;                  /* optional: a 200 answer's body goes here (http_response.sink) */
+	int taken;  /* out */
+	FILE *sink; /* optional: a 200 answer's body goes here (http_response.sink) */
 };
 
 /*

@@ -37,14 +37,14 @@ int cmd_init(int argc, char **argv);
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *words;                   /* after the options: "JOB", "[COMMAND]" */
-	const char *usage;                   /* "finsync run JOB [--full] ..." */
-	const char *summary;                 /* lines separated by '\n' */
-	const struct option_spec *options;   /* its own; NULL: only the common ones */
+	const char *words;                 /* after the options: "JOB", "[COMMAND]" */
+	const char *usage;                 /* "finsync run JOB [--full] ..." */
+	const char *summary;               /* lines separated by '\n' */
+	const struct option_spec *options; /* its own; NULL: only the common ones */
 };
 
 const struct command *command_find(const char *name);
-const struct command *command_all(void);   /* ends with name == NULL */
+const struct command *command_all(void); /* ends with name == NULL */
 
 /*
  * Parses the argv of command argv[0] with its option table into opts (the
@@ -56,9 +56,8 @@ const struct command *command_all(void);   /* ends with name == NULL */
 int cmd_parse(int argc, char **argv, void *opts);
 
 /* The option tables of the commands, beside the code that reads what they set. */
-extern const struct option_spec run_options[], extract_options[], transform_options[],
-	load_options[], export_options[], history_options[], review_options[],
-	status_options[], check_options[], unlink_options[], plan_options[],
+extern const struct option_spec run_options[], extract_options[], transform_options[], load_options[], export_options[],
+	history_options[], review_options[], status_options[], check_options[], unlink_options[], plan_options[],
 	reconcile_options[];
 extern const struct option_spec mapping_options[], init_options[];
 

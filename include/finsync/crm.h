@@ -18,11 +18,11 @@ struct source;
 struct crm_row_result;
 
 struct crm_query {
-	const char *module;          /* "Accounts", "Contacts", "Products", "Vendors" */
-	json_t *fields;              /* array of field API names to read (borrowed) */
-	const char *cvid;            /* custom view, or NULL */
-	const char *modified_since;  /* ISO 8601 with offset, or NULL for all */
-	const char *ids;             /* comma-separated record ids (at most 100), or NULL */
+	const char *module;         /* "Accounts", "Contacts", "Products", "Vendors" */
+	json_t *fields;             /* array of field API names to read (borrowed) */
+	const char *cvid;           /* custom view, or NULL */
+	const char *modified_since; /* ISO 8601 with offset, or NULL for all */
+	const char *ids;            /* comma-separated record ids (at most 100), or NULL */
 	/*
 	 * The run's staging folder, where a Bulk Read's download goes, or NULL:
 	 * the list API only.  Set, a full read (no modified_since, no ids) of
@@ -32,7 +32,7 @@ struct crm_query {
 };
 
 struct crm_ops {
-	const char *type;            /* job file crm.type */
+	const char *type; /* job file crm.type */
 	int (*open)(struct crm **out, const struct job *job);
 	/* The module's field API names (new array); 0, or FS_EUSAGE/FS_EABORT. */
 	int (*fields)(struct crm *c, const char *module, json_t **out);
@@ -51,8 +51,8 @@ struct crm_ops {
 	 * refused, DUPLICATE_DATA) or "update" (each row has its "id").  Sent in calls of at most 100 rows; results[i] is row i's.
 	 * NULL op: the source cannot be written (CSV exports).
 	 */
-	int (*write)(struct crm *c, const char *module, const char *how, json_t *rows,
-		     const char *const *dup_fields, struct crm_row_result *results);
+	int (*write)(struct crm *c, const char *module, const char *how, json_t *rows, const char *const *dup_fields,
+		     struct crm_row_result *results);
 	/*
 	 * The records of a record's related list (GET /{module}/{id}/{relation},
 	 * fields mandatory), page by page.  NULL op: the source has no related
@@ -88,10 +88,10 @@ struct crm {
 /* What the CRM said of one row of a write. */
 struct crm_row_result {
 	int ok;
-	char *id;            /* the record's id (new or existing) */
-	char *action;        /* "insert" or "update" (upsert), or NULL */
-	char *code;          /* Zoho's code: "SUCCESS", "DUPLICATE_DATA", … */
-	char *message;       /* Zoho's message and details, for the ledger */
+	char *id;      /* the record's id (new or existing) */
+	char *action;  /* "insert" or "update" (upsert), or NULL */
+	char *code;    /* Zoho's code: "SUCCESS", "DUPLICATE_DATA", … */
+	char *message; /* Zoho's message and details, for the ledger */
 };
 
 struct source_ops {
@@ -117,8 +117,8 @@ int crm_deleted(struct crm *c, const char *module, const char *modified_since, s
 int crm_related(struct crm *c, const char *module, const char *id, const char *relation, json_t *fields,
 		struct source **out);
 /* Writes rows to the CRM (see crm_ops.write); FS_EUSAGE when the source cannot be written. */
-int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
-	      const char *const *dup_fields, struct crm_row_result *results);
+int crm_write(struct crm *c, const char *module, const char *how, json_t *rows, const char *const *dup_fields,
+	      struct crm_row_result *results);
 void crm_row_result_release(struct crm_row_result *r);
 /* One record by id, line items included (see crm_ops.get); FS_EUSAGE when the source cannot. */
 int crm_get(struct crm *c, const char *module, const char *id, json_t **out);
@@ -132,10 +132,10 @@ int crm_count(struct crm *c, const char *module, const char *cvid, long *n);
 
 /* Whether the source can read only what changed (If-Modified-Since). */
 int crm_incremental(const struct crm *c);
-void crm_close(struct crm *c);                      /* NULL-safe */
+void crm_close(struct crm *c); /* NULL-safe */
 
 int source_next(struct source *src, json_t **out);
-void source_close(struct source *src);              /* NULL-safe */
+void source_close(struct source *src); /* NULL-safe */
 /* Where the last record came from (new string), or NULL when the source cannot say. */
 char *source_where(struct source *src);
 

@@ -23,8 +23,8 @@
  * the list API's JSON types with it.  api_base is the CRM's
  * ".../crm/v8".  0, or FS_EUSAGE/FS_EABORT.
  */
-int bulk_source_open(
-	struct source **out, struct api *api, const char *api_base, const struct crm_query *q, json_t *meta);
+int bulk_source_open(struct source **out, struct api *api, const char *api_base, const struct crm_query *q,
+		     json_t *meta);
 
 /*
  * The CSV's text of one cell as the list API's JSON value for a field of

@@ -15,7 +15,7 @@
 
 struct csvout {
 	FILE *fp;
-	size_t col;      /* cells written on the current row */
+	size_t col; /* cells written on the current row */
 };
 
 void csvout_init(struct csvout *c, FILE *fp);

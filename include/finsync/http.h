@@ -16,10 +16,10 @@ struct http;
 struct http_response;
 
 struct http_request {
-	const char *method;            /* "GET", "POST", "PUT", "DELETE" */
+	const char *method; /* "GET", "POST", "PUT", "DELETE" */
 	const char *url;
-	const char *const *headers;    /* "Name: value", NULL-terminated; may be NULL */
-	const char *body;              /* may be NULL */
+	const char *const *headers; /* "Name: value", NULL-terminated; may be NULL */
+	const char *body;           /* may be NULL */
 	size_t body_len;
 	/* A POST that may safely go twice (a token refresh); other POSTs never do. */
 	int idempotent;
@@ -37,10 +37,10 @@ struct http_request {
 };
 
 struct http_response {
-	long status;                   /* 0 when no answer at all */
+	long status; /* 0 when no answer at all */
 	struct buf body;
-	long retry_after;              /* seconds from Retry-After, -1 when absent */
-	long date;                     /* the server's clock (Date), seconds since 1970; 0 when absent */
+	long retry_after; /* seconds from Retry-After, -1 when absent */
+	long date;        /* the server's clock (Date), seconds since 1970; 0 when absent */
 	/*
 	 * Zoho's finance apps: X-Rate-Limit-Remaining, the calls left of the
 	 * organisation's day, and X-Rate-Limit-Reset, the seconds until the day
@@ -55,12 +55,14 @@ struct http_response {
 	 * the file again.
 	 */
 	FILE *sink;
-	long status_seen;              /* the status line's code, as soon as it is in */
+	long status_seen; /* the status line's code, as soon as it is in */
 };
 
+/* clang-format off */
 #define HTTP_RESPONSE_INIT { 0, BUF_INIT, -1, 0, -1, -1, NULL, 0 }
+/* clang-format on */
 
-int http_new(struct http **out, const char *label);   /* label names the API in messages */
+int http_new(struct http **out, const char *label); /* label names the API in messages */
 void http_free(struct http *h);
 /*
  * 0 with resp filled (any status), FS_EABORT when no answer after retries,
@@ -75,8 +77,8 @@ int http_do(struct http *h, const struct http_request *req, struct http_response
  * FS_EABORT when there was none after retries.  Returns 0, or FS_EABORT when
  * libcurl itself failed.
  */
-int http_do_many(struct http *h, const struct http_request *reqs, struct http_response *resps, int *rcs,
-		 size_t n, size_t max_in_flight);
+int http_do_many(struct http *h, const struct http_request *reqs, struct http_response *resps, int *rcs, size_t n,
+		 size_t max_in_flight);
 void http_response_release(struct http_response *resp);
 /*
  * Paces requests: at most per_minute in any 60 seconds (0: no pacing), so

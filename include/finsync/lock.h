@@ -16,9 +16,9 @@ struct lock;
 
 /* Who holds a job's lock, from the lock file's line (fields may be empty). */
 struct lock_owner {
-	long pid;               /* 0 when the line is missing or unreadable */
+	long pid; /* 0 when the line is missing or unreadable */
 	char host[256];
-	char since[64];         /* ISO 8601 UTC */
+	char since[64]; /* ISO 8601 UTC */
 };
 
 /*

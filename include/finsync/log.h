@@ -14,7 +14,7 @@ enum log_format { LOG_TEXT, LOG_JSON };
 
 void log_setup(enum log_level level, enum log_format fmt);
 void log_set_run(long run_id);
-void log_set_stage(const char *stage);        /* borrowed; a string literal */
+void log_set_stage(const char *stage); /* borrowed; a string literal */
 /* The entity the next lines are about ("customers" …), NULL for none; borrowed, must outlive its use. */
 void log_set_entity(const char *entity);
 enum log_level log_get_level(void);
@@ -34,8 +34,8 @@ void log_fields(enum log_level level, json_t *fields, const char *fmt, ...) __at
 void log_command_error(const char *command, const char *message);
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
-#define log_warn(...)  log_msg(LOG_WARN, __VA_ARGS__)
-#define log_info(...)  log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 
 #endif

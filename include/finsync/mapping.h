@@ -17,8 +17,7 @@ int mapping_check_job(const struct job *job);
 json_t *mapping_crm_fields(const struct job *job, const struct entity_sync *e, const char *module);
 
 /* Every CRM field the mapping reads exists in available (array of names): FS_EUSAGE naming it otherwise. */
-int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e, const char *module,
-			     json_t *available);
+int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e, const char *module, json_t *available);
 
 /*
  * The fingerprint of an entity's effective mapping (new string): what

@@ -20,24 +20,25 @@
 #include <stddef.h>
 
 enum option_kind {
-	OPTION_FLAG,      /* int field := 1 */
-	OPTION_SET_INT,   /* int field := number (-v, -q: the last one wins) */
-	OPTION_STRING,    /* const char * field := the value */
-	OPTION_COUNT,     /* long field := the value, a whole number >= number */
-	OPTION_CHOICE,    /* const char * field := the one of choices[] the value names */
+	OPTION_FLAG,    /* int field := 1 */
+	OPTION_SET_INT, /* int field := number (-v, -q: the last one wins) */
+	OPTION_STRING,  /* const char * field := the value */
+	OPTION_COUNT,   /* long field := the value, a whole number >= number */
+	OPTION_CHOICE,  /* const char * field := the one of choices[] the value names */
 };
 
 struct option_spec {
-	const char *name;                 /* long name without "--"; NULL ends a table */
-	char short_name;                  /* 'o' for -o; 0 for none */
+	const char *name; /* long name without "--"; NULL ends a table */
+	char short_name;  /* 'o' for -o; 0 for none */
 	enum option_kind kind;
-	const char *value;                /* the value's name in help ("FILE"); NULL for a flag */
-	const char *help;                 /* lines separated by '\n', no final newline */
-	size_t offset;                    /* the field it sets, in the struct given to the parser */
-	long number;                      /* OPTION_COUNT: the least value; OPTION_SET_INT: the value */
-	const char *const *choices;       /* OPTION_CHOICE: NULL-terminated */
+	const char *value;          /* the value's name in help ("FILE"); NULL for a flag */
+	const char *help;           /* lines separated by '\n', no final newline */
+	size_t offset;              /* the field it sets, in the struct given to the parser */
+	long number;                /* OPTION_COUNT: the least value; OPTION_SET_INT: the value */
+	const char *const *choices; /* OPTION_CHOICE: NULL-terminated */
 };
 
+/* clang-format off */
 #define OPT_FLAG(type, field, name, short_name, help) \
 	{ name, short_name, OPTION_FLAG, NULL, help, offsetof(type, field), 0, NULL }
 #define OPT_SET_INT(type, field, name, short_name, number, help) \
@@ -49,11 +50,12 @@ struct option_spec {
 #define OPT_CHOICE(type, field, name, value, choices, help) \
 	{ name, 0, OPTION_CHOICE, value, help, offsetof(type, field), 0, choices }
 #define OPT_END { NULL, 0, OPTION_FLAG, NULL, NULL, 0, 0, NULL }
+/* clang-format on */
 
 /* The options every command takes (-v, -q, --log-format, -h). */
 struct common_opts {
-	int level;                        /* enum log_level */
-	const char *log_format;           /* "text", "json" or NULL */
+	int level;              /* enum log_level */
+	const char *log_format; /* "text", "json" or NULL */
 	int help;
 };
 
@@ -61,9 +63,9 @@ struct common_opts {
 extern const struct option_spec common_options[];
 
 struct options_call {
-	const char *command;              /* "run": names the command in messages */
-	const struct option_spec *specs;  /* the command's own; NULL for none */
-	void *opts;                       /* the struct specs' offsets point into */
+	const char *command;             /* "run": names the command in messages */
+	const struct option_spec *specs; /* the command's own; NULL for none */
+	void *opts;                      /* the struct specs' offsets point into */
 	struct common_opts *common;
 };
 
@@ -83,7 +85,7 @@ int options_parse(const struct options_call *c, int argc, char **argv, int *nwor
  */
 struct suggest {
 	const char *word;
-	const char *prefix_of;            /* the one name the word begins */
+	const char *prefix_of; /* the one name the word begins */
 	int prefixes;
 	const char *nearest;
 	int distance;

@@ -16,13 +16,13 @@
  * (OUTCOME_LINE_SHOWN, OUTCOME_LINE_PART: in parentheses, a part of the
  * outcome before it, OUTCOME_LINE_NOT).
  */
-#define FS_OUTCOMES(X)                                                                                 \
-	X(ADDED, added, OUTCOME_LINE_SHOWN)                                                            \
-	X(UPDATED, updated, OUTCOME_LINE_SHOWN)                                                        \
-	X(UNCHANGED, unchanged, OUTCOME_LINE_SHOWN)                                                    \
-	X(SKIPPED, skipped, OUTCOME_LINE_SHOWN)                                                        \
-	X(DUPLICATES, duplicates, OUTCOME_LINE_PART)                                                   \
-	X(FAILED, failed, OUTCOME_LINE_SHOWN)                                                          \
+#define FS_OUTCOMES(X) \
+	X(ADDED, added, OUTCOME_LINE_SHOWN) \
+	X(UPDATED, updated, OUTCOME_LINE_SHOWN) \
+	X(UNCHANGED, unchanged, OUTCOME_LINE_SHOWN) \
+	X(SKIPPED, skipped, OUTCOME_LINE_SHOWN) \
+	X(DUPLICATES, duplicates, OUTCOME_LINE_PART) \
+	X(FAILED, failed, OUTCOME_LINE_SHOWN) \
 	X(DELETED, deleted, OUTCOME_LINE_NOT)
 
 enum outcome_line { OUTCOME_LINE_NOT, OUTCOME_LINE_SHOWN, OUTCOME_LINE_PART };
@@ -31,7 +31,7 @@ enum outcome {
 #define FS_OUTCOME_ENUM(NAME, column, line) OUTCOME_##NAME,
 	FS_OUTCOMES(FS_OUTCOME_ENUM)
 #undef FS_OUTCOME_ENUM
-	OUTCOME_COUNT
+		OUTCOME_COUNT
 };
 
 /* "added", "updated" …, and how the summary line shows each; indexed by enum outcome. */

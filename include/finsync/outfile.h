@@ -20,12 +20,14 @@
 
 struct outfile {
 	FILE *fp;
-	const char *name;       /* for messages: the path, or "standard output" */
-	const char *path;       /* borrowed; NULL for standard output */
-	char *tmp;              /* written, then renamed to path; NULL when direct */
+	const char *name; /* for messages: the path, or "standard output" */
+	const char *path; /* borrowed; NULL for standard output */
+	char *tmp;        /* written, then renamed to path; NULL when direct */
 };
 
+/* clang-format off */
 #define OUTFILE_INIT { NULL, NULL, NULL, NULL }
+/* clang-format on */
 
 /* path NULL or "-": standard output.  0, or FS_EABORT naming the file (nothing left to abort). */
 int outfile_open(struct outfile *out, const char *path);

@@ -24,10 +24,10 @@
 #define PAGE_GUARD_MAX_RECORDS 20000000L
 
 struct page_guard {
-	char *endpoint;          /* for the message */
-	long pages;              /* seen so far */
+	char *endpoint; /* for the message */
+	long pages;     /* seen so far */
 	long max_pages;
-	uint64_t *seen;          /* open-addressing set of page and token fingerprints (0 = empty) */
+	uint64_t *seen; /* open-addressing set of page and token fingerprints (0 = empty) */
 	size_t cap, n;
 };
 

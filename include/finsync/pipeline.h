@@ -16,14 +16,14 @@ struct pipeline {
 	struct job *job;
 	struct ledger *lg;
 	long run_id;
-	char *run_dir;          /* <state_dir>/staging/<run_id> */
-	const char *only;       /* --only ENTITY, or NULL for all the job syncs */
-	const char *only_id;    /* resync: the one CRM record of `only` to sync, or NULL */
-	int full;               /* --full: ignore watermarks */
-	int dry_run;            /* plan only: no writes to either app */
-	long records_failed;    /* rejected or invalid records: exit code 1 */
-	struct finclient *fin;  /* opened on first use, shared by the stages: one token per run */
-	json_t *crm_fields;     /* {module: field names} read by the pre-write check, or NULL */
+	char *run_dir;         /* <state_dir>/staging/<run_id> */
+	const char *only;      /* --only ENTITY, or NULL for all the job syncs */
+	const char *only_id;   /* resync: the one CRM record of `only` to sync, or NULL */
+	int full;              /* --full: ignore watermarks */
+	int dry_run;           /* plan only: no writes to either app */
+	long records_failed;   /* rejected or invalid records: exit code 1 */
+	struct finclient *fin; /* opened on first use, shared by the stages: one token per run */
+	json_t *crm_fields;    /* {module: field names} read by the pre-write check, or NULL */
 };
 
 struct finclient;

@@ -10,9 +10,9 @@
 struct finclient;
 
 enum ready_mark {
-	READY_OK,         /* there, as the job needs it */
-	READY_MISSING,    /* missing or wrong: the text says what to create, where */
-	READY_UNKNOWN,    /* the app documents no way to see it: the text says what to make sure of */
+	READY_OK,      /* there, as the job needs it */
+	READY_MISSING, /* missing or wrong: the text says what to create, where */
+	READY_UNKNOWN, /* the app documents no way to see it: the text says what to make sure of */
 };
 
 /* One finding: what was checked ("crm fields", "finance fields" …) and the sentence. */

@@ -20,8 +20,8 @@
  * (new object of CRM field API names, no "id") for a finance record.
  * Business customers go to Accounts, individual ones to Contacts.
  */
-void reverse_record(const struct job *job, const struct entity_sync *e, json_t *row,
-		    const char **module, json_t **record);
+void reverse_record(const struct job *job, const struct entity_sync *e, json_t *row, const char **module,
+		    json_t **record);
 
 /* FNV-1a of the CRM record reverse_record() makes: "" for NULL row. */
 void reverse_hash(const struct job *job, const struct entity_sync *e, json_t *row, char out[REVERSE_HASH_LEN]);

@@ -8,8 +8,8 @@
 #define FINSYNC_SAFE_H
 #include <stddef.h>
 
-#define ZOHO_ID_MAX 32          /* CRM ids are 19 digits, finance ids 15–19 */
-#define SECRET_FINGERPRINT_LEN 17  /* 16 hex digits and the NUL */
+#define ZOHO_ID_MAX 32            /* CRM ids are 19 digits, finance ids 15–19 */
+#define SECRET_FINGERPRINT_LEN 17 /* 16 hex digits and the NUL */
 
 /* 1 when s is a Zoho record id: 1 to ZOHO_ID_MAX ASCII digits, nothing else. */
 int zoho_id_ok(const char *s);

@@ -46,15 +46,13 @@ void scratch_set_free(struct scratch_set *s);
 struct scratch_groups;
 /* 0 or FS_EABORT; *out is closed with scratch_groups_close() either way. */
 int scratch_groups_open(struct scratch_groups **out, const char *path);
-int scratch_groups_put(struct scratch_groups *g, const char *group, const char *member, const char *text,
-		       size_t len);
+int scratch_groups_put(struct scratch_groups *g, const char *group, const char *member, const char *text, size_t len);
 /* After the last put: indexes the groups for scratch_groups_take(). */
 int scratch_groups_seal(struct scratch_groups *g);
 /* *n: how many texts the group had. */
-int scratch_groups_take(struct scratch_groups *g, const char *group,
-			int (*fn)(const char *text, size_t len, void *ud), void *ud, long *n);
-int scratch_groups_each(struct scratch_groups *g, int (*fn)(const char *member, const char *group, void *ud),
-			void *ud);
+int scratch_groups_take(struct scratch_groups *g, const char *group, int (*fn)(const char *text, size_t len, void *ud),
+			void *ud, long *n);
+int scratch_groups_each(struct scratch_groups *g, int (*fn)(const char *member, const char *group, void *ud), void *ud);
 /* Closes and removes the file; NULL-safe. */
 void scratch_groups_close(struct scratch_groups *g);
 
@@ -74,7 +72,7 @@ void scratch_groups_close(struct scratch_groups *g);
 struct scratch_row {
 	long long rid;
 	int kind;
-	const char *text[SCRATCH_ROW_TEXTS];    /* NULL: none */
+	const char *text[SCRATCH_ROW_TEXTS]; /* NULL: none */
 };
 
 struct scratch_rows;

@@ -9,8 +9,8 @@
 #define FINSYNC_TOKENCACHE_H
 #include <time.h>
 
-#define TOKEN_REFRESH_WINDOW 600   /* seconds */
-#define TOKEN_REFRESH_MAX 10       /* refreshes allowed in the window */
+#define TOKEN_REFRESH_WINDOW 600 /* seconds */
+#define TOKEN_REFRESH_MAX 10     /* refreshes allowed in the window */
 
 /* A cached token still valid at now: 1 (*token new), 0 none. */
 int tokencache_get(const char *path, const char *key, const char *client_id, time_t now, char **token,

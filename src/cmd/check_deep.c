@@ -23,7 +23,7 @@
 struct listing {
 	long status;
 	json_t *body;
-	json_t *rows;           /* borrowed from body; NULL when the answer had no list */
+	json_t *rows; /* borrowed from body; NULL when the answer had no list */
 };
 
 static void probe(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -39,8 +39,7 @@ static void probe(const char *name, const char *fmt, ...)
 	putchar('\n');
 }
 
-static int list_page(struct finclient *fc, const char *path, const char *key, const char *query,
-		     struct listing *l)
+static int list_page(struct finclient *fc, const char *path, const char *key, const char *query, struct listing *l)
 {
 	char *q = xasprintf("page=1&per_page=50%s%s", query ? "&" : "", query ? query : "");
 	int rc = finclient_get(fc, path, q, &l->status, &l->body);
@@ -68,8 +67,8 @@ static const char *refusal(const struct listing *l, char *buf, size_t n)
 }
 
 /* A filter the docs do not list: sent with a value no record holds. */
-static int probe_filter(struct finclient *fc, const char *name, const char *path, const char *key,
-			const char *param, const char *what_finsync_does)
+static int probe_filter(struct finclient *fc, const char *name, const char *path, const char *key, const char *param,
+			const char *what_finsync_does)
 {
 	struct listing all = { 0 }, some = { 0 };
 	char *query = xasprintf("%s=%s", param, NO_SUCH_VALUE), buf[256];
@@ -78,16 +77,19 @@ static int probe_filter(struct finclient *fc, const char *name, const char *path
 	if ((rc = list_page(fc, path, key, NULL, &all)) || (rc = list_page(fc, path, key, query, &some)))
 		goto out;
 	if (!some.rows)
-		probe(name, "GET %s?%s=… %s; %s", path, param, refusal(&some, buf, sizeof(buf)),
-		      what_finsync_does);
+		probe(name, "GET %s?%s=… %s; %s", path, param, refusal(&some, buf, sizeof(buf)), what_finsync_does);
 	else if (json_array_size(some.rows))
-		probe(name, "GET %s?%s=<a value no record holds> answered %zu rows: the filter is ignored; "
-		      "%s", path, param, json_array_size(some.rows), what_finsync_does);
+		probe(name,
+		      "GET %s?%s=<a value no record holds> answered %zu rows: the filter is ignored; "
+		      "%s",
+		      path, param, json_array_size(some.rows), what_finsync_does);
 	else if (!all.rows || !json_array_size(all.rows))
 		probe(name, "cannot tell: %s lists no records; %s", path, what_finsync_does);
 	else
-		probe(name, "GET %s?%s=<a value no record holds> answered no rows: the filter is honoured; "
-		      "%s", path, param, what_finsync_does);
+		probe(name,
+		      "GET %s?%s=<a value no record holds> answered no rows: the filter is honoured; "
+		      "%s",
+		      path, param, what_finsync_does);
 out:
 	listing_release(&all);
 	listing_release(&some);
@@ -126,12 +128,15 @@ static int probe_contact_type(struct finclient *fc, const struct finance_app *ap
 		probe("contact_type filter", "GET %s?contact_type=vendor %s; %s", app->customers_path,
 		      refusal(&l, buf, sizeof(buf)), does);
 	else if (other)
-		probe("contact_type filter", "GET %s?contact_type=vendor answered %zu rows that are not vendors: "
-		      "the filter is ignored; %s", app->customers_path, other, does);
+		probe("contact_type filter",
+		      "GET %s?contact_type=vendor answered %zu rows that are not vendors: "
+		      "the filter is ignored; %s",
+		      app->customers_path, other, does);
 	else if (customers)
-		probe("contact_type filter", "GET %s?contact_type=vendor answered %zu rows and no customer, where "
-		      "the list holds %zu: the filter is honoured; %s", app->customers_path,
-		      json_array_size(l.rows), customers, does);
+		probe("contact_type filter",
+		      "GET %s?contact_type=vendor answered %zu rows and no customer, where "
+		      "the list holds %zu: the filter is honoured; %s",
+		      app->customers_path, json_array_size(l.rows), customers, does);
 	else
 		probe("contact_type filter", "cannot tell: the first page of %s holds no customer; %s",
 		      app->customers_path, does);
@@ -178,13 +183,15 @@ static int probe_rows(struct finclient *fc, const struct job *job)
 	} else if (!n) {
 		probe("list rows", "cannot tell: %s lists no records", app->customers_path);
 	} else {
-		probe("list rows: customer_sub_type", "%zu of %zu rows of GET %s carry it; where a row "
-		      "lacks it, finsync reads the record by id before choosing CRM Accounts or Contacts", sub, n,
-		      app->customers_path);
-		probe("list rows: custom fields", "%zu of %zu rows of GET %s carry %s (as a key, in "
+		probe("list rows: customer_sub_type",
+		      "%zu of %zu rows of GET %s carry it; where a row "
+		      "lacks it, finsync reads the record by id before choosing CRM Accounts or Contacts",
+		      sub, n, app->customers_path);
+		probe("list rows: custom fields",
+		      "%zu of %zu rows of GET %s carry %s (as a key, in "
 		      "custom_field_hash or custom_fields); where a row lacks it, finsync reads the record "
-		      "by id rather than take the record for one without a CRM id", cf, n, app->customers_path,
-		      job->crm_id_field);
+		      "by id rather than take the record for one without a CRM id",
+		      cf, n, app->customers_path, job->crm_id_field);
 	}
 	listing_release(&l);
 	return 0;
@@ -195,8 +202,8 @@ int check_deep(const struct job *job, struct finclient *fc)
 	const struct finance_app *app = job->app;
 	int rc;
 
-	if ((rc = probe_filter(fc, "custom-field filter", app->customers_path, app->customers_key,
-			       job->crm_id_field, "finsync adopts a record found by a lookup only when the row itself "
+	if ((rc = probe_filter(fc, "custom-field filter", app->customers_path, app->customers_key, job->crm_id_field,
+			       "finsync adopts a record found by a lookup only when the row itself "
 			       "holds the CRM id asked for")))
 		return rc;
 	if (app->has_vendors && (rc = probe_contact_type(fc, app)))

@@ -29,12 +29,12 @@
 
 struct export_opts {
 	const char *job_path;
-	long run;               /* 0 = the latest */
+	long run; /* 0 = the latest */
 	const char *stage;
 	const char *entity;
-	const char *output;     /* NULL = stdout */
-	const char *format;     /* --format: csv (NULL) or xlsx */
-	int bom;                /* --bom: a UTF-8 byte order mark first, for spreadsheets */
+	const char *output; /* NULL = stdout */
+	const char *format; /* --format: csv (NULL) or xlsx */
+	int bom;            /* --bom: a UTF-8 byte order mark first, for spreadsheets */
 };
 
 static const char *const formats[] = { "csv", "xlsx", NULL };
@@ -57,8 +57,8 @@ const struct option_spec export_options[] = {
 
 /* The key set: names in first-seen order, and the same names for lookup. */
 struct columns {
-	json_t *order;          /* array of strings */
-	json_t *seen;           /* object: name -> true */
+	json_t *order; /* array of strings */
+	json_t *seen;  /* object: name -> true */
 };
 
 
@@ -105,8 +105,7 @@ static int find_run(const struct job *job, struct export_opts *o)
 	int rc;
 
 	if (access(path, F_OK)) {
-		rc = fail(FS_EUSAGE, "job '%s' has no runs yet (no ledger in '%s')", job->path,
-			  job->state_dir);
+		rc = fail(FS_EUSAGE, "job '%s' has no runs yet (no ledger in '%s')", job->path, job->state_dir);
 		goto out;
 	}
 	if ((rc = ledger_open(&lg, job->state_dir)) || (rc = ledger_job_check(lg, job->name, job->state_dir, 0)))
@@ -207,7 +206,7 @@ static int write_value(struct sheetout *csv, json_t *v)
 	size_t n;
 
 	if (!v)
-		return sheetout_text(csv, NULL);     /* a key this record does not have */
+		return sheetout_text(csv, NULL); /* a key this record does not have */
 	switch (json_typeof(v)) {
 	case JSON_STRING:
 		return sheetout_text(csv, json_string_value(v));
@@ -266,7 +265,7 @@ static int write_rows(const char *dir, const char *name, const struct columns *c
 		goto out;
 	while ((rc = staging_read(r, &rec)) != 0) {
 		if (rc == FS_EINPUT)
-			continue;       /* warned about in pass 1 */
+			continue; /* warned about in pass 1 */
 		if (rc < 0)
 			break;
 		rc = write_record(csv, cols, rec, &path);
@@ -287,8 +286,7 @@ static int staged_file(const struct export_opts *o, const char *dir)
 	int rc = 0;
 
 	if (access(path, F_OK))
-		rc = fail(FS_EUSAGE, "no staged file '%s/%s.ndjson.gz' in run %ld", o->stage, o->entity,
-			  o->run);
+		rc = fail(FS_EUSAGE, "no staged file '%s/%s.ndjson.gz' in run %ld", o->stage, o->entity, o->run);
 	xfree(path);
 	return rc;
 }

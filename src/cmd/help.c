@@ -57,16 +57,16 @@ void help_print_overview(FILE *fp)
 	const struct command *c;
 
 	fprintf(fp, "usage: finsync COMMAND JOB [options]\n\n"
-		"Keeps Zoho CRM and a Zoho finance app (Books, Invoice, Billing, Inventory) in step.\n\n"
-		"commands:\n");
+		    "Keeps Zoho CRM and a Zoho finance app (Books, Invoice, Billing, Inventory) in step.\n\n"
+		    "commands:\n");
 	for (c = command_all(); c->name; c++) {
 		fprintf(fp, "  %-10s ", c->name);
 		print_lines(fp, c->summary, 13);
 	}
 	fprintf(fp, "\nexit codes: 0 done, 1 some records failed, 2 usage or job-file error,\n"
-		"3 aborted (auth, network, disk, ledger), 4 locked by another run,\n"
-		"5 an API's daily budget is spent\n\n"
-		"'finsync help COMMAND' shows a command's options.\n");
+		    "3 aborted (auth, network, disk, ledger), 4 locked by another run,\n"
+		    "5 an API's daily budget is spent\n\n"
+		    "'finsync help COMMAND' shows a command's options.\n");
 }
 
 const char *help_suggest_command(const char *name)
@@ -98,6 +98,7 @@ int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	if ((near = help_suggest_command(argv[1])))
-		return fail(FS_EUSAGE, "no command '%s' (did you mean '%s'?); 'finsync help' lists them", argv[1], near);
+		return fail(FS_EUSAGE, "no command '%s' (did you mean '%s'?); 'finsync help' lists them", argv[1],
+			    near);
 	return fail(FS_EUSAGE, "no command '%s'; 'finsync help' lists them", argv[1]);
 }

@@ -36,15 +36,14 @@ static const char *const format_names[] = { "table", "csv", "json", "html", NULL
 
 struct history_opts {
 	const char *job_path;
-	const char *output;     /* -o FILE; NULL = stdout */
+	const char *output;      /* -o FILE; NULL = stdout */
 	const char *format_name; /* --format */
 	enum format format;
 	long limit;
 };
 
 const struct option_spec history_options[] = {
-	OPT_CHOICE(struct history_opts, format_name, "format", "F", format_names,
-		   "table (default), csv, json or html"),
+	OPT_CHOICE(struct history_opts, format_name, "format", "F", format_names, "table (default), csv, json or html"),
 	OPT_COUNT(struct history_opts, limit, "limit", "N", 0, "the N newest runs (default 20; 0 = all)"),
 	OPT_STRING(struct history_opts, output, "output", 'o', "FILE",
 		   "write FILE (replaced whole, atomically) instead of stdout"),
@@ -63,8 +62,8 @@ const struct option_spec history_options[] = {
 #define COL_MADE (8 + OUTCOME_COUNT)
 #define COL_NAME(NAME, column, line) #column,
 static const char *const col_names[NCOLS] = {
-	"run", "started_at", "finished_at", "status", "entity", FS_OUTCOMES(COL_NAME) "exit_code", "dry_run",
-	"calls_planned", "calls_made"
+	"run",     "started_at",    "finished_at", "status", "entity", FS_OUTCOMES(COL_NAME) "exit_code",
+	"dry_run", "calls_planned", "calls_made"
 };
 #undef COL_NAME
 
@@ -279,15 +278,11 @@ static json_t *int_or_null(long v)
 static json_t *run_object(const struct history_row *r)
 {
 	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:{s:o, s:o}, s:{}}", "run", (json_int_t)r->run,
-			 "started_at", json_str_or_null(r->started_at),
-			 "finished_at", json_str_or_null(r->finished_at),
-			 "status", json_str_or_null(r->status),
-			 "error", json_str_or_null(r->error),
-			 "stats_stage", json_str_or_null(r->stage),
-			 "exit_code", r->exit_code < 0 ? json_null() : json_integer(r->exit_code),
-			 "dry_run", r->dry_run,
-			 "calls", "planned", int_or_null(r->calls_planned), "made", int_or_null(r->calls_made),
-			 "entities");
+			 "started_at", json_str_or_null(r->started_at), "finished_at", json_str_or_null(r->finished_at),
+			 "status", json_str_or_null(r->status), "error", json_str_or_null(r->error), "stats_stage",
+			 json_str_or_null(r->stage), "exit_code",
+			 r->exit_code < 0 ? json_null() : json_integer(r->exit_code), "dry_run", r->dry_run, "calls",
+			 "planned", int_or_null(r->calls_planned), "made", int_or_null(r->calls_made), "entities");
 }
 
 static json_t *counts_object(const struct history_row *r)
@@ -390,7 +385,9 @@ static int load_history(struct history *h, const struct job *job, long limit, in
 	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)) &&
 	    !(rc = ledger_history_each(lg, limit, history_add, h)) && with_events && h->n &&
 	    !(rc = events_read(h, lg, h->rows[0].run)))
-		rc = ledger_reconcile_last(lg, &h->reconcile_at, &h->reconcile_summary, &h->reconcile_off) < 0 ? FS_EABORT : 0;
+		rc = ledger_reconcile_last(lg, &h->reconcile_at, &h->reconcile_summary, &h->reconcile_off) < 0
+			     ? FS_EABORT
+			     : 0;
 	if (!rc)
 		show_dead_runs(h, job->state_dir);
 	ledger_close(lg);
@@ -408,7 +405,8 @@ int cmd_history(int argc, char **argv)
 
 	if ((rc = parse_args(&o, argc, argv)))
 		return rc > 0 ? 0 : rc;
-	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) || (rc = load_history(&h, job, o.limit, o.format == FMT_HTML)))
+	if ((rc = job_load_flags(&job, o.job_path, JOB_NO_SECRETS)) ||
+	    (rc = load_history(&h, job, o.limit, o.format == FMT_HTML)))
 		goto out;
 	h.job_name = job->name;
 	ledger_path = xasprintf("%s/ledger.sqlite", job->state_dir);

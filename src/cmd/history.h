@@ -12,13 +12,13 @@
 struct history_row {
 	long run;
 	char *started_at, *finished_at, *status, *error;
-	char *entity;           /* NULL: the run has no stats */
-	char *stage;            /* the stage the counts come from */
-	int exit_code;          /* the process's exit status; -1: none recorded */
-	int dry_run;            /* 1: planned only, nothing written */
-	long count[OUTCOME_COUNT];   /* by enum outcome */
-	long calls_planned;     /* the calls predicted for a run reading in full, -1 none */
-	long calls_made;        /* the calls it made (both APIs), -1 unknown (before schema v12) */
+	char *entity;              /* NULL: the run has no stats */
+	char *stage;               /* the stage the counts come from */
+	int exit_code;             /* the process's exit status; -1: none recorded */
+	int dry_run;               /* 1: planned only, nothing written */
+	long count[OUTCOME_COUNT]; /* by enum outcome */
+	long calls_planned;        /* the calls predicted for a run reading in full, -1 none */
+	long calls_made;           /* the calls it made (both APIs), -1 unknown (before schema v12) */
 };
 
 /* A record of the newest run that did not go through: failed, invalid or ambiguous. */
@@ -30,14 +30,14 @@ struct history_event {
 struct history {
 	struct history_row *rows;
 	size_t n, cap;
-	struct history_event *events;   /* of rows[0].run (HTML only), at most HISTORY_EVENTS_MAX */
+	struct history_event *events; /* of rows[0].run (HTML only), at most HISTORY_EVENTS_MAX */
 	size_t nevents;
-	long events_total;              /* all of them, beyond the cap too */
+	long events_total; /* all of them, beyond the cap too */
 	const char *job_name;
 	const char *ledger_path;
-	char *reconcile_at;             /* the last `finsync reconcile` (HTML only), or NULL */
-	char *reconcile_summary;        /* its summary: {"<entity>": {"in_scope", "linked", "missing", …}} */
-	long reconcile_off;             /* the records it found amiss */
+	char *reconcile_at;      /* the last `finsync reconcile` (HTML only), or NULL */
+	char *reconcile_summary; /* its summary: {"<entity>": {"in_scope", "linked", "missing", …}} */
+	long reconcile_off;      /* the records it found amiss */
 };
 
 #define HISTORY_EVENTS_MAX 1000

@@ -31,17 +31,18 @@
 
 /* A run's totals over its entities, oldest first once collected. */
 struct run_total {
-	const struct history_row *first;   /* the run's first row: its run-level columns */
+	const struct history_row *first; /* the run's first row: its run-level columns */
 	long count[OUTCOME_COUNT];
 	int has_stats;
 };
 
 /* The six outcomes stacked in a bar, bottom up, and their colours. */
-static const int stacked[] = { OUTCOME_ADDED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_SKIPPED,
-			       OUTCOME_FAILED, OUTCOME_DELETED };
+static const int stacked[] = {
+	OUTCOME_ADDED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_SKIPPED, OUTCOME_FAILED, OUTCOME_DELETED
+};
 #define NSTACKED ((int)(sizeof(stacked) / sizeof(stacked[0])))
 static const char *const colour[OUTCOME_COUNT] = {
-	[OUTCOME_ADDED] = "#2e7d32", [OUTCOME_UPDATED] = "#1565c0", [OUTCOME_UNCHANGED] = "#b0bec5",
+	[OUTCOME_ADDED] = "#2e7d32",   [OUTCOME_UPDATED] = "#1565c0",    [OUTCOME_UNCHANGED] = "#b0bec5",
 	[OUTCOME_SKIPPED] = "#f9a825", [OUTCOME_DUPLICATES] = "#6d4c41", [OUTCOME_FAILED] = "#c62828",
 	[OUTCOME_DELETED] = "#7b1fa2",
 };
@@ -58,12 +59,23 @@ static void esc(FILE *fp, const char *s)
 {
 	for (; s && *s; s++) {
 		switch (*s) {
-		case '<': fputs("&lt;", fp); break;
-		case '>': fputs("&gt;", fp); break;
-		case '&': fputs("&amp;", fp); break;
-		case '"': fputs("&quot;", fp); break;
-		case '\'': fputs("&#39;", fp); break;
-		default: putc(*s, fp);
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		default:
+			putc(*s, fp);
 		}
 	}
 }
@@ -201,13 +213,16 @@ static void page_head(FILE *fp, const struct history *h)
 	time_now_iso(now);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	      "<meta name=\"generator\" content=\"finsync history\">\n<title>finsync history: ", fp);
+	      "<meta name=\"generator\" content=\"finsync history\">\n<title>finsync history: ",
+	      fp);
 	esc(fp, h->job_name);
-	fprintf(fp, "</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>finsync history "
-		"<span class=\"job\">", css);
+	fprintf(fp,
+		"</title>\n<style>%s</style>\n</head>\n<body>\n<main>\n<h1>finsync history "
+		"<span class=\"job\">",
+		css);
 	esc(fp, h->job_name);
-	fprintf(fp, "</span></h1>\n<p class=\"meta\">%ld run%s, generated %s from <code>", runs,
-		runs == 1 ? "" : "s", now);
+	fprintf(fp, "</span></h1>\n<p class=\"meta\">%ld run%s, generated %s from <code>", runs, runs == 1 ? "" : "s",
+		now);
 	esc(fp, h->ledger_path);
 	fputs("</code>. Times are UTC.</p>\n", fp);
 }
@@ -239,8 +254,10 @@ static void last_run(FILE *fp, const struct run_total *t)
 	int k;
 
 	duration(r, dur, sizeof(dur));
-	fprintf(fp, "<section id=\"last-run\" data-run=\"%ld\" data-dry-run=\"%d\">\n<h2>Last run: #%ld "
-		"<span class=\"badge %s\">", r->run, r->dry_run, r->run, status_class(r->status));
+	fprintf(fp,
+		"<section id=\"last-run\" data-run=\"%ld\" data-dry-run=\"%d\">\n<h2>Last run: #%ld "
+		"<span class=\"badge %s\">",
+		r->run, r->dry_run, r->run, status_class(r->status));
 	esc(fp, r->status);
 	fputs("</span>", fp);
 	dry_badge(fp, r);
@@ -308,9 +325,10 @@ static void axes(FILE *fp, long top, long step)
 	fputs("<g class=\"axis\" font-size=\"12\" fill=\"#616e7c\">\n", fp);
 	for (v = 0; v <= top; v += step) {
 		double y = y_of(v, top);
-		fprintf(fp, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">", PAD_L, SVG_W - PAD_R, y, y,
-			v ? "#eceff3" : "#9aa5b1", PAD_L - 8, y + 4);
+		fprintf(fp,
+			"<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">",
+			PAD_L, SVG_W - PAD_R, y, y, v ? "#eceff3" : "#9aa5b1", PAD_L - 8, y + 4);
 		thousands(fp, v);
 		fputs("</text>\n", fp);
 	}
@@ -328,8 +346,10 @@ static void run_label(FILE *fp, const struct run_total *t, double cx, int show)
 	fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"12\" fill=\"#3e4c59\">#%ld%s</text>",
 		cx, SVG_H - PAD_B + 18, t->first->run, t->first->dry_run ? " dry" : "");
 	if (day && strlen(day) >= 16)
-		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#7b8794\">"
-			"%.5s %.5s</text>", cx, SVG_H - PAD_B + 34, day + 5, day + 11);
+		fprintf(fp,
+			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-size=\"11\" fill=\"#7b8794\">"
+			"%.5s %.5s</text>",
+			cx, SVG_H - PAD_B + 34, day + 5, day + 11);
 }
 
 /* One run's bar: a group with the run's numbers, one rect per non-zero outcome. */
@@ -353,22 +373,27 @@ static void bar(FILE *fp, const struct run_total *t, double cx, double w, long t
 			continue;
 		y -= h;
 		/* A dry run's bars are pale and dashed: planned, not written. */
-		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" %s"
+		fprintf(fp,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" %s"
 			"data-outcome=\"%s\" data-count=\"%ld\"><title>run %ld: %ld %s%s</title></rect>\n",
 			cx - w / 2, y, w, h, colour[stacked[k]],
 			t->first->dry_run ? "fill-opacity=\"0.35\" stroke=\"#3e4c59\" stroke-dasharray=\"3 2\" " : "",
-			outcome_columns[stacked[k]], v, t->first->run, v,
-			outcome_columns[stacked[k]], t->first->dry_run ? " (dry run: planned, not written)" : "");
+			outcome_columns[stacked[k]], v, t->first->run, v, outcome_columns[stacked[k]],
+			t->first->dry_run ? " (dry run: planned, not written)" : "");
 	}
 	/* A run without stats (stopped before its transform) gets a grey mark, and words where they fit. */
 	if (!t->has_stats) {
-		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"3\" fill=\"#cbd2d9\">"
-			"<title>run %ld: no stats (", cx - w / 2, y_of(0, top) - 3, w, t->first->run);
+		fprintf(fp,
+			"<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"3\" fill=\"#cbd2d9\">"
+			"<title>run %ld: no stats (",
+			cx - w / 2, y_of(0, top) - 3, w, t->first->run);
 		esc(fp, t->first->status);
 		fputs(")</title></rect>\n", fp);
 		if (w >= 40)
-			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
-				"fill=\"#9aa5b1\">no stats</text>\n", cx, y_of(0, top) - 8);
+			fprintf(fp,
+				"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"11\" "
+				"fill=\"#9aa5b1\">no stats</text>\n",
+				cx, y_of(0, top) - 8);
 	}
 	run_label(fp, t, cx, show_label);
 	fputs("</g>\n", fp);
@@ -381,13 +406,16 @@ static void duplicates_line(FILE *fp, const struct run_total *runs, size_t n, do
 	fprintf(fp, "<g class=\"duplicates\"><polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
 		colour[OUTCOME_DUPLICATES]);
 	for (i = 0; i < n; i++)
-		fprintf(fp, "%s%.1f,%.1f", i ? " " : "", PAD_L + slot * (i + 0.5), y_of(runs[i].count[OUTCOME_DUPLICATES], top));
+		fprintf(fp, "%s%.1f,%.1f", i ? " " : "", PAD_L + slot * (i + 0.5),
+			y_of(runs[i].count[OUTCOME_DUPLICATES], top));
 	fputs("\"/>\n", fp);
 	for (i = 0; i < n; i++)
-		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" data-run=\"%ld\" data-count=\"%ld\">"
-			"<title>run %ld: %ld duplicates</title></circle>\n", PAD_L + slot * (i + 0.5),
-			y_of(runs[i].count[OUTCOME_DUPLICATES], top), colour[OUTCOME_DUPLICATES], runs[i].first->run,
-			runs[i].count[OUTCOME_DUPLICATES], runs[i].first->run, runs[i].count[OUTCOME_DUPLICATES]);
+		fprintf(fp,
+			"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\" data-run=\"%ld\" data-count=\"%ld\">"
+			"<title>run %ld: %ld duplicates</title></circle>\n",
+			PAD_L + slot * (i + 0.5), y_of(runs[i].count[OUTCOME_DUPLICATES], top),
+			colour[OUTCOME_DUPLICATES], runs[i].first->run, runs[i].count[OUTCOME_DUPLICATES],
+			runs[i].first->run, runs[i].count[OUTCOME_DUPLICATES]);
 	fputs("</g>\n", fp);
 }
 
@@ -421,8 +449,10 @@ static void chart(FILE *fp, const struct run_total *runs, size_t n)
 	/* A label takes about 80 units: label every run, or every few counted from the newest. */
 	every = n && slot < 80 ? (size_t)(80 / slot) + 1 : 1;
 	fputs("<section id=\"chart\">\n<h2>Records per run, by outcome</h2>\n", fp);
-	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
-		"aria-label=\"records per run by outcome\" font-family=\"system-ui, sans-serif\">\n", SVG_W, SVG_H);
+	fprintf(fp,
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" role=\"img\" "
+		"aria-label=\"records per run by outcome\" font-family=\"system-ui, sans-serif\">\n",
+		SVG_W, SVG_H);
 	axes(fp, top, step);
 	for (i = 0; i < n; i++)
 		bar(fp, &runs[i], PAD_L + slot * (i + 0.5), w, top, (n - 1 - i) % every == 0);
@@ -434,7 +464,8 @@ static void chart(FILE *fp, const struct run_total *runs, size_t n)
 	fputs("</svg>\n", fp);
 	legend(fp);
 	fputs("<p class=\"note\">Oldest run on the left. The counts are those of each run's load stage "
-	      "(of its transform stage for a dry run), summed over the entities.</p>\n</section>\n", fp);
+	      "(of its transform stage for a dry run), summed over the entities.</p>\n</section>\n",
+	      fp);
 }
 
 /* ---- the runs table ---- */
@@ -499,7 +530,8 @@ static void runs_table(FILE *fp, const struct history *h)
 
 	fputs("<section id=\"runs\">\n<h2>Runs</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th class=\"n\">run</th>"
 	      "<th>started</th><th class=\"n\">duration</th><th>status</th><th class=\"n\" title=\"the exit status "
-	      "of the run's process\">exit</th><th>entity</th><th>stage</th>", fp);
+	      "of the run's process\">exit</th><th>entity</th><th>stage</th>",
+	      fp);
 	for (k = 0; k < OUTCOME_COUNT; k++)
 		fprintf(fp, "<th class=\"n\">%s</th>", outcome_columns[k]);
 	fputs("</tr></thead>\n<tbody>\n", fp);
@@ -512,7 +544,8 @@ static void runs_table(FILE *fp, const struct history *h)
 		fprintf(fp, "<tr><td colspan=\"%d\">No runs yet.</td></tr>\n", 7 + OUTCOME_COUNT);
 	fputs("</tbody>\n</table></div>\n<p class=\"note\">exit: the exit status the run's process recorded "
 	      "(0 done, 1 records failed, 2 job error, 3 aborted, 5 budget; - when none was recorded: the "
-	      "process ended without finishing). A dry run planned and wrote nothing.</p>\n</section>\n", fp);
+	      "process ended without finishing). A dry run planned and wrote nothing.</p>\n</section>\n",
+	      fp);
 }
 
 /* ---- the newest run's records that did not go through ---- */
@@ -523,19 +556,24 @@ static void problems(FILE *fp, const struct history *h)
 
 	if (!h->n)
 		return;
-	fprintf(fp, "<section id=\"problems\" data-run=\"%ld\" data-count=\"%ld\">\n"
-		"<h2>Failed, invalid and ambiguous records of run #%ld</h2>\n", h->rows[0].run, h->events_total,
-		h->rows[0].run);
+	fprintf(fp,
+		"<section id=\"problems\" data-run=\"%ld\" data-count=\"%ld\">\n"
+		"<h2>Failed, invalid and ambiguous records of run #%ld</h2>\n",
+		h->rows[0].run, h->events_total, h->rows[0].run);
 	if (!h->events_total) {
 		fputs("<p class=\"note\">None: every record of this run was synced, unchanged or skipped by policy"
-		      " (a dry run or a run stopped before its load records no events).</p>\n</section>\n", fp);
+		      " (a dry run or a run stopped before its load records no events).</p>\n</section>\n",
+		      fp);
 		return;
 	}
 	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>entity</th><th>CRM module</th><th>CRM id</th><th>action</th><th>match</th>"
-	      "<th>finance id</th><th>reason</th></tr></thead>\n<tbody>\n", fp);
+	      "<th>finance id</th><th>reason</th></tr></thead>\n<tbody>\n",
+	      fp);
 	for (i = 0; i < h->nevents; i++) {
 		const struct history_event *e = &h->events[i];
-		const char *cells[] = { e->entity, e->crm_module, e->crm_id, e->action, e->match, e->finance_id, e->reason };
+		const char *cells[] = {
+			e->entity, e->crm_module, e->crm_id, e->action, e->match, e->finance_id, e->reason
+		};
 		size_t c;
 		fputs("<tr class=\"event\">", fp);
 		for (c = 0; c < sizeof(cells) / sizeof(cells[0]); c++) {
@@ -547,11 +585,14 @@ static void problems(FILE *fp, const struct history *h)
 	}
 	fputs("</tbody>\n</table></div>\n", fp);
 	if (h->events_total > (long)h->nevents)
-		fprintf(fp, "<p class=\"note\">The first %zu of %ld. 'finsync review JOB' lists the ambiguous and "
-			"invalid ones as CSV; the ledger's events table has them all.</p>\n", h->nevents, h->events_total);
+		fprintf(fp,
+			"<p class=\"note\">The first %zu of %ld. 'finsync review JOB' lists the ambiguous and "
+			"invalid ones as CSV; the ledger's events table has them all.</p>\n",
+			h->nevents, h->events_total);
 	else
 		fputs("<p class=\"note\">'finsync review JOB' lists the ambiguous and invalid ones, and the skipped "
-		      "duplicates, as CSV to decide on.</p>\n", fp);
+		      "duplicates, as CSV to decide on.</p>\n",
+		      fp);
 	fputs("</section>\n", fp);
 }
 
@@ -587,13 +628,15 @@ static void reconcile(FILE *fp, const struct history *h)
 		h->reconcile_off ? "records amiss" : "both sides agree");
 	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>entity</th><th class=\"n\">in scope</th><th class=\"n\">"
 	      "linked</th><th class=\"n\">missing</th><th class=\"n\">orphaned</th><th class=\"n\">doubled</th>"
-	      "<th class=\"n\">drifted</th></tr></thead>\n<tbody>\n", fp);
+	      "<th class=\"n\">drifted</th></tr></thead>\n<tbody>\n",
+	      fp);
 	json_object_foreach(summary, entity, s)
 		reconcile_row(fp, entity, s);
 	fputs("</tbody>\n</table></div>\n<p class=\"note\">'finsync reconcile JOB' names each record amiss "
 	      "(missing: in the CRM scope, no live finance record; orphaned: a finance record carrying a CRM id no "
 	      "link pairs with it; doubled: a CRM id on more than one finance record; drifted: changed in the "
-	      "finance app since finsync wrote it).</p>\n</section>\n", fp);
+	      "finance app since finsync wrote it).</p>\n</section>\n",
+	      fp);
 	json_decref(summary);
 }
 

@@ -77,8 +77,8 @@ static const char *new_state(const char *command, const char *current)
 
 struct transition {
 	const char *command;
-	const char *done;           /* "job 'X' <done>" */
-	const char *unchanged;      /* said when the state was already the result */
+	const char *done;      /* "job 'X' <done>" */
+	const char *unchanged; /* said when the state was already the result */
 };
 
 static const struct transition transitions[] = {
@@ -113,8 +113,8 @@ static int set_state(int argc, char **argv)
 		return rc > 0 ? 0 : rc;
 	path = argv[1];
 	if ((rc = job_load_flags(&job, path, JOB_NO_SECRETS)) || (rc = ledger_open(&lg, job->state_dir)) ||
-	    (rc = ledger_job_check(lg, job->name, job->state_dir, 1)) ||
-	    (rc = jobstate_get(lg, job->name, &before)) || (rc = allowed(argv[0], job->name, before)))
+	    (rc = ledger_job_check(lg, job->name, job->state_dir, 1)) || (rc = jobstate_get(lg, job->name, &before)) ||
+	    (rc = allowed(argv[0], job->name, before)))
 		goto out;
 	after = new_state(argv[0], before);
 	if (strcmp(before, after) && (rc = ledger_state_set(lg, JOBSTATE_KEY, after)))

@@ -41,8 +41,7 @@ struct found {
 };
 
 /* The message, with its common tail: where to read how the command is used. */
-__attribute__((format(printf, 2, 3)))
-static int usage_fail(const struct options_call *c, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static int usage_fail(const struct options_call *c, const char *fmt, ...)
 {
 	struct buf msg = BUF_INIT;
 	va_list ap;
@@ -252,7 +251,8 @@ int edit_distance(const char *a, const char *b)
 				best = d[i - 1][j] + 1;
 			if (d[i][j - 1] + 1 < best)
 				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
 				best = d[i - 2][j - 2] + 1;
 			d[i][j] = best;
 		}

@@ -58,8 +58,8 @@ const struct option_spec review_options[] = {
 };
 
 static const char *const columns[] = {
-	"run", "entity", "crm_module", "crm_id", "name", "action", "match", "reason",
-	"candidate_ids", "candidate_names", "score", "decision", NULL
+	"run",    "entity",        "crm_module",      "crm_id", "name",     "action", "match",
+	"reason", "candidate_ids", "candidate_names", "score",  "decision", NULL
 };
 
 /* ---- arguments ---- */
@@ -84,7 +84,7 @@ static int parse_args(struct review_opts *o, int argc, char **argv)
 
 struct run_pick {
 	const struct job *job;
-	long seen;              /* the last run looked at */
+	long seen; /* the last run looked at */
 };
 
 /* Stops the walk (1) at the first run whose transform finished. */
@@ -155,7 +155,9 @@ static int write_candidates(struct sheetout *csv, const struct run_view *v, json
 
 static int write_item(struct sheetout *csv, const struct run_view *v, json_t *line)
 {
-	static const char *const keys[] = { "entity", "crm_module", "crm_id", "name", "action", "match", "reason", NULL };
+	static const char *const keys[] = {
+		"entity", "crm_module", "crm_id", "name", "action", "match", "reason", NULL
+	};
 	json_t *score = json_object_get(line, "score");
 	size_t k;
 	int rc = sheetout_long(csv, v->run);
@@ -167,7 +169,7 @@ static int write_item(struct sheetout *csv, const struct run_view *v, json_t *li
 	if (!rc)
 		rc = score ? sheetout_long(csv, (long)json_integer_value(score)) : sheetout_text(csv, NULL);
 	if (!rc)
-		rc = sheetout_text(csv, NULL);     /* decision: the analyst's */
+		rc = sheetout_text(csv, NULL); /* decision: the analyst's */
 	return rc ? rc : sheetout_end_row(csv);
 }
 
@@ -313,8 +315,7 @@ static void say_listed(const struct review_opts *o, const struct listing *L)
 	if (o->run)
 		printf("%s: %zu records of run %ld to review\n", o->output, L->total, o->run);
 	else
-		printf("%s: %zu records to review (from %zu run%s)\n", o->output, L->total, L->n,
-		       L->n == 1 ? "" : "s");
+		printf("%s: %zu records to review (from %zu run%s)\n", o->output, L->total, L->n, L->n == 1 ? "" : "s");
 }
 
 static int review_list(const struct review_opts *o, const struct job *job, struct ledger *lg)
@@ -359,4 +360,3 @@ out:
 	job_free(job);
 	return rc;
 }
-

@@ -25,7 +25,7 @@
 #include "finsync/timeutil.h"
 
 struct status_opts {
-	const char *format;      /* --format: text or json */
+	const char *format; /* --format: text or json */
 };
 
 static const char *const formats[] = { "text", "json", NULL };
@@ -55,8 +55,9 @@ static int stats_row(const struct run_stats_row *r, void *ud)
 
 static int watermark_row(const char *entity, const char *since, long run_id, void *ud)
 {
-	json_object_set_new(ud, entity, json_pack("{s:o, s:o}", "modified_since", str_or_null(since),
-						  "run_id", run_id ? json_integer(run_id) : json_null()));
+	json_object_set_new(ud, entity,
+			    json_pack("{s:o, s:o}", "modified_since", str_or_null(since), "run_id",
+				      run_id ? json_integer(run_id) : json_null()));
 	return 0;
 }
 
@@ -75,10 +76,9 @@ static int add_last_run(json_t *status, struct ledger *lg)
 
 	if ((rc = ledger_run_latest(lg, &r)) <= 0)
 		return rc;
-	run = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:n, s:{}}", "id", (json_int_t)r.id,
-			"started_at", str_or_null(r.started_at), "finished_at", str_or_null(r.finished_at),
-			"status", str_or_null(r.status), "error", str_or_null(r.error),
-			"stages", str_or_null(r.stages),
+	run = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:b, s:n, s:{}}", "id", (json_int_t)r.id, "started_at",
+			str_or_null(r.started_at), "finished_at", str_or_null(r.finished_at), "status",
+			str_or_null(r.status), "error", str_or_null(r.error), "stages", str_or_null(r.stages),
 			"exit_code", r.exit_code < 0 ? json_null() : json_integer(r.exit_code), "dry_run", r.dry_run,
 			"stats_stage", "entities");
 	json_object_set_new(status, "last_run", run);
@@ -150,18 +150,19 @@ static int gather(json_t **out, const struct job *job)
 	int rc;
 
 	time_now_iso(day);
-	day[10] = '\0';            /* YYYY-MM-DD, UTC: the budget's day */
-	status = json_pack("{s:s, s:s, s:s, s:n, s:n, s:{}, s:i, s:{s:s, s:{}}}", "job", job->name,
-			   "state", "idle", "job_state", "active", "lock", "last_run", "watermarks", "failures_waiting", 0,
+	day[10] = '\0'; /* YYYY-MM-DD, UTC: the budget's day */
+	status = json_pack("{s:s, s:s, s:s, s:n, s:n, s:{}, s:i, s:{s:s, s:{}}}", "job", job->name, "state", "idle",
+			   "job_state", "active", "lock", "last_run", "watermarks", "failures_waiting", 0,
 			   "api_calls_today", "day", day, "calls");
 	*out = status;
 	add_budgets(json_object_get(status, "api_calls_today"), job);
 	if ((rc = lock_probe(job->state_dir, &owner)) < 0)
 		goto out;
 	if (rc == 1)
-		json_object_set_new(status, "lock", json_pack("{s:o, s:s, s:s}", "pid",
-				    owner.pid ? json_integer(owner.pid) : json_null(), "host", owner.host,
-				    "since", owner.since));
+		json_object_set_new(status, "lock",
+				    json_pack("{s:o, s:s, s:s}", "pid",
+					      owner.pid ? json_integer(owner.pid) : json_null(), "host", owner.host,
+					      "since", owner.since));
 	rc = 0;
 	if (access(path, F_OK) == 0 && !(rc = ledger_open(&lg, job->state_dir)) &&
 	    !(rc = ledger_job_check(lg, job->name, job->state_dir, 0)))
@@ -175,7 +176,7 @@ out:
 
 /* Text rendering: "key:" padded to the widest key, then the value. */
 struct lines {
-	json_t *rows;           /* [[key, value], …] */
+	json_t *rows; /* [[key, value], …] */
 };
 
 static void line(struct lines *l, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -226,7 +227,8 @@ static void counts_line(struct lines *l, const char *key, json_t *counts)
 
 	for (k = 0; k < OUTCOME_COUNT; k++)
 		buf_addf(&b, "%s%lld %s", k ? ", " : "",
-			 (long long)json_integer_value(json_object_get(counts, outcome_columns[k])), outcome_columns[k]);
+			 (long long)json_integer_value(json_object_get(counts, outcome_columns[k])),
+			 outcome_columns[k]);
 	line(l, key, "%s", buf_str(&b));
 	buf_release(&b);
 }
@@ -253,7 +255,8 @@ static void run_lines(struct lines *l, json_t *run)
 	line(l, "run finished", "%s", text_or(json_object_get(run, "finished_at"), "-"));
 	line(l, "run error", "%s", text_or(json_object_get(run, "error"), "-"));
 	json_object_foreach(json_object_get(run, "entities"), entity, counts) {
-		snprintf(key, sizeof(key), "%s%s", entity, planned && !strcmp(planned, "transform") ? " (planned)" : "");
+		snprintf(key, sizeof(key), "%s%s", entity,
+			 planned && !strcmp(planned, "transform") ? " (planned)" : "");
 		counts_line(l, key, counts);
 	}
 }
@@ -309,7 +312,8 @@ static void print_text(json_t *status)
 	state_line(&l, status);
 	run_lines(&l, json_object_get(status, "last_run"));
 	watermark_lines(&l, json_object_get(status, "watermarks"));
-	line(&l, "failures waiting", "%lld", (long long)json_integer_value(json_object_get(status, "failures_waiting")));
+	line(&l, "failures waiting", "%lld",
+	     (long long)json_integer_value(json_object_get(status, "failures_waiting")));
 	usage_line(&l, json_object_get(status, "api_calls_today"));
 	json_array_foreach(l.rows, i, row)
 		if (strlen(json_string_value(json_array_get(row, 0))) > width)

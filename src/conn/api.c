@@ -32,12 +32,12 @@ struct api {
 	struct http *http;
 	const struct endpoint *ep;
 	char *label;
-	char *auth_header;     /* "Authorization: Zoho-oauthtoken …" */
+	char *auth_header; /* "Authorization: Zoho-oauthtoken …" */
 	time_t expires_at;
 	long refreshes;
-	long used_today;       /* calls counted against the daily budget, -1 until read */
-	struct quota *quota;   /* the endpoint's, shared by every api of it in the process */
-	long quota_seen;       /* the smallest remainder the round's answers carried, -1 none */
+	long used_today;     /* calls counted against the daily budget, -1 until read */
+	struct quota *quota; /* the endpoint's, shared by every api of it in the process */
+	long quota_seen;     /* the smallest remainder the round's answers carried, -1 none */
 	/* The refresh count's key in the token cache: "refresh:" and a fingerprint of the refresh token. */
 	char throttle_key[sizeof("refresh:") + SECRET_FINGERPRINT_LEN];
 };
@@ -50,9 +50,9 @@ static struct api_usage_store usage_store;
  * quota is the organisation's, not the stage's.
  */
 struct quota {
-	char key[32];          /* the endpoint's token_key (or label); "" free */
-	long left;             /* calls left today, -1 until an answer said */
-	long reset;            /* seconds to the new day when it said, -1 unknown */
+	char key[32]; /* the endpoint's token_key (or label); "" free */
+	long left;    /* calls left today, -1 until an answer said */
+	long reset;   /* seconds to the new day when it said, -1 unknown */
 };
 
 static struct quota quotas[4];
@@ -149,8 +149,8 @@ static char *token_form(const struct api *a)
 	char *id = http_escape(a->ep->client_id);
 	char *secret = http_escape(a->ep->client_secret);
 	char *refresh = http_escape(a->ep->refresh_token);
-	char *form = xasprintf("grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
-			       id, secret, refresh);
+	char *form = xasprintf("grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s", id, secret,
+			       refresh);
 
 	memset(secret, 0, strlen(secret));
 	memset(refresh, 0, strlen(refresh));
@@ -188,18 +188,20 @@ static int take_token(struct api *a, json_t *body, long status)
 
 	if (!token || !*token) {
 		return fail(FS_EABORT, "%s: token refresh at %s failed (HTTP %ld): %s%s%s", a->label,
-			    a->ep->accounts_url, status, error && header_value_ok(error) ? error : "no access_token in the answer",
+			    a->ep->accounts_url, status,
+			    error && header_value_ok(error) ? error : "no access_token in the answer",
 			    error ? ": " : "", error ? explain_token_error(error) : "");
 	}
 	if (!access_token_ok(token))
-		return fail(FS_EABORT, "%s: token refresh at %s: the answer's access_token has characters a token "
-			    "cannot have (a line break, a space or a control character); it is not used", a->label,
-			    a->ep->accounts_url);
+		return fail(FS_EABORT,
+			    "%s: token refresh at %s: the answer's access_token has characters a token "
+			    "cannot have (a line break, a space or a control character); it is not used",
+			    a->label, a->ep->accounts_url);
 	/* Renew a minute early rather than send a request with a dying token. */
 	use_token(a, token, time(NULL) + (expires > 120 ? expires - 60 : 60));
 	if (a->ep->token_cache)
-		return tokencache_put(a->ep->token_cache, a->ep->token_key, a->throttle_key, a->ep->client_id,
-				      token, a->expires_at, time(NULL));
+		return tokencache_put(a->ep->token_cache, a->ep->token_key, a->throttle_key, a->ep->client_id, token,
+				      a->expires_at, time(NULL));
 	return 0;
 }
 
@@ -220,9 +222,10 @@ static int refresh_allowed(struct api *a)
 		return 0;
 	time_iso_utc(oldest, oldest_text);
 	time_iso_utc(oldest + TOKEN_REFRESH_WINDOW, retry_text);
-	return fail(FS_EABORT, "%s: %d token refreshes since %s; Zoho allows %d in %d minutes, "
-		    "so finsync stops here; retry after %s", a->label, n, oldest_text, TOKEN_REFRESH_MAX,
-		    TOKEN_REFRESH_WINDOW / 60, retry_text);
+	return fail(FS_EABORT,
+		    "%s: %d token refreshes since %s; Zoho allows %d in %d minutes, "
+		    "so finsync stops here; retry after %s",
+		    a->label, n, oldest_text, TOKEN_REFRESH_MAX, TOKEN_REFRESH_WINDOW / 60, retry_text);
 }
 
 static int refresh_token(struct api *a)
@@ -339,8 +342,10 @@ static int check_quota(struct api *a, size_t want)
 	if (a->quota->left < 0 || (size_t)a->quota->left >= want)
 		return 0;
 	quota_resets_in(a->quota->reset, resets, sizeof(resets));
-	return fail(FS_EBUDGET, "%s: the organisation's daily API quota has %ld calls left (X-Rate-Limit-Remaining), "
-		    "fewer than the %zu this batch needs%s", a->label, a->quota->left, want, resets);
+	return fail(FS_EBUDGET,
+		    "%s: the organisation's daily API quota has %ld calls left (X-Rate-Limit-Remaining), "
+		    "fewer than the %zu this batch needs%s",
+		    a->label, a->quota->left, want, resets);
 }
 
 /* The freshest quota the answers carry: the smallest remainder (they ran side by side). */
@@ -390,7 +395,7 @@ struct pending {
 	char *body;
 	int rc;
 	int sent;
-	int parsed;              /* res holds the parsed answer */
+	int parsed; /* res holds the parsed answer */
 	struct api_call *call;
 };
 
@@ -448,7 +453,7 @@ static int send_round(struct api *a, struct api_call *calls, struct pending *pd,
 		if ((pd[i].rc = check_budget(a)) != 0)
 			continue;
 		if (a->used_today >= 0)
-			a->used_today++;    /* reserve: the round's calls count before they go */
+			a->used_today++; /* reserve: the round's calls count before they go */
 		reqs[k] = pd[i].req;
 		resps[k] = pd[i].resp;
 		index[k++] = i;
@@ -533,7 +538,7 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 	for (i = 0; i < n; i++) {
 		calls[i].rc = calls[i].taken ? 0 : rc ? rc : pd[i].rc;
 		if (calls[i].taken)
-			;       /* the callback had it */
+			; /* the callback had it */
 		else if (calls[i].rc && pd[i].parsed)
 			api_result_release(&calls[i].res);
 		else if (!calls[i].rc && !pd[i].parsed)
@@ -545,8 +550,8 @@ int api_call_many(struct api *a, struct api_call *calls, size_t n, size_t max_in
 	return rc;
 }
 
-int api_call(struct api *a, const char *method, const char *url, json_t *body,
-	     const char *const *headers, struct api_result *res)
+int api_call(struct api *a, const char *method, const char *url, json_t *body, const char *const *headers,
+	     struct api_result *res)
 {
 	struct api_call c = { .method = method, .url = url, .body = body, .headers = headers, .res = API_RESULT_INIT };
 	int rc = api_call_many(a, &c, 1, 1);

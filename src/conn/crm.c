@@ -85,8 +85,8 @@ int crm_related(struct crm *c, const char *module, const char *id, const char *r
 	return c->ops->related ? c->ops->related(c, module, id, relation, fields, out) : 0;
 }
 
-int crm_write(struct crm *c, const char *module, const char *how, json_t *rows,
-	      const char *const *dup_fields, struct crm_row_result *results)
+int crm_write(struct crm *c, const char *module, const char *how, json_t *rows, const char *const *dup_fields,
+	      struct crm_row_result *results)
 {
 	if (!c->ops->write)
 		return fail(FS_EUSAGE, "crm.type %s cannot be written to", c->ops->type);

@@ -579,8 +579,8 @@ static void bulk_close(struct source *base)
 
 static const struct source_ops bulk_source_ops = { bulk_next, bulk_close, bulk_where };
 
-int bulk_source_open(
-	struct source **out, struct api *api, const char *api_base, const struct crm_query *q, json_t *meta)
+int bulk_source_open(struct source **out, struct api *api, const char *api_base, const struct crm_query *q,
+		     json_t *meta)
 {
 	struct bulk_source *s;
 	char *base = bulk_base(api_base);

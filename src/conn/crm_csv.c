@@ -52,64 +52,64 @@
 
 enum row_error {
 	ROW_OK,
-	ROW_BAD_QUOTE,      /* a quote inside an unquoted cell, or text after a closing quote */
-	ROW_UNCLOSED,       /* the file ends inside a quoted cell */
-	ROW_TOO_LONG,       /* a cell grew past CELL_MAX */
+	ROW_BAD_QUOTE, /* a quote inside an unquoted cell, or text after a closing quote */
+	ROW_UNCLOSED,  /* the file ends inside a quoted cell */
+	ROW_TOO_LONG,  /* a cell grew past CELL_MAX */
 };
 
 struct row {
-	json_t *cells;          /* strings or null; at most keep_cells of them */
-	size_t ncells;          /* every cell seen, kept or not */
-	long line;              /* physical line the row starts on */
-	long bad_utf8;          /* index of the first cell that is not UTF-8, or -1 */
-	long nul_cell;          /* index of the first cell holding a NUL byte, or -1 */
+	json_t *cells; /* strings or null; at most keep_cells of them */
+	size_t ncells; /* every cell seen, kept or not */
+	long line;     /* physical line the row starts on */
+	long bad_utf8; /* index of the first cell that is not UTF-8, or -1 */
+	long nul_cell; /* index of the first cell holding a NUL byte, or -1 */
 	enum row_error error;
 	struct row *next;
 };
 
-struct part {                   /* one `X.key` column of an object field */
+struct part { /* one `X.key` column of an object field */
 	char *key;
 	size_t cell;
 };
 
-struct field {                  /* one key of the record, in header order */
+struct field { /* one key of the record, in header order */
 	char *name;
-	long cell;              /* cell of `X` itself, or -1 */
-	struct part *parts;     /* `X.key` columns; none for a plain string field */
+	long cell;          /* cell of `X` itself, or -1 */
+	struct part *parts; /* `X.key` columns; none for a plain string field */
 	size_t nparts;
 };
 
 struct csv_source {
 	struct source base;
-	char *file;             /* "Accounts.csv", for messages */
+	char *file; /* "Accounts.csv", for messages */
 	char *path;
-	struct csv_input in;    /* the file, or a Bulk Read ZIP's member (crm_bulk.c) */
+	struct csv_input in; /* the file, or a Bulk Read ZIP's member (crm_bulk.c) */
 	struct csv_parser parser;
 	int parser_live;
 	char *chunk;
 	size_t len, pos;
-	long chunk_off;         /* file offset of chunk[0] */
-	long line;              /* physical line now being fed, from 1 */
-	long row_line;          /* line the row being parsed started on */
-	long row_next_off;      /* file offset of the line after row_line: where an unclosed quote resumes */
-	int at_start;           /* before the first chunk: a BOM may follow */
-	int eof;                /* fread saw the end */
-	int done;               /* nothing more will be queued */
-	int skip_line;          /* resyncing after a parse error: drop bytes up to the line's end */
-	int cr_pending;         /* the last chunk ended on a CR: its line ends with it, or with a LF next */
-	struct row *cur;        /* row being parsed */
-	struct row *head, *tail;/* finished rows, oldest first */
-	size_t keep_cells;      /* cells kept per row: the header's count + 1 (0 = all) */
-	char **colnames;        /* header cell per column */
+	long chunk_off;          /* file offset of chunk[0] */
+	long line;               /* physical line now being fed, from 1 */
+	long row_line;           /* line the row being parsed started on */
+	long row_next_off;       /* file offset of the line after row_line: where an unclosed quote resumes */
+	int at_start;            /* before the first chunk: a BOM may follow */
+	int eof;                 /* fread saw the end */
+	int done;                /* nothing more will be queued */
+	int skip_line;           /* resyncing after a parse error: drop bytes up to the line's end */
+	int cr_pending;          /* the last chunk ended on a CR: its line ends with it, or with a LF next */
+	struct row *cur;         /* row being parsed */
+	struct row *head, *tail; /* finished rows, oldest first */
+	size_t keep_cells;       /* cells kept per row: the header's count + 1 (0 = all) */
+	char **colnames;         /* header cell per column */
 	size_t ncols;
 	struct field *fields;
 	size_t nfields;
-	json_t *field_index;    /* field name -> its index in fields: a linear header */
-	json_t *columns_seen;   /* header cell -> true: a column named twice */
-	long modified_cell;     /* column of Modified_Time, or -1 */
+	json_t *field_index;  /* field name -> its index in fields: a linear header */
+	json_t *columns_seen; /* header cell -> true: a column named twice */
+	long modified_cell;   /* column of Modified_Time, or -1 */
 	int has_since;
 	time_t since;
-	long last_line;         /* line of the record next() returned last */
+	long last_line; /* line of the record next() returned last */
 };
 
 struct crm_csv {
@@ -370,7 +370,7 @@ static int feed(struct csv_source *s)
 		ends_line = 1;
 		cr_pending = 0;
 	} else {
-		if (s->cr_pending)      /* that CR was a line end of its own */
+		if (s->cr_pending) /* that CR was a line end of its own */
 			s->line++;
 		n = next_piece(start, s->len - s->pos, &ends_line, &cr_pending);
 	}
@@ -430,7 +430,7 @@ static struct field *field_find(struct csv_source *s, const char *name, size_t n
 		xfree(key);
 		return &s->fields[json_integer_value(at)];
 	}
-	if (!(s->nfields & (s->nfields + 1)))   /* room doubles at 1, 3, 7 ...: linear in all */
+	if (!(s->nfields & (s->nfields + 1))) /* room doubles at 1, 3, 7 ...: linear in all */
 		s->fields = xrealloc(s->fields, (s->nfields * 2 + 1) * sizeof(*s->fields));
 	f = &s->fields[s->nfields];
 	memset(f, 0, sizeof(*f));
@@ -483,8 +483,7 @@ static int header_names(struct csv_source *s, struct row *r)
 		s->colnames[i] = xstrdup(json_string_value(v));
 	}
 	if (strcmp(s->colnames[0], "id"))
-		return fail(FS_EUSAGE, "'%s' line 1: the first column is '%s', not 'id'", s->file,
-			    s->colnames[0]);
+		return fail(FS_EUSAGE, "'%s' line 1: the first column is '%s', not 'id'", s->file, s->colnames[0]);
 	return 0;
 }
 
@@ -725,8 +724,8 @@ static int check_id(const struct csv_source *s, const struct row *r)
 	/* A Zoho record id is digits; anything else (a BOM, a space, "id") is not one. */
 	if (!zoho_id_ok(id)) {
 		printable(id, shown, sizeof(shown));
-		return fail(FS_EINPUT, "'%s' line %ld: id '%s' is not a CRM record id (digits only)", s->file,
-			    r->line, shown);
+		return fail(FS_EINPUT, "'%s' line %ld: id '%s' is not a CRM record id (digits only)", s->file, r->line,
+			    shown);
 	}
 	return 0;
 }
@@ -759,8 +758,8 @@ static int row_record(struct csv_source *s, const struct row *r, json_t **out)
 	if (row_filtered(s, r))
 		return 0;
 	if (r->ncells != s->ncols)
-		return fail(FS_EINPUT, "'%s' line %ld: %zu cells, header has %zu", s->file, r->line,
-			    r->ncells, s->ncols);
+		return fail(FS_EINPUT, "'%s' line %ld: %zu cells, header has %zu", s->file, r->line, r->ncells,
+			    s->ncols);
 	if (r->bad_utf8 >= 0)
 		return fail(FS_EINPUT, "'%s' line %ld: column '%s': not valid UTF-8", s->file, r->line,
 			    s->colnames[r->bad_utf8]);
@@ -831,8 +830,10 @@ static int csv_any_file(const struct job *job)
 		}
 	}
 	if (!found && want.len)
-		rc = fail(FS_EUSAGE, "the CRM export folder '%s' has none of the files the job reads (%s): "
-			  "is it the right folder?", job->crm.dir, buf_str(&want));
+		rc = fail(FS_EUSAGE,
+			  "the CRM export folder '%s' has none of the files the job reads (%s): "
+			  "is it the right folder?",
+			  job->crm.dir, buf_str(&want));
 	buf_release(&want);
 	return rc;
 }
@@ -847,8 +848,7 @@ static int csv_open(struct crm **out, const struct job *job)
 	if (!job->crm.dir)
 		return fail(FS_EUSAGE, "job '%s': crm.dir: missing", job->path ? job->path : "");
 	if (stat(job->crm.dir, &st))
-		return fail(FS_EUSAGE, "cannot read the CRM export folder '%s': %s", job->crm.dir,
-			    strerror(errno));
+		return fail(FS_EUSAGE, "cannot read the CRM export folder '%s': %s", job->crm.dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return fail(FS_EUSAGE, "the CRM export folder '%s' is not a folder", job->crm.dir);
 	if ((rc = csv_any_file(job)))
@@ -886,8 +886,7 @@ static int csv_read(struct crm *crm, const struct crm_query *q, struct source **
 
 	*out = NULL;
 	if (q->cvid)
-		log_warn("'%s.csv': custom views need the Zoho CRM API; view %s is ignored",
-			 q->module, q->cvid);
+		log_warn("'%s.csv': custom views need the Zoho CRM API; view %s is ignored", q->module, q->cvid);
 	if ((rc = source_open(&s, c->dir, q->module)))
 		return rc;
 	if (q->modified_since) {

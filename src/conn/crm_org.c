@@ -25,8 +25,11 @@ static int org_refused(const struct api_result *res)
 	const char *code = error_code(res->json);
 	const char *msg = json_string_value(json_object_get(res->json, "message"));
 
-	return fail(FS_EABORT, "zoho-crm: GET /org: HTTP %ld%s%s%s%s", res->status, code ? " " : "",
-		    code ? code : "", msg || res->text ? ": " : "", msg ? msg : res->text ? res->text : "");
+	return fail(FS_EABORT, "zoho-crm: GET /org: HTTP %ld%s%s%s%s", res->status, code ? " " : "", code ? code : "",
+		    msg || res->text ? ": " : "",
+		    msg         ? msg
+		    : res->text ? res->text
+				: "");
 }
 
 /*
@@ -36,9 +39,13 @@ static int org_refused(const struct api_result *res)
 static int org_shape_unexpected(const struct api_result *res)
 {
 	char *got = res->json ? json_dumps(res->json, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	int rc = fail(FS_EABORT, "zoho-crm: GET /org: the answer has no org[0].iso_code (got %.120s%s); "
+	int rc = fail(FS_EABORT,
+		      "zoho-crm: GET /org: the answer has no org[0].iso_code (got %.120s%s); "
 		      "the base currencies cannot be compared, so nothing is written",
-		      got ? got : res->text ? res->text : "no JSON", got && strlen(got) > 120 ? "…" : "");
+		      got         ? got
+		      : res->text ? res->text
+				  : "no JSON",
+		      got && strlen(got) > 120 ? "…" : "");
 
 	free(got);
 	return rc;

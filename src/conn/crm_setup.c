@@ -20,8 +20,11 @@ static int refused(const char *what, const struct api_result *res)
 	const char *code = json_string_value(json_object_get(res->json, "code"));
 	const char *msg = json_string_value(json_object_get(res->json, "message"));
 
-	return fail(FS_EABORT, "zoho-crm: %s: HTTP %ld%s%s%s%s", what, res->status, code ? " " : "",
-		    code ? code : "", msg || res->text ? ": " : "", msg ? msg : res->text ? res->text : "");
+	return fail(FS_EABORT, "zoho-crm: %s: HTTP %ld%s%s%s%s", what, res->status, code ? " " : "", code ? code : "",
+		    msg || res->text ? ": " : "",
+		    msg         ? msg
+		    : res->text ? res->text
+				: "");
 }
 
 static int get(const struct job *job, const char *url, struct api_result *res)

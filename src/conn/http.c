@@ -34,14 +34,14 @@
 
 struct http {
 	CURLM *multi;
-	CURL **easy;        /* one handle per slot in flight, reused */
+	CURL **easy; /* one handle per slot in flight, reused */
 	size_t nslots;
 	char *label;
 	long sent;
-	long base_ms;       /* first backoff step */
-	long cap_ms;        /* longest single wait */
-	long pace;          /* requests per minute, 0 = unpaced */
-	double *sent_at;    /* ring of the last `pace` send times (monotonic) */
+	long base_ms;    /* first backoff step */
+	long cap_ms;     /* longest single wait */
+	long pace;       /* requests per minute, 0 = unpaced */
+	double *sent_at; /* ring of the last `pace` send times (monotonic) */
 	long ring_pos;
 };
 
@@ -50,14 +50,14 @@ struct item {
 	const struct http_request *req;
 	struct http_response *resp;
 	struct curl_slist *headers;
-	CURL *easy;             /* while in flight */
+	CURL *easy; /* while in flight */
 	int attempt;
 	int done;
-	double not_before;      /* monotonic time of the next attempt */
+	double not_before; /* monotonic time of the next attempt */
 	CURLcode cc;
-	int went_out;           /* the last failed attempt reached the server */
-	int stopped;            /* the run was interrupted: 1 before it was sent, 2 cut in flight */
-	long pace_slot;         /* its entry in the pace ring, and the time put there */
+	int went_out;   /* the last failed attempt reached the server */
+	int stopped;    /* the run was interrupted: 1 before it was sent, 2 cut in flight */
+	long pace_slot; /* its entry in the pace ring, and the time put there */
 	double pace_time;
 };
 
@@ -158,8 +158,9 @@ static void pace_answered(struct http *h, struct item *it)
 /* What went wrong, in words: the only write error is an answer over BODY_MAX (on_body). */
 static const char *transport_error(CURLcode cc)
 {
-	return cc == CURLE_WRITE_ERROR ? "the answer is larger than 256 MiB (more than finsync reads), or its download file could not be written"
-				       : curl_easy_strerror(cc);
+	return cc == CURLE_WRITE_ERROR
+		       ? "the answer is larger than 256 MiB (more than finsync reads), or its download file could not be written"
+		       : curl_easy_strerror(cc);
 }
 
 static size_t on_body(char *p, size_t size, size_t n, void *ud)
@@ -466,7 +467,9 @@ static void finish(struct http *h, struct item *it, CURLcode cc)
 	wait = backoff_ms(h, it->attempt, it->resp->retry_after);
 	path_of(it->req->url, where, sizeof(where));
 	log_warn("%s: %s %s: %s; retrying in %ld ms", h->label, it->req->method, where,
-		 cc != CURLE_OK ? curl_easy_strerror(cc) : it->resp->status == 429 ? "rate limited (429)" : "server error",
+		 cc != CURLE_OK            ? curl_easy_strerror(cc)
+		 : it->resp->status == 429 ? "rate limited (429)"
+					   : "server error",
 		 wait);
 	it->attempt++;
 	it->not_before = time_mono() + wait / 1000.0;
@@ -539,8 +542,8 @@ static int wind_down(struct http *h, struct item *items, size_t n, size_t *in_fl
 	return *in_flight == 0;
 }
 
-int http_do_many(struct http *h, const struct http_request *reqs, struct http_response *resps, int *rcs,
-		 size_t n, size_t max_in_flight)
+int http_do_many(struct http *h, const struct http_request *reqs, struct http_response *resps, int *rcs, size_t n,
+		 size_t max_in_flight)
 {
 	struct item *items = xcalloc(n ? n : 1, sizeof(*items));
 	size_t i, done = 0, in_flight = 0;
@@ -592,8 +595,8 @@ int http_do_many(struct http *h, const struct http_request *reqs, struct http_re
 			rcs[i] = fail(FS_EUNSURE, "%s: %s %s: %s: it may have been applied, so it is not sent again",
 				      h->label, reqs[i].method, where, transport_error(items[i].cc));
 		else if (items[i].done && items[i].cc != CURLE_OK)
-			rcs[i] = fail(FS_EABORT, "%s: %s %s: %s (after %d attempts)", h->label, reqs[i].method,
-				      where, transport_error(items[i].cc), items[i].attempt + 1);
+			rcs[i] = fail(FS_EABORT, "%s: %s %s: %s (after %d attempts)", h->label, reqs[i].method, where,
+				      transport_error(items[i].cc), items[i].attempt + 1);
 		else if (!items[i].done)
 			rcs[i] = rc ? rc : FS_EABORT;
 	}

@@ -74,13 +74,15 @@ int page_guard_check(struct page_guard *g, json_t *rows, int more, const char *t
 		xfree(text);
 	}
 	if (repeated)
-		return fail(FS_EABORT, "%s: page %ld repeats an earlier page; stopped paging (the server keeps answering the same records)",
+		return fail(FS_EABORT,
+			    "%s: page %ld repeats an earlier page; stopped paging "
+			    "(the server keeps answering the same records)",
 			    g->endpoint, g->pages);
 	if (!more)
 		return 0;
 	if (!count)
-		return fail(FS_EABORT, "%s: page %ld is empty but says more records follow; stopped paging", g->endpoint,
-			    g->pages);
+		return fail(FS_EABORT, "%s: page %ld is empty but says more records follow; stopped paging",
+			    g->endpoint, g->pages);
 	if (token && *token && seen_before(g, fingerprint('t', token)))
 		return fail(FS_EABORT, "%s: page %ld gives a page token already used; stopped paging", g->endpoint,
 			    g->pages);

@@ -116,8 +116,8 @@ int tokencache_put(const char *path, const char *key, const char *throttle_key, 
 	json_t *root = load_all(path);
 	json_t *old = json_object_get(json_object_get(root, throttle_key), "refreshes");
 	json_t *count = json_pack("{s:o}", "refreshes", recent_times(old, now));
-	json_t *e = json_pack("{s:s, s:s, s:I}", "client_id", client_id, "access_token", token,
-			      "expires_at", (json_int_t)expires_at);
+	json_t *e = json_pack("{s:s, s:s, s:I}", "client_id", client_id, "access_token", token, "expires_at",
+			      (json_int_t)expires_at);
 	int rc;
 
 	json_object_set_new(root, key, e);

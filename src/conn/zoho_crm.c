@@ -19,7 +19,7 @@
 #include "finsync/safe.h"
 
 #define PER_PAGE 200
-#define PAGE_LIMIT 2000      /* records reachable with `page`; beyond needs page_token */
+#define PAGE_LIMIT 2000 /* records reachable with `page`; beyond needs page_token */
 #define FIELDS_PER_CALL 50
 /* Records one listing reaches (Zoho: PAGINATION_LIMIT_EXCEEDED past it); a bigger module goes by Bulk Read. */
 #define LIST_WALL 100000
@@ -27,31 +27,31 @@
 struct zoho_crm {
 	struct crm base;
 	struct api *api;
-	json_t *meta;            /* module -> {field API name -> its settings/fields object} */
+	json_t *meta; /* module -> {field API name -> its settings/fields object} */
 };
 
 struct zoho_source {
 	struct source base;
 	struct zoho_crm *crm;
 	char *module;
-	json_t *batches;         /* array of comma-joined field lists */
+	json_t *batches; /* array of comma-joined field lists */
 	char *cvid;
 	char *if_modified_since; /* header line, or NULL */
 	json_t *page;            /* current page's data array */
 	size_t pos;
 	long page_no;
 	char *next_token;
-	char *ids;               /* read these records only */
-	char *related;           /* a related list's path ("Deals/{id}/Products"), or NULL */
-	int deleted;             /* the /deleted feed instead of the records */
+	char *ids;     /* read these records only */
+	char *related; /* a related list's path ("Deals/{id}/Products"), or NULL */
+	int deleted;   /* the /deleted feed instead of the records */
 	int done;
 	struct page_guard guard; /* stops a paging that would not end (set up on the first page) */
 	/* crm.read auto, a full read: past the wall it goes on by Bulk Read */
 	struct crm_query *switchable;
-	int wall_hit;            /* the list answered PAGINATION_LIMIT_EXCEEDED */
-	int counted;             /* the module's record count was asked */
-	long listed;             /* records listed so far */
-	struct source *bulk;     /* the Bulk Read it went on with */
+	int wall_hit;        /* the list answered PAGINATION_LIMIT_EXCEEDED */
+	int counted;         /* the module's record count was asked */
+	long listed;         /* records listed so far */
+	struct source *bulk; /* the Bulk Read it went on with */
 };
 
 static int zoho_open(struct crm **out, const struct job *job)
@@ -97,8 +97,8 @@ static char *crm_error_text(const struct api_result *res)
 		code = json_string_value(json_object_get(row, "code"));
 		msg = json_string_value(json_object_get(row, "message"));
 	}
-	text = xasprintf("HTTP %ld%s%s%s%s%s%s", res->status, code ? " " : "", code ? code : "",
-			 msg ? ": " : "", msg ? msg : (res->text ? res->text : ""), d ? " " : "", d ? d : "");
+	text = xasprintf("HTTP %ld%s%s%s%s%s%s", res->status, code ? " " : "", code ? code : "", msg ? ": " : "",
+			 msg ? msg : (res->text ? res->text : ""), d ? " " : "", d ? d : "");
 	xfree(d);
 	return text;
 }
@@ -155,7 +155,8 @@ static int zoho_field_list(struct crm *base, const char *module, json_t **out, i
 	json_object_foreach(meta, name, field) {
 		type = json_object_get(field, "data_type");
 		if (types)
-			json_object_set_new(*out, name, json_string(json_is_string(type) ? json_string_value(type) : "unknown"));
+			json_object_set_new(*out, name,
+					    json_string(json_is_string(type) ? json_string_value(type) : "unknown"));
 		else
 			json_array_append_new(*out, json_string(name));
 	}
@@ -234,8 +235,8 @@ static char *list_url(struct zoho_source *s, const char *fields, const char *ids
 	char *esc;
 
 	if (s->deleted) {
-		buf_addf(&b, "%s/%s/deleted?type=all&per_page=%d&page=%ld", s->crm->base.job->crm.api_base,
-			 s->module, PER_PAGE, s->page_no);
+		buf_addf(&b, "%s/%s/deleted?type=all&per_page=%d&page=%ld", s->crm->base.job->crm.api_base, s->module,
+			 PER_PAGE, s->page_no);
 		return buf_detach(&b);
 	}
 	if (s->related) {
@@ -422,8 +423,7 @@ static int fetch_page(struct zoho_source *s)
 		rc = guard_page(s);
 	if (!rc && s->page && json_array_size(s->batches) > 1)
 		rc = merge_batches(s, s->page);
-	log_debug("zoho-crm: %s page %ld: %zu records", s->module, s->page_no,
-		  s->page ? json_array_size(s->page) : 0);
+	log_debug("zoho-crm: %s page %ld: %zu records", s->module, s->page_no, s->page ? json_array_size(s->page) : 0);
 	return rc;
 }
 
@@ -532,7 +532,7 @@ static int count_check(struct zoho_source *s)
 
 	s->counted = 1;
 	if ((rc = record_count(s->crm, s->module, &n)) && rc != FS_EABORT)
-		return rc;      /* a spent budget stops the read as any call's would */
+		return rc; /* a spent budget stops the read as any call's would */
 	if (rc) {
 		log_warn("%s; listing on, by Bulk Read from the list API's wall", err_msg());
 		return 0;
@@ -696,9 +696,12 @@ static int zoho_get(struct crm *base, const char *module, const char *id, json_t
 	if (res.status == 200 && json_is_object(rec)) {
 		*out = json_incref(rec);
 		rc = 1;
-	} else if (res.status != 204 && res.status != 404 && !(res.status == 400 && res.json &&
-		   !strcmp(json_string_value(json_object_get(res.json, "code")) ?
-			   json_string_value(json_object_get(res.json, "code")) : "", "INVALID_DATA"))) {
+	} else if (res.status != 204 && res.status != 404 &&
+		   !(res.status == 400 && res.json &&
+		     !strcmp(json_string_value(json_object_get(res.json, "code"))
+				     ? json_string_value(json_object_get(res.json, "code"))
+				     : "",
+			     "INVALID_DATA"))) {
 		char *why = crm_error_text(&res);
 		rc = fail(FS_EABORT, "zoho-crm: cannot read %s %s: %s", module, id, why);
 		xfree(why);

@@ -12,9 +12,8 @@
 #include "finsync/timeutil.h"
 #include "ledger_int.h"
 
-static const char sql_deal_get[] =
-	"SELECT deal_id, kind, finance_id, state, hash, updated_at FROM deal_links "
-	"WHERE deal_id = ?1 AND kind = ?2";
+static const char sql_deal_get[] = "SELECT deal_id, kind, finance_id, state, hash, updated_at FROM deal_links "
+				   "WHERE deal_id = ?1 AND kind = ?2";
 
 static const char sql_deal_put[] =
 	"INSERT INTO deal_links (deal_id, kind, finance_id, state, hash, updated_at) "
@@ -22,11 +21,9 @@ static const char sql_deal_put[] =
 	"ON CONFLICT (deal_id, kind) DO UPDATE SET finance_id = excluded.finance_id, "
 	"state = excluded.state, hash = excluded.hash, updated_at = excluded.updated_at";
 
-static const char sql_deal_by_finance[] =
-	"SELECT deal_id FROM deal_links WHERE kind = ?1 AND finance_id = ?2 LIMIT 1";
+static const char sql_deal_by_finance[] = "SELECT deal_id FROM deal_links WHERE kind = ?1 AND finance_id = ?2 LIMIT 1";
 
-static const char sql_deal_del[] =
-	"DELETE FROM deal_links WHERE deal_id = ?1 AND kind = ?2";
+static const char sql_deal_del[] = "DELETE FROM deal_links WHERE deal_id = ?1 AND kind = ?2";
 
 static const char sql_deal_retry_ids[] =
 	"SELECT crm_id FROM events e WHERE entity = 'deals' AND action IN ('failed', 'skip') "
@@ -69,8 +66,7 @@ static const char sql_summary_put[] =
 static const char sql_money_get[] =
 	"SELECT deal_id, money_hash FROM deal_links WHERE kind = ?1 AND finance_id = ?2 AND state <> 'pending'";
 
-static const char sql_money_put[] =
-	"UPDATE deal_links SET money_hash = ?3 WHERE deal_id = ?1 AND kind = ?2";
+static const char sql_money_put[] = "UPDATE deal_links SET money_hash = ?3 WHERE deal_id = ?1 AND kind = ?2";
 
 static const char sql_deal_links_count[] = "SELECT count(*) FROM deal_links";
 
@@ -79,7 +75,9 @@ static const char sql_work_reset[] = "DELETE FROM temp.summary_work";
 int ledger_deal_link_get(struct ledger *lg, const char *deal_id, const char *kind, struct deal_link *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_deal_get);
-	char **const cols[] = { &out->deal_id, &out->kind, &out->finance_id, &out->state, &out->hash, &out->updated_at };
+	char **const cols[] = {
+		&out->deal_id, &out->kind, &out->finance_id, &out->state, &out->hash, &out->updated_at
+	};
 
 	memset(out, 0, sizeof(*out));
 	lq_bind_text(st, 1, deal_id);
@@ -207,8 +205,8 @@ int ledger_summary_work_payment(struct ledger *lg, const char *finance_id, const
 	return lq_step_done(lg, st, "write summary work");
 }
 
-int ledger_summary_rows(struct ledger *lg, const char *entity, const char *after, int limit,
-			struct summary_row *rows, int *n)
+int ledger_summary_rows(struct ledger *lg, const char *entity, const char *after, int limit, struct summary_row *rows,
+			int *n)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_summary_rows);
 	int rc = 0;

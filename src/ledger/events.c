@@ -55,9 +55,8 @@ static const char sql_unsynced[] =
 static const char sql_problems_count[] =
 	"SELECT count(*) FROM events WHERE run_id = ?1 AND action IN ('failed', 'invalid', 'ambiguous')";
 
-int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_module,
-		     const char *crm_id, const char *finance_id, const char *action, const char *match,
-		     const char *reason)
+int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_module, const char *crm_id,
+		     const char *finance_id, const char *action, const char *match, const char *reason)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_event_add);
 	char now[ISO_TIME_LEN];
@@ -86,8 +85,7 @@ int ledger_event_action(struct ledger *lg, long run_id, const char *entity, cons
 	return lq_query_one(lg, st, action, NULL, "read event");
 }
 
-int ledger_event_action_by_reason(struct ledger *lg, long run_id, const char *entity, const char *reason,
-				  char **action)
+int ledger_event_action_by_reason(struct ledger *lg, long run_id, const char *entity, const char *reason, char **action)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_event_anonymous);
 

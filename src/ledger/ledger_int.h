@@ -16,7 +16,7 @@
 #include <jansson.h>
 
 struct ledger_stmt {
-	const char *sql;     /* the caller's static text: the cache's key is its address */
+	const char *sql; /* the caller's static text: the cache's key is its address */
 	sqlite3_stmt *st;
 };
 

@@ -95,8 +95,7 @@ struct migration {
  * Version 5: both-ways sync asks, per unlinked finance record, whether the
  * CRM side matched it before: by finance id, so it needs its own index.
  */
-static const char schema_v5[] =
-	"CREATE INDEX IF NOT EXISTS events_finance ON events (entity, finance_id);";
+static const char schema_v5[] = "CREATE INDEX IF NOT EXISTS events_finance ON events (entity, finance_id);";
 
 /*
  * Version 6: the contact persons finsync added (docs/design.md
@@ -191,18 +190,10 @@ static const char schema_v12[] =
 	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, summary TEXT NOT NULL, off INTEGER NOT NULL);";
 
 static const struct migration migrations[] = {
-	{ 1, NULL },     /* schema_v1, set below: C cannot take its address in a constant here */
-	{ 2, schema_v2 },
-	{ 3, schema_v3 },
-	{ 4, schema_v4 },
-	{ 5, schema_v5 },
-	{ 6, schema_v6 },
-	{ 7, schema_v7 },
-	{ 8, schema_v8 },
-	{ 9, schema_v9 },
-	{ 10, schema_v10 },
-	{ 11, schema_v11 },
-	{ 12, schema_v12 },
+	{ 1, NULL }, /* schema_v1, set below: C cannot take its address in a constant here */
+	{ 2, schema_v2 },   { 3, schema_v3 },   { 4, schema_v4 },   { 5, schema_v5 },
+	{ 6, schema_v6 },   { 7, schema_v7 },   { 8, schema_v8 },   { 9, schema_v9 },
+	{ 10, schema_v10 }, { 11, schema_v11 }, { 12, schema_v12 },
 };
 
 /*
@@ -231,8 +222,9 @@ static int column_exists(struct ledger *lg, const char *table_column)
 	sqlite3_stmt *st;
 	int found = 0;
 
-	if (!dot || sqlite3_prepare_v2(lg->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &st,
-				       NULL) != SQLITE_OK)
+	if (!dot ||
+	    sqlite3_prepare_v2(lg->db, "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2", -1, &st, NULL) !=
+		    SQLITE_OK)
 		return 0;
 	sqlite3_bind_text(st, 1, table_column, (int)(dot - table_column), SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, dot + 1, -1, SQLITE_STATIC);
@@ -292,8 +284,8 @@ static int migrate_file(struct ledger *lg)
 		version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (version > SCHEMA_VERSION)
-		return fail(FS_EABORT, "ledger '%s': schema version %d is newer than this finsync (%d)",
-			    lg->path, version, SCHEMA_VERSION);
+		return fail(FS_EABORT, "ledger '%s': schema version %d is newer than this finsync (%d)", lg->path,
+			    version, SCHEMA_VERSION);
 	if (version == SCHEMA_VERSION)
 		return 0;
 	if ((rc = lq_exec(lg, "BEGIN IMMEDIATE", "begin migration")))

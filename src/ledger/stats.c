@@ -27,6 +27,8 @@ const enum outcome_line outcome_lines[OUTCOME_COUNT] = {
 #define PARAM(NAME, column, line) ", ?"
 #define SET_EXCLUDED(NAME, column, line) ", " #column " = excluded." #column
 
+/* SQL built from the outcome list is laid out by hand, one clause a line. */
+/* clang-format off */
 static const char sql_stats_add[] =
 	"INSERT INTO run_stats (run_id, entity, stage" FS_OUTCOMES(COLUMN) ") "
 	"VALUES (?1, ?2, ?3" FS_OUTCOMES(PARAM) ") "
@@ -67,6 +69,7 @@ static const char sql_history[] =
 	" FROM r JOIN pick ON pick.run_id = r.id"
 	" LEFT JOIN run_stats s ON s.run_id = r.id AND s.stage = pick.stage"
 	" ORDER BY r.id DESC, s.entity";
+/* clang-format on */
 
 /* Reads the outcome counts that start at column first. */
 static void read_counts(sqlite3_stmt *st, int first, struct stats *out)
@@ -77,8 +80,7 @@ static void read_counts(sqlite3_stmt *st, int first, struct stats *out)
 		out->count[k] = (long)sqlite3_column_int64(st, first + k);
 }
 
-int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,
-		     const struct stats *s)
+int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage, const struct stats *s)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_stats_add);
 	int k;
@@ -141,9 +143,11 @@ static int each_stats_row(struct ledger *lg, sqlite3_stmt *st, long run_id, int 
 					      : sqlite3_column_int(st, run_col + 5);
 			r.dry_run = sqlite3_column_int(st, run_col + 6);
 			r.calls_planned = sqlite3_column_type(st, run_col + 7) == SQLITE_NULL
-				? -1 : (long)sqlite3_column_int64(st, run_col + 7);
+						  ? -1
+						  : (long)sqlite3_column_int64(st, run_col + 7);
 			r.calls_made = sqlite3_column_type(st, run_col + 8) == SQLITE_NULL
-				? -1 : (long)sqlite3_column_int64(st, run_col + 8);
+					       ? -1
+					       : (long)sqlite3_column_int64(st, run_col + 8);
 		}
 		read_counts(st, 2, &r.s);
 		stop = fn(&r, ud);
@@ -162,8 +166,7 @@ int ledger_run_stats_each(struct ledger *lg, long run_id, const char *stage,
 	return each_stats_row(lg, st, run_id, 0, fn, ud);
 }
 
-int ledger_history_each(struct ledger *lg, long limit, int (*fn)(const struct run_stats_row *r, void *ud),
-			void *ud)
+int ledger_history_each(struct ledger *lg, long limit, int (*fn)(const struct run_stats_row *r, void *ud), void *ud)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_history);
 

@@ -212,10 +212,9 @@ static int take_row(json_t *row, void *ud)
 	json_object_set_new(fields, "id", json_string(deal_id));
 	json_array_append(m->rows, fields);
 	memcpy(m->hash[m->n], hash, CONTENT_HASH_LEN);
-	m->number[m->n] = xstrdup(
-		json_string_value(json_object_get(row, m->list->number_key))
-			? json_string_value(json_object_get(row, m->list->number_key))
-			: id);
+	m->number[m->n] = xstrdup(json_string_value(json_object_get(row, m->list->number_key))
+					  ? json_string_value(json_object_get(row, m->list->number_key))
+					  : id);
 	m->deal[m->n++] = deal_id;
 	deal_id = NULL;
 	if (m->n == ROWS)

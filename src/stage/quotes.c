@@ -266,8 +266,8 @@ struct quote_ctx {
 };
 
 /* The event of one quote (and its link when link), with the running stats, in one transaction. */
-static int
-record(struct quote_load *l, struct quote_ctx *q, int link, const char *action, const char *match, const char *reason)
+static int record(struct quote_load *l, struct quote_ctx *q, int link, const char *action, const char *match,
+		  const char *reason)
 {
 	struct ledger *lg = l->p->lg;
 	int rc;

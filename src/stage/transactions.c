@@ -297,9 +297,8 @@ struct txn_load {
 	json_t *marks;   /* the extract's manifest: the newest last_modified_time of each kind */
 };
 
-static int
-record(struct txn_load *l, const struct txn_def *d, const char *crm_id, const char *finance_id, const char *action,
-       const char *reason, const struct txn_link *link)
+static int record(struct txn_load *l, const struct txn_def *d, const char *crm_id, const char *finance_id,
+		  const char *action, const char *reason, const struct txn_link *link)
 {
 	struct ledger *lg = l->p->lg;
 	int rc;

@@ -39,8 +39,8 @@
 #define POOL_USABLE 1
 #endif
 
-#define POOL_CLASSES 64         /* 16, 32, … 1024 bytes */
-#define POOL_KEEP 32768         /* blocks kept per class and thread */
+#define POOL_CLASSES 64 /* 16, 32, … 1024 bytes */
+#define POOL_KEEP 32768 /* blocks kept per class and thread */
 
 static void (*oom_report)(size_t bytes);
 
@@ -126,7 +126,7 @@ void xfree(void *p)
 }
 
 struct pool_list {
-	void *head;             /* a free block's first word links to the next */
+	void *head; /* a free block's first word links to the next */
 	unsigned n;
 };
 

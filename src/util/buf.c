@@ -43,7 +43,7 @@ int buf_add(struct buf *b, const void *p, size_t n)
 {
 	int rc;
 
-	if (b->len + n < b->cap) {      /* the common case: it fits */
+	if (b->len + n < b->cap) { /* the common case: it fits */
 		memcpy(b->data + b->len, p, n);
 		b->len += n;
 		b->data[b->len] = '\0';

@@ -14,7 +14,7 @@ int mkdir_p(const char *dir)
 	char *s;
 	int rc = 0;
 
-	for (s = p + 1; ; s++) {
+	for (s = p + 1;; s++) {
 		if (*s != '/' && *s != '\0')
 			continue;
 		char c = *s;

@@ -70,8 +70,8 @@ static int locked_by(const struct lock_owner *o, const char *path)
 	if (gethostname(host, sizeof(host)) == 0 && o->host[0] && strncmp(host, o->host, sizeof(host)))
 		return fail(FS_ELOCKED, "job is locked by process %ld on %s (since %s); another run is in progress",
 			    o->pid, o->host, o->since[0] ? o->since : "an unknown time");
-	return fail(FS_ELOCKED, "job is locked by process %ld (since %s); another run is in progress",
-		    o->pid, o->since[0] ? o->since : "an unknown time");
+	return fail(FS_ELOCKED, "job is locked by process %ld (since %s); another run is in progress", o->pid,
+		    o->since[0] ? o->since : "an unknown time");
 }
 
 /*
@@ -130,8 +130,7 @@ static int write_owner(struct lock *lk)
 	host[sizeof(host) - 1] = '\0';
 	time_now_iso(now);
 	n = snprintf(text, sizeof(text), "%ld %s %s\n", (long)getpid(), host, now);
-	if (n < 0 || (size_t)n >= sizeof(text) || pwrite(lk->fd, text, (size_t)n, 0) != n ||
-	    ftruncate(lk->fd, n) != 0)
+	if (n < 0 || (size_t)n >= sizeof(text) || pwrite(lk->fd, text, (size_t)n, 0) != n || ftruncate(lk->fd, n) != 0)
 		return fail(FS_EABORT, "cannot write lock file '%s': %s", lk->path, strerror(errno ? errno : EIO));
 	return 0;
 }

@@ -25,16 +25,16 @@
 #include "finsync/timeutil.h"
 
 static struct {
-	int active;             /* started and shown */
-	size_t drawn;           /* columns on screen now; 0 when erased */
+	int active;   /* started and shown */
+	size_t drawn; /* columns on screen now; 0 when erased */
 	char stage[32];
 	char what[96];
-	long total;             /* -1: unknown */
+	long total; /* -1: unknown */
 	long done;
 	double started;
 	double last_draw;
-	long rpm;               /* the pace, requests a minute; 0 none */
-	long budget_left;       /* calls left today; -1 unknown */
+	long rpm;         /* the pace, requests a minute; 0 none */
+	long budget_left; /* calls left today; -1 unknown */
 } line;
 
 /* A terminal, and a log that a human reads as text. */
@@ -74,7 +74,7 @@ static size_t columns(void)
 	struct winsize ws;
 
 	if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 1)
-		return ws.ws_col - 1u;       /* never the last column: no wrap */
+		return ws.ws_col - 1u; /* never the last column: no wrap */
 	return 79;
 }
 

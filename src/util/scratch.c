@@ -14,8 +14,7 @@
 /* FS_EABORT with SQLite's message about db, naming path and what was done. */
 static int scratch_fail(sqlite3 *db, const char *path, const char *what)
 {
-	return fail(FS_EABORT, "scratch database '%s': %s: %s", path, what,
-		    db ? sqlite3_errmsg(db) : "out of memory");
+	return fail(FS_EABORT, "scratch database '%s': %s: %s", path, what, db ? sqlite3_errmsg(db) : "out of memory");
 }
 
 static void scratch_close(sqlite3 *db, const char *path);
@@ -25,7 +24,8 @@ static int scratch_open(sqlite3 **out, const char *path, const char *schema)
 {
 	char *pragmas = xasprintf("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "
 				  "PRAGMA locking_mode = EXCLUSIVE; PRAGMA temp_store = FILE; "
-				  "PRAGMA cache_size = -%d", SCRATCH_CACHE_KIB);
+				  "PRAGMA cache_size = -%d",
+				  SCRATCH_CACHE_KIB);
 	sqlite3 *db = NULL;
 	int rc = 0;
 
@@ -65,7 +65,7 @@ static void scratch_close(sqlite3 *db, const char *path)
 
 /* ---- a set of strings ---- */
 
-#define SET_BLOOM_BITS ((uint64_t)1 << 23)     /* 1 MiB */
+#define SET_BLOOM_BITS ((uint64_t)1 << 23) /* 1 MiB */
 
 struct scratch_set {
 	char *path;
@@ -188,8 +188,9 @@ void scratch_set_free(struct scratch_set *s)
  * One row per text: its group, its member id (length first, so that the
  * key orders ids as numbers) and the text.
  */
-#define GROUPS_SCHEMA "CREATE TABLE texts (grp TEXT NOT NULL, mlen INTEGER NOT NULL, " \
-		      "member TEXT NOT NULL, body TEXT NOT NULL); BEGIN"
+#define GROUPS_SCHEMA \
+	"CREATE TABLE texts (grp TEXT NOT NULL, mlen INTEGER NOT NULL, " \
+	"member TEXT NOT NULL, body TEXT NOT NULL); BEGIN"
 
 struct scratch_groups {
 	char *path;
@@ -209,8 +210,7 @@ int scratch_groups_open(struct scratch_groups **out, const char *path)
 	return scratch_prepare(g->db, g->path, "INSERT INTO texts VALUES (?1, ?2, ?3, ?4)", &g->put);
 }
 
-int scratch_groups_put(struct scratch_groups *g, const char *group, const char *member, const char *text,
-		       size_t len)
+int scratch_groups_put(struct scratch_groups *g, const char *group, const char *member, const char *text, size_t len)
 {
 	int rc;
 
@@ -225,8 +225,8 @@ int scratch_groups_put(struct scratch_groups *g, const char *group, const char *
 
 int scratch_groups_seal(struct scratch_groups *g)
 {
-	if (sqlite3_exec(g->db, "COMMIT; CREATE INDEX texts_by_group ON texts (grp, mlen, member)", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	if (sqlite3_exec(g->db, "COMMIT; CREATE INDEX texts_by_group ON texts (grp, mlen, member)", NULL, NULL, NULL) !=
+	    SQLITE_OK)
 		return scratch_fail(g->db, g->path, "index");
 	if (scratch_prepare(g->db, g->path, "SELECT body FROM texts WHERE grp = ?1 ORDER BY mlen, member", &g->get) ||
 	    scratch_prepare(g->db, g->path, "DELETE FROM texts WHERE grp = ?1", &g->del))
@@ -234,8 +234,8 @@ int scratch_groups_seal(struct scratch_groups *g)
 	return 0;
 }
 
-int scratch_groups_take(struct scratch_groups *g, const char *group,
-			int (*fn)(const char *text, size_t len, void *ud), void *ud, long *n)
+int scratch_groups_take(struct scratch_groups *g, const char *group, int (*fn)(const char *text, size_t len, void *ud),
+			void *ud, long *n)
 {
 	int rc, stop = 0;
 
@@ -258,8 +258,7 @@ int scratch_groups_take(struct scratch_groups *g, const char *group,
 	return rc == SQLITE_DONE ? 0 : scratch_fail(g->db, g->path, "delete");
 }
 
-int scratch_groups_each(struct scratch_groups *g, int (*fn)(const char *member, const char *group, void *ud),
-			void *ud)
+int scratch_groups_each(struct scratch_groups *g, int (*fn)(const char *member, const char *group, void *ud), void *ud)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, stop = 0;
@@ -298,7 +297,7 @@ void scratch_groups_close(struct scratch_groups *g)
 #define ROWS_NCOLS (2 + SCRATCH_ROW_TEXTS)
 
 struct scratch_rows {
-	char *path;             /* "" for SQLite's own temporary file */
+	char *path; /* "" for SQLite's own temporary file */
 	sqlite3 *db;
 	sqlite3_stmt *put, *put_many, *find[SCRATCH_ROW_TEXTS], *set[SCRATCH_ROW_TEXTS];
 	sqlite3_stmt *count_get, *count_put;

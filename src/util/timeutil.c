@@ -65,16 +65,15 @@ int time_parse_iso_flags(const char *s, unsigned flags, time_t *out)
 	long offset;
 	int y, mo, d, h, mi, se;
 
-	if (!s || strlen(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-	    s[16] != ':')
+	if (!s || strlen(s) < 19 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':')
 		return -1;
-	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
-	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
+	if (digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) || digits(s + 11, 2, &h) ||
+	    digits(s + 14, 2, &mi) || digits(s + 17, 2, &se))
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
 		return -1;
 	s += 19;
-	if (*s == '.') {                 /* fractional seconds: ignored */
+	if (*s == '.') { /* fractional seconds: ignored */
 		s++;
 		if ((flags & TIME_EXACT) && !(*s >= '0' && *s <= '9'))
 			return -1;

@@ -30,9 +30,9 @@
 #include "xform.h"
 
 struct contact_groups {
-	struct scratch_groups *persons;   /* by account, in contact id order */
-	struct buf text;        /* a person's JSON, reused */
-	long n;                 /* persons put */
+	struct scratch_groups *persons; /* by account, in contact id order */
+	struct buf text;                /* a person's JSON, reused */
+	long n;                         /* persons put */
 };
 
 static int emit_contact(struct xform *x, json_t *rec, void *ud)
@@ -69,7 +69,7 @@ static int group_contact(struct xform *x, json_t *rec, void *ud)
 	int rc = 0;
 
 	if (!id || !account)
-		return 0;               /* orphans and invalid records: pass 2 */
+		return 0; /* orphans and invalid records: pass 2 */
 	if (!(person = mapping_person_cached(x->maps, rec))) {
 		log_debug("contact %s: no name, email or phone; not a contact person", id);
 		return 0;

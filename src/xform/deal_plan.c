@@ -29,20 +29,20 @@
 #include "deal_plan.h"
 
 static const char *const step_names[STEP_COUNT] = {
-	[STEP_QUOTE_CREATE] = "quote_create", [STEP_QUOTE_UPDATE] = "quote_update",
-	[STEP_QUOTE_SEND] = "quote_send", [STEP_QUOTE_ACCEPT] = "quote_accept",
-	[STEP_QUOTE_DECLINE] = "quote_decline", [STEP_INVOICE_CREATE] = "invoice_create",
+	[STEP_QUOTE_CREATE] = "quote_create",     [STEP_QUOTE_UPDATE] = "quote_update",
+	[STEP_QUOTE_SEND] = "quote_send",         [STEP_QUOTE_ACCEPT] = "quote_accept",
+	[STEP_QUOTE_DECLINE] = "quote_decline",   [STEP_INVOICE_CREATE] = "invoice_create",
 	[STEP_INVOICE_UPDATE] = "invoice_update", [STEP_INVOICE_SEND] = "invoice_send",
-	[STEP_INVOICE_VOID] = "invoice_void", [STEP_ORDER_CREATE] = "order_create",
-	[STEP_ORDER_UPDATE] = "order_update", [STEP_ORDER_CONFIRM] = "order_confirm",
+	[STEP_INVOICE_VOID] = "invoice_void",     [STEP_ORDER_CREATE] = "order_create",
+	[STEP_ORDER_UPDATE] = "order_update",     [STEP_ORDER_CONFIRM] = "order_confirm",
 	[STEP_ORDER_VOID] = "order_void",
 };
 
 static const char *const step_actions[STEP_COUNT] = {
-	[STEP_QUOTE_CREATE] = "create", [STEP_QUOTE_UPDATE] = "update", [STEP_QUOTE_SEND] = NULL,
-	[STEP_QUOTE_ACCEPT] = "accept", [STEP_QUOTE_DECLINE] = "decline", [STEP_INVOICE_CREATE] = "create",
-	[STEP_INVOICE_UPDATE] = "update", [STEP_INVOICE_SEND] = NULL, [STEP_INVOICE_VOID] = "void",
-	[STEP_ORDER_CREATE] = "create", [STEP_ORDER_UPDATE] = "update", [STEP_ORDER_CONFIRM] = "update",
+	[STEP_QUOTE_CREATE] = "create",   [STEP_QUOTE_UPDATE] = "update",   [STEP_QUOTE_SEND] = NULL,
+	[STEP_QUOTE_ACCEPT] = "accept",   [STEP_QUOTE_DECLINE] = "decline", [STEP_INVOICE_CREATE] = "create",
+	[STEP_INVOICE_UPDATE] = "update", [STEP_INVOICE_SEND] = NULL,       [STEP_INVOICE_VOID] = "void",
+	[STEP_ORDER_CREATE] = "create",   [STEP_ORDER_UPDATE] = "update",   [STEP_ORDER_CONFIRM] = "update",
 	[STEP_ORDER_VOID] = "void",
 };
 
@@ -168,8 +168,7 @@ static void void_invoice(const struct deal_sync *cfg, const struct deal_facts *f
 	else if (is(f->invoice_status, "draft")) {
 		add(p, STEP_INVOICE_SEND);
 		add(p, STEP_INVOICE_VOID);
-	}
-	else if (is(f->invoice_status, "gone"))
+	} else if (is(f->invoice_status, "gone"))
 		say(p, "lost; its invoice was deleted in the finance app");
 	else
 		say(p, "lost; the invoice is %s: deal edits no longer change it", f->invoice_status);
@@ -482,11 +481,11 @@ json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *
 	int has_total = deal_number(txn, "total", &total), has_balance = deal_number(txn, "balance", &balance);
 
 	if (f[MONEY_NUMBER])
-		json_object_set(o, f[MONEY_NUMBER], json_object_get(txn, number_key) ? json_object_get(txn, number_key) :
-						 json_null());
+		json_object_set(o, f[MONEY_NUMBER],
+				json_object_get(txn, number_key) ? json_object_get(txn, number_key) : json_null());
 	if (f[MONEY_STATUS])
-		json_object_set(o, f[MONEY_STATUS], json_object_get(txn, "status") ? json_object_get(txn, "status") :
-						 json_null());
+		json_object_set(o, f[MONEY_STATUS],
+				json_object_get(txn, "status") ? json_object_get(txn, "status") : json_null());
 	if (f[MONEY_TOTAL])
 		json_object_set_new(o, f[MONEY_TOTAL], has_total ? money_json(cents(total)) : json_null());
 	/*
@@ -497,7 +496,8 @@ json_t *deal_money_fields(const struct deal_sync *cfg, json_t *txn, const char *
 	if (f[MONEY_PAID] && deal_number(txn, "payment_made", &paid))
 		json_object_set_new(o, f[MONEY_PAID], money_json(cents(paid)));
 	else if (f[MONEY_PAID] && has_balance)
-		json_object_set_new(o, f[MONEY_PAID], money_json(is(status, "void") ? 0 : cents(total) - cents(balance)));
+		json_object_set_new(o, f[MONEY_PAID],
+				    money_json(is(status, "void") ? 0 : cents(total) - cents(balance)));
 	if (f[MONEY_BALANCE] && has_balance)
 		json_object_set_new(o, f[MONEY_BALANCE], money_json(cents(balance)));
 	return o;

@@ -14,19 +14,19 @@
 enum deal_outcome { DEAL_OPEN, DEAL_WON, DEAL_LOST };
 
 enum deal_step {
-	STEP_QUOTE_CREATE,       /* a draft estimate */
-	STEP_QUOTE_UPDATE,       /* the draft estimate takes the deal's new amount, name … */
-	STEP_QUOTE_SEND,         /* draft -> sent, on the way to accepted or declined */
+	STEP_QUOTE_CREATE, /* a draft estimate */
+	STEP_QUOTE_UPDATE, /* the draft estimate takes the deal's new amount, name … */
+	STEP_QUOTE_SEND,   /* draft -> sent, on the way to accepted or declined */
 	STEP_QUOTE_ACCEPT,
 	STEP_QUOTE_DECLINE,
-	STEP_INVOICE_CREATE,     /* a draft invoice (from the accepted estimate in quote mode) */
+	STEP_INVOICE_CREATE, /* a draft invoice (from the accepted estimate in quote mode) */
 	STEP_INVOICE_UPDATE,
-	STEP_INVOICE_SEND,       /* draft -> sent: the apps void only what was sent */
+	STEP_INVOICE_SEND, /* draft -> sent: the apps void only what was sent */
 	STEP_INVOICE_VOID,
-	STEP_ORDER_CREATE,       /* a draft sales order (automate salesorder) */
+	STEP_ORDER_CREATE, /* a draft sales order (automate salesorder) */
 	STEP_ORDER_UPDATE,
-	STEP_ORDER_CONFIRM,      /* draft -> open (Books) / confirmed (Inventory): confirm_sales_order */
-	STEP_ORDER_VOID,         /* lost: a draft sales order voided */
+	STEP_ORDER_CONFIRM, /* draft -> open (Books) / confirmed (Inventory): confirm_sales_order */
+	STEP_ORDER_VOID,    /* lost: a draft sales order voided */
 	STEP_COUNT
 };
 
@@ -41,10 +41,10 @@ enum deal_step {
  */
 struct deal_facts {
 	enum deal_outcome outcome;
-	long stage_index;            /* in stage_order; -1 when not in it */
+	long stage_index; /* in stage_order; -1 when not in it */
 	const char *quote_status;
 	const char *invoice_status;
-	const char *order_status;    /* the sales order's */
+	const char *order_status; /* the sales order's */
 	int quote_changed;
 	int invoice_changed;
 	int order_changed;
@@ -53,7 +53,7 @@ struct deal_facts {
 struct deal_plan {
 	enum deal_step steps[DEAL_MAX_STEPS];
 	size_t n;
-	char reason[200];            /* why nothing is done, or what is */
+	char reason[200]; /* why nothing is done, or what is */
 };
 
 /* Won, lost or open, by stage name (stage_order's last stage wins) and probability (has_prob: given). */

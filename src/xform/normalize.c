@@ -17,8 +17,7 @@
 #include "finsync/alloc.h"
 #include "finsync/normalize.h"
 
-#define NORMALIZE_FLAGS (UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | \
-			 UTF8PROC_COMPAT | UTF8PROC_CASEFOLD)
+#define NORMALIZE_FLAGS (UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD)
 
 /* Category Zs/Zl/Zp plus the C0/C1 controls that are white space (\t\n\v\f\r, NEL). */
 static int is_space(utf8proc_int32_t c)
@@ -28,8 +27,7 @@ static int is_space(utf8proc_int32_t c)
 	if ((c >= 0x09 && c <= 0x0d) || c == 0x85)
 		return 1;
 	cat = utf8proc_category(c);
-	return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
-	       cat == UTF8PROC_CATEGORY_ZP;
+	return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
 }
 
 /* NFKC + case fold; new string, or NULL for invalid UTF-8. */

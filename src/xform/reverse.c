@@ -13,24 +13,29 @@
 #include "xform.h"
 
 struct pair {
-	const char *finance;     /* key in the view */
-	const char *crm;         /* CRM field API name */
+	const char *finance; /* key in the view */
+	const char *crm;     /* CRM field API name */
 };
 
 static const struct pair accounts_pairs[] = {
-	{ "name", "Account_Name" }, { "phone", "Phone" }, { "website", "Website" }, { NULL, NULL },
+	{ "name", "Account_Name" },
+	{ "phone", "Phone" },
+	{ "website", "Website" },
+	{ NULL, NULL },
 };
 static const struct pair contacts_pairs[] = {
 	{ "first_name", "First_Name" }, { "last_name", "Last_Name" }, { "email", "Email" },
-	{ "phone", "Phone" }, { "mobile", "Mobile" }, { NULL, NULL },
+	{ "phone", "Phone" },           { "mobile", "Mobile" },       { NULL, NULL },
 };
 static const struct pair vendors_pairs[] = {
-	{ "name", "Vendor_Name" }, { "email", "Email" }, { "phone", "Phone" }, { "website", "Website" },
-	{ NULL, NULL },
+	{ "name", "Vendor_Name" }, { "email", "Email" }, { "phone", "Phone" }, { "website", "Website" }, { NULL, NULL },
 };
 static const struct pair products_pairs[] = {
-	{ "name", "Product_Name" }, { "sku", "Product_Code" }, { "rate", "Unit_Price" },
-	{ "description", "Description" }, { NULL, NULL },
+	{ "name", "Product_Name" },
+	{ "sku", "Product_Code" },
+	{ "rate", "Unit_Price" },
+	{ "description", "Description" },
+	{ NULL, NULL },
 };
 
 static json_t *primary_person(json_t *row)
@@ -134,8 +139,8 @@ static void apply_field_map(const struct entity_sync *e, json_t *view, json_t *r
 	}
 }
 
-void reverse_record(const struct job *job, const struct entity_sync *e, json_t *row,
-		    const char **module, json_t **record)
+void reverse_record(const struct job *job, const struct entity_sync *e, json_t *row, const char **module,
+		    json_t **record)
 {
 	json_t *view = view_of(job, e, row);
 	const struct pair *p;

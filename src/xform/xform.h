@@ -21,21 +21,21 @@ struct mapping_cache;
 
 /* One entity's transform in progress. */
 struct xform {
-	struct ledger *lg;              /* the run's ledger */
-	const char *run_dir;            /* staging/<run_id>, for scratch files */
+	struct ledger *lg;   /* the run's ledger */
+	const char *run_dir; /* staging/<run_id>, for scratch files */
 	const struct job *job;
 	const struct entity_sync *e;
-	struct fin_index *idx;          /* borrowed; shared by customers and vendors */
+	struct fin_index *idx; /* borrowed; shared by customers and vendors */
 	struct staging_writer *w;
-	struct mapping_cache *maps;     /* the entity's compiled mappings */
-	int ledger_empty;               /* no link or decision of the entity: no lookups */
-	struct buf text;                /* an output line, reused */
-	struct buf payload_text;        /* the payload's text, for the line and the hash */
-	struct ndjson_spans spans;      /* where its values are (ndjson_dump_spans) */
+	struct mapping_cache *maps; /* the entity's compiled mappings */
+	int ledger_empty;           /* no link or decision of the entity: no lookups */
+	struct buf text;            /* an output line, reused */
+	struct buf payload_text;    /* the payload's text, for the line and the hash */
+	struct ndjson_spans spans;  /* where its values are (ndjson_dump_spans) */
 	const char *extract_dir;
 	struct stats st;
-	long dropped;                   /* contacts deliberately not synced */
-	long records_failed;            /* the stage adds them to the run's exit code count */
+	long dropped;        /* contacts deliberately not synced */
+	long records_failed; /* the stage adds them to the run's exit code count */
 };
 
 /* --- pump.c: the per-record pump --- */
@@ -60,9 +60,9 @@ int xform_customers(struct xform *x);
 /* --- mapping.c --- */
 
 struct mapped {
-	json_t *payload;        /* the finance body, or NULL when invalid */
-	char *name;             /* display name (may be NULL when invalid) */
-	char *reason;           /* why the record is invalid, else NULL */
+	json_t *payload; /* the finance body, or NULL when invalid */
+	char *name;      /* display name (may be NULL when invalid) */
+	char *reason;    /* why the record is invalid, else NULL */
 };
 
 /*
@@ -72,8 +72,8 @@ struct mapped {
  * its contacts (mapping_person(), borrowed, in order; the first becomes the
  * primary).  Returns 0, or FS_EINPUT with m->reason for an invalid record.
  */
-int mapping_payload(const struct job *job, const struct entity_sync *e, const char *module,
-		    json_t *rec, json_t *persons, struct mapped *m);
+int mapping_payload(const struct job *job, const struct entity_sync *e, const char *module, json_t *rec,
+		    json_t *persons, struct mapped *m);
 void mapped_release(struct mapped *m);
 
 /*
@@ -82,9 +82,8 @@ void mapped_release(struct mapped *m);
  * borrows job and e.
  */
 struct mapping_cache *mapping_cache_new(const struct job *job, const struct entity_sync *e);
-void mapping_cache_free(struct mapping_cache *c);      /* NULL-safe */
-int mapping_payload_cached(struct mapping_cache *c, const char *module, json_t *rec, json_t *persons,
-			   struct mapped *m);
+void mapping_cache_free(struct mapping_cache *c); /* NULL-safe */
+int mapping_payload_cached(struct mapping_cache *c, const char *module, json_t *rec, json_t *persons, struct mapped *m);
 json_t *mapping_person_cached(struct mapping_cache *c, json_t *contact);
 
 /*
@@ -111,7 +110,7 @@ const char *crm_lookup_id(json_t *rec, const char *field);
 
 /* --- hash.c --- */
 
-#define CONTENT_HASH_LEN 17    /* 16 hex digits and NUL */
+#define CONTENT_HASH_LEN 17 /* 16 hex digits and NUL */
 
 /* FNV-1a 64 of the payload dumped with JSON_COMPACT | JSON_SORT_KEYS. */
 void content_hash(json_t *payload, char out[CONTENT_HASH_LEN]);
@@ -152,22 +151,22 @@ int fin_index_add(struct fin_index *ix, enum entity_kind kind, json_t *row);
 int fin_index_load(struct fin_index *ix, const char *extract_dir, enum entity_kind kind);
 
 struct plan {
-	const char *action;     /* "create", "update", "unchanged", "skip", "ambiguous", "invalid" */
-	const char *match;      /* "ledger", "review", "crm_id", "sku", "email", "name" or "" */
-	char *reason;           /* or NULL */
-	char *finance_id;       /* or NULL */
-	json_t *candidates;     /* ambiguous: array of finance ids; else NULL */
+	const char *action; /* "create", "update", "unchanged", "skip", "ambiguous", "invalid" */
+	const char *match;  /* "ledger", "review", "crm_id", "sku", "email", "name" or "" */
+	char *reason;       /* or NULL */
+	char *finance_id;   /* or NULL */
+	json_t *candidates; /* ambiguous: array of finance ids; else NULL */
 	int duplicate;
-	char *name;             /* display name to write (may carry " (n)") */
-	char *link_hash;        /* crm_hash of the ledger link, for unchanged */
+	char *name;      /* display name to write (may carry " (n)") */
+	char *link_hash; /* crm_hash of the ledger link, for unchanged */
 };
 
 struct dedupe_input {
 	enum entity_kind kind;
 	const char *crm_id;
-	const char *name;       /* display name from the mapping */
-	const char *sku;        /* items; NULL or "" when none */
-	const char *email;      /* primary email when e->match_email, else NULL */
+	const char *name;  /* display name from the mapping */
+	const char *sku;   /* items; NULL or "" when none */
+	const char *email; /* primary email when e->match_email, else NULL */
 };
 
 /*
@@ -176,8 +175,8 @@ struct dedupe_input {
  * Returns 0 or a ledger error (<0).  lg NULL: the entity has nothing in the
  * ledger (no link, no decision), so its rungs are passed without a lookup.
  */
-int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_sync *e,
-		const struct dedupe_input *in, struct plan *out);
+int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_sync *e, const struct dedupe_input *in,
+		struct plan *out);
 
 /* Turns a ledger-matched update whose payload hash is unchanged into "unchanged". */
 void plan_settle(struct plan *pl, const char *hash);
@@ -187,8 +186,8 @@ void plan_release(struct plan *pl);
 /* --- pump.c: a planned line that is not the mapping's (deletions, rejects) --- */
 
 /* The transform line of a plan (new object): the keys in the order pump.c gives. */
-json_t *xform_line_new(struct xform *x, const char *module, const char *crm_id,
-		       const struct plan *pl, const char *hash, json_t *payload);
+json_t *xform_line_new(struct xform *x, const char *module, const char *crm_id, const struct plan *pl, const char *hash,
+		       json_t *payload);
 /* Counts a written line in the entity's stats (and an invalid one as a failed record). */
 void xform_count(struct xform *x, const struct plan *pl);
 

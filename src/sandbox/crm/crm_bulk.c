@@ -324,9 +324,8 @@ static void dotted_text(struct sandbox *sb, const struct crm_module *mod, json_t
 }
 
 /* One record's CSV row, the columns in the order asked. */
-static void
-csv_row(struct sandbox *sb, const struct crm_module *mod, json_t *rec, const json_t *cols, struct buf *out,
-	struct buf *cell)
+static void csv_row(struct sandbox *sb, const struct crm_module *mod, json_t *rec, const json_t *cols, struct buf *out,
+		    struct buf *cell)
 {
 	const json_t *c;
 	size_t i;

@@ -147,8 +147,8 @@ void crm_lines_merge(struct sandbox *sb, const json_t *target, json_t *clean, co
 			json_object_set_new(clean, key, merge_lines(sb, json_object_get(target, key), v));
 }
 
-char *crm_find_unique(
-	struct sandbox *sb, const struct crm_module *mod, const char *field, const char *value, const char *except_id)
+char *crm_find_unique(struct sandbox *sb, const struct crm_module *mod, const char *field, const char *value,
+		      const char *except_id)
 {
 	sqlite3_stmt *s = store_stmt(sb->st, "SELECT id FROM crm WHERE module = ?1 AND id <> ?4 AND "
 					     "lower(json_extract(body, '$.\"' || ?2 || '\"')) = lower(?3) LIMIT 1");

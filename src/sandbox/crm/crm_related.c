@@ -131,9 +131,8 @@ static json_t *related_fields(struct req *r, const char *module)
 }
 
 /* One page of the related records: (page - 1) * per_page on, in the order they were related. */
-static void
-related_page(struct req *r, const char *module, const char *id, const char *relation, const char *target,
-	     json_t *fields, long page, long per_page)
+static void related_page(struct req *r, const char *module, const char *id, const char *relation, const char *target,
+			 json_t *fields, long page, long per_page)
 {
 	sqlite3_stmt *s = store_stmt(r->sb->st, "SELECT c.body FROM crm_related l JOIN crm c ON c.module = ?4"
 						" AND c.id = l.rid WHERE l.module = ?1 AND l.id = ?2 AND"
