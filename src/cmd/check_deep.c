@@ -1,6 +1,6 @@
 /*
  * check_deep.c - `finsync check --deep`: read-only probes of what Zoho's
- * documentation leaves open (../shared/findings/real-zoho.md §4): does a
+ * documentation leaves open (docs/sandbox.md, "Open readings"): does a
  * list filter the docs do not list filter, or is it ignored; do list rows
  * carry the fields finsync reads.  One GET each, never a write: an
  * operator can run it against a live organisation.  Each probe prints what
