@@ -33,6 +33,7 @@ struct finance_plan {
 struct finance_app {
 	const char *type;               /* job file: "zoho-books" … */
 	const char *label;              /* "Zoho Books" */
+	const char *api_root;           /* its API under the API host: "books/v3" (each app's API docs) */
 	enum org_placement org;
 	const char *org_header;         /* header name when ORG_IN_HEADER */
 	const char *customers_path;     /* "/contacts" or "/customers" */

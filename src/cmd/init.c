@@ -41,16 +41,6 @@ const struct option_spec init_options[] = {
 	OPT_END,
 };
 
-/* Each app's API root under the API host (Zoho's API docs; the sandbox serves the same paths). */
-static const char *api_path(const char *app)
-{
-	return !strcmp(app, "billing")     ? "billing/v1"
-	       : !strcmp(app, "inventory") ? "inventory/v1"
-	       : !strcmp(app, "invoice")
-		       ? "invoice/v3"
-		       : "books/v3";
-}
-
 struct where {
 	const char *crm_base, *accounts, *fin_base_host, *crm_client, *fin_client, *org, *state_dir;
 };
@@ -76,7 +66,7 @@ static const struct where sandbox = {
 	"state-sandbox",
 };
 
-static void write_endpoints(FILE *fp, const struct where *w, const struct finance_app *fa, const char *app)
+static void write_endpoints(FILE *fp, const struct where *w, const struct finance_app *fa)
 {
 	fprintf(fp,
 		"  \"crm\": {\n"
@@ -96,7 +86,7 @@ static void write_endpoints(FILE *fp, const struct where *w, const struct financ
 		"    \"accounts_url\": \"%s\",\n    \"client_id\": \"%s\",\n"
 		"    \"client_secret_env\": \"FINSYNC_FIN_CLIENT_SECRET\",\n"
 		"    \"refresh_token_env\": \"FINSYNC_FIN_REFRESH_TOKEN\"\n  },\n",
-		fa->label, fa->type, w->fin_base_host, api_path(app), w->org, w->accounts, w->fin_client);
+		fa->label, fa->type, w->fin_base_host, fa->api_root, w->org, w->accounts, w->fin_client);
 }
 
 static void write_sync(FILE *fp, const struct finance_app *fa)
@@ -126,7 +116,7 @@ static void write_job(FILE *fp, const struct init_opts *o, const char *name)
 		"  \"state_dir\": \"%s\",\n",
 		o->sandbox ? " for a local finsync-sandbox" : "", name, o->sandbox ? "sandbox" : "nightly",
 		w->state_dir);
-	write_endpoints(fp, w, fa, o->app);
+	write_endpoints(fp, w, fa);
 	write_sync(fp, fa);
 	fputs("}\n", fp);
 	xfree(type);

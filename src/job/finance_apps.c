@@ -38,7 +38,7 @@ static const struct finance_plan books_plans[] = {
 
 static const struct finance_app apps[] = {
 	{
-		.plans = books_plans, .type = "zoho-books", .label = "Zoho Books",
+		.plans = books_plans, .type = "zoho-books", .api_root = "books/v3", .label = "Zoho Books",
 		.org = ORG_IN_QUERY, .org_header = NULL,
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
@@ -55,7 +55,7 @@ static const struct finance_app apps[] = {
 		.custom_fields_path = "/settings/fields", .customers_menu = "Customers and Vendors",
 	},
 	{
-		.type = "zoho-invoice", .label = "Zoho Invoice",
+		.type = "zoho-invoice", .api_root = "invoice/v3", .label = "Zoho Invoice",
 		.org = ORG_IN_HEADER, .org_header = "X-com-zoho-invoice-organizationid",
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
@@ -68,7 +68,7 @@ static const struct finance_app apps[] = {
 		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
-		.type = "zoho-billing", .label = "Zoho Billing",
+		.type = "zoho-billing", .api_root = "billing/v1", .label = "Zoho Billing",
 		.org = ORG_IN_HEADER, .org_header = "X-com-zoho-subscriptions-organizationid",
 		.customers_path = "/customers", .customer_key = "customer",
 		.customers_key = "customers", .customer_id_key = "customer_id",
@@ -86,7 +86,7 @@ static const struct finance_app apps[] = {
 		.custom_fields_path = NULL, .customers_menu = "Customers",
 	},
 	{
-		.plans = books_plans, .type = "zoho-inventory", .label = "Zoho Inventory",
+		.plans = books_plans, .type = "zoho-inventory", .api_root = "inventory/v1", .label = "Zoho Inventory",
 		.org = ORG_IN_QUERY, .org_header = NULL,
 		.customers_path = "/contacts", .customer_key = "contact",
 		.customers_key = "contacts", .customer_id_key = "contact_id",
