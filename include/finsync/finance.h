@@ -104,6 +104,9 @@ const struct finance_app *finance_app_find(const char *type);
 /* The documented calls a day of app's plan name (finance.plan), or 0: no such plan. */
 long finance_plan_calls_a_day(const struct finance_app *app, const char *plan);
 
+/* The apps' types without "zoho-" ("books", …), NULL last: what `finsync init --app` takes. */
+extern const char *const finance_app_short_names[];
+
 /* "zoho-books, zoho-invoice, …" for error messages. */
 const char *finance_app_names(void);
 

@@ -31,10 +31,8 @@ struct init_opts {
 	int sandbox;
 };
 
-static const char *const apps[] = { "books", "invoice", "billing", "inventory", NULL };
-
 const struct option_spec init_options[] = {
-	OPT_CHOICE(struct init_opts, app, "app", "APP", apps,
+	OPT_CHOICE(struct init_opts, app, "app", "APP", finance_app_short_names,
 		   "the finance app: books (default), invoice,\nbilling or inventory"),
 	OPT_STRING(struct init_opts, output, "output", 'o', "FILE", "write FILE (default job.json); never replaced"),
 	OPT_FLAG(struct init_opts, sandbox, "sandbox", 0, "a job for a local finsync-sandbox"),

@@ -36,6 +36,9 @@ static const struct finance_plan books_plans[] = {
 	.has_primary_person = 1, .person_id_key = "contact_person_id", \
 	.person_required = "first_name", .person_keys = books_person_keys
 
+/* What `finsync init --app` takes: NAME is the row of type "zoho-NAME" (t8730 runs each). */
+const char *const finance_app_short_names[] = { "books", "invoice", "billing", "inventory", NULL };
+
 static const struct finance_app apps[] = {
 	{
 		.plans = books_plans, .type = "zoho-books", .api_root = "books/v3", .label = "Zoho Books",
