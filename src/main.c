@@ -13,6 +13,7 @@
 #include "finsync/job.h"
 #include "finsync/log.h"
 #include "finsync/mapping.h"
+#include "finsync/pipeline.h"
 
 int main(int argc, char **argv)
 {
@@ -22,6 +23,7 @@ int main(int argc, char **argv)
 
 	alloc_init();
 	job_set_field_check(mapping_check_job);
+	job_set_sync_keys(unit_sync_keys);
 	/*
 	 * What finsync creates holds customer data and (in the ledger) what Zoho
 	 * answered: the state dir 0700, the ledger, staging and -o files 0600,

@@ -37,7 +37,30 @@ struct endpoint {
 	const char *token_key;  /* "crm" or "finance": this endpoint's entry in it */
 };
 
-enum entity_kind { ENTITY_CUSTOMERS, ENTITY_VENDORS, ENTITY_ITEMS, ENTITY_COUNT };
+/*
+ * The record entities in run order: each one's enum entity_kind value
+ * (ENTITY_KIND) and its name (sync key, ledger entity, staging file).  The enum, entity_names and
+ * their sync units (src/stage/units.c) follow from this list; what each is
+ * is its row in src/job/entities.c.  Adding one: docs/HACKING.md.
+ */
+#define RECORD_ENTITIES(X) X(CUSTOMERS, customers) X(VENDORS, vendors) X(ITEMS, items)
+
+#define ENTITY_ENUM_VALUE(KIND, name) ENTITY_##KIND,
+enum entity_kind { RECORD_ENTITIES(ENTITY_ENUM_VALUE) ENTITY_COUNT };
+#undef ENTITY_ENUM_VALUE
+
+/*
+ * Where an entity's records are in the finance app: its list and the keys
+ * of its answers.  A finance contact's (customers, vendors) is the app's
+ * contact list of the app table (finance.h), which differs by app.
+ */
+struct finance_list {
+	const char *path;               /* "/items" */
+	const char *one_key;            /* "item": the key of one record in an answer */
+	const char *list_key;           /* "items": the key of a list page's rows */
+	const char *id_key;             /* "item_id" */
+	const char *name_key;           /* "name": the record's display name */
+};
 
 /*
  * What an entity is: one row of the table in src/job/entities.c, read by
@@ -52,6 +75,8 @@ struct entity_def {
 	const char *const *crm_modules; /* the CRM modules it reads; NULL: by the job's crm_module */
 	size_t name_max;                /* display name length the app accepts, in characters */
 	int finance_first;              /* both ways: the finance side goes first and wins a clash by default */
+	struct finance_list list;       /* not a contact: its finance list; a contact: the app's (entity_finance_list) */
+	const char *contact_type;       /* a contact: its contact_type, the list filter where the app has one */
 };
 
 extern const struct entity_def entity_defs[ENTITY_COUNT];
@@ -59,6 +84,8 @@ extern const struct entity_def entity_defs[ENTITY_COUNT];
 extern const char *const entity_names[ENTITY_COUNT + 1];
 /* The row of an entity name, or NULL. */
 const struct entity_def *entity_def_find(const char *name);
+/* The entity's finance list in the job's app (a contact's from the app table). */
+void entity_finance_list(const struct finance_app *app, enum entity_kind kind, struct finance_list *out);
 
 struct entity_sync {
 	enum entity_kind kind;
@@ -165,7 +192,6 @@ struct job {
 	struct entity_sync entities[ENTITY_COUNT];
 	struct deal_sync deals;
 	struct summary_sync summary;
-	int price_books;                /* sync.price_books: the CRM's price books staged (report only) */
 	struct quote_sync quotes;
 	struct transaction_sync transactions;
 	json_t *root;                   /* the parsed file; owns the borrowed values */
@@ -192,6 +218,29 @@ int job_load_flags(struct job **out, const char *path, unsigned flags);
  */
 typedef int (*job_field_check)(const struct job *job);
 void job_set_field_check(job_field_check check);
+
+/*
+ * A key of the job's sync object beside the record entities' (sync.deals,
+ * sync.price_books …) and the loader of its value.  Each is a sync unit's
+ * (src/stage/units.c), a layer above the job model, so main() hands the
+ * list down once, as it does the field check.  job_load() refuses a key
+ * under sync that is neither an entity nor in the list, then calls each
+ * loader, in the list's order and after the entities, whose key the job
+ * holds: it checks the value and reads what the commands need of it into
+ * the job (0, or FS_EUSAGE naming sync.NAME and the key within it; see
+ * job_key_error()).  A unit that keeps nothing in struct job reads its
+ * value again with job_sync_value().
+ */
+struct job_sync_key {
+	const char *name;               /* "price_books": sync.price_books; NULL: the unit has no key */
+	int (*load)(struct job *job, json_t *value);
+};
+/* keys: NULL-terminated, static; without a list only the record entities are known under sync. */
+void job_set_sync_keys(const struct job_sync_key *const *keys);
+/* The value of sync.NAME (borrowed from job->root), or NULL when the job has none. */
+json_t *job_sync_value(const struct job *job, const char *name);
+/* FS_EUSAGE: "job 'PATH': KEY: detail", the form of every job error. */
+int job_key_error(const struct job *job, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void job_free(struct job *job);
 
 /* The entity by name ("customers" …), or NULL. */
@@ -210,13 +259,15 @@ const char *const *entity_crm_modules(const struct entity_sync *e);
 int entity_finance_owns(const struct entity_sync *e, const char *finance_key);
 
 /*
- * Parses sync.deals and sync.summary (src/job/job_deals.c), after the
- * entities; FS_EUSAGE naming the key.  path is the job file, for messages.
+ * The loaders of sync.deals, sync.summary (src/job/job_deals.c),
+ * sync.quotes and sync.transactions (src/job/job_txn.c), the units' keys
+ * whose values the commands read too (plan, check): each parses its value
+ * into its struct of struct job.  FS_EUSAGE naming the key.
  */
-int job_load_deals(struct job *job, json_t *sync);
-
-/* Parses sync.quotes and sync.transactions (src/job/job_txn.c); FS_EUSAGE naming the key. */
-int job_load_transactions(struct job *job, json_t *sync);
+int job_load_deals(struct job *job, json_t *value);
+int job_load_summary(struct job *job, json_t *value);
+int job_load_quotes(struct job *job, json_t *value);
+int job_load_transactions(struct job *job, json_t *value);
 
 /* The job-file key of a summary field ("outstanding" …). */
 const char *summary_field_key(enum summary_field f);

@@ -36,6 +36,13 @@ json_t *stats_json(const struct stats *s);
 /* Releases what the stages opened (the finance client). */
 void pipeline_release(struct pipeline *p);
 
+/*
+ * The sync units' keys under sync with the loader of each (src/stage/units.c),
+ * NULL-terminated: main() hands them to job_set_sync_keys() before any job
+ * is loaded, so that the job model knows them without calling up.
+ */
+extern const struct job_sync_key *const unit_sync_keys[];
+
 int stage_extract(struct pipeline *p);
 int stage_transform(struct pipeline *p);
 int stage_load(struct pipeline *p);

@@ -81,11 +81,12 @@ static int parse_args(struct unlink_opts *o, int argc, char **argv)
 /* The links of every unit that keeps them (the unit table, src/stage/units.c). */
 static int count_links(struct unlink *u, long *total)
 {
-	const struct sync_unit *su;
 	char line[256] = "";
+	size_t i;
 
 	*total = 0;
-	for (su = sync_units; su->name; su++) {
+	for (i = 0; sync_units[i]; i++) {
+		const struct sync_unit *su = sync_units[i];
 		long n;
 		if (!su->has_links)
 			continue;

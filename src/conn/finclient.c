@@ -5,6 +5,7 @@
  * (contact_type, cf_<field>) is sent as a hint only: every row is checked
  * for the value it was asked for before it is used.
  */
+#include <stdio.h>
 #include <string.h>
 #include "finsync/alloc.h"
 #include "finsync/api.h"
@@ -24,28 +25,32 @@ struct finclient {
 	char *org_header;        /* "X-…-organizationid: id" or NULL */
 };
 
+/* Where an entity's records are: its row's finance list (src/job/entities.c) and the list filter. */
 struct resource {
 	const char *path;        /* "/contacts" */
 	const char *one_key;     /* "contact" */
 	const char *list_key;    /* "contacts" */
 	const char *id_key;      /* "contact_id" */
-	const char *list_filter; /* "contact_type=vendor&filter_by=Status.All" */
+	char list_filter[64];    /* "contact_type=vendor&filter_by=Status.All" */
 };
 
 #define ALL_STATUSES "filter_by=Status.All"
 
+/* The contact_type a list of the entity is filtered by, or NULL (not a contact, or an app without one). */
+static const char *contact_type_of(const struct finance_app *app, enum entity_kind kind)
+{
+	return app->has_contact_type ? entity_defs[kind].contact_type : NULL;
+}
 
 static void resource_of(const struct finance_app *app, enum entity_kind kind, struct resource *r)
 {
-	if (kind == ENTITY_ITEMS) {
-		*r = (struct resource){ "/items", "item", "items", "item_id", ALL_STATUSES };
-		return;
-	}
-	*r = (struct resource){ app->customers_path, app->customer_key, app->customers_key,
-				app->customer_id_key, ALL_STATUSES };
-	if (app->has_contact_type)
-		r->list_filter = kind == ENTITY_VENDORS ? "contact_type=vendor&" ALL_STATUSES
-							: "contact_type=customer&" ALL_STATUSES;
+	const char *type = contact_type_of(app, kind);
+	struct finance_list l;
+
+	entity_finance_list(app, kind, &l);
+	*r = (struct resource){ l.path, l.one_key, l.list_key, l.id_key, "" };
+	snprintf(r->list_filter, sizeof(r->list_filter), "%s%s%s" ALL_STATUSES, type ? "contact_type=" : "",
+		 type ? type : "", type ? "&" : "");
 }
 
 int finclient_open(struct finclient **out, const struct job *job)
@@ -245,7 +250,7 @@ static int is_own_kind(const struct own_kind *k, json_t *row)
 	const char *type = json_string_value(json_object_get(row, "contact_type"));
 
 	/* A record without contact_type is a customer: the app's default on create. */
-	return !strcmp(type ? type : "customer", k->kind == ENTITY_VENDORS ? "vendor" : "customer");
+	return !strcmp(type ? type : "customer", contact_type_of(k->fc->app, k->kind));
 }
 
 static int keep_own_kind(json_t *row, void *ud)
@@ -274,7 +279,7 @@ int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t
 	struct checked_rows c = { fc, &r, fn, ud };
 
 	resource_of(fc->app, kind, &r);
-	if (kind != ENTITY_ITEMS && fc->app->has_contact_type) {
+	if (contact_type_of(fc->app, kind)) {
 		c.fn = keep_own_kind;
 		c.ud = &k;
 	}
@@ -549,11 +554,11 @@ out:
 /* ---- sales documents (deal automation) ---- */
 
 static const struct resource doc_resources[] = {
-	[FIN_DOC_INVOICE] = { "/invoices", "invoice", "invoices", "invoice_id", NULL },
-	[FIN_DOC_ESTIMATE] = { "/estimates", "estimate", "estimates", "estimate_id", NULL },
-	[FIN_DOC_ITEM] = { "/items", "item", "items", "item_id", NULL },
-	[FIN_DOC_SALESORDER] = { "/salesorders", "salesorder", "salesorders", "salesorder_id", NULL },
-	[FIN_DOC_PURCHASEORDER] = { "/purchaseorders", "purchaseorder", "purchaseorders", "purchaseorder_id", NULL },
+	[FIN_DOC_INVOICE] = { "/invoices", "invoice", "invoices", "invoice_id", "" },
+	[FIN_DOC_ESTIMATE] = { "/estimates", "estimate", "estimates", "estimate_id", "" },
+	[FIN_DOC_ITEM] = { "/items", "item", "items", "item_id", "" },
+	[FIN_DOC_SALESORDER] = { "/salesorders", "salesorder", "salesorders", "salesorder_id", "" },
+	[FIN_DOC_PURCHASEORDER] = { "/purchaseorders", "purchaseorder", "purchaseorders", "purchaseorder_id", "" },
 };
 
 const char *fin_doc_name(enum fin_doc doc)

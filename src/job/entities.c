@@ -19,12 +19,17 @@ static const char *const modules_products[] = { "Products", NULL };
 #define ITEM_NAME_MAX 100
 
 const struct entity_def entity_defs[ENTITY_COUNT] = {
-	[ENTITY_CUSTOMERS] = { ENTITY_CUSTOMERS, "customers", "customer", 1, ENTITY_VENDORS, NULL, CONTACT_NAME_MAX, 0 },
-	[ENTITY_VENDORS] = { ENTITY_VENDORS, "vendors", "vendor", 1, ENTITY_CUSTOMERS, modules_vendors, CONTACT_NAME_MAX, 0 },
-	[ENTITY_ITEMS] = { ENTITY_ITEMS, "items", "item", 0, ENTITY_COUNT, modules_products, ITEM_NAME_MAX, 1 },
+	[ENTITY_CUSTOMERS] = { ENTITY_CUSTOMERS, "customers", "customer", 1, ENTITY_VENDORS, NULL, CONTACT_NAME_MAX, 0,
+			       .contact_type = "customer" },
+	[ENTITY_VENDORS] = { ENTITY_VENDORS, "vendors", "vendor", 1, ENTITY_CUSTOMERS, modules_vendors, CONTACT_NAME_MAX, 0,
+			     .contact_type = "vendor" },
+	[ENTITY_ITEMS] = { ENTITY_ITEMS, "items", "item", 0, ENTITY_COUNT, modules_products, ITEM_NAME_MAX, 1,
+			   .list = { "/items", "item", "items", "item_id", "name" } },
 };
 
-const char *const entity_names[ENTITY_COUNT + 1] = { "customers", "vendors", "items", NULL };
+#define ENTITY_NAME(KIND, name) #name,
+const char *const entity_names[ENTITY_COUNT + 1] = { RECORD_ENTITIES(ENTITY_NAME) NULL };
+#undef ENTITY_NAME
 
 const char *entity_kind_name(enum entity_kind kind)
 {
@@ -60,12 +65,28 @@ int entity_finance_owns(const struct entity_sync *e, const char *finance_key)
 	return entity_defs[e->kind].finance_first;
 }
 
+void entity_finance_list(const struct finance_app *app, enum entity_kind kind, struct finance_list *out)
+{
+	if (!entity_defs[kind].is_contact) {
+		*out = entity_defs[kind].list;
+		return;
+	}
+	*out = (struct finance_list){ app->customers_path, app->customer_key, app->customers_key, app->customer_id_key,
+				      app->customer_name_key };
+}
+
 const char *entity_finance_id_key(const struct job *job, enum entity_kind kind)
 {
-	return entity_defs[kind].is_contact ? job->app->customer_id_key : "item_id";
+	struct finance_list l;
+
+	entity_finance_list(job->app, kind, &l);
+	return l.id_key;
 }
 
 const char *entity_finance_name_key(const struct job *job, enum entity_kind kind)
 {
-	return entity_defs[kind].is_contact ? job->app->customer_name_key : "name";
+	struct finance_list l;
+
+	entity_finance_list(job->app, kind, &l);
+	return l.name_key;
 }

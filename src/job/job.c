@@ -41,6 +41,17 @@ static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
 	return fail(FS_EUSAGE, "job '%s': %s%s%s", ld->path, key ? key : "", key ? ": " : "", detail);
 }
 
+int job_key_error(const struct job *job, const char *key, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	return fail(FS_EUSAGE, "job '%s': %s: %s", job->path, key, detail);
+}
+
 /*
  * Unknown keys are refused; allowed is NULL-terminated.  The key "//" is a
  * comment (JSON has none), in any object whose keys are the job file's own:
@@ -516,42 +527,55 @@ static int load_views(struct loader *ld, json_t *cfg, struct entity_sync *e, con
 	return 0;
 }
 
-static int load_field_map(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+/*
+ * An object at where.name of finance field to what value_ok accepts (to
+ * and want say what, in messages); *out is left alone when the job has none.
+ */
+static int load_field_object(struct loader *ld, json_t *cfg, const char *where, const char *name, const char *to,
+			     const char *want, int (*value_ok)(json_t *v), json_t **out)
 {
-	json_t *map = json_object_get(cfg, "field_map"), *v;
+	json_t *obj = json_object_get(cfg, name), *v;
 	const char *k;
 	char key[256];
 
-	if (!map)
+	if (!obj)
 		return 0;
-	snprintf(key, sizeof(key), "%s.field_map", where);
-	if (!json_is_object(map))
-		return job_error(ld, key, "must be an object of finance field to CRM field");
-	json_object_foreach(map, k, v)
-		if (!json_is_string(v) || !*json_string_value(v))
-			return job_error(ld, NULL, "%s.%s: must be a CRM field API name", key, k);
-	e->field_map = map;
+	snprintf(key, sizeof(key), "%s.%s", where, name);
+	if (!json_is_object(obj))
+		return job_error(ld, key, "must be an object of finance field to %s", to);
+	json_object_foreach(obj, k, v)
+		if (!value_ok(v))
+			return job_error(ld, NULL, "%s.%s: must be %s", key, k, want);
+	*out = obj;
 	return 0;
+}
+
+static int is_crm_field(json_t *v)
+{
+	return json_is_string(v) && *json_string_value(v);
+}
+
+static int is_owner(json_t *v)
+{
+	return json_is_string(v) && (!strcmp(json_string_value(v), "crm") || !strcmp(json_string_value(v), "finance"));
+}
+
+static int load_field_map(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
+{
+	return load_field_object(ld, cfg, where, "field_map", "CRM field", "a CRM field API name", is_crm_field,
+				 &e->field_map);
 }
 
 static int load_field_owner(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
 {
-	json_t *owners = json_object_get(cfg, "field_owner"), *v;
-	const char *k;
+	json_t *owners = json_object_get(cfg, "field_owner");
 	char key[256];
 
-	if (!owners)
-		return 0;
 	snprintf(key, sizeof(key), "%s.field_owner", where);
-	if (!json_is_object(owners))
-		return job_error(ld, key, "must be an object of finance field to \"crm\" or \"finance\"");
-	if (e->extent != EXTENT_BOTH_WAYS)
+	if (json_is_object(owners) && e->extent != EXTENT_BOTH_WAYS)
 		return job_error(ld, key, "only with extent both_ways: in a one-way sync the CRM always wins");
-	json_object_foreach(owners, k, v)
-		if (!json_is_string(v) || (strcmp(json_string_value(v), "crm") && strcmp(json_string_value(v), "finance")))
-			return job_error(ld, NULL, "%s.%s: must be \"crm\" or \"finance\"", key, k);
-	e->field_owner = owners;
-	return 0;
+	return load_field_object(ld, cfg, where, "field_owner", "\"crm\" or \"finance\"", "\"crm\" or \"finance\"",
+				 is_owner, &e->field_owner);
 }
 
 static int load_product_type(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
@@ -604,25 +628,63 @@ static int load_entity(struct loader *ld, json_t *cfg, struct entity_sync *e)
 	return e->kind == ENTITY_ITEMS ? load_product_type(ld, cfg, e, where) : 0;
 }
 
-/* sync.price_books: true or false (absent: false). */
-static int load_price_books(struct loader *ld, json_t *v)
+/* The keys of the sync units beside the entities' (job_set_sync_keys), or NULL. */
+static const struct job_sync_key *const *sync_keys;
+
+void job_set_sync_keys(const struct job_sync_key *const *keys)
 {
-	if (v && !json_is_boolean(v))
-		return job_error(ld, "sync.price_books", "must be true or false");
-	ld->job->price_books = json_is_true(v);
+	sync_keys = keys;
+}
+
+static const struct job_sync_key *sync_key_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; sync_keys && sync_keys[i]; i++)
+		if (sync_keys[i]->name && !strcmp(sync_keys[i]->name, name))
+			return sync_keys[i];
+	return NULL;
+}
+
+json_t *job_sync_value(const struct job *job, const char *name)
+{
+	return json_object_get(json_object_get(job->root, "sync"), name);
+}
+
+/* Under sync: a record entity, a unit's key or a comment; anything else is refused. */
+static int check_sync_keys(struct loader *ld, json_t *sync)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(sync, key, v)
+		if (strcmp(key, JOB_COMMENT_KEY) && !entity_def_find(key) && !sync_key_find(key))
+			return job_error(ld, NULL, "sync.%s: unknown key", key);
+	return 0;
+}
+
+/* Each unit's key the job holds, checked and read by the unit's loader, in the units' order. */
+static int load_unit_keys(struct job *job, json_t *sync)
+{
+	json_t *v;
+	size_t i;
+	int rc;
+
+	for (i = 0; sync_keys && sync_keys[i]; i++)
+		if (sync_keys[i]->name && (v = json_object_get(sync, sync_keys[i]->name)) &&
+		    (rc = sync_keys[i]->load(job, v)))
+			return rc;
 	return 0;
 }
 
 static int load_sync(struct loader *ld, json_t *sync)
 {
-	static const char *const sync_keys[] = { "customers", "vendors", "items", "deals", "summary", "price_books",
-						 "quotes", "transactions", NULL };
 	struct job *job = ld->job;
 	int i, rc, any = 0;
 
 	if (!json_is_object(sync))
 		return job_error(ld, "sync", "missing or not an object");
-	if ((rc = check_keys(ld, sync, "sync", sync_keys)))
+	if ((rc = check_sync_keys(ld, sync)))
 		return rc;
 	for (i = 0; i < ENTITY_COUNT; i++) {
 		json_t *cfg = json_object_get(sync, entity_names[i]);
@@ -637,11 +699,7 @@ static int load_sync(struct loader *ld, json_t *sync)
 	}
 	if (!any)
 		return job_error(ld, "sync", "names no entity to sync (customers, vendors, items)");
-	if ((rc = load_price_books(ld, json_object_get(sync, "price_books"))))
-		return rc;
-	if ((rc = job_load_deals(job, sync)))
-		return rc;
-	return job_load_transactions(job, sync);
+	return load_unit_keys(job, sync);
 }
 
 static int load_stages(struct loader *ld, json_t *stages)

@@ -1,13 +1,13 @@
 /*
  * job_deals.c - the job file's sync.deals and sync.summary (docs/design.md
- * "Deals", "Financial summary"), read after the entities by job.c's
- * load_sync().
+ * "Deals", "Financial summary"): the loaders of the deals' and the
+ * summary's keys (their units hand them to job.c, which calls them after
+ * the entities), parsed into struct job for the commands that read them.
  *
  * Like the rest of the loader it refuses early and names the key: a stage
  * name the job does not list, quotes asked of an app without estimates,
  * deals without the customers they are invoiced to.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -47,17 +47,6 @@ const char *summary_field_key(enum summary_field f)
 	return summary_field_keys[f];
 }
 
-int key_error(const struct job *job, const char *key, const char *fmt, ...)
-{
-	char detail[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	return fail(FS_EUSAGE, "job '%s': %s: %s", job->path, key, detail);
-}
-
 int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
 {
 	const char *key;
@@ -72,7 +61,7 @@ int check_keys(const struct job *job, json_t *obj, const char *where, const char
 		if (!allowed[i]) {
 			char full[256];
 			snprintf(full, sizeof(full), "%s.%s", where, key);
-			return key_error(job, full, "unknown key");
+			return job_key_error(job, full, "unknown key");
 		}
 	}
 	return 0;
@@ -87,7 +76,7 @@ static int get_bool(const struct job *job, json_t *cfg, const char *name, int *o
 		return 0;
 	snprintf(key, sizeof(key), "sync.deals.%s", name);
 	if (!json_is_boolean(v))
-		return key_error(job, key, "must be true or false");
+		return job_key_error(job, key, "must be true or false");
 	*out = json_is_true(v);
 	return 0;
 }
@@ -128,10 +117,10 @@ static int get_stages(const struct job *job, json_t *cfg, const char *name, cons
 		return 0;
 	}
 	if (!json_is_array(v) || (!json_array_size(v) && !strcmp(name, "stage_order")))
-		return key_error(job, key, "must be a list of CRM stage names");
+		return job_key_error(job, key, "must be a list of CRM stage names");
 	json_array_foreach(v, i, s) {
 		if (!json_is_string(s) || !*json_string_value(s))
-			return key_error(job, key, "must be a list of CRM stage names");
+			return job_key_error(job, key, "must be a list of CRM stage names");
 		json_t *before = json_array();
 		size_t k;
 		for (k = 0; k < i; k++)
@@ -139,7 +128,7 @@ static int get_stages(const struct job *job, json_t *cfg, const char *name, cons
 		long dup = stage_index(before, json_string_value(s));
 		json_decref(before);
 		if (dup >= 0)
-			return key_error(job, key, "'%s' is listed twice", json_string_value(s));
+			return job_key_error(job, key, "'%s' is listed twice", json_string_value(s));
 	}
 	*out = json_incref(v);
 	return 0;
@@ -155,7 +144,7 @@ static int get_stage_name(const struct job *job, json_t *cfg, const char *name, 
 		return 0;
 	snprintf(key, sizeof(key), "sync.deals.%s", name);
 	if (!json_is_string(v) || !*json_string_value(v))
-		return key_error(job, key, "must be a CRM stage name");
+		return job_key_error(job, key, "must be a CRM stage name");
 	if (stage_index(job->deals.stage_order, json_string_value(v)) < 0) {
 		char list[1024] = "";
 		json_t *s;
@@ -163,7 +152,7 @@ static int get_stage_name(const struct job *job, json_t *cfg, const char *name, 
 		json_array_foreach(job->deals.stage_order, i, s)
 			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "",
 				 json_string_value(s));
-		return key_error(job, key, "'%s' is not in stage_order (%s)", json_string_value(v), list);
+		return job_key_error(job, key, "'%s' is not in stage_order (%s)", json_string_value(v), list);
 	}
 	*out = json_string_value(v);
 	return 0;
@@ -175,17 +164,17 @@ static int load_automate(struct job *job, json_t *cfg)
 	const char *a = json_string_value(v);
 
 	if (!v)
-		return key_error(job, "sync.deals.automate", "missing (invoice, quote, salesorder)");
+		return job_key_error(job, "sync.deals.automate", "missing (invoice, quote, salesorder)");
 	if (!a || (strcmp(a, "invoice") && strcmp(a, "quote") && strcmp(a, "salesorder")))
-		return key_error(job, "sync.deals.automate", "unknown value '%s' (invoice, quote, salesorder)",
+		return job_key_error(job, "sync.deals.automate", "unknown value '%s' (invoice, quote, salesorder)",
 				 a ? a : "?");
 	job->deals.automate = !strcmp(a, "quote") ? DEAL_QUOTE : !strcmp(a, "salesorder") ? DEAL_SALESORDER :
 			      DEAL_INVOICE;
 	if (job->deals.automate == DEAL_QUOTE && !job->app->has_estimates)
-		return key_error(job, "sync.deals.automate", "%s has no quotes (estimates); use invoice",
+		return job_key_error(job, "sync.deals.automate", "%s has no quotes (estimates); use invoice",
 				 job->app->type);
 	if (job->deals.automate == DEAL_SALESORDER && !job->app->salesorder_confirm)
-		return key_error(job, "sync.deals.automate", "%s has no sales orders; use invoice", job->app->type);
+		return job_key_error(job, "sync.deals.automate", "%s has no sales orders; use invoice", job->app->type);
 	return 0;
 }
 
@@ -198,7 +187,7 @@ static int load_line_items(struct job *job, json_t *cfg)
 	if (!v)
 		return 0;
 	if (!s || (strcmp(s, "products") && strcmp(s, "deal")))
-		return key_error(job, "sync.deals.line_items", "unknown value '%s' (products, deal)", s ? s : "?");
+		return job_key_error(job, "sync.deals.line_items", "unknown value '%s' (products, deal)", s ? s : "?");
 	job->deals.line_items = strcmp(s, "deal") ? LINES_PRODUCTS : LINES_DEAL;
 	return 0;
 }
@@ -213,9 +202,9 @@ static int load_crm_fields(struct job *job, json_t *cfg)
 	if (!fields)
 		return 0;
 	if (!json_is_object(fields))
-		return key_error(job, "sync.deals.crm_fields", "must be an object such as {\"invoice_number\": \"Invoice_Number\"}");
+		return job_key_error(job, "sync.deals.crm_fields", "must be an object such as {\"invoice_number\": \"Invoice_Number\"}");
 	if (!job->crm_source->writable)
-		return key_error(job, "sync.deals.crm_fields", "writes to the CRM: it needs crm.type zoho-crm, not %s",
+		return job_key_error(job, "sync.deals.crm_fields", "writes to the CRM: it needs crm.type zoho-crm, not %s",
 				 job->crm.type);
 	json_object_foreach(fields, key, v) {
 		char full[256];
@@ -223,9 +212,9 @@ static int load_crm_fields(struct job *job, json_t *cfg)
 		for (i = 0; money_keys[i] && strcmp(money_keys[i], key); i++)
 			;
 		if (!money_keys[i])
-			return key_error(job, full, "unknown key (invoice_number, invoice_status, total, paid, balance)");
+			return job_key_error(job, full, "unknown key (invoice_number, invoice_status, total, paid, balance)");
 		if (!json_is_string(v) || !*json_string_value(v))
-			return key_error(job, full, "must be a CRM Deals field API name");
+			return job_key_error(job, full, "must be a CRM Deals field API name");
 		job->deals.crm_fields[i] = json_string_value(v);
 		job->deals.has_crm_fields = 1;
 	}
@@ -242,14 +231,14 @@ static int check_quote_only(struct job *job, json_t *cfg)
 	char key[128];
 
 	if (job->deals.automate != DEAL_SALESORDER && json_object_get(cfg, "confirm_sales_order"))
-		return key_error(job, "sync.deals.confirm_sales_order", "only with automate salesorder");
+		return job_key_error(job, "sync.deals.confirm_sales_order", "only with automate salesorder");
 	if (job->deals.automate == DEAL_QUOTE)
 		return 0;
 	for (k = quote_only; *k; k++) {
 		if (!json_object_get(cfg, *k))
 			continue;
 		snprintf(key, sizeof(key), "sync.deals.%s", *k);
-		return key_error(job, key, "only with automate quote");
+		return job_key_error(job, key, "only with automate quote");
 	}
 	return 0;
 }
@@ -261,7 +250,7 @@ static int check_lost_stages(struct job *job)
 
 	json_array_foreach(job->deals.lost_stages, i, v)
 		if (stage_index(job->deals.stage_order, json_string_value(v)) >= 0)
-			return key_error(job, "sync.deals.lost_stages", "'%s' is also in stage_order",
+			return job_key_error(job, "sync.deals.lost_stages", "'%s' is also in stage_order",
 					 json_string_value(v));
 	return 0;
 }
@@ -274,13 +263,13 @@ static int load_quote_stages(struct job *job, json_t *cfg)
 	if (d->automate != DEAL_QUOTE)
 		return 0;
 	if (!json_object_get(cfg, "quote_create_stage"))
-		return key_error(job, "sync.deals.quote_create_stage", "missing: the stage at which a deal gets its quote");
+		return job_key_error(job, "sync.deals.quote_create_stage", "missing: the stage at which a deal gets its quote");
 	if ((rc = get_stage_name(job, cfg, "quote_create_stage", &d->quote_create_stage)) ||
 	    (rc = get_stage_name(job, cfg, "quote_accept_stage", &d->quote_accept_stage)))
 		return rc;
 	if (d->quote_accept_stage && stage_index(d->stage_order, d->quote_accept_stage) <
 	    stage_index(d->stage_order, d->quote_create_stage))
-		return key_error(job, "sync.deals.quote_accept_stage", "'%s' comes before quote_create_stage '%s' in stage_order",
+		return job_key_error(job, "sync.deals.quote_accept_stage", "'%s' comes before quote_create_stage '%s' in stage_order",
 				 d->quote_accept_stage, d->quote_create_stage);
 	return 0;
 }
@@ -293,14 +282,14 @@ static int load_views(struct job *job, json_t *cfg)
 	if (!views)
 		return 0;
 	if (!json_is_object(views))
-		return key_error(job, "sync.deals.views", "must be an object of CRM module to custom view id");
+		return job_key_error(job, "sync.deals.views", "must be an object of CRM module to custom view id");
 	json_object_foreach(views, module, v) {
 		char key[256];
 		snprintf(key, sizeof(key), "sync.deals.views.%s", module);
 		if (strcmp(module, "Deals"))
-			return key_error(job, key, "deals read only the CRM module 'Deals'");
+			return job_key_error(job, key, "deals read only the CRM module 'Deals'");
 		if (!json_is_string(v) || !*json_string_value(v))
-			return key_error(job, key, "must be a custom view id");
+			return job_key_error(job, key, "must be a custom view id");
 	}
 	job->deals.views = views;
 	return 0;
@@ -318,29 +307,29 @@ static int load_default_item(struct job *job, json_t *cfg)
 	int invoices = d->automate == DEAL_INVOICE || d->convert_accepted_to_invoice;
 
 	if (v && (!json_is_string(v) || !*json_string_value(v)))
-		return key_error(job, "sync.deals.default_item", "must be a %s item id or item name",
+		return job_key_error(job, "sync.deals.default_item", "must be a %s item id or item name",
 				 job->app->label);
 	d->default_item = json_string_value(v);
 	if (!d->default_item && invoices && job->app->invoice_line_needs_item)
-		return key_error(job, "sync.deals.default_item",
+		return job_key_error(job, "sync.deals.default_item",
 				 "missing: %s invoice lines need an item; name the item (its id or name) a deal's invoice line is for",
 				 job->app->label);
 	return 0;
 }
 
-static int load_deals(struct job *job, json_t *cfg)
+int job_load_deals(struct job *job, json_t *cfg)
 {
 	struct deal_sync *d = &job->deals;
 	int rc;
 
 	if (!json_is_object(cfg))
-		return key_error(job, "sync.deals", "must be an object");
+		return job_key_error(job, "sync.deals", "must be an object");
 	if ((rc = check_keys(job, cfg, "sync.deals", deal_keys)))
 		return rc;
 	if (!job->app->has_deals)
-		return key_error(job, "sync.deals", "%s has no deal automation", job->app->type);
+		return job_key_error(job, "sync.deals", "%s has no deal automation", job->app->type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled)
-		return key_error(job, "sync.deals", "a deal is invoiced to its account or contact: the job must sync them too (add sync.customers)");
+		return job_key_error(job, "sync.deals", "a deal is invoiced to its account or contact: the job must sync them too (add sync.customers)");
 	d->enabled = 1;
 	d->decline_on_lost = 1;
 	d->void_on_lost = 1;
@@ -368,51 +357,41 @@ static int load_summary_fields(struct job *job, json_t *fields)
 	if (!fields)
 		return 0;
 	if (!json_is_object(fields))
-		return key_error(job, "sync.summary.fields", "must be an object such as {\"outstanding\": \"Outstanding_Receivable\"}");
+		return job_key_error(job, "sync.summary.fields", "must be an object such as {\"outstanding\": \"Outstanding_Receivable\"}");
 	json_object_foreach(fields, key, v) {
 		char full[256];
 		snprintf(full, sizeof(full), "sync.summary.fields.%s", key);
 		for (i = 0; summary_field_keys[i] && strcmp(summary_field_keys[i], key); i++)
 			;
 		if (!summary_field_keys[i])
-			return key_error(job, full, "unknown key (outstanding, overdue_count, last_payment_date, last_payment_amount)");
+			return job_key_error(job, full, "unknown key (outstanding, overdue_count, last_payment_date, last_payment_amount)");
 		if (!json_is_null(v) && (!json_is_string(v) || !*json_string_value(v)))
-			return key_error(job, full, "must be a CRM field API name, or null to leave it out");
+			return job_key_error(job, full, "must be a CRM field API name, or null to leave it out");
 		job->summary.fields[i] = json_string_value(v);
 	}
 	for (i = 0; i < SUM_FIELD_COUNT && !job->summary.fields[i]; i++)
 		;
 	if (i == SUM_FIELD_COUNT)
-		return key_error(job, "sync.summary.fields", "leaves every field out: nothing would be written");
+		return job_key_error(job, "sync.summary.fields", "leaves every field out: nothing would be written");
 	return 0;
 }
 
-static int load_summary(struct job *job, json_t *cfg)
+int job_load_summary(struct job *job, json_t *cfg)
 {
 	int rc;
 
 	if (!json_is_object(cfg))
-		return key_error(job, "sync.summary", "must be an object");
+		return job_key_error(job, "sync.summary", "must be an object");
 	if ((rc = check_keys(job, cfg, "sync.summary", summary_keys)))
 		return rc;
 	if (!job->crm_source->writable)
-		return key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
+		return job_key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
 	if (!job->app->payments_path)
-		return key_error(job, "sync.summary", "%s: not available (it has no customer payments)", job->app->type);
+		return job_key_error(job, "sync.summary", "%s: not available (it has no customer payments)", job->app->type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled)
-		return key_error(job, "sync.summary", "is written per linked customer: the job must sync customers (add sync.customers)");
+		return job_key_error(job, "sync.summary", "is written per linked customer: the job must sync customers (add sync.customers)");
 	if ((rc = load_summary_fields(job, json_object_get(cfg, "fields"))))
 		return rc;
 	job->summary.enabled = 1;
 	return 0;
-}
-
-int job_load_deals(struct job *job, json_t *sync)
-{
-	json_t *deals = json_object_get(sync, "deals"), *summary = json_object_get(sync, "summary");
-	int rc;
-
-	if (deals && (rc = load_deals(job, deals)))
-		return rc;
-	return summary ? load_summary(job, summary) : 0;
 }

@@ -1,7 +1,9 @@
 /*
  * job_txn.c - the job file's sync.quotes and sync.transactions
- * (docs/design.md "Transactions"), read after the deals by job.c's
- * load_sync().
+ * (docs/design.md "Transactions"): the loaders of the quotes' and the
+ * transactions' keys (their units hand them to job.c, which calls them
+ * after the entities), parsed into struct job for the commands that read
+ * them.
  *
  * Like the rest of the loader it refuses early and names the key: a
  * document the app does not have, a CRM that cannot be written to, a date
@@ -28,7 +30,7 @@ static int get_name(const struct job *job, json_t *cfg, const char *key, const c
 	json_t *v = json_object_get(cfg, name);
 
 	if (v && (!json_is_string(v) || !*json_string_value(v)))
-		return key_error(job, key, "must be a non-empty string");
+		return job_key_error(job, key, "must be a non-empty string");
 	*out = v ? json_string_value(v) : NULL;
 	return 0;
 }
@@ -44,7 +46,7 @@ static int app_has(const struct job *job, enum txn_kind k)
 				      : a->has_purchaseorders;
 }
 
-static int load_quotes(struct job *job, json_t *cfg)
+int job_load_quotes(struct job *job, json_t *cfg)
 {
 	struct quote_sync *q = &job->quotes;
 	const char *create = NULL;
@@ -52,34 +54,35 @@ static int load_quotes(struct job *job, json_t *cfg)
 	int rc;
 
 	if (!json_is_object(cfg))
-		return key_error(job, "sync.quotes", "must be an object");
+		return job_key_error(job, "sync.quotes", "must be an object");
 	if ((rc = check_keys(job, cfg, "sync.quotes", quote_keys)) ||
 	    (rc = get_name(job, cfg, "sync.quotes.invoice_at_stage", "invoice_at_stage", &q->invoice_at_stage)) ||
 	    (rc = get_name(job, cfg, "sync.quotes.create", "create", &create)))
 		return rc;
 	if (!q->invoice_at_stage)
-		return key_error(job, "sync.quotes.invoice_at_stage",
-				 "missing: the Quote_Stage at which a quote is invoiced");
+		return job_key_error(job, "sync.quotes.invoice_at_stage",
+				     "missing: the Quote_Stage at which a quote is invoiced");
 	if (create && strcmp(create, "invoice") && strcmp(create, "salesorder"))
-		return key_error(job, "sync.quotes.create", "unknown value '%s' (invoice, salesorder)", create);
+		return job_key_error(job, "sync.quotes.create", "unknown value '%s' (invoice, salesorder)", create);
 	q->create = create && !strcmp(create, "salesorder") ? QUOTE_TO_SALESORDER : QUOTE_TO_INVOICE;
 	if (q->create == QUOTE_TO_SALESORDER && !job->app->salesorder_confirm)
-		return key_error(job, "sync.quotes.create", "%s has no sales orders finsync can create",
-				 job->app->type);
+		return job_key_error(job, "sync.quotes.create", "%s has no sales orders finsync can create",
+				     job->app->type);
 	if (q->create == QUOTE_TO_INVOICE && !job->app->has_invoices)
-		return key_error(job, "sync.quotes.create", "%s has no invoices finsync can create", job->app->type);
+		return job_key_error(job, "sync.quotes.create", "%s has no invoices finsync can create",
+				     job->app->type);
 	views = json_object_get(cfg, "views");
 	if (views && (!json_is_object(views) || json_object_size(views) != 1 ||
 		      !json_is_string(json_object_get(views, "Quotes"))))
-		return key_error(job, "sync.quotes.views", "must be {\"Quotes\": \"<custom view id>\"}");
+		return job_key_error(job, "sync.quotes.views", "must be {\"Quotes\": \"<custom view id>\"}");
 	q->views = views;
 	if (job->crm_source->from_files)
-		return key_error(
+		return job_key_error(
 			job, "sync.quotes",
 			"a quote's line items are read by id from Zoho CRM: it needs crm.type zoho-crm, not %s",
 			job->crm.type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled || !job->entities[ENTITY_ITEMS].enabled)
-		return key_error(
+		return job_key_error(
 			job, "sync.quotes",
 			"a quote's account and products must be linked: the job must sync customers and items");
 	q->enabled = 1;
@@ -93,35 +96,36 @@ static int load_to_crm(struct job *job, json_t *list)
 	int k;
 
 	if (!json_is_array(list) || !json_array_size(list))
-		return key_error(job, "sync.transactions.to_crm",
-				 "must be a list of invoices, estimates, salesorders, purchaseorders");
+		return job_key_error(job, "sync.transactions.to_crm",
+				     "must be a list of invoices, estimates, salesorders, purchaseorders");
 	json_array_foreach(list, i, v) {
 		for (k = 0; k < TXN_KIND_COUNT && (!json_is_string(v) || strcmp(json_string_value(v), kind_keys[k]));
 		     k++)
 			;
 		if (k == TXN_KIND_COUNT)
-			return key_error(job, "sync.transactions.to_crm",
-					 "unknown value '%s' (invoices, estimates, salesorders, purchaseorders)",
-					 json_is_string(v) ? json_string_value(v) : "?");
+			return job_key_error(job, "sync.transactions.to_crm",
+					     "unknown value '%s' (invoices, estimates, salesorders, purchaseorders)",
+					     json_is_string(v) ? json_string_value(v) : "?");
 		if (!app_has(job, k))
-			return key_error(job, "sync.transactions.to_crm", "%s has no %s finsync can read",
-					 job->app->type, kind_keys[k]);
+			return job_key_error(job, "sync.transactions.to_crm", "%s has no %s finsync can read",
+					     job->app->type, kind_keys[k]);
 		job->transactions.to_crm[k] = 1;
 	}
 	/* Vendor_Name is the vendor's link: without the vendors synced every purchase order would wait. */
 	if (job->transactions.to_crm[TXN_PURCHASEORDERS] && !job->entities[ENTITY_VENDORS].enabled)
-		return key_error(job, "sync.transactions.to_crm",
-				 "purchaseorders: a purchase order's vendor must be linked: the job must sync vendors");
+		return job_key_error(
+			job, "sync.transactions.to_crm",
+			"purchaseorders: a purchase order's vendor must be linked: the job must sync vendors");
 	return 0;
 }
 
-static int load_transactions(struct job *job, json_t *cfg)
+int job_load_transactions(struct job *job, json_t *cfg)
 {
 	struct transaction_sync *t = &job->transactions;
 	int rc, y, m, d;
 
 	if (!json_is_object(cfg))
-		return key_error(job, "sync.transactions", "must be an object");
+		return job_key_error(job, "sync.transactions", "must be an object");
 	if ((rc = check_keys(job, cfg, "sync.transactions", txn_keys)) ||
 	    (rc = load_to_crm(job, json_object_get(cfg, "to_crm"))) ||
 	    (rc = get_name(job, cfg, "sync.transactions.since", "since", &t->since)) ||
@@ -133,22 +137,12 @@ static int load_transactions(struct job *job, json_t *cfg)
 	if (t->since &&
 	    (strlen(t->since) != 10 || sscanf(t->since, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
 	     d > 31))
-		return key_error(job, "sync.transactions.since", "'%s' is not a date (yyyy-mm-dd)", t->since);
+		return job_key_error(job, "sync.transactions.since", "'%s' is not a date (yyyy-mm-dd)", t->since);
 	if (!t->crm_finance_id_field)
 		t->crm_finance_id_field = "Finance_Id";
 	if (!job->crm_source->writable)
-		return key_error(job, "sync.transactions", "writes to the CRM: it needs crm.type zoho-crm, not %s",
-				 job->crm.type);
+		return job_key_error(job, "sync.transactions", "writes to the CRM: it needs crm.type zoho-crm, not %s",
+				     job->crm.type);
 	t->enabled = 1;
 	return 0;
-}
-
-int job_load_transactions(struct job *job, json_t *sync)
-{
-	json_t *quotes = json_object_get(sync, "quotes"), *txn = json_object_get(sync, "transactions");
-	int rc;
-
-	if (quotes && (rc = load_quotes(job, quotes)))
-		return rc;
-	return txn ? load_transactions(job, txn) : 0;
 }

@@ -301,10 +301,15 @@ static int money_sync(struct pipeline *p, struct finclient *fin)
 	return rc;
 }
 
-int deal_money_load(struct stage_run *s, const struct sync_unit *u)
+static int deal_money_load(struct stage_run *s, const struct sync_unit *u)
 {
 	(void)u;
 	if (!s->p->job->deals.enabled || !s->p->job->deals.has_crm_fields || s->p->only || s->p->only_id)
 		return 0;
 	return money_sync(s->p, s->fin);
 }
+
+const struct sync_unit unit_deal_money = {
+	.name = "deal_money",
+	.load = deal_money_load,
+};

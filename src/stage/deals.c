@@ -335,7 +335,7 @@ static int deal_since(struct deal_extract *x, char *buf, size_t n, const char **
 	return 0;
 }
 
-int deals_extract(struct stage_run *s, const struct sync_unit *u)
+static int deals_extract(struct stage_run *s, const struct sync_unit *u)
 {
 	struct pipeline *p = s->p;
 	const char *dir = s->out_dir;
@@ -610,7 +610,7 @@ static int write_transform_stats(struct pipeline *p, const struct stats *st)
 	return ledger_commit(p->lg);
 }
 
-int deals_transform(struct stage_run *s, const struct sync_unit *u)
+static int deals_transform(struct stage_run *s, const struct sync_unit *u)
 {
 	struct pipeline *p = s->p;
 	const char *extract_dir = s->in_dir, *out_dir = s->out_dir;
@@ -1407,7 +1407,7 @@ out:
 	return rc;
 }
 
-int deals_load(struct stage_run *s, const struct sync_unit *u)
+static int deals_load(struct stage_run *s, const struct sync_unit *u)
 {
 	int rc;
 
@@ -1419,3 +1419,12 @@ int deals_load(struct stage_run *s, const struct sync_unit *u)
 	log_set_entity(NULL);
 	return rc;
 }
+
+const struct sync_unit unit_deals = {
+	.name = "deals",
+	.has_links = 1,
+	.key = { "deals", job_load_deals },
+	.extract = deals_extract,
+	.transform = deals_transform,
+	.load = deals_load,
+};

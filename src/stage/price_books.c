@@ -3,7 +3,8 @@
  * as extract/price_books.ndjson.gz, for `finsync export --stage extract
  * --entity price_books`.  Report only: finsync writes price books nowhere,
  * so the unit has an extract hook and no transform or load.  It is the
- * smallest unit, the one docs/HACKING.md "Add an entity" shows.
+ * smallest unit, the one docs/HACKING.md "Add an entity" shows: this file
+ * and its name in units.c's list are the whole of it, its job key too.
  */
 #include "finsync/crm.h"
 #include "finsync/err.h"
@@ -37,7 +38,13 @@ static int copy_records(struct source *src, struct staging_writer *w, long *n)
 	return 0;
 }
 
-int price_books_extract(struct stage_run *s, const struct sync_unit *u)
+/* sync.price_books: true or false (absent: false); nothing to keep, the extract reads it again. */
+static int price_books_key(struct job *job, json_t *value)
+{
+	return json_is_boolean(value) ? 0 : job_key_error(job, "sync.price_books", "must be true or false");
+}
+
+static int price_books_extract(struct stage_run *s, const struct sync_unit *u)
 {
 	struct crm_query q = { "Price_Books", NULL, NULL, NULL, NULL, NULL };
 	struct staging_writer *w = NULL;
@@ -45,7 +52,7 @@ int price_books_extract(struct stage_run *s, const struct sync_unit *u)
 	long n = 0;
 	int rc;
 
-	if (!s->p->job->price_books || s->p->only || s->p->only_id)
+	if (!json_is_true(job_sync_value(s->p->job, u->key.name)) || s->p->only || s->p->only_id)
 		return 0;
 	log_set_entity(u->name);
 	q.fields = json_pack("[s]", "Price_Book_Name");
@@ -63,3 +70,9 @@ int price_books_extract(struct stage_run *s, const struct sync_unit *u)
 	log_set_entity(NULL);
 	return rc;
 }
+
+const struct sync_unit unit_price_books = {
+	.name = "price_books",
+	.key = { "price_books", price_books_key },
+	.extract = price_books_extract,
+};

@@ -154,7 +154,7 @@ static int list_quotes(struct quote_extract *x)
 	return rc;
 }
 
-int quotes_extract(struct stage_run *s, const struct sync_unit *u)
+static int quotes_extract(struct stage_run *s, const struct sync_unit *u)
 {
 	struct quote_extract x = { .p = s->p, .crm = s->crm };
 	int rc;
@@ -204,7 +204,7 @@ static json_t *plan_quote(json_t *rec)
 	return line;
 }
 
-int quotes_transform(struct stage_run *s, const struct sync_unit *u)
+static int quotes_transform(struct stage_run *s, const struct sync_unit *u)
 {
 	struct staging_reader *r = NULL;
 	struct staging_writer *w = NULL;
@@ -540,7 +540,7 @@ static int is_create(json_t *line)
 	return str(line, "action") && !strcmp(str(line, "action"), "create");
 }
 
-int quotes_load(struct stage_run *s, const struct sync_unit *u)
+static int quotes_load(struct stage_run *s, const struct sync_unit *u)
 {
 	struct quote_load l = { .p = s->p, .t = target_of(s->p), .fin = s->fin };
 	struct load_loop lp = {
@@ -575,3 +575,11 @@ int quotes_load(struct stage_run *s, const struct sync_unit *u)
 	log_set_entity(NULL);
 	return rc;
 }
+
+const struct sync_unit unit_quotes = {
+	.name = "quotes",
+	.key = { "quotes", job_load_quotes },
+	.extract = quotes_extract,
+	.transform = quotes_transform,
+	.load = quotes_load,
+};

@@ -365,10 +365,16 @@ static int summary_run(struct pipeline *p, struct finclient *fin)
 	return rc;
 }
 
-int summary_load(struct stage_run *s, const struct sync_unit *u)
+static int summary_load(struct stage_run *s, const struct sync_unit *u)
 {
 	(void)u;
 	if (!s->p->job->summary.enabled || s->p->only || s->p->only_id)
 		return 0;
 	return summary_run(s->p, s->fin);
 }
+
+const struct sync_unit unit_summary = {
+	.name = "summary",
+	.key = { "summary", job_load_summary },
+	.load = summary_load,
+};

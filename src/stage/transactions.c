@@ -251,7 +251,7 @@ out:
 	return rc;
 }
 
-int transactions_extract(struct stage_run *s, const struct sync_unit *u)
+static int transactions_extract(struct stage_run *s, const struct sync_unit *u)
 {
 	struct txn_extract x = { .p = s->p, .fin = s->fin };
 	size_t i;
@@ -657,7 +657,7 @@ static int read_picklists(struct txn_load *l)
 	return 0;
 }
 
-int transactions_load(struct stage_run *s, const struct sync_unit *u)
+static int transactions_load(struct stage_run *s, const struct sync_unit *u)
 {
 	struct txn_load *l;
 	struct load_loop lp = {
@@ -705,3 +705,10 @@ int transactions_load(struct stage_run *s, const struct sync_unit *u)
 	log_set_entity(NULL);
 	return rc;
 }
+
+const struct sync_unit unit_transactions = {
+	.name = "transactions",
+	.key = { "transactions", job_load_transactions },
+	.extract = transactions_extract,
+	.load = transactions_load,
+};

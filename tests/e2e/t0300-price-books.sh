@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='sync.price_books (the smallest unit, docs/HACKING.md "Add an entity"): the run stages the CRM price books, which export as CSV; nothing is written for them to either app; a job without the key stages none; a value that is not true or false is exit 2 naming the key'
+test_description='sync.price_books (the smallest unit, docs/HACKING.md "Add an entity"): the run stages the CRM price books, which export as CSV; nothing is written for them to either app; a job without the key stages none; a value that is not true or false is exit 2 naming the key, for check and run alike, as is a key no unit has'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base"
@@ -35,4 +35,11 @@ assert_eq 0 "$(ctl GET "/requests?since=$seq" | jq '[.requests[] | select(.path 
 # --- a value that is not true or false.
 write_job bad.json zoho-books '{"customers":{"crm_module":"accounts"},"price_books":"yes"}'
 expect_exit 2 finsync check bad.json 2>err
-grep -q "sync.price_books" err || fail "message does not name the key: $(cat err)"
+grep -q "sync.price_books: must be true or false" err || fail "message does not name the key: $(cat err)"
+expect_exit 2 finsync run bad.json 2>err
+grep -q "sync.price_books: must be true or false" err || fail "run: message does not name the key: $(cat err)"
+
+# --- a key under sync that no unit has.
+write_job typo.json zoho-books '{"customers":{"crm_module":"accounts"},"price_book":true}'
+expect_exit 2 finsync run typo.json 2>err
+grep -q "sync.price_book: unknown key" err || fail "message does not name the unknown key: $(cat err)"

@@ -9,6 +9,7 @@
 #include "finsync/alloc.h"
 #include "finsync/job.h"
 #include "finsync/mapping.h"
+#include "finsync/pipeline.h"
 #include "unit.h"
 
 #define MAX_TABLES 64
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
 
 	alloc_init();
 	job_set_field_check(mapping_check_job); /* as finsync's main() */
+	job_set_sync_keys(unit_sync_keys);
 	for (t = 0; t < ntables; t++) {
 		for (i = 0; tables[t][i].name; i++) {
 			int before = unit_failures;
