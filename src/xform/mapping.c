@@ -250,14 +250,12 @@ static int same_target(const struct target *a, const struct target *b)
 /* The module the job's field_map reads (see the comment at the top). */
 static int map_applies(const struct entity_sync *e, const char *module)
 {
-	switch (e->kind) {
-	case ENTITY_CUSTOMERS:
+	const char *const *own = entity_defs[e->kind].crm_modules;
+
+	/* Customers read the module the job says (crm_module); any other entity its row's one module. */
+	if (!own)
 		return !strcmp(module, e->crm_module == CRM_CONTACTS ? "Contacts" : "Accounts");
-	case ENTITY_VENDORS:
-		return !strcmp(module, "Vendors");
-	default:
-		return !strcmp(module, "Products");
-	}
+	return !strcmp(module, own[0]);
 }
 
 /* Whether a field_map key of the job overrides the default target t. */

@@ -118,10 +118,8 @@ static const char *module_of(const struct entity_sync *e, json_t *view)
 {
 	const char *sub;
 
-	if (e->kind == ENTITY_ITEMS)
-		return "Products";
-	if (e->kind == ENTITY_VENDORS)
-		return "Vendors";
+	if (entity_defs[e->kind].crm_modules)
+		return entity_defs[e->kind].crm_modules[0];
 	sub = json_string_value(json_object_get(view, "customer_sub_type"));
 	return sub && !strcmp(sub, "individual") ? "Contacts" : "Accounts";
 }
