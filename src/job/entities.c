@@ -1,9 +1,11 @@
 /*
  * entities.c - the one table of what the job can sync record by record
  * (customers, vendors, items): each entity's names, the CRM module it reads,
- * what it is in the finance app, and which side wins a clash.  Every layer
- * reads this row instead of naming an entity; the stages' behaviour per
- * entity is in the unit table (src/stage/units.c).
+ * what it is in the finance app and where its records are there (its
+ * finance list), and which side wins a clash.  Every layer reads this row
+ * instead of naming an entity; the entity's line of RECORD_ENTITIES
+ * (job.h) gives it its enum value, its name and its sync unit
+ * (src/stage/units.c).
  */
 #include <string.h>
 #include "finsync/job.h"

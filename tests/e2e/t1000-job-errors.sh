@@ -19,6 +19,11 @@ check_job_error '{"vendors":{}}' "sync.vendors: zoho-billing has no vendors" zoh
 check_job_error '{"customers":{"crm_module":"leads"}}' "sync.customers.crm_module: unknown value 'leads'"
 check_job_error '{"customers":{"field_map":{"fax_number":"Fax"}}}' "sync.customers.field_map.fax_number"
 check_job_error '{"customers":{"views":{"Products":"1"}}}' "sync.customers.views.Products"
+check_job_error '{"customers":{"field_map":["Fax"]}}' "sync.customers.field_map: must be an object of finance field to CRM field"
+check_job_error '{"customers":{"field_map":{"website":""}}}' "sync.customers.field_map.website: must be a CRM field API name"
+check_job_error '{"customers":{"field_owner":{"website":"crm"}}}' "sync.customers.field_owner: only with extent both_ways"
+check_job_error '{"customers":{"extent":"both_ways","field_owner":{"website":"me"}}}' "sync.customers.field_owner.website: must be \"crm\" or \"finance\""
+check_job_error '{"customers":{},"pricebooks":true}' "sync.pricebooks: unknown key"
 check_job_error '{}' "sync: names no entity"
 
 # A pace beyond any API's: refused, instead of a pacing slot per request of the minute.
