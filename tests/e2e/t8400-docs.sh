@@ -9,9 +9,8 @@ import re, sys
 src, readme = open(sys.argv[1]).read() + open(sys.argv[3]).read(), open(sys.argv[2]).read()
 arrays = {m.group(1): re.findall(r'"([a-z_]+)"', m.group(2))
           for m in re.finditer(r'static const char \*const (\w+)\[\] = \{(.*?)\};', src, re.S)}
-for need in ("top_keys", "crm_api_keys", "crm_csv_keys", "finance_keys", "sync_keys", "entity_keys"):
+for need in ("top_keys", "crm_api_keys", "crm_csv_keys", "finance_keys", "entity_keys"):
     assert arrays.get(need), "job.c has no %s[] (update this test)" % need
-entities = [e for e in arrays["sync_keys"]]
 keys = [k for k in arrays["top_keys"] if k not in ("crm", "finance", "sync")]
 keys += ["crm." + k for k in arrays["crm_api_keys"] + arrays["crm_csv_keys"]]
 keys += ["finance." + k for k in arrays["finance_keys"]]
