@@ -18,6 +18,7 @@
 #ifndef FINSYNC_OPTIONS_H
 #define FINSYNC_OPTIONS_H
 #include <stddef.h>
+#include "finsync/suggest.h"
 
 enum option_kind {
 	OPTION_FLAG,    /* int field := 1 */
@@ -76,25 +77,5 @@ struct options_call {
  * with one of the messages above.  Option values point into argv.
  */
 int options_parse(const struct options_call *c, int argc, char **argv, int *nwords);
-
-/*
- * "Did you mean": the name a mistyped word was meant to be, among the names
- * offered to suggest_consider(); NULL when none is near.  A name the word
- * is a prefix of, when only one is; otherwise the nearest name within two
- * edits (insert, delete, replace, swap two neighbours).
- */
-struct suggest {
-	const char *word;
-	const char *prefix_of; /* the one name the word begins */
-	int prefixes;
-	const char *nearest;
-	int distance;
-};
-
-void suggest_init(struct suggest *s, const char *word);
-void suggest_consider(struct suggest *s, const char *name);
-const char *suggest_result(const struct suggest *s);
-/* Edits between a and b (optimal string alignment); a large number for long words. */
-int edit_distance(const char *a, const char *b);
 
 #endif

@@ -21,8 +21,6 @@
 #include "finsync/log.h"
 #include "finsync/options.h"
 
-#define NAME_MAX_SUGGEST 64
-
 static const char *const log_formats[] = { "text", "json", NULL };
 
 const struct option_spec common_options[] = {
@@ -83,12 +81,12 @@ static int find_short(const struct options_call *c, char letter, struct found *f
 
 static int unknown_long(const struct options_call *c, const char *arg, size_t len)
 {
-	char word[NAME_MAX_SUGGEST + 1];
+	char word[SUGGEST_WORD_MAX + 1];
 	const struct option_spec *s;
 	const char *near = NULL;
 	struct suggest sg;
 
-	if (len <= NAME_MAX_SUGGEST) {
+	if (len <= SUGGEST_WORD_MAX) {
 		memcpy(word, arg + 2, len);
 		word[len] = '\0';
 		suggest_init(&sg, word);
@@ -229,64 +227,4 @@ int options_parse(const struct options_call *c, int argc, char **argv, int *nwor
 	}
 	*nwords = n;
 	return 0;
-}
-
-/* ---- did you mean ---- */
-
-int edit_distance(const char *a, const char *b)
-{
-	int d[NAME_MAX_SUGGEST + 1][NAME_MAX_SUGGEST + 1];
-	size_t la = strlen(a), lb = strlen(b), i, j;
-
-	if (la > NAME_MAX_SUGGEST || lb > NAME_MAX_SUGGEST)
-		return 1000;
-	for (i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < best)
-				best = d[i - 2][j - 2] + 1;
-			d[i][j] = best;
-		}
-	}
-	return d[la][lb];
-}
-
-void suggest_init(struct suggest *s, const char *word)
-{
-	memset(s, 0, sizeof(*s));
-	s->word = word;
-	s->distance = 3;
-}
-
-void suggest_consider(struct suggest *s, const char *name)
-{
-	size_t len = strlen(s->word);
-	int d;
-
-	if (!len || !strcmp(name, s->word))
-		return;
-	if (!strncmp(name, s->word, len)) {
-		s->prefix_of = name;
-		s->prefixes++;
-	}
-	/* Two edits turn any two-letter word into another: that is no near miss. */
-	d = edit_distance(s->word, name);
-	if (d < s->distance && (size_t)d < len) {
-		s->nearest = name;
-		s->distance = d;
-	}
-}
-
-const char *suggest_result(const struct suggest *s)
-{
-	return s->prefixes == 1 ? s->prefix_of : s->nearest;
 }

@@ -19,6 +19,8 @@
 #include "finsync/err.h"
 #include "finsync/job.h"
 #include "finsync/safe.h"
+#include "finsync/suggest.h"
+#include "job_keys.h"
 
 struct loader {
 	struct job *job;
@@ -52,14 +54,23 @@ int job_key_error(const struct job *job, const char *key, const char *fmt, ...)
 	return fail(FS_EUSAGE, "job '%s': %s: %s", job->path, key, detail);
 }
 
-/*
- * Unknown keys are refused; allowed is NULL-terminated.  The key "//" is a
- * comment (JSON has none), in any object whose keys are the job file's own:
- * `finsync init` writes them, and operators note why a view or a mapping is
- * there.  Not in objects whose keys are data (field_map, views, field_owner).
- */
-static int check_keys(struct loader *ld, json_t *obj, const char *where, const char *const *allowed)
+/* FS_EUSAGE: where.key is unknown, with the name it was near (may be NULL). */
+static int unknown_key(const struct job *job, const char *where, const char *key, const char *near)
 {
+	return fail(FS_EUSAGE, "job '%s': %s%s%s: unknown key%s%s%s", job->path, where, *where ? "." : "", key,
+		    near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+}
+
+/*
+ * Unknown keys are refused, with the known key they were near; allowed is
+ * NULL-terminated.  The key "//" is a comment (JSON has none), in any
+ * object whose keys are the job file's own: `finsync init` writes them, and
+ * operators note why a view or a mapping is there.  Not in objects whose
+ * keys are data (field_map, views, field_owner).
+ */
+int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
+{
+	struct suggest sg;
 	const char *key;
 	json_t *v;
 	size_t i;
@@ -69,8 +80,12 @@ static int check_keys(struct loader *ld, json_t *obj, const char *where, const c
 			continue;
 		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
 			;
-		if (!allowed[i])
-			return job_error(ld, NULL, "%s%s%s: unknown key", where, *where ? "." : "", key);
+		if (allowed[i])
+			continue;
+		suggest_init(&sg, key);
+		for (i = 0; allowed[i]; i++)
+			suggest_consider(&sg, allowed[i]);
+		return unknown_key(job, where, key, suggest_result(&sg));
 	}
 	return 0;
 }
@@ -367,14 +382,14 @@ static int load_crm(struct loader *ld, json_t *crm)
 	if (!(ld->job->crm_source = crm_source_find(ep->type)))
 		return job_error(ld, "crm.type", "unknown value '%s' (%s)", ep->type, crm_source_names());
 	if (ld->job->crm_source->from_files) {
-		if ((rc = check_keys(ld, crm, "crm", crm_csv_keys)) ||
+		if ((rc = check_keys(ld->job, crm, "crm", crm_csv_keys)) ||
 		    (rc = get_string(ld, crm, "crm", "dir", 1, &dir)))
 			return rc;
 		ep->dir = resolve_path(ld->job, dir);
 		xfree(dir);
 		return 0;
 	}
-	if ((rc = check_keys(ld, crm, "crm", crm_api_keys)))
+	if ((rc = check_keys(ld->job, crm, "crm", crm_api_keys)))
 		return rc;
 	ep->read = CRM_READ_AUTO;
 	if ((rc = get_enum(ld, crm, "crm", "read", crm_read_names, &mode)))
@@ -391,7 +406,7 @@ static int load_finance(struct loader *ld, json_t *fin)
 
 	if (!json_is_object(fin))
 		return job_error(ld, "finance", "missing or not an object");
-	if ((rc = check_keys(ld, fin, "finance", finance_keys)) ||
+	if ((rc = check_keys(ld->job, fin, "finance", finance_keys)) ||
 	    (rc = get_string(ld, fin, "finance", "type", 1, &ep->type)))
 		return rc;
 	if (!(ld->job->app = finance_app_find(ep->type)))
@@ -468,7 +483,7 @@ static int check_entity_keys(struct loader *ld, json_t *cfg, struct entity_sync 
 	size_t i;
 	int rc;
 
-	if ((rc = check_keys(ld, cfg, where, entity_keys)))
+	if ((rc = check_keys(ld->job, cfg, where, entity_keys)))
 		return rc;
 	for (i = 0; i < sizeof(per_entity_only) / sizeof(per_entity_only[0]); i++)
 		if (json_object_get(cfg, per_entity_only[i][0]) && strcmp(e->name, per_entity_only[i][1]))
@@ -651,15 +666,25 @@ json_t *job_sync_value(const struct job *job, const char *name)
 	return json_object_get(json_object_get(job->root, "sync"), name);
 }
 
-/* Under sync: a record entity, a unit's key or a comment; anything else is refused. */
+/* Under sync: a record entity, a unit's key or a comment; anything else is refused, with the name it was near. */
 static int check_sync_keys(struct loader *ld, json_t *sync)
 {
+	struct suggest sg;
 	const char *key;
 	json_t *v;
+	size_t i;
 
-	json_object_foreach(sync, key, v)
-		if (strcmp(key, JOB_COMMENT_KEY) && !entity_def_find(key) && !sync_key_find(key))
-			return job_error(ld, NULL, "sync.%s: unknown key", key);
+	json_object_foreach(sync, key, v) {
+		if (!strcmp(key, JOB_COMMENT_KEY) || entity_def_find(key) || sync_key_find(key))
+			continue;
+		suggest_init(&sg, key);
+		for (i = 0; entity_names[i]; i++)
+			suggest_consider(&sg, entity_names[i]);
+		for (i = 0; sync_keys && sync_keys[i]; i++)
+			if (sync_keys[i]->name)
+				suggest_consider(&sg, sync_keys[i]->name);
+		return unknown_key(ld->job, "sync", key, suggest_result(&sg));
+	}
 	return 0;
 }
 
@@ -759,7 +784,7 @@ static int load_top(struct loader *ld)
 
 	if (!json_is_object(job->root))
 		return job_error(ld, NULL, "not a JSON object");
-	if ((rc = check_keys(ld, job->root, "", top_keys)))
+	if ((rc = check_keys(ld->job, job->root, "", top_keys)))
 		return rc;
 	if ((rc = get_string(ld, job->root, "", "job", 1, &job->name)) ||
 	    (rc = get_string(ld, job->root, "", "state_dir", 0, &state)))

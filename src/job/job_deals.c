@@ -47,26 +47,6 @@ const char *summary_field_key(enum summary_field f)
 	return summary_field_keys[f];
 }
 
-int check_keys(const struct job *job, json_t *obj, const char *where, const char *const *allowed)
-{
-	const char *key;
-	json_t *v;
-	size_t i;
-
-	json_object_foreach(obj, key, v) {
-		if (!strcmp(key, JOB_COMMENT_KEY))      /* a comment, as in job.c */
-			continue;
-		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
-			;
-		if (!allowed[i]) {
-			char full[256];
-			snprintf(full, sizeof(full), "%s.%s", where, key);
-			return job_key_error(job, full, "unknown key");
-		}
-	}
-	return 0;
-}
-
 static int get_bool(const struct job *job, json_t *cfg, const char *name, int *out)
 {
 	json_t *v = json_object_get(cfg, name);

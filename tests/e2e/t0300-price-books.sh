@@ -1,5 +1,5 @@
 #!/bin/sh
-test_description='sync.price_books (the smallest unit, docs/HACKING.md "Add an entity"): the run stages the CRM price books, which export as CSV; nothing is written for them to either app; a job without the key stages none; a value that is not true or false is exit 2 naming the key, for check and run alike, as is a key no unit has'
+test_description='sync.price_books (the smallest unit, docs/HACKING.md "Add an entity"): the run stages the CRM price books, which export as CSV; nothing is written for them to either app; a job without the key stages none; a value that is not true or false is exit 2 naming the key, for check and run alike, as is a key no unit has, with the key it was near'
 . "$(dirname "$0")/lib.sh"
 cd "$WORK"
 sandbox_start "$FIXTURES/base"
@@ -42,4 +42,4 @@ grep -q "sync.price_books: must be true or false" err || fail "run: message does
 # --- a key under sync that no unit has.
 write_job typo.json zoho-books '{"customers":{"crm_module":"accounts"},"price_book":true}'
 expect_exit 2 finsync run typo.json 2>err
-grep -q "sync.price_book: unknown key" err || fail "message does not name the unknown key: $(cat err)"
+grep -qF "sync.price_book: unknown key (did you mean 'price_books'?)" err || fail "message does not name the unknown key: $(cat err)"

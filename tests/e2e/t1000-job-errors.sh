@@ -23,7 +23,11 @@ check_job_error '{"customers":{"field_map":["Fax"]}}' "sync.customers.field_map:
 check_job_error '{"customers":{"field_map":{"website":""}}}' "sync.customers.field_map.website: must be a CRM field API name"
 check_job_error '{"customers":{"field_owner":{"website":"crm"}}}' "sync.customers.field_owner: only with extent both_ways"
 check_job_error '{"customers":{"extent":"both_ways","field_owner":{"website":"me"}}}' "sync.customers.field_owner.website: must be \"crm\" or \"finance\""
-check_job_error '{"customers":{},"pricebooks":true}' "sync.pricebooks: unknown key"
+check_job_error '{"customers":{},"pricebooks":true}' "sync.pricebooks: unknown key (did you mean 'price_books'?)"
+check_job_error '{"customers":{},"deals":{},"sumary":{}}' "sync.sumary: unknown key (did you mean 'summary'?)"
+check_job_error '{"customers":{"extnt":"both_ways"}}' "sync.customers.extnt: unknown key (did you mean 'extent'?)"
+check_job_error '{"customers":{},"deals":{"automat":"invoice"}}' "sync.deals.automat: unknown key (did you mean 'automate'?)"
+check_job_error '{"customers":{},"bogus":1}' "sync.bogus: unknown key"
 check_job_error '{}' "sync: names no entity"
 
 # A pace beyond any API's: refused, instead of a pacing slot per request of the minute.
