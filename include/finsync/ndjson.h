@@ -84,4 +84,8 @@ int ndjson_replay_sorted(const char *text, const struct ndjson_spans *spans,
 			 int (*cb)(const char *p, size_t n, void *ud), void *ud);
 void ndjson_spans_release(struct ndjson_spans *spans);
 
+/* The string value of obj's key (borrowed, as obj's); NULL when obj is no
+ * object, has no such key or its value is no string. */
+const char *jstr(const json_t *obj, const char *key);
+
 #endif

@@ -136,7 +136,7 @@ static int write_candidates(struct sheetout *csv, const struct run_view *v, json
 {
 	json_t *c = review_candidates(line), *id;
 	struct buf ids = BUF_INIT, names = BUF_INIT;
-	const char *entity = review_str(line, "entity"), *name, *where;
+	const char *entity = jstr(line, "entity"), *name, *where;
 	size_t i;
 	int rc;
 
@@ -163,7 +163,7 @@ static int write_item(struct sheetout *csv, const struct run_view *v, json_t *li
 	int rc = sheetout_long(csv, v->run);
 
 	for (k = 0; keys[k] && !rc; k++)
-		rc = sheetout_text(csv, review_str(line, keys[k]));
+		rc = sheetout_text(csv, jstr(line, keys[k]));
 	if (!rc)
 		rc = write_candidates(csv, v, line);
 	if (!rc)
@@ -191,7 +191,7 @@ struct listing {
  */
 static int decided_since(const struct decision *d, json_t *line, const char *started_at)
 {
-	const char *match = review_str(line, "match");
+	const char *match = jstr(line, "match");
 	int cmp;
 
 	if (!d->decided_at)
@@ -207,7 +207,7 @@ static int decided_since(const struct decision *d, json_t *line, const char *sta
  */
 static int settled(struct listing *L, json_t *line, const char *started_at)
 {
-	const char *entity = review_str(line, "entity"), *crm_id = review_str(line, "crm_id");
+	const char *entity = jstr(line, "entity"), *crm_id = jstr(line, "crm_id");
 	struct decision d = { 0 };
 	struct link l = { 0 };
 	int rc, near = json_object_get(line, "score") != NULL;

@@ -8,6 +8,7 @@
 #ifndef FINSYNC_CMD_REVIEW_H
 #define FINSYNC_CMD_REVIEW_H
 #include <jansson.h>
+#include "finsync/ndjson.h"
 
 struct job;
 struct ledger;
@@ -41,9 +42,6 @@ struct run_view {
 int review_pick_run(struct ledger *lg, const struct job *job, long want, long *out);
 
 /* ---- the run view (review_view.c) ---- */
-
-/* The string at key in o, borrowed; NULL when absent or not a string. */
-const char *review_str(json_t *o, const char *key);
 
 /* Whether the run's transform stage finished (its manifest is there). */
 int run_has_transform(const struct job *job, long run);

@@ -610,7 +610,7 @@ static int check_linked(struct apply *a, struct pending *p, json_t *line, const 
  */
 static int check_create(struct apply *a, const struct run_view *v, const struct pending *p, json_t *line)
 {
-	const char *m = review_str(line, "match"), *sku = review_str(line, "sku"), *where, *name;
+	const char *m = jstr(line, "match"), *sku = jstr(line, "sku"), *where, *name;
 	json_t *c;
 
 	if (strcmp(p->decision, "create") || !m || strcmp(m, "sku"))
@@ -651,9 +651,9 @@ static int check_record(struct apply *a, const struct run_view *v, struct pendin
 	} else if (!line)
 		bad_row(a, p->line, "unknown CRM id '%s' for %s: not among run %ld's records to review", p->crm_id,
 			p->entity, p->run);
-	else if (!strcmp(review_str(line, "action"), "invalid"))
+	else if (!strcmp(jstr(line, "action"), "invalid"))
 		bad_row(a, p->line, "CRM record %s is invalid (%s): fix it in the CRM, a decision cannot", p->crm_id,
-			review_str(line, "reason") ? review_str(line, "reason") : "no reason given");
+			jstr(line, "reason") ? jstr(line, "reason") : "no reason given");
 	else if (first)
 		bad_row(a, p->line, "CRM record %s is already decided on line %" JSON_INTEGER_FORMAT, p->crm_id,
 			json_integer_value(first));
@@ -678,7 +678,7 @@ static int check_row(struct apply *a, struct pending *p)
 		rc = check_link(a, v, p, line);
 	if (rc == 1) {
 		json_object_set_new(a->taken, key, json_integer(p->line));
-		p->crm_module = xstrdup(review_str(line, "crm_module"));
+		p->crm_module = xstrdup(jstr(line, "crm_module"));
 	}
 	xfree(key);
 	return rc;

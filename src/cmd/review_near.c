@@ -34,7 +34,7 @@ struct near {
 /* Items are told apart by SKU: two with different SKUs are not duplicates, whatever their names. */
 static int other_sku(json_t *line, const char *sku)
 {
-	const char *mine = review_str(line, "sku");
+	const char *mine = jstr(line, "sku");
 
 	return mine && sku && *sku && strcmp(mine, sku);
 }
@@ -87,9 +87,9 @@ static int near_scan(const struct job *job, const char *dir, const char *entity,
 			continue;
 		if (rc < 0)
 			break;
-		if (row_id(row, id_key, idbuf) && review_str(row, name_key))
-			near_weigh(nd, n, row_id(row, id_key, idbuf), review_str(row, name_key),
-				   review_str(row, "sku"));
+		if (row_id(row, id_key, idbuf) && jstr(row, name_key))
+			near_weigh(nd, n, row_id(row, id_key, idbuf), jstr(row, name_key),
+				   jstr(row, "sku"));
 		json_decref(row);
 		if ((long)n * ++rows > NEAR_MAX_PAIRS) {
 			log_warn("%s: near-duplicates compared with the first %ld finance %ss only", entity, rows,
@@ -129,7 +129,7 @@ static int near_entity(struct run_view *v, const struct job *job, const char *en
 
 	for (i = 0; i < n; i++) {
 		nd[i].line = json_array_get(list, i);
-		nd[i].key = neardup_key(review_str(nd[i].line, "name"));
+		nd[i].key = neardup_key(jstr(nd[i].line, "name"));
 	}
 	rc = near_scan(job, xdir, entity, nd, n);
 	for (i = 0; i < n; i++) {

@@ -21,6 +21,7 @@
 #include "finsync/err.h"
 #include "finsync/job.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/pipeline.h"
 #include "finsync/staging.h"
 #include "review.h"
@@ -38,15 +39,10 @@ int run_has_transform(const struct job *job, long run)
 
 /* ---- reading a run ---- */
 
-const char *review_str(json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
-
 /* Skipped as a duplicate, ambiguous or invalid: what an analyst decides on. */
 static int reviewable(json_t *line)
 {
-	const char *a = review_str(line, "action");
+	const char *a = jstr(line, "action");
 
 	if (!a)
 		return 0;
@@ -64,7 +60,7 @@ char *review_item_key(const char *entity, const char *crm_id)
 json_t *review_candidates(json_t *line)
 {
 	json_t *c = json_object_get(line, "candidates");
-	const char *fid = review_str(line, "finance_id");
+	const char *fid = jstr(line, "finance_id");
 
 	if (json_is_array(c))
 		return json_incref(c);
@@ -86,7 +82,7 @@ static void drop_payload(json_t *line)
 
 void run_view_add(struct run_view *v, const char *entity, json_t *line)
 {
-	char *key = review_item_key(entity, review_str(line, "crm_id"));
+	char *key = review_item_key(entity, jstr(line, "crm_id"));
 
 	drop_payload(line);
 	json_array_append(v->items, line);
@@ -97,7 +93,7 @@ void run_view_add(struct run_view *v, const char *entity, json_t *line)
 /* Created as new by the ladder's last rung: not by a review, not a clone of a duplicate. */
 int review_created_as_new(json_t *line)
 {
-	const char *a = review_str(line, "action"), *m = review_str(line, "match");
+	const char *a = jstr(line, "action"), *m = jstr(line, "match");
 
 	return a && !strcmp(a, "create") && (!m || !*m) && !json_is_true(json_object_get(line, "duplicate"));
 }
@@ -111,7 +107,7 @@ enum { LINE_STALE, LINE_FRESH, LINE_CREATE_ONLY };
  */
 static int line_fresh(struct run_view *v, const char *key, json_t *line, json_t *wanted)
 {
-	const char *prev, *m = review_str(line, "match");
+	const char *prev, *m = jstr(line, "match");
 
 	if (!v->seen)
 		return !wanted || json_object_get(wanted, key) ? LINE_FRESH : LINE_STALE;
@@ -154,7 +150,7 @@ static int load_entity_items(struct run_view *v, const char *dir, const char *en
 		}
 		if (rc < 0)
 			break;
-		key = review_item_key(entity, review_str(line, "crm_id"));
+		key = review_item_key(entity, jstr(line, "crm_id"));
 		fresh = line_fresh(v, key, line, wanted);
 		if (fresh == LINE_FRESH && (reviewable(line) || (!v->seen && review_created_as_new(line))))
 			run_view_add(v, entity, line);
@@ -197,7 +193,7 @@ static int load_snapshot(struct run_view *v, const struct job *job, const char *
 		}
 		if (id && json_object_get(wanted, id))
 			json_object_set_new(names, id,
-					    json_string(review_str(row, name_key) ? review_str(row, name_key) : ""));
+					    json_string(jstr(row, name_key) ? jstr(row, name_key) : ""));
 		json_decref(row);
 	}
 out:

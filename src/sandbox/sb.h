@@ -77,11 +77,11 @@ int date_add_days(const char *date, long days, char out[11]);
 
 /* ---- json helpers (util.c) ------------------------------------------ */
 
-const char *jstr(const json_t *obj, const char *key);   /* string or NULL */
 /*
  * JSON is read and written with finsync's ndjson_parse()/ndjson_dumps()
  * (util/ndjson.c): jansson's results, faster (jansson's reader and writer
- * were half of a finance create's cost), errors left to jansson.
+ * were half of a finance create's cost), errors left to jansson; jstr()
+ * is its string value of a key.
  */
 #include "finsync/ndjson.h"
 json_t *jerr_crm(const char *code, json_t *details, const char *message);

@@ -285,11 +285,6 @@ void fmt_log_time(char out[40])
 	snprintf(out, 40, "%.39s", buf);
 }
 
-const char *jstr(const json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
 json_t *jerr_crm(const char *code, json_t *details, const char *message)
 {
 	return json_pack("{s:s, s:o, s:s, s:s}", "code", code, "details",

@@ -32,6 +32,7 @@
 #include "finsync/http.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/scratch.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
@@ -51,11 +52,6 @@ static const char *const deal_fields[] = {
 static int wants_deals(const struct pipeline *p)
 {
 	return p->job->deals.enabled && !p->only && !p->only_id;
-}
-
-static const char *str(json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
 }
 
 /* ==== extract ==== */
@@ -78,9 +74,9 @@ static int wants_products(const struct deal_extract *x, json_t *rec)
 	double prob = 0;
 	int has_prob = deal_number(rec, "Probability", &prob);
 
-	return cfg->line_items == LINES_PRODUCTS && zoho_id_ok(str(rec, "id")) &&
-	       deal_wants_lines(cfg, deal_outcome(cfg, str(rec, "Stage"), has_prob, prob),
-				deal_stage_index(cfg, str(rec, "Stage")));
+	return cfg->line_items == LINES_PRODUCTS && zoho_id_ok(jstr(rec, "id")) &&
+	       deal_wants_lines(cfg, deal_outcome(cfg, jstr(rec, "Stage"), has_prob, prob),
+				deal_stage_index(cfg, jstr(rec, "Stage")));
 }
 
 /*
@@ -98,7 +94,7 @@ static int read_products(struct deal_extract *x, json_t *rec)
 
 	for (f = product_fields; *f; f++)
 		json_array_append_new(fields, json_string(*f));
-	if ((rc = crm_related(x->crm, "Deals", str(rec, "id"), "Products", fields, &src)) || !src)
+	if ((rc = crm_related(x->crm, "Deals", jstr(rec, "id"), "Products", fields, &src)) || !src)
 		goto out;
 	x->product_reads++;
 	while ((rc = source_next(src, &p)) > 0) {
@@ -109,7 +105,7 @@ static int read_products(struct deal_extract *x, json_t *rec)
 		json_decref(p);
 	}
 	if (rc == FS_EINPUT)
-		rc = fail(FS_EABORT, "Deals %s: its Products list: %s", str(rec, "id"), err_msg());
+		rc = fail(FS_EABORT, "Deals %s: its Products list: %s", jstr(rec, "id"), err_msg());
 	if (!rc)
 		json_object_set(rec, "Products", list);
 out:
@@ -171,7 +167,7 @@ static int copy_deals(struct deal_extract *x, struct source *src)
 		}
 		if (rc < 0)
 			return rc;
-		const char *id = str(rec, "id");
+		const char *id = jstr(rec, "id");
 		if (id && (rc = scratch_set_add(x->seen, id)) <= 0) {
 			json_decref(rec);       /* read again by id: already written */
 			if (rc < 0)
@@ -238,7 +234,7 @@ static int read_again(struct deal_extract *x, struct crm_query *q)
 /* The item the job names, by id or by name (compared without regard to case). */
 static int is_named_item(json_t *rec, void *ud)
 {
-	const char *want = ud, *id = str(rec, "item_id"), *name = str(rec, "name");
+	const char *want = ud, *id = jstr(rec, "item_id"), *name = jstr(rec, "name");
 
 	return (id && !strcmp(id, want)) || (name && !strcasecmp(name, want));
 }
@@ -292,19 +288,19 @@ static int resolve_default_item(struct pipeline *p, const char *dir, struct mani
 	if ((rc = pipeline_finclient(p, &fin)) || (rc = item_by_id(fin, want, &item)) ||
 	    (!item && (rc = item_by_name(fin, want, &item))))
 		goto out;
-	if (!item || (str(item, "status") && strcmp(str(item, "status"), "active"))) {
+	if (!item || (jstr(item, "status") && strcmp(jstr(item, "status"), "active"))) {
 		rc = fail(FS_EUSAGE, "job '%s': sync.deals.default_item: %s has no %s item '%s' (give an item id or name)",
 			  p->job->path, p->job->app->label, item ? "active" : "such", want);
 		goto out;
 	}
-	line = json_pack("{s:s?, s:s?}", "item_id", str(item, "item_id"), "name", str(item, "name"));
+	line = json_pack("{s:s?, s:s?}", "item_id", jstr(item, "item_id"), "name", jstr(item, "name"));
 	if (!(rc = staging_writer_open(&w, dir, "deal_item")) && !(rc = staging_write(w, line)))
 		rc = staging_writer_finish(w, m);
 	else if (w)
 		staging_writer_abort(w);
 	json_decref(line);
-	log_info("deals: a deal's line is for item '%s' (%s)", str(item, "name") ? str(item, "name") : "",
-		 str(item, "item_id"));
+	log_info("deals: a deal's line is for item '%s' (%s)", jstr(item, "name") ? jstr(item, "name") : "",
+		 jstr(item, "item_id"));
 out:
 	json_decref(item);
 	return rc;
@@ -350,7 +346,7 @@ static int deals_extract(struct stage_run *s, const struct sync_unit *u)
 	if (!wants_deals(p))
 		return 0;
 	log_set_entity("deals");
-	q.cvid = p->job->deals.views ? str(p->job->deals.views, "Deals") : NULL;
+	q.cvid = p->job->deals.views ? jstr(p->job->deals.views, "Deals") : NULL;
 	if ((rc = deal_since(&x, since, sizeof(since), &q.modified_since)))
 		goto out;
 	incremental = q.modified_since != NULL;
@@ -389,12 +385,12 @@ static json_t *deal_customer(const struct job *job, json_t *deal)
 	int accounts = c->crm_module != CRM_CONTACTS;
 	int contacts = c->crm_module == CRM_CONTACTS || c->include_orphan_contacts;
 
-	if (accounts && str(account, "id"))
-		return json_pack("{s:s, s:s, s:s?}", "module", "Accounts", "crm_id", str(account, "id"), "name",
-				 str(account, "name"));
-	if (contacts && str(contact, "id"))
-		return json_pack("{s:s, s:s, s:s?}", "module", "Contacts", "crm_id", str(contact, "id"), "name",
-				 str(contact, "name"));
+	if (accounts && jstr(account, "id"))
+		return json_pack("{s:s, s:s, s:s?}", "module", "Accounts", "crm_id", jstr(account, "id"), "name",
+				 jstr(account, "name"));
+	if (contacts && jstr(contact, "id"))
+		return json_pack("{s:s, s:s, s:s?}", "module", "Contacts", "crm_id", jstr(contact, "id"), "name",
+				 jstr(contact, "name"));
 	return NULL;
 }
 
@@ -446,8 +442,8 @@ static void deal_input(const struct job *job, json_t *rec, struct deal_input *in
 	int has_prob = deal_number(rec, "Probability", &prob);
 
 	in->rec = rec;
-	in->outcome = deal_outcome(&job->deals, str(rec, "Stage"), has_prob, prob);
-	in->stage_index = deal_stage_index(&job->deals, str(rec, "Stage"));
+	in->outcome = deal_outcome(&job->deals, jstr(rec, "Stage"), has_prob, prob);
+	in->stage_index = deal_stage_index(&job->deals, jstr(rec, "Stage"));
 }
 
 /* What the ledger knows of a deal's quote, invoice and sales order. */
@@ -539,9 +535,9 @@ static json_t *plan_line(json_t *rec, const struct deal_input *in, json_t *custo
 	for (i = 0; pl && i < pl->n; i++)
 		json_array_append_new(steps, json_string(deal_step_name(pl->steps[i])));
 	l = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:O?}",
-		      "entity", "deals", "crm_module", "Deals", "crm_id", str(rec, "id"), "name",
-		      str(rec, "Deal_Name"), "action", action, "match", "", "reason", reason && *reason ? reason : NULL,
-		      "finance_id", fid, "stage", str(rec, "Stage"), "outcome", outcome_names[in->outcome],
+		      "entity", "deals", "crm_module", "Deals", "crm_id", jstr(rec, "id"), "name",
+		      jstr(rec, "Deal_Name"), "action", action, "match", "", "reason", reason && *reason ? reason : NULL,
+		      "finance_id", fid, "stage", jstr(rec, "Stage"), "outcome", outcome_names[in->outcome],
 		      "customer", customer ? json_incref(customer) : json_null(), "steps", steps,
 		      "hash", hash && *hash ? hash : NULL, "payload", payload);
 	return l;
@@ -550,11 +546,11 @@ static json_t *plan_line(json_t *rec, const struct deal_input *in, json_t *custo
 static int transform_deal(struct deal_xform *x, json_t *rec)
 {
 	const struct job *job = x->p->job;
-	const char *id = str(rec, "id"), *why = NULL;
+	const char *id = jstr(rec, "id"), *why = NULL;
 	struct knowns k;
 	char hash[CONTENT_HASH_LEN] = "";
 	json_t *products = job->deals.line_items == LINES_PRODUCTS ? json_object_get(rec, "Products") : NULL;
-	json_t *payload = deal_payload(rec, str(x->item, "item_id"), products, &why), *customer = NULL, *line = NULL;
+	json_t *payload = deal_payload(rec, jstr(x->item, "item_id"), products, &why), *customer = NULL, *line = NULL;
 	struct deal_input in;
 	struct deal_facts f;
 	struct deal_plan pl = { 0 };
@@ -705,16 +701,16 @@ static void txn_release(struct txn *t)
 
 static void txn_take_record(struct txn *t, json_t *record)
 {
-	const char *num = str(record, t->doc == FIN_DOC_INVOICE ? "invoice_number" :
+	const char *num = jstr(record, t->doc == FIN_DOC_INVOICE ? "invoice_number" :
 			      t->doc == FIN_DOC_SALESORDER ? "salesorder_number" : "estimate_number");
 
 	if (num) {
 		xfree(t->number);
 		t->number = xstrdup(num);
 	}
-	if (str(record, "customer_id")) {
+	if (jstr(record, "customer_id")) {
 		xfree(t->customer_id);
-		t->customer_id = xstrdup(str(record, "customer_id"));
+		t->customer_id = xstrdup(jstr(record, "customer_id"));
 	}
 }
 
@@ -801,7 +797,7 @@ static int txn_get(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 /* The deal's customer as the ledger links it: d->customer_id, or NULL when not linked (yet). */
 static int linked_customer(struct deal_load *l, struct deal_ctx *d)
 {
-	const char *crm_id = str(json_object_get(d->line, "customer"), "crm_id");
+	const char *crm_id = jstr(json_object_get(d->line, "customer"), "crm_id");
 	int rc;
 
 	if (d->customer_read)
@@ -825,7 +821,7 @@ struct deal_match {
 static int is_deals_own(json_t *rec, void *ud)
 {
 	const struct deal_match *m = ud;
-	const char *ref = str(rec, "reference_number"), *customer = str(rec, "customer_id");
+	const char *ref = jstr(rec, "reference_number"), *customer = jstr(rec, "customer_id");
 
 	return ref && customer && !strcmp(ref, m->deal_id) && !strcmp(customer, m->customer_id);
 }
@@ -859,8 +855,8 @@ static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t
 		log_info("deals %s: its %s %s was made before%s; linked to it", d->id, t->kind, res.out.finance_id,
 			 t->found ? " (created by an interrupted run, or a create whose answer was lost)" : "");
 		set_str(&t->link.finance_id, res.out.finance_id);
-		set_str(&t->link.state, str(res.record, "status") ? str(res.record, "status") : "draft");
-		set_str(&t->link.hash, str(d->line, "hash"));
+		set_str(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
+		set_str(&t->link.hash, jstr(d->line, "hash"));
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
 		t->match = "reference_number";
@@ -886,7 +882,7 @@ static int refresh(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 	if ((rc = finclient_doc_get(l->fin, t->doc, t->link.finance_id, &res)))
 		goto out;
 	if (res.out.ok) {
-		status = str(res.record, "status") ? str(res.record, "status") : t->link.state;
+		status = jstr(res.record, "status") ? jstr(res.record, "status") : t->link.state;
 		txn_take_record(t, res.record);
 	} else if (res.out.status == 404) {
 		status = "gone";
@@ -927,12 +923,12 @@ static int adopt_for_creates(struct deal_load *l, struct deal_ctx *d, const stru
 static void plan_from_links(struct deal_load *l, struct deal_ctx *d, struct deal_plan *pl)
 {
 	const struct job *job = l->p->job;
-	const char *hash = str(d->line, "hash");
+	const char *hash = jstr(d->line, "hash");
 	struct deal_facts f = { 0 };
-	const char *outcome = str(d->line, "outcome");
+	const char *outcome = jstr(d->line, "outcome");
 
 	f.outcome = !outcome || !strcmp(outcome, "open") ? DEAL_OPEN : !strcmp(outcome, "won") ? DEAL_WON : DEAL_LOST;
-	f.stage_index = deal_stage_index(&job->deals, str(d->line, "stage"));
+	f.stage_index = deal_stage_index(&job->deals, jstr(d->line, "stage"));
 	f.quote_status = d->quote.exists ? d->quote.link.state : NULL;
 	f.invoice_status = d->invoice.exists ? d->invoice.link.state : NULL;
 	f.quote_changed = d->quote.exists && hash && (!d->quote.link.hash || strcmp(d->quote.link.hash, hash));
@@ -944,7 +940,7 @@ static void plan_from_links(struct deal_load *l, struct deal_ctx *d, struct deal
 
 static const char *customer_word(json_t *customer)
 {
-	return !strcmp(str(customer, "module") ? str(customer, "module") : "", "Contacts") ? "contact" : "account";
+	return !strcmp(jstr(customer, "module") ? jstr(customer, "module") : "", "Contacts") ? "contact" : "account";
 }
 
 /*
@@ -963,10 +959,10 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
 		return rc;
 	if (d->customer_id)
 		return 1;
-	if ((rc = ledger_event_last(l->p->lg, "customers", str(c, "crm_id"), &action, &reason)) < 0)
+	if ((rc = ledger_event_last(l->p->lg, "customers", jstr(c, "crm_id"), &action, &reason)) < 0)
 		return rc;
 	*why = xasprintf("its %s '%s' (crm id %s) is not linked to a %s customer%s%s%s%s%s",
-			 customer_word(c), str(c, "name") ? str(c, "name") : "", str(c, "crm_id"),
+			 customer_word(c), jstr(c, "name") ? jstr(c, "name") : "", jstr(c, "crm_id"),
 			 l->p->job->app->label, action ? ": it was " : "", action ? action : "",
 			 reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
 	xfree(action);
@@ -1008,7 +1004,7 @@ static const char *const step_status[STEP_COUNT] = {
 static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn *t, int sent_first)
 {
 	json_t *c = json_object_get(d->line, "customer");
-	const char *stage = str(d->line, "stage") ? str(d->line, "stage") : "";
+	const char *stage = jstr(d->line, "stage") ? jstr(d->line, "stage") : "";
 	const char *doc = t->doc == FIN_DOC_INVOICE ? "invoice" : t->doc == FIN_DOC_SALESORDER ? "sales order" : "quote";
 
 	switch (s) {
@@ -1020,7 +1016,7 @@ static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn 
 	case STEP_INVOICE_CREATE:
 	case STEP_ORDER_CREATE:
 		return xasprintf("%s %s created as a draft for %s '%s'%s%s", doc, txn_label(t), customer_word(c),
-				 str(c, "name") ? str(c, "name") : "", s == STEP_INVOICE_CREATE &&
+				 jstr(c, "name") ? jstr(c, "name") : "", s == STEP_INVOICE_CREATE &&
 				 d->quote.exists ? " from quote " : "", s == STEP_INVOICE_CREATE && d->quote.exists ?
 				 txn_label(&d->quote) : "");
 	case STEP_QUOTE_UPDATE:
@@ -1029,7 +1025,7 @@ static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn 
 		return xasprintf("draft %s %s updated: the deal changed", doc, txn_label(t));
 	case STEP_QUOTE_ACCEPT:
 		return xasprintf("quote %s %saccepted: the deal is %s (stage '%s')", txn_label(t),
-				 sent_first ? "marked sent and " : "", str(d->line, "outcome"), stage);
+				 sent_first ? "marked sent and " : "", jstr(d->line, "outcome"), stage);
 	case STEP_QUOTE_DECLINE:
 		return xasprintf("quote %s %sdeclined: the deal is lost (stage '%s')", txn_label(t),
 				 sent_first ? "marked sent and " : "", stage);
@@ -1045,7 +1041,7 @@ static int step_refused(struct deal_load *l, struct deal_ctx *d, struct txn *t, 
 {
 	char *why = xasprintf("%s refused to %s %s%s%s of deal '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
 			      strchr(deal_step_name(s), '_') + 1, fin_doc_name(t->doc), t->link.finance_id ? " " : "",
-			      t->link.finance_id ? t->link.finance_id : "", str(d->line, "name") ? str(d->line, "name") : "",
+			      t->link.finance_id ? t->link.finance_id : "", jstr(d->line, "name") ? jstr(d->line, "name") : "",
 			      o->status, o->code, o->message);
 	int rc;
 
@@ -1166,8 +1162,8 @@ static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, in
 	if (deal_step_writes_lines(s)) {
 		if (create)
 			set_str(&t->link.finance_id, res.out.finance_id);
-		set_str(&t->link.state, str(res.record, "status") ? str(res.record, "status") : "draft");
-		set_str(&t->link.hash, str(d->line, "hash"));
+		set_str(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
+		set_str(&t->link.hash, jstr(d->line, "hash"));
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
 	} else {
@@ -1200,7 +1196,7 @@ static int product_items(struct deal_load *l, json_t *payload, json_t **out)
 	int rc = 0;
 
 	json_array_foreach(json_object_get(payload, "line_items"), i, line) {
-		const char *pid = str(line, "crm_product_id");
+		const char *pid = jstr(line, "crm_product_id");
 		struct link link = { 0 };
 		if (!pid || json_object_get(items, pid))
 			continue;
@@ -1238,7 +1234,7 @@ static int lines_on_items(struct deal_load *l, struct deal_ctx *d, const struct 
 		return rc;
 	if (!(d->payload = deal_lines_on_items(payload, items, &missing))) {
 		*why = xasprintf("waits for its product '%s' (crm id %s): not linked to a %s item yet",
-				 str(missing, "name") ? str(missing, "name") : "", str(missing, "crm_product_id"),
+				 jstr(missing, "name") ? jstr(missing, "name") : "", jstr(missing, "crm_product_id"),
 				 l->p->job->app->label);
 		rc = 1;
 	}
@@ -1281,13 +1277,13 @@ static int load_settled(struct deal_load *l, struct deal_ctx *d, const char *act
 {
 	if (d->seen_earlier)
 		return 0;
-	return record(l, d, NULL, action, "", str(d->line, "reason"));
+	return record(l, d, NULL, action, "", jstr(d->line, "reason"));
 }
 
 static int load_deal(struct deal_load *l, json_t *line)
 {
-	struct deal_ctx d = { .line = line, .id = str(line, "crm_id") };
-	const char *action = str(line, "action");
+	struct deal_ctx d = { .line = line, .id = jstr(line, "crm_id") };
+	const char *action = jstr(line, "action");
 	struct deal_plan pl;
 	char *earlier = NULL;
 	int rc;
@@ -1334,7 +1330,7 @@ out:
 /* A deal the app refused to read (FS_EAPI): failed, the others go on. */
 static int deal_failed(struct deal_load *l, json_t *line)
 {
-	struct deal_ctx d = { .line = line, .id = str(line, "crm_id") };
+	struct deal_ctx d = { .line = line, .id = jstr(line, "crm_id") };
 	char *why = xstrdup(err_msg());
 	int rc;
 
@@ -1346,7 +1342,7 @@ static int deal_failed(struct deal_load *l, json_t *line)
 
 static int is_work(json_t *line)
 {
-	const char *a = str(line, "action");
+	const char *a = jstr(line, "action");
 
 	return a && strcmp(a, "unchanged") && strcmp(a, "skip") && strcmp(a, "invalid");
 }

@@ -25,6 +25,7 @@
 #include "finsync/interrupt.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
 #include "finsync/progress.h"
@@ -53,14 +54,9 @@ struct load {
 	json_t *recovered;       /* the batch's intents: CRM id -> finance id found, or null */
 };
 
-static const char *str(json_t *rec, const char *key)
-{
-	return json_string_value(json_object_get(rec, key));
-}
-
 static int is_write(json_t *rec)
 {
-	const char *a = str(rec, "action");
+	const char *a = jstr(rec, "action");
 
 	return a && (!strcmp(a, "create") || !strcmp(a, "update"));
 }
@@ -74,8 +70,8 @@ static int has_persons(const struct load *l)
 static int record_event(struct load *l, json_t *rec, const char *finance_id, const char *action,
 			const char *reason)
 {
-	return ledger_event_add(l->p->lg, l->p->run_id, l->e->name, str(rec, "crm_module"),
-				str(rec, "crm_id"), finance_id, action, str(rec, "match"), reason);
+	return ledger_event_add(l->p->lg, l->p->run_id, l->e->name, jstr(rec, "crm_module"),
+				jstr(rec, "crm_id"), finance_id, action, jstr(rec, "match"), reason);
 }
 
 static int link_record(struct load *l, json_t *rec, const char *finance_id)
@@ -90,14 +86,14 @@ static int link_record(struct load *l, json_t *rec, const char *finance_id)
 	 */
 	link.finance_hash = NULL;
 	link.entity = (char *)l->e->name;
-	link.crm_id = (char *)str(rec, "crm_id");
+	link.crm_id = (char *)jstr(rec, "crm_id");
 	link.finance_id = (char *)finance_id;
 	link.origin = (char *)"crm";
-	link.crm_hash = (char *)str(rec, "hash");
+	link.crm_hash = (char *)jstr(rec, "hash");
 	link.state = (char *)"linked";
 	if ((rc = ledger_link_put(l->p->lg, &link)))
 		return rc;
-	return ledger_intent_clear(l->p->lg, l->e->name, str(rec, "crm_id"));
+	return ledger_intent_clear(l->p->lg, l->e->name, jstr(rec, "crm_id"));
 }
 
 /*
@@ -108,16 +104,16 @@ static int link_record(struct load *l, json_t *rec, const char *finance_id)
  */
 static int plan_create(struct load *l, json_t *rec, int had_intent, struct fin_write *w, char **found)
 {
-	const char *fid = json_string_value(json_object_get(l->recovered, str(rec, "crm_id")));
+	const char *fid = json_string_value(json_object_get(l->recovered, jstr(rec, "crm_id")));
 
 	*found = NULL;
 	if (l->p->job->app->has_unique_upsert) {
-		w->upsert_value = str(rec, "crm_id");
+		w->upsert_value = jstr(rec, "crm_id");
 		return 0;
 	}
 	if (had_intent && fid) {
 		log_info("%s %s: found by its CRM id as %s (an interrupted run or a create with no answer made it);"
-			 " updating it", l->e->name, str(rec, "crm_id"), fid);
+			 " updating it", l->e->name, jstr(rec, "crm_id"), fid);
 		*found = xstrdup(fid);
 		w->finance_id = *found;
 	}
@@ -139,7 +135,7 @@ static int find_interrupted(struct load *l, const int *had_intent)
 		return 0;
 	for (i = 0; i < l->n; i++)
 		if (had_intent[i])
-			json_object_set_new(l->recovered, str(l->batch[i], "crm_id"), json_null());
+			json_object_set_new(l->recovered, jstr(l->batch[i], "crm_id"), json_null());
 	return finclient_find_many(l->fin, l->e->kind, l->p->job->crm_id_field, l->recovered);
 }
 
@@ -154,11 +150,11 @@ static void count_write(struct load *l, int create)
 static int record_rejection(struct load *l, json_t *rec, const struct fin_outcome *o)
 {
 	char *why = xasprintf("%s rejected %s '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
-			      l->e->name, str(rec, "name") ? str(rec, "name") : "", o->status, o->code, o->message);
+			      l->e->name, jstr(rec, "name") ? jstr(rec, "name") : "", o->status, o->code, o->message);
 	int rc;
 
-	log_warn("%s (crm id %s)", why, str(rec, "crm_id"));
-	rc = record_event(l, rec, str(rec, "finance_id"), "failed", why);
+	log_warn("%s (crm id %s)", why, jstr(rec, "crm_id"));
+	rc = record_event(l, rec, jstr(rec, "finance_id"), "failed", why);
 	l->s.failed++;
 	l->p->records_failed++;
 	xfree(why);
@@ -181,7 +177,7 @@ static int answered_missing(const struct fin_outcome *o, enum entity_kind kind)
  */
 static void send_again(struct load *l, json_t *rec, char *why)
 {
-	log_info("%s %s: %s", l->e->name, str(rec, "crm_id"), why);
+	log_info("%s %s: %s", l->e->name, jstr(rec, "crm_id"), why);
 	json_object_set_new(rec, "action", json_string("create"));
 	json_object_set_new(rec, "reason", json_string(why));
 	json_object_set_new(rec, "again", json_true());
@@ -192,7 +188,7 @@ static void send_again(struct load *l, json_t *rec, char *why)
 /* An update answered "does not exist": the linked record was deleted in the app. */
 static void create_again(struct load *l, json_t *rec)
 {
-	char *why = xasprintf("the linked finance record %s no longer exists; created again", str(rec, "finance_id"));
+	char *why = xasprintf("the linked finance record %s no longer exists; created again", jstr(rec, "finance_id"));
 
 	json_object_set_new(rec, "finance_id", json_null());
 	send_again(l, rec, why);
@@ -201,7 +197,7 @@ static void create_again(struct load *l, json_t *rec)
 /* Records the app's answer to one write. */
 static int settle_write(struct load *l, json_t *rec, struct fin_write *w)
 {
-	int create = !strcmp(str(rec, "action"), "create");
+	int create = !strcmp(jstr(rec, "action"), "create");
 	int rc;
 
 	if (!w->out.ok && !create && !json_is_true(json_object_get(rec, "again")) &&
@@ -214,7 +210,7 @@ static int settle_write(struct load *l, json_t *rec, struct fin_write *w)
 	if ((rc = link_record(l, rec, w->out.finance_id)))
 		return rc;
 	count_write(l, create);
-	return record_event(l, rec, w->out.finance_id, create ? "create" : "update", str(rec, "reason"));
+	return record_event(l, rec, w->out.finance_id, create ? "create" : "update", jstr(rec, "reason"));
 }
 
 /* No answer at all for this one (cut off, the server gone): failed, looked up next time. */
@@ -222,9 +218,9 @@ static int record_no_answer(struct load *l, json_t *rec)
 {
 	char *why = xasprintf("no answer from %s: %s; the next run looks the record up before writing it",
 			      l->p->job->app->label, err_msg());
-	int rc = record_event(l, rec, str(rec, "finance_id"), "failed", why);
+	int rc = record_event(l, rec, jstr(rec, "finance_id"), "failed", why);
 
-	log_warn("%s %s: %s", l->e->name, str(rec, "crm_id"), why);
+	log_warn("%s %s: %s", l->e->name, jstr(rec, "crm_id"), why);
 	l->s.failed++;
 	l->p->records_failed++;
 	xfree(why);
@@ -240,9 +236,9 @@ static int record_no_answer(struct load *l, json_t *rec)
  */
 static int settle_unsure(struct load *l, json_t *rec)
 {
-	if (strcmp(str(rec, "action"), "create") || json_is_true(json_object_get(rec, "again")))
+	if (strcmp(jstr(rec, "action"), "create") || json_is_true(json_object_get(rec, "again")))
 		return record_no_answer(l, rec);
-	log_warn("%s %s: %s", l->e->name, str(rec, "crm_id"), err_msg());
+	log_warn("%s %s: %s", l->e->name, jstr(rec, "crm_id"), err_msg());
 	send_again(l, rec, xstrdup("no answer to the create (it may have been applied); looked up by its CRM id "
 				   "before it went again"));
 	return 0;
@@ -252,7 +248,7 @@ static int settle_unsure(struct load *l, json_t *rec)
 static int mark_source_deleted(struct load *l, json_t *rec)
 {
 	struct link link;
-	int rc = ledger_link_get(l->p->lg, l->e->name, str(rec, "crm_id"), &link);
+	int rc = ledger_link_get(l->p->lg, l->e->name, jstr(rec, "crm_id"), &link);
 
 	if (rc == 1) {
 		xfree(link.state);
@@ -261,18 +257,18 @@ static int mark_source_deleted(struct load *l, json_t *rec)
 	}
 	link_release(&link);
 	l->s.deleted++;
-	return rc < 0 ? rc : record_event(l, rec, str(rec, "finance_id"), "source_deleted", str(rec, "reason"));
+	return rc < 0 ? rc : record_event(l, rec, jstr(rec, "finance_id"), "source_deleted", jstr(rec, "reason"));
 }
 
 /* A deleted CRM contact's person leaves its customer (persons.c). */
 static int remove_deleted_person(struct load *l, json_t *rec)
 {
-	int incomplete, rc = persons_remove(l->p, l->fin, str(rec, "crm_id"), &incomplete);
+	int incomplete, rc = persons_remove(l->p, l->fin, jstr(rec, "crm_id"), &incomplete);
 
 	if (rc)
 		return rc;
-	return record_event(l, rec, str(rec, "finance_id"), incomplete ? "failed" : "person_removed",
-			    incomplete ? "its contact person could not be removed (see the log)" : str(rec, "reason"));
+	return record_event(l, rec, jstr(rec, "finance_id"), incomplete ? "failed" : "person_removed",
+			    incomplete ? "its contact person could not be removed (see the log)" : jstr(rec, "reason"));
 }
 
 static int apply_other(struct load *l, json_t *rec, const char *action)
@@ -290,7 +286,7 @@ static int apply_other(struct load *l, json_t *rec, const char *action)
 		l->p->records_failed++;
 	} else
 		return fail(FS_EINPUT, "unknown action '%s'", action);
-	return record_event(l, rec, str(rec, "finance_id"), action, str(rec, "reason"));
+	return record_event(l, rec, jstr(rec, "finance_id"), action, jstr(rec, "reason"));
 }
 
 static void count_action(struct load *l, const char *action)
@@ -317,23 +313,23 @@ static int done_earlier(struct load *l, json_t *rec)
 
 	if (!l->resuming)
 		return 0;
-	if (!str(rec, "crm_id")) {
+	if (!jstr(rec, "crm_id")) {
 		/* A bad export row has no id; its reason names its file and line, once per run. */
-		if (!str(rec, "reason"))
+		if (!jstr(rec, "reason"))
 			return 0;
-		rc = ledger_event_action_by_reason(l->p->lg, l->p->run_id, l->e->name, str(rec, "reason"), &action);
+		rc = ledger_event_action_by_reason(l->p->lg, l->p->run_id, l->e->name, jstr(rec, "reason"), &action);
 		if (rc == 1)
 			count_action(l, action);
 		xfree(action);
 		return rc;
 	}
-	rc = ledger_event_action(l->p->lg, l->p->run_id, l->e->name, str(rec, "crm_id"), &action);
+	rc = ledger_event_action(l->p->lg, l->p->run_id, l->e->name, jstr(rec, "crm_id"), &action);
 	if (rc == 1) {
 		if (json_is_true(json_object_get(rec, "duplicate")))
 			l->s.duplicates++;
 		count_action(l, action);
 		/* write_intents() wrote one for the batch; this record needs none. */
-		rc = ledger_intent_clear(l->p->lg, l->e->name, str(rec, "crm_id"));
+		rc = ledger_intent_clear(l->p->lg, l->e->name, jstr(rec, "crm_id"));
 		rc = rc ? rc : 1;
 	}
 	xfree(action);
@@ -343,7 +339,7 @@ static int done_earlier(struct load *l, json_t *rec)
 /* A record that needs no request: recorded, counted. */
 static int apply_one(struct load *l, json_t *rec)
 {
-	const char *action = str(rec, "action");
+	const char *action = jstr(rec, "action");
 	int rc;
 
 	if (json_is_true(json_object_get(rec, "duplicate")))
@@ -353,7 +349,7 @@ static int apply_one(struct load *l, json_t *rec)
 	else
 		rc = apply_other(l, rec, action);
 	if (rc == FS_EINPUT) {
-		log_warn("%s: crm id %s: %s", l->e->name, str(rec, "crm_id") ? str(rec, "crm_id") : "?", err_msg());
+		log_warn("%s: crm id %s: %s", l->e->name, jstr(rec, "crm_id") ? jstr(rec, "crm_id") : "?", err_msg());
 		l->s.failed++;
 		l->p->records_failed++;
 		rc = 0;
@@ -372,12 +368,12 @@ static int write_intents(struct load *l, int *had_intent)
 	for (i = 0; i < l->n && !rc; i++) {
 		json_t *rec = l->batch[i];
 		had_intent[i] = 0;
-		if (!is_write(rec) || strcmp(str(rec, "action"), "create") || !str(rec, "crm_id"))
+		if (!is_write(rec) || strcmp(jstr(rec, "action"), "create") || !jstr(rec, "crm_id"))
 			continue;
-		if ((rc = ledger_intent_exists(l->p->lg, l->e->name, str(rec, "crm_id"))) < 0)
+		if ((rc = ledger_intent_exists(l->p->lg, l->e->name, jstr(rec, "crm_id"))) < 0)
 			break;
 		had_intent[i] = rc;
-		rc = ledger_intent_put(l->p->lg, l->e->name, str(rec, "crm_id"), l->p->run_id, str(rec, "hash"));
+		rc = ledger_intent_put(l->p->lg, l->e->name, jstr(rec, "crm_id"), l->p->run_id, jstr(rec, "hash"));
 	}
 	if (rc) {
 		ledger_rollback(l->p->lg);
@@ -394,7 +390,7 @@ static int write_intents(struct load *l, int *had_intent)
 static void take_persons(struct load *l, json_t *rec, json_t *payload)
 {
 	int in_body;
-	json_t *persons = persons_take(l->p->job->app, payload, !strcmp(str(rec, "action"), "create"), &in_body);
+	json_t *persons = persons_take(l->p->job->app, payload, !strcmp(jstr(rec, "action"), "create"), &in_body);
 
 	json_object_set_new(rec, "persons", persons ? persons : json_null());
 	json_object_set_new(rec, "persons_in_body", json_boolean(in_body));
@@ -425,13 +421,13 @@ static int settle_persons(struct load *l, json_t *rec, const struct fin_outcome 
 /* An update whose customer is as last written (record_hash()): only its persons changed. */
 static int persons_only(struct load *l, json_t *rec)
 {
-	const char *body = record_hash_body(str(rec, "hash"));
+	const char *body = record_hash_body(jstr(rec, "hash"));
 	struct link link;
 	int rc;
 
-	if (!body || strcmp(str(rec, "action"), "update"))
+	if (!body || strcmp(jstr(rec, "action"), "update"))
 		return 0;
-	rc = ledger_link_get(l->p->lg, l->e->name, str(rec, "crm_id"), &link);
+	rc = ledger_link_get(l->p->lg, l->e->name, jstr(rec, "crm_id"), &link);
 	if (rc == 1)
 		rc = link.crm_hash && record_hash_body(link.crm_hash) &&
 		     !strcmp(record_hash_body(link.crm_hash), body) && !strcmp(link.state, "linked");
@@ -442,7 +438,7 @@ static int persons_only(struct load *l, json_t *rec)
 /* The persons of such an update are written without a request for the customer. */
 static int write_persons_only(struct load *l, json_t *rec)
 {
-	struct fin_write w = { .finance_id = str(rec, "finance_id") };
+	struct fin_write w = { .finance_id = jstr(rec, "finance_id") };
 	int rc;
 
 	take_persons(l, rec, json_object_get(rec, "payload"));
@@ -483,7 +479,7 @@ static int keep_required(struct load *l, json_t *rec, json_t *payload)
 	for (; *k && rc == 1; k++) {
 		if (json_object_get(payload, *k))
 			continue;
-		if (!full && (rc = finclient_read(l->fin, l->e->kind, str(rec, "finance_id"), &full)) != 1)
+		if (!full && (rc = finclient_read(l->fin, l->e->kind, jstr(rec, "finance_id"), &full)) != 1)
 			break;
 		if ((v = json_object_get(full, *k)))
 			json_object_set(payload, *k, v);
@@ -521,13 +517,13 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		memset(w, 0, sizeof(*w));
 		w->payload = json_object_get(rec, "payload");
 		/* Both sides changed it: the finance app keeps the fields it owns. */
-		if (str(rec, "crm_id") && json_object_get(l->finance_changed, str(rec, "crm_id"))) {
+		if (jstr(rec, "crm_id") && json_object_get(l->finance_changed, jstr(rec, "crm_id"))) {
 			to_crm_keep_finance_owned(l->e, w->payload);
-			if (!strcmp(str(rec, "action"), "update") && (rc = keep_required(l, rec, w->payload)))
+			if (!strcmp(jstr(rec, "action"), "update") && (rc = keep_required(l, rec, w->payload)))
 				break;
 		}
-		if (!strcmp(str(rec, "action"), "update"))
-			w->finance_id = str(rec, "finance_id");
+		if (!strcmp(jstr(rec, "action"), "update"))
+			w->finance_id = jstr(rec, "finance_id");
 		else
 			rc = plan_create(l, rec, had_intent[i], w, &bw->found[bw->n]);
 		if (has_persons(l))

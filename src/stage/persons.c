@@ -31,13 +31,9 @@
 #include "finsync/err.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "../xform/xform.h"
 #include "persons.h"
-
-static const char *str(const json_t *o, const char *key)
-{
-	return json_string_value(json_object_get(o, key));
-}
 
 static int has_key(const char *const *keys, const char *key)
 {
@@ -61,8 +57,8 @@ static json_t *person_body(const struct finance_app *app, const json_t *person)
 	json_object_foreach((json_t *)person, key, v)
 		if (has_key(app->person_keys, key))
 			json_object_set(body, key, v);
-	if (!str(body, app->person_required) || !*str(body, app->person_required)) {
-		if (!strcmp(app->person_required, "first_name") && str(body, "last_name")) {
+	if (!jstr(body, app->person_required) || !*jstr(body, app->person_required)) {
+		if (!strcmp(app->person_required, "first_name") && jstr(body, "last_name")) {
 			json_object_set(body, "first_name", json_object_get(body, "last_name"));
 			json_object_del(body, "last_name");
 		} else {
@@ -133,7 +129,7 @@ struct customer_persons {
 
 static int same_text(const json_t *a, const json_t *b, const char *key)
 {
-	const char *x = str(a, key), *y = str(b, key);
+	const char *x = jstr(a, key), *y = jstr(b, key);
 
 	return !strcmp(x ? x : "", y ? y : "");
 }
@@ -178,11 +174,11 @@ static int record_created(struct customer_persons *c, json_t *persons, const str
 			continue;
 		a = answered_person(out->persons, body, n, taken);
 		person_hash(body, n == 0 && c->app->has_primary_person, hash);
-		if (a && str(a, c->app->person_id_key) && str(p, PERSON_CRM_ID))
-			rc = link_person(c, str(p, PERSON_CRM_ID), str(a, c->app->person_id_key), hash);
-		else if (str(p, PERSON_CRM_ID))
+		if (a && jstr(a, c->app->person_id_key) && jstr(p, PERSON_CRM_ID))
+			rc = link_person(c, jstr(p, PERSON_CRM_ID), jstr(a, c->app->person_id_key), hash);
+		else if (jstr(p, PERSON_CRM_ID))
 			log_warn("customer %s: the app's answer has no id for the person of CRM record %s",
-				 c->customer_id, str(p, PERSON_CRM_ID));
+				 c->customer_id, jstr(p, PERSON_CRM_ID));
 		json_decref(body);
 		n++;
 	}
@@ -262,7 +258,7 @@ static int remove_departed(struct customer_persons *c, json_t *persons, struct p
 
 	for (i = 0; i < n && !rc; i++) {
 		json_array_foreach(persons, k, p)
-			if (!strcmp(str(p, PERSON_CRM_ID) ? str(p, PERSON_CRM_ID) : "", links[i].crm_contact_id))
+			if (!strcmp(jstr(p, PERSON_CRM_ID) ? jstr(p, PERSON_CRM_ID) : "", links[i].crm_contact_id))
 				break;
 		if (k < json_array_size(persons))
 			continue;
@@ -283,12 +279,12 @@ static const char *primary_of(struct customer_persons *c, json_t *persons, const
 
 	for (i = 0; i < n; i++)
 		json_array_foreach(persons, k, p)
-			if (str(p, PERSON_CRM_ID) && !strcmp(str(p, PERSON_CRM_ID), links[i].crm_contact_id))
+			if (jstr(p, PERSON_CRM_ID) && !strcmp(jstr(p, PERSON_CRM_ID), links[i].crm_contact_id))
 				return links[i].crm_contact_id;
 	json_array_foreach(persons, k, p) {
 		if ((body = person_body(c->app, p))) {
 			json_decref(body);
-			return str(p, PERSON_CRM_ID);
+			return jstr(p, PERSON_CRM_ID);
 		}
 	}
 	return NULL;
@@ -323,7 +319,7 @@ static char *take_unlinked(struct customer_persons *c, json_t *rows, const json_
 	size_t i;
 
 	json_array_foreach(rows, i, row) {
-		id = str(row, c->app->person_id_key);
+		id = jstr(row, c->app->person_id_key);
 		if (!id || !same_text(row, body, "first_name") || !same_text(row, body, "last_name") ||
 		    !same_text(row, body, "email") || ledger_person_link_by_person(c->p->lg, id, &crm_id) != 0) {
 			xfree(crm_id);
@@ -424,7 +420,7 @@ static int change_person(struct customer_persons *c, const struct person_link *l
 /* One wanted person: unchanged, changed in place, moved here, or new. */
 static int sync_person(struct customer_persons *c, json_t *person, const char *primary_id)
 {
-	const char *crm_id = str(person, PERSON_CRM_ID);
+	const char *crm_id = jstr(person, PERSON_CRM_ID);
 	int primary = c->app->has_primary_person && primary_id && crm_id && !strcmp(crm_id, primary_id);
 	char hash[PERSON_HASH_LEN];
 	struct person_link l;

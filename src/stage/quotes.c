@@ -27,6 +27,7 @@
 #include "finsync/http.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/staging.h"
 #include "../xform/quote_plan.h"
 #include "../xform/xform.h"
@@ -55,11 +56,6 @@ static const struct quote_target *target_of(const struct pipeline *p)
 static int wants_quotes(const struct pipeline *p)
 {
 	return p->job->quotes.enabled && !p->only && !p->only_id;
-}
-
-static const char *str(json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
 }
 
 /* ==== extract ==== */
@@ -104,12 +100,12 @@ static int invoiced(struct pipeline *p, const char *id)
 /* A listed quote: read by id and staged when it reached the stage and has no document yet. */
 static int take_listed(struct quote_extract *x, json_t *row)
 {
-	const char *id = str(row, "id");
+	const char *id = jstr(row, "id");
 	json_t *full = NULL;
 	int rc;
 
 	x->listed++;
-	if (!id || !quote_stage_reached(x->order, str(row, "Quote_Stage"), x->p->job->quotes.invoice_at_stage))
+	if (!id || !quote_stage_reached(x->order, jstr(row, "Quote_Stage"), x->p->job->quotes.invoice_at_stage))
 		return 0;
 	if ((rc = invoiced(x->p, id)) != 0)
 		return rc < 0 ? rc : 0;
@@ -134,7 +130,7 @@ static int list_quotes(struct quote_extract *x)
 	int rc;
 
 	q.fields = json_pack("[sss]", "Subject", "Quote_Stage", "Account_Name");
-	q.cvid = x->p->job->quotes.views ? str(x->p->job->quotes.views, MODULE) : NULL;
+	q.cvid = x->p->job->quotes.views ? jstr(x->p->job->quotes.views, MODULE) : NULL;
 	if (!(rc = crm_read(x->crm, &q, &src))) {
 		while ((rc = source_next(src, &row)) != 0) {
 			if (rc == FS_EINPUT) {
@@ -185,14 +181,14 @@ static json_t *plan_quote(json_t *rec)
 	const char *why = NULL;
 	char hash[CONTENT_HASH_LEN];
 
-	line = json_pack("{s:s?, s:s?, s:s?, s:s?}", "crm_id", str(rec, "id"), "name", str(rec, "Subject"),
-			 "account_id", str(account, "id"), "account_name", str(account, "name"));
+	line = json_pack("{s:s?, s:s?, s:s?, s:s?}", "crm_id", jstr(rec, "id"), "name", jstr(rec, "Subject"),
+			 "account_id", jstr(account, "id"), "account_name", jstr(account, "name"));
 	if (!(lines = quote_lines(rec, &why))) {
 		json_object_set_new(line, "action", json_string("invalid"));
 		json_object_set_new(line, "reason", json_string(why));
 		return line;
 	}
-	if (!str(account, "id")) {
+	if (!jstr(account, "id")) {
 		json_object_set_new(line, "action", json_string("skip"));
 		json_object_set_new(line, "reason", json_string("the quote has no account"));
 	} else {
@@ -336,18 +332,18 @@ static int quote_body(struct quote_load *l, struct quote_ctx *q, json_t **body, 
 
 	*body = NULL;
 	*why = NULL;
-	if ((rc = linked(l, "customers", str(q->line, "account_id"), &q->customer_id)) ||
+	if ((rc = linked(l, "customers", jstr(q->line, "account_id"), &q->customer_id)) ||
 	    (!q->customer_id &&
 	     (*why = xasprintf("its account '%s' (crm id %s) is not linked to a %s customer",
-			       str(q->line, "account_name") ? str(q->line, "account_name") : "",
-			       str(q->line, "account_id"), label))))
+			       jstr(q->line, "account_name") ? jstr(q->line, "account_name") : "",
+			       jstr(q->line, "account_id"), label))))
 		goto out;
 	json_array_foreach(json_object_get(q->line, "lines"), i, ql) {
-		if ((rc = linked(l, "items", str(ql, "product_id"), &item)))
+		if ((rc = linked(l, "items", jstr(ql, "product_id"), &item)))
 			goto out;
 		if (!item) {
 			*why = xasprintf("its product '%s' (crm id %s) is not linked to a %s item",
-					 str(ql, "product_name") ? str(ql, "product_name") : "", str(ql, "product_id"),
+					 jstr(ql, "product_name") ? jstr(ql, "product_name") : "", jstr(ql, "product_id"),
 					 label);
 			goto out;
 		}
@@ -357,7 +353,7 @@ static int quote_body(struct quote_load *l, struct quote_ctx *q, json_t **body, 
 			json_object_set(fl, "discount", json_object_get(ql, "discount"));
 			discounted = 1;
 		}
-		if (str(ql, "description"))
+		if (jstr(ql, "description"))
 			json_object_set(fl, "description", json_object_get(ql, "description"));
 		json_array_append_new(lines, fl);
 		xfree(item);
@@ -381,7 +377,7 @@ struct quote_match {
 static int is_quotes_own(json_t *rec, void *ud)
 {
 	const struct quote_match *m = ud;
-	const char *ref = str(rec, "reference_number"), *customer = str(rec, "customer_id");
+	const char *ref = jstr(rec, "reference_number"), *customer = jstr(rec, "customer_id");
 
 	return ref && customer && !strcmp(ref, m->quote_id) && !strcmp(customer, m->customer_id);
 }
@@ -398,7 +394,7 @@ static int adopt_existing(struct quote_load *l, struct quote_ctx *q)
 
 	if (rc == 1) {
 		set_str(&q->link.finance_id, res.out.finance_id);
-		set_str(&q->number, str(res.record, l->t->number_key));
+		set_str(&q->number, jstr(res.record, l->t->number_key));
 	}
 	fin_doc_result_release(&res);
 	xfree(query);
@@ -412,8 +408,8 @@ static int created(struct quote_load *l, struct quote_ctx *q, const char *match)
 {
 	char *reason = xasprintf("%s %s created as a draft for account '%s' from quote '%s'", l->t->what,
 				 q->number ? q->number : q->link.finance_id,
-				 str(q->line, "account_name") ? str(q->line, "account_name") : "",
-				 str(q->line, "name") ? str(q->line, "name") : "");
+				 jstr(q->line, "account_name") ? jstr(q->line, "account_name") : "",
+				 jstr(q->line, "name") ? jstr(q->line, "name") : "");
 	int rc;
 
 	log_info("quotes %s: %s%s", q->id, reason, *match ? " (found by reference_number)" : "");
@@ -442,7 +438,7 @@ static int create_doc(struct quote_load *l, struct quote_ctx *q, json_t *body)
 		xfree(why);
 	} else if (!rc && !res.out.ok) {
 		why = xasprintf("%s refused to create the %s of quote '%s' (HTTP %ld, code %ld): %s",
-				l->p->job->app->label, l->t->what, str(q->line, "name") ? str(q->line, "name") : "",
+				l->p->job->app->label, l->t->what, jstr(q->line, "name") ? jstr(q->line, "name") : "",
 				res.out.status, res.out.code, res.out.message ? res.out.message : "");
 		log_warn("quotes %s: %s", q->id, why);
 		/* Refused is not created: no intent is left behind. */
@@ -451,7 +447,7 @@ static int create_doc(struct quote_load *l, struct quote_ctx *q, json_t *body)
 		xfree(why);
 	} else if (!rc) {
 		set_str(&q->link.finance_id, res.out.finance_id);
-		set_str(&q->number, str(res.record, l->t->number_key));
+		set_str(&q->number, jstr(res.record, l->t->number_key));
 		rc = created(l, q, "");
 	}
 	fin_doc_result_release(&res);
@@ -475,7 +471,7 @@ static int load_ready(struct quote_load *l, struct quote_ctx *q)
 		/* An intent left by a run that may have created it: found, it is linked. */
 		rc = rc < 0 ? rc : created(l, q, "reference_number");
 	} else {
-		set_str(&q->link.hash, str(q->line, "hash"));
+		set_str(&q->link.hash, jstr(q->line, "hash"));
 		rc = create_doc(l, q, body);
 	}
 	json_decref(body);
@@ -485,8 +481,8 @@ static int load_ready(struct quote_load *l, struct quote_ctx *q)
 
 static int load_quote(struct quote_load *l, json_t *line)
 {
-	struct quote_ctx q = { .line = line, .id = str(line, "crm_id") };
-	const char *action = str(line, "action");
+	struct quote_ctx q = { .line = line, .id = jstr(line, "crm_id") };
+	const char *action = jstr(line, "action");
 	char *earlier = NULL;
 	int rc;
 
@@ -498,7 +494,7 @@ static int load_quote(struct quote_load *l, json_t *line)
 		return rc < 0 ? rc : 0;
 	}
 	if (!strcmp(action, "invalid") || !strcmp(action, "skip"))
-		return record(l, &q, 0, action, "", str(line, "reason"));
+		return record(l, &q, 0, action, "", jstr(line, "reason"));
 	if ((rc = ledger_txn_link_get(l->p->lg, "crm", MODULE, q.id, &q.link)) < 0)
 		return rc;
 	q.found = rc == 1;
@@ -523,7 +519,7 @@ static int take_quote(void *ud, json_t *line)
 	int rc = load_quote(l, line);
 
 	if (rc == FS_EAPI || rc == FS_EINPUT || rc == FS_EUNSURE) {
-		struct quote_ctx q = { .line = line, .id = str(line, "crm_id") };
+		struct quote_ctx q = { .line = line, .id = jstr(line, "crm_id") };
 		char *why = xstrdup(err_msg());
 		log_warn("quotes %s: %s", q.id ? q.id : "?", why);
 		rc = record(l, &q, 0, "failed", "", why);
@@ -537,7 +533,7 @@ static int take_quote(void *ud, json_t *line)
 
 static int is_create(json_t *line)
 {
-	return str(line, "action") && !strcmp(str(line, "action"), "create");
+	return jstr(line, "action") && !strcmp(jstr(line, "action"), "create");
 }
 
 static int quotes_load(struct stage_run *s, const struct sync_unit *u)

@@ -16,6 +16,7 @@
 #include "finsync/finclient.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/reverse.h"
 #include "finsync/staging.h"
 #include "../xform/xform.h"
@@ -26,11 +27,6 @@
 static char *file_name(const struct entity_sync *e)
 {
 	return xasprintf("%s.to_crm", e->name);
-}
-
-static const char *str(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
 }
 
 /* Reads a staged file into fn, line by line (a malformed line is warned about and passed over). */
@@ -70,7 +66,7 @@ struct plan_ctx {
 
 static int note_matched(json_t *line, void *ud)
 {
-	const char *fid = str(line, "finance_id");
+	const char *fid = jstr(line, "finance_id");
 
 	if (fid)
 		json_object_set_new(ud, fid, json_true());
@@ -211,8 +207,8 @@ out:
 
 static int note_changed(json_t *line, void *ud)
 {
-	if (!strcmp(str(line, "action"), "update") && str(line, "crm_id"))
-		json_object_set_new(ud, str(line, "crm_id"), json_true());
+	if (!strcmp(jstr(line, "action"), "update") && jstr(line, "crm_id"))
+		json_object_set_new(ud, jstr(line, "crm_id"), json_true());
 	return 0;
 }
 
@@ -231,8 +227,8 @@ json_t *to_crm_changed(struct pipeline *p, const struct entity_sync *e)
 
 static int note_forward_update(json_t *line, void *ud)
 {
-	if (!strcmp(str(line, "action"), "update") && str(line, "crm_id"))
-		json_object_set_new(ud, str(line, "crm_id"), json_true());
+	if (!strcmp(jstr(line, "action"), "update") && jstr(line, "crm_id"))
+		json_object_set_new(ud, jstr(line, "crm_id"), json_true());
 	return 0;
 }
 
@@ -267,10 +263,10 @@ struct send_ctx {
 static void keep_crm_bound_fields(struct send_ctx *c, json_t *line)
 {
 	json_t *record = json_object_get(line, "record"), *v;
-	const char *module = str(line, "crm_module"), *k;
+	const char *module = jstr(line, "crm_module"), *k;
 	void *tmp;
 
-	if (!str(line, "crm_id") || !json_object_get(c->forward_updates, str(line, "crm_id")))
+	if (!jstr(line, "crm_id") || !json_object_get(c->forward_updates, jstr(line, "crm_id")))
 		return;
 	json_object_foreach_safe(record, tmp, k, v) {
 		const char *fin_key = reverse_finance_key(c->p->job, c->e, module, k);
@@ -288,7 +284,7 @@ static void expected_crm_hash(struct send_ctx *c, json_t *line, const char *crm_
 
 	out[0] = '\0';
 	json_object_set_new(rec, "id", json_string(crm_id));
-	if (mapping_payload(c->p->job, c->e, str(line, "crm_module"), rec, NULL, &m) == 0) {
+	if (mapping_payload(c->p->job, c->e, jstr(line, "crm_module"), rec, NULL, &m) == 0) {
 		content_hash(m.payload, whole);
 		record_hash(m.payload, whole, out);
 	}
@@ -311,11 +307,11 @@ static int stamp_crm_id(struct send_ctx *c, json_t *line, const char *crm_id)
 		body = json_object();
 	json_object_set_new(body, "custom_fields", json_pack("[{s:s, s:s}]", "api_name", c->p->job->crm_id_field,
 							     "value", crm_id));
-	rc = finclient_write(c->fin, c->e->kind, str(line, "finance_id"), body, &o);
+	rc = finclient_write(c->fin, c->e->kind, jstr(line, "finance_id"), body, &o);
 
 	if (!rc && !o.ok)
 		log_warn("%s %s: cannot put the CRM id on the finance record: %s", c->e->name,
-			 str(line, "finance_id"), o.message);
+			 jstr(line, "finance_id"), o.message);
 	fin_outcome_release(&o);
 	json_decref(body);
 	return rc;
@@ -323,18 +319,18 @@ static int stamp_crm_id(struct send_ctx *c, json_t *line, const char *crm_id)
 
 static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r)
 {
-	int create = !strcmp(str(line, "action"), "create");
+	int create = !strcmp(jstr(line, "action"), "create");
 	char hash[RECORD_HASH_LEN];
 	struct link l = { 0 };
 	char *why;
 	int rc;
 
 	if (!r->ok) {
-		why = xasprintf("Zoho CRM rejected %s '%s' (%s): %s", str(line, "crm_module"),
-				str(line, "name") ? str(line, "name") : "", r->code, r->message);
-		log_warn("%s (finance id %s)", why, str(line, "finance_id"));
-		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, str(line, "crm_module"), str(line, "crm_id"),
-				      str(line, "finance_id"), "failed", "", why);
+		why = xasprintf("Zoho CRM rejected %s '%s' (%s): %s", jstr(line, "crm_module"),
+				jstr(line, "name") ? jstr(line, "name") : "", r->code, r->message);
+		log_warn("%s (finance id %s)", why, jstr(line, "finance_id"));
+		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, jstr(line, "crm_module"), jstr(line, "crm_id"),
+				      jstr(line, "finance_id"), "failed", "", why);
 		xfree(why);
 		c->s.failed++;
 		c->p->records_failed++;
@@ -343,16 +339,16 @@ static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r
 	expected_crm_hash(c, line, r->id, hash);
 	l.entity = (char *)c->e->name;
 	l.crm_id = r->id;
-	l.finance_id = (char *)str(line, "finance_id");
+	l.finance_id = (char *)jstr(line, "finance_id");
 	l.origin = (char *)(create ? "finance" : "crm");
 	l.crm_hash = hash;
-	l.finance_hash = (char *)str(line, "finance_hash");
+	l.finance_hash = (char *)jstr(line, "finance_hash");
 	l.state = (char *)"linked";
-	why = xasprintf("to CRM %s from %s%s", str(line, "crm_module"), c->p->job->app->label,
+	why = xasprintf("to CRM %s from %s%s", jstr(line, "crm_module"), c->p->job->app->label,
 			r->action && !strcmp(r->action, "update") && create ? " (matched an existing CRM record)" : "");
 	if (!(rc = ledger_link_put(c->p->lg, &l)))
-		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, str(line, "crm_module"), r->id,
-				      str(line, "finance_id"), create ? "create" : "update", "", why);
+		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, jstr(line, "crm_module"), r->id,
+				      jstr(line, "finance_id"), create ? "create" : "update", "", why);
 	xfree(why);
 	if (create)
 		c->s.added++;
@@ -365,15 +361,15 @@ static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r
 static int baseline(struct send_ctx *c, json_t *line)
 {
 	struct link l;
-	int rc = ledger_link_get(c->p->lg, c->e->name, str(line, "crm_id"), &l);
+	int rc = ledger_link_get(c->p->lg, c->e->name, jstr(line, "crm_id"), &l);
 
 	if (rc == 1) {
 		xfree(l.finance_hash);
-		l.finance_hash = xstrdup(str(line, "finance_hash"));
+		l.finance_hash = xstrdup(jstr(line, "finance_hash"));
 		rc = ledger_link_put(c->p->lg, &l);
 	} else if (rc == 0) {
-		struct link n = { (char *)c->e->name, (char *)str(line, "crm_id"), (char *)str(line, "finance_id"),
-				  (char *)"crm", NULL, (char *)str(line, "finance_hash"), (char *)"linked", NULL };
+		struct link n = { (char *)c->e->name, (char *)jstr(line, "crm_id"), (char *)jstr(line, "finance_id"),
+				  (char *)"crm", NULL, (char *)jstr(line, "finance_hash"), (char *)"linked", NULL };
 		rc = ledger_link_put(c->p->lg, &n);
 	}
 	link_release(&l);
@@ -385,9 +381,9 @@ static int baseline(struct send_ctx *c, json_t *line)
 static int settle_skipped(struct send_ctx *c, json_t *line, const struct crm_row_result *r)
 {
 	char *why = xasprintf("not sent to the CRM: a %s record like it exists (on_duplicate skip): %s",
-			      str(line, "crm_module"), r->message ? r->message : r->code);
-	int rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, str(line, "crm_module"), NULL,
-				  str(line, "finance_id"), "skip", "", why);
+			      jstr(line, "crm_module"), r->message ? r->message : r->code);
+	int rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, jstr(line, "crm_module"), NULL,
+				  jstr(line, "finance_id"), "skip", "", why);
 
 	xfree(why);
 	c->s.skipped++;
@@ -397,9 +393,9 @@ static int settle_skipped(struct send_ctx *c, json_t *line, const struct crm_row
 /* A clone's record: the same, named "X (2)" so the CRM's duplicate check lets it in. */
 static json_t *clone_row(json_t *line)
 {
-	const char *field = name_field(str(line, "crm_module"));
+	const char *field = name_field(jstr(line, "crm_module"));
 	json_t *row = json_deep_copy(json_object_get(line, "record"));
-	const char *name = str(row, field);
+	const char *name = jstr(row, field);
 
 	if (name)
 		json_object_set_new(row, field, json_sprintf("%s (2)", name));
@@ -468,11 +464,11 @@ static int send_group(struct send_ctx *c, const char *module, int create)
 	int rc;
 
 	json_array_foreach(c->batch, i, line) {
-		if (strcmp(str(line, "crm_module"), module) || strcmp(str(line, "action"), create ? "create" : "update"))
+		if (strcmp(jstr(line, "crm_module"), module) || strcmp(jstr(line, "action"), create ? "create" : "update"))
 			continue;
 		json_t *row = json_deep_copy(json_object_get(line, "record"));
 		if (!create)
-			json_object_set_new(row, "id", json_string(str(line, "crm_id")));
+			json_object_set_new(row, "id", json_string(jstr(line, "crm_id")));
 		json_array_append_new(rows, row);
 		json_array_append(picked, line);
 	}
@@ -498,7 +494,7 @@ static int flush(struct send_ctx *c)
 	if ((rc = ledger_begin(c->p->lg)))
 		return rc;
 	json_array_foreach(c->batch, i, line)
-		if (!rc && !strcmp(str(line, "action"), "baseline"))
+		if (!rc && !strcmp(jstr(line, "action"), "baseline"))
 			rc = baseline(c, line);
 	for (k = 0; k < 4 && !rc; k++)
 		if (!(rc = send_group(c, modules[k], 1)))
@@ -517,7 +513,7 @@ static int queue_line(json_t *line, void *ud)
 {
 	struct send_ctx *c = ud;
 
-	if (!strcmp(str(line, "action"), "update")) {
+	if (!strcmp(jstr(line, "action"), "update")) {
 		keep_crm_bound_fields(c, line);
 		if (!json_object_size(json_object_get(line, "record"))) {
 			c->s.unchanged++;     /* the CRM owns every field both sides changed */

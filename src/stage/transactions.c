@@ -28,6 +28,7 @@
 #include "finsync/finclient.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/safe.h"
 #include "finsync/staging.h"
 #include "finsync/timeutil.h"
@@ -114,11 +115,6 @@ static int wants_transactions(const struct pipeline *p)
 	return p->job->transactions.enabled && !p->only && !p->only_id;
 }
 
-static const char *str(json_t *obj, const char *key)
-{
-	return json_string_value(json_object_get(obj, key));
-}
-
 static const struct txn_def *def_of(const char *ledger_kind)
 {
 	size_t i;
@@ -189,8 +185,8 @@ static int mirrored_as(struct txn_extract *x, const char *id, const char *print)
 static int take_row(json_t *row, void *ud)
 {
 	struct txn_extract *x = ud;
-	const char *since = x->p->job->transactions.since, *id = str(row, x->d->id_key);
-	const char *date = str(row, "date"), *mt = str(row, "last_modified_time");
+	const char *since = x->p->job->transactions.since, *id = jstr(row, x->d->id_key);
+	const char *date = jstr(row, "date"), *mt = jstr(row, "last_modified_time");
 	char print[CONTENT_HASH_LEN];
 	struct fin_doc_result res;
 	time_t t = 0;
@@ -351,14 +347,14 @@ static json_t *crm_lines(struct txn_load *l, json_t *rec, char **why)
 	size_t i;
 
 	json_array_foreach(json_object_get(rec, "line_items"), i, fl) {
-		const char *item = str(fl, "item_id");
+		const char *item = jstr(fl, "item_id");
 		char *product = item && *item ? crm_of(l, "items", item) : NULL;
 		if (!product) {
 			*why = item && *item
 				       ? xasprintf("its line '%s' is on item %s, which is linked to no CRM product",
-						   str(fl, "name") ? str(fl, "name") : "", item)
+						   jstr(fl, "name") ? jstr(fl, "name") : "", item)
 				       : xasprintf("its line '%s' names no item: a CRM line needs a product",
-						   str(fl, "name") ? str(fl, "name") : "");
+						   jstr(fl, "name") ? jstr(fl, "name") : "");
 			json_decref(lines);
 			return NULL;
 		}
@@ -366,7 +362,7 @@ static json_t *crm_lines(struct txn_load *l, json_t *rec, char **why)
 				       json_object_get(fl, "quantity"), "List_Price", json_object_get(fl, "rate"));
 		if (json_number_value(json_object_get(fl, "discount")) > 0)
 			json_object_set(cl, "Discount", json_object_get(fl, "discount"));
-		if (str(fl, "description") && *str(fl, "description"))
+		if (jstr(fl, "description") && *jstr(fl, "description"))
 			json_object_set(cl, "Description", json_object_get(fl, "description"));
 		json_array_append_new(lines, cl);
 		xfree(product);
@@ -382,14 +378,14 @@ static json_t *crm_lines(struct txn_load *l, json_t *rec, char **why)
 /* The deal that made the transaction (deal_links), or the one whose id is its reference_number; none for a vendor's. */
 static int crm_deal(struct txn_load *l, const struct txn_def *d, json_t *rec, char **deal_id)
 {
-	const char *ref = str(rec, "reference_number");
+	const char *ref = jstr(rec, "reference_number");
 	json_t *deal = NULL;
 	int rc;
 
 	*deal_id = NULL;
 	if (!d->deal_kind)
 		return 0; /* a purchase order is no deal's */
-	if ((rc = ledger_deal_by_finance(l->p->lg, d->deal_kind, str(rec, d->id_key), deal_id)) != 0)
+	if ((rc = ledger_deal_by_finance(l->p->lg, d->deal_kind, jstr(rec, d->id_key), deal_id)) != 0)
 		return rc < 0 ? rc : 0;
 	if (!ref || !zoho_id_ok(ref))
 		return 0;
@@ -410,16 +406,16 @@ static void set_if(json_t *row, const char *field, json_t *v)
 static int crm_row(struct txn_load *l, const struct txn_def *d, json_t *rec, json_t **row, char **why)
 {
 	const struct transaction_sync *t = &l->p->job->transactions;
-	char *party = crm_of(l, d->party_entity, str(rec, d->party_id_key)), *deal = NULL;
-	const char *status = crm_status(l, d, str(rec, "status"));
+	char *party = crm_of(l, d->party_entity, jstr(rec, d->party_id_key)), *deal = NULL;
+	const char *status = crm_status(l, d, jstr(rec, "status"));
 	json_t *lines;
 	int rc;
 
 	*row = NULL;
 	if (!party) {
 		*why = xasprintf("its %s '%s' (%s) is linked to no CRM %s", d->party_what,
-				 str(rec, d->party_name_key) ? str(rec, d->party_name_key) : "",
-				 str(rec, d->party_id_key) ? str(rec, d->party_id_key) : "(none)",
+				 jstr(rec, d->party_name_key) ? jstr(rec, d->party_name_key) : "",
+				 jstr(rec, d->party_id_key) ? jstr(rec, d->party_id_key) : "(none)",
 				 strcmp(d->party_entity, "vendors") ? "account" : "vendor");
 		return 0;
 	}
@@ -427,7 +423,7 @@ static int crm_row(struct txn_load *l, const struct txn_def *d, json_t *rec, jso
 		xfree(party);
 		return lines ? (json_decref(lines), rc) : 0;
 	}
-	*row = json_pack("{s:s, s:O?, s:{s:s}, s:o}", t->crm_finance_id_field, str(rec, d->id_key), "Subject",
+	*row = json_pack("{s:s, s:O?, s:{s:s}, s:o}", t->crm_finance_id_field, jstr(rec, d->id_key), "Subject",
 			 json_object_get(rec, d->number_key), d->party_field, "id", party, d->lines_field, lines);
 	if (status)
 		json_object_set_new(*row, d->status_field, json_string(status));
@@ -454,8 +450,8 @@ static int old_lines(struct txn_load *l, const struct txn_def *d, const char *cr
 	n = json_array_size(lines);
 	for (i = 0; rc == 1 && i + keep < n; i++) {
 		line = json_array_get(lines, i);
-		if (str(line, "id"))
-			json_array_insert_new(into, i, json_pack("{s:s, s:n}", "id", str(line, "id"), "_delete"));
+		if (jstr(line, "id"))
+			json_array_insert_new(into, i, json_pack("{s:s, s:n}", "id", jstr(line, "id"), "_delete"));
 	}
 	json_decref(rec);
 	return rc < 0 ? rc : 0;
@@ -495,7 +491,7 @@ static int settle(struct txn_load *l, const struct txn_def *d, struct pending *p
 	int rc;
 
 	if (!res->ok) {
-		why = xasprintf("the CRM refused %s %s (%s): %s", d->module, str(pd->row, "Subject"),
+		why = xasprintf("the CRM refused %s %s (%s): %s", d->module, jstr(pd->row, "Subject"),
 				res->code ? res->code : "", res->message ? res->message : "");
 		log_warn("transactions: %s", why);
 		rc = record(l, d, pd->link.crm_id, pd->link.finance_id, "failed", why, NULL);
@@ -506,7 +502,7 @@ static int settle(struct txn_load *l, const struct txn_def *d, struct pending *p
 	pd->link.crm_id = xstrdup(res->id);
 	if (!pd->known && !strcmp(action, "update") && (rc = drop_stale_lines(l, d, pd)))
 		return rc;
-	why = xasprintf("%s %s %s in the CRM (%s)", d->ledger_kind, str(pd->row, "Subject"),
+	why = xasprintf("%s %s %s in the CRM (%s)", d->ledger_kind, jstr(pd->row, "Subject"),
 			!strcmp(action, "create") ? "mirrored" : "updated", d->module);
 	rc = record(l, d, pd->link.crm_id, pd->link.finance_id, action, why, &pd->link);
 	xfree(why);
@@ -558,26 +554,26 @@ static int flush_all(void *ud)
 static int take_txn(void *ud, json_t *line)
 {
 	struct txn_load *l = ud;
-	const struct txn_def *d = def_of(str(line, "kind"));
+	const struct txn_def *d = def_of(jstr(line, "kind"));
 	json_t *rec = json_object_get(line, "record"), *row = NULL;
 	char hash[CONTENT_HASH_LEN], *why = NULL, *full = NULL;
 	struct txn_link link;
 	size_t k;
 	int rc;
 
-	if (!d || !str(rec, d->id_key)) {
+	if (!d || !jstr(rec, d->id_key)) {
 		json_decref(line);
 		return fail(FS_EINPUT, "transactions: a staged line without a kind or an id");
 	}
 	k = (size_t)(d - defs);
 	if ((rc = crm_row(l, d, rec, &row, &why)) || why) {
 		if (why)
-			rc = record(l, d, NULL, str(rec, d->id_key), "skip", why, NULL);
+			rc = record(l, d, NULL, jstr(rec, d->id_key), "skip", why, NULL);
 		goto out;
 	}
 	content_hash(row, hash);
-	full = xasprintf("%s/%s", hash, str(line, "print") ? str(line, "print") : "");
-	if ((rc = ledger_txn_link_get(l->p->lg, "finance", d->ledger_kind, str(rec, d->id_key), &link)) < 0)
+	full = xasprintf("%s/%s", hash, jstr(line, "print") ? jstr(line, "print") : "");
+	if ((rc = ledger_txn_link_get(l->p->lg, "finance", d->ledger_kind, jstr(rec, d->id_key), &link)) < 0)
 		goto out;
 	if (rc == 1 && link.hash && link.crm_id && !strncmp(link.hash, hash, strlen(hash)) &&
 	    link.hash[strlen(hash)] == '/') {
@@ -591,7 +587,7 @@ static int take_txn(void *ud, json_t *line)
 	if (rc == 0)
 		link = (struct txn_link){
 			.kind = xstrdup(d->ledger_kind),
-			.finance_id = xstrdup(str(rec, d->id_key)),
+			.finance_id = xstrdup(jstr(rec, d->id_key)),
 			.crm_module = xstrdup(d->module),
 			.origin = xstrdup("finance")
 		};
@@ -631,7 +627,7 @@ static int put_marks(void *ud)
 
 	for (k = 0; k < NDEFS && !rc; k++) {
 		char *key = mark_key(&defs[k]);
-		const char *mark = str(l->marks, key);
+		const char *mark = jstr(l->marks, key);
 		if (mark && !l->held[k])
 			rc = ledger_watermark_put(l->p->lg, key, mark, l->p->run_id);
 		xfree(key);

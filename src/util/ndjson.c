@@ -951,3 +951,8 @@ void ndjson_spans_release(struct ndjson_spans *spans)
 	spans->v = NULL;
 	spans->n = spans->cap = 0;
 }
+
+const char *jstr(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}

@@ -411,7 +411,22 @@ static void test_ndjson__random(void)
 	buf_release(&b);
 }
 
+/* jstr(): a key's string, and NULL for a value of another type, a missing key or no object. */
+static void test_ndjson__jstr(void)
+{
+	json_t *o = json_pack("{s:s, s:i, s:n}", "name", "Acme", "count", 3, "none");
+
+	CHECK_STREQ(jstr(o, "name"), "Acme");
+	CHECK(jstr(o, "count") == NULL);
+	CHECK(jstr(o, "none") == NULL);
+	CHECK(jstr(o, "missing") == NULL);
+	CHECK(jstr(json_object_get(o, "count"), "name") == NULL);
+	CHECK(jstr(NULL, "name") == NULL);
+	json_decref(o);
+}
+
 static const struct unit_test ndjson_tests[] = {
+	UNIT(test_ndjson__jstr),
 	UNIT(test_ndjson__parse_edges),
 	UNIT(test_ndjson__dump_edges),
 	UNIT(test_ndjson__dump_long_strings),
