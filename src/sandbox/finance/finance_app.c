@@ -216,26 +216,42 @@ static const char *const item_list_keys_typed[] = {
 	"product_type", "item_type", "tax_id", "created_time", "last_modified_time", NULL
 };
 
+/*
+ * What Books, Invoice and Inventory say alike of contacts (the Books family's
+ * /contacts, contact_person_id and messages), and what the apps with and
+ * without item_type say alike of items: written once, so that an app's entry
+ * below shows where it differs.
+ */
+#define BOOKS_FAMILY_CONTACTS \
+	.contacts_path = "contacts", .contact_key = "contact", \
+	.contacts_key = "contacts", .contact_id_key = "contact_id", \
+	.contact_name_key = "contact_name", .street_key = "address", \
+	.person_keys_on_top = 0, \
+	.person_id_key = "contact_person_id", .persons_key = "contact_persons", \
+	.msg_contact_created = "The contact has been created", \
+	.msg_contact_updated = "Contact has been updated successfully", \
+	.msg_contact_deleted = "The contact has been deleted.", \
+	.msg_contact_missing = "Contact does not exist.", \
+	.msg_contact_name = "Enter a valid Contact Name", \
+	.address_keys = address_books, .contact_list_keys = contact_list_keys
+
+/* Books and Inventory: items with item_type; a duplicate name is 1001, an unknown item 1002. */
+#define TYPED_ITEMS \
+	.item_type = 1, .dup_item_code = 1001, .msg_dup_item = "The item name already exist", \
+	.item_missing_code = 1002, .item_list_keys = item_list_keys_typed
+
+/* Invoice and Billing: no item_type; a duplicate name is 1000, an unknown item 2006. */
+#define PLAIN_ITEMS \
+	.item_type = 0, .dup_item_code = 1000, .msg_dup_item = "The item name already exist", \
+	.item_missing_code = 2006, .item_list_keys = item_list_keys
+
 const struct fin_app fin_apps[4] = {
 	{
 		.name = "books", .root = "/books/v3", .org_header = NULL, .index = 0,
 		.lists_custom_fields = 1, .invoice_lines_need_item = 1, .deal_filter = 1,
-		.contacts_path = "contacts", .contact_key = "contact",
-		.contacts_key = "contacts", .contact_id_key = "contact_id",
-		.contact_name_key = "contact_name", .street_key = "address",
-		.vendors = 1, .upsert = 1, .person_keys_on_top = 0,
-		.person_id_key = "contact_person_id", .persons_key = "contact_persons",
-		.msg_contact_created = "The contact has been created",
-		.msg_contact_updated = "Contact has been updated successfully",
-		.msg_contact_deleted = "The contact has been deleted.",
-		.msg_contact_missing = "Contact does not exist.",
-		.msg_contact_name = "Enter a valid Contact Name",
-		.address_keys = address_books, .contact_keys = contact_keys_books,
-		.contact_list_keys = contact_list_keys,
-		.item_type = 1, .dup_item_code = 1001,
-		.msg_dup_item = "The item name already exist",
-		.item_missing_code = 1002, .item_keys = item_keys_books,
-		.item_list_keys = item_list_keys_typed,
+		BOOKS_FAMILY_CONTACTS, .contact_keys = contact_keys_books,
+		.vendors = 1, .upsert = 1,
+		TYPED_ITEMS, .item_keys = item_keys_books,
 		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
 		.payment_keys = payment_keys, .payments_path = "customerpayments",
 		/* sales-order.yml: POST /salesorders/{id}/status/open */
@@ -245,22 +261,9 @@ const struct fin_app fin_apps[4] = {
 	{
 		.name = "invoice", .root = "/invoice/v3",
 		.org_header = "X-com-zoho-invoice-organizationid", .index = 1,
-		.contacts_path = "contacts", .contact_key = "contact",
-		.contacts_key = "contacts", .contact_id_key = "contact_id",
-		.contact_name_key = "contact_name", .street_key = "address",
-		.vendors = 0, .upsert = 0, .person_keys_on_top = 0,
-		.person_id_key = "contact_person_id", .persons_key = "contact_persons",
-		.msg_contact_created = "The contact has been created",
-		.msg_contact_updated = "Contact has been updated successfully",
-		.msg_contact_deleted = "The contact has been deleted.",
-		.msg_contact_missing = "Contact does not exist.",
-		.msg_contact_name = "Enter a valid Contact Name",
-		.address_keys = address_books, .contact_keys = contact_keys_invoice,
-		.contact_list_keys = contact_list_keys,
-		.item_type = 0, .dup_item_code = 1000,
-		.msg_dup_item = "The item name already exist",
-		.item_missing_code = 2006, .item_keys = item_keys_invoice,
-		.item_list_keys = item_list_keys,
+		BOOKS_FAMILY_CONTACTS, .contact_keys = contact_keys_invoice,
+		.vendors = 0, .upsert = 0,
+		PLAIN_ITEMS, .item_keys = item_keys_invoice,
 		/* Invoice v3 invoices and estimates: the Books family (fact sheet §4);
 		 * a line's item_id required as in Books: reading chosen (harsher). */
 		.invoice_keys = invoice_keys_books, .estimate_keys = estimate_keys_books,
@@ -283,10 +286,7 @@ const struct fin_app fin_apps[4] = {
 		.msg_contact_name = "Enter a valid Display Name",
 		.address_keys = address_billing, .contact_keys = contact_keys_billing,
 		.contact_list_keys = customer_list_keys,
-		.item_type = 0, .dup_item_code = 1000,
-		.msg_dup_item = "The item name already exist",
-		.item_missing_code = 2006, .item_keys = item_keys_billing,
-		.item_list_keys = item_list_keys,
+		PLAIN_ITEMS, .item_keys = item_keys_billing,
 		/* Billing v1 invoices: product_id on every line (finance_billing_tx.c) */
 		.invoice_keys = invoice_keys_billing, .invoice_lines_need_item = 1,
 		.billing_invoices = 1,
@@ -295,22 +295,9 @@ const struct fin_app fin_apps[4] = {
 	},
 	{
 		.name = "inventory", .root = "/inventory/v1", .org_header = NULL, .index = 3,
-		.contacts_path = "contacts", .contact_key = "contact",
-		.contacts_key = "contacts", .contact_id_key = "contact_id",
-		.contact_name_key = "contact_name", .street_key = "address",
-		.vendors = 1, .upsert = 1, .person_keys_on_top = 0,
-		.person_id_key = "contact_person_id", .persons_key = "contact_persons",
-		.msg_contact_created = "The contact has been created",
-		.msg_contact_updated = "Contact has been updated successfully",
-		.msg_contact_deleted = "The contact has been deleted.",
-		.msg_contact_missing = "Contact does not exist.",
-		.msg_contact_name = "Enter a valid Contact Name",
-		.address_keys = address_books, .contact_keys = contact_keys_inventory,
-		.contact_list_keys = contact_list_keys,
-		.item_type = 1, .dup_item_code = 1001,
-		.msg_dup_item = "The item name already exist",
-		.item_missing_code = 1002, .item_keys = item_keys_inventory,
-		.item_list_keys = item_list_keys_typed,
+		BOOKS_FAMILY_CONTACTS, .contact_keys = contact_keys_inventory,
+		.vendors = 1, .upsert = 1,
+		TYPED_ITEMS, .item_keys = item_keys_inventory,
 		.invoice_keys = invoice_keys_inventory, .estimate_keys = NULL,
 		.payment_keys = payment_keys, .payments_path = "customerpayments",
 		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed */
