@@ -114,6 +114,8 @@ void fin_finalize_cf(struct fres *fr, json_t *rec);
 json_t *fin_check_unique_cfs(struct fres *fr, const json_t *rec);
 void fin_put_unique(struct fres *fr, const char *id, const json_t *hash);
 void fin_put(struct fres *fr, json_t *rec);
+/* The columns every finance row has, bound and written by s (an insert the caller bound the rest of). */
+void fin_row_put(struct fres *fr, sqlite3_stmt *s, int time_col, json_t *rec);
 void fin_delete(struct fres *fr, const char *id);
 /* Deletes by delete_sql (?1 app, ?2 kind, ?3 id), and the record's unique custom-field values. */
 void fin_delete_from(struct fres *fr, const char *delete_sql, const char *id);

@@ -85,37 +85,51 @@ void fin_put_unique(struct fres *fr, const char *id, const json_t *hash)
 	}
 }
 
-void fin_put(struct fres *fr, json_t *rec)
+/*
+ * Writes rec by s, an INSERT OR REPLACE whose own columns the caller has
+ * bound: binds what every finance row has (?1 app, ?2 kind, ?3 id, ?4 its
+ * sort key; the created and modified times and the body from ?time_col),
+ * then keeps the record's unique custom-field values and notes its id.
+ */
+void fin_row_put(struct fres *fr, sqlite3_stmt *s, int time_col, json_t *rec)
 {
-	const char *id = jstr(rec, fr->id_key), *sku = jstr(rec, "sku");
-	char *key = id_key(id), *name = norm_name(jstr(rec, fr->name_key));
-	char *skuk = str_empty(sku) ? NULL : norm_name(sku);
+	const char *id = jstr(rec, fr->id_key);
+	char *key = id_key(id);
 	char *text = ndjson_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	sqlite3_stmt *s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin(app, kind, id,"
-				     " idkey, name_key, sku_key, ctype, ctime, mtime, body)"
-				     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 
 	sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(s, 2, fr->kind);
 	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, time_col, fin_rec_time(fr->sb, rec, "created_time"));
+	sqlite3_bind_int64(s, time_col + 1, fin_rec_time(fr->sb, rec, "last_modified_time"));
+	sqlite3_bind_text(s, time_col + 2, text, -1, SQLITE_STATIC);
+	sqlite3_step(s);
+	sqlite3_reset(s);
+	fin_put_unique(fr, id, json_object_get(rec, "custom_field_hash"));
+	store_note_id(fr->sb->st, id);
+	free(key);
+	free(text);
+}
+
+void fin_put(struct fres *fr, json_t *rec)
+{
+	const char *sku = jstr(rec, "sku");
+	char *name = norm_name(jstr(rec, fr->name_key));
+	char *skuk = str_empty(sku) ? NULL : norm_name(sku);
+	sqlite3_stmt *s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin(app, kind, id,"
+				     " idkey, name_key, sku_key, ctype, ctime, mtime, body)"
+				     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+
 	sqlite3_bind_text(s, 5, name, -1, SQLITE_STATIC);
 	if (skuk)
 		sqlite3_bind_text(s, 6, skuk, -1, SQLITE_STATIC);
 	if (fr->kind == FIN_CONTACTS)   /* Billing customers have no contact_type */
 		sqlite3_bind_text(s, 7, jstr(rec, "contact_type") ? jstr(rec, "contact_type")
 				  : "customer", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 8, fin_rec_time(fr->sb, rec, "created_time"));
-	sqlite3_bind_int64(s, 9, fin_rec_time(fr->sb, rec, "last_modified_time"));
-	sqlite3_bind_text(s, 10, text, -1, SQLITE_STATIC);
-	sqlite3_step(s);
-	sqlite3_reset(s);
-	fin_put_unique(fr, id, json_object_get(rec, "custom_field_hash"));
-	store_note_id(fr->sb->st, id);
-	free(key);
+	fin_row_put(fr, s, 8, rec);
 	free(name);
 	free(skuk);
-	free(text);
 }
 
 /* Deletes the record by delete_sql (?1 app, ?2 kind, ?3 id) and its unique custom-field values. */

@@ -92,20 +92,15 @@ static void bind_or_null(sqlite3_stmt *s, int col, const char *v)
 
 void tx_put(struct fres *fr, json_t *rec)
 {
-	const char *id = jstr(rec, fr->id_key), *number = jstr(rec, fr->name_key);
+	const char *number = jstr(rec, fr->name_key);
 	const char *due = jstr(rec, fr->kind == FIN_INVOICES ? "due_date" : "expiry_date");
 	int pay = fr->kind == FIN_PAYMENTS;
-	char *key = id_key(id), *nkey = str_empty(number) ? NULL : norm_name(number);
-	char *text = ndjson_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
+	char *nkey = str_empty(number) ? NULL : norm_name(number);
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin_tx(app, kind, id,"
 		" idkey, number_key, customer_id, deal_id, status, due, tdate, amount, balance,"
 		" ctime, mtime, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
 		" ?13, ?14, ?15)");
 
-	sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int(s, 2, fr->kind);
-	sqlite3_bind_text(s, 3, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, key, -1, SQLITE_STATIC);
 	bind_or_null(s, 5, nkey);
 	bind_or_null(s, 6, jstr(rec, party_key(fr)));
 	bind_or_null(s, 7, jstr(rec, "zcrm_potential_id"));
@@ -114,16 +109,8 @@ void tx_put(struct fres *fr, json_t *rec)
 	bind_or_null(s, 10, jstr(rec, "date"));
 	sqlite3_bind_int64(s, 11, cents_of(rec, pay ? "amount" : "total"));
 	sqlite3_bind_int64(s, 12, cents_of(rec, pay ? "unused_amount" : "balance"));
-	sqlite3_bind_int64(s, 13, fin_rec_time(fr->sb, rec, "created_time"));
-	sqlite3_bind_int64(s, 14, fin_rec_time(fr->sb, rec, "last_modified_time"));
-	sqlite3_bind_text(s, 15, text, -1, SQLITE_STATIC);
-	sqlite3_step(s);
-	sqlite3_reset(s);
-	fin_put_unique(fr, id, json_object_get(rec, "custom_field_hash"));
-	store_note_id(fr->sb->st, id);
-	free(key);
+	fin_row_put(fr, s, 13, rec);
 	free(nkey);
-	free(text);
 }
 
 void tx_delete(struct fres *fr, const char *id)
