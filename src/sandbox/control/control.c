@@ -435,6 +435,37 @@ static void transaction_filters(struct req *r)
 	reply_json(r, 200, json_pack("{s:O?}", "ignore", r->sb->tx_ignored));
 }
 
+static int is_boolean(const json_t *v)
+{
+	return json_is_boolean(v);
+}
+
+static int is_integer(const json_t *v)
+{
+	return json_is_integer(v);
+}
+
+/*
+ * A POST's one setting: the body's value of key when is_valid takes it
+ * (*body is then the caller's to free); NULL when it has answered 400, for
+ * a body that is no JSON object or with msg.
+ */
+static const json_t *ctl_setting(struct req *r, json_t **body, const char *key,
+				 int (*is_valid)(const json_t *), const char *msg)
+{
+	const json_t *v;
+
+	if (!(*body = ctl_body(r)))
+		return NULL;
+	v = json_object_get(*body, key);
+	if (!is_valid(v)) {
+		json_decref(*body);
+		ctl_error(r, 400, msg);
+		return NULL;
+	}
+	return v;
+}
+
 /*
  * {"honour_contact_type": true|false}: the lenient reading of an open
  * question, for a test that wants it (docs/sandbox.md, "Open readings").
@@ -445,14 +476,9 @@ static void readings(struct req *r)
 	const json_t *v;
 
 	if (strcmp(r->method, "POST") == 0) {
-		if (!(body = ctl_body(r)))
+		if (!(v = ctl_setting(r, &body, "honour_contact_type", is_boolean,
+				      "honour_contact_type must be true or false")))
 			return;
-		v = json_object_get(body, "honour_contact_type");
-		if (!json_is_boolean(v)) {
-			json_decref(body);
-			ctl_error(r, 400, "honour_contact_type must be true or false");
-			return;
-		}
 		r->sb->honour_contact_type = json_is_true(v);
 		json_decref(body);
 	}
@@ -465,14 +491,9 @@ static void clock_ctl(struct req *r)
 	const json_t *v;
 
 	if (strcmp(r->method, "POST") == 0) {
-		if (!(body = ctl_body(r)))
+		if (!(v = ctl_setting(r, &body, "advance", is_integer,
+				      "advance must be an integer (seconds)")))
 			return;
-		v = json_object_get(body, "advance");
-		if (!json_is_integer(v)) {
-			json_decref(body);
-			ctl_error(r, 400, "advance must be an integer (seconds)");
-			return;
-		}
 		r->sb->clock_offset += json_integer_value(v);
 		json_decref(body);
 	}
