@@ -10,207 +10,173 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A standard field: its API name, data type and, for a lookup, the module it points to. */
+struct std_field {
+	const char *name;
+	const char *type;
+	const char *lookup;
+};
+
+#define F(name, type) { name, type, NULL }
+#define LOOKUP(name, module) { name, "lookup", module }
+
+/*
+ * The standard fields of each module (facts §1.10), in the order the field
+ * list gives them.  Types: text textarea email phone website picklist
+ * multiselectpicklist integer double currency boolean date datetime lookup
+ * ownerlookup lineitem any.  First, every module's: after its own and
+ * its record name.
+ */
+static const struct std_field every_module_fields[] = {
+	F("Owner", "ownerlookup"), F("Description", "textarea"), F("Tag", "any"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field account_fields[] = {
+	F("Account_Name", "text"), F("Account_Number", "text"), F("Account_Site", "text"),
+	F("Account_Type", "picklist"), LOOKUP("Parent_Account", "Accounts"),
+	F("Phone", "phone"), F("Fax", "phone"), F("Website", "website"),
+	F("Industry", "picklist"), F("Employees", "integer"), F("Annual_Revenue", "currency"),
+	F("Ownership", "picklist"), F("Rating", "picklist"), F("SIC_Code", "integer"),
+	F("Ticker_Symbol", "text"),
+	F("Billing_Street", "text"), F("Billing_City", "text"), F("Billing_State", "text"),
+	F("Billing_Code", "text"), F("Billing_Country", "text"),
+	F("Shipping_Street", "text"), F("Shipping_City", "text"), F("Shipping_State", "text"),
+	F("Shipping_Code", "text"), F("Shipping_Country", "text"),
+	F("Territories", "any"), F("Record_Image", "text"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field contact_fields[] = {
+	F("First_Name", "text"), F("Last_Name", "text"), F("Full_Name", "text"),
+	F("Salutation", "picklist"), F("Email", "email"), F("Secondary_Email", "email"),
+	F("Phone", "phone"), F("Mobile", "phone"), F("Home_Phone", "phone"), F("Other_Phone", "phone"),
+	F("Fax", "phone"), F("Assistant", "text"), F("Asst_Phone", "phone"),
+	F("Title", "text"), F("Department", "text"), LOOKUP("Account_Name", "Accounts"),
+	LOOKUP("Vendor_Name", "Vendors"), LOOKUP("Reporting_To", "Contacts"),
+	F("Mailing_Street", "text"), F("Mailing_City", "text"), F("Mailing_State", "text"),
+	F("Mailing_Zip", "text"), F("Mailing_Country", "text"),
+	F("Other_Street", "text"), F("Other_City", "text"), F("Other_State", "text"),
+	F("Other_Zip", "text"), F("Other_Country", "text"),
+	F("Date_of_Birth", "date"), F("Lead_Source", "picklist"), F("Email_Opt_Out", "boolean"),
+	F("Skype_ID", "text"), F("Twitter", "text"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field product_fields[] = {
+	F("Product_Name", "text"), F("Product_Code", "text"), F("Product_Category", "picklist"),
+	F("Product_Active", "boolean"), F("Unit_Price", "currency"),
+	F("Tax", "multiselectpicklist"), F("Taxable", "boolean"),
+	F("Commission_Rate", "currency"), F("Manufacturer", "picklist"),
+	LOOKUP("Vendor_Name", "Vendors"),
+	F("Qty_in_Stock", "double"), F("Qty_in_Demand", "double"), F("Qty_Ordered", "double"),
+	F("Reorder_Level", "double"), F("Usage_Unit", "picklist"), F("Handler", "ownerlookup"),
+	F("Sales_Start_Date", "date"), F("Sales_End_Date", "date"),
+	F("Support_Start_Date", "date"), F("Support_Expiry_Date", "date"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field vendor_fields[] = {
+	F("Vendor_Name", "text"), F("Email", "email"), F("Phone", "phone"),
+	F("Website", "website"), F("Category", "text"), F("GL_Account", "picklist"),
+	F("Street", "text"), F("City", "text"), F("State", "text"), F("Zip_Code", "text"),
+	F("Country", "text"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field deal_fields[] = {
+	F("Deal_Name", "text"), F("Stage", "picklist"), F("Amount", "currency"),
+	F("Closing_Date", "date"), F("Probability", "integer"),
+	F("Expected_Revenue", "currency"), LOOKUP("Account_Name", "Accounts"),
+	LOOKUP("Contact_Name", "Contacts"), F("Type", "picklist"),
+	F("Lead_Source", "picklist"), F("Next_Step", "text"),
+	LOOKUP("Campaign_Source", "Campaigns"), F("Pipeline", "picklist"),
+	F("Deal_Category_Status", "picklist"), F("Territory", "any"),
+	{ NULL, NULL, NULL }
+};
+
+/* What the four inventory modules share (CRM v8 Records API, Quotes sample). */
+static const struct std_field inventory_fields[] = {
+	F("Subject", "text"), LOOKUP("Account_Name", "Accounts"),
+	LOOKUP("Contact_Name", "Contacts"), LOOKUP("Deal_Name", "Deals"),
+	F("Sub_Total", "currency"), F("Tax", "currency"), F("Adjustment", "currency"),
+	F("Discount", "currency"), F("Grand_Total", "currency"),
+	F("Terms_and_Conditions", "textarea"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field quote_fields[] = {
+	F("Quote_Stage", "picklist"), F("Valid_Till", "date"), F("Quoted_Items", "lineitem"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field sales_order_fields[] = {
+	F("Status", "picklist"), F("Due_Date", "date"), LOOKUP("Quote_Name", "Quotes"),
+	F("Ordered_Items", "lineitem"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field invoice_fields[] = {
+	F("Status", "picklist"), F("Invoice_Date", "date"), F("Due_Date", "date"),
+	LOOKUP("Sales_Order", "Sales_Orders"),
+	F("Invoiced_Items", "lineitem"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field purchase_order_fields[] = {
+	LOOKUP("Vendor_Name", "Vendors"), F("Status", "picklist"), F("PO_Date", "date"),
+	F("Due_Date", "date"), F("Purchased_Items", "lineitem"),
+	{ NULL, NULL, NULL }
+};
+
+static const struct std_field lead_fields[] = {
+	F("First_Name", "text"), F("Last_Name", "text"), F("Full_Name", "text"),
+	F("Salutation", "picklist"), F("Company", "text"), F("Email", "email"),
+	F("Phone", "phone"), F("Mobile", "phone"), F("Lead_Source", "picklist"),
+	F("Lead_Status", "picklist"), F("Industry", "picklist"),
+	F("Annual_Revenue", "currency"), F("No_of_Employees", "integer"), F("Street", "text"),
+	F("City", "text"), F("State", "text"), F("Zip_Code", "text"), F("Country", "text"),
+	F("Website", "website"), F("Designation", "text"), F("Rating", "picklist"),
+	{ NULL, NULL, NULL }
+};
+
 struct crm_module_def {
 	const char *name;
 	const char *dup_field;          /* system duplicate-check field */
 	const char *display;            /* the record's name */
 	const char *mandatory[4];
+	const struct std_field *shared;         /* fields it shares with others, first */
+	const struct std_field *fields;         /* its own */
 };
 
 static const struct crm_module_def module_defs[] = {
-	{ "Leads", "Email", "Last_Name", { "Last_Name", NULL } },
-	{ "Accounts", "Account_Name", "Account_Name", { "Account_Name", NULL } },
-	{ "Contacts", "Email", "Last_Name", { "Last_Name", NULL } },
-	{ "Deals", "Deal_Name", "Deal_Name", { "Deal_Name", "Stage", NULL } },
-	{ "Products", "Product_Name", "Product_Name", { "Product_Name", NULL } },
-	{ "Vendors", "Vendor_Name", "Vendor_Name", { "Vendor_Name", NULL } },
-	{ "Campaigns", "Campaign_Name", "Campaign_Name", { "Campaign_Name", NULL } },
-	{ "Cases", "Subject", "Subject", { "Subject", NULL } },
-	{ "Solutions", "Solution_Title", "Solution_Title", { "Solution_Title", NULL } },
-	{ "Price_Books", "Price_Book_Name", "Price_Book_Name", { "Price_Book_Name", NULL } },
+	{ "Leads", "Email", "Last_Name", { "Last_Name", NULL }, NULL, lead_fields },
+	{ "Accounts", "Account_Name", "Account_Name", { "Account_Name", NULL },
+	  NULL, account_fields },
+	{ "Contacts", "Email", "Last_Name", { "Last_Name", NULL }, NULL, contact_fields },
+	{ "Deals", "Deal_Name", "Deal_Name", { "Deal_Name", "Stage", NULL }, NULL, deal_fields },
+	{ "Products", "Product_Name", "Product_Name", { "Product_Name", NULL },
+	  NULL, product_fields },
+	{ "Vendors", "Vendor_Name", "Vendor_Name", { "Vendor_Name", NULL }, NULL, vendor_fields },
+	{ "Campaigns", "Campaign_Name", "Campaign_Name", { "Campaign_Name", NULL }, NULL, NULL },
+	{ "Cases", "Subject", "Subject", { "Subject", NULL }, NULL, NULL },
+	{ "Solutions", "Solution_Title", "Solution_Title", { "Solution_Title", NULL }, NULL, NULL },
+	{ "Price_Books", "Price_Book_Name", "Price_Book_Name", { "Price_Book_Name", NULL }, NULL, NULL },
 	/* v8 system-mandatory fields (facts §1.5): Subject and the line-item subform. */
-	{ "Quotes", "Subject", "Subject", { "Subject", "Quoted_Items", NULL } },
-	{ "Sales_Orders", "Subject", "Subject", { "Subject", "Ordered_Items", NULL } },
-	{ "Purchase_Orders", "Subject", "Subject", { "Subject", "Vendor_Name", "Purchased_Items", NULL } },
-	{ "Invoices", "Subject", "Subject", { "Subject", "Invoiced_Items", NULL } },
-	{ "Tasks", NULL, "Subject", { "Subject", NULL } },
-	{ "Events", NULL, "Event_Title", { "Event_Title", NULL } },
-	{ "Calls", NULL, "Subject", { "Subject", NULL } },
+	{ "Quotes", "Subject", "Subject", { "Subject", "Quoted_Items", NULL },
+	  inventory_fields, quote_fields },
+	{ "Sales_Orders", "Subject", "Subject", { "Subject", "Ordered_Items", NULL },
+	  inventory_fields, sales_order_fields },
+	{ "Purchase_Orders", "Subject", "Subject", { "Subject", "Vendor_Name", "Purchased_Items", NULL },
+	  inventory_fields, purchase_order_fields },
+	{ "Invoices", "Subject", "Subject", { "Subject", "Invoiced_Items", NULL },
+	  inventory_fields, invoice_fields },
+	{ "Tasks", NULL, "Subject", { "Subject", NULL }, NULL, NULL },
+	{ "Events", NULL, "Event_Title", { "Event_Title", NULL }, NULL, NULL },
+	{ "Calls", NULL, "Subject", { "Subject", NULL }, NULL, NULL },
 };
 
-static const struct crm_module_def custom_def = { NULL, "Name", "Name", { "Name", NULL } };
-
-struct std_field {
-	const char *module;             /* NULL: every module */
-	const char *name;
-	const char *type;
-	const char *lookup;             /* module a lookup points to */
-};
-
-/* What the four inventory modules share (facts §1.10). */
-#define INVENTORY_FIELDS(m) \
-	{ m, "Subject", "text", NULL }, { m, "Account_Name", "lookup", "Accounts" }, \
-	{ m, "Contact_Name", "lookup", "Contacts" }, { m, "Deal_Name", "lookup", "Deals" }, \
-	{ m, "Sub_Total", "currency", NULL }, { m, "Tax", "currency", NULL }, \
-	{ m, "Adjustment", "currency", NULL }, { m, "Discount", "currency", NULL }, \
-	{ m, "Grand_Total", "currency", NULL }, { m, "Terms_and_Conditions", "textarea", NULL }
-
-/* Types: text textarea email phone website picklist multiselectpicklist
- * integer double currency boolean date datetime lookup ownerlookup any. */
-static const struct std_field std_fields[] = {
-	{ NULL, "Owner", "ownerlookup", NULL },
-	{ NULL, "Description", "textarea", NULL },
-	{ NULL, "Tag", "any", NULL },
-	{ "Accounts", "Account_Name", "text", NULL },
-	{ "Accounts", "Account_Number", "text", NULL },
-	{ "Accounts", "Account_Site", "text", NULL },
-	{ "Accounts", "Account_Type", "picklist", NULL },
-	{ "Accounts", "Parent_Account", "lookup", "Accounts" },
-	{ "Accounts", "Phone", "phone", NULL },
-	{ "Accounts", "Fax", "phone", NULL },
-	{ "Accounts", "Website", "website", NULL },
-	{ "Accounts", "Industry", "picklist", NULL },
-	{ "Accounts", "Employees", "integer", NULL },
-	{ "Accounts", "Annual_Revenue", "currency", NULL },
-	{ "Accounts", "Ownership", "picklist", NULL },
-	{ "Accounts", "Rating", "picklist", NULL },
-	{ "Accounts", "SIC_Code", "integer", NULL },
-	{ "Accounts", "Ticker_Symbol", "text", NULL },
-	{ "Accounts", "Billing_Street", "text", NULL },
-	{ "Accounts", "Billing_City", "text", NULL },
-	{ "Accounts", "Billing_State", "text", NULL },
-	{ "Accounts", "Billing_Code", "text", NULL },
-	{ "Accounts", "Billing_Country", "text", NULL },
-	{ "Accounts", "Shipping_Street", "text", NULL },
-	{ "Accounts", "Shipping_City", "text", NULL },
-	{ "Accounts", "Shipping_State", "text", NULL },
-	{ "Accounts", "Shipping_Code", "text", NULL },
-	{ "Accounts", "Shipping_Country", "text", NULL },
-	{ "Accounts", "Territories", "any", NULL },
-	{ "Accounts", "Record_Image", "text", NULL },
-	{ "Contacts", "First_Name", "text", NULL },
-	{ "Contacts", "Last_Name", "text", NULL },
-	{ "Contacts", "Full_Name", "text", NULL },
-	{ "Contacts", "Salutation", "picklist", NULL },
-	{ "Contacts", "Email", "email", NULL },
-	{ "Contacts", "Secondary_Email", "email", NULL },
-	{ "Contacts", "Phone", "phone", NULL },
-	{ "Contacts", "Mobile", "phone", NULL },
-	{ "Contacts", "Home_Phone", "phone", NULL },
-	{ "Contacts", "Other_Phone", "phone", NULL },
-	{ "Contacts", "Fax", "phone", NULL },
-	{ "Contacts", "Assistant", "text", NULL },
-	{ "Contacts", "Asst_Phone", "phone", NULL },
-	{ "Contacts", "Title", "text", NULL },
-	{ "Contacts", "Department", "text", NULL },
-	{ "Contacts", "Account_Name", "lookup", "Accounts" },
-	{ "Contacts", "Vendor_Name", "lookup", "Vendors" },
-	{ "Contacts", "Reporting_To", "lookup", "Contacts" },
-	{ "Contacts", "Mailing_Street", "text", NULL },
-	{ "Contacts", "Mailing_City", "text", NULL },
-	{ "Contacts", "Mailing_State", "text", NULL },
-	{ "Contacts", "Mailing_Zip", "text", NULL },
-	{ "Contacts", "Mailing_Country", "text", NULL },
-	{ "Contacts", "Other_Street", "text", NULL },
-	{ "Contacts", "Other_City", "text", NULL },
-	{ "Contacts", "Other_State", "text", NULL },
-	{ "Contacts", "Other_Zip", "text", NULL },
-	{ "Contacts", "Other_Country", "text", NULL },
-	{ "Contacts", "Date_of_Birth", "date", NULL },
-	{ "Contacts", "Lead_Source", "picklist", NULL },
-	{ "Contacts", "Email_Opt_Out", "boolean", NULL },
-	{ "Contacts", "Skype_ID", "text", NULL },
-	{ "Contacts", "Twitter", "text", NULL },
-	{ "Products", "Product_Name", "text", NULL },
-	{ "Products", "Product_Code", "text", NULL },
-	{ "Products", "Product_Category", "picklist", NULL },
-	{ "Products", "Product_Active", "boolean", NULL },
-	{ "Products", "Unit_Price", "currency", NULL },
-	{ "Products", "Tax", "multiselectpicklist", NULL },
-	{ "Products", "Taxable", "boolean", NULL },
-	{ "Products", "Commission_Rate", "currency", NULL },
-	{ "Products", "Manufacturer", "picklist", NULL },
-	{ "Products", "Vendor_Name", "lookup", "Vendors" },
-	{ "Products", "Qty_in_Stock", "double", NULL },
-	{ "Products", "Qty_in_Demand", "double", NULL },
-	{ "Products", "Qty_Ordered", "double", NULL },
-	{ "Products", "Reorder_Level", "double", NULL },
-	{ "Products", "Usage_Unit", "picklist", NULL },
-	{ "Products", "Handler", "ownerlookup", NULL },
-	{ "Products", "Sales_Start_Date", "date", NULL },
-	{ "Products", "Sales_End_Date", "date", NULL },
-	{ "Products", "Support_Start_Date", "date", NULL },
-	{ "Products", "Support_Expiry_Date", "date", NULL },
-	{ "Vendors", "Vendor_Name", "text", NULL },
-	{ "Vendors", "Email", "email", NULL },
-	{ "Vendors", "Phone", "phone", NULL },
-	{ "Vendors", "Website", "website", NULL },
-	{ "Vendors", "Category", "text", NULL },
-	{ "Vendors", "GL_Account", "picklist", NULL },
-	{ "Vendors", "Street", "text", NULL },
-	{ "Vendors", "City", "text", NULL },
-	{ "Vendors", "State", "text", NULL },
-	{ "Vendors", "Zip_Code", "text", NULL },
-	{ "Vendors", "Country", "text", NULL },
-	{ "Deals", "Deal_Name", "text", NULL },
-	{ "Deals", "Stage", "picklist", NULL },
-	{ "Deals", "Amount", "currency", NULL },
-	{ "Deals", "Closing_Date", "date", NULL },
-	{ "Deals", "Probability", "integer", NULL },
-	{ "Deals", "Expected_Revenue", "currency", NULL },
-	{ "Deals", "Account_Name", "lookup", "Accounts" },
-	{ "Deals", "Contact_Name", "lookup", "Contacts" },
-	{ "Deals", "Type", "picklist", NULL },
-	{ "Deals", "Lead_Source", "picklist", NULL },
-	{ "Deals", "Next_Step", "text", NULL },
-	{ "Deals", "Campaign_Source", "lookup", "Campaigns" },
-	{ "Deals", "Pipeline", "picklist", NULL },
-	{ "Deals", "Deal_Category_Status", "picklist", NULL },
-	{ "Deals", "Territory", "any", NULL },
-	/* The inventory modules (CRM v8 Records API, Quotes sample; facts §1.10). */
-	INVENTORY_FIELDS("Quotes"),
-	{ "Quotes", "Quote_Stage", "picklist", NULL },
-	{ "Quotes", "Valid_Till", "date", NULL },
-	{ "Quotes", "Quoted_Items", "lineitem", NULL },
-	INVENTORY_FIELDS("Sales_Orders"),
-	{ "Sales_Orders", "Status", "picklist", NULL },
-	{ "Sales_Orders", "Due_Date", "date", NULL },
-	{ "Sales_Orders", "Quote_Name", "lookup", "Quotes" },
-	{ "Sales_Orders", "Ordered_Items", "lineitem", NULL },
-	INVENTORY_FIELDS("Invoices"),
-	{ "Invoices", "Status", "picklist", NULL },
-	{ "Invoices", "Invoice_Date", "date", NULL },
-	{ "Invoices", "Due_Date", "date", NULL },
-	{ "Invoices", "Sales_Order", "lookup", "Sales_Orders" },
-	{ "Invoices", "Invoiced_Items", "lineitem", NULL },
-	INVENTORY_FIELDS("Purchase_Orders"),
-	{ "Purchase_Orders", "Vendor_Name", "lookup", "Vendors" },
-	{ "Purchase_Orders", "Status", "picklist", NULL },
-	{ "Purchase_Orders", "PO_Date", "date", NULL },
-	{ "Purchase_Orders", "Due_Date", "date", NULL },
-	{ "Purchase_Orders", "Purchased_Items", "lineitem", NULL },
-	{ "Leads", "First_Name", "text", NULL },
-	{ "Leads", "Last_Name", "text", NULL },
-	{ "Leads", "Full_Name", "text", NULL },
-	{ "Leads", "Salutation", "picklist", NULL },
-	{ "Leads", "Company", "text", NULL },
-	{ "Leads", "Email", "email", NULL },
-	{ "Leads", "Phone", "phone", NULL },
-	{ "Leads", "Mobile", "phone", NULL },
-	{ "Leads", "Lead_Source", "picklist", NULL },
-	{ "Leads", "Lead_Status", "picklist", NULL },
-	{ "Leads", "Industry", "picklist", NULL },
-	{ "Leads", "Annual_Revenue", "currency", NULL },
-	{ "Leads", "No_of_Employees", "integer", NULL },
-	{ "Leads", "Street", "text", NULL },
-	{ "Leads", "City", "text", NULL },
-	{ "Leads", "State", "text", NULL },
-	{ "Leads", "Zip_Code", "text", NULL },
-	{ "Leads", "Country", "text", NULL },
-	{ "Leads", "Website", "website", NULL },
-	{ "Leads", "Designation", "text", NULL },
-	{ "Leads", "Rating", "picklist", NULL },
-};
+static const struct crm_module_def custom_def = { NULL, "Name", "Name", { "Name", NULL }, NULL, NULL };
 
 /* Fields the server sets: readable, never written by a client. */
 static const char *const system_fields[] = {
@@ -240,26 +206,27 @@ static void field_put(struct crm_module *mod, const char *name, const char *type
 	json_object_set_new(mod->fields, name, f);
 }
 
+static void std_fields_put(struct crm_module *mod, const struct std_field *f)
+{
+	for (; f && f->name; f++)
+		field_put(mod, f->name, f->type, f->lookup, 0);
+}
+
 static struct crm_module *module_new(const char *name, const struct crm_module_def *def,
 				     size_t index)
 {
 	struct crm_module *mod = xcalloc(1, sizeof(*mod));
-	size_t i;
 
 	mod->name = xstrdup(name);
 	mod->id = xasprintf("%llu", 4150868000000002000ULL + (unsigned long long)index);
 	mod->def = def;
 	mod->fields = json_object();
 	field_put(mod, "id", "bigint", NULL, 0);
-	for (i = 0; i < sizeof(std_fields) / sizeof(std_fields[0]); i++)
-		if (str_eq(std_fields[i].module, name))
-			field_put(mod, std_fields[i].name, std_fields[i].type,
-				  std_fields[i].lookup, 0);
+	std_fields_put(mod, def->shared);
+	std_fields_put(mod, def->fields);
 	if (def == &custom_def || !json_object_get(mod->fields, def->display))
 		field_put(mod, def->display, "text", NULL, 0);
-	for (i = 0; i < sizeof(std_fields) / sizeof(std_fields[0]); i++)
-		if (!std_fields[i].module)
-			field_put(mod, std_fields[i].name, std_fields[i].type, NULL, 0);
+	std_fields_put(mod, every_module_fields);
 	field_put(mod, "Created_By", "ownerlookup", NULL, 0);
 	field_put(mod, "Modified_By", "ownerlookup", NULL, 0);
 	field_put(mod, "Created_Time", "datetime", NULL, 0);
