@@ -30,11 +30,9 @@ static const char sql_link_put[] =
 static const char sql_intent_put[] =
 	"INSERT OR REPLACE INTO intents (entity, crm_id, run_id, crm_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)";
 
-static const char sql_intent_del[] =
-	"DELETE FROM intents WHERE entity = ?1 AND crm_id = ?2";
+static const char sql_intent_del[] = "DELETE FROM intents WHERE entity = ?1 AND crm_id = ?2";
 
-static const char sql_intent_get[] =
-	"SELECT run_id FROM intents WHERE entity = ?1 AND crm_id = ?2";
+static const char sql_intent_get[] = "SELECT run_id FROM intents WHERE entity = ?1 AND crm_id = ?2";
 
 static const char sql_fin_read_get[] =
 	"SELECT crm_id FROM finance_reads WHERE entity = ?1 AND finance_id = ?2 AND modified = ?3";
@@ -47,8 +45,7 @@ static const char sql_person_get[] =
 	"SELECT crm_contact_id, finance_customer_id, finance_person_id, hash FROM person_links "
 	"WHERE crm_contact_id = ?1";
 
-static const char sql_person_by_id[] =
-	"SELECT crm_contact_id FROM person_links WHERE finance_person_id = ?1";
+static const char sql_person_by_id[] = "SELECT crm_contact_id FROM person_links WHERE finance_person_id = ?1";
 
 /* An upsert keeps the row's rowid: "the oldest linked contact" is the lowest rowid. */
 static const char sql_person_put[] =
@@ -57,8 +54,7 @@ static const char sql_person_put[] =
 	"finance_customer_id = excluded.finance_customer_id, "
 	"finance_person_id = excluded.finance_person_id, hash = excluded.hash";
 
-static const char sql_person_del[] =
-	"DELETE FROM person_links WHERE crm_contact_id = ?1";
+static const char sql_person_del[] = "DELETE FROM person_links WHERE crm_contact_id = ?1";
 
 static const char sql_persons_of[] =
 	"SELECT crm_contact_id, finance_customer_id, finance_person_id, hash FROM person_links "
@@ -71,16 +67,14 @@ static const char sql_links_each[] =
 	"AND EXISTS (SELECT 1 FROM events e WHERE e.entity = l.entity AND e.crm_id = l.crm_id "
 	"AND e.finance_id = l.finance_id AND e.action = 'create'))) ORDER BY crm_id";
 
-static const char sql_links_count[] =
-	"SELECT count(*) FROM links WHERE entity = ?1";
+static const char sql_links_count[] = "SELECT count(*) FROM links WHERE entity = ?1";
 
 static const char sql_link_delete[] = "DELETE FROM links WHERE entity = ?1 AND crm_id = ?2";
 
 static const char sql_linked_count[] =
 	"SELECT count(*) FROM links WHERE entity = ?1 AND state = 'linked' AND finance_id IS NOT NULL";
 
-static const char sql_unlink_keep[] =
-	"INSERT OR IGNORE INTO temp.unlink_keep (entity, crm_id) VALUES (?1, ?2)";
+static const char sql_unlink_keep[] = "INSERT OR IGNORE INTO temp.unlink_keep (entity, crm_id) VALUES (?1, ?2)";
 
 static const char sql_entity_known[] =
 	"SELECT 1 WHERE EXISTS (SELECT 1 FROM links WHERE entity = ?1) "

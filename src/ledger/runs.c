@@ -13,8 +13,7 @@
 #include "finsync/timeutil.h"
 #include "ledger_int.h"
 
-static const char sql_run_start[] =
-	"INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)";
+static const char sql_run_start[] = "INSERT INTO runs (job, started_at, status, stages) VALUES (?1, ?2, 'running', ?3)";
 
 #define RUN_COLUMNS "id, job, started_at, finished_at, status, stages, error, exit_code, dry_run"
 
@@ -32,17 +31,14 @@ static const char sql_run_unsettled[] =
 	" AND (e.crm_id IS NULL OR e.id = (SELECT max(id) FROM events WHERE run_id = e.run_id"
 	"                                  AND entity = e.entity AND crm_id = e.crm_id))";
 
-static const char sql_run_stages[] =
-	"UPDATE runs SET stages = ?2 WHERE id = ?1";
+static const char sql_run_stages[] = "UPDATE runs SET stages = ?2 WHERE id = ?1";
 
-static const char sql_run_finish[] =
-	"UPDATE runs SET finished_at = ?2, status = ?3, error = ?4 WHERE id = ?1";
+static const char sql_run_finish[] = "UPDATE runs SET finished_at = ?2, status = ?3, error = ?4 WHERE id = ?1";
 
 static const char sql_runs_dead[] =
 	"UPDATE runs SET finished_at = ?1, status = 'aborted', error = ?2 WHERE status = 'running'";
 
-static const char sql_state_get[] =
-	"SELECT value FROM job_state WHERE key = ?1";
+static const char sql_state_get[] = "SELECT value FROM job_state WHERE key = ?1";
 
 static const char sql_state_set[] =
 	"INSERT INTO job_state (key, value, updated_at) VALUES (?1, ?2, ?3) "
@@ -52,11 +48,9 @@ static const char sql_usage_add[] =
 	"INSERT INTO api_usage (api, day, calls) VALUES (?1, ?2, ?3) "
 	"ON CONFLICT (api, day) DO UPDATE SET calls = calls + excluded.calls";
 
-static const char sql_usage_get[] =
-	"SELECT calls FROM api_usage WHERE api = ?1 AND day = ?2";
+static const char sql_usage_get[] = "SELECT calls FROM api_usage WHERE api = ?1 AND day = ?2";
 
-static const char sql_wm_get[] =
-	"SELECT modified_since FROM watermarks WHERE entity = ?1";
+static const char sql_wm_get[] = "SELECT modified_since FROM watermarks WHERE entity = ?1";
 
 static const char sql_wm_put[] =
 	"INSERT INTO watermarks (entity, modified_since, run_id) VALUES (?1, ?2, ?3) "
