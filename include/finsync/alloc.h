@@ -14,6 +14,8 @@ char *xstrdup(const char *s); /* NULL in, NULL out */
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xfree(void *p);
+/* Replaces the string *field owns (freed) with a copy of value (NULL: none). */
+void xstrset(char **field, const char *value);
 
 /* Routes jansson's allocations through the functions above; call once. */
 void alloc_init(void);

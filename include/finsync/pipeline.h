@@ -53,6 +53,8 @@ int preflight_ready(struct pipeline *p);
 
 /* Whether this run handles the entity (enabled in the job and not excluded by --only). */
 int pipeline_wants(const struct pipeline *p, const struct entity_sync *e);
+/* Whether this run handles a unit of its own the job enables: not a run narrowed by --only or a resync. */
+int pipeline_wants_unit(const struct pipeline *p, int enabled);
 
 /*
  * Where the next run starts reading (new string, or NULL): the CRM's clock

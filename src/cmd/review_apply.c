@@ -524,12 +524,9 @@ static int load_views(struct apply *a)
 
 static int is_candidate(json_t *line, const char *id)
 {
-	json_t *c = review_candidates(line), *v;
-	size_t i;
-	int found = 0;
+	json_t *c = review_candidates(line);
+	int found = jstr_in(c, id);
 
-	json_array_foreach(c, i, v)
-		found |= !strcmp(json_string_value(v), id);
 	json_decref(c);
 	return found;
 }

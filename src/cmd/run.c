@@ -374,7 +374,7 @@ static int write_plan_csv(struct pipeline *p)
 			printf("plan for %s: %s\n", e->name, path);
 		xfree(path);
 	}
-	if (!rc && p->job->deals.enabled && !p->only && !p->only_id) {
+	if (!rc && pipeline_wants_unit(p, p->job->deals.enabled)) {
 		char *path = xasprintf("%s/deals.csv", dir);
 		if (!(rc = export_staged_csv(dir, "deals", path)))
 			printf("plan for deals: %s\n", path);

@@ -28,6 +28,7 @@
 #include "finsync/http.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/timeutil.h"
 #include "../xform/deal_plan.h"
 #include "../xform/xform.h"
@@ -69,9 +70,8 @@ struct money_run {
 
 int deal_money_check_fields(const struct job *job, struct crm *crm)
 {
-	json_t *available = NULL, *v;
-	int i, rc, found;
-	size_t k;
+	json_t *available = NULL;
+	int i, rc;
 
 	if ((rc = crm_fields(crm, "Deals", &available)))
 		return rc;
@@ -79,10 +79,7 @@ int deal_money_check_fields(const struct job *job, struct crm *crm)
 		const char *want = job->deals.crm_fields[i];
 		if (!want || !json_array_size(available))
 			continue;
-		found = 0;
-		json_array_foreach(available, k, v)
-			found |= !strcmp(json_string_value(v), want);
-		if (!found)
+		if (!jstr_in(available, want))
 			rc = fail(
 				FS_EUSAGE,
 				"job '%s': sync.deals.crm_fields.%s: the CRM module Deals has no field '%s'; "

@@ -49,11 +49,6 @@ static const char *const deal_fields[] = {
 	"Owner", "Modified_Time", NULL
 };
 
-static int wants_deals(const struct pipeline *p)
-{
-	return p->job->deals.enabled && !p->only && !p->only_id;
-}
-
 /* ==== extract ==== */
 
 struct deal_extract {
@@ -115,17 +110,6 @@ out:
 	return rc;
 }
 
-static int has_name(json_t *names, const char *name)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(names, i, v)
-		if (!strcmp(json_string_value(v), name))
-			return 1;
-	return 0;
-}
-
 /* The plan's fields the CRM has (a CSV export may lack some); Deal_Name and Stage it must have. */
 static int deal_read_fields(struct deal_extract *x, json_t **out)
 {
@@ -138,7 +122,7 @@ static int deal_read_fields(struct deal_extract *x, json_t **out)
 		return rc;
 	fields = json_array();
 	for (f = deal_fields; *f; f++) {
-		if (json_array_size(available) && !has_name(available, *f)) {
+		if (json_array_size(available) && !jstr_in(available, *f)) {
 			if (!strcmp(*f, "Deal_Name") || !strcmp(*f, "Stage")) {
 				json_decref(available);
 				json_decref(fields);
@@ -343,7 +327,7 @@ static int deals_extract(struct stage_run *s, const struct sync_unit *u)
 	int rc, incremental;
 
 	(void)u;
-	if (!wants_deals(p))
+	if (!pipeline_wants_unit(p, p->job->deals.enabled))
 		return 0;
 	log_set_entity("deals");
 	q.cvid = p->job->deals.views ? jstr(p->job->deals.views, "Deals") : NULL;
@@ -617,7 +601,7 @@ static int deals_transform(struct stage_run *s, const struct sync_unit *u)
 	int rc;
 
 	(void)u;
-	if (!wants_deals(p))
+	if (!pipeline_wants_unit(p, p->job->deals.enabled))
 		return 0;
 	log_set_entity("deals");
 	if ((rc = staging_reader_open(&r, extract_dir, "deals", 1)) ||
@@ -770,14 +754,6 @@ static int save_link(struct deal_load *l, const struct txn *t)
 	return ledger_commit(l->p->lg);
 }
 
-static void set_str(char **field, const char *value)
-{
-	char *copy = value ? xstrdup(value) : NULL;
-
-	xfree(*field);
-	*field = copy;
-}
-
 /* ---- the app's side: what is really there ---- */
 
 static int txn_get(struct deal_load *l, struct deal_ctx *d, struct txn *t)
@@ -812,20 +788,6 @@ static int linked_customer(struct deal_load *l, struct deal_ctx *d)
 	return 0;
 }
 
-/* What makes a transaction this deal's: its reference_number and its customer, on the record. */
-struct deal_match {
-	const char *deal_id;
-	const char *customer_id;
-};
-
-static int is_deals_own(json_t *rec, void *ud)
-{
-	const struct deal_match *m = ud;
-	const char *ref = jstr(rec, "reference_number"), *customer = jstr(rec, "customer_id");
-
-	return ref && customer && !strcmp(ref, m->deal_id) && !strcmp(customer, m->customer_id);
-}
-
 /*
  * The app is asked for the deal's transaction by its reference_number (the
  * deal id, a documented filter) and its customer: after a create that may
@@ -837,26 +799,19 @@ static int is_deals_own(json_t *rec, void *ud)
  */
 static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 {
-	static const char *const need[] = { "reference_number", "customer_id", NULL };
 	struct fin_doc_result res;
-	struct deal_match m = { d->id, NULL };
-	char *ref, *customer, *query;
 	int rc;
 
 	if (t->exists || t->looked_up)
 		return 0;
 	if ((rc = linked_customer(l, d)) || !d->customer_id)
 		return rc;
-	m.customer_id = d->customer_id;
-	ref = http_escape(d->id);
-	customer = http_escape(d->customer_id);
-	query = xasprintf("reference_number=%s&customer_id=%s", ref, customer);
-	if ((rc = finclient_doc_find(l->fin, t->doc, query, need, is_deals_own, &m, &res)) == 1) {
+	if ((rc = load_find_own_doc(l->fin, t->doc, d->id, d->customer_id, &res)) == 1) {
 		log_info("deals %s: its %s %s was made before%s; linked to it", d->id, t->kind, res.out.finance_id,
 			 t->found ? " (created by an interrupted run, or a create whose answer was lost)" : "");
-		set_str(&t->link.finance_id, res.out.finance_id);
-		set_str(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
-		set_str(&t->link.hash, jstr(d->line, "hash"));
+		xstrset(&t->link.finance_id, res.out.finance_id);
+		xstrset(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
+		xstrset(&t->link.hash, jstr(d->line, "hash"));
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
 		t->match = "reference_number";
@@ -864,9 +819,6 @@ static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t
 	}
 	t->looked_up = rc == 0;
 	fin_doc_result_release(&res);
-	xfree(query);
-	xfree(customer);
-	xfree(ref);
 	return rc;
 }
 
@@ -894,7 +846,7 @@ static int refresh(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 		goto out;
 	}
 	if (strcmp(status, t->link.state)) {
-		set_str(&t->link.state, status);
+		xstrset(&t->link.state, status);
 		rc = save_link(l, t);
 	}
 out:
@@ -1079,8 +1031,8 @@ static int send_step(struct deal_load *l, struct deal_ctx *d, struct txn *t, enu
 	case STEP_INVOICE_CREATE:
 	case STEP_ORDER_CREATE:
 		/* The intent first, committed: a kill after the POST is found by the deal id. */
-		set_str(&t->link.state, "pending");
-		set_str(&t->link.finance_id, NULL);
+		xstrset(&t->link.state, "pending");
+		xstrset(&t->link.finance_id, NULL);
 		if ((rc = save_link(l, t)))
 			return rc;
 		t->found = 1;
@@ -1161,13 +1113,13 @@ static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, in
 	}
 	if (deal_step_writes_lines(s)) {
 		if (create)
-			set_str(&t->link.finance_id, res.out.finance_id);
-		set_str(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
-		set_str(&t->link.hash, jstr(d->line, "hash"));
+			xstrset(&t->link.finance_id, res.out.finance_id);
+		xstrset(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
+		xstrset(&t->link.hash, jstr(d->line, "hash"));
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
 	} else {
-		set_str(&t->link.state, step_to(l, s));
+		xstrset(&t->link.state, step_to(l, s));
 	}
 	/* A send on the way, or a sales order confirmed right after its create: one event, the create's. */
 	if (s == STEP_QUOTE_SEND || s == STEP_INVOICE_SEND || (s == STEP_ORDER_CONFIRM && *sent_first == 2)) {
@@ -1408,7 +1360,7 @@ static int deals_load(struct stage_run *s, const struct sync_unit *u)
 	int rc;
 
 	(void)u;
-	if (!wants_deals(s->p))
+	if (!pipeline_wants_unit(s->p, s->p->job->deals.enabled))
 		return 0;
 	log_set_entity("deals");
 	rc = load_all_deals(s->p, s->fin);

@@ -34,6 +34,7 @@
 #include "finsync/finclient.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/mapping.h"
 #include "finsync/pipeline.h"
 #include "finsync/progress.h"
@@ -81,17 +82,6 @@ static char *lower(const char *s)
 	return l;
 }
 
-static int has_name(json_t *names, const char *name)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(names, i, v)
-		if (!strcmp(json_string_value(v), name))
-			return 1;
-	return 0;
-}
-
 /*
  * The mapped fields the module really has, plus Modified_Time: a default
  * mapping names fields an edition or a module may lack, and Zoho refuses an
@@ -106,9 +96,9 @@ static json_t *wanted_fields(struct extract *x, const struct entity_sync *e, con
 	size_t i;
 
 	json_array_foreach(mapped, i, v)
-		if (!json_array_size(available) || has_name(available, json_string_value(v)))
+		if (!json_array_size(available) || jstr_in(available, json_string_value(v)))
 			json_array_append(fields, v);
-	if (!json_array_size(available) || has_name(available, "Modified_Time"))
+	if (!json_array_size(available) || jstr_in(available, "Modified_Time"))
 		json_array_append_new(fields, json_string("Modified_Time"));
 	json_decref(mapped);
 	return fields;

@@ -24,7 +24,6 @@
 #include "finsync/crm.h"
 #include "finsync/err.h"
 #include "finsync/finclient.h"
-#include "finsync/http.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
 #include "finsync/ndjson.h"
@@ -51,11 +50,6 @@ static const struct quote_target targets[] = {
 static const struct quote_target *target_of(const struct pipeline *p)
 {
 	return &targets[p->job->quotes.create];
-}
-
-static int wants_quotes(const struct pipeline *p)
-{
-	return p->job->quotes.enabled && !p->only && !p->only_id;
 }
 
 /* ==== extract ==== */
@@ -155,7 +149,7 @@ static int quotes_extract(struct stage_run *s, const struct sync_unit *u)
 	struct quote_extract x = { .p = s->p, .crm = s->crm };
 	int rc;
 
-	if (!wants_quotes(s->p))
+	if (!pipeline_wants_unit(s->p, s->p->job->quotes.enabled))
 		return 0;
 	log_set_entity(u->name);
 	if (!(rc = read_stages(&x)) && !(rc = staging_writer_open(&x.w, s->out_dir, u->name))) {
@@ -207,7 +201,7 @@ static int quotes_transform(struct stage_run *s, const struct sync_unit *u)
 	json_t *rec, *line;
 	int rc;
 
-	if (!wants_quotes(s->p))
+	if (!pipeline_wants_unit(s->p, s->p->job->quotes.enabled))
 		return 0;
 	if ((rc = staging_reader_open(&r, s->in_dir, u->name, 1)) ||
 	    (rc = staging_writer_open(&w, s->out_dir, u->name)))
@@ -296,14 +290,6 @@ static int save_link(struct quote_load *l, struct quote_ctx *q, int drop)
 	return ledger_commit(l->p->lg);
 }
 
-static void set_str(char **field, const char *value)
-{
-	char *copy = value ? xstrdup(value) : NULL;
-
-	xfree(*field);
-	*field = copy;
-}
-
 /* The finance id the ledger links a CRM record of entity to, or NULL (not linked, or a pending create). */
 static int linked(struct quote_load *l, const char *entity, const char *crm_id, char **finance_id)
 {
@@ -369,37 +355,17 @@ out:
 	return rc;
 }
 
-struct quote_match {
-	const char *quote_id;
-	const char *customer_id;
-};
-
-static int is_quotes_own(json_t *rec, void *ud)
-{
-	const struct quote_match *m = ud;
-	const char *ref = jstr(rec, "reference_number"), *customer = jstr(rec, "customer_id");
-
-	return ref && customer && !strcmp(ref, m->quote_id) && !strcmp(customer, m->customer_id);
-}
-
 /* The quote's document made before (its answer lost, or the ledger lost): 1 found and linked, 0 none, <0. */
 static int adopt_existing(struct quote_load *l, struct quote_ctx *q)
 {
-	static const char *const need[] = { "reference_number", "customer_id", NULL };
-	struct quote_match m = { q->id, q->customer_id };
 	struct fin_doc_result res;
-	char *ref = http_escape(q->id), *customer = http_escape(q->customer_id);
-	char *query = xasprintf("reference_number=%s&customer_id=%s", ref, customer);
-	int rc = finclient_doc_find(l->fin, l->t->doc, query, need, is_quotes_own, &m, &res);
+	int rc = load_find_own_doc(l->fin, l->t->doc, q->id, q->customer_id, &res);
 
 	if (rc == 1) {
-		set_str(&q->link.finance_id, res.out.finance_id);
-		set_str(&q->number, jstr(res.record, l->t->number_key));
+		xstrset(&q->link.finance_id, res.out.finance_id);
+		xstrset(&q->number, jstr(res.record, l->t->number_key));
 	}
 	fin_doc_result_release(&res);
-	xfree(query);
-	xfree(customer);
-	xfree(ref);
 	return rc;
 }
 
@@ -426,7 +392,7 @@ static int create_doc(struct quote_load *l, struct quote_ctx *q, json_t *body)
 	int rc;
 
 	memset(&res, 0, sizeof(res));
-	set_str(&q->link.finance_id, NULL);
+	xstrset(&q->link.finance_id, NULL);
 	if ((rc = save_link(l, q, 0)))
 		return rc;
 	q->found = 1;
@@ -446,8 +412,8 @@ static int create_doc(struct quote_load *l, struct quote_ctx *q, json_t *body)
 			rc = record(l, q, 0, "failed", "", why);
 		xfree(why);
 	} else if (!rc) {
-		set_str(&q->link.finance_id, res.out.finance_id);
-		set_str(&q->number, jstr(res.record, l->t->number_key));
+		xstrset(&q->link.finance_id, res.out.finance_id);
+		xstrset(&q->number, jstr(res.record, l->t->number_key));
 		rc = created(l, q, "");
 	}
 	fin_doc_result_release(&res);
@@ -471,7 +437,7 @@ static int load_ready(struct quote_load *l, struct quote_ctx *q)
 		/* An intent left by a run that may have created it: found, it is linked. */
 		rc = rc < 0 ? rc : created(l, q, "reference_number");
 	} else {
-		set_str(&q->link.hash, jstr(q->line, "hash"));
+		xstrset(&q->link.hash, jstr(q->line, "hash"));
 		rc = create_doc(l, q, body);
 	}
 	json_decref(body);
@@ -554,7 +520,7 @@ static int quotes_load(struct stage_run *s, const struct sync_unit *u)
 	char *dir;
 	int rc;
 
-	if (!wants_quotes(s->p))
+	if (!pipeline_wants_unit(s->p, s->p->job->quotes.enabled))
 		return 0;
 	if ((rc = load_done_before(s->p, u->name)) != 0)
 		return rc == 1 ? 0 : rc;

@@ -25,6 +25,7 @@
 #include "finsync/err.h"
 #include "finsync/finclient.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/mapping.h"
 #include "finsync/ready.h"
 #include "deals.h"
@@ -55,17 +56,6 @@ static void report(struct ready *r, enum ready_mark mark, const char *what, cons
 	if (mark == READY_MISSING && !r->missing++)
 		r->first = xstrdup(text);
 	r->line(r->ud, mark, what, text);
-}
-
-static int has_name(json_t *names, const char *name)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(names, i, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), name))
-			return 1;
-	return 0;
 }
 
 /* ---- the CRM ---------------------------------------------------------------- */
@@ -122,7 +112,7 @@ static int check_deal_fields(struct ready *r)
 	if ((rc = crm_fields(r->crm, "Deals", &available)))
 		return rc;
 	for (f = needed; *f && json_array_size(available); f++)
-		if (!has_name(available, *f)) {
+		if (!jstr_in(available, *f)) {
 			ok = 0;
 			report(r, READY_MISSING, "crm fields", "sync.deals: the CRM module Deals has no field '%s', "
 			       "which deals cannot be read without", *f);
@@ -158,7 +148,7 @@ static int check_money_fields(struct ready *r)
 /* One stage name of the job must be a value of the Stage picklist. */
 static void check_stage(struct ready *r, json_t *values, const char *key, const char *stage, int *bad)
 {
-	if (!stage || has_name(values, stage))
+	if (!stage || jstr_in(values, stage))
 		return;
 	(*bad)++;
 	report(r, READY_MISSING, "deal stages", "sync.deals.%s: '%s' is not a value of the CRM's Deals Stage "
@@ -379,7 +369,7 @@ static int check_entity_fields(struct ready *r, struct fin_entity *fe)
 
 static void need(json_t *names, const char *name)
 {
-	if (!has_name(names, name))
+	if (!jstr_in(names, name))
 		json_array_append_new(names, json_string(name));
 }
 

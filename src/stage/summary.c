@@ -24,6 +24,7 @@
 #include "finsync/finclient.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "../xform/deal_plan.h"
 #include "../xform/xform.h"
 #include "deals.h"
@@ -53,17 +54,6 @@ static void summary_modules(const struct job *job, const char *out[3])
 	out[n] = NULL;
 }
 
-static int has_field(json_t *names, const char *name)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(names, i, v)
-		if (!strcmp(json_string_value(v), name))
-			return 1;
-	return 0;
-}
-
 /* The CRM field type a summary figure needs. */
 static const char *summary_field_type(enum summary_field f)
 {
@@ -84,7 +74,7 @@ int summary_check_fields(const struct job *job, struct crm *crm)
 			break;
 		for (i = 0; i < SUM_FIELD_COUNT && !rc; i++)
 			if (job->summary.fields[i] && json_array_size(available) &&
-			    !has_field(available, job->summary.fields[i]))
+			    !jstr_in(available, job->summary.fields[i]))
 				rc = fail(FS_EUSAGE, "job '%s': sync.summary.fields.%s: the CRM module %s has no field '%s'; "
 					  "create it (type %s) in Zoho CRM → Settings → Modules and Fields → %s, "
 					  "or name an existing field in the job", job->path,
@@ -368,7 +358,7 @@ static int summary_run(struct pipeline *p, struct finclient *fin)
 static int summary_load(struct stage_run *s, const struct sync_unit *u)
 {
 	(void)u;
-	if (!s->p->job->summary.enabled || s->p->only || s->p->only_id)
+	if (!pipeline_wants_unit(s->p, s->p->job->summary.enabled))
 		return 0;
 	return summary_run(s->p, s->fin);
 }

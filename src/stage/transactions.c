@@ -110,11 +110,6 @@ const char *txn_crm_module(enum txn_kind kind)
 	return NULL;
 }
 
-static int wants_transactions(const struct pipeline *p)
-{
-	return p->job->transactions.enabled && !p->only && !p->only_id;
-}
-
 static const struct txn_def *def_of(const char *ledger_kind)
 {
 	size_t i;
@@ -253,7 +248,7 @@ static int transactions_extract(struct stage_run *s, const struct sync_unit *u)
 	size_t i;
 	int rc = 0;
 
-	if (!wants_transactions(s->p))
+	if (!pipeline_wants_unit(s->p, s->p->job->transactions.enabled))
 		return 0;
 	log_set_entity(u->name);
 	if ((rc = staging_writer_open(&x.w, s->out_dir, u->name)))
@@ -328,15 +323,12 @@ static char *crm_of(struct txn_load *l, const char *entity, const char *finance_
 /* The status on the module's picklist, or NULL when the map or the picklist has no such value. */
 static const char *crm_status(struct txn_load *l, const struct txn_def *d, const char *status)
 {
-	json_t *values = json_object_get(l->picklists, d->module), *v;
+	json_t *values = json_object_get(l->picklists, d->module);
 	const char *const *m;
-	size_t i;
 
 	for (m = d->status_map; status && *m; m += 2)
-		if (!strcmp(*m, status))
-			json_array_foreach(values, i, v)
-				if (!strcmp(json_string_value(v), m[1]))
-					return m[1];
+		if (!strcmp(*m, status) && jstr_in(values, m[1]))
+			return m[1];
 	return NULL;
 }
 
@@ -670,7 +662,7 @@ static int transactions_load(struct stage_run *s, const struct sync_unit *u)
 	char *dir;
 	int rc = 0;
 
-	if (!wants_transactions(s->p) || (rc = load_done_before(s->p, u->name)) != 0)
+	if (!pipeline_wants_unit(s->p, s->p->job->transactions.enabled) || (rc = load_done_before(s->p, u->name)) != 0)
 		return rc == 1 ? 0 : rc;
 	log_set_entity(u->name);
 	l = xcalloc(1, sizeof(*l));

@@ -41,6 +41,11 @@ int pipeline_wants(const struct pipeline *p, const struct entity_sync *e)
 	return e->enabled && (!p->only || !strcmp(p->only, e->name));
 }
 
+int pipeline_wants_unit(const struct pipeline *p, int enabled)
+{
+	return enabled && !p->only && !p->only_id;
+}
+
 static int emit_vendor(struct xform *x, json_t *rec, void *ud)
 {
 	(void)ud;

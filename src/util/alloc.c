@@ -90,6 +90,14 @@ char *xstrdup(const char *s)
 	return s ? xstrndup(s, strlen(s)) : NULL;
 }
 
+void xstrset(char **field, const char *value)
+{
+	char *copy = xstrdup(value);
+
+	xfree(*field);
+	*field = copy;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
 	char *p;

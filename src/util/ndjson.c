@@ -956,3 +956,14 @@ const char *jstr(const json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
 }
+
+int jstr_in(const json_t *array, const char *s)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; s && i < json_array_size(array); i++)
+		if ((v = json_string_value(json_array_get(array, i))) && !strcmp(v, s))
+			return 1;
+	return 0;
+}

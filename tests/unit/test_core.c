@@ -27,6 +27,21 @@ static void test_buf__cap_refuses(void)
 	buf_release(&b);
 }
 
+/* xstrset() frees what the field held and keeps its own copy; NULL empties it. */
+static void test_alloc__strset(void)
+{
+	char value[] = "first", *field = NULL;
+
+	xstrset(&field, value);
+	CHECK(field != value);
+	value[0] = 'F';
+	CHECK_STREQ(field, "first");
+	xstrset(&field, "second");
+	CHECK_STREQ(field, "second");
+	xstrset(&field, NULL);
+	CHECK(field == NULL);
+}
+
 static void test_time__offsets_to_utc(void)
 {
 	time_t a, b, c;
@@ -225,6 +240,7 @@ static const struct unit_test core_tests[] = {
 	UNIT(test_ledger__migrates_v1),
 	UNIT(test_job__paths_are_normalised),
 	UNIT(test_buf__cap_refuses),
+	UNIT(test_alloc__strset),
 	UNIT(test_time__offsets_to_utc),
 	UNIT(test_time__exact_and_zone_required),
 	UNIT(test_staging__round_trip_and_bad_line),

@@ -425,8 +425,23 @@ static void test_ndjson__jstr(void)
 	json_decref(o);
 }
 
+/* jstr_in(): a string among an array's strings; another type, NULL or no array holds none. */
+static void test_ndjson__jstr_in(void)
+{
+	json_t *a = json_pack("[s, i, n, s]", "Deal_Name", 7, "Stage");
+
+	CHECK(jstr_in(a, "Deal_Name") == 1);
+	CHECK(jstr_in(a, "Stage") == 1);
+	CHECK(jstr_in(a, "Amount") == 0);
+	CHECK(jstr_in(a, "7") == 0);
+	CHECK(jstr_in(a, NULL) == 0);
+	CHECK(jstr_in(NULL, "Stage") == 0);
+	json_decref(a);
+}
+
 static const struct unit_test ndjson_tests[] = {
 	UNIT(test_ndjson__jstr),
+	UNIT(test_ndjson__jstr_in),
 	UNIT(test_ndjson__parse_edges),
 	UNIT(test_ndjson__dump_edges),
 	UNIT(test_ndjson__dump_long_strings),
