@@ -262,6 +262,8 @@ int crm_store_delete(struct sandbox *sb, const struct crm_module *mod,
 char *crm_dup_key(const struct crm_module *mod, const json_t *rec);
 /* Full_Name from First_Name and Last_Name (Contacts, Leads). */
 void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace);
+/* A loaded record (control, seed) given what it lacks of an id (a new one) and Created_Time (now, also in now). */
+void crm_stamp_loaded(struct sandbox *sb, json_t *rec, char now[32]);
 void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub);
 /* A record cut to the fields asked (null where it has none) and its id (crm_read.c). */
 json_t *crm_project(const struct crm_module *mod, const json_t *rec, const json_t *fields);

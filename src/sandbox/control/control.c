@@ -77,18 +77,11 @@ static void store_view(struct req *r, char **seg, int n)
 
 static int crm_load_one(struct req *r, struct crm_module *mod, json_t *rec, json_t *ids)
 {
-	char now[32], *id;
+	char now[32];
 
 	if (!json_is_object(rec) || (json_object_get(rec, "id") && !is_digits(jstr(rec, "id"))))
 		return -1;
-	fmt_crm_time(sb_now(r->sb), now);
-	if (!jstr(rec, "id")) {
-		id = store_new_crm_id(r->sb->st);
-		json_object_set_new(rec, "id", json_string(id));
-		free(id);
-	}
-	if (!jstr(rec, "Created_Time"))
-		json_object_set_new(rec, "Created_Time", json_string(now));
+	crm_stamp_loaded(r->sb, rec, now);
 	if (!jstr(rec, "Modified_Time"))
 		json_object_set_new(rec, "Modified_Time", json_string(now));
 	crm_fill_full_name(mod, rec, 0);

@@ -364,6 +364,20 @@ void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace)
 					      : json_sprintf("%s %s", first, last));
 }
 
+void crm_stamp_loaded(struct sandbox *sb, json_t *rec, char now[32])
+{
+	char *id;
+
+	fmt_crm_time(sb_now(sb), now);
+	if (!jstr(rec, "id")) {
+		id = store_new_crm_id(sb->st);
+		json_object_set_new(rec, "id", json_string(id));
+		free(id);
+	}
+	if (!jstr(rec, "Created_Time"))
+		json_object_set_new(rec, "Created_Time", json_string(now));
+}
+
 static void stamp(struct wctx *w, json_t *rec, int creating)
 {
 	char now[32];

@@ -226,7 +226,7 @@ static int seed_crm_config(struct seed *sd)
 static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, const char *path,
 		      size_t i)
 {
-	char what[160], now[32], *id;
+	char what[160], now[32];
 	int64_t t;
 
 	snprintf(what, sizeof(what), "record %zu: ", i);
@@ -242,14 +242,7 @@ static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, cons
 	crm_module_learn(mod, rec);
 	if (!sd->load_records)
 		return 0;
-	fmt_crm_time(sb_now(sd->sb), now);
-	if (!jstr(rec, "id")) {
-		id = store_new_crm_id(sd->sb->st);
-		json_object_set_new(rec, "id", json_string(id));
-		free(id);
-	}
-	if (!jstr(rec, "Created_Time"))
-		json_object_set_new(rec, "Created_Time", json_string(now));
+	crm_stamp_loaded(sd->sb, rec, now);
 	if (!jstr(rec, "Modified_Time"))
 		json_object_set(rec, "Modified_Time", json_object_get(rec, "Created_Time"));
 	return crm_store_put(sd->sb, mod, rec);
