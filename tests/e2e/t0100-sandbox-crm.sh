@@ -14,7 +14,6 @@ api() {
 	curl -s -o "$B" -w '%{http_code}' -X "$m" -H "Authorization: Zoho-oauthtoken $TOK" \
 		"$@" "$SANDBOX_URL/crm/v8$p"
 }
-code() { jq -r "${1:-.code}" "$B"; }
 
 # --- auth and routing
 st=$(curl -s -o "$B" -w '%{http_code}' -H 'Authorization: Zoho-oauthtoken 1000.nope.nope' "$SANDBOX_URL/crm/v8/Accounts?fields=Account_Name")
@@ -150,11 +149,5 @@ assert_eq 204 "$(api GET '/Products/deleted')" "nothing deleted"
 assert_eq 304 "$(api GET '/Vendors/deleted' -H 'If-Modified-Since: 2030-01-01T00:00:00+00:00')" "deleted since"
 assert_eq 400 "$(api GET /Vendors/4150868000000090003)" "deleted record is gone"
 # --- SIGTERM: a clean exit 0 (under ASan this also proves no leaks)
-kill "$SANDBOX_PID"
-set +e
-wait "$SANDBOX_PID"
-rc=$?
-set -e
-SANDBOX_PID=""
-[ "$rc" -eq 0 ] || { cat "$WORK/sandbox.err" >&2; fail "exit status $rc after SIGTERM"; }
+sandbox_stop_clean
 echo ok

@@ -3,32 +3,10 @@ test_description='sandbox: the finance apps refuse what Zoho refuses (org id pla
 . "$(dirname "$0")/lib.sh"
 
 sandbox_start "$FIXTURES/base"
-TOK=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token \
-	-d client_id=1000.SANDBOXFIN -d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" \
-	-d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
-[ -n "$TOK" ] && [ "$TOK" != null ] || fail "no access token"
-B="$WORK/body"
-ORG=10234695
-
-# fin APP METHOD PATH [curl args]: the org id where APP wants it; prints the status
-fin() {
-	app=$1 m=$2 p=$3
-	shift 3
-	case $app in
-	books) root=books/v3 org="organization_id=$ORG" hdr="X-Sandbox-None: 1" ;;
-	inventory) root=inventory/v1 org="organization_id=$ORG" hdr="X-Sandbox-None: 1" ;;
-	invoice) root=invoice/v3 org="" hdr="X-com-zoho-invoice-organizationid: $ORG" ;;
-	billing) root=billing/v1 org="" hdr="X-com-zoho-subscriptions-organizationid: $ORG" ;;
-	esac
-	case $p in *\?*) sep='&' ;; *) sep='?' ;; esac
-	[ -n "$org" ] || sep=''
-	curl -s -o "$B" -w '%{http_code}' -X "$m" -H "Authorization: Zoho-oauthtoken $TOK" \
-		-H "$hdr" -H 'Content-Type: application/json' "$@" "$SANDBOX_URL/$root$p$sep$org"
-}
+fin_session
 raw() {
 	curl -s -o "$B" -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" "$@"
 }
-code() { jq -r "${1:-.code}" "$B"; }
 
 # --- auth, routing, org id placement
 assert_eq 401 "$(curl -s -o "$B" -w '%{http_code}' "$SANDBOX_URL/books/v3/contacts?organization_id=$ORG")" "no token"
@@ -226,11 +204,5 @@ assert_eq 200 "$(fin books GET /items)" "a new day"
 assert_eq 2 "$(ctl GET /limits | jq .daily_limit)" "limits read back"
 ctl POST /limits '{"daily_limit":1000000}' >/dev/null
 # --- SIGTERM: a clean exit 0 (under ASan this also proves no leaks)
-kill "$SANDBOX_PID"
-set +e
-wait "$SANDBOX_PID"
-rc=$?
-set -e
-SANDBOX_PID=""
-[ "$rc" -eq 0 ] || { cat "$WORK/sandbox.err" >&2; fail "exit status $rc after SIGTERM"; }
+sandbox_stop_clean
 echo ok

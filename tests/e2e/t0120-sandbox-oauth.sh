@@ -109,11 +109,5 @@ ctl DELETE /requests >/dev/null
 assert_eq 0 "$(ctl GET /requests | jq '.requests | length')" "log cleared"
 
 # --- SIGTERM: a clean exit 0
-kill "$SANDBOX_PID"
-set +e
-wait "$SANDBOX_PID"
-rc=$?
-set -e
-SANDBOX_PID=""
-[ "$rc" -eq 0 ] || { cat "$WORK/sandbox.err" >&2; fail "exit status $rc after SIGTERM"; }
+sandbox_stop_clean
 echo ok

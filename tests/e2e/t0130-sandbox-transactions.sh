@@ -33,17 +33,6 @@ crm() {
 	shift 2
 	curl -s -o "$B" -w '%{http_code}' -X "$m" -H "Authorization: Zoho-oauthtoken $CTOK" "$@" "$SANDBOX_URL/crm/v8$p"
 }
-code() { jq -r "${1:-.code}" "$B"; }
-# SIGTERM: a clean exit 0 (under ASan this also proves no leaks)
-stop_clean() {
-	kill "$SANDBOX_PID"
-	set +e
-	wait "$SANDBOX_PID"
-	rc=$?
-	set -e
-	SANDBOX_PID=""
-	[ "$rc" -eq 0 ] || { cat "$WORK/sandbox.err" >&2; fail "exit status $rc after SIGTERM"; }
-}
 err() { jq -r '"\(.code) \(.message)"' "$B"; }
 TODAY=$(curl -sf "$SANDBOX_URL/__control/clock" | jq -r '.now | todate[:10]')
 days() { date -u -d "$TODAY + $1 days" +%F; }
@@ -364,7 +353,7 @@ assert_eq 400 "$(up Accounts '{"duplicate_check_fields":["Phone"],"data":[{"Acco
 assert_eq 'INVALID_DATA Phone' "$(code '"\(.code) \(.details.api_name)"')" "field named"
 
 # --- seeds: an overlay with invoices, estimates and payments
-stop_clean
+sandbox_stop_clean
 sandbox_start "$FIXTURES/base" --seed "$FIXTURES/base/transactions"
 assert_eq 'Globex Corporation 599.95 true|Northwind Traders 1500 true' \
 	"$(ctl GET /store/books/contacts | jq -r '[.records[] | "\(.contact_name) \(.outstanding_receivable_amount) \(.has_transaction)"] | join("|")')" "seeded balances"
@@ -384,5 +373,5 @@ for bad in bad bad2; do
 done
 grep -q "bad2/oauth.json': belongs in the first --seed directory" "$WORK/err" || fail "overlay error: $(cat "$WORK/err")"
 
-stop_clean
+sandbox_stop_clean
 echo ok

@@ -3,27 +3,7 @@ test_description='sandbox: contact persons follow the documented rules (replace-
 . "$(dirname "$0")/lib.sh"
 
 sandbox_start "$FIXTURES/base"
-TOK=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token \
-	-d client_id=1000.SANDBOXFIN -d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" \
-	-d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
-[ -n "$TOK" ] && [ "$TOK" != null ] || fail "no access token"
-B="$WORK/body"
-ORG=10234695
-
-# fin APP METHOD PATH [curl args]: the org id where APP wants it; prints the status
-fin() {
-	app=$1 m=$2 p=$3
-	shift 3
-	case $app in
-	books) root=books/v3 org="organization_id=$ORG" hdr="X-Sandbox-None: 1" ;;
-	billing) root=billing/v1 org="" hdr="X-com-zoho-subscriptions-organizationid: $ORG" ;;
-	esac
-	case $p in *\?*) sep='&' ;; *) sep='?' ;; esac
-	[ -n "$org" ] || sep=''
-	curl -s -o "$B" -w '%{http_code}' -X "$m" -H "Authorization: Zoho-oauthtoken $TOK" \
-		-H "$hdr" -H 'Content-Type: application/json' "$@" "$SANDBOX_URL/$root$p$sep$org"
-}
-code() { jq -r "${1:-.code}" "$B"; }
+fin_session
 
 # Books: a contact with two persons; the first is the primary.
 assert_eq 201 "$(fin books POST /contacts -d '{"contact_name":"Persons Ltd","contact_persons":[

@@ -29,9 +29,7 @@ assert_eq 2 "$(ledger_query state "select count(*) from person_links where finan
 assert_eq "$john" "$(ledger_query state "select finance_person_id from person_links where crm_contact_id = '$JOHN'")" "John's link holds his id"
 
 # A finance user adds a person to Acme through the API.
-TOK=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token \
-	-d client_id=1000.SANDBOXFIN -d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" \
-	-d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
+TOK=$(fresh_token fin)
 fiona=$(curl -sf -X POST -H "Authorization: Zoho-oauthtoken $TOK" -H 'Content-Type: application/json' \
 	-d "{\"contact_id\":\"$(acme | jq -r .contact_id)\",\"first_name\":\"Fiona\",\"last_name\":\"Finance\",\"email\":\"fiona@acme.example.com\"}" \
 	"$SANDBOX_URL/books/v3/contacts/contactpersons?organization_id=10234695" | jq -r '.contact_person[0].contact_person_id')

@@ -7,8 +7,7 @@ cp -r "$FIXTURES/base" seed
 jq '.contacts[0].is_unique = false | .items = []' "$FIXTURES/base/finance/custom_fields.json" >seed/finance/custom_fields.json
 sandbox_start seed
 
-TOK=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d client_id=1000.SANDBOXFIN \
-	-d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" -d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
+TOK=$(fresh_token fin)
 B=$WORK/body.json
 # upsert APP RESOURCE BODY: PUT with the unique-key headers; prints the HTTP status.
 upsert() {

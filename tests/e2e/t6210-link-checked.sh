@@ -4,15 +4,10 @@ test_description='a link is checked: a linked customer deleted in the finance ap
 cd "$WORK"
 NORTHWIND=4150868000000087003
 
-token() {
-	curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d client_id=1000.SANDBOXFIN \
-		-d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" -d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token
-}
-
 # delete_in_app SHORT BASE CRM_ID: deletes the linked customer as a user of the finance app would.
 delete_in_app() {
 	fid=$(ledger_query state "select finance_id from links where entity = 'customers' and crm_id = '$3'")
-	curl -sf -o /dev/null -X DELETE -H "Authorization: Zoho-oauthtoken $(token)" -H "X-com-zoho-invoice-organizationid: 10234695" \
+	curl -sf -o /dev/null -X DELETE -H "Authorization: Zoho-oauthtoken $(fresh_token fin)" -H "X-com-zoho-invoice-organizationid: 10234695" \
 		"$SANDBOX_URL/$2/contacts/$fid?organization_id=10234695" || fail "$1: cannot delete contact $fid"
 	assert_eq 0 "$(store "$1" contacts | jq --arg c "$3" '[.[] | select(.custom_field_hash.cf_crm_id == $c)] | length')" "$1: deleted"
 	echo "$fid"

@@ -11,9 +11,7 @@ seed() {
 
 # --- the sandbox: Books lists an entity's custom fields; the other apps have no such URL.
 sandbox_start "$FIXTURES/base"
-TOK=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token \
-	-d client_id=1000.SANDBOXFIN -d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" \
-	-d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
+TOK=$(fresh_token fin)
 get() {
 	curl -s -o body -w '%{http_code}' -H "Authorization: Zoho-oauthtoken $TOK" "$SANDBOX_URL$1"
 }

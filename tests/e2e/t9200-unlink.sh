@@ -47,8 +47,7 @@ assert_eq "$before" "$(snapshot)" "finance records after relinking"
 assert_eq "unchanged|reference_number" "$(ledger_query state "select action || '|' || match from events where run_id = (select max(id) from runs) and crm_id = '4150868000000091005'")" "Wayne's invoice found again"
 
 # --- an item finsync created is used in an invoice someone made in Books.
-tok=$(curl -sf -X POST "$SANDBOX_URL/oauth/v2/token" -d grant_type=refresh_token -d client_id=1000.SANDBOXFIN \
-	-d "client_secret=$FINSYNC_FIN_CLIENT_SECRET" -d "refresh_token=$FINSYNC_FIN_REFRESH_TOKEN" | jq -r .access_token)
+tok=$(fresh_token fin)
 CABLE=$(ledger_query state "select finance_id from links where entity = 'items' and crm_id = '4150868000000089006'")
 NORTHWIND=460000000026060
 curl -sf -o /dev/null -X POST -H "Authorization: Zoho-oauthtoken $tok" -H 'Content-Type: application/json' \
