@@ -94,6 +94,9 @@ ledger_query() {
 	sqlite3 -batch -noheader "$1/ledger.sqlite" "$2"
 }
 
+# item_of CRM_ID: the finance id the ledger (state/) links the CRM product to.
+item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
+
 # assert_eq WANT GOT WHAT
 assert_eq() {
 	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"

@@ -14,7 +14,6 @@ deal() {
 invoice_of() { store books invoices | jq -c --arg d "$1" '[.[] | select(.reference_number == $d)]'; }
 event() { ledger_query state "select action || '|' || coalesce(reason, '') from events where entity = 'deals' and run_id = $1 and crm_id = '$2' order by id"; }
 run_no() { ledger_query state "select max(id) from runs"; }
-item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
 
 # The related list as Zoho documents it: fields mandatory, 204 when none, the relation checked.
 ctl POST "/crm/Deals/$WAYNE/Products" "{\"ids\": [\"$WIDGET\", \"$INSTALL\"]}" >/dev/null || fail "cannot relate products"

@@ -14,7 +14,6 @@ deal() {
 	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
 }
 of() { store invoice "$1" | jq -c --arg d "$2" '[.[] | select(.reference_number == $d)]'; }
-item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
 money() { ctl GET /store/crm/Deals | jq -r --arg id "$1" '.records[] | select(.id == $id) | "\(.Invoice_Number)|\(.Invoice_Status)|\(.Invoice_Total)|\(.Amount_Paid)|\(.Balance_Due)"'; }
 
 seq=$(last_seq)

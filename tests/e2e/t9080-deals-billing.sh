@@ -13,7 +13,6 @@ deal() {
 	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
 }
 of() { store billing invoices | jq -c --arg d "$1" '[.[] | select(.reference_number == $d)]'; }
-item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
 tok=$(fresh_token fin)
 billing() {     # billing METHOD PATH [BODY]: the API as a finance user calls it
 	curl -s -X "$1" -H "Authorization: Zoho-oauthtoken $tok" -H 'X-com-zoho-subscriptions-organizationid: 10234695' \

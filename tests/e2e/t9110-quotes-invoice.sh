@@ -10,11 +10,6 @@ WAYNE_Q=4150868000000095005
 invoices() { store books invoices; }
 invoice_of() { invoices | jq -c --arg q "$1" '[.[] | select(.reference_number == $q)]'; }
 event() { ledger_query state "select action || '|' || coalesce(reason, '') from events where entity = 'quotes' and run_id = $1 and crm_id = '$2'"; }
-item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
-quote() {       # quote ID JQ: a user edits a CRM quote
-	body=$(ctl GET /store/crm/Quotes | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Quotes "$body" >/dev/null || fail "cannot edit quote $1"
-}
 
 . "$TOP/tests/e2e/txn-lib.sh"
 
