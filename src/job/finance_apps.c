@@ -39,13 +39,16 @@ static const struct finance_plan books_plans[] = {
 /* What `finsync init --app` takes: NAME is the row of type "zoho-NAME" (t8730 runs each). */
 const char *const finance_app_short_names[] = { "books", "invoice", "billing", "inventory", NULL };
 
+/* Books, Invoice and Inventory: customers are /contacts, named by contact_name. */
+#define BOOKS_CONTACTS .customers_path = "/contacts", .customer_key = "contact", \
+	.customers_key = "contacts", .customer_id_key = "contact_id", \
+	.customer_name_key = "contact_name", .street_key = "address"
+
 static const struct finance_app apps[] = {
 	{
 		.plans = books_plans, .type = "zoho-books", .api_root = "books/v3", .label = "Zoho Books",
 		.org = ORG_IN_QUERY, .org_header = NULL,
-		.customers_path = "/contacts", .customer_key = "contact",
-		.customers_key = "contacts", .customer_id_key = "contact_id",
-		.customer_name_key = "contact_name", .street_key = "address",
+		BOOKS_CONTACTS,
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 0, .has_deals = 1,
 		.has_estimates = 1, BOOKS_PAYMENTS, BOOKS_PERSONS,
@@ -60,9 +63,7 @@ static const struct finance_app apps[] = {
 	{
 		.type = "zoho-invoice", .api_root = "invoice/v3", .label = "Zoho Invoice",
 		.org = ORG_IN_HEADER, .org_header = "X-com-zoho-invoice-organizationid",
-		.customers_path = "/contacts", .customer_key = "contact",
-		.customers_key = "contacts", .customer_id_key = "contact_id",
-		.customer_name_key = "contact_name", .street_key = "address",
+		BOOKS_CONTACTS,
 		.has_vendors = 0, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 0,
 		.has_item_type = 0, .has_deals = 1,
 		.has_estimates = 1, BOOKS_PAYMENTS, BOOKS_PERSONS,
@@ -91,9 +92,7 @@ static const struct finance_app apps[] = {
 	{
 		.plans = books_plans, .type = "zoho-inventory", .api_root = "inventory/v1", .label = "Zoho Inventory",
 		.org = ORG_IN_QUERY, .org_header = NULL,
-		.customers_path = "/contacts", .customer_key = "contact",
-		.customers_key = "contacts", .customer_id_key = "contact_id",
-		.customer_name_key = "contact_name", .street_key = "address",
+		BOOKS_CONTACTS,
 		.has_vendors = 1, .has_contact_type = 1, .has_customer_sub_type = 1, .has_unique_upsert = 1,
 		.has_item_type = 1, .has_deals = 1,
 		.has_estimates = 0, BOOKS_PAYMENTS, BOOKS_PERSONS,
