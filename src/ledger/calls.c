@@ -27,10 +27,7 @@ int ledger_run_calls_planned(struct ledger *lg, long run_id, const char *api, lo
 
 	sqlite3_bind_int64(st, 1, run_id);
 	lq_bind_text(st, 2, api);
-	if (planned < 0)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_int64(st, 3, planned);
+	lq_bind_known(st, 3, planned);
 	return lq_step_done(lg, st, "write planned calls");
 }
 

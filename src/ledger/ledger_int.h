@@ -37,6 +37,8 @@ int lq_fail(struct ledger *lg, const char *what);
 int lq_exec(struct ledger *lg, const char *sql, const char *what);
 /* Binds s, or NULL when s is NULL. */
 void lq_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Binds n, or NULL when n is negative (not known: no plan, no modified time). */
+void lq_bind_known(sqlite3_stmt *st, int i, long long n);
 /* The column as a new string, NULL when NULL. */
 char *lq_column_dup(sqlite3_stmt *st, int i);
 /* Steps a query: 1 with a row to read, 0 when there is none, <0 on an error. */

@@ -68,10 +68,7 @@ int ledger_reconcile_fin(struct ledger *lg, const char *finance_id, const char *
 
 	lq_bind_text(st, 1, finance_id);
 	lq_bind_text(st, 2, crm_id);
-	if (modified < 0)
-		sqlite3_bind_null(st, 3);
-	else
-		sqlite3_bind_int64(st, 3, modified);
+	lq_bind_known(st, 3, modified);
 	return lq_step_done(lg, st, "note a finance record");
 }
 
