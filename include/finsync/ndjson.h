@@ -87,6 +87,8 @@ void ndjson_spans_release(struct ndjson_spans *spans);
 /* The string value of obj's key (borrowed, as obj's); NULL when obj is no
  * object, has no such key or its value is no string. */
 const char *jstr(const json_t *obj, const char *key);
+/* The same, or fallback where jstr() is NULL. */
+const char *jstr_or(const json_t *obj, const char *key, const char *fallback);
 /* 1 when array holds the string s, 0 when not (or s is NULL). */
 int jstr_in(const json_t *array, const char *s);
 

@@ -650,7 +650,7 @@ static int check_record(struct apply *a, const struct run_view *v, struct pendin
 			p->entity, p->run);
 	else if (!strcmp(jstr(line, "action"), "invalid"))
 		bad_row(a, p->line, "CRM record %s is invalid (%s): fix it in the CRM, a decision cannot", p->crm_id,
-			jstr(line, "reason") ? jstr(line, "reason") : "no reason given");
+			jstr_or(line, "reason", "no reason given"));
 	else if (first)
 		bad_row(a, p->line, "CRM record %s is already decided on line %" JSON_INTEGER_FORMAT, p->crm_id,
 			json_integer_value(first));

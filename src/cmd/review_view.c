@@ -193,7 +193,7 @@ static int load_snapshot(struct run_view *v, const struct job *job, const char *
 		}
 		if (id && json_object_get(wanted, id))
 			json_object_set_new(names, id,
-					    json_string(jstr(row, name_key) ? jstr(row, name_key) : ""));
+					    json_string(jstr_or(row, name_key, "")));
 		json_decref(row);
 	}
 out:

@@ -283,7 +283,7 @@ static int resolve_default_item(struct pipeline *p, const char *dir, struct mani
 	else if (w)
 		staging_writer_abort(w);
 	json_decref(line);
-	log_info("deals: a deal's line is for item '%s' (%s)", jstr(item, "name") ? jstr(item, "name") : "",
+	log_info("deals: a deal's line is for item '%s' (%s)", jstr_or(item, "name", ""),
 		 jstr(item, "item_id"));
 out:
 	json_decref(item);
@@ -810,7 +810,7 @@ static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t
 		log_info("deals %s: its %s %s was made before%s; linked to it", d->id, t->kind, res.out.finance_id,
 			 t->found ? " (created by an interrupted run, or a create whose answer was lost)" : "");
 		xstrset(&t->link.finance_id, res.out.finance_id);
-		xstrset(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
+		xstrset(&t->link.state, jstr_or(res.record, "status", "draft"));
 		xstrset(&t->link.hash, jstr(d->line, "hash"));
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
@@ -834,7 +834,7 @@ static int refresh(struct deal_load *l, struct deal_ctx *d, struct txn *t)
 	if ((rc = finclient_doc_get(l->fin, t->doc, t->link.finance_id, &res)))
 		goto out;
 	if (res.out.ok) {
-		status = jstr(res.record, "status") ? jstr(res.record, "status") : t->link.state;
+		status = jstr_or(res.record, "status", t->link.state);
 		txn_take_record(t, res.record);
 	} else if (res.out.status == 404) {
 		status = "gone";
@@ -892,7 +892,7 @@ static void plan_from_links(struct deal_load *l, struct deal_ctx *d, struct deal
 
 static const char *customer_word(json_t *customer)
 {
-	return !strcmp(jstr(customer, "module") ? jstr(customer, "module") : "", "Contacts") ? "contact" : "account";
+	return !strcmp(jstr_or(customer, "module", ""), "Contacts") ? "contact" : "account";
 }
 
 /*
@@ -914,7 +914,7 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
 	if ((rc = ledger_event_last(l->p->lg, "customers", jstr(c, "crm_id"), &action, &reason)) < 0)
 		return rc;
 	*why = xasprintf("its %s '%s' (crm id %s) is not linked to a %s customer%s%s%s%s%s",
-			 customer_word(c), jstr(c, "name") ? jstr(c, "name") : "", jstr(c, "crm_id"),
+			 customer_word(c), jstr_or(c, "name", ""), jstr(c, "crm_id"),
 			 l->p->job->app->label, action ? ": it was " : "", action ? action : "",
 			 reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
 	xfree(action);
@@ -956,7 +956,7 @@ static const char *const step_status[STEP_COUNT] = {
 static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn *t, int sent_first)
 {
 	json_t *c = json_object_get(d->line, "customer");
-	const char *stage = jstr(d->line, "stage") ? jstr(d->line, "stage") : "";
+	const char *stage = jstr_or(d->line, "stage", "");
 	const char *doc = t->doc == FIN_DOC_INVOICE ? "invoice" : t->doc == FIN_DOC_SALESORDER ? "sales order" : "quote";
 
 	switch (s) {
@@ -968,7 +968,7 @@ static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn 
 	case STEP_INVOICE_CREATE:
 	case STEP_ORDER_CREATE:
 		return xasprintf("%s %s created as a draft for %s '%s'%s%s", doc, txn_label(t), customer_word(c),
-				 jstr(c, "name") ? jstr(c, "name") : "", s == STEP_INVOICE_CREATE &&
+				 jstr_or(c, "name", ""), s == STEP_INVOICE_CREATE &&
 				 d->quote.exists ? " from quote " : "", s == STEP_INVOICE_CREATE && d->quote.exists ?
 				 txn_label(&d->quote) : "");
 	case STEP_QUOTE_UPDATE:
@@ -993,7 +993,7 @@ static int step_refused(struct deal_load *l, struct deal_ctx *d, struct txn *t, 
 {
 	char *why = xasprintf("%s refused to %s %s%s%s of deal '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
 			      strchr(deal_step_name(s), '_') + 1, fin_doc_name(t->doc), t->link.finance_id ? " " : "",
-			      t->link.finance_id ? t->link.finance_id : "", jstr(d->line, "name") ? jstr(d->line, "name") : "",
+			      t->link.finance_id ? t->link.finance_id : "", jstr_or(d->line, "name", ""),
 			      o->status, o->code, o->message);
 	int rc;
 
@@ -1114,7 +1114,7 @@ static int do_step(struct deal_load *l, struct deal_ctx *d, enum deal_step s, in
 	if (deal_step_writes_lines(s)) {
 		if (create)
 			xstrset(&t->link.finance_id, res.out.finance_id);
-		xstrset(&t->link.state, jstr(res.record, "status") ? jstr(res.record, "status") : "draft");
+		xstrset(&t->link.state, jstr_or(res.record, "status", "draft"));
 		xstrset(&t->link.hash, jstr(d->line, "hash"));
 		txn_take_record(t, res.record);
 		t->exists = t->found = 1;
@@ -1186,7 +1186,7 @@ static int lines_on_items(struct deal_load *l, struct deal_ctx *d, const struct 
 		return rc;
 	if (!(d->payload = deal_lines_on_items(payload, items, &missing))) {
 		*why = xasprintf("waits for its product '%s' (crm id %s): not linked to a %s item yet",
-				 jstr(missing, "name") ? jstr(missing, "name") : "", jstr(missing, "crm_product_id"),
+				 jstr_or(missing, "name", ""), jstr(missing, "crm_product_id"),
 				 l->p->job->app->label);
 		rc = 1;
 	}

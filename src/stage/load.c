@@ -150,7 +150,7 @@ static void count_write(struct load *l, int create)
 static int record_rejection(struct load *l, json_t *rec, const struct fin_outcome *o)
 {
 	char *why = xasprintf("%s rejected %s '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
-			      l->e->name, jstr(rec, "name") ? jstr(rec, "name") : "", o->status, o->code, o->message);
+			      l->e->name, jstr_or(rec, "name", ""), o->status, o->code, o->message);
 	int rc;
 
 	log_warn("%s (crm id %s)", why, jstr(rec, "crm_id"));
@@ -349,7 +349,7 @@ static int apply_one(struct load *l, json_t *rec)
 	else
 		rc = apply_other(l, rec, action);
 	if (rc == FS_EINPUT) {
-		log_warn("%s: crm id %s: %s", l->e->name, jstr(rec, "crm_id") ? jstr(rec, "crm_id") : "?", err_msg());
+		log_warn("%s: crm id %s: %s", l->e->name, jstr_or(rec, "crm_id", "?"), err_msg());
 		l->s.failed++;
 		l->p->records_failed++;
 		rc = 0;

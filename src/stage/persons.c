@@ -258,7 +258,7 @@ static int remove_departed(struct customer_persons *c, json_t *persons, struct p
 
 	for (i = 0; i < n && !rc; i++) {
 		json_array_foreach(persons, k, p)
-			if (!strcmp(jstr(p, PERSON_CRM_ID) ? jstr(p, PERSON_CRM_ID) : "", links[i].crm_contact_id))
+			if (!strcmp(jstr_or(p, PERSON_CRM_ID, ""), links[i].crm_contact_id))
 				break;
 		if (k < json_array_size(persons))
 			continue;

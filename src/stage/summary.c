@@ -128,9 +128,7 @@ static int take_customer(json_t *row, void *ud)
 
 static const char *row_status(json_t *row)
 {
-	const char *st = json_string_value(json_object_get(row, "status"));
-
-	return st ? st : "";
+	return jstr_or(row, "status", "");
 }
 
 /* An overdue invoice: the list's filter is the app's, the status on the row decides. */

@@ -327,7 +327,7 @@ static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r
 
 	if (!r->ok) {
 		why = xasprintf("Zoho CRM rejected %s '%s' (%s): %s", jstr(line, "crm_module"),
-				jstr(line, "name") ? jstr(line, "name") : "", r->code, r->message);
+				jstr_or(line, "name", ""), r->code, r->message);
 		log_warn("%s (finance id %s)", why, jstr(line, "finance_id"));
 		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, jstr(line, "crm_module"), jstr(line, "crm_id"),
 				      jstr(line, "finance_id"), "failed", "", why);

@@ -344,9 +344,9 @@ static json_t *crm_lines(struct txn_load *l, json_t *rec, char **why)
 		if (!product) {
 			*why = item && *item
 				       ? xasprintf("its line '%s' is on item %s, which is linked to no CRM product",
-						   jstr(fl, "name") ? jstr(fl, "name") : "", item)
+						   jstr_or(fl, "name", ""), item)
 				       : xasprintf("its line '%s' names no item: a CRM line needs a product",
-						   jstr(fl, "name") ? jstr(fl, "name") : "");
+						   jstr_or(fl, "name", ""));
 			json_decref(lines);
 			return NULL;
 		}
@@ -406,8 +406,8 @@ static int crm_row(struct txn_load *l, const struct txn_def *d, json_t *rec, jso
 	*row = NULL;
 	if (!party) {
 		*why = xasprintf("its %s '%s' (%s) is linked to no CRM %s", d->party_what,
-				 jstr(rec, d->party_name_key) ? jstr(rec, d->party_name_key) : "",
-				 jstr(rec, d->party_id_key) ? jstr(rec, d->party_id_key) : "(none)",
+				 jstr_or(rec, d->party_name_key, ""),
+				 jstr_or(rec, d->party_id_key, "(none)"),
 				 strcmp(d->party_entity, "vendors") ? "account" : "vendor");
 		return 0;
 	}
@@ -564,7 +564,7 @@ static int take_txn(void *ud, json_t *line)
 		goto out;
 	}
 	content_hash(row, hash);
-	full = xasprintf("%s/%s", hash, jstr(line, "print") ? jstr(line, "print") : "");
+	full = xasprintf("%s/%s", hash, jstr_or(line, "print", ""));
 	if ((rc = ledger_txn_link_get(l->p->lg, "finance", d->ledger_kind, jstr(rec, d->id_key), &link)) < 0)
 		goto out;
 	if (rc == 1 && link.hash && link.crm_id && !strncmp(link.hash, hash, strlen(hash)) &&

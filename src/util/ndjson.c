@@ -957,6 +957,13 @@ const char *jstr(const json_t *obj, const char *key)
 	return json_string_value(json_object_get(obj, key));
 }
 
+const char *jstr_or(const json_t *obj, const char *key, const char *fallback)
+{
+	const char *s = jstr(obj, key);
+
+	return s ? s : fallback;
+}
+
 int jstr_in(const json_t *array, const char *s)
 {
 	const char *v;

@@ -422,6 +422,9 @@ static void test_ndjson__jstr(void)
 	CHECK(jstr(o, "missing") == NULL);
 	CHECK(jstr(json_object_get(o, "count"), "name") == NULL);
 	CHECK(jstr(NULL, "name") == NULL);
+	CHECK_STREQ(jstr_or(o, "name", "-"), "Acme");
+	CHECK_STREQ(jstr_or(o, "count", "-"), "-");
+	CHECK(jstr_or(o, "missing", NULL) == NULL);
 	json_decref(o);
 }
 

@@ -201,7 +201,7 @@ static void ctl_fin_error(struct req *r, json_t *err)
 
 	snprintf(msg, sizeof(msg), "code %lld: %s",
 		 (long long)json_integer_value(json_object_get(err, "code")),
-		 jstr(err, "message") ? jstr(err, "message") : "refused");
+		 jstr_or(err, "message", "refused"));
 	json_decref(err);
 	ctl_error(r, 400, msg);
 }

@@ -285,7 +285,7 @@ static void value_text(struct buf *out, json_t *v)
 	if (json_is_string(v)) {
 		buf_adds(out, json_string_value(v));
 	} else if (json_is_object(v)) {
-		buf_adds(out, jstr(v, "id") ? jstr(v, "id") : "");
+		buf_adds(out, jstr_or(v, "id", ""));
 	} else if (json_is_array(v)) {
 		json_array_foreach(v, i, x) {
 			if (i)

@@ -532,5 +532,5 @@ char *crm_display_name(const struct crm_module *mod, const json_t *rec)
 			return xasprintf("%s %s", first, last ? last : "");
 		return xstrdup(last ? last : "");
 	}
-	return xstrdup(jstr(rec, mod->def->display) ? jstr(rec, mod->def->display) : "");
+	return xstrdup(jstr_or(rec, mod->def->display, ""));
 }

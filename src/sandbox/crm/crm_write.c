@@ -436,7 +436,7 @@ static json_t *rejected(struct wctx *w, const json_t *row)
 	code = json_object_get(rule, "code");
 	err = jerr_crm(json_is_string(code) ? json_string_value(code) : "INVALID_DATA",
 		       json_pack("{s:O?}", "api_name", json_object_get(rule, "field")),
-		       jstr(rule, "message") ? jstr(rule, "message") : "invalid data");
+		       jstr_or(rule, "message", "invalid data"));
 	json_decref(rule);
 	return err;
 }

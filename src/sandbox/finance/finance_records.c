@@ -507,7 +507,7 @@ json_t *fin_check_unique_cfs(struct fres *fr, const json_t *rec)
 			snprintf(msg, sizeof(msg), "The value \"%s\" for the unique custom field "
 				 "\"%s\" is already used by another record.",
 				 json_string_value(v),
-				 jstr(def, "label") ? jstr(def, "label") : api);
+				 jstr_or(def, "label", api));
 			return jerr_fin(3099, msg);
 		}
 	}
@@ -591,7 +591,7 @@ json_t *fin_rejected(struct fres *fr, const json_t *in, int *status)
 		return NULL;
 	code = json_object_get(rule, "code");
 	err = json_pack("{s:I, s:s}", "code", json_is_integer(code) ? json_integer_value(code) : 4,
-			"message", jstr(rule, "message") ? jstr(rule, "message") : "Invalid value");
+			"message", jstr_or(rule, "message", "Invalid value"));
 	json_decref(rule);
 	return err;
 }
