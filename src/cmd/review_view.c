@@ -111,7 +111,7 @@ static int line_fresh(struct run_view *v, const char *key, json_t *line, json_t 
 
 	if (!v->seen)
 		return !wanted || json_object_get(wanted, key) ? LINE_FRESH : LINE_STALE;
-	if (!(prev = json_string_value(json_object_get(v->seen, key)))) {
+	if (!(prev = jstr(v->seen, key))) {
 		json_object_set_new(v->seen, key,
 				    json_string(m && !strcmp(m, "ledger") && !reviewable(line) ? "ledger" : "other"));
 		return LINE_FRESH;
@@ -270,10 +270,10 @@ const char *run_view_snapshot_name(const struct run_view *v, const char *entity,
 {
 	const struct entity_def *d = entity_def_find(entity);
 	const char *other = d && d->same_names != ENTITY_COUNT ? entity_defs[d->same_names].name : NULL;
-	const char *name = json_string_value(json_object_get(json_object_get(v->names, entity), id));
+	const char *name = jstr(json_object_get(v->names, entity), id);
 
 	*where = entity;
-	if (!name && other && (name = json_string_value(json_object_get(json_object_get(v->names, other), id))))
+	if (!name && other && (name = jstr(json_object_get(v->names, other), id)))
 		*where = other;
 	return name;
 }

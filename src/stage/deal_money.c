@@ -160,7 +160,7 @@ static int flush(struct money_run *m)
 
 static void note_newest(struct money_run *m, json_t *row)
 {
-	const char *t = json_string_value(json_object_get(row, "last_modified_time"));
+	const char *t = jstr(row, "last_modified_time");
 	time_t a, b;
 
 	if (t && strlen(t) < sizeof(m->newest) && !time_parse_iso(t, &a) &&
@@ -209,9 +209,7 @@ static int take_row(json_t *row, void *ud)
 	json_object_set_new(fields, "id", json_string(deal_id));
 	json_array_append(m->rows, fields);
 	memcpy(m->hash[m->n], hash, CONTENT_HASH_LEN);
-	m->number[m->n] = xstrdup(json_string_value(json_object_get(row, m->list->number_key))
-					  ? json_string_value(json_object_get(row, m->list->number_key))
-					  : id);
+	m->number[m->n] = xstrdup(jstr_or(row, m->list->number_key, id));
 	m->deal[m->n++] = deal_id;
 	deal_id = NULL;
 	if (m->n == ROWS)

@@ -139,8 +139,8 @@ static int read_all_fields(struct extract *x)
 /* A contact changed since the watermark: its account must be sent again with it. */
 static void note_changed_contact(struct extract *x, json_t *rec)
 {
-	const char *account = json_string_value(json_object_get(json_object_get(rec, "Account_Name"), "id"));
-	const char *modified = json_string_value(json_object_get(rec, "Modified_Time"));
+	const char *account = jstr(json_object_get(rec, "Account_Name"), "id");
+	const char *modified = jstr(rec, "Modified_Time");
 	time_t m, since;
 
 	if (!account || !x->since || !modified || time_parse_iso(modified, &m) || time_parse_iso(x->since, &since) ||
@@ -217,7 +217,7 @@ static int reject_repeated_id(struct extract *x, struct source *src, const char 
 static int copy_one(struct extract *x, struct scratch_set *seen, struct source *src, struct staging_writer *w,
 		    const char *module, json_t *rec)
 {
-	const char *id = json_string_value(json_object_get(rec, "id"));
+	const char *id = jstr(rec, "id");
 	int rc;
 
 	/* resync: a CSV export has no "read by id"; pass over the others. */
@@ -404,15 +404,14 @@ static int record_crm_id(struct snapshot *s, const char *id, const char *modifie
 /* The row, with the CRM-id field from the record where only the record has it. */
 static int complete_row(struct snapshot *s, json_t *row)
 {
-	const char *id = json_string_value(json_object_get(row, entity_finance_id_key(s->x->p->job,
-											   s->e->kind)));
+	const char *id = jstr(row, entity_finance_id_key(s->x->p->job, s->e->kind));
 	char *crm_id = NULL;
 	json_t *hash;
 	int rc;
 
 	if ((rc = crm_id_unknown(s, row, id)) <= 0)
 		return rc;
-	if ((rc = record_crm_id(s, id, json_string_value(json_object_get(row, "last_modified_time")), &crm_id)) != 1)
+	if ((rc = record_crm_id(s, id, jstr(row, "last_modified_time"), &crm_id)) != 1)
 		return rc;
 	hash = json_object();
 	if (crm_id)

@@ -104,7 +104,7 @@ static int link_record(struct load *l, json_t *rec, const char *finance_id)
  */
 static int plan_create(struct load *l, json_t *rec, int had_intent, struct fin_write *w, char **found)
 {
-	const char *fid = json_string_value(json_object_get(l->recovered, jstr(rec, "crm_id")));
+	const char *fid = jstr(l->recovered, jstr(rec, "crm_id"));
 
 	*found = NULL;
 	if (l->p->job->app->has_unique_upsert) {

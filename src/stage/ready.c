@@ -291,7 +291,7 @@ static json_t *field_named(json_t *fields, const char *name)
 	size_t i;
 
 	json_array_foreach(fields, i, f) {
-		const char *api = json_string_value(json_object_get(f, "api_name"));
+		const char *api = jstr(f, "api_name");
 		if (api && !strcmp(api, name))
 			return f;
 	}

@@ -164,8 +164,8 @@ static int take_payment(json_t *row, void *ud)
 	struct summary *s = ud;
 	char buf[32], key_buf[32];
 	const char *id = id_of(row, "customer_id", buf, sizeof(buf));
-	const char *date = json_string_value(json_object_get(row, "date"));
-	const char *key = json_string_value(json_object_get(row, "created_time"));
+	const char *date = jstr(row, "date");
+	const char *key = jstr(row, "created_time");
 	double amount;
 
 	s->rows++;

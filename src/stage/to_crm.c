@@ -167,7 +167,7 @@ static int plan_row(json_t *row, void *ud)
 	reverse_record(job, c->e, rec ? rec : row, &module, &record);
 	line = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o?}", "direction", "to_crm",
 			 "entity", c->e->name, "crm_module", module, "crm_id", crm_id, "finance_id", fid,
-			 "name", json_string_value(json_object_get(record, name_field(module))),
+			 "name", jstr(record, name_field(module)),
 			 "action", action, "reason", reason, "finance_hash", hash, "record", record,
 			 "required", rec ? required_on_update(job, c->e, rec) : NULL);
 	rc = staging_write(c->w, line);
