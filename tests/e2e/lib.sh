@@ -97,6 +97,19 @@ ledger_query() {
 # item_of CRM_ID: the finance id the ledger (state/) links the CRM product to.
 item_of() { ledger_query state "select finance_id from links where entity = 'items' and crm_id = '$1'"; }
 
+# run_no: the newest run's id in the ledger of state/.
+run_no() { ledger_query state "select max(id) from runs"; }
+
+# crm_user_edit MODULE WORD ID JQ: a user edits the CRM record (JQ applied to it as stored,
+# without its Modified_Time, which the sandbox then sets); WORD names it in a failure.
+crm_user_edit() {
+	body=$(ctl GET "/store/crm/$1" | jq -c --arg id "$3" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $4]}")
+	ctl POST "/crm/$1" "$body" >/dev/null || fail "cannot edit $2 $3"
+}
+
+# deal ID JQ: a user edits a CRM deal.
+deal() { crm_user_edit Deals deal "$@"; }
+
 # assert_eq WANT GOT WHAT
 assert_eq() {
 	[ "$1" = "$2" ] || fail "$3: expected '$1', got '$2'"

@@ -11,12 +11,7 @@ write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},
 ACME=4150868000000091001 INITECH=4150868000000091003 STARK=4150868000000091004
 WAYNE=4150868000000091005 SOCIETE=4150868000000091007
 
-deal() {
-	body=$(ctl GET /store/crm/Deals | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
-}
 of() { store books "$1" | jq -c --arg d "$2" '[.[] | select(.reference_number == $d)]'; }
-run_no() { ledger_query state "select max(id) from runs"; }
 actions() {     # actions RUN DEAL: the deal's event actions in that run, in order
 	ledger_query state "select group_concat(action, ',') from (select action from events where entity = 'deals' and run_id = $1 and crm_id = '$2' order by id)"
 }

@@ -7,11 +7,6 @@ write_job job.json zoho-inventory '{"customers":{"crm_module":"accounts"},"deals
 
 ACME=4150868000000091001 WAYNE=4150868000000091005
 
-deal() {
-	body=$(ctl GET /store/crm/Deals | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
-}
-run_no() { ledger_query state "select max(id) from runs"; }
 event() { ledger_query state "select action || '|' || match from events where entity = 'deals' and run_id = $1 and crm_id = '$2'"; }
 # own DEAL: the deal's invoices that went to its own customer
 own() { store inventory invoices | jq -c --arg d "$1" --arg c "$2" '[.[] | select(.reference_number == $d and .customer_name == $c)]'; }

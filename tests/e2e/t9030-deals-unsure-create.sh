@@ -8,12 +8,7 @@ write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"deals":{"
 
 ACME=4150868000000091001 INITECH=4150868000000091003 WAYNE=4150868000000091005
 
-deal() {
-	body=$(ctl GET /store/crm/Deals | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
-}
 invoice_of() { store books invoices | jq -c --arg d "$1" '[.[] | select(.reference_number == $d)]'; }
-run_no() { ledger_query state "select max(id) from runs"; }
 event() { ledger_query state "select action || '|' || match from events where entity = 'deals' and run_id = $1 and crm_id = '$2'"; }
 link() { ledger_query state "select state || '|' || coalesce(finance_id, '') from deal_links where deal_id = '$1'"; }
 creates_since() { ctl GET "/requests?since=$1" | jq '[.requests[] | select(.method == "POST" and .path == "/books/v3/invoices")] | length'; }

@@ -7,13 +7,8 @@ ITEM=460000000027101
 WAYNE=4150868000000091005 ACME=4150868000000091001 INITECH=4150868000000091003
 WIDGET=4150868000000089004 INSTALL=4150868000000089003
 
-deal() {
-	body=$(ctl GET /store/crm/Deals | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
-}
 invoice_of() { store books invoices | jq -c --arg d "$1" '[.[] | select(.reference_number == $d)]'; }
 event() { ledger_query state "select action || '|' || coalesce(reason, '') from events where entity = 'deals' and run_id = $1 and crm_id = '$2' order by id"; }
-run_no() { ledger_query state "select max(id) from runs"; }
 
 # The related list as Zoho documents it: fields mandatory, 204 when none, the relation checked.
 ctl POST "/crm/Deals/$WAYNE/Products" "{\"ids\": [\"$WIDGET\", \"$INSTALL\"]}" >/dev/null || fail "cannot relate products"

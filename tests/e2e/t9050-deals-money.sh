@@ -7,10 +7,6 @@ WAYNE=4150868000000091005 ACME=4150868000000091001
 FIELDS='"crm_fields":{"invoice_number":"Invoice_Number","invoice_status":"Invoice_Status","total":"Invoice_Total","paid":"Amount_Paid","balance":"Balance_Due"}'
 write_job job.json zoho-books '{"customers":{"crm_module":"accounts"},"items":{"on_duplicate":"clone"},"deals":{"automate":"invoice","default_item":"Professional services",'"$FIELDS"'}}'
 
-deal() {
-	body=$(ctl GET /store/crm/Deals | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
-}
 money() { ctl GET /store/crm/Deals | jq -r --arg id "$1" '.records[] | select(.id == $id) | "\(.Invoice_Number)|\(.Invoice_Status)|\(.Invoice_Total)|\(.Amount_Paid)|\(.Balance_Due)"'; }
 deal_writes() { ctl GET "/requests?since=$1" | jq '[.requests[] | select(.api == "crm" and .method == "PUT" and (.path | test("/Deals")))] | length'; }
 

@@ -7,13 +7,8 @@ WAYNE=4150868000000091005 ACME=4150868000000091001 INITECH=4150868000000091003
 JOB='{"customers":{"crm_module":"accounts"},"items":{"on_duplicate":"clone"},"deals":{"automate":"salesorder","default_item":"Professional services"CONFIRM}}'
 write_job job.json zoho-books "$(echo "$JOB" | sed 's/CONFIRM//')"
 
-deal() {
-	body=$(ctl GET /store/crm/Deals | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
-}
 orders_of() { store books salesorders | jq -c --arg d "$1" '[.[] | select(.reference_number == $d)]'; }
 event() { ledger_query state "select action || '|' || coalesce(reason, '') from events where entity = 'deals' and run_id = $1 and crm_id = '$2' order by id"; }
-run_no() { ledger_query state "select max(id) from runs"; }
 
 # --- run 1: Wayne's won deal gets a draft sales order whose lines are its two products.
 run_ok job.json

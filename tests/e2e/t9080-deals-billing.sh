@@ -8,10 +8,6 @@ ctl POST /finance/billing/items '{"data":[{"name":"Professional services","rate"
 ITEM=$(store billing items | jq -r '.[] | select(.name == "Professional services") | .item_id')
 write_job job.json zoho-billing '{"customers":{"crm_module":"accounts"},"items":{"on_duplicate":"clone"},"deals":{"automate":"invoice","default_item":"Professional services"}}'
 
-deal() {
-	body=$(ctl GET /store/crm/Deals | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Deals "$body" >/dev/null || fail "cannot edit deal $1"
-}
 of() { store billing invoices | jq -c --arg d "$1" '[.[] | select(.reference_number == $d)]'; }
 tok=$(fresh_token fin)
 billing() {     # billing METHOD PATH [BODY]: the API as a finance user calls it

@@ -8,11 +8,7 @@ books() {       # books METHOD PATH [BODY]: the finance API, its answer on stdou
 crm_get() { curl -s -H "Authorization: Zoho-oauthtoken $CTOK" "$SANDBOX_URL/crm/v8/$1"; }
 crm_all() { ctl GET "/store/crm/$1" | jq -c '.records'; }
 product_of() { ledger_query state "select crm_id from links where entity = 'items' and finance_id = '$1'"; }
-quote() {       # quote ID JQ: a user edits a CRM quote
-	body=$(ctl GET /store/crm/Quotes | jq -c --arg id "$1" "{data: [.records[] | select(.id == \$id) | del(.Modified_Time) | $2]}")
-	ctl POST /crm/Quotes "$body" >/dev/null || fail "cannot edit quote $1"
-}
-run_no() { ledger_query state "select max(id) from runs"; }
+quote() { crm_user_edit Quotes quote "$@"; }       # quote ID JQ: a user edits a CRM quote
 crm_writes_since() { ctl GET "/requests?since=$1" | jq '[.requests[] | select(.api == "crm" and .method != "GET")] | length'; }
 # kill_during_post PATH_PREFIX CHECK: a run of job.json whose POST under PATH_PREFIX is answered
 # late, killed (-9) once the shell command CHECK prints 1 (the record is made).
