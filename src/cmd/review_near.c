@@ -88,8 +88,7 @@ static int near_scan(const struct job *job, const char *dir, const char *entity,
 		if (rc < 0)
 			break;
 		if (row_id(row, id_key, idbuf) && jstr(row, name_key))
-			near_weigh(nd, n, row_id(row, id_key, idbuf), jstr(row, name_key),
-				   jstr(row, "sku"));
+			near_weigh(nd, n, row_id(row, id_key, idbuf), jstr(row, name_key), jstr(row, "sku"));
 		json_decref(row);
 		if ((long)n * ++rows > NEAR_MAX_PAIRS) {
 			log_warn("%s: near-duplicates compared with the first %ld finance %ss only", entity, rows,

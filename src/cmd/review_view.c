@@ -192,8 +192,7 @@ static int load_snapshot(struct run_view *v, const struct job *job, const char *
 			id = idbuf;
 		}
 		if (id && json_object_get(wanted, id))
-			json_object_set_new(names, id,
-					    json_string(jstr_or(row, name_key, "")));
+			json_object_set_new(names, id, json_string(jstr_or(row, name_key, "")));
 		json_decref(row);
 	}
 out:

@@ -321,16 +321,14 @@ static int quote_body(struct quote_load *l, struct quote_ctx *q, json_t **body, 
 	if ((rc = linked(l, "customers", jstr(q->line, "account_id"), &q->customer_id)) ||
 	    (!q->customer_id &&
 	     (*why = xasprintf("its account '%s' (crm id %s) is not linked to a %s customer",
-			       jstr_or(q->line, "account_name", ""),
-			       jstr(q->line, "account_id"), label))))
+			       jstr_or(q->line, "account_name", ""), jstr(q->line, "account_id"), label))))
 		goto out;
 	json_array_foreach(json_object_get(q->line, "lines"), i, ql) {
 		if ((rc = linked(l, "items", jstr(ql, "product_id"), &item)))
 			goto out;
 		if (!item) {
 			*why = xasprintf("its product '%s' (crm id %s) is not linked to a %s item",
-					 jstr_or(ql, "product_name", ""), jstr(ql, "product_id"),
-					 label);
+					 jstr_or(ql, "product_name", ""), jstr(ql, "product_id"), label);
 			goto out;
 		}
 		json_t *fl = json_pack("{s:s, s:O, s:O}", "item_id", item, "quantity", json_object_get(ql, "quantity"),
@@ -373,8 +371,7 @@ static int adopt_existing(struct quote_load *l, struct quote_ctx *q)
 static int created(struct quote_load *l, struct quote_ctx *q, const char *match)
 {
 	char *reason = xasprintf("%s %s created as a draft for account '%s' from quote '%s'", l->t->what,
-				 q->number ? q->number : q->link.finance_id,
-				 jstr_or(q->line, "account_name", ""),
+				 q->number ? q->number : q->link.finance_id, jstr_or(q->line, "account_name", ""),
 				 jstr_or(q->line, "name", ""));
 	int rc;
 
@@ -404,8 +401,8 @@ static int create_doc(struct quote_load *l, struct quote_ctx *q, json_t *body)
 		xfree(why);
 	} else if (!rc && !res.out.ok) {
 		why = xasprintf("%s refused to create the %s of quote '%s' (HTTP %ld, code %ld): %s",
-				l->p->job->app->label, l->t->what, jstr_or(q->line, "name", ""),
-				res.out.status, res.out.code, res.out.message ? res.out.message : "");
+				l->p->job->app->label, l->t->what, jstr_or(q->line, "name", ""), res.out.status,
+				res.out.code, res.out.message ? res.out.message : "");
 		log_warn("quotes %s: %s", q->id, why);
 		/* Refused is not created: no intent is left behind. */
 		if (!(rc = save_link(l, q, 1)))

@@ -406,8 +406,7 @@ static int crm_row(struct txn_load *l, const struct txn_def *d, json_t *rec, jso
 	*row = NULL;
 	if (!party) {
 		*why = xasprintf("its %s '%s' (%s) is linked to no CRM %s", d->party_what,
-				 jstr_or(rec, d->party_name_key, ""),
-				 jstr_or(rec, d->party_id_key, "(none)"),
+				 jstr_or(rec, d->party_name_key, ""), jstr_or(rec, d->party_id_key, "(none)"),
 				 strcmp(d->party_entity, "vendors") ? "account" : "vendor");
 		return 0;
 	}

@@ -140,6 +140,9 @@ static const struct std_field lead_fields[] = {
 	{ NULL, NULL, NULL }
 };
 
+#undef F
+#undef LOOKUP
+
 struct crm_module_def {
 	const char *name;
 	const char *dup_field;          /* system duplicate-check field */
