@@ -117,6 +117,10 @@ struct fin_doc_result {
 	json_t *record;       /* the app's object, or NULL */
 };
 
+/*
+ * A sales order the app refuses without a number is sent once more, numbered
+ * "CRM-" and the payload's reference_number (see finclient.c).
+ */
 int finclient_doc_create(struct finclient *fc, enum fin_doc doc, json_t *payload, struct fin_doc_result *res);
 int finclient_doc_update(struct finclient *fc, enum fin_doc doc, const char *id, json_t *payload,
 			 struct fin_doc_result *res);

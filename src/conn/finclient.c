@@ -578,13 +578,13 @@ static void take_doc(const struct resource *r, struct api_result *api, struct fi
 }
 
 static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, const char *id,
-		    const char *suffix, json_t *payload, struct fin_doc_result *res)
+		    const char *suffix, const char *query, json_t *payload, struct fin_doc_result *res)
 {
 	const struct resource *r = &doc_resources[doc];
 	struct api_result api = API_RESULT_INIT;
 	char *esc = id ? http_escape(id) : NULL;
 	char *path = xasprintf("%s%s%s%s", r->path, id ? "/" : "", id ? esc : "", suffix ? suffix : "");
-	char *url = fin_url(fc, path, NULL, NULL);
+	char *url = fin_url(fc, path, NULL, query);
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -607,20 +607,69 @@ static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, 
 	return rc;
 }
 
+/*
+ * A refusal of what was sent (4xx, not the token, the path or a limit): the
+ * app created nothing, so a second create cannot make a second document.
+ */
+static int body_refused(const struct fin_outcome *o)
+{
+	return !o->ok && o->status >= 400 && o->status < 500 && o->status != 401 && o->status != 403 &&
+	       o->status != 404 && o->status != 429;
+}
+
+/*
+ * The number a sales order is given when the app will not number it:
+ * Inventory's spec marks salesorder_number required on create, Books' only
+ * with auto-numbering off (docs/sandbox.md, "Open readings").  "CRM-" and
+ * the reference_number the caller sends, the id of the CRM deal or quote it
+ * comes from: the same on every run, no two records' alike, and a user sees
+ * where it came from.  NULL when the payload names its own number or has
+ * no reference_number.
+ */
+static char *order_number(json_t *payload)
+{
+	const char *ref = json_string_value(json_object_get(payload, "reference_number"));
+
+	if (json_object_get(payload, "salesorder_number") || !ref || !*ref)
+		return NULL;
+	return xasprintf("CRM-%s", ref);
+}
+
+/*
+ * A sales order is first sent without a number, for the organisation's own
+ * series; refused, it is sent once more numbered by order_number(), with
+ * ignore_auto_number_generation=true, which every app that has sales orders
+ * takes.  Its reference_number is the same, so a lost answer to either is
+ * found by the caller's lookup.
+ */
 int finclient_doc_create(struct finclient *fc, enum fin_doc doc, json_t *payload, struct fin_doc_result *res)
 {
-	return doc_call(fc, doc, "POST", NULL, NULL, payload, res);
+	int rc = doc_call(fc, doc, "POST", NULL, NULL, NULL, payload, res);
+	char *number;
+	json_t *numbered;
+
+	if (rc || doc != FIN_DOC_SALESORDER || !body_refused(&res->out) || !(number = order_number(payload)))
+		return rc;
+	log_info("%s: a sales order without a number was refused (HTTP %ld, code %ld): sent again as %s",
+		 fc->app->label, res->out.status, res->out.code, number);
+	numbered = json_copy(payload);
+	json_object_set_new(numbered, "salesorder_number", json_string(number));
+	fin_doc_result_release(res);
+	rc = doc_call(fc, doc, "POST", NULL, NULL, "ignore_auto_number_generation=true", numbered, res);
+	json_decref(numbered);
+	xfree(number);
+	return rc;
 }
 
 int finclient_doc_update(struct finclient *fc, enum fin_doc doc, const char *id, json_t *payload,
 			 struct fin_doc_result *res)
 {
-	return doc_call(fc, doc, "PUT", id, NULL, payload, res);
+	return doc_call(fc, doc, "PUT", id, NULL, NULL, payload, res);
 }
 
 int finclient_doc_get(struct finclient *fc, enum fin_doc doc, const char *id, struct fin_doc_result *res)
 {
-	return doc_call(fc, doc, "GET", id, NULL, NULL, res);
+	return doc_call(fc, doc, "GET", id, NULL, NULL, NULL, res);
 }
 
 int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id, const char *to,
@@ -630,7 +679,7 @@ int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id,
 	const char *own = !shape ? NULL : !strcmp(to, "sent") ? shape->send_path : !strcmp(to, "void") ? shape->void_path :
 			  NULL;
 	char *suffix = own ? xstrdup(own) : xasprintf("/status/%s", to);
-	int rc = doc_call(fc, doc, "POST", id, suffix, NULL, res);
+	int rc = doc_call(fc, doc, "POST", id, suffix, NULL, NULL, res);
 
 	xfree(suffix);
 	return rc;
