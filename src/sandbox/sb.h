@@ -157,6 +157,7 @@ struct sandbox {
 	int64_t clock_offset;           /* POST /__control/clock */
 	json_t *tx_ignored;             /* transaction list parameters to ignore (POST /__control/transaction_filters) or NULL */
 	int honour_contact_type;        /* POST /__control/readings: apply contact_type= on lists */
+	int salesorder_auto_number;     /* POST /__control/readings: number a sales order created without one */
 	uint64_t secret;                /* binds page tokens to this process */
 	long list_wall;                 /* records a listing reaches (Zoho: 100,000); POST /__control/bulk_read */
 	struct bulk_state *bulk;        /* Bulk Read jobs and their settings (crm/crm_bulk.c) */

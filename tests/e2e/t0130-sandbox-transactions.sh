@@ -313,6 +313,19 @@ ctl POST /finance/inventory/invoices '{"data":[{"customer_id":"'$STOCK'","status
 	fail "control raw invoice"
 assert_eq 'INV-000001 overdue 40' "$(ctl GET /store/inventory/invoices | jq -r '.records[0] | "\(.invoice_number) \(.status) \(.balance)"')" "raw invoice completed"
 assert_eq 400 "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{"data":[{"customer_id":"1","line_items":[]}]}' "$SANDBOX_URL/__control/finance/books/invoices")" "raw invoice needs a customer"
+# Sales order numbers: Inventory's spec marks salesorder_number required on create (the harsher
+# reading, by default), Books' only with auto-numbering off; the lenient reading numbers Inventory's too.
+SO_BODY='{"customer_id":"'$STOCK'","line_items":[{"name":"Stock","rate":10}]'
+assert_eq 400 "$(fin inventory POST /salesorders -d "$SO_BODY}")" "an Inventory sales order without a number"
+assert_eq '2|Invalid value passed for salesorder_number' "$(code '"\(.code)|\(.message)"')" "its refusal names the field"
+assert_eq 201 "$(fin inventory POST '/salesorders?ignore_auto_number_generation=true' -d "$SO_BODY"',"salesorder_number":"CRM-1"}')" "numbered by hand"
+assert_eq CRM-1 "$(code .salesorder.salesorder_number)" "the number given"
+assert_eq 201 "$(books POST /salesorders -d '{"customer_id":"'$GLOBEX'","line_items":[{"name":"Stock","rate":10}]}')" "a Books sales order without a number"
+case $(code .salesorder.salesorder_number) in SO-*) ;; *) fail "Books' number: $(code .salesorder.salesorder_number)" ;; esac
+assert_eq true "$(ctl POST /readings '{"salesorder_auto_number":true}' | jq -r .salesorder_auto_number)" "lenient reading"
+assert_eq 201 "$(fin inventory POST /salesorders -d "$SO_BODY}")" "numbered by Inventory under the lenient reading"
+assert_eq SO-000001 "$(code .salesorder.salesorder_number)" "the app's number"
+ctl POST /readings '{"salesorder_auto_number":false}' >/dev/null
 
 # --- CRM: deals, typed custom fields, upsert with duplicate_check_fields
 assert_eq 200 "$(crm GET '/Deals?fields=Deal_Name,Stage,Probability,Account_Name&per_page=200')" "seeded deals"

@@ -10,10 +10,10 @@ crm_all() { ctl GET "/store/crm/$1" | jq -c '.records'; }
 product_of() { ledger_query state "select crm_id from links where entity = 'items' and finance_id = '$1'"; }
 quote() { crm_user_edit Quotes quote "$@"; }       # quote ID JQ: a user edits a CRM quote
 crm_writes_since() { ctl GET "/requests?since=$1" | jq '[.requests[] | select(.api == "crm" and .method != "GET")] | length'; }
-# kill_during_post PATH_PREFIX CHECK: a run of job.json whose POST under PATH_PREFIX is answered
-# late, killed (-9) once the shell command CHECK prints 1 (the record is made).
+# kill_during_post PATH_PREFIX CHECK [SKIP]: a run of job.json whose POST under PATH_PREFIX (after
+# SKIP others) is answered late, killed (-9) once the shell command CHECK prints 1 (the record is made).
 kill_during_post() {
-	ctl POST /faults '{"kind":"delay","delay_ms":3000,"path_prefix":"'"$1"'","method":"POST","count":1}' >/dev/null
+	ctl POST /faults '{"kind":"delay","delay_ms":3000,"path_prefix":"'"$1"'","method":"POST","skip":'"${3:-0}"',"count":1}' >/dev/null
 	"$BUILD/finsync" run job.json >run.out 2>run.err &
 	pid=$!
 	i=0

@@ -428,11 +428,6 @@ static void transaction_filters(struct req *r)
 	reply_json(r, 200, json_pack("{s:O?}", "ignore", r->sb->tx_ignored));
 }
 
-static int is_boolean(const json_t *v)
-{
-	return json_is_boolean(v);
-}
-
 static int is_integer(const json_t *v)
 {
 	return json_is_integer(v);
@@ -459,23 +454,49 @@ static const json_t *ctl_setting(struct req *r, json_t **body, const char *key,
 	return v;
 }
 
+static const char *const reading_names[] = { "honour_contact_type", "salesorder_auto_number" };
+
+/* 1 when body sets at least one reading and each one it sets to true or false. */
+static int readings_valid(const json_t *body)
+{
+	const json_t *v;
+	size_t i, given = 0;
+
+	for (i = 0; i < 2; i++) {
+		if ((v = json_object_get(body, reading_names[i])) && !json_is_boolean(v))
+			return 0;
+		given += v != NULL;
+	}
+	return given > 0;
+}
+
 /*
- * {"honour_contact_type": true|false}: the lenient reading of an open
- * question, for a test that wants it (docs/sandbox.md, "Open readings").
+ * {"honour_contact_type": true|false, "salesorder_auto_number": true|false},
+ * either or both: the lenient readings of open questions, for a test that
+ * wants them (docs/sandbox.md, "Open readings").
  */
 static void readings(struct req *r)
 {
+	int *const flags[] = { &r->sb->honour_contact_type, &r->sb->salesorder_auto_number };
 	json_t *body;
 	const json_t *v;
+	size_t i;
 
 	if (strcmp(r->method, "POST") == 0) {
-		if (!(v = ctl_setting(r, &body, "honour_contact_type", is_boolean,
-				      "honour_contact_type must be true or false")))
+		if (!(body = ctl_body(r)))
 			return;
-		r->sb->honour_contact_type = json_is_true(v);
+		if (!readings_valid(body)) {
+			json_decref(body);
+			ctl_error(r, 400, "honour_contact_type and salesorder_auto_number must be true or false");
+			return;
+		}
+		for (i = 0; i < 2; i++)
+			if ((v = json_object_get(body, reading_names[i])))
+				*flags[i] = json_is_true(v);
 		json_decref(body);
 	}
-	reply_json(r, 200, json_pack("{s:b}", "honour_contact_type", r->sb->honour_contact_type));
+	reply_json(r, 200, json_pack("{s:b, s:b}", "honour_contact_type", r->sb->honour_contact_type,
+				     "salesorder_auto_number", r->sb->salesorder_auto_number));
 }
 
 static void clock_ctl(struct req *r)

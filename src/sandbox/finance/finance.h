@@ -63,6 +63,7 @@ struct fin_app {
 	const struct keyspec *payment_keys;
 	const struct keyspec *salesorder_keys;
 	const char *salesorder_confirm; /* the status a draft sales order is confirmed to: open | confirmed */
+	int salesorder_number_required; /* salesorder_number required on create (InvOAS), unless the lenient reading */
 	const struct keyspec *purchaseorder_keys;
 	int billing_invoices;           /* invoices in Billing's shape (finance_billing_tx.c) */
 };

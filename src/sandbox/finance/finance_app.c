@@ -300,8 +300,12 @@ const struct fin_app fin_apps[4] = {
 		TYPED_ITEMS, .item_keys = item_keys_inventory,
 		.invoice_keys = invoice_keys_inventory, .estimate_keys = NULL,
 		.payment_keys = payment_keys, .payments_path = "customerpayments",
-		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed */
+		/* InvOAS salesorders.yml: POST /salesorders/{id}/status/confirmed;
+		 * its create request marks salesorder_number required (Books':
+		 * only with auto-numbering off): the harsher reading, unless
+		 * POST /__control/readings {"salesorder_auto_number":true}. */
 		.salesorder_keys = salesorder_keys, .salesorder_confirm = "confirmed",
+		.salesorder_number_required = 1,
 		.purchaseorder_keys = purchaseorder_keys,
 	},
 };
