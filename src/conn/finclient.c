@@ -14,6 +14,7 @@
 #include "finsync/finclient.h"
 #include "finsync/pageguard.h"
 #include "finsync/log.h"
+#include "finsync/ndjson.h"
 #include "finsync/safe.h"
 
 #define PER_PAGE 200
@@ -628,7 +629,7 @@ static int body_refused(const struct fin_outcome *o)
  */
 static char *order_number(json_t *payload)
 {
-	const char *ref = json_string_value(json_object_get(payload, "reference_number"));
+	const char *ref = jstr(payload, "reference_number");
 
 	if (json_object_get(payload, "salesorder_number") || !ref || !*ref)
 		return NULL;
