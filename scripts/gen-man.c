@@ -135,8 +135,8 @@ int main(int argc, char **argv)
 	cmds = command_all();
 	for (i = 0; !rc && cmds[i].name; i++)
 		if (!seen[i])
-			rc = fprintf(stderr, "gen-man: %s: no @OPTIONS %s@ line (describe the command)\n",
-				     argv[1], cmds[i].name) > 0;
+			rc = fprintf(stderr, "gen-man: %s: no @OPTIONS %s@ line (describe the command)\n", argv[1],
+				     cmds[i].name) > 0;
 	if (fflush(stdout) || ferror(stdout))
 		rc = 1;
 	return rc;

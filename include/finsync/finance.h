@@ -16,12 +16,12 @@ enum org_placement { ORG_IN_QUERY, ORG_IN_HEADER };
  * /converttoopen and /void).  NULL in the app table: Books' names.
  */
 struct invoice_shape {
-	const char *lines_key;          /* "invoice_items" */
-	const char *item_key;           /* "product_id" */
-	const char *rate_key;           /* "price" */
-	const char *send_path;          /* "/converttoopen": draft -> sent (open) */
-	const char *void_path;          /* "/void" */
-	int needs_date;                 /* a create carries date */
+	const char *lines_key; /* "invoice_items" */
+	const char *item_key;  /* "product_id" */
+	const char *rate_key;  /* "price" */
+	const char *send_path; /* "/converttoopen": draft -> sent (open) */
+	const char *void_path; /* "/void" */
+	int needs_date;        /* a create carries date */
 };
 
 /* A plan (edition) of a finance app and the API calls a day Zoho documents for it. */
@@ -31,37 +31,37 @@ struct finance_plan {
 };
 
 struct finance_app {
-	const char *type;               /* job file: "zoho-books" … */
-	const char *label;              /* "Zoho Books" */
-	const char *api_root;           /* its API under the API host: "books/v3" (each app's API docs) */
+	const char *type;     /* job file: "zoho-books" … */
+	const char *label;    /* "Zoho Books" */
+	const char *api_root; /* its API under the API host: "books/v3" (each app's API docs) */
 	enum org_placement org;
-	const char *org_header;         /* header name when ORG_IN_HEADER */
-	const char *customers_path;     /* "/contacts" or "/customers" */
-	const char *customer_key;       /* envelope key: "contact" / "customer" */
-	const char *customers_key;      /* list key: "contacts" / "customers" */
-	const char *customer_id_key;    /* "contact_id" / "customer_id" */
-	const char *customer_name_key;  /* "contact_name" / "display_name" */
-	const char *street_key;         /* address line key: "address" / "street" */
-	int has_vendors;                /* vendors are contacts with contact_type vendor */
-	int has_contact_type;           /* sends contact_type on customers */
-	int has_customer_sub_type;      /* sends customer_sub_type (Billing's customers have none) */
-	int has_unique_upsert;          /* PUT with X-Unique-Identifier-* headers */
-	int has_item_type;              /* Inventory's item_type */
-	int has_deals;                  /* quote/invoice automation offered */
-	int has_estimates;              /* /estimates (quotes): automate quote */
-	int invoice_line_needs_item;    /* an invoice line must carry item_id (Books SPEC) */
+	const char *org_header;        /* header name when ORG_IN_HEADER */
+	const char *customers_path;    /* "/contacts" or "/customers" */
+	const char *customer_key;      /* envelope key: "contact" / "customer" */
+	const char *customers_key;     /* list key: "contacts" / "customers" */
+	const char *customer_id_key;   /* "contact_id" / "customer_id" */
+	const char *customer_name_key; /* "contact_name" / "display_name" */
+	const char *street_key;        /* address line key: "address" / "street" */
+	int has_vendors;               /* vendors are contacts with contact_type vendor */
+	int has_contact_type;          /* sends contact_type on customers */
+	int has_customer_sub_type;     /* sends customer_sub_type (Billing's customers have none) */
+	int has_unique_upsert;         /* PUT with X-Unique-Identifier-* headers */
+	int has_item_type;             /* Inventory's item_type */
+	int has_deals;                 /* quote/invoice automation offered */
+	int has_estimates;             /* /estimates (quotes): automate quote */
+	int invoice_line_needs_item;   /* an invoice line must carry item_id (Books SPEC) */
 	/*
 	 * Sales orders (/salesorders): the status a draft is confirmed to
 	 * ("open" in Books, "confirmed" in Inventory), or NULL: the app has none.
 	 */
 	const char *salesorder_confirm;
 	const struct invoice_shape *invoice_shape; /* NULL: Books' invoice names */
-	int has_invoices;               /* quotes become invoices, invoices are mirrored (Books, Inventory) */
-	int has_purchaseorders;         /* /purchaseorders */
-	const char *payments_path;      /* customer payments list ("/customerpayments"), or NULL: no summary */
-	const char *payments_key;       /* its list key: "customerpayments"; Billing "payments" */
-	const char *overdue_query;      /* the documented filter of overdue invoices (checked on each row) */
-	int outstanding_in_list;        /* customer list rows carry outstanding_receivable_amount */
+	int has_invoices;          /* quotes become invoices, invoices are mirrored (Books, Inventory) */
+	int has_purchaseorders;    /* /purchaseorders */
+	const char *payments_path; /* customer payments list ("/customerpayments"), or NULL: no summary */
+	const char *payments_key;  /* its list key: "customerpayments"; Billing "payments" */
+	const char *overdue_query; /* the documented filter of overdue invoices (checked on each row) */
+	int outstanding_in_list;   /* customer list rows carry outstanding_receivable_amount */
 	/*
 	 * Contact persons.  Books, Invoice and Inventory: /contacts/contactpersons
 	 * (the contact's id in the body, first_name required, a primary person);
@@ -84,14 +84,14 @@ struct finance_app {
  * stages instead of its name.
  */
 struct crm_source {
-	const char *type;               /* job file crm.type: "zoho-crm", "csv" */
-	const char *label;              /* "Zoho CRM", "CSV export" */
-	int from_files;                 /* reads exports in crm.dir (no OAuth endpoint) */
-	int incremental;                /* reads by Modified_Time: the load moves watermarks */
-	int writable;                   /* both_ways can write to it */
-	int has_views;                  /* custom views (cvid) exist and can be checked */
-	int has_picklists;              /* field metadata carries picklist values */
-	int has_org;                    /* an org endpoint (base currency) */
+	const char *type;  /* job file crm.type: "zoho-crm", "csv" */
+	const char *label; /* "Zoho CRM", "CSV export" */
+	int from_files;    /* reads exports in crm.dir (no OAuth endpoint) */
+	int incremental;   /* reads by Modified_Time: the load moves watermarks */
+	int writable;      /* both_ways can write to it */
+	int has_views;     /* custom views (cvid) exist and can be checked */
+	int has_picklists; /* field metadata carries picklist values */
+	int has_org;       /* an org endpoint (base currency) */
 };
 
 /* The source for a job's crm.type, or NULL. */

@@ -12,12 +12,12 @@
 struct finclient;
 
 struct fin_outcome {
-	int ok;               /* 1 when the app accepted the write */
-	long status;          /* HTTP status */
-	long code;            /* Zoho business code (0 on success) */
-	char *finance_id;     /* id of the created/updated record */
-	char *message;        /* the app's message, for the ledger */
-	json_t *persons;      /* a customer's answer: its contact_persons array, or NULL */
+	int ok;           /* 1 when the app accepted the write */
+	long status;      /* HTTP status */
+	long code;        /* Zoho business code (0 on success) */
+	char *finance_id; /* id of the created/updated record */
+	char *message;    /* the app's message, for the ledger */
+	json_t *persons;  /* a customer's answer: its contact_persons array, or NULL */
 };
 
 int finclient_open(struct finclient **out, const struct job *job);
@@ -30,8 +30,7 @@ void finclient_close(struct finclient *fc);
  * when the row lacks it), not by the list filter, which Zoho does not
  * document: a row of the other kind never reaches fn.
  */
-int finclient_list(struct finclient *fc, enum entity_kind kind,
-		   int (*fn)(json_t *row, void *ud), void *ud);
+int finclient_list(struct finclient *fc, enum entity_kind kind, int (*fn)(json_t *row, void *ud), void *ud);
 
 /* The record by id: 1 with a new reference in *out, 0 when the app has none, <0 error. */
 int finclient_read(struct finclient *fc, enum entity_kind kind, const char *id, json_t **out);
@@ -48,8 +47,8 @@ json_t *fin_row_cf(json_t *row, const char *api_name, int *carried);
  * Creates (finance_id NULL) or updates a record.  0 with out->ok set either
  * way when the app answered; <0 (FS_EABORT) only when it could not be reached.
  */
-int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id,
-		    json_t *payload, struct fin_outcome *out);
+int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id, json_t *payload,
+		    struct fin_outcome *out);
 void fin_outcome_release(struct fin_outcome *o);
 
 /*
@@ -57,16 +56,16 @@ void fin_outcome_release(struct fin_outcome *o);
  * key_value (PUT with X-Unique-Identifier-Key/-Value and X-Upsert), so a
  * create sent twice makes one record.  Only where app->has_unique_upsert.
  */
-int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *key_field,
-		     const char *key_value, json_t *payload, struct fin_outcome *out);
+int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *key_field, const char *key_value,
+		     json_t *payload, struct fin_outcome *out);
 
 /* One write of a batch: a create (finance_id NULL), an update, or an upsert (upsert_value set). */
 struct fin_write {
 	const char *finance_id;
-	const char *upsert_value;    /* the CRM id, for the app's unique-field upsert */
-	json_t *payload;             /* borrowed */
-	struct fin_outcome out;      /* out */
-	int rc;                      /* out: 0 (see out.ok), FS_EBUDGET (not sent), FS_EABORT (no answer) */
+	const char *upsert_value; /* the CRM id, for the app's unique-field upsert */
+	json_t *payload;          /* borrowed */
+	struct fin_outcome out;   /* out */
+	int rc;                   /* out: 0 (see out.ok), FS_EBUDGET (not sent), FS_EABORT (no answer) */
 };
 
 /*
@@ -88,8 +87,9 @@ int finclient_write_each(struct finclient *fc, enum entity_kind kind, struct fin
  * by id where the row lacks custom fields): the cf_ list filter is not
  * documented and may be ignored, so a row is never taken on the filter's
  * word, and the list is read to its end before "none".
- */int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
-		   const char *key_value, char **id);
+ */
+int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field, const char *key_value,
+		   char **id);
 /*
  * The same for many values in one walk of the list: wanted maps each value
  * to null; a value found maps to its record's id.  0, or <0 when the app
@@ -114,7 +114,7 @@ enum fin_doc {
 
 struct fin_doc_result {
 	struct fin_outcome out;
-	json_t *record;       /* the app's object, or NULL */
+	json_t *record; /* the app's object, or NULL */
 };
 
 /*
@@ -139,7 +139,7 @@ int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id,
 int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *query, const char *const *need,
 		       int (*verify)(json_t *rec, void *ud), void *ud, struct fin_doc_result *res);
 void fin_doc_result_release(struct fin_doc_result *res);
-const char *fin_doc_name(enum fin_doc doc);          /* "invoice", "estimate", "salesorder", "purchaseorder" */
+const char *fin_doc_name(enum fin_doc doc); /* "invoice", "estimate", "salesorder", "purchaseorder" */
 
 /*
  * Calls fn for every row of a list (path such as "/invoices", list_key
@@ -158,14 +158,13 @@ int finclient_delete(struct finclient *fc, enum entity_kind kind, const char *fi
  * 0 when the app answered (out->ok; out->finance_id is the person's id, a
  * missing person is out->status 404), else FS_EABORT, FS_EBUDGET or FS_EUNSURE.
  */
-int finclient_person_write(struct finclient *fc, const char *customer_id, const char *person_id,
-			   json_t *body, struct fin_outcome *out);
+int finclient_person_write(struct finclient *fc, const char *customer_id, const char *person_id, json_t *body,
+			   struct fin_outcome *out);
 int finclient_person_delete(struct finclient *fc, const char *customer_id, const char *person_id,
 			    struct fin_outcome *out);
 int finclient_person_primary(struct finclient *fc, const char *person_id, struct fin_outcome *out);
 /* Calls fn for each contact person of a customer (GET …/{customer_id}/contactpersons). */
-int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud),
-			  void *ud);
+int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud), void *ud);
 
 /* The organisation's base currency code (new string), or NULL with an error. */
 int finclient_base_currency(struct finclient *fc, char **out);

@@ -20,21 +20,21 @@ enum crm_read { CRM_READ_AUTO, CRM_READ_REST, CRM_READ_BULK };
 enum stage_bits { STAGE_EXTRACT = 1, STAGE_TRANSFORM = 2, STAGE_LOAD = 4 };
 
 struct endpoint {
-	char *type;             /* "zoho-crm", "csv", "zoho-books", … */
-	char *api_base;         /* no trailing slash */
-	char *accounts_url;     /* OAuth server, no trailing slash */
+	char *type;         /* "zoho-crm", "csv", "zoho-books", … */
+	char *api_base;     /* no trailing slash */
+	char *accounts_url; /* OAuth server, no trailing slash */
 	char *client_id;
-	char *client_secret;    /* resolved; never logged */
-	char *refresh_token;    /* resolved; never logged */
-	char *organization_id;  /* finance only */
-	char *dir;              /* csv only: absolute folder of the export files */
+	char *client_secret;      /* resolved; never logged */
+	char *refresh_token;      /* resolved; never logged */
+	char *organization_id;    /* finance only */
+	char *dir;                /* csv only: absolute folder of the export files */
 	long requests_per_minute; /* pacing; 0 = none (finance default 100, CRM none) */
-	long daily_budget;      /* API calls a day (UTC); 0 = no budget */
-	long plan_calls_a_day;  /* finance only: finance.plan's documented daily limit; 0 = not named */
-	long max_in_flight;     /* concurrent requests (finance writes); default 5 */
-	enum crm_read read;     /* CRM only: crm.read (default auto) */
-	char *token_cache;      /* <state_dir>/tokens.json: access tokens kept between runs */
-	const char *token_key;  /* "crm" or "finance": this endpoint's entry in it */
+	long daily_budget;        /* API calls a day (UTC); 0 = no budget */
+	long plan_calls_a_day;    /* finance only: finance.plan's documented daily limit; 0 = not named */
+	long max_in_flight;       /* concurrent requests (finance writes); default 5 */
+	enum crm_read read;       /* CRM only: crm.read (default auto) */
+	char *token_cache;        /* <state_dir>/tokens.json: access tokens kept between runs */
+	const char *token_key;    /* "crm" or "finance": this endpoint's entry in it */
 };
 
 /*
@@ -55,11 +55,11 @@ enum entity_kind { RECORD_ENTITIES(ENTITY_ENUM_VALUE) ENTITY_COUNT };
  * contact list of the app table (finance.h), which differs by app.
  */
 struct finance_list {
-	const char *path;               /* "/items" */
-	const char *one_key;            /* "item": the key of one record in an answer */
-	const char *list_key;           /* "items": the key of a list page's rows */
-	const char *id_key;             /* "item_id" */
-	const char *name_key;           /* "name": the record's display name */
+	const char *path;     /* "/items" */
+	const char *one_key;  /* "item": the key of one record in an answer */
+	const char *list_key; /* "items": the key of a list page's rows */
+	const char *id_key;   /* "item_id" */
+	const char *name_key; /* "name": the record's display name */
 };
 
 /*
@@ -75,8 +75,8 @@ struct entity_def {
 	const char *const *crm_modules; /* the CRM modules it reads; NULL: by the job's crm_module */
 	size_t name_max;                /* display name length the app accepts, in characters */
 	int finance_first;              /* both ways: the finance side goes first and wins a clash by default */
-	struct finance_list list;       /* not a contact: its finance list; a contact: the app's (entity_finance_list) */
-	const char *contact_type;       /* a contact: its contact_type, the list filter where the app has one */
+	struct finance_list list; /* not a contact: its finance list; a contact: the app's (entity_finance_list) */
+	const char *contact_type; /* a contact: its contact_type, the list filter where the app has one */
 };
 
 extern const struct entity_def entity_defs[ENTITY_COUNT];
@@ -89,17 +89,17 @@ void entity_finance_list(const struct finance_app *app, enum entity_kind kind, s
 
 struct entity_sync {
 	enum entity_kind kind;
-	const char *name;               /* "customers", "vendors", "items" */
-	int enabled;                    /* present in sync */
-	enum crm_mode crm_module;       /* customers only */
+	const char *name;         /* "customers", "vendors", "items" */
+	int enabled;              /* present in sync */
+	enum crm_mode crm_module; /* customers only */
 	int include_orphan_contacts;
 	enum extent extent;
-	enum on_duplicate on_duplicate; /* default skip */
-	int match_email;                /* match_on has "email" */
-	json_t *views;                  /* {"Accounts": "cvid"}; borrowed; may be NULL */
-	json_t *field_map;              /* {"finance_key": "CRM_Field"}; borrowed; may be NULL */
-	json_t *field_owner;            /* {"finance_key": "crm"|"finance"}; borrowed; may be NULL */
-	const char *product_type_field; /* items; may be NULL */
+	enum on_duplicate on_duplicate;   /* default skip */
+	int match_email;                  /* match_on has "email" */
+	json_t *views;                    /* {"Accounts": "cvid"}; borrowed; may be NULL */
+	json_t *field_map;                /* {"finance_key": "CRM_Field"}; borrowed; may be NULL */
+	json_t *field_owner;              /* {"finance_key": "crm"|"finance"}; borrowed; may be NULL */
+	const char *product_type_field;   /* items; may be NULL */
 	const char *product_type_default; /* "goods" unless set */
 };
 
@@ -123,24 +123,29 @@ struct deal_sync {
 	const char *quote_create_stage; /* quote mode; borrowed */
 	const char *quote_accept_stage; /* quote mode; NULL: accepted only when won */
 	int convert_accepted_to_invoice;
-	int decline_on_lost;            /* default 1 */
-	int void_on_lost;               /* default 1 */
-	json_t *stage_order;            /* array of stage names (owned reference) */
-	json_t *lost_stages;            /* array of stage names (owned reference) */
-	json_t *views;                  /* {"Deals": "cvid"}; borrowed; may be NULL */
-	const char *default_item;       /* finance item id or name for a deal's line; borrowed; may be NULL */
-	enum deal_lines line_items;     /* default LINES_PRODUCTS */
+	int decline_on_lost;        /* default 1 */
+	int void_on_lost;           /* default 1 */
+	json_t *stage_order;        /* array of stage names (owned reference) */
+	json_t *lost_stages;        /* array of stage names (owned reference) */
+	json_t *views;              /* {"Deals": "cvid"}; borrowed; may be NULL */
+	const char *default_item;   /* finance item id or name for a deal's line; borrowed; may be NULL */
+	enum deal_lines line_items; /* default LINES_PRODUCTS */
 	const char *crm_fields[MONEY_FIELD_COUNT]; /* CRM Deals field API names; NULL: not written; borrowed */
-	int has_crm_fields;             /* any of crm_fields is set */
-	int confirm_sales_order;        /* automate salesorder: confirmed once created */
+	int has_crm_fields;                        /* any of crm_fields is set */
+	int confirm_sales_order;                   /* automate salesorder: confirmed once created */
 };
 
 /* The job-file key of a crm_fields entry ("invoice_number" …). */
 const char *deal_money_key(enum deal_money f);
 
 /* sync.summary: per linked customer, money figures written back to CRM fields. */
-enum summary_field { SUM_OUTSTANDING, SUM_OVERDUE_COUNT, SUM_LAST_PAYMENT_DATE, SUM_LAST_PAYMENT_AMOUNT,
-		     SUM_FIELD_COUNT };
+enum summary_field {
+	SUM_OUTSTANDING,
+	SUM_OVERDUE_COUNT,
+	SUM_LAST_PAYMENT_DATE,
+	SUM_LAST_PAYMENT_AMOUNT,
+	SUM_FIELD_COUNT
+};
 
 struct summary_sync {
 	int enabled;
@@ -155,9 +160,9 @@ enum quote_create { QUOTE_TO_INVOICE, QUOTE_TO_SALESORDER };
 
 struct quote_sync {
 	int enabled;
-	const char *invoice_at_stage;   /* a Quote_Stage value; borrowed */
+	const char *invoice_at_stage; /* a Quote_Stage value; borrowed */
 	enum quote_create create;
-	json_t *views;                  /* {"Quotes": "cvid"}; borrowed; may be NULL */
+	json_t *views; /* {"Quotes": "cvid"}; borrowed; may be NULL */
 };
 
 /*
@@ -168,33 +173,33 @@ enum txn_kind { TXN_INVOICES, TXN_ESTIMATES, TXN_SALESORDERS, TXN_PURCHASEORDERS
 
 struct transaction_sync {
 	int enabled;
-	int to_crm[TXN_KIND_COUNT];     /* 1: this kind is mirrored */
-	const char *since;              /* yyyy-mm-dd, or NULL: every transaction; borrowed */
+	int to_crm[TXN_KIND_COUNT];       /* 1: this kind is mirrored */
+	const char *since;                /* yyyy-mm-dd, or NULL: every transaction; borrowed */
 	const char *crm_finance_id_field; /* default "Finance_Id"; borrowed */
-	const char *crm_balance_field;  /* or NULL; borrowed */
+	const char *crm_balance_field;    /* or NULL; borrowed */
 };
 
 /* The job-file word of a transaction kind ("invoices" …). */
 const char *txn_kind_key(enum txn_kind k);
 
 struct job {
-	char *path;                     /* as given on the command line */
-	char *dir;                      /* absolute folder of the job file */
-	char *name;                     /* "job" key */
-	char *state_dir;                /* absolute */
-	unsigned stages;                /* stage_bits */
-	long overlap_seconds;           /* re-read this much before a watermark (default 300) */
+	char *path;           /* as given on the command line */
+	char *dir;            /* absolute folder of the job file */
+	char *name;           /* "job" key */
+	char *state_dir;      /* absolute */
+	unsigned stages;      /* stage_bits */
+	long overlap_seconds; /* re-read this much before a watermark (default 300) */
 	struct endpoint crm;
 	struct endpoint fin;
 	const struct finance_app *app;
 	const struct crm_source *crm_source; /* crm.type's row of the source table */
-	const char *crm_id_field;       /* finance.crm_id_field, default "cf_crm_id" */
+	const char *crm_id_field;            /* finance.crm_id_field, default "cf_crm_id" */
 	struct entity_sync entities[ENTITY_COUNT];
 	struct deal_sync deals;
 	struct summary_sync summary;
 	struct quote_sync quotes;
 	struct transaction_sync transactions;
-	json_t *root;                   /* the parsed file; owns the borrowed values */
+	json_t *root; /* the parsed file; owns the borrowed values */
 };
 
 int job_load(struct job **out, const char *path);
@@ -232,7 +237,7 @@ void job_set_field_check(job_field_check check);
  * value again with job_sync_value().
  */
 struct job_sync_key {
-	const char *name;               /* "price_books": sync.price_books; NULL: the unit has no key */
+	const char *name; /* "price_books": sync.price_books; NULL: the unit has no key */
 	int (*load)(struct job *job, json_t *value);
 };
 /* keys: NULL-terminated, static; without a list only the record entities are known under sync. */

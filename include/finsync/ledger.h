@@ -35,10 +35,10 @@ struct link {
 	char *entity;
 	char *crm_id;
 	char *finance_id;
-	char *origin;        /* "crm" / "finance" */
+	char *origin; /* "crm" / "finance" */
 	char *crm_hash;
 	char *finance_hash;
-	char *state;         /* "linked", "pending", "source_deleted" */
+	char *state; /* "linked", "pending", "source_deleted" */
 	char *updated_at;
 };
 
@@ -47,11 +47,11 @@ struct run_info {
 	char *job;
 	char *started_at;
 	char *finished_at;
-	char *status;        /* running, ok, partial, aborted, budget */
+	char *status; /* running, ok, partial, aborted, budget */
 	char *stages;
 	char *error;
-	int exit_code;       /* the process's exit status; -1 none recorded (running, or it died) */
-	int dry_run;         /* 1: planned only, nothing written */
+	int exit_code; /* the process's exit status; -1 none recorded (running, or it died) */
+	int dry_run;   /* 1: planned only, nothing written */
 };
 
 int ledger_open(struct ledger **out, const char *state_dir);
@@ -114,9 +114,8 @@ int ledger_link_put(struct ledger *lg, const struct link *l);
 void link_release(struct link *l);
 
 /* crm_module ("Accounts" …) lets a failed record be fetched again by id. */
-int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_module,
-		     const char *crm_id, const char *finance_id, const char *action, const char *match,
-		     const char *reason);
+int ledger_event_add(struct ledger *lg, long run_id, const char *entity, const char *crm_module, const char *crm_id,
+		     const char *finance_id, const char *action, const char *match, const char *reason);
 
 /*
  * Watermarks: per entity, the instant (ISO 8601 UTC) up to which the CRM's
@@ -161,8 +160,7 @@ int ledger_event_action_by_reason(struct ledger *lg, long run_id, const char *en
 				  char **action);
 
 /* Sets the row (run_id, entity, stage) to s, creating it. */
-int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage,
-		     const struct stats *s);
+int ledger_stats_add(struct ledger *lg, long run_id, const char *entity, const char *stage, const struct stats *s);
 
 /* 1 when the row (run_id, entity, stage) exists, 0 when not. */
 int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const char *stage);
@@ -174,13 +172,13 @@ int ledger_stats_exist(struct ledger *lg, long run_id, const char *entity, const
  */
 struct run_stats_row {
 	long run_id;
-	const char *started_at, *finished_at, *status, *error;   /* history only */
-	int exit_code, dry_run;                                   /* history only; exit_code -1: none */
-	const char *entity;     /* NULL: the run has no stats (history only) */
-	const char *stage;      /* the stage the counts come from */
+	const char *started_at, *finished_at, *status, *error; /* history only */
+	int exit_code, dry_run;                                /* history only; exit_code -1: none */
+	const char *entity;                                    /* NULL: the run has no stats (history only) */
+	const char *stage;                                     /* the stage the counts come from */
 	struct stats s;
-	long calls_planned;     /* history only: the run's predicted calls, -1 unknown */
-	long calls_made;        /* history only: the calls it made, -1 unknown */
+	long calls_planned; /* history only: the run's predicted calls, -1 unknown */
+	long calls_made;    /* history only: the calls it made, -1 unknown */
 };
 
 /*
@@ -192,8 +190,7 @@ struct run_stats_row {
  */
 int ledger_run_stats_each(struct ledger *lg, long run_id, const char *stage,
 			  int (*fn)(const struct run_stats_row *r, void *ud), void *ud);
-int ledger_history_each(struct ledger *lg, long limit, int (*fn)(const struct run_stats_row *r, void *ud),
-			void *ud);
+int ledger_history_each(struct ledger *lg, long limit, int (*fn)(const struct run_stats_row *r, void *ud), void *ud);
 /* Run ids, newest first (run_id 0: every run; else only that one, if it exists). */
 int ledger_runs_each(struct ledger *lg, long run_id, int (*fn)(long run_id, void *ud), void *ud);
 
@@ -225,10 +222,10 @@ int ledger_usage_each(struct ledger *lg, const char *day, int (*fn)(const char *
 struct decision {
 	char *entity;
 	char *crm_id;
-	char *crm_module;    /* "Accounts" …: lets the next run read the record by id */
-	char *decision;      /* "link", "create", "skip" */
-	char *finance_id;    /* link only */
-	char *decided_at;    /* ISO 8601 UTC; NULL on put: now */
+	char *crm_module; /* "Accounts" …: lets the next run read the record by id */
+	char *decision;   /* "link", "create", "skip" */
+	char *finance_id; /* link only */
+	char *decided_at; /* ISO 8601 UTC; NULL on put: now */
 };
 
 /* Insert or replace by (entity, crm_id), inside the caller's transaction. */
@@ -252,8 +249,8 @@ void decision_release(struct decision *d);
  */
 struct deal_link {
 	char *deal_id;
-	char *kind;          /* "quote" / "invoice" / "salesorder" */
-	char *finance_id;    /* NULL while pending */
+	char *kind;       /* "quote" / "invoice" / "salesorder" */
+	char *finance_id; /* NULL while pending */
 	char *state;
 	char *hash;
 	char *updated_at;
@@ -282,12 +279,12 @@ void deal_link_release(struct deal_link *d);
  * "finance", keyed by kind and finance_id; crm_id NULL until answered).
  */
 struct txn_link {
-	char *kind;          /* "invoice", "estimate", "salesorder", "purchaseorder", "quote" */
+	char *kind; /* "invoice", "estimate", "salesorder", "purchaseorder", "quote" */
 	char *finance_id;
 	char *crm_module;
 	char *crm_id;
-	char *origin;        /* "crm" / "finance" */
-	char *hash;          /* what was last written */
+	char *origin; /* "crm" / "finance" */
+	char *hash;   /* what was last written */
 	char *updated_at;
 };
 
@@ -322,8 +319,7 @@ int ledger_person_link_by_person(struct ledger *lg, const char *finance_person_i
 int ledger_person_link_put(struct ledger *lg, const struct person_link *p);
 int ledger_person_link_delete(struct ledger *lg, const char *crm_contact_id);
 /* The persons finsync added to one customer, oldest first (*out: a new array of *n; release each). */
-int ledger_person_links_of(struct ledger *lg, const char *finance_customer_id, struct person_link **out,
-			   size_t *n);
+int ledger_person_links_of(struct ledger *lg, const char *finance_customer_id, struct person_link **out, size_t *n);
 void person_link_release(struct person_link *p);
 
 /* The row (run_id, entity, stage): 1 found (fills out), 0 none. */
@@ -341,14 +337,14 @@ int ledger_event_last(struct ledger *lg, const char *entity, const char *crm_id,
 struct summary_row {
 	char *crm_id;
 	char *finance_id;
-	char *crm_module;    /* of the record's newest event ("Accounts", "Contacts"), or NULL */
+	char *crm_module; /* of the record's newest event ("Accounts", "Contacts"), or NULL */
 	int has_outstanding;
 	double outstanding;
 	long overdue;
 	int has_payment;
 	char *pay_date;
 	double pay_amount;
-	char *hash;          /* last written, or NULL */
+	char *hash; /* last written, or NULL */
 };
 
 int ledger_summary_work_reset(struct ledger *lg);
@@ -360,8 +356,8 @@ int ledger_summary_work_add_outstanding(struct ledger *lg, const char *finance_i
 int ledger_summary_work_payment(struct ledger *lg, const char *finance_id, const char *date, double amount,
 				const char *order_key);
 /* Fills rows[0..*n) (summary_row_release() each); *n < limit at the end. */
-int ledger_summary_rows(struct ledger *lg, const char *entity, const char *after, int limit,
-			struct summary_row *rows, int *n);
+int ledger_summary_rows(struct ledger *lg, const char *entity, const char *after, int limit, struct summary_row *rows,
+			int *n);
 void summary_row_release(struct summary_row *r);
 int ledger_summary_put(struct ledger *lg, const char *entity, const char *crm_id, const char *hash);
 

@@ -33,12 +33,12 @@
 #include "check_deep.h"
 
 struct checks {
-	int rc;                 /* the first failure's code, 0 while all pass */
-	char *msg;              /* its message */
-	char *crm_currency;     /* NULL: unknown or unreachable */
+	int rc;             /* the first failure's code, 0 while all pass */
+	char *msg;          /* its message */
+	char *crm_currency; /* NULL: unknown or unreachable */
 	char *fin_currency;
 	int crm_ok, fin_ok;
-	struct finclient *fc;   /* open when the finance side answered */
+	struct finclient *fc; /* open when the finance side answered */
 };
 
 static void ok(const char *what, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -72,9 +72,8 @@ static void job_line(const struct job *job)
 	for (i = 0; i < ENTITY_COUNT; i++)
 		if (job->entities[i].enabled)
 			buf_addf(&b, "%s%s", b.len ? ", " : "", job->entities[i].name);
-	ok("job", "'%s' (%s) is valid: %s to %s, syncs %s", job->name, job->path,
-	   job->crm_source->label, job->app->label,
-	   b.len ? buf_str(&b) : "nothing");
+	ok("job", "'%s' (%s) is valid: %s to %s, syncs %s", job->name, job->path, job->crm_source->label,
+	   job->app->label, b.len ? buf_str(&b) : "nothing");
 	buf_release(&b);
 }
 
@@ -105,8 +104,8 @@ static int check_csv_folder(const struct job *job)
 	}
 	/* None at all is the wrong folder, not a CRM without records: a run refuses it (exit 2). */
 	if (!rc && !present.len && absent.len)
-		rc = fail(FS_EUSAGE, "the CSV export folder '%s' has none of the files the job reads (%s)", job->crm.dir,
-			  buf_str(&absent));
+		rc = fail(FS_EUSAGE, "the CSV export folder '%s' has none of the files the job reads (%s)",
+			  job->crm.dir, buf_str(&absent));
 	if (!rc)
 		ok("crm", "CSV export folder %s readable; present: %s%s%s", job->crm.dir,
 		   present.len ? buf_str(&present) : "none", absent.len ? "; absent (no records): " : "",
@@ -161,8 +160,11 @@ static void check_currency(struct checks *c, const struct job *job)
 	} else if (!c->crm_currency) {
 		ok("currency", "%s uses %s; the CRM does not say (not compared)", job->app->label, c->fin_currency);
 	} else if (strcasecmp(c->crm_currency, c->fin_currency)) {
-		failed(c, "currency", fail(FS_EABORT, "base currencies differ: Zoho CRM %s, %s %s; finsync writes "
-					  "nothing until they match", c->crm_currency, job->app->label, c->fin_currency));
+		failed(c, "currency",
+		       fail(FS_EABORT,
+			    "base currencies differ: Zoho CRM %s, %s %s; finsync writes "
+			    "nothing until they match",
+			    c->crm_currency, job->app->label, c->fin_currency));
 	} else {
 		ok("currency", "both sides use %s", c->fin_currency);
 	}

@@ -31,18 +31,17 @@ long cmd_records_failed;
 struct run_opts {
 	const char *command;
 	const char *job_path;
-	const char *stage;       /* --stage; NULL: the job's own */
-	unsigned stages;         /* 0: the job's own */
+	const char *stage; /* --stage; NULL: the job's own */
+	unsigned stages;   /* 0: the job's own */
 	const char *only;
-	const char *only_id;     /* resync: one CRM record */
+	const char *only_id; /* resync: one CRM record */
 	int full;
 	int dry_run;
 };
 
 static const char *const stage_names[] = { "extract", "transform", "load", NULL };
 
-#define OPT_ONLY OPT_CHOICE(struct run_opts, only, "only", "ENTITY", entity_names, \
-			    "only customers, vendors or items")
+#define OPT_ONLY OPT_CHOICE(struct run_opts, only, "only", "ENTITY", entity_names, "only customers, vendors or items")
 
 const struct option_spec run_options[] = {
 	OPT_CHOICE(struct run_opts, stage, "stage", "S", stage_names,
@@ -95,8 +94,7 @@ static void stages_text(unsigned stages, char *out, size_t n)
 	snprintf(out, n, "%s%s%s%s%s", stages & STAGE_EXTRACT ? "extract" : "",
 		 (stages & STAGE_EXTRACT) && (stages & (STAGE_TRANSFORM | STAGE_LOAD)) ? "," : "",
 		 stages & STAGE_TRANSFORM ? "transform" : "",
-		 (stages & STAGE_TRANSFORM) && (stages & STAGE_LOAD) ? "," : "",
-		 stages & STAGE_LOAD ? "load" : "");
+		 (stages & STAGE_TRANSFORM) && (stages & STAGE_LOAD) ? "," : "", stages & STAGE_LOAD ? "load" : "");
 }
 
 /* A new run for extract; otherwise the latest, whose extract must exist. */
@@ -165,7 +163,8 @@ static int record_planned(struct pipeline *p)
 		if (p->job->entities[i].enabled && p->lg && ledger_entity_known(p->lg, entity_names[i]) == 1)
 			known = 1;
 	rc = (p->only || p->only_id || p->dry_run || (known && !p->full && p->job->crm_source->incremental))
-		? 0 : manifest_load(dir, &manifest);
+		     ? 0
+		     : manifest_load(dir, &manifest);
 	xfree(dir);
 	if (rc <= 0)
 		return rc;
@@ -289,8 +288,8 @@ static int interrupted_load(struct pipeline *p, long *run_id)
 	if (rc <= 0)
 		return rc;
 	plan = xasprintf("%s/staging/%ld/transform/manifest.json", p->job->state_dir, run.id);
-	if (!strcmp(run.status, "aborted") && run.error && !strncmp(run.error, "interrupted", 11) &&
-	    run.stages && strstr(run.stages, "load") && access(plan, F_OK) == 0)
+	if (!strcmp(run.status, "aborted") && run.error && !strncmp(run.error, "interrupted", 11) && run.stages &&
+	    strstr(run.stages, "load") && access(plan, F_OK) == 0)
 		*run_id = run.id;
 	xfree(plan);
 	run_info_release(&run);
@@ -333,7 +332,7 @@ static void utc_today(char *out)
 /* Where the calls go: the day's budget, and the run at work (history sets them beside the plan's). */
 struct usage_ud {
 	struct ledger *lg;
-	const long *run_id;      /* the pipeline's: the run being worked on, 0 before one is */
+	const long *run_id; /* the pipeline's: the run being worked on, 0 before one is */
 };
 
 static int usage_get(void *ud, const char *key, long *calls)
@@ -397,7 +396,8 @@ static int execute(struct run_opts *o, unsigned fixed_stages)
 	/* The lock comes first: nothing of a job is touched while another run holds it. */
 	if ((rc = job_load(&p.job, o->job_path)) || (rc = lock_acquire(&lock, p.job->state_dir)) ||
 	    (rc = ledger_open(&p.lg, p.job->state_dir)) ||
-	    (rc = ledger_job_check(p.lg, p.job->name, p.job->state_dir, 1)) || (rc = jobstate_check(p.lg, p.job->name, &skip)) || skip)
+	    (rc = ledger_job_check(p.lg, p.job->name, p.job->state_dir, 1)) ||
+	    (rc = jobstate_check(p.lg, p.job->name, &skip)) || skip)
 		goto out;
 	stages = fixed_stages ? fixed_stages : o->stages ? o->stages : p.job->stages;
 	p.only = o->only;

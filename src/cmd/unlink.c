@@ -33,8 +33,8 @@
 
 struct unlink_opts {
 	const char *job_path;
-	const char *keep;        /* --keep */
-	int with_transactions;   /* --keep with-transactions */
+	const char *keep;      /* --keep */
+	int with_transactions; /* --keep with-transactions */
 	int yes;
 };
 
@@ -57,7 +57,7 @@ struct unlink {
 	struct lock *lock;
 	struct finclient *fin;
 	long run_id;
-	json_t *doomed;          /* [{entity, crm_id, finance_id, name}] to delete */
+	json_t *doomed; /* [{entity, crm_id, finance_id, name}] to delete */
 	long deleted, kept, failed;
 };
 
@@ -70,7 +70,7 @@ static int parse_args(struct unlink_opts *o, int argc, char **argv)
 		return rc;
 	if (!o->keep)
 		return fail(FS_EUSAGE, "--keep is required: all (keep every finance record) or with-transactions "
-			    "(delete what finsync created that has no transactions)");
+				       "(delete what finsync created that has no transactions)");
 	o->with_transactions = !strcmp(o->keep, "with-transactions");
 	o->job_path = argv[1];
 	return 0;
@@ -93,8 +93,7 @@ static int count_links(struct unlink *u, long *total)
 		if ((n = ledger_links_count(u->lg, su->name)) < 0)
 			return fail(FS_EABORT, "ledger: cannot count the %s links", su->name);
 		*total += n;
-		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s %ld", *line ? ", " : "",
-			 su->name, n);
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "%s%s %ld", *line ? ", " : "", su->name, n);
 	}
 	printf("job '%s' has %ld links (%s)\n", u->job->name, *total, line);
 	return 0;
@@ -104,13 +103,14 @@ static int collect_link(const struct link *l, void *ud)
 {
 	json_t *set = ud;
 
-	json_object_set_new(set, l->finance_id, json_pack("{s:s, s:s, s:s}", "entity", l->entity, "crm_id",
-							   l->crm_id, "finance_id", l->finance_id));
+	json_object_set_new(set, l->finance_id,
+			    json_pack("{s:s, s:s, s:s}", "entity", l->entity, "crm_id", l->crm_id, "finance_id",
+				      l->finance_id));
 	return 0;
 }
 
 struct named {
-	json_t *set;             /* finance id -> candidate */
+	json_t *set; /* finance id -> candidate */
 	const char *name_key;
 	const char *id_key;
 };
@@ -174,7 +174,8 @@ static void print_doomed(struct unlink *u, long links)
 	printf("%s %zu records finsync created from the CRM are deleted from %s, except those with transactions:\n",
 	       u->o.yes ? "these" : "with --yes, these", json_array_size(u->doomed), u->job->app->label);
 	json_array_foreach(u->doomed, i, c)
-		printf("  %s %s '%s' (crm id %s)\n", doomed_def(c)->noun, json_string_value(json_object_get(c, "finance_id")),
+		printf("  %s %s '%s' (crm id %s)\n", doomed_def(c)->noun,
+		       json_string_value(json_object_get(c, "finance_id")),
 		       json_string_value(json_object_get(c, "name")), json_string_value(json_object_get(c, "crm_id")));
 	printf("then all %ld links are dropped; every other finance record is kept\n", links);
 }
@@ -218,8 +219,12 @@ static int settle_delete(struct unlink *u, json_t *c, const struct fin_outcome *
 		drop = 0;
 		json_object_set_new(c, "failed", json_true());
 	}
-	printf("%s %s %s '%s'%s\n", !strcmp(action, "delete") ? "deleted" : !strcmp(action, "unlink") ? "kept" :
-	       "FAILED to delete", what, fid, json_string_value(json_object_get(c, "name")),
+	printf("%s %s %s '%s'%s\n",
+	       !strcmp(action, "delete") ? "deleted"
+	       : !strcmp(action, "unlink")
+		       ? "kept"
+		       : "FAILED to delete",
+	       what, fid, json_string_value(json_object_get(c, "name")),
 	       !strcmp(action, "unlink") ? " (it has transactions)" : "");
 	if (!drop)
 		log_warn("%s", reason);
@@ -259,9 +264,10 @@ static int delete_doomed(struct unlink *u)
 /* The links the app failed to delete a record of stay; the rest go. */
 static int drop_links(struct unlink *u, long *dropped)
 {
-	const char *reason = u->o.with_transactions ?
-		"link dropped by finsync unlink --keep with-transactions; the finance record is kept" :
-		"link dropped by finsync unlink --keep all; the finance record is kept";
+	const char *reason =
+		u->o.with_transactions
+			? "link dropped by finsync unlink --keep with-transactions; the finance record is kept"
+			: "link dropped by finsync unlink --keep all; the finance record is kept";
 	int rc;
 
 	if ((rc = ledger_begin(u->lg)))
@@ -295,7 +301,7 @@ static int do_unlink(struct unlink *u)
 
 	if ((rc = ledger_run_start(u->lg, u->job->name, "unlink", &u->run_id)))
 		return rc;
-	cmd_note_run(u->job->state_dir, u->run_id);     /* runs.exit_code, from main() */
+	cmd_note_run(u->job->state_dir, u->run_id); /* runs.exit_code, from main() */
 	log_set_run(u->run_id);
 	if (u->o.with_transactions && (rc = delete_doomed(u)))
 		goto out;

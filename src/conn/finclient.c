@@ -23,16 +23,16 @@ struct finclient {
 	const struct job *job;
 	const struct finance_app *app;
 	struct api *api;
-	char *org_header;        /* "X-…-organizationid: id" or NULL */
+	char *org_header; /* "X-…-organizationid: id" or NULL */
 };
 
 /* Where an entity's records are: its row's finance list (src/job/entities.c) and the list filter. */
 struct resource {
-	const char *path;        /* "/contacts" */
-	const char *one_key;     /* "contact" */
-	const char *list_key;    /* "contacts" */
-	const char *id_key;      /* "contact_id" */
-	char list_filter[64];    /* "contact_type=vendor&filter_by=Status.All" */
+	const char *path;     /* "/contacts" */
+	const char *one_key;  /* "contact" */
+	const char *list_key; /* "contacts" */
+	const char *id_key;   /* "contact_id" */
+	char list_filter[64]; /* "contact_type=vendor&filter_by=Status.All" */
 };
 
 #define ALL_STATUSES "filter_by=Status.All"
@@ -114,8 +114,8 @@ static char *fin_url(const struct finclient *fc, const char *path, const char *i
 }
 
 
-static int call_with(struct finclient *fc, const char *method, const char *url, json_t *body,
-		     const char *const *extra, struct api_result *res)
+static int call_with(struct finclient *fc, const char *method, const char *url, json_t *body, const char *const *extra,
+		     struct api_result *res)
 {
 	const char *headers[8];
 	size_t n = 0;
@@ -128,8 +128,7 @@ static int call_with(struct finclient *fc, const char *method, const char *url, 
 	return api_call(fc->api, method, url, body, headers, res);
 }
 
-static int call(struct finclient *fc, const char *method, const char *url, json_t *body,
-		struct api_result *res)
+static int call(struct finclient *fc, const char *method, const char *url, json_t *body, struct api_result *res)
 {
 	return call_with(fc, method, url, body, NULL, res);
 }
@@ -140,7 +139,9 @@ static int api_refused(const struct finclient *fc, const char *what, const struc
 
 	return fail(FS_EABORT, "%s: %s: HTTP %ld code %lld: %s", fc->app->type, what, res->status,
 		    (long long)json_integer_value(json_object_get(res->json, "code")),
-		    msg ? msg : res->text ? res->text : "no answer body");
+		    msg         ? msg
+		    : res->text ? res->text
+				: "no answer body");
 }
 
 /* A 200 list answer without its list: said as such, never as "code 0: success". */
@@ -153,8 +154,11 @@ static int list_shape_unexpected(const struct finclient *fc, const char *path, c
 		return fail(FS_EABORT, "%s: GET %s: HTTP 200, an answer that is not JSON: %.200s", fc->app->type, path,
 			    res->text && *res->text ? res->text : "(empty)");
 	return fail(FS_EABORT, "%s: GET %s: HTTP 200, but '%s' is %s, not a list", fc->app->type, path, list_key,
-		    !got ? "missing" : json_is_string(got) ? "a string" : json_is_object(got) ? "an object" :
-		    json_is_null(got) ? "null" : "a number or boolean");
+		    !got                  ? "missing"
+		    : json_is_string(got) ? "a string"
+		    : json_is_object(got) ? "an object"
+		    : json_is_null(got)   ? "null"
+					  : "a number or boolean");
 }
 
 /* A list's rows, each passed on only when its id is a Zoho id: it may become a link, and so a URL path. */
@@ -227,8 +231,7 @@ int finclient_read(struct finclient *fc, enum entity_kind kind, const char *id, 
 		if (res.status == 200 && json_is_object(rec)) {
 			*out = json_incref(rec);
 			rc = 1;
-		} else if (res.status != 404 &&
-			   json_integer_value(json_object_get(res.json, "code")) != 1002) {
+		} else if (res.status != 404 && json_integer_value(json_object_get(res.json, "code")) != 1002) {
 			rc = api_refused(fc, r.path, &res);
 		}
 	}
@@ -293,7 +296,7 @@ struct find_walk {
 	enum entity_kind kind;
 	const struct resource *r;
 	const char *field;
-	json_t *wanted;          /* value -> finance id, or null while not found */
+	json_t *wanted; /* value -> finance id, or null while not found */
 	size_t missing;
 };
 
@@ -320,8 +323,8 @@ static int check_row(json_t *row, void *ud)
 	json_t *slot;
 	int rc = 0;
 
-	if (id && !(rc = field_of_row(f, row, id, &value)) && value &&
-	    (slot = json_object_get(f->wanted, value)) && json_is_null(slot)) {
+	if (id && !(rc = field_of_row(f, row, id, &value)) && value && (slot = json_object_get(f->wanted, value)) &&
+	    json_is_null(slot)) {
 		json_object_set_new(f->wanted, value, json_string(id));
 		rc = --f->missing == 0;
 	}
@@ -349,13 +352,14 @@ static void take_outcome(const struct resource *r, struct api_result *res, struc
 		if (!out->ok) {
 			xfree(out->message);
 			out->message = xasprintf(id ? "the answer's %s.%s is not a Zoho id (digits only): refused"
-						    : "answer without %s.%s", r->one_key, r->id_key);
+						    : "answer without %s.%s",
+						 r->one_key, r->id_key);
 		}
 	}
 }
 
-int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *key_field,
-		     const char *key_value, json_t *payload, struct fin_outcome *out)
+int finclient_upsert(struct finclient *fc, enum entity_kind kind, const char *key_field, const char *key_value,
+		     json_t *payload, struct fin_outcome *out)
 {
 	struct api_result res = API_RESULT_INIT;
 	char *key = xasprintf("X-Unique-Identifier-Key: %s", key_field);
@@ -403,8 +407,7 @@ int finclient_find_many(struct finclient *fc, enum entity_kind kind, const char 
 	return rc < 0 ? rc : 0;
 }
 
-int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field,
-		   const char *key_value, char **id)
+int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_field, const char *key_value, char **id)
 {
 	json_t *wanted = json_pack("{s:n}", key_value);
 	const char *found;
@@ -418,8 +421,8 @@ int finclient_find(struct finclient *fc, enum entity_kind kind, const char *key_
 	return rc ? rc : *id != NULL;
 }
 
-int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id,
-		    json_t *payload, struct fin_outcome *out)
+int finclient_write(struct finclient *fc, enum entity_kind kind, const char *finance_id, json_t *payload,
+		    struct fin_outcome *out)
 {
 	struct api_result res = API_RESULT_INIT;
 	struct resource r;
@@ -439,8 +442,8 @@ int finclient_write(struct finclient *fc, enum entity_kind kind, const char *fin
 }
 
 /* The URL, method and headers of one write; strings owned by the caller's arrays. */
-static void plan_write(struct finclient *fc, const struct resource *r, struct fin_write *w,
-		       struct api_call *c, char **url, char **hdr)
+static void plan_write(struct finclient *fc, const struct resource *r, struct fin_write *w, struct api_call *c,
+		       char **url, char **hdr)
 {
 	*url = fin_url(fc, r->path, w->upsert_value ? NULL : w->finance_id, NULL);
 	c->method = w->finance_id || w->upsert_value ? "PUT" : "POST";
@@ -578,8 +581,8 @@ static void take_doc(const struct resource *r, struct api_result *api, struct fi
 		res->record = json_incref(json_object_get(api->json, r->one_key));
 }
 
-static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, const char *id,
-		    const char *suffix, const char *query, json_t *payload, struct fin_doc_result *res)
+static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, const char *id, const char *suffix,
+		    const char *query, json_t *payload, struct fin_doc_result *res)
 {
 	const struct resource *r = &doc_resources[doc];
 	struct api_result api = API_RESULT_INIT;
@@ -592,14 +595,14 @@ static int doc_call(struct finclient *fc, enum fin_doc doc, const char *method, 
 	if (!(rc = call(fc, method, url, payload, &api)))
 		take_doc(r, &api, res);
 	/* A status change answers with a message only: the id is the one asked about. */
-	if (!rc && suffix && res->out.status >= 200 && res->out.status < 300 && res->out.code == 0 &&
-	    !res->out.ok) {
+	if (!rc && suffix && res->out.status >= 200 && res->out.status < 300 && res->out.code == 0 && !res->out.ok) {
 		res->out.ok = 1;
 		xfree(res->out.finance_id);
 		res->out.finance_id = xstrdup(id);
 		xfree(res->out.message);
-		res->out.message = xstrdup(json_string_value(json_object_get(api.json, "message")) ?
-					   json_string_value(json_object_get(api.json, "message")) : "");
+		res->out.message = xstrdup(json_string_value(json_object_get(api.json, "message"))
+						   ? json_string_value(json_object_get(api.json, "message"))
+						   : "");
 	}
 	api_result_release(&api);
 	xfree(url);
@@ -677,8 +680,10 @@ int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id,
 			 struct fin_doc_result *res)
 {
 	const struct invoice_shape *shape = doc == FIN_DOC_INVOICE ? fc->app->invoice_shape : NULL;
-	const char *own = !shape ? NULL : !strcmp(to, "sent") ? shape->send_path : !strcmp(to, "void") ? shape->void_path :
-			  NULL;
+	const char *own = !shape                ? NULL
+			  : !strcmp(to, "sent") ? shape->send_path
+			  : !strcmp(to, "void") ? shape->void_path
+						: NULL;
 	char *suffix = own ? xstrdup(own) : xasprintf("/status/%s", to);
 	int rc = doc_call(fc, doc, "POST", id, suffix, NULL, NULL, res);
 
@@ -772,9 +777,11 @@ int finclient_list_path(struct finclient *fc, const char *path, const char *list
 
 		rc = call(fc, "GET", url, NULL, &res);
 		if (!rc && (res.status != 200 || !json_is_array(rows = json_object_get(res.json, list_key))))
-			rc = res.status == 200 ? list_shape_unexpected(fc, path, list_key, &res) : api_refused(fc, path, &res);
+			rc = res.status == 200 ? list_shape_unexpected(fc, path, list_key, &res)
+					       : api_refused(fc, path, &res);
 		if (!rc)
-			more = json_is_true(json_object_get(json_object_get(res.json, "page_context"), "has_more_page"));
+			more = json_is_true(json_object_get(json_object_get(res.json, "page_context"),
+							    "has_more_page"));
 		/* Before the rows are taken: a repeated page is not read twice. */
 		if (!rc)
 			rc = page_guard_check(&guard, rows, more, NULL);
@@ -847,8 +854,7 @@ static void take_person(const struct finclient *fc, const char *person_id, struc
 }
 
 /* …/contactpersons[/{id}][suffix]: under the customer (Billing) or under /contacts. */
-static char *person_path(const struct finclient *fc, const char *customer_id, const char *person_id,
-			 const char *suffix)
+static char *person_path(const struct finclient *fc, const char *customer_id, const char *person_id, const char *suffix)
 {
 	struct buf b = BUF_INIT;
 
@@ -863,8 +869,8 @@ static char *person_path(const struct finclient *fc, const char *customer_id, co
 	return buf_detach(&b);
 }
 
-static int person_call(struct finclient *fc, const char *method, const char *customer_id,
-		       const char *person_id, const char *suffix, json_t *body, struct fin_outcome *out)
+static int person_call(struct finclient *fc, const char *method, const char *customer_id, const char *person_id,
+		       const char *suffix, json_t *body, struct fin_outcome *out)
 {
 	struct api_result res = API_RESULT_INIT;
 	char *path, *url;
@@ -886,8 +892,8 @@ static int person_call(struct finclient *fc, const char *method, const char *cus
 	return rc;
 }
 
-int finclient_person_write(struct finclient *fc, const char *customer_id, const char *person_id,
-			   json_t *body, struct fin_outcome *out)
+int finclient_person_write(struct finclient *fc, const char *customer_id, const char *person_id, json_t *body,
+			   struct fin_outcome *out)
 {
 	json_t *sent = json_copy(body);
 	int rc;
@@ -911,8 +917,7 @@ int finclient_person_primary(struct finclient *fc, const char *person_id, struct
 	return person_call(fc, "POST", NULL, person_id, "/primary", NULL, out);
 }
 
-int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud),
-			  void *ud)
+int finclient_person_list(struct finclient *fc, const char *customer_id, int (*fn)(json_t *row, void *ud), void *ud)
 {
 	char *path = xasprintf("%s/%s/contactpersons", fc->app->customers_path, customer_id);
 	int rc = finclient_list_path(fc, path, "contact_persons", NULL, fn, ud);

@@ -9,13 +9,25 @@
 
 static const struct crm_source sources[] = {
 	{
-		.type = "zoho-crm", .label = "Zoho CRM", .from_files = 0,
-		.incremental = 1, .writable = 1, .has_views = 1, .has_picklists = 1, .has_org = 1,
+		.type = "zoho-crm",
+		.label = "Zoho CRM",
+		.from_files = 0,
+		.incremental = 1,
+		.writable = 1,
+		.has_views = 1,
+		.has_picklists = 1,
+		.has_org = 1,
 	},
 	{
 		/* Module exports (<Module>.csv) in crm.dir: read whole every run, never written. */
-		.type = "csv", .label = "CSV export", .from_files = 1,
-		.incremental = 0, .writable = 0, .has_views = 0, .has_picklists = 0, .has_org = 0,
+		.type = "csv",
+		.label = "CSV export",
+		.from_files = 1,
+		.incremental = 0,
+		.writable = 0,
+		.has_views = 0,
+		.has_picklists = 0,
+		.has_org = 0,
 	},
 };
 

@@ -23,8 +23,8 @@ static const char *const modules_products[] = { "Products", NULL };
 const struct entity_def entity_defs[ENTITY_COUNT] = {
 	[ENTITY_CUSTOMERS] = { ENTITY_CUSTOMERS, "customers", "customer", 1, ENTITY_VENDORS, NULL, CONTACT_NAME_MAX, 0,
 			       .contact_type = "customer" },
-	[ENTITY_VENDORS] = { ENTITY_VENDORS, "vendors", "vendor", 1, ENTITY_CUSTOMERS, modules_vendors, CONTACT_NAME_MAX, 0,
-			     .contact_type = "vendor" },
+	[ENTITY_VENDORS] = { ENTITY_VENDORS, "vendors", "vendor", 1, ENTITY_CUSTOMERS, modules_vendors,
+			     CONTACT_NAME_MAX, 0, .contact_type = "vendor" },
 	[ENTITY_ITEMS] = { ENTITY_ITEMS, "items", "item", 0, ENTITY_COUNT, modules_products, ITEM_NAME_MAX, 1,
 			   .list = { "/items", "item", "items", "item_id", "name" } },
 };
@@ -73,8 +73,9 @@ void entity_finance_list(const struct finance_app *app, enum entity_kind kind, s
 		*out = entity_defs[kind].list;
 		return;
 	}
-	*out = (struct finance_list){ app->customers_path, app->customer_key, app->customers_key, app->customer_id_key,
-				      app->customer_name_key };
+	*out = (struct finance_list){
+		app->customers_path, app->customer_key, app->customers_key, app->customer_id_key, app->customer_name_key
+	};
 }
 
 const char *entity_finance_id_key(const struct job *job, enum entity_kind kind)

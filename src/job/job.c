@@ -25,12 +25,11 @@
 struct loader {
 	struct job *job;
 	const char *path;
-	unsigned flags;         /* job_load_flags */
+	unsigned flags; /* job_load_flags */
 };
 
 
-static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+static int job_error(struct loader *ld, const char *key, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int job_error(struct loader *ld, const char *key, const char *fmt, ...)
 {
@@ -119,8 +118,7 @@ static int expand_env(struct loader *ld, const char *key, const char *in, char *
 }
 
 /* A string value at obj.name (optional unless required); expanded; NULL when absent. */
-static int get_string(struct loader *ld, json_t *obj, const char *where, const char *name,
-		      int required, char **out)
+static int get_string(struct loader *ld, json_t *obj, const char *where, const char *name, int required, char **out)
 {
 	json_t *v = json_object_get(obj, name);
 	char key[256];
@@ -213,8 +211,8 @@ static int get_secret(struct loader *ld, json_t *obj, const char *where, const c
 	snprintf(file_key, sizeof(file_key), "%s_file", name);
 	if (json_object_get(obj, name)) {
 		snprintf(key, sizeof(key), "%s.%s", where, name);
-		return job_error(ld, key, "a literal secret in the job file is refused; use %s or %s",
-				 env_key, file_key);
+		return job_error(ld, key, "a literal secret in the job file is refused; use %s or %s", env_key,
+				 file_key);
 	}
 	env = json_object_get(obj, env_key);
 	file = json_object_get(obj, file_key);
@@ -231,8 +229,7 @@ static int get_secret(struct loader *ld, json_t *obj, const char *where, const c
 			return job_error(ld, key, "must be the name of an environment variable");
 		const char *val = getenv(json_string_value(env));
 		if (!val || !*val)
-			return job_error(ld, key, "environment variable '%s' is not set",
-					 json_string_value(env));
+			return job_error(ld, key, "environment variable '%s' is not set", json_string_value(env));
 		*out = xstrdup(val);
 		return 0;
 	}
@@ -329,21 +326,46 @@ static int field_name_ok(const char *s)
 }
 
 static const char *const crm_api_keys[] = {
-	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
-	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
-	"requests_per_minute", "daily_budget", "read", NULL
+	"type",
+	"api_base",
+	"accounts_url",
+	"client_id",
+	"client_secret_env",
+	"client_secret_file",
+	"refresh_token_env",
+	"refresh_token_file",
+	"client_secret",
+	"refresh_token",
+	"requests_per_minute",
+	"daily_budget",
+	"read",
+	NULL
 };
 /* crm.read, in the order of enum crm_read. */
 static const char *const crm_read_names[] = { "auto", "rest", "bulk", NULL };
 static const char *const crm_csv_keys[] = { "type", "dir", NULL };
 static const char *const finance_keys[] = {
-	"type", "api_base", "accounts_url", "client_id", "client_secret_env", "client_secret_file",
-	"refresh_token_env", "refresh_token_file", "client_secret", "refresh_token",
-	"organization_id", "crm_id_field", "requests_per_minute", "daily_budget", "max_in_flight", "plan", NULL
+	"type",
+	"api_base",
+	"accounts_url",
+	"client_id",
+	"client_secret_env",
+	"client_secret_file",
+	"refresh_token_env",
+	"refresh_token_file",
+	"client_secret",
+	"refresh_token",
+	"organization_id",
+	"crm_id_field",
+	"requests_per_minute",
+	"daily_budget",
+	"max_in_flight",
+	"plan",
+	NULL
 };
 
-static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name,
-		    const char *const *names, int *out);
+static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name, const char *const *names,
+		    int *out);
 
 /*
  * finance.plan: the organisation's plan, whose documented daily call limit
@@ -365,8 +387,8 @@ static int load_finance_plan(struct loader *ld, json_t *fin, struct endpoint *ep
 		return 0;
 	for (; p->name; p++)
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", *names ? ", " : "", p->name);
-	return job_error(ld, "finance.plan", "unknown plan %s (%s)", json_is_string(v) ? json_string_value(v) : "(not a string)",
-			 names);
+	return job_error(ld, "finance.plan", "unknown plan %s (%s)",
+			 json_is_string(v) ? json_string_value(v) : "(not a string)", names);
 }
 
 static int load_crm(struct loader *ld, json_t *crm)
@@ -410,8 +432,7 @@ static int load_finance(struct loader *ld, json_t *fin)
 	    (rc = get_string(ld, fin, "finance", "type", 1, &ep->type)))
 		return rc;
 	if (!(ld->job->app = finance_app_find(ep->type)))
-		return job_error(ld, "finance.type", "unknown value '%s' (%s)", ep->type,
-				 finance_app_names());
+		return job_error(ld, "finance.type", "unknown value '%s' (%s)", ep->type, finance_app_names());
 	if ((rc = get_string(ld, fin, "finance", "organization_id", 1, &ep->organization_id)) ||
 	    (rc = load_oauth_endpoint(ld, fin, "finance", ep)))
 		return rc;
@@ -431,8 +452,8 @@ static int load_finance(struct loader *ld, json_t *fin)
 }
 
 /* Picks value among names (NULL-terminated); *out = index. */
-static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name,
-		    const char *const *names, int *out)
+static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name, const char *const *names,
+		    int *out)
 {
 	json_t *v = json_object_get(obj, name);
 	char key[256], list[256] = "";
@@ -468,8 +489,17 @@ static int get_bool(struct loader *ld, json_t *obj, const char *where, const cha
 }
 
 static const char *const entity_keys[] = {
-	"crm_module", "include_orphan_contacts", "extent", "on_duplicate", "match_on", "views",
-	"field_map", "field_owner", "product_type_field", "product_type_default", NULL
+	"crm_module",
+	"include_orphan_contacts",
+	"extent",
+	"on_duplicate",
+	"match_on",
+	"views",
+	"field_map",
+	"field_owner",
+	"product_type_field",
+	"product_type_default",
+	NULL
 };
 
 static int check_entity_keys(struct loader *ld, json_t *cfg, struct entity_sync *e, const char *where)
@@ -533,8 +563,8 @@ static int load_views(struct loader *ld, json_t *cfg, struct entity_sync *e, con
 		while (*m && strcmp(*m, module))
 			m++;
 		if (!*m)
-			return job_error(ld, NULL, "%s.%s: %s does not read the CRM module '%s'", key,
-					 module, e->name, module);
+			return job_error(ld, NULL, "%s.%s: %s does not read the CRM module '%s'", key, module, e->name,
+					 module);
 		if (!json_is_string(v) || !*json_string_value(v))
 			return job_error(ld, NULL, "%s.%s: must be a custom view id", key, module);
 	}
@@ -636,7 +666,8 @@ static int load_entity(struct loader *ld, json_t *cfg, struct entity_sync *e)
 		return job_error(ld, NULL, "%s.extent: both_ways writes to the CRM: it needs crm.type zoho-crm, not %s",
 				 where, ld->job->crm.type);
 	if (e->include_orphan_contacts && e->crm_module != CRM_ACCOUNTS_AND_CONTACTS)
-		return job_error(ld, NULL, "%s.include_orphan_contacts: only with crm_module accounts_and_contacts", where);
+		return job_error(ld, NULL, "%s.include_orphan_contacts: only with crm_module accounts_and_contacts",
+				 where);
 	if ((rc = load_match_on(ld, cfg, e, where)) || (rc = load_views(ld, cfg, e, where)) ||
 	    (rc = load_field_map(ld, cfg, e, where)) || (rc = load_field_owner(ld, cfg, e, where)))
 		return rc;
@@ -716,8 +747,8 @@ static int load_sync(struct loader *ld, json_t *sync)
 		if (!cfg)
 			continue;
 		if (i == ENTITY_VENDORS && !job->app->has_vendors)
-			return job_error(ld, "sync.vendors", "%s has no vendors (only zoho-books and zoho-inventory do)",
-					 job->app->type);
+			return job_error(ld, "sync.vendors",
+					 "%s has no vendors (only zoho-books and zoho-inventory do)", job->app->type);
 		if ((rc = load_entity(ld, cfg, &job->entities[i])))
 			return rc;
 		any = 1;
@@ -776,8 +807,9 @@ static int name_stays_in_folder(const char *name)
 
 static int load_top(struct loader *ld)
 {
-	static const char *const top_keys[] = { "job", "state_dir", "stages", "overlap_seconds", "crm",
-						 "finance", "sync", NULL };
+	static const char *const top_keys[] = {
+		"job", "state_dir", "stages", "overlap_seconds", "crm", "finance", "sync", NULL
+	};
 	struct job *job = ld->job;
 	char *state = NULL;
 	int rc;
@@ -791,8 +823,10 @@ static int load_top(struct loader *ld)
 		return rc;
 	if (!name_stays_in_folder(job->name)) {
 		xfree(state);
-		return job_error(ld, "job", "'%s' is not a job name: it names the state folder <job folder>/var/<name>, "
-			"so it takes no '/', '\\' or '..' and does not start with '.'", job->name);
+		return job_error(ld, "job",
+				 "'%s' is not a job name: it names the state folder <job folder>/var/<name>, "
+				 "so it takes no '/', '\\' or '..' and does not start with '.'",
+				 job->name);
 	}
 	job->state_dir = state ? resolve_path(job, state) : xasprintf("%s/var/%s", job->dir, job->name);
 	xfree(state);
@@ -851,8 +885,11 @@ static int read_job_text(const char *path, json_t **root, json_error_t *jerr)
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return fail(FS_EUSAGE, "job '%s': not a regular file (%s); give the path of a JSON file", path,
-			    S_ISDIR(st.st_mode) ? "a directory" : S_ISFIFO(st.st_mode) ? "a FIFO" :
-			    S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "not a file");
+			    S_ISDIR(st.st_mode)    ? "a directory"
+			    : S_ISFIFO(st.st_mode) ? "a FIFO"
+			    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)
+				    ? "a device"
+				    : "not a file");
 	}
 	while ((got = read(fd, chunk, sizeof(chunk))) > 0)
 		buf_add(&text, chunk, (size_t)got);

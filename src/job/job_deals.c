@@ -17,9 +17,20 @@
 #include "job_keys.h"
 
 static const char *const deal_keys[] = {
-	"automate", "quote_create_stage", "quote_accept_stage", "convert_accepted_to_invoice",
-	"decline_on_lost", "void_on_lost", "stage_order", "lost_stages", "views", "default_item", "line_items", "crm_fields",
-	"confirm_sales_order", NULL
+	"automate",
+	"quote_create_stage",
+	"quote_accept_stage",
+	"convert_accepted_to_invoice",
+	"decline_on_lost",
+	"void_on_lost",
+	"stage_order",
+	"lost_stages",
+	"views",
+	"default_item",
+	"line_items",
+	"crm_fields",
+	"confirm_sales_order",
+	NULL
 };
 static const char *const money_keys[] = { "invoice_number", "invoice_status", "total", "paid", "balance", NULL };
 static const char *const summary_keys[] = { "fields", NULL };
@@ -29,8 +40,9 @@ static const char *const summary_field_keys[] = {
 
 /* Zoho CRM's standard pipeline, and its two lost stages. */
 static const char *const default_stage_order[] = {
-	"Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-	"Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won", NULL
+	"Qualification",       "Needs Analysis",      "Value Proposition",
+	"Id. Decision Makers", "Perception Analysis", "Proposal/Price Quote",
+	"Negotiation/Review",  "Closed Won",          NULL
 };
 static const char *const default_lost_stages[] = { "Closed Lost", "Closed Lost to Competition", NULL };
 static const char *const default_summary_fields[] = {
@@ -83,8 +95,7 @@ static long stage_index(json_t *list, const char *stage)
 }
 
 /* A list of distinct non-empty stage names at cfg.name, or the default (a new reference in *out). */
-static int get_stages(const struct job *job, json_t *cfg, const char *name, const char *const *dflt,
-		      json_t **out)
+static int get_stages(const struct job *job, json_t *cfg, const char *name, const char *const *dflt, json_t **out)
 {
 	json_t *v = json_object_get(cfg, name), *s;
 	char key[128];
@@ -147,12 +158,13 @@ static int load_automate(struct job *job, json_t *cfg)
 		return job_key_error(job, "sync.deals.automate", "missing (invoice, quote, salesorder)");
 	if (!a || (strcmp(a, "invoice") && strcmp(a, "quote") && strcmp(a, "salesorder")))
 		return job_key_error(job, "sync.deals.automate", "unknown value '%s' (invoice, quote, salesorder)",
-				 a ? a : "?");
-	job->deals.automate = !strcmp(a, "quote") ? DEAL_QUOTE : !strcmp(a, "salesorder") ? DEAL_SALESORDER :
-			      DEAL_INVOICE;
+				     a ? a : "?");
+	job->deals.automate = !strcmp(a, "quote")        ? DEAL_QUOTE
+			      : !strcmp(a, "salesorder") ? DEAL_SALESORDER
+							 : DEAL_INVOICE;
 	if (job->deals.automate == DEAL_QUOTE && !job->app->has_estimates)
 		return job_key_error(job, "sync.deals.automate", "%s has no quotes (estimates); use invoice",
-				 job->app->type);
+				     job->app->type);
 	if (job->deals.automate == DEAL_SALESORDER && !job->app->salesorder_confirm)
 		return job_key_error(job, "sync.deals.automate", "%s has no sales orders; use invoice", job->app->type);
 	return 0;
@@ -182,17 +194,19 @@ static int load_crm_fields(struct job *job, json_t *cfg)
 	if (!fields)
 		return 0;
 	if (!json_is_object(fields))
-		return job_key_error(job, "sync.deals.crm_fields", "must be an object such as {\"invoice_number\": \"Invoice_Number\"}");
+		return job_key_error(job, "sync.deals.crm_fields",
+				     "must be an object such as {\"invoice_number\": \"Invoice_Number\"}");
 	if (!job->crm_source->writable)
-		return job_key_error(job, "sync.deals.crm_fields", "writes to the CRM: it needs crm.type zoho-crm, not %s",
-				 job->crm.type);
+		return job_key_error(job, "sync.deals.crm_fields",
+				     "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
 	json_object_foreach(fields, key, v) {
 		char full[256];
 		snprintf(full, sizeof(full), "sync.deals.crm_fields.%s", key);
 		for (i = 0; money_keys[i] && strcmp(money_keys[i], key); i++)
 			;
 		if (!money_keys[i])
-			return job_key_error(job, full, "unknown key (invoice_number, invoice_status, total, paid, balance)");
+			return job_key_error(job, full,
+					     "unknown key (invoice_number, invoice_status, total, paid, balance)");
 		if (!json_is_string(v) || !*json_string_value(v))
 			return job_key_error(job, full, "must be a CRM Deals field API name");
 		job->deals.crm_fields[i] = json_string_value(v);
@@ -231,7 +245,7 @@ static int check_lost_stages(struct job *job)
 	json_array_foreach(job->deals.lost_stages, i, v)
 		if (stage_index(job->deals.stage_order, json_string_value(v)) >= 0)
 			return job_key_error(job, "sync.deals.lost_stages", "'%s' is also in stage_order",
-					 json_string_value(v));
+					     json_string_value(v));
 	return 0;
 }
 
@@ -243,14 +257,16 @@ static int load_quote_stages(struct job *job, json_t *cfg)
 	if (d->automate != DEAL_QUOTE)
 		return 0;
 	if (!json_object_get(cfg, "quote_create_stage"))
-		return job_key_error(job, "sync.deals.quote_create_stage", "missing: the stage at which a deal gets its quote");
+		return job_key_error(job, "sync.deals.quote_create_stage",
+				     "missing: the stage at which a deal gets its quote");
 	if ((rc = get_stage_name(job, cfg, "quote_create_stage", &d->quote_create_stage)) ||
 	    (rc = get_stage_name(job, cfg, "quote_accept_stage", &d->quote_accept_stage)))
 		return rc;
-	if (d->quote_accept_stage && stage_index(d->stage_order, d->quote_accept_stage) <
-	    stage_index(d->stage_order, d->quote_create_stage))
-		return job_key_error(job, "sync.deals.quote_accept_stage", "'%s' comes before quote_create_stage '%s' in stage_order",
-				 d->quote_accept_stage, d->quote_create_stage);
+	if (d->quote_accept_stage &&
+	    stage_index(d->stage_order, d->quote_accept_stage) < stage_index(d->stage_order, d->quote_create_stage))
+		return job_key_error(job, "sync.deals.quote_accept_stage",
+				     "'%s' comes before quote_create_stage '%s' in stage_order", d->quote_accept_stage,
+				     d->quote_create_stage);
 	return 0;
 }
 
@@ -288,12 +304,13 @@ static int load_default_item(struct job *job, json_t *cfg)
 
 	if (v && (!json_is_string(v) || !*json_string_value(v)))
 		return job_key_error(job, "sync.deals.default_item", "must be a %s item id or item name",
-				 job->app->label);
+				     job->app->label);
 	d->default_item = json_string_value(v);
 	if (!d->default_item && invoices && job->app->invoice_line_needs_item)
-		return job_key_error(job, "sync.deals.default_item",
-				 "missing: %s invoice lines need an item; name the item (its id or name) a deal's invoice line is for",
-				 job->app->label);
+		return job_key_error(
+			job, "sync.deals.default_item",
+			"missing: %s invoice lines need an item; name the item (its id or name) a deal's invoice line is for",
+			job->app->label);
 	return 0;
 }
 
@@ -309,7 +326,9 @@ int job_load_deals(struct job *job, json_t *cfg)
 	if (!job->app->has_deals)
 		return job_key_error(job, "sync.deals", "%s has no deal automation", job->app->type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled)
-		return job_key_error(job, "sync.deals", "a deal is invoiced to its account or contact: the job must sync them too (add sync.customers)");
+		return job_key_error(
+			job, "sync.deals",
+			"a deal is invoiced to its account or contact: the job must sync them too (add sync.customers)");
 	d->enabled = 1;
 	d->decline_on_lost = 1;
 	d->void_on_lost = 1;
@@ -337,14 +356,17 @@ static int load_summary_fields(struct job *job, json_t *fields)
 	if (!fields)
 		return 0;
 	if (!json_is_object(fields))
-		return job_key_error(job, "sync.summary.fields", "must be an object such as {\"outstanding\": \"Outstanding_Receivable\"}");
+		return job_key_error(job, "sync.summary.fields",
+				     "must be an object such as {\"outstanding\": \"Outstanding_Receivable\"}");
 	json_object_foreach(fields, key, v) {
 		char full[256];
 		snprintf(full, sizeof(full), "sync.summary.fields.%s", key);
 		for (i = 0; summary_field_keys[i] && strcmp(summary_field_keys[i], key); i++)
 			;
 		if (!summary_field_keys[i])
-			return job_key_error(job, full, "unknown key (outstanding, overdue_count, last_payment_date, last_payment_amount)");
+			return job_key_error(
+				job, full,
+				"unknown key (outstanding, overdue_count, last_payment_date, last_payment_amount)");
 		if (!json_is_null(v) && (!json_is_string(v) || !*json_string_value(v)))
 			return job_key_error(job, full, "must be a CRM field API name, or null to leave it out");
 		job->summary.fields[i] = json_string_value(v);
@@ -365,11 +387,15 @@ int job_load_summary(struct job *job, json_t *cfg)
 	if ((rc = check_keys(job, cfg, "sync.summary", summary_keys)))
 		return rc;
 	if (!job->crm_source->writable)
-		return job_key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s", job->crm.type);
+		return job_key_error(job, "sync.summary", "writes to the CRM: it needs crm.type zoho-crm, not %s",
+				     job->crm.type);
 	if (!job->app->payments_path)
-		return job_key_error(job, "sync.summary", "%s: not available (it has no customer payments)", job->app->type);
+		return job_key_error(job, "sync.summary", "%s: not available (it has no customer payments)",
+				     job->app->type);
 	if (!job->entities[ENTITY_CUSTOMERS].enabled)
-		return job_key_error(job, "sync.summary", "is written per linked customer: the job must sync customers (add sync.customers)");
+		return job_key_error(
+			job, "sync.summary",
+			"is written per linked customer: the job must sync customers (add sync.customers)");
 	if ((rc = load_summary_fields(job, json_object_get(cfg, "fields"))))
 		return rc;
 	job->summary.enabled = 1;

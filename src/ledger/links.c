@@ -16,9 +16,8 @@ static const char sql_link_get[] =
 	"SELECT entity, crm_id, finance_id, origin, crm_hash, finance_hash, state, updated_at "
 	"FROM links WHERE entity = ?1 AND crm_id = ?2";
 
-static const char sql_link_by_fin[] =
-	"SELECT crm_id FROM links WHERE entity = ?1 AND finance_id = ?2 "
-	"AND state != 'source_deleted' LIMIT 1";
+static const char sql_link_by_fin[] = "SELECT crm_id FROM links WHERE entity = ?1 AND finance_id = ?2 "
+				      "AND state != 'source_deleted' LIMIT 1";
 
 static const char sql_link_put[] =
 	"INSERT INTO links (entity, crm_id, finance_id, origin, crm_hash, finance_hash, state, updated_at) "
@@ -83,8 +82,8 @@ static const char sql_entity_known[] =
 int ledger_link_get(struct ledger *lg, const char *entity, const char *crm_id, struct link *out)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_link_get);
-	char **const cols[] = { &out->entity, &out->crm_id, &out->finance_id, &out->origin,
-				&out->crm_hash, &out->finance_hash, &out->state, &out->updated_at };
+	char **const cols[] = { &out->entity,   &out->crm_id,       &out->finance_id, &out->origin,
+				&out->crm_hash, &out->finance_hash, &out->state,      &out->updated_at };
 
 	memset(out, 0, sizeof(*out));
 	lq_bind_text(st, 1, entity);
@@ -255,8 +254,7 @@ int ledger_person_link_delete(struct ledger *lg, const char *crm_contact_id)
 	return lq_step_done(lg, st, "delete person link");
 }
 
-int ledger_person_links_of(struct ledger *lg, const char *finance_customer_id, struct person_link **out,
-			   size_t *n)
+int ledger_person_links_of(struct ledger *lg, const char *finance_customer_id, struct person_link **out, size_t *n)
 {
 	sqlite3_stmt *st = lq_stmt(lg, sql_persons_of);
 	size_t cap = 0;
@@ -295,10 +293,14 @@ int ledger_links_each(struct ledger *lg, const char *entity, int created_only,
 	sqlite3_bind_int(st, 2, created_only);
 	while (!stop && (rc = lq_step_row(lg, st, "read links")) == 1) {
 		struct link l = {
-			.entity = (char *)sqlite3_column_text(st, 0), .crm_id = (char *)sqlite3_column_text(st, 1),
-			.finance_id = (char *)sqlite3_column_text(st, 2), .origin = (char *)sqlite3_column_text(st, 3),
-			.crm_hash = (char *)sqlite3_column_text(st, 4), .finance_hash = (char *)sqlite3_column_text(st, 5),
-			.state = (char *)sqlite3_column_text(st, 6), .updated_at = (char *)sqlite3_column_text(st, 7),
+			.entity = (char *)sqlite3_column_text(st, 0),
+			.crm_id = (char *)sqlite3_column_text(st, 1),
+			.finance_id = (char *)sqlite3_column_text(st, 2),
+			.origin = (char *)sqlite3_column_text(st, 3),
+			.crm_hash = (char *)sqlite3_column_text(st, 4),
+			.finance_hash = (char *)sqlite3_column_text(st, 5),
+			.state = (char *)sqlite3_column_text(st, 6),
+			.updated_at = (char *)sqlite3_column_text(st, 7),
 		};
 		stop = fn(&l, ud);
 	}

@@ -44,9 +44,8 @@ static const char sql_state_set[] =
 	"INSERT INTO job_state (key, value, updated_at) VALUES (?1, ?2, ?3) "
 	"ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at";
 
-static const char sql_usage_add[] =
-	"INSERT INTO api_usage (api, day, calls) VALUES (?1, ?2, ?3) "
-	"ON CONFLICT (api, day) DO UPDATE SET calls = calls + excluded.calls";
+static const char sql_usage_add[] = "INSERT INTO api_usage (api, day, calls) VALUES (?1, ?2, ?3) "
+				    "ON CONFLICT (api, day) DO UPDATE SET calls = calls + excluded.calls";
 
 static const char sql_usage_get[] = "SELECT calls FROM api_usage WHERE api = ?1 AND day = ?2";
 
@@ -270,8 +269,10 @@ int ledger_job_check(struct ledger *lg, const char *job, const char *state_dir, 
 	int rc = ledger_owner(lg, &owner);
 
 	if (rc > 0 && strcmp(owner, job))
-		rc = fail(FS_EUSAGE, "state_dir '%s' belongs to job '%s', not to job '%s': give each job its own "
-			  "state_dir", state_dir, owner, job);
+		rc = fail(FS_EUSAGE,
+			  "state_dir '%s' belongs to job '%s', not to job '%s': give each job its own "
+			  "state_dir",
+			  state_dir, owner, job);
 	else if (rc < 2 && rc >= 0 && claim)
 		rc = ledger_state_set(lg, JOB_OWNER_KEY, job);
 	xfree(owner);

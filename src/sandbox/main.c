@@ -20,7 +20,7 @@
 #define MAX_SEEDS 8
 
 struct opts {
-	const char *seed[MAX_SEEDS];    /* the seed, then overlays */
+	const char *seed[MAX_SEEDS]; /* the seed, then overlays */
 	int nseeds;
 	const char *port_file;
 	const char *db;
@@ -184,8 +184,8 @@ int main(int argc, char **argv)
 	int rc = 2;
 
 	memset(&o, 0, sizeof(o));
-	o.daily_limit = 1000000;       /* far above any test, so the headers are there as on real Books */
-	alloc_init();           /* jansson's values from finsync's pool (util/alloc.c) */
+	o.daily_limit = 1000000; /* far above any test, so the headers are there as on real Books */
+	alloc_init();            /* jansson's values from finsync's pool (util/alloc.c) */
 	alloc_set_oom_report(report_oom);
 	if (parse_args(&o, argc, argv)) {
 		fputs(usage, stderr);

@@ -31,7 +31,7 @@
 #include <microhttpd.h>
 
 #define SB_NAME "finsync-sandbox"
-#define SB_MAX_BODY (64u << 20)         /* request bodies above this get 413 */
+#define SB_MAX_BODY (64u << 20) /* request bodies above this get 413 */
 
 /*
  * Borrowed from finsync (src/util/): allocation that never returns NULL
@@ -51,27 +51,27 @@
 
 /* ---- util.c: strings, Zoho's time formats ---------------------------- */
 
-int str_eq(const char *a, const char *b);       /* NULL-safe strcmp() == 0 */
-int str_empty(const char *s);                    /* NULL or "" */
-int str_in(const char *s, const char *const *list);     /* list ends in NULL */
-int parse_long(const char *s, long min, long max, long *out);   /* 0 ok */
-char *norm_name(const char *s);         /* trimmed, Unicode case-folded; caller frees */
-char *id_key(const char *id);           /* zero-padded sort key; caller frees */
+int str_eq(const char *a, const char *b);                     /* NULL-safe strcmp() == 0 */
+int str_empty(const char *s);                                 /* NULL or "" */
+int str_in(const char *s, const char *const *list);           /* list ends in NULL */
+int parse_long(const char *s, long min, long max, long *out); /* 0 ok */
+char *norm_name(const char *s);                               /* trimmed, Unicode case-folded; caller frees */
+char *id_key(const char *id);                                 /* zero-padded sort key; caller frees */
 int valid_email(const char *s);
 int is_digits(const char *s);
 uint64_t fnv1a(const void *p, size_t n, uint64_t h);
 #define FNV_INIT 0xcbf29ce484222325ULL
-void random_hex(char *out, size_t nhex); /* nhex hex digits plus NUL */
-char *url_decode(const char *s, size_t n);      /* '+' is a space */
+void random_hex(char *out, size_t nhex);   /* nhex hex digits plus NUL */
+char *url_decode(const char *s, size_t n); /* '+' is a space */
 
 /* ISO 8601 "YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM|±HHMM)" by finsync's
  * time_parse_iso_flags() (TIME_EXACT); 0 ok, -1 bad. */
 int parse_iso_time(const char *s, int require_offset, int64_t *out);
-int valid_date(const char *s);          /* YYYY-MM-DD */
-void fmt_crm_time(int64_t t, char out[32]);     /* 2026-03-01T10:15:00+00:00 */
-void fmt_fin_time(int64_t t, char out[32]);     /* 2026-03-01T10:15:00+0000 */
-void fmt_log_time(char out[40]);                /* wall clock, ms, Z */
-void fmt_date(int64_t t, char out[11]);         /* 2026-03-01 (UTC) */
+int valid_date(const char *s);              /* YYYY-MM-DD */
+void fmt_crm_time(int64_t t, char out[32]); /* 2026-03-01T10:15:00+00:00 */
+void fmt_fin_time(int64_t t, char out[32]); /* 2026-03-01T10:15:00+0000 */
+void fmt_log_time(char out[40]);            /* wall clock, ms, Z */
+void fmt_date(int64_t t, char out[11]);     /* 2026-03-01 (UTC) */
 /* date (YYYY-MM-DD) plus days into out; -1 when date is not valid. */
 int date_add_days(const char *date, long days, char out[11]);
 
@@ -96,7 +96,7 @@ void store_free(struct store *st);
 sqlite3 *store_db(struct store *st);
 /* A prepared statement for sql, cached by its text; reset and unbound. */
 sqlite3_stmt *store_stmt(struct store *st, const char *sql);
-int store_exec(struct store *st, const char *sql);     /* 0 ok */
+int store_exec(struct store *st, const char *sql); /* 0 ok */
 /* The transaction requests share (see store.c); flush commits it now. */
 void store_hold(struct store *st);
 void store_release(struct store *st);
@@ -110,9 +110,9 @@ void store_mark_seeded(struct store *st);
 /* Next id: monotonically increasing per store. */
 char *store_new_crm_id(struct store *st);
 char *store_new_fin_id(struct store *st);
-void store_note_id(struct store *st, const char *id);   /* keep above seeded ids */
+void store_note_id(struct store *st, const char *id);    /* keep above seeded ids */
 long store_next_seq(struct store *st, const char *name); /* 1, 2, … per name */
-json_t *store_load_json(sqlite3_stmt *s, int col);      /* new reference or NULL */
+json_t *store_load_json(sqlite3_stmt *s, int col);       /* new reference or NULL */
 
 /* A query being built: SQL text with '?' placeholders and their values
  * (JSON strings, integers, reals, booleans), bound in order. */
@@ -121,7 +121,7 @@ struct sqlq {
 	json_t *binds;
 };
 void q_init(struct sqlq *q, const char *sql);
-void q_add(struct sqlq *q, const char *sql, json_t *bind);    /* steals bind */
+void q_add(struct sqlq *q, const char *sql, json_t *bind); /* steals bind */
 sqlite3_stmt *q_prepare(struct sandbox *sb, struct sqlq *q);
 void q_release(struct sqlq *q);
 
@@ -140,30 +140,30 @@ struct sandbox {
 	struct store *st;
 	struct crm_meta *meta;
 	struct fault_table *faults;
-	json_t *oauth_clients;          /* oauth.json "clients" */
-	json_t *refreshes;              /* {client_id: n} */
-	json_t *crm_org;                /* crm/org.json */
-	json_t *crm_views;              /* crm/views.json or {} */
-	json_t *fin_org;                /* finance/org.json */
-	json_t *fin_cf;                 /* finance/custom_fields.json or {} */
+	json_t *oauth_clients; /* oauth.json "clients" */
+	json_t *refreshes;     /* {client_id: n} */
+	json_t *crm_org;       /* crm/org.json */
+	json_t *crm_views;     /* crm/views.json or {} */
+	json_t *fin_org;       /* finance/org.json */
+	json_t *fin_cf;        /* finance/custom_fields.json or {} */
 	char api_domain[64];
 	int port;
 	int quiet;
-	long rate_limit;                /* finance requests/min/app/org; 0 off */
-	struct rate_window rate[4];     /* one per finance app */
-	long daily_limit;               /* finance requests/day/app/org (UTC days); 0 off */
-	struct rate_window daily[4];    /* start = the day number (sandbox clock / 86400) */
-	long token_ttl;                 /* seconds, default 3600 */
-	int64_t clock_offset;           /* POST /__control/clock */
-	json_t *tx_ignored;             /* transaction list parameters to ignore (POST /__control/transaction_filters) or NULL */
-	int honour_contact_type;        /* POST /__control/readings: apply contact_type= on lists */
-	int salesorder_auto_number;     /* POST /__control/readings: number a sales order created without one */
-	uint64_t secret;                /* binds page tokens to this process */
-	long list_wall;                 /* records a listing reaches (Zoho: 100,000); POST /__control/bulk_read */
-	struct bulk_state *bulk;        /* Bulk Read jobs and their settings (crm/crm_bulk.c) */
+	long rate_limit;             /* finance requests/min/app/org; 0 off */
+	struct rate_window rate[4];  /* one per finance app */
+	long daily_limit;            /* finance requests/day/app/org (UTC days); 0 off */
+	struct rate_window daily[4]; /* start = the day number (sandbox clock / 86400) */
+	long token_ttl;              /* seconds, default 3600 */
+	int64_t clock_offset;        /* POST /__control/clock */
+	json_t *tx_ignored; /* transaction list parameters to ignore (POST /__control/transaction_filters) or NULL */
+	int honour_contact_type;    /* POST /__control/readings: apply contact_type= on lists */
+	int salesorder_auto_number; /* POST /__control/readings: number a sales order created without one */
+	uint64_t secret;            /* binds page tokens to this process */
+	long list_wall;             /* records a listing reaches (Zoho: 100,000); POST /__control/bulk_read */
+	struct bulk_state *bulk;    /* Bulk Read jobs and their settings (crm/crm_bulk.c) */
 };
 
-int64_t sb_now(struct sandbox *sb);     /* wall clock plus the control offset */
+int64_t sb_now(struct sandbox *sb); /* wall clock plus the control offset */
 
 /* ---- server.c: one request ------------------------------------------- */
 
@@ -173,9 +173,9 @@ struct req {
 	struct sandbox *sb;
 	struct MHD_Connection *conn;
 	const char *method;
-	const char *path;               /* decoded path, no query */
-	char *uri;                      /* as received, with the query */
-	const char *api;                /* for the request log */
+	const char *path; /* decoded path, no query */
+	char *uri;        /* as received, with the query */
+	const char *api;  /* for the request log */
 	char *body;
 	size_t body_len;
 	int body_too_big;
@@ -186,27 +186,26 @@ struct req {
 	json_error_t body_err;
 	/* the answer */
 	int status;
-	char *resp;                     /* malloc'ed; NULL for an empty body */
+	char *resp; /* malloc'ed; NULL for an empty body */
 	size_t resp_len;
 	char *hdr_name[REQ_MAX_HDRS];
 	char *hdr_value[REQ_MAX_HDRS];
 	int nhdrs;
-	int cut;                        /* fault: send half the body, then fail */
-	int drop;                       /* fault: close without an answer */
-	long delay_ms;                  /* fault: wait before answering */
+	int cut;       /* fault: send half the body, then fail */
+	int drop;      /* fault: close without an answer */
+	long delay_ms; /* fault: wait before answering */
 };
 
-const char *req_arg(struct req *r, const char *name);  /* query argument */
+const char *req_arg(struct req *r, const char *name); /* query argument */
 const char *req_header(struct req *r, const char *name);
-const char *req_query(struct req *r);   /* raw query string or "" */
-void reply_json(struct req *r, int status, json_t *body);      /* steals body */
+const char *req_query(struct req *r);                     /* raw query string or "" */
+void reply_json(struct req *r, int status, json_t *body); /* steals body */
 void reply_empty(struct req *r, int status);
 void reply_header(struct req *r, const char *name, const char *value);
 /* Split r->path below prefix into at most max segments; returns count, or
  * -1 when there are more. Segments point into buf. */
-int path_split(const char *path, const char *prefix, char *buf, size_t buflen,
-	       char **seg, int max);
-json_t *req_json_body(struct req *r, json_error_t *err);       /* NULL: bad */
+int path_split(const char *path, const char *prefix, char *buf, size_t buflen, char **seg, int max);
+json_t *req_json_body(struct req *r, json_error_t *err); /* NULL: bad */
 
 int server_start(struct sandbox *sb, struct MHD_Daemon **out);
 void server_stop(struct MHD_Daemon *d);
@@ -255,11 +254,10 @@ json_t *crm_modules_json(struct crm_meta *m);
 char *crm_display_name(const struct crm_module *mod, const json_t *rec);
 
 /* crm store helpers shared by crm_*.c, control.c and seed.c */
-json_t *crm_user(int with_email);       /* the sandbox's one user */
+json_t *crm_user(int with_email); /* the sandbox's one user */
 int crm_store_put(struct sandbox *sb, const struct crm_module *mod, json_t *rec);
 json_t *crm_store_get(struct sandbox *sb, const char *module, const char *id);
-int crm_store_delete(struct sandbox *sb, const struct crm_module *mod,
-		     const char *id, const char *type);
+int crm_store_delete(struct sandbox *sb, const struct crm_module *mod, const char *id, const char *type);
 char *crm_dup_key(const struct crm_module *mod, const json_t *rec);
 /* Full_Name from First_Name and Last_Name (Contacts, Leads). */
 void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace);
@@ -270,8 +268,7 @@ void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub);
 json_t *crm_project(const struct crm_module *mod, const json_t *rec, const json_t *fields);
 /* Related lists (crm_related.c): GET /{module}/{id}/{relation}; the links, replaced (-1: not a relation). */
 void crm_related_get(struct req *r, struct crm_module *mod, const char *id, const char *relation);
-int crm_related_put(struct sandbox *sb, const char *module, const char *id, const char *relation,
-		    const json_t *ids);
+int crm_related_put(struct sandbox *sb, const char *module, const char *id, const char *relation, const json_t *ids);
 int crm_related_seed(struct sandbox *sb, const json_t *doc);
 /* A custom view of module by id (crm/views.json), or NULL. */
 const json_t *crm_find_view(struct sandbox *sb, const char *module, const char *cvid);
@@ -290,10 +287,13 @@ void bulk_control(struct req *r);
 /* ---- finance --------------------------------------------------------- */
 
 enum fin_kind {
-	FIN_CONTACTS = 0, FIN_ITEMS = 1,
-	FIN_INVOICES = 2, FIN_ESTIMATES = 3, FIN_PAYMENTS = 4,  /* finance_tx.c, finance_pay.c */
-	FIN_SALESORDERS = 5,                                    /* finance_tx.c (Books, Inventory) */
-	FIN_PURCHASEORDERS = 6                                  /* finance_tx.c: a vendor's (Books, Inventory) */
+	FIN_CONTACTS = 0,
+	FIN_ITEMS = 1,
+	FIN_INVOICES = 2,
+	FIN_ESTIMATES = 3,
+	FIN_PAYMENTS = 4,      /* finance_tx.c, finance_pay.c */
+	FIN_SALESORDERS = 5,   /* finance_tx.c (Books, Inventory) */
+	FIN_PURCHASEORDERS = 6 /* finance_tx.c: a vendor's (Books, Inventory) */
 };
 struct fin_app;
 const struct fin_app *fin_app_by_name(const char *name);
@@ -303,22 +303,20 @@ const char *fin_app_name(const struct fin_app *app);
 int fin_app_index(const struct fin_app *app);
 json_t *fin_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_kind k);
 /* Insert a raw record (control and seed); assigns an id when missing. */
-int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		  json_t *rec);
+int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k, json_t *rec);
 
 /* ---- faults.c -------------------------------------------------------- */
 
 struct fault_table *faults_new(void);
 void faults_free(struct fault_table *ft);
-void faults_clear(struct fault_table *ft, const char *kind);  /* NULL: all */
+void faults_clear(struct fault_table *ft, const char *kind); /* NULL: all */
 int faults_add(struct fault_table *ft, const json_t *rule);
 json_t *faults_json(const struct fault_table *ft);
 /* Apply request-level faults (status, delay, cut, drop, expire_token) to r;
  * returns 1 when r was answered. */
 int faults_apply(struct sandbox *sb, struct req *r);
 /* A matching reject rule's answer for a write, or NULL (new reference). */
-json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource,
-		      const json_t *body, int *status);
+json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource, const json_t *body, int *status);
 
 /* ---- seed.c ---------------------------------------------------------- */
 

@@ -87,14 +87,13 @@ char *norm_name(const char *s)
 	while (end > s && isspace((unsigned char)end[-1]))
 		end--;
 	trimmed = xstrndup(s, (size_t)(end - s));
-	if (is_ascii(s, end)) {         /* the common case, without utf8proc */
+	if (is_ascii(s, end)) { /* the common case, without utf8proc */
 		for (p = trimmed; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		return trimmed;
 	}
 	n = utf8proc_map((const utf8proc_uint8_t *)trimmed, 0, &out,
-			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-			 UTF8PROC_CASEFOLD);
+			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
 	if (n < 0) {
 		free(out);
 		return trimmed;
@@ -171,8 +170,7 @@ char *url_decode(const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		if (s[i] == '+') {
 			*o++ = ' ';
-		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
-			   hexval(s[i + 2]) >= 0) {
+		} else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 && hexval(s[i + 2]) >= 0) {
 			*o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
 			i += 2;
 		} else {
@@ -215,9 +213,8 @@ int valid_date(const char *s)
 {
 	int y = 0, m = 0, d = 0;
 
-	return s && strlen(s) == 10 && s[4] == '-' && s[7] == '-' &&
-	       !digits(s, 4, &y) && !digits(s + 5, 2, &m) && !digits(s + 8, 2, &d) &&
-	       m >= 1 && m <= 12 && d >= 1 && d <= 31;
+	return s && strlen(s) == 10 && s[4] == '-' && s[7] == '-' && !digits(s, 4, &y) && !digits(s + 5, 2, &m) &&
+	       !digits(s + 8, 2, &d) && m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 static void fmt_time(int64_t t, char out[32], const char *zone)
@@ -227,8 +224,8 @@ static void fmt_time(int64_t t, char out[32], const char *zone)
 	char buf[96];
 
 	gmtime_r(&tt, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d%s", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, zone);
 	snprintf(out, 32, "%.31s", buf);
 }
 
@@ -279,17 +276,15 @@ void fmt_log_time(char out[40])
 	gettimeofday(&tv, NULL);
 	tt = tv.tv_sec;
 	gmtime_r(&tt, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (int)(tv.tv_usec / 1000));
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(tv.tv_usec / 1000));
 	snprintf(out, 40, "%.39s", buf);
 }
 
 json_t *jerr_crm(const char *code, json_t *details, const char *message)
 {
-	return json_pack("{s:s, s:o, s:s, s:s}", "code", code, "details",
-			 details ? details : json_object(), "message", message,
-			 "status", "error");
+	return json_pack("{s:s, s:o, s:s, s:s}", "code", code, "details", details ? details : json_object(), "message",
+			 message, "status", "error");
 }
 
 json_t *jerr_fin(int code, const char *message)

@@ -45,8 +45,8 @@
 #define IDS_PER_CALL 100
 
 static const char *const deal_fields[] = {
-	"Deal_Name", "Stage", "Probability", "Amount", "Description", "Account_Name", "Contact_Name",
-	"Owner", "Modified_Time", NULL
+	"Deal_Name",    "Stage",        "Probability", "Amount",        "Description",
+	"Account_Name", "Contact_Name", "Owner",       "Modified_Time", NULL
 };
 
 /* ==== extract ==== */
@@ -57,7 +57,7 @@ struct deal_extract {
 	struct staging_writer *w;
 	struct scratch_set *seen; /* ids written (on disk: bounded memory) */
 	long bad;
-	long product_reads;       /* deals whose Products list was read */
+	long product_reads; /* deals whose Products list was read */
 };
 
 static const char *const product_fields[] = { "Product_Name", "Unit_Price", "Description", NULL };
@@ -153,7 +153,7 @@ static int copy_deals(struct deal_extract *x, struct source *src)
 			return rc;
 		const char *id = jstr(rec, "id");
 		if (id && (rc = scratch_set_add(x->seen, id)) <= 0) {
-			json_decref(rec);       /* read again by id: already written */
+			json_decref(rec); /* read again by id: already written */
 			if (rc < 0)
 				return rc;
 			continue;
@@ -232,7 +232,7 @@ static int item_by_id(struct finclient *fin, const char *want, json_t **item)
 
 	*item = NULL;
 	if (!zoho_id_ok(want))
-		return 0;               /* a name */
+		return 0; /* a name */
 	if (!(rc = finclient_doc_get(fin, FIN_DOC_ITEM, want, &res)) && res.out.ok &&
 	    is_named_item(res.record, (void *)want))
 		*item = json_incref(res.record);
@@ -273,7 +273,8 @@ static int resolve_default_item(struct pipeline *p, const char *dir, struct mani
 	    (!item && (rc = item_by_name(fin, want, &item))))
 		goto out;
 	if (!item || (jstr(item, "status") && strcmp(jstr(item, "status"), "active"))) {
-		rc = fail(FS_EUSAGE, "job '%s': sync.deals.default_item: %s has no %s item '%s' (give an item id or name)",
+		rc = fail(FS_EUSAGE,
+			  "job '%s': sync.deals.default_item: %s has no %s item '%s' (give an item id or name)",
 			  p->job->path, p->job->app->label, item ? "active" : "such", want);
 		goto out;
 	}
@@ -283,8 +284,7 @@ static int resolve_default_item(struct pipeline *p, const char *dir, struct mani
 	else if (w)
 		staging_writer_abort(w);
 	json_decref(line);
-	log_info("deals: a deal's line is for item '%s' (%s)", jstr_or(item, "name", ""),
-		 jstr(item, "item_id"));
+	log_info("deals: a deal's line is for item '%s' (%s)", jstr_or(item, "name", ""), jstr(item, "item_id"));
 out:
 	json_decref(item);
 	return rc;
@@ -475,7 +475,7 @@ struct deal_xform {
 	struct pipeline *p;
 	struct staging_writer *w;
 	struct stats st;
-	json_t *item;            /* the default item the extract found ({item_id, name}), or NULL */
+	json_t *item; /* the default item the extract found ({item_id, name}), or NULL */
 };
 
 /* The default item staged by the extract (there when it read any deal and the job names one). */
@@ -510,20 +510,21 @@ static json_t *plan_line(json_t *rec, const struct deal_input *in, json_t *custo
 			 const char *reason, const struct deal_plan *pl, const char *hash, json_t *payload,
 			 const struct knowns *k)
 {
-	const char *fid = k->order.found && k->order.link.finance_id ? k->order.link.finance_id :
-			  k->invoice.found && k->invoice.link.finance_id ? k->invoice.link.finance_id :
-			  k->quote.found ? k->quote.link.finance_id : NULL;
+	const char *fid = k->order.found && k->order.link.finance_id       ? k->order.link.finance_id
+			  : k->invoice.found && k->invoice.link.finance_id ? k->invoice.link.finance_id
+			  : k->quote.found                                 ? k->quote.link.finance_id
+									   : NULL;
 	json_t *steps = json_array(), *l;
 	size_t i;
 
 	for (i = 0; pl && i < pl->n; i++)
 		json_array_append_new(steps, json_string(deal_step_name(pl->steps[i])));
-	l = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:O?}",
-		      "entity", "deals", "crm_module", "Deals", "crm_id", jstr(rec, "id"), "name",
-		      jstr(rec, "Deal_Name"), "action", action, "match", "", "reason", reason && *reason ? reason : NULL,
-		      "finance_id", fid, "stage", jstr(rec, "Stage"), "outcome", outcome_names[in->outcome],
-		      "customer", customer ? json_incref(customer) : json_null(), "steps", steps,
-		      "hash", hash && *hash ? hash : NULL, "payload", payload);
+	l = json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:o, s:o, s:s?, s:O?}", "entity",
+		      "deals", "crm_module", "Deals", "crm_id", jstr(rec, "id"), "name", jstr(rec, "Deal_Name"),
+		      "action", action, "match", "", "reason", reason && *reason ? reason : NULL, "finance_id", fid,
+		      "stage", jstr(rec, "Stage"), "outcome", outcome_names[in->outcome], "customer",
+		      customer ? json_incref(customer) : json_null(), "steps", steps, "hash",
+		      hash && *hash ? hash : NULL, "payload", payload);
 	return l;
 }
 
@@ -551,7 +552,8 @@ static int transform_deal(struct deal_xform *x, json_t *rec)
 		goto write;
 	}
 	content_hash(payload, hash);
-	if ((rc = known_get(x->p->lg, id, "quote", &k.quote)) || (rc = known_get(x->p->lg, id, "invoice", &k.invoice)) ||
+	if ((rc = known_get(x->p->lg, id, "quote", &k.quote)) ||
+	    (rc = known_get(x->p->lg, id, "invoice", &k.invoice)) ||
 	    (rc = known_get(x->p->lg, id, "salesorder", &k.order)))
 		goto out;
 	facts_of(&in, &k, hash, &f);
@@ -613,7 +615,8 @@ static int deals_transform(struct stage_run *s, const struct sync_unit *u)
 	}
 	while ((rc = staging_read(r, &rec)) != 0) {
 		if (rc == FS_EINPUT || (rc == 1 && !json_is_object(rec))) {
-			log_warn("deals: %s; counted as a failed record", rc == 1 ? "a line that is not an object" : err_msg());
+			log_warn("deals: %s; counted as a failed record",
+				 rc == 1 ? "a line that is not an object" : err_msg());
 			x.st.failed++;
 			p->records_failed++;
 			rc = 0;
@@ -631,8 +634,8 @@ static int deals_transform(struct stage_run *s, const struct sync_unit *u)
 	}
 	if (!(rc = staging_writer_finish(x.w, m)))
 		rc = write_transform_stats(p, &x.st);
-	log_info("deals: %ld create, %ld change, %ld unchanged, %ld skipped, %ld failed", x.st.added,
-		 x.st.updated, x.st.unchanged, x.st.skipped, x.st.failed);
+	log_info("deals: %ld create, %ld change, %ld unchanged, %ld skipped, %ld failed", x.st.added, x.st.updated,
+		 x.st.unchanged, x.st.skipped, x.st.failed);
 out:
 	staging_reader_close(r);
 	json_decref(x.item);
@@ -646,21 +649,21 @@ struct deal_load {
 	struct pipeline *p;
 	struct finclient *fin;
 	struct stats s;
-	int resuming;            /* an earlier attempt at this run's load recorded deals */
-	long waiting;            /* deals with work left when the daily budget ran out */
+	int resuming; /* an earlier attempt at this run's load recorded deals */
+	long waiting; /* deals with work left when the daily budget ran out */
 };
 
 /* One of a deal's transactions, as the load knows it. */
 struct txn {
-	const char *kind;        /* "quote" / "invoice" */
+	const char *kind; /* "quote" / "invoice" */
 	enum fin_doc doc;
 	struct deal_link link;
-	int found;               /* a row in deal_links */
-	int exists;              /* a transaction in the app (found and not pending) */
-	const char *match;       /* how it was found: "ledger" or "reference_number" */
-	char *number;            /* INV-000001 …, for messages */
-	char *customer_id;       /* its customer as the app last answered, for an update's body */
-	int looked_up;           /* asked for by reference_number since its last create: not there */
+	int found;         /* a row in deal_links */
+	int exists;        /* a transaction in the app (found and not pending) */
+	const char *match; /* how it was found: "ledger" or "reference_number" */
+	char *number;      /* INV-000001 …, for messages */
+	char *customer_id; /* its customer as the app last answered, for an update's body */
+	int looked_up;     /* asked for by reference_number since its last create: not there */
 };
 
 /* The deal being loaded. */
@@ -671,8 +674,8 @@ struct deal_ctx {
 	const char *customer_id; /* finance id of the deal's customer as linked (customer.finance_id), or NULL */
 	struct link customer;    /* that link, read once (customer_read) */
 	int customer_read;
-	json_t *payload;         /* the line's payload with its products on their items (lines_on_items), or NULL */
-	int seen_earlier;        /* resumed: this run recorded it already */
+	json_t *payload;  /* the line's payload with its products on their items (lines_on_items), or NULL */
+	int seen_earlier; /* resumed: this run recorded it already */
 };
 
 static void txn_release(struct txn *t)
@@ -685,8 +688,9 @@ static void txn_release(struct txn *t)
 
 static void txn_take_record(struct txn *t, json_t *record)
 {
-	const char *num = jstr(record, t->doc == FIN_DOC_INVOICE ? "invoice_number" :
-			      t->doc == FIN_DOC_SALESORDER ? "salesorder_number" : "estimate_number");
+	const char *num = jstr(record, t->doc == FIN_DOC_INVOICE      ? "invoice_number"
+				       : t->doc == FIN_DOC_SALESORDER ? "salesorder_number"
+								      : "estimate_number");
 
 	if (num) {
 		xfree(t->number);
@@ -913,10 +917,9 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
 		return 1;
 	if ((rc = ledger_event_last(l->p->lg, "customers", jstr(c, "crm_id"), &action, &reason)) < 0)
 		return rc;
-	*why = xasprintf("its %s '%s' (crm id %s) is not linked to a %s customer%s%s%s%s%s",
-			 customer_word(c), jstr_or(c, "name", ""), jstr(c, "crm_id"),
-			 l->p->job->app->label, action ? ": it was " : "", action ? action : "",
-			 reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
+	*why = xasprintf("its %s '%s' (crm id %s) is not linked to a %s customer%s%s%s%s%s", customer_word(c),
+			 jstr_or(c, "name", ""), jstr(c, "crm_id"), l->p->job->app->label, action ? ": it was " : "",
+			 action ? action : "", reason ? " (" : "", reason ? reason : "", reason ? ")" : "");
 	xfree(action);
 	xfree(reason);
 	return 0;
@@ -931,8 +934,7 @@ static int find_customer(struct deal_load *l, struct deal_ctx *d, char **why)
 static json_t *step_body(const struct job *job, struct deal_ctx *d, const struct txn *t, enum deal_step s)
 {
 	json_t *body = json_deep_copy(d->payload ? d->payload : json_object_get(d->line, "payload"));
-	const char *customer = deal_step_creates(s) || !t->customer_id ?
-			       d->customer_id : t->customer_id;
+	const char *customer = deal_step_creates(s) || !t->customer_id ? d->customer_id : t->customer_id;
 
 	json_object_set_new(body, "customer_id", customer ? json_string(customer) : json_null());
 	if (s == STEP_INVOICE_CREATE && d->quote.exists && d->quote.link.finance_id)
@@ -949,7 +951,7 @@ static json_t *step_body(const struct job *job, struct deal_ctx *d, const struct
 }
 
 static const char *const step_status[STEP_COUNT] = {
-	[STEP_QUOTE_SEND] = "sent", [STEP_QUOTE_ACCEPT] = "accepted", [STEP_QUOTE_DECLINE] = "declined",
+	[STEP_QUOTE_SEND] = "sent",   [STEP_QUOTE_ACCEPT] = "accepted", [STEP_QUOTE_DECLINE] = "declined",
 	[STEP_INVOICE_SEND] = "sent", [STEP_INVOICE_VOID] = "void",
 };
 
@@ -957,7 +959,9 @@ static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn 
 {
 	json_t *c = json_object_get(d->line, "customer");
 	const char *stage = jstr_or(d->line, "stage", "");
-	const char *doc = t->doc == FIN_DOC_INVOICE ? "invoice" : t->doc == FIN_DOC_SALESORDER ? "sales order" : "quote";
+	const char *doc = t->doc == FIN_DOC_INVOICE      ? "invoice"
+			  : t->doc == FIN_DOC_SALESORDER ? "sales order"
+							 : "quote";
 
 	switch (s) {
 	case STEP_ORDER_CONFIRM:
@@ -968,9 +972,9 @@ static char *step_reason(struct deal_ctx *d, enum deal_step s, const struct txn 
 	case STEP_INVOICE_CREATE:
 	case STEP_ORDER_CREATE:
 		return xasprintf("%s %s created as a draft for %s '%s'%s%s", doc, txn_label(t), customer_word(c),
-				 jstr_or(c, "name", ""), s == STEP_INVOICE_CREATE &&
-				 d->quote.exists ? " from quote " : "", s == STEP_INVOICE_CREATE && d->quote.exists ?
-				 txn_label(&d->quote) : "");
+				 jstr_or(c, "name", ""),
+				 s == STEP_INVOICE_CREATE && d->quote.exists ? " from quote " : "",
+				 s == STEP_INVOICE_CREATE && d->quote.exists ? txn_label(&d->quote) : "");
 	case STEP_QUOTE_UPDATE:
 	case STEP_INVOICE_UPDATE:
 	case STEP_ORDER_UPDATE:
@@ -993,8 +997,8 @@ static int step_refused(struct deal_load *l, struct deal_ctx *d, struct txn *t, 
 {
 	char *why = xasprintf("%s refused to %s %s%s%s of deal '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
 			      strchr(deal_step_name(s), '_') + 1, fin_doc_name(t->doc), t->link.finance_id ? " " : "",
-			      t->link.finance_id ? t->link.finance_id : "", jstr_or(d->line, "name", ""),
-			      o->status, o->code, o->message);
+			      t->link.finance_id ? t->link.finance_id : "", jstr_or(d->line, "name", ""), o->status,
+			      o->code, o->message);
 	int rc;
 
 	log_warn("%s (crm id %s)", why, d->id);
@@ -1070,7 +1074,7 @@ static int step_unsure(struct deal_load *l, struct deal_ctx *d, struct txn *t, e
 	int rc;
 
 	log_warn("deals %s: %s", d->id, why);
-	t->looked_up = 0;       /* sent since: ask again */
+	t->looked_up = 0; /* sent since: ask again */
 	if (create && (rc = adopt_existing(l, d, t)) < 0)
 		goto out;
 	if (create && t->exists) {
@@ -1081,8 +1085,9 @@ static int step_unsure(struct deal_load *l, struct deal_ctx *d, struct txn *t, e
 		rc = rc < 0 ? rc : 1;
 		goto out;
 	}
-	reason = xasprintf("%s%s", why, create ? "; it is looked up by reference_number before any create next run" :
-			   "; its status is read again next run");
+	reason = xasprintf("%s%s", why,
+			   create ? "; it is looked up by reference_number before any create next run"
+				  : "; its status is read again next run");
 	rc = record(l, d, NULL, "failed", "", reason);
 	xfree(reason);
 out:
@@ -1186,8 +1191,7 @@ static int lines_on_items(struct deal_load *l, struct deal_ctx *d, const struct 
 		return rc;
 	if (!(d->payload = deal_lines_on_items(payload, items, &missing))) {
 		*why = xasprintf("waits for its product '%s' (crm id %s): not linked to a %s item yet",
-				 jstr_or(missing, "name", ""), jstr(missing, "crm_product_id"),
-				 l->p->job->app->label);
+				 jstr_or(missing, "name", ""), jstr(missing, "crm_product_id"), l->p->job->app->label);
 		rc = 1;
 	}
 	json_decref(items);
@@ -1259,17 +1263,24 @@ static int load_deal(struct deal_load *l, json_t *line)
 	plan_from_links(l, &d, &pl);
 	/* Only a deal with something to do costs a read of its transactions. */
 	if (pl.n && !(rc = refresh(l, &d, &d.quote)) && !(rc = refresh(l, &d, &d.invoice)) &&
-	    !(rc = refresh(l, &d, &d.order)) &&
-	    !(rc = adopt_for_creates(l, &d, &pl)))
+	    !(rc = refresh(l, &d, &d.order)) && !(rc = adopt_for_creates(l, &d, &pl)))
 		plan_from_links(l, &d, &pl);
 	if (rc)
 		goto out;
 	if (pl.n)
 		rc = run_steps(l, &d, &pl);
 	else if (!d.seen_earlier)
-		rc = record(l, &d, d.order.exists ? &d.order : d.invoice.exists ? &d.invoice : d.quote.exists ? &d.quote : NULL,
-			    "unchanged", d.order.exists ? d.order.match : d.invoice.exists ? d.invoice.match :
-			    d.quote.exists ? d.quote.match : "", pl.reason);
+		rc = record(l, &d,
+			    d.order.exists     ? &d.order
+			    : d.invoice.exists ? &d.invoice
+			    : d.quote.exists   ? &d.quote
+					       : NULL,
+			    "unchanged",
+			    d.order.exists     ? d.order.match
+			    : d.invoice.exists ? d.invoice.match
+			    : d.quote.exists   ? d.quote.match
+					       : "",
+			    pl.reason);
 out:
 	txn_release(&d.quote);
 	txn_release(&d.invoice);
@@ -1316,8 +1327,16 @@ static int take_deal(void *ud, json_t *line)
 static int load_all_deals(struct pipeline *p, struct finclient *fin)
 {
 	struct deal_load l = { .p = p, .fin = fin };
-	struct load_loop lp = { .p = p, .name = "deals", .left_over = "deals", .s = &l.s, .waiting = &l.waiting,
-				.ud = &l, .take = take_deal, .is_write = is_work };
+	struct load_loop lp = {
+		.p = p,
+		.name = "deals",
+		.left_over = "deals",
+		.s = &l.s,
+		.waiting = &l.waiting,
+		.ud = &l,
+		.take = take_deal,
+		.is_write = is_work
+	};
 	struct staging_reader *r = NULL;
 	char *dir = staging_dir(p->job->state_dir, p->run_id, "transform");
 	json_t *manifest = NULL;
@@ -1346,8 +1365,9 @@ static int load_all_deals(struct pipeline *p, struct finclient *fin)
 	/* The stats row and the deals' watermark close the load, as for the entities. */
 	if (!(rc = load_loop_run(&lp, r)))
 		rc = load_finish(&lp);
-	log_info("deals: %ld created, %ld changed (accept, decline, void, update), %ld unchanged, %ld skipped, %ld failed",
-		 l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
+	log_info(
+		"deals: %ld created, %ld changed (accept, decline, void, update), %ld unchanged, %ld skipped, %ld failed",
+		l.s.added, l.s.updated, l.s.unchanged, l.s.skipped, l.s.failed);
 out:
 	staging_reader_close(r);
 	json_decref(manifest);

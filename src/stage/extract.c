@@ -57,18 +57,18 @@ struct rejects {
 struct extract {
 	struct pipeline *p;
 	struct rejects rejects[REJECT_MODULES];
-	json_t *available;       /* module -> its field names, from the CRM */
+	json_t *available; /* module -> its field names, from the CRM */
 	struct crm *crm;
 	struct finclient *fin;
 	struct manifest *manifest;
 	char *dir;
-	json_t *done_modules;    /* modules already written (an entity may share one) */
-	const char *since;       /* the entity's If-Modified-Since, or NULL: read all */
+	json_t *done_modules; /* modules already written (an entity may share one) */
+	const char *since;    /* the entity's If-Modified-Since, or NULL: read all */
 	char since_buf[40];
-	json_t *extra_ids;       /* module -> {id: true}: to read by id as well */
+	json_t *extra_ids;        /* module -> {id: true}: to read by id as well */
 	struct scratch_set *seen; /* ids written to the module being extracted (on disk: bounded memory) */
-	const char *only_id;     /* resync: the one record of the primary module */
-	const char *primary;     /* the entity's first module */
+	const char *only_id;      /* resync: the one record of the primary module */
+	const char *primary;      /* the entity's first module */
 };
 
 #define IDS_PER_CALL 100
@@ -288,7 +288,7 @@ static int copy_extra_ids(struct extract *x, struct scratch_set *seen, struct cr
 	void *iter;
 
 	q->modified_since = NULL;
-	q->cvid = NULL;          /* a view may not hold the record; the id says which */
+	q->cvid = NULL; /* a view may not hold the record; the id says which */
 	for (iter = json_object_iter(ids); !rc; iter = json_object_iter_next(ids, iter)) {
 		id = iter ? json_object_iter_key(iter) : NULL;
 		if (id && (done = scratch_set_has(seen, id)) < 0) {
@@ -338,8 +338,8 @@ static int extract_module(struct extract *x, const struct entity_sync *e, const 
 	}
 	if (written)
 		*written = staging_writer_count(w);
-	log_info("%s: %ld records%s%s", module, staging_writer_count(w),
-		 entity_view(e, module) ? " (custom view)" : "", q.modified_since || (!whole && x->since) ? " changed since the last run" : "");
+	log_info("%s: %ld records%s%s", module, staging_writer_count(w), entity_view(e, module) ? " (custom view)" : "",
+		 q.modified_since || (!whole && x->since) ? " changed since the last run" : "");
 	rc = staging_writer_finish(w, x->manifest);
 	json_object_set_new(x->done_modules, module, json_true());
 out:
@@ -456,14 +456,14 @@ static int snapshot_finance(struct extract *x, const struct entity_sync *e)
 	json_object_set_new(x->done_modules, name, json_true());
 	log_set_entity(e->name);
 	progress_start("extract", name, -1);
-	if ((rc = staging_writer_open(&s.w, x->dir, name)) ||
-	    (rc = finclient_list(x->fin, e->kind, write_row, &s))) {
+	if ((rc = staging_writer_open(&s.w, x->dir, name)) || (rc = finclient_list(x->fin, e->kind, write_row, &s))) {
 		staging_writer_abort(s.w);
 		goto out;
 	}
 	progress_end();
 	log_info("%s: %ld existing records in %s (%ld read by id: list rows without custom fields, not linked,"
-		 " new or changed)", e->name, staging_writer_count(s.w), x->p->job->app->label, s.read_by_id);
+		 " new or changed)",
+		 e->name, staging_writer_count(s.w), x->p->job->app->label, s.read_by_id);
 	rc = staging_writer_finish(s.w, x->manifest);
 out:
 	progress_end();
@@ -652,8 +652,7 @@ static int extract_accounts_and_contacts(struct extract *x, const struct entity_
 	int rc;
 
 	progress_start("extract", "Contacts", -1);
-	if ((rc = staging_writer_open(&w, x->dir, "contacts")) ||
-	    (rc = read_contacts(x, e, seen, w, x->since)) ||
+	if ((rc = staging_writer_open(&w, x->dir, "contacts")) || (rc = read_contacts(x, e, seen, w, x->since)) ||
 	    (rc = extract_module(x, e, "Accounts", 0, &accounts)))
 		goto out;
 	if (accounts) {
@@ -792,8 +791,7 @@ int stage_extract(struct pipeline *p)
 	x.available = json_object();
 	x.extra_ids = json_object();
 	x.seen = scratch_set_new(x.dir, "seen.tmp");
-	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = pipeline_finclient(p, &x.fin)) &&
-	    !(rc = read_all_fields(&x)))
+	if (!(rc = crm_open(&x.crm, p->job)) && !(rc = pipeline_finclient(p, &x.fin)) && !(rc = read_all_fields(&x)))
 		rc = extract_all(&x);
 	rejects_finish(&x, 0);
 	json_decref(x.done_modules);

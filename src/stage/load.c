@@ -51,7 +51,7 @@ struct load {
 	json_t *finance_changed; /* both ways: CRM ids whose finance record changed too */
 	json_t *again[BATCH];    /* records the batch sends once more as creates (owned) */
 	size_t n_again;
-	json_t *recovered;       /* the batch's intents: CRM id -> finance id found, or null */
+	json_t *recovered; /* the batch's intents: CRM id -> finance id found, or null */
 };
 
 static int is_write(json_t *rec)
@@ -67,11 +67,10 @@ static int has_persons(const struct load *l)
 	return entity_defs[l->e->kind].is_contact;
 }
 
-static int record_event(struct load *l, json_t *rec, const char *finance_id, const char *action,
-			const char *reason)
+static int record_event(struct load *l, json_t *rec, const char *finance_id, const char *action, const char *reason)
 {
-	return ledger_event_add(l->p->lg, l->p->run_id, l->e->name, jstr(rec, "crm_module"),
-				jstr(rec, "crm_id"), finance_id, action, jstr(rec, "match"), reason);
+	return ledger_event_add(l->p->lg, l->p->run_id, l->e->name, jstr(rec, "crm_module"), jstr(rec, "crm_id"),
+				finance_id, action, jstr(rec, "match"), reason);
 }
 
 static int link_record(struct load *l, json_t *rec, const char *finance_id)
@@ -113,7 +112,8 @@ static int plan_create(struct load *l, json_t *rec, int had_intent, struct fin_w
 	}
 	if (had_intent && fid) {
 		log_info("%s %s: found by its CRM id as %s (an interrupted run or a create with no answer made it);"
-			 " updating it", l->e->name, jstr(rec, "crm_id"), fid);
+			 " updating it",
+			 l->e->name, jstr(rec, "crm_id"), fid);
 		*found = xstrdup(fid);
 		w->finance_id = *found;
 	}
@@ -149,8 +149,8 @@ static void count_write(struct load *l, int create)
 
 static int record_rejection(struct load *l, json_t *rec, const struct fin_outcome *o)
 {
-	char *why = xasprintf("%s rejected %s '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label,
-			      l->e->name, jstr_or(rec, "name", ""), o->status, o->code, o->message);
+	char *why = xasprintf("%s rejected %s '%s' (HTTP %ld, code %ld): %s", l->p->job->app->label, l->e->name,
+			      jstr_or(rec, "name", ""), o->status, o->code, o->message);
 	int rc;
 
 	log_warn("%s (crm id %s)", why, jstr(rec, "crm_id"));
@@ -239,8 +239,9 @@ static int settle_unsure(struct load *l, json_t *rec)
 	if (strcmp(jstr(rec, "action"), "create") || json_is_true(json_object_get(rec, "again")))
 		return record_no_answer(l, rec);
 	log_warn("%s %s: %s", l->e->name, jstr(rec, "crm_id"), err_msg());
-	send_again(l, rec, xstrdup("no answer to the create (it may have been applied); looked up by its CRM id "
-				   "before it went again"));
+	send_again(l, rec,
+		   xstrdup("no answer to the create (it may have been applied); looked up by its CRM id "
+			   "before it went again"));
 	return 0;
 }
 
@@ -456,11 +457,11 @@ static int write_persons_only(struct load *l, json_t *rec)
 struct batch_writes {
 	struct load *l;
 	struct fin_write w[BATCH];
-	size_t rec[BATCH];       /* index of each write's record in the batch */
-	char *found[BATCH];      /* finance ids found by CRM id (owned) */
-	int answered[BATCH];     /* settled as its answer came */
+	size_t rec[BATCH];   /* index of each write's record in the batch */
+	char *found[BATCH];  /* finance ids found by CRM id (owned) */
+	int answered[BATCH]; /* settled as its answer came */
 	size_t n;
-	int rc;                  /* the first ledger error while settling early */
+	int rc; /* the first ledger error while settling early */
 };
 
 /*
@@ -549,7 +550,7 @@ static void tick_settled(struct load *l)
 	int k;
 
 	for (k = 0; k < OUTCOME_COUNT; k++)
-		if (k != OUTCOME_DUPLICATES)      /* a part of skipped */
+		if (k != OUTCOME_DUPLICATES) /* a part of skipped */
 			settled += l->s.count[k];
 	progress_pace(l->p->job->fin.requests_per_minute, finclient_budget_left(l->fin));
 	progress_tick(settled);
@@ -585,7 +586,7 @@ static int settle(struct load *l, struct batch_writes *bw)
 			budget = 1;
 			l->waiting++;
 		} else if (bw->w[i].rc == FS_EABORT && interrupted()) {
-			stopped = 1;     /* never sent: its intent makes the next run look it up first */
+			stopped = 1; /* never sent: its intent makes the next run look it up first */
 		} else if (bw->w[i].rc == FS_EUNSURE) {
 			rc = settle_unsure(l, rec);
 		} else if (bw->w[i].rc) {
@@ -739,8 +740,15 @@ static int load_records(struct load *l, struct staging_reader *r)
 {
 	char *left_over = xasprintf("%s records", l->e->name);
 	struct load_loop lp = {
-		.p = l->p, .name = l->e->name, .left_over = left_over, .s = &l->s, .waiting = &l->waiting,
-		.ud = l, .take = take_record, .flush = flush_records, .is_write = is_write,
+		.p = l->p,
+		.name = l->e->name,
+		.left_over = left_over,
+		.s = &l->s,
+		.waiting = &l->waiting,
+		.ud = l,
+		.take = take_record,
+		.flush = flush_records,
+		.is_write = is_write,
 		.finish = finish_records,
 	};
 	int rc = load_loop_run(&lp, r);

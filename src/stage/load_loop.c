@@ -72,7 +72,7 @@ int load_loop_run(struct load_loop *lp, struct staging_reader *r)
 		}
 		rc = lp->take(lp->ud, line);
 		if (rc == FS_EBUDGET)
-			rc = 0;          /* count the rest of the file as waiting */
+			rc = 0; /* count the rest of the file as waiting */
 		if (rc)
 			break;
 	}

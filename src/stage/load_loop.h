@@ -17,12 +17,12 @@ struct staging_reader;
 
 struct load_loop {
 	struct pipeline *p;
-	const char *name;               /* the unit: messages, stats row, watermark */
-	const char *left_over;          /* what the budget message counts: "deals", "items records" */
-	struct stats *s;                /* the unit's counts (a malformed line is a failed one) */
-	long *waiting;                  /* lines left for the next run; the hooks add to it too */
-	int no_watermark;               /* reads no CRM records of its own (the summary): no watermark */
-	void *ud;                       /* the unit's load, for the hooks */
+	const char *name;      /* the unit: messages, stats row, watermark */
+	const char *left_over; /* what the budget message counts: "deals", "items records" */
+	struct stats *s;       /* the unit's counts (a malformed line is a failed one) */
+	long *waiting;         /* lines left for the next run; the hooks add to it too */
+	int no_watermark;      /* reads no CRM records of its own (the summary): no watermark */
+	void *ud;              /* the unit's load, for the hooks */
 	/* Takes one planned line (a new reference); FS_EBUDGET once the budget stopped it (*waiting set). */
 	int (*take)(void *ud, json_t *line);
 	/* Writes what take gathered (NULL: take writes at once); FS_EBUDGET as take. */

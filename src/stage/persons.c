@@ -123,8 +123,8 @@ struct customer_persons {
 	const struct finance_app *app;
 	const char *customer_id;
 	int *incomplete;
-	int may_adopt;          /* the customer has no person_links yet */
-	json_t *existing;       /* its persons as read once for that (NULL: not read) */
+	int may_adopt;    /* the customer has no person_links yet */
+	json_t *existing; /* its persons as read once for that (NULL: not read) */
 };
 
 static int same_text(const json_t *a, const json_t *b, const char *key)
@@ -191,11 +191,10 @@ static void person_failed(struct customer_persons *c, const char *what, const ch
 {
 	*c->incomplete = 1;
 	if (rc)
-		log_warn("customer %s: %s the person of CRM record %s: %s", c->customer_id, what, crm_id,
-			 err_msg());
+		log_warn("customer %s: %s the person of CRM record %s: %s", c->customer_id, what, crm_id, err_msg());
 	else
-		log_warn("customer %s: %s the person of CRM record %s: HTTP %ld code %ld: %s", c->customer_id,
-			 what, crm_id, o->status, o->code, o->message ? o->message : "");
+		log_warn("customer %s: %s the person of CRM record %s: HTTP %ld code %ld: %s", c->customer_id, what,
+			 crm_id, o->status, o->code, o->message ? o->message : "");
 }
 
 /* Deletes a person finsync added; 1 when it is gone (also when it was gone already). */
@@ -262,8 +261,8 @@ static int remove_departed(struct customer_persons *c, json_t *persons, struct p
 				break;
 		if (k < json_array_size(persons))
 			continue;
-		log_info("customer %s: CRM record %s is no longer one of its persons; removing it",
-			 c->customer_id, links[i].crm_contact_id);
+		log_info("customer %s: CRM record %s is no longer one of its persons; removing it", c->customer_id,
+			 links[i].crm_contact_id);
 		if (remove_person(c, &links[i]))
 			rc = ledger_person_link_delete(c->p->lg, links[i].crm_contact_id);
 	}
@@ -271,8 +270,7 @@ static int remove_departed(struct customer_persons *c, json_t *persons, struct p
 }
 
 /* The CRM id of the person to be primary: the oldest link still wanted, else the first. */
-static const char *primary_of(struct customer_persons *c, json_t *persons, const struct person_link *links,
-			      size_t n)
+static const char *primary_of(struct customer_persons *c, json_t *persons, const struct person_link *links, size_t n)
 {
 	json_t *p, *body;
 	size_t i, k;
@@ -487,8 +485,8 @@ out:
 	return rc;
 }
 
-int persons_settle(struct pipeline *p, struct finclient *fin, const char *customer_id, json_t *persons,
-		   int in_body, const struct fin_outcome *out, int *incomplete)
+int persons_settle(struct pipeline *p, struct finclient *fin, const char *customer_id, json_t *persons, int in_body,
+		   const struct fin_outcome *out, int *incomplete)
 {
 	struct customer_persons c = { p, fin, p->job->app, customer_id, incomplete, 0, NULL };
 	json_t *none = NULL;

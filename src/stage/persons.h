@@ -23,8 +23,8 @@ json_t *persons_take(const struct finance_app *app, json_t *payload, int create,
  * or a ledger error (<0); *incomplete is set when a person could not be
  * written (the caller makes the customer be planned again next run).
  */
-int persons_settle(struct pipeline *p, struct finclient *fin, const char *customer_id, json_t *persons,
-		   int in_body, const struct fin_outcome *out, int *incomplete);
+int persons_settle(struct pipeline *p, struct finclient *fin, const char *customer_id, json_t *persons, int in_body,
+		   const struct fin_outcome *out, int *incomplete);
 
 /*
  * A CRM contact that was deleted: the person finsync added for it leaves its

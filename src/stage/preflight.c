@@ -29,8 +29,9 @@ int preflight_currency(struct pipeline *p)
 	if ((rc = pipeline_finclient(p, &fc)) || (rc = finclient_base_currency(fc, &fin)))
 		goto out;
 	if (strcasecmp(crm, fin))
-		rc = fail(FS_EABORT, "base currencies differ: Zoho CRM %s, %s %s; finsync writes nothing until they match",
-			  crm, p->job->app->label, fin);
+		rc = fail(FS_EABORT,
+			  "base currencies differ: Zoho CRM %s, %s %s; finsync writes nothing until they match", crm,
+			  p->job->app->label, fin);
 	else
 		log_debug("base currency %s on both sides", fin);
 out:

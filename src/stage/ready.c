@@ -35,11 +35,11 @@ struct ready {
 	const struct job *job;
 	struct crm *crm;
 	struct finclient *fc;
-	json_t *fields;         /* {module: names} read, for the caller; may be NULL */
+	json_t *fields; /* {module: names} read, for the caller; may be NULL */
 	ready_line_fn line;
 	void *ud;
-	int missing;            /* pieces reported missing */
-	char *first;            /* the first one's sentence */
+	int missing; /* pieces reported missing */
+	char *first; /* the first one's sentence */
 };
 
 static void report(struct ready *r, enum ready_mark mark, const char *what, const char *fmt, ...)
@@ -87,7 +87,7 @@ static int check_mapped_fields(struct ready *r)
 				break;
 			if (r->fields)
 				json_object_set(r->fields, *m, available);
-			if (!json_array_size(available)) {      /* a CSV file that is absent: nothing read */
+			if (!json_array_size(available)) { /* a CSV file that is absent: nothing read */
 				json_decref(available);
 				continue;
 			}
@@ -114,8 +114,10 @@ static int check_deal_fields(struct ready *r)
 	for (f = needed; *f && json_array_size(available); f++)
 		if (!jstr_in(available, *f)) {
 			ok = 0;
-			report(r, READY_MISSING, "crm fields", "sync.deals: the CRM module Deals has no field '%s', "
-			       "which deals cannot be read without", *f);
+			report(r, READY_MISSING, "crm fields",
+			       "sync.deals: the CRM module Deals has no field '%s', "
+			       "which deals cannot be read without",
+			       *f);
 		}
 	if (ok && json_array_size(available))
 		report(r, READY_OK, "crm fields", "Deals has Deal_Name and Stage");
@@ -151,7 +153,8 @@ static void check_stage(struct ready *r, json_t *values, const char *key, const 
 	if (!stage || jstr_in(values, stage))
 		return;
 	(*bad)++;
-	report(r, READY_MISSING, "deal stages", "sync.deals.%s: '%s' is not a value of the CRM's Deals Stage "
+	report(r, READY_MISSING, "deal stages",
+	       "sync.deals.%s: '%s' is not a value of the CRM's Deals Stage "
 	       "picklist; add it in Zoho CRM → Settings → Modules and Fields → Deals → Stage, or correct the job",
 	       key, stage);
 }
@@ -166,9 +169,12 @@ static int check_stages(struct ready *r)
 	if ((rc = crm_picklist(r->job, "Deals", "Stage", &values)))
 		return rc;
 	if (!values) {
-		report(r, READY_UNKNOWN, "deal stages", "cannot verify the stage names against %s: make sure "
-		       "every stage the job names is a Deals Stage value", r->job->crm_source->has_picklists ?
-		       "a Stage field without values" : "a CSV export (it has no picklists)");
+		report(r, READY_UNKNOWN, "deal stages",
+		       "cannot verify the stage names against %s: make sure "
+		       "every stage the job names is a Deals Stage value",
+		       r->job->crm_source->has_picklists
+			       ? "a Stage field without values"
+			       : "a CSV export (it has no picklists)");
 		return 0;
 	}
 	check_stage(r, values, "quote_create_stage", d->quote_create_stage, &bad);
@@ -192,12 +198,15 @@ static int check_views_of(struct ready *r, json_t *views, const char *key)
 	json_object_foreach(views, module, v) {
 		const char *cvid = json_string_value(v);
 		if (!r->job->crm_source->has_views)
-			report(r, READY_UNKNOWN, "views", "%s.%s: a CSV export has no views: make sure %s.csv holds "
-			       "the records of view %s", key, module, module, cvid ? cvid : "");
+			report(r, READY_UNKNOWN, "views",
+			       "%s.%s: a CSV export has no views: make sure %s.csv holds "
+			       "the records of view %s",
+			       key, module, module, cvid ? cvid : "");
 		else if (!cvid || (rc = crm_view_exists(r->job, module, cvid)) == 1)
 			report(r, READY_OK, "views", "%s.%s: the CRM has view %s", key, module, cvid ? cvid : "");
 		else if (rc == 0)
-			report(r, READY_MISSING, "views", "%s.%s: Zoho CRM has no custom view %s in %s; copy the view's "
+			report(r, READY_MISSING, "views",
+			       "%s.%s: Zoho CRM has no custom view %s in %s; copy the view's "
 			       "id from the CRM (the cvid in the address of the list view) or remove it from the job",
 			       key, module, cvid, module);
 		else
@@ -227,11 +236,11 @@ static int check_views(struct ready *r)
 
 /* A finance entity finsync writes custom fields on. */
 struct fin_entity {
-	const char *api;        /* Books' entity name: "contact", "item" */
-	const char *plural;     /* "contacts" */
-	const char *menu;       /* its page in the app's settings */
-	int written;            /* the job writes it */
-	json_t *names;          /* the cf_* names it needs (array of strings) */
+	const char *api;    /* Books' entity name: "contact", "item" */
+	const char *plural; /* "contacts" */
+	const char *menu;   /* its page in the app's settings */
+	int written;        /* the job writes it */
+	json_t *names;      /* the cf_* names it needs (array of strings) */
 };
 
 /* "cf_crm_id" → "CRM ID", "cf_industry" → "Industry": a label whose API name Zoho derives back. */
@@ -266,8 +275,8 @@ static char *create_hint(const struct ready *r, const struct fin_entity *fe, con
 {
 	char *label = label_of(name);
 	char *hint = xasprintf("create a custom field '%s' (API name %s, type text%s) in %s → Settings → "
-			       "Preferences → %s → Field Customization", label, name,
-			       upsert_needs_unique(r, name) ? ", 'Do not allow duplicate values' on" : "",
+			       "Preferences → %s → Field Customization",
+			       label, name, upsert_needs_unique(r, name) ? ", 'Do not allow duplicate values' on" : "",
 			       r->job->app->label, fe->menu);
 	xfree(label);
 	return hint;
@@ -304,20 +313,22 @@ static void check_one_field(struct ready *r, const struct fin_entity *fe, json_t
 	char *hint = create_hint(r, fe, name);
 
 	if (!f) {
-		report(r, READY_MISSING, "finance fields", "%s has no custom field %s on %s; %s",
-		       r->job->app->label, name, fe->plural, hint);
+		report(r, READY_MISSING, "finance fields", "%s has no custom field %s on %s; %s", r->job->app->label,
+		       name, fe->plural, hint);
 	} else if (!upsert_needs_unique(r, name)) {
 		report(r, READY_OK, "finance fields", "%s has %s on %s", r->job->app->label, name, fe->plural);
 	} else if (json_is_true(unique = json_object_get(f, "is_unique"))) {
 		report(r, READY_OK, "finance fields", "%s has %s on %s, duplicates not allowed", r->job->app->label,
 		       name, fe->plural);
 	} else if (json_is_false(unique)) {
-		report(r, READY_MISSING, "finance fields", "the custom field %s on %s in %s allows duplicate values, "
+		report(r, READY_MISSING, "finance fields",
+		       "the custom field %s on %s in %s allows duplicate values, "
 		       "and finsync's upsert needs it unique; edit it in %s → Settings → Preferences → %s → Field "
-		       "Customization and turn 'Do not allow duplicate values' on", name, fe->plural,
-		       r->job->app->label, r->job->app->label, fe->menu);
+		       "Customization and turn 'Do not allow duplicate values' on",
+		       name, fe->plural, r->job->app->label, r->job->app->label, fe->menu);
 	} else {
-		report(r, READY_UNKNOWN, "finance fields", "%s has %s on %s but does not say whether it allows "
+		report(r, READY_UNKNOWN, "finance fields",
+		       "%s has %s on %s but does not say whether it allows "
 		       "duplicates: make sure 'Do not allow duplicate values' is on (upsert needs it)",
 		       r->job->app->label, name, fe->plural);
 	}
@@ -332,8 +343,10 @@ static void cannot_verify(struct ready *r, const struct fin_entity *fe, const ch
 
 	json_array_foreach(fe->names, i, v) {
 		char *hint = create_hint(r, fe, json_string_value(v));
-		report(r, READY_UNKNOWN, "finance fields", "cannot verify %s on %s in %s (%s): make sure it exists "
-		       "(%s)", json_string_value(v), fe->plural, r->job->app->label, why, hint);
+		report(r, READY_UNKNOWN, "finance fields",
+		       "cannot verify %s on %s in %s (%s): make sure it exists "
+		       "(%s)",
+		       json_string_value(v), fe->plural, r->job->app->label, why, hint);
 		xfree(hint);
 	}
 }
@@ -421,11 +434,14 @@ static int check_mirror_field(struct ready *r, const char *module, const char *k
 	if ((rc = crm_field_info(r->job, module, field, &info)))
 		return rc;
 	if (!info)
-		report(r, READY_MISSING, "crm fields", "sync.transactions.%s: the CRM module %s has no field '%s'; "
-		       "create it%s in Zoho CRM → Settings → Modules and Fields → %s, or correct the job", key, module,
-		       field, unique ? " (a single line marked \"Do not allow duplicate values\")" : "", module);
+		report(r, READY_MISSING, "crm fields",
+		       "sync.transactions.%s: the CRM module %s has no field '%s'; "
+		       "create it%s in Zoho CRM → Settings → Modules and Fields → %s, or correct the job",
+		       key, module, field, unique ? " (a single line marked \"Do not allow duplicate values\")" : "",
+		       module);
 	else if (unique && !json_object_size(json_object_get(info, "unique")))
-		report(r, READY_MISSING, "crm fields", "sync.transactions.%s: the field '%s' of %s is not unique; "
+		report(r, READY_MISSING, "crm fields",
+		       "sync.transactions.%s: the field '%s' of %s is not unique; "
 		       "mark it \"Do not allow duplicate values\" in Zoho CRM → Settings → Modules and Fields → %s",
 		       key, field, module, module);
 	else

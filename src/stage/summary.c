@@ -38,7 +38,7 @@ struct summary {
 	struct finclient *fin;
 	struct crm *crm;
 	struct stats s;
-	long rows;               /* list rows taken in */
+	long rows; /* list rows taken in */
 };
 
 /* The CRM modules the job's customers come from. */
@@ -75,11 +75,13 @@ int summary_check_fields(const struct job *job, struct crm *crm)
 		for (i = 0; i < SUM_FIELD_COUNT && !rc; i++)
 			if (job->summary.fields[i] && json_array_size(available) &&
 			    !jstr_in(available, job->summary.fields[i]))
-				rc = fail(FS_EUSAGE, "job '%s': sync.summary.fields.%s: the CRM module %s has no field '%s'; "
+				rc = fail(FS_EUSAGE,
+					  "job '%s': sync.summary.fields.%s: the CRM module %s has no field '%s'; "
 					  "create it (type %s) in Zoho CRM → Settings → Modules and Fields → %s, "
-					  "or name an existing field in the job", job->path,
-					  summary_field_key((enum summary_field)i), modules[m], job->summary.fields[i],
-					  summary_field_type((enum summary_field)i), modules[m]);
+					  "or name an existing field in the job",
+					  job->path, summary_field_key((enum summary_field)i), modules[m],
+					  job->summary.fields[i], summary_field_type((enum summary_field)i),
+					  modules[m]);
 		json_decref(available);
 	}
 	return rc;
@@ -117,7 +119,7 @@ static int take_customer(json_t *row, void *ud)
 	 * (the preflight made sure both sides share one base currency).
 	 */
 	if (!s->p->job->app->outstanding_in_list)
-		amount = 0;     /* the unpaid invoices' balances are added to it (take_unpaid) */
+		amount = 0; /* the unpaid invoices' balances are added to it (take_unpaid) */
 	else if (!id || (!money(row, "outstanding_receivable_amount_bcy", &amount) &&
 			 !money(row, "outstanding_receivable_amount", &amount)))
 		return 0;
@@ -148,7 +150,7 @@ static int take_unpaid(json_t *row, void *ud)
 	static const char *const unpaid[] = { "sent", "overdue", "partially_paid", "viewed", NULL };
 	struct summary *s = ud;
 	char buf[32];
-	const char *id = id_of(row, "customer_id", buf, sizeof(buf)), *const *u;
+	const char *id = id_of(row, "customer_id", buf, sizeof(buf)), *const * u;
 	double balance;
 
 	s->rows++;
@@ -207,11 +209,13 @@ static json_t *figures(const struct job *job, const struct summary_row *r)
 	json_t *o = json_object();
 
 	if (f[SUM_OUTSTANDING])
-		json_object_set_new(o, f[SUM_OUTSTANDING], r->has_outstanding ? amount_json(r->outstanding) : json_null());
+		json_object_set_new(o, f[SUM_OUTSTANDING],
+				    r->has_outstanding ? amount_json(r->outstanding) : json_null());
 	if (f[SUM_OVERDUE_COUNT])
 		json_object_set_new(o, f[SUM_OVERDUE_COUNT], json_integer(r->overdue));
 	if (f[SUM_LAST_PAYMENT_DATE])
-		json_object_set_new(o, f[SUM_LAST_PAYMENT_DATE], r->has_payment ? json_string(r->pay_date) : json_null());
+		json_object_set_new(o, f[SUM_LAST_PAYMENT_DATE],
+				    r->has_payment ? json_string(r->pay_date) : json_null());
 	if (f[SUM_LAST_PAYMENT_AMOUNT])
 		json_object_set_new(o, f[SUM_LAST_PAYMENT_AMOUNT],
 				    r->has_payment ? amount_json(r->pay_amount) : json_null());
@@ -228,14 +232,13 @@ static const char *module_of(const struct job *job, const struct summary_row *r)
 /* The rows of one module that changed, written in one call; outcomes into the ledger. */
 struct batch {
 	const char *module;
-	json_t *rows;            /* CRM update rows */
-	size_t idx[ROWS];        /* into the page */
+	json_t *rows;     /* CRM update rows */
+	size_t idx[ROWS]; /* into the page */
 	char hash[ROWS][CONTENT_HASH_LEN];
 	size_t n;
 };
 
-static int settle_batch(struct summary *s, struct batch *b, const struct summary_row *page,
-			struct crm_row_result *res)
+static int settle_batch(struct summary *s, struct batch *b, const struct summary_row *page, struct crm_row_result *res)
 {
 	struct ledger *lg = s->p->lg;
 	size_t i;
@@ -252,7 +255,8 @@ static int settle_batch(struct summary *s, struct batch *b, const struct summary
 						      "update", "ledger", "financial summary written to the CRM");
 		} else {
 			char *why = xasprintf("the CRM refused the financial summary of %s %s: %s %s", b->module,
-					      r->crm_id, res[i].code ? res[i].code : "", res[i].message ? res[i].message : "");
+					      r->crm_id, res[i].code ? res[i].code : "",
+					      res[i].message ? res[i].message : "");
 			log_warn("%s", why);
 			s->s.failed++;
 			s->p->records_failed++;

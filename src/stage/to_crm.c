@@ -60,7 +60,7 @@ struct plan_ctx {
 	struct pipeline *p;
 	const struct entity_sync *e;
 	struct staging_writer *w;
-	json_t *matched;          /* finance ids the CRM-to-finance plan already took */
+	json_t *matched; /* finance ids the CRM-to-finance plan already took */
 	long lines;
 };
 
@@ -76,18 +76,19 @@ static int note_matched(json_t *line, void *ud)
 /* The CRM field that names a record of the module. */
 static const char *name_field(const char *module)
 {
-	return module[0] == 'P' ? "Product_Name" : module[0] == 'C' ? "Last_Name" :
-	       module[0] == 'V' ? "Vendor_Name" : "Account_Name";
+	return module[0] == 'P'   ? "Product_Name"
+	       : module[0] == 'C' ? "Last_Name"
+	       : module[0] == 'V' ? "Vendor_Name"
+				  : "Account_Name";
 }
 
 /* The keys Zoho requires on an update of the finance record (stamp_crm_id), from the record. */
 static json_t *required_on_update(const struct job *job, const struct entity_sync *e, json_t *rec)
 {
 	if (!entity_defs[e->kind].is_contact)
-		return json_pack("{s:O?, s:O?}", "name", json_object_get(rec, "name"),
-				 "rate", json_object_get(rec, "rate"));
-	return json_pack("{s:O?}", job->app->customer_name_key,
-			 json_object_get(rec, job->app->customer_name_key));
+		return json_pack("{s:O?, s:O?}", "name", json_object_get(rec, "name"), "rate",
+				 json_object_get(rec, "rate"));
+	return json_pack("{s:O?}", job->app->customer_name_key, json_object_get(rec, job->app->customer_name_key));
 }
 
 /*
@@ -133,7 +134,7 @@ static const char *plan_action(struct plan_ctx *c, const char *crm_id, const cha
 		*reason = "changed in the finance app since the last run";
 	}
 	if (rc == 1 && strcmp(l.state, "linked"))
-		action = NULL;        /* the CRM record was deleted: nothing to send it */
+		action = NULL; /* the CRM record was deleted: nothing to send it */
 	link_release(&l);
 	return action;
 }
@@ -165,11 +166,10 @@ static int plan_row(json_t *row, void *ud)
 		return rc;
 	}
 	reverse_record(job, c->e, rec ? rec : row, &module, &record);
-	line = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o?}", "direction", "to_crm",
-			 "entity", c->e->name, "crm_module", module, "crm_id", crm_id, "finance_id", fid,
-			 "name", jstr(record, name_field(module)),
-			 "action", action, "reason", reason, "finance_hash", hash, "record", record,
-			 "required", rec ? required_on_update(job, c->e, rec) : NULL);
+	line = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:o, s:o?}", "direction", "to_crm", "entity",
+			 c->e->name, "crm_module", module, "crm_id", crm_id, "finance_id", fid, "name",
+			 jstr(record, name_field(module)), "action", action, "reason", reason, "finance_hash", hash,
+			 "record", record, "required", rec ? required_on_update(job, c->e, rec) : NULL);
 	rc = staging_write(c->w, line);
 	json_decref(line);
 	json_decref(rec);
@@ -187,8 +187,8 @@ int to_crm_transform(struct pipeline *p, const struct entity_sync *e, struct man
 	char *name = file_name(e);
 	int rc;
 
-	if ((rc = each_line(tdir, e->name, note_matched, c.matched)) ||
-	    (rc = staging_writer_open(&c.w, tdir, name)) || (rc = each_line(xdir, snap, plan_row, &c))) {
+	if ((rc = each_line(tdir, e->name, note_matched, c.matched)) || (rc = staging_writer_open(&c.w, tdir, name)) ||
+	    (rc = each_line(xdir, snap, plan_row, &c))) {
 		staging_writer_abort(c.w);
 		goto out;
 	}
@@ -254,8 +254,8 @@ struct send_ctx {
 	const struct entity_sync *e;
 	struct finclient *fin;
 	struct crm *crm;
-	json_t *forward_updates;  /* CRM ids the CRM changed this run: the CRM's fields win there */
-	json_t *batch;            /* lines */
+	json_t *forward_updates; /* CRM ids the CRM changed this run: the CRM's fields win there */
+	json_t *batch;           /* lines */
 	struct stats s;
 };
 
@@ -305,13 +305,13 @@ static int stamp_crm_id(struct send_ctx *c, json_t *line, const char *crm_id)
 
 	if (!body)
 		body = json_object();
-	json_object_set_new(body, "custom_fields", json_pack("[{s:s, s:s}]", "api_name", c->p->job->crm_id_field,
-							     "value", crm_id));
+	json_object_set_new(body, "custom_fields",
+			    json_pack("[{s:s, s:s}]", "api_name", c->p->job->crm_id_field, "value", crm_id));
 	rc = finclient_write(c->fin, c->e->kind, jstr(line, "finance_id"), body, &o);
 
 	if (!rc && !o.ok)
-		log_warn("%s %s: cannot put the CRM id on the finance record: %s", c->e->name,
-			 jstr(line, "finance_id"), o.message);
+		log_warn("%s %s: cannot put the CRM id on the finance record: %s", c->e->name, jstr(line, "finance_id"),
+			 o.message);
 	fin_outcome_release(&o);
 	json_decref(body);
 	return rc;
@@ -329,8 +329,8 @@ static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r
 		why = xasprintf("Zoho CRM rejected %s '%s' (%s): %s", jstr(line, "crm_module"),
 				jstr_or(line, "name", ""), r->code, r->message);
 		log_warn("%s (finance id %s)", why, jstr(line, "finance_id"));
-		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, jstr(line, "crm_module"), jstr(line, "crm_id"),
-				      jstr(line, "finance_id"), "failed", "", why);
+		rc = ledger_event_add(c->p->lg, c->p->run_id, c->e->name, jstr(line, "crm_module"),
+				      jstr(line, "crm_id"), jstr(line, "finance_id"), "failed", "", why);
 		xfree(why);
 		c->s.failed++;
 		c->p->records_failed++;
@@ -368,8 +368,16 @@ static int baseline(struct send_ctx *c, json_t *line)
 		l.finance_hash = xstrdup(jstr(line, "finance_hash"));
 		rc = ledger_link_put(c->p->lg, &l);
 	} else if (rc == 0) {
-		struct link n = { (char *)c->e->name, (char *)jstr(line, "crm_id"), (char *)jstr(line, "finance_id"),
-				  (char *)"crm", NULL, (char *)jstr(line, "finance_hash"), (char *)"linked", NULL };
+		struct link n = {
+			(char *)c->e->name,
+			(char *)jstr(line, "crm_id"),
+			(char *)jstr(line, "finance_id"),
+			(char *)"crm",
+			NULL,
+			(char *)jstr(line, "finance_hash"),
+			(char *)"linked",
+			NULL
+		};
 		rc = ledger_link_put(c->p->lg, &n);
 	}
 	link_release(&l);
@@ -464,7 +472,8 @@ static int send_group(struct send_ctx *c, const char *module, int create)
 	int rc;
 
 	json_array_foreach(c->batch, i, line) {
-		if (strcmp(jstr(line, "crm_module"), module) || strcmp(jstr(line, "action"), create ? "create" : "update"))
+		if (strcmp(jstr(line, "crm_module"), module) ||
+		    strcmp(jstr(line, "action"), create ? "create" : "update"))
 			continue;
 		json_t *row = json_deep_copy(json_object_get(line, "record"));
 		if (!create)
@@ -472,8 +481,11 @@ static int send_group(struct send_ctx *c, const char *module, int create)
 		json_array_append_new(rows, row);
 		json_array_append(picked, line);
 	}
-	rc = write_rows(c, module, !create ? "update" : overwrite ? "upsert" : "insert", rows, picked,
-			create && !overwrite ? dups : NULL);
+	rc = write_rows(c, module,
+			!create     ? "update"
+			: overwrite ? "upsert"
+				    : "insert",
+			rows, picked, create && !overwrite ? dups : NULL);
 	if (!rc && json_array_size(dups))
 		rc = write_clones(c, module, dups);
 	json_decref(rows);
@@ -516,7 +528,7 @@ static int queue_line(json_t *line, void *ud)
 	if (!strcmp(jstr(line, "action"), "update")) {
 		keep_crm_bound_fields(c, line);
 		if (!json_object_size(json_object_get(line, "record"))) {
-			c->s.unchanged++;     /* the CRM owns every field both sides changed */
+			c->s.unchanged++; /* the CRM owns every field both sides changed */
 			return 0;
 		}
 	}
@@ -538,8 +550,8 @@ int to_crm_load(struct pipeline *p, const struct entity_sync *e, struct finclien
 		rc = flush(&c);
 	if (!rc)
 		rc = ledger_stats_add(p->lg, p->run_id, e->name, "to_crm", &c.s);
-	log_info("%s to the CRM: %ld added, %ld updated, %ld unchanged, %ld failed", e->name, c.s.added,
-		 c.s.updated, c.s.unchanged, c.s.failed);
+	log_info("%s to the CRM: %ld added, %ld updated, %ld unchanged, %ld failed", e->name, c.s.added, c.s.updated,
+		 c.s.unchanged, c.s.failed);
 	crm_close(c.crm);
 	json_decref(c.forward_updates);
 	json_decref(c.batch);

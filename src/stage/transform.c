@@ -29,8 +29,8 @@ struct transform_run {
 	char *extract_dir;
 	char *out_dir;
 	struct manifest *m;
-	json_t *extract_manifest;       /* for the progress line's totals */
-	struct fin_index *contacts_ix;  /* customers and vendors: one name space */
+	json_t *extract_manifest;      /* for the progress line's totals */
+	struct fin_index *contacts_ix; /* customers and vendors: one name space */
 	struct fin_index *items_ix;
 	struct stats st[ENTITY_COUNT];
 	int done[ENTITY_COUNT];
@@ -150,8 +150,8 @@ static int emit_deleted(struct xform *x, json_t *rec, void *ud)
 		pl.match = "ledger";
 		pl.name = (char *)json_string_value(json_object_get(rec, "display_name"));
 		pl.finance_id = l.finance_id;
-		pl.reason = xasprintf("deleted in the CRM%s%s%s%s; the finance record is kept",
-				      when ? " at " : "", when ? when : "", by ? " by " : "", by ? by : "");
+		pl.reason = xasprintf("deleted in the CRM%s%s%s%s; the finance record is kept", when ? " at " : "",
+				      when ? when : "", by ? " by " : "", by ? by : "");
 		line = xform_line_new(x, module, id, &pl, "", NULL);
 		rc = staging_write(x->w, line);
 		json_decref(line);
@@ -261,8 +261,9 @@ static int plan_entity(struct xform *x, struct ledger *lg)
 
 static int transform_entity(struct transform_run *t, const struct entity_sync *e)
 {
-	struct xform x = { .lg = t->p->lg, .run_dir = t->p->run_dir, .job = t->p->job, .e = e,
-			   .extract_dir = t->extract_dir };
+	struct xform x = {
+		.lg = t->p->lg, .run_dir = t->p->run_dir, .job = t->p->job, .e = e, .extract_dir = t->extract_dir
+	};
 	int rc;
 
 	log_set_entity(e->name);
@@ -287,9 +288,8 @@ static int transform_entity(struct transform_run *t, const struct entity_sync *e
 	t->st[e->kind] = x.st;
 	t->done[e->kind] = 1;
 	log_fields(LOG_INFO, stats_json(&x.st),
-		   "%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld failed",
-		   e->name, x.st.added, x.st.updated, x.st.unchanged, x.st.skipped, x.st.duplicates,
-		   x.st.failed);
+		   "%s: %ld create, %ld update, %ld unchanged, %ld skipped, %ld duplicates, %ld failed", e->name,
+		   x.st.added, x.st.updated, x.st.unchanged, x.st.skipped, x.st.duplicates, x.st.failed);
 	if (x.st.deleted)
 		log_info("%s: %ld deleted in the CRM (finance records kept)", e->name, x.st.deleted);
 	return 0;
@@ -320,8 +320,8 @@ static int write_stats(struct transform_run *t)
 	for (i = 0; i < ENTITY_COUNT; i++) {
 		if (!t->done[i])
 			continue;
-		if ((rc = ledger_stats_add(lg, t->p->run_id, entity_kind_name((enum entity_kind)i),
-					   "transform", &t->st[i]))) {
+		if ((rc = ledger_stats_add(lg, t->p->run_id, entity_kind_name((enum entity_kind)i), "transform",
+					   &t->st[i]))) {
 			ledger_rollback(lg);
 			return rc;
 		}
@@ -339,7 +339,7 @@ int stage_transform(struct pipeline *p)
 	t.extract_dir = xasprintf("%s/extract", p->run_dir);
 	t.out_dir = xasprintf("%s/transform", p->run_dir);
 	t.m = manifest_new(p->run_id, "transform");
-	manifest_load(t.extract_dir, &t.extract_manifest);      /* none: totals unknown */
+	manifest_load(t.extract_dir, &t.extract_manifest); /* none: totals unknown */
 	s.in_dir = t.extract_dir;
 	s.out_dir = t.out_dir;
 	s.m = t.m;

@@ -12,14 +12,14 @@
 #define SYNC_UNITS(X) X(deals) X(deal_money) X(quotes) X(summary) X(transactions) X(price_books)
 
 /* A record entity's unit: its row of entities.c and the entity hooks. */
-#define ENTITY_UNIT(KIND, NAME)                                                                                    \
-	static const struct sync_unit unit_##NAME = {                                                              \
-		.name = #NAME,                                                                                     \
-		.entity = &entity_defs[ENTITY_##KIND],                                                             \
-		.has_links = 1,                                                                                    \
-		.extract = entity_extract,                                                                         \
-		.transform = entity_transform,                                                                     \
-		.load = entity_load,                                                                               \
+#define ENTITY_UNIT(KIND, NAME) \
+	static const struct sync_unit unit_##NAME = { \
+		.name = #NAME, \
+		.entity = &entity_defs[ENTITY_##KIND], \
+		.has_links = 1, \
+		.extract = entity_extract, \
+		.transform = entity_transform, \
+		.load = entity_load, \
 	};
 RECORD_ENTITIES(ENTITY_UNIT)
 

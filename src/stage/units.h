@@ -18,12 +18,12 @@ struct manifest;
 /* What a stage hands each unit's hook. */
 struct stage_run {
 	struct pipeline *p;
-	struct crm *crm;                /* extract: the CRM source */
-	struct finclient *fin;          /* extract and load: the run's finance client */
-	const char *in_dir;             /* transform: the extract's folder */
-	const char *out_dir;            /* extract, transform: the stage's own folder */
-	struct manifest *m;             /* extract, transform: the stage's manifest */
-	void *own;                      /* the stage's own state, for the entity hooks it defines */
+	struct crm *crm;       /* extract: the CRM source */
+	struct finclient *fin; /* extract and load: the run's finance client */
+	const char *in_dir;    /* transform: the extract's folder */
+	const char *out_dir;   /* extract, transform: the stage's own folder */
+	struct manifest *m;    /* extract, transform: the stage's manifest */
+	void *own;             /* the stage's own state, for the entity hooks it defines */
 };
 
 struct sync_unit;
@@ -31,13 +31,13 @@ struct sync_unit;
 typedef int (*unit_hook)(struct stage_run *s, const struct sync_unit *u);
 
 struct sync_unit {
-	const char *name;               /* the ledger's entity, the staging file's name */
+	const char *name;                /* the ledger's entity, the staging file's name */
 	const struct entity_def *entity; /* a record entity's row (src/job/entities.c), else NULL */
-	int has_links;                  /* keeps CRM-to-finance links in the ledger */
-	struct job_sync_key key;        /* its key under sync and that value's loader (job.h); { NULL }: none */
-	unit_hook extract;              /* CRM (and finance snapshots) -> extract/; NULL: none */
-	unit_hook transform;            /* extract/ -> transform/<name>: one planned action a record */
-	unit_hook load;                 /* transform/<name> -> the finance app (or the CRM) and the ledger */
+	int has_links;                   /* keeps CRM-to-finance links in the ledger */
+	struct job_sync_key key;         /* its key under sync and that value's loader (job.h); { NULL }: none */
+	unit_hook extract;               /* CRM (and finance snapshots) -> extract/; NULL: none */
+	unit_hook transform;             /* extract/ -> transform/<name>: one planned action a record */
+	unit_hook load;                  /* transform/<name> -> the finance app (or the CRM) and the ledger */
 };
 
 /*

@@ -27,8 +27,7 @@ static json_t *ctl_body(struct req *r)
 	char msg[300];
 
 	if (!json_is_object(body)) {
-		snprintf(msg, sizeof(msg), "body must be a JSON object%s%s",
-			 body ? "" : ": ", body ? "" : jerr.text);
+		snprintf(msg, sizeof(msg), "body must be a JSON object%s%s", body ? "" : ": ", body ? "" : jerr.text);
 		ctl_error(r, 400, msg);
 		json_decref(body);
 		return NULL;
@@ -57,8 +56,9 @@ static void store_view(struct req *r, char **seg, int n)
 	int kind;
 
 	if (n != 3) {
-		ctl_error(r, 404, "use /__control/store/crm/{Module} or "
-				 "/__control/store/{app}/{resource}");
+		ctl_error(r, 404,
+			  "use /__control/store/crm/{Module} or "
+			  "/__control/store/{app}/{resource}");
 		return;
 	}
 	if (str_eq(seg[1], "crm")) {
@@ -69,8 +69,7 @@ static void store_view(struct req *r, char **seg, int n)
 		ctl_error(r, 404, "unknown app or resource");
 		return;
 	}
-	reply_json(r, 200, json_pack("{s:o}", "records",
-				     fin_store_list(r->sb, app, (enum fin_kind)kind)));
+	reply_json(r, 200, json_pack("{s:o}", "records", fin_store_list(r->sb, app, (enum fin_kind)kind)));
 }
 
 /* ---- loading records ------------------------------------------------------- */
@@ -101,7 +100,8 @@ static void related_crm(struct req *r, const char *module, const char *id, const
 	store_begin(r->sb->st);
 	if (crm_related_put(r->sb, module, id, relation, json_object_get(body, "ids"))) {
 		store_rollback(r->sb->st);
-		ctl_error(r, 400, "body needs \"ids\": [record ids], of a relation the sandbox knows (Deals/{id}/Products)");
+		ctl_error(r, 400,
+			  "body needs \"ids\": [record ids], of a relation the sandbox knows (Deals/{id}/Products)");
 	} else {
 		store_commit(r->sb->st);
 		ctl_ok(r);
@@ -138,8 +138,8 @@ static void load_crm(struct req *r, const char *module)
 		}
 	}
 	store_commit(r->sb->st);
-	reply_json(r, 200, json_pack("{s:b, s:I, s:o}", "ok", 1, "count",
-				     (json_int_t)json_array_size(ids), "ids", ids));
+	reply_json(r, 200,
+		   json_pack("{s:b, s:I, s:o}", "ok", 1, "count", (json_int_t)json_array_size(ids), "ids", ids));
 	json_decref(body);
 }
 
@@ -177,8 +177,8 @@ static void load_finance(struct req *r, const char *appname, const char *res)
 		json_array_append(ids, json_object_get(rec, fr.id_key));
 	}
 	store_commit(r->sb->st);
-	reply_json(r, 200, json_pack("{s:b, s:I, s:o}", "ok", 1, "count",
-				     (json_int_t)json_array_size(ids), "ids", ids));
+	reply_json(r, 200,
+		   json_pack("{s:b, s:I, s:o}", "ok", 1, "count", (json_int_t)json_array_size(ids), "ids", ids));
 	json_decref(body);
 }
 
@@ -199,8 +199,7 @@ static void ctl_fin_error(struct req *r, json_t *err)
 {
 	char msg[512];
 
-	snprintf(msg, sizeof(msg), "code %lld: %s",
-		 (long long)json_integer_value(json_object_get(err, "code")),
+	snprintf(msg, sizeof(msg), "code %lld: %s", (long long)json_integer_value(json_object_get(err, "code")),
 		 jstr_or(err, "message", "refused"));
 	json_decref(err);
 	ctl_error(r, 400, msg);
@@ -312,14 +311,14 @@ static void requests(struct req *r)
 	sqlite3_bind_int64(s, 1, from);
 	list = json_array();
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s}",
-			"seq", (json_int_t)sqlite3_column_int64(s, 0),
-			"method", (const char *)sqlite3_column_text(s, 1),
-			"path", (const char *)sqlite3_column_text(s, 2),
-			"query", (const char *)sqlite3_column_text(s, 3),
-			"status", sqlite3_column_int(s, 4),
-			"api", (const char *)sqlite3_column_text(s, 5),
-			"at", (const char *)sqlite3_column_text(s, 6)));
+		json_array_append_new(
+			list,
+			json_pack("{s:I, s:s, s:s, s:s, s:i, s:s, s:s}", "seq", (json_int_t)sqlite3_column_int64(s, 0),
+				  "method", (const char *)sqlite3_column_text(s, 1), "path",
+				  (const char *)sqlite3_column_text(s, 2), "query",
+				  (const char *)sqlite3_column_text(s, 3), "status", sqlite3_column_int(s, 4), "api",
+				  (const char *)sqlite3_column_text(s, 5), "at",
+				  (const char *)sqlite3_column_text(s, 6)));
 	sqlite3_reset(s);
 	reply_json(r, 200, json_pack("{s:o}", "requests", list));
 }
@@ -354,8 +353,8 @@ static void oauth_ctl(struct req *r)
 		}
 		json_decref(body);
 	}
-	reply_json(r, 200, json_pack("{s:O, s:I}", "refreshes", r->sb->refreshes,
-				     "token_ttl", (json_int_t)r->sb->token_ttl));
+	reply_json(r, 200,
+		   json_pack("{s:O, s:I}", "refreshes", r->sb->refreshes, "token_ttl", (json_int_t)r->sb->token_ttl));
 }
 
 /* A limit from the body into *out: 1 when set, 0 when absent, -1 (answered 400) when not an integer >= 0. */
@@ -392,8 +391,9 @@ static void limits(struct req *r)
 		if (daily)
 			memset(r->sb->daily, 0, sizeof(r->sb->daily));
 	}
-	reply_json(r, 200, json_pack("{s:I, s:I}", "rate_per_minute", (json_int_t)r->sb->rate_limit,
-				     "daily_limit", (json_int_t)r->sb->daily_limit));
+	reply_json(r, 200,
+		   json_pack("{s:I, s:I}", "rate_per_minute", (json_int_t)r->sb->rate_limit, "daily_limit",
+			     (json_int_t)r->sb->daily_limit));
 }
 
 /*
@@ -438,8 +438,8 @@ static int is_integer(const json_t *v)
  * (*body is then the caller's to free); NULL when it has answered 400, for
  * a body that is no JSON object or with msg.
  */
-static const json_t *ctl_setting(struct req *r, json_t **body, const char *key,
-				 int (*is_valid)(const json_t *), const char *msg)
+static const json_t *ctl_setting(struct req *r, json_t **body, const char *key, int (*is_valid)(const json_t *),
+				 const char *msg)
 {
 	const json_t *v;
 
@@ -495,8 +495,9 @@ static void readings(struct req *r)
 				*flags[i] = json_is_true(v);
 		json_decref(body);
 	}
-	reply_json(r, 200, json_pack("{s:b, s:b}", "honour_contact_type", r->sb->honour_contact_type,
-				     "salesorder_auto_number", r->sb->salesorder_auto_number));
+	reply_json(r, 200,
+		   json_pack("{s:b, s:b}", "honour_contact_type", r->sb->honour_contact_type, "salesorder_auto_number",
+			     r->sb->salesorder_auto_number));
 }
 
 static void clock_ctl(struct req *r)
@@ -505,14 +506,14 @@ static void clock_ctl(struct req *r)
 	const json_t *v;
 
 	if (strcmp(r->method, "POST") == 0) {
-		if (!(v = ctl_setting(r, &body, "advance", is_integer,
-				      "advance must be an integer (seconds)")))
+		if (!(v = ctl_setting(r, &body, "advance", is_integer, "advance must be an integer (seconds)")))
 			return;
 		r->sb->clock_offset += json_integer_value(v);
 		json_decref(body);
 	}
-	reply_json(r, 200, json_pack("{s:I, s:I}", "now", (json_int_t)sb_now(r->sb),
-				     "offset", (json_int_t)r->sb->clock_offset));
+	reply_json(r, 200,
+		   json_pack("{s:I, s:I}", "now", (json_int_t)sb_now(r->sb), "offset",
+			     (json_int_t)r->sb->clock_offset));
 }
 
 /* ---- faults ----------------------------------------------------------------- */
@@ -578,8 +579,7 @@ static void route(struct req *r, char **seg, int n)
 		payment(r, seg[1]);
 	else if (n == 3 && str_eq(seg[0], "finance") && post)
 		load_finance(r, seg[1], seg[2]);
-	else if (n == 5 && str_eq(seg[0], "finance") && str_eq(seg[2], "invoices") &&
-		 str_eq(seg[4], "status") && post)
+	else if (n == 5 && str_eq(seg[0], "finance") && str_eq(seg[2], "invoices") && str_eq(seg[4], "status") && post)
 		invoice_status(r, seg[1], seg[3]);
 	else if (n == 1 && str_eq(seg[0], "reject") && (post || del))
 		faults_ctl(r, "reject");

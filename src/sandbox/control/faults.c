@@ -27,16 +27,15 @@
 
 enum fkind { F_STATUS, F_EXPIRE, F_DELAY, F_CUT, F_DROP, F_REJECT };
 
-static const char *const kinds[] = { "status", "expire_token", "delay", "cut", "drop",
-				     "reject", NULL };
+static const char *const kinds[] = { "status", "expire_token", "delay", "cut", "drop", "reject", NULL };
 
 struct fault_rule {
 	long id;
 	enum fkind kind;
-	json_t *spec;           /* the rule as given, for GET */
-	const char *prefix;     /* borrowed from spec */
+	json_t *spec;       /* the rule as given, for GET */
+	const char *prefix; /* borrowed from spec */
 	const char *method;
-	long count;             /* fires left; 0 = unlimited */
+	long count; /* fires left; 0 = unlimited */
 	long skip;
 	long fired;
 };
@@ -128,14 +127,13 @@ static int fault_parse(struct fault_rule *f, const json_t *spec)
 		;
 	if (!json_is_object(spec) || !kinds[i])
 		return fail(FS_EINPUT, "'kind' must be one of status, expire_token, delay, "
-			    "cut, drop, reject");
+				       "cut, drop, reject");
 	f->kind = (enum fkind)i;
 	if (get_long(spec, "count", 0, &f->count) || get_long(spec, "skip", 0, &f->skip) ||
 	    get_long(spec, "delay_ms", 0, &v) || get_long(spec, "retry_after", 0, &v) ||
-	    get_long(spec, "status", f->kind == F_STATUS ? 500 : 400, &status) ||
-	    status < 100 || status > 599)
+	    get_long(spec, "status", f->kind == F_STATUS ? 500 : 400, &status) || status < 100 || status > 599)
 		return fail(FS_EINPUT, "count, skip, delay_ms, retry_after and status must be "
-			    "non-negative integers (status 100-599)");
+				       "non-negative integers (status 100-599)");
 	if ((json_object_get(spec, "path_prefix") && !jstr(spec, "path_prefix")) ||
 	    (json_object_get(spec, "method") && !jstr(spec, "method")) ||
 	    (json_object_get(spec, "raw") && !jstr(spec, "raw")))
@@ -201,10 +199,9 @@ static json_t *default_body(struct req *r, int status)
 		return json_pack("{s:s}", "error", "server_error");
 	if (status == 429)
 		return jerr_fin(44, "For security reasons your organization has been blocked "
-			       "as it have exceeded the maximum number of requests per minute "
-			       "that can originate from an organization.");
-	return jerr_fin(status >= 500 ? 1000 : 2, status >= 500 ? "Internal Error"
-								 : "Invalid request");
+				    "as it have exceeded the maximum number of requests per minute "
+				    "that can originate from an organization.");
+	return jerr_fin(status >= 500 ? 1000 : 2, status >= 500 ? "Internal Error" : "Invalid request");
 }
 
 /* The effect of one firing; 1 when r is answered. */
@@ -222,10 +219,10 @@ static int fire(struct req *r, const json_t *spec, enum fkind kind)
 			snprintf(buf, sizeof(buf), "%ld", retry);
 			reply_header(r, "Retry-After", buf);
 		}
-		reply_json(r, (int)status, json_object_get(spec, "body") ?
-			   json_deep_copy(json_object_get(spec, "body")) :
-			   default_body(r, (int)status));
-		if (jstr(spec, "raw")) {       /* an answer the JSON writer would never make (spaces, layout) */
+		reply_json(r, (int)status,
+			   json_object_get(spec, "body") ? json_deep_copy(json_object_get(spec, "body"))
+							 : default_body(r, (int)status));
+		if (jstr(spec, "raw")) { /* an answer the JSON writer would never make (spaces, layout) */
 			free(r->resp);
 			r->resp = xstrdup(jstr(spec, "raw"));
 			r->resp_len = strlen(r->resp);
@@ -235,8 +232,9 @@ static int fire(struct req *r, const json_t *spec, enum fkind kind)
 		if (str_eq(r->api, "crm"))
 			reply_json(r, 401, jerr_crm("INVALID_TOKEN", NULL, "invalid oauth token"));
 		else
-			reply_json(r, 401, jerr_fin(57, "You are not authorized to perform "
-						    "this operation"));
+			reply_json(r, 401,
+				   jerr_fin(57, "You are not authorized to perform "
+						"this operation"));
 		return 1;
 	case F_DELAY:
 		r->delay_ms += delay;
@@ -264,8 +262,7 @@ int faults_apply(struct sandbox *sb, struct req *r)
 
 	while (!done && i < ft->n) {
 		f = &ft->rules[i];
-		if (f->kind == F_REJECT ||
-		    (f->prefix && strncmp(r->path, f->prefix, strlen(f->prefix)) != 0) ||
+		if (f->kind == F_REJECT || (f->prefix && strncmp(r->path, f->prefix, strlen(f->prefix)) != 0) ||
 		    (f->method && strcasecmp(f->method, r->method) != 0)) {
 			i++;
 			continue;
@@ -288,8 +285,7 @@ static int same_resource(const char *a, const char *b)
 	return str_eq(a, b) || (str_in(a, contacts) && str_in(b, contacts));
 }
 
-json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource,
-		      const json_t *body, int *status)
+json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource, const json_t *body, int *status)
 {
 	struct fault_table *ft = sb->faults;
 	struct fault_rule *f;
@@ -302,13 +298,11 @@ json_t *faults_reject(struct sandbox *sb, const char *app, const char *resource,
 		f = &ft->rules[i];
 		if (f->kind != F_REJECT || !str_eq(jstr(f->spec, "app"), app) ||
 		    !same_resource(jstr(f->spec, "resource"), resource) ||
-		    !json_equal(json_object_get(body, jstr(f->spec, "field")),
-				json_object_get(f->spec, "value")))
+		    !json_equal(json_object_get(body, jstr(f->spec, "field")), json_object_get(f->spec, "value")))
 			continue;
 		get_long(f->spec, "status", 400, &st);
-		answer = json_pack("{s:O?, s:O?, s:O?}", "code", json_object_get(f->spec, "code"),
-				   "message", json_object_get(f->spec, "message"), "field",
-				   json_object_get(f->spec, "field"));
+		answer = json_pack("{s:O?, s:O?, s:O?}", "code", json_object_get(f->spec, "code"), "message",
+				   json_object_get(f->spec, "message"), "field", json_object_get(f->spec, "field"));
 		if (!take(ft, i, &removed)) {
 			json_decref(answer);
 			answer = NULL;

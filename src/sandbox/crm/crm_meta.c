@@ -17,6 +17,8 @@ struct std_field {
 	const char *lookup;
 };
 
+/* The field tables below are laid out by hand, one field a line. */
+/* clang-format off */
 #define F(name, type) { name, type, NULL }
 #define LOOKUP(name, module) { name, "lookup", module }
 
@@ -198,9 +200,9 @@ struct crm_meta {
 	struct crm_module **mods;
 	size_t n;
 };
+/* clang-format on */
 
-static void field_put(struct crm_module *mod, const char *name, const char *type,
-		      const char *lookup, int custom)
+static void field_put(struct crm_module *mod, const char *name, const char *type, const char *lookup, int custom)
 {
 	json_t *f = json_pack("{s:s, s:b}", "data_type", type, "custom", custom);
 
@@ -215,8 +217,7 @@ static void std_fields_put(struct crm_module *mod, const struct std_field *f)
 		field_put(mod, f->name, f->type, f->lookup, 0);
 }
 
-static struct crm_module *module_new(const char *name, const struct crm_module_def *def,
-				     size_t index)
+static struct crm_module *module_new(const char *name, const struct crm_module_def *def, size_t index)
 {
 	struct crm_module *mod = xcalloc(1, sizeof(*mod));
 
@@ -424,9 +425,17 @@ static int is_mandatory(const struct crm_module *mod, const char *field)
  * display_value and actual_value).
  */
 static const char *const deal_stages[] = {
-	"Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-	"Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Won",
-	"Closed Lost", "Closed Lost to Competition", NULL
+	"Qualification",
+	"Needs Analysis",
+	"Value Proposition",
+	"Id. Decision Makers",
+	"Perception Analysis",
+	"Proposal/Price Quote",
+	"Negotiation/Review",
+	"Closed Won",
+	"Closed Lost",
+	"Closed Lost to Competition",
+	NULL
 };
 
 /* The standard picklists of a new organisation's inventory modules (CRM help "Quotes", "Invoices"). */
@@ -460,16 +469,16 @@ static json_t *pick_list_values(const struct crm_module *mod, const char *field)
 	if (seeded) {
 		list = json_array();
 		json_array_foreach(seeded, i, v)
-			json_array_append_new(list, json_pack("{s:O, s:O, s:s}", "display_value", v,
-							      "actual_value", v, "type", "used"));
+			json_array_append_new(list, json_pack("{s:O, s:O, s:s}", "display_value", v, "actual_value", v,
+							      "type", "used"));
 		return list;
 	}
 	if (!std)
 		return NULL;
 	list = json_array();
 	for (i = 0; std[i]; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "display_value", std[i],
-						      "actual_value", std[i], "type", "used"));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "display_value", std[i], "actual_value",
+						      std[i], "type", "used"));
 	return list;
 }
 
@@ -484,22 +493,19 @@ json_t *crm_fields_json(const struct crm_module *mod)
 		type = jstr(def, "data_type");
 		label = field_label(key);
 		h = fnv1a(key, strlen(key), fnv1a(mod->name, strlen(mod->name), FNV_INIT));
-		f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}",
-			      "api_name", key, "field_label", label, "display_label", label,
-			      "data_type", str_eq(type, "any") ? "text" : type,
-			      "json_type", json_type_of(type),
-			      "id", "", "system_mandatory", is_mandatory(mod, key),
-			      "custom_field", json_is_true(json_object_get(def, "custom")),
-			      "read_only", crm_field_read_only(mod, key));
-		json_object_set_new(f, "id", json_sprintf("4150868000000%06llu",
-							  (unsigned long long)(h % 1000000)));
+		f = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b}", "api_name", key, "field_label", label,
+			      "display_label", label, "data_type", str_eq(type, "any") ? "text" : type, "json_type",
+			      json_type_of(type), "id", "", "system_mandatory", is_mandatory(mod, key), "custom_field",
+			      json_is_true(json_object_get(def, "custom")), "read_only", crm_field_read_only(mod, key));
+		json_object_set_new(f, "id", json_sprintf("4150868000000%06llu", (unsigned long long)(h % 1000000)));
 		/* v8 field metadata: "unique" is {} unless the field is a unique one. */
-		json_object_set_new(f, "unique", json_is_true(json_object_get(def, "unique")) ?
-					 json_pack("{s:s}", "casesensitive", "false") : json_object());
+		json_object_set_new(f, "unique",
+				    json_is_true(json_object_get(def, "unique"))
+					    ? json_pack("{s:s}", "casesensitive", "false")
+					    : json_object());
 		lookup = jstr(def, "lookup");
 		if (lookup)
-			json_object_set_new(f, "lookup", json_pack("{s:{s:s}}", "module",
-								   "api_name", lookup));
+			json_object_set_new(f, "lookup", json_pack("{s:{s:s}}", "module", "api_name", lookup));
 		if ((picks = pick_list_values(mod, key)))
 			json_object_set_new(f, "pick_list_values", picks);
 		json_array_append_new(list, f);
@@ -514,11 +520,11 @@ json_t *crm_modules_json(struct crm_meta *m)
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}",
-			"api_name", m->mods[i]->name, "module_name", m->mods[i]->name,
-			"plural_label", m->mods[i]->name, "singular_label", m->mods[i]->name,
-			"id", m->mods[i]->id, "api_supported", 1,
-			"generated_type", m->mods[i]->def == &custom_def ? "custom" : "default"));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s, s:b, s:s}", "api_name",
+						      m->mods[i]->name, "module_name", m->mods[i]->name, "plural_label",
+						      m->mods[i]->name, "singular_label", m->mods[i]->name, "id",
+						      m->mods[i]->id, "api_supported", 1, "generated_type",
+						      m->mods[i]->def == &custom_def ? "custom" : "default"));
 	return list;
 }
 

@@ -20,15 +20,13 @@
 #define MAX_CRITERIA 10
 
 /* Answer with a CRM error; returns -1 for the caller to pass on. */
-static int crm_fail(struct req *r, int status, const char *code, json_t *details,
-		    const char *message)
+static int crm_fail(struct req *r, int status, const char *code, json_t *details, const char *message)
 {
 	reply_json(r, status, jerr_crm(code, details, message));
 	return -1;
 }
 
-static int fail_param(struct req *r, const char *code, const char *param,
-		      const char *message)
+static int fail_param(struct req *r, const char *code, const char *param, const char *message)
 {
 	return crm_fail(r, 400, code, json_pack("{s:s}", "param_name", param), message);
 }
@@ -36,11 +34,11 @@ static int fail_param(struct req *r, const char *code, const char *param,
 /* ---- page tokens ------------------------------------------------------ */
 
 struct ptoken {
-	long pos;               /* records before this page */
-	long page;              /* the page number this token fetches */
-	int64_t sortval;        /* keyset: last row's sort value and id key */
+	long pos;        /* records before this page */
+	long page;       /* the page number this token fetches */
+	int64_t sortval; /* keyset: last row's sort value and id key */
 	char idkey[40];
-	uint64_t hash;          /* of the query parameters it is bound to */
+	uint64_t hash; /* of the query parameters it is bound to */
 	int64_t issued;
 };
 
@@ -54,8 +52,8 @@ static uint64_t token_mac(struct sandbox *sb, const char *text)
 static char *ptoken_encode(struct sandbox *sb, const struct ptoken *t)
 {
 	static const char hex[] = "0123456789abcdef";
-	char *text = xasprintf("%ld:%ld:%" PRId64 ":%s:%016" PRIx64 ":%" PRId64,
-			       t->pos, t->page, t->sortval, t->idkey, t->hash, t->issued);
+	char *text = xasprintf("%ld:%ld:%" PRId64 ":%s:%016" PRIx64 ":%" PRId64, t->pos, t->page, t->sortval, t->idkey,
+			       t->hash, t->issued);
 	char *full = xasprintf("%s:%016" PRIx64, text, token_mac(sb, text));
 	size_t i, n = strlen(full);
 	char *out = xmalloc(2 * n + 1);
@@ -86,8 +84,8 @@ static int ptoken_decode(struct sandbox *sb, const char *s, struct ptoken *t)
 	}
 	text[n / 2] = '\0';
 	memset(t, 0, sizeof(*t));
-	if (sscanf(text, "%ld:%ld:%" SCNd64 ":%39[0-9]:%16" SCNx64 ":%" SCNd64,
-		   &t->pos, &t->page, &t->sortval, t->idkey, &t->hash, &t->issued) != 6)
+	if (sscanf(text, "%ld:%ld:%" SCNd64 ":%39[0-9]:%16" SCNx64 ":%" SCNd64, &t->pos, &t->page, &t->sortval,
+		   t->idkey, &t->hash, &t->issued) != 6)
 		return -1;
 	colon = strrchr(text, ':');
 	if (!colon || sscanf(colon + 1, "%16" SCNx64, &mac) != 1)
@@ -100,13 +98,13 @@ static int ptoken_decode(struct sandbox *sb, const char *s, struct ptoken *t)
 
 struct listq {
 	struct crm_module *mod;
-	json_t *fields;         /* array of names */
+	json_t *fields; /* array of names */
 	long page, per_page;
 	const char *sort_by;
-	const char *sort_col;   /* idkey, ctime or mtime */
+	const char *sort_col; /* idkey, ctime or mtime */
 	int desc;
 	const json_t *view;
-	json_t *ids;            /* array or NULL */
+	json_t *ids; /* array or NULL */
 	int has_ims;
 	int64_t ims;
 	int has_token;
@@ -120,8 +118,7 @@ static int parse_fields(struct req *r, struct listq *q)
 	char *name;
 
 	if (str_empty(raw))
-		return fail_param(r, "REQUIRED_PARAM_MISSING", "fields",
-				  "One of the expected parameter is missing");
+		return fail_param(r, "REQUIRED_PARAM_MISSING", "fields", "One of the expected parameter is missing");
 	q->fields = json_array();
 	for (p = raw; p; p = comma ? comma + 1 : NULL) {
 		comma = strchr(p, ',');
@@ -138,8 +135,7 @@ static int parse_fields(struct req *r, struct listq *q)
 	}
 	if (json_array_size(q->fields) > MAX_FIELDS)
 		return crm_fail(r, 400, "LIMIT_EXCEEDED",
-				json_pack("{s:s, s:i}", "param_name", "fields", "limit",
-					  MAX_FIELDS),
+				json_pack("{s:s, s:i}", "param_name", "fields", "limit", MAX_FIELDS),
 				"the number of fields exceeds the limit");
 	return 0;
 }
@@ -150,8 +146,8 @@ static int wall_fail(struct req *r)
 	char msg[96];
 
 	snprintf(msg, sizeof(msg), "you cannot fetch more than %ld records", r->sb->list_wall);
-	return crm_fail(r, 400, "PAGINATION_LIMIT_EXCEEDED",
-			json_pack("{s:I}", "limit", (json_int_t)r->sb->list_wall), msg);
+	return crm_fail(r, 400, "PAGINATION_LIMIT_EXCEEDED", json_pack("{s:I}", "limit", (json_int_t)r->sb->list_wall),
+			msg);
 }
 
 static int parse_paging(struct req *r, struct listq *q)
@@ -163,8 +159,7 @@ static int parse_paging(struct req *r, struct listq *q)
 	if (pp && parse_long(pp, 1, MAX_PER_PAGE, &q->per_page))
 		return fail_param(r, "INVALID_DATA", "per_page", "invalid data");
 	if (page && req_arg(r, "page_token"))
-		return crm_fail(r, 400, "INVALID_REQUEST",
-				json_pack("{s:[s,s]}", "param_names", "page", "page_token"),
+		return crm_fail(r, 400, "INVALID_REQUEST", json_pack("{s:[s,s]}", "param_names", "page", "page_token"),
 				"page and page_token cannot be given together");
 	if (page && parse_long(page, 1, 1000000000, &q->page))
 		return fail_param(r, "INVALID_DATA", "page", "invalid data");
@@ -186,8 +181,7 @@ static int parse_sort(struct req *r, struct listq *q)
 	q->sort_by = sb ? sb : "id";
 	if (!str_in(q->sort_by, by))
 		return fail_param(r, "INVALID_DATA", "sort_by", "invalid data");
-	q->sort_col = str_eq(q->sort_by, "id") ? "idkey" :
-		      str_eq(q->sort_by, "Created_Time") ? "ctime" : "mtime";
+	q->sort_col = str_eq(q->sort_by, "id") ? "idkey" : str_eq(q->sort_by, "Created_Time") ? "ctime" : "mtime";
 	q->desc = 1;
 	if (so && !str_eq(so, "desc")) {
 		if (!str_eq(so, "asc"))
@@ -217,8 +211,7 @@ static int parse_filters(struct req *r, struct listq *q)
 	if (cvid) {
 		if (req_arg(r, "sort_by"))
 			return crm_fail(r, 400, "AMBIGUITY_DURING_PROCESSING",
-					json_pack("{s:[s,s]}", "ambiguity_due_to", "cvid",
-						  "sort_by"),
+					json_pack("{s:[s,s]}", "ambiguity_due_to", "cvid", "sort_by"),
 					"cvid and sort_by cannot be given together");
 		if (!(q->view = crm_find_view(r->sb, crm_module_name(q->mod), cvid)))
 			return fail_param(r, "INVALID_DATA", "cvid", "invalid cvid");
@@ -230,19 +223,16 @@ static int parse_filters(struct req *r, struct listq *q)
 			id = comma ? xstrndup(p, (size_t)(comma - p)) : xstrdup(p);
 			json_array_append_new(q->ids, json_string(id));
 			if (!is_digits(id))
-				return free(id), fail_param(r, "INVALID_DATA", "ids",
-							    "invalid id in ids");
+				return free(id), fail_param(r, "INVALID_DATA", "ids", "invalid id in ids");
 			free(id);
 		}
 		if (json_array_size(q->ids) > 100)
 			return crm_fail(r, 400, "LIMIT_EXCEEDED",
-					json_pack("{s:s, s:i}", "param_name", "ids", "limit", 100),
-					"too many ids");
+					json_pack("{s:s, s:i}", "param_name", "ids", "limit", 100), "too many ids");
 	}
 	if (ims) {
 		if (parse_iso_time(ims, 1, &q->ims))
-			return crm_fail(r, 400, "INVALID_DATA",
-					json_pack("{s:s}", "header_name", "If-Modified-Since"),
+			return crm_fail(r, 400, "INVALID_DATA", json_pack("{s:s}", "header_name", "If-Modified-Since"),
 					"invalid If-Modified-Since; expected "
 					"yyyy-MM-ddTHH:mm:ss+HH:mm");
 		q->has_ims = 1;
@@ -252,9 +242,10 @@ static int parse_filters(struct req *r, struct listq *q)
 
 static uint64_t bind_hash(struct req *r, const struct crm_module *mod)
 {
-	static const char *const params[] = { "fields", "per_page", "sort_by", "sort_order",
-					       "cvid", "ids", "converted", "territory_id",
-					       "include_child", NULL };
+	static const char *const params[] = {
+		"fields", "per_page",  "sort_by",      "sort_order",    "cvid",
+		"ids",    "converted", "territory_id", "include_child", NULL
+	};
 	const char *const *p;
 	const char *v;
 	uint64_t h = fnv1a(crm_module_name(mod), strlen(crm_module_name(mod)), FNV_INIT);
@@ -295,8 +286,7 @@ void crm_view_filter(struct sqlq *s, const json_t *view)
 	const char *field = jstr(crit, "field");
 	json_t *v = json_object_get(crit, "equals");
 
-	q_add(s, " AND (CASE json_type(body, ?) WHEN 'object'",
-	      json_sprintf("$.%s", field));
+	q_add(s, " AND (CASE json_type(body, ?) WHEN 'object'", json_sprintf("$.%s", field));
 	q_add(s, " THEN json_extract(body, ?)", json_sprintf("$.%s.name", field));
 	q_add(s, " ELSE json_extract(body, ?) END) = ?", json_sprintf("$.%s", field));
 	json_array_append(s->binds, v);
@@ -331,11 +321,9 @@ static void build_list_sql(struct sqlq *s, const struct listq *q)
 	if (by_id)
 		snprintf(buf, sizeof(buf), " ORDER BY idkey %s LIMIT ? OFFSET ?", dir);
 	else
-		snprintf(buf, sizeof(buf), " ORDER BY %s %s, idkey %s LIMIT ? OFFSET ?",
-			 q->sort_col, dir, dir);
+		snprintf(buf, sizeof(buf), " ORDER BY %s %s, idkey %s LIMIT ? OFFSET ?", q->sort_col, dir, dir);
 	q_add(s, buf, json_integer(q->per_page + 1));
-	json_array_append_new(s->binds,
-			      json_integer(q->has_token ? 0 : (q->page - 1) * q->per_page));
+	json_array_append_new(s->binds, json_integer(q->has_token ? 0 : (q->page - 1) * q->per_page));
 }
 
 /* A row: the fields asked for, but never a line-item subform (a single-record GET only). */
@@ -354,19 +342,18 @@ json_t *crm_project(const struct crm_module *mod, const json_t *rec, const json_
 	return out;
 }
 
-static json_t *list_info(struct req *r, const struct listq *q, size_t count, int more,
-			 int64_t last_sort, const char *last_idkey)
+static json_t *list_info(struct req *r, const struct listq *q, size_t count, int more, int64_t last_sort,
+			 const char *last_idkey)
 {
 	struct ptoken t;
 	char expiry[32];
 	char *tok;
 	json_t *info;
 
-	info = json_pack("{s:I, s:I, s:I, s:s, s:s, s:b, s:n, s:n, s:n}",
-			 "per_page", (json_int_t)q->per_page, "count", (json_int_t)count,
-			 "page", (json_int_t)q->page, "sort_by", q->sort_by,
-			 "sort_order", q->desc ? "desc" : "asc", "more_records", more,
-			 "next_page_token", "previous_page_token", "page_token_expiry");
+	info = json_pack("{s:I, s:I, s:I, s:s, s:s, s:b, s:n, s:n, s:n}", "per_page", (json_int_t)q->per_page, "count",
+			 (json_int_t)count, "page", (json_int_t)q->page, "sort_by", q->sort_by, "sort_order",
+			 q->desc ? "desc" : "asc", "more_records", more, "next_page_token", "previous_page_token",
+			 "page_token_expiry");
 	if (!more)
 		return info;
 	memset(&t, 0, sizeof(t));
@@ -412,9 +399,10 @@ static void run_list(struct req *r, const struct listq *q)
 		reply_empty(r, q->has_ims ? 304 : 204);
 		json_decref(data);
 	} else {
-		reply_json(r, 200, json_pack("{s:o, s:o}", "data", data, "info",
-			list_info(r, q, json_array_size(data), n > (size_t)q->per_page,
-				  last_sort, last_idkey)));
+		reply_json(r, 200,
+			   json_pack("{s:o, s:o}", "data", data, "info",
+				     list_info(r, q, json_array_size(data), n > (size_t)q->per_page, last_sort,
+					       last_idkey)));
 	}
 	free(last_idkey);
 }
@@ -425,8 +413,8 @@ static void get_records(struct req *r, struct crm_module *mod)
 
 	memset(&q, 0, sizeof(q));
 	q.mod = mod;
-	if (!parse_fields(r, &q) && !parse_paging(r, &q) && !parse_sort(r, &q) &&
-	    !parse_filters(r, &q) && !parse_token(r, &q))
+	if (!parse_fields(r, &q) && !parse_paging(r, &q) && !parse_sort(r, &q) && !parse_filters(r, &q) &&
+	    !parse_token(r, &q))
 		run_list(r, &q);
 	json_decref(q.fields);
 	json_decref(q.ids);
@@ -437,8 +425,7 @@ static void get_record(struct req *r, struct crm_module *mod, const char *id)
 	json_t *rec = crm_store_get(r->sb, crm_module_name(mod), id);
 
 	if (!rec) {
-		crm_fail(r, 400, "INVALID_DATA", json_pack("{s:s}", "id", id),
-			 "the id given seems to be invalid");
+		crm_fail(r, 400, "INVALID_DATA", json_pack("{s:s}", "id", id), "the id given seems to be invalid");
 		return;
 	}
 	reply_json(r, 200, json_pack("{s:[o]}", "data", rec));
@@ -469,7 +456,7 @@ static char *crit_value(struct crit_parser *cp)
 	while (*cp->p && *cp->p != ')') {
 		if (*cp->p == '\\' && cp->p[1] && strchr("(),\\", cp->p[1])) {
 			if (cp->p[1] == ',')
-				buf_add(&b, "\\,", 2);     /* kept for 'in' splitting */
+				buf_add(&b, "\\,", 2); /* kept for 'in' splitting */
 			else
 				buf_add(&b, cp->p + 1, 1);
 			cp->p += 2;
@@ -494,8 +481,9 @@ static void unescape_commas(char *s)
 
 static int is_text_type(const char *t)
 {
-	static const char *const text[] = { "text", "textarea", "email", "phone", "website",
-					     "picklist", "date", "datetime", "bigint", NULL };
+	static const char *const text[] = {
+		"text", "textarea", "email", "phone", "website", "picklist", "date", "datetime", "bigint", NULL
+	};
 	return str_in(t, text);
 }
 
@@ -522,8 +510,7 @@ static int crit_in(struct crit_parser *cp, const char *path, char *value)
 			char *one = xstrndup(start, (size_t)(p - start));
 
 			unescape_commas(one);
-			q_add(cp->q, " OR sb_match(json_extract(body, ?),'eq',?)",
-			      json_string(path));
+			q_add(cp->q, " OR sb_match(json_extract(body, ?),'eq',?)", json_string(path));
 			json_array_append_new(cp->q->binds, json_string(one));
 			free(one);
 		}
@@ -537,11 +524,11 @@ static int crit_in(struct crit_parser *cp, const char *path, char *value)
 	return 0;
 }
 
-static int crit_compare(struct crit_parser *cp, const char *path, const char *type,
-			const char *op, const char *value)
+static int crit_compare(struct crit_parser *cp, const char *path, const char *type, const char *op, const char *value)
 {
-	static const char *const ops[] = { "greater_than", ">", "greater_equal", ">=",
-					   "less_than", "<", "less_equal", "<=", NULL };
+	static const char *const ops[] = {
+		"greater_than", ">", "greater_equal", ">=", "less_than", "<", "less_equal", "<=", NULL
+	};
 	char sql[96], *end;
 	double d;
 	int i;
@@ -564,8 +551,7 @@ static int crit_compare(struct crit_parser *cp, const char *path, const char *ty
 	return 0;
 }
 
-static int crit_condition(struct crit_parser *cp, const char *field, const char *op,
-			  char *value)
+static int crit_condition(struct crit_parser *cp, const char *field, const char *op, char *value)
 {
 	const char *type = crm_field_type(cp->mod, field);
 	char *path;
@@ -574,23 +560,24 @@ static int crit_condition(struct crit_parser *cp, const char *field, const char 
 	if (!type)
 		return crit_fail(cp, "invalid field in criteria");
 	lookup = str_eq(type, "lookup") || str_eq(type, "ownerlookup");
-	path = lookup ? xasprintf("$.%s.%s", field,
-				  is_digits(value) && strlen(value) >= 15 ? "id" : "name")
+	path = lookup ? xasprintf("$.%s.%s", field, is_digits(value) && strlen(value) >= 15 ? "id" : "name")
 		      : xasprintf("$.%s", field);
 	if (!str_eq(op, "in"))
 		unescape_commas(value);
 	if (str_eq(op, "equals") || str_eq(op, "not_equal") || str_eq(op, "starts_with")) {
-		const char *m = str_eq(op, "starts_with") ? "starts_with" :
-				(is_text_type(type) || lookup) && !str_eq(field, "id") &&
-				!(lookup && is_digits(value)) ? "contains" : "eq";
+		const char *m =
+			str_eq(op, "starts_with") ? "starts_with"
+			: (is_text_type(type) || lookup) && !str_eq(field, "id") && !(lookup && is_digits(value))
+				? "contains"
+				: "eq";
 
 		if (str_eq(op, "equals") && str_eq(type, "boolean"))
 			m = "eq";
-		q_add(cp->q, str_eq(op, "not_equal") ? "NOT sb_match(json_extract(body, ?),?,?)"
-						      : "sb_match(json_extract(body, ?),?,?)",
+		q_add(cp->q,
+		      str_eq(op, "not_equal") ? "NOT sb_match(json_extract(body, ?),?,?)"
+					      : "sb_match(json_extract(body, ?),?,?)",
 		      json_string(path));
-		json_array_append_new(cp->q->binds,
-				      json_string(str_eq(op, "not_equal") ? "eq" : m));
+		json_array_append_new(cp->q->binds, json_string(str_eq(op, "not_equal") ? "eq" : m));
 		json_array_append_new(cp->q->binds, json_string(value));
 	} else if (str_eq(op, "in")) {
 		rc = crit_in(cp, path, value);
@@ -661,10 +648,8 @@ static int search_where(struct req *r, struct crm_module *mod, struct sqlq *q)
 	struct crit_parser cp;
 
 	if (!!crit + !!email + !!phone + !!word != 1)
-		return crm_fail(r, 400, crit || email || phone || word ? "INVALID_REQUEST" :
-				"REQUIRED_PARAM_MISSING",
-				json_pack("{s:[s,s,s,s]}", "param_names", "criteria", "email",
-					  "phone", "word"),
+		return crm_fail(r, 400, crit || email || phone || word ? "INVALID_REQUEST" : "REQUIRED_PARAM_MISSING",
+				json_pack("{s:[s,s,s,s]}", "param_names", "criteria", "email", "phone", "word"),
 				"give exactly one of criteria, email, phone, word");
 	if (email || phone) {
 		const char *a = email ? "$.Email" : "$.Phone";
@@ -677,8 +662,10 @@ static int search_where(struct req *r, struct crm_module *mod, struct sqlq *q)
 		return 0;
 	}
 	if (word) {
-		q_add(q, " AND EXISTS (SELECT 1 FROM json_each(body) WHERE type = 'text'"
-			 " AND sb_match(value,'contains',?))", json_string(word));
+		q_add(q,
+		      " AND EXISTS (SELECT 1 FROM json_each(body) WHERE type = 'text'"
+		      " AND sb_match(value,'contains',?))",
+		      json_string(word));
 		return 0;
 	}
 	memset(&cp, 0, sizeof(cp));
@@ -692,11 +679,9 @@ static int search_where(struct req *r, struct crm_module *mod, struct sqlq *q)
 		return 0;
 	if (strcmp(cp.err, "LIMIT") == 0)
 		return crm_fail(r, 400, "LIMIT_EXCEEDED",
-				json_pack("{s:s, s:i}", "param_name", "criteria", "limit",
-					  MAX_CRITERIA),
+				json_pack("{s:s, s:i}", "param_name", "criteria", "limit", MAX_CRITERIA),
 				"more than 10 conditions in criteria");
-	return crm_fail(r, 400, "INVALID_QUERY", json_pack("{s:s}", "reason", cp.err),
-			"invalid query formed");
+	return crm_fail(r, 400, "INVALID_QUERY", json_pack("{s:s}", "reason", cp.err), "invalid query formed");
 }
 
 static void search(struct req *r, struct crm_module *mod)
@@ -710,8 +695,7 @@ static void search(struct req *r, struct crm_module *mod)
 
 	q_init(&q, "SELECT body FROM crm WHERE module = ?");
 	json_array_append_new(q.binds, json_string(crm_module_name(mod)));
-	if ((pp && parse_long(pp, 1, MAX_PER_PAGE, &per_page)) ||
-	    (pg && parse_long(pg, 1, 1000000, &page))) {
+	if ((pp && parse_long(pp, 1, MAX_PER_PAGE, &per_page)) || (pg && parse_long(pg, 1, 1000000, &page))) {
 		fail_param(r, "INVALID_DATA", pp ? "per_page" : "page", "invalid data");
 	} else if (page * per_page > DISCRETE_LIMIT) {
 		crm_fail(r, 400, "LIMIT_EXCEEDED", json_pack("{s:i}", "limit", DISCRETE_LIMIT),
@@ -726,10 +710,10 @@ static void search(struct req *r, struct crm_module *mod)
 		if (!json_array_size(data))
 			reply_empty(r, 204);
 		else
-			reply_json(r, 200, json_pack("{s:O, s:{s:I, s:I, s:I, s:b}}", "data", data,
-				"info", "per_page", (json_int_t)per_page, "count",
-				(json_int_t)json_array_size(data), "page", (json_int_t)page,
-				"more_records", n > (size_t)per_page));
+			reply_json(r, 200,
+				   json_pack("{s:O, s:{s:I, s:I, s:I, s:b}}", "data", data, "info", "per_page",
+					     (json_int_t)per_page, "count", (json_int_t)json_array_size(data), "page",
+					     (json_int_t)page, "more_records", n > (size_t)per_page));
 	}
 	json_decref(data);
 	q_release(&q);
@@ -753,12 +737,10 @@ static int deleted(struct req *r, struct crm_module *mod)
 	if (!str_in(type, types))
 		return fail_param(r, "PATTERN_NOT_MATCHED", "type",
 				  "Please check whether the input values are correct");
-	if ((pp && parse_long(pp, 1, MAX_PER_PAGE, &per_page)) ||
-	    (pg && parse_long(pg, 1, 1000000, &page)))
+	if ((pp && parse_long(pp, 1, MAX_PER_PAGE, &per_page)) || (pg && parse_long(pg, 1, 1000000, &page)))
 		return fail_param(r, "INVALID_DATA", pp ? "per_page" : "page", "invalid data");
 	if (ims && parse_iso_time(ims, 1, &since))
-		return crm_fail(r, 400, "INVALID_DATA",
-				json_pack("{s:s}", "header_name", "If-Modified-Since"),
+		return crm_fail(r, 400, "INVALID_DATA", json_pack("{s:s}", "header_name", "If-Modified-Since"),
 				"invalid If-Modified-Since");
 	q_init(&q, "SELECT body FROM crm_deleted WHERE module = ?");
 	json_array_append_new(q.binds, json_string(crm_module_name(mod)));
@@ -766,8 +748,7 @@ static int deleted(struct req *r, struct crm_module *mod)
 		q_add(&q, " AND type = ?", json_string(type));
 	if (ims)
 		q_add(&q, " AND dtime >= ?", json_integer(since));
-	q_add(&q, " ORDER BY dtime DESC, seq DESC LIMIT ? OFFSET ?",
-	      json_integer(per_page + 1));
+	q_add(&q, " ORDER BY dtime DESC, seq DESC LIMIT ? OFFSET ?", json_integer(per_page + 1));
 	json_array_append_new(q.binds, json_integer((page - 1) * per_page));
 	data = json_array();
 	st = q_prepare(r->sb, &q);
@@ -780,9 +761,10 @@ static int deleted(struct req *r, struct crm_module *mod)
 		reply_empty(r, ims ? 304 : 204);
 		return 0;
 	}
-	reply_json(r, 200, json_pack("{s:o, s:{s:I, s:I, s:I, s:b}}", "data", data, "info",
-		"per_page", (json_int_t)per_page, "count", (json_int_t)json_array_size(data),
-		"page", (json_int_t)page, "more_records", n > (size_t)per_page));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:{s:I, s:I, s:I, s:b}}", "data", data, "info", "per_page", (json_int_t)per_page,
+			     "count", (json_int_t)json_array_size(data), "page", (json_int_t)page, "more_records",
+			     n > (size_t)per_page));
 	return 0;
 }
 
@@ -794,8 +776,7 @@ static struct crm_module *module_param(struct req *r)
 	struct crm_module *mod;
 
 	if (str_empty(name)) {
-		fail_param(r, "REQUIRED_PARAM_MISSING", "module",
-			   "One of the expected parameter is missing");
+		fail_param(r, "REQUIRED_PARAM_MISSING", "module", "One of the expected parameter is missing");
 		return NULL;
 	}
 	if (!(mod = crm_module_get(r->sb->meta, name)))
@@ -809,14 +790,12 @@ static json_t *view_json(const json_t *v)
 	const json_t *crit = json_object_get(v, "criteria");
 	return json_pack("{s:O, s:O, s:O, s:n, s:b, s:b, s:s, s:s, s:s, s:o, s:o,"
 			 " s:n, s:b, s:n, s:{s:s, s:{s:O}, s:O}}",
-		"id", json_object_get(v, "id"), "name", json_object_get(v, "name"),
-		"display_value", json_object_get(v, "name"), "system_name",
-		"system_defined", 0, "default", 0, "category", "public_views",
-		"created_time", "2026-01-01T09:00:00+00:00",
-		"modified_time", "2026-01-01T09:00:00+00:00", "created_by", crm_user(0),
-		"modified_by", crm_user(0), "last_accessed_time", "locked", 0,
-		"favorite", "criteria", "comparator", "equal", "field", "api_name",
-		json_object_get(crit, "field"), "value", json_object_get(crit, "equals"));
+			 "id", json_object_get(v, "id"), "name", json_object_get(v, "name"), "display_value",
+			 json_object_get(v, "name"), "system_name", "system_defined", 0, "default", 0, "category",
+			 "public_views", "created_time", "2026-01-01T09:00:00+00:00", "modified_time",
+			 "2026-01-01T09:00:00+00:00", "created_by", crm_user(0), "modified_by", crm_user(0),
+			 "last_accessed_time", "locked", 0, "favorite", "criteria", "comparator", "equal", "field",
+			 "api_name", json_object_get(crit, "field"), "value", json_object_get(crit, "equals"));
 }
 
 static int custom_views(struct req *r, const char *cvid)
@@ -842,9 +821,9 @@ static int custom_views(struct req *r, const char *cvid)
 		reply_empty(r, 204);
 		return 0;
 	}
-	reply_json(r, 200, json_pack("{s:o, s:{s:i, s:n, s:I, s:i, s:b}}", "custom_views",
-		list, "info", "per_page", 200, "default", "count",
-		(json_int_t)json_array_size(views), "page", 1, "more_records", 0));
+	reply_json(r, 200,
+		   json_pack("{s:o, s:{s:i, s:n, s:I, s:i, s:b}}", "custom_views", list, "info", "per_page", 200,
+			     "default", "count", (json_int_t)json_array_size(views), "page", 1, "more_records", 0));
 	return 0;
 }
 
@@ -914,8 +893,7 @@ static void module_get(struct req *r, struct crm_module *mod, char **seg, int n)
 	else if (str_eq(seg[1], "deleted"))
 		deleted(r, mod);
 	else if (str_eq(seg[1], "upsert"))
-		crm_fail(r, 400, "INVALID_REQUEST_METHOD", NULL,
-			 "the http request method type is not a valid one");
+		crm_fail(r, 400, "INVALID_REQUEST_METHOD", NULL, "the http request method type is not a valid one");
 	else
 		get_record(r, mod, seg[1]);
 }
@@ -947,8 +925,7 @@ static int crm_route(struct req *r)
 		return 0;
 	}
 	if (!(mod = crm_module_get(r->sb->meta, seg[0])))
-		return crm_fail(r, 400, "INVALID_MODULE", NULL,
-				"the module name given seems to be invalid");
+		return crm_fail(r, 400, "INVALID_MODULE", NULL, "the module name given seems to be invalid");
 	if (strcmp(r->method, "GET") == 0)
 		module_get(r, mod, seg, n);
 	else

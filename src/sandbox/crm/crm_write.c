@@ -22,15 +22,14 @@ struct wctx {
 	struct req *r;
 	struct crm_module *mod;
 	enum wmode mode;
-	const char *path_id;            /* PUT /{Module}/{id} */
-	json_t *dup_fields;             /* upsert */
+	const char *path_id; /* PUT /{Module}/{id} */
+	json_t *dup_fields;  /* upsert */
 	int ok, failed, inserted;
 };
 
 json_t *crm_user(int with_email)
 {
-	json_t *u = json_pack("{s:s, s:s}", "name", "Sandbox Admin", "id",
-			      "4150868000000225013");
+	json_t *u = json_pack("{s:s, s:s}", "name", "Sandbox Admin", "id", "4150868000000225013");
 
 	if (with_email)
 		json_object_set_new(u, "email", json_string("admin@sandbox.example"));
@@ -58,8 +57,8 @@ int crm_store_put(struct sandbox *sb, const struct crm_module *mod, json_t *rec)
 	char *key = id_key(id), *dup = crm_dup_key(mod, rec);
 	char *text = ndjson_dumps(rec, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	sqlite3_stmt *s = store_stmt(sb->st, "INSERT OR REPLACE INTO crm"
-				     "(module, id, idkey, ctime, mtime, dupkey, body)"
-				     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+					     "(module, id, idkey, ctime, mtime, dupkey, body)"
+					     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
 	int rc;
 
 	sqlite3_bind_text(s, 1, crm_module_name(mod), -1, SQLITE_STATIC);
@@ -96,12 +95,10 @@ static json_t *name_id(const json_t *user)
 {
 	if (!json_is_object(user))
 		return crm_user(0);
-	return json_pack("{s:O?, s:O?}", "name", json_object_get(user, "name"), "id",
-			 json_object_get(user, "id"));
+	return json_pack("{s:O?, s:O?}", "name", json_object_get(user, "name"), "id", json_object_get(user, "id"));
 }
 
-int crm_store_delete(struct sandbox *sb, const struct crm_module *mod, const char *id,
-		     const char *type)
+int crm_store_delete(struct sandbox *sb, const struct crm_module *mod, const char *id, const char *type)
 {
 	json_t *rec = crm_store_get(sb, crm_module_name(mod), id), *entry;
 	sqlite3_stmt *s;
@@ -112,9 +109,9 @@ int crm_store_delete(struct sandbox *sb, const struct crm_module *mod, const cha
 		return -1;
 	fmt_crm_time(now, when);
 	name = crm_display_name(mod, rec);
-	entry = json_pack("{s:o, s:s, s:s, s:s, s:o, s:s}", "deleted_by", crm_user(0), "id", id,
-			  "display_name", name, "type", type, "created_by",
-			  name_id(json_object_get(rec, "Created_By")), "deleted_time", when);
+	entry = json_pack("{s:o, s:s, s:s, s:s, s:o, s:s}", "deleted_by", crm_user(0), "id", id, "display_name", name,
+			  "type", type, "created_by", name_id(json_object_get(rec, "Created_By")), "deleted_time",
+			  when);
 	s = store_stmt(sb->st, "DELETE FROM crm WHERE module = ?1 AND id = ?2");
 	sqlite3_bind_text(s, 1, crm_module_name(mod), -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
@@ -142,8 +139,7 @@ int crm_store_delete(struct sandbox *sb, const struct crm_module *mod, const cha
 
 /* ---- per-row checks ---------------------------------------------------- */
 
-static json_t *row_error(const char *code, const char *field, size_t i,
-			 const char *expected, const char *message)
+static json_t *row_error(const char *code, const char *field, size_t i, const char *expected, const char *message)
 {
 	json_t *d = json_object();
 
@@ -169,8 +165,9 @@ static size_t max_len(const char *type)
 
 static int scalar_ok(const char *type, const json_t *v)
 {
-	static const char *const strings[] = { "text", "textarea", "email", "phone",
-						"website", "picklist", "date", "datetime", NULL };
+	static const char *const strings[] = {
+		"text", "textarea", "email", "phone", "website", "picklist", "date", "datetime", NULL
+	};
 	const char *s = json_string_value(v);
 	int64_t t;
 
@@ -234,8 +231,7 @@ static json_t *resolve_lookup(struct wctx *w, const char *field, const json_t *v
 	return res;
 }
 
-static json_t *check_value(struct wctx *w, const char *key, json_t *v, size_t i,
-			   json_t **out)
+static json_t *check_value(struct wctx *w, const char *key, json_t *v, size_t i, json_t **out)
 {
 	const char *type = crm_field_type(w->mod, key);
 
@@ -251,8 +247,7 @@ static json_t *check_value(struct wctx *w, const char *key, json_t *v, size_t i,
 	} else if (str_eq(type, "ownerlookup")) {
 		if (!json_is_object(v) || !jstr(v, "id"))
 			return row_error("INVALID_DATA", key, i, "jsonobject", "invalid data");
-		*out = str_eq(jstr(v, "id"), "4150868000000225013") ? crm_user(1)
-								   : json_deep_copy(v);
+		*out = str_eq(jstr(v, "id"), "4150868000000225013") ? crm_user(1) : json_deep_copy(v);
 	} else if (str_eq(type, "lineitem")) {
 		return crm_lines_check(w->r->sb, key, v, i, out);
 	} else if (str_eq(type, "multiselectpicklist")) {
@@ -296,14 +291,12 @@ static json_t *check_mandatory(struct wctx *w, const json_t *rec, size_t i)
 	for (m = crm_module_mandatory(w->mod); *m; m++) {
 		v = json_object_get(rec, *m);
 		if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
-			return row_error("MANDATORY_NOT_FOUND", *m, i, NULL,
-					 "required field not found");
+			return row_error("MANDATORY_NOT_FOUND", *m, i, NULL, "required field not found");
 	}
 	return NULL;
 }
 
-static char *find_dup(struct sandbox *sb, const struct crm_module *mod, const char *key,
-		      const char *except_id)
+static char *find_dup(struct sandbox *sb, const struct crm_module *mod, const char *key, const char *except_id)
 {
 	sqlite3_stmt *s = store_stmt(sb->st, "SELECT id FROM crm WHERE module = ?1 AND"
 					     " dupkey = ?2 AND id <> ?3 LIMIT 1");
@@ -344,9 +337,8 @@ static json_t *check_duplicate(struct wctx *w, const json_t *rec, size_t i)
 	    (other = unique_clash(w, rec, &field))) {
 		err = row_error("DUPLICATE_DATA", field, i, NULL, "duplicate data");
 		json_object_set_new(json_object_get(err, "details"), "duplicate_record",
-				    json_pack("{s:s, s:{s:s, s:s}}", "id", other, "module",
-					      "api_name", crm_module_name(w->mod), "id",
-					      crm_module_id(w->mod)));
+				    json_pack("{s:s, s:{s:s, s:s}}", "id", other, "module", "api_name",
+					      crm_module_name(w->mod), "id", crm_module_id(w->mod)));
 	}
 	free(key);
 	free(other);
@@ -357,11 +349,10 @@ void crm_fill_full_name(const struct crm_module *mod, json_t *rec, int replace)
 {
 	const char *first = jstr(rec, "First_Name"), *last = jstr(rec, "Last_Name");
 
-	if (!last || !crm_field_type(mod, "Full_Name") ||
-	    (!replace && json_object_get(rec, "Full_Name")))
+	if (!last || !crm_field_type(mod, "Full_Name") || (!replace && json_object_get(rec, "Full_Name")))
 		return;
-	json_object_set_new(rec, "Full_Name", str_empty(first) ? json_string(last)
-					      : json_sprintf("%s %s", first, last));
+	json_object_set_new(rec, "Full_Name",
+			    str_empty(first) ? json_string(last) : json_sprintf("%s %s", first, last));
 }
 
 void crm_stamp_loaded(struct sandbox *sb, json_t *rec, char now[32])
@@ -400,18 +391,16 @@ static void stamp(struct wctx *w, json_t *rec, int creating)
 
 static json_t *row_success(const json_t *rec, int added)
 {
-	return json_pack("{s:s, s:{s:O, s:O, s:O, s:o, s:o}, s:s, s:s}", "code", "SUCCESS",
-			 "details", "id", json_object_get(rec, "id"), "Created_Time",
-			 json_object_get(rec, "Created_Time"), "Modified_Time",
-			 json_object_get(rec, "Modified_Time"), "Created_By",
+	return json_pack("{s:s, s:{s:O, s:O, s:O, s:o, s:o}, s:s, s:s}", "code", "SUCCESS", "details", "id",
+			 json_object_get(rec, "id"), "Created_Time", json_object_get(rec, "Created_Time"),
+			 "Modified_Time", json_object_get(rec, "Modified_Time"), "Created_By",
 			 name_id(json_object_get(rec, "Created_By")), "Modified_By",
 			 name_id(json_object_get(rec, "Modified_By")), "message",
 			 added ? "record added" : "record updated", "status", "success");
 }
 
 /* Merge clean into the target (existing or new), check, store. */
-static json_t *apply_row(struct wctx *w, json_t *target, json_t *clean, size_t i,
-			 int creating)
+static json_t *apply_row(struct wctx *w, json_t *target, json_t *clean, size_t i, int creating)
 {
 	json_t *err;
 
@@ -481,8 +470,7 @@ static json_t *update_row(struct wctx *w, json_t *row, json_t *clean, size_t i)
 	if (!id)
 		return row_error("MANDATORY_NOT_FOUND", "id", i, NULL, "required field not found");
 	if (!(target = crm_store_get(w->r->sb, crm_module_name(w->mod), id)))
-		return row_error("INVALID_DATA", "id", i, NULL,
-				 "the id given seems to be invalid");
+		return row_error("INVALID_DATA", "id", i, NULL, "the id given seems to be invalid");
 	res = apply_row(w, target, clean, i, 0);
 	json_decref(target);
 	return res;
@@ -500,8 +488,7 @@ static json_t *upsert_row(struct wctx *w, json_t *row, json_t *clean, size_t i)
 	json_decref(target);
 	if (json_object_get(res, "status") && str_eq(jstr(res, "status"), "success")) {
 		json_object_set_new(res, "action", json_string(creating ? "insert" : "update"));
-		json_object_set_new(res, "duplicate_field",
-				    dup_field ? json_string(dup_field) : json_null());
+		json_object_set_new(res, "duplicate_field", dup_field ? json_string(dup_field) : json_null());
 	}
 	return res;
 }
@@ -537,29 +524,34 @@ static int body_fail(struct req *r, const char *code, json_t *details, const cha
 
 static int check_body(struct wctx *w, json_t *body)
 {
-	static const char *const allowed[] = { "data", "trigger", "duplicate_check_fields",
-		"apply_feature_execution", "skip_feature_execution", "lar_id", "process",
-		"wf_trigger", NULL };
+	static const char *const allowed[] = {
+		"data",
+		"trigger",
+		"duplicate_check_fields",
+		"apply_feature_execution",
+		"skip_feature_execution",
+		"lar_id",
+		"process",
+		"wf_trigger",
+		NULL
+	};
 	json_t *data = json_object_get(body, "data"), *v;
 	const char *key;
 
 	if (!json_is_object(body))
 		return body_fail(w->r, "INVALID_DATA", NULL, "the request body is not valid JSON");
 	json_object_foreach(body, key, v)
-		if (!str_in(key, allowed) ||
-		    (str_eq(key, "duplicate_check_fields") && w->mode != W_UPSERT))
+		if (!str_in(key, allowed) || (str_eq(key, "duplicate_check_fields") && w->mode != W_UPSERT))
 			return body_fail(w->r, "INVALID_DATA", json_pack("{s:s}", "api_name", key),
 					 "invalid key in the request body");
 	if (!data)
-		return body_fail(w->r, "MANDATORY_NOT_FOUND",
-				 json_pack("{s:s}", "api_name", "data"), "required field not found");
+		return body_fail(w->r, "MANDATORY_NOT_FOUND", json_pack("{s:s}", "api_name", "data"),
+				 "required field not found");
 	if (!json_is_array(data) || !json_array_size(data))
-		return body_fail(w->r, "INVALID_DATA", json_pack("{s:s}", "api_name", "data"),
-				 "invalid data");
+		return body_fail(w->r, "INVALID_DATA", json_pack("{s:s}", "api_name", "data"), "invalid data");
 	if (json_array_size(data) > MAX_ROWS || (w->path_id && json_array_size(data) > 1))
 		return body_fail(w->r, "LIMIT_EXCEEDED",
-				 json_pack("{s:s, s:i}", "api_name", "data", "limit",
-					   w->path_id ? 1 : MAX_ROWS),
+				 json_pack("{s:s, s:i}", "api_name", "data", "limit", w->path_id ? 1 : MAX_ROWS),
 				 "the number of records exceeds the limit");
 	return 0;
 }
@@ -575,14 +567,12 @@ static int check_dup_fields(struct wctx *w, json_t *body)
 		return 0;
 	}
 	if (!json_is_array(f) || !json_array_size(f))
-		return body_fail(w->r, "INVALID_DATA",
-				 json_pack("{s:s}", "api_name", "duplicate_check_fields"),
+		return body_fail(w->r, "INVALID_DATA", json_pack("{s:s}", "api_name", "duplicate_check_fields"),
 				 "invalid data");
 	json_array_foreach(f, i, v)
 		if (!str_eq(json_string_value(v), sys) && !crm_field_unique(w->mod, json_string_value(v)))
 			return body_fail(w->r, "INVALID_DATA",
-					 json_pack("{s:s, s:O}", "param_name",
-						   "duplicate_check_fields", "api_name", v),
+					 json_pack("{s:s, s:O}", "param_name", "duplicate_check_fields", "api_name", v),
 					 "the field is not a duplicate-check field");
 	w->dup_fields = json_incref(f);
 	return 0;
@@ -615,8 +605,7 @@ static void write_rows(struct wctx *w, json_t *data)
 	reply_json(w->r, status, json_pack("{s:o}", "data", results));
 }
 
-static void write_call(struct req *r, struct crm_module *mod, enum wmode mode,
-		       const char *path_id)
+static void write_call(struct req *r, struct crm_module *mod, enum wmode mode, const char *path_id)
 {
 	struct wctx w = { r, mod, mode, path_id, NULL, 0, 0, 0 };
 	json_error_t jerr;
@@ -636,8 +625,8 @@ static void write_call(struct req *r, struct crm_module *mod, enum wmode mode,
 static json_t *delete_one(struct req *r, struct crm_module *mod, const char *id)
 {
 	if (is_digits(id) && crm_store_delete(r->sb, mod, id, "recycle") == 0)
-		return json_pack("{s:s, s:{s:s}, s:s, s:s}", "code", "SUCCESS", "details", "id",
-				 id, "message", "record deleted", "status", "success");
+		return json_pack("{s:s, s:{s:s}, s:s, s:s}", "code", "SUCCESS", "details", "id", id, "message",
+				 "record deleted", "status", "success");
 	return jerr_crm("INVALID_DATA", json_pack("{s:s}", "id", id), "record not deleted");
 }
 
@@ -660,12 +649,10 @@ static void delete_call(struct req *r, struct crm_module *mod, const char *path_
 	if (str_empty(ids) || count_ids(ids) > MAX_ROWS) {
 		json_decref(results);
 		if (str_empty(ids))
-			body_fail(r, "REQUIRED_PARAM_MISSING",
-				  json_pack("{s:s}", "param_name", "ids"),
+			body_fail(r, "REQUIRED_PARAM_MISSING", json_pack("{s:s}", "param_name", "ids"),
 				  "One of the expected parameter is missing");
 		else
-			body_fail(r, "LIMIT_EXCEEDED", json_pack("{s:s, s:i}", "param_name",
-								 "ids", "limit", MAX_ROWS),
+			body_fail(r, "LIMIT_EXCEEDED", json_pack("{s:s, s:i}", "param_name", "ids", "limit", MAX_ROWS),
 				  "too many ids");
 		return;
 	}
@@ -698,6 +685,6 @@ void crm_write_handle(struct req *r, struct crm_module *mod, const char *sub)
 	else if (strcmp(r->method, "DELETE") == 0 && !special)
 		delete_call(r, mod, sub);
 	else
-		reply_json(r, 400, jerr_crm("INVALID_REQUEST_METHOD", NULL,
-					    "the http request method type is not a valid one"));
+		reply_json(r, 400,
+			   jerr_crm("INVALID_REQUEST_METHOD", NULL, "the http request method type is not a valid one"));
 }

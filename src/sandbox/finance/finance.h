@@ -17,46 +17,46 @@ struct keyspec {
 
 /* Everything that differs between Books, Invoice, Billing and Inventory. */
 struct fin_app {
-	const char *name;               /* books */
-	const char *root;               /* /books/v3 */
-	const char *org_header;         /* NULL: organization_id query parameter */
+	const char *name;       /* books */
+	const char *root;       /* /books/v3 */
+	const char *org_header; /* NULL: organization_id query parameter */
 	int index;
 	/* customers (and vendors) */
-	const char *contacts_path;      /* contacts | customers */
-	const char *contact_key;        /* contact | customer */
+	const char *contacts_path; /* contacts | customers */
+	const char *contact_key;   /* contact | customer */
 	const char *contacts_key;
-	const char *contact_id_key;     /* contact_id | customer_id */
-	const char *contact_name_key;   /* contact_name | display_name */
-	const char *street_key;         /* address | street */
-	int vendors;                    /* contact_type vendor allowed */
-	int upsert;                     /* PUT /contacts, /items with X-Unique-Identifier-* */
-	int person_keys_on_top;         /* Billing: first_name, email … are body keys */
+	const char *contact_id_key;   /* contact_id | customer_id */
+	const char *contact_name_key; /* contact_name | display_name */
+	const char *street_key;       /* address | street */
+	int vendors;                  /* contact_type vendor allowed */
+	int upsert;                   /* PUT /contacts, /items with X-Unique-Identifier-* */
+	int person_keys_on_top;       /* Billing: first_name, email … are body keys */
 	/* contact persons: Books style (/contacts/contactpersons, persons in the
 	 * contact's body) or Billing style (/customers/{id}/contactpersons only) */
 	int persons_under_customer;
-	const char *person_id_key;      /* contact_person_id | contactperson_id */
-	const char *persons_key;        /* where the record keeps them */
-	const char *const *ignored_keys;        /* body keys the app's docs do not have: dropped */
+	const char *person_id_key;       /* contact_person_id | contactperson_id */
+	const char *persons_key;         /* where the record keeps them */
+	const char *const *ignored_keys; /* body keys the app's docs do not have: dropped */
 	const char *msg_contact_created;
 	const char *msg_contact_updated;
 	const char *msg_contact_deleted;
 	const char *msg_contact_missing;
-	const char *msg_contact_name;   /* 3013 */
+	const char *msg_contact_name; /* 3013 */
 	const char *const *address_keys;
 	const struct keyspec *contact_keys;
 	const char *const *contact_list_keys;
 	/* items */
-	int item_type;                  /* accepts item_type */
-	int dup_item_code;              /* duplicate item name */
+	int item_type;     /* accepts item_type */
+	int dup_item_code; /* duplicate item name */
 	const char *msg_dup_item;
 	int item_missing_code;
 	const struct keyspec *item_keys;
 	const char *const *item_list_keys;
 	/* what only some apps document */
-	int lists_custom_fields;        /* GET /settings/fields?entity= (Books) */
-	int invoice_lines_need_item;    /* invoice line_items[].item_id required (Books OpenAPI) */
-	const char *payments_path;      /* customer payments: "customerpayments"; Billing "payments" (NULL: none) */
-	int deal_filter;                /* zcrm_potential_id filters invoice and estimate lists (Books) */
+	int lists_custom_fields;     /* GET /settings/fields?entity= (Books) */
+	int invoice_lines_need_item; /* invoice line_items[].item_id required (Books OpenAPI) */
+	const char *payments_path;   /* customer payments: "customerpayments"; Billing "payments" (NULL: none) */
+	int deal_filter;             /* zcrm_potential_id filters invoice and estimate lists (Books) */
 	/* transactions: NULL where the app does not serve them */
 	const struct keyspec *invoice_keys;
 	const struct keyspec *estimate_keys;
@@ -65,7 +65,7 @@ struct fin_app {
 	const char *salesorder_confirm; /* the status a draft sales order is confirmed to: open | confirmed */
 	int salesorder_number_required; /* salesorder_number required on create (InvOAS), unless the lenient reading */
 	const struct keyspec *purchaseorder_keys;
-	int billing_invoices;           /* invoices in Billing's shape (finance_billing_tx.c) */
+	int billing_invoices; /* invoices in Billing's shape (finance_billing_tx.c) */
 };
 
 extern const struct fin_app fin_apps[4];
@@ -76,17 +76,16 @@ struct fres {
 	struct sandbox *sb;
 	const struct fin_app *app;
 	enum fin_kind kind;
-	const char *id_key;             /* contact_id, customer_id, item_id */
-	const char *name_key;           /* contact_name, display_name, name */
-	const char *one_key;            /* contact, customer, item */
+	const char *id_key;   /* contact_id, customer_id, item_id */
+	const char *name_key; /* contact_name, display_name, name */
+	const char *one_key;  /* contact, customer, item */
 	const char *many_key;
-	const char *res_name;           /* contacts, customers, items (faults) */
+	const char *res_name; /* contacts, customers, items (faults) */
 	const struct keyspec *keys;
-	const json_t *cf_defs;          /* custom field definitions (array) */
+	const json_t *cf_defs; /* custom field definitions (array) */
 };
 
-void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
-	       enum fin_kind kind);
+void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app, enum fin_kind kind);
 
 /* finance_records.c */
 json_t *fin_get(struct fres *fr, const char *id);
@@ -94,8 +93,8 @@ json_t *fin_get(struct fres *fr, const char *id);
 json_t *fin_body_by_id(struct fres *fr, const char *sql, const char *id);
 /* The record's time field key as epoch seconds; now when it has none. */
 int64_t fin_rec_time(struct sandbox *sb, const json_t *rec, const char *key);
-json_t *fin_bad_value(const char *what);       /* code 2 "Invalid value passed for …" */
-void fin_set_default(json_t *rec, const char *key, json_t *v);        /* steals v */
+json_t *fin_bad_value(const char *what);                       /* code 2 "Invalid value passed for …" */
+void fin_set_default(json_t *rec, const char *key, json_t *v); /* steals v */
 /* The shared steps of fin_apply(), for the transactions too. */
 json_t *fin_rejected(struct fres *fr, const json_t *in, int *status);
 /* page and per_page of a list request (finance_list.c): 0, or -1 with *bad the parameter. */
@@ -120,16 +119,14 @@ void fin_row_put(struct fres *fr, sqlite3_stmt *s, int time_col, json_t *rec);
 void fin_delete(struct fres *fr, const char *id);
 /* Deletes by delete_sql (?1 app, ?2 kind, ?3 id), and the record's unique custom-field values. */
 void fin_delete_from(struct fres *fr, const char *delete_sql, const char *id);
-char *fin_find_unique(struct fres *fr, const char *field, const char *value,
-		      const char *except_id);
+char *fin_find_unique(struct fres *fr, const char *field, const char *value, const char *except_id);
 const json_t *fin_cf_def(struct fres *fr, const char *api_name);
 
 /* GET /settings/fields?entity= (Books): finance/custom_fields.json's fields of that entity. */
 void fin_custom_fields(struct req *r);
 /* Check and apply a create/update body to rec; returns an error body (and
  * *status) or NULL.  rec is an empty object for a create. */
-json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
-		  int *status);
+json_t *fin_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, int *status);
 enum { FIN_UPDATE = 0, FIN_CREATE = 1, FIN_RAW = 2 };
 void fin_finalize(struct fres *fr, json_t *rec, int mode);
 json_t *fin_list_row(struct fres *fr, const json_t *rec);
@@ -150,35 +147,33 @@ void fin_list(struct req *r, struct fres *fr);
  * sandbox clock and are only ever computed for an answer: tx_present().
  */
 /* Codes the sandbox chose where Zoho's are not known (docs/sandbox.md). */
-#define CODE_TX_LOCKED  4003    /* edit of anything but a draft; delete of an invoiced estimate */
-#define CODE_TX_STATUS  4004    /* a status action not allowed from the current status */
-#define CODE_TX_CONVERT 4005    /* invoiced_estimate_id: not accepted, or invoiced already */
-#define CODE_PAY_APPLY  4006    /* a payment applied where it cannot be */
+#define CODE_TX_LOCKED 4003  /* edit of anything but a draft; delete of an invoiced estimate */
+#define CODE_TX_STATUS 4004  /* a status action not allowed from the current status */
+#define CODE_TX_CONVERT 4005 /* invoiced_estimate_id: not accepted, or invoiced already */
+#define CODE_PAY_APPLY 4006  /* a payment applied where it cannot be */
 
 struct tx_opts {
-	int ignore_auto_number;         /* ?ignore_auto_number_generation=true */
-	int send;                       /* ?send=true */
+	int ignore_auto_number; /* ?ignore_auto_number_generation=true */
+	int send;               /* ?send=true */
 };
 
 void tx_today(struct sandbox *sb, char out[11]);
 json_t *tx_get(struct fres *fr, const char *id);
 void tx_put(struct fres *fr, json_t *rec);
 void tx_delete(struct fres *fr, const char *id);
-void tx_present(struct fres *fr, json_t *rec);  /* status as of the sandbox clock */
-const char *tx_status(struct fres *fr, const json_t *rec);       /* the same, no copy */
+void tx_present(struct fres *fr, json_t *rec);             /* status as of the sandbox clock */
+const char *tx_status(struct fres *fr, const json_t *rec); /* the same, no copy */
 /* Check and apply a create/update body (invoice or estimate); NULL or an
  * error body with *status. */
-json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
-		 const struct tx_opts *o, int *status);
-void tx_finalize(struct fres *fr, json_t *rec, int mode);      /* FIN_CREATE, … */
+json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, const struct tx_opts *o, int *status);
+void tx_finalize(struct fres *fr, json_t *rec, int mode); /* FIN_CREATE, … */
 char *tx_next_number(struct fres *fr);
 /* Status actions; NULL or an error body (HTTP 400).  *message is the answer's. */
 int tx_action_ok(enum fin_kind kind, const char *to);
 json_t *tx_set_status(struct fres *fr, json_t *rec, const char *to, const char **message);
 json_t *tx_delete_check(struct fres *fr, const json_t *rec);
 json_t *tx_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_kind k);
-int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		 json_t *rec);
+int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k, json_t *rec);
 /* The customer behind customer_id, or NULL (not a customer of this app). */
 json_t *tx_customer(struct sandbox *sb, const struct fin_app *app, const char *id);
 int64_t tx_cents(double v);

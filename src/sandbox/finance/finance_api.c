@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_FIELDS, FR_COLL, FR_ONE, FR_STATUS, FR_TX,
-	      FR_PERSONS };
+enum froute { FR_NONE, FR_ORGS, FR_ORG, FR_CURRENCIES, FR_FIELDS, FR_COLL, FR_ONE, FR_STATUS, FR_TX, FR_PERSONS };
 
 struct fcall {
 	struct req *r;
@@ -64,7 +63,7 @@ static enum froute match(struct fcall *c)
 	if (str_eq(seg[0], "organizations"))
 		return c->n == 1 ? FR_ORGS : c->n == 2 ? FR_ORG : FR_NONE;
 	if (str_eq(seg[0], "settings") && c->n == 2 && str_eq(seg[1], "fields"))
-		return c->app->lists_custom_fields ? FR_FIELDS : FR_NONE;  /* finance_settings.c */
+		return c->app->lists_custom_fields ? FR_FIELDS : FR_NONE; /* finance_settings.c */
 	if (str_eq(seg[0], "settings"))
 		return c->n == 2 && str_eq(seg[1], "currencies") ? FR_CURRENCIES : FR_NONE;
 	if (str_eq(seg[0], "items"))
@@ -89,8 +88,7 @@ static enum froute match(struct fcall *c)
 
 static int org_ok(struct req *r, const struct fin_app *app)
 {
-	const char *v = app->org_header ? req_header(r, app->org_header)
-					: req_arg(r, "organization_id");
+	const char *v = app->org_header ? req_header(r, app->org_header) : req_arg(r, "organization_id");
 
 	return str_eq(v, jstr(r->sb->fin_org, "organization_id"));
 }
@@ -130,9 +128,10 @@ static int rate_check(struct req *r, const struct fin_app *app)
 		w->count = 0;
 	}
 	if (w->count >= sb->rate_limit) {
-		fin_refuse(r, 429, 44, "For security reasons your organization has been blocked as it "
-		     "have exceeded the maximum number of requests per minute that can "
-		     "originate from an organization.");
+		fin_refuse(r, 429, 44,
+			   "For security reasons your organization has been blocked as it "
+			   "have exceeded the maximum number of requests per minute that can "
+			   "originate from an organization.");
 		return -1;
 	}
 	w->count++;
@@ -159,8 +158,10 @@ static int daily_check(struct req *r, const struct fin_app *app)
 	}
 	if (d->count >= sb->daily_limit) {
 		quota_headers(r, sb->daily_limit, 0, reset);
-		snprintf(msg, sizeof(msg), "The API call for this organization has exceeded the maximum call "
-			 "rate limit of %ld.", sb->daily_limit);
+		snprintf(msg, sizeof(msg),
+			 "The API call for this organization has exceeded the maximum call "
+			 "rate limit of %ld.",
+			 sb->daily_limit);
 		fin_refuse(r, 429, 45, msg);
 		return -1;
 	}
@@ -175,12 +176,10 @@ static json_t *org_json(struct sandbox *sb)
 {
 	json_t *org = json_pack("{s:s, s:s, s:b, s:b, s:s, s:s, s:s, s:i, s:s, s:s, s:i,"
 				" s:s}",
-				"contact_name", "Sandbox Admin", "email", "admin@sandbox.example",
-				"is_default_org", 1, "is_org_active", 1, "plan_name", "Sandbox",
-				"language_code", "en", "time_zone", "Etc/UTC",
-				"fiscal_year_start_month", 0, "account_created_date", "2026-01-01",
-				"currency_format", "1,234,567.89", "price_precision", 2,
-				"currency_symbol", "");
+				"contact_name", "Sandbox Admin", "email", "admin@sandbox.example", "is_default_org", 1,
+				"is_org_active", 1, "plan_name", "Sandbox", "language_code", "en", "time_zone",
+				"Etc/UTC", "fiscal_year_start_month", 0, "account_created_date", "2026-01-01",
+				"currency_format", "1,234,567.89", "price_precision", 2, "currency_symbol", "");
 
 	json_object_update(org, sb->fin_org);
 	return org;
@@ -193,19 +192,15 @@ static json_t *currencies_json(struct sandbox *sb)
 	int eur = str_eq(code, "EUR");
 	json_t *base, *other;
 
-	base = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:f, s:s}",
-			 "currency_id", id ? id : "460000000000097", "currency_code",
-			 code ? code : "USD", "currency_name", code ? code : "USD",
-			 "currency_symbol", jstr(sb->fin_org, "currency_symbol") ?
-			 jstr(sb->fin_org, "currency_symbol") : "", "price_precision", 2,
-			 "currency_format", "1,234,567.89", "is_base_currency", 1,
+	base = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:f, s:s}", "currency_id", id ? id : "460000000000097",
+			 "currency_code", code ? code : "USD", "currency_name", code ? code : "USD", "currency_symbol",
+			 jstr(sb->fin_org, "currency_symbol") ? jstr(sb->fin_org, "currency_symbol") : "",
+			 "price_precision", 2, "currency_format", "1,234,567.89", "is_base_currency", 1,
 			 "exchange_rate", 0.0, "effective_date", "");
-	other = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:f, s:s}",
-			  "currency_id", "460000000000099", "currency_code", eur ? "USD" : "EUR",
-			  "currency_name", eur ? "USD- US Dollar" : "EUR- Euro",
-			  "currency_symbol", eur ? "$" : "€", "price_precision", 2,
-			  "currency_format", "1.234.567,89", "is_base_currency", 0,
-			  "exchange_rate", 1.0, "effective_date", "2026-01-01");
+	other = json_pack("{s:s, s:s, s:s, s:s, s:i, s:s, s:b, s:f, s:s}", "currency_id", "460000000000099",
+			  "currency_code", eur ? "USD" : "EUR", "currency_name", eur ? "USD- US Dollar" : "EUR- Euro",
+			  "currency_symbol", eur ? "$" : "€", "price_precision", 2, "currency_format", "1.234.567,89",
+			  "is_base_currency", 0, "exchange_rate", 1.0, "effective_date", "2026-01-01");
 	return json_pack("[o, o]", base, other);
 }
 
@@ -214,11 +209,12 @@ static void organizations(struct fcall *c)
 	struct sandbox *sb = c->r->sb;
 
 	if (c->route == FR_ORGS) {
-		reply_json(c->r, 200, json_pack("{s:i, s:s, s:[o]}", "code", 0, "message",
-						"success", "organizations", org_json(sb)));
+		reply_json(c->r, 200,
+			   json_pack("{s:i, s:s, s:[o]}", "code", 0, "message", "success", "organizations",
+				     org_json(sb)));
 	} else if (str_eq(c->seg[1], jstr(sb->fin_org, "organization_id"))) {
-		reply_json(c->r, 200, json_pack("{s:i, s:s, s:o}", "code", 0, "message",
-						"success", "organization", org_json(sb)));
+		reply_json(c->r, 200,
+			   json_pack("{s:i, s:s, s:o}", "code", 0, "message", "success", "organization", org_json(sb)));
 	} else {
 		fin_refuse(c->r, 400, 6041, "Invalid value passed for organization_id");
 	}
@@ -226,10 +222,10 @@ static void organizations(struct fcall *c)
 
 static void currencies(struct fcall *c)
 {
-	reply_json(c->r, 200, json_pack("{s:i, s:s, s:o, s:{s:i, s:i, s:b}}", "code", 0,
-					"message", "success", "currencies",
-					currencies_json(c->r->sb), "page_context", "page", 1,
-					"per_page", 200, "has_more_page", 0));
+	reply_json(c->r, 200,
+		   json_pack("{s:i, s:s, s:o, s:{s:i, s:i, s:b}}", "code", 0, "message", "success", "currencies",
+			     currencies_json(c->r->sb), "page_context", "page", 1, "per_page", 200, "has_more_page",
+			     0));
 }
 
 /* ---- records ---------------------------------------------------------------- */
@@ -241,8 +237,7 @@ static const char *msg_created(const struct fres *fr)
 
 static const char *msg_updated(const struct fres *fr)
 {
-	return fr->kind == FIN_ITEMS ? "Item details have been saved."
-				     : fr->app->msg_contact_updated;
+	return fr->kind == FIN_ITEMS ? "Item details have been saved." : fr->app->msg_contact_updated;
 }
 
 static void not_found(struct req *r, const struct fres *fr)
@@ -253,13 +248,11 @@ static void not_found(struct req *r, const struct fres *fr)
 		fin_refuse(r, 404, 1002, fr->app->msg_contact_missing);
 }
 
-static void answer_record(struct req *r, const struct fres *fr, int status,
-			  const char *message, json_t *rec)
+static void answer_record(struct req *r, const struct fres *fr, int status, const char *message, json_t *rec)
 {
 	if (fr->kind == FIN_CONTACTS)
 		pay_contact_amounts(r->sb, fr->app, rec);
-	reply_json(r, status, json_pack("{s:i, s:s, s:O}", "code", 0, "message", message,
-					fr->one_key, rec));
+	reply_json(r, status, json_pack("{s:i, s:s, s:O}", "code", 0, "message", message, fr->one_key, rec));
 }
 
 static json_t *body_of(struct req *r)
@@ -273,8 +266,8 @@ static json_t *body_of(struct req *r)
 }
 
 /* Apply in to rec (an empty object for a create), then store and answer. */
-static void save(struct req *r, struct fres *fr, const json_t *in, json_t *rec,
-		 int creating, const char *unique_key, const char *unique_value)
+static void save(struct req *r, struct fres *fr, const json_t *in, json_t *rec, int creating, const char *unique_key,
+		 const char *unique_value)
 {
 	json_t *err;
 	const char *got;
@@ -298,8 +291,7 @@ static void save(struct req *r, struct fres *fr, const json_t *in, json_t *rec,
 	}
 	fin_finalize(fr, rec, creating ? FIN_CREATE : FIN_UPDATE);
 	fin_put(fr, rec);
-	answer_record(r, fr, creating ? 201 : 200, creating ? msg_created(fr) : msg_updated(fr),
-		      rec);
+	answer_record(r, fr, creating ? 201 : 200, creating ? msg_created(fr) : msg_updated(fr), rec);
 }
 
 static void create(struct fcall *c)
@@ -308,7 +300,7 @@ static void create(struct fcall *c)
 
 	if (!in)
 		return;
-	rec = json_pack("{s:s}", c->fr.id_key, "");     /* the id comes first */
+	rec = json_pack("{s:s}", c->fr.id_key, ""); /* the id comes first */
 	store_begin(c->r->sb->st);
 	save(c->r, &c->fr, in, rec, 1, NULL, NULL);
 	store_commit(c->r->sb->st);
@@ -370,13 +362,11 @@ static json_t *with_unique(const json_t *in, const char *key, const char *value)
 		if (str_eq(jstr(e, "api_name"), key))
 			return copy;
 	if (json_is_array(list))
-		json_array_append_new(list, json_pack("{s:s, s:s}", "api_name", key,
-						      "value", value));
+		json_array_append_new(list, json_pack("{s:s, s:s}", "api_name", key, "value", value));
 	return copy;
 }
 
-static int upsert_headers(struct req *r, struct fres *fr, const char **key,
-			  const char **value, int *create)
+static int upsert_headers(struct req *r, struct fres *fr, const char **key, const char **value, int *create)
 {
 	const char *ups = req_header(r, "X-Upsert");
 	const json_t *def;
@@ -440,17 +430,18 @@ static void delete_one(struct fcall *c)
 
 	if (!rec) {
 		not_found(c->r, &c->fr);
-	} else if (c->fr.kind == FIN_CONTACTS &&
-		   pay_contact_has_tx(c->r->sb, c->app, c->seg[1])) {
+	} else if (c->fr.kind == FIN_CONTACTS && pay_contact_has_tx(c->r->sb, c->app, c->seg[1])) {
 		fin_refuse(c->r, 400, 3000, "The contact cannot be deleted as it has transactions.");
 	} else if (c->fr.kind == FIN_ITEMS && pay_item_in_use(c->r->sb, c->app, c->seg[1])) {
-		fin_refuse(c->r, 400, 2049, "Items which are a part of other transactions cannot be "
-		     "deleted.");
+		fin_refuse(c->r, 400, 2049,
+			   "Items which are a part of other transactions cannot be "
+			   "deleted.");
 	} else {
 		fin_delete(&c->fr, c->seg[1]);
-		reply_json(c->r, 200, json_pack("{s:i, s:s}", "code", 0, "message",
-						c->fr.kind == FIN_ITEMS ? "The item has been deleted."
-									: c->app->msg_contact_deleted));
+		reply_json(c->r, 200,
+			   json_pack("{s:i, s:s}", "code", 0, "message",
+				     c->fr.kind == FIN_ITEMS ? "The item has been deleted."
+							     : c->app->msg_contact_deleted));
 	}
 	json_decref(rec);
 }
@@ -467,8 +458,8 @@ static void set_status(struct fcall *c)
 	json_object_set_new(rec, "status", json_string(c->seg[2]));
 	fin_finalize(&c->fr, rec, FIN_UPDATE);
 	fin_put(&c->fr, rec);
-	snprintf(msg, sizeof(msg), "The %s has been marked as %s.",
-		 c->fr.kind == FIN_ITEMS ? "item" : c->fr.one_key, c->seg[2]);
+	snprintf(msg, sizeof(msg), "The %s has been marked as %s.", c->fr.kind == FIN_ITEMS ? "item" : c->fr.one_key,
+		 c->seg[2]);
 	reply_json(c->r, 200, json_pack("{s:i, s:s}", "code", 0, "message", msg));
 	json_decref(rec);
 }
@@ -479,8 +470,10 @@ static void method_not_allowed(struct req *r, const char *allow)
 {
 	char msg[128];
 
-	snprintf(msg, sizeof(msg), "The HTTP method %s is not allowed for the requested "
-		 "resource", r->method);
+	snprintf(msg, sizeof(msg),
+		 "The HTTP method %s is not allowed for the requested "
+		 "resource",
+		 r->method);
 	reply_header(r, "Allow", allow);
 	fin_refuse(r, 405, 37, msg);
 }
@@ -489,8 +482,7 @@ static void dispatch(struct fcall *c)
 {
 	const char *m = c->r->method;
 
-	if ((c->route == FR_ORGS || c->route == FR_ORG || c->route == FR_CURRENCIES) &&
-	    strcmp(m, "GET") != 0)
+	if ((c->route == FR_ORGS || c->route == FR_ORG || c->route == FR_CURRENCIES) && strcmp(m, "GET") != 0)
 		method_not_allowed(c->r, "GET");
 	else if (c->route == FR_ORGS || c->route == FR_ORG)
 		organizations(c);

@@ -12,6 +12,8 @@
 
 #include <string.h>
 
+/* The tables below are laid out by hand, a few keys a line, as the pages list them. */
+/* clang-format off */
 static const char *const address_books[] = {
 	"attention", "address", "street2", "state_code", "city", "state", "zip",
 	"country", "fax", "phone", NULL
@@ -309,6 +311,7 @@ const struct fin_app fin_apps[4] = {
 		.purchaseorder_keys = purchaseorder_keys,
 	},
 };
+/* clang-format on */
 
 const struct fin_app *fin_app_by_name(const char *name)
 {
@@ -334,8 +337,7 @@ int fin_kind_by_name(const struct fin_app *app, const char *res)
 		return app->salesorder_keys ? FIN_SALESORDERS : -1;
 	if (str_eq(res, "purchaseorders"))
 		return app->purchaseorder_keys ? FIN_PURCHASEORDERS : -1;
-	if (str_eq(res, "contacts") || str_eq(res, "customers") ||
-	    str_eq(res, app->contacts_path))
+	if (str_eq(res, "contacts") || str_eq(res, "customers") || str_eq(res, app->contacts_path))
 		return FIN_CONTACTS;
 	return -1;
 }
@@ -350,14 +352,14 @@ int fin_app_index(const struct fin_app *app)
 	return app->index;
 }
 
-static void tx_init(struct fres *fr, const char *what, const char *many,
-		    const struct keyspec *keys)
+static void tx_init(struct fres *fr, const char *what, const char *many, const struct keyspec *keys)
 {
-	static const char *const ids[] = { "invoice_id", "estimate_id", "payment_id", "salesorder_id",
-					   "purchaseorder_id" };
-	static const char *const numbers[] = { "invoice_number", "estimate_number",
-					       "payment_number", "salesorder_number",
-					       "purchaseorder_number" };
+	static const char *const ids[] = {
+		"invoice_id", "estimate_id", "payment_id", "salesorder_id", "purchaseorder_id"
+	};
+	static const char *const numbers[] = {
+		"invoice_number", "estimate_number", "payment_number", "salesorder_number", "purchaseorder_number"
+	};
 	int i = fr->kind - FIN_INVOICES;
 
 	fr->id_key = ids[i];
@@ -369,8 +371,7 @@ static void tx_init(struct fres *fr, const char *what, const char *many,
 	fr->cf_defs = json_object_get(fr->sb->fin_cf, many);
 }
 
-void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app,
-	       enum fin_kind kind)
+void fres_init(struct fres *fr, struct sandbox *sb, const struct fin_app *app, enum fin_kind kind)
 {
 	memset(fr, 0, sizeof(*fr));
 	fr->sb = sb;

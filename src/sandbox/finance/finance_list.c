@@ -20,18 +20,17 @@ struct lq {
 	struct req *r;
 	struct fres *fr;
 	struct sqlq q;
-	json_t *args;           /* every query argument */
+	json_t *args; /* every query argument */
 	long page, per_page;
 	const char *sort_column;
 	const char *order_sql;
 	int desc;
 	const char *filter_by;
-	int narrow;             /* an indexed equality filter: sort the few rows */
+	int narrow; /* an indexed equality filter: sort the few rows */
 	char err[200];
 };
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	if (key && !json_object_get(cls, key))
@@ -49,8 +48,7 @@ static int lq_fail(struct lq *l, const char *what)
  * exact form uses the indexed column when there is one (name_key, sku_key). */
 static int text_filter(struct lq *l, const char *field, const char *path, const char *column)
 {
-	static const char *const suffix[] = { "", "eq", "_startswith", "starts_with",
-					      "_contains", "contains", NULL };
+	static const char *const suffix[] = { "", "eq", "_startswith", "starts_with", "_contains", "contains", NULL };
 	char param[80], sql[128], *norm;
 	const char *v;
 	int i;
@@ -68,8 +66,7 @@ static int text_filter(struct lq *l, const char *field, const char *path, const 
 			l->narrow = 1;
 			continue;
 		}
-		snprintf(sql, sizeof(sql), " AND sb_match(json_extract(body, ?), '%s', ?)",
-			 suffix[i + 1]);
+		snprintf(sql, sizeof(sql), " AND sb_match(json_extract(body, ?), '%s', ?)", suffix[i + 1]);
 		q_add(&l->q, sql, json_string(path));
 		json_array_append_new(l->q.binds, json_string(v));
 	}
@@ -78,8 +75,7 @@ static int text_filter(struct lq *l, const char *field, const char *path, const 
 
 static int status_filters(struct lq *l)
 {
-	static const char *const filters[] = { "Status.All", "Status.Active",
-					       "Status.Inactive", NULL };
+	static const char *const filters[] = { "Status.All", "Status.Active", "Status.Inactive", NULL };
 	const char *f = jstr(l->args, "filter_by"), *since = jstr(l->args, "last_modified_time");
 	const char *search = jstr(l->args, "search_text"), *type = jstr(l->args, "contact_type");
 	int64_t t;
@@ -98,8 +94,7 @@ static int status_filters(struct lq *l)
 	}
 	if (search) {
 		path = xasprintf("$.%s", l->fr->name_key);
-		q_add(&l->q, " AND sb_match(json_extract(body, ?), 'contains', ?)",
-		      json_string(path));
+		q_add(&l->q, " AND sb_match(json_extract(body, ?), 'contains', ?)", json_string(path));
 		json_array_append_new(l->q.binds, json_string(search));
 		free(path);
 	}
@@ -114,8 +109,9 @@ static int status_filters(struct lq *l)
 
 static int record_filters(struct lq *l)
 {
-	static const char *const contact_fields[] = { "company_name", "first_name",
-						      "last_name", "email", "phone", NULL };
+	static const char *const contact_fields[] = {
+		"company_name", "first_name", "last_name", "email", "phone", NULL
+	};
 	static const char *const item_fields[] = { "sku", "description", NULL };
 	const char *const *f = l->fr->kind == FIN_ITEMS ? item_fields : contact_fields;
 	char *path = xasprintf("$.%s", l->fr->name_key);
@@ -132,11 +128,11 @@ static int record_filters(struct lq *l)
 
 static int parse_sort(struct lq *l)
 {
-	static const char *const contact_cols[] = { "first_name", "last_name", "email",
-						    "created_time", "last_modified_time",
-						    "contact_name", "display_name", NULL };
-	static const char *const item_cols[] = { "name", "rate", "sku", "created_time",
-						 "last_modified_time", NULL };
+	static const char *const contact_cols[] = {
+		"first_name",         "last_name",    "email",        "created_time",
+		"last_modified_time", "contact_name", "display_name", NULL
+	};
+	static const char *const item_cols[] = { "name", "rate", "sku", "created_time", "last_modified_time", NULL };
 	const char *col = jstr(l->args, "sort_column"), *order = jstr(l->args, "sort_order");
 
 	l->sort_column = col ? col : l->fr->name_key;
@@ -191,12 +187,14 @@ static void add_order(struct lq *l)
 
 	if (l->order_sql) {
 		/* "+" keeps SQLite from walking the sort index past a narrow filter */
-		snprintf(sql, sizeof(sql), " ORDER BY %s%s %s, idkey %s LIMIT ? OFFSET ?",
-			 l->narrow ? "+" : "", l->order_sql, dir, dir);
+		snprintf(sql, sizeof(sql), " ORDER BY %s%s %s, idkey %s LIMIT ? OFFSET ?", l->narrow ? "+" : "",
+			 l->order_sql, dir, dir);
 		q_add(&l->q, sql, NULL);
 	} else {
-		snprintf(sql, sizeof(sql), " ORDER BY json_extract(body, ?) %s, idkey %s"
-			 " LIMIT ? OFFSET ?", dir, dir);
+		snprintf(sql, sizeof(sql),
+			 " ORDER BY json_extract(body, ?) %s, idkey %s"
+			 " LIMIT ? OFFSET ?",
+			 dir, dir);
 		q_add(&l->q, sql, json_sprintf("$.%s", l->sort_column));
 	}
 	json_array_append_new(l->q.binds, json_integer(l->per_page + 1));
@@ -208,8 +206,11 @@ static void run(struct lq *l)
 	sqlite3_stmt *s;
 	json_t *recs = json_array(), *rows = json_array(), *rec;
 	size_t n = 0, i;
-	const char *report = l->fr->kind == FIN_ITEMS ? "Items" :
-			     l->fr->app->person_keys_on_top ? "Customers" : "Contacts";
+	const char *report =
+		l->fr->kind == FIN_ITEMS ? "Items"
+		: l->fr->app->person_keys_on_top
+			? "Customers"
+			: "Contacts";
 
 	add_order(l);
 	s = q_prepare(l->r->sb, &l->q);
@@ -224,18 +225,19 @@ static void run(struct lq *l)
 		json_array_append_new(rows, fin_list_row(l->fr, rec));
 	}
 	json_decref(recs);
-	fin_reply_page(l->r, l->fr, rows, &(struct fin_page){ l->page, l->per_page, n > (size_t)l->per_page, report,
-							 l->filter_by, l->sort_column, l->desc });
+	fin_reply_page(l->r, l->fr, rows,
+		       &(struct fin_page){ l->page, l->per_page, n > (size_t)l->per_page, report, l->filter_by,
+					   l->sort_column, l->desc });
 }
 
 void fin_reply_page(struct req *r, const struct fres *fr, json_t *rows, const struct fin_page *pg)
 {
-	reply_json(r, 200, json_pack("{s:i, s:s, s:o, s:{s:I, s:I, s:b, s:s, s:s, s:s, s:s, s:[]}}", "code", 0,
-				     "message", "success", fr->many_key, rows, "page_context", "page",
-				     (json_int_t)pg->page, "per_page", (json_int_t)pg->per_page, "has_more_page",
-				     pg->more, "report_name", pg->report, "applied_filter", pg->filter_by,
-				     "sort_column", pg->sort_column, "sort_order", pg->desc ? "D" : "A",
-				     "search_criteria"));
+	reply_json(r, 200,
+		   json_pack("{s:i, s:s, s:o, s:{s:I, s:I, s:b, s:s, s:s, s:s, s:s, s:[]}}", "code", 0, "message",
+			     "success", fr->many_key, rows, "page_context", "page", (json_int_t)pg->page, "per_page",
+			     (json_int_t)pg->per_page, "has_more_page", pg->more, "report_name", pg->report,
+			     "applied_filter", pg->filter_by, "sort_column", pg->sort_column, "sort_order",
+			     pg->desc ? "D" : "A", "search_criteria"));
 }
 
 void fin_list(struct req *r, struct fres *fr)
@@ -250,8 +252,7 @@ void fin_list(struct req *r, struct fres *fr)
 	q_init(&l.q, "SELECT body FROM fin WHERE app = ? AND kind = ?");
 	json_array_append_new(l.q.binds, json_string(fin_app_name(fr->app)));
 	json_array_append_new(l.q.binds, json_integer(fr->kind));
-	if (parse_paging(&l) || parse_sort(&l) || status_filters(&l) ||
-	    record_filters(&l))
+	if (parse_paging(&l) || parse_sort(&l) || status_filters(&l) || record_filters(&l))
 		reply_json(r, 400, jerr_fin(2, l.err));
 	else
 		run(&l);

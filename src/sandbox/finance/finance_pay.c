@@ -15,9 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct keyspec apply_keys[] = {
-	{ "invoice_id", K_STR }, { "amount_applied", K_NUM }, { NULL, K_ANY }
-};
+static const struct keyspec apply_keys[] = { { "invoice_id", K_STR }, { "amount_applied", K_NUM }, { NULL, K_ANY } };
 
 static json_t *pay_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -41,8 +39,7 @@ static double amount(int64_t cents)
 
 /* One entry of "invoices": a sent invoice of this customer, not paid over
  * its balance.  Appends {"invoice", "cents"} to apps. */
-static json_t *check_application(struct fres *inv, const json_t *e, const char *customer,
-				 json_t *apps)
+static json_t *check_application(struct fres *inv, const json_t *e, const char *customer, json_t *apps)
 {
 	const json_t *amt = json_object_get(e, "amount_applied"), *a;
 	const char *id = jstr(e, "invoice_id");
@@ -62,10 +59,8 @@ static json_t *check_application(struct fres *inv, const json_t *e, const char *
 	balance = tx_cents(json_number_value(json_object_get(invoice, "balance")));
 	c = json_is_number(amt) ? tx_cents(json_number_value(amt)) : 0;
 	if (!str_eq(jstr(invoice, "customer_id"), customer))
-		err = pay_error("The invoice %s belongs to another customer.",
-				jstr(invoice, "invoice_number"));
-	else if (!str_eq(jstr(invoice, "status"), "sent") &&
-		 !str_eq(jstr(invoice, "status"), "partially_paid"))
+		err = pay_error("The invoice %s belongs to another customer.", jstr(invoice, "invoice_number"));
+	else if (!str_eq(jstr(invoice, "status"), "sent") && !str_eq(jstr(invoice, "status"), "partially_paid"))
 		err = pay_error("Payments can only be applied to sent invoices: %s is %s.",
 				jstr(invoice, "invoice_number"), tx_status(inv, invoice));
 	else if (c <= 0)
@@ -77,8 +72,7 @@ static json_t *check_application(struct fres *inv, const json_t *e, const char *
 		json_decref(invoice);
 		return err;
 	}
-	json_array_append_new(apps, json_pack("{s:o, s:I}", "invoice", invoice, "cents",
-					      (json_int_t)c));
+	json_array_append_new(apps, json_pack("{s:o, s:I}", "invoice", invoice, "cents", (json_int_t)c));
 	return NULL;
 }
 
@@ -110,7 +104,8 @@ static json_t *check_payment(struct fres *fr, json_t *rec, const json_t *list, j
 	}
 	if (total > tx_cents(json_number_value(amt)))
 		return pay_error("The amounts applied (%.2f) are more than the payment amount "
-				 "(%.2f).", amount(total), amount(tx_cents(json_number_value(amt))));
+				 "(%.2f).",
+				 amount(total), amount(tx_cents(json_number_value(amt))));
 	return fin_check_unique_cfs(fr, rec);
 }
 
@@ -157,20 +152,19 @@ static void apply_payment(struct fres *fr, json_t *rec, json_t *apps, int mode)
 		sqlite3_step(s);
 		sqlite3_reset(s);
 		settle(&inv, invoice, mode);
-		json_array_append_new(list, json_pack("{s:O, s:O, s:O, s:O, s:o, s:O}",
-			"invoice_id", json_object_get(invoice, "invoice_id"),
-			"invoice_number", json_object_get(invoice, "invoice_number"),
-			"date", json_object_get(invoice, "date"),
-			"invoice_amount", json_object_get(invoice, "total"),
-			"amount_applied", tx_money(c),
-			"balance_amount", json_object_get(invoice, "balance")));
+		json_array_append_new(list,
+				      json_pack("{s:O, s:O, s:O, s:O, s:o, s:O}", "invoice_id",
+						json_object_get(invoice, "invoice_id"), "invoice_number",
+						json_object_get(invoice, "invoice_number"), "date",
+						json_object_get(invoice, "date"), "invoice_amount",
+						json_object_get(invoice, "total"), "amount_applied", tx_money(c),
+						"balance_amount", json_object_get(invoice, "balance")));
 		used += c;
 	}
 	json_object_set_new(rec, "invoices", list);
-	json_object_set_new(rec, "amount", tx_money(tx_cents(json_number_value(
-		json_object_get(rec, "amount")))));
-	json_object_set_new(rec, "unused_amount", tx_money(tx_cents(json_number_value(
-		json_object_get(rec, "amount"))) - used));
+	json_object_set_new(rec, "amount", tx_money(tx_cents(json_number_value(json_object_get(rec, "amount")))));
+	json_object_set_new(rec, "unused_amount",
+			    tx_money(tx_cents(json_number_value(json_object_get(rec, "amount"))) - used));
 	if (mode == FIN_CREATE)
 		json_object_set_new(rec, "created_time", json_string(now));
 	fin_set_default(rec, "created_time", json_string(now));
@@ -181,8 +175,9 @@ static void apply_payment(struct fres *fr, json_t *rec, json_t *apps, int mode)
 	fin_set_default(rec, "description", json_string(""));
 	fin_set_default(rec, "exchange_rate", json_real(1));
 	fin_set_default(rec, "bank_charges", json_real(0));
-	fin_set_default(rec, "currency_code", json_string(jstr(fr->sb->fin_org, "currency_code") ?
-			jstr(fr->sb->fin_org, "currency_code") : ""));
+	fin_set_default(rec, "currency_code",
+			json_string(jstr(fr->sb->fin_org, "currency_code") ? jstr(fr->sb->fin_org, "currency_code")
+									   : ""));
 	fin_finalize_cf(fr, rec);
 	tx_put(fr, rec);
 }
@@ -232,31 +227,29 @@ out:
 /* ---- taking payments off invoices ----------------------------------------- */
 
 /* Rows of fin_applied for one payment or one invoice, as [[payment, invoice, cents]]. */
-static json_t *applications(struct sandbox *sb, const struct fin_app *app, const char *col,
-			    const char *id)
+static json_t *applications(struct sandbox *sb, const struct fin_app *app, const char *col, const char *id)
 {
 	char *sql = xasprintf("SELECT payment_id, invoice_id, cents FROM fin_applied"
-			      " WHERE app = ?1 AND %s = ?2 ORDER BY rowid", col);
+			      " WHERE app = ?1 AND %s = ?2 ORDER BY rowid",
+			      col);
 	sqlite3_stmt *s = store_stmt(sb->st, sql);
 	json_t *rows = json_array();
 
 	sqlite3_bind_text(s, 1, app->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
 	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(rows, json_pack("[s, s, I]",
-			(const char *)sqlite3_column_text(s, 0),
-			(const char *)sqlite3_column_text(s, 1),
-			(json_int_t)sqlite3_column_int64(s, 2)));
+		json_array_append_new(rows, json_pack("[s, s, I]", (const char *)sqlite3_column_text(s, 0),
+						      (const char *)sqlite3_column_text(s, 1),
+						      (json_int_t)sqlite3_column_int64(s, 2)));
 	sqlite3_reset(s);
 	free(sql);
 	return rows;
 }
 
-static void unapply(struct sandbox *sb, const struct fin_app *app, const char *payment_id,
-		    const char *invoice_id)
+static void unapply(struct sandbox *sb, const struct fin_app *app, const char *payment_id, const char *invoice_id)
 {
 	sqlite3_stmt *s = store_stmt(sb->st, "DELETE FROM fin_applied WHERE app = ?1 AND"
-				     " payment_id = ?2 AND invoice_id = ?3");
+					     " payment_id = ?2 AND invoice_id = ?3");
 
 	sqlite3_bind_text(s, 1, app->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, payment_id, -1, SQLITE_STATIC);
@@ -266,8 +259,7 @@ static void unapply(struct sandbox *sb, const struct fin_app *app, const char *p
 }
 
 /* The payment no longer pays invoice_id: its entry goes, its unused amount grows. */
-static void release(struct fres *pf, const char *payment_id, const char *invoice_id,
-		    int64_t cents)
+static void release(struct fres *pf, const char *payment_id, const char *invoice_id, int64_t cents)
 {
 	json_t *pay = tx_get(pf, payment_id), *list, *e;
 	char now[32];
@@ -282,8 +274,8 @@ static void release(struct fres *pf, const char *payment_id, const char *invoice
 			break;
 		}
 	}
-	json_object_set_new(pay, "unused_amount", tx_money(tx_cents(json_number_value(
-		json_object_get(pay, "unused_amount"))) + cents));
+	json_object_set_new(pay, "unused_amount",
+			    tx_money(tx_cents(json_number_value(json_object_get(pay, "unused_amount"))) + cents));
 	fmt_fin_time(sb_now(pf->sb), now);
 	json_object_set_new(pay, "last_modified_time", json_string(now));
 	json_object_set_new(pay, "updated_time", json_string(now));
@@ -345,11 +337,10 @@ json_t *pay_in_full(struct sandbox *sb, const struct fin_app *app, const char *i
 		settle(&inv, invoice, FIN_UPDATE);
 	}
 	tx_today(sb, today);
-	body = json_pack("{s:O, s:s, s:O, s:s, s:[{s:O, s:O}]}", "customer_id",
-			 json_object_get(invoice, "customer_id"), "payment_mode", "cash",
-			 "amount", json_object_get(invoice, "balance"), "date", today,
-			 "invoices", "invoice_id", json_object_get(invoice, "invoice_id"),
-			 "amount_applied", json_object_get(invoice, "balance"));
+	body = json_pack("{s:O, s:s, s:O, s:s, s:[{s:O, s:O}]}", "customer_id", json_object_get(invoice, "customer_id"),
+			 "payment_mode", "cash", "amount", json_object_get(invoice, "balance"), "date", today,
+			 "invoices", "invoice_id", json_object_get(invoice, "invoice_id"), "amount_applied",
+			 json_object_get(invoice, "balance"));
 	err = pay_create(&pf, body, &out, &status);
 	json_decref(out);
 	json_decref(body);
@@ -388,8 +379,7 @@ int pay_store_raw(struct sandbox *sb, const struct fin_app *app, json_t *rec)
 
 /* ---- what a customer owes ----------------------------------------------------- */
 
-static int64_t sum_cents(struct sandbox *sb, const struct fin_app *app, const char *sql,
-			 const char *customer_id)
+static int64_t sum_cents(struct sandbox *sb, const struct fin_app *app, const char *sql, const char *customer_id)
 {
 	sqlite3_stmt *s = store_stmt(sb->st, sql);
 	int64_t n;
@@ -403,8 +393,10 @@ static int64_t sum_cents(struct sandbox *sb, const struct fin_app *app, const ch
 
 int pay_contact_has_tx(struct sandbox *sb, const struct fin_app *app, const char *id)
 {
-	return sum_cents(sb, app, "SELECT COUNT(*) FROM fin_tx WHERE app = ?1 AND"
-			 " kind IN (2, 3, 4) AND customer_id = ?2", id ? id : "") > 0;
+	return sum_cents(sb, app,
+			 "SELECT COUNT(*) FROM fin_tx WHERE app = ?1 AND"
+			 " kind IN (2, 3, 4) AND customer_id = ?2",
+			 id ? id : "") > 0;
 }
 
 void pay_contact_amounts(struct sandbox *sb, const struct fin_app *app, json_t *rec)
@@ -413,22 +405,29 @@ void pay_contact_amounts(struct sandbox *sb, const struct fin_app *app, json_t *
 
 	if (!app->invoice_keys || !id)
 		return;
-	json_object_set_new(rec, "outstanding_receivable_amount", tx_money(sum_cents(sb, app,
-		"SELECT COALESCE(SUM(balance), 0) FROM fin_tx WHERE app = ?1 AND kind = 2 AND"
-		" customer_id = ?2 AND status IN ('sent', 'partially_paid')", id)));
+	json_object_set_new(
+		rec, "outstanding_receivable_amount",
+		tx_money(sum_cents(sb, app,
+				   "SELECT COALESCE(SUM(balance), 0) FROM fin_tx WHERE app = ?1 AND kind = 2 AND"
+				   " customer_id = ?2 AND status IN ('sent', 'partially_paid')",
+				   id)));
 	/* One currency in the sandbox: the base-currency twin is the same amount. */
 	json_object_set(rec, "outstanding_receivable_amount_bcy",
 			json_object_get(rec, "outstanding_receivable_amount"));
-	json_object_set_new(rec, "unused_credits_receivable_amount", tx_money(sum_cents(sb, app,
-		"SELECT COALESCE(SUM(balance), 0) FROM fin_tx WHERE app = ?1 AND kind = 4 AND"
-		" customer_id = ?2", id)));
-	json_object_set_new(rec, "has_transaction",
-			    json_boolean(pay_contact_has_tx(sb, app, id)));
+	json_object_set_new(
+		rec, "unused_credits_receivable_amount",
+		tx_money(sum_cents(sb, app,
+				   "SELECT COALESCE(SUM(balance), 0) FROM fin_tx WHERE app = ?1 AND kind = 4 AND"
+				   " customer_id = ?2",
+				   id)));
+	json_object_set_new(rec, "has_transaction", json_boolean(pay_contact_has_tx(sb, app, id)));
 }
 
 int pay_item_in_use(struct sandbox *sb, const struct fin_app *app, const char *item_id)
 {
-	return sum_cents(sb, app, "SELECT COUNT(*) FROM fin_tx, json_each(fin_tx.body,"
+	return sum_cents(sb, app,
+			 "SELECT COUNT(*) FROM fin_tx, json_each(fin_tx.body,"
 			 " '$.line_items') AS li WHERE fin_tx.app = ?1 AND fin_tx.kind IN (2, 3)"
-			 " AND json_extract(li.value, '$.item_id') = ?2", item_id ? item_id : "") > 0;
+			 " AND json_extract(li.value, '$.item_id') = ?2",
+			 item_id ? item_id : "") > 0;
 }

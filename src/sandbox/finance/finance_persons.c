@@ -24,14 +24,23 @@
 
 /* Body keys of a Books-style person write (the create request has no primary flag). */
 static const char *const books_person_keys[] = {
-	"contact_id", "salutation", "first_name", "last_name", "email", "phone", "mobile",
-	"skype", "designation", "department", "enable_portal", "communication_preference",
-	"is_primary_contact", NULL
+	"contact_id",
+	"salutation",
+	"first_name",
+	"last_name",
+	"email",
+	"phone",
+	"mobile",
+	"skype",
+	"designation",
+	"department",
+	"enable_portal",
+	"communication_preference",
+	"is_primary_contact",
+	NULL
 };
 
-static const char *const billing_person_keys[] = {
-	"first_name", "last_name", "email", "mobile", "phone", "fax", NULL
-};
+static const char *const billing_person_keys[] = { "first_name", "last_name", "email", "mobile", "phone", "fax", NULL };
 
 int persons_route(const struct fin_app *app, char **seg, int n)
 {
@@ -108,8 +117,7 @@ static json_t *owner_of(struct fres *fr, const char *pid)
 /* Checks a person body: known keys, strings, a valid email, the required ones. */
 static json_t *check_body(const struct fres *fr, const json_t *in, int creating)
 {
-	const char *const *keys = fr->app->persons_under_customer ? billing_person_keys
-								  : books_person_keys;
+	const char *const *keys = fr->app->persons_under_customer ? billing_person_keys : books_person_keys;
 	static const char *const bools[] = { "enable_portal", "is_primary_contact", NULL };
 	const char *key;
 	json_t *v;
@@ -119,9 +127,10 @@ static json_t *check_body(const struct fres *fr, const json_t *in, int creating)
 	json_object_foreach((json_t *)in, key, v) {
 		if (!str_in(key, keys) || (creating && str_eq(key, "is_primary_contact")))
 			return fin_bad_value(key);
-		if (str_in(key, bools) ? !json_is_boolean(v) :
-		    str_eq(key, "communication_preference") ? !json_is_object(v) :
-		    !(json_is_string(v) || json_is_null(v)))
+		if (str_in(key, bools) ? !json_is_boolean(v)
+		    : str_eq(key, "communication_preference")
+			    ? !json_is_object(v)
+			    : !(json_is_string(v) || json_is_null(v)))
 			return fin_bad_value(key);
 	}
 	if (json_is_false(json_object_get(in, "is_primary_contact")))
@@ -178,11 +187,13 @@ static void save_customer(struct fres *fr, json_t *rec)
 
 static json_t *new_person(struct fres *fr, const json_t *in)
 {
-	static const char *const books_blank[] = { "salutation", "first_name", "last_name", "email",
-						   "phone", "mobile", "designation", "department",
-						   "skype", NULL };
-	static const char *const billing_blank[] = { "first_name", "last_name", "email", "phone",
-						     "mobile", "fax", NULL };
+	static const char *const books_blank[] = {
+		"salutation", "first_name",  "last_name",  "email", "phone",
+		"mobile",     "designation", "department", "skype", NULL
+	};
+	static const char *const billing_blank[] = {
+		"first_name", "last_name", "email", "phone", "mobile", "fax", NULL
+	};
 	const char *const *k = fr->app->persons_under_customer ? billing_blank : books_blank;
 	json_t *p = json_object();
 	char *id = store_new_fin_id(fr->sb->st), now[32];
@@ -203,13 +214,11 @@ static json_t *new_person(struct fres *fr, const json_t *in)
 }
 
 /* The answer's person: Books' spec answers a one-element array, Billing an object. */
-static void answer_person(struct req *r, const struct fres *fr, int status, const char *msg,
-			  json_t *person)
+static void answer_person(struct req *r, const struct fres *fr, int status, const char *msg, json_t *person)
 {
 	json_t *v = fr->app->persons_under_customer ? person : json_pack("[o]", person);
 
-	reply_json(r, status, json_pack("{s:i, s:s, s:o}", "code", 0, "message", msg,
-					"contact_person", v));
+	reply_json(r, status, json_pack("{s:i, s:s, s:o}", "code", 0, "message", msg, "contact_person", v));
 }
 
 static void touch(const struct fres *fr, json_t *p)
@@ -240,8 +249,9 @@ static void create_person(struct req *r, struct fres *fr, const char *customer_i
 	json_array_append(list_of(fr, rec), p);
 	keep_a_primary(fr, rec);
 	save_customer(fr, rec);
-	answer_person(r, fr, 201, fr->app->persons_under_customer ?
-		      "The contact person has been created." : "The contactperson has been Created",
+	answer_person(r, fr, 201,
+		      fr->app->persons_under_customer ? "The contact person has been created."
+						      : "The contactperson has been Created",
 		      shown(fr, rec, p));
 	json_decref(p);
 	json_decref(rec);
@@ -267,9 +277,10 @@ static void update_person(struct req *r, struct fres *fr, json_t *rec, json_t *p
 		make_primary(fr, rec, jstr(p, fr->app->person_id_key));
 	touch(fr, p);
 	save_customer(fr, rec);
-	answer_person(r, fr, 200, fr->app->persons_under_customer ?
-		      "Contact person details have been updated." :
-		      "The contactperson details has been updated.", shown(fr, rec, p));
+	answer_person(r, fr, 200,
+		      fr->app->persons_under_customer ? "Contact person details have been updated."
+						      : "The contactperson details has been updated.",
+		      shown(fr, rec, p));
 }
 
 static void delete_person(struct req *r, struct fres *fr, json_t *rec, size_t at)
@@ -277,8 +288,7 @@ static void delete_person(struct req *r, struct fres *fr, json_t *rec, size_t at
 	json_array_remove(list_of(fr, rec), at);
 	keep_a_primary(fr, rec);
 	save_customer(fr, rec);
-	reply_json(r, 200, json_pack("{s:i, s:s}", "code", 0, "message",
-				     "The contact person has been deleted."));
+	reply_json(r, 200, json_pack("{s:i, s:s}", "code", 0, "message", "The contact person has been deleted."));
 }
 
 static void list_persons(struct req *r, struct fres *fr, json_t *rec)
@@ -287,11 +297,10 @@ static void list_persons(struct req *r, struct fres *fr, json_t *rec)
 	size_t i;
 
 	json_array_foreach(list_of(fr, rec), i, p)
-		json_array_append_new(out, fr->app->persons_under_customer ? shown(fr, rec, p)
-									  : json_deep_copy(p));
-	reply_json(r, 200, json_pack("{s:i, s:s, s:o, s:{s:i, s:i, s:b}}", "code", 0, "message",
-				     "success", "contact_persons", out, "page_context", "page", 1,
-				     "per_page", 200, "has_more_page", 0));
+		json_array_append_new(out, fr->app->persons_under_customer ? shown(fr, rec, p) : json_deep_copy(p));
+	reply_json(r, 200,
+		   json_pack("{s:i, s:s, s:o, s:{s:i, s:i, s:b}}", "code", 0, "message", "success", "contact_persons",
+			     out, "page_context", "page", 1, "per_page", 200, "has_more_page", 0));
 }
 
 static json_t *body_or_fail(struct req *r)
@@ -321,13 +330,16 @@ static void one_person(struct req *r, struct fres *fr, json_t *rec, const char *
 	} else if (primary && str_eq(m, "POST")) {
 		make_primary(fr, rec, pid);
 		save_customer(fr, rec);
-		reply_json(r, 200, json_pack("{s:i, s:s}", "code", 0, "message", "This contact person "
-					     "has been marked as your primary contact person."));
+		reply_json(r, 200,
+			   json_pack("{s:i, s:s}", "code", 0, "message",
+				     "This contact person "
+				     "has been marked as your primary contact person."));
 	} else if (primary) {
 		method_not_allowed(r);
 	} else if (str_eq(m, "GET")) {
-		reply_json(r, 200, json_pack("{s:i, s:s, s:o}", "code", 0, "message", "success",
-					     "contact_person", shown(fr, rec, p)));
+		reply_json(r, 200,
+			   json_pack("{s:i, s:s, s:o}", "code", 0, "message", "success", "contact_person",
+				     shown(fr, rec, p)));
 	} else if (str_eq(m, "PUT") && (in = body_or_fail(r))) {
 		update_person(r, fr, rec, p, in);
 		json_decref(in);
@@ -365,9 +377,8 @@ void persons_handle(struct req *r, struct fres *fr, char **seg, int n)
 			create_person(r, fr, NULL, in);
 			json_decref(in);
 		}
-	} else if (!fr->app->persons_under_customer && !str_eq(seg[1], "contactpersons") &&
-		   !str_eq(r->method, "GET")) {
-		method_not_allowed(r);         /* /contacts/{id}/contactpersons is read only */
+	} else if (!fr->app->persons_under_customer && !str_eq(seg[1], "contactpersons") && !str_eq(r->method, "GET")) {
+		method_not_allowed(r); /* /contacts/{id}/contactpersons is read only */
 	} else if (!(rec = customer_of(fr, seg, n, &pid, &primary))) {
 		if (pid && !fr->app->persons_under_customer && str_eq(seg[1], "contactpersons"))
 			person_missing(r);
@@ -378,8 +389,7 @@ void persons_handle(struct req *r, struct fres *fr, char **seg, int n)
 			one_person(r, fr, rec, pid, primary);
 		else if (str_eq(r->method, "GET"))
 			list_persons(r, fr, rec);
-		else if (str_eq(r->method, "POST") && fr->app->persons_under_customer &&
-			 (in = body_or_fail(r))) {
+		else if (str_eq(r->method, "POST") && fr->app->persons_under_customer && (in = body_or_fail(r))) {
 			create_person(r, fr, seg[1], in);
 			json_decref(in);
 		} else if (!str_eq(r->method, "POST") || !fr->app->persons_under_customer)

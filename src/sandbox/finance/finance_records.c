@@ -118,15 +118,15 @@ void fin_put(struct fres *fr, json_t *rec)
 	char *name = norm_name(jstr(rec, fr->name_key));
 	char *skuk = str_empty(sku) ? NULL : norm_name(sku);
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin(app, kind, id,"
-				     " idkey, name_key, sku_key, ctype, ctime, mtime, body)"
-				     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+						 " idkey, name_key, sku_key, ctype, ctime, mtime, body)"
+						 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
 
 	sqlite3_bind_text(s, 5, name, -1, SQLITE_STATIC);
 	if (skuk)
 		sqlite3_bind_text(s, 6, skuk, -1, SQLITE_STATIC);
-	if (fr->kind == FIN_CONTACTS)   /* Billing customers have no contact_type */
-		sqlite3_bind_text(s, 7, jstr(rec, "contact_type") ? jstr(rec, "contact_type")
-				  : "customer", -1, SQLITE_STATIC);
+	if (fr->kind == FIN_CONTACTS) /* Billing customers have no contact_type */
+		sqlite3_bind_text(s, 7, jstr(rec, "contact_type") ? jstr(rec, "contact_type") : "customer", -1,
+				  SQLITE_STATIC);
 	fin_row_put(fr, s, 8, rec);
 	free(name);
 	free(skuk);
@@ -157,11 +157,10 @@ void fin_delete(struct fres *fr, const char *id)
 	fin_delete_from(fr, "DELETE FROM fin WHERE app = ?1 AND kind = ?2 AND id = ?3", id);
 }
 
-char *fin_find_unique(struct fres *fr, const char *field, const char *value,
-		      const char *except_id)
+char *fin_find_unique(struct fres *fr, const char *field, const char *value, const char *except_id)
 {
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "SELECT id FROM fin_unique WHERE app = ?1 AND"
-				     " kind = ?2 AND field = ?3 AND value = ?4 AND id <> ?5");
+						 " kind = ?2 AND field = ?3 AND value = ?4 AND id <> ?5");
 	char *v = norm_name(value), *id = NULL;
 
 	sqlite3_bind_text(s, 1, fr->app->name, -1, SQLITE_STATIC);
@@ -176,11 +175,11 @@ char *fin_find_unique(struct fres *fr, const char *field, const char *value,
 	return id;
 }
 
-static char *find_by(struct fres *fr, const char *column, const char *value,
-		     const char *except_id)
+static char *find_by(struct fres *fr, const char *column, const char *value, const char *except_id)
 {
 	char *sql = xasprintf("SELECT id FROM fin WHERE app = ?1 AND kind = ?2 AND %s = ?3"
-			      " AND id <> ?4 LIMIT 1", column);
+			      " AND id <> ?4 LIMIT 1",
+			      column);
 	sqlite3_stmt *s = store_stmt(fr->sb->st, sql);
 	char *v = norm_name(value), *id = NULL;
 
@@ -233,10 +232,10 @@ static const json_t *cf_lookup(struct fres *fr, const json_t *entry, char **name
 		if (hit)
 			return def;
 	}
-	*name = jstr(entry, "api_name") ? xstrdup(jstr(entry, "api_name")) :
-		jstr(entry, "customfield_id") ? xstrdup(jstr(entry, "customfield_id")) :
-		jstr(entry, "label") ? xstrdup(jstr(entry, "label")) :
-		xstrdup("custom_fields");
+	*name = jstr(entry, "api_name")         ? xstrdup(jstr(entry, "api_name"))
+		: jstr(entry, "customfield_id") ? xstrdup(jstr(entry, "customfield_id"))
+		: jstr(entry, "label")          ? xstrdup(jstr(entry, "label"))
+						: xstrdup("custom_fields");
 	return NULL;
 }
 
@@ -252,15 +251,13 @@ static int cf_value_ok(const json_t *def, const json_t *v)
 	if (str_eq(type, "check_box"))
 		return json_is_boolean(v);
 	if (str_eq(type, "email"))
-		return json_is_string(v) && (!*json_string_value(v) ||
-					     valid_email(json_string_value(v)));
+		return json_is_string(v) && (!*json_string_value(v) || valid_email(json_string_value(v)));
 	return json_is_string(v);
 }
 
 json_t *fin_apply_cf(struct fres *fr, const json_t *list, json_t *rec)
 {
-	static const char *const keys[] = { "api_name", "customfield_id", "index", "label",
-					     "value", NULL };
+	static const char *const keys[] = { "api_name", "customfield_id", "index", "label", "value", NULL };
 	json_t *hash = json_object_get(rec, "custom_field_hash"), *entry, *v;
 	const json_t *def;
 	const char *key;
@@ -313,10 +310,10 @@ void fin_finalize_cf(struct fres *fr, json_t *rec)
 		if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
 			continue;
 		id = cf_id(fr, i);
-		json_array_append_new(list, json_pack("{s:s, s:I, s:s, s:O?, s:O?, s:O}",
-			"customfield_id", id, "index", (json_int_t)i + 1, "api_name", api,
-			"label", json_object_get(def, "label"), "data_type",
-			json_object_get(def, "data_type"), "value", v));
+		json_array_append_new(list, json_pack("{s:s, s:I, s:s, s:O?, s:O?, s:O}", "customfield_id", id, "index",
+						      (json_int_t)i + 1, "api_name", api, "label",
+						      json_object_get(def, "label"), "data_type",
+						      json_object_get(def, "data_type"), "value", v));
 		json_object_set(hash, api, v);
 		free(id);
 	}
@@ -327,8 +324,7 @@ void fin_finalize_cf(struct fres *fr, json_t *rec)
 
 /* ---- addresses and contact persons --------------------------------------- */
 
-static json_t *apply_address(struct fres *fr, const char *which, const json_t *in,
-			     json_t *rec)
+static json_t *apply_address(struct fres *fr, const char *which, const json_t *in, json_t *rec)
 {
 	json_t *addr = json_object_get(rec, which), *v;
 	const char *key;
@@ -339,13 +335,11 @@ static json_t *apply_address(struct fres *fr, const char *which, const json_t *i
 		json_object_set_new(rec, which, addr);
 	}
 	json_object_foreach((json_t *)in, key, v) {
-		if (!str_in(key, fr->app->address_keys) ||
-		    !(json_is_string(v) || json_is_null(v))) {
+		if (!str_in(key, fr->app->address_keys) || !(json_is_string(v) || json_is_null(v))) {
 			snprintf(what, sizeof(what), "%s.%s", which, key);
 			return fin_bad_value(what);
 		}
-		json_object_set_new(addr, key, json_string(json_is_null(v) ? ""
-							   : json_string_value(v)));
+		json_object_set_new(addr, key, json_string(json_is_null(v) ? "" : json_string_value(v)));
 	}
 	return NULL;
 }
@@ -361,9 +355,10 @@ static json_t *check_person(const json_t *p)
 	json_object_foreach((json_t *)p, key, v) {
 		if (!str_in(key, fin_person_keys))
 			return fin_bad_value(key);
-		if (str_in(key, bools) ? !json_is_boolean(v) :
-		    str_eq(key, "communication_preference") ? !json_is_object(v) :
-		    !(json_is_string(v) || json_is_null(v)))
+		if (str_in(key, bools) ? !json_is_boolean(v)
+		    : str_eq(key, "communication_preference")
+			    ? !json_is_object(v)
+			    : !(json_is_string(v) || json_is_null(v)))
 			return fin_bad_value(key);
 	}
 	if (!str_empty(jstr(p, "email")) && !valid_email(jstr(p, "email")))
@@ -387,9 +382,10 @@ static json_t *find_person(const json_t *list, const char *id)
 
 static json_t *new_person(struct fres *fr)
 {
-	static const char *const keys[] = { "salutation", "first_name", "last_name", "email",
-					     "phone", "mobile", "designation", "department",
-					     "skype", NULL };
+	static const char *const keys[] = {
+		"salutation", "first_name",  "last_name",  "email", "phone",
+		"mobile",     "designation", "department", "skype", NULL
+	};
 	json_t *p = json_object();
 	char *id = store_new_fin_id(fr->sb->st);
 	const char *const *k;
@@ -498,16 +494,15 @@ json_t *fin_check_unique_cfs(struct fres *fr, const json_t *rec)
 	json_array_foreach(fr->cf_defs, i, def) {
 		api = jstr(def, "api_name");
 		v = json_object_get(hash, api);
-		if (!json_is_true(json_object_get(def, "is_unique")) || !json_is_string(v) ||
-		    !*json_string_value(v))
+		if (!json_is_true(json_object_get(def, "is_unique")) || !json_is_string(v) || !*json_string_value(v))
 			continue;
 		other = fin_find_unique(fr, api, json_string_value(v), jstr(rec, fr->id_key));
 		if (other) {
 			free(other);
-			snprintf(msg, sizeof(msg), "The value \"%s\" for the unique custom field "
+			snprintf(msg, sizeof(msg),
+				 "The value \"%s\" for the unique custom field "
 				 "\"%s\" is already used by another record.",
-				 json_string_value(v),
-				 jstr_or(def, "label", api));
+				 json_string_value(v), jstr_or(def, "label", api));
 			return jerr_fin(3099, msg);
 		}
 	}
@@ -544,8 +539,10 @@ static json_t *check_contact(struct fres *fr, const json_t *rec)
 		return fin_bad_value("email");
 	if ((other = find_by(fr, "name_key", name, jstr(rec, fr->id_key)))) {
 		free(other);
-		snprintf(msg, sizeof(msg), "The %s \"%s\" already exists. Please specify a "
-			 "different name.", str_eq(type, "vendor") ? "vendor" : "customer", name);
+		snprintf(msg, sizeof(msg),
+			 "The %s \"%s\" already exists. Please specify a "
+			 "different name.",
+			 str_eq(type, "vendor") ? "vendor" : "customer", name);
 		return jerr_fin(3062, msg);
 	}
 	return fin_check_unique_cfs(fr, rec);
@@ -553,10 +550,8 @@ static json_t *check_contact(struct fres *fr, const json_t *rec)
 
 static json_t *check_item(struct fres *fr, const json_t *rec)
 {
-	static const char *const product_types[] = { "goods", "service", "digital_service",
-						     NULL };
-	static const char *const item_types[] = { "inventory", "sales", "purchases",
-						  "sales_and_purchases", NULL };
+	static const char *const product_types[] = { "goods", "service", "digital_service", NULL };
+	static const char *const item_types[] = { "inventory", "sales", "purchases", "sales_and_purchases", NULL };
 	const char *name = jstr(rec, "name"), *sku = jstr(rec, "sku");
 	const json_t *rate = json_object_get(rec, "rate");
 	char *other, msg[400];
@@ -590,8 +585,8 @@ json_t *fin_rejected(struct fres *fr, const json_t *in, int *status)
 	if (!rule)
 		return NULL;
 	code = json_object_get(rule, "code");
-	err = json_pack("{s:I, s:s}", "code", json_is_integer(code) ? json_integer_value(code) : 4,
-			"message", jstr_or(rule, "message", "Invalid value"));
+	err = json_pack("{s:I, s:s}", "code", json_is_integer(code) ? json_integer_value(code) : 4, "message",
+			jstr_or(rule, "message", "Invalid value"));
 	json_decref(rule);
 	return err;
 }
@@ -616,8 +611,7 @@ static json_t *apply_keys(struct fres *fr, const json_t *in, json_t *rec)
 	json_t *v, *err = NULL;
 
 	json_object_foreach((json_t *)in, key, v) {
-		if (json_is_object(v) && (str_eq(key, "billing_address") ||
-					  str_eq(key, "shipping_address")))
+		if (json_is_object(v) && (str_eq(key, "billing_address") || str_eq(key, "shipping_address")))
 			err = apply_address(fr, key, v, rec);
 		else if (str_eq(key, "contact_persons") && json_is_array(v))
 			err = apply_persons(fr, v, rec);
@@ -675,8 +669,7 @@ static void finalize_address(struct fres *fr, json_t *rec, const char *which)
 
 static void finalize_persons(struct fres *fr, json_t *rec)
 {
-	static const char *const top[] = { "first_name", "last_name", "email", "phone",
-					    "mobile", NULL };
+	static const char *const top[] = { "first_name", "last_name", "email", "phone", "mobile", NULL };
 	json_t *list = json_object_get(rec, "contact_persons"), *p, *primary = NULL;
 	const char *const *k;
 	size_t i;
@@ -696,11 +689,9 @@ static void finalize_persons(struct fres *fr, json_t *rec)
 	json_array_foreach(list, i, p)
 		if (json_is_true(json_object_get(p, "is_primary_contact")) && !primary)
 			primary = p;
-	json_object_set_new(rec, "primary_contact_id",
-			    json_string(primary ? jstr(primary, "contact_person_id") : ""));
+	json_object_set_new(rec, "primary_contact_id", json_string(primary ? jstr(primary, "contact_person_id") : ""));
 	for (k = top; *k; k++)
-		json_object_set_new(rec, *k, json_string(primary && jstr(primary, *k) ?
-							 jstr(primary, *k) : ""));
+		json_object_set_new(rec, *k, json_string(primary && jstr(primary, *k) ? jstr(primary, *k) : ""));
 }
 
 static void finalize_contact(struct fres *fr, json_t *rec)
@@ -713,10 +704,9 @@ static void finalize_contact(struct fres *fr, json_t *rec)
 		fin_set_default(rec, "customer_sub_type", json_string("business"));
 	fin_set_default(rec, "company_name", json_string(""));
 	fin_set_default(rec, "website", json_string(""));
-	fin_set_default(rec, "currency_id", json_string(jstr(org, "currency_id") ?
-						    jstr(org, "currency_id") : ""));
-	fin_set_default(rec, "currency_code", json_string(jstr(org, "currency_code") ?
-						      jstr(org, "currency_code") : ""));
+	fin_set_default(rec, "currency_id", json_string(jstr(org, "currency_id") ? jstr(org, "currency_id") : ""));
+	fin_set_default(rec, "currency_code",
+			json_string(jstr(org, "currency_code") ? jstr(org, "currency_code") : ""));
 	fin_set_default(rec, "payment_terms", json_integer(0));
 	fin_set_default(rec, "payment_terms_label", json_string("Due on Receipt"));
 	fin_set_default(rec, "notes", json_string(""));
@@ -768,8 +758,7 @@ void fin_finalize(struct fres *fr, json_t *rec, int mode)
 
 json_t *fin_list_row(struct fres *fr, const json_t *rec)
 {
-	const char *const *keys = fr->kind == FIN_ITEMS ? fr->app->item_list_keys
-							: fr->app->contact_list_keys;
+	const char *const *keys = fr->kind == FIN_ITEMS ? fr->app->item_list_keys : fr->app->contact_list_keys;
 	json_t *row = json_object(), *v;
 
 	for (; *keys; keys++) {
@@ -803,8 +792,7 @@ json_t *fin_store_list(struct sandbox *sb, const struct fin_app *app, enum fin_k
 	return list;
 }
 
-int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		  json_t *rec)
+int fin_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k, json_t *rec)
 {
 	struct fres fr;
 	const char *name;

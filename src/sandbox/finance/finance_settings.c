@@ -16,8 +16,11 @@
 
 /* The API's entity name → the key of finance/custom_fields.json. */
 static const char *const entities[][2] = {
-	{ "contact", "contacts" }, { "item", "items" }, { "invoice", "invoices" },
-	{ "estimate", "estimates" }, { "customer_payment", "customerpayments" },
+	{ "contact", "contacts" },
+	{ "item", "items" },
+	{ "invoice", "invoices" },
+	{ "estimate", "estimates" },
+	{ "customer_payment", "customerpayments" },
 };
 
 static const char *seed_key(const char *entity)
@@ -35,12 +38,10 @@ static json_t *field_json(const json_t *def, const char *entity, size_t i)
 	char id[32];
 
 	snprintf(id, sizeof(id), "46000000000%04zu", i + 1);
-	return json_pack("{s:s, s:O, s:O, s:O, s:s, s:b, s:b, s:b, s:b}",
-			 "customfield_id", id, "label", json_object_get(def, "label"),
-			 "api_name", json_object_get(def, "api_name"),
-			 "data_type", json_object_get(def, "data_type"), "entity", entity,
-			 "is_active", 1, "is_mandatory", 0, "show_on_pdf", 0,
-			 "is_unique", json_is_true(json_object_get(def, "is_unique")));
+	return json_pack("{s:s, s:O, s:O, s:O, s:s, s:b, s:b, s:b, s:b}", "customfield_id", id, "label",
+			 json_object_get(def, "label"), "api_name", json_object_get(def, "api_name"), "data_type",
+			 json_object_get(def, "data_type"), "entity", entity, "is_active", 1, "is_mandatory", 0,
+			 "show_on_pdf", 0, "is_unique", json_is_true(json_object_get(def, "is_unique")));
 }
 
 void fin_custom_fields(struct req *r)

@@ -19,10 +19,9 @@
 #include <string.h>
 
 static const struct keyspec line_keys[] = {
-	{ "line_item_id", K_STR }, { "item_id", K_STR }, { "name", K_STR },
-	{ "description", K_STR }, { "rate", K_NUM }, { "quantity", K_NUM },
-	{ "unit", K_STR }, { "item_order", K_INT }, { "product_type", K_STR },
-	{ "discount", K_NUM }, { NULL, K_ANY }
+	{ "line_item_id", K_STR }, { "item_id", K_STR },  { "name", K_STR }, { "description", K_STR },
+	{ "rate", K_NUM },         { "quantity", K_NUM }, { "unit", K_STR }, { "item_order", K_INT },
+	{ "product_type", K_STR }, { "discount", K_NUM }, { NULL, K_ANY }
 };
 
 /* ---- money, dates, messages ------------------------------------------- */
@@ -51,9 +50,12 @@ void tx_today(struct sandbox *sb, char out[11])
 
 static const char *what(const struct fres *fr)
 {
-	return fr->kind == FIN_INVOICES ? "invoice" : fr->kind == FIN_ESTIMATES ? "estimate" :
-	       fr->kind == FIN_SALESORDERS ? "sales order" : fr->kind == FIN_PURCHASEORDERS ? "purchase order" :
-	       "payment";
+	return fr->kind == FIN_INVOICES      ? "invoice"
+	       : fr->kind == FIN_ESTIMATES   ? "estimate"
+	       : fr->kind == FIN_SALESORDERS ? "sales order"
+	       : fr->kind == FIN_PURCHASEORDERS
+		       ? "purchase order"
+		       : "payment";
 }
 
 /* The party a transaction is of: a purchase order's vendor, else the customer. */
@@ -96,10 +98,12 @@ void tx_put(struct fres *fr, json_t *rec)
 	const char *due = jstr(rec, fr->kind == FIN_INVOICES ? "due_date" : "expiry_date");
 	int pay = fr->kind == FIN_PAYMENTS;
 	char *nkey = str_empty(number) ? NULL : norm_name(number);
-	sqlite3_stmt *s = store_stmt(fr->sb->st, "INSERT OR REPLACE INTO fin_tx(app, kind, id,"
-		" idkey, number_key, customer_id, deal_id, status, due, tdate, amount, balance,"
-		" ctime, mtime, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-		" ?13, ?14, ?15)");
+	sqlite3_stmt *s =
+		store_stmt(fr->sb->st,
+			   "INSERT OR REPLACE INTO fin_tx(app, kind, id,"
+			   " idkey, number_key, customer_id, deal_id, status, due, tdate, amount, balance,"
+			   " ctime, mtime, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
+			   " ?13, ?14, ?15)");
 
 	bind_or_null(s, 5, nkey);
 	bind_or_null(s, 6, jstr(rec, party_key(fr)));
@@ -121,7 +125,7 @@ void tx_delete(struct fres *fr, const char *id)
 static int number_taken(struct fres *fr, const char *number, const char *except_id)
 {
 	sqlite3_stmt *s = store_stmt(fr->sb->st, "SELECT 1 FROM fin_tx WHERE app = ?1 AND"
-				     " kind = ?2 AND number_key = ?3 AND id <> ?4");
+						 " kind = ?2 AND number_key = ?3 AND id <> ?4");
 	char *key = norm_name(number);
 	int taken;
 
@@ -144,10 +148,14 @@ char *tx_next_number(struct fres *fr)
 	for (;;) {
 		long n = store_next_seq(fr->sb->st, name);
 
-		number = fr->kind == FIN_PAYMENTS ? xasprintf("%ld", n) :
-			 xasprintf("%s-%06ld", fr->kind == FIN_INVOICES ? "INV" :
-				   fr->kind == FIN_SALESORDERS ? "SO" :
-				   fr->kind == FIN_PURCHASEORDERS ? "PO" : "EST", n);
+		number = fr->kind == FIN_PAYMENTS
+				 ? xasprintf("%ld", n)
+				 : xasprintf("%s-%06ld",
+					     fr->kind == FIN_INVOICES         ? "INV"
+					     : fr->kind == FIN_SALESORDERS    ? "SO"
+					     : fr->kind == FIN_PURCHASEORDERS ? "PO"
+									      : "EST",
+					     n);
 		if (!number_taken(fr, number, NULL))
 			return number;
 		free(number);
@@ -157,7 +165,7 @@ char *tx_next_number(struct fres *fr)
 static int64_t applied_cents(struct sandbox *sb, const struct fin_app *app, const char *id)
 {
 	sqlite3_stmt *s = store_stmt(sb->st, "SELECT COALESCE(SUM(cents), 0) FROM fin_applied"
-				     " WHERE app = ?1 AND invoice_id = ?2");
+					     " WHERE app = ?1 AND invoice_id = ?2");
 	int64_t n;
 
 	sqlite3_bind_text(s, 1, app->name, -1, SQLITE_STATIC);
@@ -236,8 +244,7 @@ static json_t *fill_from_item(struct fres *fr, json_t *line, const char *item_id
 {
 	struct fres items;
 	json_t *item;
-	static const char *const keys[] = { "name", "description", "rate", "unit",
-					     "product_type", NULL };
+	static const char *const keys[] = { "name", "description", "rate", "unit", "product_type", NULL };
 	const char *const *k;
 
 	fres_init(&items, fr->sb, fr->app, FIN_ITEMS);
@@ -356,8 +363,8 @@ static json_t *check_editable(struct fres *fr, const json_t *rec)
 
 	if (str_eq(jstr(rec, "status"), "draft"))
 		return NULL;
-	return tx_error(CODE_TX_LOCKED, "The %s %s is %s: only a draft %s can be edited.",
-			what(fr), jstr(rec, fr->name_key), st, what(fr));
+	return tx_error(CODE_TX_LOCKED, "The %s %s is %s: only a draft %s can be edited.", what(fr),
+			jstr(rec, fr->name_key), st, what(fr));
 }
 
 /* customer_id names an active customer of this app (a purchase order's
@@ -367,8 +374,9 @@ static json_t *apply_customer(struct fres *fr, json_t *rec, const char *old_cust
 {
 	int po = fr->kind == FIN_PURCHASEORDERS;
 	const char *id = jstr(rec, party_key(fr));
-	static const char *const copied[] = { "billing_address", "shipping_address",
-					       "currency_id", "currency_code", NULL };
+	static const char *const copied[] = {
+		"billing_address", "shipping_address", "currency_id", "currency_code", NULL
+	};
 	const char *const *k;
 	json_t *c = tx_party(fr->sb, fr->app, id, po);
 
@@ -392,9 +400,12 @@ static json_t *apply_customer(struct fres *fr, json_t *rec, const char *old_cust
  * optional; neither may come before date. */
 static json_t *apply_dates(struct fres *fr, json_t *rec)
 {
-	const char *dkey = fr->kind == FIN_INVOICES ? "due_date" :
-			   fr->kind == FIN_SALESORDERS ? "shipment_date" :
-			   fr->kind == FIN_PURCHASEORDERS ? "delivery_date" : "expiry_date";
+	const char *dkey =
+		fr->kind == FIN_INVOICES      ? "due_date"
+		: fr->kind == FIN_SALESORDERS ? "shipment_date"
+		: fr->kind == FIN_PURCHASEORDERS
+			? "delivery_date"
+			: "expiry_date";
 	const char *date, *due;
 	char today[11], buf[11];
 
@@ -406,8 +417,7 @@ static json_t *apply_dates(struct fres *fr, json_t *rec)
 	if (!valid_date(date))
 		return fin_bad_value("date");
 	if (fr->kind == FIN_INVOICES && !json_object_get(rec, "due_date")) {
-		date_add_days(date, (long)json_integer_value(json_object_get(rec, "payment_terms")),
-			      buf);
+		date_add_days(date, (long)json_integer_value(json_object_get(rec, "payment_terms")), buf);
 		json_object_set_new(rec, "due_date", json_string(buf));
 	}
 	due = jstr(rec, dkey);
@@ -417,14 +427,12 @@ static json_t *apply_dates(struct fres *fr, json_t *rec)
 	return NULL;
 }
 
-static json_t *check_number(struct fres *fr, const json_t *in, json_t *rec, int creating,
-			    const struct tx_opts *o)
+static json_t *check_number(struct fres *fr, const json_t *in, json_t *rec, int creating, const struct tx_opts *o)
 {
 	const json_t *given = json_object_get(in, fr->name_key);
 	const char *number = jstr(rec, fr->name_key);
 
-	if ((given && !o->ignore_auto_number) ||
-	    (creating && o->ignore_auto_number && str_empty(number)))
+	if ((given && !o->ignore_auto_number) || (creating && o->ignore_auto_number && str_empty(number)))
 		return fin_bad_value(fr->name_key);
 	/* Inventory's spec marks salesorder_number required on create: refused
 	 * without one unless the lenient reading numbers it (docs/sandbox.md). */
@@ -435,9 +443,10 @@ static json_t *check_number(struct fres *fr, const json_t *in, json_t *rec, int 
 		return fin_bad_value(fr->name_key);
 	if (given && number_taken(fr, number, jstr(rec, fr->id_key)))
 		return tx_error(1001, "%s Number already exist",
-				fr->kind == FIN_INVOICES ? "Invoice" :
-				fr->kind == FIN_SALESORDERS ? "Sales Order" :
-				fr->kind == FIN_PURCHASEORDERS ? "Purchase Order" : "Estimate");
+				fr->kind == FIN_INVOICES         ? "Invoice"
+				: fr->kind == FIN_SALESORDERS    ? "Sales Order"
+				: fr->kind == FIN_PURCHASEORDERS ? "Purchase Order"
+								 : "Estimate");
 	return NULL;
 }
 
@@ -458,7 +467,8 @@ static json_t *check_estimate_link(struct fres *fr, const json_t *rec)
 		err = tx_error(CODE_TX_CONVERT, "The estimate %s has already been invoiced.",
 			       jstr(est, "estimate_number"));
 	else if (!str_eq(tx_status(&ef, est), "accepted"))
-		err = tx_error(CODE_TX_CONVERT, "The estimate %s is %s: only an accepted "
+		err = tx_error(CODE_TX_CONVERT,
+			       "The estimate %s is %s: only an accepted "
 			       "estimate can be converted to an invoice.",
 			       jstr(est, "estimate_number"), tx_status(&ef, est));
 	json_decref(est);
@@ -513,8 +523,7 @@ static json_t *check_update_required(const struct fres *fr, const json_t *in)
 	return NULL;
 }
 
-json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
-		 const struct tx_opts *o, int *status)
+json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating, const struct tx_opts *o, int *status)
 {
 	const json_t *lines;
 	char *old_customer;
@@ -524,18 +533,15 @@ json_t *tx_apply(struct fres *fr, const json_t *in, json_t *rec, int creating,
 	if (!json_is_object(in))
 		return fin_bad_value("JSONString");
 	if ((err = fin_rejected(fr, in, status)) || (err = fin_check_keys(fr->keys, in)) ||
-	    (!creating && (err = check_editable(fr, rec))) ||
-	    (!creating && (err = check_update_required(fr, in))))
+	    (!creating && (err = check_editable(fr, rec))) || (!creating && (err = check_update_required(fr, in))))
 		return err;
 	old_customer = xstrdup(creating || !jstr(rec, party_key(fr)) ? "" : jstr(rec, party_key(fr)));
 	lines = json_object_get(in, "line_items");
-	if ((err = apply_keys(fr, in, rec, creating)) ||
-	    (err = apply_customer(fr, rec, old_customer)) ||
+	if ((err = apply_keys(fr, in, rec, creating)) || (err = apply_customer(fr, rec, old_customer)) ||
 	    (json_is_array(lines) && (err = apply_lines(fr, lines, rec))) ||
 	    (!json_object_get(rec, "line_items") && (err = fin_bad_value("line_items"))) ||
 	    (err = check_number(fr, in, rec, creating, o)) || (err = apply_dates(fr, rec)) ||
-	    (err = check_header(rec)) ||
-	    (fr->kind == FIN_INVOICES && (err = check_estimate_link(fr, rec))))
+	    (err = check_header(rec)) || (fr->kind == FIN_INVOICES && (err = check_estimate_link(fr, rec))))
 		goto out;
 	err = fin_check_unique_cfs(fr, rec);
 out:
@@ -573,8 +579,10 @@ static void settle_invoice(struct fres *fr, json_t *rec, int64_t total)
 	int64_t balance = str_eq(st, "void") ? 0 : total - paid;
 
 	if (!str_eq(st, "draft") && !str_eq(st, "void"))
-		json_object_set_new(rec, "status", json_string(balance <= 0 ? "paid" :
-							      paid > 0 ? "partially_paid" : "sent"));
+		json_object_set_new(rec, "status",
+				    json_string(balance <= 0 ? "paid"
+						: paid > 0   ? "partially_paid"
+							     : "sent"));
 	json_object_set_new(rec, "payment_made", tx_money(paid));
 	json_object_set_new(rec, "balance", tx_money(balance));
 }
@@ -601,17 +609,17 @@ static void mark_invoiced(struct fres *fr, const json_t *invoice)
 
 static void finalize_defaults(struct fres *fr, json_t *rec)
 {
-	static const char *const text[] = { "reference_number", "salesperson_name", "notes",
-					     "terms", "zcrm_potential_id", NULL };
+	static const char *const text[] = {
+		"reference_number", "salesperson_name", "notes", "terms", "zcrm_potential_id", NULL
+	};
 	const json_t *org = fr->sb->fin_org;
 	const char *const *k;
 
 	for (k = text; *k; k++)
 		fin_set_default(rec, *k, json_string(""));
-	fin_set_default(rec, "currency_code", json_string(jstr(org, "currency_code") ?
-							  jstr(org, "currency_code") : ""));
-	fin_set_default(rec, "currency_id", json_string(jstr(org, "currency_id") ?
-							jstr(org, "currency_id") : ""));
+	fin_set_default(rec, "currency_code",
+			json_string(jstr(org, "currency_code") ? jstr(org, "currency_code") : ""));
+	fin_set_default(rec, "currency_id", json_string(jstr(org, "currency_id") ? jstr(org, "currency_id") : ""));
 	fin_set_default(rec, "exchange_rate", json_real(1));
 	fin_set_default(rec, "status", json_string("draft"));
 	if (fr->kind == FIN_INVOICES) {
@@ -663,25 +671,26 @@ void tx_finalize(struct fres *fr, json_t *rec, int mode)
 struct transition {
 	enum fin_kind kind;
 	const char *to;
-	const char *const from[4];      /* stored statuses it may come from */
+	const char *const from[4]; /* stored statuses it may come from */
 	const char *message;
 };
 
 static const struct transition transitions[] = {
 	{ FIN_INVOICES, "sent", { "draft", NULL }, "Invoice status has been changed to Sent." },
-	{ FIN_INVOICES, "void", { "sent", "partially_paid", "paid", NULL },
+	{ FIN_INVOICES,
+	  "void",
+	  { "sent", "partially_paid", "paid", NULL },
 	  "Invoice status has been changed to Void." },
 	{ FIN_INVOICES, "draft", { "void", NULL }, "Status of invoice changed from void to draft" },
 	{ FIN_ESTIMATES, "sent", { "draft", NULL }, "Estimate status has been changed to Sent" },
-	{ FIN_ESTIMATES, "accepted", { "sent", NULL },
-	  "Estimate status has been changed to Accepted." },
-	{ FIN_ESTIMATES, "declined", { "sent", NULL },
-	  "Estimate status has been changed to Declined." },
+	{ FIN_ESTIMATES, "accepted", { "sent", NULL }, "Estimate status has been changed to Accepted." },
+	{ FIN_ESTIMATES, "declined", { "sent", NULL }, "Estimate status has been changed to Declined." },
 	/* Books marks a draft open, Inventory confirmed (fin_app.salesorder_confirm). */
 	{ FIN_SALESORDERS, "open", { "draft", NULL }, "Sales Order status has been changed to Open." },
-	{ FIN_SALESORDERS, "confirmed", { "draft", NULL },
-	  "Sales Order status has been changed to Confirmed." },
-	{ FIN_SALESORDERS, "void", { "draft", "open", "confirmed", NULL },
+	{ FIN_SALESORDERS, "confirmed", { "draft", NULL }, "Sales Order status has been changed to Confirmed." },
+	{ FIN_SALESORDERS,
+	  "void",
+	  { "draft", "open", "confirmed", NULL },
 	  "Sales Order status has been changed to Void." },
 };
 
@@ -709,8 +718,8 @@ json_t *tx_set_status(struct fres *fr, json_t *rec, const char *to, const char *
 		t = NULL;
 	/* an expired estimate is sent in the store, but can no longer be answered */
 	if (!t || !str_in(jstr(rec, "status"), t->from) || str_eq(now, "expired"))
-		return tx_error(CODE_TX_STATUS, "The %s %s is %s and cannot be marked as %s.",
-				what(fr), jstr(rec, fr->name_key), now, to);
+		return tx_error(CODE_TX_STATUS, "The %s %s is %s and cannot be marked as %s.", what(fr),
+				jstr(rec, fr->name_key), now, to);
 	if (fr->kind == FIN_INVOICES && str_eq(to, "void"))
 		pay_unlink_invoice(fr->sb, fr->app, jstr(rec, "invoice_id"));
 	json_object_set_new(rec, "status", json_string(to));
@@ -721,11 +730,15 @@ json_t *tx_set_status(struct fres *fr, json_t *rec, const char *to, const char *
 json_t *tx_delete_check(struct fres *fr, const json_t *rec)
 {
 	if (fr->kind == FIN_INVOICES && applied_cents(fr->sb, fr->app, jstr(rec, "invoice_id")))
-		return tx_error(4001, "The invoice %s cannot be deleted as payments have been "
-				"recorded for it.", jstr(rec, "invoice_number"));
+		return tx_error(4001,
+				"The invoice %s cannot be deleted as payments have been "
+				"recorded for it.",
+				jstr(rec, "invoice_number"));
 	if (fr->kind == FIN_ESTIMATES && str_eq(jstr(rec, "status"), "invoiced"))
-		return tx_error(CODE_TX_LOCKED, "The estimate %s has been invoiced and cannot "
-				"be deleted.", jstr(rec, "estimate_number"));
+		return tx_error(CODE_TX_LOCKED,
+				"The estimate %s has been invoiced and cannot "
+				"be deleted.",
+				jstr(rec, "estimate_number"));
 	return NULL;
 }
 
@@ -782,27 +795,29 @@ static int raw_lines(struct fres *fr, json_t *rec)
 static int raw_status(struct fres *fr, json_t *rec)
 {
 	static const char *const inv[] = { "draft", "sent", "void", NULL };
-	static const char *const est[] = { "draft", "sent", "accepted", "declined",
-					   "invoiced", NULL };
+	static const char *const est[] = { "draft", "sent", "accepted", "declined", "invoiced", NULL };
 	/* Books open, billed; Inventory issued, received (purchase-order.yml, InvOAS). */
 	static const char *const po[] = { "draft", "open", "issued", "billed", "received", "cancelled", NULL };
 	const char *st = jstr(rec, "status");
 
 	if (fr->kind == FIN_PURCHASEORDERS)
-		return st && !str_in(st, po) ? fail(FS_EINPUT, "\"status\" must be one of draft, open, issued, "
-							      "billed, received, cancelled") : 0;
+		return st && !str_in(st, po)
+			       ? fail(FS_EINPUT, "\"status\" must be one of draft, open, issued, "
+						 "billed, received, cancelled")
+			       : 0;
 	if (str_eq(st, "overdue") || str_eq(st, "expired"))
 		json_object_set_new(rec, "status", json_string("sent"));
 	else if (st && !str_in(st, fr->kind == FIN_INVOICES ? inv : est))
 		return fail(FS_EINPUT, "\"status\" must be one of %s",
-				fr->kind == FIN_INVOICES ? "draft, sent, overdue, void (paid "
-				"comes from a payment)" : "draft, sent, expired, accepted, "
-				"declined, invoiced");
+			    fr->kind == FIN_INVOICES
+				    ? "draft, sent, overdue, void (paid "
+				      "comes from a payment)"
+				    : "draft, sent, expired, accepted, "
+				      "declined, invoiced");
 	return 0;
 }
 
-int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k,
-		 json_t *rec)
+int tx_store_raw(struct sandbox *sb, const struct fin_app *app, enum fin_kind k, json_t *rec)
 {
 	struct fres fr;
 	json_t *c;

@@ -16,29 +16,32 @@
 
 static const char *msg_created(const struct fres *fr)
 {
-	return fr->kind == FIN_INVOICES ? "The invoice has been created." :
-	       fr->kind == FIN_ESTIMATES ? "The estimate has been created" :
-	       fr->kind == FIN_SALESORDERS ? "Sales Order Created Successfully." :
-	       fr->kind == FIN_PURCHASEORDERS ? "Purchase Order has been added." :
-	       "The payment has been created.";
+	return fr->kind == FIN_INVOICES      ? "The invoice has been created."
+	       : fr->kind == FIN_ESTIMATES   ? "The estimate has been created"
+	       : fr->kind == FIN_SALESORDERS ? "Sales Order Created Successfully."
+	       : fr->kind == FIN_PURCHASEORDERS
+		       ? "Purchase Order has been added."
+		       : "The payment has been created.";
 }
 
 static const char *msg_deleted(const struct fres *fr)
 {
-	return fr->kind == FIN_INVOICES ? "The invoice has been deleted." :
-	       fr->kind == FIN_ESTIMATES ? "The estimate has been deleted." :
-	       fr->kind == FIN_SALESORDERS ? "Sales Order has been deleted." :
-	       fr->kind == FIN_PURCHASEORDERS ? "Purchase Order has been deleted." :
-	       "The payment has been deleted.";
+	return fr->kind == FIN_INVOICES      ? "The invoice has been deleted."
+	       : fr->kind == FIN_ESTIMATES   ? "The estimate has been deleted."
+	       : fr->kind == FIN_SALESORDERS ? "Sales Order has been deleted."
+	       : fr->kind == FIN_PURCHASEORDERS
+		       ? "Purchase Order has been deleted."
+		       : "The payment has been deleted.";
 }
 
 static void not_found(struct req *r, const struct fres *fr)
 {
-	reply_json(r, 404, jerr_fin(1002, fr->kind == FIN_INVOICES ? "Invoice does not exist." :
-				    fr->kind == FIN_ESTIMATES ? "Estimate does not exist." :
-				    fr->kind == FIN_SALESORDERS ? "Sales Order does not exist." :
-				    fr->kind == FIN_PURCHASEORDERS ? "Purchase Order does not exist." :
-				    "Payment does not exist."));
+	reply_json(r, 404,
+		   jerr_fin(1002, fr->kind == FIN_INVOICES         ? "Invoice does not exist."
+				  : fr->kind == FIN_ESTIMATES      ? "Estimate does not exist."
+				  : fr->kind == FIN_SALESORDERS    ? "Sales Order does not exist."
+				  : fr->kind == FIN_PURCHASEORDERS ? "Purchase Order does not exist."
+								   : "Payment does not exist."));
 }
 
 static int billing(const struct fres *fr)
@@ -51,8 +54,7 @@ static void answer(struct req *r, struct fres *fr, int status, const char *messa
 	tx_present(fr, rec);
 	if (billing(fr))
 		billing_invoice_out(rec);
-	reply_json(r, status, json_pack("{s:i, s:s, s:O}", "code", 0, "message", message,
-					fr->one_key, rec));
+	reply_json(r, status, json_pack("{s:i, s:s, s:O}", "code", 0, "message", message, fr->one_key, rec));
 }
 
 static void answer_plain(struct req *r, const char *message)
@@ -99,8 +101,7 @@ static int bool_arg(struct req *r, const char *name, int *out)
 
 static int parse_opts(struct req *r, struct tx_opts *o)
 {
-	return bool_arg(r, "ignore_auto_number_generation", &o->ignore_auto_number) ||
-	       bool_arg(r, "send", &o->send);
+	return bool_arg(r, "ignore_auto_number_generation", &o->ignore_auto_number) || bool_arg(r, "send", &o->send);
 }
 
 /* ---- writes -------------------------------------------------------------------- */
@@ -128,7 +129,7 @@ static void create(struct req *r, struct fres *fr)
 	if (fr->kind == FIN_PAYMENTS) {
 		err = pay_create(fr, in, &rec, &status);
 	} else {
-		rec = json_pack("{s:s}", fr->id_key, "");       /* the id comes first */
+		rec = json_pack("{s:s}", fr->id_key, ""); /* the id comes first */
 		if (!(err = tx_apply(fr, in, rec, 1, &o, &status))) {
 			if (o.send)
 				json_object_set_new(rec, "status", json_string("sent"));
@@ -159,10 +160,14 @@ static void update(struct req *r, struct fres *fr, const char *id)
 	if (!(err = tx_apply(fr, in, rec, 0, &o, &status))) {
 		tx_finalize(fr, rec, FIN_UPDATE);
 		tx_put(fr, rec);
-		answer(r, fr, 200, fr->kind == FIN_INVOICES ? "Invoice information has been "
-		       "updated." : fr->kind == FIN_SALESORDERS ? "Sales Order has been updated." :
-		       fr->kind == FIN_PURCHASEORDERS ? "Purchase Order has been updated." :
-		       "Estimate has been updated.", rec);
+		answer(r, fr, 200,
+		       fr->kind == FIN_INVOICES      ? "Invoice information has been "
+						       "updated."
+		       : fr->kind == FIN_SALESORDERS ? "Sales Order has been updated."
+		       : fr->kind == FIN_PURCHASEORDERS
+			       ? "Purchase Order has been updated."
+			       : "Estimate has been updated.",
+		       rec);
 	}
 	finish(r, err, status);
 out:
@@ -239,9 +244,9 @@ struct tl {
 /* Which stored statuses a filter_by or status value means (as of today). */
 struct status_filter {
 	enum fin_kind kind;
-	const char *param;              /* filter_by | status */
+	const char *param; /* filter_by | status */
 	const char *value;
-	const char *const statuses[4];  /* none: every record */
+	const char *const statuses[4]; /* none: every record */
 };
 
 static const struct status_filter status_filters[] = {
@@ -285,11 +290,11 @@ static const struct status_filter status_filters[] = {
 /* The status as of today, in SQL; binds today. */
 static const char *status_sql(enum fin_kind kind)
 {
-	return kind == FIN_INVOICES ?
-		"(CASE WHEN status IN ('sent', 'partially_paid') AND due <> '' AND due < ?"
-		" THEN 'overdue' ELSE status END)" :
-		"(CASE WHEN status = 'sent' AND due <> '' AND due < ? THEN 'expired'"
-		" ELSE status END)";
+	return kind == FIN_INVOICES
+		       ? "(CASE WHEN status IN ('sent', 'partially_paid') AND due <> '' AND due < ?"
+			 " THEN 'overdue' ELSE status END)"
+		       : "(CASE WHEN status = 'sent' AND due <> '' AND due < ? THEN 'expired'"
+			 " ELSE status END)";
 }
 
 static int tl_fail(struct tl *l, const char *param)
@@ -298,8 +303,7 @@ static int tl_fail(struct tl *l, const char *param)
 	return -1;
 }
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-				   const char *value)
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	if (key && !json_object_get(cls, key))
@@ -327,8 +331,8 @@ static int status_filter(struct tl *l, const char *param)
 	if (!v)
 		return 0;
 	for (i = 0; i < sizeof(status_filters) / sizeof(status_filters[0]); i++)
-		if (status_filters[i].kind == l->fr->kind &&
-		    str_eq(status_filters[i].param, param) && str_eq(status_filters[i].value, v))
+		if (status_filters[i].kind == l->fr->kind && str_eq(status_filters[i].param, param) &&
+		    str_eq(status_filters[i].value, v))
 			f = &status_filters[i];
 	if (!f)
 		return tl_fail(l, param);
@@ -347,9 +351,9 @@ static int status_filter(struct tl *l, const char *param)
 
 static int date_filters(struct tl *l)
 {
-	static const char *const params[] = { "date", " AND tdate = ?", "date_start",
-					      " AND tdate >= ?", "date_end", " AND tdate <= ?",
-					      NULL };
+	static const char *const params[] = {
+		"date", " AND tdate = ?", "date_start", " AND tdate >= ?", "date_end", " AND tdate <= ?", NULL
+	};
 	const char *since = jstr(l->args, "last_modified_time"), *v;
 	int64_t t;
 	size_t i;
@@ -401,8 +405,7 @@ static int record_filters(struct tl *l)
 	/* Books documents zcrm_potential_id as an invoice and estimate filter;
 	 * Inventory's GET /invoices does not (its OpenAPI invoices.yml), so
 	 * there it is ignored like any unknown parameter. */
-	if ((v = jstr(l->args, "zcrm_potential_id")) && l->fr->kind != FIN_PAYMENTS &&
-	    l->fr->app->deal_filter)
+	if ((v = jstr(l->args, "zcrm_potential_id")) && l->fr->kind != FIN_PAYMENTS && l->fr->app->deal_filter)
 		q_add(&l->q, " AND deal_id = ?", json_string(v));
 	if ((v = jstr(l->args, l->fr->name_key))) {
 		norm = norm_name(v);
@@ -413,16 +416,14 @@ static int record_filters(struct tl *l)
 	if ((v = jstr(l->args, "reference_number")) && !l->fr->app->billing_invoices)
 		q_add(&l->q, " AND json_extract(body, '$.reference_number') = ?", json_string(v));
 	if ((v = jstr(l->args, "customer_name")))
-		q_add(&l->q, " AND sb_match(json_extract(body, '$.customer_name'), 'eq', ?)",
-		      json_string(v));
+		q_add(&l->q, " AND sb_match(json_extract(body, '$.customer_name'), 'eq', ?)", json_string(v));
 	if ((v = jstr(l->args, "payment_mode")) && l->fr->kind == FIN_PAYMENTS)
-		q_add(&l->q, " AND sb_match(json_extract(body, '$.payment_mode'), 'eq', ?)",
-		      json_string(v));
+		q_add(&l->q, " AND sb_match(json_extract(body, '$.payment_mode'), 'eq', ?)", json_string(v));
 	return date_filters(l) || cf_filters(l);
 }
 
 struct sort_col {
-	unsigned kinds;                 /* 1 << enum fin_kind */
+	unsigned kinds; /* 1 << enum fin_kind */
 	const char *name;
 	const char *sql;
 };
@@ -459,14 +460,13 @@ static int parse_sort(struct tl *l)
 
 	l->sort_column = col ? col : "created_time";
 	for (i = 0; i < sizeof(sort_cols) / sizeof(sort_cols[0]); i++)
-		if ((sort_cols[i].kinds & (1u << l->fr->kind)) &&
-		    str_eq(sort_cols[i].name, l->sort_column))
+		if ((sort_cols[i].kinds & (1u << l->fr->kind)) && str_eq(sort_cols[i].name, l->sort_column))
 			l->order_sql = sort_cols[i].sql;
 	if (!l->order_sql)
 		return tl_fail(l, "sort_column");
 	if (order && !str_eq(order, "A") && !str_eq(order, "D"))
 		return tl_fail(l, "sort_order");
-	l->desc = !str_eq(order, "A");          /* newest first unless asked */
+	l->desc = !str_eq(order, "A"); /* newest first unless asked */
 	return 0;
 }
 
@@ -478,42 +478,79 @@ static int parse_paging(struct tl *l)
 }
 
 static const char *const invoice_row[] = {
-	"invoice_id", "invoice_number", "customer_id", "customer_name", "status", "date",
-	"due_date", "reference_number", "salesperson_name", "total", "balance",
-	"currency_code", "zcrm_potential_id", "invoiced_estimate_id", "created_time",
-	"last_modified_time", NULL
+	"invoice_id",
+	"invoice_number",
+	"customer_id",
+	"customer_name",
+	"status",
+	"date",
+	"due_date",
+	"reference_number",
+	"salesperson_name",
+	"total",
+	"balance",
+	"currency_code",
+	"zcrm_potential_id",
+	"invoiced_estimate_id",
+	"created_time",
+	"last_modified_time",
+	NULL
 };
 
 static const char *const estimate_row[] = {
-	"estimate_id", "estimate_number", "customer_id", "customer_name", "status", "date",
-	"expiry_date", "reference_number", "salesperson_name", "total", "currency_code",
-	"zcrm_potential_id", "created_time", "last_modified_time", NULL
+	"estimate_id",   "estimate_number",   "customer_id",      "customer_name",      "status",
+	"date",          "expiry_date",       "reference_number", "salesperson_name",   "total",
+	"currency_code", "zcrm_potential_id", "created_time",     "last_modified_time", NULL
 };
 
 static const char *const payment_row[] = {
-	"payment_id", "payment_number", "customer_id", "customer_name", "payment_mode",
-	"amount", "unused_amount", "date", "reference_number", "description",
+	"payment_id",   "payment_number",     "customer_id", "customer_name",    "payment_mode",
+	"amount",       "unused_amount",      "date",        "reference_number", "description",
 	"created_time", "last_modified_time", NULL
 };
 
 static const char *const salesorder_row[] = {
-	"salesorder_id", "salesorder_number", "customer_id", "customer_name", "status", "date",
-	"shipment_date", "reference_number", "salesperson_name", "total", "currency_code",
-	"created_time", "last_modified_time", NULL
+	"salesorder_id",
+	"salesorder_number",
+	"customer_id",
+	"customer_name",
+	"status",
+	"date",
+	"shipment_date",
+	"reference_number",
+	"salesperson_name",
+	"total",
+	"currency_code",
+	"created_time",
+	"last_modified_time",
+	NULL
 };
 
 static const char *const purchaseorder_row[] = {
-	"purchaseorder_id", "purchaseorder_number", "vendor_id", "vendor_name", "status", "date",
-	"delivery_date", "reference_number", "total", "currency_code", "created_time",
-	"last_modified_time", NULL
+	"purchaseorder_id",
+	"purchaseorder_number",
+	"vendor_id",
+	"vendor_name",
+	"status",
+	"date",
+	"delivery_date",
+	"reference_number",
+	"total",
+	"currency_code",
+	"created_time",
+	"last_modified_time",
+	NULL
 };
 
 static json_t *list_row(struct fres *fr, json_t *rec)
 {
-	const char *const *keys = fr->kind == FIN_INVOICES ? invoice_row :
-				  fr->kind == FIN_ESTIMATES ? estimate_row :
-				  fr->kind == FIN_SALESORDERS ? salesorder_row :
-				  fr->kind == FIN_PURCHASEORDERS ? purchaseorder_row : payment_row;
+	const char *const *keys =
+		fr->kind == FIN_INVOICES      ? invoice_row
+		: fr->kind == FIN_ESTIMATES   ? estimate_row
+		: fr->kind == FIN_SALESORDERS ? salesorder_row
+		: fr->kind == FIN_PURCHASEORDERS
+			? purchaseorder_row
+			: payment_row;
 	json_t *row = json_object(), *v, *e;
 	struct buf numbers = BUF_INIT;
 	const char *key;
@@ -538,9 +575,12 @@ static json_t *list_row(struct fres *fr, json_t *rec)
 static void run(struct tl *l)
 {
 	const char *dir = l->desc ? "DESC" : "ASC";
-	const char *report = l->fr->kind == FIN_INVOICES ? "Invoices" :
-			     l->fr->kind == FIN_ESTIMATES ? "Estimates" :
-			     l->fr->kind == FIN_SALESORDERS ? "Sales Orders" : "Customer Payments";
+	const char *report =
+		l->fr->kind == FIN_INVOICES    ? "Invoices"
+		: l->fr->kind == FIN_ESTIMATES ? "Estimates"
+		: l->fr->kind == FIN_SALESORDERS
+			? "Sales Orders"
+			: "Customer Payments";
 	json_t *rows = json_array(), *rec;
 	sqlite3_stmt *s;
 	char *sql;
@@ -557,8 +597,9 @@ static void run(struct tl *l)
 		json_decref(rec);
 	}
 	sqlite3_reset(s);
-	fin_reply_page(l->r, l->fr, rows, &(struct fin_page){ l->page, l->per_page, n > (size_t)l->per_page, report,
-							 l->filter_by, l->sort_column, l->desc });
+	fin_reply_page(l->r, l->fr, rows,
+		       &(struct fin_page){ l->page, l->per_page, n > (size_t)l->per_page, report, l->filter_by,
+					   l->sort_column, l->desc });
 }
 
 static void list(struct req *r, struct fres *fr)
@@ -591,8 +632,10 @@ static void method_not_allowed(struct req *r, const char *allow)
 {
 	char msg[128];
 
-	snprintf(msg, sizeof(msg), "The HTTP method %s is not allowed for the requested "
-		 "resource", r->method);
+	snprintf(msg, sizeof(msg),
+		 "The HTTP method %s is not allowed for the requested "
+		 "resource",
+		 r->method);
 	reply_header(r, "Allow", allow);
 	reply_json(r, 405, jerr_fin(37, msg));
 }

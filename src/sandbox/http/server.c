@@ -16,7 +16,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#define LOG_KEEP 200000         /* request-log entries kept */
+#define LOG_KEEP 200000 /* request-log entries kept */
 
 struct cut_body {
 	char *data;
@@ -74,8 +74,7 @@ void reply_header(struct req *r, const char *name, const char *value)
 	r->hdr_value[r->nhdrs++] = xstrdup(value);
 }
 
-int path_split(const char *path, const char *prefix, char *buf, size_t buflen,
-	       char **seg, int max)
+int path_split(const char *path, const char *prefix, char *buf, size_t buflen, char **seg, int max)
 {
 	size_t plen = strlen(prefix);
 	char *p;
@@ -149,8 +148,7 @@ json_t *req_json_body(struct req *r, json_error_t *err)
 /* The query string with secrets blanked, for the log. */
 static char *redacted_query(const char *q)
 {
-	static const char *const secret[] = { "client_secret", "refresh_token", "code",
-					       "access_token", NULL };
+	static const char *const secret[] = { "client_secret", "refresh_token", "code", "access_token", NULL };
 	struct buf b = BUF_INIT;
 	const char *p = q, *amp, *eq;
 	char *key;
@@ -200,8 +198,7 @@ static void log_request(struct req *r)
 		sqlite3_reset(s);
 	}
 	if (!r->sb->quiet)
-		fprintf(stderr, SB_NAME ": %s %s%s%s %d\n", r->method, r->path,
-			*q ? "?" : "", q, r->status);
+		fprintf(stderr, SB_NAME ": %s %s%s%s %d\n", r->method, r->path, *q ? "?" : "", q, r->status);
 	free(q);
 }
 
@@ -210,12 +207,9 @@ static const struct {
 	const char *api;
 	void (*handle)(struct req *r);
 } routes[] = {
-	{ "/oauth/", "oauth", oauth_handle },
-	{ "/crm/", "crm", crm_handle },
-	{ "/books/", "books", finance_handle },
-	{ "/invoice/", "invoice", finance_handle },
-	{ "/billing/", "billing", finance_handle },
-	{ "/inventory/", "inventory", finance_handle },
+	{ "/oauth/", "oauth", oauth_handle },       { "/crm/", "crm", crm_handle },
+	{ "/books/", "books", finance_handle },     { "/invoice/", "invoice", finance_handle },
+	{ "/billing/", "billing", finance_handle }, { "/inventory/", "inventory", finance_handle },
 };
 
 static void dispatch(struct req *r)
@@ -249,8 +243,7 @@ static void handle(struct req *r)
 	parse_body_early(r);
 	pthread_mutex_lock(&sb->lock);
 	store_hold(sb->st);
-	if (strncmp(r->path, "/__control", 10) == 0 &&
-	    (r->path[10] == '/' || !r->path[10])) {
+	if (strncmp(r->path, "/__control", 10) == 0 && (r->path[10] == '/' || !r->path[10])) {
 		control_handle(r);
 		store_flush(sb->st);
 		pthread_mutex_unlock(&sb->lock);
@@ -307,13 +300,11 @@ static struct MHD_Response *make_response(struct req *r)
 		c->data = r->resp;
 		c->len = r->resp_len;
 		c->send = r->resp_len / 2;
-		resp = MHD_create_response_from_callback(c->len, 4096, cut_reader, c,
-							 cut_free);
+		resp = MHD_create_response_from_callback(c->len, 4096, cut_reader, c, cut_free);
 		if (!resp)
 			free(c);
 	} else {
-		resp = MHD_create_response_from_buffer_with_free_callback(
-			r->resp_len, r->resp, free);
+		resp = MHD_create_response_from_buffer_with_free_callback(r->resp_len, r->resp, free);
 	}
 	if (resp)
 		r->resp = NULL;
@@ -344,15 +335,14 @@ static enum MHD_Result answer(struct req *r)
 
 	for (i = 0; i < r->nhdrs; i++)
 		if (!strcasecmp(r->hdr_name[i], "Content-Type"))
-			has_body = 0;   /* a download says its own type */
+			has_body = 0; /* a download says its own type */
 	if (r->drop)
 		return MHD_NO;
 	resp = make_response(r);
 	if (!resp)
 		return MHD_NO;
 	if (has_body)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-					"application/json;charset=UTF-8");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json;charset=UTF-8");
 	for (i = 0; i < r->nhdrs; i++)
 		MHD_add_response_header(resp, r->hdr_name[i], r->hdr_value[i]);
 	add_date(r, resp);
@@ -361,10 +351,8 @@ static enum MHD_Result answer(struct req *r)
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
-				  const char *url, const char *method,
-				  const char *version, const char *upload_data,
-				  size_t *upload_size, void **req_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_size, void **req_cls)
 {
 	struct req *r = *req_cls;
 
@@ -407,8 +395,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	return r;
 }
 
-static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
-			 enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *conn, void **req_cls, enum MHD_RequestTerminationCode toe)
 {
 	struct req *r = *req_cls;
 	int i;
@@ -442,15 +429,11 @@ int server_start(struct sandbox *sb, struct MHD_Daemon **out)
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	/* MHD's own error log (e.g. a "cut" fault closing a connection) only
 	 * when requests are logged too. */
-	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (sb->quiet ? 0 : MHD_USE_ERROR_LOG),
-			     (uint16_t)sb->port, NULL, NULL, on_request, sb,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4,
-			     MHD_OPTION_URI_LOG_CALLBACK, on_uri, sb,
-			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, sb,
-			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
-			     MHD_OPTION_CONNECTION_LIMIT, (unsigned int)2000,
-			     MHD_OPTION_END);
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | (sb->quiet ? 0 : MHD_USE_ERROR_LOG), (uint16_t)sb->port,
+			     NULL, NULL, on_request, sb, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)4, MHD_OPTION_URI_LOG_CALLBACK, on_uri, sb,
+			     MHD_OPTION_NOTIFY_COMPLETED, on_completed, sb, MHD_OPTION_CONNECTION_TIMEOUT,
+			     (unsigned int)120, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)2000, MHD_OPTION_END);
 	if (!d)
 		return -1;
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);

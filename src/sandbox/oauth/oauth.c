@@ -89,8 +89,7 @@ static void count_request(struct sandbox *sb, const char *refresh)
 
 static void bump(json_t *counts, const char *key)
 {
-	json_object_set_new(counts, key,
-			    json_integer(json_integer_value(json_object_get(counts, key)) + 1));
+	json_object_set_new(counts, key, json_integer(json_integer_value(json_object_get(counts, key)) + 1));
 }
 
 static char *issue_token(struct sandbox *sb, const char *client_id, const char *refresh)
@@ -145,17 +144,17 @@ static void token_request(struct req *r)
 	} else if (!str_eq(jstr(client, "refresh_token"), refresh)) {
 		reply_json(r, 200, oauth_error("invalid_code"));
 	} else if (throttled(sb, refresh)) {
-		reply_json(r, 200, json_pack("{s:s, s:s}", "error", "Access Denied",
-					     "error_description",
-					     "You have made too many requests continuously. "
-					     "Please try again after some time."));
+		reply_json(r, 200,
+			   json_pack("{s:s, s:s}", "error", "Access Denied", "error_description",
+				     "You have made too many requests continuously. "
+				     "Please try again after some time."));
 	} else {
 		count_request(sb, refresh);
 		bump(sb->refreshes, client_id);
 		tok = issue_token(sb, client_id, refresh);
-		reply_json(r, 200, json_pack("{s:s, s:s, s:s, s:I}", "access_token", tok,
-					     "api_domain", sb->api_domain, "token_type",
-					     "Bearer", "expires_in", (json_int_t)sb->token_ttl));
+		reply_json(r, 200,
+			   json_pack("{s:s, s:s, s:s, s:I}", "access_token", tok, "api_domain", sb->api_domain,
+				     "token_type", "Bearer", "expires_in", (json_int_t)sb->token_ttl));
 	}
 	free(tok);
 	free(grant);

@@ -24,8 +24,7 @@ struct seed {
 	int load_records;
 };
 
-static int seed_fail(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static int seed_fail(const char *path, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* FS_EUSAGE with "seed file 'PATH': ...": the sandbox does not start. */
 static int seed_fail(const char *path, const char *fmt, ...)
@@ -58,8 +57,7 @@ static int load(struct seed *sd, const char *rel, int required, json_t **out)
 		if (required)
 			rc = seed_fail(path, "%s", "missing (required)");
 	} else if (!(*out = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr))) {
-		rc = fail(FS_EUSAGE, "seed file '%s': line %d, column %d: %s", path, jerr.line,
-			  jerr.column, jerr.text);
+		rc = fail(FS_EUSAGE, "seed file '%s': line %d, column %d: %s", path, jerr.line, jerr.column, jerr.text);
 	}
 	free(path);
 	return rc;
@@ -88,9 +86,9 @@ static int seed_oauth(struct seed *sd)
 	clients = json_object_get(doc, "clients");
 	ok = json_is_array(clients);
 	json_array_foreach(clients, i, c)
-		ok = ok && jstr(c, "client_id") && jstr(c, "client_secret") &&
-		     jstr(c, "refresh_token");
-	if (expect(sd, "oauth.json", ok, "expected {\"clients\": [{\"client_id\", "
+		ok = ok && jstr(c, "client_id") && jstr(c, "client_secret") && jstr(c, "refresh_token");
+	if (expect(sd, "oauth.json", ok,
+		   "expected {\"clients\": [{\"client_id\", "
 		   "\"client_secret\", \"refresh_token\"}, …]}")) {
 		json_decref(doc);
 		return -1;
@@ -105,8 +103,7 @@ static int api_name_ok(const char *s)
 	if (str_empty(s))
 		return 0;
 	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_'))
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_'))
 			return 0;
 	return 1;
 }
@@ -124,8 +121,8 @@ static int views_ok(const json_t *views)
 			return 0;
 		json_array_foreach(list, i, v) {
 			crit = json_object_get(v, "criteria");
-			if (!is_digits(jstr(v, "id")) || !jstr(v, "name") ||
-			    !api_name_ok(jstr(crit, "field")) || !json_object_get(crit, "equals"))
+			if (!is_digits(jstr(v, "id")) || !jstr(v, "name") || !api_name_ok(jstr(crit, "field")) ||
+			    !json_object_get(crit, "equals"))
 				return 0;
 		}
 	}
@@ -135,9 +132,10 @@ static int views_ok(const json_t *views)
 /* A field of crm/fields.json: "Api_Name" (text) or {"api_name", "data_type"}. */
 static const char *field_type(const json_t *f)
 {
-	static const char *const types[] = { "text", "textarea", "email", "phone", "website",
-		"picklist", "multiselectpicklist", "integer", "double", "currency", "boolean",
-		"date", "datetime", NULL };
+	static const char *const types[] = {
+		"text",    "textarea", "email",    "phone",   "website", "picklist", "multiselectpicklist",
+		"integer", "double",   "currency", "boolean", "date",    "datetime", NULL
+	};
 
 	const json_t *values = json_object_get(f, "pick_list_values"), *v;
 	const json_t *unique = json_object_get(f, "unique");
@@ -145,9 +143,9 @@ static const char *field_type(const json_t *f)
 
 	if (json_is_string(f))
 		return api_name_ok(json_string_value(f)) ? "text" : NULL;
-	if (!json_is_object(f) || !api_name_ok(jstr(f, "api_name")) ||
-	    !str_in(jstr(f, "data_type"), types) ||
-	    json_object_size(f) != 2 + (size_t)(values != NULL) + (size_t)(unique != NULL) || (unique && !json_is_boolean(unique)))
+	if (!json_is_object(f) || !api_name_ok(jstr(f, "api_name")) || !str_in(jstr(f, "data_type"), types) ||
+	    json_object_size(f) != 2 + (size_t)(values != NULL) + (size_t)(unique != NULL) ||
+	    (unique && !json_is_boolean(unique)))
 		return NULL;
 	if (values && (!json_is_array(values) || !strstr(jstr(f, "data_type"), "picklist")))
 		return NULL;
@@ -183,9 +181,10 @@ static int seed_crm_fields(struct seed *sd)
 
 	if (load(sd, "crm/fields.json", 0, &fields))
 		return -1;
-	if (fields && expect(sd, "crm/fields.json", fields_ok(fields),
-			     "expected {\"Module\": [\"Field_API_Name\" or {\"api_name\", "
-			     "\"data_type\"[, \"pick_list_values\": [\"…\"]][, \"unique\": true]}, …]}")) {
+	if (fields &&
+	    expect(sd, "crm/fields.json", fields_ok(fields),
+		   "expected {\"Module\": [\"Field_API_Name\" or {\"api_name\", "
+		   "\"data_type\"[, \"pick_list_values\": [\"…\"]][, \"unique\": true]}, …]}")) {
 		json_decref(fields);
 		return -1;
 	}
@@ -208,23 +207,23 @@ static int seed_crm_config(struct seed *sd)
 	json_t *list;
 
 	if (load(sd, "crm/org.json", 1, &sd->sb->crm_org) ||
-	    expect(sd, "crm/org.json", json_is_object(sd->sb->crm_org) &&
-		   jstr(sd->sb->crm_org, "id"), "expected an object with \"id\""))
+	    expect(sd, "crm/org.json", json_is_object(sd->sb->crm_org) && jstr(sd->sb->crm_org, "id"),
+		   "expected an object with \"id\""))
 		return -1;
 	if (load(sd, "crm/views.json", 0, &list))
 		return -1;
 	if (list) {
 		json_decref(sd->sb->crm_views);
 		sd->sb->crm_views = list;
-		if (expect(sd, "crm/views.json", views_ok(list), "expected {\"Module\": [{\"id\": "
+		if (expect(sd, "crm/views.json", views_ok(list),
+			   "expected {\"Module\": [{\"id\": "
 			   "\"digits\", \"name\", \"criteria\": {\"field\", \"equals\"}}]}"))
 			return -1;
 	}
 	return seed_crm_fields(sd);
 }
 
-static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, const char *path,
-		      size_t i)
+static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, const char *path, size_t i)
 {
 	char what[160], now[32];
 	int64_t t;
@@ -236,8 +235,10 @@ static int crm_record(struct seed *sd, struct crm_module *mod, json_t *rec, cons
 		return seed_fail(path, "%s\"id\" must be a string of digits", what);
 	if ((jstr(rec, "Modified_Time") && parse_iso_time(jstr(rec, "Modified_Time"), 1, &t)) ||
 	    (jstr(rec, "Created_Time") && parse_iso_time(jstr(rec, "Created_Time"), 1, &t)))
-		return seed_fail(path, "%sCreated_Time/Modified_Time must look like "
-				 "2026-03-01T10:15:00+05:30", what);
+		return seed_fail(path,
+				 "%sCreated_Time/Modified_Time must look like "
+				 "2026-03-01T10:15:00+05:30",
+				 what);
 	crm_fill_full_name(mod, rec, 0);
 	crm_module_learn(mod, rec);
 	if (!sd->load_records)
@@ -260,7 +261,8 @@ static int seed_crm_module(struct seed *sd, const char *file)
 	if (load(sd, rel, 1, &list))
 		goto out;
 	if (!json_is_array(list) || !api_name_ok(module)) {
-		seed_fail(path, "%s", "expected a JSON array of records, in a file named "
+		seed_fail(path, "%s",
+			  "expected a JSON array of records, in a file named "
 			  "after the module (Accounts.json)");
 		goto out;
 	}
@@ -334,8 +336,8 @@ static int cf_list_ok(const json_t *list)
 	json_array_foreach(list, i, d) {
 		const json_t *u = json_object_get(d, "is_unique");
 
-		if (!jstr(d, "api_name") || strncmp(jstr(d, "api_name"), "cf_", 3) != 0 ||
-		    !jstr(d, "label") || !jstr(d, "data_type") || (u && !json_is_boolean(u)))
+		if (!jstr(d, "api_name") || strncmp(jstr(d, "api_name"), "cf_", 3) != 0 || !jstr(d, "label") ||
+		    !jstr(d, "data_type") || (u && !json_is_boolean(u)))
 			return 0;
 	}
 	return 1;
@@ -343,8 +345,7 @@ static int cf_list_ok(const json_t *list)
 
 static int cf_doc_ok(const json_t *cf)
 {
-	static const char *const lists[] = { "contacts", "items", "invoices", "estimates",
-					     "customerpayments", NULL };
+	static const char *const lists[] = { "contacts", "items", "invoices", "estimates", "customerpayments", NULL };
 	const char *key;
 	json_t *v;
 
@@ -364,8 +365,8 @@ static int seed_finance_config(struct seed *sd)
 	if (load(sd, "finance/org.json", 1, &sd->sb->fin_org))
 		return -1;
 	org = sd->sb->fin_org;
-	if (expect(sd, "finance/org.json", json_is_object(org) &&
-		   is_digits(jstr(org, "organization_id")) && jstr(org, "currency_code"),
+	if (expect(sd, "finance/org.json",
+		   json_is_object(org) && is_digits(jstr(org, "organization_id")) && jstr(org, "currency_code"),
 		   "expected {\"organization_id\": \"digits\", \"name\", \"currency_code\", "
 		   "\"currency_id\"}"))
 		return -1;
@@ -383,11 +384,9 @@ static int seed_finance_config(struct seed *sd)
 
 /* The files of an app's folder, in the order they load (a payment needs its
  * invoices, an invoice its customer, items and estimate). */
-static const char *const fin_files[] = { "contacts", "items", "estimates", "invoices",
-					 "customerpayments", NULL };
+static const char *const fin_files[] = { "contacts", "items", "estimates", "invoices", "customerpayments", NULL };
 
-static int seed_finance_file(struct seed *sd, const struct fin_app *app, int kind,
-			     const char *rel)
+static int seed_finance_file(struct seed *sd, const struct fin_app *app, int kind, const char *rel)
 {
 	char *path = xasprintf("%s/%s", sd->dir, rel);
 	json_t *list = NULL, *rec;
@@ -416,9 +415,10 @@ static int seed_finance_file(struct seed *sd, const struct fin_app *app, int kin
 static int finance_kind(const struct fin_app *app, const char *file)
 {
 	char *res = xstrndup(file, strlen(file) - 5);
-	int kind = str_eq(res, app->contacts_path) ? FIN_CONTACTS :
-		   str_eq(res, "contacts") || str_eq(res, "customers") ? -1 :
-		   fin_kind_by_name(app, res);
+	int kind = str_eq(res, app->contacts_path) ? FIN_CONTACTS
+		   : str_eq(res, "contacts") || str_eq(res, "customers")
+			   ? -1
+			   : fin_kind_by_name(app, res);
 
 	free(res);
 	return kind;
@@ -431,15 +431,12 @@ static int check_finance_dir(const struct fin_app *app, const char *dir)
 	int i, n = exists(dir) ? scandir(dir, &names, NULL, alphasort) : 0, rc = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!rc && json_file(names[i]->d_name) &&
-		    finance_kind(app, names[i]->d_name) < 0) {
+		if (!rc && json_file(names[i]->d_name) && finance_kind(app, names[i]->d_name) < 0) {
 			path = xasprintf("%s/%s", dir, names[i]->d_name);
-			rc = seed_fail(path, "unknown resource; %s knows %s.json, items.json%s%s%s%s%s",
-				       app->name, app->contacts_path,
-				       app->estimate_keys ? ", estimates.json" : "",
-				       app->invoice_keys ? ", invoices.json" : "",
-				       app->payment_keys ? ", " : "", app->payment_keys ? app->payments_path : "",
-				       app->payment_keys ? ".json" : "");
+			rc = seed_fail(path, "unknown resource; %s knows %s.json, items.json%s%s%s%s%s", app->name,
+				       app->contacts_path, app->estimate_keys ? ", estimates.json" : "",
+				       app->invoice_keys ? ", invoices.json" : "", app->payment_keys ? ", " : "",
+				       app->payment_keys ? app->payments_path : "", app->payment_keys ? ".json" : "");
 			free(path);
 		}
 		free(names[i]);
@@ -458,9 +455,11 @@ static int seed_finance_records(struct seed *sd)
 		dir = xasprintf("%s/finance/%s", sd->dir, fin_apps[a].name);
 		rc = check_finance_dir(&fin_apps[a], dir);
 		for (f = fin_files; *f && !rc; f++) {
-			file = xasprintf("%s.json", str_eq(*f, "contacts") ? fin_apps[a].contacts_path :
-					 str_eq(*f, "customerpayments") && fin_apps[a].payments_path ?
-					 fin_apps[a].payments_path : *f);
+			file = xasprintf("%s.json",
+					 str_eq(*f, "contacts") ? fin_apps[a].contacts_path
+					 : str_eq(*f, "customerpayments") && fin_apps[a].payments_path
+						 ? fin_apps[a].payments_path
+						 : *f);
 			rel = xasprintf("finance/%s/%s", fin_apps[a].name, file);
 			kind = finance_kind(&fin_apps[a], file);
 			free(file);
@@ -478,8 +477,9 @@ static int seed_finance_records(struct seed *sd)
 /* Only the first seed directory configures; an overlay adds records. */
 static int check_overlay(struct seed *sd)
 {
-	static const char *const config[] = { "oauth.json", "crm/org.json", "crm/views.json",
-		"finance/org.json", "finance/custom_fields.json", NULL };
+	static const char *const config[] = {
+		"oauth.json", "crm/org.json", "crm/views.json", "finance/org.json", "finance/custom_fields.json", NULL
+	};
 	const char *const *c;
 	char *path;
 	int rc = 0;
@@ -487,7 +487,8 @@ static int check_overlay(struct seed *sd)
 	for (c = config; *c && !rc; c++) {
 		path = xasprintf("%s/%s", sd->dir, *c);
 		if (exists(path))
-			rc = seed_fail(path, "%s", "belongs in the first --seed directory, not "
+			rc = seed_fail(path, "%s",
+				       "belongs in the first --seed directory, not "
 				       "in an overlay");
 		free(path);
 	}
@@ -500,9 +501,13 @@ static int seed_one(struct seed *sd, const char *dir, int overlay)
 	if (!exists(dir))
 		return fail(FS_EUSAGE, "seed directory '%s' does not exist", dir);
 	if (overlay)
-		return check_overlay(sd) || seed_crm_fields(sd) || seed_crm_records(sd) || seed_crm_related(sd) ? -1 : 0;
+		return check_overlay(sd) || seed_crm_fields(sd) || seed_crm_records(sd) || seed_crm_related(sd)
+			       ? -1
+			       : 0;
 	return seed_oauth(sd) || seed_crm_config(sd) || seed_crm_records(sd) || seed_crm_related(sd) ||
-	       seed_finance_config(sd) ? -1 : 0;
+			       seed_finance_config(sd)
+		       ? -1
+		       : 0;
 }
 
 int seed_load(struct sandbox *sb, const char *const *dirs, int n)

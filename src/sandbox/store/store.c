@@ -156,19 +156,15 @@ int store_open(struct store **out, const char *path)
 	if (sqlite3_open_v2(path ? path : ":memory:", &st->db, flags, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_busy_timeout(st->db, 5000);
-	if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;") ||
-	    store_exec(st, schema))
+	if (store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;") || store_exec(st, schema))
 		goto fail;
-	sqlite3_create_function(st->db, "sb_norm", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-				NULL, sql_norm, NULL, NULL);
-	sqlite3_create_function(st->db, "sb_match", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-				NULL, sql_match, NULL, NULL);
+	sqlite3_create_function(st->db, "sb_norm", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_norm, NULL, NULL);
+	sqlite3_create_function(st->db, "sb_match", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_match, NULL, NULL);
 	load_counter(st);
 	*out = st;
 	return 0;
 fail:
-	rc = fail(FS_EUSAGE, "%s: %s", path ? path : ":memory:",
-		  st->db ? sqlite3_errmsg(st->db) : "cannot open");
+	rc = fail(FS_EUSAGE, "%s: %s", path ? path : ":memory:", st->db ? sqlite3_errmsg(st->db) : "cannot open");
 	store_free(st);
 	return rc;
 }
@@ -396,7 +392,7 @@ json_t *store_load_json(sqlite3_stmt *s, int col)
 void q_init(struct sqlq *q, const char *sql)
 {
 	memset(q, 0, sizeof(*q));
-	q->sql = (struct buf)BUF_INIT;  /* a zero buf has room for nothing */
+	q->sql = (struct buf)BUF_INIT; /* a zero buf has room for nothing */
 	q->binds = json_array();
 	buf_adds(&q->sql, sql);
 }
@@ -434,4 +430,3 @@ sqlite3_stmt *q_prepare(struct sandbox *sb, struct sqlq *q)
 	}
 	return s;
 }
-
