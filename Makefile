@@ -1,5 +1,5 @@
 # finsync — plain Makefile.  `make help` lists the targets.
-PKGS      := libcurl jansson sqlite3 zlib libutf8proc libmicrohttpd nettle xlsxwriter libzip
+PKGS      := libcurl jansson sqlite3 zlib libdeflate libutf8proc libmicrohttpd nettle xlsxwriter libzip
 BUILD     ?= build
 PREFIX    ?= /usr/local
 CFLAGS    ?= -O2 -g

@@ -6,7 +6,7 @@
 # everything already there it touches neither apt nor the network.
 set -eu
 PKGS="gcc make pkg-config libcurl4-openssl-dev libjansson-dev libcsv-dev \
-libsqlite3-dev zlib1g-dev libutf8proc-dev libmicrohttpd-dev nettle-dev libxlsxwriter-dev libzip-dev sqlite3 curl jq python3"
+libsqlite3-dev zlib1g-dev libdeflate-dev libutf8proc-dev libmicrohttpd-dev nettle-dev libxlsxwriter-dev libzip-dev sqlite3 curl jq python3"
 [ $# -gt 0 ] && PKGS="$PKGS $*"
 missing=""
 for p in $PKGS; do

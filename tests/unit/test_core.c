@@ -1,11 +1,14 @@
 /*
- * test_core.c - buf, time parsing, staging round trip, job file errors.
+ * test_core.c - buf, time parsing, staging round trip and gzip members, job file errors.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <jansson.h>
+#include <zlib.h>
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/err.h"
@@ -101,6 +104,115 @@ static void test_staging__round_trip_and_bad_line(void)
 	manifest_free(m);
 	json_decref(man);
 	json_decref(rec);
+}
+
+/* Reads dir/name.ndjson.gz to the end: the records, and their "n" values summed. */
+static long read_all(const char *dir, const char *name, long *sum)
+{
+	struct staging_reader *r;
+	json_t *got = NULL;
+	long n = 0;
+	int rc;
+
+	*sum = 0;
+	if (staging_reader_open(&r, dir, name, 0))
+		return -1;
+	while ((rc = staging_read(r, &got)) == 1) {
+		*sum += (long)json_integer_value(json_object_get(got, "n"));
+		n++;
+		json_decref(got);
+		got = NULL;
+	}
+	staging_reader_close(r);
+	return rc ? -1 : n;
+}
+
+/* Appends text to a file (made if missing). */
+static int append_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+	ssize_t n = fd < 0 ? -1 : write(fd, text, strlen(text));
+
+	return fd < 0 || close(fd) || n < 0 ? -1 : 0;
+}
+
+#define MANY 40000      /* lines: more than one block of the writer, and of one libdeflate member */
+
+/*
+ * The writer's file is gzip members of a block each, read back whole by the
+ * reader (libdeflate) and by zlib alike; a file zlib wrote as one large
+ * member, a plain text file and members followed by trailing garbage read
+ * as gzread reads them.
+ */
+static void test_staging__members_and_other_gzip_files(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/big.ndjson.gz", dir), *one = xasprintf("%s/one.ndjson.gz", dir);
+	char *plain = xasprintf("%s/plain.ndjson.gz", dir), line[64];
+	struct staging_writer *w;
+	gzFile gz;
+	long i, sum = 0, want = 0, zlib_lines = 0;
+	int c;
+
+	CHECK(staging_writer_open(&w, dir, "big") == 0);
+	for (i = 0; i < MANY; i++) {
+		int n = snprintf(line, sizeof(line), "{\"id\":\"%ld\",\"n\":%ld,\"pad\":\"abcdefghij\"}", i, i);
+		CHECK(staging_write_line(w, line, (size_t)n) == 0);
+		want += i;
+	}
+	CHECK(staging_writer_finish(w, NULL) == 0);
+	CHECK(read_all(dir, "big", &sum) == MANY);
+	CHECK(sum == want);
+	/* zlib sees one gzip file of MANY lines. */
+	CHECK((gz = gzopen(path, "rb")) != NULL);
+	while ((c = gzgetc(gz)) != -1)
+		zlib_lines += c == '\n';
+	gzclose(gz);
+	CHECK(zlib_lines == MANY);
+
+	/* Trailing garbage after the members is ignored, as gzread ignores it. */
+	CHECK(append_text(path, "garbage") == 0);
+	CHECK(read_all(dir, "big", &sum) == MANY);
+
+	/* One member larger than a block: zlib reads it. */
+	CHECK((gz = gzopen(one, "wb6")) != NULL);
+	for (i = 0; i < MANY; i++)
+		gzprintf(gz, "{\"id\":\"%ld\",\"n\":%ld}\n", i, i);
+	CHECK(gzclose(gz) == Z_OK);
+	CHECK(read_all(dir, "one", &sum) == MANY);
+	CHECK(sum == want);
+
+	/* Not gzip at all: read as it is, as gzread reads it. */
+	CHECK(append_text(plain, "{\"n\":5}\n{\"n\":6}\n") == 0);
+	CHECK(read_all(dir, "plain", &sum) == 2);
+	CHECK(sum == 11);
+	xfree(path);
+	xfree(one);
+	xfree(plain);
+}
+
+/* A damaged member fails the read, naming the file, where gzread failed. */
+static void test_staging__damaged_member_fails(void)
+{
+	const char *dir = unit_tmpdir();
+	char *path = xasprintf("%s/bad.ndjson.gz", dir);
+	struct staging_writer *w;
+	long sum;
+	FILE *fp;
+
+	CHECK(staging_writer_open(&w, dir, "bad") == 0);
+	CHECK(staging_write_line(w, "{\"n\":1}", 7) == 0);
+	CHECK(staging_writer_finish(w, NULL) == 0);
+	/* The CRC-32 in the member's trailer no longer matches. */
+	CHECK((fp = fopen(path, "r+b")) != NULL);
+	if (fp) {
+		fseek(fp, -8, SEEK_END);
+		fputc(0x55, fp);
+		fclose(fp);
+	}
+	CHECK(read_all(dir, "bad", &sum) == -1);
+	CHECK(strstr(err_msg(), "bad.ndjson.gz") != NULL);
+	xfree(path);
 }
 
 static int write_file(const char *path, const char *text)
@@ -244,6 +356,8 @@ static const struct unit_test core_tests[] = {
 	UNIT(test_time__offsets_to_utc),
 	UNIT(test_time__exact_and_zone_required),
 	UNIT(test_staging__round_trip_and_bad_line),
+	UNIT(test_staging__members_and_other_gzip_files),
+	UNIT(test_staging__damaged_member_fails),
 	UNIT(test_job__errors_name_the_key),
 	UNIT(test_job__secret_file_mode),
 	{ 0 },
