@@ -177,6 +177,23 @@ static size_t unescape(const unsigned char *p, const unsigned char *end, char **
 	return 12;
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+/* Whether one of the 8 bytes is zero (the classic bit trick). */
+static inline uint64_t has_zero(uint64_t w)
+{
+	return (w - ONES) & ~w & HIGHS;
+}
+
+/* Whether one of the 8 bytes is < 0x20, '"', '\\' or >= 0x80. */
+static inline int needs_care(uint64_t w)
+{
+	uint64_t t = w | ((w - ONES * 0x20) & ~w) | has_zero(w ^ (ONES * '"')) | has_zero(w ^ (ONES * '\\'));
+
+	return (t & HIGHS) != 0;
+}
+
 /*
  * The string whose body starts at ps->p: *out and *len point into the text
  * when it has no escapes, else into the scratch buffer (valid until the next
@@ -189,6 +206,16 @@ static int parse_string(struct parser *ps, const char **out, size_t *len)
 	char *d;
 
 	while (p < end && *p != '\\') {
+		/* Eight plain ASCII bytes at a time, as dump_string() writes them. */
+		while (end - p >= 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			if (needs_care(w))
+				break;
+			p += 8;
+		}
+		if (p == end || *p == '\\')
+			break;
 		if (*p == '"') {
 			*out = (const char *)start;
 			*len = (size_t)(p - start);
@@ -590,23 +617,6 @@ static inline int put_char(struct buf *b, char c)
 	b->data[b->len++] = c;
 	b->data[b->len] = '\0';
 	return 0;
-}
-
-#define ONES 0x0101010101010101ULL
-#define HIGHS 0x8080808080808080ULL
-
-/* Whether one of the 8 bytes is zero (the classic bit trick). */
-static inline uint64_t has_zero(uint64_t w)
-{
-	return (w - ONES) & ~w & HIGHS;
-}
-
-/* Whether one of the 8 bytes is < 0x20, '"', '\\' or >= 0x80. */
-static inline int needs_care(uint64_t w)
-{
-	uint64_t t = w | ((w - ONES * 0x20) & ~w) | has_zero(w ^ (ONES * '"')) | has_zero(w ^ (ONES * '\\'));
-
-	return (t & HIGHS) != 0;
 }
 
 /* Written straight into room reserved for the worst case (every byte as \u00XX). */
