@@ -186,12 +186,13 @@ static inline uint64_t has_zero(uint64_t w)
 	return (w - ONES) & ~w & HIGHS;
 }
 
-/* Whether one of the 8 bytes is < 0x20, '"', '\\' or >= 0x80. */
-static inline int needs_care(uint64_t w)
+/*
+ * The high bit of each of the 8 bytes that is < 0x20, '"', '\\' or >= 0x80;
+ * the lowest one set is exact (a borrow can only mark bytes after it).
+ */
+static inline uint64_t care_mask(uint64_t w)
 {
-	uint64_t t = w | ((w - ONES * 0x20) & ~w) | has_zero(w ^ (ONES * '"')) | has_zero(w ^ (ONES * '\\'));
-
-	return (t & HIGHS) != 0;
+	return (w | ((w - ONES * 0x20) & ~w) | has_zero(w ^ (ONES * '"')) | has_zero(w ^ (ONES * '\\'))) & HIGHS;
 }
 
 /*
@@ -206,12 +207,14 @@ static int parse_string(struct parser *ps, const char **out, size_t *len)
 	char *d;
 
 	while (p < end && *p != '\\') {
-		/* Eight plain ASCII bytes at a time, as dump_string() writes them. */
+		/* Plain ASCII eight bytes at a time, up to the first byte that needs care. */
 		while (end - p >= 8) {
-			uint64_t w;
+			uint64_t w, care;
 			memcpy(&w, p, 8);
-			if (needs_care(w))
+			if ((care = care_mask(w))) {
+				p += __builtin_ctzll(care) >> 3;
 				break;
+			}
 			p += 8;
 		}
 		if (p == end || *p == '\\')
@@ -633,13 +636,19 @@ static int dump_string(struct buf *b, const char *s, size_t n)
 	*d++ = '"';
 	while (p < end) {
 		unsigned c;
-		/* Eight plain ASCII bytes at a time (no control, '"', '\\' or byte >= 0x80). */
+		/* Plain ASCII (no control, '"', '\\' or byte >= 0x80) eight bytes at a
+		 * time, up to the first byte that needs care (the room reserved
+		 * takes all eight). */
 		while (end - p >= 8) {
-			uint64_t w;
+			uint64_t w, care;
 			memcpy(&w, p, 8);
-			if (needs_care(w))
-				break;
 			memcpy(d, p, 8);
+			if ((care = care_mask(w))) {
+				k = (size_t)__builtin_ctzll(care) >> 3;
+				d += k;
+				p += k;
+				break;
+			}
 			d += 8;
 			p += 8;
 		}
