@@ -10,34 +10,13 @@
 #   BENCH_BULK_SIZE  accounts (default 1000000)
 #   BENCH_DIR        where runs go (default var/bench)
 #   BENCH_MD         the file the table goes into (default BENCH.md)
-set -eu
-LC_ALL=C
-export LC_ALL
-BUILD=$(cd "${1:-build}" && pwd)
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_NAME=bench-bulk
+# shellcheck source=tests/bench/common.sh
+. "$(dirname "$0")/common.sh"
 SIZE=${BENCH_BULK_SIZE:-1000000}
 RUN=${BENCH_DIR:-$TOP/var/bench}/bulk
 MD=${BENCH_MD:-$TOP/BENCH.md}
 BATCH=20000
-SANDBOX_PID=""
-
-export FINSYNC_CRM_CLIENT_SECRET=sandbox-crm-secret
-export FINSYNC_CRM_REFRESH_TOKEN=1000.sandbox-crm-refresh
-export FINSYNC_FIN_CLIENT_SECRET=sandbox-fin-secret
-export FINSYNC_FIN_REFRESH_TOKEN=1000.sandbox-fin-refresh
-
-die() {
-	echo "bench-bulk: $*" >&2
-	exit 1
-}
-
-sandbox_stop() {
-	if [ -n "$SANDBOX_PID" ]; then
-		kill "$SANDBOX_PID" 2>/dev/null || true
-		wait "$SANDBOX_PID" 2>/dev/null || true
-		SANDBOX_PID=""
-	fi
-}
 trap sandbox_stop EXIT
 trap 'exit 1' INT TERM
 
@@ -51,16 +30,8 @@ mkdir -p "$RUN"
 sandbox() {
 	sandbox_stop
 	rm -f "$RUN/sandbox.sqlite"
-	"$BUILD/finsync-sandbox" --seed "$TOP/fixtures/base" --db "$RUN/sandbox.sqlite" --port 0 \
-		--port-file "$RUN/sandbox.port" --quiet >"$RUN/sandbox.out" 2>"$RUN/sandbox.err" &
-	SANDBOX_PID=$!
-	i=0
-	while [ ! -s "$RUN/sandbox.port" ]; do
-		i=$((i + 1))
-		[ $i -lt 600 ] && kill -0 "$SANDBOX_PID" 2>/dev/null || { cat "$RUN/sandbox.err" >&2; die "no sandbox"; }
-		sleep 0.05
-	done
-	URL="http://127.0.0.1:$(cat "$RUN/sandbox.port")"
+	sandbox_start "$TOP/fixtures/base" --db "$RUN/sandbox.sqlite"
+	URL=$SANDBOX_URL
 	from=0
 	while [ "$from" -lt "$1" ]; do
 		to=$((from + BATCH > $1 ? $1 : from + BATCH))

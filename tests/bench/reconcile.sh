@@ -11,34 +11,20 @@
 #   BENCH_PLAN_SIZE       accounts of the planned and run sync (default 5000)
 #   BENCH_DIR             where data and runs go (default var/bench)
 # Prints one line per figure and appends them to $BENCH_DIR/reconcile.results.
-set -eu
-LC_ALL=C
-export LC_ALL
-BUILD=$(cd "${1:-build}" && pwd)
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_NAME=bench-reconcile
+# shellcheck source=tests/bench/common.sh
+. "$(dirname "$0")/common.sh"
 SIZE=${BENCH_RECONCILE_SIZE:-1000000}
 PLAN_SIZE=${BENCH_PLAN_SIZE:-5000}
 OUT=${BENCH_DIR:-$TOP/var/bench}/reconcile
-SANDBOX_PID=""
-export FINSYNC_CRM_CLIENT_SECRET=sandbox-crm-secret
-export FINSYNC_CRM_REFRESH_TOKEN=1000.sandbox-crm-refresh
-export FINSYNC_FIN_CLIENT_SECRET=sandbox-fin-secret
-export FINSYNC_FIN_REFRESH_TOKEN=1000.sandbox-fin-refresh
-
-sandbox_stop() {
-	[ -z "$SANDBOX_PID" ] || { kill "$SANDBOX_PID" 2>/dev/null || true; wait "$SANDBOX_PID" 2>/dev/null || true; }
-	SANDBOX_PID=""
-}
+RUN=$OUT
 trap sandbox_stop EXIT
 trap 'exit 1' INT TERM
 
 # sandbox SEED: started on a free port; $URL is its address.
 sandbox() {
-	rm -f "$OUT/port"
-	"$BUILD/finsync-sandbox" --seed "$1" --port 0 --port-file "$OUT/port" --quiet >"$OUT/sandbox.log" 2>&1 &
-	SANDBOX_PID=$!
-	while [ ! -s "$OUT/port" ]; do sleep 0.1; done
-	URL="http://127.0.0.1:$(cat "$OUT/port")"
+	sandbox_start "$1"
+	URL=$SANDBOX_URL
 }
 
 # job FILE STATE: customers from accounts, unpaced.

@@ -21,11 +21,9 @@
 #                   unchanged
 #   BENCH_MD        the file report.py writes (default BENCH.md; a trial run
 #                   may write elsewhere)
-set -eu
-LC_ALL=C
-export LC_ALL
-BUILD=$(cd "${1:-build}" && pwd)
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BENCH_NAME=bench
+# shellcheck source=tests/bench/common.sh
+. "$(dirname "$0")/common.sh"
 SIZE=${BENCH_SIZE:-1000000}
 if [ "$SIZE" -gt 100000 ]; then SMALL=${BENCH_SMALL:-100000}; else SMALL=${BENCH_SMALL:-$((SIZE / 10))}; fi
 API_SIZE=${BENCH_API_SIZE:-50000}
@@ -35,31 +33,11 @@ RATE_LIMIT=100
 OUT=${BENCH_DIR:-$TOP/var/bench}
 RUN=$OUT/run
 CMDS=$RUN/commands
-SANDBOX_PID=""
 # The rate-limited load has its own sandbox and runs in a background shell.
 RATE_PID=""
 RATE_URL=""
 RATE_JOB=""
 START=$(date +%s)
-
-# The sandbox's own credentials (scripts/gen-fixtures.py oauth.json): not real secrets.
-export FINSYNC_CRM_CLIENT_SECRET=sandbox-crm-secret
-export FINSYNC_CRM_REFRESH_TOKEN=1000.sandbox-crm-refresh
-export FINSYNC_FIN_CLIENT_SECRET=sandbox-fin-secret
-export FINSYNC_FIN_REFRESH_TOKEN=1000.sandbox-fin-refresh
-
-die() {
-	echo "bench: $*" >&2
-	exit 1
-}
-
-sandbox_stop() {
-	if [ -n "$SANDBOX_PID" ]; then
-		kill "$SANDBOX_PID" 2>/dev/null || true
-		wait "$SANDBOX_PID" 2>/dev/null || true
-		SANDBOX_PID=""
-	fi
-}
 
 # rate_stop: the rate-limited load's shell and command (if they still run),
 # and its sandbox: a finsync left running would retry against no sandbox.
@@ -145,31 +123,6 @@ gen() {
 		result "gen.$1-$2" $(($(date +%s) - t0))
 	fi
 	echo "$dir"
-}
-
-# sandbox_wait PID NAME: until the sandbox started as PID wrote $RUN/NAME.port;
-# prints its URL.
-sandbox_wait() {
-	i=0
-	while [ ! -s "$RUN/$2.port" ]; do
-		i=$((i + 1))
-		if [ $i -gt 1200 ] || ! kill -0 "$1" 2>/dev/null; then
-			cat "$RUN/$2.err" >&2
-			die "the sandbox did not start"
-		fi
-		sleep 0.05
-	done
-	echo "http://127.0.0.1:$(cat "$RUN/$2.port")"
-}
-
-# sandbox_start SEED [args]: a sandbox on a free loopback port; sets SANDBOX_URL.
-sandbox_start() {
-	sandbox_stop
-	rm -f "$RUN/sandbox.port"
-	"$BUILD/finsync-sandbox" --seed "$1" --port 0 --port-file "$RUN/sandbox.port" --quiet \
-		>"$RUN/sandbox.out" 2>"$RUN/sandbox.err" &
-	SANDBOX_PID=$!
-	SANDBOX_URL=$(sandbox_wait "$SANDBOX_PID" sandbox)
 }
 
 # requests [since]: the sandbox's request log as "api method path query" lines.
@@ -293,23 +246,20 @@ side_by_side() {
 	p=$1
 	# The same job name: a state_dir belongs to the job that made it.
 	write_job "$RUN/$p-accounts.json" "bench-$p" "$2" "{ \"type\": \"csv\", \"dir\": \"$4/csv\" }" "$SYNC_ACCOUNTS"
-	# finsync, Python and the plain jq run twice, interleaved, and the faster run of each
-	# counts: on a shared machine a neighbour's burst should not decide the ratio.
-	say "$p: transform, accounts only: finsync"
-	measure "$p-transform-accounts" "$BUILD/finsync" transform "$RUN/$p-accounts.json"
-	say "$p: transform, accounts only: python3"
-	measure "$p-python" python3 "$TOP/tests/bench/transform.py" "$3/accounts.ndjson.gz" /dev/null
 	say "$p: transform, accounts only: jq"
 	measure "$p-jq" sh -c "zcat '$3/accounts.ndjson.gz' | jq -c -f '$TOP/tests/bench/transform.jq' | gzip -1 >/dev/null"
-	# The plain mapping as a jq one-liner (tests/bench/mapping.jq, written
-	# out in the command so that BENCH.md shows it), twice as well.
-	say "$p: transform, accounts only: jq, the plain mapping"
+	# finsync, Python and the plain mapping as a jq one-liner
+	# (tests/bench/mapping.jq, written out in the command so that BENCH.md
+	# shows it) run three times, interleaved, and the median of each counts
+	# (wall and CPU time apart): on a shared machine a neighbour's burst
+	# should not decide the ratio.
 	plain=$(grep -v '^#' "$TOP/tests/bench/mapping.jq")
-	measure "$p-jq-plain" sh -c "zcat '$3/accounts.ndjson.gz' | jq -c '$plain' | gzip -1 >/dev/null"
-	say "$p: transform, accounts only: finsync, python3 and the plain jq again"
-	measure "$p-transform-accounts-2" "$BUILD/finsync" transform "$RUN/$p-accounts.json"
-	measure "$p-python-2" python3 "$TOP/tests/bench/transform.py" "$3/accounts.ndjson.gz" /dev/null
-	measure "$p-jq-plain-2" sh -c "zcat '$3/accounts.ndjson.gz' | jq -c '$plain' | gzip -1 >/dev/null"
+	for round in "" -2 -3; do
+		say "$p: transform, accounts only: finsync, python3 and the plain jq mapping${round:+ (run ${round#-})}"
+		measure "$p-transform-accounts$round" "$BUILD/finsync" transform "$RUN/$p-accounts.json"
+		measure "$p-python$round" python3 "$TOP/tests/bench/transform.py" "$3/accounts.ndjson.gz" /dev/null
+		measure "$p-jq-plain$round" sh -c "zcat '$3/accounts.ndjson.gz' | jq -c '$plain' | gzip -1 >/dev/null"
+	done
 }
 
 # api_part N: extract and load through the sandbox API, then a no-change run.
