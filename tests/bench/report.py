@@ -146,11 +146,16 @@ class Report:
         return float(self.r.get(key, 0) or 0)
 
     def t(self, name):
-        """The run's times; of NAME and NAME-2 (run twice), the faster."""
-        a, b = parse_time(self.run, name), parse_time(self.run, name + "-2")
-        if a and b:
-            return a if a["wall"] <= b["wall"] else b
-        return a or b
+        """The run's times; of NAME and NAME-2 (run twice), the faster; of
+        NAME, NAME-2 and NAME-3 (run three times), the median wall and the
+        median CPU time, each on its own."""
+        runs = [t for t in (parse_time(self.run, n) for n in (name, name + "-2", name + "-3")) if t]
+        if len(runs) == 3:
+            mid = sorted(runs, key=lambda t: t["wall"])[1]
+            return dict(mid, cpu=sorted(t["cpu"] for t in runs)[1])
+        if len(runs) == 2:
+            return min(runs, key=lambda t: t["wall"])
+        return runs[0] if runs else None
 
     def row(self, what, records, t, nbytes, note="", use_cpu=False, unit="records"):
         if not t:
@@ -186,14 +191,14 @@ class Report:
         acc = self.num("big.accounts")
         abytes = self.num("big.accounts_bytes")
         res["xf"] = self.row("transform, accounts only: **finsync**", acc, self.t("big-transform-accounts"),
-                             abytes, "the same staged accounts.ndjson.gz for the four; best of 2 runs")
+                             abytes, "the same staged accounts.ndjson.gz for the four; median of 3 runs")
         res["jq"] = self.row("transform, accounts only: jq", acc, self.t("big-jq"), abytes,
                              "`zcat \\| jq -c -f tests/bench/transform.jq \\| gzip -1`")
         res["jq_plain"] = self.row("transform, accounts only: jq, the plain mapping", acc, self.t("big-jq-plain"),
                                    abytes, "`zcat \\| jq -c '{contact_name: .Account_Name, …}' \\| gzip -1` "
-                                   "(tests/bench/mapping.jq: the payload alone, no duplicate check); best of 2 runs")
+                                   "(tests/bench/mapping.jq: the payload alone, no duplicate check); median of 3 runs")
         res["py"] = self.row("transform, accounts only: Python 3", acc, self.t("big-python"), abytes,
-                             "tests/bench/transform.py (mapping + dict duplicate check); best of 2 runs")
+                             "tests/bench/transform.py (mapping + dict duplicate check); median of 3 runs")
         res["full"] = self.row(
             "transform, accounts + contacts, vendors, items", self.num("big.extract_records"),
             self.t("big-transform"), self.num("big.extract_bytes"),
@@ -252,12 +257,18 @@ class Report:
             ratio = res["xf"]["rate"] / res["jq"]["rate"]
             self.target("transform ≥ 2× jq's records/s (tests/bench/transform.jq)", "%.1f×" % ratio, ratio >= 2,
                         "%s vs %s records/s" % (fmt_rate(res["xf"]["rate"]), fmt_rate(res["jq"]["rate"])))
-        for key, what in (("jq_plain", "the plain jq mapping's"), ("py", "Python's")):
+        # By wall time (records/s) and by CPU time (user + sys, every process
+        # of the pipeline): finsync compresses and reads on threads of its
+        # own, so its wall time alone would flatter it.
+        for key, what in (("jq_plain", "the plain jq mapping"), ("py", "Python")):
             if res.get("xf") and res.get(key):
                 ratio = res["xf"]["rate"] / res[key]["rate"]
-                self.target("transform ≥ 2× %s records/s" % what, "%.1f×" % ratio, ratio >= 2,
-                            "%s vs %s records/s; CPU time %.1f vs %.1f s (%.1f×)" % (fmt_rate(res["xf"]["rate"]), fmt_rate(res[key]["rate"]),
-                                           res["xf"]["cpu"], res[key]["cpu"], res[key]["cpu"] / res["xf"]["cpu"]))
+                cpu_ratio = res[key]["cpu"] / res["xf"]["cpu"] if res["xf"]["cpu"] else 0
+                self.target("transform ≥ 2× %s, by wall and by CPU time" % what,
+                            "%.1f× wall, %.1f× CPU" % (ratio, cpu_ratio), ratio >= 2 and cpu_ratio >= 2,
+                            "%s vs %s records/s; CPU time %.1f vs %.1f s" % (
+                                fmt_rate(res["xf"]["rate"]), fmt_rate(res[key]["rate"]),
+                                res["xf"]["cpu"], res[key]["cpu"]))
         if res.get("extract") and res.get("gzip"):
             ratio = res["extract"]["mbs"] / res["gzip"]["mbs"]
             self.target("extract from CSV ≥ 50 % of `gzip -1` MB/s", "%.0f %%" % (ratio * 100), ratio >= 0.5,
