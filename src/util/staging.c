@@ -584,6 +584,8 @@ static int read_chunk(struct staging_reader *r, char **msg)
 		if (used_out)
 			return (int)used_out;
 	}
+	if (!r->gz)             /* trailing garbage after the members: the end, as for gzread() */
+		return 0;
 	n = gzread(r->gz, r->chunk, READ_CHUNK);
 	if (n < 0)
 		*msg = xasprintf("cannot read '%s': %s", r->path, gzerror(r->gz, &e));
