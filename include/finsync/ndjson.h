@@ -40,9 +40,8 @@ json_t *ndjson_parse(const char *p, size_t n, size_t flags, json_error_t *err);
 struct ndjson_keys;
 /* The set of the strings in names (an array); NULL (keep all) for more than 64. */
 struct ndjson_keys *ndjson_keys_new(json_t *names);
-void ndjson_keys_free(struct ndjson_keys *keys);            /* NULL-safe */
-json_t *ndjson_parse_keys(const char *p, size_t n, size_t flags, json_error_t *err,
-			  const struct ndjson_keys *keep);
+void ndjson_keys_free(struct ndjson_keys *keys); /* NULL-safe */
+json_t *ndjson_parse_keys(const char *p, size_t n, size_t flags, json_error_t *err, const struct ndjson_keys *keep);
 int ndjson_dump(json_t *v, struct buf *out, int sort_keys);
 /* The same with json_dumps()'s JSON_SORT_KEYS and JSON_REAL_PRECISION(n) flags (others ignored: compact). */
 int ndjson_dumpf(json_t *v, struct buf *out, size_t flags);
@@ -63,12 +62,12 @@ int ndjson_dump_str(struct buf *out, const char *s);
  * line holds the other).  spans is reused from call to call.
  */
 struct ndjson_span {
-	size_t key_start;       /* an object member: where its "key": starts (it ends at start) */
-	size_t start, end;      /* the value's bytes */
-	const char *key;        /* an object member's key and length, for sorting */
+	size_t key_start;  /* an object member: where its "key": starts (it ends at start) */
+	size_t start, end; /* the value's bytes */
+	const char *key;   /* an object member's key and length, for sorting */
 	size_t key_len;
-	long first, next;       /* first child, next sibling: indexes, -1 for none */
-	char type;              /* 'o' object, 'a' array, 's' any other */
+	long first, next; /* first child, next sibling: indexes, -1 for none */
+	char type;        /* 'o' object, 'a' array, 's' any other */
 };
 
 struct ndjson_spans {
@@ -76,7 +75,9 @@ struct ndjson_spans {
 	size_t n, cap;
 };
 
+/* clang-format off */
 #define NDJSON_SPANS_INIT { NULL, 0, 0 }
+/* clang-format on */
 
 int ndjson_dump_spans(json_t *v, struct buf *out, struct ndjson_spans *spans);
 /* Calls cb with the pieces of the sorted-keys text of what out holds from text; cb's non-zero stops it. */

@@ -24,10 +24,10 @@
 #include "finsync/alloc.h"
 #include "finsync/ndjson.h"
 
-#define PARSE_MAX_DEPTH 64      /* deeper text is left to jansson (its limit is 2048) */
+#define PARSE_MAX_DEPTH 64 /* deeper text is left to jansson (its limit is 2048) */
 #define DUMP_MAX_DEPTH 256
-#define SORT_LOCAL 32           /* keys sorted on the stack; more use the heap */
-#define KEYS_SLOTS 128          /* a key set holds up to half of this */
+#define SORT_LOCAL 32  /* keys sorted on the stack; more use the heap */
+#define KEYS_SLOTS 128 /* a key set holds up to half of this */
 
 struct ndjson_keys {
 	struct {
@@ -39,9 +39,9 @@ struct ndjson_keys {
 struct parser {
 	const unsigned char *p, *end;
 	int depth;
-	const struct ndjson_keys *keep;     /* the top level's keys to build, or NULL: all */
-	int reject_duplicates;  /* JSON_REJECT_DUPLICATES: a repeated key goes to jansson */
-	char *scratch;          /* strings with escapes are decoded here */
+	const struct ndjson_keys *keep; /* the top level's keys to build, or NULL: all */
+	int reject_duplicates;          /* JSON_REJECT_DUPLICATES: a repeated key goes to jansson */
+	char *scratch;                  /* strings with escapes are decoded here */
 	size_t scratch_cap;
 	char small[1024];
 };
@@ -86,8 +86,7 @@ static size_t utf8_len(const unsigned char *p, const unsigned char *end)
 			return 0;
 		v = (v << 6) | (p[i] & 0x3f);
 	}
-	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (n == 3 && v < 0x800) ||
-	    (n == 4 && v < 0x10000))
+	if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) || (n == 3 && v < 0x800) || (n == 4 && v < 0x10000))
 		return 0;
 	return n;
 }
@@ -141,7 +140,9 @@ static size_t unescape(const unsigned char *p, const unsigned char *end, char **
 	if (end - p < 2)
 		return 0;
 	switch (p[1]) {
-	case '"': case '\\': case '/':
+	case '"':
+	case '\\':
+	case '/':
 		*(*d)++ = (char)p[1];
 		return 2;
 	case 'b':
@@ -459,7 +460,7 @@ static json_t *parse_object(struct parser *ps)
 			if (skip_value(ps))
 				break;
 		} else if (ps->reject_duplicates && json_object_getn(obj, key, klen)) {
-			break;          /* jansson words the error */
+			break; /* jansson words the error */
 		} else if (!(v = parse_value(ps)) || json_object_setn_new_nocheck(obj, key, klen, v)) {
 			break;
 		}
@@ -550,7 +551,7 @@ struct ndjson_keys *ndjson_keys_new(json_t *names)
 		size_t n = json_string_length(v);
 		if (!k || keys_has(ks, k, n))
 			continue;
-		if (i >= KEYS_SLOTS / 2) {      /* too many to be worth it: keep everything */
+		if (i >= KEYS_SLOTS / 2) { /* too many to be worth it: keep everything */
 			ndjson_keys_free(ks);
 			return NULL;
 		}
@@ -573,8 +574,7 @@ void ndjson_keys_free(struct ndjson_keys *ks)
 	xfree(ks);
 }
 
-json_t *ndjson_parse_keys(const char *text, size_t n, size_t flags, json_error_t *err,
-			  const struct ndjson_keys *keep)
+json_t *ndjson_parse_keys(const char *text, size_t n, size_t flags, json_error_t *err, const struct ndjson_keys *keep)
 {
 	struct parser ps;
 	json_t *v = NULL;
@@ -670,13 +670,27 @@ static int dump_string(struct buf *b, const char *s, size_t n)
 		}
 		*d++ = '\\';
 		switch (c) {
-		case '"': *d++ = '"'; break;
-		case '\\': *d++ = '\\'; break;
-		case '\b': *d++ = 'b'; break;
-		case '\f': *d++ = 'f'; break;
-		case '\n': *d++ = 'n'; break;
-		case '\r': *d++ = 'r'; break;
-		case '\t': *d++ = 't'; break;
+		case '"':
+			*d++ = '"';
+			break;
+		case '\\':
+			*d++ = '\\';
+			break;
+		case '\b':
+			*d++ = 'b';
+			break;
+		case '\f':
+			*d++ = 'f';
+			break;
+		case '\n':
+			*d++ = 'n';
+			break;
+		case '\r':
+			*d++ = 'r';
+			break;
+		case '\t':
+			*d++ = 't';
+			break;
 		default:
 			memcpy(d, "u00", 3);
 			d[3] = hex[c >> 4];
@@ -895,8 +909,7 @@ static long dump_spans(struct buf *b, json_t *v, struct ndjson_spans *s, int dep
 		}
 	} else {
 		for (n = json_array_size(v); i < n; i++) {
-			if ((i && put_char(b, ',')) ||
-			    (child = dump_spans(b, json_array_get(v, i), s, depth + 1)) < 0)
+			if ((i && put_char(b, ',')) || (child = dump_spans(b, json_array_get(v, i), s, depth + 1)) < 0)
 				return -1;
 			*(prev < 0 ? &s->v[me].first : &s->v[prev].next) = child;
 			prev = child;
@@ -921,8 +934,8 @@ static int span_less(const struct ndjson_span *a, const struct ndjson_span *b)
 	return c ? c < 0 : a->key_len < b->key_len;
 }
 
-static int replay(const char *text, const struct ndjson_spans *s, long i,
-		  int (*cb)(const char *p, size_t n, void *ud), void *ud)
+static int replay(const char *text, const struct ndjson_spans *s, long i, int (*cb)(const char *p, size_t n, void *ud),
+		  void *ud)
 {
 	const struct ndjson_span *n = &s->v[i];
 	long local[SORT_LOCAL], *kids = local, c;

@@ -38,10 +38,10 @@
 #include "finsync/ndjson.h"
 #include "finsync/staging.h"
 
-#define LINE_MAX_BYTES ((size_t)64 << 20)   /* one record; larger is a bad file */
-#define READ_CHUNK 65536                    /* what one gzread() asks for */
-#define IN_SIZE ((size_t)1 << 20)           /* compressed bytes held: any member of ours, with room */
-#define BLOCK_SIZE ((size_t)256 << 10)      /* uncompressed bytes per hand-off */
+#define LINE_MAX_BYTES ((size_t)64 << 20) /* one record; larger is a bad file */
+#define READ_CHUNK 65536                  /* what one gzread() asks for */
+#define IN_SIZE ((size_t)1 << 20)         /* compressed bytes held: any member of ours, with room */
+#define BLOCK_SIZE ((size_t)256 << 10)    /* uncompressed bytes per hand-off */
 
 /*
  * The compressor: one block at a time.  `pending` is the block handed over
@@ -59,22 +59,22 @@ struct compressor {
 	char *spare;
 	int closing;
 	int failed;
-	char error[200];          /* gzerror() of a failed write, for the stage's message */
+	char error[200]; /* gzerror() of a failed write, for the stage's message */
 };
 
 struct staging_writer {
 	int fd;
 	struct libdeflate_compressor *deflater;
-	char *out;        /* one block's gzip member */
+	char *out; /* one block's gzip member */
 	size_t out_size;
-	long members;     /* written to fd */
-	char *path;       /* final path */
-	char *tmp;        /* path being written */
-	char *file;       /* "<name>.ndjson.gz", for the manifest */
+	long members; /* written to fd */
+	char *path;   /* final path */
+	char *tmp;    /* path being written */
+	char *file;   /* "<name>.ndjson.gz", for the manifest */
 	long count;
 	unsigned long crc;
-	struct buf line;  /* reused for every record */
-	char *block;      /* lines gathered for the next gzwrite */
+	struct buf line; /* reused for every record */
+	char *block;     /* lines gathered for the next gzwrite */
 	size_t block_len;
 	struct compressor z;
 };
@@ -89,33 +89,33 @@ struct staging_writer {
 #define BATCHES 3
 
 struct batch {
-	struct buf text;          /* the lines, each NUL-terminated */
+	struct buf text; /* the lines, each NUL-terminated */
 	size_t off[BATCH];
 	size_t len[BATCH];
 	long line[BATCH];
 	int n, pos;
-	int last;                 /* nothing follows: end of file or the read error */
-	char *error;              /* the read error's message, after the lines */
+	int last;    /* nothing follows: end of file or the read error */
+	char *error; /* the read error's message, after the lines */
 	struct batch *next;
 };
 
 struct staging_reader {
-	int fd;                   /* read for libdeflate; -1 once gz has it */
-	struct libdeflate_decompressor *inflater;   /* NULL once gz reads */
-	char *in;                 /* compressed bytes from the file, for libdeflate */
+	int fd;                                   /* read for libdeflate; -1 once gz has it */
+	struct libdeflate_decompressor *inflater; /* NULL once gz reads */
+	char *in;                                 /* compressed bytes from the file, for libdeflate */
 	size_t in_len, in_pos;
-	off_t in_off;             /* the file offset of in[0] */
+	off_t in_off; /* the file offset of in[0] */
 	int in_eof;
-	long members;             /* decompressed by libdeflate */
-	gzFile gz;                /* zlib, from the first member libdeflate did not take */
+	long members; /* decompressed by libdeflate */
+	gzFile gz;    /* zlib, from the first member libdeflate did not take */
 	char *path;
 	struct buf line;
-	char *chunk;              /* BLOCK_SIZE: one member, or one gzread() */
+	char *chunk; /* BLOCK_SIZE: one member, or one gzread() */
 	size_t chunk_len, chunk_pos;
-	long lineno;              /* lines the reader thread has read */
+	long lineno; /* lines the reader thread has read */
 	int eof;
-	long last_line;           /* the line of the record staging_read() returned last */
-	int fatal;                /* a read error was returned: it is returned again */
+	long last_line; /* the line of the record staging_read() returned last */
+	int fatal;      /* a read error was returned: it is returned again */
 	char *fatal_msg;
 	pthread_t thread;
 	int live;
@@ -125,7 +125,7 @@ struct staging_reader {
 	struct batch *free;         /* empty */
 	struct batch *cur;          /* being returned by staging_read() */
 	int stop;
-	struct ndjson_keys *keep;   /* the top-level keys to build, or NULL: all */
+	struct ndjson_keys *keep; /* the top-level keys to build, or NULL: all */
 };
 
 struct manifest {
@@ -329,8 +329,8 @@ int staging_write_line(struct staging_writer *w, const char *line, size_t len)
 
 	/* A line the reader would refuse is this record's error, not the file's. */
 	if (len > LINE_MAX_BYTES)
-		return fail(FS_EINPUT, "%zu MiB as JSON, more than the %zu MiB a staged record may hold",
-			    len >> 20, LINE_MAX_BYTES >> 20);
+		return fail(FS_EINPUT, "%zu MiB as JSON, more than the %zu MiB a staged record may hold", len >> 20,
+			    LINE_MAX_BYTES >> 20);
 	if ((rc = block_add(w, line, len)) || (rc = block_add(w, "\n", 1)))
 		return rc;
 	w->count++;
@@ -359,7 +359,7 @@ int staging_write(struct staging_writer *w, json_t *rec)
 		}
 	}
 	rc = staging_write_line(w, buf_str(&w->line), w->line.len);
-	if (w->line.cap > (1 << 20))    /* do not keep one huge record's buffer */
+	if (w->line.cap > (1 << 20)) /* do not keep one huge record's buffer */
 		buf_release(&w->line);
 	return rc;
 }
@@ -572,8 +572,8 @@ static int read_chunk(struct staging_reader *r, char **msg)
 		}
 		if (r->in_pos == r->in_len)
 			return 0;
-		res = libdeflate_gzip_decompress_ex(r->inflater, r->in + r->in_pos, r->in_len - r->in_pos,
-						    r->chunk, BLOCK_SIZE, &used_in, &used_out);
+		res = libdeflate_gzip_decompress_ex(r->inflater, r->in + r->in_pos, r->in_len - r->in_pos, r->chunk,
+						    BLOCK_SIZE, &used_in, &used_out);
 		if (res != LIBDEFLATE_SUCCESS) {
 			if ((n = zlib_takes_over(r, msg)))
 				return n < 0 ? n : 0;
@@ -584,7 +584,7 @@ static int read_chunk(struct staging_reader *r, char **msg)
 		if (used_out)
 			return (int)used_out;
 	}
-	if (!r->gz)             /* trailing garbage after the members: the end, as for gzread() */
+	if (!r->gz) /* trailing garbage after the members: the end, as for gzread() */
 		return 0;
 	n = gzread(r->gz, r->chunk, READ_CHUNK);
 	if (n < 0)
@@ -633,7 +633,7 @@ static void fill_batch(struct staging_reader *r, struct batch *b)
 	int rc;
 
 	b->n = b->pos = b->last = 0;
-	if (b->text.cap > ((size_t)4 << 20))   /* do not keep a huge line's room */
+	if (b->text.cap > ((size_t)4 << 20)) /* do not keep a huge line's room */
 		buf_release(&b->text);
 	buf_reset(&b->text);
 	while (b->n < BATCH) {
@@ -711,8 +711,7 @@ int staging_reader_open(struct staging_reader **out, const char *dir, const char
 	}
 	r->fd = open(r->path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
-		int rc = fail(missing_ok ? FS_EABORT : FS_EUSAGE, "cannot open '%s': %s", r->path,
-			      strerror(errno));
+		int rc = fail(missing_ok ? FS_EABORT : FS_EUSAGE, "cannot open '%s': %s", r->path, strerror(errno));
 		staging_reader_close(r);
 		return rc;
 	}
@@ -793,8 +792,7 @@ int staging_read(struct staging_reader *r, json_t **out)
 	r->last_line = b->line[b->pos++];
 	*out = ndjson_parse_keys(line, len, JSON_ALLOW_NUL, &jerr, r->keep);
 	if (!*out)
-		return fail(FS_EINPUT, "'%s' line %ld column %d: %s", r->path, r->last_line, jerr.column,
-			    jerr.text);
+		return fail(FS_EINPUT, "'%s' line %ld column %d: %s", r->path, r->last_line, jerr.column, jerr.text);
 	return 1;
 }
 

@@ -34,15 +34,15 @@
 #include "xform.h"
 
 struct fin_row {
-	long long rid;          /* its row in the index database */
-	char *id;               /* finance id; NULL for a create planned in this run */
+	long long rid; /* its row in the index database */
+	char *id;      /* finance id; NULL for a create planned in this run */
 	char *name;
-	char *norm;             /* name_normalize(name) */
-	char *crm_id;           /* the CRM-id custom field; a planned create's CRM id */
+	char *norm;   /* name_normalize(name) */
+	char *crm_id; /* the CRM-id custom field; a planned create's CRM id */
 	char *sku;
-	char *email;            /* lower case */
+	char *email; /* lower case */
 	enum entity_kind kind;
-	char *claimed_by;       /* the CRM record this run plans to write it for */
+	char *claimed_by; /* the CRM record this run plans to write it for */
 };
 
 struct rowlist {
@@ -76,9 +76,9 @@ enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT, C_NAME = T_COUNT, C_CLAIMED
  */
 #define INDEXED_KEYS (1u << T_ID | 1u << T_CRM | 1u << T_NAME)
 
-#define NAME_KEY_LEN 12                   /* 11 characters of a 64-bit hash, and the NUL */
-#define BLOOM_BITS ((uint64_t)1 << 23)   /* 1 MiB a key: ~5 % false hits at a million keys */
-#define PENDING 128                       /* rows written to the database in one statement */
+#define NAME_KEY_LEN 12                /* 11 characters of a 64-bit hash, and the NUL */
+#define BLOOM_BITS ((uint64_t)1 << 23) /* 1 MiB a key: ~5 % false hits at a million keys */
+#define PENDING 128                    /* rows written to the database in one statement */
 
 struct fin_index {
 	const struct job *job;
@@ -92,8 +92,8 @@ struct fin_index {
 	size_t npending;
 	long long last_rid, written_rid;
 	uint64_t *bloom[T_COUNT];
-	struct rowlist live;    /* rows read for the record being planned */
-	int failed;             /* a database error was reported (fail()) */
+	struct rowlist live; /* rows read for the record being planned */
+	int failed;          /* a database error was reported (fail()) */
 };
 
 /* ---- the index database ---- */
@@ -248,7 +248,7 @@ static struct fin_row *live_row(struct fin_index *ix, const struct scratch_row *
 	r->kind = (enum entity_kind)row->kind;
 	r->id = xstrdup(row->text[T_ID]);
 	r->name = xstrdup(row->text[C_NAME]);
-	r->norm = norm_dup(r->name);    /* the column holds name_key(norm) */
+	r->norm = norm_dup(r->name); /* the column holds name_key(norm) */
 	r->crm_id = xstrdup(row->text[T_CRM]);
 	r->sku = xstrdup(row->text[T_SKU]);
 	r->email = xstrdup(row->text[T_EMAIL]);
@@ -307,7 +307,7 @@ static void index_put(struct fin_index *ix, struct fin_row *r)
 	bloom_add(ix, T_EMAIL, r->email);
 	ix->pending[ix->npending++] = r;
 	if (ix->npending == PENDING)
-		index_flush(ix);        /* frees r */
+		index_flush(ix); /* frees r */
 }
 
 /* Sets column col of a row, written first if it is still pending. */
@@ -345,7 +345,7 @@ struct find {
 	struct fin_index *ix;
 	enum entity_kind kind;
 	int space;
-	const char *norm;       /* a name lookup: the normalised name its key hashes */
+	const char *norm; /* a name lookup: the normalised name its key hashes */
 	struct rowlist *out;
 };
 
@@ -364,8 +364,8 @@ static int found_row(const struct scratch_row *row, void *ud)
 }
 
 /* The rows under key in table ti of that kind (or of its name space when space). */
-static void table_find(struct fin_index *ix, int ti, const char *key, enum entity_kind kind,
-		       int space, struct rowlist *out)
+static void table_find(struct fin_index *ix, int ti, const char *key, enum entity_kind kind, int space,
+		       struct rowlist *out)
 {
 	struct find f = { ix, kind, space, ti == T_NAME ? key : NULL, out };
 	char nkey[NAME_KEY_LEN];
@@ -374,8 +374,7 @@ static void table_find(struct fin_index *ix, int ti, const char *key, enum entit
 	out->n = 0;
 	if (!key || !*key || !bloom_maybe(ix, ti, key))
 		return;
-	index_failed(ix, scratch_rows_find(ix->rows, ti, ti == T_NAME ? name_key(key, nkey) : key,
-					   found_row, &f));
+	index_failed(ix, scratch_rows_find(ix->rows, ti, ti == T_NAME ? name_key(key, nkey) : key, found_row, &f));
 	/* The pending rows come after every written one. */
 	for (i = 0; i < ix->npending; i++) {
 		const struct fin_row *p = ix->pending[i];
@@ -565,7 +564,7 @@ struct ladder {
 	const struct entity_sync *e;
 	const struct dedupe_input *in;
 	struct plan *out;
-	char *norm;             /* the record's normalised name */
+	char *norm; /* the record's normalised name */
 	struct rowlist found;
 };
 
@@ -629,8 +628,7 @@ static int is_suffixed_of(const char *name, const char *base)
  * with the first free n.  The search for n resumes where the last one for
  * the same name stopped, so a thousand "John Smith" clones stay linear.
  */
-static char *unique_name(struct fin_index *ix, enum entity_kind kind, const char *base,
-			 const struct fin_row *self)
+static char *unique_name(struct fin_index *ix, enum entity_kind kind, const char *base, const struct fin_row *self)
 {
 	char *norm, *name;
 	json_int_t n;
@@ -661,8 +659,8 @@ static char *describe(const struct fin_row *r)
 }
 
 /* The reason, extended with why and how the name was changed. */
-static char *rename_reason(struct fin_index *ix, enum entity_kind kind, const char *base,
-			   const char *name, char *reason, const struct fin_row *self)
+static char *rename_reason(struct fin_index *ix, enum entity_kind kind, const char *base, const char *name,
+			   char *reason, const struct fin_row *self)
 {
 	struct fin_row *taker;
 	char *who, *out;
@@ -672,8 +670,8 @@ static char *rename_reason(struct fin_index *ix, enum entity_kind kind, const ch
 		return reason;
 	taker = name_taker(ix, kind, base, self);
 	who = taker ? describe(taker) : xstrdup("another record");
-	out = xasprintf("%s%sthe name '%s' is taken by %s; %s '%s'", reason ? reason : "",
-			reason ? "; " : "", base, who, self ? "renamed to" : "named", name);
+	out = xasprintf("%s%sthe name '%s' is taken by %s; %s '%s'", reason ? reason : "", reason ? "; " : "", base,
+			who, self ? "renamed to" : "named", name);
 	xfree(who);
 	xfree(reason);
 	return out;
@@ -720,8 +718,7 @@ static void plan_update(struct ladder *c, struct fin_row *r, const char *match, 
 	if (r->claimed_by && strcmp(r->claimed_by, in->crm_id)) {
 		who = describe(r);
 		xfree(reason);
-		plan_skip(c, r, xasprintf("%s is already planned for CRM record %s in this run", who,
-					  r->claimed_by));
+		plan_skip(c, r, xasprintf("%s is already planned for CRM record %s in this run", who, r->claimed_by));
 		xfree(who);
 		return;
 	}
@@ -922,8 +919,8 @@ static int rung_ledger(struct ladder *c)
 		plan_update(c, r, "ledger", NULL);
 		c->out->link_hash = xstrdup(l.crm_hash);
 	} else if (!(rc = rung_crm_id(c))) {
-		plan_create(c, xasprintf("the linked finance record %s no longer exists; created again",
-					 l.finance_id), 0);
+		plan_create(c, xasprintf("the linked finance record %s no longer exists; created again", l.finance_id),
+			    0);
 		rc = 1;
 	}
 	link_release(&l);
@@ -964,8 +961,10 @@ static int review_link(struct ladder *c, const struct decision *d, const char *d
 	c->out->match = "review";
 	if (!r) {
 		c->out->duplicate = 1;
-		plan_skip(c, NULL, xasprintf("review of %s links it to finance %s %s, which no longer exists; "
-					     "review it again", day, entity_defs[c->in->kind].noun, d->finance_id));
+		plan_skip(c, NULL,
+			  xasprintf("review of %s links it to finance %s %s, which no longer exists; "
+				    "review it again",
+				    day, entity_defs[c->in->kind].noun, d->finance_id));
 		return 1;
 	}
 	if ((rc = linked_elsewhere(c, r, &other)) < 0)
@@ -973,15 +972,18 @@ static int review_link(struct ladder *c, const struct decision *d, const char *d
 	if (other) {
 		who = describe(r);
 		c->out->duplicate = 1;
-		plan_skip(c, r, xasprintf("review of %s links it to %s, which is linked to CRM record %s; "
-					  "review it again", day, who, other));
+		plan_skip(c, r,
+			  xasprintf("review of %s links it to %s, which is linked to CRM record %s; "
+				    "review it again",
+				    day, who, other));
 		xfree(who);
 	} else if ((holder = crm_id_holder(c, r))) {
 		who = describe(r);
 		c->out->duplicate = 1;
-		plan_skip(c, r, xasprintf("review of %s links it to %s, but finance %s '%s' (%s) still carries "
-					  "its CRM id: delete that record in the app, then the next run links it",
-					  day, who, entity_defs[holder->kind].noun, holder->name, holder->id));
+		plan_skip(c, r,
+			  xasprintf("review of %s links it to %s, but finance %s '%s' (%s) still carries "
+				    "its CRM id: delete that record in the app, then the next run links it",
+				    day, who, entity_defs[holder->kind].noun, holder->name, holder->id));
 		xfree(who);
 	} else {
 		plan_update(c, r, "review", xasprintf("linked by review on %s", day));
@@ -1015,8 +1017,8 @@ static int rung_decision(struct ladder *c)
 	return rc;
 }
 
-int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_sync *e,
-		const struct dedupe_input *in, struct plan *out)
+int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_sync *e, const struct dedupe_input *in,
+		struct plan *out)
 {
 	struct ladder c = { ix, lg, e, in, out, NULL, { 0 } };
 	int rc;
@@ -1041,8 +1043,7 @@ int dedupe_plan(struct fin_index *ix, struct ledger *lg, const struct entity_syn
 
 void plan_settle(struct plan *pl, const char *hash)
 {
-	if (pl->action && !strcmp(pl->action, "update") && pl->link_hash && hash &&
-	    !strcmp(pl->link_hash, hash))
+	if (pl->action && !strcmp(pl->action, "update") && pl->link_hash && hash && !strcmp(pl->link_hash, hash))
 		pl->action = "unchanged";
 }
 

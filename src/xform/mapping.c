@@ -95,7 +95,7 @@ static const char *const *const flat_person_keys = person_keys;
 
 struct dflt {
 	const char *module;
-	const char *key;        /* "@name": the app's name key; "@street": its street key */
+	const char *key; /* "@name": the app's name key; "@street": its street key */
 	const char *crm;
 	enum need need;
 };
@@ -152,7 +152,7 @@ static const struct dflt defaults[] = {
 struct target {
 	enum place place;
 	enum vtype type;
-	const char *sub;        /* key inside the place */
+	const char *sub; /* key inside the place */
 };
 
 /*
@@ -210,8 +210,7 @@ static int resolve_address(const struct job *job, const char *sub, enum place pl
 }
 
 /* Where a finance key goes for e and the job's app: 1 known, 0 unknown. */
-static int key_resolve(const struct job *job, const struct entity_sync *e, const char *key,
-		       struct target *t)
+static int key_resolve(const struct job *job, const struct entity_sync *e, const char *key, struct target *t)
 {
 	unsigned bit = 1u << e->kind;
 	size_t i;
@@ -231,8 +230,7 @@ static int key_resolve(const struct job *job, const struct entity_sync *e, const
 	if ((bit & E_CONTACTS) && !strncmp(key, "shipping_address.", 17))
 		return resolve_address(job, key + 17, PL_SHIPPING, t);
 	for (i = 0; i < COUNT(keys); i++) {
-		if (strcmp(keys[i].key, key) || !(keys[i].entities & bit) ||
-		    !need_met(job->app, keys[i].need))
+		if (strcmp(keys[i].key, key) || !(keys[i].entities & bit) || !need_met(job->app, keys[i].need))
 			continue;
 		t->place = keys[i].place;
 		t->type = keys[i].type;
@@ -277,11 +275,10 @@ static int overridden(const struct job *job, const struct entity_sync *e, const 
  * Whether the default d is used for e: right module and app, not overridden,
  * and, for contacts that only become persons of an account, a person field.
  */
-static int default_used(const struct job *job, const struct entity_sync *e, const char *module,
-			int persons_only, const struct dflt *d, struct target *t)
+static int default_used(const struct job *job, const struct entity_sync *e, const char *module, int persons_only,
+			const struct dflt *d, struct target *t)
 {
-	if (strcmp(d->module, module) || !need_met(job->app, d->need) ||
-	    !key_resolve(job, e, d->key, t))
+	if (strcmp(d->module, module) || !need_met(job->app, d->need) || !key_resolve(job, e, d->key, t))
 		return 0;
 	if (persons_only)
 		return t->place == PL_PERSON;
@@ -417,8 +414,8 @@ struct build {
 	json_t *rec;
 	json_t *top, *billing, *shipping, *person, *cf;
 	char *name;
-	const char *name_field;  /* CRM field the name came from; NULL when composed */
-	char *reason;            /* first invalid value */
+	const char *name_field; /* CRM field the name came from; NULL when composed */
+	char *reason;           /* first invalid value */
 };
 
 static void build_invalid(struct build *b, char *reason)
@@ -451,8 +448,7 @@ static json_t *coerce(struct build *b, const char *crm, enum vtype type)
 	else if (type == VT_BOOL && (!strcasecmp(s, "true") || !strcasecmp(s, "false")))
 		out = json_boolean(!strcasecmp(s, "true"));
 	else
-		build_invalid(b, xasprintf("%s '%s' is not %s", crm, s,
-					   type == VT_NUM ? "a number" : "true or false"));
+		build_invalid(b, xasprintf("%s '%s' is not %s", crm, s, type == VT_NUM ? "a number" : "true or false"));
 	xfree(s);
 	return out;
 }
@@ -500,7 +496,7 @@ static void put(struct build *b, const struct target *t, const char *crm)
  */
 struct step {
 	struct target t;
-	const char *crm;        /* the CRM field; static or owned by the job */
+	const char *crm; /* the CRM field; static or owned by the job */
 };
 
 struct recipe {
@@ -510,7 +506,7 @@ struct recipe {
 	size_t n;
 };
 
-#define RECIPES 8               /* 4 modules, with and without persons_only */
+#define RECIPES 8 /* 4 modules, with and without persons_only */
 
 struct mapping_cache {
 	const struct job *job;
@@ -519,8 +515,8 @@ struct mapping_cache {
 	size_t n;
 };
 
-static void recipe_build(const struct job *job, const struct entity_sync *e, const char *module,
-			 int persons_only, struct recipe *r)
+static void recipe_build(const struct job *job, const struct entity_sync *e, const char *module, int persons_only,
+			 struct recipe *r)
 {
 	const char *key;
 	struct target t;
@@ -591,8 +587,8 @@ static void apply_recipe(struct build *b, struct mapping_cache *c, int persons_o
 		xfree(once.steps);
 }
 
-static void build_init(struct build *b, const struct job *job, const struct entity_sync *e,
-		       const char *module, json_t *rec)
+static void build_init(struct build *b, const struct job *job, const struct entity_sync *e, const char *module,
+		       json_t *rec)
 {
 	memset(b, 0, sizeof(*b));
 	b->job = job;
@@ -698,8 +694,8 @@ static void fill_gaps(json_t *primary, json_t *own)
 static json_t *persons_list(struct build *b, const char *crm_id, json_t *persons)
 {
 	/* An account without person fields (most of a bulk import) has no own person to build. */
-	json_t *own = app_flat_person(b->job->app) || !json_object_size(b->person) ? NULL :
-		      person_from(b->person, NULL);
+	json_t *own =
+		app_flat_person(b->job->app) || !json_object_size(b->person) ? NULL : person_from(b->person, NULL);
 	json_t *list = json_array(), *p;
 	size_t i;
 
@@ -749,7 +745,7 @@ static json_t *custom_fields(struct build *b, const char *crm_id)
 	json_t *v;
 
 	json_array_append_new(list, custom_field(b->job->crm_id_field, json_string(crm_id)));
-	if (n <= 1) {           /* the usual case: nothing to sort */
+	if (n <= 1) { /* the usual case: nothing to sort */
 		json_object_foreach(b->cf, key, v)
 			json_array_append_new(list, custom_field(key, json_incref(v)));
 		return list;
@@ -798,7 +794,7 @@ static json_t *assemble_contact(struct build *b, const char *crm_id, json_t *per
 		json_object_set_new_nocheck(pl, "contact_type", json_string(vendor ? "vendor" : "customer"));
 	if (!vendor && b->job->app->has_customer_sub_type)
 		json_object_set_new_nocheck(pl, "customer_sub_type",
-				    json_string(strcmp(b->module, "Contacts") ? "business" : "individual"));
+					    json_string(strcmp(b->module, "Contacts") ? "business" : "individual"));
 	add_flat_person(b, pl);
 	set_if_any(pl, "billing_address", b->billing);
 	set_if_any(pl, "shipping_address", b->shipping);
@@ -828,7 +824,7 @@ static json_t *assemble_item(struct build *b, const char *crm_id)
 {
 	json_t *pl = payload_start(b);
 
-	if (!json_object_get(pl, "rate"))       /* required by the app; empty means 0 */
+	if (!json_object_get(pl, "rate")) /* required by the app; empty means 0 */
 		json_object_set_new_nocheck(pl, "rate", json_integer(0));
 	json_object_set_new_nocheck(pl, "product_type", json_string(product_type(b)));
 	if (b->job->app->has_item_type)
@@ -837,8 +833,8 @@ static json_t *assemble_item(struct build *b, const char *crm_id)
 	return pl;
 }
 
-int mapping_payload(const struct job *job, const struct entity_sync *e, const char *module,
-		    json_t *rec, json_t *persons, struct mapped *m)
+int mapping_payload(const struct job *job, const struct entity_sync *e, const char *module, json_t *rec,
+		    json_t *persons, struct mapped *m)
 {
 	struct mapping_cache *c = mapping_cache_new(job, e);
 	int rc = mapping_payload_cached(c, module, rec, persons, m);
@@ -847,8 +843,7 @@ int mapping_payload(const struct job *job, const struct entity_sync *e, const ch
 	return rc;
 }
 
-int mapping_payload_cached(struct mapping_cache *c, const char *module, json_t *rec, json_t *persons,
-			   struct mapped *m)
+int mapping_payload_cached(struct mapping_cache *c, const char *module, json_t *rec, json_t *persons, struct mapped *m)
 {
 	const struct entity_sync *e = c->e;
 	struct build b;
@@ -990,13 +985,15 @@ static int check_key(const struct job *job, const struct entity_sync *e, const c
 	int rc;
 
 	if (!strcmp(key, job->crm_id_field))
-		return fail(FS_EUSAGE, "job '%s': sync.%s.field_map.%s: holds the CRM id (finance.crm_id_field); map another custom field",
-			    job->path, e->name, key);
+		return fail(
+			FS_EUSAGE,
+			"job '%s': sync.%s.field_map.%s: holds the CRM id (finance.crm_id_field); map another custom field",
+			job->path, e->name, key);
 	if (!strchr(key, '@') && key_resolve(job, e, key, &t))
 		return 0;
 	known = known_keys(job, e);
-	rc = fail(FS_EUSAGE, "job '%s': sync.%s.field_map.%s: not a field of %s %s (known: %s)",
-		  job->path, e->name, key, job->app->label, e->name, known);
+	rc = fail(FS_EUSAGE, "job '%s': sync.%s.field_map.%s: not a field of %s %s (known: %s)", job->path, e->name,
+		  key, job->app->label, e->name, known);
 	xfree(known);
 	return rc;
 }
@@ -1080,13 +1077,12 @@ json_t *mapping_crm_fields(const struct job *job, const struct entity_sync *e, c
 			add_field(out, json_string_value(v));
 	if (e->kind == ENTITY_ITEMS && e->product_type_field)
 		add_field(out, e->product_type_field);
-	if (!strcmp(module, "Contacts"))        /* the account a contact belongs to */
+	if (!strcmp(module, "Contacts")) /* the account a contact belongs to */
 		add_field(out, "Account_Name");
 	return out;
 }
 
-int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e, const char *module,
-			     json_t *available)
+int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e, const char *module, json_t *available)
 {
 	const char *key;
 	json_t *v;
@@ -1096,7 +1092,8 @@ int mapping_check_crm_fields(const struct job *job, const struct entity_sync *e,
 	if (e->field_map && map_applies(e, module))
 		json_object_foreach(e->field_map, key, v)
 			if (!has_field(available, json_string_value(v)))
-				return fail(FS_EUSAGE, "job '%s': sync.%s.field_map.%s: the CRM module %s has no field '%s'",
+				return fail(FS_EUSAGE,
+					    "job '%s': sync.%s.field_map.%s: the CRM module %s has no field '%s'",
 					    job->path, e->name, key, module, json_string_value(v));
 	if (e->kind == ENTITY_ITEMS && e->product_type_field && !has_field(available, e->product_type_field))
 		return fail(FS_EUSAGE, "job '%s': sync.items.product_type_field: the CRM module %s has no field '%s'",
@@ -1163,8 +1160,8 @@ static void describe_row(json_t *rows, const struct job *job, const struct entit
 {
 	char *finance = target_text(job, e, t);
 
-	json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance", finance,
-					      "crm", crm, "origin", origin, "type", vtype_names[t->type]));
+	json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance", finance, "crm",
+					      crm, "origin", origin, "type", vtype_names[t->type]));
 	xfree(finance);
 }
 
@@ -1190,13 +1187,15 @@ static void describe_own(json_t *rows, const struct job *job, const struct entit
 	json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance",
 					      job->crm_id_field, "crm", "id", "origin", "crm id", "type", "string"));
 	if (e->kind == ENTITY_ITEMS)
-		json_array_append_new(rows, json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance",
-						      "product_type", "crm",
-						      e->product_type_field ? e->product_type_field : "",
-						      "origin", e->product_type_field ? "product_type_field"
-						      : e->product_type_default && !strcmp(e->product_type_default, "service")
-							      ? "default: service" : "default: goods",
-						      "type", "string"));
+		json_array_append_new(
+			rows,
+			json_pack("{s:s, s:s, s:s, s:s, s:s}", "module", module, "finance", "product_type", "crm",
+				  e->product_type_field ? e->product_type_field : "", "origin",
+				  e->product_type_field ? "product_type_field"
+				  : e->product_type_default && !strcmp(e->product_type_default, "service")
+					  ? "default: service"
+					  : "default: goods",
+				  "type", "string"));
 }
 
 json_t *mapping_describe(const struct job *job, const struct entity_sync *e)

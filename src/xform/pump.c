@@ -31,8 +31,7 @@ static json_t *str_or_null(const char *s)
 /* Appends ,"key": and s (or null); first: without the comma. */
 static int put_str(struct buf *b, const char *key, const char *s, int first)
 {
-	return buf_adds(b, first ? "{\"" : ",\"") || buf_adds(b, key) || buf_add(b, "\":", 2) ||
-	       ndjson_dump_str(b, s);
+	return buf_adds(b, first ? "{\"" : ",\"") || buf_adds(b, key) || buf_add(b, "\":", 2) || ndjson_dump_str(b, s);
 }
 
 /*
@@ -40,27 +39,28 @@ static int put_str(struct buf *b, const char *key, const char *s, int first)
  * without a JSON object per record.  -1 when a value is not one jansson
  * would write as it is (a string that is not UTF-8): xform_line_new() decides.
  */
-static int line_text(struct buf *b, struct xform *x, const char *module, const char *crm_id,
-		     const struct plan *pl, const char *hash, json_t *payload, const struct buf *payload_text)
+static int line_text(struct buf *b, struct xform *x, const char *module, const char *crm_id, const struct plan *pl,
+		     const char *hash, json_t *payload, const struct buf *payload_text)
 {
 	buf_reset(b);
 	if (put_str(b, "entity", x->e->name, 1) || put_str(b, "crm_module", module, 0) ||
-	    put_str(b, "crm_id", crm_id, 0) || put_str(b, "name", pl->name, 0) ||
-	    put_str(b, "action", pl->action, 0) || put_str(b, "match", pl->match ? pl->match : "", 0) ||
-	    put_str(b, "reason", pl->reason, 0) || put_str(b, "finance_id", pl->finance_id, 0))
+	    put_str(b, "crm_id", crm_id, 0) || put_str(b, "name", pl->name, 0) || put_str(b, "action", pl->action, 0) ||
+	    put_str(b, "match", pl->match ? pl->match : "", 0) || put_str(b, "reason", pl->reason, 0) ||
+	    put_str(b, "finance_id", pl->finance_id, 0))
 		return -1;
 	if (pl->candidates && (buf_adds(b, ",\"candidates\":") || ndjson_dump(pl->candidates, b, 0)))
 		return -1;
 	if (buf_adds(b, pl->duplicate ? ",\"duplicate\":true" : ",\"duplicate\":false") ||
 	    put_str(b, "hash", *hash ? hash : NULL, 0) || buf_adds(b, ",\"payload\":") ||
-	    (payload_text ? buf_add(b, payload_text->data, payload_text->len) :
-	     payload ? ndjson_dump(payload, b, 0) : buf_adds(b, "null")))
+	    (payload_text ? buf_add(b, payload_text->data, payload_text->len)
+	     : payload    ? ndjson_dump(payload, b, 0)
+			  : buf_adds(b, "null")))
 		return -1;
 	return buf_addc(b, '}');
 }
 
-json_t *xform_line_new(struct xform *x, const char *module, const char *crm_id,
-		       const struct plan *pl, const char *hash, json_t *payload)
+json_t *xform_line_new(struct xform *x, const char *module, const char *crm_id, const struct plan *pl, const char *hash,
+		       json_t *payload)
 {
 	json_t *l = json_object();
 
