@@ -12,7 +12,7 @@
 #include "finsync/pipeline.h"
 #include "unit.h"
 
-#define MAX_TABLES 64
+#define MAX_TABLES 256
 
 int unit_failures;
 static const struct unit_test *tables[MAX_TABLES];
@@ -40,6 +40,20 @@ const char *unit_tmpdir(void)
 		exit(2);
 	}
 	return tmpdir;
+}
+
+char *unit_read_file(const char *path)
+{
+	static char text[65536];
+	FILE *fp = fopen(path, "r");
+	size_t n;
+
+	if (!fp)
+		return NULL;
+	n = fread(text, 1, sizeof(text) - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	return xstrdup(text);
 }
 
 int main(int argc, char **argv)

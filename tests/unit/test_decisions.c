@@ -10,24 +10,8 @@
 #include "finsync/ledger.h"
 #include "../../src/xform/xform.h"
 #include "xform_test.h"
+#include "ledger_test.h"
 #include "unit.h"
-
-static int user_version(const char *dir)
-{
-	char *path = xasprintf("%s/ledger.sqlite", dir);
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int v = -1;
-
-	if (sqlite3_open(path, &db) == SQLITE_OK &&
-	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	xfree(path);
-	return v;
-}
 
 static void put(struct ledger *lg, const char *crm_id, const char *module, const char *decision,
 		const char *finance_id)
@@ -73,10 +57,10 @@ static void test_ledger__migrates_v2(void)
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db, "DROP TABLE decisions; PRAGMA user_version = 2;", NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
-	CHECK_INTEQ(user_version(dir), 2);
+	CHECK_INTEQ(ledger_query_int(dir, "PRAGMA user_version"), 2);
 
 	CHECK(ledger_open(&lg, dir) == 0);
-	CHECK_INTEQ(user_version(dir), 12);      /* v3, v4 (deals, summaries), v5 (an index), v6 (person_links), v7 (mappings), v8 (finance reads), v9 (runs.exit_code, dry_run),
+	CHECK_INTEQ(ledger_query_int(dir, "PRAGMA user_version"), 12);      /* v3, v4 (deals, summaries), v5 (an index), v6 (person_links), v7 (mappings), v8 (finance reads), v9 (runs.exit_code, dry_run),
 						    v10 (deal money, sales orders), v11 (transaction_links), v12 (run calls, reconciles) */
 	if (lg) {
 		char *fp = NULL;

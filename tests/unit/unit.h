@@ -26,6 +26,8 @@ extern int unit_failures;
 void unit_register(const struct unit_test *table);
 /* A fresh temporary directory for this test (removed at exit); borrowed. */
 const char *unit_tmpdir(void);
+/* The whole of a small file (up to 64 KiB) as a string to xfree(); NULL when it cannot be read. */
+char *unit_read_file(const char *path);
 
 #define UNIT_SUITE(table) \
 	__attribute__((constructor)) static void register_##table(void) { unit_register(table); }

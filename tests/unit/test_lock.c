@@ -18,20 +18,6 @@
 #include "finsync/lock.h"
 #include "unit.h"
 
-static char *read_text(const char *path)
-{
-	char buf[512];
-	FILE *fp = fopen(path, "r");
-	size_t n;
-
-	if (!fp)
-		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, fp);
-	fclose(fp);
-	buf[n] = '\0';
-	return xstrdup(buf);
-}
-
 /*
  * A child that takes the lock, tells us through a pipe, then waits for us to
  * close the other pipe.  It exits without lock_release() when told to die.
@@ -127,13 +113,13 @@ static void test_lock__dead_holder_is_taken_over(void)
 	pid_t pid = child_holding(dir, &fd);
 
 	stop_child(pid, fd, 'k');           /* dies holding it: the file stays */
-	text = read_text(path);
+	text = unit_read_file(path);
 	snprintf(want, sizeof(want), "%ld ", (long)pid);
 	CHECK(text && strncmp(text, want, strlen(want)) == 0);
 	xfree(text);
 	CHECK_INTEQ(lock_probe(dir, &o), 0);
 	CHECK_INTEQ(lock_acquire(&lk, dir), 0);
-	text = read_text(path);
+	text = unit_read_file(path);
 	snprintf(want, sizeof(want), "%ld ", (long)getpid());
 	CHECK(text && strncmp(text, want, strlen(want)) == 0);
 	xfree(text);

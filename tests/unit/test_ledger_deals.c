@@ -1,29 +1,13 @@
 /*
- * test_deal_ledger.c - the ledger's schema v4: deal_links keyed by deal and
+ * test_ledger_deals.c - the ledger's schema v4: deal_links keyed by deal and
  * kind (a v3 ledger's rows kept), the summary work table and hashes, and
  * unlink (links dropped with events, a kept one surviving).
  */
 #include <sqlite3.h>
 #include "finsync/alloc.h"
 #include "finsync/ledger.h"
+#include "ledger_test.h"
 #include "unit.h"
-
-/* A committed fact, read through a connection of the test's own (the ledger keeps its handle). */
-static int query_int(const char *dir, const char *sql)
-{
-	char *path = xasprintf("%s/ledger.sqlite", dir);
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	int v = -1;
-
-	if (sqlite3_open(path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	xfree(path);
-	return v;
-}
 
 /* A v3 ledger's deal_links (one row per deal) become (deal_id, kind) rows. */
 static void test_deal_ledger__migrates_v3(void)
@@ -46,7 +30,7 @@ static void test_deal_ledger__migrates_v3(void)
 	CHECK(ledger_open(&lg, dir) == 0);
 	if (!lg)
 		goto out;
-	CHECK_INTEQ(query_int(dir, "PRAGMA user_version"), 12);
+	CHECK_INTEQ(ledger_query_int(dir, "PRAGMA user_version"), 12);
 	CHECK(ledger_deal_link_get(lg, "d1", "invoice", &d) == 1);
 	CHECK_STREQ(d.finance_id, "i1");
 	CHECK_STREQ(d.state, "sent");
@@ -150,8 +134,8 @@ static void test_deal_ledger__unlink(void)
 	CHECK_INTEQ(ledger_links_count(lg, "customers"), 1);
 	CHECK_INTEQ(ledger_links_count(lg, "items"), 0);
 	CHECK_INTEQ(ledger_links_count(lg, "deals"), 0);
-	CHECK_INTEQ(query_int(dir, "SELECT count(*) FROM events WHERE action = 'unlink'"), 3);
-	CHECK_INTEQ(query_int(dir, "SELECT count(*) FROM watermarks"), 0);
+	CHECK_INTEQ(ledger_query_int(dir, "SELECT count(*) FROM events WHERE action = 'unlink'"), 3);
+	CHECK_INTEQ(ledger_query_int(dir, "SELECT count(*) FROM watermarks"), 0);
 	ledger_close(lg);
 }
 
