@@ -57,7 +57,7 @@ JOBS      ?= $(shell nproc 2>/dev/null || echo 2)
 # area (CLI, sandbox, job errors, extract, transform, load, persons, both ways, export,
 # history, incremental, faults, lock, check, secrets, review, docs, deals, unlink);
 # about 20 s on two cores.
-QUICK     := unit check-layers check-layout t0000 t0010 t0110 t1000 t2000 t3000 t3155 t4000 t4100 t4400 \
+QUICK     := unit check-layers check-layout check-mirror t0000 t0010 t0110 t1000 t2000 t3000 t3155 t4000 t4100 t4400 \
              t5100 t6100 t7000 t7100 t7450 t7800 t8100 t8400 t9000 t9200
 
 test: deps                                             ## install, build, run unit + e2e tests (JOBS=N at once)

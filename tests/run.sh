@@ -1,9 +1,9 @@
 #!/bin/sh
-# Runs the C unit tests, the source-tree checks tests/check-*.sh (layers, layout) and
+# Runs the C unit tests, the source-tree checks tests/check-*.sh (layers, layout, mirror) and
 # the end-to-end scripts tests/e2e/t*.sh.
 # Usage: tests/run.sh [-j N] BUILD_DIR [PATTERN...]
 #   PATTERN selects e2e scripts by name prefix ("t7" runs t7000-t7999); "unit" and
-#   "check" (or "check-layers", "check-layout") select the unit tests and the checks.
+#   "check" (or "check-layers", "check-layout", "check-mirror") select the unit tests and the checks.
 #   No PATTERN: everything.
 #   -j N runs N at once (default: the number of cores, or $JOBS).
 # Each script starts its own sandbox on a free port in its own temporary directory, so

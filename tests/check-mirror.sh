@@ -1,0 +1,113 @@
+#!/bin/sh
+# Tests mirror the source: every product source file (src/**/*.c but the sandbox and
+# src/main.c) has its unit test, tests/unit/test_NAME.c, or test_DIR_NAME.c when
+# another folder holds a file of the same name (src/ledger/deals.c and
+# src/stage/deals.c: test_ledger_deals.c; test_DIR_NAME.c is always accepted), or is
+# named in NO_UNIT_TEST below with the one line that says why it has none (where its
+# behaviour is tested instead, or why there is nothing to unit-test).
+# A new source file with neither fails, naming it; so does a NO_UNIT_TEST line whose
+# file is gone or has a unit test now (remove the line), or that gives no reason.
+# Usage: tests/check-mirror.sh [TOP]   (prints the offending files; exit 1 on any)
+set -u
+TOP=${1:-$(cd "$(dirname "$0")/.." && pwd)}
+cd "$TOP" || exit 2
+
+# FILE  WHY: one line each, by folder.
+NO_UNIT_TEST="
+src/cmd/check.c           covered by e2e t7400, t7450, t7460, t7470: runs the checks of other layers and prints them
+src/cmd/check_deep.c      covered by e2e t7480: read-only probes of a live organisation, nothing without one
+src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
+src/cmd/commands.c        covered by e2e t0000, t0010, t0030: the command table itself (data)
+src/cmd/export.c          covered by e2e t5000, t5100, t5310: a command that streams a staged file to csvout/sheetout
+src/cmd/help.c            covered by e2e t0000, t0030: prints the command and option tables
+src/cmd/history.c         covered by e2e t5100, t8710: a command over ledger_history_each (test_ledger_stats.c)
+src/cmd/history_html.c    covered by e2e t8000: the history as one HTML page
+src/cmd/init.c            covered by e2e t8730: writes a starting job file and checks it loads
+src/cmd/jobstate.c        covered by test_lock.c (test_jobstate__check) and e2e t7200: pause/resume over ledger_state_*
+src/cmd/mapping.c         covered by e2e t8740: prints the effective mapping of xform/mapping.c
+src/cmd/plan.c            covered by e2e t8500: prints the figures of stage/plan.c
+src/cmd/reconcile.c       covered by e2e t8510: reads both sides into ledger/reconcile.c (test_ledger_reconcile.c)
+src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
+src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
+src/cmd/review_near.c     covered by e2e t8100: lists near-duplicates found by xform/neardup.c (test_neardup.c)
+src/cmd/review_view.c     covered by e2e t8100, t5320: reads one run's transform files for review
+src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
+src/cmd/run_exit.c        covered by e2e t8710: one ledger write of the exit status
+src/cmd/status.c          covered by e2e t7400: prints what the ledger and the lock say
+src/cmd/unlink.c          covered by e2e t9200: deletes through finclient and drops links (test_ledger_deals.c)
+src/cmd/unsynced.c        covered by e2e t8700: prints ledger_unsynced_each (test_ledger_events.c)
+src/conn/api.c            covered by test_http.c, test_load.c and e2e t0120, t7000, t7500, t7830: OAuth and retries against a server
+src/conn/crm.c            covered by e2e t2000, t4300: forwards to the connector the job names
+src/conn/crm_org.c        covered by e2e t7300, t7950: one GET of the organisation's currency
+src/conn/crm_setup.c      covered by e2e t7450, t7460: reads CRM field and picklist metadata
+src/conn/finclient.c      covered by test_load.c and e2e t4000, t4100, t7960: the finance REST API against the sandbox
+src/conn/tokencache.c     covered by e2e t7500, t7940: the token file written whole
+src/conn/zoho_crm.c       covered by e2e t2000, t6100, t7920: the CRM REST API against the sandbox
+src/job/crm_sources.c     covered by e2e t1000, t4300: the table of CRM sources (data)
+src/job/entities.c        covered by e2e t1000, t3300: the table of record entities (data)
+src/job/finance_apps.c    covered by e2e t4000: the table of finance apps (data)
+src/job/job.c             covered by test_core.c (test_job__*) and e2e t1000, t7860, t7930: the job file
+src/job/job_deals.c       covered by e2e t1000, t9000: sync.deals keys
+src/job/job_txn.c         covered by e2e t1000, t9120: sync.transactions and sync.quotes keys
+src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
+src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
+src/stage/extract.c       covered by e2e t2000, t3000, t6100: reads the CRM and the finance app into staging
+src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop every unit's load runs
+src/stage/persons.c       covered by e2e t3150-t3175: a customer's contact persons against the sandbox
+src/stage/pipeline.c      covered by test_load.c and test_transform.c: the run state the stages share
+src/stage/plan.c          covered by e2e t8500: counts from the CRM and finance APIs
+src/stage/preflight.c     covered by e2e t7300: the checks before the first write
+src/stage/price_books.c   covered by e2e t0300: stages the CRM's price books
+src/stage/quotes.c        covered by test_quote_plan.c (its decisions) and e2e t9110, t9150: the quotes' hooks
+src/stage/ready.c         covered by e2e t7450, t7470: asks the CRM and the app whether the job's fields exist
+src/stage/summary.c       covered by e2e t9100, t9130: the financial summary written to the CRM
+src/stage/to_crm.c        covered by e2e t4400-t4570: both-ways sync against the sandbox
+src/stage/transactions.c  covered by e2e t9120, t9140, t9142, t9160: mirrors finance transactions into the CRM
+src/stage/units.c         covered by every e2e run: the table of sync units (data)
+src/util/interrupt.c      covered by e2e t7900, t7910: a signal handler and its flag
+src/util/progress.c       covered by e2e t8200, t8520: the progress line on a terminal
+src/util/sheetout.c       covered by e2e t5310: xlsx and ods through libxlsxwriter and libzip
+src/util/staging.c        covered by test_core.c (test_staging__round_trip_and_bad_line) and e2e t4320, t6310
+src/xform/customer_type.c covered by test_transform.c and e2e t3100: which CRM records become customers
+src/xform/pump.c          covered by test_transform.c: the per-record loop of the transform
+"
+
+# A unit test file for FILE: test_DIR_NAME.c, or test_NAME.c when NAME is one file's.
+has_unit_test() {
+	name=${1##*/}
+	name=${name%.c}
+	dir=${1%/*}
+	dir=${dir##*/}
+	[ -f "tests/unit/test_${dir}_$name.c" ] && return 0
+	[ -f "tests/unit/test_$name.c" ] || return 1
+	case " $SHARED_NAMES " in *" $name "*) return 1 ;; esac
+}
+
+SOURCES=$(find src -name '*.c' ! -path 'src/sandbox/*' ! -path src/main.c | sort)
+# The names two folders share (deals, mapping, plan ...): only test_DIR_NAME.c tells which.
+SHARED_NAMES=$(echo "$SOURCES" | sed 's|.*/||; s|\.c$||' | sort | uniq -d | tr '\n' ' ')
+LISTED=" $(echo "$NO_UNIT_TEST" | awk 'NF { print $1 }' | tr '\n' ' ') "
+bad=0
+for f in $SOURCES; do
+	has_unit_test "$f" && continue
+	case $LISTED in *" $f "*) continue ;; esac
+	name=${f##*/}
+	echo "$f: no unit test tests/unit/test_${name%.c}.c and no line in NO_UNIT_TEST saying why"
+	bad=1
+done
+# The list's own lines: each names a file that is there, has no unit test, and says why.
+stale=$(echo "$NO_UNIT_TEST" | while read -r f why; do
+	[ -n "$f" ] || continue
+	if [ ! -f "$f" ]; then
+		echo "NO_UNIT_TEST names $f, which is gone: remove its line"
+	elif has_unit_test "$f"; then
+		echo "NO_UNIT_TEST names $f, which has a unit test now: remove its line"
+	elif [ -z "$why" ]; then
+		echo "NO_UNIT_TEST names $f without saying why"
+	fi
+done)
+if [ -n "$stale" ]; then
+	echo "$stale" | sed 's/^/tests\/check-mirror.sh: /'
+	bad=1
+fi
+exit $bad
