@@ -43,9 +43,6 @@ src/conn/crm_setup.c      covered by e2e t7450, t7460: reads CRM field and pickl
 src/conn/finclient.c      covered by test_load.c and e2e t4000, t4100, t7960: the finance REST API against the sandbox
 src/conn/tokencache.c     covered by e2e t7500, t7940: the token file written whole
 src/conn/zoho_crm.c       covered by e2e t2000, t6100, t7920: the CRM REST API against the sandbox
-src/job/crm_sources.c     covered by e2e t1000, t4300: the table of CRM sources (data)
-src/job/entities.c        covered by e2e t1000, t3300: the table of record entities (data)
-src/job/finance_apps.c    covered by e2e t4000: the table of finance apps (data)
 src/job/job.c             covered by test_core.c (test_job__*) and e2e t1000, t7860, t7930: the job file
 src/job/job_deals.c       covered by e2e t1000, t9000: sync.deals keys
 src/job/job_txn.c         covered by e2e t1000, t9120: sync.transactions and sync.quotes keys
