@@ -41,7 +41,6 @@ src/conn/crm.c            covered by e2e t2000, t4300: forwards to the connector
 src/conn/crm_org.c        covered by e2e t7300, t7950: one GET of the organisation's currency
 src/conn/crm_setup.c      covered by e2e t7450, t7460: reads CRM field and picklist metadata
 src/conn/finclient.c      covered by test_load.c and e2e t4000, t4100, t7960: the finance REST API against the sandbox
-src/conn/tokencache.c     covered by e2e t7500, t7940: the token file written whole
 src/conn/zoho_crm.c       covered by e2e t2000, t6100, t7920: the CRM REST API against the sandbox
 src/job/job.c             covered by test_core.c (test_job__*) and e2e t1000, t7860, t7930: the job file
 src/job/job_deals.c       covered by e2e t1000, t9000: sync.deals keys
@@ -64,7 +63,6 @@ src/stage/units.c         covered by every e2e run: the table of sync units (dat
 src/util/interrupt.c      covered by e2e t7900, t7910: a signal handler and its flag
 src/util/progress.c       covered by e2e t8200, t8520: the progress line on a terminal
 src/util/sheetout.c       covered by e2e t5310: xlsx and ods through libxlsxwriter and libzip
-src/util/staging.c        covered by test_core.c (test_staging__round_trip_and_bad_line) and e2e t4320, t6310
 src/xform/customer_type.c covered by test_transform.c and e2e t3100: which CRM records become customers
 src/xform/pump.c          covered by test_transform.c: the per-record loop of the transform
 "
