@@ -42,9 +42,6 @@ src/conn/crm_org.c        covered by e2e t7300, t7950: one GET of the organisati
 src/conn/crm_setup.c      covered by e2e t7450, t7460: reads CRM field and picklist metadata
 src/conn/finclient.c      covered by test_load.c and e2e t4000, t4100, t7960: the finance REST API against the sandbox
 src/conn/zoho_crm.c       covered by e2e t2000, t6100, t7920: the CRM REST API against the sandbox
-src/job/job.c             covered by test_core.c (test_job__*) and e2e t1000, t7860, t7930: the job file
-src/job/job_deals.c       covered by e2e t1000, t9000: sync.deals keys
-src/job/job_txn.c         covered by e2e t1000, t9120: sync.transactions and sync.quotes keys
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
 src/stage/extract.c       covered by e2e t2000, t3000, t6100: reads the CRM and the finance app into staging
