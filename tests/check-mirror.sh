@@ -36,7 +36,6 @@ src/cmd/run_exit.c        covered by e2e t8710: one ledger write of the exit sta
 src/cmd/status.c          covered by e2e t7400: prints what the ledger and the lock say
 src/cmd/unlink.c          covered by e2e t9200: deletes through finclient and drops links (test_ledger_deals.c)
 src/cmd/unsynced.c        covered by e2e t8700: prints ledger_unsynced_each (test_ledger_events.c)
-src/conn/api.c            covered by test_http.c, test_load.c and e2e t0120, t7000, t7500, t7830: OAuth and retries against a server
 src/conn/crm.c            covered by e2e t2000, t4300: forwards to the connector the job names
 src/conn/crm_org.c        covered by e2e t7300, t7950: one GET of the organisation's currency
 src/conn/crm_setup.c      covered by e2e t7450, t7460: reads CRM field and picklist metadata

@@ -1,0 +1,122 @@
+/*
+ * sandbox_test.h - a finsync-sandbox started by a unit test (real HTTP on a
+ * free port, in the test's own directory), its control endpoint, and a job
+ * of one customers sync pointed at it, for the tests of what talks to Zoho
+ * (test_load.c, test_api.c).  The sandbox binary is looked for beside the
+ * unit-test binary and the seeds in $TOP/fixtures (or beside the build
+ * directory); without them the tests say so and fail.  Static inline so a
+ * test file may use only some of it.
+ */
+#ifndef FINSYNC_SANDBOX_TEST_H
+#define FINSYNC_SANDBOX_TEST_H
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "finsync/http.h"
+
+struct sandbox {
+	pid_t pid;
+	char url[64];
+	struct http *http;
+};
+
+/* Starts build/finsync-sandbox on fixtures/base on a free port; 0 or -1. */
+static inline int sandbox_start(struct sandbox *sb, const char *dir)
+{
+	char exe[4096], bin[4200], seed[4200], portfile[4200];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	long port = 0;
+	int i;
+
+	if (n <= 0)
+		return -1;
+	exe[n] = '\0';
+	*strrchr(exe, '/') = '\0';
+	snprintf(bin, sizeof(bin), "%s/finsync-sandbox", exe);
+	/* The seeds: $TOP/fixtures, else beside the build directory (build/../fixtures). */
+	if (getenv("TOP"))
+		snprintf(seed, sizeof(seed), "%s/fixtures/base", getenv("TOP"));
+	else
+		snprintf(seed, sizeof(seed), "%s/../fixtures/base", exe);
+	snprintf(portfile, sizeof(portfile), "%s/sandbox.port", dir);
+	if (access(bin, X_OK) || access(seed, R_OK)) {
+		fprintf(stderr, "the sandbox tests need %s and %s (make all; or set TOP)\n", bin, seed);
+		return -1;
+	}
+	sb->pid = fork();
+	if (sb->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM); /* never outlives a crashed test */
+		execl(bin, bin, "--seed", seed, "--port", "0", "--port-file", portfile, "--quiet", (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 400 && port <= 0; i++) {
+		FILE *f = fopen(portfile, "r");
+		if (f) {
+			if (fscanf(f, "%ld", &port) != 1)
+				port = 0;
+			fclose(f);
+		}
+		if (port <= 0)
+			usleep(25000);
+	}
+	snprintf(sb->url, sizeof(sb->url), "http://127.0.0.1:%ld", port);
+	return port > 0 && http_new(&sb->http, "sandbox control") == 0 ? 0 : -1;
+}
+
+static inline void sandbox_stop(struct sandbox *sb)
+{
+	if (sb->pid > 0) {
+		kill(sb->pid, SIGTERM);
+		waitpid(sb->pid, NULL, 0);
+	}
+	if (sb->http)
+		http_free(sb->http);
+}
+
+/* ctl METHOD PATH BODY: the sandbox's control endpoint; the answer's JSON (new reference) or NULL. */
+static inline json_t *ctl(struct sandbox *sb, const char *method, const char *path, const char *body)
+{
+	static const char *const headers[] = { "Content-Type: application/json", NULL };
+	char url[256];
+	struct http_request req = { method, url, headers, body, body ? strlen(body) : 0, 1, NULL, NULL, NULL };
+	struct http_response resp = HTTP_RESPONSE_INIT;
+	json_t *out = NULL;
+
+	snprintf(url, sizeof(url), "%s/__control%s", sb->url, path);
+	if (http_do(sb->http, &req, &resp) == 0 && resp.status / 100 == 2)
+		out = json_loadb(resp.body.data, resp.body.len, 0, NULL);
+	http_response_release(&resp);
+	return out;
+}
+
+/* A job of one customers sync into APP ("books" or "invoice") at this sandbox. */
+static inline void write_job(const char *path, const char *dir, const char *url, const char *app)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		return;
+	fprintf(f,
+		"{\"job\": \"load\", \"state_dir\": \"%s/state\",\n"
+		" \"crm\": {\"type\": \"zoho-crm\", \"api_base\": \"%s/crm/v8\", \"accounts_url\": \"%s\",\n"
+		"  \"client_id\": \"1000.SANDBOXCRM\", \"client_secret_env\": \"FINSYNC_CRM_CLIENT_SECRET\",\n"
+		"  \"refresh_token_env\": \"FINSYNC_CRM_REFRESH_TOKEN\"},\n"
+		" \"finance\": {\"type\": \"zoho-%s\", \"api_base\": \"%s/%s/v3\", \"organization_id\": \"10234695\",\n"
+		"  \"requests_per_minute\": 0, \"accounts_url\": \"%s\", \"client_id\": \"1000.SANDBOXFIN\",\n"
+		"  \"client_secret_env\": \"FINSYNC_FIN_CLIENT_SECRET\", \"refresh_token_env\": \"FINSYNC_FIN_REFRESH_TOKEN\"},\n"
+		" \"sync\": {\"customers\": {\"crm_module\": \"accounts\"}}}\n",
+		dir, url, url, app, url, app, url);
+	fclose(f);
+	/* The secrets the sandbox's seeds know (fixtures/base/oauth.json); never real ones. */
+	setenv("FINSYNC_CRM_CLIENT_SECRET", "sandbox-crm-secret", 1);
+	setenv("FINSYNC_CRM_REFRESH_TOKEN", "1000.sandbox-crm-refresh", 1);
+	setenv("FINSYNC_FIN_CLIENT_SECRET", "sandbox-fin-secret", 1);
+	setenv("FINSYNC_FIN_REFRESH_TOKEN", "1000.sandbox-fin-refresh", 1);
+}
+
+#endif
