@@ -17,7 +17,12 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "finsync/alloc.h"
+#include "finsync/err.h"
+#include "finsync/finance.h"
 #include "finsync/http.h"
+#include "finsync/job.h"
+#include "unit.h"
 
 struct sandbox {
 	pid_t pid;
@@ -117,6 +122,46 @@ static inline void write_job(const char *path, const char *dir, const char *url,
 	setenv("FINSYNC_CRM_REFRESH_TOKEN", "1000.sandbox-crm-refresh", 1);
 	setenv("FINSYNC_FIN_CLIENT_SECRET", "sandbox-fin-secret", 1);
 	setenv("FINSYNC_FIN_REFRESH_TOKEN", "1000.sandbox-fin-refresh", 1);
+}
+
+/* A sandbox and a job of one customers sync into APP ("books" …) at it, for a test to talk to. */
+struct sandbox_job {
+	char dir[256];
+	struct sandbox sb;
+	struct job *job;
+	char *fin_list; /* the finance app's contact list URL */
+};
+
+static inline void sandbox_job_teardown(struct sandbox_job *fx)
+{
+	xfree(fx->fin_list);
+	job_free(fx->job);
+	sandbox_stop(&fx->sb);
+	memset(fx, 0, sizeof(*fx));
+}
+
+/* 0, or -1 when the sandbox or the job could not be had: then the test has failed and nothing is left. */
+static inline int sandbox_job_setup(struct sandbox_job *fx, const char *app)
+{
+	char *path;
+
+	memset(fx, 0, sizeof(*fx));
+	snprintf(fx->dir, sizeof(fx->dir), "%s", unit_tmpdir());
+	path = xasprintf("%s/job.json", fx->dir);
+	if (sandbox_start(&fx->sb, fx->dir) == 0) {
+		write_job(path, fx->dir, fx->sb.url, app);
+		if (job_load(&fx->job, path))
+			fprintf(stderr, "sandbox job: %s\n", err_msg());
+	}
+	xfree(path);
+	if (!fx->job) {
+		unit_failures++;
+		sandbox_job_teardown(fx);
+		return -1;
+	}
+	fx->fin_list = xasprintf("%s%s?organization_id=%s", fx->job->fin.api_base, fx->job->app->customers_path,
+				 fx->job->fin.organization_id);
+	return 0;
 }
 
 #endif

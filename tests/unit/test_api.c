@@ -12,51 +12,12 @@
 #include "finsync/alloc.h"
 #include "finsync/api.h"
 #include "finsync/err.h"
+#include "finsync/finance.h"
 #include "finsync/job.h"
 #include "finsync/safe.h"
 #include "finsync/tokencache.h"
 #include "sandbox_test.h"
 #include "unit.h"
-
-struct fixture {
-	char dir[256];
-	char *list_url; /* the finance app's contact list */
-	struct sandbox sb;
-	struct job *job;
-};
-
-static void teardown(struct fixture *fx)
-{
-	xfree(fx->list_url);
-	job_free(fx->job);
-	sandbox_stop(&fx->sb);
-}
-
-/* The sandbox and a job at it; on failure the test has failed and there is nothing to tear down. */
-static int setup(struct fixture *fx)
-{
-	char *path;
-
-	memset(fx, 0, sizeof(*fx));
-	snprintf(fx->dir, sizeof(fx->dir), "%s", unit_tmpdir());
-	if (sandbox_start(&fx->sb, fx->dir)) {
-		unit_failures++;
-		teardown(fx);
-		return -1;
-	}
-	path = xasprintf("%s/job.json", fx->dir);
-	write_job(path, fx->dir, fx->sb.url, "books");
-	if (job_load(&fx->job, path)) {
-		fprintf(stderr, "setup: %s\n", err_msg());
-		unit_failures++;
-		xfree(path);
-		teardown(fx);
-		return -1;
-	}
-	xfree(path);
-	fx->list_url = xasprintf("%s/contacts?organization_id=%s", fx->job->fin.api_base, fx->job->fin.organization_id);
-	return 0;
-}
 
 /* The token file's key for the refreshes of the job's finance refresh token (api.c's). */
 static char *throttle_key(const struct job *job)
@@ -82,15 +43,15 @@ static long list_status(struct api *a, const char *url)
 
 static void test_api__token_had_once_and_kept(void)
 {
-	struct fixture fx;
+	struct sandbox_job fx;
 	struct api *a = NULL;
 	char *cache;
 
-	if (setup(&fx))
+	if (sandbox_job_setup(&fx, "books"))
 		return;
 	CHECK(api_new(&a, &fx.job->fin, "zoho-books") == 0);
-	CHECK_INTEQ(list_status(a, fx.list_url), 200);
-	CHECK_INTEQ(list_status(a, fx.list_url), 200);
+	CHECK_INTEQ(list_status(a, fx.fin_list), 200);
+	CHECK_INTEQ(list_status(a, fx.fin_list), 200);
 	CHECK_INTEQ(api_token_refreshes(a), 1);
 	CHECK_INTEQ(api_requests(a), 3); /* the token, then the two lists */
 	api_free(a);
@@ -100,76 +61,76 @@ static void test_api__token_had_once_and_kept(void)
 	xfree(cache);
 	/* The next run takes the kept token: no refresh. */
 	CHECK(api_new(&a, &fx.job->fin, "zoho-books") == 0);
-	CHECK_INTEQ(list_status(a, fx.list_url), 200);
+	CHECK_INTEQ(list_status(a, fx.fin_list), 200);
 	CHECK_INTEQ(api_token_refreshes(a), 0);
 	api_free(a);
-	teardown(&fx);
+	sandbox_job_teardown(&fx);
 }
 
 static void test_api__refused_token_refreshed_once(void)
 {
-	struct fixture fx;
+	struct sandbox_job fx;
 	struct api *a = NULL;
 	char *key;
 	time_t now = time(NULL);
 
-	if (setup(&fx))
+	if (sandbox_job_setup(&fx, "books"))
 		return;
 	/* A kept token the API no longer takes (revoked, or expired early). */
 	key = throttle_key(fx.job);
 	CHECK(tokencache_put(fx.job->fin.token_cache, "finance", key, fx.job->fin.client_id, "1000.revoked0token",
 			     now + 3000, now - 3000) == 0);
 	CHECK(api_new(&a, &fx.job->fin, "zoho-books") == 0);
-	CHECK_INTEQ(list_status(a, fx.list_url), 200);
+	CHECK_INTEQ(list_status(a, fx.fin_list), 200);
 	CHECK_INTEQ(api_token_refreshes(a), 1);
 	CHECK_INTEQ(api_requests(a), 3); /* refused, the token, sent again */
 	api_free(a);
 	xfree(key);
-	teardown(&fx);
+	sandbox_job_teardown(&fx);
 }
 
 static void test_api__refused_refresh_aborts_without_the_secret(void)
 {
-	struct fixture fx;
+	struct sandbox_job fx;
 	struct api *a = NULL;
 	char *saved;
 
-	if (setup(&fx))
+	if (sandbox_job_setup(&fx, "books"))
 		return;
 	saved = fx.job->fin.refresh_token;
 	fx.job->fin.refresh_token = (char *)"1000.not-a-token-the-server-knows";
 	CHECK(api_new(&a, &fx.job->fin, "zoho-books") == 0);
-	CHECK_INTEQ(list_status(a, fx.list_url), FS_EABORT);
+	CHECK_INTEQ(list_status(a, fx.fin_list), FS_EABORT);
 	CHECK(strstr(err_msg(), "cannot authenticate") != NULL);
 	CHECK(strstr(err_msg(), "not-a-token-the-server-knows") == NULL);
 	CHECK(strstr(err_msg(), fx.job->fin.client_secret) == NULL);
 	CHECK_INTEQ(api_requests(a), 1); /* the list was never sent */
 	api_free(a);
 	fx.job->fin.refresh_token = saved;
-	teardown(&fx);
+	sandbox_job_teardown(&fx);
 }
 
 /* Ten refreshes of one refresh token in ten minutes: the eleventh is not asked for. */
 static void test_api__refresh_throttle(void)
 {
-	struct fixture fx;
+	struct sandbox_job fx;
 	struct api *a = NULL;
 	char *key;
 	time_t now = time(NULL);
 	int i;
 
-	if (setup(&fx))
+	if (sandbox_job_setup(&fx, "books"))
 		return;
 	key = throttle_key(fx.job);
 	for (i = 0; i < TOKEN_REFRESH_MAX; i++)
 		CHECK(tokencache_put(fx.job->fin.token_cache, "crm", key, "other", "t", now - 1, now - 60 + i) == 0);
 	CHECK(api_new(&a, &fx.job->fin, "zoho-books") == 0);
-	CHECK_INTEQ(list_status(a, fx.list_url), FS_EABORT);
+	CHECK_INTEQ(list_status(a, fx.fin_list), FS_EABORT);
 	CHECK(strstr(err_msg(), "10 token refreshes since") != NULL);
 	CHECK_INTEQ(api_requests(a), 0);
 	api_free(a);
 	xfree(key);
-	teardown(&fx);
+	sandbox_job_teardown(&fx);
 }
 
 static long counted;
@@ -191,28 +152,28 @@ static int usage_add(void *ud, const char *key, long calls)
 static void test_api__daily_budget_stops_before_sending(void)
 {
 	static const struct api_usage_store store = { usage_get, usage_add, NULL };
-	struct fixture fx;
+	struct sandbox_job fx;
 	struct api *a = NULL;
 	long sent;
 
-	if (setup(&fx))
+	if (sandbox_job_setup(&fx, "books"))
 		return;
 	counted = 0;
 	fx.job->fin.daily_budget = 2;
 	api_set_usage_store(&store);
 	CHECK(api_new(&a, &fx.job->fin, "zoho-books") == 0);
-	CHECK_INTEQ(list_status(a, fx.list_url), 200);
+	CHECK_INTEQ(list_status(a, fx.fin_list), 200);
 	CHECK_INTEQ(api_budget_left(a), 1);
-	CHECK_INTEQ(list_status(a, fx.list_url), 200);
+	CHECK_INTEQ(list_status(a, fx.fin_list), 200);
 	sent = api_requests(a);
-	CHECK_INTEQ(list_status(a, fx.list_url), FS_EBUDGET);
+	CHECK_INTEQ(list_status(a, fx.fin_list), FS_EBUDGET);
 	CHECK(strstr(err_msg(), "daily budget of 2 calls") != NULL);
 	CHECK_INTEQ(api_requests(a), sent);
 	CHECK_INTEQ(counted, 2);
 	CHECK_INTEQ(api_budget_left(a), 0);
 	api_free(a);
 	api_set_usage_store(NULL);
-	teardown(&fx);
+	sandbox_job_teardown(&fx);
 }
 
 static const struct unit_test api_tests[] = {

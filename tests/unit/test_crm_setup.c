@@ -1,0 +1,80 @@
+/*
+ * test_crm_setup.c - what the checks ask of a CRM organisation beyond its
+ * field names (src/conn/crm_setup.c and crm_org.c), against a
+ * finsync-sandbox: a picklist's values, a field's metadata, whether a
+ * custom view exists, the base currency; and a CSV export, which has none
+ * of them, answering "not known" (or, for a view, refusing by name).
+ */
+#include <string.h>
+#include "finsync/alloc.h"
+#include "finsync/crm.h"
+#include "finsync/err.h"
+#include "job_test.h"
+#include "sandbox_test.h"
+#include "unit.h"
+
+static int has_string(json_t *list, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(list); i++)
+		if (!strcmp(json_string_value(json_array_get(list, i)), s))
+			return 1;
+	return 0;
+}
+
+static void test_crm_setup__against_zoho(void)
+{
+	struct sandbox_job fx;
+	json_t *v = NULL;
+	char *cur = NULL;
+
+	if (sandbox_job_setup(&fx, "books"))
+		return;
+	CHECK(crm_picklist(fx.job, "Deals", "Stage", &v) == 0);
+	CHECK(has_string(v, "Closed Won") && has_string(v, "Qualification"));
+	CHECK(!has_string(v, "Invoiced"));
+	json_decref(v);
+	v = NULL;
+	CHECK(crm_picklist(fx.job, "Accounts", "No_Such_Field", &v) == 0);
+	CHECK(v == NULL);
+	CHECK(crm_field_info(fx.job, "Accounts", "Outstanding_Receivable", &v) == 0);
+	CHECK_STREQ(json_string_value(json_object_get(v, "data_type")), "currency");
+	json_decref(v);
+	v = NULL;
+	CHECK(crm_field_info(fx.job, "Accounts", "No_Such_Field", &v) == 0);
+	CHECK(v == NULL);
+	CHECK(crm_view_exists(fx.job, "Accounts", "4150868000000087501") == 1);
+	CHECK(crm_view_exists(fx.job, "Accounts", "4150868000000087999") == 0);
+	CHECK(crm_base_currency(fx.job, &cur) == 0);
+	CHECK_STREQ(cur, "USD");
+	xfree(cur);
+	sandbox_job_teardown(&fx);
+}
+
+static void test_crm_setup__csv_knows_none(void)
+{
+	struct job *job = NULL;
+	json_t *v = (json_t *)1;
+	char *cur = (char *)"x";
+
+	CHECK(tjob_load(JT_CRM_CSV, JT_FIN("zoho-books"), "{\"customers\":{}}", &job) == 0);
+	if (!job)
+		return;
+	CHECK(crm_picklist(job, "Deals", "Stage", &v) == 0);
+	CHECK(v == NULL);
+	v = (json_t *)1;
+	CHECK(crm_field_info(job, "Accounts", "Phone", &v) == 0);
+	CHECK(v == NULL);
+	CHECK(crm_view_exists(job, "Accounts", "1") == FS_EUSAGE);
+	CHECK(crm_base_currency(job, &cur) == 0);
+	CHECK(cur == NULL);
+	job_free(job);
+}
+
+static const struct unit_test crm_setup_tests[] = {
+	UNIT(test_crm_setup__against_zoho),
+	UNIT(test_crm_setup__csv_knows_none),
+	{ 0 },
+};
+UNIT_SUITE(crm_setup_tests)
