@@ -37,7 +37,6 @@ src/cmd/status.c          covered by e2e t7400: prints what the ledger and the l
 src/cmd/unlink.c          covered by e2e t9200: deletes through finclient and drops links (test_ledger_deals.c)
 src/cmd/unsynced.c        covered by e2e t8700: prints ledger_unsynced_each (test_ledger_events.c)
 src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
-src/conn/finclient.c      covered by test_load.c and e2e t4000, t4100, t7960: the finance REST API against the sandbox
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
 src/stage/extract.c       covered by e2e t2000, t3000, t6100: reads the CRM and the finance app into staging
