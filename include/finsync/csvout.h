@@ -29,6 +29,8 @@ int csvout_cell_long(struct csvout *c, long v);
  * still gets its leading '.
  */
 int csvout_cell_number(struct csvout *c, const char *num);
+/* Whether s is a JSON number literal: what csvout_cell_number() and sheetout_number() write as a number. */
+int csvout_is_number(const char *s);
 int csvout_end_row(struct csvout *c);
 /* Whether csvout_cell() writes s as ="s": a spreadsheet would change it as a number. */
 int csvout_keeps_as_text(const char *s);

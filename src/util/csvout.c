@@ -118,7 +118,7 @@ static const char *skip_digits(const char *s)
 }
 
 /* A JSON number: -?(0|[1-9]digits)(.digits)?([eE][+-]?digits)? */
-static int is_json_number(const char *s)
+int csvout_is_number(const char *s)
 {
 	const char *p;
 
@@ -145,7 +145,7 @@ static int is_json_number(const char *s)
 
 int csvout_cell_number(struct csvout *c, const char *num)
 {
-	if (!num || !is_json_number(num))
+	if (!num || !csvout_is_number(num))
 		return csvout_cell(c, num);
 	separator(c);
 	fputs(num, c->fp);

@@ -130,16 +130,14 @@ int sheetout_text(struct sheetout *s, const char *text)
 int sheetout_number(struct sheetout *s, const char *num)
 {
 	struct sheet_xlsx *x = s->x;
-	char *end;
 	double v;
 
 	if (!x)
 		return csvout_cell_number(&s->csv, num);
-	if (!num || !*num)
+	/* As the CSV: strtod() alone would take "0x1A", "nan" or " 5" for numbers. */
+	if (!num || !csvout_is_number(num))
 		return sheetout_text(s, num);
-	v = strtod(num, &end);
-	if (*end)
-		return sheetout_text(s, num);
+	v = strtod(num, NULL);
 	return xlsx_result(x, worksheet_write_number(x->ws, x->row, x->col, v, NULL));
 }
 
