@@ -52,9 +52,6 @@ src/stage/summary.c       covered by e2e t9100, t9130: the financial summary wri
 src/stage/to_crm.c        covered by e2e t4400-t4570: both-ways sync against the sandbox
 src/stage/transactions.c  covered by e2e t9120, t9140, t9142, t9160: mirrors finance transactions into the CRM
 src/stage/units.c         covered by every e2e run: the table of sync units (data)
-src/util/interrupt.c      covered by e2e t7900, t7910: a signal handler and its flag
-src/util/progress.c       covered by e2e t8200, t8520: the progress line on a terminal
-src/util/sheetout.c       covered by e2e t5310: xlsx and ods through libxlsxwriter and libzip
 src/xform/customer_type.c covered by test_transform.c and e2e t3100: which CRM records become customers
 src/xform/pump.c          covered by test_transform.c: the per-record loop of the transform
 "
