@@ -21,7 +21,6 @@ src/cmd/commands.c        covered by e2e t0000, t0010, t0030: the command table 
 src/cmd/export.c          covered by e2e t5000, t5100, t5310: a command that streams a staged file to csvout/sheetout
 src/cmd/help.c            covered by e2e t0000, t0030: prints the command and option tables
 src/cmd/history.c         covered by e2e t5100, t8710: a command over ledger_history_each (test_ledger_stats.c)
-src/cmd/history_html.c    covered by e2e t8000: the history as one HTML page
 src/cmd/init.c            covered by e2e t8730: writes a starting job file and checks it loads
 src/cmd/jobstate.c        covered by test_lock.c (test_jobstate__check) and e2e t7200: pause/resume over ledger_state_*
 src/cmd/mapping.c         covered by e2e t8740: prints the effective mapping of xform/mapping.c
@@ -35,7 +34,6 @@ src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the s
 src/cmd/run_exit.c        covered by e2e t8710: one ledger write of the exit status
 src/cmd/status.c          covered by e2e t7400: prints what the ledger and the lock say
 src/cmd/unlink.c          covered by e2e t9200: deletes through finclient and drops links (test_ledger_deals.c)
-src/cmd/unsynced.c        covered by e2e t8700: prints ledger_unsynced_each (test_ledger_events.c)
 src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks

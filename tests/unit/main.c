@@ -2,6 +2,7 @@
  * main.c - runs every registered unit test table; the last line it prints
  * is "N passed, N failed", and it exits 1 when anything failed.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,29 @@ char *unit_read_file(const char *path)
 	text[n] = '\0';
 	return xstrdup(text);
 }
+
+/* Runs fn with stderr going to a file; returns what it wrote (xfree). */
+char *unit_stderr_of(void (*fn)(void))
+{
+	char *path = xasprintf("%s/stderr", unit_tmpdir());
+	int saved = dup(STDERR_FILENO), fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	char *text = xcalloc(1, 65536);
+	ssize_t n;
+
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	fn();
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, text, 65535);
+	text[n > 0 ? n : 0] = '\0';
+	close(fd);
+	xfree(path);
+	return text;
+}
+
 
 int main(int argc, char **argv)
 {

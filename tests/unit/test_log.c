@@ -15,28 +15,6 @@
 #include "finsync/progress.h"
 #include "unit.h"
 
-/* Runs fn with stderr going to a file; returns what it wrote (xfree). */
-static char *capture_stderr(void (*fn)(void))
-{
-	char *path = xasprintf("%s/stderr", unit_tmpdir());
-	int saved = dup(STDERR_FILENO), fd = open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
-	char *text = xcalloc(1, 65536);
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(fd, STDERR_FILENO);
-	fn();
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, text, 65535);
-	text[n > 0 ? n : 0] = '\0';
-	close(fd);
-	xfree(path);
-	return text;
-}
-
 static void log_bad_bytes(void)
 {
 	char big[5000];
@@ -60,7 +38,7 @@ static void log_bad_bytes(void)
 
 static void test_log__json_lines_always_parse(void)
 {
-	char *text = capture_stderr(log_bad_bytes), *line, *save = NULL;
+	char *text = unit_stderr_of(log_bad_bytes), *line, *save = NULL;
 	const char *keys[] = { "time", "level", "run_id", "stage", "entity", "message" };
 	int n = 0;
 	size_t k;
