@@ -17,9 +17,7 @@ NO_UNIT_TEST="
 src/cmd/check.c           covered by e2e t7400, t7450, t7460, t7470: runs the checks of other layers and prints them
 src/cmd/check_deep.c      covered by e2e t7480: read-only probes of a live organisation, nothing without one
 src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
-src/cmd/commands.c        covered by e2e t0000, t0010, t0030: the command table itself (data)
 src/cmd/export.c          covered by e2e t5000, t5100, t5310: a command that streams a staged file to csvout/sheetout
-src/cmd/help.c            covered by e2e t0000, t0030: prints the command and option tables
 src/cmd/history.c         covered by e2e t5100, t8710: a command over ledger_history_each (test_ledger_stats.c)
 src/cmd/init.c            covered by e2e t8730: writes a starting job file and checks it loads
 src/cmd/jobstate.c        covered by test_lock.c (test_jobstate__check) and e2e t7200: pause/resume over ledger_state_*
