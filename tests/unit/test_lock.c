@@ -1,6 +1,6 @@
 /*
- * test_ops.c - the job lock (another process holding it, a stale file taken
- * over, status probes never refusing a run) and the job state check.
+ * test_lock.c - the job lock (src/util/lock.c): another process holding it,
+ * a stale file taken over, status probes never refusing a run.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -13,7 +13,6 @@
 #include <unistd.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
-#include "finsync/jobstate.h"
 #include "finsync/ledger.h"
 #include "finsync/lock.h"
 #include "unit.h"
@@ -173,42 +172,13 @@ static void test_lock__bad_state_dir(void)
 	CHECK(lk == NULL);
 }
 
-static void test_jobstate__check(void)
-{
-	const char *dir = unit_tmpdir();
-	struct ledger *lg;
-	const char *state;
-	int skip = -1;
-
-	CHECK_INTEQ(ledger_open(&lg, dir), 0);
-	CHECK_INTEQ(jobstate_get(lg, "nightly", &state), 0);
-	CHECK_STREQ(state, "active");
-	CHECK_INTEQ(jobstate_check(lg, "nightly", &skip), 0);
-	CHECK_INTEQ(skip, 0);
-	CHECK_INTEQ(ledger_state_set(lg, JOBSTATE_KEY, "paused"), 0);
-	fflush(stdout);
-	CHECK_INTEQ(jobstate_check(lg, "nightly", &skip), 0);
-	CHECK_INTEQ(skip, 1);
-	CHECK_INTEQ(ledger_state_set(lg, JOBSTATE_KEY, "disabled"), 0);
-	CHECK_INTEQ(jobstate_check(lg, "nightly", &skip), FS_EUSAGE);
-	CHECK_STREQ(err_msg(), "job 'nightly' is disabled (finsync enable JOB)");
-	CHECK_INTEQ(ledger_state_set(lg, JOBSTATE_KEY, "sleepy"), 0);
-	CHECK_INTEQ(jobstate_check(lg, "nightly", &skip), FS_EABORT);
-	CHECK(strstr(err_msg(), "'sleepy'") != NULL);
-	CHECK_INTEQ(ledger_state_set(lg, JOBSTATE_KEY, "active"), 0);
-	CHECK_INTEQ(jobstate_check(lg, "nightly", &skip), 0);
-	CHECK_INTEQ(skip, 0);
-	ledger_close(lg);
-}
-
-static const struct unit_test ops_tests[] = {
+static const struct unit_test lock_tests[] = {
 	UNIT(test_lock__second_taker_is_refused),
 	UNIT(test_lock__released_file_is_gone),
 	UNIT(test_lock__dead_holder_is_taken_over),
 	UNIT(test_lock__line_without_flock_is_stale),
 	UNIT(test_lock__probe_does_not_refuse_a_run),
 	UNIT(test_lock__bad_state_dir),
-	UNIT(test_jobstate__check),
 	{ NULL, NULL },
 };
-UNIT_SUITE(ops_tests)
+UNIT_SUITE(lock_tests)
