@@ -44,9 +44,7 @@ src/stage/ready.c         covered by e2e t7450, t7470: asks the CRM and the app 
 src/stage/summary.c       covered by e2e t9100, t9130: the financial summary written to the CRM
 src/stage/to_crm.c        covered by e2e t4400-t4570: both-ways sync against the sandbox
 src/stage/transactions.c  covered by e2e t9120, t9140, t9142, t9160: mirrors finance transactions into the CRM
-src/stage/units.c         covered by every e2e run: the table of sync units (data)
 src/xform/customer_type.c covered by test_transform.c and e2e t3100: which CRM records become customers
-src/xform/pump.c          covered by test_transform.c: the per-record loop of the transform
 "
 
 # A unit test file for FILE: test_DIR_NAME.c, or test_NAME.c when NAME is one file's.
