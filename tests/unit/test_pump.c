@@ -34,6 +34,17 @@ static void stage(const char *dir, const char *const *lines)
 	CHECK(staging_writer_finish(w, NULL) == 0);
 }
 
+/* A customers transform whose extract folder holds Accounts of lines. */
+static void xform_of(struct job *job, struct xform *x, const char *const *lines)
+{
+	tjob_init(job, "zoho-books", "{\"customers\": {}}");
+	memset(x, 0, sizeof(*x));
+	x->job = job;
+	x->e = job_entity(job, "customers");
+	x->extract_dir = unit_tmpdir();
+	stage(x->extract_dir, lines);
+}
+
 static void test_pump__records_in_order_bad_lines_counted(void)
 {
 	static const char *const lines[] = {
@@ -43,12 +54,7 @@ static void test_pump__records_in_order_bad_lines_counted(void)
 	struct xform x;
 	char text[64] = "";
 
-	tjob_init(&job, "zoho-books", "{\"customers\": {}}");
-	memset(&x, 0, sizeof(x));
-	x.job = &job;
-	x.e = job_entity(&job, "customers");
-	x.extract_dir = unit_tmpdir();
-	stage(x.extract_dir, lines);
+	xform_of(&job, &x, lines);
 	CHECK(xform_stream(&x, "Accounts", seen, text, 1) == 0);
 	CHECK_STREQ(text, "1,2,");
 	CHECK_INTEQ(x.st.failed, 2);
@@ -72,12 +78,7 @@ static void test_pump__callback_error_stops(void)
 	struct xform x;
 	char text[64] = "";
 
-	tjob_init(&job, "zoho-books", "{\"customers\": {}}");
-	memset(&x, 0, sizeof(x));
-	x.job = &job;
-	x.e = job_entity(&job, "customers");
-	x.extract_dir = unit_tmpdir();
-	stage(x.extract_dir, lines);
+	xform_of(&job, &x, lines);
 	CHECK_INTEQ(xform_stream(&x, "Accounts", seen, text, 1), FS_EABORT);
 	CHECK_STREQ(text, "1,stop,");
 	tjob_release(&job);
