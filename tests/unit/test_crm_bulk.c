@@ -1,5 +1,5 @@
 /*
- * test_bulk.c - a Bulk Read CSV's text turned into the list API's JSON
+ * test_crm_bulk.c - a Bulk Read CSV's text turned into the list API's JSON
  * types (crm_bulk.c), and the export reader over an input that cannot go
  * back (a ZIP member): an unclosed quote ends it instead of a re-read.
  */

@@ -1,5 +1,5 @@
 /*
- * test_csv.c - the CSV export source (src/conn/crm_csv.c): quoting, BOM,
+ * test_crm_csv.c - the CSV export source (src/conn/crm_csv.c): quoting, BOM,
  * CRLF, lookups as objects, bad rows reported with their line and skipped,
  * the rows after a bad one still read, a wide header in linear time.
  */

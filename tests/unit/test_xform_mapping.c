@@ -1,5 +1,5 @@
 /*
- * test_mapping.c - CRM record -> finance payload per entity and app, the
+ * test_xform_mapping.c - CRM record -> finance payload per entity and app, the
  * field_map checks, the CRM fields to fetch, and the content hash.
  */
 #include "finsync/alloc.h"
