@@ -26,7 +26,6 @@ src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command
 src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
 src/cmd/review_near.c     covered by e2e t8100: lists near-duplicates found by xform/neardup.c (test_neardup.c)
 src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
-src/cmd/run_exit.c        covered by e2e t8710: one ledger write of the exit status
 src/cmd/status.c          covered by e2e t7400: prints what the ledger and the lock say
 src/cmd/unlink.c          covered by e2e t9200: deletes through finclient and drops links (test_ledger_deals.c)
 src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
@@ -35,7 +34,6 @@ src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9
 src/stage/extract.c       covered by e2e t2000, t3000, t6100: reads the CRM and the finance app into staging
 src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop every unit's load runs
 src/stage/persons.c       covered by e2e t3150-t3175: a customer's contact persons against the sandbox
-src/stage/pipeline.c      covered by test_load.c and test_transform.c: the run state the stages share
 src/stage/plan.c          covered by e2e t8500: counts from the CRM and finance APIs
 src/stage/preflight.c     covered by e2e t7300: the checks before the first write
 src/stage/price_books.c   covered by e2e t0300: stages the CRM's price books
