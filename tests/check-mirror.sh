@@ -24,7 +24,6 @@ src/cmd/plan.c            covered by e2e t8500: prints the figures of stage/plan
 src/cmd/reconcile.c       covered by e2e t8510: reads both sides into ledger/reconcile.c (test_ledger_reconcile.c)
 src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
 src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
-src/cmd/review_near.c     covered by e2e t8100: lists near-duplicates found by xform/neardup.c (test_neardup.c)
 src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
 src/cmd/status.c          covered by e2e t7400: prints what the ledger and the lock say
 src/cmd/unlink.c          covered by e2e t9200: deletes through finclient and drops links (test_ledger_deals.c)
