@@ -30,24 +30,45 @@ struct sandbox {
 	struct http *http;
 };
 
-/* Starts build/finsync-sandbox on fixtures/base on a free port; 0 or -1. */
-static inline int sandbox_start(struct sandbox *sb, const char *dir)
+/* The folder of the unit-test binary (and of finsync-sandbox) into out; 0 or -1. */
+static inline int sandbox_bin_dir(char *out, size_t size)
 {
-	char exe[4096], bin[4200], seed[4200], portfile[4200];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	long port = 0;
-	int i;
+	ssize_t n = readlink("/proc/self/exe", out, size - 1);
 
 	if (n <= 0)
 		return -1;
-	exe[n] = '\0';
-	*strrchr(exe, '/') = '\0';
-	snprintf(bin, sizeof(bin), "%s/finsync-sandbox", exe);
-	/* The seeds: $TOP/fixtures, else beside the build directory (build/../fixtures). */
+	out[n] = '\0';
+	*strrchr(out, '/') = '\0';
+	return 0;
+}
+
+/* The seeds: $TOP/fixtures/base, else beside the build directory (build/../fixtures/base). */
+static inline void sandbox_seed_dir(char *out, size_t size)
+{
+	char exe[4096];
+
 	if (getenv("TOP"))
-		snprintf(seed, sizeof(seed), "%s/fixtures/base", getenv("TOP"));
+		snprintf(out, size, "%s/fixtures/base", getenv("TOP"));
+	else if (sandbox_bin_dir(exe, sizeof(exe)) == 0)
+		snprintf(out, size, "%s/../fixtures/base", exe);
 	else
-		snprintf(seed, sizeof(seed), "%s/../fixtures/base", exe);
+		snprintf(out, size, "fixtures/base");
+}
+
+/* Starts build/finsync-sandbox on the seed folder (NULL: fixtures/base) on a free port; 0 or -1. */
+static inline int sandbox_start_seed(struct sandbox *sb, const char *dir, const char *seed_dir)
+{
+	char exe[4096], bin[4200], seed[4200], portfile[4200];
+	long port = 0;
+	int i;
+
+	if (sandbox_bin_dir(exe, sizeof(exe)))
+		return -1;
+	snprintf(bin, sizeof(bin), "%s/finsync-sandbox", exe);
+	if (seed_dir)
+		snprintf(seed, sizeof(seed), "%s", seed_dir);
+	else
+		sandbox_seed_dir(seed, sizeof(seed));
 	snprintf(portfile, sizeof(portfile), "%s/sandbox.port", dir);
 	if (access(bin, X_OK) || access(seed, R_OK)) {
 		fprintf(stderr, "the sandbox tests need %s and %s (make all; or set TOP)\n", bin, seed);
@@ -71,6 +92,11 @@ static inline int sandbox_start(struct sandbox *sb, const char *dir)
 	}
 	snprintf(sb->url, sizeof(sb->url), "http://127.0.0.1:%ld", port);
 	return port > 0 && http_new(&sb->http, "sandbox control") == 0 ? 0 : -1;
+}
+
+static inline int sandbox_start(struct sandbox *sb, const char *dir)
+{
+	return sandbox_start_seed(sb, dir, NULL);
 }
 
 static inline void sandbox_stop(struct sandbox *sb)
@@ -140,15 +166,19 @@ static inline void sandbox_job_teardown(struct sandbox_job *fx)
 	memset(fx, 0, sizeof(*fx));
 }
 
-/* 0, or -1 when the sandbox or the job could not be had: then the test has failed and nothing is left. */
-static inline int sandbox_job_setup(struct sandbox_job *fx, const char *app)
+/*
+ * 0, or -1 when the sandbox or the job could not be had: then the test has
+ * failed and nothing is left.  seed: the sandbox's seed folder, NULL for
+ * fixtures/base.
+ */
+static inline int sandbox_job_setup_seed(struct sandbox_job *fx, const char *app, const char *seed)
 {
 	char *path;
 
 	memset(fx, 0, sizeof(*fx));
 	snprintf(fx->dir, sizeof(fx->dir), "%s", unit_tmpdir());
 	path = xasprintf("%s/job.json", fx->dir);
-	if (sandbox_start(&fx->sb, fx->dir) == 0) {
+	if (sandbox_start_seed(&fx->sb, fx->dir, seed) == 0) {
 		write_job(path, fx->dir, fx->sb.url, app);
 		if (job_load(&fx->job, path))
 			fprintf(stderr, "sandbox job: %s\n", err_msg());
@@ -162,6 +192,11 @@ static inline int sandbox_job_setup(struct sandbox_job *fx, const char *app)
 	fx->fin_list = xasprintf("%s%s?organization_id=%s", fx->job->fin.api_base, fx->job->app->customers_path,
 				 fx->job->fin.organization_id);
 	return 0;
+}
+
+static inline int sandbox_job_setup(struct sandbox_job *fx, const char *app)
+{
+	return sandbox_job_setup_seed(fx, app, NULL);
 }
 
 #endif
