@@ -34,7 +34,6 @@ src/stage/extract.c       covered by e2e t2000, t3000, t6100: reads the CRM and 
 src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop every unit's load runs
 src/stage/persons.c       covered by e2e t3150-t3175: a customer's contact persons against the sandbox
 src/stage/plan.c          covered by e2e t8500: counts from the CRM and finance APIs
-src/stage/price_books.c   covered by e2e t0300: stages the CRM's price books
 src/stage/quotes.c        covered by test_quote_plan.c (its decisions) and e2e t9110, t9150: the quotes' hooks
 src/stage/ready.c         covered by e2e t7450, t7470: asks the CRM and the app whether the job's fields exist
 src/stage/summary.c       covered by e2e t9100, t9130: the financial summary written to the CRM
