@@ -17,7 +17,6 @@ NO_UNIT_TEST="
 src/cmd/check.c           covered by e2e t7400, t7450, t7460, t7470: runs the checks of other layers and prints them
 src/cmd/check_deep.c      covered by e2e t7480: read-only probes of a live organisation, nothing without one
 src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
-src/cmd/export.c          covered by e2e t5000, t5100, t5310: a command that streams a staged file to csvout/sheetout
 src/cmd/mapping.c         covered by e2e t8740: prints the effective mapping of xform/mapping.c
 src/cmd/plan.c            covered by e2e t8500: prints the figures of stage/plan.c
 src/cmd/reconcile.c       covered by e2e t8510: reads both sides into ledger/reconcile.c (test_ledger_reconcile.c)
