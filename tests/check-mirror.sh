@@ -19,7 +19,6 @@ src/cmd/check_deep.c      covered by e2e t7480: read-only probes of a live organ
 src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
 src/cmd/mapping.c         covered by e2e t8740: prints the effective mapping of xform/mapping.c
 src/cmd/plan.c            covered by e2e t8500: prints the figures of stage/plan.c
-src/cmd/reconcile.c       covered by e2e t8510: reads both sides into ledger/reconcile.c (test_ledger_reconcile.c)
 src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
 src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
 src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
