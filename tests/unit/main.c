@@ -58,29 +58,39 @@ char *unit_read_file(const char *path)
 }
 
 /* Runs fn with stderr going to a file; returns what it wrote (xfree). */
-/* An unnamed file (not in unit_tmpdir(), which would replace the test's own folder). */
-char *unit_stderr_of(void (*fn)(void))
+/* What fn wrote to fd (stream's), kept in an unnamed file: unit_tmpdir() would replace the test's folder. */
+static char *output_of(int fd, FILE *stream, void (*fn)(void))
 {
 	FILE *tmp = tmpfile();
-	int saved = dup(STDERR_FILENO), fd = tmp ? fileno(tmp) : -1;
+	int saved = dup(fd), tfd = tmp ? fileno(tmp) : -1;
 	char *text = xcalloc(1, 65536);
 	ssize_t n;
 
-	if (fd < 0) {
+	if (tfd < 0) {
 		perror("tmpfile");
 		exit(2);
 	}
-	fflush(stderr);
-	dup2(fd, STDERR_FILENO);
+	fflush(stream);
+	dup2(tfd, fd);
 	fn();
-	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
+	fflush(stream);
+	dup2(saved, fd);
 	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, text, 65535);
+	lseek(tfd, 0, SEEK_SET);
+	n = read(tfd, text, 65535);
 	text[n > 0 ? n : 0] = '\0';
 	fclose(tmp);
 	return text;
+}
+
+char *unit_stderr_of(void (*fn)(void))
+{
+	return output_of(STDERR_FILENO, stderr, fn);
+}
+
+char *unit_stdout_of(void (*fn)(void))
+{
+	return output_of(STDOUT_FILENO, stdout, fn);
 }
 
 int main(int argc, char **argv)

@@ -28,8 +28,9 @@ void unit_register(const struct unit_test *table);
 const char *unit_tmpdir(void);
 /* The whole of a small file (up to 64 KiB) as a string to xfree(); NULL when it cannot be read. */
 char *unit_read_file(const char *path);
-/* Runs fn with stderr going to a file; returns what it wrote (xfree). */
+/* Runs fn with stderr (stdout) going to a file; returns what it wrote there (xfree). */
 char *unit_stderr_of(void (*fn)(void));
+char *unit_stdout_of(void (*fn)(void));
 
 #define UNIT_SUITE(table) \
 	__attribute__((constructor)) static void register_##table(void) { unit_register(table); }
