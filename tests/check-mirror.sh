@@ -18,7 +18,6 @@ src/cmd/check.c           covered by e2e t7400, t7450, t7460, t7470: runs the ch
 src/cmd/check_deep.c      covered by e2e t7480: read-only probes of a live organisation, nothing without one
 src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
 src/cmd/mapping.c         covered by e2e t8740: prints the effective mapping of xform/mapping.c
-src/cmd/plan.c            covered by e2e t8500: prints the figures of stage/plan.c
 src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
 src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
 src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
@@ -29,7 +28,7 @@ src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9
 src/stage/extract.c       covered by e2e t2000, t3000, t6100: reads the CRM and the finance app into staging
 src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop every unit's load runs
 src/stage/persons.c       covered by e2e t3150-t3175: a customer's contact persons against the sandbox
-src/stage/plan.c          covered by e2e t8500: counts from the CRM and finance APIs
+src/stage/plan.c          covered by test_cmd_plan.c (its figures through finsync plan, against the sandbox) and e2e t8500
 src/stage/quotes.c        covered by test_quote_plan.c (its decisions) and e2e t9110, t9150: the quotes' hooks
 src/stage/ready.c         covered by e2e t7450, t7470: asks the CRM and the app whether the job's fields exist
 src/stage/summary.c       covered by e2e t9100, t9130: the financial summary written to the CRM
