@@ -17,7 +17,6 @@ NO_UNIT_TEST="
 src/cmd/check.c           covered by e2e t7400, t7450, t7460, t7470: runs the checks of other layers and prints them
 src/cmd/check_deep.c      covered by e2e t7480: read-only probes of a live organisation, nothing without one
 src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
-src/cmd/mapping.c         covered by e2e t8740: prints the effective mapping of xform/mapping.c
 src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
 src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
 src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
