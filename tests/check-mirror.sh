@@ -20,7 +20,6 @@ src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to
 src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
 src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
 src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
-src/cmd/unlink.c          covered by e2e t9200: deletes through finclient and drops links (test_ledger_deals.c)
 src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
