@@ -8,6 +8,7 @@
  */
 #include <string.h>
 #include "finsync/alloc.h"
+#include "finsync/ndjson.h"
 #include "finsync/staging.h"
 #include "../../src/cmd/review.h"
 #include "job_test.h"
@@ -50,10 +51,10 @@ static void test_review_near__close_names_listed(void)
 	CHECK(near && !far && !item);
 	if (near) {
 		CHECK_STREQ(json_string_value(json_array_get(json_object_get(near, "candidates"), 0)), "F1");
-		CHECK_STREQ(review_str(near, "match"), "similar name");
+		CHECK_STREQ(jstr(near, "match"), "similar name");
 		CHECK_INTEQ(json_integer_value(json_object_get(near, "score")), 96);
-		CHECK(strstr(review_str(near, "reason"), "possibly the same as finance customer F1 (score 96") != NULL);
-		CHECK(strstr(review_str(near, "reason"), "nothing is merged: link:F1") != NULL);
+		CHECK(strstr(jstr(near, "reason"), "possibly the same as finance customer F1 (score 96") != NULL);
+		CHECK(strstr(jstr(near, "reason"), "nothing is merged: link:F1") != NULL);
 	}
 	run_view_release(&v);
 	job_free(job);

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include "finsync/alloc.h"
+#include "finsync/ndjson.h"
 #include "finsync/staging.h"
 #include "../../src/cmd/review.h"
 #include "job_test.h"
@@ -65,7 +66,7 @@ static const char *ids_of(json_t *items)
 	text[0] = '\0';
 	json_array_foreach(items, i, line) {
 		if (strlen(text) + 24 < sizeof(text)) {
-			strcat(text, review_str(line, "crm_id") ? review_str(line, "crm_id") : "?");
+			strcat(text, jstr_or(line, "crm_id", "?"));
 			strcat(text, ",");
 		}
 	}
@@ -87,7 +88,7 @@ static void test_review_view__items_and_names(void)
 	CHECK_STREQ(ids_of(v.items), "1,2,3,5,");
 	five = json_object_get(v.by_key, "customers\t5");
 	CHECK(five && !json_object_get(five, "payload"));
-	CHECK_STREQ(review_str(five, "sku"), "S-5");
+	CHECK_STREQ(jstr(five, "sku"), "S-5");
 	CHECK(review_created_as_new(five));
 	CHECK(!review_created_as_new(json_object_get(v.by_key, "customers\t3")));
 	CHECK_STREQ(run_view_snapshot_name(&v, "customers", "F2", &where), "Two");
@@ -112,7 +113,7 @@ static void test_review_view__only_wanted(void)
 	run_view_init(&v, 3);
 	CHECK(run_view_items(&v, job, wanted) == 0);
 	CHECK_INTEQ(json_array_size(v.items), 1);
-	CHECK_STREQ(review_str(json_array_get(v.items, 0), "reason"), "no name");
+	CHECK_STREQ(jstr(json_array_get(v.items, 0), "reason"), "no name");
 	run_view_release(&v);
 	json_decref(wanted);
 	job_free(job);
