@@ -14,7 +14,6 @@ cd "$TOP" || exit 2
 
 # FILE  WHY: one line each, by folder.
 NO_UNIT_TEST="
-src/cmd/check_deep.c      covered by e2e t7480: read-only probes of a live organisation, nothing without one
 src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
 src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
 src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
