@@ -15,8 +15,6 @@ cd "$TOP" || exit 2
 # FILE  WHY: one line each, by folder.
 NO_UNIT_TEST="
 src/cmd/cmdargs.c         covered by test_options.c and e2e t0010: hands argv to options.c and sets the log up
-src/cmd/review.c          covered by e2e t8100, t5300, t5320: the review command's options and listing
-src/cmd/review_apply.c    covered by e2e t8100, t5300: reads an analyst's file back into ledger decisions
 src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the stages of a run
 src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
@@ -26,7 +24,7 @@ src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop 
 src/stage/persons.c       covered by e2e t3150-t3175: a customer's contact persons against the sandbox
 src/stage/plan.c          covered by test_cmd_plan.c (its figures through finsync plan, against the sandbox) and e2e t8500
 src/stage/quotes.c        covered by test_quote_plan.c (its decisions) and e2e t9110, t9150: the quotes' hooks
-src/stage/ready.c         covered by e2e t7450, t7470: asks the CRM and the app whether the job's fields exist
+src/stage/ready.c         covered by test_preflight.c and test_check.c (against the sandbox) and e2e t7450, t7470
 src/stage/summary.c       covered by e2e t9100, t9130: the financial summary written to the CRM
 src/stage/to_crm.c        covered by e2e t4400-t4570: both-ways sync against the sandbox
 src/stage/transactions.c  covered by e2e t9120, t9140, t9142, t9160: mirrors finance transactions into the CRM
