@@ -43,6 +43,14 @@ static char *apply_text(const char *rows)
 	return unit_stderr_of(apply);
 }
 
+static void done(void)
+{
+	xfree(file);
+	file = NULL;
+	job_free(job);
+	job = NULL;
+}
+
 static void test_review_apply__good_and_bad_rows(void)
 {
 	char *said, *d;
@@ -62,9 +70,7 @@ static void test_review_apply__good_and_bad_rows(void)
 					      "'4150868000000087001'");
 	CHECK_STREQ(d, "link:F2");
 	xfree(d);
-	xfree(file);
-	file = NULL;
-	job_free(job);
+	done();
 }
 
 static void test_review_apply__link_to_a_record_never_seen(void)
@@ -79,9 +85,7 @@ static void test_review_apply__link_to_a_record_never_seen(void)
 			   "row ignored\n") != NULL);
 	CHECK_INTEQ(ledger_query_int(job->state_dir, "SELECT count(*) FROM decisions"), 0);
 	xfree(said);
-	xfree(file);
-	file = NULL;
-	job_free(job);
+	done();
 }
 
 /* A CRM id a spreadsheet turned into a number: the line is named and nothing at all is recorded. */
@@ -98,9 +102,7 @@ static void test_review_apply__ids_turned_into_numbers(void)
 			   "spreadsheet: its digits are lost\n") != NULL);
 	CHECK_INTEQ(ledger_query_int(job->state_dir, "SELECT count(*) FROM decisions"), 0);
 	xfree(said);
-	xfree(file);
-	file = NULL;
-	job_free(job);
+	done();
 }
 
 static const struct unit_test review_apply_tests[] = {
