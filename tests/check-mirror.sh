@@ -19,7 +19,6 @@ src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the s
 src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
-src/stage/extract.c       covered by e2e t2000, t3000, t6100: reads the CRM and the finance app into staging
 src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop every unit's load runs
 src/stage/persons.c       covered by e2e t3150-t3175: a customer's contact persons against the sandbox
 src/stage/plan.c          covered by test_cmd_plan.c (its figures through finsync plan, against the sandbox) and e2e t8500
