@@ -20,13 +20,12 @@ src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
 src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop every unit's load runs
-src/stage/persons.c       covered by e2e t3150-t3175: a customer's contact persons against the sandbox
 src/stage/plan.c          covered by test_cmd_plan.c (its figures through finsync plan, against the sandbox) and e2e t8500
 src/stage/quotes.c        covered by test_quote_plan.c (its decisions) and e2e t9110, t9150: the quotes' hooks
 src/stage/ready.c         covered by test_preflight.c and test_check.c (against the sandbox) and e2e t7450, t7470
 src/stage/to_crm.c        covered by e2e t4400-t4570: both-ways sync against the sandbox
 src/stage/transactions.c  covered by e2e t9120, t9140, t9142, t9160: mirrors finance transactions into the CRM
-src/xform/customer_type.c covered by test_transform.c and e2e t3100: which CRM records become customers
+src/xform/customer_type.c covered by test_transform.c (accounts, contacts and both, orphan contacts) and e2e t3100
 "
 
 # A unit test file for FILE: test_DIR_NAME.c, or test_NAME.c when NAME is one file's.
