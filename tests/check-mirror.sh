@@ -19,7 +19,6 @@ src/cmd/run.c             covered by e2e t4000, t4200, t6000, t7700: wires the s
 src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
-src/stage/load_loop.c     covered by test_load.c and e2e t6000, t7600: the loop every unit's load runs
 src/stage/plan.c          covered by test_cmd_plan.c (its figures through finsync plan, against the sandbox) and e2e t8500
 src/stage/quotes.c        covered by test_quote_plan.c (its decisions) and e2e t9110, t9150: the quotes' hooks
 src/stage/ready.c         covered by test_preflight.c and test_check.c (against the sandbox) and e2e t7450, t7470
