@@ -3,11 +3,13 @@
  * --dry-run records a dry run that planned and wrote nothing to either
  * side; a real run then creates the CRM's accounts in the finance app,
  * each finance record carrying its CRM id and linked in the ledger, and
- * records its end and exit status; a second run writes nothing again.
+ * records its end and (handed down as main() does) its exit status; a
+ * second run writes nothing again.
  */
 #include <string.h>
 #include "finsync/alloc.h"
 #include "finsync/cmd.h"
+#include "finsync/err.h"
 #include "finsync/ndjson.h"
 #include "ledger_test.h"
 #include "sandbox_test.h"
@@ -34,6 +36,7 @@ static int run_job(const char *with)
 {
 	extra = with;
 	xfree(unit_stdout_of(run_quietly));
+	cmd_record_exit(exit_code_for(run_rc, 0)); /* as main() does once it knows the status */
 	return run_rc;
 }
 
@@ -84,6 +87,7 @@ static void test_run__dry_then_real_then_nothing(void)
 	CHECK_INTEQ(linked, 6);
 	CHECK_INTEQ(synced_contacts(), linked);
 	CHECK_INTEQ(ledger_query_int(dir, "SELECT count(*) FROM runs WHERE id = 2 AND finished_at IS NOT NULL"), 1);
+	CHECK_INTEQ(ledger_query_int(dir, "SELECT exit_code FROM runs WHERE id = 2"), 0);
 	before = writes();
 	CHECK(before > 0);
 	CHECK_INTEQ(run_job(NULL), 0);
