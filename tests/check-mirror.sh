@@ -14,7 +14,6 @@ cd "$TOP" || exit 2
 
 # FILE  WHY: one line each, by folder.
 NO_UNIT_TEST="
-src/conn/crm_org.c        covered by test_crm_setup.c (the base currency against the sandbox) and e2e t7300, t7950
 src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields after the load
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
 src/stage/plan.c          covered by test_cmd_plan.c (its figures through finsync plan, against the sandbox) and e2e t8500
