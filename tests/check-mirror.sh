@@ -18,7 +18,6 @@ src/stage/deal_money.c    covered by e2e t9050: writes a deal's money fields aft
 src/stage/deals.c         covered by test_deal_plan.c (its decisions) and e2e t9000-t9080: the deals' three hooks
 src/stage/plan.c          covered by test_cmd_plan.c (its figures through finsync plan, against the sandbox) and e2e t8500
 src/stage/quotes.c        covered by test_quote_plan.c (its decisions) and e2e t9110, t9150: the quotes' hooks
-src/stage/ready.c         covered by test_preflight.c and test_check.c (against the sandbox) and e2e t7450, t7470
 src/stage/transactions.c  covered by e2e t9120, t9140, t9142, t9160: mirrors finance transactions into the CRM
 src/xform/customer_type.c covered by test_transform.c (accounts, contacts and both, orphan contacts) and e2e t3100
 "
