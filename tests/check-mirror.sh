@@ -42,7 +42,10 @@ for f in $SOURCES; do
 	has_unit_test "$f" && continue
 	case $LISTED in *" $f "*) continue ;; esac
 	name=${f##*/}
-	echo "$f: no unit test tests/unit/test_${name%.c}.c and no line in NO_UNIT_TEST saying why"
+	name=${name%.c}
+	want=test_$name.c
+	case " $SHARED_NAMES " in *" $name "*) dir=${f%/*} want=test_${dir##*/}_$name.c ;; esac
+	echo "$f: no unit test tests/unit/$want and no line in NO_UNIT_TEST saying why"
 	bad=1
 done
 # The list's own lines: each names a file that is there, has no unit test, and says why.
