@@ -67,6 +67,10 @@ test: deps                                             ## install, build, run un
 check-quick: all $(BUILD)/unit-tests                   ## unit tests, layering check and a fast e2e subset (< 1 min)
 	@tests/run.sh -j $(JOBS) $(BUILD) $(QUICK)
 
+# unit: the unit tests alone (tests/unit, the sandbox beside them for the tests that talk to one).
+unit: $(BUILD)/unit-tests                              ## the unit tests: one line per failure, then "N passed, N failed"
+	@$(BUILD)/unit-tests
+
 # format-check: the files named in tests/format-files.txt must be as .clang-format
 # lays them out.  The list grows as files are reformatted, one commit at a time.
 FORMAT_FILES = $(shell grep -v '^\#' tests/format-files.txt)
