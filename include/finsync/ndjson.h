@@ -90,6 +90,8 @@ void ndjson_spans_release(struct ndjson_spans *spans);
 const char *jstr(const json_t *obj, const char *key);
 /* The same, or fallback where jstr() is NULL. */
 const char *jstr_or(const json_t *obj, const char *key, const char *fallback);
+/* Whether obj's key is the string value: 0 when it is missing or not a string. */
+int jstr_is(const json_t *obj, const char *key, const char *value);
 /* 1 when array holds the string s, 0 when not (or s is NULL). */
 int jstr_in(const json_t *array, const char *s);
 

@@ -648,7 +648,7 @@ static int check_record(struct apply *a, const struct run_view *v, struct pendin
 	} else if (!line)
 		bad_row(a, p->line, "unknown CRM id '%s' for %s: not among run %ld's records to review", p->crm_id,
 			p->entity, p->run);
-	else if (!strcmp(jstr(line, "action"), "invalid"))
+	else if (jstr_is(line, "action", "invalid"))
 		bad_row(a, p->line, "CRM record %s is invalid (%s): fix it in the CRM, a decision cannot", p->crm_id,
 			jstr_or(line, "reason", "no reason given"));
 	else if (first)

@@ -272,7 +272,7 @@ static int resolve_default_item(struct pipeline *p, const char *dir, struct mani
 	if ((rc = pipeline_finclient(p, &fin)) || (rc = item_by_id(fin, want, &item)) ||
 	    (!item && (rc = item_by_name(fin, want, &item))))
 		goto out;
-	if (!item || (jstr(item, "status") && strcmp(jstr(item, "status"), "active"))) {
+	if (!item || (jstr(item, "status") && !jstr_is(item, "status", "active"))) {
 		rc = fail(FS_EUSAGE,
 			  "job '%s': sync.deals.default_item: %s has no %s item '%s' (give an item id or name)",
 			  p->job->path, p->job->app->label, item ? "active" : "such", want);
@@ -896,7 +896,7 @@ static void plan_from_links(struct deal_load *l, struct deal_ctx *d, struct deal
 
 static const char *customer_word(json_t *customer)
 {
-	return !strcmp(jstr_or(customer, "module", ""), "Contacts") ? "contact" : "account";
+	return jstr_is(customer, "module", "Contacts") ? "contact" : "account";
 }
 
 /*

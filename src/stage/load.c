@@ -197,7 +197,7 @@ static void create_again(struct load *l, json_t *rec)
 /* Records the app's answer to one write. */
 static int settle_write(struct load *l, json_t *rec, struct fin_write *w)
 {
-	int create = !strcmp(jstr(rec, "action"), "create");
+	int create = jstr_is(rec, "action", "create");
 	int rc;
 
 	if (!w->out.ok && !create && !json_is_true(json_object_get(rec, "again")) &&
@@ -236,7 +236,7 @@ static int record_no_answer(struct load *l, json_t *rec)
  */
 static int settle_unsure(struct load *l, json_t *rec)
 {
-	if (strcmp(jstr(rec, "action"), "create") || json_is_true(json_object_get(rec, "again")))
+	if (!jstr_is(rec, "action", "create") || json_is_true(json_object_get(rec, "again")))
 		return record_no_answer(l, rec);
 	log_warn("%s %s: %s", l->e->name, jstr(rec, "crm_id"), err_msg());
 	send_again(l, rec,
@@ -369,7 +369,7 @@ static int write_intents(struct load *l, int *had_intent)
 	for (i = 0; i < l->n && !rc; i++) {
 		json_t *rec = l->batch[i];
 		had_intent[i] = 0;
-		if (!is_write(rec) || strcmp(jstr(rec, "action"), "create") || !jstr(rec, "crm_id"))
+		if (!is_write(rec) || !jstr_is(rec, "action", "create") || !jstr(rec, "crm_id"))
 			continue;
 		if ((rc = ledger_intent_exists(l->p->lg, l->e->name, jstr(rec, "crm_id"))) < 0)
 			break;
@@ -391,7 +391,7 @@ static int write_intents(struct load *l, int *had_intent)
 static void take_persons(struct load *l, json_t *rec, json_t *payload)
 {
 	int in_body;
-	json_t *persons = persons_take(l->p->job->app, payload, !strcmp(jstr(rec, "action"), "create"), &in_body);
+	json_t *persons = persons_take(l->p->job->app, payload, jstr_is(rec, "action", "create"), &in_body);
 
 	json_object_set_new(rec, "persons", persons ? persons : json_null());
 	json_object_set_new(rec, "persons_in_body", json_boolean(in_body));
@@ -426,7 +426,7 @@ static int persons_only(struct load *l, json_t *rec)
 	struct link link;
 	int rc;
 
-	if (!body || strcmp(jstr(rec, "action"), "update"))
+	if (!body || !jstr_is(rec, "action", "update"))
 		return 0;
 	rc = ledger_link_get(l->p->lg, l->e->name, jstr(rec, "crm_id"), &link);
 	if (rc == 1)
@@ -520,10 +520,10 @@ static int gather(struct load *l, const int *had_intent, struct batch_writes *bw
 		/* Both sides changed it: the finance app keeps the fields it owns. */
 		if (jstr(rec, "crm_id") && json_object_get(l->finance_changed, jstr(rec, "crm_id"))) {
 			to_crm_keep_finance_owned(l->e, w->payload);
-			if (!strcmp(jstr(rec, "action"), "update") && (rc = keep_required(l, rec, w->payload)))
+			if (jstr_is(rec, "action", "update") && (rc = keep_required(l, rec, w->payload)))
 				break;
 		}
-		if (!strcmp(jstr(rec, "action"), "update"))
+		if (jstr_is(rec, "action", "update"))
 			w->finance_id = jstr(rec, "finance_id");
 		else
 			rc = plan_create(l, rec, had_intent[i], w, &bw->found[bw->n]);

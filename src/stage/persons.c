@@ -257,7 +257,7 @@ static int remove_departed(struct customer_persons *c, json_t *persons, struct p
 
 	for (i = 0; i < n && !rc; i++) {
 		json_array_foreach(persons, k, p)
-			if (!strcmp(jstr_or(p, PERSON_CRM_ID, ""), links[i].crm_contact_id))
+			if (jstr_is(p, PERSON_CRM_ID, links[i].crm_contact_id))
 				break;
 		if (k < json_array_size(persons))
 			continue;
@@ -277,7 +277,7 @@ static const char *primary_of(struct customer_persons *c, json_t *persons, const
 
 	for (i = 0; i < n; i++)
 		json_array_foreach(persons, k, p)
-			if (jstr(p, PERSON_CRM_ID) && !strcmp(jstr(p, PERSON_CRM_ID), links[i].crm_contact_id))
+			if (jstr_is(p, PERSON_CRM_ID, links[i].crm_contact_id))
 				return links[i].crm_contact_id;
 	json_array_foreach(persons, k, p) {
 		if ((body = person_body(c->app, p))) {

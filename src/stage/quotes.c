@@ -496,7 +496,7 @@ static int take_quote(void *ud, json_t *line)
 
 static int is_create(json_t *line)
 {
-	return jstr(line, "action") && !strcmp(jstr(line, "action"), "create");
+	return jstr_is(line, "action", "create");
 }
 
 static int quotes_load(struct stage_run *s, const struct sync_unit *u)

@@ -207,7 +207,7 @@ out:
 
 static int note_changed(json_t *line, void *ud)
 {
-	if (!strcmp(jstr_or(line, "action", ""), "update") && jstr(line, "crm_id"))
+	if (jstr_is(line, "action", "update") && jstr(line, "crm_id"))
 		json_object_set_new(ud, jstr(line, "crm_id"), json_true());
 	return 0;
 }
@@ -227,7 +227,7 @@ json_t *to_crm_changed(struct pipeline *p, const struct entity_sync *e)
 
 static int note_forward_update(json_t *line, void *ud)
 {
-	if (!strcmp(jstr_or(line, "action", ""), "update") && jstr(line, "crm_id"))
+	if (jstr_is(line, "action", "update") && jstr(line, "crm_id"))
 		json_object_set_new(ud, jstr(line, "crm_id"), json_true());
 	return 0;
 }
@@ -319,7 +319,7 @@ static int stamp_crm_id(struct send_ctx *c, json_t *line, const char *crm_id)
 
 static int settle_row(struct send_ctx *c, json_t *line, struct crm_row_result *r)
 {
-	int create = !strcmp(jstr_or(line, "action", ""), "create");
+	int create = jstr_is(line, "action", "create");
 	char hash[RECORD_HASH_LEN];
 	struct link l = { 0 };
 	char *why;
@@ -472,8 +472,7 @@ static int send_group(struct send_ctx *c, const char *module, int create)
 	int rc;
 
 	json_array_foreach(c->batch, i, line) {
-		if (strcmp(jstr_or(line, "crm_module", ""), module) ||
-		    strcmp(jstr_or(line, "action", ""), create ? "create" : "update"))
+		if (!jstr_is(line, "crm_module", module) || !jstr_is(line, "action", create ? "create" : "update"))
 			continue;
 		json_t *row = json_deep_copy(json_object_get(line, "record"));
 		if (!create)
@@ -506,7 +505,7 @@ static int flush(struct send_ctx *c)
 	if ((rc = ledger_begin(c->p->lg)))
 		return rc;
 	json_array_foreach(c->batch, i, line)
-		if (!rc && !strcmp(jstr_or(line, "action", ""), "baseline"))
+		if (!rc && jstr_is(line, "action", "baseline"))
 			rc = baseline(c, line);
 	for (k = 0; k < 4 && !rc; k++)
 		if (!(rc = send_group(c, modules[k], 1)))
@@ -525,7 +524,7 @@ static int queue_line(json_t *line, void *ud)
 {
 	struct send_ctx *c = ud;
 
-	if (!strcmp(jstr_or(line, "action", ""), "update")) {
+	if (jstr_is(line, "action", "update")) {
 		keep_crm_bound_fields(c, line);
 		if (!json_object_size(json_object_get(line, "record"))) {
 			c->s.unchanged++; /* the CRM owns every field both sides changed */

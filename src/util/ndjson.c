@@ -996,6 +996,13 @@ const char *jstr_or(const json_t *obj, const char *key, const char *fallback)
 	return s ? s : fallback;
 }
 
+int jstr_is(const json_t *obj, const char *key, const char *value)
+{
+	const char *s = jstr(obj, key);
+
+	return s && !strcmp(s, value);
+}
+
 int jstr_in(const json_t *array, const char *s)
 {
 	const char *v;

@@ -428,6 +428,19 @@ static void test_ndjson__jstr(void)
 	json_decref(o);
 }
 
+/* jstr_is(): a staged line without "action" (or with a number there) is no action, never a crash. */
+static void test_ndjson__jstr_is(void)
+{
+	json_t *o = json_pack("{s:s, s:i}", "action", "create", "count", 3);
+
+	CHECK(jstr_is(o, "action", "create") == 1);
+	CHECK(jstr_is(o, "action", "update") == 0);
+	CHECK(jstr_is(o, "count", "3") == 0);
+	CHECK(jstr_is(o, "missing", "create") == 0);
+	CHECK(jstr_is(NULL, "action", "create") == 0);
+	json_decref(o);
+}
+
 /* jstr_in(): a string among an array's strings; another type, NULL or no array holds none. */
 static void test_ndjson__jstr_in(void)
 {
@@ -444,6 +457,7 @@ static void test_ndjson__jstr_in(void)
 
 static const struct unit_test ndjson_tests[] = {
 	UNIT(test_ndjson__jstr),
+	UNIT(test_ndjson__jstr_is),
 	UNIT(test_ndjson__jstr_in),
 	UNIT(test_ndjson__parse_edges),
 	UNIT(test_ndjson__dump_edges),
