@@ -5,7 +5,8 @@
 # a full run then makes on the same data (a smaller seed, synced for real).
 #
 # Usage: tests/bench/reconcile.sh BUILD_DIR
-#   BENCH_RECONCILE_SIZE  linked records to reconcile (default 1000000): a
+#   BENCH_RECONCILE_SIZE  linked records to reconcile (default 200000; 1000000
+#                         does not fit the sandbox's whole-file seed yet, BENCH.md): a
 #                         seed of that many accounts, the finance customers
 #                         carrying their CRM ids, the links in the ledger
 #   BENCH_PLAN_SIZE       accounts of the planned and run sync (default 5000)
@@ -14,7 +15,7 @@
 BENCH_NAME=bench-reconcile
 # shellcheck source=tests/bench/common.sh
 . "$(dirname "$0")/common.sh"
-SIZE=${BENCH_RECONCILE_SIZE:-1000000}
+SIZE=${BENCH_RECONCILE_SIZE:-200000}
 PLAN_SIZE=${BENCH_PLAN_SIZE:-5000}
 OUT=${BENCH_DIR:-$TOP/var/bench}/reconcile
 RUN=$OUT
