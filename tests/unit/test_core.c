@@ -71,8 +71,8 @@ static void test_time__exact_and_zone_required(void)
 	CHECK(time_parse_iso_flags("2019-07-25T09:56:49z", TIME_EXACT, &a) == -1);
 	CHECK(time_parse_iso("2019-07-25T09:56:49.Z", &a) == 0);
 	CHECK(time_parse_iso_flags("2019-07-25T09:56:49.Z", TIME_EXACT, &a) == -1);
-	CHECK(time_parse_iso("2019-07- 5T09:56:49Z", &a) == -1);        /* digits only */
-	CHECK(time_parse_iso("2019-07-25T09:56:49+15:00", &a) == -1);   /* no zone is past ±14 */
+	CHECK(time_parse_iso("2019-07- 5T09:56:49Z", &a) == -1);      /* digits only */
+	CHECK(time_parse_iso("2019-07-25T09:56:49+15:00", &a) == -1); /* no zone is past ±14 */
 }
 
 static void test_staging__round_trip_and_bad_line(void)
@@ -90,8 +90,9 @@ static void test_staging__round_trip_and_bad_line(void)
 	CHECK(staging_writer_finish(w, m) == 0);
 	CHECK(manifest_write(m, dir) == 0);
 	CHECK(manifest_load(dir, &man) == 1);
-	CHECK_INTEQ(json_integer_value(json_object_get(json_object_get(json_object_get(man, "files"),
-		"accounts.ndjson.gz"), "records")), 3);
+	CHECK_INTEQ(json_integer_value(json_object_get(
+			    json_object_get(json_object_get(man, "files"), "accounts.ndjson.gz"), "records")),
+		    3);
 	CHECK(staging_reader_open(&r, dir, "accounts", 0) == 0);
 	CHECK(staging_read(r, &got) == 1 && json_equal(got, rec));
 	json_decref(got);
@@ -136,7 +137,7 @@ static int append_text(const char *path, const char *text)
 	return fd < 0 || close(fd) || n < 0 ? -1 : 0;
 }
 
-#define MANY 40000      /* lines: more than one block of the writer, and of one libdeflate member */
+#define MANY 40000 /* lines: more than one block of the writer, and of one libdeflate member */
 
 /*
  * The writer's file is gzip members of a block each, read back whole by the
@@ -241,23 +242,27 @@ static void expect_job_error(const char *text, const char *needle)
 }
 
 #define CRM_OK "\"crm\":{\"type\":\"csv\",\"dir\":\"x\"}"
-#define FIN_OK(type) "\"finance\":{\"type\":\"" type "\",\"api_base\":\"http://h/b\",\"organization_id\":\"1\"," \
+#define FIN_OK(type) \
+	"\"finance\":{\"type\":\"" type "\",\"api_base\":\"http://h/b\",\"organization_id\":\"1\"," \
 	"\"accounts_url\":\"http://h\",\"client_id\":\"c\",\"client_secret_env\":\"UNIT_SECRET\",\"refresh_token_env\":\"UNIT_SECRET\"}"
 
 static void test_job__errors_name_the_key(void)
 {
 	setenv("UNIT_SECRET", "s3cret", 1);
 	expect_job_error("{\"job\":\"j\",", "line 1");
-	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-books") ",\"sync\":{\"items\":{\"on_duplicate\":\"merge\"}}}",
+	expect_job_error("{\"job\":\"j\"," CRM_OK
+			 "," FIN_OK("zoho-books") ",\"sync\":{\"items\":{\"on_duplicate\":\"merge\"}}}",
 			 "sync.items.on_duplicate: unknown value 'merge'");
 	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-invoice") ",\"sync\":{\"vendors\":{}}}",
 			 "sync.vendors");
-	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-books") ",\"sync\":{\"items\":{\"on_dupe\":\"skip\"}}}",
+	expect_job_error("{\"job\":\"j\"," CRM_OK
+			 "," FIN_OK("zoho-books") ",\"sync\":{\"items\":{\"on_dupe\":\"skip\"}}}",
 			 "sync.items.on_dupe: unknown key");
-	expect_job_error("{\"job\":\"j\"," CRM_OK ",\"finance\":{\"type\":\"zoho-books\",\"api_base\":\"http://h\","
-			 "\"organization_id\":\"1\",\"accounts_url\":\"http://h\",\"client_id\":\"c\","
-			 "\"client_secret\":\"literal\",\"refresh_token_env\":\"UNIT_SECRET\"},\"sync\":{\"items\":{}}}",
-			 "finance.client_secret: a literal secret");
+	expect_job_error(
+		"{\"job\":\"j\"," CRM_OK ",\"finance\":{\"type\":\"zoho-books\",\"api_base\":\"http://h\","
+		"\"organization_id\":\"1\",\"accounts_url\":\"http://h\",\"client_id\":\"c\","
+		"\"client_secret\":\"literal\",\"refresh_token_env\":\"UNIT_SECRET\"},\"sync\":{\"items\":{}}}",
+		"finance.client_secret: a literal secret");
 	expect_job_error("{\"job\":\"j\"," CRM_OK "," FIN_OK("zoho-sheets") ",\"sync\":{\"items\":{}}}",
 			 "finance.type: unknown value 'zoho-sheets'");
 }
@@ -267,9 +272,10 @@ static void test_job__secret_file_mode(void)
 	const char *dir = unit_tmpdir();
 	char *secret = xasprintf("%s/secret", dir);
 	char *path = xasprintf("%s/job.json", dir);
-	char *text = xasprintf("{\"job\":\"j\"," CRM_OK ",\"finance\":{\"type\":\"zoho-books\",\"api_base\":\"http://h\","
-			       "\"organization_id\":\"1\",\"accounts_url\":\"http://h\",\"client_id\":\"c\","
-			       "\"client_secret_file\":\"secret\",\"refresh_token_env\":\"UNIT_SECRET\"},\"sync\":{\"items\":{}}}");
+	char *text = xasprintf(
+		"{\"job\":\"j\"," CRM_OK ",\"finance\":{\"type\":\"zoho-books\",\"api_base\":\"http://h\","
+		"\"organization_id\":\"1\",\"accounts_url\":\"http://h\",\"client_id\":\"c\","
+		"\"client_secret_file\":\"secret\",\"refresh_token_env\":\"UNIT_SECRET\"},\"sync\":{\"items\":{}}}");
 	struct job *job = NULL;
 
 	setenv("UNIT_SECRET", "s3cret", 1);
@@ -299,8 +305,10 @@ static void test_job__paths_are_normalised(void)
 
 	setenv("UNIT_SECRET", "s3cret", 1);
 	CHECK(mkdir(sub, 0700) == 0);
-	CHECK(write_file(path, "{\"job\":\"j\",\"state_dir\":\"./../var//x/\",\"crm\":{\"type\":\"csv\",\"dir\":\"x/./y/../../z\"},"
-			 FIN_OK("zoho-books") ",\"sync\":{\"items\":{}}}") == 0);
+	CHECK(write_file(
+		      path,
+		      "{\"job\":\"j\",\"state_dir\":\"./../var//x/\",\"crm\":{\"type\":\"csv\",\"dir\":\"x/./y/../../z\"}," FIN_OK(
+			      "zoho-books") ",\"sync\":{\"items\":{}}}") == 0);
 	CHECK(job_load(&job, path) == 0);
 	if (job) {
 		CHECK_STREQ(job->state_dir, want);
@@ -324,15 +332,17 @@ static void test_ledger__migrates_v1(void)
 	char *v = NULL;
 
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db,
-		"CREATE TABLE runs (id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, stages TEXT, error TEXT);"
-		"CREATE TABLE run_stats (run_id INTEGER NOT NULL, entity TEXT NOT NULL, stage TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, entity, stage));"
-		"CREATE TABLE links (entity TEXT NOT NULL, crm_id TEXT NOT NULL, finance_id TEXT, origin TEXT NOT NULL DEFAULT 'crm', crm_hash TEXT, finance_hash TEXT, state TEXT NOT NULL DEFAULT 'linked', updated_at TEXT NOT NULL, PRIMARY KEY (entity, crm_id));"
-		"CREATE TABLE events (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, entity TEXT NOT NULL, crm_id TEXT, finance_id TEXT, action TEXT NOT NULL, match TEXT, reason TEXT, at TEXT NOT NULL);"
-		"CREATE TABLE watermarks (entity TEXT PRIMARY KEY, modified_since TEXT NOT NULL, run_id INTEGER);"
-		"CREATE TABLE deal_links (deal_id TEXT PRIMARY KEY, kind TEXT NOT NULL, finance_id TEXT, state TEXT);"
-		"INSERT INTO links VALUES ('customers', 'c1', 'f1', 'crm', 'h', NULL, 'linked', '2026-01-01T00:00:00Z');"
-		"PRAGMA user_version = 1;", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(
+		      db,
+		      "CREATE TABLE runs (id INTEGER PRIMARY KEY, job TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, stages TEXT, error TEXT);"
+		      "CREATE TABLE run_stats (run_id INTEGER NOT NULL, entity TEXT NOT NULL, stage TEXT NOT NULL, added INTEGER NOT NULL DEFAULT 0, updated INTEGER NOT NULL DEFAULT 0, unchanged INTEGER NOT NULL DEFAULT 0, skipped INTEGER NOT NULL DEFAULT 0, duplicates INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (run_id, entity, stage));"
+		      "CREATE TABLE links (entity TEXT NOT NULL, crm_id TEXT NOT NULL, finance_id TEXT, origin TEXT NOT NULL DEFAULT 'crm', crm_hash TEXT, finance_hash TEXT, state TEXT NOT NULL DEFAULT 'linked', updated_at TEXT NOT NULL, PRIMARY KEY (entity, crm_id));"
+		      "CREATE TABLE events (id INTEGER PRIMARY KEY, run_id INTEGER NOT NULL, entity TEXT NOT NULL, crm_id TEXT, finance_id TEXT, action TEXT NOT NULL, match TEXT, reason TEXT, at TEXT NOT NULL);"
+		      "CREATE TABLE watermarks (entity TEXT PRIMARY KEY, modified_since TEXT NOT NULL, run_id INTEGER);"
+		      "CREATE TABLE deal_links (deal_id TEXT PRIMARY KEY, kind TEXT NOT NULL, finance_id TEXT, state TEXT);"
+		      "INSERT INTO links VALUES ('customers', 'c1', 'f1', 'crm', 'h', NULL, 'linked', '2026-01-01T00:00:00Z');"
+		      "PRAGMA user_version = 1;",
+		      NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(ledger_open(&lg, dir) == 0);
 	if (lg) {

@@ -398,7 +398,8 @@ static void test_csv__header_again_and_bad_ids_are_record_errors(void)
 	      "id,Account_Name\r\n"
 	      "1,Acme\r\n"
 	      "\xEF\xBB\xBFid,Account_Name\r\n"
-	      "\xEF\xBB\xBF" "2,Beta\r\n"
+	      "\xEF\xBB\xBF"
+	      "2,Beta\r\n"
 	      "abc,Gamma\r\n"
 	      " ,Space\r\n"
 	      "5,Epsilon\r\n");

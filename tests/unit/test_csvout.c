@@ -30,7 +30,7 @@ static void check_row(const char *const *cells, const char *want)
 	char *got = row_bytes(cells);
 
 	CHECK_STREQ(got, want);
-	free(got);          /* open_memstream's buffer comes from libc malloc */
+	free(got); /* open_memstream's buffer comes from libc malloc */
 }
 
 static void test_csvout__plain_and_empty(void)
@@ -64,10 +64,12 @@ static void test_csvout__formula_with_comma_is_quoted_after_prefix(void)
 /* Ids, ZIPs and phones: text a spreadsheet would turn into a number and change. */
 static void test_csvout__kept_as_text(void)
 {
-	static const char *const cells[] = { "4150868000000087001", "02187", "+44 20 7946 0000", "-5",
-					     "+1 (555) 010-0100", NULL };
-	static const char *const left[] = { "460000000040005", "0", "12", "2026-12-06", "2023-07-30T13:24:17+05:30",
-					    "4150868000000087001x", NULL };
+	static const char *const cells[] = {
+		"4150868000000087001", "02187", "+44 20 7946 0000", "-5", "+1 (555) 010-0100", NULL
+	};
+	static const char *const left[] = {
+		"460000000040005", "0", "12", "2026-12-06", "2023-07-30T13:24:17+05:30", "4150868000000087001x", NULL
+	};
 
 	check_row(cells, "\"=\"\"4150868000000087001\"\"\",\"=\"\"02187\"\"\",\"=\"\"+44 20 7946 0000\"\"\","
 			 "\"=\"\"-5\"\"\",\"=\"\"+1 (555) 010-0100\"\"\"\r\n");
@@ -89,7 +91,7 @@ static void test_csvout__numbers_are_not_formulas(void)
 	csvout_init(&c, fp);
 	CHECK(csvout_cell_long(&c, -42) == 0);
 	CHECK(csvout_cell_number(&c, "-12.5e3") == 0);
-	CHECK(csvout_cell_number(&c, "-1x") == 0);      /* not a number: text rules */
+	CHECK(csvout_cell_number(&c, "-1x") == 0); /* not a number: text rules */
 	CHECK(csvout_cell_number(&c, NULL) == 0);
 	CHECK(csvout_end_row(&c) == 0);
 	fclose(fp);
@@ -115,13 +117,9 @@ static void test_csvout__write_error_reported(void)
 }
 
 static const struct unit_test csvout_tests[] = {
-	UNIT(test_csvout__plain_and_empty),
-	UNIT(test_csvout__quotes_when_needed),
-	UNIT(test_csvout__formulas_neutralised),
-	UNIT(test_csvout__formula_with_comma_is_quoted_after_prefix),
-	UNIT(test_csvout__kept_as_text),
-	UNIT(test_csvout__numbers_are_not_formulas),
-	UNIT(test_csvout__write_error_reported),
-	{ 0 },
+	UNIT(test_csvout__plain_and_empty),      UNIT(test_csvout__quotes_when_needed),
+	UNIT(test_csvout__formulas_neutralised), UNIT(test_csvout__formula_with_comma_is_quoted_after_prefix),
+	UNIT(test_csvout__kept_as_text),         UNIT(test_csvout__numbers_are_not_formulas),
+	UNIT(test_csvout__write_error_reported), { 0 },
 };
 UNIT_SUITE(csvout_tests)

@@ -52,7 +52,8 @@ static const char *plan_text(const struct deal_sync *cfg, const char *stage, con
 	deal_plan_decide(cfg, &f, &pl);
 	out[0] = '\0';
 	for (i = 0; i < pl.n; i++)
-		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? "," : "", deal_step_name(pl.steps[i]));
+		snprintf(out + strlen(out), sizeof(out) - strlen(out), "%s%s", i ? "," : "",
+			 deal_step_name(pl.steps[i]));
 	if (!pl.n)
 		snprintf(out, sizeof(out), "- %s", pl.reason);
 	return out;
@@ -243,11 +244,11 @@ static void test_deal_plan__steps_and_payload(void)
 /* A deal's products become its lines; each goes out on its linked item, or the deal waits for it. */
 static void test_deal_plan__product_lines(void)
 {
-	json_t *deal = json_pack("{s:s, s:s, s:f}", "id", "4150868000000200001", "Deal_Name", "Acme renewal",
-				 "Amount", 1250.5);
-	json_t *products = json_pack("[{s:s, s:s, s:f, s:s}, {s:s, s:s, s:i}]", "id", "41", "Product_Name", "Widget",
-				     "Unit_Price", 19.5, "Description", "Blue", "id", "42", "Product_Name", "Support",
-				     "Unit_Price", 100);
+	json_t *deal = json_pack("{s:s, s:s, s:f}", "id", "4150868000000200001", "Deal_Name", "Acme renewal", "Amount",
+				 1250.5);
+	json_t *products =
+		json_pack("[{s:s, s:s, s:f, s:s}, {s:s, s:s, s:i}]", "id", "41", "Product_Name", "Widget", "Unit_Price",
+			  19.5, "Description", "Blue", "id", "42", "Product_Name", "Support", "Unit_Price", 100);
 	json_t *items = json_pack("{s:s}", "41", "4600001"), *body, *ready, *missing, *line;
 	struct deal_sync cfg;
 	const char *why;

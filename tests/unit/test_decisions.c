@@ -13,8 +13,7 @@
 #include "ledger_test.h"
 #include "unit.h"
 
-static void put(struct ledger *lg, const char *crm_id, const char *module, const char *decision,
-		const char *finance_id)
+static void put(struct ledger *lg, const char *crm_id, const char *module, const char *decision, const char *finance_id)
 {
 	struct decision d = { 0 };
 
@@ -60,7 +59,9 @@ static void test_ledger__migrates_v2(void)
 	CHECK_INTEQ(ledger_query_int(dir, "PRAGMA user_version"), 2);
 
 	CHECK(ledger_open(&lg, dir) == 0);
-	CHECK_INTEQ(ledger_query_int(dir, "PRAGMA user_version"), 12);      /* v3, v4 (deals, summaries), v5 (an index), v6 (person_links), v7 (mappings), v8 (finance reads), v9 (runs.exit_code, dry_run),
+	CHECK_INTEQ(
+		ledger_query_int(dir, "PRAGMA user_version"),
+		12); /* v3, v4 (deals, summaries), v5 (an index), v6 (person_links), v7 (mappings), v8 (finance reads), v9 (runs.exit_code, dry_run),
 						    v10 (deal money, sales orders), v11 (transaction_links), v12 (run calls, reconciles) */
 	if (lg) {
 		char *fp = NULL;

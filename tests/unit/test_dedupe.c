@@ -19,8 +19,7 @@ struct fixture {
 };
 
 /* A job, an empty ledger in a fresh directory and an index of rows (JSON array text). */
-static void fx_init(struct fixture *f, const char *app, const char *sync, enum entity_kind kind,
-		    const char *rows)
+static void fx_init(struct fixture *f, const char *app, const char *sync, enum entity_kind kind, const char *rows)
 {
 	json_t *a = json_loads(rows, 0, NULL), *row;
 	size_t i;
@@ -30,9 +29,13 @@ static void fx_init(struct fixture *f, const char *app, const char *sync, enum e
 	CHECK(ledger_open(&f->lg, unit_tmpdir()) == 0);
 	f->ix = fin_index_new(&f->job);
 	json_array_foreach(a, i, row)
-		CHECK(fin_index_add(f->ix, json_object_get(row, "contact_type") &&
-				    !strcmp(json_string_value(json_object_get(row, "contact_type")), "vendor")
-				    ? ENTITY_VENDORS : kind, row) == 0);
+		CHECK(fin_index_add(f->ix,
+				    json_object_get(row, "contact_type") &&
+						    !strcmp(json_string_value(json_object_get(row, "contact_type")),
+							    "vendor")
+					    ? ENTITY_VENDORS
+					    : kind,
+				    row) == 0);
 	json_decref(a);
 }
 
@@ -44,8 +47,7 @@ static void fx_release(struct fixture *f)
 	tjob_release(&f->job);
 }
 
-static void fx_link(struct fixture *f, const char *entity, const char *crm_id, const char *fin_id,
-		    const char *hash)
+static void fx_link(struct fixture *f, const char *entity, const char *crm_id, const char *fin_id, const char *hash)
 {
 	struct link l = { 0 };
 
@@ -57,8 +59,8 @@ static void fx_link(struct fixture *f, const char *entity, const char *crm_id, c
 }
 
 /* Plans one record (releasing the previous plan). */
-static struct plan *fx_plan(struct fixture *f, const char *entity, enum entity_kind kind,
-			    const char *crm_id, const char *name, const char *sku, const char *email)
+static struct plan *fx_plan(struct fixture *f, const char *entity, enum entity_kind kind, const char *crm_id,
+			    const char *name, const char *sku, const char *email)
 {
 	struct dedupe_input in = { kind, crm_id, name, sku, email };
 
@@ -113,7 +115,7 @@ static void test_dedupe__crm_id_field(void)
 	CHECK_STREQ(pl->finance_id, "F2");
 	CHECK_STREQ(pl->name, "Beta renamed");
 	CHECK(!pl->duplicate);
-	pl = CUST(&f, "C9", "Delta");           /* the id in custom_fields[] */
+	pl = CUST(&f, "C9", "Delta"); /* the id in custom_fields[] */
 	CHECK_STREQ(pl->match, "crm_id");
 	CHECK_STREQ(pl->finance_id, "F5");
 	/* The rename is seen by later records: "Beta" is free now. */
@@ -135,7 +137,9 @@ static void test_dedupe__name_skip(void)
 	CHECK_STREQ(pl->finance_id, "F1");
 	CHECK(pl->duplicate);
 	CHECK_STREQ(pl->reason, "duplicate of existing finance customer 'Acme Ltd' (F1) matched by name");
-	pl = CUST(&f, "C4", "\xc3\x81" "cme Ltd");    /* accents are kept: not a duplicate */
+	pl = CUST(&f, "C4",
+		  "\xc3\x81"
+		  "cme Ltd"); /* accents are kept: not a duplicate */
 	CHECK_STREQ(pl->action, "create");
 	CHECK(!pl->duplicate);
 	fx_release(&f);
@@ -171,7 +175,7 @@ static void test_dedupe__clone(void)
 	CHECK(pl->duplicate);
 	CHECK_STREQ(pl->match, "name");
 	CHECK_STREQ(pl->reason, "duplicate of existing finance customer 'Acme Ltd' (F1) matched by name; "
-		    "cloned as 'Acme Ltd (2)'");
+				"cloned as 'Acme Ltd (2)'");
 	pl = CUST(&f, "C4", "acme ltd");
 	CHECK_STREQ(pl->action, "create");
 	CHECK_STREQ(pl->name, "acme ltd (3)");
@@ -259,13 +263,12 @@ static void test_dedupe__email(void)
 	fx_release(&f);
 	fx_init(&f, "zoho-books", "{\"customers\":{}}", ENTITY_CUSTOMERS, books_rows);
 	pl = fx_plan(&f, "customers", ENTITY_CUSTOMERS, "C1", "Acme Group", NULL, "info@acme.example");
-	CHECK_STREQ(pl->action, "create");       /* match_on has no email */
+	CHECK_STREQ(pl->action, "create"); /* match_on has no email */
 	fx_release(&f);
 }
 
-static const char item_rows[] =
-	"[{\"item_id\":\"I1\",\"name\":\"Widget\",\"sku\":\"W-1\",\"rate\":5},"
-	" {\"item_id\":\"I2\",\"name\":\"Bolt\"}]";
+static const char item_rows[] = "[{\"item_id\":\"I1\",\"name\":\"Widget\",\"sku\":\"W-1\",\"rate\":5},"
+				" {\"item_id\":\"I2\",\"name\":\"Bolt\"}]";
 
 static void test_dedupe__items(void)
 {
@@ -335,7 +338,8 @@ static void test_dedupe__update_keeps_suffix(void)
 	pl = CUST(&f, "C3", "Acme");
 	CHECK_STREQ(pl->action, "update");
 	CHECK_STREQ(pl->name, "Acme (3)");
-	CHECK(pl->reason && strstr(pl->reason, "is taken by existing finance customer 'Acme' (F1); renamed to 'Acme (3)'"));
+	CHECK(pl->reason &&
+	      strstr(pl->reason, "is taken by existing finance customer 'Acme' (F1); renamed to 'Acme (3)'"));
 	fx_release(&f);
 }
 
@@ -393,11 +397,11 @@ static void test_dedupe__row_cf_places(void)
 	}
 	row = json_loads("{\"custom_fields\":[]}", 0, NULL);
 	CHECK(fin_row_cf(row, "cf_crm_id", &carried) == NULL);
-	CHECK_INTEQ(carried, 1);                /* the record has none: known */
+	CHECK_INTEQ(carried, 1); /* the record has none: known */
 	json_decref(row);
 	row = json_loads("{\"contact_id\":\"1\",\"contact_name\":\"Listed\"}", 0, NULL);
 	CHECK(fin_row_cf(row, "cf_crm_id", &carried) == NULL);
-	CHECK_INTEQ(carried, 0);                /* a list row: read the record */
+	CHECK_INTEQ(carried, 0); /* a list row: read the record */
 	json_decref(row);
 }
 

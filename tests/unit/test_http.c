@@ -32,7 +32,7 @@ struct server {
 	pthread_mutex_t mu;
 	const struct step *steps;
 	int nsteps;
-	int hits;             /* requests that reached the handler whole */
+	int hits; /* requests that reached the handler whole */
 	char last_body[256];
 };
 
@@ -41,9 +41,8 @@ struct upload {
 	size_t len;
 };
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-				  const char *method, const char *version, const char *data,
-				  size_t *data_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *data, size_t *data_size, void **con_cls)
 {
 	struct server *s = cls;
 	struct upload *up = *con_cls;
@@ -73,7 +72,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (step.delay_ms)
 		usleep((useconds_t)step.delay_ms * 1000);
 	if (step.cut)
-		return MHD_NO;                  /* MHD closes the connection: no answer at all */
+		return MHD_NO; /* MHD closes the connection: no answer at all */
 	snprintf(body, sizeof(body), "{\"hit\":%d}", hit + 1);
 	resp = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(resp, "Content-Type", "application/json");
@@ -108,8 +107,7 @@ static int server_start(struct server *s, const struct step *steps, int nsteps)
 	s->steps = steps;
 	s->nsteps = nsteps;
 	s->daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-				     on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-				     MHD_OPTION_END);
+				     on_request, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!s->daemon)
 		return -1;
 	info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
@@ -135,8 +133,8 @@ static double now_s(void)
  * call METHOD against a server answering STEPS: http_do's rc, the final
  * status in *status and the requests the server saw in *hits.
  */
-static int call(const char *method, int idempotent, const struct step *steps, int nsteps, long *status,
-		int *hits, struct server *s_out)
+static int call(const char *method, int idempotent, const struct step *steps, int nsteps, long *status, int *hits,
+		struct server *s_out)
 {
 	struct server s;
 	struct http *h;

@@ -22,10 +22,13 @@ static void test_deal_ledger__migrates_v3(void)
 	ledger_close(lg);
 	lg = NULL;
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "DROP TABLE deal_links; DROP TABLE summaries;"
-			   "CREATE TABLE deal_links (deal_id TEXT PRIMARY KEY, kind TEXT NOT NULL, finance_id TEXT, state TEXT);"
-			   "INSERT INTO deal_links VALUES ('d1', 'invoice', 'i1', 'sent');"
-			   "PRAGMA user_version = 3;", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(
+		      db,
+		      "DROP TABLE deal_links; DROP TABLE summaries;"
+		      "CREATE TABLE deal_links (deal_id TEXT PRIMARY KEY, kind TEXT NOT NULL, finance_id TEXT, state TEXT);"
+		      "INSERT INTO deal_links VALUES ('d1', 'invoice', 'i1', 'sent');"
+		      "PRAGMA user_version = 3;",
+		      NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(ledger_open(&lg, dir) == 0);
 	if (!lg)
@@ -36,8 +39,13 @@ static void test_deal_ledger__migrates_v3(void)
 	CHECK_STREQ(d.state, "sent");
 	deal_link_release(&d);
 	/* Now a deal can have both. */
-	d = (struct deal_link){ .deal_id = (char *)"d1", .kind = (char *)"quote", .finance_id = (char *)"q1",
-				.state = (char *)"accepted", .hash = (char *)"abc" };
+	d = (struct deal_link){
+		.deal_id = (char *)"d1",
+		.kind = (char *)"quote",
+		.finance_id = (char *)"q1",
+		.state = (char *)"accepted",
+		.hash = (char *)"abc"
+	};
 	CHECK(ledger_deal_link_put(lg, &d) == 0);
 	CHECK_INTEQ(ledger_deal_links_count(lg), 2);
 	CHECK(ledger_deal_link_get(lg, "d1", "quote", &d) == 1);

@@ -39,7 +39,7 @@ static void test_ledger_events__failures(void)
 	CHECK(event(lg, run1, "a3", "invalid") == 0);
 	CHECK(event(lg, run1, "a4", "create") == 0);
 	CHECK(ledger_run_start(lg, "job", "load", &run2) == 0);
-	CHECK(event(lg, run2, "a1", "update") == 0);       /* a1 went through the next time */
+	CHECK(event(lg, run2, "a1", "update") == 0); /* a1 went through the next time */
 	CHECK(ledger_failed_count(lg, &n) == 0);
 	CHECK_INTEQ(n, 1);
 	CHECK(ledger_failed_ids(lg, "customers", "Accounts", &ids) == 0);
@@ -109,7 +109,7 @@ static void test_ledger_events__links(void)
 	d.crm_id = (char *)"v1";
 	d.decision = (char *)"skip";
 	CHECK(ledger_decision_put(lg, &d) == 0);
-	CHECK_INTEQ(ledger_entity_known(lg, "vendors"), 1);     /* a decision alone makes it known */
+	CHECK_INTEQ(ledger_entity_known(lg, "vendors"), 1); /* a decision alone makes it known */
 	l.entity = (char *)"customers";
 	l.crm_id = (char *)"a1";
 	l.finance_id = (char *)"f1";

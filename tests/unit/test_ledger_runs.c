@@ -11,7 +11,7 @@
 
 struct ids {
 	long id[8];
-	int n, stop_at;         /* stop_at: the call (1-based) that stops the walk; 0 never */
+	int n, stop_at; /* stop_at: the call (1-based) that stops the walk; 0 never */
 };
 
 static int take_id(long run_id, void *ud)

@@ -40,8 +40,9 @@ static int remember(const struct run_stats_row *r, void *ud)
 
 static void test_ledger_stats__outcomes_in_column_order(void)
 {
-	static const char *const expected[] = { "added", "updated", "unchanged", "skipped", "duplicates", "failed",
-						"deleted" };
+	static const char *const expected[] = {
+		"added", "updated", "unchanged", "skipped", "duplicates", "failed", "deleted"
+	};
 	struct stats s = { 0 };
 	int k;
 

@@ -37,7 +37,8 @@ static int store_count(struct sandbox *sb, const char *app, const char *crm_id, 
 	snprintf(path, sizeof(path), "/store/%s/contacts", app);
 	all = ctl(sb, "GET", path, NULL);
 	json_array_foreach(json_object_get(all, "records"), i, rec) {
-		const char *id = json_string_value(json_object_get(json_object_get(rec, "custom_field_hash"), "cf_crm_id"));
+		const char *id =
+			json_string_value(json_object_get(json_object_get(rec, "custom_field_hash"), "cf_crm_id"));
 		const char *nm = json_string_value(json_object_get(rec, "contact_name"));
 		n += id && !strcmp(id, crm_id) && (!name || (nm && !strcmp(nm, name)));
 	}
@@ -65,11 +66,11 @@ static int finance_writes(struct sandbox *sb, const char *app, const char *metho
 static json_t *planned(const char *action, const char *crm_id, const char *name, const char *reason)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:n, s:b, s:s, s:{s:s, s:s, s:s, s:s, s:[{s:s, s:s}]}}",
-			 "entity", "customers", "crm_module", "Accounts", "crm_id", crm_id, "name", name,
-			 "action", action, "match", "", "reason", reason ? json_string(reason) : json_null(),
-			 "finance_id", "duplicate", 0, "hash", "0123456789abcdef", "payload", "contact_name", name,
-			 "company_name", name, "contact_type", "customer", "customer_sub_type", "business",
-			 "custom_fields", "api_name", "cf_crm_id", "value", crm_id);
+			 "entity", "customers", "crm_module", "Accounts", "crm_id", crm_id, "name", name, "action",
+			 action, "match", "", "reason", reason ? json_string(reason) : json_null(), "finance_id",
+			 "duplicate", 0, "hash", "0123456789abcdef", "payload", "contact_name", name, "company_name",
+			 name, "contact_type", "customer", "customer_sub_type", "business", "custom_fields", "api_name",
+			 "cf_crm_id", "value", crm_id);
 }
 
 /* Stages the records as run_id's transform output. */
@@ -159,7 +160,8 @@ static void test_load__creates_link_and_a_refusal_is_one_failed_record(void)
 	}
 	recs[0] = planned("create", "4150868000000099001", "Umbrella Corp", NULL);
 	recs[1] = planned("create", "4150868000000099002", "Bad Co", NULL);
-	recs[2] = planned("skip", "4150868000000099003", "Umbrella  Corp", "duplicate of CRM record 4150868000000099001");
+	recs[2] = planned("skip", "4150868000000099003", "Umbrella  Corp",
+			  "duplicate of CRM record 4150868000000099001");
 	recs[3] = planned("create", "4150868000000099004", "Stark Industries", NULL);
 	CHECK_INTEQ(stage_transform_output(fx.p.job->state_dir, fx.p.run_id, recs, 4), 0);
 	refused = ctl(&fx.sb, "POST", "/reject",
@@ -175,14 +177,18 @@ static void test_load__creates_link_and_a_refusal_is_one_failed_record(void)
 	CHECK_INTEQ(store_count(&fx.sb, "books", "4150868000000099002", NULL), 0);
 	CHECK_INTEQ(store_count(&fx.sb, "books", "4150868000000099003", NULL), 0);
 	CHECK_INTEQ(fx.p.records_failed, 1);
-	CHECK_INTEQ(ledger_number(fx.dir, "select count(*) from links where entity = 'customers' and state = 'linked' "
-				  "and crm_id in ('4150868000000099001', '4150868000000099004') and finance_id <> ''"), 2);
+	CHECK_INTEQ(ledger_number(fx.dir,
+				  "select count(*) from links where entity = 'customers' and state = 'linked' "
+				  "and crm_id in ('4150868000000099001', '4150868000000099004') and finance_id <> ''"),
+		    2);
 	CHECK_INTEQ(ledger_number(fx.dir, "select count(*) from links"), 2);
 	CHECK_INTEQ(ledger_number(fx.dir, "select count(*) from events where crm_id = '4150868000000099002' "
-				  "and action = 'failed' and reason like '%Invalid characters in name%'"), 1);
+					  "and action = 'failed' and reason like '%Invalid characters in name%'"),
+		    1);
 	/* A linked record's intent is cleared with its link; the refused one's stays to be looked for. */
 	CHECK_INTEQ(ledger_number(fx.dir, "select count(*) from intents where crm_id in "
-				  "(select crm_id from links)"), 0);
+					  "(select crm_id from links)"),
+		    0);
 
 	/* The run was not finished: loading it again resumes, and what is linked is not sent again. */
 	json_decref(ctl(&fx.sb, "DELETE", "/requests", NULL));
@@ -223,7 +229,8 @@ static void test_load__create_answered_late_is_found_not_sent_again(void)
 	recs[0] = planned("create", "4150868000000099011", "Wayne Enterprises", NULL);
 	recs[1] = planned("create", "4150868000000099012", "Cyberdyne Systems", NULL);
 	CHECK_INTEQ(stage_transform_output(fx.p.job->state_dir, fx.p.run_id, recs, 2), 0);
-	json_decref(ctl(&fx.sb, "POST", "/faults", "{\"kind\":\"delay\",\"delay_ms\":3500,"
+	json_decref(ctl(&fx.sb, "POST", "/faults",
+			"{\"kind\":\"delay\",\"delay_ms\":3500,"
 			"\"path_prefix\":\"/invoice/v3/contacts\",\"method\":\"POST\",\"count\":1}"));
 	json_decref(ctl(&fx.sb, "DELETE", "/requests", NULL));
 	setenv("FINSYNC_HTTP_TIMEOUT_MS", "1500", 1);

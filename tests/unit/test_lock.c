@@ -39,7 +39,7 @@ static pid_t child_holding(const char *dir, int *release_fd)
 			_exit(1);
 		if (read(go[0], &c, 1) == 1 && c == 'r')
 			lock_release(lk);
-		_exit(0);      /* 'k' (or EOF): die holding it, like a killed run */
+		_exit(0); /* 'k' (or EOF): die holding it, like a killed run */
 	}
 	close(ready[1]);
 	close(go[0]);
@@ -111,7 +111,7 @@ static void test_lock__dead_holder_is_taken_over(void)
 	int fd;
 	pid_t pid = child_holding(dir, &fd);
 
-	stop_child(pid, fd, 'k');           /* dies holding it: the file stays */
+	stop_child(pid, fd, 'k'); /* dies holding it: the file stays */
 	text = unit_read_file(path);
 	snprintf(want, sizeof(want), "%ld ", (long)pid);
 	CHECK(text && strncmp(text, want, strlen(want)) == 0);

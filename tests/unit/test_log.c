@@ -66,7 +66,7 @@ static void test_log__json_lines_always_parse(void)
 }
 
 #if defined(__SANITIZE_ADDRESS__)
-#define HUGE_MALLOC_FAILS 0     /* ASan stops the process itself */
+#define HUGE_MALLOC_FAILS 0 /* ASan stops the process itself */
 #else
 #define HUGE_MALLOC_FAILS 1
 #endif
@@ -107,7 +107,9 @@ static void test_log__out_of_memory_is_json(void)
 	CHECK_INTEQ(json_integer_value(json_object_get(o, "run_id")), 7);
 	CHECK_STREQ(json_string_value(json_object_get(o, "stage")), "load");
 	CHECK_STREQ(json_string_value(json_object_get(o, "entity")), "items");
-	CHECK(strstr(json_string_value(json_object_get(o, "message")) ? json_string_value(json_object_get(o, "message")) : "",
+	CHECK(strstr(json_string_value(json_object_get(o, "message"))
+			     ? json_string_value(json_object_get(o, "message"))
+			     : "",
 		     "out of memory") != NULL);
 	CHECK(json_string_value(json_object_get(o, "time")) != NULL);
 	json_decref(o);
@@ -117,7 +119,8 @@ static void test_log__out_of_memory_is_json(void)
 static void test_progress__total_from_manifest(void)
 {
 	json_t *m = json_loads("{\"files\":{\"accounts.ndjson.gz\":{\"records\":12},"
-			       "\"finance.customers.ndjson.gz\":{\"records\":3}}}", 0, NULL);
+			       "\"finance.customers.ndjson.gz\":{\"records\":3}}}",
+			       0, NULL);
 
 	CHECK_INTEQ(progress_total(m, "Accounts"), 12);
 	CHECK_INTEQ(progress_total(m, "finance.customers"), 3);

@@ -25,8 +25,8 @@ static int same_parse(const char *s, size_t n, size_t flags)
 		   (a && b && json_equal(a, b) && !strcmp(ta, tb));
 
 	if (!same)
-		fprintf(stderr, "parse differs on '%.*s': jansson %s / ndjson %s\n", (int)n, s,
-			ta ? ta : e1.text, tb ? tb : e2.text);
+		fprintf(stderr, "parse differs on '%.*s': jansson %s / ndjson %s\n", (int)n, s, ta ? ta : e1.text,
+			tb ? tb : e2.text);
 	free(ta);
 	free(tb);
 	json_decref(a);
@@ -67,8 +67,9 @@ static int same_dump(json_t *v, size_t flags)
 {
 	struct buf b = BUF_INIT;
 	char *want = json_dumps(v, flags | JSON_ENCODE_ANY);
-	int rc = flags & JSON_REAL_PRECISION(31) ? ndjson_dumpf(v, &b, flags)
-						  : ndjson_dump(v, &b, (flags & JSON_SORT_KEYS) != 0);
+	int rc = flags & JSON_REAL_PRECISION(31)
+			 ? ndjson_dumpf(v, &b, flags)
+			 : ndjson_dump(v, &b, (flags & JSON_SORT_KEYS) != 0);
 	int same = want ? !rc && !strcmp(want, buf_str(&b)) && b.len == strlen(want) : rc != 0;
 
 	if (!same)
@@ -86,11 +87,11 @@ static void test_ndjson__parse_edges(void)
 	PARSE("{}");
 	PARSE("[]");
 	PARSE(" \t\r\n{ \"a\" : 1 , \"b\":[ 1 ,2.5e3,-0, -0.0,1E-2 ] } \n");
-	PARSE("{\"a\":1,\"a\":2,\"b\":3}");                      /* later duplicate wins in place */
+	PARSE("{\"a\":1,\"a\":2,\"b\":3}"); /* later duplicate wins in place */
 	PARSE("{\"s\":\"caf\xc3\xa9 \xe6\xa0\xaa \xf0\x9f\x98\x80\"}");
 	PARSE("{\"s\":\"q\\\"b\\\\s\\/\\b\\f\\n\\r\\t\"}");
 	PARSE("{\"s\":\"\\u00e9\\u00C9\\u20ac\\ud83d\\ude00\"}");
-	PARSE("{\"s\":\"\\u0000x\"}");                            /* allowed only with JSON_ALLOW_NUL */
+	PARSE("{\"s\":\"\\u0000x\"}"); /* allowed only with JSON_ALLOW_NUL */
 	PARSE("{\"a\\u0000b\":1}");
 	PARSE("{\"k\\u00e9y\":\"v\",\"x\":\"\\n\"}");
 	PARSE("{\"s\":\"\\ud800\"}");
@@ -100,9 +101,9 @@ static void test_ndjson__parse_edges(void)
 	PARSE("{\"s\":\"\\u12\"}");
 	PARSE("{\"s\":\"a\nb\"}");
 	PARSE("{\"s\":\"\x01\"}");
-	PARSE("{\"s\":\"\xc0\xaf\"}");                            /* overlong */
-	PARSE("{\"s\":\"\xed\xa0\x80\"}");                        /* surrogate as UTF-8 */
-	PARSE("{\"s\":\"\xf4\x90\x80\x80\"}");                    /* past U+10FFFF */
+	PARSE("{\"s\":\"\xc0\xaf\"}");         /* overlong */
+	PARSE("{\"s\":\"\xed\xa0\x80\"}");     /* surrogate as UTF-8 */
+	PARSE("{\"s\":\"\xf4\x90\x80\x80\"}"); /* past U+10FFFF */
 	PARSE("{\"s\":\"\xe6\xa0\"}");
 	PARSE("{\"n\":01}");
 	PARSE("{\"n\":1.}");
@@ -158,10 +159,10 @@ static void test_ndjson__dump_edges(void)
 	CHECK(same_dump(v, JSON_COMPACT | JSON_REAL_PRECISION(15)));
 	CHECK(same_dump(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(3)));
 	CHECK(same_spans(v));
-	json_array_append_new(bad, json_stringn_nocheck("\xff", 1));   /* not UTF-8: both refuse */
+	json_array_append_new(bad, json_stringn_nocheck("\xff", 1)); /* not UTF-8: both refuse */
 	CHECK(same_dump(bad, JSON_COMPACT));
 	CHECK(same_spans(bad));
-	{       /* more keys than are sorted on the stack, nested */
+	{ /* more keys than are sorted on the stack, nested */
 		json_t *big = json_object(), *inner = json_object();
 		char key[16];
 		int i;
@@ -194,7 +195,7 @@ static void test_ndjson__dump_long_strings(void)
 			json_t *v = json_array();
 			memset(s, 'a' + (int)(i % 26), sizeof(s));
 			s[i] = special[k];
-			s[i + 9] = (char)0xc3;      /* é across word boundaries */
+			s[i + 9] = (char)0xc3; /* é across word boundaries */
 			s[i + 10] = (char)0xa9;
 			json_array_append_new(v, json_stringn(s, sizeof(s)));
 			CHECK(same_dump(v, JSON_COMPACT));
@@ -216,8 +217,24 @@ static unsigned rnd(unsigned n)
 static void gen_string(struct buf *b)
 {
 	static const char *const parts[] = {
-		"a", "Z", " ", "\\\"", "\\\\", "\\/", "\\n", "\\t", "\\u00e9", "\\u0041", "\\ud83d\\ude00",
-		"\xc3\xa9", "\xe6\xa0\xaa", "\xf0\x9f\x98\x80", "\\u0000", "\x7f", "/", "key",
+		"a",
+		"Z",
+		" ",
+		"\\\"",
+		"\\\\",
+		"\\/",
+		"\\n",
+		"\\t",
+		"\\u00e9",
+		"\\u0041",
+		"\\ud83d\\ude00",
+		"\xc3\xa9",
+		"\xe6\xa0\xaa",
+		"\xf0\x9f\x98\x80",
+		"\\u0000",
+		"\x7f",
+		"/",
+		"key",
 	};
 	int i, n = (int)rnd(6);
 
@@ -307,8 +324,8 @@ static void test_ndjson__parse_keys(void)
 	static const char *const texts[] = {
 		"{\"id\":\"1\",\"Owner\":{\"name\":\"A\",\"id\":\"2\"},\"Name\":\"x\",\"N\":12.5}",
 		"{\"Skip\":[1,{\"a\":[true,false,null]},\"\\u00e9\"],\"key\":{\"Skip\":1}}",
-		"{\"Skip\":99999999999999999999,\"id\":1}",      /* jansson refuses the skipped number */
-		"{\"Skip\":\"\x01\",\"id\":1}",                  /* a control character where skipped */
+		"{\"Skip\":99999999999999999999,\"id\":1}", /* jansson refuses the skipped number */
+		"{\"Skip\":\"\x01\",\"id\":1}",             /* a control character where skipped */
 		"{\"Skip\":{\"a\" 1},\"id\":1}",
 		"{\"Skip\":[1,],\"id\":1}",
 		"{\"Skip\":tru,\"id\":1}",

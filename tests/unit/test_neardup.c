@@ -49,10 +49,10 @@ static void test_neardup__same_words(void)
 {
 	CHECK(score("Acme Ltd", "Acme Limited") == 96);
 	CHECK(score("Globex Corporation", "Globex Corp.") == 96);
-	CHECK(score("John Smith", "Smith John") == 96);   /* a person's first and last name swapped */
+	CHECK(score("John Smith", "Smith John") == 96); /* a person's first and last name swapped */
 	CHECK(score("Smith & Sons", "Smith and Sons") == 96);
 	CHECK(score("Initech GmbH", "INITECH") == 96);
-	CHECK(score("Noël Hawk Capital Ltd", "Noel Hawk Capital Ltd") == 96);   /* accents set aside */
+	CHECK(score("Noël Hawk Capital Ltd", "Noel Hawk Capital Ltd") == 96); /* accents set aside */
 }
 
 static void test_neardup__typos(void)
@@ -66,19 +66,19 @@ static void test_neardup__typos(void)
 
 static void test_neardup__different_names(void)
 {
-	CHECK(score("Acme Ltd", "Apex Ltd") < NEARDUP_MIN_SCORE);          /* 2 edits of 4 */
+	CHECK(score("Acme Ltd", "Apex Ltd") < NEARDUP_MIN_SCORE); /* 2 edits of 4 */
 	CHECK(score("Globex Corporation", "Initech") == 0);
-	CHECK(score("Widget Pro", "Widget Pro Max") < NEARDUP_MIN_SCORE);  /* 4 letters more */
+	CHECK(score("Widget Pro", "Widget Pro Max") < NEARDUP_MIN_SCORE); /* 4 letters more */
 	CHECK(score("Bob", "Rob") < NEARDUP_MIN_SCORE);
 	/* another word, not a typo: each word that differs may take 1 edit (2 from 8 letters) */
 	CHECK(score("Willow River Robotics Co.", "Willow Haven Robotics Ltd") == 0);
 	CHECK(score("Sterling Gate Energy Co.", "Sterling Hawk Energy Limited") == 0);
 	CHECK(score("Atlas Peak Properties", "Atlas Park Properties") == 0);
 	CHECK(score("Nolan & Hernandez", "Hernandez & Novak") == 0);
-	CHECK(score("Stark Industries", "Stark Industries Group") == 0);        /* a word more */
+	CHECK(score("Stark Industries", "Stark Industries Group") == 0); /* a word more */
 	CHECK(score(NULL, "Acme") == 0);
-	CHECK(score("Xcme Corp", "Acmf") == 0);                            /* both ends differ */
-	CHECK(score("Acme", "Bcme") >= 75);                                /* one end is enough */
+	CHECK(score("Xcme Corp", "Acmf") == 0); /* both ends differ */
+	CHECK(score("Acme", "Bcme") >= 75);     /* one end is enough */
 }
 
 static void test_neardup__why(void)
@@ -88,11 +88,8 @@ static void test_neardup__why(void)
 }
 
 static const struct unit_test neardup_tests[] = {
-	UNIT(test_neardup__key),
-	UNIT(test_neardup__same_words),
-	UNIT(test_neardup__typos),
-	UNIT(test_neardup__different_names),
-	UNIT(test_neardup__why),
-	{ 0 },
+	UNIT(test_neardup__key),   UNIT(test_neardup__same_words),
+	UNIT(test_neardup__typos), UNIT(test_neardup__different_names),
+	UNIT(test_neardup__why),   { 0 },
 };
 UNIT_SUITE(neardup_tests)

@@ -12,8 +12,8 @@ static void check_norm(const char *in, const char *want, int line)
 	char *got = name_normalize(in);
 
 	if (!got || strcmp(got, want)) {
-		fprintf(stderr, "%s:%d: normalize(\"%s\"): expected \"%s\", got \"%s\"\n", __FILE__, line,
-			in, want, got ? got : "(null)");
+		fprintf(stderr, "%s:%d: normalize(\"%s\"): expected \"%s\", got \"%s\"\n", __FILE__, line, in, want,
+			got ? got : "(null)");
 		unit_failures++;
 	}
 	xfree(got);
@@ -23,38 +23,43 @@ static void check_norm(const char *in, const char *want, int line)
 
 static void test_normalize__nfkc(void)
 {
-	NORM("\xef\xac\x81le", "file");                       /* U+FB01 ligature fi */
-	NORM("\xef\xbc\xa1\xef\xbd\x83\xef\xbd\x8d\xef\xbd\x85", "acme");   /* full-width */
-	NORM("No\xe2\x84\x96 1", "nono 1");                   /* U+2116 numero sign */
-	NORM("x\xc2\xb2", "x2");                              /* superscript two */
+	NORM("\xef\xac\x81le", "file");                                   /* U+FB01 ligature fi */
+	NORM("\xef\xbc\xa1\xef\xbd\x83\xef\xbd\x8d\xef\xbd\x85", "acme"); /* full-width */
+	NORM("No\xe2\x84\x96 1", "nono 1");                               /* U+2116 numero sign */
+	NORM("x\xc2\xb2", "x2");                                          /* superscript two */
 }
 
 static void test_normalize__case_fold(void)
 {
 	NORM("ACME Ltd", "acme ltd");
-	NORM("Stra\xc3\x9f" "e", "strasse");                  /* full folding: ß -> ss */
-	NORM("\xce\xa3\xce\x99\xce\xa3", "\xcf\x83\xce\xb9\xcf\x83");   /* ΣΙΣ -> σισ */
+	NORM("Stra\xc3\x9f"
+	     "e",
+	     "strasse");                                              /* full folding: ß -> ss */
+	NORM("\xce\xa3\xce\x99\xce\xa3", "\xcf\x83\xce\xb9\xcf\x83"); /* ΣΙΣ -> σισ */
 }
 
 static void test_normalize__white_space(void)
 {
 	NORM("  Acme   Ltd  ", "acme ltd");
 	NORM("\tAcme\r\n\nLtd\v", "acme ltd");
-	NORM("Acme\xc2\xa0\xc2\xa0Ltd", "acme ltd");          /* NBSP */
-	NORM("Acme\xe3\x80\x80Ltd", "acme ltd");              /* ideographic space */
-	NORM("Acme\xe2\x80\xa8Ltd\xe2\x80\xa9", "acme ltd");  /* line/paragraph separators */
+	NORM("Acme\xc2\xa0\xc2\xa0Ltd", "acme ltd");         /* NBSP */
+	NORM("Acme\xe3\x80\x80Ltd", "acme ltd");             /* ideographic space */
+	NORM("Acme\xe2\x80\xa8Ltd\xe2\x80\xa9", "acme ltd"); /* line/paragraph separators */
 	NORM("   ", "");
 	NORM("", "");
 }
 
 static void test_normalize__accents_kept(void)
 {
-	char *a = name_normalize("\xc3\x81" "cme");           /* Ácme, composed */
-	char *b = name_normalize("A\xcc\x81" "cme");          /* A + combining acute */
+	char *a = name_normalize("\xc3\x81"
+				 "cme"); /* Ácme, composed */
+	char *b = name_normalize("A\xcc\x81"
+				 "cme"); /* A + combining acute */
 	char *c = name_normalize("Acme");
 
 	CHECK(a && b && c);
-	CHECK_STREQ(a, "\xc3\xa1" "cme");
+	CHECK_STREQ(a, "\xc3\xa1"
+		       "cme");
 	CHECK_STREQ(b, a);
 	CHECK(a && c && strcmp(a, c) != 0);
 	xfree(a);
@@ -89,8 +94,8 @@ static void test_normalize__ascii_fast_path(void)
 			slow = name_normalize(slow_in);
 			snprintf(want, sizeof(want), "\xc3\xa9%s", fast ? fast : "(null)");
 			if (!slow || strcmp(slow, want)) {
-				fprintf(stderr, "%s:%d: ascii %d/%d: fast \"%s\", full \"%s\"\n", __FILE__,
-					__LINE__, c, d, fast ? fast : "(null)", slow ? slow : "(null)");
+				fprintf(stderr, "%s:%d: ascii %d/%d: fast \"%s\", full \"%s\"\n", __FILE__, __LINE__, c,
+					d, fast ? fast : "(null)", slow ? slow : "(null)");
 				unit_failures++;
 			}
 			xfree(fast);

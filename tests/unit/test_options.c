@@ -49,8 +49,9 @@ static int parse(struct t_run *r, const char *const *words)
 
 static void test_options__each_kind_sets_its_field(void)
 {
-	static const char *const w[] = { "job.json", "-a", "--output=out.csv", "--limit", "7", "--format", "json",
-					 "-q", NULL };
+	static const char *const w[] = {
+		"job.json", "-a", "--output=out.csv", "--limit", "7", "--format", "json", "-q", NULL
+	};
 	struct t_run r;
 
 	CHECK_INTEQ(parse(&r, w), 0);
@@ -109,10 +110,12 @@ static void check_refused(const char *const *w, const char *message)
 
 static void test_options__one_message_per_mistake(void)
 {
-	static const char *const unknown[] = { "--bogus", NULL }, *const unknown_short[] = { "-x", NULL },
-		*const no_value[] = { "--output", NULL }, *const no_value_short[] = { "-o", NULL },
-		*const flag_value[] = { "--all=yes", NULL }, *const bad_count[] = { "--limit", "0", NULL },
-		*const bad_number[] = { "--limit=1e3", NULL }, *const bad_choice[] = { "--format", "xml", NULL };
+	static const char *const
+		unknown[] = { "--bogus", NULL },
+		*const unknown_short[] = { "-x", NULL }, *const no_value[] = { "--output", NULL },
+		*const no_value_short[] = { "-o", NULL }, *const flag_value[] = { "--all=yes", NULL },
+		*const bad_count[] = { "--limit", "0", NULL }, *const bad_number[] = { "--limit=1e3", NULL },
+		*const bad_choice[] = { "--format", "xml", NULL };
 
 	check_refused(unknown, "unknown option '--bogus'; see 'finsync test --help'");
 	check_refused(unknown_short, "unknown option '-x'; see 'finsync test --help'");
@@ -126,9 +129,10 @@ static void test_options__one_message_per_mistake(void)
 
 static void test_options__near_miss_is_suggested(void)
 {
-	static const char *const prefix[] = { "--out", NULL }, *const typo[] = { "--limti", NULL },
-		*const common[] = { "--verbos", NULL }, *const with_value[] = { "--fromat=json", NULL },
-		*const ambiguous[] = { "--l", NULL };
+	static const char *const
+		prefix[] = { "--out", NULL },
+		*const typo[] = { "--limti", NULL }, *const common[] = { "--verbos", NULL },
+		*const with_value[] = { "--fromat=json", NULL }, *const ambiguous[] = { "--l", NULL };
 
 	check_refused(prefix, "unknown option '--out' (did you mean '--output'?); see 'finsync test --help'");
 	check_refused(typo, "unknown option '--limti' (did you mean '--limit'?); see 'finsync test --help'");
@@ -157,7 +161,7 @@ static void test_options__suggest(void)
 	suggest_consider(&s, "run");
 	suggest_consider(&s, "resync");
 	CHECK_STREQ(suggest_result(&s), "run");
-	suggest_init(&s, "re");             /* a prefix of two names, and too short for edits */
+	suggest_init(&s, "re"); /* a prefix of two names, and too short for edits */
 	suggest_consider(&s, "review");
 	suggest_consider(&s, "resync");
 	CHECK(suggest_result(&s) == NULL);

@@ -97,11 +97,8 @@ static void test_pageguard__the_cap_stops(void)
 }
 
 static const struct unit_test pageguard_tests[] = {
-	UNIT(test_pageguard__honest_paging_passes),
-	UNIT(test_pageguard__a_cycle_of_two_pages_stops),
-	UNIT(test_pageguard__a_reused_token_stops),
-	UNIT(test_pageguard__an_empty_page_claiming_more_stops),
-	UNIT(test_pageguard__the_cap_stops),
-	{ 0 }
+	UNIT(test_pageguard__honest_paging_passes), UNIT(test_pageguard__a_cycle_of_two_pages_stops),
+	UNIT(test_pageguard__a_reused_token_stops), UNIT(test_pageguard__an_empty_page_claiming_more_stops),
+	UNIT(test_pageguard__the_cap_stops),        { 0 }
 };
 UNIT_SUITE(pageguard_tests)

@@ -50,13 +50,13 @@ static void test_scratch__groups(void)
 	CHECK(scratch_groups_put(g, "A1", "12", "twelve", 6) == 0);
 	CHECK(scratch_groups_put(g, "A1", "3", "three", 5) == 0);
 	CHECK(scratch_groups_put(g, "A9", "7", "seven", 5) == 0);
-	CHECK(scratch_groups_put(g, "A1", "100", "hundred!", 7) == 0);  /* only len bytes count */
+	CHECK(scratch_groups_put(g, "A1", "100", "hundred!", 7) == 0); /* only len bytes count */
 	CHECK(scratch_groups_seal(g) == 0);
 	CHECK(scratch_groups_take(g, "A1", append, text, &n) == 0);
 	CHECK_INTEQ(n, 3);
 	CHECK_STREQ(text, "three;twelve;hundred;");
 	text[0] = '\0';
-	CHECK(scratch_groups_take(g, "A1", append, text, &n) == 0);      /* taken: gone */
+	CHECK(scratch_groups_take(g, "A1", append, text, &n) == 0); /* taken: gone */
 	CHECK_INTEQ(n, 0);
 	CHECK(scratch_groups_each(g, append_pair, text) == 0);
 	CHECK_STREQ(text, "7@A9;");

@@ -91,9 +91,8 @@ static long stat_of(struct stage_fx *f, const char *entity, const char *column)
 	return -1;
 }
 
-static const char accounts[] =
-	"{\"id\":\"A1\",\"Account_Name\":\"Acme\"}\n"
-	"{\"id\":\"A2\",\"Account_Name\":\"Beta\"}";
+static const char accounts[] = "{\"id\":\"A1\",\"Account_Name\":\"Acme\"}\n"
+			       "{\"id\":\"A2\",\"Account_Name\":\"Beta\"}";
 static const char contacts[] =
 	"{\"id\":\"12\",\"Last_Name\":\"Second\",\"Account_Name\":{\"name\":\"Acme\",\"id\":\"A1\"}}\n"
 	"{\"id\":\"3\",\"First_Name\":\"Ann\",\"Last_Name\":\"First\",\"Account_Name\":{\"name\":\"Acme\",\"id\":\"A1\"}}\n"
@@ -107,14 +106,15 @@ static void test_transform__accounts_and_contacts(void)
 	struct stage_fx f;
 	json_t *out, *persons;
 
-	sfx_init(&f, "zoho-books", "{\"customers\":{\"crm_module\":\"accounts_and_contacts\","
+	sfx_init(&f, "zoho-books",
+		 "{\"customers\":{\"crm_module\":\"accounts_and_contacts\","
 		 "\"include_orphan_contacts\":true}}");
 	sfx_file(&f, "accounts", accounts);
 	sfx_file(&f, "contacts", contacts);
 	sfx_file(&f, "finance.customers", "{\"contact_id\":\"F2\",\"contact_name\":\"BETA\"}");
 	CHECK(stage_transform(&f.p) == 0);
 	out = sfx_output(&f, "customers");
-	CHECK_INTEQ(json_array_size(out), 4);       /* A1, A2, orphan 40, invalid without id */
+	CHECK_INTEQ(json_array_size(out), 4); /* A1, A2, orphan 40, invalid without id */
 	CHECK_STREQ(field(out, 0, "crm_id"), "A1");
 	CHECK_STREQ(field(out, 0, "action"), "create");
 	CHECK_STREQ(field(out, 0, "crm_module"), "Accounts");
@@ -132,7 +132,7 @@ static void test_transform__accounts_and_contacts(void)
 	CHECK_STREQ(field(out, 2, "name"), "Orphan");
 	CHECK_STREQ(field(out, 3, "action"), "invalid");
 	CHECK_STREQ(field(out, 3, "reason"), "the record has no id");
-	CHECK(strlen(field(out, 0, "hash")) == 33);      /* with persons: whole-body */
+	CHECK(strlen(field(out, 0, "hash")) == 33); /* with persons: whole-body */
 	CHECK_INTEQ(f.p.records_failed, 2);         /* the malformed line and the record without id */
 	CHECK_INTEQ(stat_of(&f, "customers", "added"), 2);
 	CHECK_INTEQ(stat_of(&f, "customers", "skipped"), 1);
@@ -152,7 +152,7 @@ static void test_transform__orphans_left_out(void)
 	sfx_file(&f, "contacts", contacts);
 	CHECK(stage_transform(&f.p) == 0);
 	out = sfx_output(&f, "customers");
-	CHECK_INTEQ(json_array_size(out), 3);       /* A1, A2, invalid without id */
+	CHECK_INTEQ(json_array_size(out), 3); /* A1, A2, invalid without id */
 	CHECK_STREQ(field(out, 1, "action"), "create");
 	json_decref(out);
 	sfx_release(&f);
@@ -166,7 +166,8 @@ static void test_transform__deterministic(void)
 	char *ta, *tb;
 
 	sfx_init(&f, "zoho-inventory", "{\"items\":{\"on_duplicate\":\"clone\"},\"vendors\":{}}");
-	sfx_file(&f, "products", "{\"id\":\"P1\",\"Product_Name\":\"Bolt\",\"Unit_Price\":\"1.5\"}\n"
+	sfx_file(&f, "products",
+		 "{\"id\":\"P1\",\"Product_Name\":\"Bolt\",\"Unit_Price\":\"1.5\"}\n"
 		 "{\"id\":\"P2\",\"Product_Name\":\"bolt\",\"Unit_Price\":2}\n"
 		 "{\"id\":\"P3\",\"Product_Name\":\"Nut\",\"Unit_Price\":\"cheap\"}\n"
 		 "[1,2]");

@@ -10,8 +10,8 @@
 #include "unit.h"
 
 /* Maps rec (JSON text) of module for entity; returns the payload as sorted compact JSON. */
-static char *map_text(struct job *job, const char *entity, const char *module, const char *rec_json,
-		      json_t *persons, struct mapped *m)
+static char *map_text(struct job *job, const char *entity, const char *module, const char *rec_json, json_t *persons,
+		      struct mapped *m)
 {
 	json_t *rec = json_loads(rec_json, 0, NULL);
 	char *text;
@@ -24,15 +24,15 @@ static char *map_text(struct job *job, const char *entity, const char *module, c
 }
 
 /* Checks the payload of one record against the expected sorted JSON. */
-static void check_map(struct job *job, const char *entity, const char *module, const char *rec,
-		      const char *want, int line)
+static void check_map(struct job *job, const char *entity, const char *module, const char *rec, const char *want,
+		      int line)
 {
 	struct mapped m;
 	char *got = map_text(job, entity, module, rec, NULL, &m);
 
 	if (!got || strcmp(got, want)) {
-		fprintf(stderr, "%s:%d: payload\n  expected %s\n  got      %s (%s)\n", __FILE__, line,
-			want, got ? got : "(null)", m.reason ? m.reason : "");
+		fprintf(stderr, "%s:%d: payload\n  expected %s\n  got      %s (%s)\n", __FILE__, line, want,
+			got ? got : "(null)", m.reason ? m.reason : "");
 		unit_failures++;
 	}
 	xfree(got);
@@ -99,7 +99,8 @@ static void test_mapping__contact_billing_flat(void)
 	struct job job;
 
 	tjob_init(&job, "zoho-billing", "{\"customers\":{\"crm_module\":\"contacts\"}}");
-	MAP(&job, "customers", "Contacts", "{\"id\":\"77\",\"First_Name\":\"Ann\",\"Last_Name\":\"Lee\",\"Email\":\"a@x.example\"}",
+	MAP(&job, "customers", "Contacts",
+	    "{\"id\":\"77\",\"First_Name\":\"Ann\",\"Last_Name\":\"Lee\",\"Email\":\"a@x.example\"}",
 	    "{\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"77\"}],"
 	    "\"display_name\":\"Ann Lee\",\"email\":\"a@x.example\","
 	    "\"first_name\":\"Ann\",\"last_name\":\"Lee\"}");
@@ -113,14 +114,17 @@ static void test_mapping__account_with_persons(void)
 	json_t *persons = json_loads("[{\"first_name\":\"Bo\",\"last_name\":\"Ek\"},{\"last_name\":\"Al\"}]", 0, NULL);
 	char *got;
 
-	tjob_init(&job, "zoho-books",
-		  "{\"customers\":{\"crm_module\":\"accounts_and_contacts\",\"field_map\":{\"email\":\"Acct_Email\"}}}");
+	tjob_init(
+		&job, "zoho-books",
+		"{\"customers\":{\"crm_module\":\"accounts_and_contacts\",\"field_map\":{\"email\":\"Acct_Email\"}}}");
 	got = map_text(&job, "customers", "Accounts",
 		       "{\"id\":\"41\",\"Account_Name\":\"Acme\",\"Acct_Email\":\"info@acme.example\"}", persons, &m);
-	CHECK_STREQ(got, "{\"company_name\":\"Acme\",\"contact_name\":\"Acme\",\"contact_persons\":["
-		    "{\"email\":\"info@acme.example\",\"first_name\":\"Bo\",\"last_name\":\"Ek\"},"
-		    "{\"last_name\":\"Al\"}],\"contact_type\":\"customer\","
-		    "\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"41\"}],\"customer_sub_type\":\"business\"}");
+	CHECK_STREQ(
+		got,
+		"{\"company_name\":\"Acme\",\"contact_name\":\"Acme\",\"contact_persons\":["
+		"{\"email\":\"info@acme.example\",\"first_name\":\"Bo\",\"last_name\":\"Ek\"},"
+		"{\"last_name\":\"Al\"}],\"contact_type\":\"customer\","
+		"\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"41\"}],\"customer_sub_type\":\"business\"}");
 	CHECK_STREQ(mapping_primary_email(m.payload), "info@acme.example");
 	xfree(got);
 	mapped_release(&m);
@@ -135,7 +139,8 @@ static void test_mapping__vendor_persons(void)
 	struct job job;
 
 	tjob_init(&job, "zoho-inventory", "{\"vendors\":{}}");
-	MAP(&job, "vendors", "Vendors", "{\"id\":\"5\",\"Vendor_Name\":\"Parts Co\",\"Email\":\"p@parts.example\",\"Zip_Code\":\"0150\"}",
+	MAP(&job, "vendors", "Vendors",
+	    "{\"id\":\"5\",\"Vendor_Name\":\"Parts Co\",\"Email\":\"p@parts.example\",\"Zip_Code\":\"0150\"}",
 	    "{\"billing_address\":{\"zip\":\"0150\"},\"company_name\":\"Parts Co\",\"contact_name\":\"Parts Co\","
 	    "\"contact_persons\":[{\"crm_contact_id\":\"5\",\"email\":\"p@parts.example\"}],"
 	    "\"contact_type\":\"vendor\",\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"5\"}]}");
@@ -149,16 +154,19 @@ static void test_mapping__item_types(void)
 {
 	struct job job;
 
-	tjob_init(&job, "zoho-inventory", "{\"items\":{\"product_type_field\":\"Product_Category\","
+	tjob_init(&job, "zoho-inventory",
+		  "{\"items\":{\"product_type_field\":\"Product_Category\","
 		  "\"product_type_default\":\"service\"}}");
-	MAP(&job, "items", "Products", "{\"id\":\"3\",\"Product_Name\":\"Bolt\",\"Product_Code\":\"B-1\","
+	MAP(&job, "items", "Products",
+	    "{\"id\":\"3\",\"Product_Name\":\"Bolt\",\"Product_Code\":\"B-1\","
 	    "\"Unit_Price\":\"2\",\"Product_Category\":\"GOOD\"}",
 	    "{\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"3\"}],\"item_type\":\"sales\","
 	    "\"name\":\"Bolt\",\"product_type\":\"goods\",\"rate\":2,\"sku\":\"B-1\"}");
 	MAP(&job, "items", "Products", "{\"id\":\"4\",\"Product_Name\":\"Setup\",\"Product_Category\":\"Services\"}",
 	    "{\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"4\"}],\"item_type\":\"sales\","
 	    "\"name\":\"Setup\",\"product_type\":\"service\",\"rate\":0}");
-	MAP(&job, "items", "Products", "{\"id\":\"5\",\"Product_Name\":\"Thing\",\"Product_Category\":\"Hardware\",\"Unit_Price\":\"\"}",
+	MAP(&job, "items", "Products",
+	    "{\"id\":\"5\",\"Product_Name\":\"Thing\",\"Product_Category\":\"Hardware\",\"Unit_Price\":\"\"}",
 	    "{\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"5\"}],\"item_type\":\"sales\","
 	    "\"name\":\"Thing\",\"product_type\":\"service\",\"rate\":0}");
 	tjob_release(&job);
@@ -167,24 +175,28 @@ static void test_mapping__item_types(void)
 /* The same product from the API (typed) and from a CSV export (strings) maps byte for byte alike. */
 static void test_mapping__api_and_csv_identical(void)
 {
-	static const char api[] = "{\"id\":\"3\",\"Product_Name\":\"Bolt\",\"Unit_Price\":12.5,"
+	static const char api[] =
+		"{\"id\":\"3\",\"Product_Name\":\"Bolt\",\"Unit_Price\":12.5,"
 		"\"Taxable\":true,\"Qty\":10,\"Reorder_Level\":5.0,\"Tax\":[\"VAT\",\"Eco\"],"
 		"\"Vendor_Name\":{\"name\":\"Parts Co\",\"id\":\"8\"}}";
-	static const char csv[] = "{\"id\":\"3\",\"Product_Name\":\"Bolt\",\"Unit_Price\":\"12.50\","
+	static const char csv[] =
+		"{\"id\":\"3\",\"Product_Name\":\"Bolt\",\"Unit_Price\":\"12.50\","
 		"\"Taxable\":\"TRUE\",\"Qty\":\"10\",\"Reorder_Level\":\"5\",\"Tax\":\"VAT;Eco\","
 		"\"Vendor_Name\":{\"name\":\"Parts Co\",\"id\":\"8\"}}";
 	struct job job;
 	struct mapped a, b;
 	char *ta, *tb, ha[CONTENT_HASH_LEN], hb[CONTENT_HASH_LEN];
 
-	tjob_init(&job, "zoho-books", "{\"items\":{\"field_map\":{\"is_taxable\":\"Taxable\","
-		  "\"cf_qty\":\"Qty\",\"reorder_level\":\"Reorder_Level\",\"cf_tax\":\"Tax\",\"cf_vendor\":\"Vendor_Name\"}}}");
+	tjob_init(
+		&job, "zoho-books",
+		"{\"items\":{\"field_map\":{\"is_taxable\":\"Taxable\","
+		"\"cf_qty\":\"Qty\",\"reorder_level\":\"Reorder_Level\",\"cf_tax\":\"Tax\",\"cf_vendor\":\"Vendor_Name\"}}}");
 	ta = map_text(&job, "items", "Products", api, NULL, &a);
 	tb = map_text(&job, "items", "Products", csv, NULL, &b);
 	CHECK_STREQ(ta, "{\"custom_fields\":[{\"api_name\":\"cf_crm_id\",\"value\":\"3\"},"
-		    "{\"api_name\":\"cf_qty\",\"value\":\"10\"},{\"api_name\":\"cf_tax\",\"value\":\"VAT;Eco\"},"
-		    "{\"api_name\":\"cf_vendor\",\"value\":\"Parts Co\"}],\"is_taxable\":true,\"name\":\"Bolt\","
-		    "\"product_type\":\"goods\",\"rate\":12.5,\"reorder_level\":5}");
+			"{\"api_name\":\"cf_qty\",\"value\":\"10\"},{\"api_name\":\"cf_tax\",\"value\":\"VAT;Eco\"},"
+			"{\"api_name\":\"cf_vendor\",\"value\":\"Parts Co\"}],\"is_taxable\":true,\"name\":\"Bolt\","
+			"\"product_type\":\"goods\",\"rate\":12.5,\"reorder_level\":5}");
 	CHECK_STREQ(tb, ta);
 	if (a.payload && b.payload) {
 		content_hash(a.payload, ha);
@@ -204,9 +216,11 @@ static void test_mapping__invalid_values(void)
 	struct mapped m;
 	char *got, longname[260];
 
-	tjob_init(&job, "zoho-books", "{\"items\":{\"field_map\":{\"is_taxable\":\"Taxable\"}},"
+	tjob_init(&job, "zoho-books",
+		  "{\"items\":{\"field_map\":{\"is_taxable\":\"Taxable\"}},"
 		  "\"customers\":{\"crm_module\":\"contacts\"}}");
-	got = map_text(&job, "items", "Products", "{\"id\":\"1\",\"Product_Name\":\"X\",\"Unit_Price\":\"12,50\"}", NULL, &m);
+	got = map_text(&job, "items", "Products", "{\"id\":\"1\",\"Product_Name\":\"X\",\"Unit_Price\":\"12,50\"}",
+		       NULL, &m);
 	CHECK(got == NULL);
 	CHECK_STREQ(m.reason, "Unit_Price '12,50' is not a number");
 	CHECK_STREQ(m.name, "X");
@@ -259,7 +273,8 @@ static void test_mapping__field_map_overrides(void)
 {
 	struct job job;
 
-	tjob_init(&job, "zoho-books", "{\"customers\":{\"field_map\":{\"website\":\"Site2\","
+	tjob_init(&job, "zoho-books",
+		  "{\"customers\":{\"field_map\":{\"website\":\"Site2\","
 		  "\"cf_tier\":\"Tier\",\"cf_industry\":\"Industry\",\"billing_address.city\":\"Town\","
 		  "\"payment_terms\":\"Terms\",\"phone\":\"Phone\",\"contact_name\":\"Legal_Name\"}}}");
 	MAP(&job, "customers", "Accounts",
@@ -284,7 +299,8 @@ static void check_row(json_t *rows, const char *finance, const char *want, int l
 	json_array_foreach(rows, i, r)
 		if (!strcmp(json_string_value(json_object_get(r, "finance")), finance))
 			snprintf(got, sizeof(got), "%s|%s|%s|%s", json_string_value(json_object_get(r, "module")),
-				 json_string_value(json_object_get(r, "crm")), json_string_value(json_object_get(r, "origin")),
+				 json_string_value(json_object_get(r, "crm")),
+				 json_string_value(json_object_get(r, "origin")),
 				 json_string_value(json_object_get(r, "type")));
 	if (strcmp(got, want)) {
 		fprintf(stderr, "%s:%d: %s\n  expected %s\n  got      %s\n", __FILE__, line, finance, want, got);
@@ -300,7 +316,8 @@ static void test_mapping__describe(void)
 	struct job job;
 	json_t *rows;
 
-	tjob_init(&job, "zoho-books", "{\"customers\":{\"field_map\":{\"website\":\"Site2\","
+	tjob_init(&job, "zoho-books",
+		  "{\"customers\":{\"field_map\":{\"website\":\"Site2\","
 		  "\"cf_tier\":\"Tier\",\"billing_address.city\":\"Town\",\"payment_terms\":\"Terms\","
 		  "\"contact_name\":\"Legal_Name\"}},\"items\":{}}");
 	rows = mapping_describe(&job, job_entity(&job, "customers"));
@@ -311,7 +328,7 @@ static void test_mapping__describe(void)
 	ROW(rows, "cf_tier", "Accounts|Tier|custom field|string");
 	ROW(rows, "payment_terms", "Accounts|Terms|field_map|number");
 	ROW(rows, "cf_crm_id", "Accounts|id|crm id|string");
-	CHECK_INTEQ((long)json_array_size(rows), 18);   /* 15 defaults, less 3 overridden, 5 of field_map, the id */
+	CHECK_INTEQ((long)json_array_size(rows), 18); /* 15 defaults, less 3 overridden, 5 of field_map, the id */
 	json_decref(rows);
 	rows = mapping_describe(&job, job_entity(&job, "items"));
 	ROW(rows, "rate", "Products|Unit_Price|default|number");
@@ -336,7 +353,7 @@ static void test_mapping__check_job(void)
 	tjob_init(&job, "zoho-books", "{\"customers\":{\"field_map\":{\"colour\":\"X\"}}}");
 	CHECK(mapping_check_job(&job) == FS_EUSAGE);
 	CHECK(strstr(err_msg(), "job 'test.json': sync.customers.field_map.colour: not a field of "
-		      "Zoho Books customers (known: contact_name, company_name,") != NULL);
+				"Zoho Books customers (known: contact_name, company_name,") != NULL);
 	CHECK(strstr(err_msg(), "billing_address.{address,street2,") != NULL);
 	tjob_release(&job);
 
@@ -354,7 +371,8 @@ static void test_mapping__check_job(void)
 	CHECK(mapping_check_job(&job) == FS_EUSAGE);
 	tjob_release(&job);
 
-	tjob_init(&job, "zoho-inventory", "{\"customers\":{\"field_map\":{\"billing_address.address\":\"S\","
+	tjob_init(&job, "zoho-inventory",
+		  "{\"customers\":{\"field_map\":{\"billing_address.address\":\"S\","
 		  "\"shipping_address.zip\":\"Z\",\"cf_x\":\"X\",\"email\":\"E\",\"credit_limit\":\"C\"}},"
 		  "\"items\":{\"field_map\":{\"unit\":\"Usage_Unit\",\"purchase_rate\":\"Cost\",\"name\":\"N\"}}}");
 	CHECK(mapping_check_job(&job) == 0);
@@ -378,7 +396,8 @@ static void test_mapping__crm_fields(void)
 	struct job job;
 	json_t *f;
 
-	tjob_init(&job, "zoho-books", "{\"customers\":{\"crm_module\":\"accounts_and_contacts\","
+	tjob_init(&job, "zoho-books",
+		  "{\"customers\":{\"crm_module\":\"accounts_and_contacts\","
 		  "\"field_map\":{\"cf_industry\":\"Industry\",\"website\":\"Site2\",\"cf_owner\":\"Owner.email\"}},"
 		  "\"items\":{\"product_type_field\":\"Product_Category\"}}");
 	f = mapping_crm_fields(&job, job_entity(&job, "customers"), "Accounts");
@@ -408,10 +427,12 @@ static void test_mapping__check_crm_fields(void)
 	json_t *products = json_loads("[\"id\",\"Product_Name\",\"Unit_Price\",\"Product_Category\"]", 0, NULL);
 	json_t *accounts = json_loads("[\"id\",\"Account_Name\",\"Owner\"]", 0, NULL);
 
-	tjob_init(&job, "zoho-books", "{\"items\":{\"field_map\":{\"unit\":\"Usage_Unit\"}},"
+	tjob_init(&job, "zoho-books",
+		  "{\"items\":{\"field_map\":{\"unit\":\"Usage_Unit\"}},"
 		  "\"customers\":{\"field_map\":{\"cf_owner\":\"Owner.email\"}}}");
 	CHECK(mapping_check_crm_fields(&job, job_entity(&job, "items"), "Products", products) == FS_EUSAGE);
-	CHECK_STREQ(err_msg(), "job 'test.json': sync.items.field_map.unit: the CRM module Products has no field 'Usage_Unit'");
+	CHECK_STREQ(err_msg(),
+		    "job 'test.json': sync.items.field_map.unit: the CRM module Products has no field 'Usage_Unit'");
 	/* Defaults the module lacks (Website, Billing_*) are not an error; Owner.email reads Owner. */
 	CHECK(mapping_check_crm_fields(&job, job_entity(&job, "customers"), "Accounts", accounts) == 0);
 	tjob_release(&job);
@@ -432,9 +453,9 @@ static void test_mapping__hash(void)
 	content_hash(a, ha);
 	content_hash(b, hb);
 	content_hash(empty, he);
-	CHECK_STREQ(ha, "f85f5878cbf2dc03");        /* FNV-1a 64 of {"a":2,"b":1} */
+	CHECK_STREQ(ha, "f85f5878cbf2dc03"); /* FNV-1a 64 of {"a":2,"b":1} */
 	CHECK_STREQ(hb, ha);
-	CHECK_STREQ(he, "08f44b07b5901a25");        /* FNV-1a 64 of {} */
+	CHECK_STREQ(he, "08f44b07b5901a25"); /* FNV-1a 64 of {} */
 	json_decref(a);
 	json_decref(b);
 	json_decref(empty);

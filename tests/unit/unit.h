@@ -20,7 +20,9 @@ struct unit_test {
 	void (*fn)(void);
 };
 
+/* clang-format off */
 #define UNIT(f) { #f, f }
+/* clang-format on */
 
 extern int unit_failures;
 void unit_register(const struct unit_test *table);
@@ -33,30 +35,36 @@ char *unit_stderr_of(void (*fn)(void));
 char *unit_stdout_of(void (*fn)(void));
 
 #define UNIT_SUITE(table) \
-	__attribute__((constructor)) static void register_##table(void) { unit_register(table); }
+	__attribute__((constructor)) static void register_##table(void) \
+	{ \
+		unit_register(table); \
+	}
 
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		unit_failures++; \
-	} \
-} while (0)
+#define CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+			unit_failures++; \
+		} \
+	} while (0)
 
-#define CHECK_STREQ(a, b) do { \
-	const char *a_ = (a), *b_ = (b); \
-	if (!a_ || !b_ || strcmp(a_, b_)) { \
-		fprintf(stderr, "%s:%d: expected \"%s\", got \"%s\" (%s)\n", __FILE__, __LINE__, \
-			b_ ? b_ : "(null)", a_ ? a_ : "(null)", #a); \
-		unit_failures++; \
-	} \
-} while (0)
+#define CHECK_STREQ(a, b) \
+	do { \
+		const char *a_ = (a), *b_ = (b); \
+		if (!a_ || !b_ || strcmp(a_, b_)) { \
+			fprintf(stderr, "%s:%d: expected \"%s\", got \"%s\" (%s)\n", __FILE__, __LINE__, \
+				b_ ? b_ : "(null)", a_ ? a_ : "(null)", #a); \
+			unit_failures++; \
+		} \
+	} while (0)
 
-#define CHECK_INTEQ(a, b) do { \
-	long long a_ = (long long)(a), b_ = (long long)(b); \
-	if (a_ != b_) { \
-		fprintf(stderr, "%s:%d: expected %lld, got %lld (%s)\n", __FILE__, __LINE__, b_, a_, #a); \
-		unit_failures++; \
-	} \
-} while (0)
+#define CHECK_INTEQ(a, b) \
+	do { \
+		long long a_ = (long long)(a), b_ = (long long)(b); \
+		if (a_ != b_) { \
+			fprintf(stderr, "%s:%d: expected %lld, got %lld (%s)\n", __FILE__, __LINE__, b_, a_, #a); \
+			unit_failures++; \
+		} \
+	} while (0)
 
 #endif

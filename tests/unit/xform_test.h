@@ -40,11 +40,13 @@ static inline void tjob_init(struct job *job, const char *app, const char *sync)
 		e->include_orphan_contacts = json_is_true(json_object_get(cfg, "include_orphan_contacts"));
 		e->match_email = json_is_true(json_object_get(cfg, "match_email"));
 		mode = json_string_value(json_object_get(cfg, "crm_module"));
-		e->crm_module = !mode || !strcmp(mode, "accounts") ? CRM_ACCOUNTS :
-				!strcmp(mode, "contacts") ? CRM_CONTACTS : CRM_ACCOUNTS_AND_CONTACTS;
+		e->crm_module = !mode || !strcmp(mode, "accounts") ? CRM_ACCOUNTS
+				: !strcmp(mode, "contacts")        ? CRM_CONTACTS
+								   : CRM_ACCOUNTS_AND_CONTACTS;
 		dup = json_string_value(json_object_get(cfg, "on_duplicate"));
-		e->on_duplicate = !dup || !strcmp(dup, "skip") ? DUP_SKIP :
-				  !strcmp(dup, "clone") ? DUP_CLONE : DUP_OVERWRITE;
+		e->on_duplicate = !dup || !strcmp(dup, "skip") ? DUP_SKIP
+				  : !strcmp(dup, "clone")      ? DUP_CLONE
+							       : DUP_OVERWRITE;
 	}
 }
 
