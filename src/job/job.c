@@ -325,43 +325,19 @@ static int field_name_ok(const char *s)
 	return 1;
 }
 
-static const char *const crm_api_keys[] = {
-	"type",
-	"api_base",
-	"accounts_url",
-	"client_id",
-	"client_secret_env",
-	"client_secret_file",
-	"refresh_token_env",
-	"refresh_token_file",
-	"client_secret",
-	"refresh_token",
-	"requests_per_minute",
-	"daily_budget",
-	"read",
-	NULL
-};
+/* The keys every API endpoint of a job takes: where it is and how it signs in. */
+/* clang-format off */
+#define ENDPOINT_KEYS "type", "api_base", "accounts_url", "client_id", "client_secret_env", \
+	"client_secret_file", "refresh_token_env", "refresh_token_file", "client_secret", "refresh_token"
+/* clang-format on */
+
+static const char *const crm_api_keys[] = { ENDPOINT_KEYS, "requests_per_minute", "daily_budget", "read", NULL };
 /* crm.read, in the order of enum crm_read. */
 static const char *const crm_read_names[] = { "auto", "rest", "bulk", NULL };
 static const char *const crm_csv_keys[] = { "type", "dir", NULL };
 static const char *const finance_keys[] = {
-	"type",
-	"api_base",
-	"accounts_url",
-	"client_id",
-	"client_secret_env",
-	"client_secret_file",
-	"refresh_token_env",
-	"refresh_token_file",
-	"client_secret",
-	"refresh_token",
-	"organization_id",
-	"crm_id_field",
-	"requests_per_minute",
-	"daily_budget",
-	"max_in_flight",
-	"plan",
-	NULL
+	ENDPOINT_KEYS,  "organization_id", "crm_id_field", "requests_per_minute",
+	"daily_budget", "max_in_flight",   "plan",         NULL
 };
 
 static int get_enum(struct loader *ld, json_t *obj, const char *where, const char *name, const char *const *names,
