@@ -138,6 +138,15 @@ int finclient_doc_status(struct finclient *fc, enum fin_doc doc, const char *id,
  */
 int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *query, const char *const *need,
 		       int (*verify)(json_t *rec, void *ud), void *ud, struct fin_doc_result *res);
+/*
+ * The document of type doc a CRM record's create made before (its answer
+ * lost, or the ledger lost the link), asked for by its reference_number (the
+ * record's id) and its customer: only a row that carries both is taken.  As
+ * finclient_doc_find(): 1 found (res filled), 0 none, <0 the app could not
+ * be asked; res is released by the caller either way.
+ */
+int finclient_doc_find_own(struct finclient *fc, enum fin_doc doc, const char *crm_id, const char *customer_id,
+			   struct fin_doc_result *res);
 void fin_doc_result_release(struct fin_doc_result *res);
 const char *fin_doc_name(enum fin_doc doc); /* "invoice", "estimate", "salesorder", "purchaseorder" */
 

@@ -751,6 +751,33 @@ int finclient_doc_find(struct finclient *fc, enum fin_doc doc, const char *query
 	return finclient_list_path(fc, r->path, r->list_key, query, lookup_row, &lk);
 }
 
+struct own_doc {
+	const char *crm_id;
+	const char *customer_id;
+};
+
+static int is_own_doc(json_t *rec, void *ud)
+{
+	const struct own_doc *m = ud;
+
+	return jstr_is(rec, "reference_number", m->crm_id) && jstr_is(rec, "customer_id", m->customer_id);
+}
+
+int finclient_doc_find_own(struct finclient *fc, enum fin_doc doc, const char *crm_id, const char *customer_id,
+			   struct fin_doc_result *res)
+{
+	static const char *const need[] = { "reference_number", "customer_id", NULL };
+	struct own_doc m = { crm_id, customer_id };
+	char *ref = http_escape(crm_id), *customer = http_escape(customer_id);
+	char *query = xasprintf("reference_number=%s&customer_id=%s", ref, customer);
+	int rc = finclient_doc_find(fc, doc, query, need, is_own_doc, &m, res);
+
+	xfree(query);
+	xfree(customer);
+	xfree(ref);
+	return rc;
+}
+
 void fin_doc_result_release(struct fin_doc_result *res)
 {
 	fin_outcome_release(&res->out);

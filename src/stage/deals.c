@@ -810,7 +810,7 @@ static int adopt_existing(struct deal_load *l, struct deal_ctx *d, struct txn *t
 		return 0;
 	if ((rc = linked_customer(l, d)) || !d->customer_id)
 		return rc;
-	if ((rc = load_find_own_doc(l->fin, t->doc, d->id, d->customer_id, &res)) == 1) {
+	if ((rc = finclient_doc_find_own(l->fin, t->doc, d->id, d->customer_id, &res)) == 1) {
 		log_info("deals %s: its %s %s was made before%s; linked to it", d->id, t->kind, res.out.finance_id,
 			 t->found ? " (created by an interrupted run, or a create whose answer was lost)" : "");
 		xstrset(&t->link.finance_id, res.out.finance_id);

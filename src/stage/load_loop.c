@@ -6,11 +6,9 @@
 #include <string.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
-#include "finsync/http.h"
 #include "finsync/interrupt.h"
 #include "finsync/ledger.h"
 #include "finsync/log.h"
-#include "finsync/ndjson.h"
 #include "finsync/staging.h"
 #include "load_loop.h"
 
@@ -109,33 +107,5 @@ int load_finish(struct load_loop *lp)
 out:
 	xfree(mark);
 	run_info_release(&run);
-	return rc;
-}
-
-struct own_doc {
-	const char *crm_id;
-	const char *customer_id;
-};
-
-static int is_own_doc(json_t *rec, void *ud)
-{
-	const struct own_doc *m = ud;
-	const char *ref = jstr(rec, "reference_number"), *customer = jstr(rec, "customer_id");
-
-	return ref && customer && !strcmp(ref, m->crm_id) && !strcmp(customer, m->customer_id);
-}
-
-int load_find_own_doc(struct finclient *fin, enum fin_doc doc, const char *crm_id, const char *customer_id,
-		      struct fin_doc_result *res)
-{
-	static const char *const need[] = { "reference_number", "customer_id", NULL };
-	struct own_doc m = { crm_id, customer_id };
-	char *ref = http_escape(crm_id), *customer = http_escape(customer_id);
-	char *query = xasprintf("reference_number=%s&customer_id=%s", ref, customer);
-	int rc = finclient_doc_find(fin, doc, query, need, is_own_doc, &m, res);
-
-	xfree(query);
-	xfree(customer);
-	xfree(ref);
 	return rc;
 }

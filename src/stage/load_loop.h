@@ -10,7 +10,6 @@
  */
 #ifndef FINSYNC_STAGE_LOAD_LOOP_H
 #define FINSYNC_STAGE_LOAD_LOOP_H
-#include "finsync/finclient.h"
 #include "finsync/pipeline.h"
 
 struct staging_reader;
@@ -57,15 +56,5 @@ int load_loop_run(struct load_loop *lp, struct staging_reader *r);
  * a resync, which read one record), and lp->finish's rows.
  */
 int load_finish(struct load_loop *lp);
-
-/*
- * The document of type doc a CRM record's create made before (its answer
- * lost, or the ledger lost the link), asked for by its reference_number (the
- * record's id) and its customer: only a row that carries both is taken.  As
- * finclient_doc_find(): 1 found (res filled), 0 none, <0 the app could not
- * be asked; res is released by the caller either way.
- */
-int load_find_own_doc(struct finclient *fin, enum fin_doc doc, const char *crm_id, const char *customer_id,
-		      struct fin_doc_result *res);
 
 #endif

@@ -357,7 +357,7 @@ out:
 static int adopt_existing(struct quote_load *l, struct quote_ctx *q)
 {
 	struct fin_doc_result res;
-	int rc = load_find_own_doc(l->fin, l->t->doc, q->id, q->customer_id, &res);
+	int rc = finclient_doc_find_own(l->fin, l->t->doc, q->id, q->customer_id, &res);
 
 	if (rc == 1) {
 		xstrset(&q->link.finance_id, res.out.finance_id);

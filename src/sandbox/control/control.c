@@ -428,33 +428,8 @@ static void transaction_filters(struct req *r)
 	reply_json(r, 200, json_pack("{s:O?}", "ignore", r->sb->tx_ignored));
 }
 
-static int is_integer(const json_t *v)
-{
-	return json_is_integer(v);
-}
-
-/*
- * A POST's one setting: the body's value of key when is_valid takes it
- * (*body is then the caller's to free); NULL when it has answered 400, for
- * a body that is no JSON object or with msg.
- */
-static const json_t *ctl_setting(struct req *r, json_t **body, const char *key, int (*is_valid)(const json_t *),
-				 const char *msg)
-{
-	const json_t *v;
-
-	if (!(*body = ctl_body(r)))
-		return NULL;
-	v = json_object_get(*body, key);
-	if (!is_valid(v)) {
-		json_decref(*body);
-		ctl_error(r, 400, msg);
-		return NULL;
-	}
-	return v;
-}
-
 static const char *const reading_names[] = { "honour_contact_type", "salesorder_auto_number" };
+#define NREADINGS (sizeof(reading_names) / sizeof(reading_names[0]))
 
 /* 1 when body sets at least one reading and each one it sets to true or false. */
 static int readings_valid(const json_t *body)
@@ -462,7 +437,7 @@ static int readings_valid(const json_t *body)
 	const json_t *v;
 	size_t i, given = 0;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < NREADINGS; i++) {
 		if ((v = json_object_get(body, reading_names[i])) && !json_is_boolean(v))
 			return 0;
 		given += v != NULL;
@@ -477,7 +452,7 @@ static int readings_valid(const json_t *body)
  */
 static void readings(struct req *r)
 {
-	int *const flags[] = { &r->sb->honour_contact_type, &r->sb->salesorder_auto_number };
+	int *const flags[NREADINGS] = { &r->sb->honour_contact_type, &r->sb->salesorder_auto_number };
 	json_t *body;
 	const json_t *v;
 	size_t i;
@@ -490,7 +465,7 @@ static void readings(struct req *r)
 			ctl_error(r, 400, "honour_contact_type and salesorder_auto_number must be true or false");
 			return;
 		}
-		for (i = 0; i < 2; i++)
+		for (i = 0; i < NREADINGS; i++)
 			if ((v = json_object_get(body, reading_names[i])))
 				*flags[i] = json_is_true(v);
 		json_decref(body);
@@ -506,8 +481,14 @@ static void clock_ctl(struct req *r)
 	const json_t *v;
 
 	if (strcmp(r->method, "POST") == 0) {
-		if (!(v = ctl_setting(r, &body, "advance", is_integer, "advance must be an integer (seconds)")))
+		if (!(body = ctl_body(r)))
 			return;
+		v = json_object_get(body, "advance");
+		if (!json_is_integer(v)) {
+			json_decref(body);
+			ctl_error(r, 400, "advance must be an integer (seconds)");
+			return;
+		}
 		r->sb->clock_offset += json_integer_value(v);
 		json_decref(body);
 	}
