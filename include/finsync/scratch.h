@@ -2,7 +2,8 @@
  * scratch.h - a temporary SQLite database on disk for what a stage must
  * remember about every record (the contacts waiting for their account, the
  * ids already written): the memory stays bounded by SQLite's page cache
- * (SCRATCH_CACHE_KIB) whatever the size of the data.
+ * (SCRATCH_CACHE_KIB) and, for the rows' keys, by the buffer of their
+ * sorted runs (util/keyruns.c), whatever the size of the data.
  *
  * The file lives in the stage's folder, is made afresh when a store opens
  * (a leftover of a killed run is removed) and removed when it closes.  No
@@ -59,7 +60,9 @@ void scratch_groups_close(struct scratch_groups *g);
 /*
  * Rows of a kind (a small integer) and SCRATCH_ROW_TEXTS text columns,
  * numbered by the caller (rid, ascending), looked up by any text column
- * that has been indexed, in rid order; plus a table of counters by key.
+ * that has been indexed (a lookup on another column indexes it), in rid
+ * order; plus a table of counters by key.  The keys are filed in sorted
+ * runs, not in a B-tree: they are written in one go, not page by page.
  * The transform's finance index keeps its rows here (xform/dedupe.c).
  *
  * The first failure is reported (fail()) and sticks: every later call

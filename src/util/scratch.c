@@ -9,6 +9,7 @@
 #include "finsync/alloc.h"
 #include "finsync/buf.h"
 #include "finsync/err.h"
+#include "finsync/keyruns.h"
 #include "finsync/scratch.h"
 
 /* FS_EABORT with SQLite's message about db, naming path and what was done. */
@@ -296,12 +297,23 @@ void scratch_groups_close(struct scratch_groups *g)
 #define ROWS_PARAMS "(?,?,?,?,?,?,?,?,?)"
 #define ROWS_NCOLS (2 + SCRATCH_ROW_TEXTS)
 
+/*
+ * The rows are a SQLite table, written in rid order (appended); the
+ * indexed columns' keys are in keyruns (util/keyruns.c), by a hash of the
+ * column and the text, not in SQLite indexes: a bulk import's keys come in
+ * no order, and a B-tree larger than its cache paid a page read and write
+ * for each (BENCH.md).  A row found by hash is read by rid and its column
+ * compared, so a shared hash or a row whose key has changed since matches
+ * nothing.
+ */
 struct scratch_rows {
 	char *path; /* "" for SQLite's own temporary file */
 	sqlite3 *db;
-	sqlite3_stmt *put, *put_many, *find[SCRATCH_ROW_TEXTS], *set[SCRATCH_ROW_TEXTS];
+	sqlite3_stmt *put, *put_many, *get, *set[SCRATCH_ROW_TEXTS];
 	sqlite3_stmt *count_get, *count_put;
-	size_t batch;
+	struct keyruns *keys;
+	long long *ids; /* the rids a lookup reads */
+	size_t batch, cap_ids;
 	unsigned indexed;
 	int failed;
 };
@@ -341,36 +353,72 @@ static void rows_prepare_batch(struct scratch_rows *r)
 int scratch_rows_open(struct scratch_rows **out, const char *path, unsigned indexed, size_t batch)
 {
 	struct scratch_rows *r = xcalloc(1, sizeof(*r));
+	char *prefix = path ? xasprintf("%s-keys", path) : NULL;
 	int col, rc;
 
 	*out = r;
 	r->path = xstrdup(path ? path : "");
 	r->batch = batch;
+	r->keys = keyruns_new(prefix);
+	xfree(prefix);
 	if ((rc = scratch_open(&r->db, r->path, ROWS_SCHEMA))) {
 		r->failed = 1;
 		return rc;
 	}
-	for (col = 0; col < SCRATCH_ROW_TEXTS; col++)
-		if ((indexed >> col & 1) && (rc = scratch_rows_index(r, col)))
-			return rc;
-	if ((rc = rows_prepare(r, "INSERT INTO rows (" ROWS_COLUMNS ") VALUES " ROWS_PARAMS, &r->put)))
+	if ((rc = rows_prepare(r, "INSERT INTO rows (" ROWS_COLUMNS ") VALUES " ROWS_PARAMS, &r->put)) ||
+	    (rc = rows_prepare(r, "SELECT " ROWS_COLUMNS " FROM rows WHERE rid = ?1", &r->get)))
 		return rc;
 	if (batch > 1)
 		rows_prepare_batch(r);
+	for (col = 0; col < SCRATCH_ROW_TEXTS; col++)
+		if ((indexed >> col & 1) && (rc = scratch_rows_index(r, col)))
+			return rc;
 	return 0;
+}
+
+/* The hash a column's text is filed under: the column is part of it. */
+static uint64_t rows_key_hash(int col, const char *text)
+{
+	return set_hash(text) ^ ((uint64_t)(col + 1) * 0x9e3779b97f4a7c15ULL);
+}
+
+static int rows_key_add(struct scratch_rows *r, int col, const char *text, long long rid)
+{
+	if (!text || !(r->indexed >> col & 1))
+		return 0;
+	if (keyruns_add(r->keys, rows_key_hash(col, text), rid)) {
+		r->failed = 1;
+		return FS_EABORT;
+	}
+	return 0;
+}
+
+/* Files the keys of the rows written before column col was indexed. */
+static int rows_key_backfill(struct scratch_rows *r, int col)
+{
+	char sql[64];
+	sqlite3_stmt *st = NULL;
+	int rc = 0, step;
+
+	snprintf(sql, sizeof(sql), "SELECT rid, t%d FROM rows WHERE t%d IS NOT NULL", col, col);
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return rows_fail(r, "prepare");
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
+		rc = rows_key_add(r, col, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 0));
+	if (!rc && step != SQLITE_DONE)
+		rc = rows_fail(r, "read");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int scratch_rows_index(struct scratch_rows *r, int col)
 {
-	char sql[96];
-
 	if (r->failed)
 		return FS_EABORT;
 	if (r->indexed >> col & 1)
 		return 0;
 	r->indexed |= 1u << col;
-	snprintf(sql, sizeof(sql), "CREATE INDEX rows_t%d ON rows (t%d) WHERE t%d IS NOT NULL", col, col, col);
-	return sqlite3_exec(r->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : rows_fail(r, "index");
+	return rows_key_backfill(r, col);
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -400,13 +448,11 @@ static int rows_step_done(struct scratch_rows *r, sqlite3_stmt *st, const char *
 	return rc;
 }
 
-int scratch_rows_put(struct scratch_rows *r, const struct scratch_row *const *rows, size_t n)
+static int rows_insert(struct scratch_rows *r, const struct scratch_row *const *rows, size_t n)
 {
 	size_t i;
 	int rc = 0;
 
-	if (r->failed)
-		return FS_EABORT;
 	if (n == r->batch && r->put_many) {
 		for (i = 0; i < n; i++)
 			bind_row(r->put_many, (int)i * ROWS_NCOLS, rows[i]);
@@ -419,32 +465,64 @@ int scratch_rows_put(struct scratch_rows *r, const struct scratch_row *const *ro
 	return rc;
 }
 
-int scratch_rows_find(struct scratch_rows *r, int col, const char *key,
-		      int (*fn)(const struct scratch_row *row, void *ud), void *ud)
+int scratch_rows_put(struct scratch_rows *r, const struct scratch_row *const *rows, size_t n)
 {
-	char sql[96];
-	sqlite3_stmt *st;
-	int c, rc, stop = 0;
+	size_t i;
+	int c, rc;
 
 	if (r->failed)
 		return FS_EABORT;
-	if (!r->find[col]) {
-		snprintf(sql, sizeof(sql), "SELECT " ROWS_COLUMNS " FROM rows WHERE t%d = ?1 ORDER BY rid", col);
-		if ((rc = rows_prepare(r, sql, &r->find[col])))
-			return rc;
-	}
-	st = r->find[col];
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = rows_insert(r, rows, n)))
+		return rc;
+	for (i = 0; i < n && !rc; i++)
+		for (c = 0; c < SCRATCH_ROW_TEXTS && !rc; c++)
+			rc = rows_key_add(r, c, rows[i]->text[c], rows[i]->rid);
+	return rc;
+}
+
+/* Row rid, to fn when its column col is key; *stop: what fn returned. */
+static int rows_read_if(struct scratch_rows *r, long long rid, int col, const char *key,
+			int (*fn)(const struct scratch_row *row, void *ud), void *ud, int *stop)
+{
+	sqlite3_stmt *st = r->get;
+	int c, rc;
+
+	sqlite3_bind_int64(st, 1, rid);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct scratch_row row = { .rid = sqlite3_column_int64(st, 0), .kind = sqlite3_column_int(st, 1) };
 		for (c = 0; c < SCRATCH_ROW_TEXTS; c++)
 			row.text[c] = (const char *)sqlite3_column_text(st, 2 + c);
-		stop = fn(&row, ud);
+		if (row.text[col] && !strcmp(row.text[col], key))
+			*stop = fn(&row, ud);
 	}
 	sqlite3_reset(st);
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? 0 : rows_fail(r, "read");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rows_fail(r, "read");
+}
+
+int scratch_rows_find(struct scratch_rows *r, int col, const char *key,
+		      int (*fn)(const struct scratch_row *row, void *ud), void *ud)
+{
+	const long long *ids;
+	size_t i, n;
+	int rc, stop = 0;
+
+	if (r->failed)
+		return FS_EABORT;
+	if (!(r->indexed >> col & 1) && (rc = scratch_rows_index(r, col)))
+		return rc;
+	if (keyruns_find(r->keys, rows_key_hash(col, key), &ids, &n)) {
+		r->failed = 1;
+		return FS_EABORT;
+	}
+	/* fn may call back in: the rids are copied out of the key runs first */
+	if (n > r->cap_ids) {
+		r->cap_ids = n;
+		r->ids = xrealloc(r->ids, n * sizeof(*r->ids));
+	}
+	memcpy(r->ids, ids, n * sizeof(*ids));
+	for (i = 0, rc = 0; i < n && !rc && !stop; i++)
+		rc = rows_read_if(r, r->ids[i], col, key, fn, ud, &stop);
+	return rc ? rc : stop;
 }
 
 int scratch_rows_set(struct scratch_rows *r, long long rid, int col, const char *text)
@@ -461,7 +539,9 @@ int scratch_rows_set(struct scratch_rows *r, long long rid, int col, const char 
 	}
 	sqlite3_bind_int64(r->set[col], 1, rid);
 	bind_text_or_null(r->set[col], 2, text);
-	return rows_step_done(r, r->set[col], "update");
+	if ((rc = rows_step_done(r, r->set[col], "update")))
+		return rc;
+	return rows_key_add(r, col, text, rid);
 }
 
 int scratch_rows_count_get(struct scratch_rows *r, const char *key, long long *n)
@@ -504,15 +584,16 @@ void scratch_rows_close(struct scratch_rows *r)
 
 	if (!r)
 		return;
-	for (c = 0; c < SCRATCH_ROW_TEXTS; c++) {
-		sqlite3_finalize(r->find[c]);
+	for (c = 0; c < SCRATCH_ROW_TEXTS; c++)
 		sqlite3_finalize(r->set[c]);
-	}
+	sqlite3_finalize(r->get);
 	sqlite3_finalize(r->put);
 	sqlite3_finalize(r->put_many);
 	sqlite3_finalize(r->count_get);
 	sqlite3_finalize(r->count_put);
 	scratch_close(r->db, *r->path ? r->path : NULL);
+	keyruns_free(r->keys);
+	xfree(r->ids);
 	xfree(r->path);
 	xfree(r);
 }

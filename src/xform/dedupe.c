@@ -15,7 +15,7 @@
  * Customers and vendors share one index, since the apps with vendors keep
  * both as contacts with one name space (a clash is error 3062 on load).
  *
- * The index is a scratch SQLite database with a Bloom filter per key (see
+ * The index is in the scratch store with a Bloom filter per key (see
  * struct fin_index): the memory stays flat whatever the number of finance
  * records and planned creates.
  */
@@ -54,30 +54,27 @@ struct rowlist {
 enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT, C_NAME = T_COUNT, C_CLAIMED_BY };
 
 /*
- * The index lives in a scratch SQLite database (util/scratch.c: one table
- * of rows, an index per key), so that a million planned creates take disk,
+ * The index lives in the scratch store (util/scratch.c: a table of rows, its
+ * keys in sorted runs on disk), so that a million planned creates take disk,
  * not memory (the in-memory tables took 370 bytes a row, BENCH.md).  In
  * front of each key a Bloom filter of fixed size answers "certainly not
- * there" without a query: on a bulk import nearly every lookup misses.
- * Rows are read into structs for the record being planned (`live`, one
- * struct per row, so the ladder can compare rows by pointer); what the
- * ladder changes (a claim, a rename) is written through.  Rows come back in
- * the order they were added.  The id, CRM id and name keys are indexed
- * from the start; SKU and email with their first key.
+ * there" without a lookup: on a bulk import nearly every lookup misses, and
+ * each false hit reads a block of every run.  Rows are read into structs
+ * for the record being planned (`live`, one struct per row, so the ladder
+ * can compare rows by pointer); what the ladder changes (a claim, a rename)
+ * is written through.  Rows come back in the order they were added.  The
+ * id, CRM id and name keys are indexed from the start; SKU and email with
+ * their first key.
  *
  * The name column holds a short hash of the normalised name (name_key()),
- * not the name itself: planned creates arrive in no order of name, so each
- * one went into a random page of that column's index, and those inserts were
- * a third of a bulk import's transform (BENCH.md).  An 11-byte key makes the
- * index less than half the size, so more of it stays in the scratch cache.
- * The normalised name of a row read back is computed again from its name
- * (the two always go together) and compared, so a hash collision matches
- * nothing.
+ * not the name itself, which keeps the rows small.  The normalised name of
+ * a row read back is computed again from its name (the two always go
+ * together) and compared, so a hash collision matches nothing.
  */
 #define INDEXED_KEYS (1u << T_ID | 1u << T_CRM | 1u << T_NAME)
 
 #define NAME_KEY_LEN 12                /* 11 characters of a 64-bit hash, and the NUL */
-#define BLOOM_BITS ((uint64_t)1 << 23) /* 1 MiB a key: ~5 % false hits at a million keys */
+#define BLOOM_BITS ((uint64_t)1 << 24) /* 2 MiB a key: ~1 % false hits at a million keys */
 #define PENDING 128                    /* rows written to the database in one statement */
 
 struct fin_index {
@@ -144,7 +141,7 @@ static size_t bloom_word(uint64_t h)
 
 static uint64_t bloom_bits(uint64_t h)
 {
-	return (uint64_t)1 << (h & 63) | (uint64_t)1 << (h >> 6 & 63);
+	return (uint64_t)1 << (h & 63) | (uint64_t)1 << (h >> 6 & 63) | (uint64_t)1 << (h >> 40 & 63);
 }
 
 static void bloom_add(struct fin_index *ix, int t, const char *key)

@@ -133,9 +133,9 @@ const char *record_hash_body(const char *hash);
 
 /*
  * An index of the finance app's existing records (the snapshot) plus the
- * records this run plans to create, in a scratch SQLite database on disk at
- * path (removed by fin_index_free), or in SQLite's own temporary file for
- * fin_index_new(): bounded memory however many records.  A database error
+ * records this run plans to create, in the scratch store on disk at path
+ * (removed by fin_index_free), or in temporary files for fin_index_new():
+ * bounded memory however many records.  A database error
  * is reported (fail()) once; fin_index_add() and dedupe_plan() then return
  * FS_EABORT, as does fin_index_failed().
  */

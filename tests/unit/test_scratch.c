@@ -96,6 +96,10 @@ static void test_scratch__rows(void)
 	text[0] = '\0';
 	CHECK(scratch_rows_find(r, 0, "moved", append_row, text) == 0);
 	CHECK_STREQ(text, "2/1/moved/claimed;");
+	/* The old key still points at row 2 in the key runs; the row says otherwise. */
+	text[0] = '\0';
+	CHECK(scratch_rows_find(r, 0, "k", append_row, text) == 0);
+	CHECK_STREQ(text, "1/0/k/-;");
 	/* A column indexed late is found the same way. */
 	CHECK(scratch_rows_index(r, 3) == 0);
 	text[0] = '\0';
