@@ -1,13 +1,14 @@
 /*
- * scratch.h - a temporary SQLite database on disk for what a stage must
- * remember about every record (the contacts waiting for their account, the
- * ids already written): the memory stays bounded by SQLite's page cache
- * (SCRATCH_CACHE_KIB) and, for the rows' keys, by the buffer of their
- * sorted runs (util/keyruns.c), whatever the size of the data.
+ * scratch.h - temporary files on disk for what a stage must remember about
+ * every record (the contacts waiting for their account, the ids already
+ * written, the finance index): the memory stays bounded by SQLite's page
+ * cache (SCRATCH_CACHE_KIB) and the rows' buffers (util/rowfile.c,
+ * util/keyruns.c) whatever the size of the data.
  *
- * The file lives in the stage's folder, is made afresh when a store opens
- * (a leftover of a killed run is removed) and removed when it closes.  No
- * journal and no fsync: nothing in it outlives the stage.
+ * The SQLite file lives in the stage's folder, is made afresh when a store
+ * opens (a leftover of a killed run is removed) and removed when it closes;
+ * the rows' files are removed as soon as they are made.  No journal and no
+ * fsync: nothing in them outlives the stage.
  */
 #ifndef FINSYNC_SCRATCH_H
 #define FINSYNC_SCRATCH_H
@@ -61,8 +62,9 @@ void scratch_groups_close(struct scratch_groups *g);
  * Rows of a kind (a small integer) and SCRATCH_ROW_TEXTS text columns,
  * numbered by the caller (rid, ascending), looked up by any text column
  * that has been indexed (a lookup on another column indexes it), in rid
- * order; plus a table of counters by key.  The keys are filed in sorted
- * runs, not in a B-tree: they are written in one go, not page by page.
+ * order; plus a table of counters by key.  The rows are appended to a
+ * file and their keys filed in sorted runs, not in SQLite's B-trees: they
+ * are written in one go, not page by page.
  * The transform's finance index keeps its rows here (xform/dedupe.c).
  *
  * The first failure is reported (fail()) and sticks: every later call
@@ -80,14 +82,14 @@ struct scratch_row {
 
 struct scratch_rows;
 /*
- * path NULL: SQLite's own temporary file.  Columns whose bit is set in
- * indexed get their index now; batch: how many rows scratch_rows_put()
- * writes in one statement.  *out is closed with scratch_rows_close() either way.
+ * path NULL: temporary files of SQLite's and in $TMPDIR.  Columns whose bit
+ * is set in indexed get their index now.  *out is closed with
+ * scratch_rows_close() either way.
  */
-int scratch_rows_open(struct scratch_rows **out, const char *path, unsigned indexed, size_t batch);
+int scratch_rows_open(struct scratch_rows **out, const char *path, unsigned indexed);
 /* Indexes column col (once; later calls do nothing). */
 int scratch_rows_index(struct scratch_rows *r, int col);
-/* Writes n rows: in one statement when n is the batch, else one by one. */
+/* Writes n rows. */
 int scratch_rows_put(struct scratch_rows *r, const struct scratch_row *const *rows, size_t n);
 /* The rows whose column col is key, in rid order. */
 int scratch_rows_find(struct scratch_rows *r, int col, const char *key,

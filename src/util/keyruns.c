@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
+#include "finsync/fsutil.h"
 #include "finsync/keyruns.h"
 
 #define KEYRUNS_BUFFER 32768               /* pairs in memory before a run is written: 512 KiB */
@@ -123,55 +124,22 @@ size_t keyruns_count(const struct keyruns *k)
 
 /* ---- files ---- */
 
-/* A new run file, already removed from its folder: the open descriptor keeps it. */
 static int file_new(struct keyruns *k, int *fd)
 {
-	char *path = xasprintf("%s-XXXXXX", k->prefix);
-	int err;
-
-	*fd = mkstemp(path);
-	err = errno;
-	if (*fd >= 0)
-		unlink(path);
-	xfree(path);
-	return *fd >= 0 ? 0 : keyruns_fail(k, "create", err);
+	*fd = tmpfile_open(k->prefix);
+	return *fd >= 0 ? 0 : keyruns_fail(k, "create", errno);
 }
 
 static int write_all(struct keyruns *k, int fd, const void *data, size_t len)
 {
-	const char *p = data;
-	ssize_t w;
-
-	while (len) {
-		if ((w = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return keyruns_fail(k, "write", errno);
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
+	return write_full(fd, data, len) ? keyruns_fail(k, "write", errno) : 0;
 }
 
 /* n pairs of run r from pair at. */
 static int read_pairs(struct keyruns *k, const struct run *r, size_t at, struct pair *out, size_t n)
 {
-	char *p = (char *)out;
-	size_t len = n * sizeof(*out);
-	off_t off = (off_t)(at * sizeof(*out));
-	ssize_t got;
-
-	while (len) {
-		if ((got = pread(r->fd, p, len, off)) <= 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			return keyruns_fail(k, "read", got < 0 ? errno : 0);
-		}
-		p += got;
-		off += got;
-		len -= (size_t)got;
-	}
+	if (pread_full(r->fd, out, n * sizeof(*out), (long long)(at * sizeof(*out))))
+		return keyruns_fail(k, "read", errno);
 	return 0;
 }
 

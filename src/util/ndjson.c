@@ -350,13 +350,23 @@ static json_t *parse_word(struct parser *ps, const char *word, size_t n, json_t 
 
 static json_t *parse_value(struct parser *ps);
 
+/*
+ * A key's slot: its first and last eight bytes and its length, mixed.  A
+ * byte at a time took 3 % of a transform (30 keys a record); keys that
+ * share both ends meet in a slot and memcmp tells them apart.
+ */
 static uint64_t key_hash(const char *k, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t a = 0, b = 0, h;
 
-	while (n--)
-		h = (h ^ (unsigned char)*k++) * 0x100000001b3ULL;
-	return h;
+	if (n >= 8) {
+		memcpy(&a, k, 8);
+		memcpy(&b, k + n - 8, 8);
+	} else {
+		memcpy(&a, k, n);
+	}
+	h = (a * 0x9e3779b97f4a7c15ULL ^ b) * 0xbf58476d1ce4e5b9ULL ^ n;
+	return h ^ (h >> 31);
 }
 
 static int keys_has(const struct ndjson_keys *ks, const char *k, size_t n)

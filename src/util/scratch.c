@@ -10,6 +10,7 @@
 #include "finsync/buf.h"
 #include "finsync/err.h"
 #include "finsync/keyruns.h"
+#include "finsync/rowfile.h"
 #include "finsync/scratch.h"
 
 /* FS_EABORT with SQLite's message about db, naming path and what was done. */
@@ -288,32 +289,26 @@ void scratch_groups_close(struct scratch_groups *g)
 
 /* ---- rows with keys ---- */
 
-#define ROWS_SCHEMA \
-	"CREATE TABLE rows (rid INTEGER PRIMARY KEY, kind INTEGER NOT NULL, " \
-	"  t0 TEXT, t1 TEXT, t2 TEXT, t3 TEXT, t4 TEXT, t5 TEXT, t6 TEXT);" \
-	"CREATE TABLE counts (k TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;" \
-	"BEGIN"
-#define ROWS_COLUMNS "rid, kind, t0, t1, t2, t3, t4, t5, t6"
-#define ROWS_PARAMS "(?,?,?,?,?,?,?,?,?)"
-#define ROWS_NCOLS (2 + SCRATCH_ROW_TEXTS)
+#define COUNTS_SCHEMA "CREATE TABLE counts (k TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID; BEGIN"
 
 /*
- * The rows are a SQLite table, written in rid order (appended); the
- * indexed columns' keys are in keyruns (util/keyruns.c), by a hash of the
- * column and the text, not in SQLite indexes: a bulk import's keys come in
- * no order, and a B-tree larger than its cache paid a page read and write
- * for each (BENCH.md).  A row found by hash is read by rid and its column
+ * The rows are appended to a file of their own (util/rowfile.c) and their
+ * indexed columns' keys are in sorted runs (util/keyruns.c), filed by a hash
+ * of the column and the text.  A bulk import writes a million rows and
+ * reads a few thousand back: SQLite's inserts, and its indexes' pages read
+ * and written again for keys that come in no order, were a third of the
+ * transform (BENCH.md).  A row found by hash is read by rid and its column
  * compared, so a shared hash or a row whose key has changed since matches
- * nothing.
+ * nothing.  The counters stay in SQLite.
  */
 struct scratch_rows {
 	char *path; /* "" for SQLite's own temporary file */
 	sqlite3 *db;
-	sqlite3_stmt *put, *put_many, *get, *set[SCRATCH_ROW_TEXTS];
 	sqlite3_stmt *count_get, *count_put;
+	struct rowfile *file;
 	struct keyruns *keys;
 	long long *ids; /* the rids a lookup reads */
-	size_t batch, cap_ids;
+	size_t cap_ids;
 	unsigned indexed;
 	int failed;
 };
@@ -336,40 +331,29 @@ static int rows_prepare(struct scratch_rows *r, const char *sql, sqlite3_stmt **
 	return 0;
 }
 
-/* The batch insert; a build that allows fewer parameters writes one row at a time. */
-static void rows_prepare_batch(struct scratch_rows *r)
+/* Marks the store failed after a failure keyruns or rowfile reported; FS_EABORT. */
+static int rows_failed(struct scratch_rows *r)
 {
-	struct buf sql = BUF_INIT;
-	size_t i;
-
-	buf_adds(&sql, "INSERT INTO rows (" ROWS_COLUMNS ") VALUES " ROWS_PARAMS);
-	for (i = 1; i < r->batch; i++)
-		buf_adds(&sql, "," ROWS_PARAMS);
-	if (sqlite3_prepare_v2(r->db, buf_str(&sql), -1, &r->put_many, NULL) != SQLITE_OK)
-		r->put_many = NULL;
-	buf_release(&sql);
+	r->failed = 1;
+	return FS_EABORT;
 }
 
-int scratch_rows_open(struct scratch_rows **out, const char *path, unsigned indexed, size_t batch)
+int scratch_rows_open(struct scratch_rows **out, const char *path, unsigned indexed)
 {
 	struct scratch_rows *r = xcalloc(1, sizeof(*r));
-	char *prefix = path ? xasprintf("%s-keys", path) : NULL;
+	char *keys = path ? xasprintf("%s-keys", path) : NULL, *rows = path ? xasprintf("%s-rows", path) : NULL;
 	int col, rc;
 
 	*out = r;
 	r->path = xstrdup(path ? path : "");
-	r->batch = batch;
-	r->keys = keyruns_new(prefix);
-	xfree(prefix);
-	if ((rc = scratch_open(&r->db, r->path, ROWS_SCHEMA))) {
+	r->keys = keyruns_new(keys);
+	r->file = rowfile_new(rows, SCRATCH_ROW_TEXTS);
+	xfree(keys);
+	xfree(rows);
+	if ((rc = scratch_open(&r->db, r->path, COUNTS_SCHEMA))) {
 		r->failed = 1;
 		return rc;
 	}
-	if ((rc = rows_prepare(r, "INSERT INTO rows (" ROWS_COLUMNS ") VALUES " ROWS_PARAMS, &r->put)) ||
-	    (rc = rows_prepare(r, "SELECT " ROWS_COLUMNS " FROM rows WHERE rid = ?1", &r->get)))
-		return rc;
-	if (batch > 1)
-		rows_prepare_batch(r);
 	for (col = 0; col < SCRATCH_ROW_TEXTS; col++)
 		if ((indexed >> col & 1) && (rc = scratch_rows_index(r, col)))
 			return rc;
@@ -386,122 +370,66 @@ static int rows_key_add(struct scratch_rows *r, int col, const char *text, long 
 {
 	if (!text || !(r->indexed >> col & 1))
 		return 0;
-	if (keyruns_add(r->keys, rows_key_hash(col, text), rid)) {
-		r->failed = 1;
-		return FS_EABORT;
-	}
-	return 0;
+	return keyruns_add(r->keys, rows_key_hash(col, text), rid) ? rows_failed(r) : 0;
 }
 
-/* Files the keys of the rows written before column col was indexed. */
-static int rows_key_backfill(struct scratch_rows *r, int col)
-{
-	char sql[64];
-	sqlite3_stmt *st = NULL;
-	int rc = 0, step;
+struct backfill {
+	struct scratch_rows *r;
+	int col;
+};
 
-	snprintf(sql, sizeof(sql), "SELECT rid, t%d FROM rows WHERE t%d IS NOT NULL", col, col);
-	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return rows_fail(r, "prepare");
-	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW)
-		rc = rows_key_add(r, col, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 0));
-	if (!rc && step != SQLITE_DONE)
-		rc = rows_fail(r, "read");
-	sqlite3_finalize(st);
-	return rc;
+static int backfill_row(long long rid, int kind, const char *const *text, void *ud)
+{
+	struct backfill *b = ud;
+
+	(void)kind;
+	return rows_key_add(b->r, b->col, text[b->col], rid);
 }
 
 int scratch_rows_index(struct scratch_rows *r, int col)
 {
+	struct backfill b = { r, col };
+
 	if (r->failed)
 		return FS_EABORT;
 	if (r->indexed >> col & 1)
 		return 0;
 	r->indexed |= 1u << col;
-	return rows_key_backfill(r, col);
-}
-
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-/* Binds row as the parameters from first + 1 of st. */
-static void bind_row(sqlite3_stmt *st, int first, const struct scratch_row *row)
-{
-	int c;
-
-	sqlite3_bind_int64(st, first + 1, row->rid);
-	sqlite3_bind_int(st, first + 2, row->kind);
-	for (c = 0; c < SCRATCH_ROW_TEXTS; c++)
-		bind_text_or_null(st, first + 3 + c, row->text[c]);
-}
-
-static int rows_step_done(struct scratch_rows *r, sqlite3_stmt *st, const char *what)
-{
-	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : rows_fail(r, what);
-
-	sqlite3_reset(st);
-	return rc;
-}
-
-static int rows_insert(struct scratch_rows *r, const struct scratch_row *const *rows, size_t n)
-{
-	size_t i;
-	int rc = 0;
-
-	if (n == r->batch && r->put_many) {
-		for (i = 0; i < n; i++)
-			bind_row(r->put_many, (int)i * ROWS_NCOLS, rows[i]);
-		return rows_step_done(r, r->put_many, "insert");
-	}
-	for (i = 0; i < n && !rc; i++) {
-		bind_row(r->put, 0, rows[i]);
-		rc = rows_step_done(r, r->put, "insert");
-	}
-	return rc;
+	/* the rows written before: every version (an old one matches nothing) */
+	return rowfile_each(r->file, backfill_row, &b) ? rows_failed(r) : 0;
 }
 
 int scratch_rows_put(struct scratch_rows *r, const struct scratch_row *const *rows, size_t n)
 {
 	size_t i;
-	int c, rc;
+	int c, rc = 0;
 
 	if (r->failed)
 		return FS_EABORT;
-	if ((rc = rows_insert(r, rows, n)))
-		return rc;
-	for (i = 0; i < n && !rc; i++)
+	for (i = 0; i < n && !rc; i++) {
+		if (rowfile_put(r->file, rows[i]->rid, rows[i]->kind, rows[i]->text))
+			return rows_failed(r);
 		for (c = 0; c < SCRATCH_ROW_TEXTS && !rc; c++)
 			rc = rows_key_add(r, c, rows[i]->text[c], rows[i]->rid);
+	}
 	return rc;
 }
 
-/* Row rid, to fn when its column col is key; *stop: what fn returned. */
-static int rows_read_if(struct scratch_rows *r, long long rid, int col, const char *key,
-			int (*fn)(const struct scratch_row *row, void *ud), void *ud, int *stop)
+/* Row rid (*row), when there is one: 1, 0 or FS_EABORT. */
+static int rows_read(struct scratch_rows *r, long long rid, struct scratch_row *row)
 {
-	sqlite3_stmt *st = r->get;
-	int c, rc;
+	int rc;
 
-	sqlite3_bind_int64(st, 1, rid);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct scratch_row row = { .rid = sqlite3_column_int64(st, 0), .kind = sqlite3_column_int(st, 1) };
-		for (c = 0; c < SCRATCH_ROW_TEXTS; c++)
-			row.text[c] = (const char *)sqlite3_column_text(st, 2 + c);
-		if (row.text[col] && !strcmp(row.text[col], key))
-			*stop = fn(&row, ud);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : rows_fail(r, "read");
+	row->rid = rid;
+	if ((rc = rowfile_get(r->file, rid, &row->kind, row->text)) < 0)
+		return rows_failed(r);
+	return rc;
 }
 
 int scratch_rows_find(struct scratch_rows *r, int col, const char *key,
 		      int (*fn)(const struct scratch_row *row, void *ud), void *ud)
 {
+	struct scratch_row row;
 	const long long *ids;
 	size_t i, n;
 	int rc, stop = 0;
@@ -510,38 +438,48 @@ int scratch_rows_find(struct scratch_rows *r, int col, const char *key,
 		return FS_EABORT;
 	if (!(r->indexed >> col & 1) && (rc = scratch_rows_index(r, col)))
 		return rc;
-	if (keyruns_find(r->keys, rows_key_hash(col, key), &ids, &n)) {
-		r->failed = 1;
-		return FS_EABORT;
-	}
+	if (keyruns_find(r->keys, rows_key_hash(col, key), &ids, &n))
+		return rows_failed(r);
 	/* fn may call back in: the rids are copied out of the key runs first */
 	if (n > r->cap_ids) {
 		r->cap_ids = n;
 		r->ids = xrealloc(r->ids, n * sizeof(*r->ids));
 	}
 	memcpy(r->ids, ids, n * sizeof(*ids));
-	for (i = 0, rc = 0; i < n && !rc && !stop; i++)
-		rc = rows_read_if(r, r->ids[i], col, key, fn, ud, &stop);
-	return rc ? rc : stop;
+	for (i = 0; i < n && !stop; i++) {
+		if ((rc = rows_read(r, r->ids[i], &row)) < 0)
+			return rc;
+		if (rc && row.text[col] && !strcmp(row.text[col], key))
+			stop = fn(&row, ud);
+	}
+	return stop;
 }
 
 int scratch_rows_set(struct scratch_rows *r, long long rid, int col, const char *text)
 {
-	char sql[64];
+	struct scratch_row row;
 	int rc;
 
 	if (r->failed)
 		return FS_EABORT;
-	if (!r->set[col]) {
-		snprintf(sql, sizeof(sql), "UPDATE rows SET t%d = ?2 WHERE rid = ?1", col);
-		if ((rc = rows_prepare(r, sql, &r->set[col])))
-			return rc;
+	if ((rc = rows_read(r, rid, &row)) <= 0) {
+		if (!rc)
+			fail(FS_EABORT, "scratch rows: row %lld was never written", rid);
+		return rows_failed(r);
 	}
-	sqlite3_bind_int64(r->set[col], 1, rid);
-	bind_text_or_null(r->set[col], 2, text);
-	if ((rc = rows_step_done(r, r->set[col], "update")))
-		return rc;
+	/* The other texts are borrowed from the file's read buffer, which a write leaves alone. */
+	row.text[col] = text;
+	if (rowfile_put(r->file, rid, row.kind, row.text))
+		return rows_failed(r);
 	return rows_key_add(r, col, text, rid);
+}
+
+static int rows_step_done(struct scratch_rows *r, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : rows_fail(r, what);
+
+	sqlite3_reset(st);
+	return rc;
 }
 
 int scratch_rows_count_get(struct scratch_rows *r, const char *key, long long *n)
@@ -580,18 +518,12 @@ int scratch_rows_failed(const struct scratch_rows *r)
 
 void scratch_rows_close(struct scratch_rows *r)
 {
-	int c;
-
 	if (!r)
 		return;
-	for (c = 0; c < SCRATCH_ROW_TEXTS; c++)
-		sqlite3_finalize(r->set[c]);
-	sqlite3_finalize(r->get);
-	sqlite3_finalize(r->put);
-	sqlite3_finalize(r->put_many);
 	sqlite3_finalize(r->count_get);
 	sqlite3_finalize(r->count_put);
 	scratch_close(r->db, *r->path ? r->path : NULL);
+	rowfile_free(r->file);
 	keyruns_free(r->keys);
 	xfree(r->ids);
 	xfree(r->path);

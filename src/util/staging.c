@@ -137,23 +137,6 @@ char *staging_dir(const char *state_dir, long run_id, const char *stage)
 	return xasprintf("%s/staging/%ld/%s", state_dir, run_id, stage);
 }
 
-/* All of p to fd; 0, or -1 with errno set. */
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t k;
-
-	while (n) {
-		if ((k = write(fd, p, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 /*
  * CRC-32 and the gzip member of one block (none for an empty block, unless
  * the file has none yet: an empty file is still a gzip file); 0, or -1 with
@@ -171,7 +154,7 @@ static int compress_block(struct staging_writer *w, const char *p, size_t n, cha
 		snprintf(error, size, "a block does not fit its bound once compressed");
 		return -1;
 	}
-	if (write_all(w->fd, w->out, len)) {
+	if (write_full(w->fd, w->out, len)) {
 		snprintf(error, size, "%s", strerror(errno ? errno : EIO));
 		return -1;
 	}

@@ -54,9 +54,9 @@ struct rowlist {
 enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT, C_NAME = T_COUNT, C_CLAIMED_BY };
 
 /*
- * The index lives in the scratch store (util/scratch.c: a table of rows, its
- * keys in sorted runs on disk), so that a million planned creates take disk,
- * not memory (the in-memory tables took 370 bytes a row, BENCH.md).  In
+ * The index lives in the scratch store (util/scratch.c: rows appended to a
+ * file, their keys in sorted runs), so that a million planned creates take
+ * disk, not memory (the in-memory tables took 370 bytes a row, BENCH.md).  In
  * front of each key a Bloom filter of fixed size answers "certainly not
  * there" without a lookup: on a bulk import nearly every lookup misses, and
  * each false hit reads a block of every run.  Rows are read into structs
@@ -75,19 +75,11 @@ enum { T_ID, T_CRM, T_NAME, T_SKU, T_EMAIL, T_COUNT, C_NAME = T_COUNT, C_CLAIMED
 
 #define NAME_KEY_LEN 12                /* 11 characters of a 64-bit hash, and the NUL */
 #define BLOOM_BITS ((uint64_t)1 << 24) /* 2 MiB a key: ~1 % false hits at a million keys */
-#define PENDING 128                    /* rows written to the database in one statement */
 
 struct fin_index {
 	const struct job *job;
 	struct scratch_rows *rows;
-	/*
-	 * Rows added but not written yet: PENDING at a time in one INSERT cost
-	 * half as much as one by one.  Lookups read them too; a change to a
-	 * row writes them first.
-	 */
-	struct fin_row *pending[PENDING];
-	size_t npending;
-	long long last_rid, written_rid;
+	long long last_rid;
 	uint64_t *bloom[T_COUNT];
 	struct rowlist live; /* rows read for the record being planned */
 	int failed;          /* a database error was reported (fail()) */
@@ -210,27 +202,6 @@ static struct fin_row *live_find(struct fin_index *ix, long long rid)
 	return NULL;
 }
 
-/* A pending row, as the one struct of this record's rows. */
-static struct fin_row *live_copy(struct fin_index *ix, const struct fin_row *p)
-{
-	struct fin_row *r = live_find(ix, p->rid);
-
-	if (r)
-		return r;
-	r = xcalloc(1, sizeof(*r));
-	r->rid = p->rid;
-	r->kind = p->kind;
-	r->id = xstrdup(p->id);
-	r->name = xstrdup(p->name);
-	r->norm = xstrdup(p->norm);
-	r->crm_id = xstrdup(p->crm_id);
-	r->sku = xstrdup(p->sku);
-	r->email = xstrdup(p->email);
-	r->claimed_by = xstrdup(p->claimed_by);
-	rowlist_add(&ix->live, r);
-	return r;
-}
-
 /* A row of the database, as the one struct of this record's rows. */
 static char *norm_dup(const char *name);
 
@@ -269,29 +240,13 @@ static struct scratch_row row_text(const struct fin_row *r, char key[NAME_KEY_LE
 	return row;
 }
 
-/* Writes the pending rows. */
-static void index_flush(struct fin_index *ix)
-{
-	struct scratch_row rows[PENDING];
-	const struct scratch_row *ptrs[PENDING];
-	char keys[PENDING][NAME_KEY_LEN];
-	size_t i;
-
-	for (i = 0; i < ix->npending; i++) {
-		rows[i] = row_text(ix->pending[i], keys[i]);
-		ptrs[i] = &rows[i];
-	}
-	if (ix->npending)
-		index_failed(ix, scratch_rows_put(ix->rows, ptrs, ix->npending));
-	for (i = 0; i < ix->npending; i++)
-		row_free(ix->pending[i]);
-	ix->npending = 0;
-	ix->written_rid = ix->last_rid;
-}
-
-/* Adds r to the index (r->rid set; the index takes r). */
+/* Adds r to the index (the index takes r and frees it). */
 static void index_put(struct fin_index *ix, struct fin_row *r)
 {
+	char key[NAME_KEY_LEN];
+	struct scratch_row row;
+	const struct scratch_row *one[1] = { &row };
+
 	if (r->sku)
 		index_failed(ix, scratch_rows_index(ix->rows, T_SKU));
 	if (r->email)
@@ -302,16 +257,14 @@ static void index_put(struct fin_index *ix, struct fin_row *r)
 	bloom_add(ix, T_NAME, r->norm);
 	bloom_add(ix, T_SKU, r->sku);
 	bloom_add(ix, T_EMAIL, r->email);
-	ix->pending[ix->npending++] = r;
-	if (ix->npending == PENDING)
-		index_flush(ix); /* frees r */
+	row = row_text(r, key);
+	index_failed(ix, scratch_rows_put(ix->rows, one, 1));
+	row_free(r);
 }
 
-/* Sets column col of a row, written first if it is still pending. */
+/* Sets column col of a row. */
 static void index_update(struct fin_index *ix, long long rid, int col, const char *text)
 {
-	if (rid > ix->written_rid)
-		index_flush(ix);
 	index_failed(ix, scratch_rows_set(ix->rows, rid, col, text));
 }
 
@@ -319,23 +272,6 @@ static void index_update(struct fin_index *ix, long long rid, int col, const cha
 static int same_space(enum entity_kind a, enum entity_kind b)
 {
 	return a == b || entity_defs[a].same_names == b;
-}
-
-/* The row's key of table ti. */
-static const char *row_key(const struct fin_row *r, int ti)
-{
-	switch (ti) {
-	case T_ID:
-		return r->id;
-	case T_CRM:
-		return r->crm_id;
-	case T_NAME:
-		return r->norm;
-	case T_SKU:
-		return r->sku;
-	default:
-		return r->email;
-	}
 }
 
 struct find {
@@ -366,19 +302,11 @@ static void table_find(struct fin_index *ix, int ti, const char *key, enum entit
 {
 	struct find f = { ix, kind, space, ti == T_NAME ? key : NULL, out };
 	char nkey[NAME_KEY_LEN];
-	size_t i;
 
 	out->n = 0;
 	if (!key || !*key || !bloom_maybe(ix, ti, key))
 		return;
 	index_failed(ix, scratch_rows_find(ix->rows, ti, ti == T_NAME ? name_key(key, nkey) : key, found_row, &f));
-	/* The pending rows come after every written one. */
-	for (i = 0; i < ix->npending; i++) {
-		const struct fin_row *p = ix->pending[i];
-		const char *k = row_key(p, ti);
-		if (k && !strcmp(k, key) && (space ? same_space(p->kind, kind) : p->kind == kind))
-			rowlist_add(out, live_copy(ix, p));
-	}
 }
 
 /* The n to try next for " (n)" after name (normalised); 0 when none yet. */
@@ -453,7 +381,7 @@ struct fin_index *fin_index_open(const struct job *job, const char *path)
 	struct fin_index *ix = xcalloc(1, sizeof(*ix));
 
 	ix->job = job;
-	index_failed(ix, scratch_rows_open(&ix->rows, path, INDEXED_KEYS, PENDING));
+	index_failed(ix, scratch_rows_open(&ix->rows, path, INDEXED_KEYS));
 	return ix;
 }
 
@@ -477,8 +405,6 @@ void fin_index_free(struct fin_index *ix)
 	xfree(ix->live.v);
 	for (t = 0; t < T_COUNT; t++)
 		xfree(ix->bloom[t]);
-	for (t = 0; t < (int)ix->npending; t++)
-		row_free(ix->pending[t]);
 	scratch_rows_close(ix->rows);
 	xfree(ix);
 }

@@ -2,6 +2,7 @@
  * main.c - runs every registered unit test table; the last line it prints
  * is "N passed, N failed", and it exits 1 when anything failed.
  */
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,19 @@ const char *unit_tmpdir(void)
 		exit(2);
 	}
 	return tmpdir;
+}
+
+int unit_count_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	while (d && (e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
 }
 
 char *unit_read_file(const char *path)

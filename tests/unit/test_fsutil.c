@@ -1,11 +1,15 @@
 /*
- * test_fsutil.c - mkdir_p (src/util/fsutil.c): missing parents are made
- * private (0700), an existing tree is fine, and a file in the way is
- * refused naming the path that could not be made.
+ * test_fsutil.c - src/util/fsutil.c: mkdir_p makes missing parents private
+ * (0700), takes an existing tree and refuses a file in the way naming the
+ * path that could not be made; a scratch file is gone from its folder at
+ * once, and reads and writes at an offset go whole, a read past the end
+ * failing with errno 0.
  */
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
 #include "finsync/fsutil.h"
@@ -37,9 +41,34 @@ static void test_fsutil__file_in_the_way(void)
 	xfree(dir);
 }
 
+static void test_fsutil__scratch_file(void)
+{
+	const char *dir = unit_tmpdir(); /* each call makes a new folder */
+	char *prefix = xasprintf("%s/scratch", dir);
+	char back[8] = "";
+	int fd = tmpfile_open(prefix);
+
+	CHECK(fd >= 0);
+	CHECK_INTEQ(unit_count_files(dir), 0);
+	CHECK(write_full(fd, "abcdef", 6) == 0);
+	CHECK(pwrite_full(fd, "XY", 2, 2) == 0);
+	CHECK(pread_full(fd, back, 6, 0) == 0);
+	CHECK_STREQ(back, "abXYef");
+	errno = EINVAL;
+	CHECK(pread_full(fd, back, 4, 4) == -1);
+	CHECK_INTEQ(errno, 0);
+	close(fd);
+	xfree(prefix);
+	prefix = xasprintf("%s/none/scratch", dir);
+	CHECK(tmpfile_open(prefix) == -1);
+	CHECK_INTEQ(errno, ENOENT);
+	xfree(prefix);
+}
+
 static const struct unit_test fsutil_tests[] = {
 	UNIT(test_fsutil__makes_parents_private),
 	UNIT(test_fsutil__file_in_the_way),
+	UNIT(test_fsutil__scratch_file),
 	{ 0 },
 };
 UNIT_SUITE(fsutil_tests)

@@ -4,7 +4,6 @@
  * more pairs than a block holds; no file left in the folder; a folder that
  * cannot take a run reported once, naming it.
  */
-#include <dirent.h>
 #include <string.h>
 #include "finsync/alloc.h"
 #include "finsync/err.h"
@@ -37,19 +36,6 @@ static char *found(struct keyruns *k, uint64_t hash)
 	return out;
 }
 
-static int files_in(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	while (d && (e = readdir(d)))
-		n += e->d_name[0] != '.';
-	if (d)
-		closedir(d);
-	return n;
-}
-
 static void check_found(struct keyruns *k, uint64_t hash, const char *want)
 {
 	char *got = found(k, hash);
@@ -61,7 +47,8 @@ static void check_found(struct keyruns *k, uint64_t hash, const char *want)
 /* Added in an order of neither hash nor id, found in id order from the buffer and from every run. */
 static void test_keyruns__finds_across_runs(void)
 {
-	char *prefix = xasprintf("%s/keys", unit_tmpdir());
+	const char *dir = unit_tmpdir(); /* each call makes a new folder */
+	char *prefix = xasprintf("%s/keys", dir);
 	struct keyruns *k = keyruns_new(prefix);
 	long long i;
 
@@ -74,7 +61,7 @@ static void test_keyruns__finds_across_runs(void)
 	check_found(k, mix(0), "50000,100000,150000,200000");
 	check_found(k, mix(KEYS - 1), "49999,99999,149999,199999");
 	check_found(k, mix(KEYS + 1), "");
-	CHECK_INTEQ(files_in(unit_tmpdir()), 0);
+	CHECK_INTEQ(unit_count_files(dir), 0);
 	keyruns_free(k);
 	xfree(prefix);
 }

@@ -86,7 +86,7 @@ static void test_scratch__rows(void)
 	char text[128] = "";
 	long long n = -1;
 
-	CHECK(scratch_rows_open(&r, NULL, 1u << 0, 2) == 0);
+	CHECK(scratch_rows_open(&r, NULL, 1u << 0) == 0);
 	CHECK(scratch_rows_put(r, batch, 2) == 0);
 	CHECK(scratch_rows_put(r, one, 1) == 0);
 	CHECK(scratch_rows_find(r, 0, "k", append_row, text) == 0);

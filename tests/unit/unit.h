@@ -28,6 +28,8 @@ extern int unit_failures;
 void unit_register(const struct unit_test *table);
 /* A fresh temporary directory for this test (removed at exit); borrowed. */
 const char *unit_tmpdir(void);
+/* How many files dir holds (not counting . and ..). */
+int unit_count_files(const char *dir);
 /* The whole of a small file (up to 64 KiB) as a string to xfree(); NULL when it cannot be read. */
 char *unit_read_file(const char *path);
 /* Runs fn with stderr (stdout) going to a file; returns what it wrote there (xfree). */
