@@ -12,6 +12,8 @@ int mkdir_p(const char *dir);
  * For scratch files (util/keyruns.c, util/rowfile.c); each returns -1 with
  * errno set on failure (0 for a file that ends early).
  */
+/* prefix, or $TMPDIR/name (/tmp/name) when prefix is NULL: a string to xfree(). */
+char *tmpfile_prefix(const char *prefix, const char *name);
 /* A new file prefix-XXXXXX, removed at once (the descriptor keeps it): nothing is left behind. */
 int tmpfile_open(const char *prefix);
 /* All of data, going on after EINTR and short writes. */

@@ -33,6 +33,15 @@ int mkdir_p(const char *dir)
 	return rc;
 }
 
+char *tmpfile_prefix(const char *prefix, const char *name)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (prefix)
+		return xstrdup(prefix);
+	return xasprintf("%s/%s", tmp && *tmp ? tmp : "/tmp", name);
+}
+
 int tmpfile_open(const char *prefix)
 {
 	char *path = xasprintf("%s-XXXXXX", prefix);

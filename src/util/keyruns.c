@@ -81,12 +81,8 @@ static int keyruns_fail(struct keyruns *k, const char *what, int err)
 struct keyruns *keyruns_new(const char *prefix)
 {
 	struct keyruns *k = xcalloc(1, sizeof(*k));
-	const char *tmp = getenv("TMPDIR");
 
-	if (prefix)
-		k->prefix = xstrdup(prefix);
-	else
-		k->prefix = xasprintf("%s/finsync-keys", tmp && *tmp ? tmp : "/tmp");
+	k->prefix = tmpfile_prefix(prefix, "finsync-keys");
 	k->buf = xmalloc(KEYRUNS_BUFFER * sizeof(*k->buf));
 	k->slot = xcalloc(KEYRUNS_SLOTS, sizeof(*k->slot));
 	return k;

@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "finsync/alloc.h"
@@ -62,9 +61,8 @@ static int rowfile_fail(struct rowfile *f, const char *what, int err)
 struct rowfile *rowfile_new(const char *prefix, int ntext)
 {
 	struct rowfile *f = xcalloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 
-	f->prefix = prefix ? xstrdup(prefix) : xasprintf("%s/finsync-rows", tmp && *tmp ? tmp : "/tmp");
+	f->prefix = tmpfile_prefix(prefix, "finsync-rows");
 	f->ntext = ntext < ROWFILE_MAX_TEXTS ? ntext : ROWFILE_MAX_TEXTS;
 	f->data_fd = f->offs_fd = -1;
 	f->window_at = -1;
@@ -282,7 +280,6 @@ int rowfile_get(struct rowfile *f, long long rid, int *kind, const char **text)
 		return FS_EABORT;
 	if ((rc = offset_get(f, rid, &off)) <= 0)
 		return rc;
-	f->rlen = 0; /* a version written since may sit where rbuf was read */
 	if ((rc = record_read(f, off, READ_AHEAD, &h)))
 		return rc;
 	*kind = h.kind;
@@ -302,7 +299,6 @@ int rowfile_each(struct rowfile *f, int (*fn)(long long rid, int kind, const cha
 		return 0;
 	if ((rc = data_flush(f)))
 		return rc;
-	f->rlen = 0;
 	for (off = 0; off < f->data_end; off += h.len) {
 		if ((rc = record_read(f, off, DATA_BUFFER, &h)))
 			return rc;
